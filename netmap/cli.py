@@ -1,0 +1,189 @@
+"""The `netmap` command line: a thin layer over the library. Expected errors print one line and exit 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netmap import __version__
+from netmap.config import Settings, read_settings
+from netmap.errors import NetmapError, ValidationFailed
+from netmap.ingest.report import ValidationReport
+from netmap.ingest.validate import read_trust, validate_source
+from netmap.sample.generator import REFERENCE_DATE, generate_sample
+from netmap.store import GraphStore, SQLiteStore
+
+__all__ = ["main"]
+
+# The sample trust in data/samples/trust is exactly this generator call (a test checks it).
+SAMPLE_ARGS = {"schools": 24, "staff": 2000, "seed": 42}
+WARNING_EXAMPLES = 3
+
+
+class _Netmap(click.Group):
+    """Turns any NetmapError into a clean one-line message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            _print_report(exc.report)
+            raise click.ClickException(str(exc)) from None
+        except NetmapError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.ensure_object(dict)["settings"]
+
+
+def _open_store(ctx: click.Context, db: Path | None) -> GraphStore:
+    settings = _settings(ctx)
+    return SQLiteStore(db or settings.db_path)
+
+
+db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                         help="SQLite store file (default: NETMAP_DB, else netmap.db in your data directory).")
+
+
+@click.group(cls=_Netmap)
+@click.version_option(__version__, prog_name="netmap")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """netmap: map how the colleagues of a multi-academy trust actually connect."""
+    try:
+        ctx.ensure_object(dict)["settings"] = read_settings()
+    except NetmapError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every problem to this CSV file.")
+def validate(source: Path, report_path: Path | None) -> None:
+    """Check a folder of CSV files (or an .xlsx workbook) against the data contract.
+
+    Prints every error and a summary of warnings; exits 1 when there are errors.
+    """
+    click.echo(f"Validating {source} ...", err=True)
+    dataset, report = validate_source(source)
+    _print_report(report)
+    if report_path:
+        report.write_csv(report_path)
+        click.echo(f"Wrote {len(report.problems)} problem(s) to {report_path}.")
+    if dataset is None:
+        raise click.ClickException(f"{len(report.errors)} error(s) found; nothing was loaded. "
+                                   "Fix them and run `netmap validate` again.")
+    counts = ", ".join(f"{n} {name}" for name, n in dataset.counts().items())
+    click.echo(f"OK: {counts}.")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of this snapshot, YYYY-MM-DD (default: today). Loading again on the same date replaces it.")
+@db_option
+@click.pass_context
+def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None) -> None:
+    """Validate SOURCE, then store it as one snapshot, all or nothing."""
+    date = (as_of.date() if as_of else dt.date.today()).isoformat()
+    with _open_store(ctx, db) as store:
+        _load_into(store, source, date, str(source))
+
+
+def _load_into(store: GraphStore, source: Path, as_of: str, label: str) -> None:
+    click.echo(f"Validating {source} ...", err=True)
+    dataset, report = read_trust(source)
+    _print_report(report)
+    total = sum(dataset.counts().values())
+    with _progress(total, f"Writing snapshot {as_of}") as advance:
+        result = store.write_snapshot(dataset, as_of, source=label, progress=advance)
+    counts = ", ".join(f"{n} {name}" for name, n in result.snapshot.counts.items())
+    verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:"}[result.status]
+    click.echo(f"{verb} snapshot {as_of}: {counts}.")
+
+
+@main.command()
+@db_option
+@click.pass_context
+def snapshots(ctx: click.Context, db: Path | None) -> None:
+    """List the snapshots in the store, oldest first."""
+    with _open_store(ctx, db) as store:
+        rows = store.list_snapshots()
+    if not rows:
+        click.echo("No snapshots yet. Load one with `netmap load DIR`, or run `netmap demo`.")
+        return
+    click.echo(f"{'as of':<12}{'staff':>8}{'schools':>9}{'groups':>8}{'ties':>9}  loaded at (UTC)            source")
+    for s in rows:
+        c = s.counts
+        click.echo(f"{s.as_of:<12}{c['staff']:>8}{c['schools']:>9}{c['groups']:>8}{c['collaborations']:>9}  "
+                   f"{s.loaded_at:<27}{s.source}")
+
+
+@main.command()
+@click.option("--schools", type=click.IntRange(1), default=SAMPLE_ARGS["schools"], show_default=True,
+              help="Number of schools (a central team is added per 25 schools).")
+@click.option("--staff", type=click.IntRange(10), default=SAMPLE_ARGS["staff"], show_default=True,
+              help="Number of staff, central teams included.")
+@click.option("--seed", type=int, default=SAMPLE_ARGS["seed"], show_default=True, help="Random seed.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the CSV files into.")
+def sample(schools: int, staff: int, seed: int, out: Path) -> None:
+    """Generate a realistic, deterministic sample trust as CSV files."""
+    trust = _generate(out, schools, staff, seed)
+    click.echo(f"Wrote {out}: " + ", ".join(f"{n} {name}" for name, n in trust.counts.items()) + ".")
+    click.echo(f"Planted: {len(trust.isolated_schools)} isolated school(s) ({', '.join(trust.isolated_schools)}), "
+               f"{len(trust.isolates)} staff without ties, dormant networks {', '.join(trust.dormant_groups)}.")
+
+
+def _generate(out: Path, schools: int, staff: int, seed: int) -> Any:
+    try:
+        with _progress(staff, "Generating staff") as advance:
+            return generate_sample(out, schools=schools, staff=staff, seed=seed, progress=advance)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@main.command()
+@db_option
+@click.pass_context
+def demo(ctx: click.Context, db: Path | None) -> None:
+    """Load the sample trust into the embedded store and say what was loaded."""
+    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db) as store:
+        _generate(Path(folder), **SAMPLE_ARGS)
+        label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_ARGS.items())
+        _load_into(store, Path(folder), REFERENCE_DATE.isoformat(), label)
+        where = getattr(store, "path", "the store")
+    click.echo(f"The sample trust is in {where}. List snapshots with `netmap snapshots`.")
+
+
+@contextmanager
+def _progress(total: int, label: str) -> Iterator[Any]:
+    """A progress bar on stderr; yields a callback taking the number of items just done."""
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _print_report(report: ValidationReport) -> None:
+    """Every error in full; warnings grouped by rule with a few examples each."""
+    for problem in report.errors:
+        click.echo(f"ERROR   {problem.describe()}")
+    by_rule: dict[str, list] = {}
+    for problem in report.warnings:
+        by_rule.setdefault(problem.rule, []).append(problem)
+    for rule, problems in by_rule.items():
+        click.echo(f"WARNING {len(problems)} x {rule}:")
+        for problem in problems[:WARNING_EXAMPLES]:
+            click.echo(f"          {problem.describe()}")
+        if len(problems) > WARNING_EXAMPLES:
+            click.echo(f"          ... and {len(problems) - WARNING_EXAMPLES} more (`netmap validate --report FILE` lists all)")
+    if report.problems:
+        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")

@@ -1,0 +1,87 @@
+"""Settings declared as data, read from NETMAP_* environment variables and validated at start-up.
+
+Every setting has a name, a default that works on a fresh machine, and help text; README's settings table is
+checked against this list by a test. An unknown NETMAP_* variable stops start-up with the closest known name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from netmap.errors import ConfigError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "default_db_path", "read_settings"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One NETMAP_* environment variable: its name, default (None = unset) and what it does."""
+
+    name: str
+    default: str | None
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("NETMAP_DB", None,
+            "Path of the embedded SQLite store. Default: netmap.db in the user's data directory."),
+    Setting("NETMAP_NEO4J_URI", None, "Neo4j URI (neo4j://host:7687 or neo4j+s://...). Unset: embedded store."),
+    Setting("NETMAP_NEO4J_USER", "neo4j", "Neo4j user name."),
+    Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
+    Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
+    Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: run the store contract suite against this Neo4j too."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def default_db_path() -> Path:
+    """Where the embedded store lives when neither --db nor NETMAP_DB says otherwise."""
+    return Path(platformdirs.user_data_dir("netmap", appauthor=False)) / "netmap.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings in force; build with `read_settings`."""
+
+    db_path: Path
+    neo4j_uri: str | None
+    neo4j_user: str
+    neo4j_password: str | None
+    neo4j_database: str
+
+    def __repr__(self) -> str:  # keep the password out of logs and tracebacks
+        return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
+                f"neo4j_user={self.neo4j_user!r}, neo4j_database={self.neo4j_database!r})")
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and validate NETMAP_* variables; raise ConfigError naming an unknown one and its closest match."""
+    env = os.environ if environ is None else environ
+    for key in env:
+        if key.startswith("NETMAP_") and key not in _BY_NAME:
+            close = difflib.get_close_matches(key, _BY_NAME, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            raise ConfigError(f"Unknown setting {key}.{hint} Known settings: {', '.join(_BY_NAME)}.")
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or _BY_NAME[name].default
+
+    db = get("NETMAP_DB")
+    uri = get("NETMAP_NEO4J_URI")
+    if uri and uri.split("://", 1)[0] not in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
+        raise ConfigError(f"NETMAP_NEO4J_URI {uri!r} is not a Neo4j URI; use neo4j://host:7687 or neo4j+s://host.")
+    return Settings(
+        db_path=Path(db).expanduser() if db else default_db_path(),
+        neo4j_uri=uri,
+        neo4j_user=get("NETMAP_NEO4J_USER") or "neo4j",
+        neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
+        neo4j_database=get("NETMAP_NEO4J_DATABASE") or "neo4j",
+    )

@@ -1,0 +1,138 @@
+"""The data contract: which files a trust supplies, their columns, types and allowed values, declared as data.
+
+The validator, the stores and docs/data-format.md all read these specs, so a column is defined in one place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "GROUP_KINDS",
+    "MEMBERSHIP_ROLES",
+    "PHASES",
+    "ROLES",
+    "TABLES",
+    "TABLE_NAMES",
+    "TIE_KINDS",
+    "Column",
+    "TableSpec",
+    "normalise_header",
+    "table_spec",
+]
+
+PHASES = ("nursery", "primary", "secondary", "all-through", "special", "alternative-provision", "post-16",
+          "central")
+ROLES = ("teacher", "middle-leader", "senior-leader", "headteacher", "support", "central")
+GROUP_KINDS = ("expert-network", "subject-community")
+MEMBERSHIP_ROLES = ("member", "lead")
+TIE_KINDS = ("advice", "co-planning", "resource-sharing", "coaching", "peer-review", "other")
+
+ColumnKind = Literal["id", "text", "enum", "date", "weight", "list"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One contract column: its canonical name, type, whether it is required, and what it refers to."""
+
+    name: str
+    kind: ColumnKind
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    default: str | None = None
+    refers_to: str | None = None  # name of the table whose key this column references
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One input file (or workbook sheet): its columns, its unique key and whether it may be absent."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    optional: bool = False
+    help: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("schools", key="school_id", help="One row per school, plus the central team if it has staff.", columns=(
+        Column("school_id", "id", required=True, help="Your own short code, e.g. OAK."),
+        Column("name", "text", required=True),
+        Column("phase", "enum", required=True, allowed=PHASES),
+        Column("joined_on", "date", help="When the school joined the trust."),
+        Column("region", "text"),
+    )),
+    TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(
+        Column("staff_id", "id", required=True, help="Your HR or MIS id; never reused."),
+        Column("school_id", "id", required=True, refers_to="schools"),
+        Column("role", "enum", required=True, allowed=ROLES),
+        Column("name", "text"),
+        Column("subjects", "list", help="Subjects or specialisms separated by ';', e.g. maths;physics."),
+        Column("started_on", "date"),
+        Column("left_on", "date", help="Blank while in post."),
+    )),
+    TableSpec("groups", key="group_id", help="The hard wiring: expert networks and subject communities.",
+              columns=(
+        Column("group_id", "id", required=True),
+        Column("name", "text", required=True),
+        Column("kind", "enum", required=True, allowed=GROUP_KINDS),
+        Column("subject", "text", help="For a subject community, the subject it serves."),
+        Column("phase", "enum", allowed=PHASES, help="The phase it serves, if any."),
+    )),
+    TableSpec("memberships", help="Who belongs to which group.", columns=(
+        Column("staff_id", "id", required=True, refers_to="staff"),
+        Column("group_id", "id", required=True, refers_to="groups"),
+        Column("role", "enum", allowed=MEMBERSHIP_ROLES, default="member"),
+        Column("joined_on", "date"),
+        Column("left_on", "date"),
+    )),
+    TableSpec("collaborations", help="The soft wiring: one row per reported tie, 'source works with target'.",
+              columns=(
+        Column("source_staff_id", "id", required=True, refers_to="staff"),
+        Column("target_staff_id", "id", required=True, refers_to="staff"),
+        Column("kind", "enum", allowed=TIE_KINDS, default="other"),
+        Column("weight", "weight", default="1", help="How strong or frequent; a number above 0."),
+        Column("observed_on", "date"),
+    )),
+    TableSpec("secondments", optional=True, help="Who is seconded from one school to another, and when.", columns=(
+        Column("staff_id", "id", required=True, refers_to="staff"),
+        Column("from_school_id", "id", required=True, refers_to="schools"),
+        Column("to_school_id", "id", required=True, refers_to="schools"),
+        Column("starts_on", "date", required=True),
+        Column("ends_on", "date"),
+        Column("purpose", "text"),
+    )),
+)
+TABLE_NAMES = tuple(t.name for t in TABLES)
+_SPECS = {t.name: t for t in TABLES}
+
+# Pairs of (start, end) date columns where the end must not come before the start.
+DATE_ORDER = {"staff": ("started_on", "left_on"), "memberships": ("joined_on", "left_on"),
+              "secondments": ("starts_on", "ends_on")}
+
+
+def table_spec(name: str) -> TableSpec:
+    """The spec of the table called `name`."""
+    return _SPECS[name]
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def normalise_header(header: str) -> str:
+    """Fold a header or value for matching: case, surrounding spaces and -/_/space differences are ignored."""
+    return _SEPARATORS.sub("_", str(header).strip().lower()).strip("_")

@@ -1,0 +1,90 @@
+"""The validated trust: one DataFrame per contract table, values normalised, user's extra columns kept.
+
+Conventions inside a Dataset, relied on by the stores and the analysis:
+- every value is a `str` or `None` (missing), except `collaborations.weight`, a positive float;
+- dates are ISO `YYYY-MM-DD` strings (so they sort and compare as text);
+- enum values are the contract's canonical spelling; `subjects` is `;`-joined, trimmed, without repeats;
+- the contract's columns come first in contract order, then the user's extra columns in their original order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from netmap.contract import TABLE_NAMES, table_spec
+
+__all__ = ["Dataset", "empty_table"]
+
+
+def empty_table(name: str, extra_columns: list[str] | None = None) -> pd.DataFrame:
+    """An empty frame with the contract's columns for `name` (used for an absent optional file)."""
+    columns = list(table_spec(name).column_names) + list(extra_columns or [])
+    frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+    if name == "collaborations":
+        frame["weight"] = frame["weight"].astype("float64")
+    return frame
+
+
+def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.reset_index(drop=True)
+    for column in frame.columns:
+        if name == "collaborations" and column == "weight":
+            frame[column] = frame[column].astype("float64")
+        elif frame[column].dtype != object or frame[column].isna().any():
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A whole trust at one moment: schools, staff, groups, memberships, collaborations, secondments."""
+
+    schools: pd.DataFrame
+    staff: pd.DataFrame
+    groups: pd.DataFrame
+    memberships: pd.DataFrame
+    collaborations: pd.DataFrame
+    secondments: pd.DataFrame
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Dataset:
+        """Build from a mapping of table name to frame; an absent table becomes empty.
+
+        Enforces the value conventions above: text columns become object dtype with None for missing.
+        """
+        return cls(**{name: _conform(name, tables[name]) if name in tables else empty_table(name)
+                      for name in TABLE_NAMES})
+
+    def table(self, name: str) -> pd.DataFrame:
+        return getattr(self, name)
+
+    def tables(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        for name in TABLE_NAMES:
+            yield name, self.table(name)
+
+    def extra_columns(self, name: str) -> list[str]:
+        """The user's own columns of table `name`, in their original order."""
+        contract = set(table_spec(name).column_names)
+        return [c for c in self.table(name).columns if c not in contract]
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(frame) for name, frame in self.tables()}
+
+    def content_hash(self) -> str:
+        """A digest of every value and column, equal for two datasets exactly when their contents are equal."""
+        digest = hashlib.sha256()
+        unit, record = "\x1f", "\x1e"
+        for name, frame in self.tables():
+            digest.update(f"{record}{name}{unit}{unit.join(map(str, frame.columns))}\n".encode())
+            digest.update(frame.to_csv(index=False, header=False, na_rep="\x00", lineterminator="\n",
+                                       float_format="%.17g").encode())
+        return digest.hexdigest()
+
+    def equals(self, other: Dataset) -> bool:
+        """True when every table has the same columns, in the same order, and the same values."""
+        return all(self.table(n).reset_index(drop=True).equals(other.table(n).reset_index(drop=True))
+                   for n in TABLE_NAMES)

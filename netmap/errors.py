@@ -1,0 +1,66 @@
+"""netmap's exception tree: every error a user can meet, each saying what failed, where, and the fix.
+
+    NetmapError
+    ├── ConfigError          a setting is unknown or malformed
+    ├── IngestError          input files cannot be read or fail validation (carries file, row, column)
+    │   └── ValidationFailed the whole validation report, when it holds errors
+    ├── StorageError         the graph store is unavailable or a query failed
+    └── AnalysisError        a metric cannot be computed on this input
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netmap.ingest.report import ValidationReport
+
+__all__ = [
+    "AnalysisError",
+    "ConfigError",
+    "IngestError",
+    "NetmapError",
+    "StorageError",
+    "ValidationFailed",
+]
+
+
+class NetmapError(Exception):
+    """Base of every error netmap raises on purpose; the CLI prints its message as one line."""
+
+
+class ConfigError(NetmapError):
+    """A setting (environment variable or option) is unknown or malformed."""
+
+
+class IngestError(NetmapError):
+    """Input cannot be read; names the file and, where known, the row and column."""
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.row = row
+        self.column = column
+
+
+class ValidationFailed(IngestError):
+    """Validation found errors; `report` holds every problem, not just the first."""
+
+    def __init__(self, report: ValidationReport) -> None:
+        errors = report.errors
+        first = errors[0]
+        super().__init__(
+            f"{len(errors)} error(s) in the input; first: {first.describe()}. "
+            "Run `netmap validate` on the folder to see them all.",
+            file=first.file, row=first.row, column=first.column,
+        )
+        self.report = report
+
+
+class StorageError(NetmapError):
+    """The graph store is unavailable, or a read or write failed."""
+
+
+class AnalysisError(NetmapError):
+    """A metric cannot be computed on the given graph or options."""

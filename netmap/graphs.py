@@ -1,0 +1,88 @@
+"""Build the trust's graphs from a dataset: soft wiring S (directed ties) and hard wiring H (shared groups).
+
+Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
+it (or blank). Ties observed after the date, and memberships not active on it, are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import pandas as pd
+
+from netmap.dataset import Dataset
+
+__all__ = ["TrustGraphs", "active_memberships", "active_staff", "build_graphs", "build_hard_graph",
+           "build_soft_graph"]
+
+
+@dataclass(frozen=True)
+class TrustGraphs:
+    """The graphs of one snapshot: S (soft, directed), H (hard, undirected) and the dataset they came from."""
+
+    as_of: str
+    soft: nx.DiGraph
+    hard: nx.Graph
+    dataset: Dataset
+
+
+def _in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:
+    return (start.isna() | (start.fillna("") <= as_of)) & (end.isna() | (end.fillna("9999") > as_of))
+
+
+def active_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
+    """Staff in post on `as_of`."""
+    staff = dataset.staff
+    return staff[_in_post(staff["started_on"], staff["left_on"], as_of)]
+
+
+def active_memberships(dataset: Dataset, as_of: str) -> pd.DataFrame:
+    """Memberships active on `as_of` whose member is in post."""
+    members = dataset.memberships
+    members = members[_in_post(members["joined_on"], members["left_on"], as_of)]
+    return members[members["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
+
+
+def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame) -> None:
+    subjects = staff["subjects"].map(lambda s: tuple(s.split(";")) if s else ())
+    graph.add_nodes_from(
+        (sid, {"school_id": school, "role": role, "name": name, "subjects": subj})
+        for sid, school, role, name, subj in zip(staff["staff_id"], staff["school_id"], staff["role"],
+                                                 staff["name"], subjects, strict=True))
+
+
+def build_soft_graph(dataset: Dataset, as_of: str) -> nx.DiGraph:
+    """S: one edge per ordered pair of staff; `weight` is the summed weight, `kinds` maps kind to weight."""
+    staff = active_staff(dataset, as_of)
+    graph = nx.DiGraph()
+    _add_staff_nodes(graph, staff)
+    ties = dataset.collaborations
+    keep = ties["source_staff_id"].isin(graph) & ties["target_staff_id"].isin(graph) & (
+        ties["observed_on"].isna() | (ties["observed_on"].fillna("") <= as_of))
+    ties = ties[keep]
+    by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
+    edges: dict[tuple[str, str], dict[str, float]] = {}
+    for (source, target, kind), weight in by_kind.items():
+        edges.setdefault((source, target), {})[kind] = float(weight)
+    graph.add_edges_from((s, t, {"weight": sum(kinds.values()), "kinds": kinds})
+                         for (s, t), kinds in edges.items())
+    return graph
+
+
+def build_hard_graph(dataset: Dataset, as_of: str) -> nx.Graph:
+    """H: an edge between two staff who share at least one active group; `weight` counts shared groups."""
+    staff = active_staff(dataset, as_of)
+    graph = nx.Graph()
+    _add_staff_nodes(graph, staff)
+    members = active_memberships(dataset, as_of)[["group_id", "staff_id"]].drop_duplicates()
+    pairs = members.merge(members, on="group_id", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["staff_id_a"] < pairs["staff_id_b"]]
+    shared = pairs.groupby(["staff_id_a", "staff_id_b"], sort=True).size()
+    graph.add_edges_from((a, b, {"weight": int(n)}) for (a, b), n in shared.items())
+    return graph
+
+
+def build_graphs(dataset: Dataset, as_of: str) -> TrustGraphs:
+    """Both graphs of a snapshot."""
+    return TrustGraphs(as_of, build_soft_graph(dataset, as_of), build_hard_graph(dataset, as_of), dataset)

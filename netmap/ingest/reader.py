@@ -1,0 +1,216 @@
+"""Read a trust's input, a folder of CSV files or one .xlsx workbook, into raw string tables.
+
+Nothing is interpreted here beyond decoding and header matching: every cell stays a string so that the
+validator can report bad values exactly as the user typed them, with the row number their spreadsheet shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from netmap.contract import TABLE_NAMES, normalise_header, table_spec
+from netmap.errors import IngestError
+from netmap.ingest.report import Problem, ValidationReport
+
+__all__ = ["RawTable", "read_source"]
+
+_ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 (with or without BOM), then what Excel's "CSV" writes
+
+
+@dataclass
+class RawTable:
+    """One file's cells as strings, columns renamed to contract names where they match.
+
+    `frame` has one row per non-blank spreadsheet row; `rows` gives each row's number as the user sees it
+    (the header is row 1). `extra_columns` are the user's own columns, kept as attributes.
+    """
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    rows: pd.Series
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def read_source(path: Path, report: ValidationReport) -> dict[str, RawTable]:
+    """Read every contract table found at `path` (folder or .xlsx), adding read problems to `report`."""
+    if not path.exists():
+        raise IngestError(f"{path} does not exist. Give a folder of CSV files or an .xlsx workbook.",
+                          file=str(path))
+    if path.is_dir():
+        grids = _read_folder(path, report)
+    elif path.suffix.lower() in {".xlsx", ".xlsm"}:
+        grids = _read_workbook(path, report)
+    else:
+        raise IngestError(f"{path} is neither a folder nor an .xlsx workbook. Give a folder of CSV files "
+                          "(schools.csv, staff.csv, ...) or one workbook with a sheet per file.", file=str(path))
+    tables: dict[str, RawTable] = {}
+    for name in TABLE_NAMES:
+        spec = table_spec(name)
+        if name not in grids:
+            if not spec.optional:
+                report.add(Problem("error", "missing-file", f"{name}.csv", None, None, None,
+                                   f"The required file {name} is missing.",
+                                   f"Add {name}.csv to the folder (or a sheet named {name} to the workbook); "
+                                   "see docs/data-format.md for its columns."))
+            continue
+        file, grid = grids[name]
+        table = _to_table(name, file, grid, report)
+        if table is not None:
+            tables[name] = table
+    return tables
+
+
+def _read_folder(folder: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+    grids: dict[str, tuple[str, pd.DataFrame | None]] = {}
+    for file in sorted(folder.iterdir()):
+        if not file.is_file() or file.suffix.lower() != ".csv":
+            continue
+        name = normalise_header(file.stem)
+        if name not in TABLE_NAMES:
+            report.add(Problem("warning", "unknown-file", file.name, None, None, None,
+                               "This file is not part of the data contract and was ignored.",
+                               f"Rename it to one of {', '.join(n + '.csv' for n in TABLE_NAMES)} if it holds one "
+                               "of those tables, or move it out of the folder."))
+            continue
+        if name in grids:
+            report.add(Problem("error", "duplicate-file", file.name, None, None, None,
+                               f"Both {grids[name][0]} and {file.name} hold the {name} table.",
+                               "Keep one of them."))
+            continue
+        grids[name] = (file.name, _read_csv_grid(file, report))
+    return grids
+
+
+def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
+    raw = file.read_bytes()
+    for encoding in _ENCODINGS:
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        report.add(Problem("error", "encoding", file.name, None, None, None,
+                           "The file is neither UTF-8 nor Windows-1252 text.",
+                           "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'."))
+        return None
+    if not text.strip():
+        return pd.DataFrame()
+    try:
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+                            skip_blank_lines=False, engine="c")
+    except pd.errors.ParserError as exc:
+        report.add(Problem("error", "malformed-csv", file.name, None, None, None,
+                           f"The file cannot be read as CSV ({exc}).",
+                           "Check that row for an unquoted comma or a missing closing quote, "
+                           "or re-save the file from your spreadsheet as CSV."))
+        return None
+    return frame.fillna("").astype(object)
+
+
+def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+    import openpyxl  # imported here: only workbook users pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
+        raise IngestError(f"{path.name} cannot be opened as an .xlsx workbook ({exc}). "
+                          "Re-save it from Excel as .xlsx.", file=path.name) from exc
+    grids: dict[str, tuple[str, pd.DataFrame | None]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            name = normalise_header(sheet.title)
+            label = f"{path.name} [{sheet.title}]"
+            if name not in TABLE_NAMES:
+                report.add(Problem("warning", "unknown-file", label, None, None, None,
+                                   "This sheet is not part of the data contract and was ignored.",
+                                   f"Rename it to one of {', '.join(TABLE_NAMES)} if it holds one of those "
+                                   "tables."))
+                continue
+            grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            grids[name] = (label, pd.DataFrame(grid, dtype=object).fillna(""))
+    finally:
+        workbook.close()
+    return grids
+
+
+def _cell_text(value: object) -> str:
+    """A workbook cell as the text the user sees: dates as YYYY-MM-DD, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _to_table(name: str, file: str, grid: pd.DataFrame | None,
+              report: ValidationReport) -> RawTable | None:
+    """Match headers to the contract and drop blank rows; None when the table cannot be used at all.
+
+    `grid` holds every cell as text, the header in its first row.
+    """
+    if grid is None:
+        return None
+    spec = table_spec(name)
+    if grid.empty:
+        report.add(Problem("error", "empty-file", file, None, None, None,
+                           "The file is empty: it has no header row and no data.",
+                           f"Add a header row ({', '.join(spec.required_columns)}) and the data below it."))
+        return None
+    header = [str(h).strip() for h in grid.iloc[0]]
+    body = grid.iloc[1:]
+    keep: dict[int, str] = {}
+    seen: dict[str, int] = {}
+    extras: list[str] = []
+    for index, text in enumerate(header):
+        if not text:
+            if body.iloc[:, index].str.strip().ne("").any():
+                report.add(Problem("error", "blank-header", file, 1, _column_letter(index), None,
+                                   f"Column {_column_letter(index)} has values but no header.",
+                                   "Give the column a header, or delete it."))
+            continue
+        canonical = normalise_header(text)
+        label = canonical if canonical in spec.column_names else text
+        if canonical in seen:
+            report.add(Problem("error", "duplicate-column", file, 1, text, text,
+                               f"Two columns are both headed {text!r} (columns {_column_letter(seen[canonical])} "
+                               f"and {_column_letter(index)}).", "Delete or rename one of them."))
+            continue
+        seen[canonical] = index
+        keep[index] = label
+        if label not in spec.column_names:
+            extras.append(label)
+    frame = body.iloc[:, list(keep)].copy()
+    frame.columns = list(keep.values())
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    rows = pd.Series(range(2, len(frame) + 2), index=frame.index, dtype="int64")
+    blank = frame.eq("").all(axis=1)
+    frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
+    if frame.empty:
+        report.add(Problem("error", "empty-file", file, None, None, None,
+                           "The file has a header row but no data rows.",
+                           "Add the data below the header, or check you exported the right sheet."))
+        return None
+    return RawTable(name, file, frame, rows, extras)
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet column letter (0 -> A, 26 -> AA), the way users find a column."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+

@@ -1,0 +1,74 @@
+"""Validation problems and the report that gathers all of them, so a user fixes everything in one pass."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["Problem", "ValidationReport"]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding: where it is (file, spreadsheet row, column), the bad value, what is wrong and the fix."""
+
+    severity: Severity
+    rule: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    fix: str
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """One line a user can act on: location, what is wrong, the fix."""
+        return f"{self.location()}: {self.message} Fix: {self.fix}"
+
+
+@dataclass
+class ValidationReport:
+    """Every problem found in one source, errors and warnings alike."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def counts_by_rule(self, severity: Severity) -> Counter[str]:
+        return Counter(p.rule for p in self.problems if p.severity == severity)
+
+    def write_csv(self, path: Path) -> None:
+        """Write every problem to a CSV the user can sort and filter in a spreadsheet."""
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["severity", "rule", "file", "row", "column", "value", "message", "fix"])
+            for p in self.problems:
+                writer.writerow([p.severity, p.rule, p.file, p.row or "", p.column or "", p.value or "",
+                                 p.message, p.fix])

@@ -1,0 +1,299 @@
+"""Validate raw tables against the data contract, reporting every problem at once, and build the Dataset.
+
+Each rule adds Problems naming file, spreadsheet row, column, the bad value and the fix. Checks work on whole
+columns (and on unique values where parsing is involved) so that millions of rows validate in seconds.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from netmap.contract import DATE_ORDER, Column, normalise_header, table_spec
+from netmap.dataset import Dataset
+from netmap.errors import ValidationFailed
+from netmap.ingest.reader import RawTable, read_source
+from netmap.ingest.report import Problem, Severity, ValidationReport
+
+__all__ = ["MAX_PROBLEMS_PER_RULE", "read_trust", "validate_source"]
+
+# Past this many rows failing one rule in one column, the rest are summed up in one line: a mapping mistake
+# (say, the wrong column exported) would otherwise print a million identical lines.
+MAX_PROBLEMS_PER_RULE = 1000
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def read_trust(path: Path) -> tuple[Dataset, ValidationReport]:
+    """Read and validate a trust's files; raise ValidationFailed (holding the full report) on any error."""
+    dataset, report = validate_source(path)
+    if dataset is None:
+        raise ValidationFailed(report)
+    return dataset, report
+
+
+def validate_source(path: Path) -> tuple[Dataset | None, ValidationReport]:
+    """Check every rule on the files at `path`; the Dataset is None when any error was found."""
+    report = ValidationReport(str(path))
+    raw = read_source(path, report)
+    checked = {name: _check_table(table, report) for name, table in raw.items()}
+    _check_references(raw, checked, report)
+    _check_date_order(raw, checked, report)
+    if "collaborations" in checked:
+        checked["collaborations"] = _check_ties(raw["collaborations"], checked["collaborations"], report)
+    if "secondments" in checked:
+        _check_secondments(raw["secondments"], checked, report)
+    _warn_unconnected(raw, checked, report)
+    if not report.ok:
+        return None, report
+    return Dataset.from_tables(checked), report
+
+
+class _Reporter:
+    """Adds one Problem per failing row of a mask, capped per rule and column."""
+
+    def __init__(self, report: ValidationReport, table: RawTable) -> None:
+        self.report, self.table = report, table
+
+    def rows(self, mask: pd.Series, rule: str, column: str | None, values: pd.Series | None,
+             message: Callable[[str | None], str], fix: Callable[[str | None], str],
+             severity: Severity = "error") -> None:
+        bad = mask[mask].index
+        for count, index in enumerate(bad):
+            if count == MAX_PROBLEMS_PER_RULE:
+                self.report.add(Problem(severity, rule, self.table.file, None, column, None,
+                                        f"{len(bad) - count} more rows fail this check in this column.",
+                                        "Fix the rows above first; the rest are likely the same mistake."))
+                return
+            value = None if values is None else values.at[index]
+            self.report.add(Problem(severity, rule, self.table.file, int(self.table.rows.at[index]),
+                                    column, value, message(value), fix(value)))
+
+
+def _check_table(table: RawTable, report: ValidationReport) -> pd.DataFrame:
+    """Check and normalise each column of one table; returns the normalised frame (same index)."""
+    spec = table_spec(table.name)
+    reporter = _Reporter(report, table)
+    raw = table.frame
+    out = pd.DataFrame(index=raw.index)
+    for column in spec.columns:
+        if column.name not in raw.columns:
+            if column.required:
+                report.add(Problem("error", "missing-column", table.file, 1, column.name, None,
+                                   f"The required column {column.name} is missing.",
+                                   f"Add a column headed {column.name} ({column.help or column.kind})."))
+            out[column.name] = pd.Series(column.default, index=raw.index, dtype=object)
+            if column.kind == "weight":
+                out[column.name] = 1.0
+            continue
+        values = raw[column.name].astype(object).where(raw[column.name] != "", None)
+        checked = _check_column(column, values, reporter)
+        out[column.name] = checked if column.kind == "weight" else checked.astype(object).where(checked.notna(), None)
+    for extra in table.extra_columns:
+        out[extra] = raw[extra].astype(object).where(raw[extra] != "", None)
+    if spec.key and spec.key in raw.columns:
+        keys = out[spec.key]
+        first_row = {}
+        for index in keys[keys.notna()].index:
+            first_row.setdefault(keys.at[index], int(table.rows.at[index]))
+        duplicated = keys.notna() & keys.duplicated(keep="first")
+        reporter.rows(duplicated, "duplicate-id", spec.key, keys,
+                      lambda v: f"{spec.key} {v!r} is used again (first on row {first_row[v]}).",
+                      lambda v: f"Give each {table.name[:-1] if table.name != 'staff' else 'member of staff'} "
+                                f"its own {spec.key}, or delete the repeated row.")
+    return out
+
+
+def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
+    """Check one column's values by kind; returns them normalised (None for missing)."""
+    name = column.name
+    if column.required:
+        rule = "missing-id" if column.kind == "id" else "missing-value"
+        reporter.rows(values.isna(), rule, name, None,
+                      lambda _v: f"{name} is empty.",
+                      lambda _v: f"Fill in {name} on this row (it is required), or delete the row.")
+    if column.kind == "enum":
+        return _check_enum(column, values, reporter)
+    if column.kind == "date":
+        return _check_dates(column, values, reporter)
+    if column.kind == "weight":
+        return _check_weights(column, values, reporter)
+    if column.kind == "list":
+        return values.map(_normalise_list, na_action="ignore")
+    return values
+
+
+def _check_enum(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
+    canonical = {normalise_header(a): a for a in column.allowed}
+    mapping = {v: canonical.get(normalise_header(v)) for v in values.dropna().unique()}
+    normalised = values.map(mapping)
+    bad = values.notna() & normalised.isna()
+    allowed = ", ".join(column.allowed)
+
+    def fix(value: str | None) -> str:
+        close = difflib.get_close_matches(normalise_header(value or ""), list(canonical), n=1, cutoff=0.5)
+        suggestion = f"Did you mean {canonical[close[0]]!r}? " if close else ""
+        return f"{suggestion}Use one of: {allowed}."
+
+    reporter.rows(bad, "not-allowed", column.name, values,
+                  lambda v: f"{v!r} is not an allowed {column.name}.", fix)
+    if column.default is not None:
+        normalised = normalised.where(values.notna(), column.default)
+    return normalised
+
+
+def _parse_date(text: str) -> str | None:
+    if not _ISO_DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_fix(value: str | None) -> str:
+    match = _DMY_DATE.match(value or "")
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return f"Write dates as YYYY-MM-DD: {date(year, month, day).isoformat()}."
+        except ValueError:
+            pass
+    return "Write dates as YYYY-MM-DD, e.g. 2024-09-01, and check the day exists."
+
+
+def _check_dates(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
+    mapping = {v: _parse_date(v) for v in values.dropna().unique()}
+    parsed = values.map(mapping)
+    bad = values.notna() & parsed.isna()
+    reporter.rows(bad, "bad-date", column.name, values, lambda v: f"{v!r} is not a date.", _date_fix)
+    return parsed
+
+
+def _check_weights(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    non_numeric = values.notna() & numbers.isna()
+    reporter.rows(non_numeric, "bad-weight", column.name, values,
+                  lambda v: f"{v!r} is not a number.",
+                  lambda _v: "Write the weight as a number above 0 (e.g. 1, 2.5), or leave it blank for 1.")
+    not_positive = numbers.notna() & ~((numbers > 0) & numbers.map(math.isfinite, na_action="ignore").astype(bool))
+    reporter.rows(not_positive, "bad-weight", column.name, values,
+                  lambda v: f"{v!r} is not above 0.",
+                  lambda _v: "Weights must be above 0; delete the row if the tie does not exist.")
+    return numbers.fillna(1.0).astype("float64")
+
+
+def _normalise_list(text: str) -> str | None:
+    seen: dict[str, None] = {}
+    for part in text.split(";"):
+        if part.strip():
+            seen.setdefault(part.strip(), None)
+    return ";".join(seen) or None
+
+
+def _check_references(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame],
+                      report: ValidationReport) -> None:
+    """Every staff, school and group a row refers to must exist in its own file."""
+    for name, frame in checked.items():
+        reporter = _Reporter(report, raw[name])
+        for column in table_spec(name).columns:
+            target = column.refers_to
+            if target is None or target not in checked or column.name not in raw[name].frame.columns:
+                continue
+            key = table_spec(target).key
+            known = set(checked[target][key].dropna())
+            values = frame[column.name]
+            unknown = values.notna() & ~values.isin(known)
+            reporter.rows(unknown, "unknown-reference", column.name, values,
+                          lambda v, t=target, k=key: f"{v!r} is not a {k} in {raw[t].file}.",
+                          lambda _v, t=target, k=key: f"Correct the id, or add a row for it to {raw[t].file}.")
+
+
+def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame],
+                      report: ValidationReport) -> None:
+    for name, (start, end) in DATE_ORDER.items():
+        if name not in checked:
+            continue
+        frame = checked[name]
+        backwards = frame[start].notna() & frame[end].notna() & (frame[end].fillna("") < frame[start].fillna(""))
+        _Reporter(report, raw[name]).rows(
+            backwards, "date-order", end, frame[end],
+            lambda v, f=frame, s=start, e=end: f"{e} {v} is before {s}.",
+            lambda _v, s=start, e=end: f"Check both dates: {e} must be on or after {s}.")
+
+
+def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
+    """Reject self-ties; merge repeated (source, target, kind) rows by summing weight, with a warning."""
+    reporter = _Reporter(report, table)
+    self_tie = ties["source_staff_id"].notna() & (ties["source_staff_id"] == ties["target_staff_id"])
+    reporter.rows(self_tie, "self-tie", "target_staff_id", ties["target_staff_id"],
+                  lambda v: f"{v!r} is recorded as collaborating with themselves.",
+                  lambda _v: "Correct the source or target id, or delete the row.")
+    pair = ["source_staff_id", "target_staff_id", "kind"]
+    repeated = ties.duplicated(pair, keep="first") & ties["source_staff_id"].notna()
+    if not repeated.any():
+        return ties
+    first = ties[~repeated].reset_index().set_index(pair)["index"]
+    keys = pd.MultiIndex.from_frame(ties.loc[repeated, pair])
+    first_rows = table.rows.loc[first.loc[keys].to_numpy()].to_numpy()
+    described = pd.Series([f"row {r}" for r in first_rows], index=ties.index[repeated])
+    reporter.rows(repeated, "duplicate-tie", "target_staff_id", described,
+                  lambda v: f"This tie repeats the one on {v} (same source, target and kind); "
+                            "the two are merged and their weights added.",
+                  lambda _v: "Nothing, if the repeat is meant; otherwise delete the row.", severity="warning")
+    grouped = ties.groupby(pair, sort=False, dropna=False)
+    merged = ties[~repeated].copy()
+    merged["weight"] = grouped["weight"].transform("sum")[~repeated]
+    latest = grouped["observed_on"].transform(lambda s: s.dropna().max() if s.notna().any() else None)
+    merged["observed_on"] = latest[~repeated]
+    return merged
+
+
+def _check_secondments(table: RawTable, checked: dict[str, pd.DataFrame], report: ValidationReport) -> None:
+    reporter = _Reporter(report, table)
+    frame = checked["secondments"]
+    same = frame["from_school_id"].notna() & (frame["from_school_id"] == frame["to_school_id"])
+    reporter.rows(same, "same-school", "to_school_id", frame["to_school_id"],
+                  lambda v: f"The secondment is from and to the same school {v!r}.",
+                  lambda _v: "Correct from_school_id or to_school_id.")
+    if "staff" in checked:
+        home = frame["staff_id"].map(checked["staff"].set_index("staff_id")["school_id"].to_dict())
+        moved = home.notna() & frame["from_school_id"].notna() & (home != frame["from_school_id"])
+        reporter.rows(moved, "secondment-school", "from_school_id", frame["from_school_id"],
+                      lambda v: f"from_school_id {v!r} is not the school staff.csv gives for this person.",
+                      lambda _v: "Check which school they are seconded from; netmap keeps both as given.",
+                      severity="warning")
+
+
+def _warn_unconnected(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame],
+                      report: ValidationReport) -> None:
+    """Legal but suspicious: staff with no tie of any kind, schools without staff, groups without members."""
+    if {"staff", "collaborations", "memberships"} <= checked.keys():
+        ties = checked["collaborations"]
+        linked = set(ties["source_staff_id"].dropna()) | set(ties["target_staff_id"].dropna()) | set(
+            checked["memberships"]["staff_id"].dropna())
+        staff = checked["staff"]
+        alone = staff["staff_id"].notna() & ~staff["staff_id"].isin(linked)
+        _Reporter(report, raw["staff"]).rows(
+            alone, "no-ties", "staff_id", staff["staff_id"],
+            lambda v: f"{v!r} has no collaborations and belongs to no group.",
+            lambda _v: "Nothing, if true: netmap will flag them as isolated. Otherwise check their ids.",
+            severity="warning")
+    for name, member_table, column, what in (("schools", "staff", "school_id", "staff"),
+                                             ("groups", "memberships", "group_id", "members")):
+        if name in checked and member_table in checked:
+            ids = checked[name][column]
+            empty = ids.notna() & ~ids.isin(set(checked[member_table][column].dropna()))
+            _Reporter(report, raw[name]).rows(
+                empty, f"no-{what}", column, ids,
+                lambda v, w=what: f"{v!r} has no {w}.",
+                lambda _v, m=member_table: f"Nothing, if true; otherwise check the ids in {m}.csv.",
+                severity="warning")
+

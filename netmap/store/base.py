@@ -1,0 +1,91 @@
+"""The GraphStore interface every store implements: write a dataset as a dated snapshot, list, read back.
+
+Shaped for a server-backed store too: every call is a whole operation (no open cursors leak out), a write
+is all-or-nothing, and reads name the snapshot they want.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Literal
+
+from netmap.dataset import Dataset
+from netmap.errors import StorageError
+from netmap.graphs import TrustGraphs, build_graphs
+
+__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult"]
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of rows just written, so a caller can advance a progress bar."""
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """One stored snapshot: its as-of date (its identity), when and from where it was loaded, and its size."""
+
+    as_of: str
+    loaded_at: str
+    source: str
+    content_hash: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did: created a new snapshot, replaced one with the same date, or found it unchanged."""
+
+    snapshot: SnapshotInfo
+    status: Literal["created", "replaced", "unchanged"]
+
+
+class GraphStore(ABC):
+    """Where snapshots of a trust are kept. Use as a context manager, or call close()."""
+
+    @abstractmethod
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+                       progress: ProgressCallback | None = None) -> WriteResult:
+        """Store `dataset` as the snapshot dated `as_of` in one transaction, replacing one of the same date.
+
+        Writing the same contents again changes nothing (status "unchanged").
+        """
+
+    @abstractmethod
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        """Every complete snapshot, oldest first."""
+
+    @abstractmethod
+    def read_dataset(self, as_of: str | None = None) -> Dataset:
+        """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store's connection."""
+
+    def snapshot(self, as_of: str | None = None) -> SnapshotInfo:
+        """The snapshot dated `as_of`, or the latest; StorageError naming the fix when there is none."""
+        snapshots = self.list_snapshots()
+        if not snapshots:
+            raise StorageError("The store holds no snapshot yet. Load one with `netmap load DIR` "
+                               "(or `netmap demo` for the sample trust).")
+        if as_of is None:
+            return snapshots[-1]
+        for info in snapshots:
+            if info.as_of == as_of:
+                return info
+        known = ", ".join(s.as_of for s in snapshots)
+        raise StorageError(f"No snapshot dated {as_of}. Stored snapshots: {known}.")
+
+    def read_graphs(self, as_of: str | None = None) -> TrustGraphs:
+        """The soft and hard wiring of a snapshot as NetworkX graphs."""
+        info = self.snapshot(as_of)
+        return build_graphs(self.read_dataset(info.as_of), info.as_of)
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()

@@ -1,0 +1,194 @@
+"""The embedded default store: one SQLite file, so a new user needs no server.
+
+Each contract table becomes one SQL table with a `snapshot` column; the user's extra columns travel as a
+JSON object per row. A load is one transaction (BEGIN IMMEDIATE ... COMMIT): SQLite's journal guarantees that
+a failure or a killed process leaves the file exactly as before. Table and column names in SQL come only
+from the fixed data contract; every value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+
+import pandas as pd
+
+from netmap.contract import TABLE_NAMES, table_spec
+from netmap.dataset import Dataset
+from netmap.errors import StorageError
+from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
+
+__all__ = ["BATCH_ROWS", "SQLiteStore"]
+
+SCHEMA_VERSION = 1
+BATCH_ROWS = 50_000  # rows per executemany call: large enough to be fast, small enough for a live progress bar
+
+
+def _q(identifier: str) -> str:
+    """Quote a contract identifier for SQL ("groups" is an SQLite keyword)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _table_ddl(name: str) -> list[str]:
+    spec = table_spec(name)
+    columns = ", ".join(f"{_q(c.name)} {'REAL' if c.kind == 'weight' else 'TEXT'}" for c in spec.columns)
+    statements = [
+        f"CREATE TABLE IF NOT EXISTS {_q(name)} (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
+        f"row_no INTEGER NOT NULL, {columns}, attributes TEXT, PRIMARY KEY (snapshot, row_no))"
+    ]
+    if spec.key:
+        statements.append(f"CREATE UNIQUE INDEX IF NOT EXISTS {_q(name + '_key')} "
+                          f"ON {_q(name)} (snapshot, {_q(spec.key)})")
+    return statements
+
+
+_SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
+                  "source TEXT NOT NULL, content_hash TEXT NOT NULL, counts TEXT NOT NULL, "
+                  "extra_columns TEXT NOT NULL)")
+
+
+class SQLiteStore(GraphStore):
+    """GraphStore on one SQLite file; creates the file and its schema on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(self.path, isolation_level=None)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._create_schema()
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"Cannot open the embedded store at {self.path} ({exc}). "
+                               "Check the path is writable, or choose another with --db or NETMAP_DB.") from exc
+
+    def _create_schema(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StorageError(f"The store at {self.path} was written by a newer netmap (schema {version}). "
+                               "Upgrade netmap, or use another --db.")
+        if version == SCHEMA_VERSION:
+            return  # readers must be able to open the store while a load holds the write lock
+        with self._transaction():
+            self._conn.execute(_SNAPSHOTS_DDL)
+            for name in TABLE_NAMES:
+                for statement in _table_ddl(name):
+                    self._conn.execute(statement)
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._conn)
+
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+                       progress: ProgressCallback | None = None) -> WriteResult:
+        content_hash = dataset.content_hash()
+        try:
+            with self._transaction():
+                row = self._conn.execute("SELECT content_hash FROM snapshots WHERE as_of = ?", (as_of,)).fetchone()
+                if row is not None and row[0] == content_hash:
+                    return WriteResult(self.snapshot(as_of), "unchanged")
+                self._delete(as_of)
+                info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source,
+                                    content_hash, dataset.counts())
+                extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
+                self._conn.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?)",
+                                   (info.as_of, info.loaded_at, info.source, info.content_hash,
+                                    json.dumps(info.counts), json.dumps(extras)))
+                for name in TABLE_NAMES:
+                    self._insert_table(name, dataset.table(name), extras[name], as_of, progress)
+        except sqlite3.Error as exc:
+            raise StorageError(f"Writing snapshot {as_of} to {self.path} failed ({exc}); "
+                               "the store is unchanged. Check free disk space and retry.") from exc
+        return WriteResult(info, "created" if row is None else "replaced")
+
+    def _delete(self, as_of: str) -> None:
+        for name in TABLE_NAMES:
+            self._conn.execute(f"DELETE FROM {_q(name)} WHERE snapshot = ?", (as_of,))  # noqa: S608
+        self._conn.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of,))
+
+    def _insert_table(self, name: str, frame: pd.DataFrame, extras: list[str], as_of: str,
+                      progress: ProgressCallback | None) -> None:
+        columns = list(table_spec(name).column_names)
+        placeholders = ", ".join("?" * (len(columns) + 3))
+        sql = f"INSERT INTO {_q(name)} VALUES ({placeholders})"  # noqa: S608
+        rows = _rows(frame, columns, extras, as_of)
+        while batch := list(islice(rows, BATCH_ROWS)):
+            self._conn.executemany(sql, batch)
+            if progress is not None:
+                progress(len(batch))
+
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        try:
+            rows = self._conn.execute("SELECT as_of, loaded_at, source, content_hash, counts FROM snapshots "
+                                      "ORDER BY as_of").fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading snapshots from {self.path} failed ({exc}).") from exc
+        return [SnapshotInfo(a, loaded, src, h, json.loads(counts)) for a, loaded, src, h, counts in rows]
+
+    def read_dataset(self, as_of: str | None = None) -> Dataset:
+        info = self.snapshot(as_of)
+        try:
+            (extras_json,) = self._conn.execute("SELECT extra_columns FROM snapshots WHERE as_of = ?",
+                                                (info.as_of,)).fetchone()
+            extras = json.loads(extras_json)
+            tables = {name: self._read_table(name, info.as_of, extras[name]) for name in TABLE_NAMES}
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
+        return Dataset.from_tables(tables)
+
+    def _read_table(self, name: str, as_of: str, extras: list[str]) -> pd.DataFrame:
+        columns = list(table_spec(name).column_names)
+        selected = ", ".join(_q(c) for c in columns)
+        cursor = self._conn.execute(
+            f"SELECT {selected}, attributes FROM {_q(name)} WHERE snapshot = ? ORDER BY row_no",  # noqa: S608
+            (as_of,))
+        records = cursor.fetchall()
+        data: dict[str, list[object]] = {c: [r[i] for r in records] for i, c in enumerate(columns)}
+        if extras:
+            attributes = [json.loads(r[-1]) if r[-1] else {} for r in records]
+            for extra in extras:
+                data[extra] = [a.get(extra) for a in attributes]
+        frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()},
+                             columns=columns + extras)
+        if name == "collaborations":
+            frame["weight"] = frame["weight"].astype("float64")
+        return frame
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def dump(self) -> list[str]:
+        """Every statement that recreates the file's contents; tests compare stores with it."""
+        return list(self._conn.iterdump())
+
+
+def _rows(frame: pd.DataFrame, columns: list[str], extras: list[str], as_of: str) -> Iterator[tuple]:
+    """The frame's rows as SQL parameter tuples: snapshot, row number, contract columns, attributes JSON."""
+    values = zip(*(frame[c].tolist() for c in columns), strict=True)
+    if not extras:
+        for number, row in enumerate(values):
+            yield (as_of, number, *row, None)
+        return
+    extra_values = zip(*(frame[c].tolist() for c in extras), strict=True)
+    for number, (row, extra) in enumerate(zip(values, extra_values, strict=True)):
+        yield (as_of, number, *row, json.dumps(dict(zip(extras, extra, strict=True)), ensure_ascii=False))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt included)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def __enter__(self) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self._conn.execute("COMMIT")
+        else:
+            self._conn.execute("ROLLBACK")

@@ -1,0 +1,41 @@
+"""Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netmap.store import SQLiteStore
+
+TINY = Path(__file__).parent / "data" / "tiny"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def tiny(tmp_path: Path) -> Path:
+    """A writable copy of tests/data/tiny: 3 schools, 5 staff, 2 groups, 4 ties."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    return folder
+
+
+def edit(folder: Path, name: str, old: str, new: str) -> None:
+    """Replace `old` (which must occur) with `new` in folder/name.csv."""
+    path = folder / f"{name}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(folder: Path, name: str, line: str) -> None:
+    with (folder / f"{name}.csv").open("a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    with SQLiteStore(tmp_path / "store.db") as s:
+        yield s

@@ -1,0 +1,107 @@
+"""The command line as a user meets it: exit codes, one-line errors, exact messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netmap.cli import main
+from netmap.store import SQLiteStore
+from tests.conftest import edit
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def test_validate_ok(run, tiny: Path) -> None:
+    result = run("validate", str(tiny))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == ("OK: 3 schools, 5 staff, 2 groups, 3 memberships, 4 collaborations, "
+                                              "0 secondments.")
+
+
+def test_validate_lists_every_error_and_exits_1(run, tiny: Path, tmp_path: Path) -> None:
+    edit(tiny, "staff", "S2,OAK,teacher", "S2,OAK,teachr")
+    edit(tiny, "staff", "S4,ELM,teacher", "S4,ELM,head")
+    result = run("validate", str(tiny), "--report", str(tmp_path / "problems.csv"))
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("ERROR   staff.csv, row 3, column role: 'teachr' is not an allowed role. Fix: Did you mean "
+                        "'teacher'? Use one of: teacher, middle-leader, senior-leader, headteacher, support, central.")
+    assert lines[1].startswith("ERROR   staff.csv, row 5, column role: 'head' is not an allowed role.")
+    assert "Traceback" not in result.output
+    assert result.stderr.splitlines()[-1] == ("Error: 2 error(s) found; nothing was loaded. "
+                                              "Fix them and run `netmap validate` again.")
+    report = (tmp_path / "problems.csv").read_text(encoding="utf-8").splitlines()
+    assert report[0] == "severity,rule,file,row,column,value,message,fix" and len(report) == 4  # 2 errors, 1 warning
+
+
+def test_load_and_snapshots(run, tiny: Path, tmp_path: Path) -> None:
+    result = run("load", str(tiny), "--as-of", "2026-01-05")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == ("Loaded snapshot 2026-01-05: 3 schools, 5 staff, 2 groups, "
+                                              "3 memberships, 4 collaborations, 0 secondments.")
+    again = run("load", str(tiny), "--as-of", "2026-01-05")
+    assert again.stdout.splitlines()[-1].startswith("Already loaded, unchanged: snapshot 2026-01-05")
+    listing = run("snapshots").stdout.splitlines()
+    assert listing[1].split()[:5] == ["2026-01-05", "5", "3", "2", "4"]
+    assert "Writing snapshot 2026-01-05" in result.stderr  # the progress bar
+
+
+def test_load_with_errors_stores_nothing(run, tiny: Path, tmp_path: Path) -> None:
+    edit(tiny, "collaborations", "S4,S3", "S4,S4")
+    result = run("load", str(tiny))
+    assert result.exit_code == 1
+    assert "ERROR   collaborations.csv, row 5, column target_staff_id" in result.stdout
+    assert result.stderr.splitlines()[-1].startswith("Error: 1 error(s) in the input; first: collaborations.csv")
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        assert store.list_snapshots() == []
+
+
+def test_db_option_overrides_the_environment(run, tiny: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "other.db"
+    assert run("load", str(tiny), "--db", str(other)).exit_code == 0
+    assert run("snapshots").stdout.startswith("No snapshots yet.")
+    assert len(run("snapshots", "--db", str(other)).stdout.splitlines()) == 2
+
+
+def test_bad_date_option(run, tiny: Path) -> None:
+    result = run("load", str(tiny), "--as-of", "05/01/2026")
+    assert result.exit_code == 2
+    assert "'05/01/2026' does not match the format '%Y-%m-%d'" in result.stderr
+
+
+def test_unknown_setting_stops_with_a_hint(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETMAP_DBB", "x")
+    result = run("snapshots")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Unknown setting NETMAP_DBB. Did you mean NETMAP_DB?")
+
+
+def test_sample_then_demo(run, tmp_path: Path) -> None:
+    result = run("sample", "--schools", "5", "--staff", "200", "--seed", "3", "--out", str(tmp_path / "s"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Wrote {tmp_path / 's'}: 6 schools, 200 staff, 25 groups")
+    assert "Generating staff" in result.stderr
+    demo = run("demo")
+    assert demo.exit_code == 0, demo.output
+    assert "Loaded snapshot 2026-07-01: 25 schools, 2000 staff, 25 groups" in demo.stdout
+    assert demo.stdout.splitlines()[-1] == (f"The sample trust is in {tmp_path / 'cli.db'}. "
+                                            "List snapshots with `netmap snapshots`.")
+    assert "Already loaded, unchanged" in run("demo").stdout
+
+
+def test_sample_refuses_too_few_staff(run, tmp_path: Path) -> None:
+    result = run("sample", "--schools", "10", "--staff", "50", "--out", str(tmp_path / "s"))
+    assert result.exit_code == 2
+    assert "at least 1 school and 10 staff per school" in result.stderr

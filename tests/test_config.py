@@ -1,0 +1,42 @@
+"""Settings: declared once, validated at start-up, all documented, the password never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netmap.config import SETTINGS, default_db_path, read_settings
+from netmap.errors import ConfigError
+from tests.conftest import REPO
+
+
+def test_defaults_work_on_a_fresh_machine() -> None:
+    settings = read_settings({})
+    assert settings.db_path == default_db_path()
+    assert settings.neo4j_uri is None and settings.neo4j_database == "neo4j"
+
+
+def test_db_path_from_environment() -> None:
+    assert read_settings({"NETMAP_DB": "~/trust.db"}).db_path == Path("~/trust.db").expanduser()
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"NETMAP_DATABASE": "x"}, "Unknown setting NETMAP_DATABASE. Did you mean NETMAP_NEO4J_DATABASE?"),
+    ({"NETMAP_NEO4J_URI": "http://db:7474"}, "is not a Neo4j URI; use neo4j://host:7687"),
+])
+def test_bad_settings_stop_start_up(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
+        read_settings(env)
+
+
+def test_password_never_in_repr() -> None:
+    settings = read_settings({"NETMAP_NEO4J_PASSWORD": "s3cret-pa55"})
+    assert settings.neo4j_password == "s3cret-pa55"
+    assert "s3cret-pa55" not in repr(settings) and "s3cret-pa55" not in str(settings)
+
+
+def test_every_setting_is_documented_in_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for setting in SETTINGS:
+        assert f"`{setting.name}`" in readme, f"{setting.name} is not in README's settings table"

@@ -1,0 +1,43 @@
+"""Soft and hard graphs built from a dataset, worked by hand on the tiny trust."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from tests.conftest import append, edit
+
+
+def test_soft_graph_by_hand(tiny: Path) -> None:
+    append(tiny, "collaborations", "S2,S3,advice,0.5,2025-10-02")
+    graphs = build_graphs(read_trust(tiny)[0], "2026-01-01")
+    soft = graphs.soft
+    assert sorted(soft.nodes) == ["S1", "S2", "S3", "S4", "S5"]
+    assert soft.nodes["S3"]["subjects"] == ("maths", "computing")
+    assert sorted(soft.edges) == [("S1", "S2"), ("S2", "S3"), ("S3", "S2"), ("S4", "S3")]
+    assert soft.edges["S2", "S3"] == {"weight": 2.5, "kinds": {"advice": 0.5, "co-planning": 2.0}}
+
+
+def test_hard_graph_counts_shared_active_groups(tiny: Path) -> None:
+    append(tiny, "groups", "SEC,Secondary leaders,expert-network,,secondary")
+    append(tiny, "memberships", "S2,SEC,member,,")
+    append(tiny, "memberships", "S3,SEC,member,,")
+    append(tiny, "memberships", "S4,SEC,member,,2025-12-31")  # left before the snapshot date
+    hard = build_graphs(read_trust(tiny)[0], "2026-01-01").hard
+    assert sorted(hard.edges(data="weight")) == [("S2", "S3", 2)]
+
+
+def test_only_staff_in_post_on_the_date_are_nodes(tiny: Path) -> None:
+    edit(tiny, "staff", "2020-01-06,,", "2020-01-06,2025-12-31,")  # S4 left
+    graphs = build_graphs(read_trust(tiny)[0], "2026-01-01")
+    assert "S4" not in graphs.soft and "S4" not in graphs.hard
+    assert ("S4", "S3") not in graphs.soft.edges
+    earlier = build_graphs(read_trust(tiny)[0], "2024-08-31")
+    assert "S5" not in earlier.soft  # starts 2024-09-01
+    assert "S4" in earlier.soft
+
+
+def test_ties_observed_after_the_date_are_left_out(tiny: Path) -> None:
+    graphs = build_graphs(read_trust(tiny)[0], "2025-09-15")
+    assert sorted(graphs.soft.edges) == [("S1", "S2"), ("S4", "S3")]

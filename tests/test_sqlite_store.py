@@ -1,0 +1,146 @@
+"""The embedded store: all-or-nothing loads, idempotent reloads, exact round trips, dated snapshots."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from netmap.errors import StorageError
+from netmap.ingest.validate import read_trust
+from netmap.store import SQLiteStore
+from tests.conftest import REPO, edit
+
+SAMPLE = REPO / "data" / "samples" / "trust"
+
+
+def test_round_trip_is_exact(store: SQLiteStore, tiny: Path) -> None:
+    dataset, _ = read_trust(tiny)
+    store.write_snapshot(dataset, "2026-01-01", source="tiny")
+    back = store.read_dataset("2026-01-01")
+    assert back.equals(dataset)
+    assert back.extra_columns("staff") == ["contract"]
+
+
+def test_loading_twice_leaves_identical_contents(store: SQLiteStore, tiny: Path) -> None:
+    dataset, _ = read_trust(tiny)
+    first = store.write_snapshot(dataset, "2026-01-01", source="tiny")
+    before = store.dump()
+    again = store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    assert (first.status, again.status) == ("created", "unchanged")
+    assert store.dump() == before
+
+
+def test_changed_data_on_the_same_date_replaces_that_snapshot(store: SQLiteStore, tiny: Path) -> None:
+    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    changed, _ = read_trust(tiny)
+    assert store.write_snapshot(changed, "2026-01-01", source="tiny").status == "replaced"
+    assert [s.as_of for s in store.list_snapshots()] == ["2026-01-01"]
+    assert store.read_dataset().equals(changed)
+
+
+def test_snapshots_are_kept_side_by_side(store: SQLiteStore, tiny: Path) -> None:
+    autumn, _ = read_trust(tiny)
+    store.write_snapshot(autumn, "2025-12-01", source="autumn")
+    edit(tiny, "staff", "S5,ASH,teacher", "S5,ASH,middle-leader")
+    spring, _ = read_trust(tiny)
+    store.write_snapshot(spring, "2026-04-01", source="spring")
+    assert [(s.as_of, s.source) for s in store.list_snapshots()] == [("2025-12-01", "autumn"),
+                                                                     ("2026-04-01", "spring")]
+    assert store.read_dataset("2025-12-01").equals(autumn)
+    assert store.read_dataset().equals(spring)  # latest by default
+    assert store.list_snapshots()[0].counts["staff"] == 5
+
+
+def test_unknown_snapshot_names_the_stored_ones(store: SQLiteStore, tiny: Path) -> None:
+    with pytest.raises(StorageError, match="holds no snapshot yet"):
+        store.read_dataset()
+    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    with pytest.raises(StorageError, match="No snapshot dated 2025-01-01. Stored snapshots: 2026-01-01."):
+        store.read_dataset("2025-01-01")
+
+
+def test_failure_part_way_leaves_the_store_as_it_was(store: SQLiteStore, tiny: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    before = store.dump()
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    changed, _ = read_trust(tiny)
+    original = SQLiteStore._insert_table
+
+    def fail_on_ties(self, name, *args, **kwargs):  # staff and groups are written, then it fails
+        if name == "collaborations":
+            raise OSError("disk unplugged")
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(SQLiteStore, "_insert_table", fail_on_ties)
+    for as_of in ("2026-01-01", "2026-02-01"):  # replacing an old snapshot, and adding a new one
+        with pytest.raises(OSError, match="disk unplugged"):
+            store.write_snapshot(changed, as_of, source="tiny")
+        assert store.dump() == before
+
+
+def test_sqlite_error_becomes_storage_error(store: SQLiteStore, tiny: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    def broken(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    before = store.dump()
+    monkeypatch.setattr(SQLiteStore, "_insert_table", broken)
+    with pytest.raises(StorageError, match="database or disk is full.*the store is unchanged"):
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    assert store.dump() == before
+
+
+def test_killed_load_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    dataset, _ = read_trust(SAMPLE)
+    with SQLiteStore(db) as store:
+        store.write_snapshot(dataset, "2026-01-01", source="sample")
+        before = store.dump()
+    # A second load, of a new date, that pauses after its first batch of ties until it is killed.
+    script = textwrap.dedent(f"""
+        import sys, time
+        from pathlib import Path
+        from netmap.ingest.validate import read_trust
+        from netmap.store import sqlite as module
+        module.BATCH_ROWS = 1000
+        dataset, _ = read_trust(Path({str(SAMPLE)!r}))
+        written = 0
+        def progress(rows):
+            global written
+            written += rows
+            if written > 5000:
+                print("WRITING", flush=True)
+                time.sleep(60)
+        module.SQLiteStore(Path({str(db)!r})).write_snapshot(dataset, "2026-02-01", source="x", progress=progress)
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "WRITING"
+        with SQLiteStore(db) as reader:  # mid-load, readers see only the complete snapshot
+            assert [s.as_of for s in reader.list_snapshots()] == ["2026-01-01"]
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        process.stdout.close()
+    with SQLiteStore(db) as store:
+        assert store.dump() == before
+        assert store.read_dataset().equals(dataset)
+
+
+def test_unopenable_store_names_the_fix(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(StorageError, match="choose another with --db or NETMAP_DB"):
+        SQLiteStore(blocker / "store.db")

@@ -1,0 +1,221 @@
+"""Every validation rule, each with the exact file, row and column the user is told about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from netmap.errors import IngestError, ValidationFailed
+from netmap.ingest.validate import read_trust, validate_source
+from tests.conftest import append, edit
+
+
+def _errors(folder: Path) -> list[tuple[str, str, int | None, str | None]]:
+    _, report = validate_source(folder)
+    return [(p.rule, p.file, p.row, p.column) for p in report.errors]
+
+
+def test_tiny_trust_is_valid(tiny: Path) -> None:
+    dataset, report = validate_source(tiny)
+    assert report.ok and dataset is not None
+    assert dataset.counts() == {"schools": 3, "staff": 5, "groups": 2, "memberships": 3, "collaborations": 4,
+                                "secondments": 0}
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    # (table, old text, new text) -> (rule, file, row, column)
+    (("staff", "S4,ELM,teacher", "S4,ELM,teachr"), ("not-allowed", "staff.csv", 5, "role")),
+    (("schools", "ELM,Elm Park Academy,secondary", "ELM,Elm Park Academy,secondry"),
+     ("not-allowed", "schools.csv", 3, "phase")),
+    (("groups", "HEADS,Headteachers,expert-network", "HEADS,Headteachers,expert"),
+     ("not-allowed", "groups.csv", 3, "kind")),
+    (("memberships", "S3,MATHS,lead", "S3,MATHS,leader"), ("not-allowed", "memberships.csv", 3, "role")),
+    (("collaborations", "S4,S3,advice", "S4,S3,advise"), ("not-allowed", "collaborations.csv", 5, "kind")),
+    (("staff", "S5,ASH,teacher", ",ASH,teacher"), ("missing-id", "staff.csv", 6, "staff_id")),
+    (("staff", "S5,ASH,teacher", "S1,ASH,teacher"), ("duplicate-id", "staff.csv", 6, "staff_id")),
+    (("schools", "ASH,Ash Grove Primary", "ASH,"), ("missing-value", "schools.csv", 4, "name")),
+    (("staff", "S5,ASH,teacher", "S5,PINE,teacher"), ("unknown-reference", "staff.csv", 6, "school_id")),
+    (("memberships", "S2,MATHS", "S9,MATHS"), ("unknown-reference", "memberships.csv", 2, "staff_id")),
+    (("memberships", "S1,HEADS", "S1,HEAD"), ("unknown-reference", "memberships.csv", 4, "group_id")),
+    (("collaborations", "S4,S3", "S4,S99"), ("unknown-reference", "collaborations.csv", 5, "target_staff_id")),
+    (("collaborations", "S4,S3", "S3,S3"), ("self-tie", "collaborations.csv", 5, "target_staff_id")),
+    (("collaborations", "co-planning,2", "co-planning,lots"), ("bad-weight", "collaborations.csv", 2, "weight")),
+    (("collaborations", "co-planning,2", "co-planning,0"), ("bad-weight", "collaborations.csv", 2, "weight")),
+    (("collaborations", "co-planning,2", "co-planning,-3"), ("bad-weight", "collaborations.csv", 2, "weight")),
+    (("collaborations", "co-planning,2", "co-planning,inf"), ("bad-weight", "collaborations.csv", 2, "weight")),
+    (("staff", "2018-09-01", "01/09/2018"), ("bad-date", "staff.csv", 3, "started_on")),
+    (("staff", "2018-09-01", "2018-02-30"), ("bad-date", "staff.csv", 3, "started_on")),
+    (("memberships", "2019-01-01", "soon"), ("bad-date", "memberships.csv", 2, "joined_on")),
+    (("staff", "2020-01-06,,", "2020-01-06,2019-07-31,"), ("date-order", "staff.csv", 5, "left_on")),
+    (("memberships", "2015-01-01,", "2015-01-01,2014-12-31"), ("date-order", "memberships.csv", 4, "left_on")),
+    (("staff", "staff_id,school_id,role", "staff_id,school_id,job"), ("missing-column", "staff.csv", 1, "role")),
+])
+def test_each_rule_names_file_row_and_column(tiny: Path, change: tuple[str, str, str],
+                                              expected: tuple[str, str, int, str]) -> None:
+    edit(tiny, *change)
+    assert _errors(tiny) == [expected]
+
+
+def test_missing_file(tiny: Path) -> None:
+    (tiny / "groups.csv").unlink()
+    errors = _errors(tiny)
+    assert ("missing-file", "groups.csv", None, None) in errors
+
+
+@pytest.mark.parametrize("content", ["", "   \n", "staff_id,group_id,role,joined_on,left_on\n"])
+def test_empty_file(tiny: Path, content: str) -> None:
+    (tiny / "memberships.csv").write_text(content, encoding="utf-8")
+    assert _errors(tiny) == [("empty-file", "memberships.csv", None, None)]
+
+
+def test_secondments_file_is_optional_but_checked(tiny: Path) -> None:
+    (tiny / "secondments.csv").write_text(
+        "staff_id,from_school_id,to_school_id,starts_on,ends_on\n"
+        "S2,OAK,ELM,2025-01-01,2025-07-31\n"
+        "S3,ELM,ELM,2025-01-01,\n"
+        "S4,OAK,ASH,2025-01-01,2024-01-01\n", encoding="utf-8")
+    dataset, report = validate_source(tiny)
+    assert [(p.rule, p.row, p.column) for p in report.errors] == [
+        ("date-order", 4, "ends_on"), ("same-school", 3, "to_school_id")]
+    assert [(p.rule, p.row) for p in report.warnings if p.rule == "secondment-school"] == [("secondment-school", 4)]
+
+
+def test_value_outside_list_suggests_closest(tiny: Path) -> None:
+    edit(tiny, "staff", "S4,ELM,teacher", "S4,ELM,midle leader")
+    _, report = validate_source(tiny)
+    (problem,) = report.errors
+    assert problem.value == "midle leader"
+    assert "Did you mean 'middle-leader'?" in problem.fix
+
+
+def test_uk_date_gets_its_iso_spelling_as_the_fix(tiny: Path) -> None:
+    edit(tiny, "staff", "2018-09-01", "01/09/2018")
+    _, report = validate_source(tiny)
+    assert report.errors[0].fix == "Write dates as YYYY-MM-DD: 2018-09-01."
+
+
+def test_duplicate_id_names_the_first_row(tiny: Path) -> None:
+    edit(tiny, "staff", "S5,ASH,teacher", "S1,ASH,teacher")
+    _, report = validate_source(tiny)
+    assert report.errors[0].message == "staff_id 'S1' is used again (first on row 2)."
+
+
+def test_ten_planted_mistakes_are_all_reported(tiny: Path) -> None:
+    edit(tiny, "schools", "ELM,Elm Park Academy,secondary", "ELM,Elm Park Academy,secondry")  # 1
+    edit(tiny, "staff", "S2,OAK,teacher", "S2,OAK,teacher-ish")                              # 2
+    append(tiny, "staff", "S1,ELM,teacher,Copy of Ada,,2019-09-01,,")                          # 3
+    edit(tiny, "staff", "S5,ASH,teacher", "S5,PINE,teacher")                                   # 4
+    edit(tiny, "staff", "2020-01-06", "6th Jan 2020")                                          # 5
+    edit(tiny, "memberships", "S1,HEADS", "S1,HEAD")                                          # 6
+    edit(tiny, "collaborations", "S4,S3", "S4,S4")                                             # 7
+    edit(tiny, "collaborations", "co-planning,2", "co-planning,-1")                            # 8
+    edit(tiny, "memberships", "2015-01-01,", "2015-01-01,2014-01-01")                          # 9
+    edit(tiny, "groups", "group_id,name,kind", "group_id,title,kind")                          # 10
+    errors = _errors(tiny)
+    assert sorted(errors, key=str) == sorted([
+        ("not-allowed", "schools.csv", 3, "phase"),
+        ("not-allowed", "staff.csv", 3, "role"),
+        ("duplicate-id", "staff.csv", 7, "staff_id"),
+        ("unknown-reference", "staff.csv", 6, "school_id"),
+        ("bad-date", "staff.csv", 5, "started_on"),
+        ("unknown-reference", "memberships.csv", 4, "group_id"),
+        ("self-tie", "collaborations.csv", 5, "target_staff_id"),
+        ("bad-weight", "collaborations.csv", 2, "weight"),
+        ("date-order", "memberships.csv", 4, "left_on"),
+        ("missing-column", "groups.csv", 1, "name"),
+    ], key=str)
+
+
+def test_read_trust_raises_with_the_whole_report(tiny: Path) -> None:
+    edit(tiny, "staff", "S2,OAK,teacher", "S2,OAK,teachr")
+    edit(tiny, "staff", "S4,ELM,teacher", "S4,ELM,techer")
+    with pytest.raises(ValidationFailed) as caught:
+        read_trust(tiny)
+    assert len(caught.value.report.errors) == 2
+    assert str(caught.value).startswith("2 error(s) in the input; first: staff.csv, row 3, column role:")
+
+
+def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match="does not exist"):
+        validate_source(tmp_path / "nowhere")
+
+
+def test_repeated_ties_are_merged_with_a_warning(tiny: Path) -> None:
+    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-11-01")
+    dataset, report = validate_source(tiny)
+    assert dataset is not None
+    (warning,) = [p for p in report.warnings if p.rule == "duplicate-tie"]
+    assert (warning.row, warning.value) == (6, "row 2")
+    merged = dataset.collaborations
+    row = merged[(merged.source_staff_id == "S2") & (merged.kind == "co-planning")]
+    assert row["weight"].tolist() == [5.0]
+    assert row["observed_on"].tolist() == ["2025-11-01"]
+    assert len(merged) == 4
+
+
+def test_unconnected_records_are_warnings_not_errors(tiny: Path) -> None:
+    append(tiny, "schools", "PINE,Pine Nursery,nursery,,")
+    append(tiny, "groups", "SEND,SEND network,expert-network,,")
+    _, report = validate_source(tiny)
+    assert report.ok
+    assert {(p.rule, p.file, p.row) for p in report.warnings} == {
+        ("no-ties", "staff.csv", 6), ("no-staff", "schools.csv", 5), ("no-members", "groups.csv", 4)}
+
+
+def test_header_matching_ignores_case_spaces_and_separators(tiny: Path) -> None:
+    edit(tiny, "staff", "staff_id,school_id,role,name,subjects,started_on,left_on",
+         " Staff ID ,School-Id,ROLE,Name,Subjects,Started On,left-on")
+    dataset, report = validate_source(tiny)
+    assert report.ok and dataset is not None
+    assert list(dataset.staff.columns[:3]) == ["staff_id", "school_id", "role"]
+
+
+def test_values_are_normalised(tiny: Path) -> None:
+    edit(tiny, "staff", "S3,ELM,middle-leader,Grace Hopper,maths;computing",
+         "S3,ELM,Middle Leader,Grace Hopper, maths ; computing;maths;")
+    dataset, _ = validate_source(tiny)
+    assert dataset is not None
+    row = dataset.staff.set_index("staff_id").loc["S3"]
+    assert (row["role"], row["subjects"]) == ("middle-leader", "maths;computing")
+
+
+def test_extra_columns_are_kept_as_attributes(tiny: Path) -> None:
+    dataset, _ = validate_source(tiny)
+    assert dataset is not None
+    assert dataset.extra_columns("staff") == ["contract"]
+    assert dataset.staff["contract"].tolist() == ["full-time", "full-time", "part-time", "full-time", "full-time"]
+
+
+def test_defaults_fill_blank_optional_values(tiny: Path) -> None:
+    edit(tiny, "collaborations", "S4,S3,advice,1,", "S4,S3,,,")
+    dataset, _ = validate_source(tiny)
+    assert dataset is not None
+    last = dataset.collaborations.iloc[-1]
+    assert (last["kind"], last["weight"]) == ("other", 1.0)
+
+
+def test_blank_spreadsheet_rows_keep_row_numbers_true(tiny: Path) -> None:
+    edit(tiny, "staff", "S4,ELM,teacher", ",,,,,,,\nS4,ELM,techer")
+    _, report = validate_source(tiny)
+    assert [(p.row, p.column) for p in report.errors] == [(6, "role")]
+
+
+def test_blank_header_with_values_is_an_error(tiny: Path) -> None:
+    edit(tiny, "groups", "group_id,name,kind,subject,phase", "group_id,name,kind,subject,phase,")
+    edit(tiny, "groups", "MATHS,Maths community,subject-community,maths,", "MATHS,Maths community,subject-community,maths,,x")
+    assert _errors(tiny) == [("blank-header", "groups.csv", 1, "F")]
+
+
+def test_duplicate_column_is_an_error(tiny: Path) -> None:
+    edit(tiny, "groups", "group_id,name,kind,subject,phase", "group_id,name,kind,subject,Kind")
+    assert _errors(tiny) == [("duplicate-column", "groups.csv", 1, "Kind")]
+
+
+def test_problems_past_the_cap_are_summed_up(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("netmap.ingest.validate.MAX_PROBLEMS_PER_RULE", 2)
+    for i in range(5):
+        append(tiny, "collaborations", f"S1,S3,advice,zero{i},")
+    _, report = validate_source(tiny)
+    assert [p.row for p in report.errors] == [6, 7, None]
+    assert report.errors[-1].message == "3 more rows fail this check in this column."
