@@ -13,6 +13,9 @@ from typing import Any
 import click
 
 from netmap import __version__
+from netmap.analysis import AnalysisOptions, write_analysis
+from netmap.analysis import analyse as run_analysis
+from netmap.analysis.engine import STEPS
 from netmap.config import Settings, read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.ingest.report import ValidationReport
@@ -129,6 +132,35 @@ def snapshots(ctx: click.Context, db: Path | None) -> None:
 
 
 @main.command()
+@click.option("--snapshot", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="As-of date of the snapshot to analyse (default: the latest).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write staff.csv, schools.csv, groups.csv, wiring.csv and summary.json into.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Change a threshold, e.g. --set dormant_share=0.3 (see docs/metrics.md). Repeatable.")
+@db_option
+@click.pass_context
+def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: tuple[str, ...],
+            db: Path | None) -> None:
+    """Compute every connectivity, brokerage and isolation measure of a snapshot."""
+    options = AnalysisOptions.from_strings(list(settings))
+    with _open_store(ctx, db) as store:
+        info = store.snapshot(as_of.date().isoformat() if as_of else None)
+        click.echo(f"Reading snapshot {info.as_of} ...", err=True)
+        graphs = store.read_graphs(info.as_of)
+    with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
+                           item_show_func=lambda step: step) as bar:
+        result = run_analysis(graphs, options, progress=lambda step: bar.update(1, step))
+    paths = write_analysis(result, out)
+    summary = result.summary
+    click.echo(f"Analysed snapshot {info.as_of} in {sum(result.timings.values()):.1f} s: "
+               f"{summary['counts']['staff']} staff, {summary['counts']['soft_ties_undirected']} soft ties; "
+               f"{len(summary['isolated_schools'])} isolated school(s), {summary['isolates']} isolate(s), "
+               f"{summary['disconnected_staff']} disconnected, {len(summary['dormant_groups'])} dormant group(s).")
+    click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")
+
+
+@main.command()
 @click.option("--schools", type=click.IntRange(1), default=SAMPLE_ARGS["schools"], show_default=True,
               help="Number of schools (a central team is added per 25 schools).")
 @click.option("--staff", type=click.IntRange(10), default=SAMPLE_ARGS["staff"], show_default=True,
@@ -184,6 +216,7 @@ def _print_report(report: ValidationReport) -> None:
         for problem in problems[:WARNING_EXAMPLES]:
             click.echo(f"          {problem.describe()}")
         if len(problems) > WARNING_EXAMPLES:
-            click.echo(f"          ... and {len(problems) - WARNING_EXAMPLES} more (`netmap validate --report FILE` lists all)")
+            more = len(problems) - WARNING_EXAMPLES
+            click.echo(f"          ... and {more} more (`netmap validate --report FILE` lists all)")
     if report.problems:
         click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")

@@ -105,3 +105,23 @@ def test_sample_refuses_too_few_staff(run, tmp_path: Path) -> None:
     result = run("sample", "--schools", "10", "--staff", "50", "--out", str(tmp_path / "s"))
     assert result.exit_code == 2
     assert "at least 1 school and 10 staff per school" in result.stderr
+
+
+def test_analyse_writes_five_outputs(run, tmp_path: Path) -> None:
+    from tests.test_analysis_planted import PLANTED
+
+    assert run("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
+    result = run("analyse", "--out", str(tmp_path / "out"), "--set", "dormant_share=0.25")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("Analysed snapshot 2026-07-01 in ")
+    assert result.stdout.splitlines()[0].endswith("11 staff, 10 soft ties; 1 isolated school(s), 1 isolate(s), "
+                                                  "3 disconnected, 1 dormant group(s).")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "groups.csv", "schools.csv", "staff.csv", "summary.json", "wiring.csv"]
+    assert "Analysing" in result.stderr
+
+
+def test_analyse_unknown_snapshot(run, tmp_path: Path) -> None:
+    result = run("analyse", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: The store holds no snapshot yet.")

@@ -203,7 +203,8 @@ def test_blank_spreadsheet_rows_keep_row_numbers_true(tiny: Path) -> None:
 
 def test_blank_header_with_values_is_an_error(tiny: Path) -> None:
     edit(tiny, "groups", "group_id,name,kind,subject,phase", "group_id,name,kind,subject,phase,")
-    edit(tiny, "groups", "MATHS,Maths community,subject-community,maths,", "MATHS,Maths community,subject-community,maths,,x")
+    edit(tiny, "groups", "MATHS,Maths community,subject-community,maths,",
+         "MATHS,Maths community,subject-community,maths,,x")
     assert _errors(tiny) == [("blank-header", "groups.csv", 1, "F")]
 
 

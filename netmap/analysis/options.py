@@ -1,0 +1,58 @@
+"""The analysis thresholds, declared as data with defaults and help, so each is documented and settable."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+from netmap.errors import AnalysisError
+
+__all__ = ["AnalysisOptions"]
+
+
+def _option(default: float | int, help: str) -> object:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Thresholds and seeds of the analysis; see docs/metrics.md for what each one changes."""
+
+    dormant_share: float = _option(0.2, "A group is dormant when fewer than this share of members are active.")
+    key_connector_share: float = _option(
+        0.5, "A key connector's departure removes at least this share of their school's external ties.")
+    broker_percentile: float = _option(95, "ona_role broker: betweenness at or above this percentile.")
+    connector_percentile: float = _option(90, "ona_role central connector: soft_degree at or above this percentile.")
+    spanner_schools: int = _option(3, "ona_role boundary spanner: ties to at least this many other schools.")
+    peripheral_degree: int = _option(1, "ona_role peripheral: soft_degree at most this (and above 0).")
+    formal_home_share: float = _option(
+        0.5, "An informal cluster has a formal home when one group holds at least this share of its members.")
+    louvain_seed: int = _option(42, "Seed of the Louvain community detection, so results repeat.")
+    exact_path_limit: int = _option(5000, "Average shortest path is exact up to this many staff, sampled above.")
+    path_sample_size: int = _option(500, "Sources sampled for the average shortest path above the limit.")
+
+    def __post_init__(self) -> None:
+        for name in ("dormant_share", "key_connector_share", "formal_home_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise AnalysisError(f"{name} must be above 0 and at most 1, not {getattr(self, name)}.")
+        for name in ("broker_percentile", "connector_percentile"):
+            if not 0 <= getattr(self, name) <= 100:
+                raise AnalysisError(f"{name} must be between 0 and 100, not {getattr(self, name)}.")
+
+    @classmethod
+    def from_strings(cls, pairs: list[str]) -> AnalysisOptions:
+        """Build from NAME=VALUE strings (the CLI's --set), naming the fix for an unknown or bad one."""
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, object] = {}
+        for pair in pairs:
+            name, _, text = pair.partition("=")
+            name = name.strip().replace("-", "_")
+            if name not in fields or not text:
+                raise AnalysisError(f"Unknown or empty option {pair!r}; use NAME=VALUE with NAME one of "
+                                    f"{', '.join(fields)}.")
+            kind = type(fields[name].default)
+            try:
+                values[name] = kind(text)
+            except ValueError:
+                raise AnalysisError(f"Option {name} needs a {kind.__name__}, not {text!r}.") from None
+        return cls(**values)  # type: ignore[arg-type]

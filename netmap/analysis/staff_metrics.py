@@ -1,0 +1,66 @@
+"""The per-person table: degree, reach across schools, brokerage, structural holes, cores and communities."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+
+import networkx as nx
+import pandas as pd
+
+from netmap.analysis.brokerage import ROLES, brokerage_roles
+from netmap.analysis.centrality import betweenness
+from netmap.analysis.communities import louvain_communities
+from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.roles import ona_roles
+from netmap.analysis.structural_holes import structural_holes
+from netmap.analysis.timing import timed
+
+__all__ = ["STAFF_COLUMNS", "staff_table"]
+
+STAFF_COLUMNS = (
+    "staff_id", "school_id", "soft_in_degree", "soft_out_degree", "soft_degree", "cross_school_ties",
+    "schools_reached", "hard_degree", "groups", "betweenness", "constraint", "effective_size",
+    *(f"broker_{role}" for role in ROLES), "core_number", "community", "is_isolate", "is_disconnected", "ona_role",
+)
+
+
+def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: nx.Graph, groups_of: Mapping[Hashable, set[str]],
+                options: AnalysisOptions, timings: dict[str, float] | None = None) -> pd.DataFrame:
+    """One row per person in post, every column of STAFF_COLUMNS (see docs/metrics.md)."""
+    timings = {} if timings is None else timings
+    school = nx.get_node_attributes(soft, "school_id")
+    nodes = list(soft)
+    with timed(timings, "degree and reach"):
+        cross = {v: sum(1 for n in undirected[v] if school[n] != school[v]) for v in nodes}
+        reached = {v: len({school[n] for n in undirected[v]} - {school[v]}) for v in nodes}
+        hard_cross = {v: any(school[n] != school[v] for n in hard[v]) for v in nodes}
+    with timed(timings, "betweenness"):
+        between = betweenness(undirected)
+    with timed(timings, "structural holes"):
+        constraint, effective = structural_holes(undirected)
+    with timed(timings, "brokerage"):
+        roles = brokerage_roles(soft, school)
+    with timed(timings, "cores and communities"):
+        core = nx.core_number(undirected)
+        community = louvain_communities(undirected, seed=options.louvain_seed)
+    table = pd.DataFrame({
+        "staff_id": nodes,
+        "school_id": [school[v] for v in nodes],
+        "soft_in_degree": [soft.in_degree(v) for v in nodes],
+        "soft_out_degree": [soft.out_degree(v) for v in nodes],
+        "soft_degree": [undirected.degree(v) for v in nodes],
+        "cross_school_ties": [cross[v] for v in nodes],
+        "schools_reached": [reached[v] for v in nodes],
+        "hard_degree": [hard.degree(v) for v in nodes],
+        "groups": [";".join(sorted(groups_of.get(v, ()))) for v in nodes],
+        "betweenness": [between[v] for v in nodes],
+        "constraint": [constraint[v] for v in nodes],
+        "effective_size": [effective[v] for v in nodes],
+        **{f"broker_{role}": [roles[v][role] for v in nodes] for role in ROLES},
+        "core_number": [core[v] for v in nodes],
+        "community": [community[v] for v in nodes],
+    })
+    table["is_isolate"] = table["soft_degree"] == 0
+    table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].map(hard_cross)
+    table["ona_role"] = ona_roles(table, options)
+    return table.sort_values("staff_id", ignore_index=True)[list(STAFF_COLUMNS)]

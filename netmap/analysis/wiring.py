@@ -1,0 +1,68 @@
+"""Hard against soft wiring: the school x school matrix, overlap, soft-only bridges, informal clusters."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping
+
+import networkx as nx
+import pandas as pd
+
+__all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "wiring_overlap", "wiring_table"]
+
+WIRING_COLUMNS = ("school_a", "school_b", "hard_links", "soft_ties")
+
+
+def _pairs(G: nx.Graph) -> set[tuple[Hashable, Hashable]]:
+    return {(a, b) if str(a) <= str(b) else (b, a) for a, b in G.edges()}
+
+
+def wiring_table(undirected: nx.Graph, hard: nx.Graph, school_of: Mapping[Hashable, str]) -> pd.DataFrame:
+    """For each pair of schools joined by either wiring: hard links (staff pairs sharing a group) and soft
+    ties (edges of U). Pairs with neither are left out: they are zero."""
+    counts: dict[str, Counter] = {"hard_links": Counter(), "soft_ties": Counter()}
+    for column, graph in (("hard_links", hard), ("soft_ties", undirected)):
+        for a, b in graph.edges():
+            sa, sb = sorted((school_of[a], school_of[b]))
+            if sa != sb:
+                counts[column][sa, sb] += 1
+    keys = sorted(set(counts["hard_links"]) | set(counts["soft_ties"]))
+    return pd.DataFrame([(a, b, counts["hard_links"][a, b], counts["soft_ties"][a, b]) for a, b in keys],
+                        columns=list(WIRING_COLUMNS))
+
+
+def wiring_overlap(undirected: nx.Graph, hard: nx.Graph) -> tuple[float | None, float | None]:
+    """(Jaccard index of the edge sets of H and U, share of U's edges also in H); None when undefined."""
+    soft_pairs, hard_pairs = _pairs(undirected), _pairs(hard)
+    union = soft_pairs | hard_pairs
+    both = soft_pairs & hard_pairs
+    return (len(both) / len(union) if union else None, len(both) / len(soft_pairs) if soft_pairs else None)
+
+
+def soft_only_bridges(undirected: nx.Graph, hard: nx.Graph,
+                      school_of: Mapping[Hashable, str]) -> list[tuple[Hashable, Hashable]]:
+    """Soft ties across schools between two people who share no group: bridges no formal structure supports."""
+    return sorted((a, b) for a, b in _pairs(undirected)
+                  if school_of[a] != school_of[b] and not hard.has_edge(a, b))
+
+
+def informal_clusters(community: Mapping[Hashable, int], school_of: Mapping[Hashable, str],
+                      groups_of: Mapping[Hashable, set[str]], home_share: float) -> list[dict]:
+    """Communities spanning two or more schools with no formal home: no group holds `home_share` of them.
+
+    Returns one dict per cluster: community, size, schools, and the best-covering group with its share.
+    """
+    members: dict[int, list[Hashable]] = {}
+    for node, number in community.items():
+        members.setdefault(number, []).append(node)
+    clusters = []
+    for number, people in sorted(members.items()):
+        schools = {school_of[p] for p in people}
+        if len(people) < 2 or len(schools) < 2:
+            continue
+        coverage = Counter(g for p in people for g in groups_of.get(p, ()))
+        best, held = max(coverage.items(), key=lambda item: (item[1], item[0])) if coverage else (None, 0)
+        if held < home_share * len(people):
+            clusters.append({"community": number, "size": len(people), "schools": sorted(schools),
+                             "best_group": best, "best_group_share": held / len(people)})
+    return clusters

@@ -1,0 +1,146 @@
+"""Metrics equal independent implementations (NetworkX, igraph) within 1e-9 on classic graphs and the sample."""
+
+from __future__ import annotations
+
+import math
+
+import igraph as ig
+import networkx as nx
+import pytest
+
+from netmap.analysis.centrality import average_path_length, betweenness
+from netmap.analysis.communities import louvain_communities
+from netmap.analysis.structural_holes import structural_holes
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from tests.conftest import REPO
+
+
+def _sample() -> nx.Graph:
+    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
+    return _unweighted(build_graphs(dataset, "2026-07-01").soft.to_undirected())
+
+
+def _davis() -> nx.Graph:
+    davis = nx.davis_southern_women_graph()
+    women = [n for n, d in davis.nodes(data=True) if d["bipartite"] == 0]
+    return nx.bipartite.projected_graph(davis, women)
+
+
+def _with_isolates() -> nx.Graph:
+    G = nx.florentine_families_graph()
+    G.add_nodes_from(["Loner", "Hermit"])  # isolates: constraint and effective size are undefined
+    return G
+
+
+GRAPHS = {"karate": nx.karate_club_graph, "florentine": _with_isolates, "davis": _davis}
+
+
+@pytest.fixture(scope="module", params=[*GRAPHS, "sample"])
+def graph(request: pytest.FixtureRequest) -> nx.Graph:
+    G = _sample() if request.param == "sample" else _unweighted(GRAPHS[request.param]())
+    G.graph["name"] = request.param
+    return G
+
+
+def _slow_in_networkx(G: nx.Graph) -> bool:
+    """NetworkX's general constraint and all-pairs paths take minutes on the 2,000-staff sample; there the
+    reference is igraph alone (betweenness, components and cores still use NetworkX on every graph)."""
+    return G.graph["name"] == "sample"
+
+
+def _unweighted(G: nx.Graph) -> nx.Graph:
+    H = nx.Graph()
+    H.add_nodes_from(G)
+    H.add_edges_from(G.edges())
+    return H
+
+
+def _igraph(G: nx.Graph) -> tuple[ig.Graph, list]:
+    nodes = list(G)
+    index = {n: i for i, n in enumerate(nodes)}
+    return ig.Graph(n=len(nodes), edges=[(index[a], index[b]) for a, b in G.edges()]), nodes
+
+
+def _close(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_betweenness_equals_networkx(graph: nx.Graph) -> None:
+    ours, theirs = betweenness(graph), nx.betweenness_centrality(graph, normalized=True)
+    assert ours.keys() == theirs.keys()
+    assert all(_close(ours[v], theirs[v]) for v in graph)
+
+
+def test_constraint_and_effective_size_equal_networkx_and_igraph(graph: nx.Graph) -> None:
+    constraint, effective = structural_holes(graph)
+    if not _slow_in_networkx(graph):
+        nx_constraint, nx_effective = nx.constraint(graph), nx.effective_size(graph)
+        assert all(_close(constraint[v], nx_constraint[v]) for v in graph)
+        assert all(_close(effective[v], nx_effective[v]) for v in graph)
+    g, nodes = _igraph(graph)
+    for v, value in zip(nodes, g.constraint(), strict=True):
+        assert _close(constraint[v], value)
+    # Effective size from igraph's primitives: d - (d - 1) * local clustering (Borgatti 1997).
+    for v, d, c in zip(nodes, g.degree(), g.transitivity_local_undirected(mode="zero"), strict=True):
+        assert _close(effective[v], d - (d - 1) * c if d else math.nan)
+
+
+def test_components_and_cores_equal_igraph(graph: nx.Graph) -> None:
+    g, nodes = _igraph(graph)
+    ours = sorted(sorted(map(str, c)) for c in nx.connected_components(graph))
+    theirs = sorted(sorted(str(nodes[i]) for i in c) for c in g.connected_components())
+    assert ours == theirs
+    core = nx.core_number(graph)
+    assert [core[v] for v in nodes] == g.coreness()
+
+
+def test_average_path_length_exact_and_sampled(graph: nx.Graph) -> None:
+    largest = graph.subgraph(max(nx.connected_components(graph), key=len))
+    exact = average_path_length(largest)
+    assert exact.exact
+    if not _slow_in_networkx(graph):
+        assert _close(exact.value, nx.average_shortest_path_length(largest))
+    sampled = average_path_length(largest, exact_limit=10, sample_size=min(30, len(largest)), seed=3)
+    assert not sampled.exact and sampled.sample_size == min(30, len(largest))
+    assert abs(sampled.value - exact.value) <= 4 * sampled.standard_error + 1e-9
+
+
+def test_louvain_is_deterministic_and_numbered_by_size(graph: nx.Graph) -> None:
+    first, second = louvain_communities(graph, seed=7), louvain_communities(graph, seed=7)
+    assert first == second
+    sizes = [list(first.values()).count(k) for k in range(1, max(first.values()) + 1)]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+@pytest.mark.parametrize(("edges", "expected"), [
+    ([("a", "b"), ("b", "c")], {"a": 0.0, "b": 1.0, "c": 0.0}),                 # path: b is on the only route
+    ([("h", x) for x in "wxyz"], {"h": 1.0, "w": 0.0, "x": 0.0, "y": 0.0, "z": 0.0}),  # star
+    ([("a", "b"), ("b", "c"), ("c", "a")], {"a": 0.0, "b": 0.0, "c": 0.0}),     # triangle
+    ([("a", "b"), ("b", "c"), ("c", "d"), ("d", "a")], dict.fromkeys("abcd", 1 / 6)),  # square: half of 1 pair
+])
+def test_betweenness_by_hand(edges: list, expected: dict) -> None:
+    assert betweenness(nx.Graph(edges)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("edges", "node", "constraint", "effective"), [
+    ([("e", "a"), ("e", "b")], "e", 0.5, 2.0),                      # two unconnected contacts: (1/2)^2 * 2
+    ([("e", "a"), ("e", "b"), ("a", "b")], "e", 2 * (3 / 4) ** 2, 1.0),  # closed triad: (1/2 + 1/4)^2 each
+    ([("e", "a")], "e", 1.0, 1.0),                                  # a single contact constrains fully
+])
+def test_structural_holes_by_hand(edges: list, node: str, constraint: float, effective: float) -> None:
+    c, e = structural_holes(nx.Graph(edges))
+    assert (c[node], e[node]) == pytest.approx((constraint, effective))
+
+
+def test_structural_holes_refuses_directed_graphs() -> None:
+    with pytest.raises(ValueError, match="undirected"):
+        structural_holes(nx.DiGraph([("a", "b")]))
+
+
+def test_tiny_graphs() -> None:
+    assert betweenness(nx.Graph([("a", "b")])) == {"a": 0.0, "b": 0.0}
+    single = nx.Graph()
+    single.add_node("a")
+    assert average_path_length(single).value is None
+
