@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from netmap.errors import NetmapError, ValidationFailed
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust, validate_source
 from netmap.sample.generator import REFERENCE_DATE, generate_sample
-from netmap.store import GraphStore, SQLiteStore
+from netmap.store import GraphStore, open_store
 
 __all__ = ["main"]
 
@@ -47,13 +48,18 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.ensure_object(dict)["settings"]
 
 
-def _open_store(ctx: click.Context, db: Path | None) -> GraphStore:
-    settings = _settings(ctx)
-    return SQLiteStore(db or settings.db_path)
+def _open_store(ctx: click.Context, db: Path | None, store: str | None) -> GraphStore:
+    return open_store(_settings(ctx), db=db, store_uri=store)
 
 
-db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                         help="SQLite store file (default: NETMAP_DB, else netmap.db in your data directory).")
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that touches a store: --db (embedded file) and --store (Neo4j URI)."""
+    command = click.option("--store", default=None, metavar="URI",
+                           help="Use Neo4j at this URI (default: NETMAP_NEO4J_URI; unset: the embedded store).")(
+        command)
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Embedded store file (default: NETMAP_DB, else netmap.db in your data directory).")(
+        command)
 
 
 @click.group(cls=_Netmap)
@@ -61,6 +67,7 @@ db_option = click.option("--db", type=click.Path(dir_okay=False, path_type=Path)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """netmap: map how the colleagues of a multi-academy trust actually connect."""
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())  # its errors reach the user as StorageError
     try:
         ctx.ensure_object(dict)["settings"] = read_settings()
     except NetmapError as exc:
@@ -93,12 +100,13 @@ def validate(source: Path, report_path: Path | None) -> None:
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date of this snapshot, YYYY-MM-DD (default: today). Loading again on the same date replaces it.")
-@db_option
+@store_options
 @click.pass_context
-def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None) -> None:
+def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None,
+        store: str | None) -> None:
     """Validate SOURCE, then store it as one snapshot, all or nothing."""
     date = (as_of.date() if as_of else dt.date.today()).isoformat()
-    with _open_store(ctx, db) as store:
+    with _open_store(ctx, db, store) as store:
         _load_into(store, source, date, str(source))
 
 
@@ -115,11 +123,12 @@ def _load_into(store: GraphStore, source: Path, as_of: str, label: str) -> None:
 
 
 @main.command()
-@db_option
+@store_options
 @click.pass_context
-def snapshots(ctx: click.Context, db: Path | None) -> None:
+def snapshots(ctx: click.Context, db: Path | None,
+        store: str | None) -> None:
     """List the snapshots in the store, oldest first."""
-    with _open_store(ctx, db) as store:
+    with _open_store(ctx, db, store) as store:
         rows = store.list_snapshots()
     if not rows:
         click.echo("No snapshots yet. Load one with `netmap load DIR`, or run `netmap demo`.")
@@ -132,19 +141,44 @@ def snapshots(ctx: click.Context, db: Path | None) -> None:
 
 
 @main.command()
+@click.argument("as_of", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
+@store_options
+@click.pass_context
+def forget(ctx: click.Context, as_of: dt.datetime, db: Path | None, store: str | None) -> None:
+    """Delete the snapshot dated DATE (YYYY-MM-DD) and everything in it, e.g. when its retention period ends."""
+    date = as_of.date().isoformat()
+    with _open_store(ctx, db, store) as opened:
+        opened.delete_snapshot(date)
+    click.echo(f"Deleted snapshot {date} and all its data.")
+
+
+@main.command("init-store")
+@store_options
+@click.pass_context
+def init_store(ctx: click.Context, db: Path | None,
+        store: str | None) -> None:
+    """Create the store's schema: constraints and indexes on Neo4j, tables in the embedded store."""
+    with _open_store(ctx, db, store) as store:
+        created = store.init_schema()
+        where = getattr(store, "uri", None) or getattr(store, "path", "")
+    click.echo(f"Store ready at {where}: {', '.join(created)}.")
+
+
+@main.command()
 @click.option("--snapshot", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="As-of date of the snapshot to analyse (default: the latest).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write staff.csv, schools.csv, groups.csv, wiring.csv and summary.json into.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Change a threshold, e.g. --set dormant_share=0.3 (see docs/metrics.md). Repeatable.")
-@db_option
+@store_options
 @click.pass_context
 def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: tuple[str, ...],
-            db: Path | None) -> None:
+            db: Path | None,
+        store: str | None) -> None:
     """Compute every connectivity, brokerage and isolation measure of a snapshot."""
     options = AnalysisOptions.from_strings(list(settings))
-    with _open_store(ctx, db) as store:
+    with _open_store(ctx, db, store) as store:
         info = store.snapshot(as_of.date().isoformat() if as_of else None)
         click.echo(f"Reading snapshot {info.as_of} ...", err=True)
         graphs = store.read_graphs(info.as_of)
@@ -185,11 +219,12 @@ def _generate(out: Path, schools: int, staff: int, seed: int) -> Any:
 
 
 @main.command()
-@db_option
+@store_options
 @click.pass_context
-def demo(ctx: click.Context, db: Path | None) -> None:
+def demo(ctx: click.Context, db: Path | None,
+        store: str | None) -> None:
     """Load the sample trust into the embedded store and say what was loaded."""
-    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db) as store:
+    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db, store) as store:
         _generate(Path(folder), **SAMPLE_ARGS)
         label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_ARGS.items())
         _load_into(store, Path(folder), REFERENCE_DATE.isoformat(), label)

@@ -16,7 +16,9 @@ import platformdirs
 
 from netmap.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "default_db_path", "read_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "default_db_path", "read_settings"]
+
+_NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_USER", "neo4j", "Neo4j user name."),
     Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
     Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
+    Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: run the store contract suite against this Neo4j too."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -55,6 +58,7 @@ class Settings:
     neo4j_user: str
     neo4j_password: str | None
     neo4j_database: str
+    neo4j_batch_size: int
 
     def __repr__(self) -> str:  # keep the password out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -76,12 +80,22 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     db = get("NETMAP_DB")
     uri = get("NETMAP_NEO4J_URI")
-    if uri and uri.split("://", 1)[0] not in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
-        raise ConfigError(f"NETMAP_NEO4J_URI {uri!r} is not a Neo4j URI; use neo4j://host:7687 or neo4j+s://host.")
+    if uri:
+        check_neo4j_uri(uri, "NETMAP_NEO4J_URI")
+    batch = get("NETMAP_NEO4J_BATCH_SIZE") or "5000"
+    if not batch.isdigit() or int(batch) < 1:
+        raise ConfigError(f"NETMAP_NEO4J_BATCH_SIZE must be a whole number above 0, not {batch!r}.")
     return Settings(
         db_path=Path(db).expanduser() if db else default_db_path(),
         neo4j_uri=uri,
         neo4j_user=get("NETMAP_NEO4J_USER") or "neo4j",
         neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
         neo4j_database=get("NETMAP_NEO4J_DATABASE") or "neo4j",
+        neo4j_batch_size=int(batch),
     )
+
+
+def check_neo4j_uri(uri: str, where: str) -> None:
+    """ConfigError unless `uri` uses a Neo4j scheme (neo4j://, neo4j+s://, bolt://, ...)."""
+    if uri.split("://", 1)[0] not in _NEO4J_SCHEMES or "://" not in uri:
+        raise ConfigError(f"{where} {uri!r} is not a Neo4j URI; use neo4j://host:7687 or neo4j+s://host.")

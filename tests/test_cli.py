@@ -125,3 +125,11 @@ def test_analyse_unknown_snapshot(run, tmp_path: Path) -> None:
     result = run("analyse", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The store holds no snapshot yet.")
+
+
+def test_forget_deletes_a_snapshot(run, tiny: Path) -> None:
+    run("load", str(tiny), "--as-of", "2026-01-05")
+    result = run("forget", "2026-01-05")
+    assert (result.exit_code, result.stdout) == (0, "Deleted snapshot 2026-01-05 and all its data.\n")
+    again = run("forget", "2026-01-05")
+    assert again.exit_code == 1 and "The store holds no snapshot yet." in again.stderr

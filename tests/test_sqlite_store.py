@@ -1,4 +1,6 @@
-"""The embedded store: all-or-nothing loads, idempotent reloads, exact round trips, dated snapshots."""
+"""What only the embedded store can show: identical file contents, and a killed process changing nothing.
+
+The behaviour every store shares is in test_store_contract.py."""
 
 from __future__ import annotations
 
@@ -19,14 +21,6 @@ from tests.conftest import REPO, edit
 SAMPLE = REPO / "data" / "samples" / "trust"
 
 
-def test_round_trip_is_exact(store: SQLiteStore, tiny: Path) -> None:
-    dataset, _ = read_trust(tiny)
-    store.write_snapshot(dataset, "2026-01-01", source="tiny")
-    back = store.read_dataset("2026-01-01")
-    assert back.equals(dataset)
-    assert back.extra_columns("staff") == ["contract"]
-
-
 def test_loading_twice_leaves_identical_contents(store: SQLiteStore, tiny: Path) -> None:
     dataset, _ = read_trust(tiny)
     first = store.write_snapshot(dataset, "2026-01-01", source="tiny")
@@ -43,27 +37,6 @@ def test_changed_data_on_the_same_date_replaces_that_snapshot(store: SQLiteStore
     assert store.write_snapshot(changed, "2026-01-01", source="tiny").status == "replaced"
     assert [s.as_of for s in store.list_snapshots()] == ["2026-01-01"]
     assert store.read_dataset().equals(changed)
-
-
-def test_snapshots_are_kept_side_by_side(store: SQLiteStore, tiny: Path) -> None:
-    autumn, _ = read_trust(tiny)
-    store.write_snapshot(autumn, "2025-12-01", source="autumn")
-    edit(tiny, "staff", "S5,ASH,teacher", "S5,ASH,middle-leader")
-    spring, _ = read_trust(tiny)
-    store.write_snapshot(spring, "2026-04-01", source="spring")
-    assert [(s.as_of, s.source) for s in store.list_snapshots()] == [("2025-12-01", "autumn"),
-                                                                     ("2026-04-01", "spring")]
-    assert store.read_dataset("2025-12-01").equals(autumn)
-    assert store.read_dataset().equals(spring)  # latest by default
-    assert store.list_snapshots()[0].counts["staff"] == 5
-
-
-def test_unknown_snapshot_names_the_stored_ones(store: SQLiteStore, tiny: Path) -> None:
-    with pytest.raises(StorageError, match="holds no snapshot yet"):
-        store.read_dataset()
-    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
-    with pytest.raises(StorageError, match="No snapshot dated 2025-01-01. Stored snapshots: 2026-01-01."):
-        store.read_dataset("2025-01-01")
 
 
 def test_failure_part_way_leaves_the_store_as_it_was(store: SQLiteStore, tiny: Path,
@@ -144,3 +117,10 @@ def test_unopenable_store_names_the_fix(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(StorageError, match="choose another with --db or NETMAP_DB"):
         SQLiteStore(blocker / "store.db")
+
+
+def test_forgetting_a_snapshot_leaves_no_row_behind(store: SQLiteStore, tiny: Path) -> None:
+    empty = store.dump()
+    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    store.delete_snapshot("2026-01-01")
+    assert store.dump() == empty

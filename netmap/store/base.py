@@ -61,6 +61,14 @@ class GraphStore(ABC):
         """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written."""
 
     @abstractmethod
+    def delete_snapshot(self, as_of: str) -> None:
+        """Delete the snapshot dated `as_of` and all its data (for retention limits); StorageError if none."""
+
+    @abstractmethod
+    def init_schema(self) -> list[str]:
+        """Create the store's schema if missing (idempotent); returns what it ensured exists."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release the store's connection."""
 

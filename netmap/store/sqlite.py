@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
+from netmap.store.records import frame_from_rows, table_rows
 
 __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
@@ -80,6 +80,10 @@ class SQLiteStore(GraphStore):
                     self._conn.execute(statement)
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    def init_schema(self) -> list[str]:
+        self._create_schema()  # already run on opening; kept idempotent so init-store can say so
+        return ["snapshots", *TABLE_NAMES]
+
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
 
@@ -105,6 +109,14 @@ class SQLiteStore(GraphStore):
                                "the store is unchanged. Check free disk space and retry.") from exc
         return WriteResult(info, "created" if row is None else "replaced")
 
+    def delete_snapshot(self, as_of: str) -> None:
+        self.snapshot(as_of)  # StorageError naming the stored dates when there is none
+        try:
+            with self._transaction():
+                self._delete(as_of)
+        except sqlite3.Error as exc:
+            raise StorageError(f"Deleting snapshot {as_of} from {self.path} failed ({exc}).") from exc
+
     def _delete(self, as_of: str) -> None:
         for name in TABLE_NAMES:
             self._conn.execute(f"DELETE FROM {_q(name)} WHERE snapshot = ?", (as_of,))  # noqa: S608
@@ -115,7 +127,7 @@ class SQLiteStore(GraphStore):
         columns = list(table_spec(name).column_names)
         placeholders = ", ".join("?" * (len(columns) + 3))
         sql = f"INSERT INTO {_q(name)} VALUES ({placeholders})"  # noqa: S608
-        rows = _rows(frame, columns, extras, as_of)
+        rows = ((as_of, *row) for row in table_rows(name, frame, extras))
         while batch := list(islice(rows, BATCH_ROWS)):
             self._conn.executemany(sql, batch)
             if progress is not None:
@@ -141,22 +153,11 @@ class SQLiteStore(GraphStore):
         return Dataset.from_tables(tables)
 
     def _read_table(self, name: str, as_of: str, extras: list[str]) -> pd.DataFrame:
-        columns = list(table_spec(name).column_names)
-        selected = ", ".join(_q(c) for c in columns)
+        selected = ", ".join(_q(c) for c in table_spec(name).column_names)
         cursor = self._conn.execute(
             f"SELECT {selected}, attributes FROM {_q(name)} WHERE snapshot = ? ORDER BY row_no",  # noqa: S608
             (as_of,))
-        records = cursor.fetchall()
-        data: dict[str, list[object]] = {c: [r[i] for r in records] for i, c in enumerate(columns)}
-        if extras:
-            attributes = [json.loads(r[-1]) if r[-1] else {} for r in records]
-            for extra in extras:
-                data[extra] = [a.get(extra) for a in attributes]
-        frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()},
-                             columns=columns + extras)
-        if name == "collaborations":
-            frame["weight"] = frame["weight"].astype("float64")
-        return frame
+        return frame_from_rows(name, cursor.fetchall(), extras)
 
     def close(self) -> None:
         self._conn.close()
@@ -164,18 +165,6 @@ class SQLiteStore(GraphStore):
     def dump(self) -> list[str]:
         """Every statement that recreates the file's contents; tests compare stores with it."""
         return list(self._conn.iterdump())
-
-
-def _rows(frame: pd.DataFrame, columns: list[str], extras: list[str], as_of: str) -> Iterator[tuple]:
-    """The frame's rows as SQL parameter tuples: snapshot, row number, contract columns, attributes JSON."""
-    values = zip(*(frame[c].tolist() for c in columns), strict=True)
-    if not extras:
-        for number, row in enumerate(values):
-            yield (as_of, number, *row, None)
-        return
-    extra_values = zip(*(frame[c].tolist() for c in extras), strict=True)
-    for number, (row, extra) in enumerate(zip(values, extra_values, strict=True)):
-        yield (as_of, number, *row, json.dumps(dict(zip(extras, extra, strict=True)), ensure_ascii=False))
 
 
 class _Transaction:

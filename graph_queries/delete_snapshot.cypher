@@ -1,0 +1,3 @@
+// Parameters: $snapshot_id
+MATCH (s:Snapshot {snapshot_id: $snapshot_id})
+DELETE s

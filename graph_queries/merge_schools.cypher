@@ -1,0 +1,5 @@
+// Parameters: $snapshot_id, $rows
+UNWIND $rows AS row
+MERGE (s:School {snapshot_id: $snapshot_id, school_id: row.school_id})
+SET s.row_no = row.row_no, s.name = row.name, s.phase = row.phase, s.joined_on = row.joined_on,
+    s.region = row.region, s.attributes = row.attributes

@@ -1,0 +1,182 @@
+"""GraphStore on Neo4j 5.x (self-hosted or Aura) through the official driver; the model is docs/graph-model.md.
+
+Every load writes under its own snapshot_id with status 'loading', in UNWIND batches, each a managed
+transaction (retried by the driver on transient errors, so every write is a MERGE and harmless to repeat).
+One last transaction supersedes the date's previous snapshot and marks the new one 'complete'; readers only
+ever see complete snapshots, so a failure part-way leaves nothing half-loaded in view. Leftovers of failed or
+replaced loads are deleted in batches afterwards (and at the start of the next load).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any, LiteralString
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph_queries import load_query
+from netmap.contract import TABLE_NAMES, table_spec
+from netmap.dataset import Dataset
+from netmap.errors import StorageError
+from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
+from netmap.store.records import frame_from_rows, table_rows
+
+__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "Neo4jStore"]
+
+DEFAULT_BATCH_SIZE = 5000
+SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_snapshot_key",
+                  "create_snapshot_date_index")
+# Tables in the order they must be written: each MATCHes nodes the earlier ones created.
+_MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
+_READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
+
+
+class Neo4jStore(GraphStore):
+    """GraphStore on a Neo4j database; `driver` may be given (tests pass a double with the same interface)."""
+
+    def __init__(self, uri: str, *, user: str, password: str | None, database: str,
+                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Any = None) -> None:
+        self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
+        self._password = password or ""
+        self._schema_ready = False
+        with self._errors("connecting"):
+            self._driver = driver or GraphDatabase.driver(uri, auth=(user, self._password))
+            self._driver.verify_connectivity()
+
+    # ---- errors ----------------------------------------------------------------------------------------
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Translate the driver's exceptions into one StorageError each, naming the fix, never the password."""
+        try:
+            yield
+        except neo4j_errors.AuthError as exc:
+            raise StorageError(f"Neo4j at {self.uri} refused the credentials of user {self.user!r} while "
+                               f"{action}. Check NETMAP_NEO4J_USER and NETMAP_NEO4J_PASSWORD.") from exc
+        except neo4j_errors.ConstraintError as exc:
+            raise StorageError(self._scrub(
+                f"Neo4j rejected a write while {action}: a uniqueness constraint was violated ({exc.message}). "
+                "Another load may be writing at the same time: run one load at a time and retry.")) from exc
+        except neo4j_errors.ClientError as exc:
+            if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StorageError(f"Neo4j at {self.uri} has no database {self.database!r}. Create it "
+                                   f"(CREATE DATABASE {self.database}) or set NETMAP_NEO4J_DATABASE to one "
+                                   "that exists.") from exc
+            raise StorageError(self._scrub(f"Neo4j refused a query while {action} ({exc.code}: {exc.message})."
+                                           )) from exc
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as exc:
+            raise StorageError(f"Cannot reach Neo4j at {self.uri} while {action}. Check the server is running "
+                               "and the URI (NETMAP_NEO4J_URI or --store) is right.") from exc
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise StorageError(self._scrub(f"Neo4j failed while {action}: {exc}.")) from exc
+
+    def _scrub(self, message: str) -> str:
+        return message.replace(self._password, "***") if self._password else message
+
+    # ---- queries ---------------------------------------------------------------------------------------
+    def _read(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        result = self._driver.execute_query(load_query(name), parameters_=parameters, routing_=RoutingControl.READ,
+                                            database_=self.database)
+        return [record.data() for record in result.records]
+
+    def _write(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        result = self._driver.execute_query(load_query(name), parameters_=parameters,
+                                            routing_=RoutingControl.WRITE, database_=self.database)
+        return [record.data() for record in result.records]
+
+    def init_schema(self) -> list[str]:
+        """Create every constraint and index the queries need (idempotent); returns their query names."""
+        with self._errors("creating constraints and indexes"):
+            for name in SCHEMA_QUERIES:
+                self._write(name)
+        self._schema_ready = True
+        return list(SCHEMA_QUERIES)
+
+    # ---- writing ---------------------------------------------------------------------------------------
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+                       progress: ProgressCallback | None = None) -> WriteResult:
+        if not self._schema_ready:
+            self.init_schema()
+        self._remove_stale()
+        content_hash = dataset.content_hash()
+        existing = {s.as_of: s for s in self.list_snapshots()}
+        if as_of in existing and existing[as_of].content_hash == content_hash:
+            return WriteResult(existing[as_of], "unchanged")
+        snapshot_id = uuid.uuid4().hex
+        info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source, content_hash,
+                            dataset.counts())
+        extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
+        with self._errors(f"loading snapshot {as_of}"):
+            self._write("begin_snapshot", snapshot_id=snapshot_id, as_of=as_of, loaded_at=info.loaded_at,
+                        source=source, content_hash=content_hash, counts=json.dumps(info.counts),
+                        extra_columns=json.dumps(extras))
+            for name in TABLE_NAMES:
+                self._merge_table(name, dataset, extras[name], snapshot_id, progress)
+            with self._driver.session(database=self.database) as session:
+                session.execute_write(_publish, snapshot_id, as_of)
+        self._remove_stale()
+        return WriteResult(info, "replaced" if as_of in existing else "created")
+
+    def _merge_table(self, name: str, dataset: Dataset, extras: list[str], snapshot_id: str,
+                     progress: ProgressCallback | None) -> None:
+        keys = ("row_no", *table_spec(name).column_names, "attributes")
+        rows = (dict(zip(keys, row, strict=True)) for row in table_rows(name, dataset.table(name), extras))
+        query = load_query(_MERGE_QUERIES[name])
+        with self._driver.session(database=self.database) as session:
+            while batch := list(islice(rows, self.batch_size)):
+                session.execute_write(_run, query, snapshot_id=snapshot_id, rows=batch)
+                if progress is not None:
+                    progress(len(batch))
+
+    def delete_snapshot(self, as_of: str) -> None:
+        self.snapshot(as_of)  # StorageError naming the stored dates when there is none
+        with self._errors(f"deleting snapshot {as_of}"):
+            self._write("retire_snapshot", as_of=as_of)
+        self._remove_stale()
+
+    def _remove_stale(self) -> None:
+        """Delete the data of failed ('loading') and replaced ('superseded') loads, in batches."""
+        with self._errors("removing the leftovers of earlier loads"):
+            for row in self._read("list_stale_snapshots"):
+                while self._write("delete_snapshot_batch", snapshot_id=row["snapshot_id"],
+                                  batch_size=self.batch_size)[0]["deleted"]:
+                    pass
+                self._write("delete_snapshot", snapshot_id=row["snapshot_id"])
+
+    # ---- reading ---------------------------------------------------------------------------------------
+    def list_snapshots(self) -> list[SnapshotInfo]:
+        with self._errors("listing snapshots"):
+            rows = self._read("list_snapshots")
+        return [SnapshotInfo(r["as_of"], r["loaded_at"], r["source"], r["content_hash"], json.loads(r["counts"]))
+                for r in rows]
+
+    def read_dataset(self, as_of: str | None = None) -> Dataset:
+        info = self.snapshot(as_of)
+        with self._errors(f"reading snapshot {info.as_of}"):
+            (row,) = [r for r in self._read("list_snapshots") if r["as_of"] == info.as_of]
+            extras = json.loads(row["extra_columns"])
+            tables = {}
+            for name in TABLE_NAMES:
+                columns = (*table_spec(name).column_names, "attributes")
+                records = self._read(_READ_QUERIES[name], snapshot_id=row["snapshot_id"])
+                tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records], extras[name])
+        return Dataset.from_tables(tables)
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _run(tx: neo4j.ManagedTransaction, query: LiteralString, **parameters: Any) -> None:
+    tx.run(query, parameters).consume()
+
+
+def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str) -> None:
+    """In one transaction: the date's old snapshot becomes superseded and the new one complete."""
+    tx.run(load_query("supersede_snapshot"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
+    tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id}).consume()

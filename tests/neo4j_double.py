@@ -1,0 +1,88 @@
+"""A test double with the Neo4j driver's interface: records every query by name, answers from a script."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from graph_queries import load_query, query_names
+
+_NAMES = {load_query(name): name for name in query_names()}
+
+
+@dataclass
+class Call:
+    name: str
+    parameters: dict[str, Any]
+    database: str | None
+    transaction: int | None  # calls in one managed transaction share a number; None for execute_query
+
+
+class Record(dict):
+    def data(self) -> dict[str, Any]:
+        return dict(self)
+
+
+@dataclass
+class FakeDriver:
+    """`responses` maps a query name to records (or a function of the parameters giving them); `errors` maps a
+    query name (or "verify_connectivity") to the exception that call raises."""
+
+    responses: dict[str, list[dict] | Callable[[dict], list[dict]]] = field(default_factory=dict)
+    errors: dict[str, Exception] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    closed: bool = False
+    _transactions: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def verify_connectivity(self) -> None:
+        if "verify_connectivity" in self.errors:
+            raise self.errors["verify_connectivity"]
+
+    def execute_query(self, query_: str, parameters_: dict | None = None, routing_: Any = None,
+                      database_: str | None = None) -> SimpleNamespace:
+        return SimpleNamespace(records=self._run(query_, parameters_ or {}, database_, None))
+
+    def session(self, database: str | None = None) -> _Session:
+        return _Session(self, database)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.calls]
+
+    def _run(self, query: str, parameters: dict, database: str | None, transaction: int | None) -> list[Record]:
+        name = _NAMES[query]  # only queries from graph_queries/ may be sent
+        self.calls.append(Call(name, parameters, database, transaction))
+        if name in self.errors:
+            raise self.errors[name]
+        answer = self.responses.get(name, [])
+        return [Record(r) for r in (answer(parameters) if callable(answer) else answer)]
+
+
+@dataclass
+class _Session:
+    driver: FakeDriver
+    database: str | None
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def execute_write(self, work: Callable, *args: Any, **kwargs: Any) -> Any:
+        return work(_Transaction(self, next(self.driver._transactions)), *args, **kwargs)
+
+
+@dataclass
+class _Transaction:
+    session: _Session
+    number: int
+
+    def run(self, query: str, parameters: dict | None = None) -> SimpleNamespace:
+        records = self.session.driver._run(query, parameters or {}, self.session.database, self.number)
+        return SimpleNamespace(consume=lambda: None, data=lambda: [r.data() for r in records])

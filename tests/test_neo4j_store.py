@@ -1,0 +1,179 @@
+"""The Neo4j adapter, without a server: the exact queries and parameters it sends, batching, the order that
+keeps a half-written load invisible, and driver errors turned into StorageErrors with a fix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from neo4j import exceptions as neo4j_errors
+
+from netmap.dataset import Dataset
+from netmap.errors import StorageError
+from netmap.ingest.validate import read_trust
+from netmap.store.neo4j import SCHEMA_QUERIES, Neo4jStore
+from netmap.store.records import table_rows
+from tests.neo4j_double import FakeDriver
+
+PASSWORD = "pa55-w0rd-s3cret"
+MERGES = ["merge_schools", "merge_staff", "merge_groups", "merge_memberships", "merge_collaborations"]
+
+
+def _store(driver: FakeDriver, batch_size: int = 1000) -> Neo4jStore:
+    return Neo4jStore("neo4j://db.trust.local:7687", user="netmap", password=PASSWORD, database="trust",
+                      batch_size=batch_size, driver=driver)
+
+
+@pytest.fixture
+def dataset(tiny: Path) -> Dataset:
+    return read_trust(tiny)[0]
+
+
+def test_a_load_sends_schema_merges_then_publishes_in_one_transaction(dataset: Dataset) -> None:
+    driver = FakeDriver()
+    result = _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    assert result.status == "created"
+    assert driver.names() == [*SCHEMA_QUERIES, "list_stale_snapshots", "list_snapshots", "begin_snapshot",
+                              *MERGES, "supersede_snapshot", "complete_snapshot", "list_stale_snapshots"]
+    assert {c.database for c in driver.calls} == {"trust"}  # the database is always named
+    publish = [c for c in driver.calls if c.name in ("supersede_snapshot", "complete_snapshot")]
+    assert publish[0].transaction == publish[1].transaction is not None
+    begin = driver.calls[len(SCHEMA_QUERIES) + 2]
+    snapshot_id = begin.parameters["snapshot_id"]
+    assert begin.parameters["as_of"] == "2026-01-01" and begin.parameters["content_hash"] == dataset.content_hash()
+    assert json.loads(begin.parameters["counts"])["staff"] == 5
+    assert json.loads(begin.parameters["extra_columns"])["staff"] == ["contract"]
+    assert all(c.parameters["snapshot_id"] == snapshot_id for c in driver.calls if c.name.startswith("merge_"))
+    assert publish[0].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
+
+
+def test_rows_carry_every_column_and_the_extras(dataset: Dataset) -> None:
+    driver = FakeDriver()
+    _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    (staff,) = [c for c in driver.calls if c.name == "merge_staff"]
+    assert staff.parameters["rows"][2] == {
+        "row_no": 2, "staff_id": "S3", "school_id": "ELM", "role": "middle-leader", "name": "Grace Hopper",
+        "subjects": "maths;computing", "started_on": "2012-09-01", "left_on": None,
+        "attributes": '{"contract": "part-time"}'}
+    (ties,) = [c for c in driver.calls if c.name == "merge_collaborations"]
+    assert ties.parameters["rows"][0]["weight"] == 2.0
+
+
+def test_rows_are_sent_in_batches_with_progress(dataset: Dataset) -> None:
+    driver, progress = FakeDriver(), []
+    _store(driver, batch_size=2).write_snapshot(dataset, "2026-01-01", source="tiny", progress=progress.append)
+    sizes = [len(c.parameters["rows"]) for c in driver.calls if c.name == "merge_collaborations"]
+    assert sizes == [2, 2]
+    assert [len(c.parameters["rows"]) for c in driver.calls if c.name == "merge_staff"] == [2, 2, 1]
+    assert sum(progress) == sum(dataset.counts().values())
+    batches = [c.transaction for c in driver.calls if c.name.startswith("merge_")]
+    assert len(set(batches)) == len(batches)  # one transaction a batch
+
+
+def test_same_contents_same_date_writes_nothing(dataset: Dataset) -> None:
+    listed = [{"snapshot_id": "abc", "as_of": "2026-01-01", "loaded_at": "2026-01-01T09:00:00+00:00",
+               "source": "tiny", "content_hash": dataset.content_hash(), "counts": "{}", "extra_columns": "{}"}]
+    driver = FakeDriver(responses={"list_snapshots": listed})
+    assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "unchanged"
+    assert not [n for n in driver.names() if n.startswith(("merge_", "begin_", "complete_"))]
+
+
+def test_other_contents_same_date_is_a_replacement(dataset: Dataset) -> None:
+    listed = [{"snapshot_id": "abc", "as_of": "2026-01-01", "loaded_at": "x", "source": "old",
+               "content_hash": "different", "counts": "{}", "extra_columns": "{}"}]
+    driver = FakeDriver(responses={"list_snapshots": listed})
+    assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "replaced"
+    assert "supersede_snapshot" in driver.names()
+
+
+def test_a_failure_part_way_never_publishes_and_the_next_load_clears_it(dataset: Dataset) -> None:
+    driver = FakeDriver(errors={"merge_collaborations": neo4j_errors.ServiceUnavailable("connection lost")})
+    with pytest.raises(StorageError, match="Cannot reach Neo4j at neo4j://db.trust.local:7687 while loading"):
+        _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    assert "complete_snapshot" not in driver.names()  # readers never see the half-written snapshot
+    deleted = iter([[{"deleted": 3}], [{"deleted": 0}]])
+    retry = FakeDriver(responses={"list_stale_snapshots": [{"snapshot_id": "half"}],
+                                  "delete_snapshot_batch": lambda _p: next(deleted, [{"deleted": 0}])})
+    _store(retry).write_snapshot(dataset, "2026-01-01", source="tiny")
+    cleanup = [(c.name, c.parameters.get("snapshot_id")) for c in retry.calls if c.name.startswith("delete_")]
+    assert cleanup[:3] == [("delete_snapshot_batch", "half"), ("delete_snapshot_batch", "half"),
+                           ("delete_snapshot", "half")]
+
+
+def test_reading_back_rebuilds_the_dataset_exactly(dataset: Dataset) -> None:
+    responses: dict = {"list_snapshots": [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x",
+                                           "source": "tiny", "content_hash": "h", "counts": "{}",
+                                           "extra_columns": json.dumps({n: dataset.extra_columns(n)
+                                                                        for n, _ in dataset.tables()})}]}
+    from netmap.contract import table_spec
+
+    for name, frame in dataset.tables():
+        keys = ("row_no", *table_spec(name).column_names, "attributes")
+        responses[f"read_{name}"] = [dict(zip(keys, r, strict=True))
+                                     for r in table_rows(name, frame, dataset.extra_columns(name))]
+    driver = FakeDriver(responses=responses)
+    assert _store(driver).read_dataset().equals(dataset)
+    assert {c.parameters.get("snapshot_id") for c in driver.calls if c.name.startswith("read_")} == {"s1"}
+
+
+def _client_error(code: str, message: str) -> neo4j_errors.Neo4jError:
+    return neo4j_errors.Neo4jError._hydrate_neo4j(code=code, message=message)
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (neo4j_errors.ServiceUnavailable("Unable to retrieve routing information"),
+     "Cannot reach Neo4j at neo4j://db.trust.local:7687 while connecting. Check the server is running"),
+    (neo4j_errors.AuthError("The client is unauthorized due to authentication failure."),
+     "refused the credentials of user 'netmap' while connecting. Check NETMAP_NEO4J_USER and "
+     "NETMAP_NEO4J_PASSWORD."),
+    (_client_error("Neo.ClientError.Database.DatabaseNotFound", "Graph not found: trust"),
+     "has no database 'trust'. Create it (CREATE DATABASE trust) or set NETMAP_NEO4J_DATABASE"),
+])
+def test_connection_errors_say_what_to_fix(error: Exception, expected: str) -> None:
+    with pytest.raises(StorageError) as caught:
+        _store(FakeDriver(errors={"verify_connectivity": error}))
+    assert expected in str(caught.value)
+
+
+def test_constraint_violation_is_explained_without_the_password(dataset: Dataset) -> None:
+    error = _client_error("Neo.ClientError.Schema.ConstraintValidationFailed",
+                          f"Node already exists with staff_id S1 (auth {PASSWORD})")
+    assert isinstance(error, neo4j_errors.ConstraintError)
+    driver = FakeDriver(errors={"merge_staff": error})
+    with pytest.raises(StorageError) as caught:
+        _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    message = str(caught.value)
+    assert "a uniqueness constraint was violated" in message and "run one load at a time" in message
+    assert PASSWORD not in message and "***" in message
+
+
+def test_other_query_errors_name_the_code() -> None:
+    driver = FakeDriver(errors={"list_snapshots": _client_error("Neo.ClientError.Statement.SyntaxError", "bad")})
+    with pytest.raises(StorageError, match=r"Neo4j refused a query while listing snapshots "
+                                           r"\(Neo.ClientError.Statement.SyntaxError: bad\)"):
+        _store(driver).list_snapshots()
+
+
+def test_init_schema_is_every_constraint_and_index() -> None:
+    driver = FakeDriver()
+    assert _store(driver).init_schema() == list(SCHEMA_QUERIES)
+    assert driver.names() == list(SCHEMA_QUERIES)
+
+
+def test_close_closes_the_driver() -> None:
+    driver = FakeDriver()
+    with _store(driver):
+        pass
+    assert driver.closed
+
+
+def test_deleting_a_snapshot_retires_it_then_removes_its_data() -> None:
+    listed = [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x", "source": "t", "content_hash": "h",
+               "counts": "{}", "extra_columns": "{}"}]
+    driver = FakeDriver(responses={"list_snapshots": listed, "list_stale_snapshots": [{"snapshot_id": "s1"}],
+                                   "delete_snapshot_batch": [{"deleted": 0}]})
+    _store(driver).delete_snapshot("2026-01-01")
+    assert driver.names() == ["list_snapshots", "retire_snapshot", "list_stale_snapshots", "delete_snapshot_batch",
+                              "delete_snapshot"]
+    assert driver.calls[1].parameters == {"as_of": "2026-01-01"}
