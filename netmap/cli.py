@@ -102,12 +102,11 @@ def validate(source: Path, report_path: Path | None) -> None:
               help="Date of this snapshot, YYYY-MM-DD (default: today). Loading again on the same date replaces it.")
 @store_options
 @click.pass_context
-def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None,
-        store: str | None) -> None:
+def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None, store: str | None) -> None:
     """Validate SOURCE, then store it as one snapshot, all or nothing."""
     date = (as_of.date() if as_of else dt.date.today()).isoformat()
-    with _open_store(ctx, db, store) as store:
-        _load_into(store, source, date, str(source))
+    with _open_store(ctx, db, store) as opened:
+        _load_into(opened, source, date, str(source))
 
 
 def _load_into(store: GraphStore, source: Path, as_of: str, label: str) -> None:
@@ -125,11 +124,10 @@ def _load_into(store: GraphStore, source: Path, as_of: str, label: str) -> None:
 @main.command()
 @store_options
 @click.pass_context
-def snapshots(ctx: click.Context, db: Path | None,
-        store: str | None) -> None:
+def snapshots(ctx: click.Context, db: Path | None, store: str | None) -> None:
     """List the snapshots in the store, oldest first."""
-    with _open_store(ctx, db, store) as store:
-        rows = store.list_snapshots()
+    with _open_store(ctx, db, store) as opened:
+        rows = opened.list_snapshots()
     if not rows:
         click.echo("No snapshots yet. Load one with `netmap load DIR`, or run `netmap demo`.")
         return
@@ -155,12 +153,11 @@ def forget(ctx: click.Context, as_of: dt.datetime, db: Path | None, store: str |
 @main.command("init-store")
 @store_options
 @click.pass_context
-def init_store(ctx: click.Context, db: Path | None,
-        store: str | None) -> None:
+def init_store(ctx: click.Context, db: Path | None, store: str | None) -> None:
     """Create the store's schema: constraints and indexes on Neo4j, tables in the embedded store."""
-    with _open_store(ctx, db, store) as store:
-        created = store.init_schema()
-        where = getattr(store, "uri", None) or getattr(store, "path", "")
+    with _open_store(ctx, db, store) as opened:
+        created = opened.init_schema()
+        where = getattr(opened, "uri", None) or getattr(opened, "path", "")
     click.echo(f"Store ready at {where}: {', '.join(created)}.")
 
 
@@ -174,14 +171,13 @@ def init_store(ctx: click.Context, db: Path | None,
 @store_options
 @click.pass_context
 def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: tuple[str, ...],
-            db: Path | None,
-        store: str | None) -> None:
+            db: Path | None, store: str | None) -> None:
     """Compute every connectivity, brokerage and isolation measure of a snapshot."""
     options = AnalysisOptions.from_strings(list(settings))
-    with _open_store(ctx, db, store) as store:
-        info = store.snapshot(as_of.date().isoformat() if as_of else None)
+    with _open_store(ctx, db, store) as opened:
+        info = opened.snapshot(as_of.date().isoformat() if as_of else None)
         click.echo(f"Reading snapshot {info.as_of} ...", err=True)
-        graphs = store.read_graphs(info.as_of)
+        graphs = opened.read_graphs(info.as_of)
     with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
                            item_show_func=lambda step: step) as bar:
         result = run_analysis(graphs, options, progress=lambda step: bar.update(1, step))
@@ -221,14 +217,13 @@ def _generate(out: Path, schools: int, staff: int, seed: int) -> Any:
 @main.command()
 @store_options
 @click.pass_context
-def demo(ctx: click.Context, db: Path | None,
-        store: str | None) -> None:
-    """Load the sample trust into the embedded store and say what was loaded."""
-    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db, store) as store:
+def demo(ctx: click.Context, db: Path | None, store: str | None) -> None:
+    """Load the sample trust into the store (the embedded one unless --store) and say what was loaded."""
+    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db, store) as opened:
         _generate(Path(folder), **SAMPLE_ARGS)
         label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_ARGS.items())
-        _load_into(store, Path(folder), REFERENCE_DATE.isoformat(), label)
-        where = getattr(store, "path", "the store")
+        _load_into(opened, Path(folder), REFERENCE_DATE.isoformat(), label)
+        where = getattr(opened, "uri", None) or getattr(opened, "path", "the store")
     click.echo(f"The sample trust is in {where}. List snapshots with `netmap snapshots`.")
 
 
