@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,9 @@ from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust, validate_source
 from netmap.sample.generator import REFERENCE_DATE, generate_sample
 from netmap.store import GraphStore, open_store
+from netmap.users import ROLES, UserStore
 
-__all__ = ["main"]
+__all__ = ["load_sample", "main", "store_options"]
 
 # The sample trust in data/samples/trust is exactly this generator call (a test checks it).
 SAMPLE_ARGS = {"schools": 24, "staff": 2000, "seed": 42}
@@ -219,12 +221,87 @@ def _generate(out: Path, schools: int, staff: int, seed: int) -> Any:
 @click.pass_context
 def demo(ctx: click.Context, db: Path | None, store: str | None) -> None:
     """Load the sample trust into the store (the embedded one unless --store) and say what was loaded."""
+    where = load_sample(ctx, db, store)
+    click.echo(f"The sample trust is in {where}. List snapshots with `netmap snapshots`.")
+
+
+def load_sample(ctx: click.Context, db: Path | None, store: str | None) -> str:
+    """Generate the sample trust and load it as the snapshot of its reference date; returns where it is."""
     with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder, _open_store(ctx, db, store) as opened:
         _generate(Path(folder), **SAMPLE_ARGS)
         label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_ARGS.items())
         _load_into(opened, Path(folder), REFERENCE_DATE.isoformat(), label)
-        where = getattr(opened, "uri", None) or getattr(opened, "path", "the store")
-    click.echo(f"The sample trust is in {where}. List snapshots with `netmap snapshots`.")
+        return str(getattr(opened, "uri", None) or getattr(opened, "path", "the store"))
+
+
+@main.group()
+def users() -> None:
+    """Manage who can log in to the web app, and their role (admin, hr, ceo, network-lead)."""
+
+
+def _users(ctx: click.Context) -> UserStore:
+    return UserStore(_settings(ctx).users_db_path)
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
+              "generating one.")
+@click.pass_context
+def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user; prints a generated password unless one is given on stdin."""
+    given = click.get_text_stream("stdin").readline().strip() if password_stdin else None
+    store = _users(ctx)
+    try:
+        password = store.add(name, role, given)
+    finally:
+        store.close()
+    click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
+
+
+@users.command("remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx: click.Context, name: str) -> None:
+    """Remove a user; they lose access at their next click."""
+    store = _users(ctx)
+    try:
+        store.remove(name)
+    finally:
+        store.close()
+    click.echo(f"Removed {name}.")
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_context
+def users_set_role(ctx: click.Context, name: str, role: str) -> None:
+    """Change a user's role; it applies at their next click."""
+    store = _users(ctx)
+    try:
+        store.set_role(name, role)
+    finally:
+        store.close()
+    click.echo(f"{name} is now {role}.")
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    store = _users(ctx)
+    try:
+        for user in store.list():
+            click.echo(f"{user.name}\t{user.role}")
+    finally:
+        store.close()
+
+
+def _plugins() -> None:
+    """Commands other packages add (the web app adds `serve` and an app-starting `demo`)."""
+    for entry in entry_points(group="netmap.commands"):
+        main.add_command(entry.load(), entry.name)
 
 
 @contextmanager
@@ -250,3 +327,6 @@ def _print_report(report: ValidationReport) -> None:
             click.echo(f"          ... and {more} more (`netmap validate --report FILE` lists all)")
     if report.problems:
         click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
+
+
+_plugins()

@@ -16,7 +16,7 @@ import platformdirs
 
 from netmap.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "default_db_path", "read_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "read_settings"]
 
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
@@ -39,14 +39,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
     Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
     Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
+    Setting("NETMAP_USERS_DB", None,
+            "Path of the web app's users and audit log file. Default: users.db in the user's data directory."),
+    Setting("NETMAP_SECRET_KEY", None,
+            "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
+            secret=True),
+    Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: run the store contract suite against this Neo4j too."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def data_dir() -> Path:
+    """The user's data directory for netmap (stores, users, the web secret)."""
+    return Path(platformdirs.user_data_dir("netmap", appauthor=False))
+
+
 def default_db_path() -> Path:
     """Where the embedded store lives when neither --db nor NETMAP_DB says otherwise."""
-    return Path(platformdirs.user_data_dir("netmap", appauthor=False)) / "netmap.db"
+    return data_dir() / "netmap.db"
 
 
 @dataclass(frozen=True)
@@ -59,10 +70,14 @@ class Settings:
     neo4j_password: str | None
     neo4j_database: str
     neo4j_batch_size: int
+    users_db_path: Path
+    secret_key: str | None
+    upload_limit_mb: int
 
-    def __repr__(self) -> str:  # keep the password out of logs and tracebacks
+    def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
-                f"neo4j_user={self.neo4j_user!r}, neo4j_database={self.neo4j_database!r})")
+                f"neo4j_user={self.neo4j_user!r}, neo4j_database={self.neo4j_database!r}, "
+                f"users_db_path={self.users_db_path!s})")
 
 
 def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,17 +97,26 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     uri = get("NETMAP_NEO4J_URI")
     if uri:
         check_neo4j_uri(uri, "NETMAP_NEO4J_URI")
-    batch = get("NETMAP_NEO4J_BATCH_SIZE") or "5000"
-    if not batch.isdigit() or int(batch) < 1:
-        raise ConfigError(f"NETMAP_NEO4J_BATCH_SIZE must be a whole number above 0, not {batch!r}.")
+    batch = _positive_int(get("NETMAP_NEO4J_BATCH_SIZE") or "5000", "NETMAP_NEO4J_BATCH_SIZE")
+    upload = _positive_int(get("NETMAP_UPLOAD_LIMIT_MB") or "50", "NETMAP_UPLOAD_LIMIT_MB")
+    users = get("NETMAP_USERS_DB")
     return Settings(
         db_path=Path(db).expanduser() if db else default_db_path(),
         neo4j_uri=uri,
         neo4j_user=get("NETMAP_NEO4J_USER") or "neo4j",
         neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
         neo4j_database=get("NETMAP_NEO4J_DATABASE") or "neo4j",
-        neo4j_batch_size=int(batch),
+        neo4j_batch_size=batch,
+        users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
+        secret_key=get("NETMAP_SECRET_KEY"),
+        upload_limit_mb=upload,
     )
+
+
+def _positive_int(text: str, name: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{name} must be a whole number above 0, not {text!r}.")
+    return int(text)
 
 
 def check_neo4j_uri(uri: str, where: str) -> None:

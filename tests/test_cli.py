@@ -9,12 +9,15 @@ from click.testing import CliRunner
 
 from netmap.cli import main
 from netmap.store import SQLiteStore
+from netmap.users import User, UserStore
 from tests.conftest import edit
 
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("NETMAP_USERS_DB", str(tmp_path / "users.db"))
+    monkeypatch.setenv("NETMAP_SECRET_KEY", "test-secret")
     runner = CliRunner()
 
     def invoke(*args: str):
@@ -93,12 +96,38 @@ def test_sample_then_demo(run, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Wrote {tmp_path / 's'}: 6 schools, 200 staff, 25 groups")
     assert "Generating staff" in result.stderr
-    demo = run("demo")
+    demo = run("demo", "--no-serve")
     assert demo.exit_code == 0, demo.output
     assert "Loaded snapshot 2026-07-01: 25 schools, 2000 staff, 25 groups" in demo.stdout
-    assert demo.stdout.splitlines()[-1] == (f"The sample trust is in {tmp_path / 'cli.db'}. "
-                                            "List snapshots with `netmap snapshots`.")
-    assert "Already loaded, unchanged" in run("demo").stdout
+    lines = demo.stdout.splitlines()
+    assert lines[-2] == f"The sample trust (2000 staff) is in {tmp_path / 'cli.db'}, as of 2026-07-01."
+    password = lines[-1].split("password ")[1].split(" ")[0]
+    users = UserStore(tmp_path / "users.db")
+    assert users.authenticate("demo-admin", password) == User("demo-admin", "admin")
+    again = run("demo", "--no-serve")
+    assert "Already loaded, unchanged" in again.stdout
+    assert users.authenticate("demo-admin", password) is None  # a new one-time password each run
+    users.close()
+
+
+def test_serve_starts_the_app_locally(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    monkeypatch.setattr("flask.Flask.run", lambda self, **kw: calls.append(kw))
+    result = run("serve", "--port", "5099")
+    assert result.stdout == "netmap is running at http://127.0.0.1:5099/  (Ctrl+C stops it)\n"
+    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 5099 and calls[0]["debug"] is False
+
+
+def test_users_commands(run) -> None:
+    added = run("users", "add", "sam", "--role", "hr")
+    assert added.exit_code == 0 and added.stdout.startswith("Added sam (hr). Password: ")
+    assert run("users", "set-role", "sam", "ceo").stdout == "sam is now ceo.\n"
+    assert run("users", "list").stdout == "sam\tceo\n"
+    duplicate = run("users", "add", "sam", "--role", "hr")
+    assert duplicate.exit_code == 1 and "There is already a user called 'sam'" in duplicate.stderr
+    assert run("users", "add", "bad", "--role", "king").exit_code == 2
+    assert run("users", "remove", "sam").stdout == "Removed sam.\n"
+    assert "No user called 'sam'" in run("users", "remove", "sam").stderr
 
 
 def test_sample_refuses_too_few_staff(run, tmp_path: Path) -> None:

@@ -1,0 +1,321 @@
+"""Every route through Flask's test client: access, roles, CSRF, downloads, uploads, escaping, maps."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.ingest.validate import read_trust
+from netmap.store import SQLiteStore
+from netmap.users import LOCKOUT_FAILURES, UserStore
+from tests.test_analysis_planted import PLANTED
+from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from webapp.security import CSP
+from webapp.tables import neutralise
+
+PAGES = ["/", "/schools/", "/schools/A", "/staff/", "/staff/a1", "/groups/", "/groups/DORM", "/wiring/",
+         "/wiring/bridges", "/map/", "/map/?view=staff", "/map/data", "/map/data?view=staff&school=A", "/metrics"]
+TABLES = ["/schools/", "/staff/", "/groups/", "/wiring/bridges", "/wiring/", "/audit"]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path, read_trust(PLANTED)[0])
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def admin(client: FlaskClient) -> FlaskClient:
+    assert login(client, "admin").status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/upload/", "/audit", "/staff/?format=csv"])
+def test_every_page_needs_login(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 302 and response.location.startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_works_for_every_role(app: Flask, path: str) -> None:
+    for role in ("admin", "hr", "ceo", "network-lead"):
+        client = app.test_client()
+        login(client, role)
+        assert client.get(path).status_code == 200, (role, path)
+
+
+@pytest.mark.parametrize(("path", "allowed"), [("/upload/", {"admin"}), ("/audit", {"admin"})])
+def test_admin_pages_refuse_other_roles(app: Flask, path: str, allowed: set[str]) -> None:
+    for role in ("admin", "hr", "ceo", "network-lead"):
+        client = app.test_client()
+        login(client, role)
+        assert client.get(path).status_code == (200 if role in allowed else 403), role
+
+
+def test_login_rejects_wrong_password_and_missing_csrf(client: FlaskClient) -> None:
+    assert login(client, "admin", "wrong password!").status_code == 401
+    assert client.post("/login", data={"name": "admin", "password": PASSWORD}).status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_failed_logins_are_throttled(client: FlaskClient) -> None:
+    for _ in range(LOCKOUT_FAILURES):
+        assert login(client, "ceo", "not the password").status_code == 401
+    response = login(client, "ceo")  # right password, but the name is locked
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+
+
+def test_session_cookie_flags(client: FlaskClient) -> None:
+    response = login(client, "hr")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_login_never_redirects_off_site(app: Flask) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/schools/"):
+        client = app.test_client()
+        response = client.post(f"/login?next={target}", data={"name": "hr", "password": PASSWORD,
+                                                              "csrf_token": csrf_token(client)})
+        assert response.location == ("/schools/" if target == "/schools/" else "/")
+
+
+def test_removed_or_demoted_users_lose_access_at_once(app: Flask, admin: FlaskClient) -> None:
+    assert admin.get("/upload/").status_code == 200
+    users = UserStore(app.config["NETMAP_USERS_DB"])
+    users.set_role("admin", "ceo")
+    assert admin.get("/upload/").status_code == 403
+    users.remove("admin")
+    users.close()
+    assert admin.get("/").status_code == 302
+
+
+def test_logout_needs_csrf_and_ends_the_session(admin: FlaskClient) -> None:
+    assert admin.post("/logout").status_code == 400
+    assert admin.post("/logout", data={"csrf_token": csrf_token(admin, "/")}).status_code == 302
+    assert admin.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("path", TABLES)
+def test_every_table_downloads_as_csv(admin: FlaskClient, path: str) -> None:
+    admin.get("/staff/a1")  # so the audit log has a row
+    response = admin.get(path + ("&" if "?" in path else "?") + "format=csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) >= 2
+
+
+def test_staff_csv_has_every_person_and_metric(admin: FlaskClient) -> None:
+    rows = list(csv.DictReader(io.StringIO(admin.get("/staff/?format=csv").get_data(as_text=True))))
+    assert len(rows) == 11
+    a1 = next(r for r in rows if r["staff_id"] == "a1")
+    assert (a1["soft_degree"], a1["cross_school_ties"], a1["name"]) == ("3", "1", "Head of A")
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-2+3", "'-2+3"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tcmd", "'\tcmd"), ("Ada", "Ada"), (-0.5, -0.5), (3, 3),
+])
+def test_formula_cells_are_neutralised(value: object, expected: object) -> None:
+    assert neutralise(value) == expected
+
+
+def test_downloads_neutralise_names_from_the_data(tmp_path: Path) -> None:
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    staff = folder / "staff.csv"
+    staff.write_text(staff.read_text().replace("Head of A", '"=HYPERLINK(""http://evil"",""x"")"'))
+    client = make_app(tmp_path, read_trust(folder)[0]).test_client()
+    login(client, "admin")
+    text = client.get("/staff/?format=csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
+
+
+def test_tables_sort_filter_and_search(admin: FlaskClient) -> None:
+    html = admin.get("/staff/?sort=soft_degree&order=asc&school_id=A").get_data(as_text=True)
+    ids = re.findall(r'href="/staff/([a-z]\d)"', html)
+    assert ids and set(ids) <= {"a1", "a2", "a3", "a4"} and ids[0] == "a4"
+    assert "Head of B" in admin.get("/staff/?q=head+of+b").get_data(as_text=True)
+    assert "Head of A" not in admin.get("/staff/?q=head+of+b").get_data(as_text=True)
+    isolated = admin.get("/schools/?is_isolated=True&format=csv").get_data(as_text=True)
+    assert [r[0] for r in csv.reader(io.StringIO(isolated))][1:] == ["D"]
+
+
+def test_metric_headings_explain_themselves(admin: FlaskClient) -> None:
+    html = admin.get("/staff/").get_data(as_text=True)
+    assert 'title="Share of shortest routes between two colleagues that pass through them (0 to 1)."' in html
+    assert 'href="/metrics#betweenness"' in html
+
+
+def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
+    html = admin.get("/").get_data(as_text=True)
+    assert "1 isolated school(s)" in html and 'href="/schools/D"' in html
+    assert "1 dormant network(s)" in html and 'href="/groups/DORM"' in html
+    assert "3 disconnected colleague(s)" in html
+    assert 'href="/schools/C"' in html  # C's outside links hang on one person: a key-person risk
+
+
+def test_school_group_and_person_pages(admin: FlaskClient) -> None:
+    school = admin.get("/schools/C").get_data(as_text=True)
+    assert 'href="/staff/c1"' in school and 'href="/staff/a1"' in school  # its key connectors
+    assert "Maths community" in school  # missing: C has a maths teacher but no member
+    group = admin.get("/groups/DORM").get_data(as_text=True)
+    assert group.count("collaborates with no other member") == 3
+    person = admin.get("/staff/a2").get_data(as_text=True)
+    assert "Head of maths B" in person and "Maths community" in person
+    assert admin.get("/staff/zz").status_code == 404
+
+
+def test_person_level_views_and_downloads_are_audited(app: Flask, admin: FlaskClient) -> None:
+    admin.get("/staff/a1")
+    admin.get("/staff/?format=csv")
+    admin.get("/map/data?view=staff&school=A")
+    users = UserStore(app.config["NETMAP_USERS_DB"])
+    entries = [(u, a, s.split(" (")[0]) for _, u, a, s in users.audit_entries()]
+    users.close()
+    assert ("admin", "view", "staff a1") in entries
+    assert ("admin", "download", "staff table") in entries
+    assert ("admin", "view", "staff map") in entries
+
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def test_labels_from_the_data_are_escaped(tmp_path: Path) -> None:
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    staff = folder / "staff.csv"
+    text = staff.read_text().replace("a1,A,headteacher,Head of A", "a1,A,headteacher," + XSS)
+    staff.write_text(text.replace("a2,A,teacher,Maths teacher A,maths", "a2,A,teacher,Maths teacher A,href=x"))
+    client = make_app(tmp_path, read_trust(folder)[0]).test_client()
+    login(client, "admin")
+    assert XSS not in client.get("/map/?person=a1").get_data(as_text=True)
+    for path in ("/staff/a1", "/staff/", "/schools/C", "/groups/HEADS", "/staff/a2"):
+        html = client.get(path).get_data(as_text=True)
+        assert XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, path
+    assert "href=x" in client.get("/staff/a2").get_data(as_text=True)  # a subject with "href" stays text
+    data = client.get("/map/data?view=staff&school=A").get_json()
+    labels = {n["label"] for n in data["nodes"]}
+    assert XSS in labels  # plain text in JSON; the page puts it into the DOM as text (browser test)
+
+
+def test_security_headers_allow_no_external_host(admin: FlaskClient) -> None:
+    response = admin.get("/")
+    assert response.headers["Content-Security-Policy"] == CSP
+    assert "http" not in CSP and "'unsafe-inline'" not in CSP
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_no_page_or_asset_names_an_external_host() -> None:
+    from tests.conftest import REPO
+
+    assets = [p for pattern in ("*.html", "*.js", "*.css") for p in (REPO / "webapp").rglob(pattern)]
+    assert len(assets) >= 10
+    for path in assets:
+        assert not re.search(r"(src|href)=\"https?://|url\(https?://|//cdn", path.read_text(encoding="utf-8")), path
+
+
+def test_vis_network_is_served_by_the_app(admin: FlaskClient) -> None:
+    response = admin.get("/vendor/vis-network.min.js")
+    assert response.status_code == 200 and b"vis" in response.data[:2000]
+    response.close()
+    assert admin.get("/vendor/other.js").status_code == 404
+
+
+def test_school_map_data(admin: FlaskClient) -> None:
+    data = admin.get("/map/data").get_json()
+    assert data["view"] == "schools" and {n["id"] for n in data["nodes"]} == {"A", "B", "C", "D"}
+    assert {(e["from"], e["to"], e["value"]) for e in data["edges"]} == {("A", "B", 2), ("A", "C", 1)}
+    assert data["options"]["physics"]["enabled"] is False
+    assert all("x" in n and "y" in n for n in data["nodes"])  # positions come from the server
+
+
+def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
+    school = admin.get("/map/data?view=staff&school=A").get_json()
+    assert {n["id"] for n in school["nodes"]} == {"a1", "a2", "a3", "a4"}
+    assert {n["shape"] for n in school["nodes"] if n["id"] == "a1"} == {"star"}
+    person = admin.get("/map/data?view=staff&person=a1&depth=1").get_json()
+    assert {n["id"] for n in person["nodes"]} == {"a1", "a2", "a3", "c1"}
+    two = admin.get("/map/data?view=staff&person=Head+of+A&depth=2").get_json()  # by name
+    assert {"b2", "b1", "c2"} <= {n["id"] for n in two["nodes"]}
+    group = admin.get("/map/data?view=staff&group=DORM&hard=1").get_json()
+    assert {e["layer"] for e in group["edges"]} == {"hard"} and all(e["dashes"] for e in group["edges"])
+    kinds = admin.get("/map/data?view=staff&kind=peer-review").get_json()
+    assert {(e["from"], e["to"]) for e in kinds["edges"]} == {("a1", "c1")}
+    assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == "Nobody matches these filters."
+
+
+def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("webapp.graphview.MAX_STAFF_NODES", 5)
+    data = admin.get("/map/data?view=staff").get_json()
+    assert data["view"] == "schools" and "choose a school" in data["message"]
+    assert len(admin.get("/map/data?view=staff&school=A").get_json()["nodes"]) == 4
+
+
+def _upload(client: FlaskClient, files: dict[str, bytes], as_of: str = "2026-09-01"):
+    data = {"csrf_token": csrf_token(client, "/upload/"), "as_of": as_of,
+            "files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    return client.post("/upload/", data=data, content_type="multipart/form-data")
+
+
+def _planted_files() -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in PLANTED.glob("*.csv")}
+
+
+def test_upload_with_errors_shows_them_and_stores_nothing(app: Flask, admin: FlaskClient) -> None:
+    files = _planted_files()
+    files["staff.csv"] = files["staff.csv"].replace(b"a2,A,teacher", b"a2,A,teachr")
+    response = _upload(admin, files)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "1 error(s): nothing was loaded" in html
+    assert "<td>staff.csv</td><td>3</td><td>role</td><td>teachr</td>" in html
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01"]
+
+
+def test_upload_loads_a_new_snapshot(app: Flask, admin: FlaskClient) -> None:
+    response = _upload(admin, _planted_files())
+    assert response.status_code == 302 and "snapshot=2026-09-01" in response.location
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01", "2026-09-01"]
+    assert "Snapshot as of <strong>2026-09-01</strong>" in admin.get("/?snapshot=2026-09-01").get_data(as_text=True)
+
+
+def test_upload_refuses_unknown_files_and_needs_csrf(admin: FlaskClient) -> None:
+    response = _upload(admin, {"payroll.csv": b"x\n1\n"})
+    assert response.status_code == 422 and "is not one of the expected files" in response.get_data(as_text=True)
+    assert admin.post("/upload/", data={"as_of": "2026-09-01"}).status_code == 400
+
+
+def test_upload_size_limit(tmp_path: Path) -> None:
+    client = make_app(tmp_path, read_trust(PLANTED)[0], MAX_CONTENT_LENGTH=1024).test_client()
+    login(client, "admin")
+    response = _upload(client, {"staff.csv": b"x" * 4096})
+    assert response.status_code == 413
+    assert "larger than this server accepts" in response.get_data(as_text=True)
+
+
+def test_an_empty_store_explains_what_to_do(tmp_path: Path) -> None:
+    client = make_app(tmp_path, None).test_client()
+    login(client, "admin")
+    html = client.get("/").get_data(as_text=True)
+    assert "No data yet" in html and 'href="/upload/"' in html
+    assert client.get("/schools/").status_code == 404
+
+
+def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
+    response = admin.get("/?snapshot=2020-01-01")
+    assert response.status_code == 404 and "No snapshot dated 2020-01-01" in response.get_data(as_text=True)

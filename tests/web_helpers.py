@@ -1,0 +1,42 @@
+"""Helpers for the web tests: an app over a loaded store, users of each role, logging in with CSRF."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.dataset import Dataset
+from netmap.store import SQLiteStore
+from netmap.users import UserStore
+from webapp import create_app
+
+PASSWORD = "correct horse battery"
+ROLES = ("admin", "hr", "ceo", "network-lead")
+
+
+def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask:
+    db, users = tmp_path / "store.db", tmp_path / "users.db"
+    with SQLiteStore(db) as store:
+        if dataset is not None:
+            store.write_snapshot(dataset, "2026-07-01", source="test")
+    store = UserStore(users)
+    for role in ROLES:
+        store.add(role, role, PASSWORD)
+    store.close()
+    return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
+                       **config})
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client: FlaskClient, name: str, password: str = PASSWORD):
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_token(client)})

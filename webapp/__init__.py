@@ -1,0 +1,58 @@
+"""netmap's web app: create_app assembles config, extensions and one blueprint per page family."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from netmap.config import data_dir, read_settings
+
+__all__ = ["create_app"]
+
+csrf = CSRFProtect()
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Defaults, then NETMAP_* settings, then `test_config` overrides."""
+    app = Flask(__name__)
+    settings = read_settings()
+    app.config.from_mapping(
+        NETMAP_SETTINGS=settings,
+        NETMAP_DB=settings.db_path,
+        NETMAP_STORE=settings.neo4j_uri,
+        NETMAP_USERS_DB=settings.users_db_path,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.upload_limit_mb * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=True,  # browsers accept secure cookies on http://127.0.0.1 and localhost
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(data_dir() / "secret_key")
+
+    from webapp import admin, auth, dashboard, data, groups, network_map, schools, security, staff, upload, wiring
+
+    csrf.init_app(app)
+    data.init_app(app)
+    auth.init_app(app)
+    security.init_app(app)
+    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, upload, admin):
+        app.register_blueprint(module.bp)
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A random secret kept in the user's data directory (never in the repository), made on first start."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()

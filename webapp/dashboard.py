@@ -1,0 +1,41 @@
+"""The dashboard: headline numbers and the alerts a network lead acts on, each linking to its detail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+
+from webapp.auth import login_required
+from webapp.data import current_view, snapshots
+
+bp = Blueprint("dashboard", __name__)
+
+RISK_DEPENDENCY = 0.5  # a school whose outside links hang this much on one person is a key-person risk
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        return render_template("dashboard/empty.html")
+    a = view.analysis
+    schools = a.schools
+    risks = schools[schools["dependency"].fillna(0) >= RISK_DEPENDENCY].sort_values("dependency", ascending=False)
+    return render_template(
+        "dashboard/index.html", view=view, summary=a.summary, snapshots=snapshots(),
+        isolated=[(s, view.school_names.get(s, s)) for s in a.summary["isolated_schools"]],
+        dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
+        risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
+               for r in risks.itertuples()],
+        new_joiners=_new_joiners(view))
+
+
+def _new_joiners(view: Any) -> list[tuple[str, str, bool]]:
+    """Schools that joined in the year before the snapshot, with whether they are isolated."""
+    schools = view.graphs.dataset.schools
+    year_ago = f"{int(view.as_of[:4]) - 1}{view.as_of[4:]}"
+    recent = schools[schools["joined_on"].fillna("") > year_ago]
+    isolated = set(view.analysis.summary["isolated_schools"])
+    return [(s, n, s in isolated) for s, n in zip(recent["school_id"], recent["name"], strict=True)]

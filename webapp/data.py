@@ -1,0 +1,113 @@
+"""The trust data behind every page: the store per request, and each snapshot's analysis computed once."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import networkx as nx
+import pandas as pd
+from flask import Flask, abort, current_app, g, request
+
+from netmap.analysis import Analysis, analyse
+from netmap.errors import StorageError
+from netmap.graphs import TrustGraphs
+from netmap.store import GraphStore, SnapshotInfo, open_store
+
+__all__ = ["TrustView", "current_view", "get_store", "init_app", "snapshots"]
+
+
+@dataclass
+class TrustView:
+    """One snapshot as the pages see it: its graphs, its analysis and name lookups."""
+
+    info: SnapshotInfo
+    graphs: TrustGraphs
+    analysis: Analysis
+    layout_cache: dict = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> str:
+        return self.info.as_of
+
+    @cached_property
+    def staff_names(self) -> dict[str, str]:
+        staff = self.graphs.dataset.staff
+        return dict(zip(staff["staff_id"], staff["name"].fillna(staff["staff_id"]), strict=True))
+
+    @cached_property
+    def school_names(self) -> dict[str, str]:
+        schools = self.graphs.dataset.schools
+        return dict(zip(schools["school_id"], schools["name"], strict=True))
+
+    @cached_property
+    def group_names(self) -> dict[str, str]:
+        groups = self.graphs.dataset.groups
+        return dict(zip(groups["group_id"], groups["name"], strict=True))
+
+    @cached_property
+    def undirected(self) -> nx.Graph:
+        return self.graphs.soft.to_undirected(as_view=False)
+
+    @cached_property
+    def staff(self) -> pd.DataFrame:
+        """The staff metrics with name, role and subjects alongside."""
+        people = self.graphs.dataset.staff[["staff_id", "name", "role", "subjects"]]
+        return self.analysis.staff.merge(people, on="staff_id", how="left")
+
+
+class _Cache:
+    """Analyses by (store location, snapshot date, content hash); a reload with new contents misses."""
+
+    def __init__(self) -> None:
+        self._views: dict[tuple, TrustView] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: GraphStore, info: SnapshotInfo) -> TrustView:
+        key = (_location(store), info.as_of, info.content_hash)
+        with self._lock:
+            if key not in self._views:
+                graphs = store.read_graphs(info.as_of)
+                self._views = {k: v for k, v in self._views.items() if k[0] != key[0] or k[1] != key[1]}
+                self._views[key] = TrustView(info, graphs, analyse(graphs))
+            return self._views[key]
+
+
+def _location(store: GraphStore) -> str:
+    return str(getattr(store, "uri", None) or getattr(store, "path", id(store)))
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["netmap_cache"] = _Cache()
+    app.teardown_appcontext(_close_store)
+
+
+def get_store() -> GraphStore:
+    if "store" not in g:
+        settings = current_app.config["NETMAP_SETTINGS"]
+        g.store = open_store(settings, db=current_app.config.get("NETMAP_DB"),
+                             store_uri=current_app.config.get("NETMAP_STORE"))
+    return g.store
+
+
+def _close_store(_exc: BaseException | None) -> None:
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def snapshots() -> list[SnapshotInfo]:
+    return get_store().list_snapshots()
+
+
+def current_view() -> TrustView | None:
+    """The snapshot named by ?snapshot=DATE (default: the latest), analysed; None when the store is empty."""
+    store = get_store()
+    if not store.list_snapshots():
+        return None
+    try:
+        info = store.snapshot(request.args.get("snapshot") or None)
+    except StorageError as exc:
+        abort(404, description=str(exc))
+    return current_app.extensions["netmap_cache"].get(store, info)

@@ -1,0 +1,246 @@
+"""Network maps for the browser, built on the server: the school map and filtered staff maps.
+
+pyvis builds the network and its vis-network options; node and edge lists are assigned in bulk (pyvis's
+add_node/add_edge are quadratic). Positions come from igraph's Fruchterman-Reingold layout, computed once per
+snapshot and kept: schools first, then each school's staff around its school, so a filtered map keeps every
+person where the full map has them. Physics and curved edges are off: a trust-sized graph stays responsive.
+Every label and tooltip is plain text; the page puts them into the DOM as text, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+
+import igraph as ig
+import networkx as nx
+from pyvis.network import Network
+
+from webapp.data import TrustView
+
+__all__ = ["MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map", "staff_map"]
+
+MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
+ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
+               "support": "square", "central": "hexagon"}
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+           "#756bb1", "#636363", "#9c9ede", "#cedb9c", "#e7ba52", "#ad494a", "#de9ed6", "#6baed6", "#fd8d3c",
+           "#74c476", "#9e9ac8", "#969696")
+SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
+SCALE = 1000.0
+
+
+class TooLarge(Exception):  # noqa: N818 - a condition the view turns into advice, not an error
+    """The staff map asked for would be too large to send whole."""
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    school: str = ""
+    group: str = ""
+    subject: str = ""
+    phase: str = ""
+    role: str = ""
+    kind: str = ""
+    person: str = ""
+    depth: int = 1
+    hard: bool = False
+    soft: bool = True
+
+    @property
+    def any_node_filter(self) -> bool:
+        return any((self.school, self.group, self.subject, self.phase, self.role, self.person))
+
+
+def _network() -> Network:
+    net = Network(directed=False, cdn_resources="local")
+    net.toggle_physics(False)
+    net.options.edges.smooth.enabled = False
+    return net
+
+
+def _options(net: Network, large: bool) -> dict:
+    options = json.loads(net.get_network_data()[5])
+    options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                              "hideEdgesOnZoom": large, "navigationButtons": False}
+    options["nodes"] = {"font": {"size": 12}}
+    return options
+
+
+def colour_of(school_ids: list[str]) -> dict[str, str]:
+    return {sid: PALETTE[i % len(PALETTE)] for i, sid in enumerate(sorted(school_ids))}
+
+
+def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
+    if "schools" not in view.layout_cache:
+        schools = list(view.graphs.dataset.schools["school_id"])
+        index = {s: i for i, s in enumerate(schools)}
+        wiring = view.analysis.wiring
+        soft = wiring[wiring["soft_ties"] > 0]
+        graph = ig.Graph(n=len(schools), edges=[(index[a], index[b]) for a, b in zip(soft["school_a"],
+                                                                                       soft["school_b"], strict=True)])
+        weights = [math.log1p(w) for w in soft["soft_ties"]] or None
+        layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
+        view.layout_cache["schools"] = _ring_isolated(_scaled(schools, layout.coords, SCALE), set(soft["school_a"]) |
+                                                      set(soft["school_b"]))
+    return view.layout_cache["schools"]
+
+
+def _ring_isolated(positions: dict, linked: set) -> dict:
+    """Schools with no soft tie go on a ring just outside the others: the layout would fling them far away,
+    squashing the connected schools, and the ring shows at a glance who is outside the network."""
+    alone = sorted(s for s in positions if s not in linked)
+    inner = [positions[s] for s in positions if s in linked]
+    if not alone or not inner:
+        return positions
+    cx = sum(x for x, _ in inner) / len(inner)
+    cy = sum(y for _, y in inner) / len(inner)
+    radius = 1.2 * max(math.hypot(x - cx, y - cy) for x, y in inner) + 60
+    for i, school in enumerate(alone):
+        angle = 2 * math.pi * i / len(alone) - math.pi / 2
+        positions[school] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+    return positions
+
+
+def _circle(n: int) -> list[list[float]]:
+    """A fixed starting layout, so positions repeat for the same snapshot."""
+    return [[math.cos(2 * math.pi * i / max(n, 1)), math.sin(2 * math.pi * i / max(n, 1))] for i in range(n)]
+
+
+def _scaled(names: list, coords: list[list[float]], size: float) -> dict:
+    if not coords:
+        return {}
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {n: ((x - cx) / span * size, (y - cy) / span * size) for n, (x, y) in zip(names, coords, strict=True)}
+
+
+def _staff_positions(view: TrustView) -> dict[str, tuple[float, float]]:
+    """Each school's staff laid out around their school's place on the school map."""
+    if "staff" not in view.layout_cache:
+        centres = _school_positions(view)
+        spread = SCALE * 2.5
+        school_of = nx.get_node_attributes(view.graphs.soft, "school_id")
+        by_school: dict[str, list[str]] = {}
+        for person, sid in school_of.items():
+            by_school.setdefault(sid, []).append(person)
+        positions: dict[str, tuple[float, float]] = {}
+        for sid, people in by_school.items():
+            people.sort()
+            sub = view.undirected.subgraph(people)
+            index = {p: i for i, p in enumerate(people)}
+            graph = ig.Graph(n=len(people), edges=[(index[a], index[b]) for a, b in sub.edges()])
+            coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(people))).coords
+            radius = 40 * math.sqrt(len(people))
+            cx, cy = centres.get(sid, (0.0, 0.0))
+            for person, (x, y) in _scaled(people, coords, 2 * radius).items():
+                positions[person] = (cx * spread / SCALE + x, cy * spread / SCALE + y)
+        view.layout_cache["staff"] = positions
+    return view.layout_cache["staff"]
+
+
+def school_map(view: TrustView) -> dict:
+    """Schools sized by staff, joined by their cross-school soft ties (width by count)."""
+    schools = view.analysis.schools.set_index("school_id")
+    positions = _school_positions(view)
+    colours = colour_of(list(schools.index))
+    nodes = []
+    for sid, row in schools.iterrows():
+        x, y = positions[sid]
+        name = view.school_names.get(sid, sid)
+        nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
+                      "size": 10 + 3 * math.sqrt(row["staff"]),
+                      "title": f"{name}\n{row['staff']} staff, {row['external_ties']} ties to "
+                               f"{row['schools_reached']} other schools"
+                               + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
+    wiring = view.analysis.wiring
+    soft = wiring[wiring["soft_ties"] > 0]
+    top = max(soft["soft_ties"].max(), 1) if len(soft) else 1
+    edges = [{"from": a, "to": b, "value": int(n), "width": 1 + 7 * n / top, "color": SOFT_COLOUR,
+              "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: {int(n)} ties"}
+             for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
+    net = _network()
+    net.nodes, net.edges = nodes, edges
+    return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": _options(net, False),
+            "legend": [{"label": view.school_names.get(s, s), "colour": c} for s, c in colours.items()],
+            "info": {}, "message": ""}
+
+
+def _select(view: TrustView, f: MapFilters) -> set[str]:
+    staff = view.staff
+    chosen = staff
+    if f.school:
+        chosen = chosen[chosen["school_id"] == f.school]
+    if f.role:
+        chosen = chosen[chosen["role"] == f.role]
+    if f.subject:
+        chosen = chosen[chosen["subjects"].fillna("").map(lambda s: f.subject in s.split(";"))]
+    if f.group:
+        chosen = chosen[chosen["groups"].map(lambda s: f.group in s.split(";"))]
+    if f.phase:
+        phases = view.graphs.dataset.schools.set_index("school_id")["phase"]
+        chosen = chosen[chosen["school_id"].map(phases) == f.phase]
+    selected = set(chosen["staff_id"])
+    if f.person:
+        if f.person not in view.undirected:
+            return set()
+        ego = nx.ego_graph(view.undirected, f.person, radius=max(1, min(f.depth, 2)))
+        selected = set(ego) if not (f.school or f.role or f.subject or f.group or f.phase) else (
+            set(ego) & selected) | {f.person}
+    return selected
+
+
+def staff_map(view: TrustView, f: MapFilters) -> dict:
+    """People as nodes (colour by school, shape by role); soft ties and, on request, hard links."""
+    total = view.graphs.soft.number_of_nodes()
+    if not f.any_node_filter and total > MAX_STAFF_NODES:
+        raise TooLarge(f"This trust has {total:,} staff: choose a school, group, subject, role or person to map "
+                       f"(at most {MAX_STAFF_NODES:,} people are drawn at once).")
+    selected = _select(view, f) if f.any_node_filter else set(view.graphs.soft)
+    if len(selected) > MAX_STAFF_NODES:
+        raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
+                       "drawn at once).")
+    positions = _staff_positions(view)
+    staff = view.staff.set_index("staff_id")
+    colours = colour_of(list(view.graphs.dataset.schools["school_id"]))
+    nodes, info = [], {}
+    for person in sorted(selected):
+        row = staff.loc[person]
+        x, y = positions[person]
+        name = view.staff_names.get(person, person)
+        school = view.school_names.get(row["school_id"], row["school_id"])
+        nodes.append({"id": person, "label": name, "x": x, "y": y, "shape": ROLE_SHAPES.get(row["role"], "dot"),
+                      "color": colours[row["school_id"]], "size": 8 + 2 * math.sqrt(row["soft_degree"]),
+                      "borderWidth": 3 if person == f.person else 1,
+                      "title": f"{name}\n{row['role']}, {school}"})
+        info[person] = {"name": name, "school": school, "role": row["role"], "subjects": row["subjects"] or "",
+                        "soft_degree": int(row["soft_degree"]), "schools_reached": int(row["schools_reached"]),
+                        "betweenness": round(float(row["betweenness"]), 4), "ona_role": row["ona_role"],
+                        "groups": row["groups"]}
+    edges = []
+    soft = view.graphs.soft
+    seen = set()
+    for a, b, data in (soft.subgraph(selected).edges(data=True) if f.soft else ()):
+        kinds = data["kinds"]
+        if f.kind and f.kind not in kinds:
+            continue
+        pair = (a, b) if a < b else (b, a)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR, "width": 1, "layer": "soft",
+                      "title": ", ".join(sorted(kinds))})
+    if f.hard:
+        for a, b, data in view.graphs.hard.subgraph(selected).edges(data=True):
+            edges.append({"from": a, "to": b, "color": HARD_COLOUR, "width": 1, "dashes": True, "layer": "hard",
+                          "title": f"{data['weight']} shared group(s)"})
+    net = _network()
+    net.nodes, net.edges = nodes, edges
+    present = Counter(staff.loc[p, "school_id"] for p in selected)
+    return {"view": "staff", "nodes": net.nodes, "edges": net.edges, "options": _options(net, len(nodes) > 500),
+            "legend": [{"label": view.school_names.get(s, s), "colour": colours[s]} for s in sorted(present)],
+            "info": info, "message": "" if nodes else "Nobody matches these filters."}

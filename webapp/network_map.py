@@ -1,0 +1,67 @@
+"""The network map page and the JSON it draws: the school map by default, filtered staff maps on request."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, render_template, request
+
+from netmap.contract import PHASES, ROLES, TIE_KINDS
+from webapp.auth import audit, login_required
+from webapp.data import TrustView, current_view
+from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map
+
+bp = Blueprint("network_map", __name__, url_prefix="/map")
+
+
+def _filters() -> MapFilters:
+    args = request.args
+    return MapFilters(school=args.get("school", ""), group=args.get("group", ""), subject=args.get("subject", ""),
+                      phase=args.get("phase", ""), role=args.get("role", ""), kind=args.get("kind", ""),
+                      person=args.get("person", "").strip(), depth=args.get("depth", 1, type=int),
+                      hard=args.get("hard") == "1", soft=args.get("layer") != "hard")
+
+
+def resolve_person(view: TrustView, text: str) -> tuple[str, list[tuple[str, str]]]:
+    """A staff id from an id or a name; with several people of that name, none and the candidates."""
+    if not text or text in view.graphs.soft:
+        return text, []
+    matches = [(p, n) for p, n in view.staff_names.items() if n.lower() == text.lower() and p in view.graphs.soft]
+    if len(matches) == 1:
+        return matches[0][0], []
+    return "", matches
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    f = _filters()
+    person, candidates = resolve_person(view, f.person)
+    subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
+    return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates,
+                           schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
+                           subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
+                           staff_view=request.args.get("view") == "staff" or f.any_node_filter)
+
+
+@bp.route("/data")
+@login_required
+def data() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    if request.args.get("view") != "staff":
+        return jsonify(school_map(view))
+    f = _filters()
+    person, _ = resolve_person(view, f.person)
+    f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
+    try:
+        result = staff_map(view, f)
+    except TooLarge as exc:
+        return jsonify({**school_map(view), "message": str(exc)})
+    audit("view", f"staff map ({request.query_string.decode()})")
+    return jsonify(result)

@@ -1,0 +1,61 @@
+"""Schools: the table, and each school's page with its ties, key connectors, groups and map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, url_for
+from werkzeug.wrappers import Response
+
+from webapp.auth import audit, login_required
+from webapp.data import current_view
+from webapp.tables import Column, table_page
+
+bp = Blueprint("schools", __name__, url_prefix="/schools")
+
+COLUMNS = ["school_id", "staff", "internal_ties", "external_ties", "ei_index", "schools_reached",
+           "groups_represented", "is_isolated", "is_hard_isolated", "dependency"]
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    frame = view.analysis.schools.drop(columns=["key_connectors"]).copy()
+    frame.insert(1, "name", frame["school_id"].map(view.school_names))
+    link = lambda row: url_for("schools.show", school_id=row["school_id"])  # noqa: E731
+    columns = [Column("school_id", "School", link), Column("name", "Name", link)] + [
+        Column(c, c.replace("_", " ")) for c in COLUMNS[1:]]
+    page = table_page(frame, columns, filename=f"schools-{view.as_of}.csv", default_sort="external_ties",
+                      descending=False, filters=("is_isolated", "is_hard_isolated"))
+    if isinstance(page, Response):
+        return page
+    return render_template("schools/index.html", view=view, page=page)
+
+
+@bp.route("/<school_id>")
+@login_required
+def show(school_id: str) -> Any:
+    view = current_view()
+    if view is None or school_id not in view.school_names:
+        abort(404, description=f"No school {school_id!r} in this snapshot.")
+    row = view.analysis.schools.set_index("school_id").loc[school_id]
+    wiring = view.analysis.wiring
+    mine = wiring[(wiring["school_a"] == school_id) | (wiring["school_b"] == school_id)].copy()
+    mine["other"] = mine["school_a"].where(mine["school_b"] == school_id, mine["school_b"])
+    ties = [(o, view.school_names.get(o, o), int(s), int(h)) for o, s, h in
+            sorted(zip(mine["other"], mine["soft_ties"], mine["hard_links"], strict=True), key=lambda t: -t[1])]
+    connectors = [c for c in (row["key_connectors"] or "").split(";") if c]
+    groups = view.analysis.groups
+    staff = view.staff
+    here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
+    missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
+               if school_id in (m or "").split(";")]
+    if connectors:
+        audit("view", f"school {school_id} key connectors")
+    return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           connectors=[(c, view.staff_names.get(c, c)) for c in connectors],
+                           groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
+                           groups_missing=[(g, view.group_names.get(g, g)) for g in missing])

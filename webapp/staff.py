@@ -1,0 +1,60 @@
+"""Staff: the sortable, filterable table of metrics, and each person's page with their network."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from netmap.analysis.staff_metrics import STAFF_COLUMNS
+from webapp.auth import audit, login_required
+from webapp.data import current_view
+from webapp.tables import Column, table_page
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    frame = view.staff
+    link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
+    columns = [Column("staff_id", "Id", link), Column("name", "Name", link), Column("school_id", "School"),
+               Column("role", "Role")] + [Column(c, c.replace("_", " ")) for c in STAFF_COLUMNS[2:]
+                                          if c not in ("groups",)]
+    page = table_page(frame, columns, filename=f"staff-{view.as_of}.csv", default_sort="betweenness",
+                      filters=("school_id", "role", "ona_role", "is_isolate", "is_disconnected", "community"))
+    audit("download" if isinstance(page, Response) else "view",
+          "staff table" + (f" ({request.query_string.decode()})" if request.query_string else ""))
+    if isinstance(page, Response):
+        return page
+    schools = sorted(view.school_names.items())
+    return render_template("staff/index.html", view=view, page=page, schools=schools)
+
+
+@bp.route("/<staff_id>")
+@login_required
+def show(staff_id: str) -> Any:
+    view = current_view()
+    if view is None or staff_id not in view.graphs.soft:
+        abort(404, description=f"No member of staff {staff_id!r} in post in this snapshot.")
+    row = view.staff.set_index("staff_id").loc[staff_id]
+    soft = view.graphs.soft
+    school_of = {p: soft.nodes[p]["school_id"] for p in soft}
+    ties = []
+    for other in sorted(view.undirected[staff_id], key=lambda p: view.staff_names.get(p, p)):
+        kinds = set(soft.edges[staff_id, other]["kinds"]) if soft.has_edge(staff_id, other) else set()
+        kinds |= set(soft.edges[other, staff_id]["kinds"]) if soft.has_edge(other, staff_id) else set()
+        direction = ("both" if soft.has_edge(staff_id, other) and soft.has_edge(other, staff_id)
+                     else "they name" if soft.has_edge(staff_id, other) else "named by")
+        ties.append((other, view.staff_names.get(other, other), view.school_names.get(school_of[other], ""),
+                     ", ".join(sorted(kinds)), direction))
+    audit("view", f"staff {staff_id}")
+    groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
+    return render_template("staff/show.html", view=view, staff_id=staff_id, row=row, ties=ties, groups=groups,
+                           name=view.staff_names.get(staff_id, staff_id),
+                           school=view.school_names.get(row["school_id"], row["school_id"]))

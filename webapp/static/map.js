@@ -1,0 +1,93 @@
+// Draws every network map on the page from the JSON its data-endpoint returns.
+// All text goes into the page as text (textContent), never as HTML: names come from the trust's own data.
+(function () {
+  "use strict";
+  window.netmapMaps = [];
+
+  function text(tag, value, className) {
+    const el = document.createElement(tag);
+    el.textContent = value;
+    if (className) el.className = className;
+    return el;
+  }
+
+  function showPanel(panel, id, info) {
+    panel.replaceChildren();
+    if (!info) { panel.hidden = true; return; }
+    panel.appendChild(text("h3", info.name));
+    panel.appendChild(text("p", info.role + ", " + info.school));
+    const facts = document.createElement("dl");
+    [["Subjects", info.subjects || "–"], ["ONA role", info.ona_role], ["Collaborators", info.soft_degree],
+     ["Schools reached", info.schools_reached], ["Betweenness", info.betweenness],
+     ["Groups", info.groups || "–"]].forEach(function (pair) {
+      facts.appendChild(text("dt", pair[0]));
+      facts.appendChild(text("dd", String(pair[1])));
+    });
+    panel.appendChild(facts);
+    const link = text("a", "Open their page");
+    link.href = "/staff/" + encodeURIComponent(id);
+    panel.appendChild(link);
+    panel.hidden = false;
+  }
+
+  function legend(box, entries) {
+    box.replaceChildren();
+    entries.forEach(function (entry) {
+      const item = text("span", entry.label, "legend-item");
+      const swatch = document.createElement("i");
+      swatch.style.backgroundColor = entry.colour;
+      item.prepend(swatch);
+      box.appendChild(item);
+    });
+  }
+
+  function draw(wrap) {
+    const container = wrap.querySelector(".map");
+    const panel = wrap.querySelector(".panel");
+    const message = wrap.querySelector(".map-message");
+    const started = performance.now();
+    fetch(container.dataset.endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("The map could not be loaded (" + response.status + ").");
+        return response.json();
+      })
+      .then(function (data) {
+        const nodes = new vis.DataSet(data.nodes);
+        const edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({ id: i }, e); }));
+        const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+        const entry = { network: network, nodes: nodes, edges: edges, view: data.view, firstDraw: null };
+        window.netmapMaps.push(entry);
+        network.once("afterDrawing", function () {
+          entry.firstDraw = performance.now() - started;
+          container.dataset.drawn = "true";
+        });
+        network.on("click", function (params) {
+          if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
+          const id = params.nodes[0];
+          if (data.view === "schools") {
+            window.location.href = "/map/?view=staff&school=" + encodeURIComponent(id);
+          } else if (panel) {
+            showPanel(panel, id, data.info[id]);
+          }
+        });
+        if (message) message.textContent = data.message || "";
+        legend(wrap.querySelector(".legend"), data.legend);
+      })
+      .catch(function (error) { if (message) message.textContent = error.message; });
+  }
+
+  function toggle(layer, visible) {
+    window.netmapMaps.forEach(function (map) {
+      map.edges.update(map.edges.get({ filter: function (e) { return e.layer === layer; } })
+        .map(function (e) { return { id: e.id, hidden: !visible }; }));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".map-wrap").forEach(draw);
+    const soft = document.getElementById("show-soft");
+    const hard = document.getElementById("show-hard");
+    if (soft) soft.addEventListener("change", function () { toggle("soft", soft.checked); });
+    if (hard) hard.addEventListener("change", function () { toggle("hard", hard.checked); });
+  });
+})();

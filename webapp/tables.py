@@ -1,0 +1,114 @@
+"""Every table the web shows: sorted, filtered and paged on the server, and downloadable as CSV.
+
+CSV cells that a spreadsheet would run as a formula (starting = + - @, tab or carriage return) are prefixed
+with a quote, so a staff member's name can never execute in HR's Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from flask import Response, request, url_for
+
+from webapp.metric_help import help_for
+
+__all__ = ["Column", "TablePage", "csv_response", "neutralise", "table_page"]
+
+PER_PAGE = 100
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One displayed column: the frame column, its heading, and optionally a link for each cell."""
+
+    key: str
+    label: str
+    link: Callable[[dict], str] | None = None
+
+    @property
+    def help(self) -> str:
+        return help_for(self.key)
+
+
+@dataclass
+class TablePage:
+    columns: list[Column]
+    rows: list[dict]
+    total: int
+    page: int
+    pages: int
+    sort: str
+    descending: bool
+    query: str
+    args: dict[str, str] = field(default_factory=dict)
+
+    def url(self, **changes: Any) -> str:
+        """This table's URL with some arguments changed (sorting, paging, the CSV download)."""
+        args = {**self.args, **{k: v for k, v in changes.items()}}
+        return url_for(request.endpoint, **(request.view_args or {}), **{k: v for k, v in args.items() if v != ""})
+
+
+def neutralise(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: text that would start a formula gets a leading quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_response(frame: pd.DataFrame, filename: str) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow([neutralise(_cell(v)) for v in row])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _cell(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return value
+
+
+def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, default_sort: str,
+               descending: bool = True, filters: tuple[str, ...] = ()) -> TablePage | Response:
+    """The rows this request asks for: ?q= searches text, ?<filter>= matches exactly, ?sort=&order=, ?page=.
+    With ?format=csv, every matching row (not just the page) as a CSV download."""
+    args = request.args
+    query = args.get("q", "").strip()
+    shown = frame
+    if query:
+        text = [c for c in shown.columns if pd.api.types.is_string_dtype(shown[c])]
+        hits = shown[text].astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False))
+        shown = shown[hits.any(axis=1)]
+    active = {}
+    for key in filters:
+        value = args.get(key, "")
+        if value:
+            active[key] = value
+            shown = shown[shown[key].astype(str) == value]
+    sort = args.get("sort", default_sort)
+    if sort not in frame.columns:
+        sort = default_sort
+    desc = args.get("order", "desc" if descending else "asc") == "desc"
+    shown = shown.sort_values(sort, ascending=not desc, kind="stable", na_position="last")
+    if args.get("format") == "csv":
+        return csv_response(shown[[c.key for c in columns]], filename)
+    pages = max(1, math.ceil(len(shown) / PER_PAGE))
+    page = min(max(1, args.get("page", 1, type=int)), pages)
+    window = shown.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
+    rows = [{k: _cell(v) for k, v in r.items()} for r in window.to_dict("records")]
+    kept = {"q": query, "sort": sort, "order": "desc" if desc else "asc", **active}
+    if "snapshot" in args:
+        kept["snapshot"] = args["snapshot"]
+    return TablePage(columns, rows, len(shown), page, pages, sort, desc, query, kept)

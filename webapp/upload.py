@@ -1,0 +1,72 @@
+"""Upload (admin): load a trust's CSV files or one .xlsx through the browser; nothing is stored on failure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.utils import secure_filename
+from wtforms import DateField, MultipleFileField
+
+from netmap.contract import TABLE_NAMES, normalise_header
+from netmap.errors import NetmapError
+from netmap.ingest.validate import validate_source
+from webapp.auth import role_required
+from webapp.data import get_store
+
+bp = Blueprint("upload", __name__, url_prefix="/upload")
+
+
+class UploadForm(FlaskForm):
+    files = MultipleFileField("CSV files (schools.csv, staff.csv, ...) or one .xlsx workbook")
+    as_of = DateField("Snapshot date", default=dt.date.today)
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required("admin")
+def index() -> Any:
+    form = UploadForm()
+    problems, error = [], ""
+    if form.validate_on_submit():
+        uploads = [f for f in form.files.data if f and f.filename]
+        with tempfile.TemporaryDirectory(prefix="netmap-upload-") as folder:
+            try:
+                source = _save(uploads, Path(folder))
+                dataset, report = validate_source(source)
+                problems = report.problems
+                if dataset is not None:
+                    as_of = form.as_of.data.isoformat()
+                    result = get_store().write_snapshot(dataset, as_of, source=f"upload by web ({len(uploads)} "
+                                                        "file(s))")
+                    verb = {"created": "Loaded", "replaced": "Replaced",
+                            "unchanged": "Already loaded, unchanged:"}[result.status]
+                    flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
+                    return redirect(url_for("dashboard.index", snapshot=as_of))
+                error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
+            except NetmapError as exc:
+                error = str(exc)
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit), (
+        422 if error else 200)
+
+
+def _save(uploads: list, folder: Path) -> Path:
+    """Save the uploaded files; returns what validation reads: the folder, or the one workbook."""
+    if not uploads:
+        raise NetmapError("Choose the files to upload: the CSV files of your trust, or one .xlsx workbook.")
+    names = [secure_filename(u.filename) for u in uploads]
+    if len(uploads) == 1 and names[0].lower().endswith(".xlsx"):
+        path = folder / names[0]
+        uploads[0].save(path)
+        return path
+    for upload, name in zip(uploads, names, strict=True):
+        if not name.lower().endswith(".csv") or normalise_header(Path(name).stem) not in TABLE_NAMES:
+            raise NetmapError(f"{upload.filename!r} is not one of the expected files "
+                              f"({', '.join(n + '.csv' for n in TABLE_NAMES)}) or an .xlsx workbook.")
+        upload.save(folder / name)
+    return folder
+

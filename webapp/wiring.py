@@ -1,0 +1,70 @@
+"""Hard against soft wiring: the two layers side by side, the school x school matrix, and what each misses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, abort, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webapp.auth import audit, login_required
+from webapp.data import current_view
+from webapp.tables import Column, csv_response, table_page
+
+bp = Blueprint("wiring", __name__, url_prefix="/wiring")
+HEAT_LEVELS = 9
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    schools = sorted(view.school_names)
+    matrix = _matrix(view, schools)
+    if request.args.get("format") == "csv":
+        return csv_response(view.analysis.wiring, f"wiring-{view.as_of}.csv")
+    top = max(1, int(view.analysis.wiring[["soft_ties", "hard_links"]].to_numpy().max(initial=1)))
+    groups = view.analysis.groups
+    dormant = groups[groups["is_dormant"]]
+    clusters = view.analysis.summary["wiring"]["informal_clusters_without_formal_home"]
+    school = request.args.get("school") or (schools[0] if schools else "")
+    return render_template("wiring/index.html", view=view, schools=schools, matrix=matrix, top=top,
+                           heat=lambda n: min(HEAT_LEVELS, round(HEAT_LEVELS * n / top)),
+                           dormant=[(g, view.group_names.get(g, g), c) for g, c in
+                                    zip(dormant["group_id"], dormant["conductivity"], strict=True)],
+                           clusters=clusters, summary=view.analysis.summary["wiring"], school=school)
+
+
+def _matrix(view: Any, schools: list[str]) -> pd.DataFrame:
+    """School x school: each cell (soft ties, hard links)."""
+    cells = {(a, b): (s, h) for a, b, h, s in view.analysis.wiring.itertuples(index=False, name=None)}
+    data = {b: [cells.get((a, b)) or cells.get((b, a)) or (0, 0) for a in schools] for b in schools}
+    return pd.DataFrame(data, index=pd.Index(schools, name="school"))
+
+
+@bp.route("/bridges")
+@login_required
+def bridges() -> Any:
+    """Soft-only bridges: cross-school ties no group supports."""
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    pairs = view.analysis.summary["wiring"]["soft_only_bridges"]["pairs"]
+    school = {p: view.graphs.soft.nodes[p]["school_id"] for p in view.graphs.soft}
+    frame = pd.DataFrame([{"person_a": a, "name_a": view.staff_names.get(a, a), "school_a": school[a],
+                           "person_b": b, "name_b": view.staff_names.get(b, b), "school_b": school[b]}
+                          for a, b in pairs], columns=["person_a", "name_a", "school_a", "person_b", "name_b",
+                                                       "school_b"])
+    columns = [Column("person_a", "Person", lambda r: url_for("staff.show", staff_id=r["person_a"])),
+               Column("name_a", "Name"), Column("school_a", "School"),
+               Column("person_b", "Person", lambda r: url_for("staff.show", staff_id=r["person_b"])),
+               Column("name_b", "Name"), Column("school_b", "School")]
+    page = table_page(frame, columns, filename=f"soft-only-bridges-{view.as_of}.csv", default_sort="school_a",
+                      descending=False, filters=("school_a", "school_b"))
+    audit("download" if isinstance(page, Response) else "view", "soft-only bridges")
+    if isinstance(page, Response):
+        return page
+    return render_template("wiring/bridges.html", view=view, page=page)
