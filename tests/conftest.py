@@ -39,3 +39,13 @@ def append(folder: Path, name: str, line: str) -> None:
 def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     with SQLiteStore(tmp_path / "store.db") as s:
         yield s
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say where the browser tests left their screenshots and first-draw times."""
+    shots = REPO / "test-artifacts" / "screenshots"
+    if shots.is_dir() and any(shots.iterdir()):
+        terminalreporter.write_line(f"Browser screenshots: {shots}")
+        timings = REPO / "test-artifacts" / "first-draw.json"
+        if timings.exists():
+            terminalreporter.write_line(f"Time to first draw (ms): {timings.read_text().strip()}")

@@ -26,7 +26,7 @@ def index() -> Any:
     matrix = _matrix(view, schools)
     if request.args.get("format") == "csv":
         return csv_response(view.analysis.wiring, f"wiring-{view.as_of}.csv")
-    top = max(1, int(view.analysis.wiring[["soft_ties", "hard_links"]].to_numpy().max(initial=1)))
+    top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
     groups = view.analysis.groups
     dormant = groups[groups["is_dormant"]]
     clusters = view.analysis.summary["wiring"]["informal_clusters_without_formal_home"]

@@ -1,0 +1,221 @@
+"""End to end in real Chromium (Debian's, driven by Playwright): log in, the maps really draw, filters,
+search, a person's page, a CSV download, and names that try to inject HTML staying plain text.
+
+Screenshots of every page go to test-artifacts/screenshots/ (printed at the end of the run); the time to first
+draw of each map goes to test-artifacts/first-draw.json (measured, never asserted: see benchmarks/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netmap.ingest.validate import read_trust
+from tests.conftest import REPO
+from tests.web_helpers import PASSWORD, make_app
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+XSS = "<img src=x onerror=alert(1)>"
+FIRST_DRAW: dict[str, float] = {}
+
+try:
+    from playwright.sync_api import Browser, Page, sync_playwright
+except ImportError:  # pragma: no cover - reported by the skip below
+    sync_playwright = None
+
+
+def _missing() -> str | None:
+    if sync_playwright is None:
+        return "playwright is not installed (pip install -e '.[dev]')"
+    if not Path(CHROMIUM).exists():
+        return "Debian's chromium is not installed (apt-get install chromium; .ci/run does)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    folder = tmp_path_factory.mktemp("trust") / "trust"
+    shutil.copytree(REPO / "data" / "samples" / "trust", folder)
+    staff = folder / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(",")  # ST0001: a headteacher whose name tries to inject HTML
+    fields[3] = '"' + XSS + '"'
+    lines[1] = ",".join(fields)
+    fields = lines[3].split(",")  # ST0003: a subject with "href" in it, which pyvis would turn into HTML
+    fields[4] = "href=javascript:alert(2)"
+    lines[3] = ",".join(fields)
+    staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    app = make_app(tmp_path_factory.mktemp("web"), read_trust(folder)[0])
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    reason = _missing()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"Browser tests must run in CI: {reason}")
+    if reason:
+        pytest.skip(f"Browser tests need Chromium: {reason}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield launched
+        launched.close()
+    (ARTIFACTS / "first-draw.json").write_text(json.dumps(FIRST_DRAW, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("dialog", lambda dialog: (problems.append(f"a script ran: {dialog.message}"), dialog.dismiss()))
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("request", lambda r: problems.append(f"request left the app: {r.url}")
+           if not r.url.startswith(server) and not r.url.startswith(("data:", "blob:")) else None)
+    tab.goto(f"{server}/login")
+    tab.fill("input[name=name]", "admin")
+    tab.fill("input[name=password]", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(f"{server}/")
+    tab.problems = problems  # type: ignore[attr-defined]
+    yield tab
+    assert problems == []  # no script injected, no CSP violation, nothing fetched from outside
+    context.close()
+
+
+def _drawn(page: Page, index: int = 0) -> dict:
+    # map.js marks a map drawn after vis-network's first frame (wait_for_function would need eval, which the
+    # app's Content-Security-Policy forbids, rightly).
+    page.locator(".map").nth(index).and_(page.locator(".map[data-drawn=true]")).wait_for(timeout=60_000)
+    return page.evaluate(f"""() => {{
+        const m = window.netmapMaps[{index}];
+        const canvas = document.querySelectorAll('.map canvas')[{index}];
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 0; i < pixels.length; i += 4) {{
+          if (pixels[i + 3] > 0 && (pixels[i] < 230 || pixels[i + 1] < 230 || pixels[i + 2] < 230)) inked++;
+        }}
+        return {{nodes: m.nodes.length, edges: m.edges.length, inked: inked, firstDraw: m.firstDraw,
+                 ids: m.nodes.getIds(), titles: m.nodes.get().map(n => n.title)}};
+    }}""")
+
+
+def _shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_school_map_draws_every_school(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    drawn = _drawn(page)
+    FIRST_DRAW["school map (25 schools)"] = round(drawn["firstDraw"])
+    assert drawn["nodes"] == 25 and drawn["edges"] > 100
+    assert drawn["inked"] > 5000  # the canvas is not blank
+    assert page.locator(".legend .legend-item").count() == 25
+    _shot(page, "map-schools")
+
+
+def test_full_staff_map_of_the_sample_trust_draws(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/?view=staff")
+    drawn = _drawn(page)
+    FIRST_DRAW["staff map (1,964 staff, 15,351 ties)"] = round(drawn["firstDraw"])
+    assert drawn["nodes"] == 1964 and drawn["edges"] == 15351 and drawn["inked"] > 20000
+    _shot(page, "map-staff-full")
+
+
+def test_filter_to_one_school(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    page.select_option("select[name=school]", "SCH01")
+    page.click("text=Show staff")
+    drawn = _drawn(page)
+    assert drawn["nodes"] == 131
+    assert all("Oakfield Academy" in title for title in drawn["titles"])
+    _shot(page, "map-one-school")
+
+
+def test_search_a_person_then_open_their_page(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    page.fill("input[name=person]", "ST0002")
+    page.click("text=Show staff")
+    drawn = _drawn(page)
+    assert "ST0002" in drawn["ids"] and drawn["nodes"] == 22  # ST0002 and their 21 collaborators
+    point = page.evaluate("""() => {
+        const m = window.netmapMaps[0].network;
+        const p = m.canvasToDOM(m.getPositions(['ST0002'])['ST0002']);
+        const box = document.querySelector('.map').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    page.mouse.click(point["x"], point["y"])
+    panel = page.locator(".panel")
+    panel.wait_for(state="visible")
+    assert "senior-leader" in panel.inner_text()
+    _shot(page, "map-person-panel")
+    page.click(".panel a")
+    page.wait_for_url(f"{server}/staff/ST0002")
+    assert page.locator("h2", has_text="Collaborators").count() == 1
+    _drawn(page)  # their own two-step network on their page
+    _shot(page, "person-page")
+
+
+def test_download_a_csv(page: Page, server: str) -> None:
+    page.goto(f"{server}/staff/")
+    with page.expect_download() as download:
+        page.click("text=Download CSV")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("staff_id,name,school_id,role,soft_in_degree")
+    assert len(text.splitlines()) == 1965
+    _shot(page, "staff-table")
+
+
+def test_html_in_the_data_renders_as_plain_text(page: Page, server: str) -> None:
+    page.goto(f"{server}/staff/ST0001")
+    assert page.locator("h1").inner_text() == XSS
+    assert page.locator("main img").count() == 0
+    page.goto(f"{server}/staff/ST0003")
+    assert "href=javascript:alert(2)" in page.locator("main > p").nth(1).inner_text()
+    assert page.locator("main a[href^=javascript]").count() == 0
+    page.goto(f"{server}/map/?view=staff&person=ST0001")
+    _drawn(page)
+    point = page.evaluate("""() => {
+        const m = window.netmapMaps[0].network;
+        const p = m.canvasToDOM(m.getPositions(['ST0001'])['ST0001']);
+        const box = document.querySelector('.map').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""")
+    page.mouse.move(point["x"], point["y"])
+    tooltip = page.locator(".vis-tooltip")
+    tooltip.wait_for(state="visible", timeout=10_000)
+    assert XSS in tooltip.inner_text() and tooltip.locator("img").count() == 0
+    page.mouse.click(point["x"], point["y"])
+    assert page.locator(".panel h3").inner_text() == XSS and page.locator(".panel img").count() == 0
+    _shot(page, "escaping")
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("dashboard", "/"), ("schools", "/schools/"), ("school", "/schools/SCH05"), ("groups", "/groups/"),
+    ("group", "/groups/MATHS"), ("wiring", "/wiring/"), ("bridges", "/wiring/bridges"), ("upload", "/upload/"),
+    ("audit", "/audit"), ("definitions", "/metrics"),
+])
+def test_every_page_renders(page: Page, server: str, name: str, path: str) -> None:
+    page.goto(f"{server}{path}")
+    assert page.locator("h1").count() == 1
+    if page.locator(".map").count():
+        _drawn(page)
+    _shot(page, name)
