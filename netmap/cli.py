@@ -22,6 +22,7 @@ from netmap.config import Settings, read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust, validate_source
+from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import REFERENCE_DATE, generate_sample
 from netmap.store import GraphStore, open_store
 from netmap.users import ROLES, UserStore
@@ -329,4 +330,5 @@ def _print_report(report: ValidationReport) -> None:
         click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
 
 
+register_planner(main, store_options, _open_store)
 _plugins()

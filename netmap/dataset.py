@@ -30,7 +30,13 @@ def empty_table(name: str, extra_columns: list[str] | None = None) -> pd.DataFra
 
 
 def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Contract columns first (missing ones blank, weight 1), then extras; text as object with None."""
     frame = frame.reset_index(drop=True)
+    contract = list(table_spec(name).column_names)
+    for column in contract:
+        if column not in frame.columns:
+            frame[column] = 1.0 if column == "weight" else None
+    frame = frame[contract + [c for c in frame.columns if c not in contract]]
     for column in frame.columns:
         if name == "collaborations" and column == "weight":
             frame[column] = frame[column].astype("float64")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,25 @@ def test_forget_deletes_a_snapshot(run, tiny: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, "Deleted snapshot 2026-01-05 and all its data.\n")
     again = run("forget", "2026-01-05")
     assert again.exit_code == 1 and "The store holds no snapshot yet." in again.stderr
+
+
+def test_planner_commands(run, tmp_path: Path) -> None:
+    from tests.test_analysis_planted import PLANTED
+
+    run("load", str(PLANTED), "--as-of", "2026-07-01")
+    whatif = run("whatif", "--second", "a2:A:D", "--json", str(tmp_path / "w.json"))
+    assert whatif.exit_code == 0, whatif.output
+    lines = whatif.stdout.splitlines()
+    assert lines[0].split()[0] == "school" and lines[-4].split() == ["D", "0", "3", "0", "2", "-", "100%"]
+    assert "isolated schools: D -> none" in whatif.stdout
+    assert json.loads((tmp_path / "w.json").read_text())["after"]["external_ties"]["D"] == 3
+    recommend = run("recommend", "--school", "D", "--top", "2")
+    assert recommend.stdout.splitlines()[0].startswith(" 1. ")
+    assert "Connects Damson Primary to 2 schools it has no ties with" in recommend.stdout
+    risk = run("risk", "--top", "2").stdout.splitlines()
+    assert {risk[1].split()[0], risk[2].split()[0]} == {"a1", "c1"} and risk[1].split()[2] == "C"
+    intro = run("introduce", "--staff", "c2")
+    assert "Maths teacher A (a2)" in intro.stdout
+    bad = run("whatif", "--join", "a1")
+    assert bad.exit_code == 1 and "--join 'a1': write STAFF_ID:GROUP_ID" in bad.stderr
+    assert run("whatif").exit_code == 2

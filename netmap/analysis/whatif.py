@@ -1,0 +1,233 @@
+"""What-if: apply hypothetical changes to a snapshot and compare the measures before and after.
+
+Changes: a person leaves; a person is seconded from school A to school B; a person joins a group; a tie is
+added. Each can be applied to the dataset (then rebuilt and analysed in full) or straight to the graphs (fast,
+for planners); tests check the two give the same measures.
+
+The secondment model (docs/secondments.md): for its period, the secondee counts as a member of school B; they
+keep every tie they have (so their ties to A colleagues become A-B ties), and they gain a soft tie, of kind
+co-planning, to each B colleague in post who shares a subject or an active group with them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+import pandas as pd
+
+from netmap.dataset import Dataset
+from netmap.errors import AnalysisError
+from netmap.graphs import TrustGraphs, active_memberships, active_staff
+
+__all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "apply_to_dataset", "apply_to_graphs",
+           "measure", "what_if"]
+
+SECONDMENT_TIE_KIND = "co-planning"
+
+
+@dataclass(frozen=True)
+class Leave:
+    staff_id: str
+
+
+@dataclass(frozen=True)
+class Second:
+    staff_id: str
+    from_school_id: str
+    to_school_id: str
+
+
+@dataclass(frozen=True)
+class JoinGroup:
+    staff_id: str
+    group_id: str
+
+
+@dataclass(frozen=True)
+class AddTie:
+    source_staff_id: str
+    target_staff_id: str
+    kind: str = "other"
+
+
+Change = Leave | Second | JoinGroup | AddTie
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The measures a change can move: per school, and for the whole trust."""
+
+    external_ties: dict[str, int]
+    schools_reached: dict[str, int]
+    dependency: dict[str, float | None]
+    isolated_schools: list[str]
+    disconnected_staff: int
+    components: int
+    cross_school_share: float | None
+
+
+@dataclass
+class WhatIf:
+    """Before and after one set of changes; `schools` lists the schools whose measures moved."""
+
+    changes: list[Change]
+    before: Measures
+    after: Measures
+    schools: list[str] = field(default_factory=list)
+
+
+# ---- the measures --------------------------------------------------------------------------------------
+def measure(undirected: nx.Graph, hard: nx.Graph, school_of: Mapping[Hashable, str],
+            schools: Iterable[str]) -> Measures:
+    """External ties, reach and dependency per school; isolated schools, disconnected staff, components and
+    the cross-school share of ties for the trust. Same definitions as docs/metrics.md."""
+    schools = list(schools)
+    external: Counter[str] = Counter()
+    reached: dict[str, set[str]] = defaultdict(set)
+    held: dict[str, Counter] = defaultdict(Counter)
+    cross_people: set[Hashable] = set()
+    cross = 0
+    for a, b in undirected.edges():
+        sa, sb = school_of[a], school_of[b]
+        if sa == sb:
+            continue
+        cross += 1
+        cross_people.update((a, b))
+        for s, other in ((sa, sb), (sb, sa)):
+            external[s] += 1
+            reached[s].add(other)
+            held[s][a] += 1
+            held[s][b] += 1
+    hard_cross = {x for a, b in hard.edges() if school_of[a] != school_of[b] for x in (a, b)}
+    edges = undirected.number_of_edges()
+    return Measures(
+        external_ties={s: external[s] for s in schools},
+        schools_reached={s: len(reached[s]) for s in schools},
+        dependency={s: (max(held[s].values()) / external[s] if external[s] else None) for s in schools},
+        isolated_schools=sorted(s for s in schools if external[s] == 0),
+        disconnected_staff=sum(1 for v in undirected if v not in cross_people and v not in hard_cross),
+        components=nx.number_connected_components(undirected),
+        cross_school_share=cross / edges if edges else None,
+    )
+
+
+def _school_ids(dataset: Dataset) -> list[str]:
+    return list(dataset.schools["school_id"])
+
+
+def _check(dataset: Dataset, graphs_nodes: Iterable[str], changes: list[Change]) -> None:
+    people = set(graphs_nodes)
+    schools, groups = set(dataset.schools["school_id"]), set(dataset.groups["group_id"])
+    works_at = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"], strict=True))
+    for change in changes:
+        for person in _people(change):
+            if person not in people:
+                raise AnalysisError(f"{person!r} is not a member of staff in post on the snapshot date.")
+        if isinstance(change, Second):
+            for school in (change.from_school_id, change.to_school_id):
+                if school not in schools:
+                    raise AnalysisError(f"{school!r} is not a school in this snapshot.")
+            if change.from_school_id == change.to_school_id:
+                raise AnalysisError("A secondment needs two different schools.")
+            if works_at.get(change.staff_id) != change.from_school_id:
+                raise AnalysisError(f"{change.staff_id} works at {works_at.get(change.staff_id)}, not "
+                                    f"{change.from_school_id}: second them from their own school.")
+        if isinstance(change, JoinGroup) and change.group_id not in groups:
+            raise AnalysisError(f"{change.group_id!r} is not a group in this snapshot.")
+
+
+def _people(change: Change) -> tuple[str, ...]:
+    if isinstance(change, AddTie):
+        return (change.source_staff_id, change.target_staff_id)
+    return (change.staff_id,)
+
+
+# ---- applying changes to the graphs (fast) ---------------------------------------------------------------
+def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, nx.Graph, dict[str, str]]:
+    """(U, H, school_of) after the changes, without touching `graphs`."""
+    _check(graphs.dataset, graphs.soft, changes)
+    undirected = nx.Graph(graphs.soft.to_undirected(as_view=True).edges())
+    undirected.add_nodes_from(graphs.soft)
+    hard = graphs.hard.copy()
+    school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
+    subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
+    members = active_memberships(graphs.dataset, graphs.as_of)
+    groups_of: dict[str, set[str]] = defaultdict(set)
+    for person, gid in zip(members["staff_id"], members["group_id"], strict=True):
+        groups_of[person].add(gid)
+    for change in changes:
+        if isinstance(change, Leave):
+            for graph in (undirected, hard):
+                graph.remove_node(change.staff_id)
+            del school_of[change.staff_id]
+        elif isinstance(change, Second):
+            mover = change.staff_id
+            school_of[mover] = change.to_school_id
+            for colleague in [p for p, s in school_of.items() if s == change.to_school_id and p != mover]:
+                if subjects.get(mover, set()) & subjects.get(colleague, set()) or (
+                        groups_of[mover] & groups_of[colleague]):
+                    undirected.add_edge(mover, colleague)
+        elif isinstance(change, JoinGroup):
+            person = change.staff_id
+            if change.group_id not in groups_of[person]:
+                groups_of[person].add(change.group_id)
+                for other, their_groups in groups_of.items():
+                    if other != person and change.group_id in their_groups and other in hard:
+                        hard.add_edge(person, other)
+        elif isinstance(change, AddTie):
+            undirected.add_edge(change.source_staff_id, change.target_staff_id)
+    return undirected, hard, school_of
+
+
+def what_if(graphs: TrustGraphs, changes: list[Change]) -> WhatIf:
+    """Measures before and after `changes`, computed on the graphs."""
+    schools = _school_ids(graphs.dataset)
+    before_u = graphs.soft.to_undirected(as_view=True)
+    before = measure(before_u, graphs.hard, nx.get_node_attributes(graphs.soft, "school_id"), schools)
+    after = measure(*apply_to_graphs(graphs, changes), schools)
+    moved = [s for s in schools if (before.external_ties[s], before.schools_reached[s], before.dependency[s]) != (
+        after.external_ties[s], after.schools_reached[s], after.dependency[s])]
+    return WhatIf(list(changes), before, after, moved)
+
+
+# ---- applying changes to the dataset (the full-recompute reference) --------------------------------------
+def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dataset:
+    """The dataset as it would be after `changes` on `as_of` (see the secondment model above)."""
+    staff = dataset.staff.copy()
+    memberships = dataset.memberships.copy()
+    ties = dataset.collaborations.copy()
+    _check(dataset, active_staff(dataset, as_of)["staff_id"], changes)
+    new_ties: list[dict] = []
+    for change in changes:
+        if isinstance(change, Leave):
+            staff.loc[staff["staff_id"] == change.staff_id, "left_on"] = as_of
+        elif isinstance(change, Second):
+            current = Dataset.from_tables({**dict(dataset.tables()), "staff": staff, "memberships": memberships})
+            in_post = active_staff(current, as_of)
+            active = active_memberships(current, as_of)
+            subjects = {p: set((s or "").split(";")) - {""} for p, s in zip(in_post["staff_id"],
+                                                                             in_post["subjects"], strict=True)}
+            groups_of: dict[str, set[str]] = defaultdict(set)
+            for person, gid in zip(active["staff_id"], active["group_id"], strict=True):
+                groups_of[person].add(gid)
+            mover = change.staff_id
+            for colleague in in_post.loc[in_post["school_id"] == change.to_school_id, "staff_id"]:
+                if colleague != mover and (subjects[mover] & subjects[colleague] or
+                                           groups_of[mover] & groups_of[colleague]):
+                    new_ties.append({"source_staff_id": mover, "target_staff_id": colleague,
+                                     "kind": SECONDMENT_TIE_KIND, "weight": 1.0, "observed_on": as_of})
+            staff.loc[staff["staff_id"] == mover, "school_id"] = change.to_school_id
+        elif isinstance(change, JoinGroup):
+            memberships = pd.concat([memberships, pd.DataFrame([{"staff_id": change.staff_id,
+                                                                 "group_id": change.group_id, "role": "member",
+                                                                 "joined_on": as_of}])], ignore_index=True)
+        elif isinstance(change, AddTie):
+            new_ties.append({"source_staff_id": change.source_staff_id, "target_staff_id": change.target_staff_id,
+                             "kind": change.kind, "weight": 1.0, "observed_on": as_of})
+    if new_ties:
+        ties = pd.concat([ties, pd.DataFrame(new_ties)], ignore_index=True)
+    return Dataset.from_tables({**dict(dataset.tables()), "staff": staff, "memberships": memberships,
+                                "collaborations": ties})

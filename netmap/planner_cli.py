@@ -1,0 +1,149 @@
+"""The planner's commands: what-if, secondment recommendations, introductions and leaver risk."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netmap.analysis import analyse
+from netmap.analysis.planner import Planner
+from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
+from netmap.errors import AnalysisError
+
+__all__ = ["parse_changes", "register"]
+
+
+def parse_changes(leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
+                  tie: tuple[str, ...]) -> list[Change]:
+    """Changes from the command line's ID, ID:FROM:TO, ID:GROUP and SOURCE:TARGET[:KIND] forms."""
+    changes: list[Change] = [Leave(p) for p in leave]
+    for text in second:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise AnalysisError(f"--second {text!r}: write STAFF_ID:FROM_SCHOOL:TO_SCHOOL, e.g. ST0042:SCH01:SCH05.")
+        changes.append(Second(*parts))
+    for text in join:
+        parts = text.split(":")
+        if len(parts) != 2:
+            raise AnalysisError(f"--join {text!r}: write STAFF_ID:GROUP_ID, e.g. ST0042:MATHS.")
+        changes.append(JoinGroup(*parts))
+    for text in tie:
+        parts = text.split(":")
+        if len(parts) not in (2, 3):
+            raise AnalysisError(f"--tie {text!r}: write SOURCE:TARGET or SOURCE:TARGET:KIND.")
+        changes.append(AddTie(*parts))
+    return changes
+
+
+def _write_json(path: Path | None, payload: Any) -> None:
+    if path:
+        path.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
+        click.echo(f"Wrote {path}.")
+
+
+def register(main: click.Group, store_options: Any, open_store: Any) -> None:
+    """Add the planner's commands to the `netmap` group."""
+
+    def graphs_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> Any:
+        with open_store(ctx, db, store) as opened:
+            return opened.read_graphs(snapshot)
+
+    snapshot_option = click.option("--snapshot", default=None, metavar="DATE", help="Default: the latest.")
+    json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+                               help="Also write the result as JSON to this file.")
+
+    @main.command()
+    @click.option("--leave", multiple=True, metavar="ID", help="This person leaves.")
+    @click.option("--second", multiple=True, metavar="ID:FROM:TO", help="Second a person from one school to another.")
+    @click.option("--join", multiple=True, metavar="ID:GROUP", help="A person joins a group.")
+    @click.option("--tie", multiple=True, metavar="SOURCE:TARGET[:KIND]", help="Add a collaboration.")
+    @snapshot_option
+    @json_option
+    @store_options
+    @click.pass_context
+    def whatif(ctx: click.Context, leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
+               tie: tuple[str, ...], snapshot: str | None, json_path: Path | None, db: Path | None,
+               store: str | None) -> None:
+        """Before and after hypothetical changes: schools' ties, reach and dependency; trust-level measures."""
+        changes = parse_changes(leave, second, join, tie)
+        if not changes:
+            raise click.UsageError("Give at least one change: --leave, --second, --join or --tie.")
+        result = what_if(graphs_of(ctx, db, store, snapshot), changes)
+        b, a = result.before, result.after
+        click.echo(f"{'school':<12}{'ties before':>12}{'after':>7}{'reach before':>14}{'after':>7}"
+                   f"{'dependency before':>19}{'after':>7}")
+        for s in result.schools:
+            click.echo(f"{s:<12}{b.external_ties[s]:>12}{a.external_ties[s]:>7}{b.schools_reached[s]:>14}"
+                       f"{a.schools_reached[s]:>7}{_pct(b.dependency[s]):>19}{_pct(a.dependency[s]):>7}")
+        click.echo(f"isolated schools: {', '.join(b.isolated_schools) or 'none'} -> "
+                   f"{', '.join(a.isolated_schools) or 'none'}")
+        click.echo(f"disconnected staff: {b.disconnected_staff} -> {a.disconnected_staff}; components: "
+                   f"{b.components} -> {a.components}; cross-school share: {_pct(b.cross_school_share)} -> "
+                   f"{_pct(a.cross_school_share)}")
+        _write_json(json_path, {"changes": [{"change": type(c).__name__, **dataclasses.asdict(c)} for c in changes],
+                                "schools": result.schools, "before": dataclasses.asdict(b),
+                                "after": dataclasses.asdict(a)})
+
+    @main.command()
+    @click.option("--school", required=True, metavar="ID", help="The school that needs connecting.")
+    @click.option("--subject", default=None, help="Only people who teach or specialise in this.")
+    @click.option("--role", default=None, help="Only people in this role, e.g. middle-leader.")
+    @click.option("--top", default=10, show_default=True, type=click.IntRange(1))
+    @snapshot_option
+    @json_option
+    @store_options
+    @click.pass_context
+    def recommend(ctx: click.Context, school: str, subject: str | None, role: str | None, top: int,
+                  snapshot: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
+        """Rank secondees from other schools by what they would add to SCHOOL's connections."""
+        graphs = graphs_of(ctx, db, store, snapshot)
+        ranked = Planner(graphs, analyse(graphs)).recommend(school, subject=subject, role=role, top=top)
+        if not ranked:
+            click.echo("Nobody fits: try without --subject or --role.")
+        for i, c in enumerate(ranked, start=1):
+            click.echo(f"{i:>2}. {c.name} ({c.staff_id}, {c.role}, {c.from_school_id}): {c.reason}")
+        _write_json(json_path, [dataclasses.asdict(c) for c in ranked])
+
+    @main.command()
+    @click.option("--staff", "staff_id", required=True, metavar="ID")
+    @click.option("--top", default=5, show_default=True, type=click.IntRange(1))
+    @snapshot_option
+    @json_option
+    @store_options
+    @click.pass_context
+    def introduce(ctx: click.Context, staff_id: str, top: int, snapshot: str | None, json_path: Path | None,
+                  db: Path | None, store: str | None) -> None:
+        """People at other schools in a colleague's subject or groups who would connect them best."""
+        graphs = graphs_of(ctx, db, store, snapshot)
+        offers = Planner(graphs, analyse(graphs)).introductions(staff_id, top=top)
+        if not offers:
+            click.echo("Nobody at another school shares a subject or group with them.")
+        for i, o in enumerate(offers, start=1):
+            click.echo(f"{i:>2}. {o.name} ({o.staff_id}): {o.reason}")
+        _write_json(json_path, [dataclasses.asdict(o) for o in offers])
+
+    @main.command()
+    @click.option("--top", default=20, show_default=True, type=click.IntRange(1))
+    @snapshot_option
+    @json_option
+    @store_options
+    @click.pass_context
+    def risk(ctx: click.Context, top: int, snapshot: str | None, json_path: Path | None, db: Path | None,
+             store: str | None) -> None:
+        """Leaver risk: what the network loses if each person leaves, worst first."""
+        graphs = graphs_of(ctx, db, store, snapshot)
+        table = Planner(graphs, analyse(graphs)).leaver_risk()
+        click.echo(f"{'staff':<10}{'school':<10}{'schools cut off':<24}{'ties lost':>10}{'brokerage':>11}"
+                   f"{'betweenness':>13}")
+        for r in table.head(top).itertuples():
+            click.echo(f"{r.staff_id:<10}{r.school_id:<10}{r.schools_cut_off or '-':<24}{r.external_ties_lost:>10}"
+                       f"{r.brokerage_lost:>11}{r.betweenness:>13.4f}")
+        _write_json(json_path, table.head(top).to_dict("records"))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.0f}%"
