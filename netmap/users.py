@@ -8,6 +8,7 @@ their next request, because every request reads the user afresh.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS failed_logins (name TEXT NOT NULL, at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
     "subject TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
+    "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
 )
 
 
@@ -117,6 +120,24 @@ class UserStore:
     def audit(self, user: str, action: str, subject: str) -> None:
         """Record that `user` did `action` (view, download) on person-level `subject`."""
         self._conn.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?)", (_now().isoformat(), user, action, subject))
+
+    # ---- saved what-if scenarios (shared between HR and admins) ---------------------------------------
+    def save_scenario(self, name: str, owner: str, snapshot: str, changes: list[dict]) -> int:
+        cursor = self._conn.execute("INSERT INTO scenarios (name, owner, snapshot, changes, saved_at) "
+                                    "VALUES (?, ?, ?, ?, ?)",
+                                    (name, owner, snapshot, json.dumps(changes), _now().isoformat()))
+        return int(cursor.lastrowid or 0)
+
+    def scenarios(self) -> list[tuple[int, str, str, str, str]]:
+        """(id, name, owner, snapshot, saved_at), newest first."""
+        return self._conn.execute("SELECT id, name, owner, snapshot, saved_at FROM scenarios ORDER BY id DESC"
+                                  ).fetchall()
+
+    def scenario(self, scenario_id: int) -> tuple[str, str, list[dict]] | None:
+        """(name, snapshot, changes) of a saved scenario."""
+        row = self._conn.execute("SELECT name, snapshot, changes FROM scenarios WHERE id = ?",
+                                 (scenario_id,)).fetchone()
+        return (row[0], row[1], json.loads(row[2])) if row else None
 
     def audit_entries(self, limit: int = 1000) -> list[tuple[str, str, str, str]]:
         return self._conn.execute("SELECT at, user, action, subject FROM audit_log ORDER BY at DESC LIMIT ?",

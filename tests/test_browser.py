@@ -219,3 +219,13 @@ def test_every_page_renders(page: Page, server: str, name: str, path: str) -> No
     if page.locator(".map").count():
         _drawn(page)
     _shot(page, name)
+
+
+def test_secondment_scenario_maps(page: Page, server: str) -> None:
+    page.goto(f"{server}/secondments/?school=SCH12&subject=maths")
+    page.locator("text=Add to scenario").first.click()
+    page.wait_for_url("**/secondments/?school=SCH12*")
+    assert "Second " in page.locator("ol.scenario").inner_text()
+    before, after = _drawn(page, 0), _drawn(page, 1)
+    assert before["nodes"] == after["nodes"] == 25 and after["edges"] > before["edges"]
+    _shot(page, "secondments")

@@ -38,13 +38,26 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(data_dir() / "secret_key")
 
-    from webapp import admin, auth, dashboard, data, groups, network_map, schools, security, staff, upload, wiring
+    from webapp import (
+        admin,
+        auth,
+        dashboard,
+        data,
+        groups,
+        network_map,
+        schools,
+        secondments,
+        security,
+        staff,
+        upload,
+        wiring,
+    )
 
     csrf.init_app(app)
     data.init_app(app)
     auth.init_app(app)
     security.init_app(app)
-    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, upload, admin):
+    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin):
         app.register_blueprint(module.bp)
     return app
 

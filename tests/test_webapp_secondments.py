@@ -1,0 +1,109 @@
+"""The Secondments page: HR's candidates, scenarios with before/after numbers and maps, saved scenarios."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.ingest.validate import read_trust
+from netmap.users import UserStore
+from tests.test_analysis_planted import PLANTED
+from tests.web_helpers import csrf_token, login, make_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    return make_app(tmp_path, read_trust(PLANTED)[0])
+
+
+@pytest.fixture
+def hr(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    login(client, "hr")
+    return client
+
+
+def _post(client: FlaskClient, **form: str):
+    return client.post("/secondments/scenario", data={"csrf_token": csrf_token(client, "/secondments/"), **form})
+
+
+@pytest.mark.parametrize(("role", "status"), [("hr", 200), ("admin", 200), ("ceo", 403), ("network-lead", 403)])
+def test_only_hr_and_admins(app: Flask, role: str, status: int) -> None:
+    client = app.test_client()
+    login(client, role)
+    assert client.get("/secondments/").status_code == status
+    assert client.get("/secondments/risk").status_code == status
+
+
+def test_candidates_come_ranked_with_reasons(hr: FlaskClient) -> None:
+    html = hr.get("/secondments/?school=D").get_data(as_text=True)
+    assert "Connects Damson Primary to 2 schools it has no ties with" in html
+    assert html.count("Add to scenario") >= 5
+
+
+def test_a_scenario_shows_before_and_after(hr: FlaskClient) -> None:
+    response = _post(hr, action="second", staff_id="a2", from_school_id="A", to_school_id="D", school="D")
+    assert response.status_code == 302
+    html = hr.get("/secondments/").get_data(as_text=True)
+    assert "Second Maths teacher A from Ash Primary to Damson Primary" in html
+    assert "<td>0 → 3</td><td>0 → 2</td>" in html  # Damson: ties to other schools, schools reached
+    assert "Isolated schools: 1 → 0" in html
+    before = hr.get("/secondments/map/before").get_json()
+    after = hr.get("/secondments/map/after").get_json()
+    assert not any("D" in (e["from"], e["to"]) for e in before["edges"])
+    assert {("A", "D"), ("B", "D")} <= {(e["from"], e["to"]) for e in after["edges"]}
+    assert {n["id"]: (n["x"], n["y"]) for n in before["nodes"]} == {n["id"]: (n["x"], n["y"]) for n in after["nodes"]}
+
+
+def test_leavers_removing_and_clearing(hr: FlaskClient) -> None:
+    _post(hr, action="leave", staff_id="c1")
+    html = hr.get("/secondments/").get_data(as_text=True)
+    assert "Head of C leaves" in html and "Isolated schools: 1 → 2" in html
+    _post(hr, action="leave", staff_id="nobody")
+    assert "&#39;nobody&#39; is not a member of staff in post" in hr.get("/secondments/").get_data(as_text=True)
+    _post(hr, action="remove", index="1")
+    _post(hr, action="clear")
+    assert "Empty: add candidates above" in hr.get("/secondments/").get_data(as_text=True)
+
+
+def test_scenarios_are_saved_and_reopened(app: Flask, hr: FlaskClient) -> None:
+    _post(hr, action="second", staff_id="b2", from_school_id="B", to_school_id="D")
+    _post(hr, action="save", name="Maths for Damson")
+    saved = UserStore(app.config["NETMAP_USERS_DB"]).scenarios()
+    assert [(name, owner, snapshot) for _, name, owner, snapshot, _ in saved] == [("Maths for Damson", "hr",
+                                                                                  "2026-07-01")]
+    other = app.test_client()
+    login(other, "admin")
+    assert "Empty: add candidates above" in other.get("/secondments/").get_data(as_text=True)
+    other.get(f"/secondments/scenario/{saved[0][0]}")
+    assert "Second Head of maths B from Beech Academy to Damson Primary" in other.get(
+        "/secondments/").get_data(as_text=True)
+    assert other.get("/secondments/scenario/999").status_code == 404
+
+
+def test_scenario_changes_need_csrf(hr: FlaskClient) -> None:
+    assert hr.post("/secondments/scenario", data={"action": "leave", "staff_id": "a1"}).status_code == 400
+
+
+def test_leaver_risk_table_and_csv(hr: FlaskClient) -> None:
+    html = hr.get("/secondments/risk").get_data(as_text=True)
+    assert "Head of A" in html
+    rows = list(csv.DictReader(io.StringIO(hr.get("/secondments/risk?format=csv").get_data(as_text=True))))
+    assert {rows[0]["staff_id"], rows[1]["staff_id"]} == {"a1", "c1"} and rows[0]["schools_cut_off"] == "C"
+
+
+def test_introductions(hr: FlaskClient) -> None:
+    html = hr.get("/secondments/?person=c2").get_data(as_text=True)
+    assert "Maths teacher A" in html and "Shares maths" in html
+
+
+def test_candidate_views_are_audited(app: Flask, hr: FlaskClient) -> None:
+    hr.get("/secondments/?school=D")
+    hr.get("/secondments/risk?format=csv")
+    entries = {(u, a, s) for _, u, a, s in UserStore(app.config["NETMAP_USERS_DB"]).audit_entries()}
+    assert ("hr", "view", "secondment candidates for D") in entries and ("hr", "download", "leaver risk") in entries

@@ -1,0 +1,159 @@
+"""Secondments (hr, admin): ranked candidates for a school, a what-if scenario with before/after numbers and
+maps, saved scenarios, introductions for a disconnected colleague, and leaver risk."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from netmap.analysis import analyse
+from netmap.analysis.planner import Planner
+from netmap.analysis.whatif import Change, Leave, Second, apply_to_dataset, what_if
+from netmap.errors import AnalysisError
+from netmap.graphs import build_graphs
+from webapp.auth import audit, role_required, users
+from webapp.data import TrustView, current_view
+from webapp.graphview import school_map
+from webapp.tables import Column, table_page
+
+bp = Blueprint("secondments", __name__, url_prefix="/secondments")
+ROLES = ("hr", "admin")
+_KINDS = {"Leave": Leave, "Second": Second}
+
+
+def _changes() -> list[Change]:
+    return [_KINDS[c["type"]](**{k: v for k, v in c.items() if k != "type"}) for c in session.get("scenario", [])]
+
+
+def _store(changes: list[Change]) -> None:
+    session["scenario"] = [{"type": type(c).__name__, **dataclasses.asdict(c)} for c in changes]
+
+
+def _planner(view: TrustView) -> Planner:
+    if "planner" not in view.layout_cache:
+        view.layout_cache["planner"] = Planner(view.graphs, view.analysis)
+    return view.layout_cache["planner"]
+
+
+@bp.route("/")
+@role_required(*ROLES)
+def index() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    args = request.args
+    school, subject, role = args.get("school", ""), args.get("subject", ""), args.get("role", "")
+    candidates = []
+    if school:
+        try:
+            candidates = _planner(view).recommend(school, subject=subject or None, role=role or None, top=15)
+        except AnalysisError as exc:
+            flash(str(exc), "error")
+        audit("view", f"secondment candidates for {school}")
+    changes = _changes()
+    result, error = None, ""
+    if changes:
+        try:
+            result = what_if(view.graphs, changes)
+        except AnalysisError as exc:
+            error = str(exc)
+    person = args.get("person", "").strip()
+    intros = []
+    if person:
+        try:
+            intros = _planner(view).introductions(person)
+        except AnalysisError as exc:
+            flash(str(exc), "error")
+        audit("view", f"introductions for {person}")
+    subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
+    return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
+                           candidates=candidates, changes=changes, result=result, error=error, person=person,
+                           intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
+                           saved=users().scenarios(), names=view.staff_names)
+
+
+@bp.route("/scenario", methods=["POST"])
+@role_required(*ROLES)
+def change_scenario() -> Any:
+    """Add a secondment or a leaver to the scenario, remove one, clear it, or save it."""
+    form = request.form
+    changes = _changes()
+    action = form.get("action")
+    if action == "second":
+        changes.append(Second(form["staff_id"], form["from_school_id"], form["to_school_id"]))
+    elif action == "leave":
+        changes.append(Leave(form["staff_id"].strip()))
+    elif action == "remove":
+        index = int(form.get("index", -1))
+        if 0 <= index < len(changes):
+            changes.pop(index)
+    elif action == "clear":
+        changes = []
+    elif action == "save":
+        view = current_view()
+        name = form.get("name", "").strip() or "Untitled scenario"
+        if view is not None and changes:
+            users().save_scenario(name, g.user.name, view.as_of, session["scenario"])
+            flash(f"Saved scenario {name!r}.", "ok")
+    _store(changes)
+    return redirect(url_for("secondments.index", school=form.get("school", ""), snapshot=form.get("snapshot", "")))
+
+
+@bp.route("/scenario/<int:scenario_id>")
+@role_required(*ROLES)
+def open_scenario(scenario_id: int) -> Any:
+    saved = users().scenario(scenario_id)
+    if saved is None:
+        abort(404, description="No such saved scenario.")
+    name, snapshot, changes = saved
+    session["scenario"] = changes
+    flash(f"Opened scenario {name!r} (made on snapshot {snapshot}).", "ok")
+    return redirect(url_for("secondments.index", snapshot=snapshot))
+
+
+@bp.route("/map/<any(before, after):which>")
+@role_required(*ROLES)
+def scenario_map(which: str) -> Any:
+    """The school map before or after the scenario, with schools in the same places."""
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    if which == "before" or not _changes():
+        return jsonify(school_map(view))
+    return jsonify(school_map(_after(view, _changes())))
+
+
+def _after(view: TrustView, changes: list[Change]) -> TrustView:
+    cache = current_app.extensions.setdefault("netmap_scenarios", {})
+    key = (view.as_of, view.info.content_hash, tuple(changes))
+    if key not in cache:
+        dataset = apply_to_dataset(view.graphs.dataset, view.as_of, changes)
+        graphs = build_graphs(dataset, view.as_of)
+        school_map(view)  # make sure the 'before' positions exist, then reuse them
+        cache.clear()
+        cache[key] = TrustView(view.info, graphs, analyse(graphs),
+                               layout_cache={"schools": view.layout_cache["schools"]})
+    return cache[key]
+
+
+@bp.route("/risk")
+@role_required(*ROLES)
+def risk() -> Any:
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet.")
+    table = _planner(view).leaver_risk()
+    table.insert(1, "name", table["staff_id"].map(view.staff_names))
+    columns = [Column("staff_id", "Id", lambda r: url_for("staff.show", staff_id=r["staff_id"])),
+               Column("name", "Name"), Column("school_id", "School"), Column("schools_cut_off", "Schools cut off"),
+               Column("external_ties_lost", "Cross-school ties lost"), Column("brokerage_lost", "Brokerage lost"),
+               Column("betweenness", "Betweenness")]
+    page = table_page(table, columns, filename=f"leaver-risk-{view.as_of}.csv", default_sort="number_cut_off",
+                      filters=("school_id",))
+    audit("download" if isinstance(page, Response) else "view", "leaver risk")
+    if isinstance(page, Response):
+        return page
+    return render_template("secondments/risk.html", view=view, page=page)
