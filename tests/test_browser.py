@@ -118,6 +118,16 @@ def _drawn(page: Page, index: int = 0) -> dict:
     }}""")
 
 
+def _node_point(page: Page, node: str) -> dict:
+    """Where on the page the first map draws `node`, for clicking or hovering."""
+    return page.evaluate("""(node) => {
+        const m = window.netmapMaps[0].network;
+        const p = m.canvasToDOM(m.getPositions([node])[node]);
+        const box = document.querySelector('.map').getBoundingClientRect();
+        return {x: box.left + p.x, y: box.top + p.y};
+    }""", node)
+
+
 def _shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
@@ -156,12 +166,7 @@ def test_search_a_person_then_open_their_page(page: Page, server: str) -> None:
     page.click("text=Show staff")
     drawn = _drawn(page)
     assert "ST0002" in drawn["ids"] and drawn["nodes"] == 22  # ST0002 and their 21 collaborators
-    point = page.evaluate("""() => {
-        const m = window.netmapMaps[0].network;
-        const p = m.canvasToDOM(m.getPositions(['ST0002'])['ST0002']);
-        const box = document.querySelector('.map').getBoundingClientRect();
-        return {x: box.left + p.x, y: box.top + p.y};
-    }""")
+    point = _node_point(page, "ST0002")
     page.mouse.click(point["x"], point["y"])
     panel = page.locator(".panel")
     panel.wait_for(state="visible")
@@ -193,12 +198,7 @@ def test_html_in_the_data_renders_as_plain_text(page: Page, server: str) -> None
     assert page.locator("main a[href^=javascript]").count() == 0
     page.goto(f"{server}/map/?view=staff&person=ST0001")
     _drawn(page)
-    point = page.evaluate("""() => {
-        const m = window.netmapMaps[0].network;
-        const p = m.canvasToDOM(m.getPositions(['ST0001'])['ST0001']);
-        const box = document.querySelector('.map').getBoundingClientRect();
-        return {x: box.left + p.x, y: box.top + p.y};
-    }""")
+    point = _node_point(page, "ST0001")
     page.mouse.move(point["x"], point["y"])
     tooltip = page.locator(".vis-tooltip")
     tooltip.wait_for(state="visible", timeout=10_000)

@@ -15,7 +15,7 @@ from netmap.errors import StorageError
 from netmap.graphs import TrustGraphs
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
-__all__ = ["TrustView", "current_view", "get_store", "init_app", "snapshots"]
+__all__ = ["TrustView", "current_view", "get_store", "init_app", "require_view", "snapshots"]
 
 
 @dataclass
@@ -111,3 +111,11 @@ def current_view() -> TrustView | None:
     except StorageError as exc:
         abort(404, description=str(exc))
     return current_app.extensions["netmap_cache"].get(store, info)
+
+
+def require_view() -> TrustView:
+    """The current snapshot's view; 404 with advice when nothing has been loaded yet."""
+    view = current_view()
+    if view is None:
+        abort(404, description="No snapshot is loaded yet. Load one with `netmap load FOLDER` or the Upload page.")
+    return view

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from netmap.analysis.group_metrics import GROUP_COLUMNS
 from webapp.auth import audit, login_required
-from webapp.data import current_view
+from webapp.data import current_view, require_view
 from webapp.tables import Column, table_page
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -18,9 +18,7 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     frame = view.analysis.groups.copy()
     frame.insert(1, "name", frame["group_id"].map(view.group_names))
     link = lambda row: url_for("groups.show", group_id=row["group_id"])  # noqa: E731

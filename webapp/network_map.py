@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
 from webapp.auth import audit, login_required
-from webapp.data import TrustView, current_view
+from webapp.data import TrustView, require_view
 from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
@@ -36,9 +36,7 @@ def resolve_person(view: TrustView, text: str) -> tuple[str, list[tuple[str, str
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     f = _filters()
     person, candidates = resolve_person(view, f.person)
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
@@ -51,9 +49,7 @@ def index() -> Any:
 @bp.route("/data")
 @login_required
 def data() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     if request.args.get("view") != "staff":
         return jsonify(school_map(view))
     f = _filters()

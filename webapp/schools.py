@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import audit, login_required
-from webapp.data import current_view
+from webapp.data import current_view, require_view
 from webapp.tables import Column, table_page
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
@@ -20,9 +20,7 @@ COLUMNS = ["school_id", "staff", "internal_ties", "external_ties", "ei_index", "
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     frame = view.analysis.schools.drop(columns=["key_connectors"]).copy()
     frame.insert(1, "name", frame["school_id"].map(view.school_names))
     link = lambda row: url_for("schools.show", school_id=row["school_id"])  # noqa: E731

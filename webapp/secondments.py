@@ -15,7 +15,7 @@ from netmap.analysis.whatif import Change, Leave, Second, apply_to_dataset, what
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
 from webapp.auth import audit, role_required, users
-from webapp.data import TrustView, current_view
+from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
 from webapp.tables import Column, table_page
 
@@ -41,9 +41,7 @@ def _planner(view: TrustView) -> Planner:
 @bp.route("/")
 @role_required(*ROLES)
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     args = request.args
     school, subject, role = args.get("school", ""), args.get("subject", ""), args.get("role", "")
     candidates = []
@@ -118,9 +116,7 @@ def open_scenario(scenario_id: int) -> Any:
 @role_required(*ROLES)
 def scenario_map(which: str) -> Any:
     """The school map before or after the scenario, with schools in the same places."""
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     if which == "before" or not _changes():
         return jsonify(school_map(view))
     return jsonify(school_map(_after(view, _changes())))
@@ -142,9 +138,7 @@ def _after(view: TrustView, changes: list[Change]) -> TrustView:
 @bp.route("/risk")
 @role_required(*ROLES)
 def risk() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     table = _planner(view).leaver_risk()
     table.insert(1, "name", table["staff_id"].map(view.staff_names))
     columns = [Column("staff_id", "Id", lambda r: url_for("staff.show", staff_id=r["staff_id"])),

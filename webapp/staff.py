@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from webapp.auth import audit, login_required
-from webapp.data import current_view
+from webapp.data import current_view, require_view
 from webapp.tables import Column, table_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -18,9 +18,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     frame = view.staff
     link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
     columns = [Column("staff_id", "Id", link), Column("name", "Name", link), Column("school_id", "School"),

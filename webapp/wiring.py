@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from webapp.auth import audit, login_required
-from webapp.data import current_view
+from webapp.data import require_view
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("wiring", __name__, url_prefix="/wiring")
@@ -19,9 +19,7 @@ HEAT_LEVELS = 9
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     schools = sorted(view.school_names)
     matrix = _matrix(view, schools)
     if request.args.get("format") == "csv":
@@ -49,9 +47,7 @@ def _matrix(view: Any, schools: list[str]) -> pd.DataFrame:
 @login_required
 def bridges() -> Any:
     """Soft-only bridges: cross-school ties no group supports."""
-    view = current_view()
-    if view is None:
-        abort(404, description="No snapshot is loaded yet.")
+    view = require_view()
     pairs = view.analysis.summary["wiring"]["soft_only_bridges"]["pairs"]
     school = {p: view.graphs.soft.nodes[p]["school_id"] for p in view.graphs.soft}
     frame = pd.DataFrame([{"person_a": a, "name_a": view.staff_names.get(a, a), "school_a": school[a],

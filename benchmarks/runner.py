@@ -1,0 +1,226 @@
+"""Measure netmap against reference implementations in the same run, on trusts from netmap's own generator.
+
+Each measure is reported next to its reference, so the ratio holds on any machine:
+- load: validate + load rows/s into the embedded store, against SQLite's raw executemany of the same rows in
+  one transaction (the ceiling);
+- analyse: seconds per metric family and in total, and peak memory, against igraph computing betweenness,
+  constraint, components, core numbers and Louvain on the same graph;
+- web: server time and payload of the school map and a one-school staff map, and time to first draw in
+  headless Chromium when it is installed;
+- recommend: ranking secondees for one school.
+Never run as timed assertions in the test suite: tests/test_benchmarks.py only checks the runner works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+SIZES = {  # name: (schools, staff); about 10 reported ties per person
+    "tiny": (6, 300),
+    "S": (24, 2_000),        # W1: one trust
+    "L": (150, 12_000),      # W2: the largest trusts
+    "XL": (10_000, 500_000), # W3: every academy in England
+}
+SEED = 7
+STEPS = ("load", "analyse", "web", "recommend")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _timed(work: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - start
+
+
+def bench_load(folder: Path, work: Path) -> dict:
+    from netmap.contract import TABLE_NAMES, table_spec
+    from netmap.ingest.validate import read_trust
+    from netmap.store import SQLiteStore
+
+    (dataset, _), validate_s = _timed(lambda: read_trust(folder))
+    rows = sum(dataset.counts().values())
+    store = SQLiteStore(work / "bench.db")
+    _, load_s = _timed(lambda: store.write_snapshot(dataset, "2026-07-01", source="bench"))
+    store.close()
+    raw = sqlite3.connect(work / "raw.db", isolation_level=None)
+    tables = {}
+    for name in TABLE_NAMES:
+        columns = table_spec(name).column_names
+        raw.execute(f"CREATE TABLE {name} ({', '.join(columns)})")  # noqa: S608 - fixed contract names
+        tables[name] = (f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+                        list(dataset.table(name)[list(columns)].itertuples(index=False, name=None)))
+
+    def raw_insert() -> None:
+        raw.execute("BEGIN")
+        for sql, values in tables.values():
+            raw.executemany(sql, values)
+        raw.execute("COMMIT")
+
+    _, raw_s = _timed(raw_insert)
+    raw.close()
+    ours = rows / (validate_s + load_s)
+    return {"rows": rows, "validate_s": validate_s, "load_s": load_s, "rows_per_s": ours,
+            "raw_executemany_s": raw_s, "raw_rows_per_s": rows / raw_s,
+            "share_of_raw": ours / (rows / raw_s), "peak_rss_mb": _peak_mb()}
+
+
+def bench_analyse(db: Path) -> tuple[dict, Any, Any]:
+    import igraph as ig
+    import networkx as nx
+
+    from netmap.analysis import analyse
+    from netmap.analysis.igraph_bridge import to_igraph
+    from netmap.store import SQLiteStore
+
+    with SQLiteStore(db) as store:
+        graphs, read_s = _timed(lambda: store.read_graphs())
+    analysis, total_s = _timed(lambda: analyse(graphs))
+    ours = dict(analysis.timings)
+    undirected = nx.Graph(graphs.soft.to_undirected(as_view=True).edges())
+    undirected.add_nodes_from(graphs.soft)
+    g, _ = to_igraph(undirected)
+    reference = {}
+    for name, work in (("betweenness", lambda: g.betweenness(directed=False)),
+                       ("constraint", g.constraint),
+                       ("components", g.connected_components),
+                       ("core numbers", g.coreness),
+                       ("louvain", g.community_multilevel)):
+        reference[name] = _timed(work)[1]
+    comparable = ours["betweenness"] + ours["structural holes"] + ours["cores and communities"]
+    igraph_same = sum(reference.values())
+    del ig
+    return ({"staff": graphs.soft.number_of_nodes(), "soft_ties": graphs.soft.number_of_edges(),
+             "read_graphs_s": read_s, "analyse_total_s": total_s, "families_s": ours, "igraph_s": reference,
+             "comparable_netmap_s": comparable, "igraph_total_s": igraph_same,
+             "ratio_to_igraph": comparable / igraph_same, "peak_rss_mb": _peak_mb(),
+             "average_path_exact": analysis.summary["average_shortest_path"]["exact"]}, graphs, analysis)
+
+
+def bench_web(db: Path, work: Path, school: str) -> dict:
+    from netmap.users import UserStore
+    from webapp import create_app
+
+    users = work / "users.db"
+    store = UserStore(users)
+    store.add("bench", "admin", "benchmark-password")
+    store.close()
+    app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "bench",
+                      "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    client.post("/login", data={"name": "bench", "password": "benchmark-password"})
+    _, warm_s = _timed(lambda: client.get("/map/data"))  # first request analyses the snapshot
+    result: dict[str, Any] = {"first_request_with_analysis_s": warm_s}
+    for label, path in (("school_map", "/map/data"), ("one_school_staff_map", f"/map/data?view=staff&school={school}"),
+                        ("whole_trust_staff_map", "/map/data?view=staff")):
+        response, seconds = _timed(lambda p=path: client.get(p))
+        data = response.get_json()
+        result[label] = {"server_s": seconds, "payload_kb": len(response.data) / 1024,
+                         "nodes": len(data["nodes"]), "edges": len(data["edges"]), "message": data["message"]}
+    result["first_draw_ms"] = _first_draw(app, school)
+    return result
+
+
+def _first_draw(app: Any, school: str) -> dict | str:
+    """Milliseconds from fetching each map's data to vis-network's first frame, in headless Chromium."""
+    import threading
+
+    if not Path("/usr/bin/chromium").exists():
+        return "chromium not installed"
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import make_server
+
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    draws = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/login")
+        page.fill("input[name=name]", "bench")
+        page.fill("input[name=password]", "benchmark-password")
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        for label, path in (("school_map", "/map/"), ("one_school_staff_map", f"/map/?view=staff&school={school}"),
+                            ("whole_trust_staff_map", "/map/?view=staff")):
+            page.goto(base + path)
+            page.locator(".map[data-drawn=true]").wait_for(timeout=120_000)
+            draws[label] = page.evaluate("window.netmapMaps[0].firstDraw")
+        browser.close()
+    http.shutdown()
+    return draws
+
+
+def bench_recommend(graphs: Any, analysis: Any, school: str) -> dict:
+    from netmap.analysis.planner import Planner
+
+    planner, init_s = _timed(lambda: Planner(graphs, analysis))
+    ranked, rank_s = _timed(lambda: planner.recommend(school))
+    return {"school": school, "planner_init_s": init_s, "recommend_s": rank_s, "total_s": init_s + rank_s,
+            "candidates": len(ranked)}
+
+
+def run(size: str, only: set[str], out: Path | None = None) -> dict:
+    from netmap.sample.generator import generate_sample
+
+    schools, staff = SIZES[size]
+    with tempfile.TemporaryDirectory(prefix="netmap-bench-") as tmp:
+        work = Path(tmp)
+        trust, generate_s = _timed(lambda: generate_sample(work / "trust", schools=schools, staff=staff, seed=SEED))
+        target = trust.isolated_schools[0] if trust.isolated_schools else "SCH01"
+        results: dict[str, Any] = {
+            "size": size, "schools": schools, "staff": staff, "seed": SEED, "generate_s": generate_s,
+            "counts": trust.counts, "date": dt.date.today().isoformat(), "machine": _machine()}
+        results["load"] = bench_load(work / "trust", work)  # every later step reads this store
+        if "analyse" in only or "recommend" in only:
+            results["analyse"], graphs, analysis = bench_analyse(work / "bench.db")
+            if "recommend" in only:
+                results["recommend"] = bench_recommend(graphs, analysis, target)
+        if "web" in only:
+            first_school = (work / "trust" / "schools.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
+            results["web"] = bench_web(work / "bench.db", work, first_school)
+    target_file = out or RESULTS / f"{results['date']}-{size}.json"
+    target_file.parent.mkdir(parents=True, exist_ok=True)
+    target_file.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    return results
+
+
+def _machine() -> dict:
+    import igraph
+    import networkx
+    import pandas
+
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+            "networkx": networkx.__version__, "igraph": igraph.__version__, "pandas": pandas.__version__,
+            "sqlite": sqlite3.sqlite_version}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=list(SIZES), default="S")
+    parser.add_argument("--only", default=",".join(STEPS), help=f"Comma-separated subset of {', '.join(STEPS)}.")
+    parser.add_argument("--out", type=Path, default=None, help="Results file (default benchmarks/results/).")
+    args = parser.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
+    if not only <= set(STEPS):
+        parser.error(f"--only takes {', '.join(STEPS)}")
+    results = run(args.size, only, args.out)
+    print(json.dumps({k: v for k, v in results.items() if k != "machine"}, indent=2, default=str))

@@ -1,0 +1,21 @@
+"""The benchmark runner works (on a tiny trust). Timings are never asserted here: see benchmarks/README.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.runner import run
+
+
+def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None:
+    out = tmp_path / "tiny.json"
+    results = run("tiny", {"load", "analyse", "recommend"}, out)
+    assert json.loads(out.read_text()) == json.loads(json.dumps(results, default=str))
+    load, analysis = results["load"], results["analyse"]
+    assert load["rows"] == sum(results["counts"].values()) and load["raw_rows_per_s"] > 0
+    assert 0 < load["share_of_raw"]
+    assert set(analysis["igraph_s"]) == {"betweenness", "constraint", "components", "core numbers", "louvain"}
+    assert analysis["staff"] > 250 and analysis["ratio_to_igraph"] > 0
+    assert results["recommend"]["candidates"] == 10
+    assert results["machine"]["cpus"] >= 1
