@@ -78,7 +78,8 @@ class SQLiteStore(GraphStore):
             for name in TABLE_NAMES:
                 for statement in _table_ddl(name):
                     self._conn.execute(statement)
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
@@ -119,6 +120,7 @@ class SQLiteStore(GraphStore):
 
     def _delete(self, as_of: str) -> None:
         for name in TABLE_NAMES:
+            # the table name comes from the fixed data contract; the value is a bound parameter
             self._conn.execute(f"DELETE FROM {_q(name)} WHERE snapshot = ?", (as_of,))  # noqa: S608
         self._conn.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of,))
 
