@@ -106,6 +106,16 @@ def test_average_path_length_exact_and_sampled(graph: nx.Graph) -> None:
     assert abs(sampled.value - exact.value) <= 4 * sampled.standard_error + 1e-9
 
 
+def test_louvain_is_as_good_as_networkx(graph: nx.Graph) -> None:
+    """igraph's Louvain and NetworkX's are both heuristics: compare the modularity they reach, not partitions."""
+    ours = louvain_communities(graph, seed=7)
+    parts: dict[int, set] = {}
+    for node, label in ours.items():
+        parts.setdefault(label, set()).add(node)
+    reference = nx.community.louvain_communities(graph, seed=7)
+    assert nx.community.modularity(graph, parts.values()) >= nx.community.modularity(graph, reference) - 0.01
+
+
 def test_louvain_is_deterministic_and_numbered_by_size(graph: nx.Graph) -> None:
     first, second = louvain_communities(graph, seed=7), louvain_communities(graph, seed=7)
     assert first == second
