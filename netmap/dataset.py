@@ -81,13 +81,15 @@ class Dataset:
         return {name: len(frame) for name, frame in self.tables()}
 
     def content_hash(self) -> str:
-        """A digest of every value and column, equal for two datasets exactly when their contents are equal."""
+        """A digest of every value and column: equal datasets give equal digests, and any changed value, column
+        or order changes it. Vectorised (pandas' row hashes plus the null mask), so millions of rows take
+        seconds."""
         digest = hashlib.sha256()
-        unit, record = "\x1f", "\x1e"
         for name, frame in self.tables():
-            digest.update(f"{record}{name}{unit}{unit.join(map(str, frame.columns))}\n".encode())
-            digest.update(frame.to_csv(index=False, header=False, na_rep="\x00", lineterminator="\n",
-                                       float_format="%.17g").encode())
+            digest.update(f"\x1e{name}\x1f{len(frame)}\x1f".encode() + "\x1f".join(map(str, frame.columns)).encode())
+            if len(frame):
+                digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+                digest.update(frame.isna().to_numpy().tobytes())
         return digest.hexdigest()
 
     def equals(self, other: Dataset) -> bool:

@@ -124,3 +124,15 @@ def test_forgetting_a_snapshot_leaves_no_row_behind(store: SQLiteStore, tiny: Pa
     store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
     store.delete_snapshot("2026-01-01")
     assert store.dump() == empty
+
+
+def test_content_hash_tells_blank_from_the_word_none(tiny: Path) -> None:
+    from netmap.dataset import Dataset
+
+    dataset, _ = read_trust(tiny)
+    tables = dict(dataset.tables())
+    staff = tables["staff"].copy()
+    staff.loc[0, "subjects"] = "None"  # S1's subjects were blank
+    changed = Dataset.from_tables({**tables, "staff": staff})
+    assert changed.content_hash() != dataset.content_hash()
+    assert read_trust(tiny)[0].content_hash() == dataset.content_hash()

@@ -100,10 +100,9 @@ def _check_table(table: RawTable, report: ValidationReport) -> pd.DataFrame:
         out[extra] = raw[extra].astype(object).where(raw[extra] != "", None)
     if spec.key and spec.key in raw.columns:
         keys = out[spec.key]
-        first_row = {}
-        for index in keys[keys.notna()].index:
-            first_row.setdefault(keys.at[index], int(table.rows.at[index]))
         duplicated = keys.notna() & keys.duplicated(keep="first")
+        firsts = keys.notna() & ~duplicated & keys.isin(set(keys[duplicated]))
+        first_row = dict(zip(keys[firsts], table.rows[firsts].astype(int), strict=True))
         reporter.rows(duplicated, "duplicate-id", spec.key, keys,
                       lambda v: f"{spec.key} {v!r} is used again (first on row {first_row[v]}).",
                       lambda v: f"Give each {table.name[:-1] if table.name != 'staff' else 'member of staff'} "
