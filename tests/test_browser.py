@@ -120,9 +120,11 @@ def _drawn(page: Page, index: int = 0) -> dict:
 
 
 def _node_point(page: Page, node: str) -> dict:
-    """Where on the page the first map draws `node`, for clicking or hovering."""
+    """Zoom in on `node` as a user would (neighbours can overlap it at trust scale), then say where on the page
+    the first map draws it, for clicking or hovering."""
     return page.evaluate("""(node) => {
         const m = window.netmapMaps[0].network;
+        m.focus(node, {scale: 4, animation: false});
         const p = m.canvasToDOM(m.getPositions([node])[node]);
         const box = document.querySelector('.map').getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y};
@@ -182,7 +184,8 @@ def test_search_a_person_then_open_their_page(page: Page, server: str) -> None:
     assert "ST0002" in drawn["ids"] and drawn["nodes"] == 22  # ST0002 and their 21 collaborators
     panel = page.locator(".panel")
     _click_node(page, "ST0002", panel)
-    assert "senior-leader" in panel.inner_text()
+    names = page.evaluate("window.netmapMaps[0].nodes.get('ST0002').label")
+    assert panel.locator("h3").inner_text() == names and "senior-leader" in panel.inner_text()
     _shot(page, "map-person-panel")
     page.click(".panel a")
     page.wait_for_url(f"{server}/staff/ST0002")
