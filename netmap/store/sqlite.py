@@ -46,6 +46,21 @@ def _table_ddl(name: str) -> list[str]:
     return statements
 
 
+def _statements(name: str) -> dict[str, str]:
+    """The INSERT, SELECT and DELETE of one contract table, built once from the fixed contract's names."""
+    columns = table_spec(name).column_names
+    return {
+        "insert": f"INSERT INTO {_q(name)} VALUES ({', '.join('?' * (len(columns) + 3))})",  # noqa: S608
+        "select": f"SELECT {', '.join(_q(c) for c in columns)}, attributes FROM {_q(name)} "  # noqa: S608
+                  "WHERE snapshot = ? ORDER BY row_no",
+        "delete": f"DELETE FROM {_q(name)} WHERE snapshot = ?",  # noqa: S608
+    }
+
+
+_SQL = {name: _statements(name) for name in TABLE_NAMES}
+# PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
+_SET_SCHEMA_VERSION = f"PRAGMA user_version={SCHEMA_VERSION:d}"
+
 _SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
                   "source TEXT NOT NULL, content_hash TEXT NOT NULL, counts TEXT NOT NULL, "
                   "extra_columns TEXT NOT NULL)")
@@ -78,8 +93,7 @@ class SQLiteStore(GraphStore):
             for name in TABLE_NAMES:
                 for statement in _table_ddl(name):
                     self._conn.execute(statement)
-            # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+            self._conn.execute(_SET_SCHEMA_VERSION)
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
@@ -120,18 +134,14 @@ class SQLiteStore(GraphStore):
 
     def _delete(self, as_of: str) -> None:
         for name in TABLE_NAMES:
-            # the table name comes from the fixed data contract; the value is a bound parameter
-            self._conn.execute(f"DELETE FROM {_q(name)} WHERE snapshot = ?", (as_of,))  # noqa: S608
+            self._conn.execute(_SQL[name]["delete"], (as_of,))
         self._conn.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of,))
 
     def _insert_table(self, name: str, frame: pd.DataFrame, extras: list[str], as_of: str,
                       progress: ProgressCallback | None) -> None:
-        columns = list(table_spec(name).column_names)
-        placeholders = ", ".join("?" * (len(columns) + 3))
-        sql = f"INSERT INTO {_q(name)} VALUES ({placeholders})"  # noqa: S608
         rows = ((as_of, *row) for row in table_rows(name, frame, extras))
         while batch := list(islice(rows, BATCH_ROWS)):
-            self._conn.executemany(sql, batch)
+            self._conn.executemany(_SQL[name]["insert"], batch)
             if progress is not None:
                 progress(len(batch))
 
@@ -155,11 +165,7 @@ class SQLiteStore(GraphStore):
         return Dataset.from_tables(tables)
 
     def _read_table(self, name: str, as_of: str, extras: list[str]) -> pd.DataFrame:
-        selected = ", ".join(_q(c) for c in table_spec(name).column_names)
-        cursor = self._conn.execute(
-            f"SELECT {selected}, attributes FROM {_q(name)} WHERE snapshot = ? ORDER BY row_no",  # noqa: S608
-            (as_of,))
-        return frame_from_rows(name, cursor.fetchall(), extras)
+        return frame_from_rows(name, self._conn.execute(_SQL[name]["select"], (as_of,)).fetchall(), extras)
 
     def close(self) -> None:
         self._conn.close()
