@@ -81,7 +81,6 @@ def bench_load(folder: Path, work: Path) -> dict:
 
 def bench_analyse(db: Path) -> tuple[dict, Any, Any]:
     import igraph as ig
-    import networkx as nx
 
     from netmap.analysis import analyse
     from netmap.analysis.igraph_bridge import to_igraph
@@ -91,9 +90,7 @@ def bench_analyse(db: Path) -> tuple[dict, Any, Any]:
         graphs, read_s = _timed(lambda: store.read_graphs())
     analysis, total_s = _timed(lambda: analyse(graphs))
     ours = dict(analysis.timings)
-    undirected = nx.Graph(graphs.soft.to_undirected(as_view=True).edges())
-    undirected.add_nodes_from(graphs.soft)
-    g, _ = to_igraph(undirected)
+    g, _ = to_igraph(graphs.undirected)
     reference = {}
     for name, work in (("betweenness", lambda: g.betweenness(directed=False)),
                        ("constraint", g.constraint),

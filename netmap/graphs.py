@@ -7,6 +7,7 @@ it (or blank). Ties observed after the date, and memberships not active on it, a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import pandas as pd
@@ -25,6 +26,15 @@ class TrustGraphs:
     soft: nx.DiGraph
     hard: nx.Graph
     dataset: Dataset
+
+    @cached_property
+    def undirected(self) -> nx.Graph:
+        """U: an unweighted edge wherever either direction of S exists; built once, shared by every measure.
+        Treat it as read-only (copy it to change it)."""
+        graph = nx.Graph()
+        graph.add_nodes_from(self.soft.nodes(data=True))
+        graph.add_edges_from(self.soft.edges())
+        return graph
 
 
 def _in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:

@@ -46,9 +46,9 @@ class TrustView:
         groups = self.graphs.dataset.groups
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
-    @cached_property
+    @property
     def undirected(self) -> nx.Graph:
-        return self.graphs.soft.to_undirected(as_view=False)
+        return self.graphs.undirected
 
     @cached_property
     def staff(self) -> pd.DataFrame:

@@ -44,9 +44,7 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
     options = options or AnalysisOptions()
     step = progress or (lambda _name: None)
     dataset, soft, hard = graphs.dataset, graphs.soft, graphs.hard
-    undirected = soft.to_undirected(as_view=False)
-    for a, b in undirected.edges():
-        undirected.edges[a, b].clear()  # U is unweighted: an edge wherever either direction exists
+    undirected = graphs.undirected
     school_of = nx.get_node_attributes(soft, "school_id")
     memberships = active_memberships(dataset, graphs.as_of)
     groups_of: dict[Hashable, set[str]] = {}

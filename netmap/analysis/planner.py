@@ -50,7 +50,7 @@ class Planner:
 
     def __init__(self, graphs: TrustGraphs, analysis: Analysis) -> None:
         self.graphs, self.analysis = graphs, analysis
-        self.undirected = graphs.soft.to_undirected(as_view=True)
+        self.undirected = graphs.undirected
         self.school_of: dict[Hashable, str] = nx.get_node_attributes(graphs.soft, "school_id")
         self.subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
         self.role = nx.get_node_attributes(graphs.soft, "role")

@@ -149,8 +149,7 @@ def _people(change: Change) -> tuple[str, ...]:
 def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, nx.Graph, dict[str, str]]:
     """(U, H, school_of) after the changes, without touching `graphs`."""
     _check(graphs.dataset, graphs.soft, changes)
-    undirected = nx.Graph(graphs.soft.to_undirected(as_view=True).edges())
-    undirected.add_nodes_from(graphs.soft)
+    undirected = graphs.undirected.copy()
     hard = graphs.hard.copy()
     school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
     subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
@@ -185,8 +184,7 @@ def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Grap
 def what_if(graphs: TrustGraphs, changes: list[Change]) -> WhatIf:
     """Measures before and after `changes`, computed on the graphs."""
     schools = _school_ids(graphs.dataset)
-    before_u = graphs.soft.to_undirected(as_view=True)
-    before = measure(before_u, graphs.hard, nx.get_node_attributes(graphs.soft, "school_id"), schools)
+    before = measure(graphs.undirected, graphs.hard, nx.get_node_attributes(graphs.soft, "school_id"), schools)
     after = measure(*apply_to_graphs(graphs, changes), schools)
     moved = [s for s in schools if (before.external_ties[s], before.schools_reached[s], before.dependency[s]) != (
         after.external_ties[s], after.schools_reached[s], after.dependency[s])]

@@ -224,7 +224,7 @@ def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
         backwards = frame[start].notna() & frame[end].notna() & (frame[end].fillna("") < frame[start].fillna(""))
         _Reporter(report, raw[name]).rows(
             backwards, "date-order", end, frame[end],
-            lambda v, f=frame, s=start, e=end: f"{e} {v} is before {s}.",
+            lambda v, s=start, e=end: f"{e} {v} is before {s}.",
             lambda _v, s=start, e=end: f"Check both dates: {e} must be on or after {s}.")
 
 

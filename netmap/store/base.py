@@ -56,9 +56,13 @@ class GraphStore(ABC):
     def list_snapshots(self) -> list[SnapshotInfo]:
         """Every complete snapshot, oldest first."""
 
-    @abstractmethod
     def read_dataset(self, as_of: str | None = None) -> Dataset:
         """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written."""
+        return self._read_snapshot(self.snapshot(as_of))
+
+    @abstractmethod
+    def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
+        """The dataset of a snapshot already looked up."""
 
     @abstractmethod
     def delete_snapshot(self, as_of: str) -> None:
@@ -89,7 +93,7 @@ class GraphStore(ABC):
     def read_graphs(self, as_of: str | None = None) -> TrustGraphs:
         """The soft and hard wiring of a snapshot as NetworkX graphs."""
         info = self.snapshot(as_of)
-        return build_graphs(self.read_dataset(info.as_of), info.as_of)
+        return build_graphs(self._read_snapshot(info), info.as_of)
 
     def __enter__(self) -> GraphStore:
         return self

@@ -156,8 +156,7 @@ class Neo4jStore(GraphStore):
         return [SnapshotInfo(r["as_of"], r["loaded_at"], r["source"], r["content_hash"], json.loads(r["counts"]))
                 for r in rows]
 
-    def read_dataset(self, as_of: str | None = None) -> Dataset:
-        info = self.snapshot(as_of)
+    def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         with self._errors(f"reading snapshot {info.as_of}"):
             (row,) = [r for r in self._read("list_snapshots") if r["as_of"] == info.as_of]
             extras = json.loads(row["extra_columns"])

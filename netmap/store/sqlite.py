@@ -153,8 +153,7 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"Reading snapshots from {self.path} failed ({exc}).") from exc
         return [SnapshotInfo(a, loaded, src, h, json.loads(counts)) for a, loaded, src, h, counts in rows]
 
-    def read_dataset(self, as_of: str | None = None) -> Dataset:
-        info = self.snapshot(as_of)
+    def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         try:
             (extras_json,) = self._conn.execute("SELECT extra_columns FROM snapshots WHERE as_of = ?",
                                                 (info.as_of,)).fetchone()
