@@ -1,5 +1,8 @@
 """Build the trust's graphs from a dataset: soft wiring S (directed ties) and hard wiring H (shared groups).
 
+H is a `HardWiring` (memberships, with links derived from them) rather than a NetworkX graph: its edge list
+would grow with the square of group size.
+
 Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
 it (or blank). Ties observed after the date, and memberships not active on it, are left out.
 """
@@ -13,18 +16,19 @@ import networkx as nx
 import pandas as pd
 
 from netmap.dataset import Dataset
+from netmap.hard_wiring import HardWiring
 
-__all__ = ["TrustGraphs", "active_memberships", "active_staff", "build_graphs", "build_hard_graph",
+__all__ = ["TrustGraphs", "active_memberships", "active_staff", "build_graphs", "build_hard_wiring",
            "build_soft_graph"]
 
 
 @dataclass(frozen=True)
 class TrustGraphs:
-    """The graphs of one snapshot: S (soft, directed), H (hard, undirected) and the dataset they came from."""
+    """The graphs of one snapshot: S (soft, directed), H (hard wiring) and the dataset they came from."""
 
     as_of: str
     soft: nx.DiGraph
-    hard: nx.Graph
+    hard: HardWiring
     dataset: Dataset
 
     @cached_property
@@ -80,19 +84,13 @@ def build_soft_graph(dataset: Dataset, as_of: str) -> nx.DiGraph:
     return graph
 
 
-def build_hard_graph(dataset: Dataset, as_of: str) -> nx.Graph:
-    """H: an edge between two staff who share at least one active group; `weight` counts shared groups."""
-    staff = active_staff(dataset, as_of)
-    graph = nx.Graph()
-    _add_staff_nodes(graph, staff)
-    members = active_memberships(dataset, as_of)[["group_id", "staff_id"]].drop_duplicates()
-    pairs = members.merge(members, on="group_id", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["staff_id_a"] < pairs["staff_id_b"]]
-    shared = pairs.groupby(["staff_id_a", "staff_id_b"], sort=True).size()
-    graph.add_edges_from((a, b, {"weight": int(n)}) for (a, b), n in shared.items())
-    return graph
+def build_hard_wiring(dataset: Dataset, as_of: str) -> HardWiring:
+    """H: everyone in post and the active groups they belong to; two people sharing a group are linked."""
+    members = active_memberships(dataset, as_of)
+    return HardWiring(active_staff(dataset, as_of)["staff_id"],
+                      zip(members["staff_id"], members["group_id"], strict=True))
 
 
 def build_graphs(dataset: Dataset, as_of: str) -> TrustGraphs:
     """Both graphs of a snapshot."""
-    return TrustGraphs(as_of, build_soft_graph(dataset, as_of), build_hard_graph(dataset, as_of), dataset)
+    return TrustGraphs(as_of, build_soft_graph(dataset, as_of), build_hard_wiring(dataset, as_of), dataset)

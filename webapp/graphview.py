@@ -235,9 +235,9 @@ def staff_map(view: TrustView, f: MapFilters) -> dict:
         edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR, "width": 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds))})
     if f.hard:
-        for a, b, data in view.graphs.hard.subgraph(selected).edges(data=True):
+        for a, b, shared in view.graphs.hard.links(selected):
             edges.append({"from": a, "to": b, "color": HARD_COLOUR, "width": 1, "dashes": True, "layer": "hard",
-                          "title": f"{data['weight']} shared group(s)"})
+                          "title": f"{shared} shared group(s)"})
     net = _network()
     net.nodes, net.edges = nodes, edges
     present = Counter(staff.loc[p, "school_id"] for p in selected)

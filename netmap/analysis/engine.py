@@ -90,7 +90,7 @@ def _summary(graphs: TrustGraphs, undirected: nx.Graph, staff: pd.DataFrame, sch
         "as_of": graphs.as_of,
         "counts": {"staff": n, "schools": len(schools), "groups": len(groups),
                    "soft_ties": graphs.soft.number_of_edges(), "soft_ties_undirected": edges,
-                   "hard_links": graphs.hard.number_of_edges()},
+                   "hard_links": graphs.hard.number_of_links()},
         "density": nx.density(undirected) if n > 1 else None,
         "components": len(components),
         "largest_component_share": len(components[0]) / n if n else None,

@@ -9,6 +9,7 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.options import AnalysisOptions
+from netmap.hard_wiring import HardWiring
 
 __all__ = ["SCHOOL_COLUMNS", "school_table"]
 
@@ -16,7 +17,7 @@ SCHOOL_COLUMNS = ("school_id", "staff", "internal_ties", "external_ties", "ei_in
                   "groups_represented", "is_isolated", "is_hard_isolated", "key_connectors", "dependency")
 
 
-def school_table(undirected: nx.Graph, hard: nx.Graph, school_ids: list[str],
+def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
                  school_of: Mapping[Hashable, str], groups_of: Mapping[Hashable, set[str]],
                  options: AnalysisOptions) -> pd.DataFrame:
     """One row per school (every school in the dataset, staffed or not); see docs/metrics.md."""
@@ -35,7 +36,7 @@ def school_table(undirected: nx.Graph, hard: nx.Graph, school_ids: list[str],
             reached[s].add(other)
             held[s][a] += 1
             held[s][b] += 1
-    hard_linked = {school_of[x] for a, b in hard.edges() if school_of[a] != school_of[b] for x in (a, b)}
+    hard_linked = {school_of[person] for person in hard.cross_school_people(school_of)}
     groups: dict[str, set[str]] = defaultdict(set)
     for person, person_groups in groups_of.items():
         if person in school_of:

@@ -14,6 +14,7 @@ from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.structural_holes import structural_holes
 from netmap.analysis.timing import timed
+from netmap.hard_wiring import HardWiring
 
 __all__ = ["STAFF_COLUMNS", "staff_table"]
 
@@ -24,7 +25,7 @@ STAFF_COLUMNS = (
 )
 
 
-def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: nx.Graph, groups_of: Mapping[Hashable, set[str]],
+def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups_of: Mapping[Hashable, set[str]],
                 options: AnalysisOptions, timings: dict[str, float] | None = None) -> pd.DataFrame:
     """One row per person in post, every column of STAFF_COLUMNS (see docs/metrics.md)."""
     timings = {} if timings is None else timings
@@ -33,7 +34,7 @@ def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: nx.Graph, groups_o
     with timed(timings, "degree and reach"):
         cross = {v: sum(1 for n in undirected[v] if school[n] != school[v]) for v in nodes}
         reached = {v: len({school[n] for n in undirected[v]} - {school[v]}) for v in nodes}
-        hard_cross = {v: any(school[n] != school[v] for n in hard[v]) for v in nodes}
+        hard_cross = hard.cross_school_people(school)
     with timed(timings, "betweenness"):
         between = betweenness(undirected)
     with timed(timings, "structural holes"):
@@ -61,6 +62,6 @@ def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: nx.Graph, groups_o
         "community": [community[v] for v in nodes],
     })
     table["is_isolate"] = table["soft_degree"] == 0
-    table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].map(hard_cross)
+    table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].isin(hard_cross)
     table["ona_role"] = ona_roles(table, options)
     return table.sort_values("staff_id", ignore_index=True)[list(STAFF_COLUMNS)]

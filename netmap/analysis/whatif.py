@@ -21,6 +21,7 @@ import pandas as pd
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, active_memberships, active_staff
+from netmap.hard_wiring import HardWiring
 
 __all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "apply_to_dataset", "apply_to_graphs",
            "measure", "what_if"]
@@ -80,7 +81,7 @@ class WhatIf:
 
 
 # ---- the measures --------------------------------------------------------------------------------------
-def measure(undirected: nx.Graph, hard: nx.Graph, school_of: Mapping[Hashable, str],
+def measure(undirected: nx.Graph, hard: HardWiring, school_of: Mapping[Hashable, str],
             schools: Iterable[str]) -> Measures:
     """External ties, reach and dependency per school; isolated schools, disconnected staff, components and
     the cross-school share of ties for the trust. Same definitions as docs/metrics.md."""
@@ -101,7 +102,7 @@ def measure(undirected: nx.Graph, hard: nx.Graph, school_of: Mapping[Hashable, s
             reached[s].add(other)
             held[s][a] += 1
             held[s][b] += 1
-    hard_cross = {x for a, b in hard.edges() if school_of[a] != school_of[b] for x in (a, b)}
+    hard_cross = hard.cross_school_people(school_of)
     edges = undirected.number_of_edges()
     return Measures(
         external_ties={s: external[s] for s in schools},
@@ -146,36 +147,26 @@ def _people(change: Change) -> tuple[str, ...]:
 
 
 # ---- applying changes to the graphs (fast) ---------------------------------------------------------------
-def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, nx.Graph, dict[str, str]]:
+def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, HardWiring, dict[str, str]]:
     """(U, H, school_of) after the changes, without touching `graphs`."""
     _check(graphs.dataset, graphs.soft, changes)
     undirected = graphs.undirected.copy()
     hard = graphs.hard.copy()
     school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
     subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
-    members = active_memberships(graphs.dataset, graphs.as_of)
-    groups_of: dict[str, set[str]] = defaultdict(set)
-    for person, gid in zip(members["staff_id"], members["group_id"], strict=True):
-        groups_of[person].add(gid)
     for change in changes:
         if isinstance(change, Leave):
-            for graph in (undirected, hard):
-                graph.remove_node(change.staff_id)
+            undirected.remove_node(change.staff_id)
+            hard.remove_person(change.staff_id)
             del school_of[change.staff_id]
         elif isinstance(change, Second):
             mover = change.staff_id
             school_of[mover] = change.to_school_id
             for colleague in [p for p, s in school_of.items() if s == change.to_school_id and p != mover]:
-                if subjects.get(mover, set()) & subjects.get(colleague, set()) or (
-                        groups_of[mover] & groups_of[colleague]):
+                if subjects.get(mover, set()) & subjects.get(colleague, set()) or hard.shared_groups(mover, colleague):
                     undirected.add_edge(mover, colleague)
         elif isinstance(change, JoinGroup):
-            person = change.staff_id
-            if change.group_id not in groups_of[person]:
-                groups_of[person].add(change.group_id)
-                for other, their_groups in groups_of.items():
-                    if other != person and change.group_id in their_groups and other in hard:
-                        hard.add_edge(person, other)
+            hard.add_membership(change.staff_id, change.group_id)
         elif isinstance(change, AddTie):
             undirected.add_edge(change.source_staff_id, change.target_staff_id)
     return undirected, hard, school_of

@@ -8,6 +8,8 @@ from collections.abc import Hashable, Mapping
 import networkx as nx
 import pandas as pd
 
+from netmap.hard_wiring import HardWiring
+
 __all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "wiring_overlap", "wiring_table"]
 
 WIRING_COLUMNS = ("school_a", "school_b", "hard_links", "soft_ties")
@@ -17,33 +19,32 @@ def _pairs(G: nx.Graph) -> set[tuple[Hashable, Hashable]]:
     return {(a, b) if str(a) <= str(b) else (b, a) for a, b in G.edges()}
 
 
-def wiring_table(undirected: nx.Graph, hard: nx.Graph, school_of: Mapping[Hashable, str]) -> pd.DataFrame:
+def wiring_table(undirected: nx.Graph, hard: HardWiring, school_of: Mapping[Hashable, str]) -> pd.DataFrame:
     """For each pair of schools joined by either wiring: hard links (staff pairs sharing a group) and soft
     ties (edges of U). Pairs with neither are left out: they are zero."""
-    counts: dict[str, Counter] = {"hard_links": Counter(), "soft_ties": Counter()}
-    for column, graph in (("hard_links", hard), ("soft_ties", undirected)):
-        for a, b in graph.edges():
-            sa, sb = sorted((school_of[a], school_of[b]))
-            if sa != sb:
-                counts[column][sa, sb] += 1
-    keys = sorted(set(counts["hard_links"]) | set(counts["soft_ties"]))
-    return pd.DataFrame([(a, b, counts["hard_links"][a, b], counts["soft_ties"][a, b]) for a, b in keys],
-                        columns=list(WIRING_COLUMNS))
+    hard_links = hard.links_between_schools(school_of)
+    soft_ties: Counter[tuple[str, str]] = Counter()
+    for a, b in undirected.edges():
+        sa, sb = sorted((school_of[a], school_of[b]))
+        if sa != sb:
+            soft_ties[sa, sb] += 1
+    keys = sorted(set(hard_links) | set(soft_ties))
+    return pd.DataFrame([(a, b, hard_links[a, b], soft_ties[a, b]) for a, b in keys], columns=list(WIRING_COLUMNS))
 
 
-def wiring_overlap(undirected: nx.Graph, hard: nx.Graph) -> tuple[float | None, float | None]:
-    """(Jaccard index of the edge sets of H and U, share of U's edges also in H); None when undefined."""
-    soft_pairs, hard_pairs = _pairs(undirected), _pairs(hard)
-    union = soft_pairs | hard_pairs
-    both = soft_pairs & hard_pairs
-    return (len(both) / len(union) if union else None, len(both) / len(soft_pairs) if soft_pairs else None)
+def wiring_overlap(undirected: nx.Graph, hard: HardWiring) -> tuple[float | None, float | None]:
+    """(Jaccard index of the link sets of H and U, share of U's edges also in H); None when undefined."""
+    soft_pairs = _pairs(undirected)
+    both = sum(1 for a, b in soft_pairs if a != b and hard.shared_groups(a, b))
+    union = len(soft_pairs) + hard.number_of_links() - both
+    return (both / union if union else None, both / len(soft_pairs) if soft_pairs else None)
 
 
-def soft_only_bridges(undirected: nx.Graph, hard: nx.Graph,
+def soft_only_bridges(undirected: nx.Graph, hard: HardWiring,
                       school_of: Mapping[Hashable, str]) -> list[tuple[Hashable, Hashable]]:
     """Soft ties across schools between two people who share no group: bridges no formal structure supports."""
     return sorted((a, b) for a, b in _pairs(undirected)
-                  if school_of[a] != school_of[b] and not hard.has_edge(a, b))
+                  if school_of[a] != school_of[b] and not hard.shared_groups(a, b))
 
 
 def informal_clusters(community: Mapping[Hashable, int], school_of: Mapping[Hashable, str],
