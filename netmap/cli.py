@@ -15,8 +15,7 @@ from typing import Any
 import click
 
 from netmap import __version__
-from netmap.analysis import AnalysisOptions, write_analysis
-from netmap.analysis import analyse as run_analysis
+from netmap.analysis import AnalysisOptions, analyse_snapshot, write_analysis
 from netmap.analysis.engine import STEPS
 from netmap.config import Settings, read_settings
 from netmap.errors import NetmapError, ValidationFailed
@@ -180,10 +179,16 @@ def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: 
     with _open_store(ctx, db, store) as opened:
         info = opened.snapshot(as_of.date().isoformat() if as_of else None)
         click.echo(f"Reading snapshot {info.as_of} ...", err=True)
-        graphs = opened.read_graphs(info.as_of)
+        dataset = opened.read_dataset(info.as_of)
     with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
                            item_show_func=lambda step: step) as bar:
-        result = run_analysis(graphs, options, progress=lambda step: bar.update(1, step))
+
+        def show(step: str, done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos, step)
+
+        result = analyse_snapshot(dataset, info.as_of, options, progress=show)
+        bar.update(bar.length - bar.pos, "done")
     paths = write_analysis(result, out)
     summary = result.summary
     click.echo(f"Analysed snapshot {info.as_of} in {sum(result.timings.values()):.1f} s: "

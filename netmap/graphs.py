@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netmap.dataset import Dataset
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["TrustGraphs", "active_memberships", "active_staff", "build_graphs", "build_hard_wiring",
-           "build_soft_graph"]
+__all__ = ["TrustGraphs", "active_memberships", "active_staff", "active_ties", "build_graphs", "build_hard_wiring",
+           "build_soft_graph", "number_of_undirected_ties"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,24 @@ def active_memberships(dataset: Dataset, as_of: str) -> pd.DataFrame:
     return members[members["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
 
 
+def active_ties(dataset: Dataset, as_of: str, in_post: set[str] | None = None) -> pd.DataFrame:
+    """Ties observed on or before `as_of` (or undated) between two people in post (`in_post` when known)."""
+    people = set(active_staff(dataset, as_of)["staff_id"]) if in_post is None else in_post
+    ties = dataset.collaborations
+    keep = ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (
+        ties["observed_on"].isna() | (ties["observed_on"].fillna("") <= as_of))
+    return ties[keep]
+
+
+def number_of_undirected_ties(dataset: Dataset, as_of: str) -> int:
+    """Edges U would have for this snapshot (pairs of people with an active tie either way), without building it."""
+    ties = active_ties(dataset, as_of)
+    source, target = ties["source_staff_id"].to_numpy(), ties["target_staff_id"].to_numpy()
+    first = np.where(source < target, source, target)
+    second = np.where(source < target, target, source)
+    return len(pd.DataFrame({"a": first, "b": second}).drop_duplicates())
+
+
 def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame) -> None:
     subjects = staff["subjects"].map(lambda s: tuple(s.split(";")) if s else ())
     graph.add_nodes_from(
@@ -71,10 +90,7 @@ def build_soft_graph(dataset: Dataset, as_of: str) -> nx.DiGraph:
     staff = active_staff(dataset, as_of)
     graph = nx.DiGraph()
     _add_staff_nodes(graph, staff)
-    ties = dataset.collaborations
-    keep = ties["source_staff_id"].isin(graph) & ties["target_staff_id"].isin(graph) & (
-        ties["observed_on"].isna() | (ties["observed_on"].fillna("") <= as_of))
-    ties = ties[keep]
+    ties = active_ties(dataset, as_of, set(graph))
     by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
     edges: dict[tuple[str, str], dict[str, float]] = {}
     for (source, target, kind), weight in by_kind.items():

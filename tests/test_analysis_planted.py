@@ -154,9 +154,9 @@ def test_outputs_written_with_every_column(result: Analysis, tmp_path: Path) -> 
 
 
 def test_progress_is_told_every_step() -> None:
-    seen: list[str] = []
-    analyse(build_graphs(read_trust(PLANTED)[0], "2026-07-01"), progress=seen.append)
-    assert seen == list(STEPS)
+    seen: list[tuple[str, int, int]] = []
+    analyse(build_graphs(read_trust(PLANTED)[0], "2026-07-01"), progress=lambda *told: seen.append(told))
+    assert seen == [(step, done, len(STEPS)) for done, step in enumerate(STEPS)]
 
 
 def test_thresholds_change_the_flags() -> None:

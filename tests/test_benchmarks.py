@@ -17,5 +17,6 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     assert 0 < load["share_of_raw"]
     assert set(analysis["igraph_s"]) == {"betweenness", "constraint", "components", "core numbers", "louvain"}
     assert analysis["staff"] > 250 and analysis["ratio_to_igraph"] > 0
+    assert analysis["command_s"] > 0 and analysis["command_peak_rss_mb"] > 0
     assert results["recommend"]["candidates"] == 10
     assert results["machine"]["cpus"] >= 1

@@ -121,13 +121,21 @@ def _drawn(page: Page, index: int = 0) -> dict:
 
 def _node_point(page: Page, node: str) -> dict:
     """Zoom in on `node` as a user would (neighbours can overlap it at trust scale), then say where on the page
-    the first map draws it, for clicking or hovering."""
+    a visible part of it is drawn (the centre, or the nearest point no neighbour covers), for clicking or
+    hovering."""
     return page.evaluate("""(node) => {
         const m = window.netmapMaps[0].network;
         m.focus(node, {scale: 4, animation: false});
-        const p = m.canvasToDOM(m.getPositions([node])[node]);
+        const c = m.canvasToDOM(m.getPositions([node])[node]);
         const box = document.querySelector('.map').getBoundingClientRect();
-        return {x: box.left + p.x, y: box.top + p.y};
+        let at = c;
+        search: for (let r = 0; r <= 24; r += 3) {
+            for (let a = 0; a < 360; a += 30) {
+                const p = {x: c.x + r * Math.cos(a * Math.PI / 180), y: c.y + r * Math.sin(a * Math.PI / 180)};
+                if (m.getNodeAt(p) === node) { at = p; break search; }
+            }
+        }
+        return {x: box.left + at.x, y: box.top + at.y};
     }""", node)
 
 

@@ -1,4 +1,10 @@
-"""Run the whole analysis of one snapshot and write its five outputs."""
+"""Run the whole analysis of one snapshot, an island batch at a time, and write its five outputs.
+
+Each batch of islands (see islands.py) is analysed on its own graphs; the parts are then combined, and the
+few trust-wide quantities (betweenness normalisation, community numbers, role percentiles, the summary) are
+computed over the whole. One batch gives exactly the single-graph analysis; tests check that any batching
+gives the same tables.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,24 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from netmap.analysis.centrality import average_path_length
-from netmap.analysis.communities import partition_modularity
-from netmap.analysis.group_metrics import group_table
+from netmap.analysis.centrality import PathLength, average_path_length
+from netmap.analysis.group_metrics import GroupScope, group_table
+from netmap.analysis.islands import Batches
 from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_metrics import school_table
-from netmap.analysis.staff_metrics import staff_table
+from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
 from netmap.analysis.timing import timed
-from netmap.analysis.wiring import informal_clusters, soft_only_bridges, wiring_overlap, wiring_table
-from netmap.graphs import TrustGraphs, active_memberships, active_staff
+from netmap.analysis.wiring import informal_clusters, soft_only_bridges, soft_ties_sharing_a_group, wiring_table
+from netmap.dataset import Dataset
+from netmap.graphs import TrustGraphs, active_memberships, active_staff, build_graphs, number_of_undirected_ties
 
-__all__ = ["Analysis", "analyse", "write_analysis"]
+__all__ = ["BATCH_STAFF", "Analysis", "analyse", "analyse_snapshot", "write_analysis"]
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
+BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
+
+Progress = Callable[[str, int, int], None]  # (step, steps done before it, steps in all)
 
 
 @dataclass
@@ -38,11 +49,60 @@ class Analysis:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+@dataclass
+class _Part:
+    """The results of one batch of islands, before the trust-wide quantities are computed."""
+
+    staff: pd.DataFrame
+    schools: pd.DataFrame
+    groups: pd.DataFrame
+    wiring: pd.DataFrame
+    soft_ties: int
+    hard_links: int
+    soft_and_hard: int
+    bridges: list[tuple[Hashable, Hashable]]
+    clusters: list[dict]
+    components: int
+    largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
+    paths: PathLength
+    timings: dict[str, float]
+
+
 def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
-            progress: Callable[[str], None] | None = None) -> Analysis:
-    """Compute every metric of docs/metrics.md for one snapshot; `progress` is told each step as it starts."""
+            progress: Progress | None = None) -> Analysis:
+    """Compute every metric of docs/metrics.md for one snapshot's graphs; `progress` is told each step."""
     options = options or AnalysisOptions()
-    step = progress or (lambda _name: None)
+    dataset = graphs.dataset
+    scope = GroupScope(dataset.schools, active_staff(dataset, graphs.as_of))
+    tell = progress or (lambda _step, _done, _total: None)
+    part = _analyse_part(graphs, scope, None, options, lambda step: tell(step, STEPS.index(step), len(STEPS)))
+    return _combine(graphs.as_of, dataset, [part], options)
+
+
+def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | None = None,
+                     progress: Progress | None = None, *, batch_staff: int = BATCH_STAFF) -> Analysis:
+    """The same result as ``analyse(build_graphs(dataset, as_of))``, built a batch of islands at a time, so that
+    memory grows with the largest batch (about `batch_staff` people) instead of the whole snapshot.
+
+    `progress` is told each step of each batch, named "step" in the first batch and "step (batch k of n)" after.
+    """
+    options = options or AnalysisOptions()
+    tell = progress or (lambda _step, _done, _total: None)
+    scope = GroupScope(dataset.schools, active_staff(dataset, as_of))
+    edges = number_of_undirected_ties(dataset, as_of)
+    batches = Batches(dataset, as_of, batch_staff)
+    total = len(STEPS) * len(batches)
+    parts = []
+    for k, batch in enumerate(batches):
+        def step(name: str, k: int = k) -> None:
+            tell(name if k == 0 else f"{name} (batch {k + 1} of {len(batches)})",
+                 k * len(STEPS) + STEPS.index(name), total)
+        parts.append(_analyse_part(build_graphs(batch, as_of), scope, edges, options, step))
+    return _combine(as_of, dataset, parts, options)
+
+
+def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | None, options: AnalysisOptions,
+                  step: Progress) -> _Part:
     dataset, soft, hard = graphs.dataset, graphs.soft, graphs.hard
     undirected = graphs.undirected
     school_of = nx.get_node_attributes(soft, "school_id")
@@ -52,52 +112,105 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
         groups_of.setdefault(person, set()).add(gid)
     timings: dict[str, float] = {}
     step("staff")
-    staff = staff_table(soft, undirected, hard, groups_of, options, timings)
+    staff = staff_table(soft, undirected, hard, groups_of, options, timings, total_edges=total_edges)
     step("schools")
     with timed(timings, "schools"):
         schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, options)
     step("groups")
     with timed(timings, "groups"):
-        groups = group_table(undirected, dataset.groups, memberships, dataset.schools,
-                             active_staff(dataset, graphs.as_of), school_of, options)
+        groups = group_table(undirected, dataset.groups, memberships, scope, school_of, options)
     step("wiring")
     with timed(timings, "wiring"):
         wiring = wiring_table(undirected, hard, school_of)
         community = dict(zip(staff["staff_id"], staff["community"], strict=True))
         clusters = informal_clusters(community, school_of, groups_of, options.formal_home_share)
         bridges = soft_only_bridges(undirected, hard, school_of)
-        jaccard, shared = wiring_overlap(undirected, hard)
+        both, hard_links = soft_ties_sharing_a_group(undirected, hard), hard.number_of_links()
     step("summary")
     with timed(timings, "paths and summary"):
-        summary = _summary(graphs, undirected, staff, schools, groups, options, school_of)
-        summary["wiring"] = {"hard_soft_jaccard": jaccard, "soft_ties_sharing_a_group": shared,
-                             "soft_only_bridges": {"count": len(bridges), "pairs": [list(p) for p in bridges]},
-                             "informal_clusters_without_formal_home": clusters}
+        components = [(len(c), min(map(str, c)), c) for c in nx.connected_components(undirected)]
+        size, first, members = min(components, key=lambda c: (-c[0], c[1]), default=(0, "", set()))
+        paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
+                                    sample_size=options.path_sample_size, seed=options.louvain_seed)
+    return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
+                 len(components), (size, first), paths, timings)
+
+
+def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
+    """The parts as one analysis: trust-wide normalisation, numbering and roles, tables in dataset order."""
+    people = sum(len(p.staff) for p in parts)
+    for part in parts:  # betweenness was normalised by the part's (n-1)(n-2)/2; the trust's n applies
+        n = len(part.staff)
+        part.staff["betweenness"] *= (n - 1) * (n - 2) / ((people - 1) * (people - 2)) if n >= 3 else 0.0
+    staff, renumber = _renumber_communities([p.staff for p in parts])
+    staff = staff.sort_values("staff_id", ignore_index=True)
+    staff["ona_role"] = ona_roles(staff, options)
+    staff = staff[list(STAFF_COLUMNS)]
+    schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
+    groups = _in_order(_concat([p.groups for p in parts]), "group_id", dataset.groups["group_id"])
+    wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
+    clusters = sorted(({**c, "community": renumber[k, c["community"]]}
+                       for k, p in enumerate(parts) for c in p.clusters), key=lambda c: c["community"])
+    timings: dict[str, float] = {}
+    for part in parts:
+        for family, seconds in part.timings.items():
+            timings[family] = timings.get(family, 0.0) + seconds
+    summary = _summary(as_of, parts, staff, schools, groups, people)
+    soft = int(summary["counts"]["soft_ties_undirected"])
+    hard_links, both = sum(p.hard_links for p in parts), sum(p.soft_and_hard for p in parts)
+    bridges = sorted(pair for p in parts for pair in p.bridges)
+    summary["counts"]["hard_links"] = hard_links
+    summary["wiring"] = {
+        "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
+        "soft_ties_sharing_a_group": both / soft if soft else None,
+        "soft_only_bridges": {"count": len(bridges), "pairs": [list(p) for p in bridges]},
+        "informal_clusters_without_formal_home": clusters}
     summary["options"] = asdict(options)
-    return Analysis(graphs.as_of, staff, schools, groups, wiring, summary, timings)
+    return Analysis(as_of, staff, schools, groups, wiring, summary, timings)
 
 
-def _summary(graphs: TrustGraphs, undirected: nx.Graph, staff: pd.DataFrame, schools: pd.DataFrame,
-             groups: pd.DataFrame, options: AnalysisOptions, school_of: dict) -> dict:
-    n = undirected.number_of_nodes()
-    components = sorted(nx.connected_components(undirected), key=len, reverse=True)
-    largest = undirected.subgraph(components[0]) if components else nx.Graph()
-    paths = average_path_length(largest, exact_limit=options.exact_path_limit,
-                                sample_size=options.path_sample_size, seed=options.louvain_seed)
-    edges = undirected.number_of_edges()
-    cross = sum(1 for a, b in undirected.edges() if school_of[a] != school_of[b])
+def _renumber_communities(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict[tuple[int, int], int]]:
+    """Staff of every part with communities numbered trust-wide: by size, largest first, ties by smallest
+    member; and the map from (part, community in the part) to the trust-wide number."""
+    staff = _concat([t.assign(_part=k) for k, t in enumerate(tables)])
+    found = staff.groupby(["_part", "community"])["staff_id"].agg(["size", "min"]).reset_index()
+    found = found.sort_values(["size", "min"], ascending=[False, True], ignore_index=True)
+    renumber = {(int(k), int(c)): number for number, (k, c) in
+                enumerate(zip(found["_part"], found["community"], strict=True), start=1)}
+    staff["community"] = [renumber[k, c] for k, c in zip(staff["_part"], staff["community"], strict=True)]
+    return staff.drop(columns="_part"), renumber
+
+
+def _concat(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """The tables one after another; empty ones (whose text columns have no dtype to keep) left out."""
+    return pd.concat([t for t in tables if len(t)] or tables[:1], ignore_index=True)
+
+
+def _in_order(table: pd.DataFrame, key: str, order: pd.Series) -> pd.DataFrame:
+    return table.set_index(key).loc[list(order)].reset_index()
+
+
+def _summary(as_of: str, parts: list[_Part], staff: pd.DataFrame, schools: pd.DataFrame, groups: pd.DataFrame,
+             n: int) -> dict:
+    """Trust-wide summary. Ties per school give the edge counts and the school partition's Newman modularity,
+    Q = sum over schools of internal/m - ((2 internal + external) / 2m)^2, with m the edges of U."""
+    internal, external = schools["internal_ties"], schools["external_ties"]
+    cross = int(external.sum()) // 2
+    edges = int(internal.sum()) + cross
+    size, _, paths = min(((p.largest[0], p.largest[1], p.paths) for p in parts), key=lambda c: (-c[0], c[1]))
+    modularity = (float((internal / edges - ((2 * internal + external) / (2 * edges)) ** 2).sum())
+                  if edges else None)
     return {
-        "as_of": graphs.as_of,
+        "as_of": as_of,
         "counts": {"staff": n, "schools": len(schools), "groups": len(groups),
-                   "soft_ties": graphs.soft.number_of_edges(), "soft_ties_undirected": edges,
-                   "hard_links": graphs.hard.number_of_links()},
-        "density": nx.density(undirected) if n > 1 else None,
-        "components": len(components),
-        "largest_component_share": len(components[0]) / n if n else None,
+                   "soft_ties": sum(p.soft_ties for p in parts), "soft_ties_undirected": edges, "hard_links": 0},
+        "density": 2 * edges / (n * (n - 1)) if n > 1 else None,
+        "components": sum(p.components for p in parts),
+        "largest_component_share": size / n if n else None,
         "cross_school_share": cross / edges if edges else None,
         "average_shortest_path": {"value": paths.value, "exact": paths.exact, "nodes": paths.nodes,
                                   "sample_size": paths.sample_size, "standard_error": paths.standard_error},
-        "school_modularity": partition_modularity(undirected, school_of),
+        "school_modularity": modularity,
         "isolated_schools": sorted(schools.loc[schools["is_isolated"], "school_id"]),
         "hard_isolated_schools": sorted(schools.loc[schools["is_hard_isolated"], "school_id"]),
         "isolates": int(staff["is_isolate"].sum()),

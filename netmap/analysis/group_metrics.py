@@ -9,14 +9,14 @@ import pandas as pd
 
 from netmap.analysis.options import AnalysisOptions
 
-__all__ = ["GROUP_COLUMNS", "group_table"]
+__all__ = ["GROUP_COLUMNS", "GroupScope", "group_table"]
 
 GROUP_COLUMNS = ("group_id", "kind", "members", "leads", "schools_covered", "schools_missing", "member_pairs",
                  "collaborating_pairs", "active_members", "conductivity", "cross_school_pairs", "is_dormant")
 _PHASE_INCLUDES = {"primary": {"primary", "all-through"}, "secondary": {"secondary", "all-through"}}
 
 
-class _Scope:
+class GroupScope:
     """Which schools each phase and each subject covers, indexed once: a group's scope is then two lookups
     (per-group scans of the staff table were quadratic: hours at 10,000 groups and 500,000 staff)."""
 
@@ -45,11 +45,11 @@ class _Scope:
         return scope
 
 
-def group_table(undirected: nx.Graph, groups: pd.DataFrame, memberships: pd.DataFrame, schools: pd.DataFrame,
-                staff: pd.DataFrame, school_of: Mapping[Hashable, str], options: AnalysisOptions) -> pd.DataFrame:
-    """One row per group; `memberships` are the active ones, `staff` those in post."""
+def group_table(undirected: nx.Graph, groups: pd.DataFrame, memberships: pd.DataFrame, scopes: GroupScope,
+                school_of: Mapping[Hashable, str], options: AnalysisOptions) -> pd.DataFrame:
+    """One row per group; `memberships` are the active ones; `scopes` indexes the whole trust's schools and
+    staff in post, so a group's missing schools are counted trust-wide even when analysed island by island."""
     rows = []
-    scopes = _Scope(schools, staff)
     by_group = {gid: frame for gid, frame in memberships.groupby("group_id")}
     for group in groups.to_dict("records"):
         frame = by_group.get(group["group_id"], memberships.iloc[0:0])
@@ -74,4 +74,4 @@ def group_table(undirected: nx.Graph, groups: pd.DataFrame, memberships: pd.Data
             "conductivity": collaborating / pairs if pairs else None, "cross_school_pairs": cross,
             "is_dormant": len(members) < 2 or len(active) < options.dormant_share * len(members),
         })
-    return pd.DataFrame(rows, columns=list(GROUP_COLUMNS))
+    return pd.DataFrame(rows, columns=list(GROUP_COLUMNS)).astype({"conductivity": "float64"})

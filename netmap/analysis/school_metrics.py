@@ -53,4 +53,4 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
             "is_isolated": e == 0, "is_hard_isolated": sid not in hard_linked,
             "key_connectors": ";".join(keys), "dependency": ranked[0][1] / e if e else None,
         })
-    return pd.DataFrame(rows, columns=list(SCHOOL_COLUMNS))
+    return pd.DataFrame(rows, columns=list(SCHOOL_COLUMNS)).astype({"ei_index": "float64", "dependency": "float64"})

@@ -11,7 +11,6 @@ from netmap.analysis.brokerage import ROLES, brokerage_roles
 from netmap.analysis.centrality import betweenness
 from netmap.analysis.communities import louvain_communities
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.roles import ona_roles
 from netmap.analysis.structural_holes import structural_holes
 from netmap.analysis.timing import timed
 from netmap.hard_wiring import HardWiring
@@ -26,8 +25,13 @@ STAFF_COLUMNS = (
 
 
 def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups_of: Mapping[Hashable, set[str]],
-                options: AnalysisOptions, timings: dict[str, float] | None = None) -> pd.DataFrame:
-    """One row per person in post, every column of STAFF_COLUMNS (see docs/metrics.md)."""
+                options: AnalysisOptions, timings: dict[str, float] | None = None, *,
+                total_edges: int | None = None) -> pd.DataFrame:
+    """One row per person in post, every column of STAFF_COLUMNS but ona_role (see docs/metrics.md).
+
+    ona_role compares each person with the whole trust, so the engine adds it once every island is done;
+    betweenness is normalised by the people in this graph and rescaled there too. `total_edges` is the
+    trust's number of edges of U when these graphs are one batch of its islands (see louvain_communities)."""
     timings = {} if timings is None else timings
     school = nx.get_node_attributes(soft, "school_id")
     nodes = list(soft)
@@ -43,7 +47,7 @@ def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups
         roles = brokerage_roles(soft, school)
     with timed(timings, "cores and communities"):
         core = nx.core_number(undirected)
-        community = louvain_communities(undirected, seed=options.louvain_seed)
+        community = louvain_communities(undirected, seed=options.louvain_seed, total_edges=total_edges)
     table = pd.DataFrame({
         "staff_id": nodes,
         "school_id": [school[v] for v in nodes],
@@ -63,5 +67,4 @@ def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups
     })
     table["is_isolate"] = table["soft_degree"] == 0
     table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].isin(hard_cross)
-    table["ona_role"] = ona_roles(table, options)
-    return table.sort_values("staff_id", ignore_index=True)[list(STAFF_COLUMNS)]
+    return table.sort_values("staff_id", ignore_index=True)[[c for c in STAFF_COLUMNS if c != "ona_role"]]

@@ -10,7 +10,8 @@ import pandas as pd
 
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "wiring_overlap", "wiring_table"]
+__all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "soft_ties_sharing_a_group",
+           "wiring_table"]
 
 WIRING_COLUMNS = ("school_a", "school_b", "hard_links", "soft_ties")
 
@@ -32,12 +33,9 @@ def wiring_table(undirected: nx.Graph, hard: HardWiring, school_of: Mapping[Hash
     return pd.DataFrame([(a, b, hard_links[a, b], soft_ties[a, b]) for a, b in keys], columns=list(WIRING_COLUMNS))
 
 
-def wiring_overlap(undirected: nx.Graph, hard: HardWiring) -> tuple[float | None, float | None]:
-    """(Jaccard index of the link sets of H and U, share of U's edges also in H); None when undefined."""
-    soft_pairs = _pairs(undirected)
-    both = sum(1 for a, b in soft_pairs if a != b and hard.shared_groups(a, b))
-    union = len(soft_pairs) + hard.number_of_links() - both
-    return (both / union if union else None, both / len(soft_pairs) if soft_pairs else None)
+def soft_ties_sharing_a_group(undirected: nx.Graph, hard: HardWiring) -> int:
+    """How many edges of U are also links of H (the two people share a group): |H ∩ U|."""
+    return sum(1 for a, b in undirected.edges() if hard.shared_groups(a, b))
 
 
 def soft_only_bridges(undirected: nx.Graph, hard: HardWiring,

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netmap.contract import TABLE_NAMES, normalise_header, table_spec
@@ -24,7 +25,7 @@ _ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 (with or without BOM), then what E
 
 @dataclass
 class RawTable:
-    """One file's cells as strings, columns renamed to contract names where they match.
+    """One file's cells as stripped strings (None where blank), columns renamed to contract names where they match.
 
     `frame` has one row per non-blank spreadsheet row; `rows` gives each row's number as the user sees it
     (the header is row 1). `extra_columns` are the user's own columns, kept as attributes.
@@ -193,9 +194,9 @@ def _to_table(name: str, file: str, grid: pd.DataFrame | None,
     frame = body.iloc[:, list(keep)].copy()
     frame.columns = list(keep.values())
     for column in frame.columns:
-        frame[column] = frame[column].str.strip()
+        frame[column] = _stripped(frame[column])
     rows = pd.Series(range(2, len(frame) + 2), index=frame.index, dtype="int64")
-    blank = frame.eq("").all(axis=1)
+    blank = frame.isna().all(axis=1)
     frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
     if frame.empty:
         report.add(Problem("error", "empty-file", file, None, None, None,
@@ -203,6 +204,15 @@ def _to_table(name: str, file: str, grid: pd.DataFrame | None,
                            "Add the data below the header, or check you exported the right sheet."))
         return None
     return RawTable(name, file, frame, rows, extras)
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """Cells without surrounding spaces, None where blank. Each distinct value is stripped once (a staff id
+    repeated across a million ties is one string), which makes reading large files several times faster."""
+    codes, uniques = pd.factorize(column.to_numpy())
+    cleaned = np.array([text.strip() or None for text in uniques], dtype=object)
+    return pd.Series(cleaned[codes] if len(cleaned) else np.full(len(codes), None), index=column.index,
+                     dtype=object)
 
 
 def _column_letter(index: int) -> str:

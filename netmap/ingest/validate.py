@@ -93,11 +93,11 @@ def _check_table(table: RawTable, report: ValidationReport) -> pd.DataFrame:
             if column.kind == "weight":
                 out[column.name] = 1.0
             continue
-        values = raw[column.name].astype(object).where(raw[column.name] != "", None)
+        values = raw[column.name]
         checked = _check_column(column, values, reporter)
         out[column.name] = checked if column.kind == "weight" else checked.astype(object).where(checked.notna(), None)
     for extra in table.extra_columns:
-        out[extra] = raw[extra].astype(object).where(raw[extra] != "", None)
+        out[extra] = raw[extra]
     if spec.key and spec.key in raw.columns:
         keys = out[spec.key]
         duplicated = keys.notna() & keys.duplicated(keep="first")

@@ -7,7 +7,8 @@ user's extra columns (None when there are none), so rows round-trip exactly, col
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import count, islice, repeat
 
 import pandas as pd
 
@@ -15,27 +16,39 @@ from netmap.contract import table_spec
 
 __all__ = ["frame_from_rows", "table_rows"]
 
-
-def table_rows(name: str, frame: pd.DataFrame, extras: list[str]) -> Iterator[tuple]:
-    """(row_no, *contract values, attributes JSON) for each row of table `name`."""
-    values = zip(*(frame[c].tolist() for c in table_spec(name).column_names), strict=True)
-    if not extras:
-        for number, row in enumerate(values):
-            yield (number, *row, None)
-        return
-    extra_values = zip(*(frame[c].tolist() for c in extras), strict=True)
-    for number, (row, extra) in enumerate(zip(values, extra_values, strict=True)):
-        yield (number, *row, json.dumps(dict(zip(extras, extra, strict=True)), ensure_ascii=False))
+READ_CHUNK_ROWS = 50_000
 
 
-def frame_from_rows(name: str, rows: Sequence[Sequence], extras: list[str]) -> pd.DataFrame:
-    """The table `name` rebuilt from rows of (*contract values, attributes JSON), in row order."""
-    columns = list(table_spec(name).column_names)
-    data: dict[str, list[object]] = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+def table_rows(name: str, frame: pd.DataFrame, extras: list[str], *leading: object) -> Iterator[tuple]:
+    """(*leading, row_no, *contract values, attributes JSON) for each row of table `name`; `leading` values
+    (e.g. the snapshot) start every row. Rows are zipped from whole columns, with no Python step per row."""
+    columns = [frame[c].tolist() for c in table_spec(name).column_names]
+    attributes: Iterable[str | None] = repeat(None, len(frame))
     if extras:
-        attributes = [json.loads(r[len(columns)]) if r[len(columns)] else {} for r in rows]
+        attributes = [json.dumps(dict(zip(extras, values, strict=True)), ensure_ascii=False)
+                      for values in zip(*(frame[c].tolist() for c in extras), strict=True)]
+    return zip(*(repeat(value, len(frame)) for value in leading), count(), *columns, attributes)
+
+
+def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> pd.DataFrame:
+    """The table `name` rebuilt from rows of (*contract values, attributes JSON), in row order.
+
+    Rows are taken a chunk at a time and each distinct value is kept once (a staff id repeated across a
+    million ties is one string, not a million), so a national snapshot fits in memory.
+    """
+    columns = list(table_spec(name).column_names)
+    data: dict[str, list[object]] = {c: [] for c in columns}
+    attributes: list[object] = []
+    shared: dict[object, object] = {}
+    rows = iter(rows)
+    while chunk := list(islice(rows, READ_CHUNK_ROWS)):
+        for values, column in zip(zip(*chunk, strict=True), [*columns, None], strict=False):
+            target = attributes if column is None else data[column]
+            target.extend(map(shared.setdefault, values, values))
+    if extras:
+        parsed = [json.loads(a) if a else {} for a in attributes]
         for extra in extras:
-            data[extra] = [a.get(extra) for a in attributes]
+            data[extra] = [a.get(extra) for a in parsed]
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=columns + extras)
     if name == "collaborations":
         frame["weight"] = frame["weight"].astype("float64")

@@ -139,7 +139,7 @@ class SQLiteStore(GraphStore):
 
     def _insert_table(self, name: str, frame: pd.DataFrame, extras: list[str], as_of: str,
                       progress: ProgressCallback | None) -> None:
-        rows = ((as_of, *row) for row in table_rows(name, frame, extras))
+        rows = table_rows(name, frame, extras, as_of)
         while batch := list(islice(rows, BATCH_ROWS)):
             self._conn.executemany(_SQL[name]["insert"], batch)
             if progress is not None:
@@ -164,7 +164,7 @@ class SQLiteStore(GraphStore):
         return Dataset.from_tables(tables)
 
     def _read_table(self, name: str, as_of: str, extras: list[str]) -> pd.DataFrame:
-        return frame_from_rows(name, self._conn.execute(_SQL[name]["select"], (as_of,)).fetchall(), extras)
+        return frame_from_rows(name, self._conn.execute(_SQL[name]["select"], (as_of,)), extras)
 
     def close(self) -> None:
         self._conn.close()

@@ -1,0 +1,108 @@
+"""Split a snapshot into islands: sets of schools and groups that no tie and no shared group join to the rest.
+
+Every measure of docs/metrics.md stays inside an island (paths, brokerage, groups and wiring never cross
+one), except the few trust-wide ones the engine combines afterwards (betweenness normalisation, community
+numbers, role percentiles, the summary). So a national snapshot of many trusts can be analysed a batch of
+islands at a time, with memory bounded by the batch rather than the country. One trust is usually one island.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from netmap.dataset import Dataset
+from netmap.graphs import active_memberships, active_staff, active_ties
+
+__all__ = ["Batches", "island_of_schools_and_groups"]
+
+
+def island_of_schools_and_groups(dataset: Dataset, as_of: str) -> dict[tuple[str, str], int]:
+    """Island number of every ("school", id) and ("group", id): connected through an active tie between their
+    staff or an active membership. Islands are numbered by their smallest school (then group) id, so the
+    numbering repeats."""
+    in_post = active_staff(dataset, as_of)
+    school_of = pd.Series(in_post["school_id"].to_numpy(), index=in_post["staff_id"].to_numpy())
+    ties = active_ties(dataset, as_of, set(in_post["staff_id"]))
+    pairs = pd.DataFrame({"a": ties["source_staff_id"].map(school_of).to_numpy(),
+                          "b": ties["target_staff_id"].map(school_of).to_numpy()}).drop_duplicates()
+    members = active_memberships(dataset, as_of)
+    joins = pd.DataFrame({"g": members["group_id"].to_numpy(),
+                          "s": members["staff_id"].map(school_of).to_numpy()}).drop_duplicates()
+    graph = nx.Graph()
+    graph.add_nodes_from(("school", s) for s in dataset.schools["school_id"])
+    graph.add_nodes_from(("group", g) for g in dataset.groups["group_id"])
+    graph.add_edges_from((("school", a), ("school", b)) for a, b in zip(pairs["a"], pairs["b"], strict=True))
+    graph.add_edges_from((("group", g), ("school", s)) for g, s in zip(joins["g"], joins["s"], strict=True))
+    islands = sorted(nx.connected_components(graph), key=_first_member)
+    return {node: number for number, island in enumerate(islands) for node in island}
+
+
+def _first_member(island: set[tuple[str, str]]) -> tuple[int, str]:
+    schools = [name for kind, name in island if kind == "school"]
+    return (0, min(schools)) if schools else (1, min(name for _, name in island))
+
+
+class Batches:
+    """The snapshot as datasets of whole islands, each holding at most `max_staff` staff in post unless one
+    island alone is larger. Only row positions are kept; a batch's dataset is built when iterated to.
+    The whole `dataset` itself is the one batch when it fits."""
+
+    def __init__(self, dataset: Dataset, as_of: str, max_staff: int) -> None:
+        self.dataset = dataset
+        in_post = active_staff(dataset, as_of)
+        self._rows: list[dict[str, np.ndarray]] | None = None
+        if len(in_post) > max_staff:
+            self._rows = self._plan(dataset, as_of, in_post, max_staff)
+
+    def __len__(self) -> int:
+        return 1 if self._rows is None else len(self._rows)
+
+    def __iter__(self) -> Iterator[Dataset]:
+        if self._rows is None:
+            yield self.dataset
+            return
+        for rows in self._rows:
+            yield Dataset.from_tables({name: self.dataset.table(name).take(positions).reset_index(drop=True)
+                                       for name, positions in rows.items()})
+
+    @staticmethod
+    def _plan(dataset: Dataset, as_of: str, in_post: pd.DataFrame, max_staff: int) -> list[dict[str, np.ndarray]]:
+        island = island_of_schools_and_groups(dataset, as_of)
+        school_island = {s: island["school", s] for s in dataset.schools["school_id"]}
+        sizes = in_post["school_id"].map(school_island).value_counts()
+        batch_of_island: dict[int, int] = {}
+        batch, filled = 0, 0
+        for number in range(max(island.values(), default=-1) + 1):
+            size = int(sizes.get(number, 0))
+            if filled and filled + size > max_staff:
+                batch, filled = batch + 1, 0
+            batch_of_island[number] = batch
+            filled += size
+        school_batch = {s: batch_of_island[n] for s, n in school_island.items()}
+        staff_batch = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"].map(school_batch),
+                               strict=True))
+        group_batch = {g: batch_of_island[island["group", g]] for g in dataset.groups["group_id"]}
+        codes = {
+            "schools": dataset.schools["school_id"].map(school_batch),
+            "staff": dataset.staff["school_id"].map(school_batch),
+            "groups": dataset.groups["group_id"].map(group_batch),
+            "memberships": dataset.memberships["group_id"].map(group_batch),
+            "collaborations": dataset.collaborations["source_staff_id"].map(staff_batch),
+            "secondments": dataset.secondments["staff_id"].map(staff_batch),
+        }
+        rows = {name: _positions(code.to_numpy()) for name, code in codes.items()}
+        empty = np.array([], dtype=np.intp)
+        return [{name: rows[name].get(number, empty) for name in codes} for number in range(batch + 1)]
+
+
+def _positions(codes: np.ndarray) -> dict[int, np.ndarray]:
+    """Row positions of each code, in row order."""
+    if not len(codes):
+        return {}
+    order = np.argsort(codes, kind="stable")
+    values, starts = np.unique(codes[order], return_index=True)
+    return {int(v): part for v, part in zip(values, np.split(order, starts[1:]), strict=True)}

@@ -1,0 +1,114 @@
+"""Islands and batched analysis: analysing a snapshot a batch of islands at a time gives the whole-graph result."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from netmap.analysis import Analysis, analyse
+from netmap.analysis.engine import analyse_snapshot
+from netmap.analysis.islands import Batches, island_of_schools_and_groups
+from netmap.dataset import Dataset
+from netmap.graphs import build_graphs, number_of_undirected_ties
+from netmap.ingest.validate import read_trust
+from netmap.sample.generator import generate_sample
+
+PLANTED = Path(__file__).parent / "data" / "planted"
+AS_OF = "2026-07-01"
+
+
+@pytest.fixture(scope="module")
+def hubs(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """60 schools in two independent 30-school hubs (the generator never ties two hubs together); two of its
+    planted isolated schools (SCH19, SCH38) are in no group either, so no tie or group reaches them: four
+    islands."""
+    folder = tmp_path_factory.mktemp("hubs")
+    generate_sample(folder, schools=60, staff=2400, seed=11)
+    return read_trust(folder)[0]
+
+
+def test_planted_islands_by_hand() -> None:
+    """A, B and C are joined by ties and groups; D has ties only inside and no group; every group has members."""
+    island = island_of_schools_and_groups(read_trust(PLANTED)[0], AS_OF)
+    assert island["school", "A"] == island["school", "B"] == island["school", "C"] == island["group", "DORM"] == 0
+    assert island["school", "D"] == 1
+
+
+def test_hubs_are_islands_and_batches_hold_whole_islands(hubs: Dataset) -> None:
+    island = island_of_schools_and_groups(hubs, AS_OF)
+    assert len(set(island.values())) == 4
+    # numbered by smallest school id: the hubs hold CENTRAL1 and CENTRAL2, which sort before SCH19 and SCH38
+    assert (island["school", "CENTRAL1"], island["school", "CENTRAL2"], island["school", "SCH19"],
+            island["school", "SCH38"]) == (0, 1, 2, 3)
+    batches = list(Batches(hubs, AS_OF, max_staff=900))  # each hub alone is over 900
+    # each hub's 29 reachable schools and central team, then the two unreachable schools together
+    assert [len(b.schools) for b in batches] == [30, 30, 2]
+    assert sorted(s for b in batches for s in b.schools["school_id"]) == sorted(hubs.schools["school_id"])
+    assert sum(len(b.collaborations) for b in batches) == len(hubs.collaborations)
+    batch_of = {s: k for k, b in enumerate(batches) for s in b.schools["school_id"]}
+    for number in set(island.values()):  # an island is never split between batches
+        assert len({batch_of[s] for (kind, s), n in island.items() if kind == "school" and n == number}) == 1
+    assert list(Batches(hubs, AS_OF, max_staff=10**6)) == [hubs]
+
+
+def _same(batched: Analysis, whole: Analysis) -> None:
+    for name in ("staff", "schools", "groups", "wiring"):
+        pd.testing.assert_frame_equal(getattr(batched, name), getattr(whole, name), check_exact=False, rtol=1e-12,
+                                      atol=1e-15)
+    _same_value(batched.summary, whole.summary)
+
+
+def _same_value(a: object, b: object) -> None:
+    if isinstance(a, dict):
+        assert a.keys() == b.keys()  # type: ignore[union-attr]
+        for key in a:
+            _same_value(a[key], b[key])  # type: ignore[index]
+    elif isinstance(a, float) and not math.isnan(a):
+        assert a == pytest.approx(b, rel=1e-12)
+    else:
+        assert a == b
+
+
+@pytest.mark.parametrize("batch_staff", [1, 900, 2000])
+def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, batch_staff: int) -> None:
+    whole = analyse(build_graphs(hubs, AS_OF))
+    _same(analyse_snapshot(hubs, AS_OF, batch_staff=batch_staff), whole)
+
+
+def test_batched_planted_trust_equals_the_whole_graph() -> None:
+    dataset = read_trust(PLANTED)[0]
+    _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
+
+
+def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
+    """Betweenness normalised by the whole trust, and the school modularity, as NetworkX computes them whole."""
+    graphs = build_graphs(hubs, AS_OF)
+    undirected = graphs.undirected
+    result = analyse_snapshot(hubs, AS_OF, batch_staff=900)
+    assert number_of_undirected_ties(hubs, AS_OF) == undirected.number_of_edges()
+    school = nx.get_node_attributes(undirected, "school_id")
+    parts: dict[str, set] = {}
+    for person in undirected:
+        parts.setdefault(school[person], set()).add(person)
+    assert result.summary["school_modularity"] == pytest.approx(nx.community.modularity(undirected, parts.values()))
+    sample = sorted(undirected)[::97]
+    reference = nx.betweenness_centrality(undirected, normalized=True)
+    ours = result.staff.set_index("staff_id")["betweenness"]
+    assert [ours[p] for p in sample] == pytest.approx([reference[p] for p in sample], abs=1e-12)
+    communities: dict[int, set] = {}
+    for person, number in zip(result.staff["staff_id"], result.staff["community"], strict=True):
+        communities.setdefault(number, set()).add(person)
+    found = nx.community.modularity(undirected, communities.values())
+    assert found >= nx.community.modularity(undirected, nx.community.louvain_communities(undirected, seed=7)) - 0.01
+
+
+def test_progress_names_each_batch(hubs: Dataset) -> None:
+    seen: list[tuple[str, int, int]] = []
+    analyse_snapshot(hubs, AS_OF, progress=lambda *told: seen.append(told), batch_staff=900)
+    assert seen[:6] == [("staff", 0, 15), ("schools", 1, 15), ("groups", 2, 15), ("wiring", 3, 15),
+                        ("summary", 4, 15), ("staff (batch 2 of 3)", 5, 15)]
+    assert seen[-1] == ("summary (batch 3 of 3)", 14, 15) and len(seen) == 15
