@@ -18,5 +18,7 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     assert set(analysis["igraph_s"]) == {"betweenness", "constraint", "components", "core numbers", "louvain"}
     assert analysis["staff"] > 250 and analysis["ratio_to_igraph"] > 0
     assert analysis["command_s"] > 0 and analysis["command_peak_rss_mb"] > 0
+    check = analysis["path_sampling_check"]
+    assert check["sample_size"] == min(500, check["nodes"]) and check["standard_error"] is not None
     assert results["recommend"]["candidates"] == 10
     assert results["machine"]["cpus"] >= 1

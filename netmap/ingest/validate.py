@@ -95,7 +95,9 @@ def _check_table(table: RawTable, report: ValidationReport) -> pd.DataFrame:
             continue
         values = raw[column.name]
         checked = _check_column(column, values, reporter)
-        out[column.name] = checked if column.kind == "weight" else checked.astype(object).where(checked.notna(), None)
+        if column.kind in ("enum", "date", "list"):  # mapped values may hold NaN; ids and text are as read
+            checked = checked.astype(object).where(checked.notna(), None)
+        out[column.name] = checked
     for extra in table.extra_columns:
         out[extra] = raw[extra]
     if spec.key and spec.key in raw.columns:
