@@ -243,6 +243,15 @@ def test_school_map_data(admin: FlaskClient) -> None:
     assert all("x" in n and "y" in n for n in data["nodes"])  # positions come from the server
 
 
+def test_schools_are_laid_out_when_first_drawn_and_stay_put(app: Flask, admin: FlaskClient) -> None:
+    """A one-school map lays out only that school; drawing more schools later moves no one already placed."""
+    first = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff&school=B").get_json()["nodes"]}
+    (view,) = app.extensions["netmap_cache"]._views.values()
+    assert view.layout_cache["staff"]["done"] == {"B"}
+    everyone = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff").get_json()["nodes"]}
+    assert {p: everyone[p] for p in first} == first and len(everyone) > len(first)
+
+
 def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     school = admin.get("/map/data?view=staff&school=A").get_json()
     assert {n["id"] for n in school["nodes"]} == {"a1", "a2", "a3", "a4"}

@@ -46,6 +46,11 @@ class TrustView:
         groups = self.graphs.dataset.groups
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
+    @cached_property
+    def staff_school(self) -> dict[str, str]:
+        """The school of each member of staff in post."""
+        return nx.get_node_attributes(self.graphs.soft, "school_id")
+
     @property
     def undirected(self) -> nx.Graph:
         return self.graphs.undirected

@@ -119,28 +119,32 @@ def _scaled(names: list, coords: list[list[float]], size: float) -> dict:
     return {n: ((x - cx) / span * size, (y - cy) / span * size) for n, (x, y) in zip(names, coords, strict=True)}
 
 
-def _staff_positions(view: TrustView) -> dict[str, tuple[float, float]]:
-    """Each school's staff laid out around their school's place on the school map."""
+def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float, float]]:
+    """Where to draw `people`: each school's staff laid out around their school's place on the school map.
+    A school is laid out the first time someone of it is drawn, then cached, so a request costs what its
+    schools cost, not the whole trust."""
     if "staff" not in view.layout_cache:
+        by_school: dict[str, list[str]] = {}
+        for person, sid in nx.get_node_attributes(view.graphs.soft, "school_id").items():
+            by_school.setdefault(sid, []).append(person)
+        view.layout_cache["staff"] = {"by_school": by_school, "positions": {}, "done": set()}
+    cache = view.layout_cache["staff"]
+    positions: dict[str, tuple[float, float]] = cache["positions"]
+    school_of = view.staff_school
+    for sid in {school_of[p] for p in people} - cache["done"]:
         centres = _school_positions(view)
         spread = SCALE * 2.5
-        school_of = nx.get_node_attributes(view.graphs.soft, "school_id")
-        by_school: dict[str, list[str]] = {}
-        for person, sid in school_of.items():
-            by_school.setdefault(sid, []).append(person)
-        positions: dict[str, tuple[float, float]] = {}
-        for sid, people in by_school.items():
-            people.sort()
-            sub = view.undirected.subgraph(people)
-            index = {p: i for i, p in enumerate(people)}
-            graph = ig.Graph(n=len(people), edges=[(index[a], index[b]) for a, b in sub.edges()])
-            coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(people))).coords
-            radius = 40 * math.sqrt(len(people))
-            cx, cy = centres.get(sid, (0.0, 0.0))
-            for person, (x, y) in _scaled(people, coords, 2 * radius).items():
-                positions[person] = (cx * spread / SCALE + x, cy * spread / SCALE + y)
-        view.layout_cache["staff"] = positions
-    return view.layout_cache["staff"]
+        staff = sorted(cache["by_school"][sid])
+        sub = view.undirected.subgraph(staff)
+        index = {p: i for i, p in enumerate(staff)}
+        graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
+        coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords
+        radius = 40 * math.sqrt(len(staff))
+        cx, cy = centres.get(sid, (0.0, 0.0))
+        for person, (x, y) in _scaled(staff, coords, 2 * radius).items():
+            positions[person] = (cx * spread / SCALE + x, cy * spread / SCALE + y)
+        cache["done"].add(sid)
+    return positions
 
 
 def school_map(view: TrustView) -> dict:
@@ -204,7 +208,7 @@ def staff_map(view: TrustView, f: MapFilters) -> dict:
     if len(selected) > MAX_STAFF_NODES:
         raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
                        "drawn at once).")
-    positions = _staff_positions(view)
+    positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
     colours = colour_of(list(view.graphs.dataset.schools["school_id"]))
     nodes, info = [], {}
