@@ -104,7 +104,7 @@ def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
     if not text.strip():
         return pd.DataFrame()
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False,
                             skip_blank_lines=False, engine="c")
     except pd.errors.ParserError as exc:
         report.add(Problem("error", "malformed-csv", file.name, None, None, None,
@@ -112,7 +112,7 @@ def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
                            "Check that row for an unquoted comma or a missing closing quote, "
                            "or re-save the file from your spreadsheet as CSV."))
         return None
-    return frame.fillna("").astype(object)
+    return frame.fillna("")  # short rows leave NaN in their missing cells
 
 
 def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from netmap.contract import DATE_ORDER, Column, normalise_header, table_spec
@@ -179,7 +180,10 @@ def _check_dates(column: Column, values: pd.Series, reporter: _Reporter) -> pd.S
 
 
 def _check_weights(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
-    numbers = pd.to_numeric(values, errors="coerce")
+    codes, uniques = pd.factorize(values.to_numpy())  # a few distinct weights among millions of ties
+    converted = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    numbers = pd.Series(np.where(codes >= 0, converted[codes] if len(converted) else np.nan, np.nan),
+                        index=values.index)
     non_numeric = values.notna() & numbers.isna()
     reporter.rows(non_numeric, "bad-weight", column.name, values,
                   lambda v: f"{v!r} is not a number.",
