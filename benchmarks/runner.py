@@ -158,7 +158,9 @@ def bench_web(db: Path, work: Path, school: str) -> dict:
     client.post("/login", data={"name": "bench", "password": "benchmark-password"})
     _, warm_s = _timed(lambda: client.get("/map/data"))  # first request analyses the snapshot
     result: dict[str, Any] = {"first_request_with_analysis_s": warm_s}
-    for label, path in (("school_map", "/map/data"), ("one_school_staff_map", f"/map/data?view=staff&school={school}"),
+    for label, path in (("school_map", "/map/data"),
+                        ("school_map_around_one_school", f"/map/data?view=schools&school={school}"),
+                        ("one_school_staff_map", f"/map/data?view=staff&school={school}"),
                         ("whole_trust_staff_map", "/map/data?view=staff")):
         response, seconds = _timed(lambda p=path: client.get(p))
         data = response.get_json()
@@ -191,7 +193,9 @@ def _first_draw(app: Any, school: str) -> dict | str:
         page.fill("input[name=password]", "benchmark-password")
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
-        for label, path in (("school_map", "/map/"), ("one_school_staff_map", f"/map/?view=staff&school={school}"),
+        for label, path in (("school_map", "/map/"),
+                            ("school_map_around_one_school", f"/map/?show=schools&school={school}"),
+                            ("one_school_staff_map", f"/map/?view=staff&school={school}"),
                             ("whole_trust_staff_map", "/map/?view=staff")):
             page.goto(base + path)
             page.locator(".map[data-drawn=true]").wait_for(timeout=120_000)

@@ -243,6 +243,28 @@ def test_school_map_data(admin: FlaskClient) -> None:
     assert all("x" in n and "y" in n for n in data["nodes"])  # positions come from the server
 
 
+def test_school_map_around_a_school(admin: FlaskClient) -> None:
+    around_a = admin.get("/map/data?view=schools&school=A").get_json()
+    assert {n["id"] for n in around_a["nodes"]} == {"A", "B", "C"}  # D has no tie to anyone
+    assert {n["id"] for n in admin.get("/map/data?view=schools&school=D").get_json()["nodes"]} == {"D"}
+    page = admin.get("/map/?school=A&show=schools").get_data(as_text=True)
+    assert "School map" in page and "view=schools&amp;school=A" in page
+
+
+def test_many_schools_are_only_drawn_around_a_chosen_one(admin: FlaskClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national snapshot: no map of every school; a chosen school's neighbourhood, capped, on a grid of
+    separately laid out groups of schools."""
+    monkeypatch.setattr("webapp.graphview.MAX_SCHOOL_NODES", 2)
+    whole = admin.get("/map/data?view=schools").get_json()
+    assert whole["nodes"] == [] and "has 4 schools: choose a school" in whole["message"]
+    around = admin.get("/map/data?view=schools&school=A").get_json()
+    assert [n["id"] for n in around["nodes"]] == ["A", "B"] and len(around["edges"]) == 1
+    monkeypatch.setattr("webapp.graphview.MAX_STAFF_NODES", 5)
+    refused = admin.get("/map/data?view=staff").get_json()  # a refused staff map falls back to no school map
+    assert refused["nodes"] == [] and "choose a school, group" in refused["message"]
+
+
 def test_schools_are_laid_out_when_first_drawn_and_stay_put(app: Flask, admin: FlaskClient) -> None:
     """A one-school map lays out only that school; drawing more schools later moves no one already placed."""
     first = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff&school=B").get_json()["nodes"]}

@@ -20,9 +20,10 @@ from pyvis.network import Network
 
 from webapp.data import TrustView
 
-__all__ = ["MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map", "staff_map"]
+__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map", "staff_map"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
+MAX_SCHOOL_NODES = 500  # above this the school map shows one school's neighbourhood, never every school
 ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
                "support": "square", "central": "hexagon"}
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -83,10 +84,33 @@ def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
         graph = ig.Graph(n=len(schools), edges=[(index[a], index[b]) for a, b in zip(soft["school_a"],
                                                                                        soft["school_b"], strict=True)])
         weights = [math.log1p(w) for w in soft["soft_ties"]] or None
-        layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
-        view.layout_cache["schools"] = _ring_isolated(_scaled(schools, layout.coords, SCALE), set(soft["school_a"]) |
-                                                      set(soft["school_b"]))
+        if len(schools) > MAX_SCHOOL_NODES:
+            view.layout_cache["schools"] = _islands_on_a_grid(schools, graph, weights)
+        else:
+            layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
+            view.layout_cache["schools"] = _ring_isolated(_scaled(schools, layout.coords, SCALE),
+                                                          set(soft["school_a"]) | set(soft["school_b"]))
     return view.layout_cache["schools"]
+
+
+def _islands_on_a_grid(schools: list[str], graph: ig.Graph, weights: list[float] | None) -> dict:
+    """Positions for a snapshot of many trusts: each group of schools joined by ties laid out on its own, the
+    groups then set side by side on a grid, largest first. One layout of ten thousand schools would take
+    minutes and tangle unrelated trusts together."""
+    if weights is not None:
+        graph.es["weight"] = weights
+    parts = sorted(graph.connected_components(), key=lambda c: (-len(c), min(schools[i] for i in c)))
+    columns = math.ceil(math.sqrt(len(parts)))
+    cell = SCALE
+    positions: dict[str, tuple[float, float]] = {}
+    for k, members in enumerate(parts):
+        sub = graph.subgraph(members)
+        coords = sub.layout_fruchterman_reingold(weights="weight" if weights else None, niter=300,
+                                                 seed=_circle(len(members))).coords
+        scaled = _scaled([schools[i] for i in members], coords, 0.4 * cell)
+        ox, oy = (k % columns) * cell, (k // columns) * cell
+        positions.update({s: (ox + x, oy + y) for s, (x, y) in scaled.items()})
+    return positions
 
 
 def _ring_isolated(positions: dict, linked: set) -> dict:
@@ -147,9 +171,37 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     return positions
 
 
-def school_map(view: TrustView) -> dict:
-    """Schools sized by staff, joined by their cross-school soft ties (width by count)."""
+def _around(view: TrustView, focus: str) -> list[str]:
+    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most MAX_SCHOOL_NODES."""
+    if "school_neighbours" not in view.layout_cache:
+        neighbours: dict[str, set[str]] = {}
+        soft = view.analysis.wiring[view.analysis.wiring["soft_ties"] > 0]
+        for a, b in zip(soft["school_a"], soft["school_b"], strict=True):
+            neighbours.setdefault(a, set()).add(b)
+            neighbours.setdefault(b, set()).add(a)
+        view.layout_cache["school_neighbours"] = neighbours
+    neighbours = view.layout_cache["school_neighbours"]
+    found, frontier = [focus], [focus]
+    for _step in range(2):
+        frontier = sorted({n for s in frontier for n in neighbours.get(s, ())} - set(found))
+        found.extend(frontier)
+    return found[:MAX_SCHOOL_NODES]
+
+
+def school_map(view: TrustView, focus: str = "") -> dict:
+    """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
+    school and the schools up to two steps from it. A snapshot of more than MAX_SCHOOL_NODES schools is only
+    ever drawn around a chosen school."""
     schools = view.analysis.schools.set_index("school_id")
+    if focus and focus not in schools.index:
+        focus = ""
+    if not focus and len(schools) > MAX_SCHOOL_NODES:
+        return {"view": "schools", "nodes": [], "edges": [], "options": _options(_network(), False), "legend": [],
+                "info": {}, "message": f"This snapshot has {len(schools):,} schools: choose a school to map it "
+                                       "with the schools its staff reach, up to two steps away (at most "
+                                       f"{MAX_SCHOOL_NODES:,} schools are drawn at once)."}
+    if focus:
+        schools = schools.loc[_around(view, focus)]
     positions = _school_positions(view)
     colours = colour_of(list(schools.index))
     nodes = []
@@ -162,7 +214,8 @@ def school_map(view: TrustView) -> dict:
                                f"{row['schools_reached']} other schools"
                                + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
     wiring = view.analysis.wiring
-    soft = wiring[wiring["soft_ties"] > 0]
+    soft = wiring[(wiring["soft_ties"] > 0) & wiring["school_a"].isin(schools.index) &
+                  wiring["school_b"].isin(schools.index)]
     top = max(soft["soft_ties"].max(), 1) if len(soft) else 1
     edges = [{"from": a, "to": b, "value": int(n), "width": 1 + 7 * n / top, "color": SOFT_COLOUR,
               "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: {int(n)} ties"}

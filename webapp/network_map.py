@@ -43,21 +43,22 @@ def index() -> Any:
     return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
                            subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
-                           staff_view=request.args.get("view") == "staff" or f.any_node_filter)
+                           staff_view=request.args.get("show") != "schools" and (
+                               request.args.get("view") == "staff" or f.any_node_filter))
 
 
 @bp.route("/data")
 @login_required
 def data() -> Any:
     view = require_view()
-    if request.args.get("view") != "staff":
-        return jsonify(school_map(view))
     f = _filters()
+    if request.args.get("view") != "staff":
+        return jsonify(school_map(view, f.school))
     person, _ = resolve_person(view, f.person)
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:
         result = staff_map(view, f)
     except TooLarge as exc:
-        return jsonify({**school_map(view), "message": str(exc)})
+        return jsonify({**school_map(view, f.school), "message": str(exc)})
     audit("view", f"staff map ({request.query_string.decode()})")
     return jsonify(result)
