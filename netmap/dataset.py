@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from netmap.contract import TABLE_NAMES, table_spec
@@ -40,8 +41,13 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         if name == "collaborations" and column == "weight":
             frame[column] = frame[column].astype("float64")
-        elif frame[column].dtype != object or frame[column].isna().any():
+        elif frame[column].dtype != object:
             frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        else:  # already text: only NaN (not None) needs replacing, and usually there is none
+            values = frame[column].to_numpy()
+            missing = pd.isna(values)
+            if any(v is not None for v in values[missing]):
+                frame[column] = pd.Series(np.where(missing, None, values), dtype=object)
     return frame
 
 

@@ -45,14 +45,14 @@ def test_failure_part_way_leaves_the_store_as_it_was(store: SQLiteStore, tiny: P
     before = store.dump()
     edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
     changed, _ = read_trust(tiny)
-    original = SQLiteStore._insert_table
+    original = SQLiteStore._insert_parts
 
-    def fail_on_ties(self, name, *args, **kwargs):  # staff and groups are written, then it fails
-        if name == "collaborations":
-            raise OSError("disk unplugged")
-        return original(self, name, *args, **kwargs)
+    def fail_on_ties(self, as_of, parts, progress):  # the tables before the ties are written, then it fails
+        first = [p for p in parts if p[0] != "collaborations"][:3]
+        original(self, as_of, first, progress)
+        raise OSError("disk unplugged")
 
-    monkeypatch.setattr(SQLiteStore, "_insert_table", fail_on_ties)
+    monkeypatch.setattr(SQLiteStore, "_insert_parts", fail_on_ties)
     for as_of in ("2026-01-01", "2026-02-01"):  # replacing an old snapshot, and adding a new one
         with pytest.raises(OSError, match="disk unplugged"):
             store.write_snapshot(changed, as_of, source="tiny")
@@ -67,7 +67,7 @@ def test_sqlite_error_becomes_storage_error(store: SQLiteStore, tiny: Path,
         raise sqlite3.OperationalError("database or disk is full")
 
     before = store.dump()
-    monkeypatch.setattr(SQLiteStore, "_insert_table", broken)
+    monkeypatch.setattr(SQLiteStore, "_insert_parts", broken)
     with pytest.raises(StorageError, match="database or disk is full.*the store is unchanged"):
         store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
     assert store.dump() == before
@@ -136,3 +136,44 @@ def test_content_hash_tells_blank_from_the_word_none(tiny: Path) -> None:
     changed = Dataset.from_tables({**tables, "staff": staff})
     assert changed.content_hash() != dataset.content_hash()
     assert read_trust(tiny)[0].content_hash() == dataset.content_hash()
+
+
+def _write_version_1_store(path: Path, dataset, as_of: str) -> None:  # noqa: ANN001 - a Dataset
+    """A store as netmap's first schema wrote it: one SQL row per data row, extra columns as JSON."""
+    import json
+    import sqlite3
+
+    from netmap.contract import TABLE_NAMES, table_spec
+    from netmap.store.records import table_rows
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, source TEXT NOT NULL, "
+                 "content_hash TEXT NOT NULL, counts TEXT NOT NULL, extra_columns TEXT NOT NULL)")
+    extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
+    conn.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?)", (as_of, "2026-01-02T00:00:00+00:00", "v1",
+                 dataset.content_hash(), json.dumps(dataset.counts()), json.dumps(extras)))
+    for name in TABLE_NAMES:
+        columns = table_spec(name).column_names
+        conn.execute(f'CREATE TABLE "{name}" (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), row_no INTEGER '
+                     f'NOT NULL, {", ".join(columns)}, attributes TEXT, PRIMARY KEY (snapshot, row_no))')
+        conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * (len(columns) + 3))})',
+                         [(as_of, *row) for row in table_rows(name, dataset.table(name), extras[name])])
+    conn.execute("PRAGMA user_version=1")
+    conn.close()
+
+
+def test_a_version_1_store_is_converted_on_opening(tmp_path: Path, tiny: Path) -> None:
+    from netmap.dataset import Dataset
+
+    dataset, _ = read_trust(tiny)
+    tables = dict(dataset.tables())
+    tables["staff"] = tables["staff"].assign(payroll_no=["P1", None, "P3", "P4", "P5"])  # an extra column
+    dataset = Dataset.from_tables(tables)
+    _write_version_1_store(tmp_path / "old.db", dataset, "2026-01-01")
+    with SQLiteStore(tmp_path / "old.db") as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-01-01"]
+        assert store.read_dataset().equals(dataset)
+        assert store.read_dataset().extra_columns("staff") == ["contract", "payroll_no"]
+        assert not any(line.startswith('CREATE TABLE "staff"') for line in store.dump())
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.write_snapshot(dataset, "2026-01-01", source="again").status == "unchanged"

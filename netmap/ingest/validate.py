@@ -66,6 +66,8 @@ class _Reporter:
     def rows(self, mask: pd.Series, rule: str, column: str | None, values: pd.Series | None,
              message: Callable[[str | None], str], fix: Callable[[str | None], str],
              severity: Severity = "error") -> None:
+        if not mask.to_numpy().any():
+            return
         bad = mask[mask].index
         for count, index in enumerate(bad):
             if count == MAX_PROBLEMS_PER_RULE:

@@ -1,7 +1,8 @@
-"""Turn a dataset table into store rows and back, the same way for every store.
+"""Turn a dataset table into stored records and back.
 
-A row is (row_no, the contract's columns in order, attributes), where attributes is a JSON object of the
-user's extra columns (None when there are none), so rows round-trip exactly, column order included.
+Rows (Neo4j, and SQLite stores of schema version 1): (row_no, the contract's columns in order, attributes),
+where attributes is a JSON object of the user's extra columns (None when there are none), so rows round-trip
+exactly, column order included. Column parts (the SQLite store): {"columns": [...], "values": [[...], ...]}.
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ import pandas as pd
 
 from netmap.contract import table_spec
 
-__all__ = ["frame_from_rows", "table_rows"]
+__all__ = ["frame_from_columns", "frame_from_rows", "table_rows"]
 
 READ_CHUNK_ROWS = 50_000
 
 
-def table_rows(name: str, frame: pd.DataFrame, extras: list[str], *leading: object) -> Iterator[tuple]:
-    """(*leading, row_no, *contract values, attributes JSON) for each row of table `name`; `leading` values
-    (e.g. the snapshot) start every row. Rows are zipped from whole columns, with no Python step per row."""
+def table_rows(name: str, frame: pd.DataFrame, extras: list[str]) -> Iterator[tuple]:
+    """(row_no, *contract values, attributes JSON) for each row of table `name`, zipped from whole columns."""
     columns = [frame[c].tolist() for c in table_spec(name).column_names]
     attributes: Iterable[str | None] = repeat(None, len(frame))
     if extras:
         attributes = [json.dumps(dict(zip(extras, values, strict=True)), ensure_ascii=False)
                       for values in zip(*(frame[c].tolist() for c in extras), strict=True)]
-    return zip(*(repeat(value, len(frame)) for value in leading), count(), *columns, attributes)
+    return zip(count(), *columns, attributes)
 
 
 def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> pd.DataFrame:
@@ -50,6 +50,23 @@ def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> p
         for extra in extras:
             data[extra] = [a.get(extra) for a in parsed]
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=columns + extras)
+    if name == "collaborations":
+        frame["weight"] = frame["weight"].astype("float64")
+    return frame
+
+
+def frame_from_columns(name: str, parts: list[dict]) -> pd.DataFrame:
+    """Table `name` rebuilt from stored parts, each {"columns": [...], "values": [[...], ...]}, in order.
+
+    As in frame_from_rows, each distinct value is kept once.
+    """
+    columns: list[str] = parts[0]["columns"]
+    data: dict[str, list[object]] = {c: [] for c in columns}
+    shared: dict[object, object] = {}
+    for part in parts:
+        for column, values in zip(columns, part["values"], strict=True):
+            data[column].extend(map(shared.setdefault, values, values))
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=columns)
     if name == "collaborations":
         frame["weight"] = frame["weight"].astype("float64")
     return frame
