@@ -156,7 +156,7 @@ def _write_version_1_store(path: Path, dataset, as_of: str) -> None:  # noqa: AN
         columns = table_spec(name).column_names
         conn.execute(f'CREATE TABLE "{name}" (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), row_no INTEGER '
                      f'NOT NULL, {", ".join(columns)}, attributes TEXT, PRIMARY KEY (snapshot, row_no))')
-        conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * (len(columns) + 3))})',
+        conn.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * (len(columns) + 3))})',  # noqa: S608
                          [(as_of, *row) for row in table_rows(name, dataset.table(name), extras[name])])
     conn.execute("PRAGMA user_version=1")
     conn.close()

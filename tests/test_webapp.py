@@ -265,6 +265,17 @@ def test_many_schools_are_only_drawn_around_a_chosen_one(admin: FlaskClient,
     assert refused["nodes"] == [] and "choose a school, group" in refused["message"]
 
 
+def test_large_school_matrix_shows_a_neighbourhood(admin: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The school x school matrix grows with the square of the schools: above the cap it shows the chosen
+    school's nearest neighbours only (the CSV keeps every pair)."""
+    monkeypatch.setattr("webapp.wiring.MAX_MATRIX_SCHOOLS", 2)
+    page = admin.get("/wiring/?school=A").get_data(as_text=True)
+    assert "the matrix shows the 2 nearest" in page
+    header = page.split('<table class="matrix">')[1].split("</thead>")[0]
+    assert re.findall(r"<th title=\"[^\"]*\">(\w+)</th>", header) == ["A", "B"]
+    assert len(admin.get("/wiring/?format=csv").get_data(as_text=True).splitlines()) == 4  # header + 3 pairs
+
+
 def test_schools_are_laid_out_when_first_drawn_and_stay_put(app: Flask, admin: FlaskClient) -> None:
     """A one-school map lays out only that school; drawing more schools later moves no one already placed."""
     first = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff&school=B").get_json()["nodes"]}

@@ -20,7 +20,8 @@ from pyvis.network import Network
 
 from webapp.data import TrustView
 
-__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map", "staff_map"]
+__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map",
+           "schools_around", "staff_map"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
 MAX_SCHOOL_NODES = 500  # above this the school map shows one school's neighbourhood, never every school
@@ -171,8 +172,8 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     return positions
 
 
-def _around(view: TrustView, focus: str) -> list[str]:
-    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most MAX_SCHOOL_NODES."""
+def schools_around(view: TrustView, focus: str, limit: int = MAX_SCHOOL_NODES) -> list[str]:
+    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit`."""
     if "school_neighbours" not in view.layout_cache:
         neighbours: dict[str, set[str]] = {}
         soft = view.analysis.wiring[view.analysis.wiring["soft_ties"] > 0]
@@ -185,7 +186,7 @@ def _around(view: TrustView, focus: str) -> list[str]:
     for _step in range(2):
         frontier = sorted({n for s in frontier for n in neighbours.get(s, ())} - set(found))
         found.extend(frontier)
-    return found[:MAX_SCHOOL_NODES]
+    return found[:limit]
 
 
 def school_map(view: TrustView, focus: str = "") -> dict:
@@ -201,7 +202,7 @@ def school_map(view: TrustView, focus: str = "") -> dict:
                                        "with the schools its staff reach, up to two steps away (at most "
                                        f"{MAX_SCHOOL_NODES:,} schools are drawn at once)."}
     if focus:
-        schools = schools.loc[_around(view, focus)]
+        schools = schools.loc[schools_around(view, focus)]
     positions = _school_positions(view)
     colours = colour_of(list(schools.index))
     nodes = []

@@ -10,26 +10,30 @@ from werkzeug.wrappers import Response
 
 from webapp.auth import audit, login_required
 from webapp.data import require_view
+from webapp.graphview import schools_around
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("wiring", __name__, url_prefix="/wiring")
 HEAT_LEVELS = 9
+MAX_MATRIX_SCHOOLS = 150  # above this the matrix shows the chosen school's neighbourhood; the CSV has every pair
 
 
 @bp.route("/")
 @login_required
 def index() -> Any:
     view = require_view()
-    schools = sorted(view.school_names)
-    matrix = _matrix(view, schools)
     if request.args.get("format") == "csv":
         return csv_response(view.analysis.wiring, f"wiring-{view.as_of}.csv")
+    schools = sorted(view.school_names)
+    school = request.args.get("school") or (schools[0] if schools else "")
+    shown = schools if len(schools) <= MAX_MATRIX_SCHOOLS else sorted(
+        schools_around(view, school if school in view.school_names else schools[0], MAX_MATRIX_SCHOOLS))
+    matrix = _matrix(view, shown)
     top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
     groups = view.analysis.groups
     dormant = groups[groups["is_dormant"]]
     clusters = view.analysis.summary["wiring"]["informal_clusters_without_formal_home"]
-    school = request.args.get("school") or (schools[0] if schools else "")
-    return render_template("wiring/index.html", view=view, schools=schools, matrix=matrix, top=top,
+    return render_template("wiring/index.html", view=view, schools=schools, shown=shown, matrix=matrix, top=top,
                            heat=lambda n: min(HEAT_LEVELS, round(HEAT_LEVELS * n / top)),
                            dormant=[(g, view.group_names.get(g, g), c) for g, c in
                                     zip(dormant["group_id"], dormant["conductivity"], strict=True)],
