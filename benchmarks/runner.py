@@ -49,36 +49,45 @@ def _timed(work: Callable[[], Any]) -> tuple[Any, float]:
     return result, time.perf_counter() - start
 
 
-def bench_load(folder: Path, work: Path) -> dict:
+def bench_load(folder: Path, work: Path, repeats: int) -> dict:
+    """Validate + load into the embedded store against SQLite's raw executemany of the same rows, each the
+    best of `repeats` runs into a fresh database (the first store is the one later steps read)."""
     from netmap.contract import TABLE_NAMES, table_spec
     from netmap.ingest.validate import read_trust
     from netmap.store import SQLiteStore
 
-    (dataset, _), validate_s = _timed(lambda: read_trust(folder))
+    ours: list[tuple[float, float]] = []
+    raws: list[float] = []
+    for run in range(repeats):
+        (dataset, _), validate_s = _timed(lambda: read_trust(folder))
+        store = SQLiteStore(work / ("bench.db" if run == 0 else f"bench-{run}.db"))
+        _, load_s = _timed(lambda s=store, d=dataset: s.write_snapshot(d, "2026-07-01", source="bench"))
+        store.close()
+        ours.append((validate_s, load_s))
+        raw = sqlite3.connect(work / f"raw-{run}.db", isolation_level=None)
+        tables = {}
+        for name in TABLE_NAMES:
+            columns = table_spec(name).column_names
+            raw.execute(f"CREATE TABLE {name} ({', '.join(columns)})")  # noqa: S608 - fixed contract names
+            tables[name] = (f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
+                            list(dataset.table(name)[list(columns)].itertuples(index=False, name=None)))
+
+        def raw_insert(connection: sqlite3.Connection = raw, batches: dict = tables) -> None:
+            connection.execute("BEGIN")
+            for sql, values in batches.values():
+                connection.executemany(sql, values)
+            connection.execute("COMMIT")
+
+        raws.append(_timed(raw_insert)[1])
+        raw.close()
     rows = sum(dataset.counts().values())
-    store = SQLiteStore(work / "bench.db")
-    _, load_s = _timed(lambda: store.write_snapshot(dataset, "2026-07-01", source="bench"))
-    store.close()
-    raw = sqlite3.connect(work / "raw.db", isolation_level=None)
-    tables = {}
-    for name in TABLE_NAMES:
-        columns = table_spec(name).column_names
-        raw.execute(f"CREATE TABLE {name} ({', '.join(columns)})")  # noqa: S608 - fixed contract names
-        tables[name] = (f"INSERT INTO {name} VALUES ({', '.join('?' * len(columns))})",  # noqa: S608
-                        list(dataset.table(name)[list(columns)].itertuples(index=False, name=None)))
-
-    def raw_insert() -> None:
-        raw.execute("BEGIN")
-        for sql, values in tables.values():
-            raw.executemany(sql, values)
-        raw.execute("COMMIT")
-
-    _, raw_s = _timed(raw_insert)
-    raw.close()
-    ours = rows / (validate_s + load_s)
-    return {"rows": rows, "validate_s": validate_s, "load_s": load_s, "rows_per_s": ours,
-            "raw_executemany_s": raw_s, "raw_rows_per_s": rows / raw_s,
-            "share_of_raw": ours / (rows / raw_s), "peak_rss_mb": _peak_mb()}
+    validate_s, load_s = min(ours, key=sum)
+    raw_s = min(raws)
+    rate = rows / (validate_s + load_s)
+    return {"rows": rows, "repeats": repeats, "validate_s": validate_s, "load_s": load_s, "rows_per_s": rate,
+            "raw_executemany_s": raw_s, "raw_rows_per_s": rows / raw_s, "share_of_raw": rate / (rows / raw_s),
+            "runs": {"validate_and_load_s": [v + w for v, w in ours], "raw_executemany_s": raws},
+            "peak_rss_mb": _peak_mb()}
 
 
 def bench_analyse(db: Path, work: Path) -> tuple[dict, Any, Any]:
@@ -225,7 +234,8 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
         results: dict[str, Any] = {
             "size": size, "schools": schools, "staff": staff, "seed": SEED, "generate_s": generate_s,
             "counts": trust.counts, "date": dt.date.today().isoformat(), "machine": _machine()}
-        results["load"] = bench_load(work / "trust", work)  # every later step reads this store
+        # every later step reads the store this writes; three runs each side, one at XL (each takes a minute)
+        results["load"] = bench_load(work / "trust", work, repeats=1 if size == "XL" else 3)
         if "analyse" in only or "recommend" in only:
             results["analyse"], graphs, analysis = bench_analyse(work / "bench.db", work)
             if "recommend" in only:

@@ -191,13 +191,17 @@ def _to_table(name: str, file: str, grid: pd.DataFrame | None,
         keep[index] = label
         if label not in spec.column_names:
             extras.append(label)
-    frame = body.iloc[:, list(keep)].copy()
-    frame.columns = list(keep.values())
-    for column in frame.columns:
-        frame[column] = _stripped(frame[column])
-    rows = pd.Series(range(2, len(frame) + 2), index=frame.index, dtype="int64")
-    blank = frame.isna().all(axis=1)
-    frame, rows = frame[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True)
+    cells = {label: _stripped(body.iloc[:, index].to_numpy()) for index, label in keep.items()}
+    filled = np.zeros(len(body), dtype=bool)
+    for _values, blank in cells.values():
+        filled |= ~blank
+    numbers = np.arange(2, len(body) + 2)  # spreadsheet rows: the header is row 1
+    if not filled.all():
+        cells = {label: (values[filled], blank) for label, (values, blank) in cells.items()}
+        numbers = numbers[filled]
+    frame = pd.DataFrame({label: pd.Series(values, dtype=object) for label, (values, _) in cells.items()},
+                         columns=list(cells))
+    rows = pd.Series(numbers, dtype="int64")
     if frame.empty:
         report.add(Problem("error", "empty-file", file, None, None, None,
                            "The file has a header row but no data rows.",
@@ -206,13 +210,15 @@ def _to_table(name: str, file: str, grid: pd.DataFrame | None,
     return RawTable(name, file, frame, rows, extras)
 
 
-def _stripped(column: pd.Series) -> pd.Series:
-    """Cells without surrounding spaces, None where blank. Each distinct value is stripped once (a staff id
-    repeated across a million ties is one string), which makes reading large files several times faster."""
-    codes, uniques = pd.factorize(column.to_numpy())
+def _stripped(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cells without surrounding spaces, None where blank; the blank mask). Each distinct value is stripped
+    once (a staff id repeated across a million ties is one string): several times faster on large files."""
+    codes, uniques = pd.factorize(cells)
     cleaned = np.array([text.strip() or None for text in uniques], dtype=object)
-    return pd.Series(cleaned[codes] if len(cleaned) else np.full(len(codes), None), index=column.index,
-                     dtype=object)
+    if not len(cleaned):
+        return np.full(len(codes), None, dtype=object), np.ones(len(codes), dtype=bool)
+    values = cleaned[codes]
+    return values, np.equal(values, None)
 
 
 def _column_letter(index: int) -> str:
