@@ -172,8 +172,9 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     return positions
 
 
-def schools_around(view: TrustView, focus: str, limit: int = MAX_SCHOOL_NODES) -> list[str]:
-    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit`."""
+def schools_around(view: TrustView, focus: str, limit: int | None = None) -> list[str]:
+    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit` (by default
+    MAX_SCHOOL_NODES)."""
     if "school_neighbours" not in view.layout_cache:
         neighbours: dict[str, set[str]] = {}
         soft = view.analysis.wiring[view.analysis.wiring["soft_ties"] > 0]
@@ -186,7 +187,7 @@ def schools_around(view: TrustView, focus: str, limit: int = MAX_SCHOOL_NODES) -
     for _step in range(2):
         frontier = sorted({n for s in frontier for n in neighbours.get(s, ())} - set(found))
         found.extend(frontier)
-    return found[:limit]
+    return found[:limit or MAX_SCHOOL_NODES]
 
 
 def school_map(view: TrustView, focus: str = "") -> dict:
