@@ -52,6 +52,10 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
         with open_store(ctx, db, store) as opened:
             return opened.read_graphs(snapshot)
 
+    def planner_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> Planner:
+        graphs = graphs_of(ctx, db, store, snapshot)
+        return Planner(graphs, analyse(graphs))
+
     snapshot_option = click.option("--snapshot", default=None, metavar="DATE", help="Default: the latest.")
     json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
                                help="Also write the result as JSON to this file.")
@@ -100,8 +104,7 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     def recommend(ctx: click.Context, school: str, subject: str | None, role: str | None, top: int,
                   snapshot: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
         """Rank secondees from other schools by what they would add to SCHOOL's connections."""
-        graphs = graphs_of(ctx, db, store, snapshot)
-        ranked = Planner(graphs, analyse(graphs)).recommend(school, subject=subject, role=role, top=top)
+        ranked = planner_of(ctx, db, store, snapshot).recommend(school, subject=subject, role=role, top=top)
         if not ranked:
             click.echo("Nobody fits: try without --subject or --role.")
         for i, c in enumerate(ranked, start=1):
@@ -118,8 +121,7 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     def introduce(ctx: click.Context, staff_id: str, top: int, snapshot: str | None, json_path: Path | None,
                   db: Path | None, store: str | None) -> None:
         """People at other schools in a colleague's subject or groups who would connect them best."""
-        graphs = graphs_of(ctx, db, store, snapshot)
-        offers = Planner(graphs, analyse(graphs)).introductions(staff_id, top=top)
+        offers = planner_of(ctx, db, store, snapshot).introductions(staff_id, top=top)
         if not offers:
             click.echo("Nobody at another school shares a subject or group with them.")
         for i, o in enumerate(offers, start=1):
@@ -135,8 +137,7 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     def risk(ctx: click.Context, top: int, snapshot: str | None, json_path: Path | None, db: Path | None,
              store: str | None) -> None:
         """Leaver risk: what the network loses if each person leaves, worst first."""
-        graphs = graphs_of(ctx, db, store, snapshot)
-        table = Planner(graphs, analyse(graphs)).leaver_risk()
+        table = planner_of(ctx, db, store, snapshot).leaver_risk()
         click.echo(f"{'staff':<10}{'school':<10}{'schools cut off':<24}{'ties lost':>10}{'brokerage':>11}"
                    f"{'betweenness':>13}")
         for r in table.head(top).itertuples():

@@ -5,8 +5,9 @@ each part one JSON object of column lists ({"columns": [...], "values": [[...], 
 columns travel as columns like any other, None and numbers round-trip exactly, and writing costs one insert
 per part instead of one per row (several times faster than row-by-row inserts, which the benchmarks measure).
 A load is one transaction (BEGIN IMMEDIATE ... COMMIT): SQLite's journal guarantees that a failure or a
-killed process leaves the file exactly as before. Every value is a bound parameter. A store written by the
-first, row-per-row schema (version 1) is converted on opening, in one transaction.
+killed process leaves the file exactly as before. Every value is a bound parameter and every statement a
+fixed string. A store written by the first, row-per-row schema (version 1) is converted on opening, in one
+transaction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from netmap.contract import TABLE_NAMES, table_spec
+from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
@@ -41,16 +42,21 @@ _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
 _SET_SCHEMA_VERSION = f"PRAGMA user_version={SCHEMA_VERSION:d}"
 
 
-def _q(identifier: str) -> str:
-    """Quote a contract identifier for SQL ("groups" is an SQLite keyword)."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _version_1_select(name: str) -> str:
-    """The rows of one table of a version-1 store, in their original order (table and column names come from
-    the fixed contract, never from data)."""
-    columns = ", ".join(_q(c) for c in table_spec(name).column_names)
-    return f"SELECT {columns}, attributes FROM {_q(name)} WHERE snapshot = ? ORDER BY row_no"  # noqa: S608
+# Schema version 1 (one SQL row per data row), frozen as written then: read and dropped when converting.
+_VERSION_1_SQL = {  # table: (SELECT of its rows in order, DROP)
+    "schools": ('SELECT "school_id", "name", "phase", "joined_on", "region", attributes FROM "schools" '
+                "WHERE snapshot = ? ORDER BY row_no", 'DROP TABLE "schools"'),
+    "staff": ('SELECT "staff_id", "school_id", "role", "name", "subjects", "started_on", "left_on", attributes '
+              'FROM "staff" WHERE snapshot = ? ORDER BY row_no', 'DROP TABLE "staff"'),
+    "groups": ('SELECT "group_id", "name", "kind", "subject", "phase", attributes FROM "groups" '
+               "WHERE snapshot = ? ORDER BY row_no", 'DROP TABLE "groups"'),
+    "memberships": ('SELECT "staff_id", "group_id", "role", "joined_on", "left_on", attributes FROM "memberships" '
+                    "WHERE snapshot = ? ORDER BY row_no", 'DROP TABLE "memberships"'),
+    "collaborations": ('SELECT "source_staff_id", "target_staff_id", "kind", "weight", "observed_on", attributes '
+                       'FROM "collaborations" WHERE snapshot = ? ORDER BY row_no', 'DROP TABLE "collaborations"'),
+    "secondments": ('SELECT "staff_id", "from_school_id", "to_school_id", "starts_on", "ends_on", "purpose", '
+                    'attributes FROM "secondments" WHERE snapshot = ? ORDER BY row_no', 'DROP TABLE "secondments"'),
+}
 
 
 _Part = tuple[str, int, int, bytes]  # table name, part number, rows, payload
@@ -115,13 +121,13 @@ class SQLiteStore(GraphStore):
         for as_of, extras_json in stored:
             extras = json.loads(extras_json)
             dataset = Dataset.from_tables({
-                name: frame_from_rows(name, self._conn.execute(_version_1_select(name), (as_of,)), extras[name])
-                for name in TABLE_NAMES})
+                name: frame_from_rows(name, self._conn.execute(select, (as_of,)), extras[name])
+                for name, (select, _drop) in _VERSION_1_SQL.items()})
             parts = _parts_of(dataset)
             self._insert_parts(as_of, parts, None)
             self._conn.execute("UPDATE snapshots SET content_hash = ? WHERE as_of = ?", (_digest(parts), as_of))
-        for name in TABLE_NAMES:
-            self._conn.execute(f"DROP TABLE {_q(name)}")  # noqa: S608 - fixed contract names
+        for _select, drop in _VERSION_1_SQL.values():
+            self._conn.execute(drop)
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
