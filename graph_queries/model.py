@@ -6,8 +6,8 @@ from netmap.contract import TABLES
 
 __all__ = ["LABELS", "PROPERTY_KEYS", "RELATIONSHIP_TYPES"]
 
-LABELS = ("Snapshot", "School", "Staff", "Group")
-RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO")
+LABELS = ("Snapshot", "School", "Staff", "Group", "TieKind")
+RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO", "SURVEYED_IN")
 _SNAPSHOT_KEYS = ("snapshot_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
                   "extra_columns")
 # Contract columns are node and relationship properties, and the keys of the `row` maps loads UNWIND

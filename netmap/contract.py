@@ -10,16 +10,21 @@ from dataclasses import dataclass
 from typing import Literal
 
 __all__ = [
+    "BUILTIN_TIE_KINDS",
     "GROUP_KINDS",
     "MEMBERSHIP_ROLES",
     "PHASES",
+    "RESPONSE_STATUSES",
     "ROLES",
     "TABLES",
     "TABLE_NAMES",
+    "TIE_FLOWS",
     "TIE_KINDS",
     "Column",
     "TableSpec",
+    "TieKind",
     "normalise_header",
+    "subject_key",
     "table_spec",
 ]
 
@@ -28,7 +33,37 @@ PHASES = ("nursery", "primary", "secondary", "all-through", "special", "alternat
 ROLES = ("teacher", "middle-leader", "senior-leader", "headteacher", "support", "central")
 GROUP_KINDS = ("expert-network", "subject-community")
 MEMBERSHIP_ROLES = ("member", "lead")
-TIE_KINDS = ("advice", "co-planning", "resource-sharing", "coaching", "peer-review", "other")
+RESPONSE_STATUSES = ("responded", "no response", "not surveyed", "unknown")
+
+# Which way what a tie carries flows, given a row "source names target" (the source answered the question):
+# target-to-source: the named person gives (advice, information, expertise: "whom do you go to for ...");
+# source-to-target: the respondent gives ("whom do you coach / advise");
+# mutual: both give and take (co-planning, sharing, peer review); the direction only records who answered.
+TIE_FLOWS = ("target-to-source", "source-to-target", "mutual")
+
+
+@dataclass(frozen=True)
+class TieKind:
+    """A kind of soft tie: its name, which way it flows, a label for people and the question that collects it."""
+
+    kind: str
+    flow: str
+    label: str
+    question: str
+
+
+BUILTIN_TIE_KINDS: tuple[TieKind, ...] = (
+    TieKind("advice", "target-to-source", "Advice", "Whom do you go to for advice about your work?"),
+    TieKind("information", "target-to-source", "Information", "Whom do you go to for information you need?"),
+    TieKind("expertise", "target-to-source", "Expertise", "Whose expertise do you rely on?"),
+    TieKind("co-planning", "mutual", "Co-planning", "Whom do you plan lessons or projects with?"),
+    TieKind("resource-sharing", "mutual", "Sharing resources", "Whom do you share resources with?"),
+    TieKind("coaching", "mutual", "Coaching", "Who is in a coaching pair with you?"),
+    TieKind("peer-review", "mutual", "Peer review", "Whom do you review work with?"),
+    TieKind("joint-project", "mutual", "Joint project", "Whom do you run a joint project with?"),
+    TieKind("other", "mutual", "Other collaboration", "Whom else do you work with?"),
+)
+TIE_KINDS = tuple(k.kind for k in BUILTIN_TIE_KINDS)
 
 ColumnKind = Literal["id", "text", "enum", "date", "weight", "list"]
 
@@ -55,6 +90,7 @@ class TableSpec:
     key: str | None = None
     optional: bool = False
     help: str = ""
+    since: int = 1  # contract version that added it: an empty table added later is not stored (old hashes hold)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -104,7 +140,8 @@ TABLES: tuple[TableSpec, ...] = (
               columns=(
         Column("source_staff_id", "id", required=True, refers_to="staff"),
         Column("target_staff_id", "id", required=True, refers_to="staff"),
-        Column("kind", "enum", allowed=TIE_KINDS, default="other"),
+        Column("kind", "enum", allowed=TIE_KINDS, default="other",
+               help="One of the built-in kinds or a kind declared in tie_kinds."),
         Column("weight", "weight", default="1", help="How strong or frequent; a number above 0."),
         Column("observed_on", "date"),
     )),
@@ -115,6 +152,21 @@ TABLES: tuple[TableSpec, ...] = (
         Column("starts_on", "date", required=True),
         Column("ends_on", "date"),
         Column("purpose", "text"),
+    )),
+    TableSpec("tie_kinds", key="kind", optional=True, since=2,
+              help="Your own kinds of soft tie, or new wording for built-in ones: which way each flows.", columns=(
+        Column("kind", "id", required=True, help="The kind as written in collaborations.csv, e.g. phonics-advice."),
+        Column("flow", "enum", required=True, allowed=TIE_FLOWS,
+               help="target-to-source: the named person gives (advice); source-to-target: the respondent gives; "
+                    "mutual: both (co-planning)."),
+        Column("label", "text", help="How people read it, e.g. Phonics advice."),
+        Column("question", "text", help="The question that collected it."),
+    )),
+    TableSpec("respondents", optional=True, since=2,
+              help="Who was surveyed and who answered: one row per person per survey round.", columns=(
+        Column("staff_id", "id", required=True, refers_to="staff"),
+        Column("round", "text", help="The survey round, e.g. 2026 summer."),
+        Column("responded_on", "date", help="When they answered; blank if surveyed but did not answer."),
     )),
 )
 TABLE_NAMES = tuple(t.name for t in TABLES)
@@ -136,3 +188,9 @@ _SEPARATORS = re.compile(r"[\s_\-]+")
 def normalise_header(header: str) -> str:
     """Fold a header or value for matching: case, surrounding spaces and -/_/space differences are ignored."""
     return _SEPARATORS.sub("_", str(header).strip().lower()).strip("_")
+
+
+def subject_key(subject: str) -> str:
+    """A subject as matched everywhere (groups' scope, planner, what-if): case and runs of -/_/space ignored, so
+    a subject community for "Maths" finds staff whose subjects say "maths"."""
+    return " ".join(_SEPARATORS.split(subject.strip().casefold())).strip()

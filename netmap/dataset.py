@@ -53,7 +53,8 @@ def _conform(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A whole trust at one moment: schools, staff, groups, memberships, collaborations, secondments."""
+    """A whole trust at one moment: schools, staff, groups, memberships, collaborations, secondments, the
+    trust's own tie kinds and who answered the survey."""
 
     schools: pd.DataFrame
     staff: pd.DataFrame
@@ -61,6 +62,8 @@ class Dataset:
     memberships: pd.DataFrame
     collaborations: pd.DataFrame
     secondments: pd.DataFrame
+    tie_kinds: pd.DataFrame
+    respondents: pd.DataFrame
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Dataset:
@@ -78,20 +81,27 @@ class Dataset:
         for name in TABLE_NAMES:
             yield name, self.table(name)
 
+    def stored_tables(self) -> Iterator[tuple[str, pd.DataFrame]]:
+        """The tables a store writes and a content hash covers: all but an empty table that a later contract
+        version added and that has no extra columns, so snapshots stored before that version keep their hash."""
+        for name, frame in self.tables():
+            if len(frame) or table_spec(name).since == 1 or self.extra_columns(name):
+                yield name, frame
+
     def extra_columns(self, name: str) -> list[str]:
         """The user's own columns of table `name`, in their original order."""
         contract = set(table_spec(name).column_names)
         return [c for c in self.table(name).columns if c not in contract]
 
     def counts(self) -> dict[str, int]:
-        return {name: len(frame) for name, frame in self.tables()}
+        return {name: len(frame) for name, frame in self.stored_tables()}
 
     def content_hash(self) -> str:
         """A digest of every value and column: equal datasets give equal digests, and any changed value, column
         or order changes it. Vectorised (pandas' row hashes plus the null mask), so millions of rows take
         seconds."""
         digest = hashlib.sha256()
-        for name, frame in self.tables():
+        for name, frame in self.stored_tables():
             digest.update(f"\x1e{name}\x1f{len(frame)}\x1f".encode() + "\x1f".join(map(str, frame.columns)).encode())
             if len(frame):
                 digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())

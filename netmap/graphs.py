@@ -1,14 +1,19 @@
-"""Build the trust's graphs from a dataset: soft wiring S (directed ties) and hard wiring H (shared groups).
+"""Build the trust's graphs from a dataset: soft wiring S (ties as reported), the flow graph F (which way what
+they carry goes), U (S without direction) and hard wiring H (shared groups).
 
 H is a `HardWiring` (memberships, with links derived from them) rather than a NetworkX graph: its edge list
 would grow with the square of group size.
 
 Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
-it (or blank). Ties observed after the date, and memberships not active on it, are left out.
+it (or blank). A tie counts when observed within `tie_window_days` before the date (or undated); memberships
+count when active on it. A person on a secondment that is under way works at the receiving school: their node's
+`school_id` is that school, `home_school_id` the one staff.csv gives. Each node carries the person's survey
+`response` status (docs/metrics.md).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,19 +23,26 @@ import pandas as pd
 
 from netmap.dataset import Dataset
 from netmap.hard_wiring import HardWiring
+from netmap.tie_kinds import flows_from
 
-__all__ = ["TrustGraphs", "active_memberships", "active_staff", "active_ties", "build_graphs", "build_hard_wiring",
-           "build_soft_graph", "number_of_undirected_ties"]
+__all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
+           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post",
+           "number_of_undirected_ties", "response_status", "working_schools"]
+
+DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
+MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
 
 
 @dataclass(frozen=True)
 class TrustGraphs:
-    """The graphs of one snapshot: S (soft, directed), H (hard wiring) and the dataset they came from."""
+    """The graphs of one snapshot: S (soft, as reported), H (hard wiring), the dataset they came from and the
+    tie window they were built with; F and U are derived from S on first use."""
 
     as_of: str
     soft: nx.DiGraph
     hard: HardWiring
     dataset: Dataset
+    tie_window_days: int = DEFAULT_TIE_WINDOW_DAYS
 
     @cached_property
     def undirected(self) -> nx.Graph:
@@ -41,56 +53,132 @@ class TrustGraphs:
         graph.add_edges_from(self.soft.edges())
         return graph
 
+    @cached_property
+    def weighted_undirected(self) -> nx.Graph:
+        """U with each edge's `weight` the summed weight of both directions of S (tie strength); built only for
+        the weighted measures (`--set weighted=true`), so unweighted code never meets a weight by accident."""
+        graph = nx.Graph()
+        graph.add_nodes_from(self.soft)
+        for a, b, weight in self.soft.edges(data="weight"):
+            if graph.has_edge(a, b):
+                graph[a][b]["weight"] += weight
+            else:
+                graph.add_edge(a, b, weight=weight)
+        return graph
 
-def _in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:
+    @cached_property
+    def flow(self) -> nx.DiGraph:
+        """F: an edge a -> b when something a tie carries flows from a to b, by each kind's declared flow: a row
+        "s names t" of kind advice (target-to-source) gives t -> s, a mutual kind gives both. Treat as read-only."""
+        flows = flows_from(self.dataset)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.soft.nodes(data=True))
+        for source, target, kinds in self.soft.edges(data="kinds"):
+            for kind in kinds:
+                flow = flows.get(kind, "mutual")
+                if flow != "source-to-target":
+                    graph.add_edge(target, source)
+                if flow != "target-to-source":
+                    graph.add_edge(source, target)
+        return graph
+
+
+def in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:
+    """The one rule for "under way on a date": started on or before it (or blank), ending after it (or blank).
+    Used for staff in post, memberships and secondments."""
     return (start.isna() | (start.fillna("") <= as_of)) & (end.isna() | (end.fillna("9999") > as_of))
 
 
 def active_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
     """Staff in post on `as_of`."""
     staff = dataset.staff
-    return staff[_in_post(staff["started_on"], staff["left_on"], as_of)]
+    return staff[in_post(staff["started_on"], staff["left_on"], as_of)]
+
+
+def active_secondments(dataset: Dataset, as_of: str) -> pd.DataFrame:
+    """Secondments under way on `as_of` of people in post."""
+    seconded = dataset.secondments
+    seconded = seconded[in_post(seconded["starts_on"], seconded["ends_on"], as_of)]
+    return seconded[seconded["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
+
+
+def working_schools(dataset: Dataset, as_of: str) -> dict[str, str]:
+    """Where each person in post works on `as_of`: the receiving school of a secondment under way (the latest
+    started, if several), otherwise their school in staff.csv."""
+    staff = active_staff(dataset, as_of)
+    schools = dict(zip(staff["staff_id"], staff["school_id"], strict=True))
+    seconded = active_secondments(dataset, as_of).sort_values("starts_on", kind="stable")
+    schools.update(zip(seconded["staff_id"], seconded["to_school_id"], strict=True))
+    return schools
+
+
+def window_start(as_of: str, window_days: int) -> str:
+    """The earliest observed_on a tie may have and still count for a snapshot dated `as_of`."""
+    return (dt.date.fromisoformat(as_of) - dt.timedelta(days=window_days)).isoformat()
+
+
+def response_status(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> dict[str, str]:
+    """Survey status of each person in post: "responded" (answered within the tie window, on or before
+    `as_of`), "no response" (surveyed, no such answer), "not surveyed", or "unknown" for everyone when the
+    snapshot has no respondents data."""
+    people = active_staff(dataset, as_of)["staff_id"]
+    rows = dataset.respondents
+    if rows.empty:
+        return dict.fromkeys(people, "unknown")
+    answered = rows["responded_on"]
+    current = answered.isna() | (answered.fillna("") >= window_start(as_of, window_days))
+    rows = rows[current]
+    responded = set(rows.loc[rows["responded_on"].notna() & (rows["responded_on"].fillna("") <= as_of), "staff_id"])
+    surveyed = set(rows["staff_id"])
+    return {p: "responded" if p in responded else "no response" if p in surveyed else "not surveyed"
+            for p in people}
 
 
 def active_memberships(dataset: Dataset, as_of: str) -> pd.DataFrame:
     """Memberships active on `as_of` whose member is in post."""
     members = dataset.memberships
-    members = members[_in_post(members["joined_on"], members["left_on"], as_of)]
+    members = members[in_post(members["joined_on"], members["left_on"], as_of)]
     return members[members["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
 
 
-def active_ties(dataset: Dataset, as_of: str, in_post: set[str] | None = None) -> pd.DataFrame:
-    """Ties observed on or before `as_of` (or undated) between two people in post (`in_post` when known)."""
-    people = set(active_staff(dataset, as_of)["staff_id"]) if in_post is None else in_post
+def active_ties(dataset: Dataset, as_of: str, people: set[str] | None = None, *,
+                window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> pd.DataFrame:
+    """Ties observed in the `window_days` up to `as_of` (or undated) between two people in post (`people` when
+    known). A tie older than the window no longer counts: a 2010 tie does not connect a school in 2026."""
+    people = set(active_staff(dataset, as_of)["staff_id"]) if people is None else people
     ties = dataset.collaborations
+    observed = ties["observed_on"].fillna(as_of)
     keep = ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (
-        ties["observed_on"].isna() | (ties["observed_on"].fillna("") <= as_of))
+        (observed <= as_of) & (observed >= window_start(as_of, window_days)))
     return ties[keep]
 
 
-def number_of_undirected_ties(dataset: Dataset, as_of: str) -> int:
+def number_of_undirected_ties(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> int:
     """Edges U would have for this snapshot (pairs of people with an active tie either way), without building it."""
-    ties = active_ties(dataset, as_of)
+    ties = active_ties(dataset, as_of, window_days=window_days)
     source, target = ties["source_staff_id"].to_numpy(), ties["target_staff_id"].to_numpy()
     first = np.where(source < target, source, target)
     second = np.where(source < target, target, source)
     return len(pd.DataFrame({"a": first, "b": second}).drop_duplicates())
 
 
-def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame) -> None:
+def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame, works_at: dict[str, str],
+                     response: dict[str, str]) -> None:
     subjects = staff["subjects"].map(lambda s: tuple(s.split(";")) if s else ())
     graph.add_nodes_from(
-        (sid, {"school_id": school, "role": role, "name": name, "subjects": subj})
+        (sid, {"school_id": works_at[sid], "home_school_id": school, "role": role, "name": name,
+               "subjects": subj, "response": response[sid]})
         for sid, school, role, name, subj in zip(staff["staff_id"], staff["school_id"], staff["role"],
                                                  staff["name"], subjects, strict=True))
 
 
-def build_soft_graph(dataset: Dataset, as_of: str) -> nx.DiGraph:
-    """S: one edge per ordered pair of staff; `weight` is the summed weight, `kinds` maps kind to weight."""
+def build_soft_graph(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> nx.DiGraph:
+    """S: one edge per ordered pair of staff as reported (source named target); `weight` is the summed weight,
+    `kinds` maps kind to weight."""
     staff = active_staff(dataset, as_of)
     graph = nx.DiGraph()
-    _add_staff_nodes(graph, staff)
-    ties = active_ties(dataset, as_of, set(graph))
+    _add_staff_nodes(graph, staff, working_schools(dataset, as_of), response_status(dataset, as_of, window_days))
+    ties = active_ties(dataset, as_of, set(graph), window_days=window_days)
     by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
     edges: dict[tuple[str, str], dict[str, float]] = {}
     for (source, target, kind), weight in by_kind.items():
@@ -107,6 +195,7 @@ def build_hard_wiring(dataset: Dataset, as_of: str) -> HardWiring:
                       zip(members["staff_id"], members["group_id"], strict=True))
 
 
-def build_graphs(dataset: Dataset, as_of: str) -> TrustGraphs:
-    """Both graphs of a snapshot."""
-    return TrustGraphs(as_of, build_soft_graph(dataset, as_of), build_hard_wiring(dataset, as_of), dataset)
+def build_graphs(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> TrustGraphs:
+    """Both graphs of a snapshot, counting ties observed within `window_days` before it."""
+    return TrustGraphs(as_of, build_soft_graph(dataset, as_of, window_days), build_hard_wiring(dataset, as_of),
+                       dataset, window_days)

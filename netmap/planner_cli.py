@@ -14,28 +14,45 @@ from netmap.analysis.planner import Planner
 from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
 from netmap.errors import AnalysisError
 
-__all__ = ["parse_changes", "register"]
+__all__ = ["CHANGE_OPTIONS", "InOrder", "parse_changes", "register"]
 
 
-def parse_changes(leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
-                  tie: tuple[str, ...]) -> list[Change]:
-    """Changes from the command line's ID, ID:FROM:TO, ID:GROUP and SOURCE:TARGET[:KIND] forms."""
-    changes: list[Change] = [Leave(p) for p in leave]
-    for text in second:
+CHANGE_OPTIONS = ("leave", "second", "join", "tie")
+
+
+class InOrder(click.Command):
+    """A command that remembers the order its change options were given in (ctx.meta["change_order"]), so
+    `--leave A --tie B:C --leave D` applies in exactly that order; click itself groups repeats by option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        ctx.meta["change_order"] = [p.name for p in order if p.name in CHANGE_OPTIONS]
+        return super().parse_args(ctx, args)
+
+
+def parse_changes(order: list[str], values: dict[str, tuple[str, ...]]) -> list[Change]:
+    """Changes in the order given, from the command line's ID, ID:FROM:TO, ID:GROUP and SOURCE:TARGET[:KIND]
+    forms; `order` names the option of each change, `values` holds each option's values in turn."""
+    remaining = {name: list(values.get(name, ())) for name in CHANGE_OPTIONS}
+    changes: list[Change] = []
+    for name in order:
+        text = remaining[name].pop(0)
         parts = text.split(":")
-        if len(parts) != 3:
-            raise AnalysisError(f"--second {text!r}: write STAFF_ID:FROM_SCHOOL:TO_SCHOOL, e.g. ST0042:SCH01:SCH05.")
-        changes.append(Second(*parts))
-    for text in join:
-        parts = text.split(":")
-        if len(parts) != 2:
-            raise AnalysisError(f"--join {text!r}: write STAFF_ID:GROUP_ID, e.g. ST0042:MATHS.")
-        changes.append(JoinGroup(*parts))
-    for text in tie:
-        parts = text.split(":")
-        if len(parts) not in (2, 3):
-            raise AnalysisError(f"--tie {text!r}: write SOURCE:TARGET or SOURCE:TARGET:KIND.")
-        changes.append(AddTie(*parts))
+        if name == "leave":
+            changes.append(Leave(text))
+        elif name == "second":
+            if len(parts) != 3:
+                raise AnalysisError(f"--second {text!r}: write STAFF_ID:FROM_SCHOOL:TO_SCHOOL, e.g. "
+                                    "ST0042:SCH01:SCH05.")
+            changes.append(Second(*parts))
+        elif name == "join":
+            if len(parts) != 2:
+                raise AnalysisError(f"--join {text!r}: write STAFF_ID:GROUP_ID, e.g. ST0042:MATHS.")
+            changes.append(JoinGroup(*parts))
+        else:
+            if len(parts) not in (2, 3):
+                raise AnalysisError(f"--tie {text!r}: write SOURCE:TARGET or SOURCE:TARGET:KIND.")
+            changes.append(AddTie(*parts))
     return changes
 
 
@@ -60,7 +77,7 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
                                help="Also write the result as JSON to this file.")
 
-    @main.command()
+    @main.command(cls=InOrder)
     @click.option("--leave", multiple=True, metavar="ID", help="This person leaves.")
     @click.option("--second", multiple=True, metavar="ID:FROM:TO", help="Second a person from one school to another.")
     @click.option("--join", multiple=True, metavar="ID:GROUP", help="A person joins a group.")
@@ -72,8 +89,10 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     def whatif(ctx: click.Context, leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
                tie: tuple[str, ...], snapshot: str | None, json_path: Path | None, db: Path | None,
                store: str | None) -> None:
-        """Before and after hypothetical changes: schools' ties, reach and dependency; trust-level measures."""
-        changes = parse_changes(leave, second, join, tie)
+        """Before and after hypothetical changes, applied in the order given: schools' ties, reach and dependency;
+        trust-level measures."""
+        changes = parse_changes(ctx.meta.get("change_order", []),
+                                {"leave": leave, "second": second, "join": join, "tie": tie})
         if not changes:
             raise click.UsageError("Give at least one change: --leave, --second, --join or --tie.")
         result = what_if(graphs_of(ctx, db, store, snapshot), changes)

@@ -72,10 +72,14 @@ def test_groups(result: Analysis, group: str, expected: dict) -> None:
 
 
 @pytest.mark.parametrize(("person", "expected"), [
-    ("a1", {"soft_in_degree": 1, "soft_out_degree": 2, "soft_degree": 3, "cross_school_ties": 1,
+    # times_named counts rows naming them; soft_in/out_degree follow the flow: an advice row "x names y" is y -> x,
+    # a mutual kind (co-planning, resource-sharing, peer-review) both ways.
+    # a1: named by a3 (advice); receives from a2 (a1 asked a2) and c1 (peer review); gives to a3 and c1.
+    ("a1", {"times_named": 1, "soft_in_degree": 2, "soft_out_degree": 2, "soft_degree": 3, "cross_school_ties": 1,
             "schools_reached": 1, "hard_degree": 2, "groups": "HEADS", "is_isolate": False,
             "is_disconnected": False}),
-    ("a2", {"soft_in_degree": 2, "soft_out_degree": 2, "soft_degree": 3, "cross_school_ties": 1,
+    # a2: named by a1 and b2; receives from a3 and b2 (mutual); gives to a1 (advice), a3 and b2.
+    ("a2", {"times_named": 2, "soft_in_degree": 2, "soft_out_degree": 3, "soft_degree": 3, "cross_school_ties": 1,
             "schools_reached": 1, "hard_degree": 1, "groups": "MATHS"}),
     ("a4", {"soft_degree": 0, "cross_school_ties": 0, "hard_degree": 0, "groups": "", "is_isolate": True,
             "is_disconnected": True, "ona_role": "isolate"}),
@@ -109,7 +113,8 @@ def test_summary(result: Analysis) -> None:
     wiring = s["wiring"]
     assert wiring["hard_soft_jaccard"] == pytest.approx(2 / 15)
     assert wiring["soft_ties_sharing_a_group"] == pytest.approx(2 / 10)
-    assert wiring["soft_only_bridges"] == {"count": 1, "pairs": [["a3", "b1"]]}
+    assert wiring["soft_only_bridges"] == 1  # a count: the summary names nobody
+    assert result.bridges.values.tolist() == [["a3", "A", "b1", "B"]]
     graphs = build_graphs(read_trust(PLANTED)[0], "2026-07-01")
     undirected = graphs.soft.to_undirected()
     largest = undirected.subgraph(max(nx.connected_components(undirected), key=len))
@@ -144,7 +149,8 @@ def test_outputs_written_with_every_column(result: Analysis, tmp_path: Path) -> 
     from netmap.analysis.wiring import WIRING_COLUMNS
 
     paths = write_analysis(result, tmp_path)
-    assert [p.name for p in paths] == ["staff.csv", "schools.csv", "groups.csv", "wiring.csv", "summary.json"]
+    assert [p.name for p in paths] == ["staff.csv", "schools.csv", "groups.csv", "wiring.csv", "bridges.csv",
+                                       "summary.json"]
     for name, columns in (("staff", STAFF_COLUMNS), ("schools", SCHOOL_COLUMNS), ("groups", GROUP_COLUMNS),
                           ("wiring", WIRING_COLUMNS)):
         header = (tmp_path / f"{name}.csv").read_text().splitlines()[0]

@@ -154,3 +154,59 @@ def test_tiny_graphs() -> None:
     single.add_node("a")
     assert average_path_length(single).value is None
 
+
+
+# ---- weighted (--set weighted=true): strength as weight, distance 1/weight -------------------------------
+def _power_of_two_weights(G: nx.Graph, seed: int) -> nx.Graph:
+    """G with weights 1, 2, 4 or 8: distances 1/w are exact binary fractions, so shortest paths that tie
+    really tie in both implementations (float sums like 1/3 + 1/6 could split a tie one way or the other)."""
+    import random
+
+    rng = random.Random(seed)
+    H = _unweighted(G)
+    for a, b in H.edges():
+        H[a][b]["weight"] = float(rng.choice([1, 2, 4, 8]))
+    return H
+
+
+WEIGHTED = {name: (lambda make=make, k=k: _power_of_two_weights(make(), k))
+            for k, (name, make) in enumerate(GRAPHS.items())}
+
+
+@pytest.mark.parametrize("name", WEIGHTED)
+def test_weighted_betweenness_equals_networkx_and_igraph(name: str) -> None:
+    G = WEIGHTED[name]()
+    for a, b in G.edges():
+        G[a][b]["distance"] = 1.0 / G[a][b]["weight"]
+    ours = betweenness(G, weight="weight")
+    theirs = nx.betweenness_centrality(G, normalized=True, weight="distance")
+    graph, nodes = _igraph(G)
+    n = len(nodes)
+    raw = graph.betweenness(directed=False, weights=[1.0 / G[nodes[e.source]][nodes[e.target]]["weight"]
+                                                     for e in graph.es])
+    for i, v in enumerate(nodes):
+        assert ours[v] == pytest.approx(theirs[v], abs=1e-9)
+        assert ours[v] == pytest.approx(raw[i] * 2 / ((n - 1) * (n - 2)), abs=1e-9)
+    assert ours != betweenness(G)  # the weights do change the answer
+
+
+@pytest.mark.parametrize("name", [*WEIGHTED, "sample"])
+def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
+    if name == "sample":
+        dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
+        G = build_graphs(dataset, "2026-07-01").weighted_undirected
+    else:
+        G = WEIGHTED[name]()
+    constraint, effective = structural_holes(G, weight="weight")
+    graph, nodes = _igraph(G)
+    reference = graph.constraint(weights=[G[nodes[e.source]][nodes[e.target]]["weight"] for e in graph.es])
+    networkx_values = None if name == "sample" else nx.constraint(G, weight="weight")
+    for i, v in enumerate(nodes):
+        if G.degree(v) == 0:
+            assert math.isnan(constraint[v])
+            continue
+        assert constraint[v] == pytest.approx(reference[i], abs=1e-9)
+        if networkx_values is not None:
+            assert constraint[v] == pytest.approx(networkx_values[v], abs=1e-9)
+    unweighted = structural_holes(_unweighted(G))[1]  # effective size stays a count of non-redundant contacts
+    assert all(_close(effective[v], unweighted[v]) for v in G)

@@ -207,7 +207,8 @@ def test_download_a_csv(page: Page, server: str) -> None:
     with page.expect_download() as download:
         page.click("text=Download CSV")
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.splitlines()[0].startswith("staff_id,name,school_id,role,soft_in_degree")
+    assert text.splitlines()[0].startswith("staff_id,name,school_id,role,seconded_to,response,times_named,"
+                                           "soft_in_degree")
     assert len(text.splitlines()) == 1965
     _shot(page, "staff-table")
 

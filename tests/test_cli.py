@@ -137,7 +137,7 @@ def test_sample_refuses_too_few_staff(run, tmp_path: Path) -> None:
     assert "at least 1 school and 10 staff per school" in result.stderr
 
 
-def test_analyse_writes_five_outputs(run, tmp_path: Path) -> None:
+def test_analyse_writes_six_outputs(run, tmp_path: Path) -> None:
     from tests.test_analysis_planted import PLANTED
 
     assert run("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
@@ -147,7 +147,7 @@ def test_analyse_writes_five_outputs(run, tmp_path: Path) -> None:
     assert result.stdout.splitlines()[0].endswith("11 staff, 10 soft ties; 1 isolated school(s), 1 isolate(s), "
                                                   "3 disconnected, 1 dormant group(s).")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "groups.csv", "schools.csv", "staff.csv", "summary.json", "wiring.csv"]
+        "bridges.csv", "groups.csv", "schools.csv", "staff.csv", "summary.json", "wiring.csv"]
     assert "Analysing" in result.stderr
 
 
@@ -185,3 +185,20 @@ def test_planner_commands(run, tmp_path: Path) -> None:
     bad = run("whatif", "--join", "a1")
     assert bad.exit_code == 1 and "--join 'a1': write STAFF_ID:GROUP_ID" in bad.stderr
     assert run("whatif").exit_code == 2
+
+
+def test_whatif_applies_changes_in_the_order_given_and_refuses_contradictions(run) -> None:
+    from tests.test_analysis_planted import PLANTED
+
+    assert run("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
+    ordered = run("whatif", "--tie", "d1:a4", "--leave", "d1")
+    assert ordered.exit_code == 0, ordered.output
+    refused = run("whatif", "--leave", "c1", "--tie", "c1:a1")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.stderr.strip() == ("Error: Change 2 (tie c1 -> a1) names c1, who leaves in change 1: give the "
+                                      "leave last, or drop one of the two.")
+    # grouped by option (click's own order) this would be leave a4, leave d1, join d1: refused
+    interleaved = run("whatif", "--leave", "a4", "--join", "d1:HEADS", "--leave", "d1")
+    assert interleaved.exit_code == 0, interleaved.output
+    backwards = run("whatif", "--leave", "d1", "--join", "d1:HEADS")
+    assert "Change 2 (d1 joins HEADS) names d1, who leaves in change 1" in backwards.stderr

@@ -91,8 +91,9 @@ def test_bad_changes_are_refused() -> None:
 
 def _trust() -> Dataset:
     """T is isolated. x (school X) is tied to three other schools (X has another link, x2); y (Y) to one; z is
-    the only link of school Z (so must never be proposed); w has left; v is already seconded."""
-    schools = pd.DataFrame({"school_id": list("TXYZPQR"), "name": [f"School {s}" for s in "TXYZPQR"],
+    the only link of school Z (so must never be proposed); w has left; v is already seconded, to S, where they
+    now count (so p, q and r each stay their school's only connector and are never proposed)."""
+    schools = pd.DataFrame({"school_id": list("TXYZPQRS"), "name": [f"School {s}" for s in "TXYZPQRS"],
                             "phase": "primary"})
     people = {"t1": "T", "t2": "T", "x": "X", "y": "Y", "z": "Z", "z2": "Z", "p": "P", "q": "Q", "r": "R", "w": "X",
               "v": "Y", "y2": "Y", "x2": "X"}
@@ -102,10 +103,10 @@ def _trust() -> Dataset:
                           "left_on": [None] * 9 + ["2026-01-01", None, None, None]})
     staff.loc[staff["staff_id"] == "y", "role"] = "middle-leader"
     ties = [("x", "p"), ("x", "q"), ("x", "r"), ("y", "p"), ("z", "p"), ("z", "z2"), ("t1", "t2"), ("v", "p"),
-            ("v", "q"), ("v", "r"), ("v", "y2"), ("y", "y2"), ("x2", "q")]
+            ("v", "r"), ("v", "y2"), ("y", "y2"), ("x2", "q")]
     collaborations = pd.DataFrame({"source_staff_id": [a for a, _ in ties], "target_staff_id": [b for _, b in ties],
                                    "kind": "advice", "weight": 1.0})
-    secondments = pd.DataFrame({"staff_id": ["v"], "from_school_id": ["Y"], "to_school_id": ["P"],
+    secondments = pd.DataFrame({"staff_id": ["v"], "from_school_id": ["Y"], "to_school_id": ["S"],
                                 "starts_on": ["2026-01-01"]})
     groups = pd.DataFrame({"group_id": ["MATHS"], "name": ["Maths community"], "kind": ["subject-community"]})
     memberships = pd.DataFrame({"staff_id": ["x"], "group_id": ["MATHS"], "role": ["lead"]})
@@ -162,3 +163,47 @@ def test_leaver_risk_ranks_the_only_connectors_first() -> None:
     assert set(top["staff_id"]) == {"a1", "c1"} and set(top["schools_cut_off"]) == {"C"}
     row = risk.set_index("staff_id").loc["a3"]
     assert (row["number_cut_off"], row["external_ties_lost"]) == (0, 1)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ([Leave("c1"), AddTie("c1", "a1")], r"Change 2 \(tie c1 -> a1\) names c1, who leaves in change 1"),
+    ([Leave("a1"), JoinGroup("a1", "MATHS")], r"Change 2 \(a1 joins MATHS\) names a1, who leaves in change 1"),
+    ([Leave("a1"), Leave("a1")], "who leaves in change 1"),
+    ([Second("a2", "A", "D"), Second("a2", "A", "C")], "a2 is already seconded to D"),
+])
+def test_contradictory_changes_are_refused_with_the_changes_named(changes: list, message: str) -> None:
+    dataset, _ = read_trust(PLANTED)
+    with pytest.raises(AnalysisError, match=message):
+        what_if(build_graphs(dataset, AS_OF), changes)
+    with pytest.raises(AnalysisError, match=message):
+        apply_to_dataset(dataset, AS_OF, changes)
+
+
+def test_changes_apply_in_the_order_given() -> None:
+    """A tie added and then its end leaving is a real scenario (the tie goes with them); the reverse is refused."""
+    dataset, _ = read_trust(PLANTED)
+    graphs = build_graphs(dataset, AS_OF)
+    result = what_if(graphs, [AddTie("d1", "a4"), Leave("d1")])
+    assert result.after.isolated_schools == ["D"] and result.after.disconnected_staff == 2  # a4 and d2
+    assert _rounded(result.after.__dict__) == _rounded(what_if(graphs, [Leave("d1")]).after.__dict__)
+
+
+def test_subjects_match_whatever_their_case() -> None:
+    dataset = _trust()
+    dataset.staff.loc[dataset.staff["staff_id"] == "y", "subjects"] = "Maths"
+    planner = _planner(dataset)
+    assert [c.staff_id for c in planner.recommend("T", subject="MATHS")] == ["x", "y"]
+
+
+def test_leaver_risk_counts_brokerage_across_schools_only() -> None:
+    """Coordinator paths never leave a school, so they are not part of what the trust loses when someone goes."""
+    dataset, _ = read_trust(PLANTED)
+    graphs = build_graphs(dataset, AS_OF)
+    analysis = analyse(graphs)
+    risk = Planner(graphs, analysis).leaver_risk().set_index("staff_id")
+    staff = analysis.staff.set_index("staff_id")
+    for person in staff.index:
+        across = sum(int(staff.at[person, f"broker_{r}"])
+                     for r in ("consultant", "representative", "gatekeeper", "liaison"))
+        assert risk.at[person, "brokerage_lost"] == across
+    assert (staff["broker_coordinator"] > 0).any()  # the planted trust has some, and they are left out

@@ -11,7 +11,8 @@ from netmap.errors import AnalysisError
 
 
 def _staff(rows: list[tuple[int, float, int]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["soft_degree", "betweenness", "schools_reached"])
+    frame = pd.DataFrame(rows, columns=["soft_degree", "betweenness", "schools_reached"])
+    return frame.assign(school_id="S", seconded_to="", response="unknown")
 
 
 def test_roles_follow_thresholds_and_precedence() -> None:

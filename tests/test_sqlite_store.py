@@ -177,3 +177,31 @@ def test_a_version_1_store_is_converted_on_opening(tmp_path: Path, tiny: Path) -
         assert not any(line.startswith('CREATE TABLE "staff"') for line in store.dump())
         assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
         assert store.write_snapshot(dataset, "2026-01-01", source="again").status == "unchanged"
+
+
+def test_a_store_written_before_tie_kinds_and_respondents_still_says_unchanged(tmp_path: Path, tiny: Path) -> None:
+    """tests/data/stores/tiny-before-tie-kinds.db was written by netmap before the contract gained tie_kinds and
+    respondents: reloading the same files must find it unchanged (an empty table added later is not stored and
+    not hashed), and the new tables read back empty."""
+    import shutil
+
+    path = tmp_path / "old.db"
+    shutil.copy(REPO / "tests" / "data" / "stores" / "tiny-before-tie-kinds.db", path)
+    with SQLiteStore(path) as old:
+        assert old.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").status == "unchanged"
+        stored = old.read_dataset("2026-01-05")
+        assert stored.tie_kinds.empty and stored.respondents.empty
+        assert stored.equals(read_trust(tiny)[0])
+
+
+def test_tie_kinds_and_respondents_round_trip(store: SQLiteStore, tiny: Path) -> None:
+    (tiny / "tie_kinds.csv").write_text("kind,flow,label\nphonics,target-to-source,Phonics advice\n",
+                                        encoding="utf-8")
+    (tiny / "respondents.csv").write_text("staff_id,round,responded_on\nS1,R1,2025-10-01\nS2,R1,\n",
+                                          encoding="utf-8")
+    edit(tiny, "collaborations", "S4,S3,advice", "S4,S3,Phonics")
+    dataset, _ = read_trust(tiny)
+    assert list(dataset.collaborations["kind"]) == ["co-planning", "advice", "coaching", "phonics"]
+    store.write_snapshot(dataset, "2026-01-05", source="tiny")
+    assert store.read_dataset().equals(dataset)
+    assert store.list_snapshots()[0].counts["respondents"] == 2

@@ -220,3 +220,19 @@ def test_problems_past_the_cap_are_summed_up(tiny: Path, monkeypatch: pytest.Mon
     _, report = validate_source(tiny)
     assert [p.row for p in report.errors] == [6, 7, None]
     assert report.errors[-1].message == "3 more rows fail this check in this column."
+
+
+def test_a_kind_declared_in_tie_kinds_is_allowed_and_an_undeclared_one_is_not(tiny: Path) -> None:
+    edit(tiny, "collaborations", "S4,S3,advice", "S4,S3,phonics-advice")
+    assert _errors(tiny) == [("not-allowed", "collaborations.csv", 5, "kind")]
+    (tiny / "tie_kinds.csv").write_text("kind,flow\nphonics-advice,target-to-source\n", encoding="utf-8")
+    assert _errors(tiny) == []
+
+
+def test_tie_kinds_and_respondents_are_checked_like_any_file(tiny: Path) -> None:
+    (tiny / "tie_kinds.csv").write_text("kind,flow\nphonics-advice,backwards\n", encoding="utf-8")
+    (tiny / "respondents.csv").write_text("staff_id,responded_on\nS9,2026-01-01\nS1,12/06/2026\n",
+                                          encoding="utf-8")
+    assert _errors(tiny) == [("not-allowed", "tie_kinds.csv", 2, "flow"),
+                             ("bad-date", "respondents.csv", 3, "responded_on"),
+                             ("unknown-reference", "respondents.csv", 2, "staff_id")]

@@ -165,7 +165,10 @@ def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
     assert "1 isolated school(s)" in html and 'href="/schools/D"' in html
     assert "1 dormant network(s)" in html and 'href="/groups/DORM"' in html
     assert "3 disconnected colleague(s)" in html
-    assert 'href="/schools/C"' in html  # C's outside links hang on one person: a key-person risk
+    # C's one outside tie hangs on one person, but one tie is too few to call a key-person risk
+    assert "0 key-person risk(s)" in html and 'href="/schools/C"' not in html
+    assert "Unknown</strong> survey coverage" in html
+    assert "With only 1 tie to other schools, this is too few" in admin.get("/schools/C").get_data(as_text=True)
 
 
 def test_school_group_and_person_pages(admin: FlaskClient) -> None:
@@ -361,3 +364,32 @@ def test_an_empty_store_explains_what_to_do(tmp_path: Path) -> None:
 def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
     response = admin.get("/?snapshot=2020-01-01")
     assert response.status_code == 404 and "No snapshot dated 2020-01-01" in response.get_data(as_text=True)
+
+
+def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
+    """The planted trust with respondents: A and C answered in full, b1 did not (B: 67 %), D not at all."""
+    dataset = read_trust(PLANTED)[0]
+    import pandas as pd
+
+    answered = ["a1", "a2", "a3", "a4", "b2", "b3", "c1", "c2"]
+    respondents = pd.DataFrame({"staff_id": [*answered, "b1", "d1", "d2"], "round": "2026 summer",
+                                "responded_on": ["2026-06-10"] * len(answered) + [None] * 3})
+    tables = {**dict(dataset.tables()), "respondents": respondents}
+    from netmap.dataset import Dataset
+
+    client = make_app(tmp_path, Dataset.from_tables(tables)).test_client()
+    login(client, "admin")
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "73 %</strong> survey response (8 of 11 surveyed)" in dashboard
+    assert "2 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
+    assert "0 isolated school(s)" in dashboard  # D has no answers: not called isolated
+    school_d = client.get("/schools/D").get_data(as_text=True)
+    assert "0 % (0 of 2 surveyed)" in school_d and "not enough responses" in school_d
+    assert "67 % (2 of 3 surveyed)" in client.get("/schools/B").get_data(as_text=True)
+    person = client.get("/staff/b1").get_data(as_text=True)
+    assert "<dt title=\"Whether they answered the survey\">Survey</dt><dd>no response</dd>" in person
+    rows = list(csv.DictReader(io.StringIO(client.get("/schools/?format=csv").get_data(as_text=True))))
+    assert {r["school_id"]: r["caveat"] for r in rows} == {"A": "few ties", "B": "not enough responses",
+                                                           "C": "few ties", "D": "not enough responses"}
+    definitions = client.get("/metrics").get_data(as_text=True)
+    assert "from the named colleague to the person answering" in definitions and "min_response_rate" in definitions

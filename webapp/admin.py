@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pandas as pd
 from flask import Blueprint, render_template
 from werkzeug.wrappers import Response
 
+from netmap.analysis.options import AnalysisOptions
+from netmap.contract import BUILTIN_TIE_KINDS
+from netmap.tie_kinds import tie_kinds
 from webapp.auth import role_required, users
+from webapp.data import current_view
 from webapp.metric_help import HELP
 from webapp.tables import Column, table_page
 
@@ -29,4 +34,8 @@ def audit_log() -> Any:
 @bp.route("/metrics")
 @role_required("admin", "hr", "ceo", "network-lead")
 def metrics() -> Any:
-    return render_template("admin/metrics.html", help=HELP)
+    options = [(f.name, getattr(AnalysisOptions(), f.name), f.metadata["help"])
+               for f in dataclasses.fields(AnalysisOptions)]
+    view = current_view()
+    kinds = tie_kinds(view.graphs.dataset) if view is not None else list(BUILTIN_TIE_KINDS)
+    return render_template("admin/metrics.html", help=HELP, options=options, kinds=kinds)

@@ -11,8 +11,6 @@ from webapp.data import current_view, snapshots
 
 bp = Blueprint("dashboard", __name__)
 
-RISK_DEPENDENCY = 0.5  # a school whose outside links hang this much on one person is a key-person risk
-
 
 @bp.route("/")
 @login_required
@@ -22,10 +20,11 @@ def index() -> Any:
         return render_template("dashboard/empty.html")
     a = view.analysis
     schools = a.schools
-    risks = schools[schools["dependency"].fillna(0) >= RISK_DEPENDENCY].sort_values("dependency", ascending=False)
+    risks = schools[schools["is_key_person_risk"]].sort_values("dependency", ascending=False)
     return render_template(
         "dashboard/index.html", view=view, summary=a.summary, snapshots=snapshots(),
         isolated=[(s, view.school_names.get(s, s)) for s in a.summary["isolated_schools"]],
+        too_few=[(s, view.school_names.get(s, s)) for s in a.summary["schools_with_too_few_responses"]],
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],

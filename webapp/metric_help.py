@@ -1,8 +1,15 @@
-"""One-line explanations shown on every metric heading (the full definitions are on /metrics)."""
+"""One-line explanations shown on every metric heading (the full definitions are on /metrics).
+
+Texts that quote a threshold read it from AnalysisOptions' defaults, so they cannot drift from the analysis.
+"""
 
 from __future__ import annotations
 
+from netmap.analysis.options import AnalysisOptions
+
 __all__ = ["HELP", "help_for"]
+
+_DEFAULTS = AnalysisOptions()
 
 HELP = {
     "staff_id": "The person's id from staff.csv.",
@@ -10,8 +17,13 @@ HELP = {
     "school_id": "Their school (or the central team).",
     "role": "Role from staff.csv.",
     "subjects": "Subjects or specialisms.",
-    "soft_in_degree": "How many colleagues name this person as someone they go to.",
-    "soft_out_degree": "How many colleagues this person names.",
+    "seconded_to": "The school they work at on a secondment under way; every school measure counts them there.",
+    "response": "Survey status: responded, no response, not surveyed, or unknown (no respondents data).",
+    "times_named": "How many colleagues named them in the survey, in any question.",
+    "soft_in_degree": "How many colleagues something flows to them from (whom they go to for advice, and "
+                      "mutual partners).",
+    "soft_out_degree": "How many colleagues their know-how reaches (who comes to them for advice, and mutual "
+                       "partners).",
     "soft_degree": "Colleagues tied to them in either direction.",
     "cross_school_ties": "Ties to people in other schools.",
     "schools_reached": "Other schools they are tied to (for a school: other schools it is tied to).",
@@ -20,25 +32,36 @@ HELP = {
     "betweenness": "Share of shortest routes between two colleagues that pass through them (0 to 1).",
     "constraint": "How much their contacts all know each other; low means they bridge separate circles.",
     "effective_size": "Number of non-overlapping contacts.",
-    "broker_coordinator": "Times they pass something on within their own school.",
+    "broker_coordinator": "Times they pass know-how on within their own school (along the way it flows).",
     "broker_consultant": "Times they link two colleagues of another school.",
-    "broker_representative": "Times they carry their school's knowledge to another school.",
-    "broker_gatekeeper": "Times they bring another school's knowledge into their own.",
+    "broker_representative": "Times they carry their school's know-how out to another school.",
+    "broker_gatekeeper": "Times they bring another school's know-how into their own.",
     "broker_liaison": "Times they link two other schools.",
     "core_number": "How deep in the densely tied core they sit (k-core).",
     "community": "The informal cluster they collaborate in (Louvain).",
-    "is_isolate": "No reported collaboration at all.",
-    "is_disconnected": "No cross-school tie and no group shared with anyone elsewhere.",
-    "ona_role": "One label: isolate, broker, boundary spanner, central connector, peripheral or none.",
-    "staff": "People in post.",
+    "is_isolate": "No reported collaboration at all, though they answered (never said of a non-respondent).",
+    "is_disconnected": "No cross-school tie and no group shared with anyone elsewhere (never said of a "
+                       "non-respondent).",
+    "ona_role": "One label: isolate, no response, broker, not enough responses, boundary spanner, central "
+                "connector, peripheral or none.",
+    "staff": "People working here (secondees at the receiving school).",
+    "surveyed": "People working here who were surveyed.",
+    "responded": "People working here who answered.",
+    "response_rate": f"Answered / surveyed; under {_DEFAULTS.min_response_rate:.0%} the school's findings are "
+                     "held back.",
     "internal_ties": "Collaborations inside the school.",
     "external_ties": "Collaborations with other schools.",
     "ei_index": "-1: all ties inward, +1: all outward.",
     "groups_represented": "Groups with at least one member here.",
-    "is_isolated": "No soft tie to any other school.",
+    "is_isolated": "No soft tie to any other school (not said with too few responses or nobody in post).",
     "is_hard_isolated": "No member shares a group with anyone from another school.",
-    "key_connectors": "People whose departure alone would cut at least half the school's outside links.",
+    "key_connectors": f"People whose departure alone would cut at least {_DEFAULTS.key_connector_share:.0%} of "
+                      "the school's outside links.",
     "dependency": "Share of the school's outside links held by one person (1.0: all of them).",
+    "is_key_person_risk": f"One person holds at least {_DEFAULTS.key_connector_share:.0%} of the school's outside "
+                          "links, and the evidence is enough to act on.",
+    "caveat": f"Why findings are held back: no staff in post, not enough responses, or few ties (under "
+              f"{_DEFAULTS.min_external_ties} outside ties).",
     "group_id": "The group's id.",
     "kind": "Expert network or subject community.",
     "members": "Members in post.",
@@ -50,7 +73,7 @@ HELP = {
     "active_members": "Members who collaborate with another member.",
     "conductivity": "Collaborating pairs / possible pairs.",
     "cross_school_pairs": "Collaborating pairs across schools.",
-    "is_dormant": "Fewer than 20 % of members collaborate with another member.",
+    "is_dormant": f"Fewer than {_DEFAULTS.dormant_share:.0%} of members collaborate with another member.",
     "school_a": "First school of the pair.",
     "school_b": "Second school of the pair.",
     "hard_links": "Pairs of their staff sharing a group.",
@@ -59,7 +82,8 @@ HELP = {
     "person_b": "The other end.",
     "schools_cut_off": "Schools left with no tie to any other school if this person leaves.",
     "external_ties_lost": "Cross-school ties that go with them.",
-    "brokerage_lost": "Two-step paths they broker (all five Gould-Fernandez roles).",
+    "brokerage_lost": "Two-step paths they broker with an end in another school (coordinator paths, which stay "
+                      "inside one school, are left out).",
     "severity": "Error (blocks the load) or warning.",
     "file": "File or sheet.",
     "row": "Row number as your spreadsheet shows it.",

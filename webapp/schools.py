@@ -13,8 +13,8 @@ from webapp.tables import Column, table_page
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
-COLUMNS = ["school_id", "staff", "internal_ties", "external_ties", "ei_index", "schools_reached",
-           "groups_represented", "is_isolated", "is_hard_isolated", "dependency"]
+COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_ties", "ei_index", "schools_reached",
+           "groups_represented", "is_isolated", "is_hard_isolated", "dependency", "is_key_person_risk", "caveat"]
 
 
 @bp.route("/")
@@ -27,7 +27,7 @@ def index() -> Any:
     columns = [Column("school_id", "School", link), Column("name", "Name", link)] + [
         Column(c, c.replace("_", " ")) for c in COLUMNS[1:]]
     page = table_page(frame, columns, filename=f"schools-{view.as_of}.csv", default_sort="external_ties",
-                      descending=False, filters=("is_isolated", "is_hard_isolated"))
+                      descending=False, filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
     if isinstance(page, Response):
         return page
     return render_template("schools/index.html", view=view, page=page)

@@ -52,12 +52,10 @@ def _matrix(view: Any, schools: list[str]) -> pd.DataFrame:
 def bridges() -> Any:
     """Soft-only bridges: cross-school ties no group supports."""
     view = require_view()
-    pairs = view.analysis.summary["wiring"]["soft_only_bridges"]["pairs"]
-    school = {p: view.graphs.soft.nodes[p]["school_id"] for p in view.graphs.soft}
-    frame = pd.DataFrame([{"person_a": a, "name_a": view.staff_names.get(a, a), "school_a": school[a],
-                           "person_b": b, "name_b": view.staff_names.get(b, b), "school_b": school[b]}
-                          for a, b in pairs], columns=["person_a", "name_a", "school_a", "person_b", "name_b",
-                                                       "school_b"])
+    bridges = view.analysis.bridges
+    frame = bridges.assign(name_a=bridges["person_a"].map(lambda p: view.staff_names.get(p, p)),
+                           name_b=bridges["person_b"].map(lambda p: view.staff_names.get(p, p)))[
+        ["person_a", "name_a", "school_a", "person_b", "name_b", "school_b"]]
     columns = [Column("person_a", "Person", lambda r: url_for("staff.show", staff_id=r["person_a"])),
                Column("name_a", "Name"), Column("school_a", "School"),
                Column("person_b", "Person", lambda r: url_for("staff.show", staff_id=r["person_b"])),

@@ -26,25 +26,36 @@ from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
 from netmap.analysis.timing import timed
 from netmap.analysis.wiring import informal_clusters, soft_only_bridges, soft_ties_sharing_a_group, wiring_table
 from netmap.dataset import Dataset
-from netmap.graphs import TrustGraphs, active_memberships, active_staff, build_graphs, number_of_undirected_ties
+from netmap.graphs import (
+    TrustGraphs,
+    active_memberships,
+    active_staff,
+    build_graphs,
+    number_of_undirected_ties,
+    working_schools,
+)
 
-__all__ = ["BATCH_STAFF", "Analysis", "analyse", "analyse_snapshot", "write_analysis"]
+__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "write_analysis"]
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
 
 Progress = Callable[[str, int, int], None]  # (step, steps done before it, steps in all)
+BRIDGE_COLUMNS = ("person_a", "school_a", "person_b", "school_b")
 
 
 @dataclass
 class Analysis:
-    """Every result of one analysis: four tables, the summary, and seconds spent per metric family."""
+    """Every result of one analysis: five tables, the summary, and seconds spent per metric family.
+
+    `bridges` (the soft-only bridges, person by person) is kept out of the summary, which names nobody."""
 
     as_of: str
     staff: pd.DataFrame
     schools: pd.DataFrame
     groups: pd.DataFrame
     wiring: pd.DataFrame
+    bridges: pd.DataFrame
     summary: dict
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -60,7 +71,7 @@ class _Part:
     soft_ties: int
     hard_links: int
     soft_and_hard: int
-    bridges: list[tuple[Hashable, Hashable]]
+    bridges: pd.DataFrame
     clusters: list[dict]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
@@ -72,8 +83,10 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
             progress: Progress | None = None) -> Analysis:
     """Compute every metric of docs/metrics.md for one snapshot's graphs; `progress` is told each step."""
     options = options or AnalysisOptions()
+    if graphs.tie_window_days != options.tie_window_days:
+        graphs = build_graphs(graphs.dataset, graphs.as_of, options.tie_window_days)
     dataset = graphs.dataset
-    scope = GroupScope(dataset.schools, active_staff(dataset, graphs.as_of))
+    scope = GroupScope(dataset.schools, _working_staff(dataset, graphs.as_of))
     tell = progress or (lambda _step, _done, _total: None)
     part = _analyse_part(graphs, scope, None, options, lambda step: tell(step, STEPS.index(step), len(STEPS)))
     return _combine(graphs.as_of, dataset, [part], options)
@@ -88,17 +101,24 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     """
     options = options or AnalysisOptions()
     tell = progress or (lambda _step, _done, _total: None)
-    scope = GroupScope(dataset.schools, active_staff(dataset, as_of))
-    edges = number_of_undirected_ties(dataset, as_of)
-    batches = Batches(dataset, as_of, batch_staff)
+    window = options.tie_window_days
+    scope = GroupScope(dataset.schools, _working_staff(dataset, as_of))
+    edges = number_of_undirected_ties(dataset, as_of, window)
+    batches = Batches(dataset, as_of, batch_staff, window)
     total = len(STEPS) * len(batches)
     parts = []
     for k, batch in enumerate(batches):
         def step(name: str, k: int = k) -> None:
             tell(name if k == 0 else f"{name} (batch {k + 1} of {len(batches)})",
                  k * len(STEPS) + STEPS.index(name), total)
-        parts.append(_analyse_part(build_graphs(batch, as_of), scope, edges, options, step))
+        parts.append(_analyse_part(build_graphs(batch, as_of, window), scope, edges, options, step))
     return _combine(as_of, dataset, parts, options)
+
+
+def _working_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
+    """Staff in post with school_id the school they work at (a secondee's receiving school)."""
+    staff = active_staff(dataset, as_of)
+    return staff.assign(school_id=staff["staff_id"].map(working_schools(dataset, as_of)))
 
 
 def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | None, options: AnalysisOptions,
@@ -106,16 +126,18 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
     dataset, soft, hard = graphs.dataset, graphs.soft, graphs.hard
     undirected = graphs.undirected
     school_of = nx.get_node_attributes(soft, "school_id")
+    response = nx.get_node_attributes(soft, "response")
     memberships = active_memberships(dataset, graphs.as_of)
     groups_of: dict[Hashable, set[str]] = {}
     for person, gid in zip(memberships["staff_id"], memberships["group_id"], strict=True):
         groups_of.setdefault(person, set()).add(gid)
     timings: dict[str, float] = {}
     step("staff")
-    staff = staff_table(soft, undirected, hard, groups_of, options, timings, total_edges=total_edges)
+    staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
     step("schools")
     with timed(timings, "schools"):
-        schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, options)
+        schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, response,
+                               options)
     step("groups")
     with timed(timings, "groups"):
         groups = group_table(undirected, dataset.groups, memberships, scope, school_of, options)
@@ -124,7 +146,9 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         wiring = wiring_table(undirected, hard, school_of)
         community = dict(zip(staff["staff_id"], staff["community"], strict=True))
         clusters = informal_clusters(community, school_of, groups_of, options.formal_home_share)
-        bridges = soft_only_bridges(undirected, hard, school_of)
+        bridges = pd.DataFrame([(a, school_of[a], b, school_of[b])
+                                for a, b in soft_only_bridges(undirected, hard, school_of)],
+                               columns=list(BRIDGE_COLUMNS))
         both, hard_links = soft_ties_sharing_a_group(undirected, hard), hard.number_of_links()
     step("summary")
     with timed(timings, "paths and summary"):
@@ -144,9 +168,10 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
         part.staff["betweenness"] *= (n - 1) * (n - 2) / ((people - 1) * (people - 2)) if n >= 3 else 0.0
     staff, renumber = _renumber_communities([p.staff for p in parts])
     staff = staff.sort_values("staff_id", ignore_index=True)
-    staff["ona_role"] = ona_roles(staff, options)
-    staff = staff[list(STAFF_COLUMNS)]
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
+    thin = set(schools.loc[schools["caveat"] == "not enough responses", "school_id"])
+    staff["ona_role"] = ona_roles(staff, options, thin)
+    staff = staff[list(STAFF_COLUMNS)]
     groups = _in_order(_concat([p.groups for p in parts]), "group_id", dataset.groups["group_id"])
     wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
     clusters = sorted(({**c, "community": renumber[k, c["community"]]}
@@ -155,18 +180,19 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     for part in parts:
         for family, seconds in part.timings.items():
             timings[family] = timings.get(family, 0.0) + seconds
-    summary = _summary(as_of, parts, staff, schools, groups, people)
+    roles = staff["staff_id"].map(dict(zip(dataset.staff["staff_id"], dataset.staff["role"], strict=True)))
+    summary = _summary(as_of, parts, staff, schools, groups, people, roles)
     soft = int(summary["counts"]["soft_ties_undirected"])
     hard_links, both = sum(p.hard_links for p in parts), sum(p.soft_and_hard for p in parts)
-    bridges = sorted(pair for p in parts for pair in p.bridges)
+    bridges = _concat([p.bridges for p in parts]).sort_values(["person_a", "person_b"], ignore_index=True)
     summary["counts"]["hard_links"] = hard_links
     summary["wiring"] = {
         "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
         "soft_ties_sharing_a_group": both / soft if soft else None,
-        "soft_only_bridges": {"count": len(bridges), "pairs": [list(p) for p in bridges]},
+        "soft_only_bridges": len(bridges),
         "informal_clusters_without_formal_home": clusters}
     summary["options"] = asdict(options)
-    return Analysis(as_of, staff, schools, groups, wiring, summary, timings)
+    return Analysis(as_of, staff, schools, groups, wiring, bridges, summary, timings)
 
 
 def _renumber_communities(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict[tuple[int, int], int]]:
@@ -191,7 +217,7 @@ def _in_order(table: pd.DataFrame, key: str, order: pd.Series) -> pd.DataFrame:
 
 
 def _summary(as_of: str, parts: list[_Part], staff: pd.DataFrame, schools: pd.DataFrame, groups: pd.DataFrame,
-             n: int) -> dict:
+             n: int, roles: pd.Series) -> dict:
     """Trust-wide summary. Ties per school give the edge counts and the school partition's Newman modularity,
     Q = sum over schools of internal/m - ((2 internal + external) / 2m)^2, with m the edges of U."""
     internal, external = schools["internal_ties"], schools["external_ties"]
@@ -213,17 +239,39 @@ def _summary(as_of: str, parts: list[_Part], staff: pd.DataFrame, schools: pd.Da
         "school_modularity": modularity,
         "isolated_schools": sorted(schools.loc[schools["is_isolated"], "school_id"]),
         "hard_isolated_schools": sorted(schools.loc[schools["is_hard_isolated"], "school_id"]),
+        "schools_with_too_few_responses": sorted(
+            schools.loc[schools["caveat"] == "not enough responses", "school_id"]),
+        "key_person_risk_schools": sorted(schools.loc[schools["is_key_person_risk"], "school_id"]),
         "isolates": int(staff["is_isolate"].sum()),
         "disconnected_staff": int(staff["is_disconnected"].sum()),
         "dormant_groups": sorted(groups.loc[groups["is_dormant"], "group_id"]),
+        "response": response_summary(staff, roles),
     }
 
 
+def response_summary(staff: pd.DataFrame, roles: pd.Series) -> dict:
+    """Survey coverage for summary.json: counts by status, the response rate, and the rate per role (of the
+    people surveyed: responded / (responded + no response)); coverage "unknown" without respondents data."""
+    status = staff["response"]
+    if (status == "unknown").all():
+        return {"coverage": "unknown"}
+
+    def rate(mask: pd.Series) -> dict:
+        surveyed = int((mask & status.isin(["responded", "no response"])).sum())
+        responded = int((mask & (status == "responded")).sum())
+        return {"surveyed": surveyed, "responded": responded, "rate": responded / surveyed if surveyed else None}
+
+    everyone = pd.Series(True, index=staff.index)
+    return {"coverage": "known", **rate(everyone), "not_surveyed": int((status == "not surveyed").sum()),
+            "by_role": {str(r): rate(roles == r) for r in sorted(roles.dropna().unique())}}
+
+
 def write_analysis(analysis: Analysis, out: Path) -> list[Path]:
-    """Write staff.csv, schools.csv, groups.csv, wiring.csv and summary.json into `out`; returns the paths."""
+    """Write staff.csv, schools.csv, groups.csv, wiring.csv, bridges.csv and summary.json into `out`; returns
+    the paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("staff", "schools", "groups", "wiring"):
+    for name in ("staff", "schools", "groups", "wiring", "bridges"):
         path = out / f"{name}.csv"
         getattr(analysis, name).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
         written.append(path)

@@ -8,6 +8,7 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.options import AnalysisOptions
+from netmap.contract import subject_key
 
 __all__ = ["GROUP_COLUMNS", "GroupScope", "group_table"]
 
@@ -29,11 +30,11 @@ class GroupScope:
         for school, subjects in zip(staff["school_id"], staff["subjects"], strict=True):
             for subject in (subjects or "").split(";"):
                 if subject:
-                    self.by_subject.setdefault(subject, set()).add(school)
+                    self.by_subject.setdefault(subject_key(subject), set()).add(school)
 
     def of(self, group: Mapping[str, str | None]) -> set[str]:
         """Schools a group should reach: of its phase (all-through counts as primary and secondary) and with
-        staff in its subject; empty when the group names neither."""
+        staff in its subject (matched by subject_key); empty when the group names neither."""
         subject, phase = group.get("subject"), group.get("phase")
         if not subject and not phase:
             return set()
@@ -41,7 +42,7 @@ class GroupScope:
         if phase:
             scope &= set().union(*(self.by_phase.get(p, set()) for p in _PHASE_INCLUDES.get(phase, {phase})))
         if subject:
-            scope &= self.by_subject.get(subject, set())
+            scope &= self.by_subject.get(subject_key(subject), set())
         return scope
 
 

@@ -15,18 +15,26 @@ import numpy as np
 import pandas as pd
 
 from netmap.dataset import Dataset
-from netmap.graphs import active_memberships, active_staff, active_ties
+from netmap.graphs import (
+    DEFAULT_TIE_WINDOW_DAYS,
+    active_memberships,
+    active_secondments,
+    active_staff,
+    active_ties,
+    working_schools,
+)
 
 __all__ = ["Batches", "island_of_schools_and_groups"]
 
 
-def island_of_schools_and_groups(dataset: Dataset, as_of: str) -> dict[tuple[str, str], int]:
+def island_of_schools_and_groups(dataset: Dataset, as_of: str,
+                                 window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> dict[tuple[str, str], int]:
     """Island number of every ("school", id) and ("group", id): connected through an active tie between their
-    staff or an active membership. Islands are numbered by their smallest school (then group) id, so the
-    numbering repeats."""
+    staff, an active membership or a secondment under way (which joins the two schools). Islands are numbered by
+    their smallest school (then group) id, so the numbering repeats."""
     in_post = active_staff(dataset, as_of)
-    school_of = pd.Series(in_post["school_id"].to_numpy(), index=in_post["staff_id"].to_numpy())
-    ties = active_ties(dataset, as_of, set(in_post["staff_id"]))
+    school_of = pd.Series(working_schools(dataset, as_of))
+    ties = active_ties(dataset, as_of, set(in_post["staff_id"]), window_days=window_days)
     pairs = pd.DataFrame({"a": ties["source_staff_id"].map(school_of).to_numpy(),
                           "b": ties["target_staff_id"].map(school_of).to_numpy()}).drop_duplicates()
     members = active_memberships(dataset, as_of)
@@ -37,6 +45,10 @@ def island_of_schools_and_groups(dataset: Dataset, as_of: str) -> dict[tuple[str
     graph.add_nodes_from(("group", g) for g in dataset.groups["group_id"])
     graph.add_edges_from((("school", a), ("school", b)) for a, b in zip(pairs["a"], pairs["b"], strict=True))
     graph.add_edges_from((("group", g), ("school", s)) for g, s in zip(joins["g"], joins["s"], strict=True))
+    seconded = active_secondments(dataset, as_of)
+    graph.add_edges_from((("school", a), ("school", b)) for a, b in zip(
+        seconded["staff_id"].map(dict(zip(in_post["staff_id"], in_post["school_id"], strict=True))),
+        seconded["to_school_id"], strict=True))
     islands = sorted(nx.connected_components(graph), key=_first_member)
     return {node: number for number, island in enumerate(islands) for node in island}
 
@@ -51,12 +63,13 @@ class Batches:
     island alone is larger. Only row positions are kept; a batch's dataset is built when iterated to.
     The whole `dataset` itself is the one batch when it fits."""
 
-    def __init__(self, dataset: Dataset, as_of: str, max_staff: int) -> None:
+    def __init__(self, dataset: Dataset, as_of: str, max_staff: int,
+                 window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> None:
         self.dataset = dataset
         in_post = active_staff(dataset, as_of)
         self._rows: list[dict[str, np.ndarray]] | None = None
         if len(in_post) > max_staff:
-            self._rows = self._plan(dataset, as_of, in_post, max_staff)
+            self._rows = self._plan(dataset, as_of, in_post, max_staff, window_days)
 
     def __len__(self) -> int:
         return 1 if self._rows is None else len(self._rows)
@@ -70,8 +83,9 @@ class Batches:
                                        for name, positions in rows.items()})
 
     @staticmethod
-    def _plan(dataset: Dataset, as_of: str, in_post: pd.DataFrame, max_staff: int) -> list[dict[str, np.ndarray]]:
-        island = island_of_schools_and_groups(dataset, as_of)
+    def _plan(dataset: Dataset, as_of: str, in_post: pd.DataFrame, max_staff: int,
+              window_days: int) -> list[dict[str, np.ndarray]]:
+        island = island_of_schools_and_groups(dataset, as_of, window_days)
         school_island = {s: island["school", s] for s in dataset.schools["school_id"]}
         sizes = in_post["school_id"].map(school_island).value_counts()
         batch_of_island: dict[int, int] = {}
@@ -93,10 +107,13 @@ class Batches:
             "memberships": dataset.memberships["group_id"].map(group_batch),
             "collaborations": dataset.collaborations["source_staff_id"].map(staff_batch),
             "secondments": dataset.secondments["staff_id"].map(staff_batch),
+            "respondents": dataset.respondents["staff_id"].map(staff_batch),
         }
         rows = {name: _positions(code.to_numpy()) for name, code in codes.items()}
         empty = np.array([], dtype=np.intp)
-        return [{name: rows[name].get(number, empty) for name in codes} for number in range(batch + 1)]
+        every_kind = np.arange(len(dataset.tie_kinds), dtype=np.intp)  # every batch reads every kind's flow
+        return [{"tie_kinds": every_kind, **{name: rows[name].get(number, empty) for name in codes}}
+                for number in range(batch + 1)]
 
 
 def _positions(codes: np.ndarray) -> dict[int, np.ndarray]:

@@ -6,11 +6,15 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from netmap.errors import AnalysisError
+from netmap.graphs import DEFAULT_TIE_WINDOW_DAYS
 
 __all__ = ["AnalysisOptions"]
 
 
-def _option(default: float | int, help: str) -> object:
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def _option(default: float | int | bool, help: str) -> object:
     return field(default=default, metadata={"help": help})
 
 
@@ -20,7 +24,19 @@ class AnalysisOptions:
 
     dormant_share: float = _option(0.2, "A group is dormant when fewer than this share of members are active.")
     key_connector_share: float = _option(
-        0.5, "A key connector's departure removes at least this share of their school's external ties.")
+        0.5, "A key connector's departure removes at least this share of their school's external ties; a school "
+             "whose top person holds this share is a key-person risk.")
+    min_external_ties: int = _option(
+        5, "A school with fewer external ties has its key connectors and dependency flagged 'few ties', not as a "
+           "key-person risk.")
+    min_response_rate: float = _option(
+        0.7, "Brokers and key connectors of a school with a lower survey response rate are shown as 'not enough "
+             "responses'.")
+    tie_window_days: int = _option(
+        DEFAULT_TIE_WINDOW_DAYS, "A tie counts when observed within this many days before the snapshot "
+                                 "(undated ties always count).")
+    weighted: bool = _option(
+        False, "Use tie weights (strength) in betweenness (distance 1/weight) and constraint.")
     broker_percentile: float = _option(95, "ona_role broker: betweenness at or above this percentile.")
     connector_percentile: float = _option(90, "ona_role central connector: soft_degree at or above this percentile.")
     spanner_schools: int = _option(3, "ona_role boundary spanner: ties to at least this many other schools.")
@@ -32,12 +48,15 @@ class AnalysisOptions:
     path_sample_size: int = _option(500, "Sources sampled for the average shortest path above the limit.")
 
     def __post_init__(self) -> None:
-        for name in ("dormant_share", "key_connector_share", "formal_home_share"):
+        for name in ("dormant_share", "key_connector_share", "formal_home_share", "min_response_rate"):
             if not 0 < getattr(self, name) <= 1:
                 raise AnalysisError(f"{name} must be above 0 and at most 1, not {getattr(self, name)}.")
         for name in ("broker_percentile", "connector_percentile"):
             if not 0 <= getattr(self, name) <= 100:
                 raise AnalysisError(f"{name} must be between 0 and 100, not {getattr(self, name)}.")
+        for name in ("min_external_ties", "tie_window_days"):
+            if getattr(self, name) < 1:
+                raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
 
     @classmethod
     def from_strings(cls, pairs: list[str]) -> AnalysisOptions:
@@ -52,7 +71,14 @@ class AnalysisOptions:
                                     f"{', '.join(fields)}.")
             kind = type(fields[name].default)
             try:
-                values[name] = kind(text)
+                values[name] = _parse_bool(text) if kind is bool else kind(text)
             except ValueError:
                 raise AnalysisError(f"Option {name} needs a {kind.__name__}, not {text!r}.") from None
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _parse_bool(text: str) -> bool:
+    folded = text.strip().lower()
+    if folded not in _TRUE | _FALSE:
+        raise ValueError(text)
+    return folded in _TRUE

@@ -14,8 +14,12 @@ import pandas as pd
 
 from netmap.analysis.brokerage import ROLES as BROKER_ROLES
 from netmap.analysis.engine import Analysis
+from netmap.analysis.school_ties import SchoolTies
+from netmap.contract import subject_key
 from netmap.errors import AnalysisError
-from netmap.graphs import TrustGraphs, active_memberships
+from netmap.graphs import TrustGraphs, active_memberships, active_secondments
+
+CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
 __all__ = ["Candidate", "Introduction", "Planner"]
 
@@ -52,7 +56,8 @@ class Planner:
         self.graphs, self.analysis = graphs, analysis
         self.undirected = graphs.undirected
         self.school_of: dict[Hashable, str] = nx.get_node_attributes(graphs.soft, "school_id")
-        self.subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
+        self.subjects = {p: {subject_key(x) for x in s}
+                         for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
         self.role = nx.get_node_attributes(graphs.soft, "role")
         dataset = graphs.dataset
         self.names = dict(zip(dataset.staff["staff_id"], dataset.staff["name"].fillna(dataset.staff["staff_id"]),
@@ -67,19 +72,9 @@ class Planner:
             if role == "lead":
                 self.leads[person].append(gid)
         self.schools = analysis.schools.set_index("school_id")
-        self.held: dict[str, Counter] = defaultdict(Counter)
-        self.reach: dict[str, Counter] = defaultdict(Counter)  # school -> other school -> number of ties
-        for a, b in self.undirected.edges():
-            sa, sb = self.school_of[a], self.school_of[b]
-            if sa != sb:
-                for s, other in ((sa, sb), (sb, sa)):
-                    self.held[s][a] += 1
-                    self.held[s][b] += 1
-                    self.reach[s][other] += 1
-        seconded = graphs.dataset.secondments
-        ongoing = seconded[(seconded["starts_on"] <= graphs.as_of) &
-                           (seconded["ends_on"].isna() | (seconded["ends_on"].fillna("9999") > graphs.as_of))]
-        self.already_seconded = set(ongoing["staff_id"])
+        self.ties = SchoolTies(self.undirected.edges(), self.school_of)
+        self.held, self.reach = self.ties.held, self.ties.reach  # school -> person / other school -> ties
+        self.already_seconded = set(active_secondments(dataset, graphs.as_of)["staff_id"])
 
     # ---- secondments -----------------------------------------------------------------------------------
     def recommend(self, school_id: str, *, subject: str | None = None, role: str | None = None,
@@ -92,7 +87,7 @@ class Planner:
         for person, home in self.school_of.items():
             if home == school_id or person in self.already_seconded:
                 continue
-            if subject and subject not in self.subjects.get(person, ()):
+            if subject and subject_key(subject) not in self.subjects.get(person, ()):
                 continue
             if role and self.role.get(person) != role:
                 continue
@@ -105,7 +100,7 @@ class Planner:
 
     def _home_would_lose_its_connection(self, person: Hashable, home: str) -> bool:
         """True when `person` holds every one of their school's ties to other schools (its only connector)."""
-        external = sum(self.reach[home].values())
+        external = self.ties.external[home]
         return external > 0 and self.held[home][person] == external
 
     def after_move(self, person: Hashable, target: str) -> tuple[int, int, float | None]:
@@ -180,13 +175,10 @@ class Planner:
     # ---- leaver risk -----------------------------------------------------------------------------------
     def leaver_risk(self) -> pd.DataFrame:
         """For every person: schools cut off from all others if they leave, cross-school ties lost, and the
-        brokerage they carry; ranked by schools cut off, then ties lost, then betweenness."""
-        external = {s: sum(r.values()) for s, r in self.reach.items()}
-        cut_off: dict[Hashable, list[str]] = defaultdict(list)
-        for school, held in self.held.items():
-            for person, count in held.items():
-                if count == external[school]:
-                    cut_off[person].append(school)
+        brokerage across schools they carry (two-step paths with an end in another school: every Gould-Fernandez
+        role but coordinator, whose paths stay inside one school); ranked by schools cut off, then ties lost,
+        then betweenness."""
+        cut_off = self.ties.sole_connectors()
         staff = self.analysis.staff
         table = pd.DataFrame({
             "staff_id": staff["staff_id"],
@@ -194,7 +186,7 @@ class Planner:
             "schools_cut_off": [";".join(sorted(cut_off.get(p, []))) for p in staff["staff_id"]],
             "number_cut_off": [len(cut_off.get(p, [])) for p in staff["staff_id"]],
             "external_ties_lost": staff["cross_school_ties"],
-            "brokerage_lost": staff[[f"broker_{r}" for r in BROKER_ROLES]].sum(axis=1),
+            "brokerage_lost": staff[list(CROSS_SCHOOL_BROKERAGE)].sum(axis=1),
             "betweenness": staff["betweenness"],
         })
         return table.sort_values(["number_cut_off", "external_ties_lost", "betweenness", "staff_id"],

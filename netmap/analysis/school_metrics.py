@@ -1,4 +1,4 @@
-"""The per-school table: ties inside and out, reach, isolation under both wirings, key connectors."""
+"""The per-school table: ties inside and out, reach, survey coverage, isolation under both wirings, key people."""
 
 from __future__ import annotations
 
@@ -9,48 +9,68 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.school_ties import SchoolTies
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["SCHOOL_COLUMNS", "school_table"]
+__all__ = ["CAVEATS", "SCHOOL_COLUMNS", "school_table"]
 
-SCHOOL_COLUMNS = ("school_id", "staff", "internal_ties", "external_ties", "ei_index", "schools_reached",
-                  "groups_represented", "is_isolated", "is_hard_isolated", "key_connectors", "dependency")
+SCHOOL_COLUMNS = ("school_id", "staff", "surveyed", "responded", "response_rate", "internal_ties", "external_ties",
+                  "ei_index", "schools_reached", "groups_represented", "is_isolated", "is_hard_isolated",
+                  "key_connectors", "dependency", "is_key_person_risk", "caveat")
+CAVEATS = ("no staff in post", "not enough responses", "few ties")
 
 
 def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
                  school_of: Mapping[Hashable, str], groups_of: Mapping[Hashable, set[str]],
-                 options: AnalysisOptions) -> pd.DataFrame:
-    """One row per school (every school in the dataset, staffed or not); see docs/metrics.md."""
+                 response: Mapping[Hashable, str], options: AnalysisOptions) -> pd.DataFrame:
+    """One row per school (every school in the dataset, staffed or not); see docs/metrics.md.
+
+    `school_of` is where each person works (a secondee at the receiving school); `response` their survey
+    status. A school's findings are held back with a `caveat` when they would rest on too little: nobody in
+    post, a response rate under `min_response_rate`, or fewer than `min_external_ties` outside ties."""
     staff = Counter(school_of[v] for v in undirected)
-    internal: Counter[str] = Counter()
-    external: Counter[str] = Counter()
-    reached: dict[str, set[str]] = defaultdict(set)
-    held: dict[str, Counter] = defaultdict(Counter)  # school -> person -> external ties of the school they hold
-    for a, b in undirected.edges():
-        sa, sb = school_of[a], school_of[b]
-        if sa == sb:
-            internal[sa] += 1
-            continue
-        for s, other in ((sa, sb), (sb, sa)):
-            external[s] += 1
-            reached[s].add(other)
-            held[s][a] += 1
-            held[s][b] += 1
+    ties = SchoolTies(undirected.edges(), school_of)
     hard_linked = {school_of[person] for person in hard.cross_school_people(school_of)}
     groups: dict[str, set[str]] = defaultdict(set)
     for person, person_groups in groups_of.items():
         if person in school_of:
             groups[school_of[person]] |= person_groups
+    known = any(status != "unknown" for status in response.values())
+    surveyed: Counter[str] = Counter()
+    responded: Counter[str] = Counter()
+    for person, status in response.items():
+        if status in ("responded", "no response") and person in school_of:
+            surveyed[school_of[person]] += 1
+            responded[school_of[person]] += status == "responded"
     rows = []
     for sid in school_ids:
-        e, i = external[sid], internal[sid]
-        ranked = sorted(held[sid].items(), key=lambda item: (-item[1], str(item[0])))
-        keys = [str(p) for p, n in ranked if n >= options.key_connector_share * e] if e else []
+        e, i = ties.external[sid], ties.internal[sid]
+        rate = responded[sid] / surveyed[sid] if known and surveyed[sid] else None
+        dependency = ties.dependency(sid)
+        if staff[sid] == 0:
+            caveat = "no staff in post"
+        elif known and (rate is None or rate < options.min_response_rate):
+            caveat = "not enough responses"
+        elif 0 < e < options.min_external_ties:
+            caveat = "few ties"
+        else:
+            caveat = ""
         rows.append({
-            "school_id": sid, "staff": staff[sid], "internal_ties": i, "external_ties": e,
+            "school_id": sid, "staff": staff[sid],
+            "surveyed": surveyed[sid] if known else None, "responded": responded[sid] if known else None,
+            "response_rate": rate, "internal_ties": i, "external_ties": e,
             "ei_index": (e - i) / (e + i) if e + i else None,
-            "schools_reached": len(reached[sid]), "groups_represented": len(groups[sid]),
-            "is_isolated": e == 0, "is_hard_isolated": sid not in hard_linked,
-            "key_connectors": ";".join(keys), "dependency": ranked[0][1] / e if e else None,
+            "schools_reached": ties.schools_reached(sid), "groups_represented": len(groups[sid]),
+            "is_isolated": e == 0 and caveat == "",
+            "is_hard_isolated": staff[sid] > 0 and sid not in hard_linked,
+            "key_connectors": ";".join(ties.key_connectors(sid, options.key_connector_share)),
+            "dependency": dependency,
+            "is_key_person_risk": caveat == "" and dependency is not None and
+                                  dependency >= options.key_connector_share,
+            "caveat": caveat,
         })
-    return pd.DataFrame(rows, columns=list(SCHOOL_COLUMNS)).astype({"ei_index": "float64", "dependency": "float64"})
+    table = pd.DataFrame(rows, columns=list(SCHOOL_COLUMNS)).astype(
+        {"ei_index": "float64", "dependency": "float64", "response_rate": "float64"})
+    for column in ("surveyed", "responded"):  # whole numbers, or None when coverage is unknown (not NaN floats)
+        table[column] = pd.Series([row[column] for row in rows], index=table.index, dtype=object)
+    return table

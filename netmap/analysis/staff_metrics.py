@@ -13,46 +13,55 @@ from netmap.analysis.communities import louvain_communities
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.structural_holes import structural_holes
 from netmap.analysis.timing import timed
-from netmap.hard_wiring import HardWiring
+from netmap.graphs import MISSING_RESPONSES, TrustGraphs
 
 __all__ = ["STAFF_COLUMNS", "staff_table"]
 
 STAFF_COLUMNS = (
-    "staff_id", "school_id", "soft_in_degree", "soft_out_degree", "soft_degree", "cross_school_ties",
+    "staff_id", "school_id", "seconded_to", "response", "times_named", "soft_in_degree", "soft_out_degree",
+    "soft_degree", "cross_school_ties",
     "schools_reached", "hard_degree", "groups", "betweenness", "constraint", "effective_size",
     *(f"broker_{role}" for role in ROLES), "core_number", "community", "is_isolate", "is_disconnected", "ona_role",
 )
 
 
-def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups_of: Mapping[Hashable, set[str]],
-                options: AnalysisOptions, timings: dict[str, float] | None = None, *,
-                total_edges: int | None = None) -> pd.DataFrame:
+def staff_table(graphs: TrustGraphs, groups_of: Mapping[Hashable, set[str]], options: AnalysisOptions,
+                timings: dict[str, float] | None = None, *, total_edges: int | None = None) -> pd.DataFrame:
     """One row per person in post, every column of STAFF_COLUMNS but ona_role (see docs/metrics.md).
 
     ona_role compares each person with the whole trust, so the engine adds it once every island is done;
     betweenness is normalised by the people in this graph and rescaled there too. `total_edges` is the
-    trust's number of edges of U when these graphs are one batch of its islands (see louvain_communities)."""
+    trust's number of edges of U when these graphs are one batch of its islands (see louvain_communities).
+    School-level measures use the school a person works at (a secondee's receiving school)."""
     timings = {} if timings is None else timings
+    soft, flow, undirected, hard = graphs.soft, graphs.flow, graphs.undirected, graphs.hard
     school = nx.get_node_attributes(soft, "school_id")
+    home = nx.get_node_attributes(soft, "home_school_id")
+    response = nx.get_node_attributes(soft, "response")
+    weight = "weight" if options.weighted else None
     nodes = list(soft)
     with timed(timings, "degree and reach"):
         cross = {v: sum(1 for n in undirected[v] if school[n] != school[v]) for v in nodes}
         reached = {v: len({school[n] for n in undirected[v]} - {school[v]}) for v in nodes}
         hard_cross = hard.cross_school_people(school)
+    strength = graphs.weighted_undirected if weight else undirected
     with timed(timings, "betweenness"):
-        between = betweenness(undirected)
+        between = betweenness(strength, weight=weight)
     with timed(timings, "structural holes"):
-        constraint, effective = structural_holes(undirected)
+        constraint, effective = structural_holes(strength, weight=weight)
     with timed(timings, "brokerage"):
-        roles = brokerage_roles(soft, school)
+        roles = brokerage_roles(flow, school)
     with timed(timings, "cores and communities"):
         core = nx.core_number(undirected)
         community = louvain_communities(undirected, seed=options.louvain_seed, total_edges=total_edges)
     table = pd.DataFrame({
         "staff_id": nodes,
-        "school_id": [school[v] for v in nodes],
-        "soft_in_degree": [soft.in_degree(v) for v in nodes],
-        "soft_out_degree": [soft.out_degree(v) for v in nodes],
+        "school_id": [home[v] for v in nodes],
+        "seconded_to": [school[v] if school[v] != home[v] else "" for v in nodes],
+        "response": [response[v] for v in nodes],
+        "times_named": [soft.in_degree(v) for v in nodes],
+        "soft_in_degree": [flow.in_degree(v) for v in nodes],
+        "soft_out_degree": [flow.out_degree(v) for v in nodes],
         "soft_degree": [undirected.degree(v) for v in nodes],
         "cross_school_ties": [cross[v] for v in nodes],
         "schools_reached": [reached[v] for v in nodes],
@@ -65,6 +74,7 @@ def staff_table(soft: nx.DiGraph, undirected: nx.Graph, hard: HardWiring, groups
         "core_number": [core[v] for v in nodes],
         "community": [community[v] for v in nodes],
     })
-    table["is_isolate"] = table["soft_degree"] == 0
-    table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].isin(hard_cross)
+    answered = ~table["response"].isin(MISSING_RESPONSES)  # a non-respondent's own ties are unknown, not absent
+    table["is_isolate"] = (table["soft_degree"] == 0) & answered
+    table["is_disconnected"] = (table["cross_school_ties"] == 0) & ~table["staff_id"].isin(hard_cross) & answered
     return table.sort_values("staff_id", ignore_index=True)[[c for c in STAFF_COLUMNS if c != "ona_role"]]

@@ -16,8 +16,11 @@ import networkx as nx
 __all__ = ["structural_holes"]
 
 
-def structural_holes(G: nx.Graph) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
-    """Burt's (1992) constraint and effective size of every node of undirected, unweighted G.
+def structural_holes(G: nx.Graph, weight: str | None = None) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
+    """Burt's (1992) constraint and effective size of every node of undirected G.
+
+    With `weight` (the edge attribute holding tie strength), constraint uses p_ij = w_ij / sum_k w_ik, as
+    Burt, igraph and NetworkX do; effective size stays unweighted (Borgatti's count of non-redundant contacts).
 
     Returns
     -------
@@ -36,6 +39,8 @@ def structural_holes(G: nx.Graph) -> tuple[dict[Hashable, float], dict[Hashable,
     if G.is_directed():
         raise ValueError("structural_holes needs an undirected graph")
     neighbours = {v: set(G[v]) - {v} for v in G}
+    if weight is not None:
+        return _weighted_constraint(G, neighbours, weight), _effective_sizes(neighbours)
     degree = {v: len(ns) for v, ns in neighbours.items()}
     constraint: dict[Hashable, float] = {}
     effective: dict[Hashable, float] = {}
@@ -54,3 +59,26 @@ def structural_holes(G: nx.Graph) -> tuple[dict[Hashable, float], dict[Hashable,
         constraint[i] = total
         effective[i] = d - shared_ties / d  # shared_ties counts each tie among neighbours twice: 2t
     return constraint, effective
+
+
+def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set], weight: str) -> dict[Hashable, float]:
+    strength = {v: sum(G[v][n].get(weight, 1.0) for n in ns) for v, ns in neighbours.items()}
+
+    def p(i: Hashable, j: Hashable) -> float:
+        return G[i][j].get(weight, 1.0) / strength[i]
+
+    constraint: dict[Hashable, float] = {}
+    for i, ns in neighbours.items():
+        if not ns:
+            constraint[i] = math.nan
+            continue
+        constraint[i] = sum((p(i, j) + sum(p(i, q) * p(q, j) for q in ns & neighbours[j])) ** 2 for j in ns)
+    return constraint
+
+
+def _effective_sizes(neighbours: dict[Hashable, set]) -> dict[Hashable, float]:
+    effective: dict[Hashable, float] = {}
+    for i, ns in neighbours.items():
+        d = len(ns)
+        effective[i] = d - sum(len(ns & neighbours[j]) for j in ns) / d if d else math.nan
+    return effective

@@ -11,20 +11,22 @@ co-planning, to each B colleague in post who shares a subject or an active group
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.school_ties import SchoolTies
+from netmap.contract import subject_key
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
-from netmap.graphs import TrustGraphs, active_memberships, active_staff
+from netmap.graphs import TrustGraphs, active_memberships, active_staff, working_schools
 from netmap.hard_wiring import HardWiring
 
 __all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "apply_to_dataset", "apply_to_graphs",
-           "measure", "what_if"]
+           "describe", "measure", "what_if"]
 
 SECONDMENT_TIE_KIND = "co-planning"
 
@@ -84,31 +86,19 @@ class WhatIf:
 def measure(undirected: nx.Graph, hard: HardWiring, school_of: Mapping[Hashable, str],
             schools: Iterable[str]) -> Measures:
     """External ties, reach and dependency per school; isolated schools, disconnected staff, components and
-    the cross-school share of ties for the trust. Same definitions as docs/metrics.md."""
+    the cross-school share of ties for the trust. Same definitions as docs/metrics.md (SchoolTies)."""
     schools = list(schools)
-    external: Counter[str] = Counter()
-    reached: dict[str, set[str]] = defaultdict(set)
-    held: dict[str, Counter] = defaultdict(Counter)
-    cross_people: set[Hashable] = set()
-    cross = 0
-    for a, b in undirected.edges():
-        sa, sb = school_of[a], school_of[b]
-        if sa == sb:
-            continue
-        cross += 1
-        cross_people.update((a, b))
-        for s, other in ((sa, sb), (sb, sa)):
-            external[s] += 1
-            reached[s].add(other)
-            held[s][a] += 1
-            held[s][b] += 1
+    ties = SchoolTies(undirected.edges(), school_of)
+    cross_people = {p for held in ties.held.values() for p in held}
     hard_cross = hard.cross_school_people(school_of)
     edges = undirected.number_of_edges()
+    cross = sum(ties.external.values()) // 2
+    staffed = set(school_of.values())
     return Measures(
-        external_ties={s: external[s] for s in schools},
-        schools_reached={s: len(reached[s]) for s in schools},
-        dependency={s: (max(held[s].values()) / external[s] if external[s] else None) for s in schools},
-        isolated_schools=sorted(s for s in schools if external[s] == 0),
+        external_ties={s: ties.external[s] for s in schools},
+        schools_reached={s: ties.schools_reached(s) for s in schools},
+        dependency={s: ties.dependency(s) for s in schools},
+        isolated_schools=sorted(s for s in schools if ties.external[s] == 0 and s in staffed),
         disconnected_staff=sum(1 for v in undirected if v not in cross_people and v not in hard_cross),
         components=nx.number_connected_components(undirected),
         cross_school_share=cross / edges if edges else None,
@@ -119,25 +109,50 @@ def _school_ids(dataset: Dataset) -> list[str]:
     return list(dataset.schools["school_id"])
 
 
-def _check(dataset: Dataset, graphs_nodes: Iterable[str], changes: list[Change]) -> None:
-    people = set(graphs_nodes)
+def _check(dataset: Dataset, works_at: Mapping[Hashable, str], changes: list[Change]) -> None:
+    """Refuse, with the change's number and the fix, any change that names someone not in post (or who left in
+    an earlier change), an unknown school or group, or a secondment from a school the person does not work at.
+    Changes are checked in the order given, each against the trust as the earlier ones leave it."""
     schools, groups = set(dataset.schools["school_id"]), set(dataset.groups["group_id"])
-    works_at = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"], strict=True))
-    for change in changes:
+    home = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"], strict=True))
+    works_at = dict(works_at)
+    left: dict[str, int] = {}
+    for number, change in enumerate(changes, start=1):
         for person in _people(change):
-            if person not in people:
+            if person in left:
+                raise AnalysisError(f"Change {number} ({describe(change)}) names {person}, who leaves in change "
+                                    f"{left[person]}: give the leave last, or drop one of the two.")
+            if person not in works_at:
                 raise AnalysisError(f"{person!r} is not a member of staff in post on the snapshot date.")
-        if isinstance(change, Second):
+        if isinstance(change, Leave):
+            left[change.staff_id] = number
+        elif isinstance(change, Second):
             for school in (change.from_school_id, change.to_school_id):
                 if school not in schools:
                     raise AnalysisError(f"{school!r} is not a school in this snapshot.")
             if change.from_school_id == change.to_school_id:
                 raise AnalysisError("A secondment needs two different schools.")
-            if works_at.get(change.staff_id) != change.from_school_id:
-                raise AnalysisError(f"{change.staff_id} works at {works_at.get(change.staff_id)}, not "
-                                    f"{change.from_school_id}: second them from their own school.")
-        if isinstance(change, JoinGroup) and change.group_id not in groups:
+            now = works_at[change.staff_id]
+            if now != home.get(change.staff_id):
+                raise AnalysisError(f"{change.staff_id} is already seconded to {now} on the snapshot date or in an "
+                                    "earlier change: plan one secondment per person.")
+            if now != change.from_school_id:
+                raise AnalysisError(f"{change.staff_id} works at {now}, not {change.from_school_id}: second them "
+                                    "from their own school.")
+            works_at[change.staff_id] = change.to_school_id
+        elif isinstance(change, JoinGroup) and change.group_id not in groups:
             raise AnalysisError(f"{change.group_id!r} is not a group in this snapshot.")
+
+
+def describe(change: Change) -> str:
+    """A change as a person reads it, e.g. "tie C1 -> H1"."""
+    if isinstance(change, Leave):
+        return f"{change.staff_id} leaves"
+    if isinstance(change, Second):
+        return f"second {change.staff_id} from {change.from_school_id} to {change.to_school_id}"
+    if isinstance(change, JoinGroup):
+        return f"{change.staff_id} joins {change.group_id}"
+    return f"tie {change.source_staff_id} -> {change.target_staff_id}"
 
 
 def _people(change: Change) -> tuple[str, ...]:
@@ -149,11 +164,11 @@ def _people(change: Change) -> tuple[str, ...]:
 # ---- applying changes to the graphs (fast) ---------------------------------------------------------------
 def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, HardWiring, dict[str, str]]:
     """(U, H, school_of) after the changes, without touching `graphs`."""
-    _check(graphs.dataset, graphs.soft, changes)
+    school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
+    _check(graphs.dataset, school_of, changes)
     undirected = graphs.undirected.copy()
     hard = graphs.hard.copy()
-    school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
-    subjects = {p: set(s) for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
+    subjects = {p: {subject_key(x) for x in s} for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
     for change in changes:
         if isinstance(change, Leave):
             undirected.remove_node(change.staff_id)
@@ -188,7 +203,7 @@ def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dat
     staff = dataset.staff.copy()
     memberships = dataset.memberships.copy()
     ties = dataset.collaborations.copy()
-    _check(dataset, active_staff(dataset, as_of)["staff_id"], changes)
+    _check(dataset, working_schools(dataset, as_of), changes)
     new_ties: list[dict] = []
     for change in changes:
         if isinstance(change, Leave):
@@ -197,13 +212,14 @@ def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dat
             current = Dataset.from_tables({**dict(dataset.tables()), "staff": staff, "memberships": memberships})
             in_post = active_staff(current, as_of)
             active = active_memberships(current, as_of)
-            subjects = {p: set((s or "").split(";")) - {""} for p, s in zip(in_post["staff_id"],
-                                                                             in_post["subjects"], strict=True)}
+            subjects = {p: {subject_key(x) for x in (s or "").split(";") if x}
+                        for p, s in zip(in_post["staff_id"], in_post["subjects"], strict=True)}
             groups_of: dict[str, set[str]] = defaultdict(set)
             for person, gid in zip(active["staff_id"], active["group_id"], strict=True):
                 groups_of[person].add(gid)
             mover = change.staff_id
-            for colleague in in_post.loc[in_post["school_id"] == change.to_school_id, "staff_id"]:
+            works_at = working_schools(current, as_of)
+            for colleague in [p for p in in_post["staff_id"] if works_at[p] == change.to_school_id]:
                 if colleague != mover and (subjects[mover] & subjects[colleague] or
                                            groups_of[mover] & groups_of[colleague]):
                     new_ties.append({"source_staff_id": mover, "target_staff_id": colleague,

@@ -6,6 +6,7 @@ columns (and on unique values where parsing is involved) so that millions of row
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import math
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netmap.contract import DATE_ORDER, Column, normalise_header, table_spec
+from netmap.contract import DATE_ORDER, TIE_KINDS, Column, normalise_header, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import ValidationFailed
 from netmap.ingest.reader import RawTable, read_source
@@ -44,7 +45,13 @@ def validate_source(path: Path) -> tuple[Dataset | None, ValidationReport]:
     """Check every rule on the files at `path`; the Dataset is None when any error was found."""
     report = ValidationReport(str(path))
     raw = read_source(path, report)
-    checked = {name: _check_table(table, report) for name, table in raw.items()}
+    checked: dict[str, pd.DataFrame] = {}
+    if "tie_kinds" in raw:  # first: the kinds it declares are allowed in collaborations
+        checked["tie_kinds"] = _check_table(raw["tie_kinds"], report)
+    declared = tuple(k for k in checked["tie_kinds"]["kind"].dropna() if k not in TIE_KINDS) if checked else ()
+    for name, table in raw.items():
+        if name != "tie_kinds":
+            checked[name] = _check_table(table, report, {"kind": declared} if name == "collaborations" else {})
     _check_references(raw, checked, report)
     _check_date_order(raw, checked, report)
     if "collaborations" in checked:
@@ -80,13 +87,18 @@ class _Reporter:
                                     column, value, message(value), fix(value)))
 
 
-def _check_table(table: RawTable, report: ValidationReport) -> pd.DataFrame:
-    """Check and normalise each column of one table; returns the normalised frame (same index)."""
+def _check_table(table: RawTable, report: ValidationReport,
+                 also_allowed: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """Check and normalise each column of one table; returns the normalised frame (same index).
+
+    `also_allowed` adds values to an enum column (the trust's own tie kinds)."""
     spec = table_spec(table.name)
     reporter = _Reporter(report, table)
     raw = table.frame
     out: dict[str, pd.Series] = {}  # one frame built at the end: inserting column by column is slow
     for column in spec.columns:
+        if also_allowed and column.name in also_allowed:
+            column = dataclasses.replace(column, allowed=column.allowed + also_allowed[column.name])
         if column.name not in raw.columns:
             if column.required:
                 report.add(Problem("error", "missing-column", table.file, 1, column.name, None,

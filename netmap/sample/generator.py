@@ -393,9 +393,12 @@ class _Hub:
         rows = []
         for m in rng.choice(movers, size=min(len(movers), max(1, len(staff) // 400)), replace=False):
             home = staff["school_id"].iat[m]
-            away = [t for t in targets if t != home]
+            away = [t for t in targets if t != home and t not in self.isolated]
             to = self.isolated[0] if self.isolated and not rows else str(rng.choice(away))
-            start = int(rng.integers(self.ref - 400, self.ref - 10))
+            # A secondee counts at the receiving school while the secondment is under way, so the one planned
+            # for an isolated school starts after the reference date: the school is isolated on that date.
+            start = int(rng.integers(self.ref + 14, self.ref + 120) if to in self.isolated
+                        else rng.integers(self.ref - 400, self.ref - 10))
             end = _iso(start + int(rng.integers(60, 500)))
             rows.append((staff["staff_id"].iat[m], home, to, _iso(start), end,
                          purposes[2] if to in self.isolated else str(rng.choice(purposes))))

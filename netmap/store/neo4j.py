@@ -31,8 +31,8 @@ from netmap.store.records import frame_from_rows, table_rows
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "Neo4jStore"]
 
 DEFAULT_BATCH_SIZE = 5000
-SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_snapshot_key",
-                  "create_snapshot_date_index")
+SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
+                  "create_snapshot_key", "create_snapshot_date_index")
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
 _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
@@ -164,7 +164,8 @@ class Neo4jStore(GraphStore):
             for name in TABLE_NAMES:
                 columns = (*table_spec(name).column_names, "attributes")
                 records = self._read(_READ_QUERIES[name], snapshot_id=row["snapshot_id"])
-                tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records], extras[name])
+                tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records],
+                                               extras.get(name, []))  # tables added since it was stored
         return Dataset.from_tables(tables)
 
     def close(self) -> None:

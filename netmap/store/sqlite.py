@@ -65,7 +65,7 @@ _Part = tuple[str, int, int, bytes]  # table name, part number, rows, payload
 def _parts_of(dataset: Dataset) -> list[_Part]:
     """Every table as parts of BATCH_ROWS rows (an empty table still gets one, keeping its columns)."""
     parts = []
-    for name, frame in dataset.tables():
+    for name, frame in dataset.stored_tables():
         columns = [str(c) for c in frame.columns]
         values = [frame[c].tolist() for c in frame.columns]
         for part, start in enumerate(range(0, max(len(frame), 1), BATCH_ROWS)):
