@@ -232,3 +232,15 @@ def test_a_subject_community_finds_its_schools_whatever_the_case() -> None:
     schools = pd.DataFrame({"school_id": ["A", "B"], "phase": ["primary", "primary"]})
     staff = pd.DataFrame({"school_id": ["A", "B"], "subjects": ["maths;art", "Maths"]})
     assert GroupScope(schools, staff).of({"subject": "MATHS", "phase": None}) == {"A", "B"}
+
+
+def test_help_texts_quote_the_thresholds_the_analysis_uses() -> None:
+    from netmap.analysis.school_metrics import SCHOOL_COLUMNS
+    from netmap.analysis.staff_metrics import STAFF_COLUMNS
+    from webapp.metric_help import HELP, help_texts
+
+    assert "Fewer than 20% of members" in HELP["is_dormant"]
+    changed = help_texts(AnalysisOptions(dormant_share=0.3, key_connector_share=0.6, min_external_ties=8))
+    assert "Fewer than 30% of members" in changed["is_dormant"]
+    assert "at least 60%" in changed["key_connectors"] and "under 8 outside ties" in changed["caveat"]
+    assert all(HELP.get(column) for column in (*STAFF_COLUMNS, *SCHOOL_COLUMNS))

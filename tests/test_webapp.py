@@ -381,6 +381,7 @@ def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
     login(client, "admin")
     dashboard = client.get("/").get_data(as_text=True)
     assert "73 %</strong> survey response (8 of 11 surveyed)" in dashboard
+    assert re.search(r"Survey response by role:\s+headteacher \d+ % \(\d+ of \d+\);", dashboard)
     assert "2 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
     assert "0 isolated school(s)" in dashboard  # D has no answers: not called isolated
     school_d = client.get("/schools/D").get_data(as_text=True)

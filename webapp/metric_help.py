@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from netmap.analysis.options import AnalysisOptions
 
-__all__ = ["HELP", "help_for"]
+__all__ = ["HELP", "help_for", "help_texts"]
 
-_DEFAULTS = AnalysisOptions()
 
-HELP = {
+def help_texts(options: AnalysisOptions) -> dict[str, str]:
+    """Every column's one-line help, quoting the thresholds of `options`."""
+    return {**_FIXED, **_thresholded(options)}
+
+
+_FIXED = {
     "staff_id": "The person's id from staff.csv.",
     "name": "Name as given in the data.",
     "school_id": "Their school (or the central team).",
@@ -47,21 +51,13 @@ HELP = {
     "staff": "People working here (secondees at the receiving school).",
     "surveyed": "People working here who were surveyed.",
     "responded": "People working here who answered.",
-    "response_rate": f"Answered / surveyed; under {_DEFAULTS.min_response_rate:.0%} the school's findings are "
-                     "held back.",
     "internal_ties": "Collaborations inside the school.",
     "external_ties": "Collaborations with other schools.",
     "ei_index": "-1: all ties inward, +1: all outward.",
     "groups_represented": "Groups with at least one member here.",
     "is_isolated": "No soft tie to any other school (not said with too few responses or nobody in post).",
     "is_hard_isolated": "No member shares a group with anyone from another school.",
-    "key_connectors": f"People whose departure alone would cut at least {_DEFAULTS.key_connector_share:.0%} of "
-                      "the school's outside links.",
     "dependency": "Share of the school's outside links held by one person (1.0: all of them).",
-    "is_key_person_risk": f"One person holds at least {_DEFAULTS.key_connector_share:.0%} of the school's outside "
-                          "links, and the evidence is enough to act on.",
-    "caveat": f"Why findings are held back: no staff in post, not enough responses, or few ties (under "
-              f"{_DEFAULTS.min_external_ties} outside ties).",
     "group_id": "The group's id.",
     "kind": "Expert network or subject community.",
     "members": "Members in post.",
@@ -73,7 +69,6 @@ HELP = {
     "active_members": "Members who collaborate with another member.",
     "conductivity": "Collaborating pairs / possible pairs.",
     "cross_school_pairs": "Collaborating pairs across schools.",
-    "is_dormant": f"Fewer than {_DEFAULTS.dormant_share:.0%} of members collaborate with another member.",
     "school_a": "First school of the pair.",
     "school_b": "Second school of the pair.",
     "hard_links": "Pairs of their staff sharing a group.",
@@ -92,6 +87,23 @@ HELP = {
     "message": "What is wrong.",
     "fix": "How to fix it.",
 }
+
+
+def _thresholded(o: AnalysisOptions) -> dict[str, str]:
+    return {
+        "response_rate": f"Answered / surveyed; under {o.min_response_rate:.0%} the school's findings are "
+                         "held back.",
+        "key_connectors": f"People whose departure alone would cut at least {o.key_connector_share:.0%} of "
+                          "the school's outside links.",
+        "is_key_person_risk": f"One person holds at least {o.key_connector_share:.0%} of the school's outside "
+                              "links, and the evidence is enough to act on.",
+        "caveat": f"Why findings are held back: no staff in post, not enough responses, or few ties (under "
+                  f"{o.min_external_ties} outside ties).",
+        "is_dormant": f"Fewer than {o.dormant_share:.0%} of members collaborate with another member.",
+    }
+
+
+HELP = help_texts(AnalysisOptions())
 
 
 def help_for(key: str) -> str:
