@@ -154,13 +154,12 @@ def _path_sampling_error(undirected: Any) -> dict:
 
 
 def bench_web(db: Path, work: Path, school: str) -> dict:
-    from netmap.users import UserStore
     from webapp import create_app
+    from webapp.accounts import Accounts
 
     users = work / "users.db"
-    store = UserStore(users)
-    store.add("bench", "admin", "benchmark-password")
-    store.close()
+    with Accounts(users) as accounts:
+        accounts.users.add("bench", "admin", "benchmark-password")
     app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False})
     client = app.test_client()

@@ -5,7 +5,8 @@
     ├── IngestError          input files cannot be read or fail validation (carries file, row, column)
     │   └── ValidationFailed the whole validation report, when it holds errors
     ├── StorageError         the graph store is unavailable or a query failed
-    └── AnalysisError        a metric cannot be computed on this input
+    ├── AnalysisError        a metric cannot be computed on this input
+    └── AccountError         a web user cannot be added, found or changed as asked
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from netmap.ingest.report import ValidationReport
 
 __all__ = [
+    "AccountError",
     "AnalysisError",
     "ConfigError",
     "IngestError",
@@ -64,3 +66,7 @@ class StorageError(NetmapError):
 
 class AnalysisError(NetmapError):
     """A metric cannot be computed on the given graph or options."""
+
+
+class AccountError(NetmapError):
+    """A web user cannot be added, found or changed as asked (no such user, a taken name, a short password)."""

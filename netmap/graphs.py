@@ -14,8 +14,10 @@ count when active on it. A person on a secondment that is under way works at the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -25,9 +27,12 @@ from netmap.dataset import Dataset
 from netmap.hard_wiring import HardWiring
 from netmap.tie_kinds import flows_from
 
+if TYPE_CHECKING:
+    from netmap.store.base import GraphStore
+
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post",
-           "number_of_undirected_ties", "response_status", "working_schools"]
+           "number_of_undirected_ties", "read_graphs", "response_status", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -52,6 +57,16 @@ class TrustGraphs:
         graph.add_nodes_from(self.soft.nodes(data=True))
         graph.add_edges_from(self.soft.edges())
         return graph
+
+    @cached_property
+    def school_of(self) -> dict[Hashable, str]:
+        """Where each person in post works (a secondee: the receiving school); read-only."""
+        return dict(nx.get_node_attributes(self.soft, "school_id"))
+
+    @cached_property
+    def groups_of(self) -> dict[Hashable, frozenset[str]]:
+        """The active groups of each person in post who belongs to any; read-only."""
+        return {person: self.hard.groups_of(person) for person in self.hard if self.hard.groups_of(person)}
 
     @cached_property
     def weighted_undirected(self) -> nx.Graph:
@@ -102,11 +117,11 @@ def active_secondments(dataset: Dataset, as_of: str) -> pd.DataFrame:
     return seconded[seconded["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
 
 
-def working_schools(dataset: Dataset, as_of: str) -> dict[str, str]:
+def working_schools(dataset: Dataset, as_of: str) -> dict[Hashable, str]:
     """Where each person in post works on `as_of`: the receiving school of a secondment under way (the latest
     started, if several), otherwise their school in staff.csv."""
     staff = active_staff(dataset, as_of)
-    schools = dict(zip(staff["staff_id"], staff["school_id"], strict=True))
+    schools: dict[Hashable, str] = dict(zip(staff["staff_id"], staff["school_id"], strict=True))
     seconded = active_secondments(dataset, as_of).sort_values("starts_on", kind="stable")
     schools.update(zip(seconded["staff_id"], seconded["to_school_id"], strict=True))
     return schools
@@ -162,7 +177,7 @@ def number_of_undirected_ties(dataset: Dataset, as_of: str, window_days: int = D
     return len(pd.DataFrame({"a": first, "b": second}).drop_duplicates())
 
 
-def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame, works_at: dict[str, str],
+def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame, works_at: Mapping[Hashable, str],
                      response: dict[str, str]) -> None:
     subjects = staff["subjects"].map(lambda s: tuple(s.split(";")) if s else ())
     graph.add_nodes_from(
@@ -199,3 +214,9 @@ def build_graphs(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WI
     """Both graphs of a snapshot, counting ties observed within `window_days` before it."""
     return TrustGraphs(as_of, build_soft_graph(dataset, as_of, window_days), build_hard_wiring(dataset, as_of),
                        dataset, window_days)
+
+
+def read_graphs(store: GraphStore, as_of: str | None = None) -> TrustGraphs:
+    """The graphs of a stored snapshot dated `as_of` (default: the latest)."""
+    info = store.snapshot(as_of)
+    return build_graphs(store.read_dataset(info.as_of), info.as_of)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ import click
 from netmap.analysis import analyse
 from netmap.analysis.planner import Planner
 from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
+from netmap.cli_common import open_store_of, store_options
 from netmap.errors import AnalysisError
+from netmap.graphs import TrustGraphs, read_graphs
 
 __all__ = ["CHANGE_OPTIONS", "InOrder", "parse_changes", "register"]
 
@@ -62,12 +65,12 @@ def _write_json(path: Path | None, payload: Any) -> None:
         click.echo(f"Wrote {path}.")
 
 
-def register(main: click.Group, store_options: Any, open_store: Any) -> None:
+def register(main: click.Group) -> None:
     """Add the planner's commands to the `netmap` group."""
 
-    def graphs_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> Any:
-        with open_store(ctx, db, store) as opened:
-            return opened.read_graphs(snapshot)
+    def graphs_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> TrustGraphs:
+        with open_store_of(ctx, db, store) as opened:
+            return read_graphs(opened, snapshot)
 
     def planner_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> Planner:
         graphs = graphs_of(ctx, db, store, snapshot)
@@ -77,15 +80,16 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
                                help="Also write the result as JSON to this file.")
 
+    def planner_options(command: Callable[..., Any]) -> Callable[..., Any]:
+        """--snapshot, --json, --db and --store, and the click context: what every planner command takes."""
+        return snapshot_option(json_option(store_options(click.pass_context(command))))
+
     @main.command(cls=InOrder)
     @click.option("--leave", multiple=True, metavar="ID", help="This person leaves.")
     @click.option("--second", multiple=True, metavar="ID:FROM:TO", help="Second a person from one school to another.")
     @click.option("--join", multiple=True, metavar="ID:GROUP", help="A person joins a group.")
     @click.option("--tie", multiple=True, metavar="SOURCE:TARGET[:KIND]", help="Add a collaboration.")
-    @snapshot_option
-    @json_option
-    @store_options
-    @click.pass_context
+    @planner_options
     def whatif(ctx: click.Context, leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
                tie: tuple[str, ...], snapshot: str | None, json_path: Path | None, db: Path | None,
                store: str | None) -> None:
@@ -116,43 +120,28 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
     @click.option("--subject", default=None, help="Only people who teach or specialise in this.")
     @click.option("--role", default=None, help="Only people in this role, e.g. middle-leader.")
     @click.option("--top", default=10, show_default=True, type=click.IntRange(1))
-    @snapshot_option
-    @json_option
-    @store_options
-    @click.pass_context
+    @planner_options
     def recommend(ctx: click.Context, school: str, subject: str | None, role: str | None, top: int,
                   snapshot: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
         """Rank secondees from other schools by what they would add to SCHOOL's connections."""
         ranked = planner_of(ctx, db, store, snapshot).recommend(school, subject=subject, role=role, top=top)
-        if not ranked:
-            click.echo("Nobody fits: try without --subject or --role.")
-        for i, c in enumerate(ranked, start=1):
-            click.echo(f"{i:>2}. {c.name} ({c.staff_id}, {c.role}, {c.from_school_id}): {c.reason}")
-        _write_json(json_path, [dataclasses.asdict(c) for c in ranked])
+        _print_ranked(ranked, "Nobody fits: try without --subject or --role.",
+                      lambda c: f"{c.name} ({c.staff_id}, {c.role}, {c.from_school_id}): {c.reason}", json_path)
 
     @main.command()
     @click.option("--staff", "staff_id", required=True, metavar="ID")
     @click.option("--top", default=5, show_default=True, type=click.IntRange(1))
-    @snapshot_option
-    @json_option
-    @store_options
-    @click.pass_context
+    @planner_options
     def introduce(ctx: click.Context, staff_id: str, top: int, snapshot: str | None, json_path: Path | None,
                   db: Path | None, store: str | None) -> None:
         """People at other schools in a colleague's subject or groups who would connect them best."""
         offers = planner_of(ctx, db, store, snapshot).introductions(staff_id, top=top)
-        if not offers:
-            click.echo("Nobody at another school shares a subject or group with them.")
-        for i, o in enumerate(offers, start=1):
-            click.echo(f"{i:>2}. {o.name} ({o.staff_id}): {o.reason}")
-        _write_json(json_path, [dataclasses.asdict(o) for o in offers])
+        _print_ranked(offers, "Nobody at another school shares a subject or group with them.",
+                      lambda o: f"{o.name} ({o.staff_id}): {o.reason}", json_path)
 
     @main.command()
     @click.option("--top", default=20, show_default=True, type=click.IntRange(1))
-    @snapshot_option
-    @json_option
-    @store_options
-    @click.pass_context
+    @planner_options
     def risk(ctx: click.Context, top: int, snapshot: str | None, json_path: Path | None, db: Path | None,
              store: str | None) -> None:
         """Leaver risk: what the network loses if each person leaves, worst first."""
@@ -163,6 +152,15 @@ def register(main: click.Group, store_options: Any, open_store: Any) -> None:
             click.echo(f"{r.staff_id:<10}{r.school_id:<10}{r.schools_cut_off or '-':<24}{r.external_ties_lost:>10}"
                        f"{r.brokerage_lost:>11}{r.betweenness:>13.4f}")
         _write_json(json_path, table.head(top).to_dict("records"))
+
+
+def _print_ranked(items: Sequence[Any], nothing: str, line: Callable[[Any], str], json_path: Path | None) -> None:
+    """Numbered lines, best first (or `nothing` when the list is empty), and the same as JSON when asked."""
+    if not items:
+        click.echo(nothing)
+    for i, item in enumerate(items, start=1):
+        click.echo(f"{i:>2}. {line(item)}")
+    _write_json(json_path, [dataclasses.asdict(item) for item in items])
 
 
 def _pct(value: float | None) -> str:

@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
+from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 
 TINY = Path(__file__).parent / "data" / "tiny"
+PLANTED = Path(__file__).parent / "data" / "planted"
 REPO = Path(__file__).parent.parent
 
 
@@ -33,6 +36,14 @@ def edit(folder: Path, name: str, old: str, new: str) -> None:
 def append(folder: Path, name: str, line: str) -> None:
     with (folder / f"{name}.csv").open("a", encoding="utf-8") as handle:
         handle.write(line + "\n")
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Flask:
+    """The web app over the planted trust (tests/data/planted), with a user of each role (tests/web_helpers)."""
+    from tests.web_helpers import make_app
+
+    return make_app(tmp_path, read_trust(PLANTED)[0])
 
 
 @pytest.fixture

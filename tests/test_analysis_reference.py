@@ -66,6 +66,7 @@ def _close(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
+@pytest.mark.slow
 def test_betweenness_equals_networkx(graph: nx.Graph) -> None:
     ours, theirs = betweenness(graph), nx.betweenness_centrality(graph, normalized=True)
     assert ours.keys() == theirs.keys()

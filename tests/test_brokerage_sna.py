@@ -43,6 +43,7 @@ def _have_sna() -> str | None:
     return None if found.returncode == 0 else "R's sna package is not installed (apt-get install r-cran-sna)"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(_have_sna() is not None, reason=_have_sna() or "")
 def test_brokerage_equals_r_sna_on_the_flow_graph_of_the_sample(tmp_path: Path) -> None:
     dataset, _ = read_trust(REPO / "data" / "samples" / "trust")

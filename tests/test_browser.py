@@ -21,6 +21,8 @@ from netmap.ingest.validate import read_trust
 from tests.conftest import REPO
 from tests.web_helpers import PASSWORD, make_app
 
+pytestmark = pytest.mark.slow  # a real browser: seconds a test
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 SHOTS = ARTIFACTS / "screenshots"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from netmap.cli import main
 from netmap.store import SQLiteStore
-from netmap.users import User, UserStore
 from tests.conftest import edit
+from webapp.accounts import Accounts, User
 
 
 @pytest.fixture
@@ -103,12 +103,13 @@ def test_sample_then_demo(run, tmp_path: Path) -> None:
     lines = demo.stdout.splitlines()
     assert lines[-2] == f"The sample trust (2000 staff) is in {tmp_path / 'cli.db'}, as of 2026-07-01."
     password = lines[-1].split("password ")[1].split(" ")[0]
-    users = UserStore(tmp_path / "users.db")
+    accounts = Accounts(tmp_path / "users.db")
+    users = accounts.users
     assert users.authenticate("demo-admin", password) == User("demo-admin", "admin")
     again = run("demo", "--no-serve")
     assert "Already loaded, unchanged" in again.stdout
     assert users.authenticate("demo-admin", password) is None  # a new one-time password each run
-    users.close()
+    accounts.close()
 
 
 def test_serve_starts_the_app_locally(run, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from graph_queries import declared_parameters, load_query, query_names
-from graph_queries.model import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
+from netmap.store.graph_model import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 from tests.conftest import REPO
 
 LINTER = REPO / "tools" / "cypher-lint"
@@ -42,6 +42,7 @@ def lint(queries: list[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[dict
     return {r["name"]: r["diagnostics"] for r in json.loads(done.stdout)}
 
 
+@pytest.mark.slow
 def test_every_query_passes_neo4j_linter() -> None:
     names = query_names()
     assert len(names) >= 20

@@ -35,6 +35,7 @@ def test_no_query_is_built_from_strings_in_code() -> None:
     assert not re.search(r"[\"'](MATCH|MERGE|CREATE|UNWIND|RETURN)\b", source)
 
 
+@pytest.mark.slow
 def test_the_built_wheel_contains_every_query(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(REPO)],
                    check=True, capture_output=True, timeout=300)

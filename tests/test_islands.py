@@ -84,6 +84,7 @@ def test_batched_planted_trust_equals_the_whole_graph() -> None:
     _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
 
 
+@pytest.mark.slow
 def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
     """Betweenness normalised by the whole trust, and the school modularity, as NetworkX computes them whole."""
     graphs = build_graphs(hubs, AS_OF)

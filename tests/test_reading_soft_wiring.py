@@ -244,3 +244,31 @@ def test_help_texts_quote_the_thresholds_the_analysis_uses() -> None:
     assert "Fewer than 30% of members" in changed["is_dormant"]
     assert "at least 60%" in changed["key_connectors"] and "under 8 outside ties" in changed["caveat"]
     assert all(HELP.get(column) for column in (*STAFF_COLUMNS, *SCHOOL_COLUMNS))
+
+
+def test_every_output_column_is_declared_once_and_documented_in_its_table() -> None:
+    """netmap/analysis/columns.py against docs/metrics.md: each table's section documents exactly its columns,
+    and every threshold a column reads is named in the docs."""
+    import re
+
+    from netmap.analysis.columns import COLUMNS, columns_of
+    from tests.conftest import REPO
+
+    metrics = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    sections = {"staff": "## staff.csv", "schools": "## schools.csv", "groups": "## groups.csv",
+                "wiring": "## wiring.csv", "bridges": "## bridges.csv"}
+    for table, heading in sections.items():
+        start = metrics.index(heading)
+        section = metrics[start:metrics.index("\n## ", start + 1)]
+        documented = set()
+        for line in section.splitlines():
+            cell = line.split("|")[1] if line.startswith("| ") else ""
+            documented |= {name.strip().strip("*") for name in cell.split(",")} - {"column", "---", ""}
+        if table in ("wiring", "bridges"):  # described in prose: school_a < school_b, **hard_links**, ...
+            documented |= set(re.findall(r"\b(school_[ab]|person_[ab]|hard_links|soft_ties)\b", section))
+        assert documented == set(columns_of(table)), (table, documented ^ set(columns_of(table)))
+    names = [(c.table, c.name) for c in COLUMNS]
+    assert len(names) == len(set(names))
+    for column in COLUMNS:
+        for threshold in column.thresholds:
+            assert f"`{threshold}`" in metrics, (column.name, threshold)

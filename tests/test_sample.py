@@ -8,10 +8,11 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netmap.cli import SAMPLE_ARGS
+from netmap.errors import ConfigError
 from netmap.graphs import active_memberships, build_graphs
 from netmap.ingest.validate import validate_source
 from netmap.sample.generator import REFERENCE_DATE, SampleTrust, generate_sample
+from netmap.sample.generator import SAMPLE_TRUST as SAMPLE_ARGS
 from tests.conftest import REPO
 
 AS_OF = REFERENCE_DATE.isoformat()
@@ -96,5 +97,5 @@ def test_generator_scales_by_hubs(tmp_path: Path) -> None:
 
 
 def test_too_small_a_sample_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="10 staff per school"):
+    with pytest.raises(ConfigError, match="10 staff per school"):
         generate_sample(tmp_path, schools=5, staff=20, seed=1)

@@ -10,6 +10,7 @@ import pytest
 
 from netmap.config import read_settings
 from netmap.errors import StorageError
+from netmap.graphs import read_graphs
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
 from tests.conftest import REPO, edit
@@ -57,7 +58,7 @@ def test_round_trip_of_the_sample_trust(store: GraphStore) -> None:
     result = store.write_snapshot(dataset, "2026-07-01", source="sample")
     assert result.status == "created"
     assert store.read_dataset("2026-07-01").equals(dataset)
-    graphs = store.read_graphs()
+    graphs = read_graphs(store)
     assert graphs.soft.number_of_nodes() == 1964 and graphs.as_of == "2026-07-01"
 
 

@@ -14,20 +14,15 @@ from flask.testing import FlaskClient
 
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
-from netmap.users import LOCKOUT_FAILURES, UserStore
 from tests.test_analysis_planted import PLANTED
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.security import CSP
 from webapp.tables import neutralise
 
 PAGES = ["/", "/schools/", "/schools/A", "/staff/", "/staff/a1", "/groups/", "/groups/DORM", "/wiring/",
          "/wiring/bridges", "/map/", "/map/?view=staff", "/map/data", "/map/data?view=staff&school=A", "/metrics"]
 TABLES = ["/schools/", "/staff/", "/groups/", "/wiring/bridges", "/wiring/", "/audit"]
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path, read_trust(PLANTED)[0])
 
 
 @pytest.fixture
@@ -93,11 +88,12 @@ def test_login_never_redirects_off_site(app: Flask) -> None:
 
 def test_removed_or_demoted_users_lose_access_at_once(app: Flask, admin: FlaskClient) -> None:
     assert admin.get("/upload/").status_code == 200
-    users = UserStore(app.config["NETMAP_USERS_DB"])
+    accounts = Accounts(app.config["NETMAP_USERS_DB"])
+    users = accounts.users
     users.set_role("admin", "ceo")
     assert admin.get("/upload/").status_code == 403
     users.remove("admin")
-    users.close()
+    accounts.close()
     assert admin.get("/").status_code == 302
 
 
@@ -186,9 +182,8 @@ def test_person_level_views_and_downloads_are_audited(app: Flask, admin: FlaskCl
     admin.get("/staff/a1")
     admin.get("/staff/?format=csv")
     admin.get("/map/data?view=staff&school=A")
-    users = UserStore(app.config["NETMAP_USERS_DB"])
-    entries = [(u, a, s.split(" (")[0]) for _, u, a, s in users.audit_entries()]
-    users.close()
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        entries = [(u, a, s.split(" (")[0]) for _, u, a, s in accounts.audit.entries()]
     assert ("admin", "view", "staff a1") in entries
     assert ("admin", "download", "staff table") in entries
     assert ("admin", "view", "staff map") in entries

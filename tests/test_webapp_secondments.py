@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from netmap.ingest.validate import read_trust
-from netmap.users import UserStore
-from tests.test_analysis_planted import PLANTED
-from tests.web_helpers import csrf_token, login, make_app
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path, read_trust(PLANTED)[0])
+from tests.web_helpers import csrf_token, login
+from webapp.accounts import Accounts
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def test_leavers_removing_and_clearing(hr: FlaskClient) -> None:
 def test_scenarios_are_saved_and_reopened(app: Flask, hr: FlaskClient) -> None:
     _post(hr, action="second", staff_id="b2", from_school_id="B", to_school_id="D")
     _post(hr, action="save", name="Maths for Damson")
-    saved = UserStore(app.config["NETMAP_USERS_DB"]).scenarios()
+    saved = Accounts(app.config["NETMAP_USERS_DB"]).scenarios.all_scenarios()
     assert [(name, owner, snapshot) for _, name, owner, snapshot, _ in saved] == [("Maths for Damson", "hr",
                                                                                   "2026-07-01")]
     other = app.test_client()
@@ -105,5 +97,5 @@ def test_introductions(hr: FlaskClient) -> None:
 def test_candidate_views_are_audited(app: Flask, hr: FlaskClient) -> None:
     hr.get("/secondments/?school=D")
     hr.get("/secondments/risk?format=csv")
-    entries = {(u, a, s) for _, u, a, s in UserStore(app.config["NETMAP_USERS_DB"]).audit_entries()}
+    entries = {(u, a, s) for _, u, a, s in Accounts(app.config["NETMAP_USERS_DB"]).audit.entries()}
     assert ("hr", "view", "secondment candidates for D") in entries and ("hr", "download", "leaver risk") in entries

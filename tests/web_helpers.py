@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from netmap.dataset import Dataset
 from netmap.store import SQLiteStore
-from netmap.users import UserStore
 from webapp import create_app
+from webapp.accounts import Accounts
 
 PASSWORD = "correct horse battery"
 ROLES = ("admin", "hr", "ceo", "network-lead")
@@ -22,10 +22,9 @@ def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask
     with SQLiteStore(db) as store:
         if dataset is not None:
             store.write_snapshot(dataset, "2026-07-01", source="test")
-    store = UserStore(users)
-    for role in ROLES:
-        store.add(role, role, PASSWORD)
-    store.close()
+    with Accounts(users) as accounts:
+        for role in ROLES:
+            accounts.users.add(role, role, PASSWORD)
     return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
                        **config})
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from netmap.analysis.options import AnalysisOptions
 from netmap.contract import BUILTIN_TIE_KINDS
 from netmap.tie_kinds import tie_kinds
-from webapp.auth import role_required, users
+from webapp.auth import accounts, role_required
 from webapp.data import current_view
 from webapp.metric_help import HELP
 from webapp.tables import Column, table_page
@@ -23,7 +23,7 @@ bp = Blueprint("admin", __name__)
 @bp.route("/audit")
 @role_required("admin")
 def audit_log() -> Any:
-    frame = pd.DataFrame(users().audit_entries(limit=100_000), columns=["at", "user", "action", "subject"])
+    frame = pd.DataFrame(accounts().audit.entries(limit=100_000), columns=["at", "user", "action", "subject"])
     columns = [Column(c, c) for c in frame.columns]
     page = table_page(frame, columns, filename="audit-log.csv", default_sort="at", filters=("user", "action"))
     if isinstance(page, Response):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,11 +13,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from netmap.users import User, UserStore
+from webapp.accounts import Accounts, User
 
-__all__ = ["audit", "bp", "init_app", "login_required", "role_required"]
+__all__ = ["accounts", "audit", "bp", "init_app", "login_required", "role_required"]
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 class LoginForm(FlaskForm):
@@ -26,26 +28,27 @@ class LoginForm(FlaskForm):
 
 def init_app(app: Flask) -> None:
     app.before_request(_load_user)
-    app.teardown_appcontext(_close_users)
+    app.teardown_appcontext(_close_accounts)
     app.context_processor(lambda: {"user": g.get("user")})
 
 
-def users() -> UserStore:
-    if "users" not in g:
-        g.users = UserStore(current_app.config["NETMAP_USERS_DB"])
-    return g.users
+def accounts() -> Accounts:
+    """The web app's users, audit log and saved scenarios, opened once per request."""
+    if "accounts" not in g:
+        g.accounts = Accounts(current_app.config["NETMAP_USERS_DB"])
+    return g.accounts
 
 
-def _close_users(_exc: BaseException | None) -> None:
-    store = g.pop("users", None)
-    if store is not None:
-        store.close()
+def _close_accounts(_exc: BaseException | None) -> None:
+    opened = g.pop("accounts", None)
+    if opened is not None:
+        opened.close()
 
 
 def _load_user() -> None:
     """Read the user afresh on every request: removing or demoting someone takes effect at once."""
     name = session.get("user")
-    g.user = users().get(name) if name else None
+    g.user = accounts().users.get(name) if name else None
     if name and g.user is None:
         session.clear()
 
@@ -74,7 +77,7 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 def audit(action: str, subject: str) -> None:
     """Record that the current user viewed or downloaded person-level data."""
     user: User = g.user
-    users().audit(user.name, action, subject)
+    accounts().audit.record(user.name, action, subject)
 
 
 def _safe_next(target: str | None) -> str:
@@ -89,12 +92,14 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         name = form.name.data.strip()
-        store = users()
+        store = accounts().users
         if store.is_locked(name):
+            log.warning("login refused: user name %r is locked after repeated failures", name)
             flash("Too many failed attempts for this user name. Try again in 15 minutes.", "error")
             return render_template("auth/login.html", form=form), 429
         user = store.authenticate(name, form.password.data)
         if user is None:
+            log.warning("failed login for user name %r from %s", name, request.remote_addr)
             flash("Wrong user name or password.", "error")
             return render_template("auth/login.html", form=form), 401
         session.clear()

@@ -1,15 +1,16 @@
-"""The web app's commands, plugged into `netmap` through the netmap.commands entry point."""
+"""The web app's commands, plugged into `netmap` through the netmap.commands entry point: `serve`, `demo`, and
+`users` (the web app's users and roles live with the web app, in NETMAP_USERS_DB)."""
 
 from __future__ import annotations
 
-import datetime as dt
+import sys
 from pathlib import Path
 
 import click
 
-from netmap.cli import SAMPLE_ARGS, load_sample, store_options
-from netmap.config import read_settings
-from netmap.users import UserStore
+from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
+from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST
+from webapp.accounts import ROLES, Accounts
 
 DEMO_ADMIN = "demo-admin"
 
@@ -17,7 +18,7 @@ DEMO_ADMIN = "demo-admin"
 def _run(host: str, port: int, db: Path | None, store: str | None) -> None:
     from webapp import create_app
 
-    config = {"NETMAP_DB": db or read_settings().db_path}
+    config: dict[str, object] = {"NETMAP_DB": db or settings_of(click.get_current_context()).db_path}
     if store:
         config["NETMAP_STORE"] = store
     app = create_app(config)
@@ -42,16 +43,67 @@ def serve(host: str, port: int, db: Path | None, store: str | None) -> None:
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, no_serve: bool, db: Path | None, store: str | None) -> None:
     """Load the sample trust if needed, create a demo admin with a one-time password, and start the web app."""
-    where = load_sample(ctx, db, store)
-    users = UserStore(read_settings().users_db_path)
-    try:
-        if users.get(DEMO_ADMIN):
-            users.remove(DEMO_ADMIN)
-        password = users.add(DEMO_ADMIN, "admin")
-    finally:
-        users.close()
-    click.echo(f"The sample trust ({SAMPLE_ARGS['staff']} staff) is in {where}, as of "
-               f"{dt.date(2026, 7, 1).isoformat()}.")
+    with open_store_of(ctx, db, store) as opened:
+        where = load_sample(opened)
+    with Accounts(settings_of(ctx).users_db_path) as accounts:
+        if accounts.users.get(DEMO_ADMIN):
+            accounts.users.remove(DEMO_ADMIN)
+        password = accounts.users.add(DEMO_ADMIN, "admin")
+    click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {where}, as of "
+               f"{REFERENCE_DATE.isoformat()}.")
     click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).")
     if not no_serve:
         _run(host, port, db, store)
+
+
+@click.group()
+def users() -> None:
+    """Manage who can log in to the web app, and their role (admin, hr, ceo, network-lead)."""
+
+
+def _accounts(ctx: click.Context) -> Accounts:
+    return Accounts(settings_of(ctx).users_db_path)
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
+              "generating one.")
+@click.pass_context
+def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
+    """Add a user; prints a generated password unless one is given on stdin."""
+    given = sys.stdin.readline().strip() if password_stdin else None
+    with _accounts(ctx) as accounts:
+        password = accounts.users.add(name, role, given)
+    click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
+
+
+@users.command("remove")
+@click.argument("name")
+@click.pass_context
+def users_remove(ctx: click.Context, name: str) -> None:
+    """Remove a user; they lose access at their next click."""
+    with _accounts(ctx) as accounts:
+        accounts.users.remove(name)
+    click.echo(f"Removed {name}.")
+
+
+@users.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_context
+def users_set_role(ctx: click.Context, name: str, role: str) -> None:
+    """Change a user's role; it applies at their next click."""
+    with _accounts(ctx) as accounts:
+        accounts.users.set_role(name, role)
+    click.echo(f"{name} is now {role}.")
+
+
+@users.command("list")
+@click.pass_context
+def users_list(ctx: click.Context) -> None:
+    """Every user and their role."""
+    with _accounts(ctx) as accounts:
+        for user in accounts.users.all_users():
+            click.echo(f"{user.name}\t{user.role}")

@@ -12,10 +12,10 @@ from flask import Flask, abort, current_app, g, request
 
 from netmap.analysis import Analysis, analyse
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs
+from netmap.graphs import TrustGraphs, read_graphs
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
-__all__ = ["TrustView", "current_view", "get_store", "init_app", "require_view", "snapshots"]
+__all__ = ["TrustView", "current_view", "get_store", "init_app", "require_row", "require_view", "snapshots"]
 
 
 @dataclass
@@ -46,11 +46,6 @@ class TrustView:
         groups = self.graphs.dataset.groups
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
-    @cached_property
-    def staff_school(self) -> dict[str, str]:
-        """The school of each member of staff in post."""
-        return nx.get_node_attributes(self.graphs.soft, "school_id")
-
     @property
     def undirected(self) -> nx.Graph:
         return self.graphs.undirected
@@ -73,7 +68,7 @@ class _Cache:
         key = (_location(store), info.as_of, info.content_hash)
         with self._lock:
             if key not in self._views:
-                graphs = store.read_graphs(info.as_of)
+                graphs = read_graphs(store, info.as_of)
                 self._views = {k: v for k, v in self._views.items() if k[0] != key[0] or k[1] != key[1]}
                 self._views[key] = TrustView(info, graphs, analyse(graphs))
             return self._views[key]
@@ -124,3 +119,13 @@ def require_view() -> TrustView:
     if view is None:
         abort(404, description="No snapshot is loaded yet. Load one with `netmap load FOLDER` or the Upload page.")
     return view
+
+
+def require_row(table: str, key: str, item_id: str) -> tuple[TrustView, pd.Series]:
+    """The current snapshot's view and the analysis row of one school or group (`table` "schools" or "groups");
+    404 naming it when this snapshot has none."""
+    view = current_view()
+    frame = getattr(view.analysis, table) if view is not None else None
+    if view is None or frame is None or item_id not in set(frame[key]):
+        abort(404, description=f"No {table[:-1]} {item_id!r} in this snapshot.")
+    return view, frame.set_index(key).loc[item_id]

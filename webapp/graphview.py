@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import igraph as ig
@@ -149,13 +150,13 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     A school is laid out the first time someone of it is drawn, then cached, so a request costs what its
     schools cost, not the whole trust."""
     if "staff" not in view.layout_cache:
-        by_school: dict[str, list[str]] = {}
-        for person, sid in nx.get_node_attributes(view.graphs.soft, "school_id").items():
+        by_school: dict[str, list[Hashable]] = {}
+        for person, sid in view.graphs.school_of.items():
             by_school.setdefault(sid, []).append(person)
         view.layout_cache["staff"] = {"by_school": by_school, "positions": {}, "done": set()}
     cache = view.layout_cache["staff"]
     positions: dict[str, tuple[float, float]] = cache["positions"]
-    school_of = view.staff_school
+    school_of = view.graphs.school_of
     for sid in {school_of[p] for p in people} - cache["done"]:
         centres = _school_positions(view)
         spread = SCALE * 2.5

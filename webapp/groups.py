@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, render_template
 
 from netmap.analysis.group_metrics import GROUP_COLUMNS
 from webapp.auth import audit, login_required
-from webapp.data import current_view, require_view
-from webapp.tables import Column, table_page
+from webapp.data import require_row, require_view
+from webapp.tables import index_page
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -19,25 +18,15 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 @login_required
 def index() -> Any:
     view = require_view()
-    frame = view.analysis.groups.copy()
-    frame.insert(1, "name", frame["group_id"].map(view.group_names))
-    link = lambda row: url_for("groups.show", group_id=row["group_id"])  # noqa: E731
-    columns = [Column("group_id", "Group", link), Column("name", "Name", link)] + [
-        Column(c, c.replace("_", " ")) for c in GROUP_COLUMNS[1:]]
-    page = table_page(frame, columns, filename=f"groups-{view.as_of}.csv", default_sort="conductivity",
-                      descending=False, filters=("kind", "is_dormant"))
-    if isinstance(page, Response):
-        return page
-    return render_template("groups/index.html", view=view, page=page)
+    return index_page(view.analysis.groups, "group_id", view.group_names, "Group", list(GROUP_COLUMNS[1:]),
+                      template="groups/index.html", context={"view": view}, filename=f"groups-{view.as_of}.csv",
+                      default_sort="conductivity", descending=False, filters=("kind", "is_dormant"))
 
 
 @bp.route("/<group_id>")
 @login_required
 def show(group_id: str) -> Any:
-    view = current_view()
-    if view is None or group_id not in view.group_names:
-        abort(404, description=f"No group {group_id!r} in this snapshot.")
-    row = view.analysis.groups.set_index("group_id").loc[group_id]
+    view, row = require_row("groups", "group_id", group_id)
     staff = view.staff
     members = staff[staff["groups"].map(lambda s: group_id in s.split(";"))]
     inside = set(members["staff_id"])

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, render_template
 
 from webapp.auth import audit, login_required
-from webapp.data import current_view, require_view
-from webapp.tables import Column, table_page
+from webapp.data import require_row, require_view
+from webapp.tables import index_page
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -21,25 +20,16 @@ COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_tie
 @login_required
 def index() -> Any:
     view = require_view()
-    frame = view.analysis.schools.drop(columns=["key_connectors"]).copy()
-    frame.insert(1, "name", frame["school_id"].map(view.school_names))
-    link = lambda row: url_for("schools.show", school_id=row["school_id"])  # noqa: E731
-    columns = [Column("school_id", "School", link), Column("name", "Name", link)] + [
-        Column(c, c.replace("_", " ")) for c in COLUMNS[1:]]
-    page = table_page(frame, columns, filename=f"schools-{view.as_of}.csv", default_sort="external_ties",
-                      descending=False, filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
-    if isinstance(page, Response):
-        return page
-    return render_template("schools/index.html", view=view, page=page)
+    return index_page(view.analysis.schools.drop(columns=["key_connectors"]), "school_id", view.school_names,
+                      "School", COLUMNS[1:], template="schools/index.html", context={"view": view},
+                      filename=f"schools-{view.as_of}.csv", default_sort="external_ties", descending=False,
+                      filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
 
 
 @bp.route("/<school_id>")
 @login_required
 def show(school_id: str) -> Any:
-    view = current_view()
-    if view is None or school_id not in view.school_names:
-        abort(404, description=f"No school {school_id!r} in this snapshot.")
-    row = view.analysis.schools.set_index("school_id").loc[school_id]
+    view, row = require_row("schools", "school_id", school_id)
     wiring = view.analysis.wiring
     mine = wiring[(wiring["school_a"] == school_id) | (wiring["school_b"] == school_id)].copy()
     mine["other"] = mine["school_a"].where(mine["school_b"] == school_id, mine["school_b"])

@@ -9,12 +9,10 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from netmap.analysis import analyse
 from netmap.analysis.planner import Planner
-from netmap.analysis.whatif import Change, Leave, Second, apply_to_dataset, what_if
+from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
-from netmap.graphs import build_graphs
-from webapp.auth import audit, role_required, users
+from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
 from webapp.tables import Column, table_page
@@ -70,7 +68,7 @@ def index() -> Any:
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, changes=changes, result=result, error=error, person=person,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
-                           saved=users().scenarios(), names=view.staff_names)
+                           saved=accounts().scenarios.all_scenarios(), names=view.staff_names)
 
 
 @bp.route("/scenario", methods=["POST"])
@@ -94,7 +92,7 @@ def change_scenario() -> Any:
         view = current_view()
         name = form.get("name", "").strip() or "Untitled scenario"
         if view is not None and changes:
-            users().save_scenario(name, g.user.name, view.as_of, session["scenario"])
+            accounts().scenarios.save(name, g.user.name, view.as_of, session["scenario"])
             flash(f"Saved scenario {name!r}.", "ok")
     _store(changes)
     return redirect(url_for("secondments.index", school=form.get("school", ""), snapshot=form.get("snapshot", "")))
@@ -103,7 +101,7 @@ def change_scenario() -> Any:
 @bp.route("/scenario/<int:scenario_id>")
 @role_required(*ROLES)
 def open_scenario(scenario_id: int) -> Any:
-    saved = users().scenario(scenario_id)
+    saved = accounts().scenarios.get(scenario_id)
     if saved is None:
         abort(404, description="No such saved scenario.")
     name, snapshot, changes = saved
@@ -126,12 +124,10 @@ def _after(view: TrustView, changes: list[Change]) -> TrustView:
     cache = current_app.extensions.setdefault("netmap_scenarios", {})
     key = (view.as_of, view.info.content_hash, tuple(changes))
     if key not in cache:
-        dataset = apply_to_dataset(view.graphs.dataset, view.as_of, changes)
-        graphs = build_graphs(dataset, view.as_of)
+        graphs, analysis = analyse_after(view.graphs, changes)
         school_map(view)  # make sure the 'before' positions exist, then reuse them
         cache.clear()
-        cache[key] = TrustView(view.info, graphs, analyse(graphs),
-                               layout_cache={"schools": view.layout_cache["schools"]})
+        cache[key] = TrustView(view.info, graphs, analysis, layout_cache={"schools": view.layout_cache["schools"]})
     return cache[key]
 
 

@@ -42,7 +42,7 @@ def show(staff_id: str) -> Any:
         abort(404, description=f"No member of staff {staff_id!r} in post in this snapshot.")
     row = view.staff.set_index("staff_id").loc[staff_id]
     soft = view.graphs.soft
-    school_of = {p: soft.nodes[p]["school_id"] for p in soft}
+    school_of = view.graphs.school_of
     ties = []
     for other in sorted(view.undirected[staff_id], key=lambda p: view.staff_names.get(p, p)):
         kinds = set(soft.edges[staff_id, other]["kinds"]) if soft.has_edge(staff_id, other) else set()

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from flask import Response, request, url_for
+from flask import Response, render_template, request, url_for
 
 from webapp.metric_help import help_for
 
-__all__ = ["Column", "TablePage", "csv_response", "neutralise", "table_page"]
+__all__ = ["Column", "TablePage", "csv_response", "index_page", "neutralise", "table_page"]
 
 PER_PAGE = 100
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +52,7 @@ class TablePage:
     def url(self, **changes: Any) -> str:
         """This table's URL with some arguments changed (sorting, paging, the CSV download)."""
         args = {**self.args, **{k: v for k, v in changes.items()}}
-        return url_for(request.endpoint, **(request.view_args or {}), **{k: v for k, v in args.items() if v != ""})
+        return url_for(str(request.endpoint), **(request.view_args or {}), **{k: v for k, v in args.items() if v != ""})
 
 
 def neutralise(value: Any) -> Any:
@@ -112,3 +112,19 @@ def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, def
     if "snapshot" in args:
         kept["snapshot"] = args["snapshot"]
     return TablePage(columns, rows, len(shown), page, pages, sort, desc, query, kept)
+
+
+def index_page(frame: pd.DataFrame, key: str, names: dict[str, str], heading: str, metrics: list[str], *,
+               template: str, context: dict[str, Any], **table: Any) -> Any:
+    """The index of schools or groups: id and name, each linking to the item's own page, then its `metrics`;
+    `table` goes to table_page, `context` to the template."""
+    frame = frame.copy()
+    frame.insert(1, "name", frame[key].map(names))
+    endpoint = f"{request.blueprint}.show"
+    link = lambda row: url_for(endpoint, **{key: row[key]})  # noqa: E731
+    columns = [Column(key, heading, link), Column("name", "Name", link)] + [
+        Column(c, c.replace("_", " ")) for c in metrics]
+    page = table_page(frame, columns, **table)
+    if isinstance(page, Response):
+        return page
+    return render_template(template, page=page, **context)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
 from wtforms import DateField, MultipleFileField
@@ -18,6 +19,7 @@ from netmap.ingest.validate import validate_source
 from webapp.auth import role_required
 from webapp.data import get_store
 
+log = logging.getLogger(__name__)
 bp = Blueprint("upload", __name__, url_prefix="/upload")
 
 
@@ -44,11 +46,14 @@ def index() -> Any:
                                                         "file(s))")
                     verb = {"created": "Loaded", "replaced": "Replaced",
                             "unchanged": "Already loaded, unchanged:"}[result.status]
+                    log.info("snapshot %s %s by %s through the upload page", as_of, result.status, g.user.name)
                     flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=as_of))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
             except NetmapError as exc:
                 error = str(exc)
+        if error:
+            log.warning("upload by %s refused: %s", g.user.name, error)
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit), (
         422 if error else 200)

@@ -30,7 +30,7 @@ def louvain_communities(G: nx.Graph, *, seed: int, total_edges: int | None = Non
     member, so the numbering repeats for the same graph and seed.
     """
     edges = G.number_of_edges() if total_edges is None else total_edges
-    found: list[set] = []
+    found: list[set[Hashable]] = []
     for component in nx.connected_components(G):
         if len(component) <= 2:
             found.append(component)
@@ -41,7 +41,7 @@ def louvain_communities(G: nx.Graph, *, seed: int, total_edges: int | None = Non
             membership = graph.community_multilevel(resolution=graph.ecount() / edges).membership
         finally:
             ig.set_random_number_generator(random)
-        groups: dict[int, set] = {}
+        groups: dict[int, set[Hashable]] = {}
         for node, label in zip(nodes, membership, strict=True):
             groups.setdefault(label, set()).add(node)
         found.extend(groups.values())

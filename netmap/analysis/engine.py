@@ -9,14 +9,16 @@ gives the same tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from netmap.analysis.centrality import PathLength, average_path_length
+from netmap.analysis.columns import columns_of
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
 from netmap.analysis.options import AnalysisOptions
@@ -41,7 +43,8 @@ STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
 
 Progress = Callable[[str, int, int], None]  # (step, steps done before it, steps in all)
-BRIDGE_COLUMNS = ("person_a", "school_a", "person_b", "school_b")
+Step = Callable[[str], None]  # told the name of each step of one batch as it starts
+BRIDGE_COLUMNS = columns_of("bridges")
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Analysis:
     groups: pd.DataFrame
     wiring: pd.DataFrame
     bridges: pd.DataFrame
-    summary: dict
+    summary: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -72,7 +75,7 @@ class _Part:
     hard_links: int
     soft_and_hard: int
     bridges: pd.DataFrame
-    clusters: list[dict]
+    clusters: list[dict[str, Any]]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
     paths: PathLength
@@ -87,7 +90,7 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
         graphs = build_graphs(graphs.dataset, graphs.as_of, options.tie_window_days)
     dataset = graphs.dataset
     scope = GroupScope(dataset.schools, _working_staff(dataset, graphs.as_of))
-    tell = progress or (lambda _step, _done, _total: None)
+    tell: Progress = progress or _silent
     part = _analyse_part(graphs, scope, None, options, lambda step: tell(step, STEPS.index(step), len(STEPS)))
     return _combine(graphs.as_of, dataset, [part], options)
 
@@ -100,7 +103,7 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     `progress` is told each step of each batch, named "step" in the first batch and "step (batch k of n)" after.
     """
     options = options or AnalysisOptions()
-    tell = progress or (lambda _step, _done, _total: None)
+    tell: Progress = progress or _silent
     window = options.tie_window_days
     scope = GroupScope(dataset.schools, _working_staff(dataset, as_of))
     edges = number_of_undirected_ties(dataset, as_of, window)
@@ -115,6 +118,10 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     return _combine(as_of, dataset, parts, options)
 
 
+def _silent(_step: str, _done: int, _total: int) -> None:
+    """The progress callback when nobody listens."""
+
+
 def _working_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
     """Staff in post with school_id the school they work at (a secondee's receiving school)."""
     staff = active_staff(dataset, as_of)
@@ -122,15 +129,12 @@ def _working_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
 
 
 def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | None, options: AnalysisOptions,
-                  step: Progress) -> _Part:
+                  step: Step) -> _Part:
     dataset, soft, hard = graphs.dataset, graphs.soft, graphs.hard
     undirected = graphs.undirected
-    school_of = nx.get_node_attributes(soft, "school_id")
+    school_of, groups_of = graphs.school_of, graphs.groups_of
     response = nx.get_node_attributes(soft, "response")
     memberships = active_memberships(dataset, graphs.as_of)
-    groups_of: dict[Hashable, set[str]] = {}
-    for person, gid in zip(memberships["staff_id"], memberships["group_id"], strict=True):
-        groups_of.setdefault(person, set()).add(gid)
     timings: dict[str, float] = {}
     step("staff")
     staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
@@ -217,7 +221,7 @@ def _in_order(table: pd.DataFrame, key: str, order: pd.Series) -> pd.DataFrame:
 
 
 def _summary(as_of: str, parts: list[_Part], staff: pd.DataFrame, schools: pd.DataFrame, groups: pd.DataFrame,
-             n: int, roles: pd.Series) -> dict:
+             n: int, roles: pd.Series) -> dict[str, Any]:
     """Trust-wide summary. Ties per school give the edge counts and the school partition's Newman modularity,
     Q = sum over schools of internal/m - ((2 internal + external) / 2m)^2, with m the edges of U."""
     internal, external = schools["internal_ties"], schools["external_ties"]
@@ -249,14 +253,14 @@ def _summary(as_of: str, parts: list[_Part], staff: pd.DataFrame, schools: pd.Da
     }
 
 
-def response_summary(staff: pd.DataFrame, roles: pd.Series) -> dict:
+def response_summary(staff: pd.DataFrame, roles: pd.Series) -> dict[str, Any]:
     """Survey coverage for summary.json: counts by status, the response rate, and the rate per role (of the
     people surveyed: responded / (responded + no response)); coverage "unknown" without respondents data."""
     status = staff["response"]
     if (status == "unknown").all():
         return {"coverage": "unknown"}
 
-    def rate(mask: pd.Series) -> dict:
+    def rate(mask: pd.Series) -> dict[str, Any]:
         surveyed = int((mask & status.isin(["responded", "no response"])).sum())
         responded = int((mask & (status == "responded")).sum())
         return {"surveyed": surveyed, "responded": responded, "rate": responded / surveyed if surveyed else None}
@@ -283,5 +287,5 @@ def write_analysis(analysis: Analysis, out: Path) -> list[Path]:
 def _plain(value: object) -> object:
     """JSON for numpy scalars."""
     if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

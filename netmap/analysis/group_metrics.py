@@ -7,13 +7,13 @@ from collections.abc import Hashable, Mapping
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.columns import columns_of
 from netmap.analysis.options import AnalysisOptions
 from netmap.contract import subject_key
 
 __all__ = ["GROUP_COLUMNS", "GroupScope", "group_table"]
 
-GROUP_COLUMNS = ("group_id", "kind", "members", "leads", "schools_covered", "schools_missing", "member_pairs",
-                 "collaborating_pairs", "active_members", "conductivity", "cross_school_pairs", "is_dormant")
+GROUP_COLUMNS = columns_of("groups")
 _PHASE_INCLUDES = {"primary": {"primary", "all-through"}, "secondary": {"secondary", "all-through"}}
 
 

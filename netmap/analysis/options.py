@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass, field
+from typing import Any
 
 from netmap.errors import AnalysisError
 from netmap.graphs import DEFAULT_TIE_WINDOW_DAYS
@@ -14,7 +16,7 @@ __all__ = ["AnalysisOptions"]
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 
 
-def _option(default: float | int | bool, help: str) -> object:
+def _option(default: float | int | bool, help: str) -> Any:  # Any: a dataclass field stands in for its value
     return field(default=default, metadata={"help": help})
 
 
@@ -62,19 +64,19 @@ class AnalysisOptions:
     def from_strings(cls, pairs: list[str]) -> AnalysisOptions:
         """Build from NAME=VALUE strings (the CLI's --set), naming the fix for an unknown or bad one."""
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for pair in pairs:
             name, _, text = pair.partition("=")
             name = name.strip().replace("-", "_")
             if name not in fields or not text:
                 raise AnalysisError(f"Unknown or empty option {pair!r}; use NAME=VALUE with NAME one of "
                                     f"{', '.join(fields)}.")
-            kind = type(fields[name].default)
+            kind = typing.get_type_hints(cls)[name]
             try:
                 values[name] = _parse_bool(text) if kind is bool else kind(text)
             except ValueError:
                 raise AnalysisError(f"Option {name} needs a {kind.__name__}, not {text!r}.") from None
-        return cls(**values)  # type: ignore[arg-type]
+        return cls(**values)
 
 
 def _parse_bool(text: str) -> bool:

@@ -13,12 +13,14 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.brokerage import ROLES as BROKER_ROLES
+from netmap.analysis.columns import columns_of
 from netmap.analysis.engine import Analysis
 from netmap.analysis.school_ties import SchoolTies
 from netmap.contract import subject_key
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, active_memberships, active_secondments
 
+LEAVER_RISK_COLUMNS = columns_of("leaver_risk")
 CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
 __all__ = ["Candidate", "Introduction", "Planner"]
@@ -55,7 +57,7 @@ class Planner:
     def __init__(self, graphs: TrustGraphs, analysis: Analysis) -> None:
         self.graphs, self.analysis = graphs, analysis
         self.undirected = graphs.undirected
-        self.school_of: dict[Hashable, str] = nx.get_node_attributes(graphs.soft, "school_id")
+        self.school_of = graphs.school_of
         self.subjects = {p: {subject_key(x) for x in s}
                          for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
         self.role = nx.get_node_attributes(graphs.soft, "role")
@@ -65,10 +67,9 @@ class Planner:
         self.school_names = dict(zip(dataset.schools["school_id"], dataset.schools["name"], strict=True))
         self.group_names = dict(zip(dataset.groups["group_id"], dataset.groups["name"], strict=True))
         members = active_memberships(dataset, graphs.as_of)
-        self.groups_of: dict[Hashable, set[str]] = defaultdict(set)
+        self.groups_of = graphs.groups_of
         self.leads: dict[Hashable, list[str]] = defaultdict(list)
         for person, gid, role in zip(members["staff_id"], members["group_id"], members["role"], strict=True):
-            self.groups_of[person].add(gid)
             if role == "lead":
                 self.leads[person].append(gid)
         self.schools = analysis.schools.set_index("school_id")
@@ -161,7 +162,7 @@ class Planner:
             if school == home or person in self.undirected[staff_id]:
                 continue
             subjects = (self.subjects.get(staff_id, set()) & self.subjects.get(person, set())) - {"primary"}
-            groups = self.groups_of[staff_id] & self.groups_of[person]
+            groups = self.groups_of.get(staff_id, frozenset()) & self.groups_of.get(person, frozenset())
             if not subjects and not groups:
                 continue
             shares = sorted(subjects) + sorted(self.group_names.get(g, g) for g in groups)
@@ -190,4 +191,4 @@ class Planner:
             "betweenness": staff["betweenness"],
         })
         return table.sort_values(["number_cut_off", "external_ties_lost", "betweenness", "staff_id"],
-                                 ascending=[False, False, False, True], ignore_index=True)
+                                 ascending=[False, False, False, True], ignore_index=True)[list(LEAVER_RISK_COLUMNS)]

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.columns import columns_of
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.school_ties import SchoolTies
 from netmap.hard_wiring import HardWiring
 
 __all__ = ["CAVEATS", "SCHOOL_COLUMNS", "school_table"]
 
-SCHOOL_COLUMNS = ("school_id", "staff", "surveyed", "responded", "response_rate", "internal_ties", "external_ties",
-                  "ei_index", "schools_reached", "groups_represented", "is_isolated", "is_hard_isolated",
-                  "key_connectors", "dependency", "is_key_person_risk", "caveat")
+SCHOOL_COLUMNS = columns_of("schools")
 CAVEATS = ("no staff in post", "not enough responses", "few ties")
 
 
 def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
-                 school_of: Mapping[Hashable, str], groups_of: Mapping[Hashable, set[str]],
+                 school_of: Mapping[Hashable, str], groups_of: Mapping[Hashable, AbstractSet[str]],
                  response: Mapping[Hashable, str], options: AnalysisOptions) -> pd.DataFrame:
     """One row per school (every school in the dataset, staffed or not); see docs/metrics.md.
 

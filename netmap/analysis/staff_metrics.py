@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
 
 import networkx as nx
 import pandas as pd
 
 from netmap.analysis.brokerage import ROLES, brokerage_roles
 from netmap.analysis.centrality import betweenness
+from netmap.analysis.columns import columns_of
 from netmap.analysis.communities import louvain_communities
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.structural_holes import structural_holes
@@ -17,15 +19,10 @@ from netmap.graphs import MISSING_RESPONSES, TrustGraphs
 
 __all__ = ["STAFF_COLUMNS", "staff_table"]
 
-STAFF_COLUMNS = (
-    "staff_id", "school_id", "seconded_to", "response", "times_named", "soft_in_degree", "soft_out_degree",
-    "soft_degree", "cross_school_ties",
-    "schools_reached", "hard_degree", "groups", "betweenness", "constraint", "effective_size",
-    *(f"broker_{role}" for role in ROLES), "core_number", "community", "is_isolate", "is_disconnected", "ona_role",
-)
+STAFF_COLUMNS = columns_of("staff")
 
 
-def staff_table(graphs: TrustGraphs, groups_of: Mapping[Hashable, set[str]], options: AnalysisOptions,
+def staff_table(graphs: TrustGraphs, groups_of: Mapping[Hashable, AbstractSet[str]], options: AnalysisOptions,
                 timings: dict[str, float] | None = None, *, total_edges: int | None = None) -> pd.DataFrame:
     """One row per person in post, every column of STAFF_COLUMNS but ona_role (see docs/metrics.md).
 
@@ -35,7 +32,7 @@ def staff_table(graphs: TrustGraphs, groups_of: Mapping[Hashable, set[str]], opt
     School-level measures use the school a person works at (a secondee's receiving school)."""
     timings = {} if timings is None else timings
     soft, flow, undirected, hard = graphs.soft, graphs.flow, graphs.undirected, graphs.hard
-    school = nx.get_node_attributes(soft, "school_id")
+    school = graphs.school_of
     home = nx.get_node_attributes(soft, "home_school_id")
     response = nx.get_node_attributes(soft, "response")
     weight = "weight" if options.weighted else None

@@ -61,11 +61,11 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> tuple[dict[Hasha
     return constraint, effective
 
 
-def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set], weight: str) -> dict[Hashable, float]:
-    strength = {v: sum(G[v][n].get(weight, 1.0) for n in ns) for v, ns in neighbours.items()}
+def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set[Hashable]], weight: str) -> dict[Hashable, float]:
+    strength = {v: float(sum(G[v][n].get(weight, 1.0) for n in ns)) for v, ns in neighbours.items()}
 
     def p(i: Hashable, j: Hashable) -> float:
-        return G[i][j].get(weight, 1.0) / strength[i]
+        return float(G[i][j].get(weight, 1.0)) / strength[i]
 
     constraint: dict[Hashable, float] = {}
     for i, ns in neighbours.items():
@@ -76,7 +76,7 @@ def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set], weight: s
     return constraint
 
 
-def _effective_sizes(neighbours: dict[Hashable, set]) -> dict[Hashable, float]:
+def _effective_sizes(neighbours: dict[Hashable, set[Hashable]]) -> dict[Hashable, float]:
     effective: dict[Hashable, float] = {}
     for i, ns in neighbours.items():
         d = len(ns)

@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.engine import Analysis, analyse
+from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.school_ties import SchoolTies
 from netmap.contract import subject_key
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
-from netmap.graphs import TrustGraphs, active_memberships, active_staff, working_schools
+from netmap.graphs import TrustGraphs, active_memberships, active_staff, build_graphs, working_schools
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "apply_to_dataset", "apply_to_graphs",
-           "describe", "measure", "what_if"]
+__all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "analyse_after", "apply_to_dataset",
+           "apply_to_graphs", "describe", "measure", "what_if"]
 
 SECONDMENT_TIE_KIND = "co-planning"
 
@@ -162,9 +164,10 @@ def _people(change: Change) -> tuple[str, ...]:
 
 
 # ---- applying changes to the graphs (fast) ---------------------------------------------------------------
-def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Graph, HardWiring, dict[str, str]]:
+def apply_to_graphs(graphs: TrustGraphs,
+                    changes: list[Change]) -> tuple[nx.Graph, HardWiring, dict[Hashable, str]]:
     """(U, H, school_of) after the changes, without touching `graphs`."""
-    school_of = dict(nx.get_node_attributes(graphs.soft, "school_id"))
+    school_of = dict(graphs.school_of)
     _check(graphs.dataset, school_of, changes)
     undirected = graphs.undirected.copy()
     hard = graphs.hard.copy()
@@ -190,7 +193,7 @@ def apply_to_graphs(graphs: TrustGraphs, changes: list[Change]) -> tuple[nx.Grap
 def what_if(graphs: TrustGraphs, changes: list[Change]) -> WhatIf:
     """Measures before and after `changes`, computed on the graphs."""
     schools = _school_ids(graphs.dataset)
-    before = measure(graphs.undirected, graphs.hard, nx.get_node_attributes(graphs.soft, "school_id"), schools)
+    before = measure(graphs.undirected, graphs.hard, graphs.school_of, schools)
     after = measure(*apply_to_graphs(graphs, changes), schools)
     moved = [s for s in schools if (before.external_ties[s], before.schools_reached[s], before.dependency[s]) != (
         after.external_ties[s], after.schools_reached[s], after.dependency[s])]
@@ -204,7 +207,7 @@ def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dat
     memberships = dataset.memberships.copy()
     ties = dataset.collaborations.copy()
     _check(dataset, working_schools(dataset, as_of), changes)
-    new_ties: list[dict] = []
+    new_ties: list[dict[str, object]] = []
     for change in changes:
         if isinstance(change, Leave):
             staff.loc[staff["staff_id"] == change.staff_id, "left_on"] = as_of
@@ -236,3 +239,11 @@ def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dat
         ties = pd.concat([ties, pd.DataFrame(new_ties)], ignore_index=True)
     return Dataset.from_tables({**dict(dataset.tables()), "staff": staff, "memberships": memberships,
                                 "collaborations": ties})
+
+
+def analyse_after(graphs: TrustGraphs, changes: list[Change],
+                  options: AnalysisOptions | None = None) -> tuple[TrustGraphs, Analysis]:
+    """The snapshot as it would be after `changes`: its graphs and its full analysis (every table, every map)."""
+    after = build_graphs(apply_to_dataset(graphs.dataset, graphs.as_of, changes), graphs.as_of,
+                         graphs.tie_window_days)
+    return after, analyse(after, options)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Hashable, Mapping
+from collections.abc import Set as AbstractSet
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.columns import columns_of
 from netmap.hard_wiring import HardWiring
 
 __all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "soft_ties_sharing_a_group",
            "wiring_table"]
 
-WIRING_COLUMNS = ("school_a", "school_b", "hard_links", "soft_ties")
+WIRING_COLUMNS = columns_of("wiring")
 
 
 def _pairs(G: nx.Graph) -> set[tuple[Hashable, Hashable]]:
@@ -46,7 +49,7 @@ def soft_only_bridges(undirected: nx.Graph, hard: HardWiring,
 
 
 def informal_clusters(community: Mapping[Hashable, int], school_of: Mapping[Hashable, str],
-                      groups_of: Mapping[Hashable, set[str]], home_share: float) -> list[dict]:
+                      groups_of: Mapping[Hashable, AbstractSet[str]], home_share: float) -> list[dict[str, Any]]:
     """Communities spanning two or more schools with no formal home: no group holds `home_share` of them.
 
     Returns one dict per cluster: community, size, schools, and the best-covering group with its share.

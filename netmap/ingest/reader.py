@@ -218,7 +218,7 @@ def _stripped(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(cleaned):
         return np.full(len(codes), None, dtype=object), np.ones(len(codes), dtype=bool)
     values = cleaned[codes]
-    return values, np.equal(values, None)
+    return values, np.equal(values, None)  # type: ignore[call-overload]  # numpy's stubs omit object operands
 
 
 def _column_letter(index: int) -> str:

@@ -64,6 +64,12 @@ def validate_source(path: Path) -> tuple[Dataset | None, ValidationReport]:
     return Dataset.from_tables(checked), report
 
 
+def _says(template: str, **fixed: str) -> Callable[[str | None], str]:
+    """A message for each failing value: `template` with {value} (format specs such as {value!r} allowed) and
+    the `fixed` fields filled in; rules checked in a loop bind their names this way, not through a closure."""
+    return lambda value: template.format(value=value, **fixed)
+
+
 class _Reporter:
     """Adds one Problem per failing row of a mask, capped per rule and column."""
 
@@ -229,9 +235,10 @@ def _check_references(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
             known = set(checked[target][key].dropna())
             values = frame[column.name]
             unknown = values.notna() & ~values.isin(known)
+            where = raw[target].file
             reporter.rows(unknown, "unknown-reference", column.name, values,
-                          lambda v, t=target, k=key: f"{v!r} is not a {k} in {raw[t].file}.",
-                          lambda _v, t=target, k=key: f"Correct the id, or add a row for it to {raw[t].file}.")
+                          _says("{value!r} is not a {key} in {where}.", key=str(key), where=where),
+                          _says("Correct the id, or add a row for it to {where}.", where=where))
 
 
 def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame],
@@ -243,8 +250,8 @@ def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
         backwards = frame[start].notna() & frame[end].notna() & (frame[end].fillna("") < frame[start].fillna(""))
         _Reporter(report, raw[name]).rows(
             backwards, "date-order", end, frame[end],
-            lambda v, s=start, e=end: f"{e} {v} is before {s}.",
-            lambda _v, s=start, e=end: f"Check both dates: {e} must be on or after {s}.")
+            _says("{end} {value} is before {start}.", end=end, start=start),
+            _says("Check both dates: {end} must be on or after {start}.", end=end, start=start))
 
 
 def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
@@ -311,7 +318,7 @@ def _warn_unconnected(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
             empty = ids.notna() & ~ids.isin(set(checked[member_table][column].dropna()))
             _Reporter(report, raw[name]).rows(
                 empty, f"no-{what}", column, ids,
-                lambda v, w=what: f"{v!r} has no {w}.",
-                lambda _v, m=member_table: f"Nothing, if true; otherwise check the ids in {m}.csv.",
+                _says("{value!r} has no {what}.", what=what),
+                _says("Nothing, if true; otherwise check the ids in {table}.csv.", table=member_table),
                 severity="warning")
 

@@ -25,11 +25,14 @@ import numpy as np
 import pandas as pd
 
 from netmap.contract import table_spec
+from netmap.errors import ConfigError
 from netmap.sample import names
 
-__all__ = ["HUB_SCHOOLS", "SampleTrust", "generate_sample"]
+__all__ = ["HUB_SCHOOLS", "REFERENCE_DATE", "SAMPLE_TRUST", "SampleTrust", "generate_sample"]
 
 HUB_SCHOOLS = 25
+# The sample trust in data/samples/trust is exactly this generator call (a test checks it).
+SAMPLE_TRUST = {"schools": 24, "staff": 2000, "seed": 42}
 REFERENCE_DATE = dt.date(2026, 7, 1)  # the sample describes the trust at the end of the 2025/26 school year
 _PHASES = ("primary", "secondary", "special", "all-through", "alternative-provision", "nursery", "post-16")
 _PHASE_P = (0.60, 0.22, 0.06, 0.04, 0.03, 0.03, 0.02)
@@ -64,7 +67,7 @@ def generate_sample(out: Path, *, schools: int, staff: int, seed: int,
     `progress` is called with the number of staff written after each hub.
     """
     if schools < 1 or staff < 10 * schools:
-        raise ValueError("A sample needs at least 1 school and 10 staff per school.")
+        raise ConfigError("A sample needs at least 1 school and 10 staff per school.")
     out.mkdir(parents=True, exist_ok=True)
     n_hubs = max(1, round(schools / HUB_SCHOOLS))
     school_split = _split(schools, n_hubs)
@@ -151,7 +154,7 @@ class _Hub:
             labels.append(f"{word}{f' {repeat + 1}' if repeat else ''} {names.PHASE_SUFFIX[phases[i]]}")
         joined = rng.integers(dt.date(2012, 9, 1).toordinal(), dt.date(2023, 9, 1).toordinal(), self.n_schools)
         n_new = max(1, round(self.n_schools * 0.08)) if self.n_schools >= 5 else 0
-        new = rng.choice(np.arange(2, self.n_schools), size=n_new, replace=False) if n_new else []
+        new = rng.choice(np.arange(2, self.n_schools), size=n_new, replace=False) if n_new else np.array([], int)
         for i in new:
             joined[i] = rng.integers(self.ref - 300, self.ref - 30)
         region = names.REGIONS[self.hub % len(names.REGIONS)]
@@ -390,7 +393,7 @@ class _Hub:
             ["teacher", "middle-leader", "senior-leader"]).to_numpy() & ~staff["school_id"].isin(
             self.isolated).to_numpy())
         purposes = ["Leadership development", "Subject support", "Support a new school", "Cover a vacancy"]
-        rows = []
+        rows: list[tuple[str, ...]] = []
         for m in rng.choice(movers, size=min(len(movers), max(1, len(staff) // 400)), replace=False):
             home = staff["school_id"].iat[m]
             away = [t for t in targets if t != home and t not in self.isolated]

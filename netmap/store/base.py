@@ -14,7 +14,6 @@ from typing import Literal
 
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, build_graphs
 
 __all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult"]
 
@@ -57,7 +56,8 @@ class GraphStore(ABC):
         """Every complete snapshot, oldest first."""
 
     def read_dataset(self, as_of: str | None = None) -> Dataset:
-        """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written."""
+        """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written. Stores hold
+        datasets; graphs are built from them in one place, netmap.graphs."""
         return self._read_snapshot(self.snapshot(as_of))
 
     @abstractmethod
@@ -89,11 +89,6 @@ class GraphStore(ABC):
                 return info
         known = ", ".join(s.as_of for s in snapshots)
         raise StorageError(f"No snapshot dated {as_of}. Stored snapshots: {known}.")
-
-    def read_graphs(self, as_of: str | None = None) -> TrustGraphs:
-        """The soft and hard wiring of a snapshot as NetworkX graphs."""
-        info = self.snapshot(as_of)
-        return build_graphs(self._read_snapshot(info), info.as_of)
 
     def __enter__(self) -> GraphStore:
         return self

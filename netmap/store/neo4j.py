@@ -172,7 +172,7 @@ class Neo4jStore(GraphStore):
         self._driver.close()
 
 
-def _run(tx: neo4j.ManagedTransaction, query: LiteralString, **parameters: Any) -> None:
+def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: Any) -> None:
     tx.run(query, parameters).consume()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import count, islice, repeat
+from typing import Any
 
 import pandas as pd
 
@@ -20,7 +21,7 @@ __all__ = ["frame_from_columns", "frame_from_rows", "table_rows"]
 READ_CHUNK_ROWS = 50_000
 
 
-def table_rows(name: str, frame: pd.DataFrame, extras: list[str]) -> Iterator[tuple]:
+def table_rows(name: str, frame: pd.DataFrame, extras: list[str]) -> Iterator[tuple[Any, ...]]:
     """(row_no, *contract values, attributes JSON) for each row of table `name`, zipped from whole columns."""
     columns = [frame[c].tolist() for c in table_spec(name).column_names]
     attributes: Iterable[str | None] = repeat(None, len(frame))
@@ -30,7 +31,7 @@ def table_rows(name: str, frame: pd.DataFrame, extras: list[str]) -> Iterator[tu
     return zip(count(), *columns, attributes)
 
 
-def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> pd.DataFrame:
+def frame_from_rows(name: str, rows: Iterable[Sequence[Any]], extras: list[str]) -> pd.DataFrame:
     """The table `name` rebuilt from rows of (*contract values, attributes JSON), in row order.
 
     Rows are taken a chunk at a time and each distinct value is kept once (a staff id repeated across a
@@ -46,7 +47,7 @@ def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> p
             target = attributes if column is None else data[column]
             target.extend(map(shared.setdefault, values, values))
     if extras:
-        parsed = [json.loads(a) if a else {} for a in attributes]
+        parsed = [json.loads(str(a)) if a else {} for a in attributes]
         for extra in extras:
             data[extra] = [a.get(extra) for a in parsed]
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=columns + extras)
@@ -55,7 +56,7 @@ def frame_from_rows(name: str, rows: Iterable[Sequence], extras: list[str]) -> p
     return frame
 
 
-def frame_from_columns(name: str, parts: list[dict]) -> pd.DataFrame:
+def frame_from_columns(name: str, parts: list[dict[str, Any]]) -> pd.DataFrame:
     """Table `name` rebuilt from stored parts, each {"columns": [...], "values": [[...], ...]}, in order.
 
     As in frame_from_rows, each distinct value is kept once.

@@ -17,6 +17,7 @@ import hashlib
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
@@ -185,7 +186,7 @@ class SQLiteStore(GraphStore):
         return [SnapshotInfo(a, loaded, src, h, json.loads(counts)) for a, loaded, src, h, counts in rows]
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
-        parts: dict[str, list[dict]] = {}
+        parts: dict[str, list[dict[str, Any]]] = {}
         try:
             for name, payload in self._conn.execute(_SELECT_PARTS, (info.as_of,)):
                 parts.setdefault(name, []).append(json.loads(payload))

@@ -1,4 +1,5 @@
-"""The Neo4j graph model as data (docs/graph-model.md): what Neo4j's linter is told exists."""
+"""The Neo4j graph model as data (docs/graph-model.md): what Neo4j's linter is told exists. It lives with the
+store, not in graph_queries, so that graph_queries (the query files and their loader) depends on nothing."""
 
 from __future__ import annotations
 

@@ -1,0 +1,107 @@
+"""Building blocks of netmap's commands, shared with the commands other packages plug in (the web app's
+`serve`, `demo` and `users`): the store options, opening the store, progress bars, validation reports and
+loading a folder as a snapshot. Everything here talks to a person at a terminal; the work itself is the
+library's."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from netmap.config import Settings
+from netmap.errors import ConfigError
+from netmap.ingest.report import ValidationReport
+from netmap.ingest.validate import read_trust
+from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST, SampleTrust, generate_sample
+from netmap.store import GraphStore, open_store
+
+__all__ = ["load_folder", "load_sample", "open_store_of", "print_report", "progress", "settings_of",
+           "store_options"]
+
+WARNING_EXAMPLES = 3
+log = logging.getLogger("netmap")
+
+
+def settings_of(ctx: click.Context) -> Settings:
+    """The settings `netmap` read at start-up (held on the root context)."""
+    settings: Settings = ctx.find_root().ensure_object(dict)["settings"]
+    return settings
+
+
+def open_store_of(ctx: click.Context, db: Path | None, store: str | None) -> GraphStore:
+    """The store a command's --db / --store options (or the settings) name."""
+    return open_store(settings_of(ctx), db=db, store_uri=store)
+
+
+def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of every command that touches a store: --db (embedded file) and --store (Neo4j URI)."""
+    command = click.option("--store", default=None, metavar="URI",
+                           help="Use Neo4j at this URI (default: NETMAP_NEO4J_URI; unset: the embedded store).")(
+        command)
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                        help="Embedded store file (default: NETMAP_DB, else netmap.db in your data directory).")(
+        command)
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; yields a callback taking the number of items just done."""
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def print_report(report: ValidationReport) -> None:
+    """Every error in full; warnings grouped by rule with a few examples each."""
+    for problem in report.errors:
+        click.echo(f"ERROR   {problem.describe()}")
+    by_rule: dict[str, list[Any]] = {}
+    for problem in report.warnings:
+        by_rule.setdefault(problem.rule, []).append(problem)
+    for rule, problems in by_rule.items():
+        click.echo(f"WARNING {len(problems)} x {rule}:")
+        for problem in problems[:WARNING_EXAMPLES]:
+            click.echo(f"          {problem.describe()}")
+        if len(problems) > WARNING_EXAMPLES:
+            more = len(problems) - WARNING_EXAMPLES
+            click.echo(f"          ... and {more} more (`netmap validate --report FILE` lists all)")
+    if report.problems:
+        click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
+
+
+def load_folder(store: GraphStore, source: Path, as_of: str, label: str) -> None:
+    """Validate `source` and write it as the snapshot dated `as_of`, with a progress bar and a closing line."""
+    click.echo(f"Validating {source} ...", err=True)
+    dataset, report = read_trust(source)
+    print_report(report)
+    total = sum(dataset.counts().values())
+    with progress(total, f"Writing snapshot {as_of}") as advance:
+        result = store.write_snapshot(dataset, as_of, source=label, progress=advance)
+    log.info("snapshot %s %s from %s", as_of, result.status, label)
+    counts = ", ".join(f"{n} {name}" for name, n in result.snapshot.counts.items())
+    verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:"}[result.status]
+    click.echo(f"{verb} snapshot {as_of}: {counts}.")
+
+
+def generate(out: Path, schools: int, staff: int, seed: int) -> SampleTrust:
+    """The sample generator with a progress bar; its refusals become a bad-parameter message."""
+    try:
+        with progress(staff, "Generating staff") as advance:
+            return generate_sample(out, schools=schools, staff=staff, seed=seed, progress=advance)
+    except ConfigError as exc:  # a mismatch of --schools and --staff: a usage error (exit status 2)
+        raise click.BadParameter(str(exc)) from None
+
+
+def load_sample(store: GraphStore) -> str:
+    """Generate the sample trust and load it as the snapshot of its reference date; returns where it is."""
+    with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder:
+        generate(Path(folder), **SAMPLE_TRUST)
+        label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_TRUST.items())
+        load_folder(store, Path(folder), REFERENCE_DATE.isoformat(), label)
+    return str(getattr(store, "uri", None) or getattr(store, "path", "the store"))
