@@ -45,7 +45,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
     Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
-    Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: run the store contract suite against this Neo4j too."),
+    Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
+            "tools/neo4j-launcher."),
+    Setting("NETMAP_TEST_REQUIRE_NEO4J", None, "Tests only: fail, instead of skipping, the Neo4j tests when no "
+            "Neo4j can be started (CI sets it)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

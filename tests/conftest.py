@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,20 @@ def app(tmp_path: Path) -> Flask:
     from tests.web_helpers import make_app
 
     return make_app(tmp_path, read_trust(PLANTED)[0])
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    """A live Neo4j for the whole session (tests/neo4j_server.py); skipped with the reason where none can run."""
+    from tests.neo4j_server import neo4j_server, unavailable
+
+    reason = unavailable()
+    if reason and os.environ.get("NETMAP_TEST_REQUIRE_NEO4J"):
+        pytest.fail(f"NETMAP_TEST_REQUIRE_NEO4J is set but there is {reason}")
+    if reason:
+        pytest.skip(reason)
+    with neo4j_server() as uri:
+        yield uri
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-"""One contract every GraphStore keeps: the embedded store always, Neo4j when NETMAP_TEST_NEO4J_URI is set."""
+"""One contract every GraphStore keeps: the embedded store, and a live Neo4j (tests/neo4j_server.py)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,10 +17,7 @@ from tests.conftest import REPO, edit
 SAMPLE = REPO / "data" / "samples" / "trust"
 
 
-def _neo4j() -> GraphStore:
-    uri = os.environ.get("NETMAP_TEST_NEO4J_URI")
-    if not uri:
-        pytest.skip("NETMAP_TEST_NEO4J_URI is not set: no Neo4j server to run the contract against")
+def _neo4j(uri: str) -> GraphStore:
     from netmap.store.neo4j import Neo4jStore
 
     settings = read_settings()
@@ -33,7 +29,8 @@ def _neo4j() -> GraphStore:
 
 @pytest.fixture(params=["sqlite", "neo4j"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    s = SQLiteStore(tmp_path / "store.db") if request.param == "sqlite" else _neo4j()
+    s = SQLiteStore(tmp_path / "store.db") if request.param == "sqlite" else _neo4j(
+        request.getfixturevalue("neo4j_uri"))
     with s:
         if request.param == "neo4j" and s.list_snapshots():
             pytest.skip("the Neo4j test database must start empty (netmap forget DATE clears a snapshot)")

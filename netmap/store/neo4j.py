@@ -48,7 +48,11 @@ class Neo4jStore(GraphStore):
         self._schema_ready = False
         with self._errors("connecting"):
             self._driver = driver or GraphDatabase.driver(uri, auth=(user, self._password))
-            self._driver.verify_connectivity()
+            try:
+                self._driver.verify_connectivity()
+            except BaseException:
+                self._driver.close()  # a driver left open warns when garbage-collected
+                raise
 
     # ---- errors ----------------------------------------------------------------------------------------
     @contextmanager

@@ -1,0 +1,94 @@
+"""netmap against a live Neo4j (tests/neo4j_server.py): every store command of the CLI, and the three Neo4j
+Browser recipes of the README returning the rows the data says they should."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graph_queries import load_query
+from netmap.cli import main
+from netmap.config import read_settings
+from netmap.ingest.validate import read_trust
+from netmap.store.neo4j import Neo4jStore
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+SAMPLE = REPO / "data" / "samples" / "trust"
+
+
+@pytest.fixture
+def neo4j(neo4j_uri: str) -> Iterator[Neo4jStore]:
+    """The live store, emptied after the test."""
+    settings = read_settings()
+    with Neo4jStore(neo4j_uri, user=settings.neo4j_user, password=settings.neo4j_password,
+                    database=settings.neo4j_database) as store:
+        yield store
+        for info in store.list_snapshots():
+            store.delete_snapshot(info.as_of)
+
+
+def test_every_store_command_of_the_cli(neo4j: Neo4jStore, tmp_path: Path, tiny: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "embedded.db"))
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(main, [*args, "--store", neo4j.uri], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert run("init-store").startswith(f"Store ready at {neo4j.uri}: create_school_key, ")
+    assert run("load", str(tiny), "--as-of", "2026-01-05").splitlines()[-1].startswith("Loaded snapshot 2026-01-05")
+    assert run("load", str(tiny), "--as-of", "2026-01-05").splitlines()[-1].startswith(
+        "Already loaded, unchanged: snapshot 2026-01-05")
+    assert run("snapshots").splitlines()[1].split()[:5] == ["2026-01-05", "5", "3", "2", "4"]
+    run("analyse", "--out", str(tmp_path / "from-neo4j"))
+    embedded = runner.invoke(main, ["load", str(tiny), "--as-of", "2026-01-05"])
+    assert embedded.exit_code == 0
+    assert runner.invoke(main, ["analyse", "--out", str(tmp_path / "embedded")]).exit_code == 0
+    for name in ("staff.csv", "schools.csv", "groups.csv", "wiring.csv", "bridges.csv", "summary.json"):
+        assert (tmp_path / "from-neo4j" / name).read_bytes() == (tmp_path / "embedded" / name).read_bytes(), name
+    assert run("forget", "2026-01-05") == "Deleted snapshot 2026-01-05 and all its data.\n"
+    assert run("snapshots").startswith("No snapshots yet.")
+
+
+def _rows(store: Neo4jStore, query: str, **parameters: str) -> list[tuple]:
+    with store._driver.session(database=store.database) as session:
+        return [tuple(record.values()) for record in session.run(load_query(query), parameters)]
+
+
+def test_the_readme_recipes_return_the_expected_rows(neo4j: Neo4jStore) -> None:
+    dataset, _ = read_trust(SAMPLE)
+    neo4j.write_snapshot(dataset, "2026-07-01", source="sample")
+    staff = dataset.staff.set_index("staff_id")
+    name, school = staff["name"].to_dict(), staff["school_id"].to_dict()
+    school_name = dataset.schools.set_index("school_id")["name"].to_dict()
+    ties = dataset.collaborations
+
+    # A school's cross-school ties: every tie row with one end in the school, seen from that end.
+    expected = sorted((name[a], name[b], school_name[school[b]], kind)
+                      for s, t, kind in zip(ties["source_staff_id"], ties["target_staff_id"], ties["kind"],
+                                            strict=True)
+                      for a, b in ((s, t), (t, s)) if school[a] == "SCH01" and school[b] != "SCH01")
+    got = _rows(neo4j, "find_school_cross_ties", school_id="SCH01")
+    assert expected and sorted(got) == expected
+
+    # A person's 2-step network: everyone within two ties, either direction, at their distance.
+    graph = nx.Graph(list(zip(ties["source_staff_id"], ties["target_staff_id"], strict=True)))
+    me = max(graph, key=graph.degree)
+    distances = nx.single_source_shortest_path_length(graph, me, cutoff=2)
+    expected = sorted((name[p], school_name[school[p]], d) for p, d in distances.items() if p != me)
+    assert sorted(_rows(neo4j, "find_two_step_network", staff_id=me)) == expected
+
+    # Members of a group who collaborate with nobody else in it.
+    for group in ("MATHS", "DATA"):
+        members = set(dataset.memberships.loc[dataset.memberships["group_id"] == group, "staff_id"])
+        active = {p for s, t in zip(ties["source_staff_id"], ties["target_staff_id"], strict=True)
+                  if s in members and t in members for p in (s, t)}
+        expected = sorted((name[p], school_name[school[p]]) for p in members - active)
+        assert sorted(_rows(neo4j, "find_silent_community_members", group_id=group)) == expected
