@@ -211,3 +211,18 @@ def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
             assert constraint[v] == pytest.approx(networkx_values[v], abs=1e-9)
     unweighted = structural_holes(_unweighted(G))[1]  # effective size stays a count of non-redundant contacts
     assert all(_close(effective[v], unweighted[v]) for v in G)
+
+
+@pytest.mark.parametrize("name", ["karate", "florentine", "sample"])
+def test_betweenness_split_over_processes_is_the_same(name: str) -> None:
+    """Split by source over worker processes (netmap.workers), betweenness equals the one-process answer and
+    NetworkX's to 1e-9, isolates and a weighted run included."""
+    G = _sample() if name == "sample" else _unweighted(GRAPHS[name]())
+    one, split = betweenness(G, jobs=1), betweenness(G, jobs=3)
+    assert all(_close(one[v], split[v]) for v in G)
+    if name != "sample":
+        theirs = nx.betweenness_centrality(G, normalized=True)
+        assert all(_close(split[v], theirs[v]) for v in G)
+        W = WEIGHTED[name]()
+        assert all(_close(a, b) for a, b in zip(betweenness(W, "weight", jobs=1).values(),
+                                                 betweenness(W, "weight", jobs=2).values(), strict=True))

@@ -61,15 +61,17 @@ class SampleTrust:
 
 
 def generate_sample(out: Path, *, schools: int, staff: int, seed: int,
-                    progress: Callable[[int], None] | None = None) -> SampleTrust:
+                    progress: Callable[[int], None] | None = None, hub_schools: int = HUB_SCHOOLS) -> SampleTrust:
     """Write schools.csv ... secondments.csv for a trust of `schools` schools and about `staff` staff.
 
-    `progress` is called with the number of staff written after each hub.
+    The trust is made of independent hubs of about `hub_schools` schools (no tie between two hubs): many
+    trusts side by side; `hub_schools` at least `schools` makes one connected trust. `progress` is called with
+    the number of staff written after each hub.
     """
     if schools < 1 or staff < 10 * schools:
         raise ConfigError("A sample needs at least 1 school and 10 staff per school.")
     out.mkdir(parents=True, exist_ok=True)
-    n_hubs = max(1, round(schools / HUB_SCHOOLS))
+    n_hubs = max(1, round(schools / hub_schools))
     school_split = _split(schools, n_hubs)
     staff_split = _split(staff, n_hubs, weights=school_split)
     result = SampleTrust(out)
