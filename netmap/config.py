@@ -16,7 +16,8 @@ import platformdirs
 
 from netmap.errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "read_settings"]
+__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "described",
+           "read_settings"]
 
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
@@ -45,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
     Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
+    Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
+            "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
+    Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
             "tools/neo4j-launcher."),
     Setting("NETMAP_TEST_REQUIRE_NEO4J", None, "Tests only: fail, instead of skipping, the Neo4j tests when no "
@@ -76,6 +80,8 @@ class Settings:
     users_db_path: Path
     secret_key: str | None
     upload_limit_mb: int
+    allow_http: bool = False
+    threads: int = 8
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -113,7 +119,27 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
         upload_limit_mb=upload,
+        allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
+        threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
     )
+
+
+def _flag(text: str | None, name: str) -> bool:
+    if text is None:
+        return False
+    if text.lower() not in ("1", "true", "yes", "0", "false", "no"):
+        raise ConfigError(f"{name} must be 1 (on) or 0 (off), not {text!r}.")
+    return text.lower() in ("1", "true", "yes")
+
+
+def described(settings: Settings) -> dict[str, str]:
+    """Every setting in force, for a start-up log line: secrets shown only as set or unset."""
+    return {"db": str(settings.db_path), "neo4j_uri": settings.neo4j_uri or "-", "neo4j_user": settings.neo4j_user,
+            "neo4j_password": "***" if settings.neo4j_password else "unset",
+            "neo4j_database": settings.neo4j_database, "users_db": str(settings.users_db_path),
+            "secret_key": "***" if settings.secret_key else "generated",
+            "upload_limit_mb": str(settings.upload_limit_mb),
+            "allow_http": str(settings.allow_http), "threads": str(settings.threads)}
 
 
 def _positive_int(text: str, name: str) -> int:

@@ -45,7 +45,7 @@ def _missing() -> str | None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from werkzeug.serving import make_server
+    from waitress.server import create_server
 
     folder = tmp_path_factory.mktemp("trust") / "trust"
     shutil.copytree(REPO / "data" / "samples" / "trust", folder)
@@ -59,11 +59,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     lines[3] = ",".join(fields)
     staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
     app = make_app(tmp_path_factory.mktemp("web"), read_trust(folder)[0])
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    http = create_server(app, host="127.0.0.1", port=0, threads=8)  # the production server netmap serve runs
+    thread = threading.Thread(target=http.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    yield f"http://127.0.0.1:{http.effective_port}"
+    http.close()
     thread.join(timeout=10)
 
 
@@ -255,3 +255,11 @@ def test_secondment_scenario_maps(page: Page, server: str) -> None:
     before, after = _drawn(page, 0), _drawn(page, 1)
     assert before["nodes"] == after["nodes"] == 25 and after["edges"] > before["edges"]
     _shot(page, "secondments")
+
+
+def test_logged_in_through_the_production_server(page: Page, server: str) -> None:
+    """The page fixture logged in through waitress (netmap serve's server): the dashboard answers from it."""
+    response = page.goto(f"{server}/")
+    assert response is not None and response.status == 200
+    assert response.headers["server"] == "waitress" and len(response.headers["x-request-id"]) == 12
+    assert page.locator("h1").inner_text() == "Dashboard"

@@ -30,7 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.upload_limit_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=True,  # browsers accept secure cookies on http://127.0.0.1 and localhost
+        # Browsers accept Secure cookies on http://127.0.0.1 and localhost; elsewhere they need HTTPS, unless the
+        # trust allows plain HTTP on its own network (NETMAP_ALLOW_HTTP).
+        SESSION_COOKIE_SECURE=not settings.allow_http,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=8),
     )
     if test_config:

@@ -14,6 +14,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from webapp.accounts import Accounts, User
+from webapp.security import is_plain_http_from_elsewhere
 
 __all__ = ["accounts", "audit", "bp", "init_app", "login_required", "role_required"]
 
@@ -96,17 +97,23 @@ def login() -> Any:
         if store.is_locked(name):
             log.warning("login refused: user name %r is locked after repeated failures", name)
             flash("Too many failed attempts for this user name. Try again in 15 minutes.", "error")
-            return render_template("auth/login.html", form=form), 429
+            return _login_page(form), 429
         user = store.authenticate(name, form.password.data)
         if user is None:
             log.warning("failed login for user name %r from %s", name, request.remote_addr)
             flash("Wrong user name or password.", "error")
-            return render_template("auth/login.html", form=form), 401
+            return _login_page(form), 401
         session.clear()
         session["user"] = user.name
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm) -> str:
+    """The login form, saying why logging in cannot work when it is reached over plain HTTP from elsewhere."""
+    plain_http = is_plain_http_from_elsewhere() and not current_app.config["NETMAP_SETTINGS"].allow_http
+    return render_template("auth/login.html", form=form, plain_http=plain_http)
 
 
 @bp.route("/logout", methods=["POST"])

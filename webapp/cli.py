@@ -3,27 +3,38 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 import click
 
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
+from netmap.config import described
 from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST
 from webapp.accounts import ROLES, Accounts
 
 DEMO_ADMIN = "demo-admin"
+log = logging.getLogger("netmap.serve")
 
 
 def _run(host: str, port: int, db: Path | None, store: str | None) -> None:
+    """Serve the app with waitress, a production WSGI server, logging to stderr at INFO."""
+    from waitress import serve
+
     from webapp import create_app
 
-    config: dict[str, object] = {"NETMAP_DB": db or settings_of(click.get_current_context()).db_path}
+    settings = settings_of(click.get_current_context())
+    config: dict[str, object] = {"NETMAP_DB": db or settings.db_path}
     if store:
         config["NETMAP_STORE"] = store
     app = create_app(config)
+    for name in ("netmap", "webapp", "waitress"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    log.info("serving on http://%s:%s with %d threads; settings: %s", host, port, settings.threads,
+             " ".join(f"{k}={v}" for k, v in described(settings).items()))
     click.echo(f"netmap is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    app.run(host=host, port=port, threaded=True, debug=False, load_dotenv=False)
+    serve(app, host=host, port=port, threads=settings.threads, ident="netmap")
 
 
 @click.command()

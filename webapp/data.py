@@ -8,7 +8,7 @@ from functools import cached_property
 
 import networkx as nx
 import pandas as pd
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, request
 
 from netmap.analysis import Analysis, analyse
 from netmap.errors import StorageError
@@ -78,23 +78,40 @@ def _location(store: GraphStore) -> str:
     return str(getattr(store, "uri", None) or getattr(store, "path", id(store)))
 
 
+class _Stores:
+    """One store for the whole process: Neo4j's driver is shared by every thread (it pools its connections); an
+    embedded store is one SQLite connection per thread (a connection must stay in the thread that made it)."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._shared: GraphStore | None = None
+        self._local = threading.local()
+        self._lock = threading.Lock()
+
+    def get(self) -> GraphStore:
+        config = self._app.config
+        settings = config["NETMAP_SETTINGS"]
+        if config.get("NETMAP_STORE") or settings.neo4j_uri:
+            with self._lock:
+                if self._shared is None:
+                    self._shared = open_store(settings, db=config.get("NETMAP_DB"),
+                                              store_uri=config.get("NETMAP_STORE"))
+                return self._shared
+        store: GraphStore | None = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = open_store(settings, db=config.get("NETMAP_DB"))
+        return store
+
+
 def init_app(app: Flask) -> None:
     app.extensions["netmap_cache"] = _Cache()
-    app.teardown_appcontext(_close_store)
+    app.extensions["netmap_stores"] = _Stores(app)
 
 
 def get_store() -> GraphStore:
-    if "store" not in g:
-        settings = current_app.config["NETMAP_SETTINGS"]
-        g.store = open_store(settings, db=current_app.config.get("NETMAP_DB"),
-                             store_uri=current_app.config.get("NETMAP_STORE"))
-    return g.store
-
-
-def _close_store(_exc: BaseException | None) -> None:
-    store = g.pop("store", None)
-    if store is not None:
-        store.close()
+    """This process's store (see _Stores); opened on first use, never per request."""
+    stores: _Stores = current_app.extensions["netmap_stores"]
+    return stores.get()
 
 
 def snapshots() -> list[SnapshotInfo]:

@@ -1,15 +1,24 @@
-"""Response headers that keep staff data in the app, vendored vis-network, and one shape for every error."""
+"""Response headers that keep staff data in the app, vendored vis-network, a request id on every request and
+in every log line about it, and one shape for every error (a NetmapError as a clear page, never a bare 500)."""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pyvis
-from flask import Blueprint, Flask, render_template, send_from_directory
+from flask import Blueprint, Flask, g, render_template, request, send_from_directory
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-__all__ = ["CSP", "init_app"]
+from netmap.errors import NetmapError, StorageError
+
+__all__ = ["CSP", "init_app", "is_plain_http_from_elsewhere"]
+
+log = logging.getLogger(__name__)
+_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 # No external host for anything: scripts, styles, images, fonts and requests all come from this app.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -26,17 +35,61 @@ def vis(name: str) -> Any:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(vendor)
+    app.before_request(_request_id)
     app.after_request(_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error)
+    app.register_error_handler(NetmapError, _netmap_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def is_plain_http_from_elsewhere() -> bool:
+    """True when this request came over plain HTTP from another machine: there the Secure session cookie is
+    refused by the browser, so logging in cannot work unless NETMAP_ALLOW_HTTP is set."""
+    return request.scheme == "http" and (request.remote_addr or "") not in _LOOPBACK and \
+        (request.host.split(":")[0] not in _LOOPBACK)
+
+
+def _request_id() -> None:
+    g.request_id = uuid.uuid4().hex[:12]
 
 
 def _headers(response: Any) -> Any:
+    response.headers["X-Request-Id"] = g.get("request_id", "")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+def _csrf_error(exc: CSRFError) -> Any:
+    log.info("request %s refused: %s", g.get("request_id"), exc.description)
+    message = "This form has expired or its security token is missing. Reload the page and try again."
+    if is_plain_http_from_elsewhere():
+        message = ("You reached netmap over plain HTTP from another machine, so your browser would not keep its "
+                   "login cookie. Use the HTTPS address your trust set up (see README: Deploying), or, on a "
+                   "trusted network only, start netmap with NETMAP_ALLOW_HTTP=1.")
+    return render_template("error.html", code=400, title="Bad Request", message=message), 400
+
+
+def _netmap_error(exc: NetmapError) -> Any:
+    """A NetmapError reaching the web: its own message; a store that cannot be reached is 503 (try later)."""
+    code = 503 if isinstance(exc, StorageError) else 500
+    log.error("request %s %s %s failed: %s", g.get("request_id"), request.method, request.path, exc)
+    return render_template("error.html", code=code, title="Service unavailable" if code == 503 else "Error",
+                           message=str(exc), request_id=g.get("request_id")), code
+
+
+def _unexpected(exc: Exception) -> Any:
+    """Anything else: logged with its traceback and the request id, which the page shows for the report."""
+    if isinstance(exc, HTTPException):
+        return _error(exc)
+    log.exception("request %s %s %s failed", g.get("request_id"), request.method, request.path)
+    return render_template("error.html", code=500, title="Internal Server Error", request_id=g.get("request_id"),
+                           message="Something went wrong on the server. Give the administrator the request id "
+                                   "below: it is in the server's log."), 500
 
 
 def _error(exc: HTTPException) -> Any:
