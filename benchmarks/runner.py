@@ -32,11 +32,13 @@ RESULTS = Path(__file__).parent / "results"
 SIZES = {  # name: (schools, staff); about 10 reported ties per person
     "tiny": (6, 300),
     "S": (24, 2_000),        # W1: one trust
-    "L": (150, 12_000),      # W2: the largest trusts
+    "L": (150, 12_000),      # W2: the largest trusts (six 25-school hubs side by side)
+    "L1": (150, 12_000),     # W2 as one connected trust: every school in one hub
     "XL": (10_000, 500_000), # W3: every academy in England
 }
+HUB_SCHOOLS = {"L1": 150}  # sizes generated as one hub; the rest use the generator's 25-school hubs
 SEED = 7
-STEPS = ("load", "analyse", "web", "recommend")
+STEPS = ("load", "neo4j", "analyse", "web", "serve", "recommend")
 
 
 def _peak_mb() -> float:
@@ -84,10 +86,30 @@ def bench_load(folder: Path, work: Path, repeats: int) -> dict:
     validate_s, load_s = min(ours, key=sum)
     raw_s = min(raws)
     rate = rows / (validate_s + load_s)
+    reference_s = min(_pandas_reference(folder, dataset, work) for _ in range(repeats))
     return {"rows": rows, "repeats": repeats, "validate_s": validate_s, "load_s": load_s, "rows_per_s": rate,
             "raw_executemany_s": raw_s, "raw_rows_per_s": rows / raw_s, "share_of_raw": rate / (rows / raw_s),
+            "pandas_reference_s": reference_s, "share_of_pandas_reference": reference_s / (validate_s + load_s),
             "runs": {"validate_and_load_s": [v + w for v, w in ours], "raw_executemany_s": raws},
             "peak_rss_mb": _peak_mb()}
+
+
+def _pandas_reference(folder: Path, dataset: Any, work: Path) -> float:
+    """What any loader must do at least: pandas reading the same CSV files, then writing (and syncing) the same
+    bytes the embedded store writes, with no checking at all."""
+    import pandas as pd
+
+    from netmap.store.sqlite import _parts_of
+
+    payload = b"".join(part[3] for part in _parts_of(dataset))
+    start = time.perf_counter()
+    for path in sorted(folder.glob("*.csv")):
+        pd.read_csv(path, dtype=str, keep_default_na=False)
+    with (work / "reference.bin").open("wb") as handle:
+        handle.write(payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return time.perf_counter() - start
 
 
 def bench_analyse(db: Path, work: Path) -> tuple[dict, Any, Any]:
@@ -113,7 +135,7 @@ def bench_analyse(db: Path, work: Path) -> tuple[dict, Any, Any]:
     ties = active_ties(dataset, info.as_of, set(people))
     g = ig.Graph(n=len(people), edges=list(zip(ties["source_staff_id"].map(index), ties["target_staff_id"].map(index),
                                                strict=True)))
-    g.to_undirected(mode="collapse")
+    g.simplify()  # the graph netmap analyses, U: one edge per pair of people, however many tie rows join them
     reference = {}
     for name, work_fn in (("betweenness", lambda: g.betweenness(directed=False)),
                           ("constraint", g.constraint),
@@ -132,6 +154,7 @@ def bench_analyse(db: Path, work: Path) -> tuple[dict, Any, Any]:
               "average_path": {k: summary["average_shortest_path"][k] for k in ("exact", "nodes", "sample_size",
                                                                                  "standard_error")}}
     graphs = build_graphs(dataset, info.as_of)
+    result["igraph_edges"], result["netmap_edges"] = g.ecount(), graphs.undirected.number_of_edges()
     result["path_sampling_check"] = _path_sampling_error(graphs.undirected)
     return result, graphs, analysis
 
@@ -213,6 +236,34 @@ def _first_draw(app: Any, school: str) -> dict | str:
     return draws
 
 
+def bench_neo4j_load(folder: Path) -> dict:
+    """Validate + load into a live Neo4j (tools/neo4j-launcher on loopback) next to the embedded store's figure."""
+    from benchmarks.neo4j_server import neo4j_server, unavailable
+    from netmap.ingest.validate import read_trust
+    from netmap.store.neo4j import Neo4jStore
+
+    reason = unavailable()
+    if reason:
+        return {"skipped": reason}
+    dataset, _ = read_trust(folder)
+    rows = sum(dataset.counts().values())
+    with neo4j_server() as uri, Neo4jStore(uri, user="neo4j", password=None, database="neo4j") as store:
+        store.init_schema()
+        _, load_s = _timed(lambda: store.write_snapshot(dataset, "2026-07-01", source="bench"))
+    return {"rows": rows, "load_s": load_s, "rows_per_s": rows / load_s, "batch_size": store.batch_size}
+
+
+def bench_serve(db: Path, work: Path) -> dict:
+    """`netmap serve` under 50 concurrent users on loopback (benchmarks/serving.py)."""
+    from benchmarks.serving import bench_serving
+    from webapp.accounts import Accounts
+
+    users = work / "serve-users.db"
+    with Accounts(users) as accounts:
+        accounts.users.add("load", "admin", "load-test-password")
+    return bench_serving(db, users, "load", "load-test-password")
+
+
 def bench_recommend(graphs: Any, analysis: Any, school: str) -> dict:
     from netmap.analysis.planner import Planner
 
@@ -226,15 +277,19 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
     from netmap.sample.generator import generate_sample
 
     schools, staff = SIZES[size]
+    hubs = {"hub_schools": HUB_SCHOOLS[size]} if size in HUB_SCHOOLS else {}
     with tempfile.TemporaryDirectory(prefix="netmap-bench-") as tmp:
         work = Path(tmp)
-        trust, generate_s = _timed(lambda: generate_sample(work / "trust", schools=schools, staff=staff, seed=SEED))
+        trust, generate_s = _timed(lambda: generate_sample(work / "trust", schools=schools, staff=staff, seed=SEED,
+                                                            **hubs))
         target = trust.isolated_schools[0] if trust.isolated_schools else "SCH01"
         results: dict[str, Any] = {
             "size": size, "schools": schools, "staff": staff, "seed": SEED, "generate_s": generate_s,
             "counts": trust.counts, "date": dt.date.today().isoformat(), "machine": _machine()}
         # every later step reads the store this writes; three runs each side, one at XL (each takes a minute)
         results["load"] = bench_load(work / "trust", work, repeats=1 if size == "XL" else 3)
+        if "neo4j" in only:
+            results["neo4j_load"] = bench_neo4j_load(work / "trust")
         if "analyse" in only or "recommend" in only:
             results["analyse"], graphs, analysis = bench_analyse(work / "bench.db", work)
             if "recommend" in only:
@@ -242,6 +297,8 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
         if "web" in only:
             first_school = (work / "trust" / "schools.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[0]
             results["web"] = bench_web(work / "bench.db", work, first_school)
+        if "serve" in only:
+            results["serve"] = bench_serve(work / "bench.db", work)
     target_file = out or RESULTS / f"{results['date']}-{size}.json"
     target_file.parent.mkdir(parents=True, exist_ok=True)
     target_file.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")

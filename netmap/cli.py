@@ -12,12 +12,12 @@ from typing import Any
 import click
 
 from netmap import __version__
-from netmap.analysis import AnalysisOptions, analyse_snapshot, write_analysis
-from netmap.analysis.engine import STEPS
-from netmap.cli_common import generate, load_folder, open_store_of, print_report, store_options
+from netmap.analysis import AnalysisOptions, write_analysis
+from netmap.cli_common import analyse_and_keep, generate, load_folder, open_store_of, print_report, store_options
 from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.ingest.validate import validate_source
+from netmap.kept_analysis import kept_analysis
 from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import SAMPLE_TRUST
 
@@ -146,18 +146,12 @@ def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: 
     options = AnalysisOptions.from_strings(list(settings))
     with open_store_of(ctx, db, store) as opened:
         info = opened.snapshot(as_of.date().isoformat() if as_of else None)
-        click.echo(f"Reading snapshot {info.as_of} ...", err=True)
-        dataset = opened.read_dataset(info.as_of)
-    with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
-                           item_show_func=lambda step: step) as bar:
-
-        def show(step: str, done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos, step)
-
-        result = analyse_snapshot(dataset, info.as_of, options, progress=show)
-        bar.update((bar.length or 0) - bar.pos, "done")
-    log.info("analysed snapshot %s in %.1f s", info.as_of, sum(result.timings.values()))
+        result = kept_analysis(opened, info, options)
+        if result is not None:
+            click.echo(f"Using the analysis kept with snapshot {info.as_of}.", err=True)
+        else:
+            click.echo(f"Reading snapshot {info.as_of} ...", err=True)
+            result = analyse_and_keep(opened, info, options)
     paths = write_analysis(result, out)
     summary = result.summary
     click.echo(f"Analysed snapshot {info.as_of} in {sum(result.timings.values()):.1f} s: "

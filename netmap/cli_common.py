@@ -15,14 +15,17 @@ from typing import Any
 
 import click
 
+from netmap.analysis.engine import STEPS, Analysis
+from netmap.analysis.options import AnalysisOptions
 from netmap.config import Settings
 from netmap.errors import ConfigError
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust
+from netmap.kept_analysis import analysis_of
 from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST, SampleTrust, generate_sample
-from netmap.store import GraphStore, open_store
+from netmap.store import GraphStore, SnapshotInfo, open_store
 
-__all__ = ["load_folder", "load_sample", "open_store_of", "print_report", "progress", "settings_of",
+__all__ = ["analyse_and_keep", "load_folder", "load_sample", "open_store_of", "print_report", "progress", "settings_of",
            "store_options"]
 
 WARNING_EXAMPLES = 3
@@ -75,8 +78,23 @@ def print_report(report: ValidationReport) -> None:
         click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
 
 
+def analyse_and_keep(store: GraphStore, info: SnapshotInfo, options: AnalysisOptions | None = None) -> Analysis:
+    """The snapshot's analysis (kept, or computed now and kept), with a progress bar over its steps."""
+    with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
+                           item_show_func=lambda step: step) as bar:
+
+        def show(step: str, done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos, step)
+
+        result = analysis_of(store, info, options, progress=show)
+        bar.update((bar.length or 0) - bar.pos, "done")
+    return result
+
+
 def load_folder(store: GraphStore, source: Path, as_of: str, label: str) -> None:
-    """Validate `source` and write it as the snapshot dated `as_of`, with a progress bar and a closing line."""
+    """Validate `source`, write it as the snapshot dated `as_of` and analyse it (the analysis is kept with it),
+    with progress bars and a closing line."""
     click.echo(f"Validating {source} ...", err=True)
     dataset, report = read_trust(source)
     print_report(report)
@@ -85,6 +103,7 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str) -> None
         result = store.write_snapshot(dataset, as_of, source=label, progress=advance)
     log.info("snapshot %s %s from %s", as_of, result.status, label)
     counts = ", ".join(f"{n} {name}" for name, n in result.snapshot.counts.items())
+    analyse_and_keep(store, result.snapshot)
     verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:"}[result.status]
     click.echo(f"{verb} snapshot {as_of}: {counts}.")
 

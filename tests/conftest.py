@@ -50,7 +50,7 @@ def app(tmp_path: Path) -> Flask:
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
     """A live Neo4j for the whole session (tests/neo4j_server.py); skipped with the reason where none can run."""
-    from tests.neo4j_server import neo4j_server, unavailable
+    from benchmarks.neo4j_server import neo4j_server, unavailable
 
     reason = unavailable()
     if reason and os.environ.get("NETMAP_TEST_REQUIRE_NEO4J"):

@@ -22,3 +22,13 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     assert check["sample_size"] == min(500, check["nodes"]) and check["standard_error"] is not None
     assert results["recommend"]["candidates"] == 10
     assert results["machine"]["cpus"] >= 1
+
+
+def test_serving_under_concurrent_users_and_the_honest_references(tmp_path: Path) -> None:
+    results = run("tiny", {"load", "analyse", "serve"}, tmp_path / "tiny.json")
+    analysis, serve, load = results["analyse"], results["serve"], results["load"]
+    assert analysis["igraph_edges"] == analysis["netmap_edges"]  # igraph times the same simplified graph
+    assert load["pandas_reference_s"] > 0 and load["share_of_pandas_reference"] > 0
+    assert serve["first_request_status"] == 200 and serve["errors"] == 0
+    assert serve["requests"] == 50 * 12 and serve["p95_s"] >= serve["p50_s"] > 0
+    assert serve["server_peak_rss_mb"] > 0

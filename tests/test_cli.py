@@ -114,10 +114,10 @@ def test_sample_then_demo(run, tmp_path: Path) -> None:
 
 def test_serve_starts_the_app_locally(run, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    monkeypatch.setattr("flask.Flask.run", lambda self, **kw: calls.append(kw))
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))  # the production server
     result = run("serve", "--port", "5099")
     assert result.stdout == "netmap is running at http://127.0.0.1:5099/  (Ctrl+C stops it)\n"
-    assert calls[0]["host"] == "127.0.0.1" and calls[0]["port"] == 5099 and calls[0]["debug"] is False
+    assert calls[0] == {"host": "127.0.0.1", "port": 5099, "threads": 8, "ident": "netmap"}
 
 
 def test_users_commands(run) -> None:

@@ -77,3 +77,28 @@ def test_allowing_plain_http_on_a_trusted_network_drops_the_secure_flag(tmp_path
                                           environ_base=LAN).get_data(as_text=True)
     monkeypatch.delenv("NETMAP_ALLOW_HTTP")
     assert make_app(tmp_path / "secure", None).config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_request_never_analyses_a_snapshot_is_analysed_in_the_background(tmp_path: Path) -> None:
+    import time
+
+    from netmap.analysis.options import AnalysisOptions
+    from netmap.analysis.stored import options_key
+    from netmap.store import SQLiteStore
+
+    app = make_app(tmp_path, None)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:  # loaded by the library alone: nothing analysed yet
+        info = store.write_snapshot(read_trust(PLANTED)[0], "2026-07-01", source="test").snapshot
+    client = app.test_client()
+    login(client, "admin")
+    first = client.get("/")
+    html = first.get_data(as_text=True)
+    assert first.status_code == 503 and first.headers["Retry-After"] == "5"
+    assert "This snapshot is being analysed" in html and "Snapshot as of <strong>2026-07-01</strong>" in html
+    assert '<meta http-equiv="refresh" content="5">' in html
+    deadline = time.monotonic() + 60
+    while (response := client.get("/")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert response.status_code == 200 and "Dashboard" in response.get_data(as_text=True)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert store.read_analysis(info, options_key(AnalysisOptions())) is not None  # kept for the next start

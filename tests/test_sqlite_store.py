@@ -16,6 +16,7 @@ import pytest
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
+from netmap.store.sqlite import SCHEMA_VERSION
 from tests.conftest import REPO, edit
 
 SAMPLE = REPO / "data" / "samples" / "trust"
@@ -175,7 +176,7 @@ def test_a_version_1_store_is_converted_on_opening(tmp_path: Path, tiny: Path) -
         assert store.read_dataset().equals(dataset)
         assert store.read_dataset().extra_columns("staff") == ["contract", "payroll_no"]
         assert not any(line.startswith('CREATE TABLE "staff"') for line in store.dump())
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.write_snapshot(dataset, "2026-01-01", source="again").status == "unchanged"
 
 

@@ -103,3 +103,21 @@ def test_a_missing_snapshot_names_the_stored_ones(store: GraphStore, tiny: Path)
     store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
     with pytest.raises(StorageError, match="No snapshot dated 2025-01-01. Stored snapshots: 2026-01-01."):
         store.read_dataset("2025-01-01")
+
+
+def test_an_analysis_is_kept_with_its_snapshot_and_goes_with_it(store: GraphStore, tiny: Path) -> None:
+    first = store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").snapshot
+    assert store.read_analysis(first, "k1") is None
+    parts = [("meta", b'{"as_of": "2026-01-05"}'), ("staff/0", bytes(range(256)) * 40)]
+    store.write_analysis(first, "k1", parts)
+    assert store.read_analysis(first, "k1") == parts
+    assert store.read_analysis(first, "k2") is None  # other options
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    second = store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").snapshot
+    assert store.read_analysis(second, "k1") is None and store.read_analysis(first, "k1") is None
+    store.write_analysis(first, "k1", parts)  # an analysis of contents no longer stored is not kept
+    assert store.read_analysis(first, "k1") is None
+    store.write_analysis(second, "k1", parts)
+    store.delete_snapshot("2026-01-05")
+    store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny")
+    assert store.read_analysis(store.snapshot(), "k1") is None  # deleted with its snapshot

@@ -9,6 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap.dataset import Dataset
+from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from webapp import create_app
 from webapp.accounts import Accounts
@@ -20,8 +21,8 @@ ROLES = ("admin", "hr", "ceo", "network-lead")
 def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask:
     db, users = tmp_path / "store.db", tmp_path / "users.db"
     with SQLiteStore(db) as store:
-        if dataset is not None:
-            store.write_snapshot(dataset, "2026-07-01", source="test")
+        if dataset is not None:  # loaded and analysed, as `netmap load` does: the web app only reads analyses
+            analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot)
     with Accounts(users) as accounts:
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)

@@ -37,5 +37,5 @@ def metrics() -> Any:
     options = [(f.name, getattr(AnalysisOptions(), f.name), f.metadata["help"])
                for f in dataclasses.fields(AnalysisOptions)]
     view = current_view()
-    kinds = tie_kinds(view.graphs.dataset) if view is not None else list(BUILTIN_TIE_KINDS)
+    kinds = tie_kinds(view.dataset) if view is not None else list(BUILTIN_TIE_KINDS)
     return render_template("admin/metrics.html", help=HELP, options=options, kinds=kinds)

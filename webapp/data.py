@@ -1,49 +1,68 @@
-"""The trust data behind every page: the store per request, and each snapshot's analysis computed once."""
+"""The trust data behind every page: one store per process, and each snapshot's analysis read from the store,
+where it is kept with the snapshot. A request never analyses: a snapshot without a kept analysis is analysed
+in a background thread while its pages say so, with the progress."""
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, NoReturn
 
 import networkx as nx
 import pandas as pd
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, make_response, render_template, request
 
-from netmap.analysis import Analysis, analyse
+from netmap.analysis import Analysis
+from netmap.analysis.engine import STEPS
+from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, read_graphs
+from netmap.graphs import TrustGraphs, build_graphs
+from netmap.kept_analysis import analysis_of, kept_analysis
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
 __all__ = ["TrustView", "current_view", "get_store", "init_app", "require_row", "require_view", "snapshots"]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class TrustView:
-    """One snapshot as the pages see it: its graphs, its analysis and name lookups."""
+    """One snapshot as the pages see it: its kept analysis, and its dataset and graphs read when a page first
+    needs them (the dashboard needs neither the graphs nor, beyond names, the people)."""
 
     info: SnapshotInfo
-    graphs: TrustGraphs
     analysis: Analysis
-    layout_cache: dict = field(default_factory=dict)
+    load_dataset: Callable[[], Dataset]
+    layout_cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def as_of(self) -> str:
         return self.info.as_of
 
     @cached_property
+    def dataset(self) -> Dataset:
+        return self.load_dataset()
+
+    @cached_property
+    def graphs(self) -> TrustGraphs:
+        return build_graphs(self.dataset, self.as_of)
+
+    @cached_property
     def staff_names(self) -> dict[str, str]:
-        staff = self.graphs.dataset.staff
+        staff = self.dataset.staff
         return dict(zip(staff["staff_id"], staff["name"].fillna(staff["staff_id"]), strict=True))
 
     @cached_property
     def school_names(self) -> dict[str, str]:
-        schools = self.graphs.dataset.schools
+        schools = self.dataset.schools
         return dict(zip(schools["school_id"], schools["name"], strict=True))
 
     @cached_property
     def group_names(self) -> dict[str, str]:
-        groups = self.graphs.dataset.groups
+        groups = self.dataset.groups
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
     @property
@@ -53,25 +72,70 @@ class TrustView:
     @cached_property
     def staff(self) -> pd.DataFrame:
         """The staff metrics with name, role and subjects alongside."""
-        people = self.graphs.dataset.staff[["staff_id", "name", "role", "subjects"]]
+        people = self.dataset.staff[["staff_id", "name", "role", "subjects"]]
         return self.analysis.staff.merge(people, on="staff_id", how="left")
 
 
-class _Cache:
-    """Analyses by (store location, snapshot date, content hash); a reload with new contents misses."""
+class AnalysisPending(Exception):
+    """The snapshot is being analysed in the background; `state` says how far it has got."""
 
-    def __init__(self) -> None:
-        self._views: dict[tuple, TrustView] = {}
+    def __init__(self, state: dict[str, Any]) -> None:
+        super().__init__("being analysed")
+        self.state = state
+
+
+class _Cache:
+    """Views by (store location, snapshot date, content hash), so a reload with new contents misses; and the
+    background analyses under way, one per snapshot."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+        self._views: dict[tuple[str, str, str], TrustView] = {}
+        self._running: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, store: GraphStore, info: SnapshotInfo) -> TrustView:
         key = (_location(store), info.as_of, info.content_hash)
         with self._lock:
-            if key not in self._views:
-                graphs = read_graphs(store, info.as_of)
-                self._views = {k: v for k, v in self._views.items() if k[0] != key[0] or k[1] != key[1]}
-                self._views[key] = TrustView(info, graphs, analyse(graphs))
-            return self._views[key]
+            if key in self._views:
+                return self._views[key]
+            if key in self._running:
+                raise AnalysisPending(dict(self._running[key]))
+        analysis = kept_analysis(store, info)
+        if analysis is None:
+            self._start(key, info)
+        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.as_of))
+        with self._lock:
+            self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
+            self._views[key] = view
+        return view
+
+    def _start(self, key: tuple[str, str, str], info: SnapshotInfo) -> NoReturn:
+        with self._lock:
+            if key not in self._running:
+                self._running[key] = {"step": "starting", "done": 0, "total": len(STEPS), "error": None}
+                threading.Thread(target=self._analyse, args=(key, info), name=f"analyse {info.as_of}",
+                                 daemon=True).start()
+            raise AnalysisPending(dict(self._running[key]))
+
+    def _analyse(self, key: tuple[str, str, str], info: SnapshotInfo) -> None:
+        """Analyse and keep the snapshot, in its own thread with its own store; errors go to the log and page."""
+        config = self._app.config
+        state = self._running[key]
+
+        def tell(step: str, done: int, total: int) -> None:
+            state.update(step=step, done=done, total=total)
+
+        try:
+            with open_store(config["NETMAP_SETTINGS"], db=config.get("NETMAP_DB"),
+                            store_uri=config.get("NETMAP_STORE")) as store:
+                analysis_of(store, info, progress=tell)
+        except Exception as exc:  # noqa: BLE001 - shown on the page and logged, never lost in a thread
+            log.exception("analysing snapshot %s failed", info.as_of)
+            state.update(error=str(exc))
+            return
+        with self._lock:
+            self._running.pop(key, None)
 
 
 def _location(store: GraphStore) -> str:
@@ -104,7 +168,7 @@ class _Stores:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["netmap_cache"] = _Cache()
+    app.extensions["netmap_cache"] = _Cache(app)
     app.extensions["netmap_stores"] = _Stores(app)
 
 
@@ -127,7 +191,12 @@ def current_view() -> TrustView | None:
         info = store.snapshot(request.args.get("snapshot") or None)
     except StorageError as exc:
         abort(404, description=str(exc))
-    return current_app.extensions["netmap_cache"].get(store, info)
+    try:
+        view: TrustView = current_app.extensions["netmap_cache"].get(store, info)
+    except AnalysisPending as pending:
+        page = render_template("pending.html", as_of=info.as_of, state=pending.state)
+        abort(make_response(page, 503, {"Retry-After": "5"}))
+    return view
 
 
 def require_view() -> TrustView:

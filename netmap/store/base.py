@@ -65,6 +65,15 @@ class GraphStore(ABC):
         """The dataset of a snapshot already looked up."""
 
     @abstractmethod
+    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+        """Keep an analysis of the snapshot `info` (as named byte parts, see netmap.analysis.stored) under
+        `key` (its options); it goes when the snapshot is replaced or deleted."""
+
+    @abstractmethod
+    def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
+        """The parts written for this snapshot's contents (its content hash) and `key`, or None."""
+
+    @abstractmethod
     def delete_snapshot(self, as_of: str) -> None:
         """Delete the snapshot dated `as_of` and all its data (for retention limits); StorageError if none."""
 

@@ -31,8 +31,9 @@ from netmap.store.records import frame_from_rows, table_rows
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "Neo4jStore"]
 
 DEFAULT_BATCH_SIZE = 5000
+ANALYSIS_PARTS_PER_TRANSACTION = 8  # a part is one column (a few MB at most): a handful per transaction
 SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
-                  "create_snapshot_key", "create_snapshot_date_index")
+                  "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index")
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
 _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
@@ -137,6 +138,19 @@ class Neo4jStore(GraphStore):
                 session.execute_write(_run, query, snapshot_id=snapshot_id, rows=batch)
                 if progress is not None:
                     progress(len(batch))
+
+    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+        with self._errors(f"keeping the analysis of snapshot {info.as_of}"):
+            for start in range(0, len(parts), ANALYSIS_PARTS_PER_TRANSACTION):
+                rows = [{"name": n, "payload": p} for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
+                self._write("merge_analysis_parts", as_of=info.as_of, content_hash=info.content_hash,
+                            options_key=key, rows=rows)
+
+    def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
+        with self._errors(f"reading the analysis of snapshot {info.as_of}"):
+            rows = self._read("read_analysis_parts", as_of=info.as_of, content_hash=info.content_hash,
+                              options_key=key)
+        return [(r["name"], bytes(r["payload"])) for r in rows] or None
 
     def delete_snapshot(self, as_of: str) -> None:
         self.snapshot(as_of)  # StorageError naming the stored dates when there is none

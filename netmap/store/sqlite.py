@@ -27,7 +27,7 @@ from netmap.store.records import frame_from_columns, frame_from_rows
 
 __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: analyses kept with their snapshot
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
 _SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
@@ -36,9 +36,17 @@ _SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY,
 _PARTS_DDL = ("CREATE TABLE IF NOT EXISTS table_parts (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
               "name TEXT NOT NULL, part INTEGER NOT NULL, rows INTEGER NOT NULL, payload BLOB NOT NULL, "
               "PRIMARY KEY (snapshot, name, part)) WITHOUT ROWID")
+_ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
+                 "content_hash TEXT NOT NULL, options_key TEXT NOT NULL, name TEXT NOT NULL, payload BLOB NOT NULL, "
+                 "PRIMARY KEY (snapshot, options_key, name)) WITHOUT ROWID")
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
 _SELECT_PARTS = "SELECT name, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
+_DELETE_ANALYSES = "DELETE FROM analyses WHERE snapshot = ?"
+_DELETE_ANALYSIS = "DELETE FROM analyses WHERE snapshot = ? AND options_key = ?"
+_INSERT_ANALYSIS = "INSERT INTO analyses VALUES (?, ?, ?, ?, ?)"
+_SELECT_ANALYSIS = ("SELECT name, payload FROM analyses WHERE snapshot = ? AND content_hash = ? AND options_key = ? "
+                    "ORDER BY name")
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = f"PRAGMA user_version={SCHEMA_VERSION:d}"
 
@@ -111,6 +119,7 @@ class SQLiteStore(GraphStore):
         with self._transaction():
             self._conn.execute(_SNAPSHOTS_DDL)
             self._conn.execute(_PARTS_DDL)
+            self._conn.execute(_ANALYSES_DDL)
             if version == 1:
                 self._convert_version_1()
             self._conn.execute(_SET_SCHEMA_VERSION)
@@ -132,7 +141,7 @@ class SQLiteStore(GraphStore):
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
-        return ["snapshots", "table_parts"]
+        return ["snapshots", "table_parts", "analyses"]
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -168,6 +177,7 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"Deleting snapshot {as_of} from {self.path} failed ({exc}).") from exc
 
     def _delete(self, as_of: str) -> None:
+        self._conn.execute(_DELETE_ANALYSES, (as_of,))
         self._conn.execute(_DELETE_PARTS, (as_of,))
         self._conn.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of,))
 
@@ -176,6 +186,28 @@ class SQLiteStore(GraphStore):
             self._conn.execute(_INSERT_PART, (as_of, name, part, rows, payload))
             if progress is not None and rows:
                 progress(rows)
+
+    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+        try:
+            with self._transaction():
+                row = self._conn.execute("SELECT content_hash FROM snapshots WHERE as_of = ?",
+                                         (info.as_of,)).fetchone()
+                if row is None or row[0] != info.content_hash:
+                    return  # replaced or deleted since it was read: this analysis describes nothing stored
+                self._conn.execute(_DELETE_ANALYSIS, (info.as_of, key))
+                self._conn.executemany(_INSERT_ANALYSIS, ((info.as_of, info.content_hash, key, name, payload)
+                                                          for name, payload in parts))
+        except sqlite3.Error as exc:
+            raise StorageError(f"Keeping the analysis of snapshot {info.as_of} in {self.path} failed "
+                               f"({exc}).") from exc
+
+    def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
+        try:
+            rows = self._conn.execute(_SELECT_ANALYSIS, (info.as_of, info.content_hash, key)).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading the analysis of snapshot {info.as_of} from {self.path} failed "
+                               f"({exc}).") from exc
+        return [(name, bytes(payload)) for name, payload in rows] or None
 
     def list_snapshots(self) -> list[SnapshotInfo]:
         try:

@@ -1,4 +1,4 @@
-"""A real Neo4j Community server for the tests: tools/neo4j-launcher (the embedded database with its Bolt
+"""A real Neo4j Community server for the tests and benchmarks: tools/neo4j-launcher (the embedded database with its Bolt
 connector, from Maven Central) started on a free loopback port for the test session, or the server named by
 NETMAP_TEST_NEO4J_URI. Tests that need it are skipped, with the reason, where neither is available."""
 

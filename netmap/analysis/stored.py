@@ -1,0 +1,85 @@
+"""An analysis kept with its snapshot: turned into parts a store can hold, and back, exactly.
+
+Each column of each table is one part: numbers and flags as a NumPy array file (read without pickle), text as
+JSON; one more part holds the column names and types, the summary and the timings. A part stays a few MB even
+for a national snapshot, so a store writes and reads it in one piece. The parts are keyed by the snapshot's
+content hash and `options_key`, so a reload with new contents, or other thresholds, is never served stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from netmap.analysis.engine import Analysis
+from netmap.analysis.options import AnalysisOptions
+
+__all__ = ["TABLES", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
+
+TABLES = ("staff", "schools", "groups", "wiring", "bridges")
+Part = tuple[str, bytes]  # (name, payload): "meta", or "<table>/<column number>"
+
+
+def options_key(options: AnalysisOptions) -> str:
+    """A short digest of every threshold: equal options, equal key."""
+    text = json.dumps(dataclasses.asdict(options), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def analysis_to_parts(analysis: Analysis) -> list[Part]:
+    """The analysis as named parts (see the module docstring)."""
+    parts: list[Part] = []
+    tables: dict[str, dict[str, Any]] = {}
+    for table in TABLES:
+        frame: pd.DataFrame = getattr(analysis, table)
+        tables[table] = {"columns": [str(c) for c in frame.columns],
+                         "dtypes": [str(t) for t in frame.dtypes], "rows": len(frame)}
+        for number, column in enumerate(frame.columns):
+            parts.append((f"{table}/{number}", _column_bytes(frame[column])))
+    meta = {"as_of": analysis.as_of, "tables": tables, "summary": analysis.summary, "timings": analysis.timings}
+    parts.insert(0, ("meta", json.dumps(meta, default=_plain).encode()))
+    return parts
+
+
+def analysis_from_parts(parts: list[Part]) -> Analysis:
+    """The analysis the parts were made from, with every table's columns, order, types and values."""
+    payloads = dict(parts)
+    meta = json.loads(payloads["meta"])
+    frames = {}
+    for table, spec in meta["tables"].items():
+        columns = {name: _column_from(payloads[f"{table}/{number}"], dtype)
+                   for number, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
+        frames[table] = pd.DataFrame(columns, columns=spec["columns"], index=pd.RangeIndex(spec["rows"]))
+    return Analysis(meta["as_of"], frames["staff"], frames["schools"], frames["groups"], frames["wiring"],
+                    frames["bridges"], meta["summary"], meta["timings"])
+
+
+def _column_bytes(values: pd.Series) -> bytes:
+    if values.dtype.kind in "biuf":
+        buffer = io.BytesIO()
+        np.save(buffer, values.to_numpy(), allow_pickle=False)
+        return b"N" + buffer.getvalue()
+    return b"J" + json.dumps([None if _missing(v) else v for v in values.tolist()], default=_plain).encode()
+
+
+def _column_from(payload: bytes, dtype: str) -> pd.Series:
+    if payload[:1] == b"N":
+        return pd.Series(np.load(io.BytesIO(payload[1:]), allow_pickle=False), dtype=dtype)
+    return pd.Series(json.loads(payload[1:]), dtype=dtype)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _plain(value: Any) -> Any:
+    """JSON for numpy scalars."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

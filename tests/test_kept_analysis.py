@@ -1,0 +1,59 @@
+"""Analyses kept with their snapshots: exact round trip through the stored parts, kept by `netmap load`, used by
+`netmap analyse` (which gives the same files as computing afresh), and keyed by contents and options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netmap.analysis import AnalysisOptions, analyse
+from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
+from netmap.cli import main
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from netmap.store import SQLiteStore
+from tests.conftest import REPO
+
+
+def test_an_analysis_survives_its_parts_exactly() -> None:
+    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
+    analysis = analyse(build_graphs(dataset, "2026-07-01"))
+    back = analysis_from_parts(analysis_to_parts(analysis))
+    for table in ("staff", "schools", "groups", "wiring", "bridges"):
+        before, after = getattr(analysis, table), getattr(back, table)
+        assert before.equals(after) and list(before.dtypes) == list(after.dtypes), table
+    assert json.dumps(back.summary, sort_keys=True) == json.dumps(analysis.summary, sort_keys=True, default=float)
+    assert back.as_of == analysis.as_of and back.timings == analysis.timings
+
+
+def test_the_key_follows_every_threshold() -> None:
+    assert options_key(AnalysisOptions()) == options_key(AnalysisOptions())
+    assert options_key(AnalysisOptions(dormant_share=0.3)) != options_key(AnalysisOptions())
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "store.db"))
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_load_keeps_the_analysis_and_analyse_uses_it(run, tiny: Path, tmp_path: Path) -> None:
+    assert run("load", str(tiny), "--as-of", "2026-01-05").exit_code == 0
+    with SQLiteStore(tmp_path / "store.db") as store:
+        info = store.snapshot()
+        assert store.read_analysis(info, options_key(AnalysisOptions())) is not None
+        fresh = analyse(build_graphs(store.read_dataset(), info.as_of))
+    kept = run("analyse", "--out", str(tmp_path / "kept"))
+    assert "Using the analysis kept with snapshot 2026-01-05." in kept.stderr
+    assert (tmp_path / "kept" / "staff.csv").read_text() == fresh.staff.to_csv(
+        index=False, float_format="%.10g", lineterminator="\n")
+    other = run("analyse", "--out", str(tmp_path / "other"), "--set", "dormant_share=0.9")
+    assert "Using the analysis kept" not in other.stderr  # other thresholds: computed, then kept too
+    assert "Using the analysis kept" in run("analyse", "--out", str(tmp_path / "again"), "--set",
+                                            "dormant_share=0.9").stderr
+    summary = json.loads((tmp_path / "other" / "summary.json").read_text())
+    assert summary["options"]["dormant_share"] == 0.9
