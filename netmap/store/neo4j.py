@@ -48,7 +48,10 @@ class Neo4jStore(GraphStore):
         self._password = password or ""
         self._schema_ready = False
         with self._errors("connecting"):
-            self._driver = driver or GraphDatabase.driver(uri, auth=(user, self._password))
+            # The server's notifications (e.g. "property key does not exist" on a fresh database, before the first
+            # load) are advice for people writing queries, not for netmap's users: off.
+            self._driver = driver or GraphDatabase.driver(uri, auth=(user, self._password),
+                                                          notifications_min_severity="OFF")
             try:
                 self._driver.verify_connectivity()
             except BaseException:
