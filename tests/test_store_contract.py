@@ -121,3 +121,10 @@ def test_an_analysis_is_kept_with_its_snapshot_and_goes_with_it(store: GraphStor
     store.delete_snapshot("2026-01-05")
     store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny")
     assert store.read_analysis(store.snapshot(), "k1") is None  # deleted with its snapshot
+
+
+def test_one_table_is_read_alone_as_it_was_written(store: GraphStore) -> None:
+    dataset, _ = read_trust(SAMPLE)
+    store.write_snapshot(dataset, "2026-07-01", source="sample")
+    for name in ("schools", "groups", "tie_kinds"):
+        assert store.read_table("2026-07-01", name).equals(dataset.table(name)), name

@@ -33,7 +33,7 @@ def index() -> Any:
 
 def _new_joiners(view: Any) -> list[tuple[str, str, bool]]:
     """Schools that joined in the year before the snapshot, with whether they are isolated."""
-    schools = view.dataset.schools
+    schools = view.schools
     year_ago = f"{int(view.as_of[:4]) - 1}{view.as_of[4:]}"
     recent = schools[schools["joined_on"].fillna("") > year_ago]
     isolated = set(view.analysis.summary["isolated_schools"])

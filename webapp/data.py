@@ -36,6 +36,7 @@ class TrustView:
     info: SnapshotInfo
     analysis: Analysis
     load_dataset: Callable[[], Dataset]
+    load_table: Callable[[str], pd.DataFrame]
     layout_cache: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -56,13 +57,17 @@ class TrustView:
         return dict(zip(staff["staff_id"], staff["name"].fillna(staff["staff_id"]), strict=True))
 
     @cached_property
+    def schools(self) -> pd.DataFrame:
+        """The schools table alone (the dataset is read only when a page needs people)."""
+        return self.dataset.schools if "dataset" in self.__dict__ else self.load_table("schools")
+
+    @cached_property
     def school_names(self) -> dict[str, str]:
-        schools = self.dataset.schools
-        return dict(zip(schools["school_id"], schools["name"], strict=True))
+        return dict(zip(self.schools["school_id"], self.schools["name"], strict=True))
 
     @cached_property
     def group_names(self) -> dict[str, str]:
-        groups = self.dataset.groups
+        groups = self.dataset.groups if "dataset" in self.__dict__ else self.load_table("groups")
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
     @property
@@ -104,7 +109,8 @@ class _Cache:
         analysis = kept_analysis(store, info)
         if analysis is None:
             self._start(key, info)
-        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.as_of))
+        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.as_of),
+                         lambda name: get_store().read_table(info.as_of, name))
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view

@@ -79,7 +79,7 @@ def colour_of(school_ids: list[str]) -> dict[str, str]:
 
 def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
     if "schools" not in view.layout_cache:
-        schools = list(view.dataset.schools["school_id"])
+        schools = list(view.schools["school_id"])
         index = {s: i for i, s in enumerate(schools)}
         wiring = view.analysis.wiring
         soft = wiring[wiring["soft_ties"] > 0]
@@ -242,7 +242,7 @@ def _select(view: TrustView, f: MapFilters) -> set[str]:
     if f.group:
         chosen = chosen[chosen["groups"].map(lambda s: f.group in s.split(";"))]
     if f.phase:
-        phases = view.dataset.schools.set_index("school_id")["phase"]
+        phases = view.schools.set_index("school_id")["phase"]
         chosen = chosen[chosen["school_id"].map(phases) == f.phase]
     selected = set(chosen["staff_id"])
     if f.person:
@@ -266,7 +266,7 @@ def staff_map(view: TrustView, f: MapFilters) -> dict:
                        "drawn at once).")
     positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
-    colours = colour_of(list(view.dataset.schools["school_id"]))
+    colours = colour_of(list(view.schools["school_id"]))
     nodes, info = [], {}
     for person in sorted(selected):
         row = staff.loc[person]

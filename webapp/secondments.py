@@ -127,7 +127,7 @@ def _after(view: TrustView, changes: list[Change]) -> TrustView:
         graphs, analysis = analyse_after(view.graphs, changes)
         school_map(view)  # make sure the 'before' positions exist, then reuse them
         cache.clear()
-        cache[key] = TrustView(view.info, analysis, lambda: graphs.dataset,
+        cache[key] = TrustView(view.info, analysis, lambda: graphs.dataset, graphs.dataset.table,
                                layout_cache={"schools": view.layout_cache["schools"]})
     return cache[key]
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
 
+import pandas as pd
+
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 
@@ -63,6 +65,11 @@ class GraphStore(ABC):
     @abstractmethod
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         """The dataset of a snapshot already looked up."""
+
+    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
+        """One table of a snapshot (e.g. its schools, for names), without reading the others: what the web
+        app's first page needs of a national snapshot. Stores read just that table; this default reads all."""
+        return self.read_dataset(as_of).table(name)
 
     @abstractmethod
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:

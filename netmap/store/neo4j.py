@@ -18,6 +18,7 @@ from itertools import islice
 from typing import Any, LiteralString
 
 import neo4j
+import pandas as pd
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
@@ -176,6 +177,16 @@ class Neo4jStore(GraphStore):
             rows = self._read("list_snapshots")
         return [SnapshotInfo(r["as_of"], r["loaded_at"], r["source"], r["content_hash"], json.loads(r["counts"]))
                 for r in rows]
+
+    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
+        info = self.snapshot(as_of)
+        with self._errors(f"reading {name} of snapshot {info.as_of}"):
+            (row,) = [r for r in self._read("list_snapshots") if r["as_of"] == info.as_of]
+            columns = (*table_spec(name).column_names, "attributes")
+            records = self._read(_READ_QUERIES[name], snapshot_id=row["snapshot_id"])
+            frame = frame_from_rows(name, [[r[c] for c in columns] for r in records],
+                                    json.loads(row["extra_columns"]).get(name, []))
+        return Dataset.from_tables({name: frame}).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         with self._errors(f"reading snapshot {info.as_of}"):

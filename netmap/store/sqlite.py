@@ -19,6 +19,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
@@ -42,6 +44,7 @@ _ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL RE
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
 _SELECT_PARTS = "SELECT name, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
+_SELECT_TABLE = "SELECT payload FROM table_parts WHERE snapshot = ? AND name = ? ORDER BY part"
 _DELETE_ANALYSES = "DELETE FROM analyses WHERE snapshot = ?"
 _DELETE_ANALYSIS = "DELETE FROM analyses WHERE snapshot = ? AND options_key = ?"
 _INSERT_ANALYSIS = "INSERT INTO analyses VALUES (?, ?, ?, ?, ?)"
@@ -216,6 +219,14 @@ class SQLiteStore(GraphStore):
         except sqlite3.Error as exc:
             raise StorageError(f"Reading snapshots from {self.path} failed ({exc}).") from exc
         return [SnapshotInfo(a, loaded, src, h, json.loads(counts)) for a, loaded, src, h, counts in rows]
+
+    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
+        info = self.snapshot(as_of)
+        try:
+            chunks = [json.loads(payload) for (payload,) in self._conn.execute(_SELECT_TABLE, (info.as_of, name))]
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading {name} of snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
+        return Dataset.from_tables({name: frame_from_columns(name, chunks)} if chunks else {}).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         parts: dict[str, list[dict[str, Any]]] = {}
