@@ -51,15 +51,19 @@ class TrustView:
     def graphs(self) -> TrustGraphs:
         return build_graphs(self.dataset, self.as_of)
 
+    def table(self, name: str) -> pd.DataFrame:
+        """One table of the snapshot: from the dataset when a page has read it, else read alone (a national
+        snapshot's ties are millions of rows that a table of people or schools does not need)."""
+        return self.dataset.table(name) if "dataset" in self.__dict__ else self.load_table(name)
+
     @cached_property
     def staff_names(self) -> dict[str, str]:
-        staff = self.dataset.staff
+        staff = self.table("staff")
         return dict(zip(staff["staff_id"], staff["name"].fillna(staff["staff_id"]), strict=True))
 
     @cached_property
     def schools(self) -> pd.DataFrame:
-        """The schools table alone (the dataset is read only when a page needs people)."""
-        return self.dataset.schools if "dataset" in self.__dict__ else self.load_table("schools")
+        return self.table("schools")
 
     @cached_property
     def school_names(self) -> dict[str, str]:
@@ -67,7 +71,7 @@ class TrustView:
 
     @cached_property
     def group_names(self) -> dict[str, str]:
-        groups = self.dataset.groups if "dataset" in self.__dict__ else self.load_table("groups")
+        groups = self.table("groups")
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
     @property
@@ -77,7 +81,7 @@ class TrustView:
     @cached_property
     def staff(self) -> pd.DataFrame:
         """The staff metrics with name, role and subjects alongside."""
-        people = self.dataset.staff[["staff_id", "name", "role", "subjects"]]
+        people = self.table("staff")[["staff_id", "name", "role", "subjects"]]
         return self.analysis.staff.merge(people, on="staff_id", how="left")
 
 
