@@ -47,16 +47,22 @@ def app(tmp_path: Path) -> Flask:
     return make_app(tmp_path, read_trust(PLANTED)[0])
 
 
+def skip_unless_required(reason: str | None, required_by: str, what: str) -> None:
+    """Skip with `reason` when something a test needs is missing, unless environment variable `required_by` is
+    set (CI sets it): then the run fails, so a missing tool can never pass unnoticed."""
+    if reason and os.environ.get(required_by):
+        pytest.fail(f"{what} must run here ({required_by} is set), but {reason}")
+    if reason:
+        pytest.skip(f"{what} cannot run: {reason}")
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    """A live Neo4j for the whole session (tests/neo4j_server.py); skipped with the reason where none can run."""
+    """A live Neo4j for the whole session (benchmarks/neo4j_server.py); skipped with the reason where none can
+    run, failed where NETMAP_TEST_REQUIRE_NEO4J says it must (CI)."""
     from benchmarks.neo4j_server import neo4j_server, unavailable
 
-    reason = unavailable()
-    if reason and os.environ.get("NETMAP_TEST_REQUIRE_NEO4J"):
-        pytest.fail(f"NETMAP_TEST_REQUIRE_NEO4J is set but there is {reason}")
-    if reason:
-        pytest.skip(reason)
+    skip_unless_required(unavailable(), "NETMAP_TEST_REQUIRE_NEO4J", "the Neo4j tests")
     with neo4j_server() as uri:
         yield uri
 

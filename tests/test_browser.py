@@ -8,7 +8,6 @@ draw of each map goes to test-artifacts/first-draw.json (measured, never asserte
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 
 from netmap.ingest.validate import read_trust
-from tests.conftest import REPO
+from tests.conftest import REPO, skip_unless_required
 from tests.web_helpers import PASSWORD, make_app
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test
@@ -69,11 +68,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    reason = _missing()
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"Browser tests must run in CI: {reason}")
-    if reason:
-        pytest.skip(f"Browser tests need Chromium: {reason}")
+    skip_unless_required(_missing(), "CI", "the browser tests")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
