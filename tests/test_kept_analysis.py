@@ -57,3 +57,13 @@ def test_load_keeps_the_analysis_and_analyse_uses_it(run, tiny: Path, tmp_path: 
                                             "dormant_share=0.9").stderr
     summary = json.loads((tmp_path / "other" / "summary.json").read_text())
     assert summary["options"]["dormant_share"] == 0.9
+
+
+def test_a_kept_analysis_decodes_a_table_only_when_it_is_used() -> None:
+    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
+    analysis = analyse(build_graphs(dataset, "2026-07-01"))
+    back = analysis_from_parts(analysis_to_parts(analysis))
+    assert back.summary == json.loads(json.dumps(analysis.summary, default=float))
+    assert "staff" not in vars(back) and "schools" not in vars(back)  # nothing decoded yet
+    assert back.schools.equals(analysis.schools)
+    assert "schools" in vars(back) and "staff" not in vars(back)

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import io
 import json
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import pandas as pd
 from netmap.analysis.engine import Analysis
 from netmap.analysis.options import AnalysisOptions
 
-__all__ = ["TABLES", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
+__all__ = ["TABLES", "KeptAnalysis", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
 
 TABLES = ("staff", "schools", "groups", "wiring", "bridges")
 Part = tuple[str, bytes]  # (name, payload): "meta", or "<table>/<column number>"
@@ -48,16 +49,45 @@ def analysis_to_parts(analysis: Analysis) -> list[Part]:
 
 
 def analysis_from_parts(parts: list[Part]) -> Analysis:
-    """The analysis the parts were made from, with every table's columns, order, types and values."""
-    payloads = dict(parts)
-    meta = json.loads(payloads["meta"])
-    frames = {}
-    for table, spec in meta["tables"].items():
-        columns = {name: _column_from(payloads[f"{table}/{number}"], dtype)
+    """The analysis the parts were made from, with every table's columns, order, types and values. Each table is
+    decoded when first used: the dashboard of a national snapshot needs the summary and the school and group
+    tables, not 490,000 rows of staff."""
+    return KeptAnalysis(dict(parts))
+
+
+class KeptAnalysis(Analysis):
+    """An Analysis read back from its parts, a table at a time, on first use of each."""
+
+    def __init__(self, payloads: dict[str, bytes]) -> None:  # no dataclass __init__: the tables come later
+        meta = json.loads(payloads["meta"])
+        self.as_of, self.summary, self.timings = meta["as_of"], meta["summary"], meta["timings"]
+        self._payloads, self._specs = payloads, meta["tables"]
+
+    def _table(self, table: str) -> pd.DataFrame:
+        spec = self._specs[table]
+        columns = {name: _column_from(self._payloads[f"{table}/{number}"], dtype)
                    for number, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
-        frames[table] = pd.DataFrame(columns, columns=spec["columns"], index=pd.RangeIndex(spec["rows"]))
-    return Analysis(meta["as_of"], frames["staff"], frames["schools"], frames["groups"], frames["wiring"],
-                    frames["bridges"], meta["summary"], meta["timings"])
+        return pd.DataFrame(columns, columns=spec["columns"], index=pd.RangeIndex(spec["rows"]))
+
+    @cached_property
+    def staff(self) -> pd.DataFrame:  # a field of Analysis, decoded on first use
+        return self._table("staff")
+
+    @cached_property
+    def schools(self) -> pd.DataFrame:
+        return self._table("schools")
+
+    @cached_property
+    def groups(self) -> pd.DataFrame:
+        return self._table("groups")
+
+    @cached_property
+    def wiring(self) -> pd.DataFrame:
+        return self._table("wiring")
+
+    @cached_property
+    def bridges(self) -> pd.DataFrame:
+        return self._table("bridges")
 
 
 def _column_bytes(values: pd.Series) -> bytes:
