@@ -1,0 +1,48 @@
+"""The web app's first pages on a store already loaded (its analysis kept), in a fresh process: how long a
+person waits after `netmap serve` starts. python -m benchmarks.first_request --db STORE --out RESULT.json"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PAGES = ("/", "/", "/schools/", "/groups/")
+
+
+def measure(db: Path) -> dict[str, Any]:
+    from webapp import create_app
+    from webapp.accounts import Accounts
+
+    users = Path(tempfile.mkdtemp()) / "users.db"
+    with Accounts(users) as accounts:
+        accounts.users.add("bench", "admin", "benchmark-password")
+    app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "bench",
+                      "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    client.post("/login", data={"name": "bench", "password": "benchmark-password"})  # redirect not followed
+    timings = []
+    for path in PAGES:
+        start = time.perf_counter()
+        status = client.get(path).status_code
+        timings.append({"page": path, "status": status, "seconds": time.perf_counter() - start})
+    return {"db": str(db), "pages": timings, "first_request_s": timings[0]["seconds"],
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    result = measure(args.db)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
