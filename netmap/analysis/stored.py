@@ -69,25 +69,12 @@ class KeptAnalysis(Analysis):
                    for number, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
         return pd.DataFrame(columns, columns=spec["columns"], index=pd.RangeIndex(spec["rows"]))
 
-    @cached_property
-    def staff(self) -> pd.DataFrame:  # a field of Analysis, decoded on first use
-        return self._table("staff")
-
-    @cached_property
-    def schools(self) -> pd.DataFrame:
-        return self._table("schools")
-
-    @cached_property
-    def groups(self) -> pd.DataFrame:
-        return self._table("groups")
-
-    @cached_property
-    def wiring(self) -> pd.DataFrame:
-        return self._table("wiring")
-
-    @cached_property
-    def bridges(self) -> pd.DataFrame:
-        return self._table("bridges")
+    # Each table a cached property: decoded from its parts the first time it is read.
+    staff = cached_property(lambda self: self._table("staff"))
+    schools = cached_property(lambda self: self._table("schools"))
+    groups = cached_property(lambda self: self._table("groups"))
+    wiring = cached_property(lambda self: self._table("wiring"))
+    bridges = cached_property(lambda self: self._table("bridges"))
 
 
 def _column_bytes(values: pd.Series) -> bytes:
