@@ -389,3 +389,16 @@ def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
                                                            "C": "few ties", "D": "not enough responses"}
     definitions = client.get("/metrics").get_data(as_text=True)
     assert "from the named colleague to the person answering" in definitions and "min_response_rate" in definitions
+
+
+def test_a_hostile_school_name_stays_text_in_the_cached_wiring_matrix(tmp_path: Path) -> None:
+    """The matrix is rendered once (autoescaped) and cached as markup: a school's name must arrive escaped."""
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    schools = folder / "schools.csv"
+    schools.write_text(schools.read_text().replace("Ash Primary", XSS.replace(",", "")))
+    client = make_app(tmp_path, read_trust(folder)[0]).test_client()
+    login(client, "admin")
+    for _ in range(2):  # rendered, then served from the cache
+        html = client.get("/wiring/").get_data(as_text=True)
+        assert XSS not in html and 'title="&lt;img src=x onerror=alert(1)&gt; – ' in html

@@ -30,6 +30,8 @@ def index() -> Any:
         schools_around(view, school if school in view.school_names else schools[0], MAX_MATRIX_SCHOOLS))
     key = "matrix " + " ".join(shown)
     if key not in view.layout_cache:  # the same for every user: rendered once (22,500 cells at 150 schools)
+        # Markup is safe here: it wraps the output of an autoescaped .html template, in which every school name
+        # was already escaped (tests/test_webapp.py checks a hostile name through the cache).
         top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
         view.layout_cache[key] = Markup(render_template(
             "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(view, shown),
