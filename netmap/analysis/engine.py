@@ -37,7 +37,7 @@ from netmap.graphs import (
     working_schools,
 )
 
-__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "write_analysis"]
+__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "write_analysis"]
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
@@ -280,11 +280,11 @@ def write_analysis(analysis: Analysis, out: Path) -> list[Path]:
         getattr(analysis, name).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
         written.append(path)
     path = out / "summary.json"
-    path.write_text(json.dumps(analysis.summary, indent=2, default=_plain) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(analysis.summary, indent=2, default=plain_json) + "\n", encoding="utf-8")
     return [*written, path]
 
 
-def _plain(value: object) -> object:
+def plain_json(value: object) -> object:
     """JSON for numpy scalars."""
     if hasattr(value, "item"):
         return value.item()

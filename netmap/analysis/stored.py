@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from netmap.analysis.engine import Analysis
+from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.options import AnalysisOptions
 
 __all__ = ["TABLES", "KeptAnalysis", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
@@ -44,7 +44,7 @@ def analysis_to_parts(analysis: Analysis) -> list[Part]:
         for number, column in enumerate(frame.columns):
             parts.append((f"{table}/{number}", _column_bytes(frame[column])))
     meta = {"as_of": analysis.as_of, "tables": tables, "summary": analysis.summary, "timings": analysis.timings}
-    parts.insert(0, ("meta", json.dumps(meta, default=_plain).encode()))
+    parts.insert(0, ("meta", json.dumps(meta, default=plain_json).encode()))
     return parts
 
 
@@ -82,7 +82,7 @@ def _column_bytes(values: pd.Series) -> bytes:
         buffer = io.BytesIO()
         np.save(buffer, values.to_numpy(), allow_pickle=False)
         return b"N" + buffer.getvalue()
-    return b"J" + json.dumps([None if _missing(v) else v for v in values.tolist()], default=_plain).encode()
+    return b"J" + json.dumps([None if _missing(v) else v for v in values.tolist()], default=plain_json).encode()
 
 
 def _column_from(payload: bytes, dtype: str) -> pd.Series:
@@ -93,10 +93,3 @@ def _column_from(payload: bytes, dtype: str) -> pd.Series:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
-
-
-def _plain(value: Any) -> Any:
-    """JSON for numpy scalars."""
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
