@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
     Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
+    Setting("NETMAP_UPLOAD_MEMORY_MB", "2048", "Memory that checking one upload may use, in MB (it runs in a child "
+            "process, stopped when it needs more, so a hostile file cannot exhaust the server)."),
+    Setting("NETMAP_UPLOAD_SECONDS", "120", "Time that checking one upload may take, in seconds."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
     Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
@@ -80,6 +83,8 @@ class Settings:
     users_db_path: Path
     secret_key: str | None
     upload_limit_mb: int
+    upload_memory_mb: int = 2048
+    upload_seconds: int = 120
     allow_http: bool = False
     threads: int = 8
 
@@ -119,6 +124,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
         upload_limit_mb=upload,
+        upload_memory_mb=_positive_int(get("NETMAP_UPLOAD_MEMORY_MB") or "2048", "NETMAP_UPLOAD_MEMORY_MB"),
+        upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
     )
@@ -138,7 +145,8 @@ def described(settings: Settings) -> dict[str, str]:
             "neo4j_password": "***" if settings.neo4j_password else "unset",
             "neo4j_database": settings.neo4j_database, "users_db": str(settings.users_db_path),
             "secret_key": "***" if settings.secret_key else "generated",
-            "upload_limit_mb": str(settings.upload_limit_mb),
+            "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
+            "upload_seconds": str(settings.upload_seconds),
             "allow_http": str(settings.allow_http), "threads": str(settings.threads)}
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-import openpyxl
-import pandas as pd
 import pytest
 
 from netmap.ingest.validate import validate_source
 from tests.conftest import edit
+from tests.hostile_files import write_workbook
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
@@ -45,29 +43,9 @@ def test_file_names_match_like_headers(tiny: Path) -> None:
     assert [(p.rule, p.file) for p in report.warnings if p.rule == "unknown-file"] == [("unknown-file", "notes.csv")]
 
 
-def _workbook(folder: Path, path: Path) -> None:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for csv_file in sorted(folder.glob("*.csv")):
-        sheet = book.create_sheet(csv_file.stem.capitalize())
-        frame = pd.read_csv(csv_file, dtype=str, keep_default_na=False)
-        sheet.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            cells: list[object] = []
-            for column, value in zip(frame.columns, row, strict=True):
-                if value and column.endswith(("_on",)):
-                    cells.append(dt.datetime.fromisoformat(value))  # real Excel date cells
-                elif column == "weight" and value:
-                    cells.append(float(value))
-                else:
-                    cells.append(value or None)
-            sheet.append(cells)
-    book.save(path)
-
-
 def test_xlsx_workbook_loads_the_same_as_csv(tiny: Path, tmp_path: Path) -> None:
     book = tmp_path / "trust.xlsx"
-    _workbook(tiny, book)
+    write_workbook(tiny, book)
     from_csv, _ = validate_source(tiny)
     from_xlsx, report = validate_source(book)
     assert report.ok and from_csv is not None and from_xlsx is not None
@@ -77,7 +55,7 @@ def test_xlsx_workbook_loads_the_same_as_csv(tiny: Path, tmp_path: Path) -> None
 def test_xlsx_problems_name_the_sheet_and_row(tiny: Path, tmp_path: Path) -> None:
     edit(tiny, "staff", "S4,ELM,teacher", "S4,ELM,techer")
     book = tmp_path / "trust.xlsx"
-    _workbook(tiny, book)
+    write_workbook(tiny, book)
     _, report = validate_source(book)
     assert [(p.file, p.row, p.column) for p in report.errors] == [("trust.xlsx [Staff]", 5, "role")]
 

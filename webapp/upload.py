@@ -15,7 +15,7 @@ from wtforms import DateField, MultipleFileField
 
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError
-from netmap.ingest.validate import validate_source
+from netmap.ingest.sandbox import validate_with_limits
 from webapp.auth import role_required
 from webapp.data import get_store
 
@@ -38,7 +38,9 @@ def index() -> Any:
         with tempfile.TemporaryDirectory(prefix="netmap-upload-") as folder:
             try:
                 source = _save(uploads, Path(folder))
-                dataset, report = validate_source(source)
+                settings = current_app.config["NETMAP_SETTINGS"]
+                dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
+                                                       seconds=settings.upload_seconds)
                 problems = report.problems
                 if dataset is not None:
                     as_of = form.as_of.data.isoformat()

@@ -6,21 +6,30 @@ validator can report bad values exactly as the user typed them, with the row num
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from netmap.contract import TABLE_NAMES, normalise_header, table_spec
 from netmap.errors import IngestError
+from netmap.ingest.limits import MAX_CELLS, MAX_COLUMNS, check_workbook_archive
 from netmap.ingest.report import Problem, ValidationReport
 
 __all__ = ["RawTable", "read_source"]
 
-_ENCODINGS = ("utf-8-sig", "cp1252")  # UTF-8 (with or without BOM), then what Excel's "CSV" writes
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32's before UTF-16's: longer
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Three or more letters outside ASCII in a row: how text in another encoding (Shift-JIS, Big5, ...) looks when
+# read as Windows-1252, and how names in Windows-1252 almost never look.
+_MOJIBAKE = re.compile(r"[^\x00-\x7f]{3,}")
 
 
 @dataclass
@@ -89,20 +98,13 @@ def _read_folder(folder: Path, report: ValidationReport) -> dict[str, tuple[str,
 
 
 def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
-    raw = file.read_bytes()
-    for encoding in _ENCODINGS:
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        report.add(Problem("error", "encoding", file.name, None, None, None,
-                           "The file is neither UTF-8 nor Windows-1252 text.",
-                           "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'."))
+    text = _decode(file, report)
+    if text is None:
         return None
     if not text.strip():
         return pd.DataFrame()
+    if not _within_limits(file.name, text, report):
+        return None
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False,
                             skip_blank_lines=False, engine="c")
@@ -115,9 +117,70 @@ def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
     return frame.fillna("")  # short rows leave NaN in their missing cells
 
 
+def _decode(file: Path, report: ValidationReport) -> str | None:
+    """The file's text: UTF-8, or UTF-16/32 with a byte-order mark (Excel's "Unicode text"), or Windows-1252 (what
+    Excel's plain "CSV" writes in England); None, with one problem reported, for anything else."""
+    raw = file.read_bytes()
+    fix = "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'."
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                report.add(Problem("error", "encoding", file.name, None, None, None,
+                                   f"The file starts as {encoding.upper()} text but is not ({exc.reason} at byte "
+                                   f"{exc.start:,}).", fix))
+                return None
+    head = raw[:4096]
+    if head.count(0) > len(head) // 10:  # UTF-16 is every other byte NUL for English text; a stray NUL is not
+        report.add(Problem("error", "encoding", file.name, None, None, None,
+                           "The file holds NUL bytes: it looks like UTF-16 or UTF-32 text without the byte-order "
+                           "mark that says which, or is not a text file at all.", fix))
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        report.add(Problem("error", "encoding", file.name, None, None, None,
+                           "The file is neither UTF-8 nor Windows-1252 text.", fix))
+        return None
+    garbled = _MOJIBAKE.search(text)
+    if garbled:
+        report.add(Problem("error", "encoding", file.name, None, None, None,
+                           f"The file is not UTF-8, and read as Windows-1252 it gives garbled text such as "
+                           f"{garbled.group()[:12]!r}: it is in another encoding (Shift-JIS, Big5, ...).", fix))
+        return None
+    return text
+
+
+def _within_limits(name: str, text: str, report: ValidationReport) -> bool:
+    """False, with the limit reported, when the header has more than MAX_COLUMNS columns or the file more than
+    MAX_CELLS cells: counted from the first line and the line breaks, before pandas builds anything."""
+    first_line = text[:text.find("\n") + 1 or len(text)]
+    columns = 1 + first_line.count(",")  # an upper bound (quoted commas count too), exact for real headers
+    if columns > MAX_COLUMNS:
+        columns = len(next(csv.reader([first_line.rstrip("\r\n")]), []))
+    if columns > MAX_COLUMNS:
+        report.add(Problem("error", "too-many-columns", name, 1, None, None,
+                           f"The header row has {columns:,} columns; netmap reads at most {MAX_COLUMNS}.",
+                           "Delete the empty or unused columns at the right of the sheet and save it again."))
+        return False
+    cells = columns * (text.count("\n") + 1)
+    if cells > MAX_CELLS:
+        report.add(Problem("error", "too-many-cells", name, None, None, None,
+                           f"The file has about {cells:,} cells; netmap reads at most {MAX_CELLS:,} from one file.",
+                           "Check it is the right file; split a larger trust's data by snapshot."))
+        return False
+    return True
+
+
 def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
     import openpyxl  # imported here: only workbook users pay for it
 
+    check_workbook_archive(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
@@ -134,11 +197,36 @@ def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str,
                                    f"Rename it to one of {', '.join(TABLE_NAMES)} if it holds one of those "
                                    "tables."))
                 continue
-            grid = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            grids[name] = (label, pd.DataFrame(grid, dtype=object).fillna(""))
+            grids[name] = (label, _sheet_grid(sheet, label, report))
+    except IngestError:
+        raise
+    except Exception as exc:  # a sheet's XML that openpyxl cannot parse (a DTD, bad markup, ...)
+        raise IngestError(f"{path.name} cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc}). "
+                          "Re-save it from Excel as .xlsx.", file=path.name) from exc
     finally:
         workbook.close()
     return grids
+
+
+def _sheet_grid(sheet: Any, label: str, report: ValidationReport) -> pd.DataFrame | None:
+    """Every written row of a sheet from A1, whatever size the sheet declares: openpyxl's read-only mode trusts
+    the sheet's <dimension>, which some programs write wrong (rows past it would be dropped silently)."""
+    sheet.reset_dimensions()
+    grid = []
+    for number, row in enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+        if len(row) > MAX_COLUMNS:
+            beyond = [i for i, v in enumerate(row[MAX_COLUMNS:], start=MAX_COLUMNS) if _cell_text(v).strip()]
+            if beyond:
+                far = _column_letter(beyond[0])
+                report.add(Problem("error", "too-many-columns", label, number, far, None,
+                                   f"Cell {far}{number} holds a value; netmap reads at most {MAX_COLUMNS} columns "
+                                   f"(A to {_column_letter(MAX_COLUMNS - 1)}).",
+                                   "Delete the values far to the right of the table and save the workbook again."))
+                return None
+            row = row[:MAX_COLUMNS]
+        grid.append([_cell_text(v) for v in row])
+    width = max(map(len, grid), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in grid], dtype=object)
 
 
 def _cell_text(value: object) -> str:

@@ -29,6 +29,10 @@ __all__ = ["MAX_PROBLEMS_PER_RULE", "read_trust", "validate_source"]
 # (say, the wrong column exported) would otherwise print a million identical lines.
 MAX_PROBLEMS_PER_RULE = 1000
 
+# Control characters: invisible, never typed in a spreadsheet, and able to break pages, files and terminals. In
+# ids every one is refused (tab and line breaks too); elsewhere tab and line breaks may stay (a note, an address).
+_CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -135,6 +139,14 @@ def _check_table(table: RawTable, report: ValidationReport,
 def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
     """Check one column's values by kind; returns them normalised (None for missing)."""
     name = column.name
+    control = _CONTROL_IN_ID if column.kind == "id" else _CONTROL_IN_TEXT
+    unique = values.dropna().unique()
+    hidden = {v for v in unique if control.search(v)}
+    if hidden:
+        reporter.rows(values.isin(hidden), "control-character", name, values,
+                      lambda v: f"{name} {v!r} holds an invisible control character "
+                                f"({_describe_control(control, v)}).",
+                      lambda _v: "Retype the value; if it was pasted from another program, paste it as plain text.")
     if column.required:
         rule = "missing-id" if column.kind == "id" else "missing-value"
         reporter.rows(values.isna(), rule, name, None,
@@ -149,6 +161,11 @@ def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.
     if column.kind == "list":
         return values.map(_normalise_list, na_action="ignore")
     return values
+
+
+def _describe_control(pattern: re.Pattern[str], value: str | None) -> str:
+    found = pattern.search(value or "")
+    return f"U+{ord(found.group()):04X}" if found else "none"
 
 
 def _check_enum(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
