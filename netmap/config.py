@@ -51,6 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_UPLOAD_SECONDS", "120", "Time that checking one upload may take, in seconds."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
+    Setting("NETMAP_TRUSTED_PROXIES", "0", "How many reverse proxies stand in front of `netmap serve` (1 behind one "
+            "nginx): their X-Forwarded-For and X-Forwarded-Proto are then believed, so throttling sees each client's "
+            "own address. 0: no proxy, the headers are ignored (anyone could forge them)."),
     Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
             "tools/neo4j-launcher."),
@@ -87,6 +90,7 @@ class Settings:
     upload_seconds: int = 120
     allow_http: bool = False
     threads: int = 8
+    trusted_proxies: int = 0
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -128,6 +132,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
+        trusted_proxies=_count(get("NETMAP_TRUSTED_PROXIES") or "0", "NETMAP_TRUSTED_PROXIES"),
     )
 
 
@@ -147,12 +152,19 @@ def described(settings: Settings) -> dict[str, str]:
             "secret_key": "***" if settings.secret_key else "generated",
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),
-            "allow_http": str(settings.allow_http), "threads": str(settings.threads)}
+            "allow_http": str(settings.allow_http), "threads": str(settings.threads),
+            "trusted_proxies": str(settings.trusted_proxies)}
 
 
 def _positive_int(text: str, name: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{name} must be a whole number above 0, not {text!r}.")
+    return int(text)
+
+
+def _count(text: str, name: str) -> int:
+    if not text.isdigit():
+        raise ConfigError(f"{name} must be a whole number, 0 or more, not {text!r}.")
     return int(text)
 
 

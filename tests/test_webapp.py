@@ -90,7 +90,9 @@ def test_removed_or_demoted_users_lose_access_at_once(app: Flask, admin: FlaskCl
     assert admin.get("/upload/").status_code == 200
     accounts = Accounts(app.config["NETMAP_USERS_DB"])
     users = accounts.users
-    users.set_role("admin", "ceo")
+    users.set_role("admin", "ceo")  # a new role ends the user's sessions: it applies from their next login
+    assert admin.get("/upload/").status_code == 302
+    login(admin, "admin")
     assert admin.get("/upload/").status_code == 403
     users.remove("admin")
     accounts.close()

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netmap.config import data_dir, read_settings
 
@@ -55,6 +56,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         wiring,
     )
 
+    if settings.trusted_proxies:  # werkzeug's ProxyFix believes exactly that many proxies' headers, no more
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=settings.trusted_proxies)
     csrf.init_app(app)
     data.init_app(app)
     auth.init_app(app)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,9 +13,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
-from webapp.accounts import Accounts, User
+from webapp.accounts import Accounts, LockedOut, User
+from webapp.accounts.users import MAX_NAME
 from webapp.security import is_plain_http_from_elsewhere
 
 __all__ = ["accounts", "audit", "bp", "init_app", "login_required", "role_required"]
@@ -23,8 +26,8 @@ log = logging.getLogger(__name__)
 
 
 class LoginForm(FlaskForm):
-    name = StringField("User name", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    name = StringField("User name", validators=[DataRequired(), Length(max=MAX_NAME)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
 
 
 def init_app(app: Flask) -> None:
@@ -47,11 +50,23 @@ def _close_accounts(_exc: BaseException | None) -> None:
 
 
 def _load_user() -> None:
-    """Read the user afresh on every request: removing or demoting someone takes effect at once."""
+    """Read the user afresh on every request: removing or demoting someone, or their logging out elsewhere, takes
+    effect at once. A session also ends NETMAP_SESSION_HOURS after its login, however active."""
     name = session.get("user")
     g.user = accounts().users.get(name) if name else None
-    if name and g.user is None:
+    if name and not _session_is_current(g.user):
+        g.user = None
         session.clear()
+
+
+def _session_is_current(user: User | None) -> bool:
+    if user is None or not secrets.compare_digest(str(session.get("key", "")), user.session_key):
+        return False
+    try:
+        since = dt.datetime.fromisoformat(str(session.get("since")))
+    except ValueError:
+        return False
+    return dt.datetime.now(dt.UTC) - since < current_app.config["PERMANENT_SESSION_LIFETIME"]
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -93,21 +108,23 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         name = form.name.data.strip()
-        store = accounts().users
-        if store.is_locked(name):
-            log.warning("login refused: user name %r is locked after repeated failures", name)
-            flash("Too many failed attempts for this user name. Try again in 15 minutes.", "error")
+        try:
+            user = accounts().users.authenticate(name, form.password.data, request.remote_addr or "")
+        except LockedOut as exc:
+            log.warning("login refused: too many failures for user name %r from %s", name, request.remote_addr)
+            flash(str(exc), "error")
             return _login_page(form), 429
-        user = store.authenticate(name, form.password.data)
         if user is None:
             log.warning("failed login for user name %r from %s", name, request.remote_addr)
             flash("Wrong user name or password.", "error")
             return _login_page(form), 401
         session.clear()
         session["user"] = user.name
+        session["key"] = user.session_key
+        session["since"] = dt.datetime.now(dt.UTC).isoformat()
         session.permanent = True
         return redirect(_safe_next(request.args.get("next")))
-    return _login_page(form)
+    return _login_page(form), 400 if request.method == "POST" else 200
 
 
 def _login_page(form: LoginForm) -> str:
@@ -118,5 +135,8 @@ def _login_page(form: LoginForm) -> str:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
+    """End this session and every other of the same user (a copied cookie too)."""
+    if g.get("user") is not None:
+        accounts().users.end_sessions(g.user.name)
     session.clear()
     return redirect(url_for("auth.login"))

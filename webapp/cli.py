@@ -94,7 +94,7 @@ def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) ->
 @click.argument("name")
 @click.pass_context
 def users_remove(ctx: click.Context, name: str) -> None:
-    """Remove a user; they lose access at their next click."""
+    """Remove a user; they lose access at their next click, and adding the name again revives no old session."""
     with _accounts(ctx) as accounts:
         accounts.users.remove(name)
     click.echo(f"Removed {name}.")
@@ -105,10 +105,33 @@ def users_remove(ctx: click.Context, name: str) -> None:
 @click.argument("role", type=click.Choice(ROLES))
 @click.pass_context
 def users_set_role(ctx: click.Context, name: str, role: str) -> None:
-    """Change a user's role; it applies at their next click."""
+    """Change a user's role; their sessions end, and the new role applies when they log in again."""
     with _accounts(ctx) as accounts:
         accounts.users.set_role(name, role)
     click.echo(f"{name} is now {role}.")
+
+
+@users.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input instead of "
+              "generating one.")
+@click.pass_context
+def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
+    """Give a user a new password; their sessions end at once and any lock on their name is lifted."""
+    given = sys.stdin.readline().strip() if password_stdin else None
+    with _accounts(ctx) as accounts:
+        password = accounts.users.set_password(name, given)
+    click.echo(f"New password set for {name}; their sessions have ended." + ("" if given else f" Password: {password}"))
+
+
+@users.command("unlock")
+@click.argument("name")
+@click.pass_context
+def users_unlock(ctx: click.Context, name: str) -> None:
+    """Lift the lock that failed logins put on a user name, from every address."""
+    with _accounts(ctx) as accounts:
+        forgotten = accounts.users.unlock(name)
+    click.echo(f"Unlocked {name} ({forgotten} recent failed login(s) forgotten).")
 
 
 @users.command("list")

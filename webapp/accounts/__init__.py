@@ -3,7 +3,16 @@
 from webapp.accounts.audit import AuditLog
 from webapp.accounts.database import Accounts
 from webapp.accounts.scenarios import ScenarioStore
-from webapp.accounts.users import LOCKOUT_FAILURES, LOCKOUT_MINUTES, MIN_PASSWORD, ROLES, User, UserStore
+from webapp.accounts.users import (
+    ADDRESS_FAILURES,
+    LOCKOUT_FAILURES,
+    LOCKOUT_MINUTES,
+    MIN_PASSWORD,
+    ROLES,
+    LockedOut,
+    User,
+    UserStore,
+)
 
-__all__ = ["LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "MIN_PASSWORD", "ROLES", "Accounts", "AuditLog", "ScenarioStore",
-           "User", "UserStore"]
+__all__ = ["ADDRESS_FAILURES", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "MIN_PASSWORD", "ROLES", "Accounts",
+           "AuditLog", "LockedOut", "ScenarioStore", "User", "UserStore"]

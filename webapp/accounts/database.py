@@ -16,10 +16,12 @@ from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts"]
 
+SCHEMA_VERSION = 2  # 2: a session key per user; failed logins by name digest and address
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
-    "created_at TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS failed_logins (name TEXT NOT NULL, at TEXT NOT NULL)",
+    "created_at TEXT NOT NULL, session_key TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins (at)",
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
     "subject TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
@@ -36,14 +38,36 @@ class Accounts:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
-            for statement in _SCHEMA:
-                self._conn.execute(statement)
+            self._conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
+            self._create_schema()
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"Cannot open the users file {self.path} ({exc}). Check the path is writable, "
                                "or set NETMAP_USERS_DB.") from exc
         self.users = UserStore(self._conn)
         self.audit = AuditLog(self._conn)
         self.scenarios = ScenarioStore(self._conn)
+
+    def _create_schema(self) -> None:
+        """Create the tables, converting a version-1 file (no session keys; failed logins kept whole names, which
+        are dropped: they only throttle the next few minutes) in one transaction."""
+        (version,) = self._conn.execute("PRAGMA user_version").fetchone()
+        if version == SCHEMA_VERSION:
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            columns = [r[1] for r in self._conn.execute("PRAGMA table_info(users)")]
+            if columns and "session_key" not in columns:
+                self._conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT NOT NULL DEFAULT ''")
+            if "name" in [r[1] for r in self._conn.execute("PRAGMA table_info(failed_logins)")]:
+                self._conn.execute("DROP TABLE failed_logins")
+            for statement in _SCHEMA:
+                self._conn.execute(statement)
+            self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self._conn.close()

@@ -1,0 +1,189 @@
+"""Sessions that end and throttling that holds: each finding of the attack run, reproduced and refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.cli import main
+from tests.web_helpers import PASSWORD, csrf_token, login
+from webapp.accounts import ADDRESS_FAILURES, LOCKOUT_FAILURES, Accounts, LockedOut
+from webapp.accounts import users as users_module
+
+
+def _client_with_cookie_of(app: Flask, other: FlaskClient) -> FlaskClient:
+    """A second browser holding a copy of `other`'s session cookie."""
+    copy = app.test_client()
+    cookie = other.get_cookie("session")
+    assert cookie is not None
+    copy.set_cookie("session", cookie.value)
+    return copy
+
+
+def test_a_copied_cookie_dies_with_logout(app: Flask) -> None:
+    browser = app.test_client()
+    login(browser, "hr")
+    thief = _client_with_cookie_of(app, browser)
+    assert thief.get("/staff/").status_code == 200
+    browser.post("/logout", data={"csrf_token": csrf_token(browser, "/")})
+    assert thief.get("/staff/").status_code == 302
+
+
+def test_a_session_ends_eight_hours_after_login_however_active(app: Flask) -> None:
+    browser = app.test_client()
+    login(browser, "hr")
+    assert browser.get("/staff/").status_code == 200
+    with browser.session_transaction() as session:
+        session["since"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=8, minutes=1)).isoformat()
+    assert browser.get("/staff/").status_code == 302
+
+
+def test_removing_and_adding_a_name_again_revives_no_cookie(app: Flask) -> None:
+    browser = app.test_client()
+    login(browser, "hr")
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.remove("hr")
+        accounts.users.add("hr", "hr", PASSWORD)
+    assert browser.get("/staff/").status_code == 302
+
+
+def test_a_new_password_ends_sessions(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    browser = app.test_client()
+    login(browser, "hr")
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    result = CliRunner().invoke(main, ["users", "set-password", "hr", "--password-stdin"],
+                                input="a brand new password\n")
+    assert result.exit_code == 0, result.output
+    assert "sessions have ended" in result.output
+    assert browser.get("/staff/").status_code == 302
+    assert login(app.test_client(), "hr").status_code == 401
+    assert login(app.test_client(), "hr", "a brand new password").status_code == 302
+
+
+def test_parallel_guesses_are_checked_at_most_the_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = []
+    real_check = users_module.check_password_hash
+    monkeypatch.setattr(users_module, "check_password_hash",
+                        lambda stored, given: checked.append(given) or real_check(stored, given))
+    outcomes: list[str] = []
+    start = threading.Barrier(40)
+
+    def guess(n: int) -> None:
+        with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+            start.wait()
+            try:
+                outcomes.append("wrong" if accounts.users.authenticate("admin", f"guess {n}", "10.0.0.9") is None
+                                else "in")
+            except LockedOut:
+                outcomes.append("locked")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == LOCKOUT_FAILURES
+    assert sorted(outcomes) == ["locked"] * (40 - LOCKOUT_FAILURES) + ["wrong"] * LOCKOUT_FAILURES
+
+
+def test_an_unknown_name_costs_one_password_check_like_a_known_one(app: Flask,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = []
+    real_check = users_module.check_password_hash
+    monkeypatch.setattr(users_module, "check_password_hash",
+                        lambda stored, given: checked.append(stored) or real_check(stored, given))
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.authenticate("nobody-by-this-name", "a guess", "10.0.0.9") is None
+        assert accounts.users.authenticate("admin", "a guess", "10.0.0.9") is None
+    assert len(checked) == 2 and all(stored.startswith("scrypt:") for stored in checked)
+
+
+def test_someone_elsewhere_cannot_lock_the_admin_out(app: Flask) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        for _ in range(LOCKOUT_FAILURES):
+            accounts.users.authenticate("admin", "a guess", "10.0.0.9")
+        with pytest.raises(LockedOut):
+            accounts.users.authenticate("admin", PASSWORD, "10.0.0.9")
+        assert accounts.users.authenticate("admin", PASSWORD, "127.0.0.1") is not None
+
+
+def test_one_address_cannot_try_many_names(app: Flask) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        for n in range(ADDRESS_FAILURES):
+            accounts.users.authenticate(f"name {n}", "a guess", "10.0.0.9")
+        with pytest.raises(LockedOut):
+            accounts.users.authenticate("hr", PASSWORD, "10.0.0.9")
+
+
+def test_an_admin_can_unlock_a_name(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = app.test_client()
+    for _ in range(LOCKOUT_FAILURES):
+        login(client, "ceo", "not the password")
+    assert login(client, "ceo").status_code == 429
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    result = CliRunner().invoke(main, ["users", "unlock", "ceo"])
+    assert result.exit_code == 0 and f"{LOCKOUT_FAILURES} recent failed login(s) forgotten" in result.output
+    assert login(client, "ceo").status_code == 302
+
+
+def test_failed_logins_keep_no_names_and_are_pruned(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = app.test_client()
+    huge = "x" * 490_000
+    response = client.post("/login", data={"name": huge, "password": "a guess", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400  # refused by the form: nothing recorded
+    path = Path(app.config["NETMAP_USERS_DB"])
+    with Accounts(path) as accounts:
+        assert accounts.users.failed_login_records() == 0
+        for n in range(3):
+            accounts.users.authenticate(f"someone {n}", "a guess", "10.0.0.9")
+        assert accounts.users.failed_login_records() == 3
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
+        monkeypatch.setattr(users_module, "_now", lambda: later)
+        accounts.users.authenticate("someone", "a guess", "10.0.0.9")
+        assert accounts.users.failed_login_records() == 1  # the three older ones pruned
+        written = b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}*"))
+    assert b"someone" not in written and b"xxxxxxxxxx" not in written
+
+
+def test_a_version_1_users_file_is_converted(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "users.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
+                 "created_at TEXT NOT NULL)")
+    conn.execute("CREATE TABLE failed_logins (name TEXT NOT NULL, at TEXT NOT NULL)")
+    conn.execute("INSERT INTO users VALUES ('old', 'hr', ?, '2026-01-01')",
+                 (users_module.generate_password_hash(PASSWORD),))
+    conn.execute("INSERT INTO failed_logins VALUES ('old', '2026-01-01')")
+    conn.commit()
+    conn.close()
+    with Accounts(path) as accounts:
+        user = accounts.users.authenticate("old", PASSWORD, "127.0.0.1")
+        assert user is not None and len(user.session_key) >= 32
+        assert accounts.users.failed_login_records() == 0
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from netmap.ingest.validate import read_trust
+    from tests.conftest import PLANTED
+    from tests.web_helpers import make_app
+
+    monkeypatch.setenv("NETMAP_TRUSTED_PROXIES", "1")
+    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    client = app.test_client()
+
+    def attempt(password: str, address: str) -> int:
+        return client.post("/login", data={"name": "ceo", "password": password, "csrf_token": csrf_token(client)},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    for _ in range(LOCKOUT_FAILURES):
+        assert attempt("not the password", "203.0.113.7") == 401
+    assert attempt(PASSWORD, "203.0.113.7") == 429
+    assert attempt(PASSWORD, "198.51.100.4") == 302  # another client behind the same proxy is not locked out
