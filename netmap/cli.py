@@ -87,7 +87,7 @@ def validate(source: Path, report_path: Path | None) -> None:
 def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None, store: str | None) -> None:
     """Validate SOURCE, then store it as one snapshot, all or nothing."""
     date = (as_of.date() if as_of else dt.date.today()).isoformat()
-    with open_store_of(ctx, db, store) as opened:
+    with open_store_of(ctx, db, store, create=True) as opened:
         load_folder(opened, source, date, str(source))
 
 
@@ -125,7 +125,7 @@ def forget(ctx: click.Context, as_of: dt.datetime, db: Path | None, store: str |
 @click.pass_context
 def init_store(ctx: click.Context, db: Path | None, store: str | None) -> None:
     """Create the store's schema: constraints and indexes on Neo4j, tables in the embedded store."""
-    with open_store_of(ctx, db, store) as opened:
+    with open_store_of(ctx, db, store, create=True) as opened:
         created = opened.init_schema()
         where = getattr(opened, "uri", None) or getattr(opened, "path", "")
     click.echo(f"Store ready at {where}: {', '.join(created)}.")

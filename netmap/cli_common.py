@@ -38,9 +38,10 @@ def settings_of(ctx: click.Context) -> Settings:
     return settings
 
 
-def open_store_of(ctx: click.Context, db: Path | None, store: str | None) -> GraphStore:
-    """The store a command's --db / --store options (or the settings) name."""
-    return open_store(settings_of(ctx), db=db, store_uri=store)
+def open_store_of(ctx: click.Context, db: Path | None, store: str | None, *, create: bool = False) -> GraphStore:
+    """The store a command's --db / --store options (or the settings) name; only commands that write a snapshot
+    pass `create` (the others refuse an embedded store file that does not exist)."""
+    return open_store(settings_of(ctx), db=db, store_uri=store, create=create)
 
 
 def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,7 +105,8 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str) -> None
     log.info("snapshot %s %s from %s", as_of, result.status, label)
     counts = ", ".join(f"{n} {name}" for name, n in result.snapshot.counts.items())
     analyse_and_keep(store, result.snapshot)
-    verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:"}[result.status]
+    verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:",
+            "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
     click.echo(f"{verb} snapshot {as_of}: {counts}.")
 
 

@@ -75,7 +75,7 @@ def test_load_with_errors_stores_nothing(run, tiny: Path, tmp_path: Path) -> Non
 def test_db_option_overrides_the_environment(run, tiny: Path, tmp_path: Path) -> None:
     other = tmp_path / "elsewhere" / "other.db"
     assert run("load", str(tiny), "--db", str(other)).exit_code == 0
-    assert run("snapshots").stdout.startswith("No snapshots yet.")
+    assert "There is no store at" in run("snapshots").stderr  # the default store was never made
     assert len(run("snapshots", "--db", str(other)).stdout.splitlines()) == 2
 
 
@@ -153,9 +153,18 @@ def test_analyse_writes_six_outputs(run, tmp_path: Path) -> None:
 
 
 def test_analyse_unknown_snapshot(run, tmp_path: Path) -> None:
+    run("init-store")
     result = run("analyse", "--out", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The store holds no snapshot yet.")
+
+
+def test_a_mistyped_db_is_refused_not_created(run, tiny: Path, tmp_path: Path) -> None:
+    assert run("load", str(tiny), "--db", str(tmp_path / "trust.db")).exit_code == 0
+    for command in (["snapshots"], ["analyse", "--out", str(tmp_path / "out")], ["forget", "2026-01-05"]):
+        result = run(*command, "--db", str(tmp_path / "turst.db"))
+        assert result.exit_code == 1 and f"There is no store at {tmp_path / 'turst.db'}" in result.stderr
+    assert not (tmp_path / "turst.db").exists()
 
 
 def test_forget_deletes_a_snapshot(run, tiny: Path) -> None:

@@ -206,3 +206,88 @@ def test_tie_kinds_and_respondents_round_trip(store: SQLiteStore, tiny: Path) ->
     store.write_snapshot(dataset, "2026-01-05", source="tiny")
     assert store.read_dataset().equals(dataset)
     assert store.list_snapshots()[0].counts["respondents"] == 2
+
+
+def _file_bytes(path: Path) -> bytes:
+    """The store file and its journal files, as a forensic reader would see them."""
+    return b"".join(p.read_bytes() for p in sorted(path.parent.glob(path.name + "*")))
+
+
+def test_forgotten_names_cannot_be_read_back_from_the_file(tmp_path: Path, tiny: Path) -> None:
+    path = tmp_path / "store.db"
+    edit(tiny, "staff", "Grace Hopper", "Forgettable Person-Zqx")
+    with SQLiteStore(path) as store:
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+        edit(tiny, "staff", "Forgettable Person-Zqx", "Grace Hopper")
+        store.write_snapshot(read_trust(tiny)[0], "2026-02-01", source="tiny")
+        assert b"Forgettable Person-Zqx" in _file_bytes(path)
+        assert store._conn.execute("PRAGMA secure_delete").fetchone() == (1,)
+        store.delete_snapshot("2026-01-01")
+        assert b"Forgettable Person-Zqx" not in _file_bytes(path)
+        assert b"Grace Hopper" in _file_bytes(path)
+
+
+def test_store_files_are_readable_by_their_owner_only(tmp_path: Path, tiny: Path) -> None:
+    path = tmp_path / "new" / "store.db"
+    with SQLiteStore(path) as store:
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+        modes = {p.name: p.stat().st_mode & 0o777 for p in path.parent.iterdir()}
+    assert modes and set(modes.values()) == {0o600}, modes
+    assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_store_opened_read_only_can_be_listed_and_read(tmp_path: Path, tiny: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.access is made to say what it says to a user without write permission (CI runs as root, who may write
+    any file)."""
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    path.chmod(0o400)
+    monkeypatch.setattr("netmap.store.sqlite.os.access", lambda p, mode: mode != os.W_OK)
+    with SQLiteStore(path, create=False) as store:
+        assert store.read_only and [s.as_of for s in store.list_snapshots()] == ["2026-01-01"]
+        assert store.read_dataset().equals(read_trust(tiny)[0])
+        with pytest.raises(StorageError, match="readonly|read-only"):
+            store.write_snapshot(read_trust(tiny)[0], "2026-02-01", source="tiny")
+
+
+def _tamper(path: Path, old: bytes, new: bytes) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        for snapshot, name, part, payload in conn.execute("SELECT snapshot, name, part, payload FROM table_parts"):
+            if old in payload:
+                conn.execute("UPDATE table_parts SET payload = ? WHERE snapshot = ? AND name = ? AND part = ?",
+                             (payload.replace(old, new), snapshot, name, part))
+    conn.close()
+
+
+def test_content_changed_outside_netmap_is_caught_on_read_and_repaired_by_reloading(tmp_path: Path,
+                                                                                    tiny: Path) -> None:
+    path = tmp_path / "store.db"
+    original = read_trust(tiny)[0]
+    with SQLiteStore(path) as store:
+        store.write_snapshot(original, "2026-01-01", source="tiny")
+    _tamper(path, b"Grace Hopper", b"Grace Hoppe_")
+    with SQLiteStore(path) as store:
+        with pytest.raises(StorageError, match="is damaged: its content no longer matches its hash"):
+            store.read_dataset("2026-01-01")
+        assert store.write_snapshot(original, "2026-01-01", source="tiny").status == "repaired"
+        assert store.read_dataset("2026-01-01").equals(original)
+        assert store.write_snapshot(original, "2026-01-01", source="tiny").status == "unchanged"
+
+
+def test_a_corrupt_payload_is_a_clear_error_not_a_traceback(tmp_path: Path, tiny: Path) -> None:
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+    _tamper(path, b'{"columns"', b'{"colu\xff\x00ns"')
+    result = subprocess.run([sys.executable, "-c", "from netmap.cli import main; main()", "analyse", "--db",
+                             str(path), "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "Snapshot 2026-01-01 in" in result.stderr and "is damaged" in result.stderr
+    with SQLiteStore(path) as store:
+        with pytest.raises(StorageError, match="is damaged"):
+            store.read_table("2026-01-01", "staff")

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netmap.config import data_dir, read_settings
+from netmap.store.files import create_private_file
 
 __all__ = ["create_app"]
 
@@ -71,7 +72,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _instance_secret(path: Path) -> str:
     """A random secret kept in the user's data directory (never in the repository), made on first start."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(path)
         path.write_text(secrets.token_hex(32), encoding="utf-8")
-        path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()

@@ -54,7 +54,7 @@ def serve(host: str, port: int, db: Path | None, store: str | None) -> None:
 @click.pass_context
 def demo(ctx: click.Context, host: str, port: int, no_serve: bool, db: Path | None, store: str | None) -> None:
     """Load the sample trust if needed, create a demo admin with a one-time password, and start the web app."""
-    with open_store_of(ctx, db, store) as opened:
+    with open_store_of(ctx, db, store, create=True) as opened:
         where = load_sample(opened)
     with Accounts(settings_of(ctx).users_db_path) as accounts:
         if accounts.users.get(DEMO_ADMIN):

@@ -47,7 +47,8 @@ def index() -> Any:
                     result = get_store().write_snapshot(dataset, as_of, source=f"upload by web ({len(uploads)} "
                                                         "file(s))")
                     verb = {"created": "Loaded", "replaced": "Replaced",
-                            "unchanged": "Already loaded, unchanged:"}[result.status]
+                            "unchanged": "Already loaded, unchanged:",
+            "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
                     log.info("snapshot %s %s by %s through the upload page", as_of, result.status, g.user.name)
                     flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=as_of))

@@ -17,7 +17,7 @@ import pandas as pd
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 
-__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult"]
+__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of rows just written, so a caller can advance a progress bar."""
@@ -34,12 +34,16 @@ class SnapshotInfo:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+WriteStatus = Literal["created", "replaced", "repaired", "unchanged"]
+
+
 @dataclass(frozen=True)
 class WriteResult:
-    """What a write did: created a new snapshot, replaced one with the same date, or found it unchanged."""
+    """What a write did: created a new snapshot, replaced one with the same date, rewrote one whose stored content
+    no longer matched its hash (repaired), or found it unchanged."""
 
     snapshot: SnapshotInfo
-    status: Literal["created", "replaced", "unchanged"]
+    status: WriteStatus
 
 
 class GraphStore(ABC):

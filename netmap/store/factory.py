@@ -10,9 +10,11 @@ from netmap.store.base import GraphStore
 __all__ = ["open_store"]
 
 
-def open_store(settings: Settings, *, db: Path | None = None, store_uri: str | None = None) -> GraphStore:
+def open_store(settings: Settings, *, db: Path | None = None, store_uri: str | None = None,
+               create: bool = True) -> GraphStore:
     """`store_uri` (the --store option) beats NETMAP_NEO4J_URI; with neither, the SQLite file at `db` or
-    NETMAP_DB or the default path."""
+    NETMAP_DB or the default path, made when missing only with `create` (commands that only read refuse a path
+    that does not exist, so a typo is not taken for an empty store)."""
     uri = store_uri or settings.neo4j_uri
     if uri:
         check_neo4j_uri(uri, "--store")
@@ -22,4 +24,4 @@ def open_store(settings: Settings, *, db: Path | None = None, store_uri: str | N
                           database=settings.neo4j_database, batch_size=settings.neo4j_batch_size)
     from netmap.store.sqlite import SQLiteStore
 
-    return SQLiteStore(db or settings.db_path)
+    return SQLiteStore(db or settings.db_path, create=create)

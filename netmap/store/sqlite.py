@@ -6,7 +6,9 @@ columns travel as columns like any other, None and numbers round-trip exactly, a
 per part instead of one per row (several times faster than row-by-row inserts, which the benchmarks measure).
 A load is one transaction (BEGIN IMMEDIATE ... COMMIT): SQLite's journal guarantees that a failure or a
 killed process leaves the file exactly as before. Every value is a bound parameter and every statement a
-fixed string. A store written by the first, row-per-row schema (version 1) is converted on opening, in one
+fixed string. Deleted data is overwritten (secure_delete), and forgetting a snapshot also vacuums the file and
+empties its write-ahead log, so a forgotten name cannot be read back from free pages; the file is created
+readable by its owner only. Reading a whole snapshot checks its bytes against its content hash. A store written by the first, row-per-row schema (version 1) is converted on opening, in one
 transaction.
 """
 
@@ -15,7 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
+import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +29,13 @@ import pandas as pd
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
+from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
+from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
 
 __all__ = ["BATCH_ROWS", "SQLiteStore"]
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # 3: analyses kept with their snapshot
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
@@ -42,7 +50,7 @@ _ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL RE
                  "content_hash TEXT NOT NULL, options_key TEXT NOT NULL, name TEXT NOT NULL, payload BLOB NOT NULL, "
                  "PRIMARY KEY (snapshot, options_key, name)) WITHOUT ROWID")
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
-_SELECT_PARTS = "SELECT name, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
+_SELECT_PARTS = "SELECT name, part, rows, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
 _SELECT_TABLE = "SELECT payload FROM table_parts WHERE snapshot = ? AND name = ? ORDER BY part"
 _DELETE_ANALYSES = "DELETE FROM analyses WHERE snapshot = ?"
@@ -97,16 +105,35 @@ def _digest(parts: list[_Part]) -> str:
     return digest.hexdigest()
 
 
+def _stored_digest(rows: list[tuple[str, int, int, bytes]]) -> str:
+    """The digest of parts as read back (name, part, rows, payload), taken in the order they were written."""
+    order = {name: index for index, name in enumerate(TABLE_NAMES)}
+    written = sorted(rows, key=lambda row: (order.get(row[0], len(order)), row[1]))
+    return _digest([(name, part, count, bytes(payload)) for name, part, count, payload in written])
+
+
 class SQLiteStore(GraphStore):
     """GraphStore on one SQLite file; creates the file and its schema on first use."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, create: bool = True) -> None:
+        """Open the store at `path`; with `create`, make the file (owner-only) when missing, else StorageError
+        (a mistyped --db must not silently become an empty store). A file this user cannot write is opened
+        read-only: it can be listed and read."""
         self.path = Path(path)
+        if not self.path.exists() and not create:
+            raise StorageError(f"There is no store at {self.path}. Check --db (or NETMAP_DB) for a typo, or load "
+                               "a snapshot into it first with `netmap load DIR`.")
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(self.path, isolation_level=None)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
+            if self.read_only:
+                self._conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                             isolation_level=None)
+            else:
+                create_private_file(self.path)
+                self._conn = sqlite3.connect(self.path, isolation_level=None)
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA secure_delete=ON")
+                self._conn.execute("PRAGMA foreign_keys=ON")
             self._create_schema()
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"Cannot open the embedded store at {self.path} ({exc}). "
@@ -119,6 +146,9 @@ class SQLiteStore(GraphStore):
                                "Upgrade netmap, or use another --db.")
         if version == SCHEMA_VERSION:
             return  # readers must be able to open the store while a load holds the write lock
+        if self.read_only:
+            raise StorageError(f"The store at {self.path} is read-only and was written by an earlier netmap: it "
+                               "must be converted before this version can read it. Make it writable and retry.")
         with self._transaction():
             self._conn.execute(_SNAPSHOTS_DDL)
             self._conn.execute(_PARTS_DDL)
@@ -156,8 +186,11 @@ class SQLiteStore(GraphStore):
         try:
             with self._transaction():
                 row = self._conn.execute("SELECT content_hash FROM snapshots WHERE as_of = ?", (as_of,)).fetchone()
-                if row is not None and row[0] == content_hash:
+                intact = row is not None and row[0] == content_hash and self._stored_digest(as_of) == content_hash
+                if intact:
                     return WriteResult(self.snapshot(as_of), "unchanged")
+                status: WriteStatus = ("created" if row is None else "repaired" if row[0] == content_hash
+                                       else "replaced")
                 self._delete(as_of)
                 info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source,
                                     content_hash, dataset.counts())
@@ -169,15 +202,29 @@ class SQLiteStore(GraphStore):
         except sqlite3.Error as exc:
             raise StorageError(f"Writing snapshot {as_of} to {self.path} failed ({exc}); "
                                "the store is unchanged. Check free disk space and retry.") from exc
-        return WriteResult(info, "created" if row is None else "replaced")
+        return WriteResult(info, status)
 
     def delete_snapshot(self, as_of: str) -> None:
+        """Delete the snapshot, then vacuum and truncate the write-ahead log: nothing of it stays in the files."""
         self.snapshot(as_of)  # StorageError naming the stored dates when there is none
         try:
             with self._transaction():
                 self._delete(as_of)
+            self._conn.execute("VACUUM")
+            self._truncate_log()
         except sqlite3.Error as exc:
             raise StorageError(f"Deleting snapshot {as_of} from {self.path} failed ({exc}).") from exc
+
+    def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the file and empty it; a reader mid-query (the web app) can hold it for a
+        moment, so retry for up to five seconds before saying it stays until the next checkpoint."""
+        for _attempt in range(50):
+            busy, _pages, _copied = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return
+            time.sleep(0.1)
+        log.warning("%s: a reader kept the write-ahead log open; deleted pages leave it at the next checkpoint",
+                    self.path)
 
     def _delete(self, as_of: str) -> None:
         self._conn.execute(_DELETE_ANALYSES, (as_of,))
@@ -223,19 +270,41 @@ class SQLiteStore(GraphStore):
     def read_table(self, as_of: str, name: str) -> pd.DataFrame:
         info = self.snapshot(as_of)
         try:
-            chunks = [json.loads(payload) for (payload,) in self._conn.execute(_SELECT_TABLE, (info.as_of, name))]
+            payloads = [payload for (payload,) in self._conn.execute(_SELECT_TABLE, (info.as_of, name))]
         except sqlite3.Error as exc:
             raise StorageError(f"Reading {name} of snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
+        chunks = self._decoded(info, payloads)
         return Dataset.from_tables({name: frame_from_columns(name, chunks)} if chunks else {}).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
-        parts: dict[str, list[dict[str, Any]]] = {}
         try:
-            for name, payload in self._conn.execute(_SELECT_PARTS, (info.as_of,)):
-                parts.setdefault(name, []).append(json.loads(payload))
+            rows = self._conn.execute(_SELECT_PARTS, (info.as_of,)).fetchall()
         except sqlite3.Error as exc:
             raise StorageError(f"Reading snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
-        return Dataset.from_tables({name: frame_from_columns(name, chunks) for name, chunks in parts.items()})
+        if _stored_digest(rows) != info.content_hash:
+            raise self._damaged(info, "its content no longer matches its hash")
+        parts: dict[str, list[bytes]] = {}
+        for name, _part, _count, payload in rows:
+            parts.setdefault(name, []).append(payload)
+        return Dataset.from_tables({name: frame_from_columns(name, self._decoded(info, payloads))
+                                    for name, payloads in parts.items()})
+
+    def _decoded(self, info: SnapshotInfo, payloads: list[bytes]) -> list[dict[str, Any]]:
+        try:
+            chunks = [json.loads(payload) for payload in payloads]
+            if not all(isinstance(c, dict) and isinstance(c.get("columns"), list) for c in chunks):
+                raise ValueError("a part is not a table")
+        except ValueError as exc:
+            raise self._damaged(info, f"a stored part cannot be decoded ({exc})") from exc
+        return chunks
+
+    def _stored_digest(self, as_of: str) -> str:
+        return _stored_digest(self._conn.execute(_SELECT_PARTS, (as_of,)).fetchall())
+
+    def _damaged(self, info: SnapshotInfo, what: str) -> StorageError:
+        return StorageError(f"Snapshot {info.as_of} in {self.path} is damaged: {what}. It was changed outside "
+                            "netmap or the file is corrupt; load it again from its files (`netmap load DIR --as-of "
+                            f"{info.as_of}` repairs it), or restore the store from a backup.")
 
     def close(self) -> None:
         self._conn.close()

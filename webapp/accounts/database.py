@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 from netmap.errors import StorageError
+from netmap.store.files import create_private_file
 from webapp.accounts.audit import AuditLog
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.users import UserStore
@@ -35,7 +36,7 @@ class Accounts:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            create_private_file(self.path)
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages
