@@ -13,7 +13,15 @@ import click
 
 from netmap import __version__
 from netmap.analysis import AnalysisOptions, write_analysis
-from netmap.cli_common import analyse_and_keep, generate, load_folder, open_store_of, print_report, store_options
+from netmap.cli_common import (
+    analyse_and_keep,
+    generate,
+    load_folder,
+    open_store_of,
+    print_report,
+    settings_of,
+    store_options,
+)
 from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.ingest.validate import validate_source
@@ -118,6 +126,10 @@ def forget(ctx: click.Context, as_of: dt.datetime, db: Path | None, store: str |
     with open_store_of(ctx, db, store) as opened:
         opened.delete_snapshot(date)
     click.echo(f"Deleted snapshot {date} and all its data.")
+    for hook in entry_points(group="netmap.forgetting"):  # what other packages keep about it (the web app's scenarios)
+        said = hook.load()(settings_of(ctx), date)
+        if said:
+            click.echo(said)
 
 
 @main.command("init-store")

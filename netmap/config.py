@@ -49,6 +49,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_UPLOAD_MEMORY_MB", "2048", "Memory that checking one upload may use, in MB (it runs in a child "
             "process, stopped when it needs more, so a hostile file cannot exhaust the server)."),
     Setting("NETMAP_UPLOAD_SECONDS", "120", "Time that checking one upload may take, in seconds."),
+    Setting("NETMAP_AUDIT_RETENTION_DAYS", "365", "Days the web app keeps audit log entries (who viewed whose data); "
+            "older ones are deleted."),
+    Setting("NETMAP_SCENARIO_RETENTION_DAYS", "365", "Days the web app keeps saved what-if scenarios (they name "
+            "staff); older ones, and those of a forgotten snapshot, are deleted."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
     Setting("NETMAP_TRUSTED_PROXIES", "0", "How many reverse proxies stand in front of `netmap serve` (1 behind one "
@@ -91,6 +95,8 @@ class Settings:
     allow_http: bool = False
     threads: int = 8
     trusted_proxies: int = 0
+    audit_retention_days: int = 365
+    scenario_retention_days: int = 365
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -132,6 +138,10 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
+        audit_retention_days=_positive_int(get("NETMAP_AUDIT_RETENTION_DAYS") or "365",
+                                           "NETMAP_AUDIT_RETENTION_DAYS"),
+        scenario_retention_days=_positive_int(get("NETMAP_SCENARIO_RETENTION_DAYS") or "365",
+                                              "NETMAP_SCENARIO_RETENTION_DAYS"),
         trusted_proxies=_count(get("NETMAP_TRUSTED_PROXIES") or "0", "NETMAP_TRUSTED_PROXIES"),
     )
 
@@ -153,7 +163,9 @@ def described(settings: Settings) -> dict[str, str]:
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),
             "allow_http": str(settings.allow_http), "threads": str(settings.threads),
-            "trusted_proxies": str(settings.trusted_proxies)}
+            "trusted_proxies": str(settings.trusted_proxies),
+            "audit_retention_days": str(settings.audit_retention_days),
+            "scenario_retention_days": str(settings.scenario_retention_days)}
 
 
 def _positive_int(text: str, name: str) -> int:

@@ -187,3 +187,37 @@ def test_behind_a_trusted_proxy_each_client_is_throttled_apart(tmp_path: Path, m
         assert attempt("not the password", "203.0.113.7") == 401
     assert attempt(PASSWORD, "203.0.113.7") == 429
     assert attempt(PASSWORD, "198.51.100.4") == 302  # another client behind the same proxy is not locked out
+
+
+def test_audit_entries_and_scenarios_past_retention_are_deleted(app: Flask) -> None:
+    path = app.config["NETMAP_USERS_DB"]
+    with Accounts(path) as accounts:
+        accounts.audit.record("hr", "view", "staff OLD-ID-1")
+        accounts.scenarios.save("old plan", "hr", "2026-07-01", [{"kind": "leave", "staff_id": "OLD-ID-2"}])
+        accounts._conn.execute("UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00'")
+        accounts._conn.execute("UPDATE scenarios SET saved_at = '2020-01-01T00:00:00+00:00'")
+        accounts.audit.record("hr", "view", "staff NEW-ID")
+    client = app.test_client()
+    login(client, "admin")
+    client.get("/")  # the first request of the hour prunes
+    with Accounts(path) as accounts:
+        assert [e[3] for e in accounts.audit.entries()] == ["staff NEW-ID"]
+        assert accounts.scenarios.all_scenarios() == []
+    assert b"OLD-ID" not in b"".join(p.read_bytes() for p in Path(path).parent.glob(Path(path).name + "*"))
+
+
+def test_forget_deletes_the_saved_scenarios_of_that_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import TINY
+
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "store.db"))
+    monkeypatch.setenv("NETMAP_USERS_DB", str(tmp_path / "users.db"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["load", str(TINY), "--as-of", "2026-01-05"]).exit_code == 0
+    with Accounts(tmp_path / "users.db") as accounts:
+        accounts.scenarios.save("plan", "hr", "2026-01-05", [{"kind": "leave", "staff_id": "S1"}])
+        accounts.scenarios.save("other", "hr", "2026-03-01", [{"kind": "leave", "staff_id": "S2"}])
+    result = runner.invoke(main, ["forget", "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 saved scenario(s) of snapshot 2026-01-05" in result.output
+    with Accounts(tmp_path / "users.db") as accounts:
+        assert [s[1] for s in accounts.scenarios.all_scenarios()] == ["other"]

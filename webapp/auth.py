@@ -36,10 +36,22 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"user": g.get("user")})
 
 
+PRUNE_EVERY = dt.timedelta(hours=1)
+
+
 def accounts() -> Accounts:
-    """The web app's users, audit log and saved scenarios, opened once per request."""
+    """The web app's users, audit log and saved scenarios, opened once per request; entries past their retention
+    are deleted at the first request of each hour."""
     if "accounts" not in g:
         g.accounts = Accounts(current_app.config["NETMAP_USERS_DB"])
+        now = dt.datetime.now(dt.UTC)
+        if now - current_app.extensions.get("netmap_pruned", dt.datetime.min.replace(tzinfo=dt.UTC)) > PRUNE_EVERY:
+            current_app.extensions["netmap_pruned"] = now
+            settings = current_app.config["NETMAP_SETTINGS"]
+            removed = g.accounts.prune(audit_days=settings.audit_retention_days,
+                                       scenario_days=settings.scenario_retention_days)
+            if removed:
+                log.info("deleted %d audit entries and saved scenarios past their retention", removed)
     return g.accounts
 
 

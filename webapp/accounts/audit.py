@@ -23,3 +23,7 @@ class AuditLog:
         """(at, user, action, subject), newest first."""
         return self._conn.execute("SELECT at, user, action, subject FROM audit_log ORDER BY at DESC LIMIT ?",
                                   (limit,)).fetchall()
+
+    def delete_before(self, moment: dt.datetime) -> int:
+        """Delete entries older than `moment` (retention); returns how many."""
+        return int(self._conn.execute("DELETE FROM audit_log WHERE at < ?", (moment.isoformat(),)).rowcount)

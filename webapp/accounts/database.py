@@ -6,16 +6,18 @@ store or in Neo4j.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from netmap.config import Settings
 from netmap.errors import StorageError
 from netmap.store.files import create_private_file
 from webapp.accounts.audit import AuditLog
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.users import UserStore
 
-__all__ = ["Accounts"]
+__all__ = ["Accounts", "forget_snapshot"]
 
 SCHEMA_VERSION = 2  # 2: a session key per user; failed logins by name digest and address
 _SCHEMA = (
@@ -70,6 +72,23 @@ class Accounts:
             self._conn.execute("ROLLBACK")
             raise
 
+    def prune(self, *, audit_days: int, scenario_days: int) -> int:
+        """Delete audit entries and saved scenarios older than their retention; returns how many rows went. Freed
+        pages are overwritten (secure_delete) and the write-ahead log emptied."""
+        now = dt.datetime.now(dt.UTC)
+        removed = self.audit.delete_before(now - dt.timedelta(days=audit_days))
+        removed += self.scenarios.delete_before(now - dt.timedelta(days=scenario_days))
+        if removed:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
+    def forget_snapshot(self, as_of: str) -> int:
+        """Delete the saved scenarios of a forgotten snapshot (they name its staff); returns how many."""
+        removed = self.scenarios.delete_of_snapshot(as_of)
+        if removed:
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return removed
+
     def close(self) -> None:
         self._conn.close()
 
@@ -78,3 +97,12 @@ class Accounts:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+def forget_snapshot(settings: Settings, as_of: str) -> str:
+    """`netmap forget`'s hook (entry point netmap.forgetting): the users file's share of forgetting a snapshot."""
+    if not settings.users_db_path.exists():
+        return ""
+    with Accounts(settings.users_db_path) as accounts:
+        removed = accounts.forget_snapshot(as_of)
+    return f"Deleted {removed} saved scenario(s) of snapshot {as_of} from {settings.users_db_path}."

@@ -31,3 +31,11 @@ class ScenarioStore:
         row = self._conn.execute("SELECT name, snapshot, changes FROM scenarios WHERE id = ?",
                                  (scenario_id,)).fetchone()
         return (row[0], row[1], json.loads(row[2])) if row else None
+
+    def delete_before(self, moment: dt.datetime) -> int:
+        """Delete scenarios saved before `moment` (retention); returns how many."""
+        return int(self._conn.execute("DELETE FROM scenarios WHERE saved_at < ?", (moment.isoformat(),)).rowcount)
+
+    def delete_of_snapshot(self, as_of: str) -> int:
+        """Delete the scenarios of snapshot `as_of` (when it is forgotten); returns how many."""
+        return int(self._conn.execute("DELETE FROM scenarios WHERE snapshot = ?", (as_of,)).rowcount)
