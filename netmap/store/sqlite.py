@@ -8,8 +8,8 @@ A load is one transaction (BEGIN IMMEDIATE ... COMMIT): SQLite's journal guarant
 killed process leaves the file exactly as before. Every value is a bound parameter and every statement a
 fixed string. Deleted data is overwritten (secure_delete), and forgetting a snapshot also vacuums the file and
 empties its write-ahead log, so a forgotten name cannot be read back from free pages; the file is created
-readable by its owner only. Reading a whole snapshot checks its bytes against its content hash. A store written by the first, row-per-row schema (version 1) is converted on opening, in one
-transaction.
+readable by its owner only. Reading a whole snapshot checks its bytes against its content hash. A store written
+by the first, row-per-row schema (version 1) is converted on opening, in one transaction.
 """
 
 from __future__ import annotations
