@@ -32,6 +32,9 @@ class FakeDriver:
     query name (or "verify_connectivity") to the exception that call raises."""
 
     responses: dict[str, list[dict] | Callable[[dict], list[dict]]] = field(default_factory=dict)
+    # What a live server answers when nothing else is scripted: a load's heartbeat and publish find the load.
+    defaults: dict[str, list[dict]] = field(default_factory=lambda: {"touch_snapshot": [{"touched": 1}],
+                                                                     "complete_snapshot": [{"as_of": "?"}]})
     errors: dict[str, Exception] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     closed: bool = False
@@ -59,7 +62,7 @@ class FakeDriver:
         self.calls.append(Call(name, parameters, database, transaction))
         if name in self.errors:
             raise self.errors[name]
-        answer = self.responses.get(name, [])
+        answer = self.responses.get(name, self.defaults.get(name, []))
         return [Record(r) for r in (answer(parameters) if callable(answer) else answer)]
 
 
@@ -77,12 +80,23 @@ class _Session:
     def execute_write(self, work: Callable, *args: Any, **kwargs: Any) -> Any:
         return work(_Transaction(self, next(self.driver._transactions)), *args, **kwargs)
 
+    execute_read = execute_write
+
+
+class _Result(list):
+    """The records of one statement, iterable like the driver's Result."""
+
+    def consume(self) -> None:
+        pass
+
+    def data(self) -> list[dict[str, Any]]:
+        return [r.data() for r in self]
+
 
 @dataclass
 class _Transaction:
     session: _Session
     number: int
 
-    def run(self, query: str, parameters: dict | None = None) -> SimpleNamespace:
-        records = self.session.driver._run(query, parameters or {}, self.session.database, self.number)
-        return SimpleNamespace(consume=lambda: None, data=lambda: [r.data() for r in records])
+    def run(self, query: str, parameters: dict | None = None) -> _Result:
+        return _Result(self.session.driver._run(query, parameters or {}, self.session.database, self.number))

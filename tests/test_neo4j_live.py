@@ -92,3 +92,94 @@ def test_the_readme_recipes_return_the_expected_rows(neo4j: Neo4jStore) -> None:
                   if s in members and t in members for p in (s, t)}
         expected = sorted((name[p], school_name[school[p]]) for p in members - active)
         assert sorted(_rows(neo4j, "find_silent_community_members", group_id=group)) == expected
+
+
+def _statuses(store: Neo4jStore) -> list[str]:
+    result = store._driver.execute_query("MATCH (s:Snapshot) RETURN s.status AS status ORDER BY status",
+                                         database_=store.database)
+    return [r["status"] for r in result.records]
+
+
+def _staff_nodes(store: Neo4jStore) -> int:
+    result = store._driver.execute_query("MATCH (p:Staff) RETURN count(p) AS n", database_=store.database)
+    return int(result.records[0]["n"])
+
+
+def _second_store(neo4j: Neo4jStore, batch_size: int = 2) -> Neo4jStore:
+    settings = read_settings()
+    return Neo4jStore(neo4j.uri, user=settings.neo4j_user, password=settings.neo4j_password,
+                      database=settings.neo4j_database, batch_size=batch_size)
+
+
+def test_a_load_in_progress_survives_another_load_of_the_same_date(neo4j: Neo4jStore, tiny: Path) -> None:
+    """The attack run's finding: the second load used to delete the first one's 'loading' snapshot, whose publish
+    then hid the date's snapshot and completed nothing while the command said "Loaded"."""
+    import threading
+
+    from tests.conftest import edit
+
+    first = read_trust(tiny)[0]
+    edit(tiny, "staff", "Grace Hopper", "Grace B. Hopper")
+    second = read_trust(tiny)[0]
+    started, go = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def pause_after_the_first_batch(_rows: int) -> None:
+        if not started.is_set():
+            started.set()
+            assert go.wait(60)
+
+    def load_first() -> None:
+        with _second_store(neo4j) as store:
+            try:
+                outcome["status"] = store.write_snapshot(first, "2026-03-01", source="first",
+                                                         progress=pause_after_the_first_batch).status
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                outcome["error"] = exc
+
+    thread = threading.Thread(target=load_first)
+    thread.start()
+    assert started.wait(60)
+    with _second_store(neo4j) as other:
+        assert other.write_snapshot(second, "2026-03-01", source="second").status == "created"
+    go.set()
+    thread.join(120)
+    assert "error" not in outcome, outcome
+    assert outcome["status"] == "created"
+    assert [s.source for s in neo4j.list_snapshots()] == ["first"]  # the last to publish is the one shown
+    assert neo4j.read_dataset("2026-03-01").equals(first)
+    assert _statuses(neo4j) == ["complete"]  # the second load's snapshot, superseded, was removed
+    assert _staff_nodes(neo4j) == len(first.staff)
+
+
+def test_two_loads_of_one_date_at_once_leave_one_whole_snapshot(neo4j: Neo4jStore, tiny: Path) -> None:
+    import threading
+
+    from tests.conftest import edit
+
+    datasets = [read_trust(tiny)[0]]
+    edit(tiny, "staff", "Grace Hopper", "Grace B. Hopper")
+    datasets.append(read_trust(tiny)[0])
+    barrier = threading.Barrier(2)
+    statuses: list[str] = []
+    errors: list[Exception] = []
+
+    def load(n: int) -> None:
+        with _second_store(neo4j, batch_size=1) as store:
+            barrier.wait()
+            try:
+                statuses.append(store.write_snapshot(datasets[n], "2026-04-01", source=f"load {n}").status)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=load, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == [] and sorted(statuses) == ["created", "created"]
+    (shown,) = neo4j.list_snapshots()
+    assert neo4j.read_dataset("2026-04-01").equals(datasets[int(shown.source[-1])])
+    neo4j.write_snapshot(datasets[0], "2026-05-01", source="a later load clears leftovers")
+    assert _statuses(neo4j) == ["complete", "complete"]
+    assert _staff_nodes(neo4j) == 2 * len(datasets[0].staff)

@@ -4,6 +4,7 @@ keeps a half-written load invisible, and driver errors turned into StorageErrors
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from neo4j import exceptions as neo4j_errors
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
-from netmap.store.neo4j import SCHEMA_QUERIES, Neo4jStore
+from netmap.store.neo4j import SCHEMA_QUERIES, STALE_AFTER_MS, Neo4jStore
 from netmap.store.records import table_rows
 from tests.neo4j_double import FakeDriver
 
@@ -34,18 +35,24 @@ def test_a_load_sends_schema_merges_then_publishes_in_one_transaction(dataset: D
     driver = FakeDriver()
     result = _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
     assert result.status == "created"
+    beats = [name for merge in MERGES for name in (merge, "touch_snapshot")]
     assert driver.names() == [*SCHEMA_QUERIES, "list_stale_snapshots", "list_snapshots", "begin_snapshot",
-                              *MERGES, "supersede_snapshot", "complete_snapshot", "list_stale_snapshots"]
+                              *beats, "lock_snapshot_date", "complete_snapshot", "supersede_snapshot",
+                              "list_stale_snapshots"]
     assert {c.database for c in driver.calls} == {"trust"}  # the database is always named
-    publish = [c for c in driver.calls if c.name in ("supersede_snapshot", "complete_snapshot")]
-    assert publish[0].transaction == publish[1].transaction is not None
+    publish = [c for c in driver.calls if c.name in ("lock_snapshot_date", "complete_snapshot", "supersede_snapshot")]
+    assert publish[0].transaction == publish[1].transaction == publish[2].transaction is not None
     begin = driver.calls[len(SCHEMA_QUERIES) + 2]
     snapshot_id = begin.parameters["snapshot_id"]
     assert begin.parameters["as_of"] == "2026-01-01" and begin.parameters["content_hash"] == dataset.content_hash()
+    assert begin.parameters["owner"].endswith(f":{os.getpid()}")
+    assert all(c.parameters == {"snapshot_id": snapshot_id} for c in driver.calls if c.name == "touch_snapshot")
     assert json.loads(begin.parameters["counts"])["staff"] == 5
     assert json.loads(begin.parameters["extra_columns"])["staff"] == ["contract"]
     assert all(c.parameters["snapshot_id"] == snapshot_id for c in driver.calls if c.name.startswith("merge_"))
-    assert publish[0].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
+    assert publish[2].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
+    stale = [c.parameters for c in driver.calls if c.name == "list_stale_snapshots"]
+    assert stale == [{"stale_after_ms": STALE_AFTER_MS}] * 2
 
 
 def test_rows_carry_every_column_and_the_extras(dataset: Dataset) -> None:
@@ -71,12 +78,48 @@ def test_rows_are_sent_in_batches_with_progress(dataset: Dataset) -> None:
     assert len(set(batches)) == len(batches)  # one transaction a batch
 
 
+def _stored(dataset: Dataset, content_hash: str) -> dict:
+    """Responses of a server holding `dataset` as snapshot s1 of 2026-01-01, recorded under `content_hash`."""
+    from netmap.contract import table_spec
+
+    responses: dict = {"list_snapshots": [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x",
+                                           "source": "tiny", "content_hash": content_hash, "counts": "{}",
+                                           "extra_columns": json.dumps({n: dataset.extra_columns(n)
+                                                                        for n, _ in dataset.tables()})}]}
+    for name, frame in dataset.tables():
+        keys = ("row_no", *table_spec(name).column_names, "attributes")
+        responses[f"read_{name}"] = [dict(zip(keys, r, strict=True))
+                                     for r in table_rows(name, frame, dataset.extra_columns(name))]
+    return responses
+
+
 def test_same_contents_same_date_writes_nothing(dataset: Dataset) -> None:
-    listed = [{"snapshot_id": "abc", "as_of": "2026-01-01", "loaded_at": "2026-01-01T09:00:00+00:00",
-               "source": "tiny", "content_hash": dataset.content_hash(), "counts": "{}", "extra_columns": "{}"}]
-    driver = FakeDriver(responses={"list_snapshots": listed})
+    driver = FakeDriver(responses=_stored(dataset, dataset.content_hash()))
     assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "unchanged"
     assert not [n for n in driver.names() if n.startswith(("merge_", "begin_", "complete_"))]
+
+
+def test_same_hash_but_changed_stored_content_is_rewritten(dataset: Dataset, tiny: Path) -> None:
+    from tests.conftest import edit
+
+    edit(tiny, "staff", "Grace Hopper", "Grace Hoppe_")
+    tampered = read_trust(tiny)[0]
+    driver = FakeDriver(responses=_stored(tampered, dataset.content_hash()))
+    assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "repaired"
+    assert "complete_snapshot" in driver.names()
+    with pytest.raises(StorageError, match="does not match its content hash"):
+        _store(driver).read_dataset()
+
+
+def test_a_load_removed_by_another_process_publishes_nothing(dataset: Dataset) -> None:
+    driver = FakeDriver(responses={"touch_snapshot": [{"touched": 0}]})
+    with pytest.raises(StorageError, match="removed by another process while it was being written"):
+        _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    assert "complete_snapshot" not in driver.names()
+    unpublished = FakeDriver(responses={"complete_snapshot": []})
+    with pytest.raises(StorageError, match="nothing was published"):
+        _store(unpublished).write_snapshot(dataset, "2026-01-01", source="tiny")
+    assert "supersede_snapshot" not in unpublished.names()  # refused before the old snapshot was hidden
 
 
 def test_other_contents_same_date_is_a_replacement(dataset: Dataset) -> None:
@@ -101,20 +144,12 @@ def test_a_failure_part_way_never_publishes_and_the_next_load_clears_it(dataset:
                            ("delete_snapshot", "half")]
 
 
-def test_reading_back_rebuilds_the_dataset_exactly(dataset: Dataset) -> None:
-    responses: dict = {"list_snapshots": [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x",
-                                           "source": "tiny", "content_hash": "h", "counts": "{}",
-                                           "extra_columns": json.dumps({n: dataset.extra_columns(n)
-                                                                        for n, _ in dataset.tables()})}]}
-    from netmap.contract import table_spec
-
-    for name, frame in dataset.tables():
-        keys = ("row_no", *table_spec(name).column_names, "attributes")
-        responses[f"read_{name}"] = [dict(zip(keys, r, strict=True))
-                                     for r in table_rows(name, frame, dataset.extra_columns(name))]
-    driver = FakeDriver(responses=responses)
+def test_reading_back_rebuilds_the_dataset_exactly_in_one_transaction(dataset: Dataset) -> None:
+    driver = FakeDriver(responses=_stored(dataset, dataset.content_hash()))
     assert _store(driver).read_dataset().equals(dataset)
-    assert {c.parameters.get("snapshot_id") for c in driver.calls if c.name.startswith("read_")} == {"s1"}
+    reads = [c for c in driver.calls if c.name.startswith("read_")]
+    assert {c.parameters.get("snapshot_id") for c in reads} == {"s1"}
+    assert len({c.transaction for c in reads}) == 1 and reads[0].transaction is not None
 
 
 def _client_error(code: str, message: str) -> neo4j_errors.Neo4jError:

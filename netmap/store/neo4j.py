@@ -2,15 +2,22 @@
 
 Every load writes under its own snapshot_id with status 'loading', in UNWIND batches, each a managed
 transaction (retried by the driver on transient errors, so every write is a MERGE and harmless to repeat).
-One last transaction supersedes the date's previous snapshot and marks the new one 'complete'; readers only
-ever see complete snapshots, so a failure part-way leaves nothing half-loaded in view. Leftovers of failed or
-replaced loads are deleted in batches afterwards (and at the start of the next load).
+A loading snapshot names its owner and carries a heartbeat renewed after every batch. One last transaction
+takes the date's publish lock, marks the new snapshot 'complete' (refused, and rolled back, if it is no longer
+loading) and supersedes the date's previous one; readers only ever see complete snapshots, so a failure part-way
+leaves nothing half-loaded in view. Leftovers of replaced loads, and of loads whose heartbeat stopped, are
+deleted in batches afterwards (and at the start of the next load): another process's load in progress is never
+touched. A snapshot is read in one transaction and checked against its content hash (a read torn by a concurrent
+replace is retried once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,15 +33,22 @@ from graph_queries import load_query
 from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult
+from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
 from netmap.store.records import frame_from_rows, table_rows
 
-__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "Neo4jStore"]
+__all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
+
+log = logging.getLogger(__name__)
+
+# Who is loading, on a 'loading' snapshot: enough to find the process when a load is stuck.
+_OWNER = f"{socket.gethostname()}:{os.getpid()}"
 
 DEFAULT_BATCH_SIZE = 5000
 ANALYSIS_PARTS_PER_TRANSACTION = 8  # a part is one column (a few MB at most): a handful per transaction
 SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
-                  "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index")
+                  "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index",
+                  "create_snapshot_date_lock_key")
+STALE_AFTER_MS = 10 * 60 * 1000  # a loading snapshot whose heartbeat stopped this long ago is a failed load
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
 _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
@@ -115,22 +129,29 @@ class Neo4jStore(GraphStore):
         self._remove_stale()
         content_hash = dataset.content_hash()
         existing = {s.as_of: s for s in self.list_snapshots()}
+        status: WriteStatus = "replaced" if as_of in existing else "created"
         if as_of in existing and existing[as_of].content_hash == content_hash:
-            return WriteResult(existing[as_of], "unchanged")
+            if self._is_intact(existing[as_of]):
+                return WriteResult(existing[as_of], "unchanged")
+            status = "repaired"
         snapshot_id = uuid.uuid4().hex
         info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source, content_hash,
                             dataset.counts())
         extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
-        with self._errors(f"loading snapshot {as_of}"):
-            self._write("begin_snapshot", snapshot_id=snapshot_id, as_of=as_of, loaded_at=info.loaded_at,
-                        source=source, content_hash=content_hash, counts=json.dumps(info.counts),
-                        extra_columns=json.dumps(extras))
-            for name in TABLE_NAMES:
-                self._merge_table(name, dataset, extras[name], snapshot_id, progress)
-            with self._driver.session(database=self.database) as session:
-                session.execute_write(_publish, snapshot_id, as_of)
+        try:
+            with self._errors(f"loading snapshot {as_of}"):
+                self._write("begin_snapshot", snapshot_id=snapshot_id, as_of=as_of, loaded_at=info.loaded_at,
+                            source=source, content_hash=content_hash, counts=json.dumps(info.counts),
+                            extra_columns=json.dumps(extras), owner=_OWNER)
+                for name in TABLE_NAMES:
+                    self._merge_table(name, dataset, extras[name], snapshot_id, progress)
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(_publish, snapshot_id, as_of)
+        except BaseException:
+            self._discard(snapshot_id)
+            raise
         self._remove_stale()
-        return WriteResult(info, "replaced" if as_of in existing else "created")
+        return WriteResult(info, status)
 
     def _merge_table(self, name: str, dataset: Dataset, extras: list[str], snapshot_id: str,
                      progress: ProgressCallback | None) -> None:
@@ -140,8 +161,14 @@ class Neo4jStore(GraphStore):
         with self._driver.session(database=self.database) as session:
             while batch := list(islice(rows, self.batch_size)):
                 session.execute_write(_run, query, snapshot_id=snapshot_id, rows=batch)
+                self._beat(snapshot_id)
                 if progress is not None:
                     progress(len(batch))
+
+    def _beat(self, snapshot_id: str) -> None:
+        """Renew the load's heartbeat; StorageError if another process has removed the load meanwhile."""
+        if not self._write("touch_snapshot", snapshot_id=snapshot_id)[0]["touched"]:
+            raise LoadRemoved()
 
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
         with self._errors(f"keeping the analysis of snapshot {info.as_of}"):
@@ -162,14 +189,24 @@ class Neo4jStore(GraphStore):
             self._write("retire_snapshot", as_of=as_of)
         self._remove_stale()
 
+    def _discard(self, snapshot_id: str) -> None:
+        """Best effort after a failed load: delete what this load wrote. If the server is gone too, the next load
+        removes it once its heartbeat is stale."""
+        try:
+            self._delete_data(snapshot_id)
+        except Exception:  # noqa: BLE001 - the load's own error is the one to report
+            log.info("could not remove the failed load %s now; a later load will", snapshot_id)
+
+    def _delete_data(self, snapshot_id: str) -> None:
+        while self._write("delete_snapshot_batch", snapshot_id=snapshot_id, batch_size=self.batch_size)[0]["deleted"]:
+            pass
+        self._write("delete_snapshot", snapshot_id=snapshot_id)
+
     def _remove_stale(self) -> None:
         """Delete the data of failed ('loading') and replaced ('superseded') loads, in batches."""
         with self._errors("removing the leftovers of earlier loads"):
-            for row in self._read("list_stale_snapshots"):
-                while self._write("delete_snapshot_batch", snapshot_id=row["snapshot_id"],
-                                  batch_size=self.batch_size)[0]["deleted"]:
-                    pass
-                self._write("delete_snapshot", snapshot_id=row["snapshot_id"])
+            for row in self._read("list_stale_snapshots", stale_after_ms=STALE_AFTER_MS):
+                self._delete_data(row["snapshot_id"])
 
     # ---- reading ---------------------------------------------------------------------------------------
     def list_snapshots(self) -> list[SnapshotInfo]:
@@ -180,25 +217,35 @@ class Neo4jStore(GraphStore):
 
     def read_table(self, as_of: str, name: str) -> pd.DataFrame:
         info = self.snapshot(as_of)
-        with self._errors(f"reading {name} of snapshot {info.as_of}"):
-            (row,) = [r for r in self._read("list_snapshots") if r["as_of"] == info.as_of]
-            columns = (*table_spec(name).column_names, "attributes")
-            records = self._read(_READ_QUERIES[name], snapshot_id=row["snapshot_id"])
-            frame = frame_from_rows(name, [[r[c] for c in columns] for r in records],
-                                    json.loads(row["extra_columns"]).get(name, []))
-        return Dataset.from_tables({name: frame}).table(name)
+        with self._errors(f"reading {name} of snapshot {info.as_of}"), \
+                self._driver.session(database=self.database) as session:
+            tables = session.execute_read(_read_tables, info.as_of, (name,))
+        if tables is None:
+            raise StorageError(f"Snapshot {info.as_of} was replaced or deleted while it was being read; retry.")
+        return Dataset.from_tables(tables).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
-        with self._errors(f"reading snapshot {info.as_of}"):
-            (row,) = [r for r in self._read("list_snapshots") if r["as_of"] == info.as_of]
-            extras = json.loads(row["extra_columns"])
-            tables = {}
-            for name in TABLE_NAMES:
-                columns = (*table_spec(name).column_names, "attributes")
-                records = self._read(_READ_QUERIES[name], snapshot_id=row["snapshot_id"])
-                tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records],
-                                               extras.get(name, []))  # tables added since it was stored
-        return Dataset.from_tables(tables)
+        """The snapshot read in one transaction and checked against its content hash; a read torn by a concurrent
+        replace of the same date (its nodes deleted mid-read) is retried once on the date's new snapshot."""
+        for attempt in range(2):
+            with self._errors(f"reading snapshot {info.as_of}"), \
+                    self._driver.session(database=self.database) as session:
+                tables = session.execute_read(_read_tables, info.as_of, TABLE_NAMES)
+            dataset = Dataset.from_tables(tables) if tables is not None else None
+            if dataset is not None and dataset.content_hash() == info.content_hash:
+                return dataset
+            if attempt == 0:
+                info = self.snapshot(info.as_of)  # the date's snapshot now (StorageError if it was deleted)
+        raise StorageError(f"Snapshot {info.as_of} on {self.uri} does not match its content hash: it was changed "
+                           "outside netmap, or is being replaced right now. Retry; if it persists, load it again "
+                           f"from its files (`netmap load DIR --as-of {info.as_of}` repairs it).")
+
+    def _is_intact(self, info: SnapshotInfo) -> bool:
+        try:
+            self._read_snapshot(info)
+        except StorageError:
+            return False
+        return True
 
     def close(self) -> None:
         self._driver.close()
@@ -209,6 +256,33 @@ def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: An
 
 
 def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str) -> None:
-    """In one transaction: the date's old snapshot becomes superseded and the new one complete."""
+    """In one transaction, holding the date's publish lock: the new snapshot becomes complete and the date's old one
+    superseded. Raising rolls it all back, so a load removed meanwhile publishes nothing."""
+    tx.run(load_query("lock_snapshot_date"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
+    if not tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id}).data():
+        raise LoadRemoved()
     tx.run(load_query("supersede_snapshot"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
-    tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id}).consume()
+
+
+def _read_tables(tx: neo4j.ManagedTransaction, as_of: str, names: tuple[str, ...]) -> dict[str, pd.DataFrame] | None:
+    """Tables of the date's complete snapshot, all in one transaction; None when there is none any more."""
+    rows = [r.data() for r in tx.run(load_query("list_snapshots")) if r["as_of"] == as_of]
+    if not rows:
+        return None
+    (row,) = rows
+    extras = json.loads(row["extra_columns"])
+    tables = {}
+    for name in names:
+        columns = (*table_spec(name).column_names, "attributes")
+        records = [r.data() for r in tx.run(load_query(_READ_QUERIES[name]), {"snapshot_id": row["snapshot_id"]})]
+        tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records],
+                                       extras.get(name, []))  # tables added since it was stored
+    return tables
+
+
+class LoadRemoved(StorageError):
+    """This load's 'loading' snapshot is gone: another process took it for a failed load and removed it."""
+
+    def __init__(self) -> None:
+        super().__init__("This load was removed by another process while it was being written (its heartbeat "
+                         "looked stopped); nothing was published. Run the load again.")
