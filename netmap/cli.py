@@ -47,6 +47,11 @@ class _Netmap(click.Group):
         except NetmapError as exc:
             log.info("refused: %s", exc)
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a file the command was told to write or read: unwritable, missing, disk full
+            where = f" {exc.filename}" if exc.filename else ""
+            log.info("refused: %s", exc)
+            raise click.ClickException(f"Cannot use{where}: {exc.strerror or exc}. Check the path exists and you "
+                                       "may write there, or choose another.") from None
 
 
 @click.group(cls=_Netmap)

@@ -11,13 +11,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from netmap.errors import ConfigError
 
 __all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "described",
-           "read_settings"]
+           "read_settings", "redact_uri"]
 
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
@@ -181,6 +182,28 @@ def _count(text: str, name: str) -> int:
 
 
 def check_neo4j_uri(uri: str, where: str) -> None:
-    """ConfigError unless `uri` uses a Neo4j scheme (neo4j://, neo4j+s://, bolt://, ...)."""
+    """ConfigError unless `uri` is a well-formed Neo4j URI (neo4j://, neo4j+s://, bolt://, ...) without
+    credentials in it; the message never repeats a password found there."""
+    shown = redact_uri(uri)
     if uri.split("://", 1)[0] not in _NEO4J_SCHEMES or "://" not in uri:
-        raise ConfigError(f"{where} {uri!r} is not a Neo4j URI; use neo4j://host:7687 or neo4j+s://host.")
+        raise ConfigError(f"{where} {shown!r} is not a Neo4j URI; use neo4j://host:7687 or neo4j+s://host.")
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise ConfigError(f"{where} {shown!r} is not a well-formed URI ({exc}); use neo4j://host:7687.") from None
+    if not parts.hostname:
+        raise ConfigError(f"{where} {shown!r} names no host; use neo4j://host:7687.")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigError(f"{where} {shown!r} holds credentials; give the URI without them, the user in "
+                          "NETMAP_NEO4J_USER and the password in NETMAP_NEO4J_PASSWORD.")
+
+
+def redact_uri(uri: str) -> str:
+    """`uri` with any password in it replaced by *** (for messages and logs)."""
+    scheme, sep, rest = uri.partition("://")
+    if not sep or "@" not in rest.split("/", 1)[0]:
+        return uri
+    userinfo, _, host = rest.partition("@")
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in userinfo else f"{scheme}://{user}@{host}"

@@ -212,3 +212,45 @@ def test_whatif_applies_changes_in_the_order_given_and_refuses_contradictions(ru
     assert interleaved.exit_code == 0, interleaved.output
     backwards = run("whatif", "--leave", "d1", "--join", "d1:HEADS")
     assert "Change 2 (d1 joins HEADS) names d1, who leaves in change 1" in backwards.stderr
+
+
+def test_csv_outputs_of_the_cli_neutralise_formulas(run, tiny: Path, tmp_path: Path) -> None:
+    edit(tiny, "staff", "S5,", "=HYPERLINK(S5),")
+    assert run("load", str(tiny)).exit_code == 0
+    assert run("analyse", "--out", str(tmp_path / "out")).exit_code == 0
+    staff = (tmp_path / "out" / "staff.csv").read_text(encoding="utf-8")
+    assert "\n'=HYPERLINK(S5)," in staff and "\n=HYPERLINK" not in staff
+    edit(tiny, "staff", "S4,ELM,teacher", "S4,ELM,@cmd")
+    run("validate", str(tiny), "--report", str(tmp_path / "problems.csv"))
+    report = (tmp_path / "problems.csv").read_text(encoding="utf-8")
+    assert ",'@cmd," in report and ",@cmd," not in report
+
+
+@pytest.mark.parametrize("uri", ["neo4j://neo4j:s3cret-pw@localhost:7687", "bolt://:s3cret-pw@db.trust.local"])
+def test_a_password_in_a_neo4j_uri_is_never_echoed(run, uri: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("snapshots", "--store", uri)
+    assert result.exit_code == 1 and "s3cret-pw" not in result.output + result.stderr
+    assert "***" in result.stderr and "holds credentials" in result.stderr
+    monkeypatch.setenv("NETMAP_NEO4J_URI", uri)
+    result = run("snapshots")
+    assert result.exit_code == 1 and "s3cret-pw" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(("uri", "message"), [("neo4j://[::1", "is not a well-formed URI"),
+                                              ("neo4j://db:port", "is not a well-formed URI"),
+                                              ("neo4j://", "names no host")])
+def test_a_malformed_neo4j_uri_is_one_line_not_a_traceback(run, uri: str, message: str) -> None:
+    result = run("snapshots", "--store", uri)
+    assert result.exit_code == 1 and message in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_an_unwritable_out_is_one_line_not_a_traceback(run, tiny: Path, tmp_path: Path) -> None:
+    run("load", str(tiny))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run("analyse", "--out", str(blocker / "out"))
+    assert result.exit_code == 1 and f"Error: Cannot use {blocker / 'out'}: Not a directory" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("validate", str(tiny), "--report", str(blocker / "problems.csv"))
+    assert result.exit_code == 1 and "Cannot use" in result.stderr

@@ -13,12 +13,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap.ingest.validate import read_trust
+from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
 from tests.test_analysis_planted import PLANTED
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.security import CSP
-from webapp.tables import neutralise
 
 PAGES = ["/", "/schools/", "/schools/A", "/staff/", "/staff/a1", "/groups/", "/groups/DORM", "/wiring/",
          "/wiring/bridges", "/map/", "/map/?view=staff", "/map/data", "/map/data?view=staff&school=A", "/metrics"]

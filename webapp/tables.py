@@ -1,7 +1,7 @@
 """Every table the web shows: sorted, filtered and paged on the server, and downloadable as CSV.
 
 CSV cells that a spreadsheet would run as a formula (starting = + - @, tab or carriage return) are prefixed
-with a quote, so a staff member's name can never execute in HR's Excel.
+with a quote (netmap.spreadsheet), so a staff member's name can never execute in HR's Excel.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 from flask import Response, render_template, request, url_for
 
+from netmap.spreadsheet import neutralise
 from webapp.metric_help import help_for
 
 __all__ = ["Column", "TablePage", "csv_response", "index_page", "neutralise", "table_page"]
 
 PER_PAGE = 100
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,6 @@ class TablePage:
         """This table's URL with some arguments changed (sorting, paging, the CSV download)."""
         args = {**self.args, **{k: v for k, v in changes.items()}}
         return url_for(str(request.endpoint), **(request.view_args or {}), **{k: v for k, v in args.items() if v != ""})
-
-
-def neutralise(value: Any) -> Any:
-    """A cell safe to open in a spreadsheet: text that would start a formula gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:

@@ -36,6 +36,7 @@ from netmap.graphs import (
     number_of_undirected_ties,
     working_schools,
 )
+from netmap.spreadsheet import neutralised_frame
 
 __all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "write_analysis"]
 
@@ -272,12 +273,13 @@ def response_summary(staff: pd.DataFrame, roles: pd.Series) -> dict[str, Any]:
 
 def write_analysis(analysis: Analysis, out: Path) -> list[Path]:
     """Write staff.csv, schools.csv, groups.csv, wiring.csv, bridges.csv and summary.json into `out`; returns
-    the paths."""
+    the paths. Text that a spreadsheet would run as a formula is neutralised (netmap.spreadsheet)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name in ("staff", "schools", "groups", "wiring", "bridges"):
         path = out / f"{name}.csv"
-        getattr(analysis, name).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+        neutralised_frame(getattr(analysis, name)).to_csv(path, index=False, float_format="%.10g",
+                                                          lineterminator="\n")
         written.append(path)
     path = out / "summary.json"
     path.write_text(json.dumps(analysis.summary, indent=2, default=plain_json) + "\n", encoding="utf-8")

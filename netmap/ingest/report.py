@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from netmap.spreadsheet import neutralise
+
 __all__ = ["Problem", "ValidationReport"]
 
 Severity = Literal["error", "warning"]
@@ -69,6 +71,6 @@ class ValidationReport:
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(["severity", "rule", "file", "row", "column", "value", "message", "fix"])
-            for p in self.problems:
-                writer.writerow([p.severity, p.rule, p.file, p.row or "", p.column or "", p.value or "",
-                                 p.message, p.fix])
+            for p in self.problems:  # values and file names come from the user's files: neutralised
+                writer.writerow([neutralise(v) for v in (p.severity, p.rule, p.file, p.row or "", p.column or "",
+                                                         p.value or "", p.message, p.fix)])
