@@ -42,10 +42,19 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def _serve(app: Any) -> Iterator[str]:
     from waitress.server import create_server
 
+    http = create_server(app, host="127.0.0.1", port=0, threads=8)  # the production server netmap serve runs
+    thread = threading.Thread(target=http.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.effective_port}"
+    http.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("trust") / "trust"
     shutil.copytree(REPO / "data" / "samples" / "trust", folder)
     staff = folder / "staff.csv"
@@ -57,13 +66,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     fields[4] = "href=javascript:alert(2)"
     lines[3] = ",".join(fields)
     staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    app = make_app(tmp_path_factory.mktemp("web"), read_trust(folder)[0])
-    http = create_server(app, host="127.0.0.1", port=0, threads=8)  # the production server netmap serve runs
-    thread = threading.Thread(target=http.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.effective_port}"
-    http.close()
-    thread.join(timeout=10)
+    yield from _serve(make_app(tmp_path_factory.mktemp("web"), read_trust(folder)[0]))
+
+
+@pytest.fixture(scope="module")
+def hostile_ids_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A tiny trust whose ids are "/"-bearing and JavaScript's own property names (tests/hostile_ids.py)."""
+    from tests.hostile_ids import hostile_id_trust
+
+    folder = hostile_id_trust(tmp_path_factory.mktemp("hostile-ids") / "trust")
+    yield from _serve(make_app(tmp_path_factory.mktemp("web-hostile-ids"), read_trust(folder)[0]))
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +124,7 @@ def _drawn(page: Page, index: int = 0) -> dict:
           if (pixels[i + 3] > 0 && (pixels[i] < 230 || pixels[i + 1] < 230 || pixels[i + 2] < 230)) inked++;
         }}
         return {{nodes: m.nodes.length, edges: m.edges.length, inked: inked, firstDraw: m.firstDraw,
-                 ids: m.nodes.getIds(), titles: m.nodes.get().map(n => n.title)}};
+                 ids: m.nodes.get().map(n => n.key), titles: m.nodes.get().map(n => n.title)}};
     }}""")
 
 
@@ -120,8 +132,9 @@ def _node_point(page: Page, node: str) -> dict:
     """Zoom in on `node` as a user would (neighbours can overlap it at trust scale), then say where on the page
     a visible part of it is drawn (the centre, or the nearest point no neighbour covers), for clicking or
     hovering."""
-    return page.evaluate("""(node) => {
+    return page.evaluate("""(key) => {
         const m = window.netmapMaps[0].network;
+        const node = 'node:' + key;  // map.js prefixes the data's ids
         m.focus(node, {scale: 4, animation: false});
         const c = m.canvasToDOM(m.getPositions([node])[node]);
         const box = document.querySelector('.map').getBoundingClientRect();
@@ -189,7 +202,7 @@ def test_search_a_person_then_open_their_page(page: Page, server: str) -> None:
     assert "ST0002" in drawn["ids"] and drawn["nodes"] == 22  # ST0002 and their 21 collaborators
     panel = page.locator(".panel")
     _click_node(page, "ST0002", panel)
-    names = page.evaluate("window.netmapMaps[0].nodes.get('ST0002').label")
+    names = page.evaluate("window.netmapMaps[0].nodes.get('node:ST0002').label")
     assert panel.locator("h3").inner_text() == names and "senior-leader" in panel.inner_text()
     _shot(page, "map-person-panel")
     page.click(".panel a")
@@ -258,3 +271,33 @@ def test_logged_in_through_the_production_server(page: Page, server: str) -> Non
     assert response is not None and response.status == 200
     assert response.headers["server"] == "waitress" and len(response.headers["x-request-id"]) == 12
     assert page.locator("h1").inner_text() == "Dashboard"
+
+
+def test_ids_that_are_javascript_property_names_or_hold_a_slash_still_draw(browser: Browser,
+                                                                          hostile_ids_server: str) -> None:
+    from tests.hostile_ids import SCHOOLS, STAFF
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{hostile_ids_server}/login")
+    page.fill("input[name=name]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{hostile_ids_server}/")
+    page.goto(f"{hostile_ids_server}/map/")
+    drawn = _drawn(page)
+    assert sorted(drawn["ids"]) == sorted(SCHOOLS.values()) and drawn["nodes"] == 3
+    page.goto(f"{hostile_ids_server}/map/?view=staff")
+    drawn = _drawn(page)
+    assert set(STAFF.values()) <= set(drawn["ids"]) and drawn["nodes"] == 5 and drawn["edges"] == 3
+    _click_node(page, "S/3", page.locator(".panel"))
+    assert page.locator(".panel h3").inner_text() == "Grace Hopper"
+    page.locator(".panel a").click()
+    page.wait_for_url("**/staff/S%2F3")  # map.js encodes the id; the server reads it back
+    assert "Grace Hopper" in page.locator("h1").inner_text()
+    _shot(page, "hostile-ids-person")
+    assert errors == []
+    context.close()

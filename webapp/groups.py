@@ -23,7 +23,7 @@ def index() -> Any:
                       default_sort="conductivity", descending=False, filters=("kind", "is_dormant"))
 
 
-@bp.route("/<group_id>")
+@bp.route("/<path:group_id>")
 @login_required
 def show(group_id: str) -> Any:
     view, row = require_row("groups", "group_id", group_id)

@@ -26,7 +26,7 @@ def index() -> Any:
                       filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
 
 
-@bp.route("/<school_id>")
+@bp.route("/<path:school_id>")
 @login_required
 def show(school_id: str) -> Any:
     view, row = require_row("schools", "school_id", school_id)

@@ -83,7 +83,7 @@ def change_scenario() -> Any:
     elif action == "leave":
         changes.append(Leave(form["staff_id"].strip()))
     elif action == "remove":
-        index = int(form.get("index", -1))
+        index = form.get("index", -1, type=int)  # not a number: removes nothing
         if 0 <= index < len(changes):
             changes.pop(index)
     elif action == "clear":

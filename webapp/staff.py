@@ -34,7 +34,7 @@ def index() -> Any:
     return render_template("staff/index.html", view=view, page=page, schools=schools)
 
 
-@bp.route("/<staff_id>")
+@bp.route("/<path:staff_id>")
 @login_required
 def show(staff_id: str) -> Any:
     view = current_view()

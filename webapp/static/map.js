@@ -1,8 +1,16 @@
 // Draws every network map on the page from the JSON its data-endpoint returns.
 // All text goes into the page as text (textContent), never as HTML: names come from the trust's own data.
+// Node ids from the data (a school or staff id) are prefixed inside the map: vis-network keeps nodes in plain
+// objects, where an id such as "__proto__", "constructor" or "toString" would clash with the object's own
+// properties and the node would vanish. Each node keeps its real id as `key`.
 (function () {
   "use strict";
   window.netmapMaps = [];
+  const PREFIX = "node:";
+
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
 
   function text(tag, value, className) {
     const el = document.createElement(tag);
@@ -52,8 +60,12 @@
         return response.json();
       })
       .then(function (data) {
-        const nodes = new vis.DataSet(data.nodes);
-        const edges = new vis.DataSet(data.edges.map(function (e, i) { return Object.assign({ id: i }, e); }));
+        const nodes = new vis.DataSet(data.nodes.map(function (n) {
+          return Object.assign({}, n, { id: PREFIX + n.id, key: n.id });
+        }));
+        const edges = new vis.DataSet(data.edges.map(function (e, i) {
+          return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
+        }));
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, firstDraw: null };
         window.netmapMaps.push(entry);
@@ -63,11 +75,11 @@
         });
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
-          const id = params.nodes[0];
+          const id = nodes.get(params.nodes[0]).key;
           if (data.view === "schools") {
             window.location.href = "/map/?view=staff&school=" + encodeURIComponent(id);
           } else if (panel) {
-            showPanel(panel, id, data.info[id]);
+            showPanel(panel, id, own(data.info, id));
           }
         });
         if (message) message.textContent = data.message || "";
