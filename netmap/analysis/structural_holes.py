@@ -3,6 +3,8 @@
 For unweighted undirected graphs every tie of i carries proportion p_ij = 1/deg(i), so
     constraint(i) = sum over neighbours j of (1/d_i + sum over common neighbours q of 1/(d_i d_q))^2
 and, by Borgatti (1997), effective size(i) = d_i - 2 t_i / d_i, with t_i the ties among i's neighbours.
+Neighbours are sets, whose order changes with PYTHONHASHSEED; sums are taken with math.fsum (exactly rounded,
+so independent of order), which makes every result the same, to the last digit, from one run to the next.
 This avoids NetworkX's general path, which builds a dense n x n matrix (2.3 GB at 12,000 staff).
 """
 
@@ -49,20 +51,20 @@ def structural_holes(G: nx.Graph, weight: str | None = None) -> tuple[dict[Hasha
         if d == 0:
             constraint[i] = effective[i] = math.nan
             continue
-        total = 0.0
+        terms = []
         shared_ties = 0
         for j in ns:
             common = ns & neighbours[j] if len(ns) <= len(neighbours[j]) else neighbours[j] & ns
             shared_ties += len(common)
-            indirect = sum(1.0 / degree[q] for q in common) / d
-            total += (1.0 / d + indirect) ** 2
-        constraint[i] = total
+            indirect = math.fsum(1.0 / degree[q] for q in common) / d
+            terms.append((1.0 / d + indirect) ** 2)
+        constraint[i] = math.fsum(terms)
         effective[i] = d - shared_ties / d  # shared_ties counts each tie among neighbours twice: 2t
     return constraint, effective
 
 
 def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set[Hashable]], weight: str) -> dict[Hashable, float]:
-    strength = {v: float(sum(G[v][n].get(weight, 1.0) for n in ns)) for v, ns in neighbours.items()}
+    strength = {v: math.fsum(float(G[v][n].get(weight, 1.0)) for n in ns) for v, ns in neighbours.items()}
 
     def p(i: Hashable, j: Hashable) -> float:
         return float(G[i][j].get(weight, 1.0)) / strength[i]
@@ -72,7 +74,8 @@ def _weighted_constraint(G: nx.Graph, neighbours: dict[Hashable, set[Hashable]],
         if not ns:
             constraint[i] = math.nan
             continue
-        constraint[i] = sum((p(i, j) + sum(p(i, q) * p(q, j) for q in ns & neighbours[j])) ** 2 for j in ns)
+        constraint[i] = math.fsum((p(i, j) + math.fsum(p(i, q) * p(q, j) for q in ns & neighbours[j])) ** 2
+                                  for j in ns)
     return constraint
 
 
