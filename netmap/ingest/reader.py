@@ -108,6 +108,8 @@ def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
     try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=object, keep_default_na=False,
                             skip_blank_lines=False, engine="c")
+    except pd.errors.EmptyDataError:  # only blank lines and stray control characters
+        return pd.DataFrame()
     except pd.errors.ParserError as exc:
         report.add(Problem("error", "malformed-csv", file.name, None, None, None,
                            f"The file cannot be read as CSV ({exc}).",
