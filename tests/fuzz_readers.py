@@ -30,8 +30,8 @@ _STAFF_SHEET = "xl/worksheets/sheet5.xml"
 
 # Text shaped like a CSV: the contract's headers and ids, separators, quotes, line breaks and odd characters.
 _CSV_PIECES = st.sampled_from(["staff_id", "school_id", "role", "name", "OAK", "S1", "teacher", ",", ",,", '"',
-                               '""', "\n", "\r\n", "\r", "\t", ";", "=1+1", "\x00", "\ufeff", "é", "—", " ", "2026-01-01",
-                               "31/12/2026", "nan", "None", "-1", "1e309", "\u202e", "山田"])
+                               '""', "\n", "\r\n", "\r", "\t", ";", "=1+1", "\x00", "\ufeff", "é", "—", " ",
+                               "2026-01-01", "31/12/2026", "nan", "None", "-1", "1e309", "\u202e", "山田"])
 _CSV_TEXT = st.lists(st.one_of(_CSV_PIECES, st.text(max_size=8)), max_size=60).map("".join)
 _ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-32", "latin-1", "shift_jis"])
 
