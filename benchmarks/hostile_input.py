@@ -1,0 +1,96 @@
+"""What refusing each hostile file of the attack run costs (wall time and peak memory), from the CLI
+(`netmap validate`) and from the upload page's path (validation in a child with limits), and how long a login
+takes for a known and an unknown user name (they should match: no user enumeration).
+
+    python -m benchmarks.hostile_input --out benchmarks/results/DATE-hostile-input.json
+
+The files are generated (tests/hostile_files.py), never committed. Targets: each refused in under 30 s and
+under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+# Runs one command as a child and reports its wall time and peak memory (ru_maxrss of the child, in KB).
+_MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+print(json.dumps({"seconds": time.perf_counter() - start, "returncode": done.returncode,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "said": (done.stdout + done.stderr).strip()[-1500:]}))
+"""
+_SANDBOX = """
+import sys
+from pathlib import Path
+from netmap.errors import IngestError
+from netmap.ingest.sandbox import validate_with_limits
+try:
+    dataset, report = validate_with_limits(Path(sys.argv[1]), memory_mb=2048, seconds=120)
+    print("; ".join(p.message for p in report.errors)[:300])
+except IngestError as exc:
+    print(str(exc)[:300])
+"""
+
+
+def _measured(command: list[str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True,
+                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    return dict(json.loads(out.stdout))
+
+
+def hostile_files(work: Path) -> list[dict[str, Any]]:
+    from tests.conftest import TINY
+    from tests.hostile_files import HOSTILE
+
+    rows = []
+    for name, (make, expected) in HOSTILE.items():
+        source = make(TINY, work)
+        size = sum(f.stat().st_size for f in ([source] if source.is_file() else source.iterdir()))
+        cli = _measured([sys.executable, "-c", "from netmap.cli import main; main()", "validate", str(source)])
+        upload = _measured([sys.executable, "-c", _SANDBOX, str(source)])
+        rows.append({"file": name, "size_mb": size / 2**20, "cli": cli, "upload": upload,
+                     "refused_clearly": expected in cli["said"] and expected in upload["said"]})
+        print(f"{name:22} {size / 2**20:6.2f} MB  CLI {cli['seconds']:5.1f} s {cli['peak_mb']:6.0f} MB   "
+              f"upload {upload['seconds']:5.1f} s {upload['peak_mb']:6.0f} MB", flush=True)
+    return rows
+
+
+def login_times(attempts: int = 15) -> dict[str, float]:
+    """Median seconds of a wrong-password login for an existing and for an unknown user name."""
+    from webapp.accounts import Accounts
+
+    with tempfile.TemporaryDirectory() as folder, Accounts(Path(folder) / "users.db") as accounts:
+        accounts.users.add("head-of-hr", "hr", "a long enough password")
+        times: dict[str, list[float]] = {"known": [], "unknown": []}
+        for n in range(attempts):
+            for kind, name in (("known", "head-of-hr"), ("unknown", f"nobody-{n}")):
+                start = time.perf_counter()
+                accounts.users.authenticate(name, "a wrong guess", f"10.0.{n}.{len(kind)}")
+                times[kind].append(time.perf_counter() - start)
+    return {f"{kind}_name_ms": 1000 * statistics.median(values) for kind, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="netmap-hostile-") as work:
+        result = {"date": time.strftime("%Y-%m-%d"), "files": hostile_files(Path(work)), "login": login_times()}
+    print(json.dumps(result["login"]))
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
