@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from netmap.errors import ConfigError
+from netmap.suppression import check_min_group_size
 
 __all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "described",
            "read_settings", "redact_uri"]
@@ -50,6 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_UPLOAD_MEMORY_MB", "2048", "Memory that checking one upload may use, in MB (it runs in a child "
             "process, stopped when it needs more, so a hostile file cannot exhaust the server)."),
     Setting("NETMAP_UPLOAD_SECONDS", "120", "Time that checking one upload may take, in seconds."),
+    Setting("NETMAP_MIN_GROUP_SIZE", "5", "Smallest number of people an aggregate shown to the ceo and network-lead "
+            "roles may describe; smaller groups read \"fewer than 5\" (never below 3)."),
+    Setting("NETMAP_SNAPSHOT_RETENTION_DAYS", "1095", "Days a snapshot (and the survey answers in it) is kept; the "
+            "dashboard warns about older ones, and `netmap forget --older-than` deletes them."),
     Setting("NETMAP_AUDIT_RETENTION_DAYS", "365", "Days the web app keeps audit log entries (who viewed whose data); "
             "older ones are deleted."),
     Setting("NETMAP_SCENARIO_RETENTION_DAYS", "365", "Days the web app keeps saved what-if scenarios (they name "
@@ -97,6 +102,8 @@ class Settings:
     threads: int = 8
     trusted_proxies: int = 0
     audit_retention_days: int = 365
+    min_group_size: int = 5
+    snapshot_retention_days: int = 1095
     scenario_retention_days: int = 365
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
@@ -139,6 +146,10 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
+        min_group_size=check_min_group_size(_positive_int(get("NETMAP_MIN_GROUP_SIZE") or "5",
+                                                          "NETMAP_MIN_GROUP_SIZE"), "NETMAP_MIN_GROUP_SIZE"),
+        snapshot_retention_days=_positive_int(get("NETMAP_SNAPSHOT_RETENTION_DAYS") or "1095",
+                                              "NETMAP_SNAPSHOT_RETENTION_DAYS"),
         audit_retention_days=_positive_int(get("NETMAP_AUDIT_RETENTION_DAYS") or "365",
                                            "NETMAP_AUDIT_RETENTION_DAYS"),
         scenario_retention_days=_positive_int(get("NETMAP_SCENARIO_RETENTION_DAYS") or "365",
@@ -166,6 +177,8 @@ def described(settings: Settings) -> dict[str, str]:
             "allow_http": str(settings.allow_http), "threads": str(settings.threads),
             "trusted_proxies": str(settings.trusted_proxies),
             "audit_retention_days": str(settings.audit_retention_days),
+            "min_group_size": str(settings.min_group_size),
+            "snapshot_retention_days": str(settings.snapshot_retention_days),
             "scenario_retention_days": str(settings.scenario_retention_days)}
 
 

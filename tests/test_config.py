@@ -24,6 +24,7 @@ def test_db_path_from_environment() -> None:
 @pytest.mark.parametrize(("env", "message"), [
     ({"NETMAP_DATABASE": "x"}, "Unknown setting NETMAP_DATABASE. Did you mean NETMAP_NEO4J_DATABASE?"),
     ({"NETMAP_NEO4J_URI": "http://db:7474"}, "is not a Neo4j URI; use neo4j://host:7687"),
+    ({"NETMAP_MIN_GROUP_SIZE": "2"}, "NETMAP_MIN_GROUP_SIZE must be at least 3, not 2"),
 ])
 def test_bad_settings_stop_start_up(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
