@@ -122,19 +122,32 @@ def snapshots(ctx: click.Context, db: Path | None, store: str | None) -> None:
 
 
 @main.command()
-@click.argument("as_of", metavar="DATE", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("as_of", metavar="[DATE]", required=False, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--older-than", "days", type=click.IntRange(1), default=None, metavar="DAYS",
+              help="Delete every snapshot dated more than DAYS days ago (the trust's retention period).")
 @store_options
 @click.pass_context
-def forget(ctx: click.Context, as_of: dt.datetime, db: Path | None, store: str | None) -> None:
-    """Delete the snapshot dated DATE (YYYY-MM-DD) and everything in it, e.g. when its retention period ends."""
-    date = as_of.date().isoformat()
+def forget(ctx: click.Context, as_of: dt.datetime | None, days: int | None, db: Path | None, store: str | None) -> None:
+    """Delete the snapshot dated DATE (YYYY-MM-DD), or with --older-than every snapshot past the retention period,
+    and everything in them."""
+    if (as_of is None) == (days is None):
+        raise click.UsageError("Give either a DATE or --older-than DAYS.")
     with open_store_of(ctx, db, store) as opened:
-        opened.delete_snapshot(date)
-    click.echo(f"Deleted snapshot {date} and all its data.")
-    for hook in entry_points(group="netmap.forgetting"):  # what other packages keep about it (the web app's scenarios)
-        said = hook.load()(settings_of(ctx), date)
-        if said:
-            click.echo(said)
+        if as_of is not None:
+            dates = [as_of.date().isoformat()]
+        else:
+            cutoff = (dt.date.today() - dt.timedelta(days=days or 0)).isoformat()
+            dates = [s.as_of for s in opened.list_snapshots() if s.as_of < cutoff]
+        for date in dates:
+            opened.delete_snapshot(date)
+            click.echo(f"Deleted snapshot {date} and all its data.")
+    if not dates:
+        click.echo(f"No snapshot is older than {days} days.")
+    for date in dates:
+        for hook in entry_points(group="netmap.forgetting"):  # what other packages keep (the web app's scenarios)
+            said = hook.load()(settings_of(ctx), date)
+            if said:
+                click.echo(said)
 
 
 @main.command("init-store")

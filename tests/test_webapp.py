@@ -43,8 +43,9 @@ def test_every_page_needs_login(client: FlaskClient, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_works_for_every_role(app: Flask, path: str) -> None:
-    for role in ("admin", "hr", "ceo", "network-lead"):
+def test_every_page_works_for_the_roles_that_see_names(app: Flask, path: str) -> None:
+    """Every role against every route is tests/test_access.py's matrix."""
+    for role in ("admin", "hr"):
         client = app.test_client()
         login(client, role)
         assert client.get(path).status_code == 200, (role, path)

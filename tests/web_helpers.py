@@ -38,5 +38,15 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
-def login(client: FlaskClient, name: str, password: str = PASSWORD):
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_token(client)})
+DEFAULT_PURPOSE = "Checking the data's quality"
+
+
+def login(client: FlaskClient, name: str, password: str = PASSWORD, purpose: str | None = DEFAULT_PURPOSE):
+    """Log in (returns the login response); then, unless `purpose` is None, state a purpose for person-level
+    data as a user does the first time they open a person's page."""
+    response = client.post("/login", data={"name": name, "password": password, "csrf_token": csrf_token(client)})
+    if purpose is not None and response.status_code == 302:
+        stated = client.post("/purpose/", data={"purpose": purpose, "detail": "",
+                                                "csrf_token": csrf_token(client, "/purpose/")})
+        assert stated.status_code == 302, stated.get_data(as_text=True)
+    return response

@@ -49,6 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         data,
         groups,
         network_map,
+        privacy,
+        purpose,
         schools,
         secondments,
         security,
@@ -64,7 +66,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     data.init_app(app)
     auth.init_app(app)
     security.init_app(app)
-    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin):
+    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
+                   privacy):
         app.register_blueprint(module.bp)
     return app
 

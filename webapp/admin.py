@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from netmap.analysis.options import AnalysisOptions
@@ -23,12 +24,34 @@ bp = Blueprint("admin", __name__)
 @bp.route("/audit")
 @role_required("admin")
 def audit_log() -> Any:
-    frame = pd.DataFrame(accounts().audit.entries(limit=100_000), columns=["at", "user", "action", "subject"])
-    columns = [Column(c, c) for c in frame.columns]
+    """Every login, failed login, lockout, logout, upload, user change, scenario save and person-level view or
+    download, with its purpose; filtered by user, action and dates (?since= and ?until=, YYYY-MM-DD)."""
+    since, until = _date_arg("since"), _date_arg("until")
+    log = accounts().audit
+    frame = pd.DataFrame(log.records(since=since, until=until),
+                         columns=["at", "user", "action", "subject", "purpose"])
+    frame.insert(0, "time", frame["at"].map(_readable_time))
+    columns = [Column("time", "Time (UTC)"), Column("user", "User"), Column("action", "Action"),
+               Column("subject", "What"), Column("purpose", "Purpose")]
     page = table_page(frame, columns, filename="audit-log.csv", default_sort="at", filters=("user", "action"))
     if isinstance(page, Response):
         return page
-    return render_template("admin/audit.html", page=page)
+    every = pd.DataFrame(log.records(), columns=["at", "user", "action", "subject", "purpose"])
+    return render_template("admin/audit.html", page=page, users=sorted(every["user"].unique()),
+                           actions=sorted(every["action"].unique()), since=since, until=until)
+
+
+def _date_arg(name: str) -> str:
+    """A YYYY-MM-DD query argument, or "" when absent or not a date."""
+    text = request.args.get(name, "")
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return ""
+
+
+def _readable_time(at: str) -> str:
+    return dt.datetime.fromisoformat(at).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @bp.route("/metrics")

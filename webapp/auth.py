@@ -19,7 +19,7 @@ from webapp.accounts import Accounts, LockedOut, User
 from webapp.accounts.users import MAX_NAME
 from webapp.security import is_plain_http_from_elsewhere
 
-__all__ = ["accounts", "audit", "bp", "init_app", "login_required", "role_required"]
+__all__ = ["accounts", "audit", "audit_event", "bp", "init_app", "login_required", "role_required", "safe_next"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -103,12 +103,18 @@ def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 def audit(action: str, subject: str) -> None:
-    """Record that the current user viewed or downloaded person-level data."""
+    """Record that the current user did `action` on `subject` (viewed or downloaded person-level data, changed
+    something), with the purpose they stated in this session."""
     user: User = g.user
-    accounts().audit.record(user.name, action, subject)
+    accounts().audit.record(user.name, action, subject, session.get("purpose", ""))
 
 
-def _safe_next(target: str | None) -> str:
+def audit_event(user: str, action: str, subject: str = "") -> None:
+    """Record an event of someone not (yet) logged in: a login, a failed login, a lockout."""
+    accounts().audit.record(user, action, subject or f"from {request.remote_addr or 'unknown address'}")
+
+
+def safe_next(target: str | None) -> str:
     """Only same-site paths: a login link must not send anyone elsewhere."""
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -124,10 +130,12 @@ def login() -> Any:
             user = accounts().users.authenticate(name, form.password.data, request.remote_addr or "")
         except LockedOut as exc:
             log.warning("login refused: too many failures for user name %r from %s", name, request.remote_addr)
+            audit_event(name, "login refused (locked)")
             flash(str(exc), "error")
             return _login_page(form), 429
         if user is None:
             log.warning("failed login for user name %r from %s", name, request.remote_addr)
+            audit_event(name, "failed login")
             flash("Wrong user name or password.", "error")
             return _login_page(form), 401
         session.clear()
@@ -135,7 +143,8 @@ def login() -> Any:
         session["key"] = user.session_key
         session["since"] = dt.datetime.now(dt.UTC).isoformat()
         session.permanent = True
-        return redirect(_safe_next(request.args.get("next")))
+        audit_event(user.name, "login")
+        return redirect(safe_next(request.args.get("next")))
     return _login_page(form), 400 if request.method == "POST" else 200
 
 
@@ -150,5 +159,6 @@ def logout() -> Any:
     """End this session and every other of the same user (a copied cookie too)."""
     if g.get("user") is not None:
         accounts().users.end_sessions(g.user.name)
+        audit("logout", "every session of this user")
     session.clear()
     return redirect(url_for("auth.login"))

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
 import logging
 import sys
 from pathlib import Path
@@ -76,6 +78,14 @@ def _accounts(ctx: click.Context) -> Accounts:
     return Accounts(settings_of(ctx).users_db_path)
 
 
+def _by() -> str:
+    """Who ran a command, for the audit log: the operating-system account on the server."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        return "cli"
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -87,6 +97,7 @@ def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) ->
     given = sys.stdin.readline().strip() if password_stdin else None
     with _accounts(ctx) as accounts:
         password = accounts.users.add(name, role, given)
+        accounts.audit.record(_by(), "user added", f"{name} ({role})")
     click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
 
 
@@ -97,6 +108,7 @@ def users_remove(ctx: click.Context, name: str) -> None:
     """Remove a user; they lose access at their next click, and adding the name again revives no old session."""
     with _accounts(ctx) as accounts:
         accounts.users.remove(name)
+        accounts.audit.record(_by(), "user removed", name)
     click.echo(f"Removed {name}.")
 
 
@@ -108,6 +120,7 @@ def users_set_role(ctx: click.Context, name: str, role: str) -> None:
     """Change a user's role; their sessions end, and the new role applies when they log in again."""
     with _accounts(ctx) as accounts:
         accounts.users.set_role(name, role)
+        accounts.audit.record(_by(), "role changed", f"{name} is now {role}")
     click.echo(f"{name} is now {role}.")
 
 
@@ -121,6 +134,7 @@ def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> N
     given = sys.stdin.readline().strip() if password_stdin else None
     with _accounts(ctx) as accounts:
         password = accounts.users.set_password(name, given)
+        accounts.audit.record(_by(), "password set", name)
     click.echo(f"New password set for {name}; their sessions have ended." + ("" if given else f" Password: {password}"))
 
 
@@ -131,7 +145,21 @@ def users_unlock(ctx: click.Context, name: str) -> None:
     """Lift the lock that failed logins put on a user name, from every address."""
     with _accounts(ctx) as accounts:
         forgotten = accounts.users.unlock(name)
+        accounts.audit.record(_by(), "user unlocked", name)
     click.echo(f"Unlocked {name} ({forgotten} recent failed login(s) forgotten).")
+
+
+@users.command("set-groups")
+@click.argument("name")
+@click.argument("groups", nargs=-1)
+@click.pass_context
+def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> None:
+    """Set the expert networks and subject communities (group ids) a network lead leads; they see those
+    groups' members by name. No GROUPS: none."""
+    with _accounts(ctx) as accounts:
+        accounts.users.set_groups(name, list(groups))
+        accounts.audit.record(_by(), "groups assigned", f"{name}: {', '.join(groups) or 'none'}")
+    click.echo(f"{name} leads {', '.join(groups) or 'no group'}.")
 
 
 @users.command("list")
@@ -140,4 +168,22 @@ def users_list(ctx: click.Context) -> None:
     """Every user and their role."""
     with _accounts(ctx) as accounts:
         for user in accounts.users.all_users():
-            click.echo(f"{user.name}\t{user.role}")
+            led = accounts.users.groups_of(user.name)
+            click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else ""))
+
+
+@click.group()
+def audit() -> None:
+    """The web app's audit log: who logged in, changed what, and viewed or downloaded whose data, and why."""
+
+
+@audit.command("prune")
+@click.option("--older-than", "days", type=click.IntRange(1), required=True, metavar="DAYS",
+              help="Delete entries older than this many days.")
+@click.pass_context
+def audit_prune(ctx: click.Context, days: int) -> None:
+    """Delete audit entries older than DAYS (the web app also deletes those past NETMAP_AUDIT_RETENTION_DAYS)."""
+    with _accounts(ctx) as accounts:
+        removed = accounts.audit.delete_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+        accounts.audit.record(_by(), "audit pruned", f"{removed} entries older than {days} days")
+    click.echo(f"Deleted {removed} audit entries older than {days} days.")

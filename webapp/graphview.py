@@ -191,10 +191,13 @@ def schools_around(view: TrustView, focus: str, limit: int | None = None) -> lis
     return found[:limit or MAX_SCHOOL_NODES]
 
 
-def school_map(view: TrustView, focus: str = "") -> dict:
+def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
+               min_group_size: int = 5) -> dict:
     """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
     school and the schools up to two steps from it. A snapshot of more than MAX_SCHOOL_NODES schools is only
-    ever drawn around a chosen school."""
+    ever drawn around a chosen school. Schools in `suppressed` show no figures (see netmap.suppression): their
+    tooltips say "fewer than N staff" and their ties are drawn without counts."""
+    hidden = suppressed or set()
     schools = view.analysis.schools.set_index("school_id")
     if focus and focus not in schools.index:
         focus = ""
@@ -211,6 +214,11 @@ def school_map(view: TrustView, focus: str = "") -> dict:
     for sid, row in schools.iterrows():
         x, y = positions[sid]
         name = view.school_names.get(sid, sid)
+        if sid in hidden:
+            nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
+                          "size": 10 + 3 * math.sqrt(min_group_size),
+                          "title": f"{name}\nFigures hidden: fewer than {min_group_size} staff"})
+            continue
         nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
                       "size": 10 + 3 * math.sqrt(row["staff"]),
                       "title": f"{name}\n{row['staff']} staff, {row['external_ties']} ties to "
@@ -222,6 +230,9 @@ def school_map(view: TrustView, focus: str = "") -> dict:
     top = max(soft["soft_ties"].max(), 1) if len(soft) else 1
     edges = [{"from": a, "to": b, "value": int(n), "width": 1 + 7 * n / top, "color": SOFT_COLOUR,
               "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: {int(n)} ties"}
+             if a not in hidden and b not in hidden else
+             {"from": a, "to": b, "value": 1, "width": 1, "color": SOFT_COLOUR,
+              "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: ties (count hidden)"}
              for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
     net = _network()
     net.nodes, net.edges = nodes, edges
@@ -254,13 +265,16 @@ def _select(view: TrustView, f: MapFilters) -> set[str]:
     return selected
 
 
-def staff_map(view: TrustView, f: MapFilters) -> dict:
-    """People as nodes (colour by school, shape by role); soft ties and, on request, hard links."""
+def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None) -> dict:
+    """People as nodes (colour by school, shape by role); soft ties and, on request, hard links. With `allowed`,
+    only those people are drawn (a network lead's scope)."""
     total = view.graphs.soft.number_of_nodes()
     if not f.any_node_filter and total > MAX_STAFF_NODES:
         raise TooLarge(f"This trust has {total:,} staff: choose a school, group, subject, role or person to map "
                        f"(at most {MAX_STAFF_NODES:,} people are drawn at once).")
     selected = _select(view, f) if f.any_node_filter else set(view.graphs.soft)
+    if allowed is not None:
+        selected &= allowed
     if len(selected) > MAX_STAFF_NODES:
         raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
                        "drawn at once).")

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from netmap.analysis.group_metrics import GROUP_COLUMNS
+from netmap.suppression import fewer_than, suppressed_keys
+from webapp.access import scope, suppressed_groups
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
 from webapp.tables import index_page
@@ -18,7 +20,16 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 @login_required
 def index() -> Any:
     view = require_view()
-    return index_page(view.analysis.groups, "group_id", view.group_names, "Group", list(GROUP_COLUMNS[1:]),
+    found = scope(view)
+    frame = view.analysis.groups
+    hidden = suppressed_groups(view, found)
+    if hidden:
+        frame = frame.copy()
+        mask = frame["group_id"].isin(hidden)
+        for column in FIGURES:
+            frame[column] = frame[column].astype(object)
+            frame.loc[mask, column] = fewer_than(found.min_group_size)
+    return index_page(frame, "group_id", view.group_names, "Group", list(GROUP_COLUMNS[1:]),
                       template="groups/index.html", context={"view": view}, filename=f"groups-{view.as_of}.csv",
                       default_sort="conductivity", descending=False, filters=("kind", "is_dormant"))
 
@@ -27,15 +38,27 @@ def index() -> Any:
 @login_required
 def show(group_id: str) -> Any:
     view, row = require_row("groups", "group_id", group_id)
+    found = scope(view)
     staff = view.staff
     members = staff[staff["groups"].map(lambda s: group_id in s.split(";"))]
+    missing = [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";") if s]
+    context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
+               "hidden": group_id in suppressed_groups(view, found), "fewer": fewer_than(found.min_group_size),
+               "names": found.sees_names}
+    if not found.may_list_members(group_id):  # aggregate: members counted by school, small counts hidden
+        counts = members.groupby("school_id").size()
+        hidden = suppressed_keys(counts, found.min_group_size)
+        counted = [(s, view.school_names.get(s, s), fewer_than(found.min_group_size) if s in hidden else int(n))
+                   for s, n in counts.items()]
+        return render_template("groups/show.html", by_school=[], counted=counted, **context)
     inside = set(members["staff_id"])
     by_school = []
     for school_id, people in members.groupby("school_id"):
         listed = [(p, view.staff_names.get(p, p), any(n in inside for n in view.undirected[p]))
                   for p in sorted(people["staff_id"])]
         by_school.append((school_id, view.school_names.get(school_id, school_id), listed))
-    missing = [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";") if s]
     audit("view", f"group {group_id} members")
-    return render_template("groups/show.html", view=view, group_id=group_id, row=row, by_school=by_school,
-                           missing=missing, name=view.group_names[group_id])
+    return render_template("groups/show.html", by_school=by_school, counted=[], **context)
+
+
+FIGURES = [c for c in GROUP_COLUMNS[1:] if c not in ("kind", "schools_covered", "schools_missing")]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
+from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_view
 from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map
@@ -23,11 +24,14 @@ def _filters() -> MapFilters:
                       hard=args.get("hard") == "1", soft=args.get("layer") != "hard")
 
 
-def resolve_person(view: TrustView, text: str) -> tuple[str, list[tuple[str, str]]]:
-    """A staff id from an id or a name; with several people of that name, none and the candidates."""
-    if not text or text in view.graphs.soft:
+def resolve_person(view: TrustView, text: str,
+                   allowed: frozenset[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
+    """A staff id from an id or a name, among `allowed` people (None: everyone); with several people of that name,
+    none and the candidates."""
+    if not text or (text in view.graphs.soft and (allowed is None or text in allowed)):
         return text, []
-    matches = [(p, n) for p, n in view.staff_names.items() if n.lower() == text.lower() and p in view.graphs.soft]
+    matches = [(p, n) for p, n in view.staff_names.items() if n.lower() == text.lower() and p in view.graphs.soft
+               and (allowed is None or p in allowed)]
     if len(matches) == 1:
         return matches[0][0], []
     return "", matches
@@ -37,14 +41,15 @@ def resolve_person(view: TrustView, text: str) -> tuple[str, list[tuple[str, str
 @login_required
 def index() -> Any:
     view = require_view()
+    found = scope(view)
     f = _filters()
-    person, candidates = resolve_person(view, f.person)
+    person, candidates = resolve_person(view, f.person, found.people) if found.sees_names else ("", [])
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
                            subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
-                           staff_view=request.args.get("show") != "schools" and (
-                               request.args.get("view") == "staff" or f.any_node_filter))
+                           names=found.sees_names, staff_view=found.sees_names and request.args.get("show") != "schools"
+                           and (request.args.get("view") == "staff" or f.any_node_filter))
 
 
 @bp.route("/data")
@@ -52,13 +57,18 @@ def index() -> Any:
 def data() -> Any:
     view = require_view()
     f = _filters()
+    found = scope(view)
     if request.args.get("view") != "staff":
-        return jsonify(school_map(view, f.school))
-    person, _ = resolve_person(view, f.person)
+        return jsonify(school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+    require_names(view)
+    person, _ = resolve_person(view, f.person, found.people)
+    if f.person and not person and f.person in view.graphs.soft:
+        abort(403)  # someone outside the user's scope: not even their network's shape
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:
-        result = staff_map(view, f)
+        result = staff_map(view, f, found.people)
     except TooLarge as exc:
-        return jsonify({**school_map(view, f.school), "message": str(exc)})
+        return jsonify({**school_map(view, f.school, suppressed_schools(view, found), found.min_group_size),
+                        "message": str(exc)})
     audit("view", f"staff map ({request.query_string.decode()})")
     return jsonify(result)

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
+from netmap.suppression import fewer_than
+from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
 from webapp.tables import index_page
@@ -20,7 +22,8 @@ COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_tie
 @login_required
 def index() -> Any:
     view = require_view()
-    return index_page(view.analysis.schools.drop(columns=["key_connectors"]), "school_id", view.school_names,
+    frame = _suppressed(view, view.analysis.schools.drop(columns=["key_connectors"]))
+    return index_page(frame, "school_id", view.school_names,
                       "School", COLUMNS[1:], template="schools/index.html", context={"view": view},
                       filename=f"schools-{view.as_of}.csv", default_sort="external_ties", descending=False,
                       filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
@@ -30,20 +33,48 @@ def index() -> Any:
 @login_required
 def show(school_id: str) -> Any:
     view, row = require_row("schools", "school_id", school_id)
+    found = scope(view)
+    hidden = suppressed_schools(view, found)
     wiring = view.analysis.wiring
     mine = wiring[(wiring["school_a"] == school_id) | (wiring["school_b"] == school_id)].copy()
     mine["other"] = mine["school_a"].where(mine["school_b"] == school_id, mine["school_b"])
-    ties = [(o, view.school_names.get(o, o), int(s), int(h)) for o, s, h in
+    ties: list[tuple[str, str, int | str, int | str]] = [(o, view.school_names.get(o, o), int(s), int(h)) for o, s, h in
             sorted(zip(mine["other"], mine["soft_ties"], mine["hard_links"], strict=True), key=lambda t: -t[1])]
-    connectors = [c for c in (row["key_connectors"] or "").split(";") if c]
+    if school_id in hidden:
+        ties = [(o, name, fewer_than(found.min_group_size), "") for o, name, _s, _h in ties]
+    else:
+        ties = [(o, name, fewer_than(found.min_group_size) if o in hidden else s, "" if o in hidden else h)
+                for o, name, s, h in ties]
+    every_connector = [c for c in (view.analysis.schools.set_index("school_id").at[school_id, "key_connectors"]
+                                   or "").split(";") if c]
+    connectors = [c for c in every_connector if found.may_name(c)]
     groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
     missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
                if school_id in (m or "").split(";")]
-    if connectors:
+    if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
+                           fewer=fewer_than(found.min_group_size), names=found.sees_names,
                            connectors=[(c, view.staff_names.get(c, c)) for c in connectors],
                            groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
+
+
+FIGURES = [c for c in COLUMNS[1:] if c != "caveat"]  # every figure about a school's people
+
+
+def _suppressed(view: Any, frame: Any) -> Any:
+    """The schools table with the figures of suppressed schools reading "fewer than N"."""
+    found = scope(view)
+    hidden = suppressed_schools(view, found)
+    if not hidden:
+        return frame
+    out = frame.copy()
+    mask = out["school_id"].isin(hidden)
+    for column in FIGURES:
+        out[column] = out[column].astype(object)
+        out.loc[mask, column] = fewer_than(found.min_group_size)
+    return out

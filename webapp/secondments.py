@@ -15,6 +15,7 @@ from netmap.errors import AnalysisError
 from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
+from webapp.purpose import purpose_redirect
 from webapp.tables import Column, table_page
 
 bp = Blueprint("secondments", __name__, url_prefix="/secondments")
@@ -39,6 +40,8 @@ def _planner(view: TrustView) -> Planner:
 @bp.route("/")
 @role_required(*ROLES)
 def index() -> Any:
+    if (ask := purpose_redirect(downloads_only=True)) is not None:
+        return ask
     view = require_view()
     args = request.args
     school, subject, role = args.get("school", ""), args.get("subject", ""), args.get("role", "")
@@ -93,6 +96,7 @@ def change_scenario() -> Any:
         name = form.get("name", "").strip() or "Untitled scenario"
         if view is not None and changes:
             accounts().scenarios.save(name, g.user.name, view.as_of, session["scenario"])
+            audit("scenario saved", f"{name} ({len(changes)} change(s), snapshot {view.as_of})")
             flash(f"Saved scenario {name!r}.", "ok")
     _store(changes)
     return redirect(url_for("secondments.index", school=form.get("school", ""), snapshot=form.get("snapshot", "")))
@@ -135,6 +139,8 @@ def _after(view: TrustView, changes: list[Change]) -> TrustView:
 @bp.route("/risk")
 @role_required(*ROLES)
 def risk() -> Any:
+    if (ask := purpose_redirect(downloads_only=True)) is not None:
+        return ask
     view = require_view()
     table = _planner(view).leaver_risk()
     table.insert(1, "name", table["staff_id"].map(view.staff_names))

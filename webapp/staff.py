@@ -8,8 +8,10 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
+from webapp.access import require_names, require_person
 from webapp.auth import audit, login_required
 from webapp.data import current_view, require_view
+from webapp.purpose import purpose_redirect
 from webapp.tables import Column, table_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -19,7 +21,10 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @login_required
 def index() -> Any:
     view = require_view()
-    frame = view.staff
+    scope = require_names(view)
+    if (ask := purpose_redirect(downloads_only=True)) is not None:
+        return ask
+    frame = view.staff if scope.people is None else view.staff[view.staff["staff_id"].isin(scope.people)]
     link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
     columns = [Column("staff_id", "Id", link), Column("name", "Name", link), Column("school_id", "School"),
                Column("role", "Role")] + [Column(c, c.replace("_", " ")) for c in STAFF_COLUMNS[2:]
@@ -38,6 +43,9 @@ def index() -> Any:
 @login_required
 def show(staff_id: str) -> Any:
     view = current_view()
+    scope = require_person(view, staff_id)
+    if (ask := purpose_redirect()) is not None:
+        return ask
     if view is None or staff_id not in view.graphs.soft:
         abort(404, description=f"No member of staff {staff_id!r} in post in this snapshot.")
     row = view.staff.set_index("staff_id").loc[staff_id]
@@ -45,6 +53,8 @@ def show(staff_id: str) -> Any:
     school_of = view.graphs.school_of
     ties = []
     for other in sorted(view.undirected[staff_id], key=lambda p: view.staff_names.get(p, p)):
+        if not scope.may_name(other):
+            continue  # a network lead sees the collaborators inside their scope (the count above has everyone)
         kinds = set(soft.edges[staff_id, other]["kinds"]) if soft.has_edge(staff_id, other) else set()
         kinds |= set(soft.edges[other, staff_id]["kinds"]) if soft.has_edge(other, staff_id) else set()
         direction = ("both" if soft.has_edge(staff_id, other) and soft.has_edge(other, staff_id)

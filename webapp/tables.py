@@ -94,7 +94,11 @@ def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, def
     if sort not in frame.columns:
         sort = default_sort
     desc = args.get("order", "desc" if descending else "asc") == "desc"
-    shown = shown.sort_values(sort, ascending=not desc, kind="stable", na_position="last")
+    try:
+        shown = shown.sort_values(sort, ascending=not desc, kind="stable", na_position="last")
+    except TypeError:  # numbers mixed with "fewer than 5" (suppressed cells): those sort last
+        shown = shown.sort_values(sort, ascending=not desc, kind="stable", na_position="last",
+                                  key=lambda column: pd.to_numeric(column, errors="coerce"))
     if args.get("format") == "csv":
         return csv_response(shown[[c.key for c in columns]], filename)
     pages = max(1, math.ceil(len(shown) / PER_PAGE))
@@ -102,8 +106,9 @@ def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, def
     window = shown.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
     rows = [{k: _cell(v) for k, v in r.items()} for r in window.to_dict("records")]
     kept = {"q": query, "sort": sort, "order": "desc" if desc else "asc", **active}
-    if "snapshot" in args:
-        kept["snapshot"] = args["snapshot"]
+    for carried in ("snapshot", "since", "until"):  # the snapshot, and the audit log's dates
+        if carried in args:
+            kept[carried] = args[carried]
     return TablePage(columns, rows, len(shown), page, pages, sort, desc, query, kept)
 
 

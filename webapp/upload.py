@@ -16,7 +16,7 @@ from wtforms import DateField, MultipleFileField
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError
 from netmap.ingest.sandbox import validate_with_limits
-from webapp.auth import role_required
+from webapp.auth import audit, role_required
 from webapp.data import get_store
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def index() -> Any:
                             "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
                     log.info("snapshot %s %s by %s through the upload page", as_of, result.status, g.user.name)
+                    audit("upload", f"snapshot {as_of} {result.status} ({len(uploads)} file(s))")
                     flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=as_of))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
@@ -57,6 +58,7 @@ def index() -> Any:
                 error = str(exc)
         if error:
             log.warning("upload by %s refused: %s", g.user.name, error)
+            audit("upload refused", error[:300])
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit), (
         422 if error else 200)

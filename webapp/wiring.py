@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from netmap.suppression import fewer_than, suppressed_keys
+from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import require_view
 from webapp.graphview import schools_around
+from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("wiring", __name__, url_prefix="/wiring")
@@ -22,27 +26,41 @@ MAX_MATRIX_SCHOOLS = 150  # above this the matrix shows the chosen school's neig
 @login_required
 def index() -> Any:
     view = require_view()
+    found = scope(view)
+    hidden = suppressed_schools(view, found)
     if request.args.get("format") == "csv":
-        return csv_response(view.analysis.wiring, f"wiring-{view.as_of}.csv")
+        wiring = view.analysis.wiring
+        if hidden:
+            wiring = wiring.astype({"soft_ties": object, "hard_links": object})
+            mask = wiring["school_a"].isin(hidden) | wiring["school_b"].isin(hidden)
+            wiring.loc[mask, ["soft_ties", "hard_links"]] = fewer_than(found.min_group_size)
+        return csv_response(wiring, f"wiring-{view.as_of}.csv")
     schools = sorted(view.school_names)
     school = request.args.get("school") or (schools[0] if schools else "")
     shown = schools if len(schools) <= MAX_MATRIX_SCHOOLS else sorted(
         schools_around(view, school if school in view.school_names else schools[0], MAX_MATRIX_SCHOOLS))
-    key = "matrix " + " ".join(shown)
+    key = f"matrix {found.min_group_size if hidden else ''} " + " ".join(shown)
     if key not in view.layout_cache:  # the same for every user: rendered once (22,500 cells at 150 schools)
         # Markup is safe here: it wraps the output of an autoescaped .html template, in which every school name
         # was already escaped (tests/test_webapp.py checks a hostile name through the cache).
         top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
         view.layout_cache[key] = Markup(render_template(
-            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(view, shown),
+            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(view, shown), hidden=hidden,
+            fewer=fewer_than(found.min_group_size),
             heat=lambda n: min(HEAT_LEVELS, round(HEAT_LEVELS * n / top))))
     groups = view.analysis.groups
     dormant = groups[groups["is_dormant"]]
     clusters = view.analysis.summary["wiring"]["informal_clusters_without_formal_home"]
+    if found.suppress:
+        small = suppressed_keys(pd.Series({c["community"]: c["size"] for c in clusters}, dtype=float),
+                                found.min_group_size)
+        clusters = [{**c, "size": fewer_than(found.min_group_size)} if c["community"] in small else c
+                    for c in clusters]
     return render_template("wiring/index.html", view=view, schools=schools, shown=shown,
                            matrix_html=view.layout_cache[key], dormant=[(g, view.group_names.get(g, g), c) for g, c in
                                     zip(dormant["group_id"], dormant["conductivity"], strict=True)],
-                           clusters=clusters, summary=view.analysis.summary["wiring"], school=school)
+                           clusters=clusters, summary=view.analysis.summary["wiring"], school=school,
+                           names=found.sees_names)
 
 
 def _matrix(view: Any, schools: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
@@ -55,9 +73,14 @@ def _matrix(view: Any, schools: list[str]) -> dict[str, dict[str, tuple[int, int
 @bp.route("/bridges")
 @login_required
 def bridges() -> Any:
-    """Soft-only bridges: cross-school ties no group supports."""
+    """Soft-only bridges: cross-school ties no group supports (people by name: within the user's scope)."""
     view = require_view()
+    found = require_names(view)
+    if (ask := purpose_redirect(downloads_only=True)) is not None:
+        return ask
     bridges = view.analysis.bridges
+    if found.people is not None:
+        bridges = bridges[bridges["person_a"].isin(found.people) & bridges["person_b"].isin(found.people)]
     frame = bridges.assign(name_a=bridges["person_a"].map(lambda p: view.staff_names.get(p, p)),
                            name_b=bridges["person_b"].map(lambda p: view.staff_names.get(p, p)))[
         ["person_a", "name_a", "school_a", "person_b", "name_b", "school_b"]]

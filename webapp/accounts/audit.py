@@ -14,15 +14,34 @@ class AuditLog:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def record(self, user: str, action: str, subject: str) -> None:
-        """Record that `user` did `action` (view, download) on person-level `subject`."""
-        self._conn.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?)",
-                           (dt.datetime.now(dt.UTC).isoformat(), user, action, subject))
+    def record(self, user: str, action: str, subject: str, purpose: str = "") -> None:
+        """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`."""
+        self._conn.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)",
+                           (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:500], purpose[:200]))
 
     def entries(self, limit: int = 1000) -> list[tuple[str, str, str, str]]:
         """(at, user, action, subject), newest first."""
         return self._conn.execute("SELECT at, user, action, subject FROM audit_log ORDER BY at DESC LIMIT ?",
                                   (limit,)).fetchall()
+
+    def records(self, *, user: str = "", action: str = "", since: str = "", until: str = "",
+                limit: int = 100_000) -> list[tuple[str, str, str, str, str]]:
+        """(at, user, action, subject, purpose), newest first, filtered by user, action and dates (YYYY-MM-DD,
+        both ends included)."""
+        clauses, values = [], []
+        for column, value in (("user", user), ("action", action)):
+            if value:
+                clauses.append(f"{column} = ?")  # the column names are this method's own constants
+                values.append(value)
+        if since:
+            clauses.append("at >= ?")
+            values.append(since)
+        if until:
+            clauses.append("at < ?")
+            values.append((dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat())
+        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        return self._conn.execute(f"SELECT at, user, action, subject, purpose FROM audit_log{where} "  # noqa: S608
+                                  "ORDER BY at DESC LIMIT ?", (*values, limit)).fetchall()
 
     def delete_before(self, moment: dt.datetime) -> int:
         """Delete entries older than `moment` (retention); returns how many."""

@@ -19,14 +19,16 @@ from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 2  # 2: a session key per user; failed logins by name digest and address
+SCHEMA_VERSION = 3  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
     "created_at TEXT NOT NULL, session_key TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins (at)",
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
-    "subject TEXT NOT NULL)",
+    "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '')",
+    "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
+    "CREATE TABLE IF NOT EXISTS user_groups (name TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (name, group_id))",
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
 )
@@ -51,8 +53,9 @@ class Accounts:
         self.scenarios = ScenarioStore(self._conn)
 
     def _create_schema(self) -> None:
-        """Create the tables, converting a version-1 file (no session keys; failed logins kept whole names, which
-        are dropped: they only throttle the next few minutes) in one transaction."""
+        """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and
+        kept whole names of failed logins (dropped: they only throttle the next few minutes); version 2 had no
+        purposes in the audit log and no led groups."""
         (version,) = self._conn.execute("PRAGMA user_version").fetchone()
         if version == SCHEMA_VERSION:
             return
@@ -63,6 +66,9 @@ class Accounts:
                 self._conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT NOT NULL DEFAULT ''")
             if "name" in [r[1] for r in self._conn.execute("PRAGMA table_info(failed_logins)")]:
                 self._conn.execute("DROP TABLE failed_logins")
+            audit = [r[1] for r in self._conn.execute("PRAGMA table_info(audit_log)")]
+            if audit and "purpose" not in audit:
+                self._conn.execute("ALTER TABLE audit_log ADD COLUMN purpose TEXT NOT NULL DEFAULT ''")
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
@@ -105,4 +111,5 @@ def forget_snapshot(settings: Settings, as_of: str) -> str:
         return ""
     with Accounts(settings.users_db_path) as accounts:
         removed = accounts.forget_snapshot(as_of)
+        accounts.audit.record("cli", "snapshot forgotten", f"{as_of} and {removed} saved scenario(s)")
     return f"Deleted {removed} saved scenario(s) of snapshot {as_of} from {settings.users_db_path}."

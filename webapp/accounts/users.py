@@ -79,6 +79,19 @@ class UserStore:
     def remove(self, name: str) -> None:
         if self._conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
+        self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
+
+    def set_groups(self, name: str, groups: list[str]) -> None:
+        """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
+        if self.get(name) is None:
+            raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
+        self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
+        self._conn.executemany("INSERT OR IGNORE INTO user_groups VALUES (?, ?)", ((name, g) for g in groups))
+
+    def groups_of(self, name: str) -> list[str]:
+        """The groups `name` leads, sorted."""
+        return [g for (g,) in self._conn.execute("SELECT group_id FROM user_groups WHERE name = ? ORDER BY group_id",
+                                                 (name,))]
 
     def set_role(self, name: str, role: str) -> None:
         """Change the role; the user's sessions end, so the new role applies from their next login."""

@@ -1,0 +1,219 @@
+"""Who sees what, route by route and role by role: every route of the app (read from its url_map, so a new route
+cannot be missed) against every role, asserting names, aggregates only, names within a network lead's scope, or a
+refusal; small groups suppressed for the roles that see aggregates.
+
+The planted trust (tests/data/planted) with NETMAP_MIN_GROUP_SIZE=3: schools A (4 staff), B (3), C (2), D (2), so
+C and D are hidden together; groups HEADS (3), MATHS (2), DORM (3), so MATHS and, with it, HEADS are hidden. The
+network lead leads MATHS (members a2 and b2, schools A and B), so they see by name a2, b2 and a4, the one
+disconnected colleague of A and B.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.ingest.validate import read_trust
+from tests.conftest import PLANTED
+from tests.web_helpers import csrf_token, login, make_app
+from webapp.accounts import Accounts
+
+ROLES = ("admin", "hr", "ceo", "network-lead")
+NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
+         "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
+         "d2": "Teacher D"}
+LEAD_SCOPE = {"a2", "b2", "a4"}
+
+NAMED, SCOPED, AGGREGATE, REFUSED, OPEN = "names", "names in scope", "aggregate", "refused", "allowed"
+EVERYONE = dict.fromkeys(ROLES, AGGREGATE)
+NAMED_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": SCOPED}
+HR_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED}
+
+# endpoint: [(method, url, {role: outcome}), ...]; every endpoint of the app must be here.
+MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
+    "dashboard.index": [("GET", "/", EVERYONE)],
+    "admin.metrics": [("GET", "/metrics", EVERYONE)],
+    "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
+                        ("GET", "/audit?format=csv",
+                         {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
+    "about.your_data": [("GET", "/about-your-data", EVERYONE)],
+    "auth.login": [("GET", "/login", dict.fromkeys(ROLES, OPEN))],
+    "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],
+    "purpose.choose": [("GET", "/purpose/", EVERYONE)],
+    "groups.index": [("GET", "/groups/", EVERYONE), ("GET", "/groups/?format=csv", EVERYONE)],
+    "groups.show": [("GET", "/groups/MATHS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
+                                              "network-lead": SCOPED}),
+                    ("GET", "/groups/HEADS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
+                                              "network-lead": AGGREGATE})],
+    "network_map.index": [("GET", "/map/", EVERYONE), ("GET", "/map/?view=staff", EVERYONE)],
+    "network_map.data": [("GET", "/map/data", EVERYONE), ("GET", "/map/data?view=staff&school=A", NAMED_ONLY),
+                         ("GET", "/map/data?view=staff&person=b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED,
+                                                                    "network-lead": REFUSED})],
+    "schools.index": [("GET", "/schools/", EVERYONE), ("GET", "/schools/?format=csv", EVERYONE)],
+    "schools.show": [("GET", "/schools/B", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE, "network-lead": SCOPED}),
+                     ("GET", "/schools/D", EVERYONE)],
+    "secondments.index": [("GET", "/secondments/?school=D", HR_ONLY)],
+    "secondments.change_scenario": [("POST", "/secondments/scenario",
+                                     {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
+    "secondments.open_scenario": [("GET", "/secondments/scenario/1",
+                                   {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
+    "secondments.risk": [("GET", "/secondments/risk", HR_ONLY), ("GET", "/secondments/risk?format=csv", HR_ONLY)],
+    "secondments.scenario_map": [("GET", "/secondments/map/before",
+                                  {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
+    "staff.index": [("GET", "/staff/", NAMED_ONLY), ("GET", "/staff/?format=csv", NAMED_ONLY)],
+    "staff.show": [("GET", "/staff/a2", NAMED_ONLY),
+                   ("GET", "/staff/b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED})],
+    "upload.index": [("GET", "/upload/", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
+    "wiring.index": [("GET", "/wiring/", EVERYONE), ("GET", "/wiring/?format=csv", EVERYONE)],
+    "wiring.bridges": [("GET", "/wiring/bridges", NAMED_ONLY), ("GET", "/wiring/bridges?format=csv", NAMED_ONLY)],
+}
+NOT_DATA = {"static", "vendor.vis"}  # the app's own scripts and styles
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NETMAP_MIN_GROUP_SIZE", "3")
+        created = make_app(tmp_path_factory.mktemp("access"), read_trust(PLANTED)[0])
+    with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    return created
+
+
+@pytest.fixture(scope="module")
+def clients(app: Flask) -> dict[str, FlaskClient]:
+    logged_in = {}
+    for role in ROLES:
+        client = app.test_client()
+        login(client, role)
+        logged_in[role] = client
+    return logged_in
+
+
+def _names_in(text: str) -> set[str]:
+    return {person for person, name in NAMES.items() if name in text}
+
+
+def test_every_route_is_in_the_matrix(app: Flask) -> None:
+    endpoints = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
+    missing = sorted(set(endpoints) - set(MATRIX) - NOT_DATA)
+    assert not missing, f"routes with no row in the access matrix: {missing}"
+    for endpoint, rows in MATRIX.items():
+        assert {method for method, _url, _roles in rows} <= endpoints[endpoint], endpoint
+
+
+CASES = [(endpoint, method, url, role, outcome) for endpoint, rows in MATRIX.items()
+         for method, url, outcomes in rows for role, outcome in outcomes.items()]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url", "role", "outcome"), CASES,
+                         ids=[f"{role}-{method}-{url}" for _e, method, url, role, _o in CASES])
+def test_each_role_gets_names_aggregates_or_a_refusal(app: Flask, endpoint: str, method: str, url: str, role: str,
+                                                      outcome: str) -> None:
+    client = app.test_client()  # a fresh session a test: logging out in one case must not end the others
+    login(client, role)
+    if method == "POST":
+        response = client.post(url, data={"csrf_token": csrf_token(client, "/purpose/"), "action": "clear"})
+    else:
+        response = client.get(url)
+    text = response.get_data(as_text=True)
+    named = _names_in(text)
+    if outcome == REFUSED:
+        assert response.status_code == 403, (response.status_code, named)
+        assert not named
+        return
+    assert response.status_code in ((200, 302, 404) if outcome == OPEN else (200,)), response.status_code
+    if outcome == AGGREGATE:
+        assert not named, f"names shown to {role}: {named}"
+    elif outcome == NAMED:
+        assert named, f"{url} shows {role} nobody by name"
+    elif outcome == SCOPED:
+        assert named <= LEAD_SCOPE, f"names outside the lead's scope: {named - LEAD_SCOPE}"
+
+
+def test_a_person_page_asks_for_a_purpose_first_and_audits_it(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "hr", purpose=None)
+    asked = client.get("/staff/a2")
+    assert asked.status_code == 302 and asked.location.startswith("/purpose/?next=/staff/a2")
+    assert client.get("/staff/?format=csv").status_code == 302
+    assert client.get("/staff/").status_code == 200  # the table itself needs no purpose, its download does
+    stated = client.post("/purpose/?next=/staff/a2", data={
+        "purpose": "Planning a secondment", "detail": "maths cover for Damson",
+        "csrf_token": csrf_token(client, "/purpose/")})
+    assert stated.status_code == 302 and stated.location == "/staff/a2"
+    assert client.get("/staff/a2").status_code == 200
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        records = accounts.audit.records(user="hr")
+    assert ("view", "staff a2", "Planning a secondment: maths cover for Damson") in {r[2:] for r in records}
+
+
+def test_other_without_details_is_refused(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "hr", purpose=None)
+    response = client.post("/purpose/", data={"purpose": "Other (say which below)", "detail": "",
+                                              "csrf_token": csrf_token(client, "/purpose/")})
+    assert response.status_code == 422 and "Say what the other purpose is" in response.get_data(as_text=True)
+
+
+def _csv(client: FlaskClient, url: str) -> dict[str, dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO(client.get(url).get_data(as_text=True))))
+    key = next(iter(rows[0]))
+    return {row[key]: row for row in rows}
+
+
+def test_small_schools_are_hidden_from_aggregate_roles_with_a_complement(clients: dict[str, FlaskClient]) -> None:
+    ceo = _csv(clients["ceo"], "/schools/?format=csv")
+    assert ceo["C"]["staff"] == ceo["D"]["staff"] == "fewer than 3"
+    assert ceo["C"]["external_ties"] == "fewer than 3" and ceo["D"]["is_isolated"] == "fewer than 3"
+    assert ceo["A"]["staff"] == "4" and ceo["B"]["staff"] == "3"
+    admin = _csv(clients["admin"], "/schools/?format=csv")
+    assert admin["C"]["staff"] == "2" and admin["D"]["staff"] == "2"
+
+
+def test_a_lone_small_group_takes_another_with_it(clients: dict[str, FlaskClient]) -> None:
+    """MATHS has 2 members; HEADS and DORM 3. Hiding MATHS alone would leave it as the trust's memberships minus
+    the two others, so HEADS (the smaller of the rest, first in order) is hidden with it."""
+    ceo = _csv(clients["ceo"], "/groups/?format=csv")
+    assert ceo["MATHS"]["members"] == ceo["HEADS"]["members"] == "fewer than 3"
+    assert ceo["DORM"]["members"] == "3"
+    lead = _csv(clients["network-lead"], "/groups/?format=csv")
+    assert lead["MATHS"]["members"] == "2"  # the lead's own group, whose members they know by name
+
+
+def test_the_wiring_matrix_and_its_csv_hide_pairs_with_a_small_school(clients: dict[str, FlaskClient]) -> None:
+    rows = list(csv.DictReader(io.StringIO(clients["ceo"].get("/wiring/?format=csv").get_data(as_text=True))))
+    for row in rows:
+        hidden = "C" in (row["school_a"], row["school_b"]) or "D" in (row["school_a"], row["school_b"])
+        assert (row["soft_ties"] == "fewer than 3") == hidden
+    assert "hidden (fewer than 3 staff)" in clients["ceo"].get("/wiring/").get_data(as_text=True)
+
+
+def test_the_school_map_hides_small_schools_figures(clients: dict[str, FlaskClient]) -> None:
+    nodes = {n["id"]: n["title"] for n in clients["ceo"].get("/map/data").get_json()["nodes"]}
+    assert "fewer than 3 staff" in nodes["C"] and "4 staff" in nodes["A"]
+    admin = {n["id"]: n["title"] for n in clients["admin"].get("/map/data").get_json()["nodes"]}
+    assert "2 staff" in admin["C"]
+
+
+def test_survey_response_by_role_hides_small_roles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from tests.conftest import TINY
+    folder = tmp_path / "trust"
+    shutil.copytree(TINY, folder)
+    (folder / "respondents.csv").write_text("staff_id,round,responded_on\nS1,1,2026-01-01\nS2,1,\nS3,1,2026-01-01\n"
+                                            "S4,1,2026-01-02\nS5,1,2026-01-03\n", encoding="utf-8")
+    monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "3")
+    app = make_app(tmp_path / "web", read_trust(folder)[0])
+    ceo, admin = app.test_client(), app.test_client()
+    login(ceo, "ceo")
+    login(admin, "admin")
+    ceo_page, admin_page = ceo.get("/").get_data(as_text=True), admin.get("/").get_data(as_text=True)
+    assert "headteacher 100 % (1 of 1)" in admin_page
+    assert "headteacher fewer than 3 surveyed" in ceo_page and "(1 of 1)" not in ceo_page

@@ -1,0 +1,139 @@
+"""The audit trail (what it records, readable, filtered, downloadable, pruned), retention of snapshots, the staff
+transparency page and the DPIA pack."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from flask import Flask
+
+from netmap.cli import main
+from tests.conftest import TINY
+from tests.web_helpers import csrf_token, login
+from webapp.accounts import LOCKOUT_FAILURES, Accounts
+
+
+@pytest.fixture
+def cli(app: Flask, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    monkeypatch.setenv("NETMAP_DB", str(app.config["NETMAP_DB"]))
+    runner = CliRunner()
+    return lambda *args, **kw: runner.invoke(main, list(args), catch_exceptions=False, **kw)
+
+
+def _actions(app: Flask, **filters: str) -> list[tuple[str, str, str, str]]:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        return [r[1:] for r in accounts.audit.records(**filters)]
+
+
+def test_logins_failures_lockouts_and_logouts_are_audited(app: Flask) -> None:
+    client = app.test_client()
+    for _ in range(LOCKOUT_FAILURES):
+        login(client, "ceo", "not the password")
+    login(client, "ceo")
+    login(client, "hr", purpose=None)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    records = _actions(app)
+    assert [a for u, a, _s, _p in records if u == "ceo"].count("failed login") == LOCKOUT_FAILURES
+    assert ("ceo", "login refused (locked)", "from 127.0.0.1", "") in records
+    assert {("hr", "login"), ("hr", "logout")} <= {(u, a) for u, a, _s, _p in records}
+
+
+def test_user_changes_from_the_cli_are_audited(app: Flask, cli) -> None:
+    assert cli("users", "add", "new-lead", "--role", "network-lead", "--password-stdin",
+               input="a good long password\n").exit_code == 0
+    assert cli("users", "set-groups", "new-lead", "MATHS", "HEADS").exit_code == 0
+    assert cli("users", "set-role", "new-lead", "hr").exit_code == 0
+    assert cli("users", "remove", "new-lead").exit_code == 0
+    actions = [(a, s) for u, a, s, _p in _actions(app) if u.startswith("cli")]
+    assert set(actions) >= {("user added", "new-lead (network-lead)"), ("groups assigned", "new-lead: MATHS, HEADS"),
+                            ("role changed", "new-lead is now hr"), ("user removed", "new-lead")}
+
+
+def test_uploads_and_saved_scenarios_are_audited(app: Flask) -> None:
+    admin = app.test_client()
+    login(admin, "admin")
+    token = csrf_token(admin, "/secondments/")
+    admin.post("/secondments/scenario", data={"csrf_token": token, "action": "leave", "staff_id": "a1"})
+    admin.post("/secondments/scenario", data={"csrf_token": token, "action": "save", "name": "Cover for A"})
+    files = {p.name: p.read_bytes() for p in TINY.glob("*.csv")}
+    data = {"csrf_token": csrf_token(admin, "/upload/"), "as_of": "2026-09-01",
+            "files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    assert admin.post("/upload/", data=data, content_type="multipart/form-data").status_code == 302
+    records = {(a, s) for _u, a, s, _p in _actions(app, user="admin")}
+    assert ("upload", "snapshot 2026-09-01 created (5 file(s))") in records
+    assert any(a == "scenario saved" and s.startswith("Cover for A (1 change(s)") for a, s in records)
+
+
+def test_the_audit_page_reads_well_filters_and_downloads(app: Flask) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.audit.record("hr", "view", "staff a2", "Planning a secondment")
+        accounts._conn.execute("UPDATE audit_log SET at = '2026-01-05T09:30:00+00:00' WHERE subject = 'staff a2'")
+        accounts.audit.record("ceo", "login", "from 127.0.0.1")
+    admin = app.test_client()
+    login(admin, "admin")
+    page = admin.get("/audit?user=hr").get_data(as_text=True)
+    assert "2026-01-05 09:30:00" in page and "Planning a secondment" in page and "from 127.0.0.1" not in page
+    assert "staff a2" not in admin.get("/audit?since=2026-02-01").get_data(as_text=True)
+    assert "staff a2" in admin.get("/audit?since=2026-01-05&until=2026-01-05").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(admin.get("/audit?format=csv&action=view&user=hr").get_data(as_text=True))))
+    assert [(r["time"], r["user"], r["subject"], r["purpose"]) for r in rows] == [
+        ("2026-01-05 09:30:00", "hr", "staff a2", "Planning a secondment")]
+
+
+def test_audit_prune_deletes_old_entries(app: Flask, cli) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.audit.record("hr", "view", "staff OLD")
+        accounts._conn.execute("UPDATE audit_log SET at = '2020-01-01T00:00:00+00:00'")
+        accounts.audit.record("hr", "view", "staff NEW")
+    result = cli("audit", "prune", "--older-than", "30")
+    assert result.exit_code == 0 and result.output == "Deleted 1 audit entries older than 30 days.\n"
+    assert {s for _u, a, s, _p in _actions(app) if a == "view"} == {"staff NEW"}
+
+
+def test_forget_older_than_deletes_snapshots_past_retention(app: Flask, cli) -> None:
+    old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    assert cli("load", str(TINY), "--as-of", old).exit_code == 0
+    result = cli("forget", "--older-than", "365")
+    assert result.exit_code == 0 and f"Deleted snapshot {old}" in result.output
+    assert "2026-07-01" in cli("snapshots").output and old not in cli("snapshots").output
+    assert "Give either a DATE or --older-than DAYS" in cli("forget").output
+
+
+def test_the_dashboard_warns_of_snapshots_past_retention(app: Flask) -> None:
+    admin = app.test_client()
+    login(admin, "admin")
+    assert "older than the trust keeps" not in admin.get("/").get_data(as_text=True)  # 2026-07-01: within 1095 days
+    app.config["NETMAP_SETTINGS"] = __import__("dataclasses").replace(app.config["NETMAP_SETTINGS"],
+                                                                      snapshot_retention_days=30)
+    page = " ".join(admin.get("/").get_data(as_text=True).split())
+    assert "1 snapshot(s) are older than the trust keeps snapshots (30 days): 2026-07-01" in page
+
+
+def test_staff_can_read_what_the_trust_sees_without_an_account(app: Flask) -> None:
+    page = app.test_client().get("/about-your-data")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Who you work with" in text and "fewer than 5 people are hidden" in text
+    assert "kept for 1095 days" in text
+
+
+def test_the_privacy_report_is_drawn_from_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "7")
+    monkeypatch.setenv("NETMAP_SNAPSHOT_RETENTION_DAYS", "730")
+    monkeypatch.setenv("NETMAP_NEO4J_URI", "neo4j+s://graph.trust.example:7687")
+    result = CliRunner().invoke(main, ["privacy-report", "--out", str(tmp_path / "dpia")])
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "dpia" / "privacy-report.md").read_text(encoding="utf-8")
+    html = (tmp_path / "dpia" / "privacy-report.html").read_text(encoding="utf-8")
+    for text in (markdown, html):
+        assert "fewer than" in text and "7" in text and "730 days" in text
+        assert "neo4j+s://graph.trust.example:7687" in text and "Nothing leaves the machine" in text
+        assert text.count("OPEN") >= 5
+    assert "| `ceo` | Schools" not in markdown and "| `ceo` | The trust" in markdown
+    assert not (tmp_path / "secret_key").exists()

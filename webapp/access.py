@@ -1,0 +1,123 @@
+"""Who may see whom: each role sees what its purpose needs, enforced on the server for pages, map data,
+downloads and search alike.
+
+- ``admin``: everything.
+- ``hr``: every person by name, for secondments and leaver risk.
+- ``network-lead``: by name, the members of the expert networks and subject communities they lead (assigned by
+  an admin: ``netmap users set-groups``) and the disconnected colleagues of the schools those networks cover, to
+  act on them; everything else at aggregate level.
+- ``ceo``: schools, groups, the trust and hard against soft wiring at aggregate level only: never a staff name,
+  id or a person's map.
+
+Aggregates shown to ``ceo`` and ``network-lead`` are suppressed below NETMAP_MIN_GROUP_SIZE (netmap.suppression).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from flask import abort, current_app, g
+
+from netmap.suppression import suppressed_keys
+from webapp.auth import accounts
+from webapp.data import TrustView
+
+__all__ = ["NAMED_ROLES", "Scope", "require_names", "require_person", "scope", "suppressed_groups",
+           "suppressed_schools"]
+
+NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the current user may see: `people` by name (None: everyone), `groups` in full (None: all), and
+    whether aggregates are suppressed below `min_group_size`."""
+
+    role: str
+    people: frozenset[str] | None
+    groups: frozenset[str] | None
+    suppress: bool
+    min_group_size: int
+
+    @property
+    def sees_names(self) -> bool:
+        return self.people is None or bool(self.people)
+
+    def may_name(self, person: str) -> bool:
+        return self.people is None or person in self.people
+
+    def may_list_members(self, group: str) -> bool:
+        return self.groups is None or group in self.groups
+
+
+def scope(view: TrustView | None) -> Scope:
+    """The current user's scope on `view` (computed once per request)."""
+    if "scope" in g:
+        return g.scope
+    role = g.user.role
+    size = current_app.config["NETMAP_SETTINGS"].min_group_size
+    if role in NAMED_ROLES:
+        result = Scope(role, None, None, False, size)
+    elif role == "network-lead":
+        led = frozenset(accounts().users.groups_of(g.user.name))
+        result = Scope(role, _people_of(view, led) if view is not None else frozenset(), led, True, size)
+    else:
+        result = Scope(role, frozenset(), frozenset(), True, size)
+    g.scope = result
+    return result
+
+
+def _people_of(view: TrustView, led: frozenset[str]) -> frozenset[str]:
+    """Members of the led groups, and the disconnected colleagues of the schools those groups reach."""
+    if not led:
+        return frozenset()
+    staff = view.staff
+    in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
+    schools = set(staff.loc[in_led, "school_id"])
+    disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
+    return frozenset(staff.loc[in_led | disconnected, "staff_id"])
+
+
+def suppressed_schools(view: TrustView, found: Scope) -> set[str]:
+    """Schools whose figures this scope must not show (fewer than min_group_size staff, or hidden with them so
+    that the trust's totals cannot give them back); none for roles that see names."""
+    if not found.suppress:
+        return set()
+    key = f"suppressed schools {found.min_group_size}"
+    if key not in view.layout_cache:
+        schools = view.analysis.schools
+        view.layout_cache[key] = {str(k) for k in suppressed_keys(
+            pd.Series(schools["staff"].to_numpy(), index=schools["school_id"].to_numpy()), found.min_group_size)}
+    return set(view.layout_cache[key])
+
+
+def suppressed_groups(view: TrustView, found: Scope) -> set[str]:
+    """Groups whose figures this scope must not show (as suppressed_schools, by members)."""
+    if not found.suppress:
+        return set()
+    key = f"suppressed groups {found.min_group_size}"
+    if key not in view.layout_cache:
+        groups = view.analysis.groups
+        view.layout_cache[key] = {str(k) for k in suppressed_keys(
+            pd.Series(groups["members"].to_numpy(), index=groups["group_id"].to_numpy()), found.min_group_size)}
+    return set(view.layout_cache[key]) - set(found.groups or ())  # a lead sees their own groups in full
+
+
+def require_names(view: TrustView | None) -> Scope:
+    """The scope, or 403 for a role that sees nobody by name (the page lists people)."""
+    found = scope(view)
+    if not found.sees_names:
+        hint = (" Ask an admin to assign you the networks you lead." if found.role == "network-lead" else "")
+        abort(403, description=f"This page names staff; the {found.role} role sees the trust at aggregate "
+                               f"level.{hint}")
+    return found
+
+
+def require_person(view: TrustView | None, person: str) -> Scope:
+    """The scope, or 403 when the current user may not see `person` by name."""
+    found = require_names(view)
+    if not found.may_name(person):
+        abort(403, description="This person is outside the networks you lead and the disconnected colleagues of "
+                               "their schools.")
+    return found
