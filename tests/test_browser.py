@@ -301,3 +301,36 @@ def test_ids_that_are_javascript_property_names_or_hold_a_slash_still_draw(brows
     _shot(page, "hostile-ids-person")
     assert errors == []
     context.close()
+
+
+def _staff_names() -> set[str]:
+    import csv
+
+    with (REPO / "data" / "samples" / "trust" / "staff.csv").open(encoding="utf-8") as handle:
+        return {row["name"] for row in csv.DictReader(handle)} | {XSS}
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("dashboard", "/"), ("map-schools", "/map/"), ("schools", "/schools/"), ("school", "/schools/SCH05"),
+    ("groups", "/groups/"), ("group", "/groups/MATHS"), ("wiring", "/wiring/"),
+    ("map-staff-request", "/map/?view=staff")])
+def test_a_ceo_sees_no_staff_name_in_any_page_or_the_data_it_fetches(browser: Browser, server: str, name: str,
+                                                                    path: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("response", lambda r: fetched.append(r.text()) if "json" in r.headers.get("content-type", "") else None)
+    page.goto(f"{server}/login")
+    page.fill("input[name=name]", "ceo")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    page.goto(f"{server}{path}")
+    if page.locator(".map").count():
+        _drawn(page)
+    _shot(page, f"ceo-{name}")
+    shown = page.content() + "".join(fetched)
+    leaked = {n for n in _staff_names() if n in shown}
+    assert not leaked, f"staff names shown to the ceo on {path}: {sorted(leaked)[:5]}"
+    assert page.locator("nav a", has_text="Staff").count() == 0
+    context.close()
