@@ -100,15 +100,26 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     tab.on("request", lambda r: problems.append(f"request left the app: {r.url}")
            if not r.url.startswith(server) and not r.url.startswith(("data:", "blob:")) else None)
-    tab.goto(f"{server}/login")
-    tab.fill("input[name=name]", "admin")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.click("button[type=submit]")
-    tab.wait_for_url(f"{server}/")
+    _log_in(tab, server, "admin")
     tab.problems = problems  # type: ignore[attr-defined]
     yield tab
     assert problems == [], problems  # no script injected, no CSP violation, nothing fetched from outside
     context.close()
+
+
+def _log_in(page: Page, server: str, name: str, purpose: bool = True) -> None:
+    """Log in as `name`; with `purpose`, state one as a user does before their first person's page (the purpose
+    step itself is tested in test_access.py)."""
+    page.goto(f"{server}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    if purpose:
+        page.goto(f"{server}/purpose/")
+        page.select_option("select[name=purpose]", "Checking the data's quality")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{server}/")
 
 
 def _drawn(page: Page, index: int = 0) -> dict:
@@ -282,11 +293,7 @@ def test_ids_that_are_javascript_property_names_or_hold_a_slash_still_draw(brows
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(f"{hostile_ids_server}/login")
-    page.fill("input[name=name]", "admin")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{hostile_ids_server}/")
+    _log_in(page, hostile_ids_server, "admin")
     page.goto(f"{hostile_ids_server}/map/")
     drawn = _drawn(page)
     assert sorted(drawn["ids"]) == sorted(SCHOOLS.values()) and drawn["nodes"] == 3
@@ -320,11 +327,7 @@ def test_a_ceo_sees_no_staff_name_in_any_page_or_the_data_it_fetches(browser: Br
     page = context.new_page()
     fetched: list[str] = []
     page.on("response", lambda r: fetched.append(r.text()) if "json" in r.headers.get("content-type", "") else None)
-    page.goto(f"{server}/login")
-    page.fill("input[name=name]", "ceo")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    _log_in(page, server, "ceo", purpose=False)
     page.goto(f"{server}{path}")
     if page.locator(".map").count():
         _drawn(page)
