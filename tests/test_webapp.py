@@ -161,9 +161,9 @@ def test_metric_headings_explain_themselves(admin: FlaskClient) -> None:
 
 def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
     html = admin.get("/").get_data(as_text=True)
-    assert "1 isolated school(s)" in html and 'href="/schools/D"' in html
-    assert "1 dormant network(s)" in html and 'href="/groups/DORM"' in html
-    assert "3 disconnected colleague(s)" in html
+    assert "1 of 4 schools (25 %) isolated" in html and 'href="/schools/D"' in html
+    assert "1 of 3 networks and communities (33 %) dormant" in html and 'href="/groups/DORM"' in html
+    assert "3 of 11 staff (27 %)</a> disconnected" in html
     # C's one outside tie hangs on one person, but one tie is too few to call a key-person risk
     assert "0 key-person risk(s)" in html and 'href="/schools/C"' not in html
     assert "Unknown</strong> survey coverage" in html
@@ -381,7 +381,7 @@ def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
     assert "73 %</strong> survey response (8 of 11 surveyed)" in dashboard
     assert re.search(r"Survey response by role:\s+headteacher \d+ % \(\d+ of \d+\);", dashboard)
     assert "2 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
-    assert "0 isolated school(s)" in dashboard  # D has no answers: not called isolated
+    assert "0 of 4 schools (0 %) isolated" in dashboard  # D has no answers: not called isolated
     school_d = client.get("/schools/D").get_data(as_text=True)
     assert "0 % (0 of 2 surveyed)" in school_d and "not enough responses" in school_d
     assert "67 % (2 of 3 surveyed)" in client.get("/schools/B").get_data(as_text=True)

@@ -12,6 +12,7 @@ from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
 from webapp.auth import login_required
 from webapp.data import current_view, snapshots
+from webapp.formatting import with_base
 
 bp = Blueprint("dashboard", __name__)
 
@@ -31,7 +32,7 @@ def index() -> Any:
     return render_template(
         "dashboard/index.html", view=view, summary=a.summary, snapshots=snapshots(), names=found.sees_names,
         by_role=_response_by_role(a.summary, found.min_group_size if found.suppress else 0),
-        expired=_past_retention(),
+        expired=_past_retention(), with_base=with_base,
         isolated=[(s, view.school_names.get(s, s)) for s in a.summary["isolated_schools"]],
         too_few=[(s, view.school_names.get(s, s)) for s in a.summary["schools_with_too_few_responses"]],
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],

@@ -144,12 +144,12 @@ def risk() -> Any:
     view = require_view()
     table = _planner(view).leaver_risk()
     table.insert(1, "name", table["staff_id"].map(view.staff_names))
-    columns = [Column("staff_id", "Id", lambda r: url_for("staff.show", staff_id=r["staff_id"])),
-               Column("name", "Name"), Column("school_id", "School"), Column("schools_cut_off", "Schools cut off"),
-               Column("external_ties_lost", "Cross-school ties lost"), Column("brokerage_lost", "Brokerage lost"),
-               Column("betweenness", "Betweenness")]
+    columns = [Column("name", "Name", lambda r: url_for("staff.show", staff_id=r["staff_id"])),
+               Column("school_id", "School", names=view.school_names),
+               Column("schools_cut_off", "Schools cut off", names=view.school_names),
+               Column("external_ties_lost"), Column("brokerage_lost"), Column("betweenness")]
     page = table_page(table, columns, filename=f"leaver-risk-{view.as_of}.csv", default_sort="number_cut_off",
-                      filters=("school_id",))
+                      filters=("school_id",), ids=("staff_id",))
     audit("download" if isinstance(page, Response) else "view", "leaver risk")
     if isinstance(page, Response):
         return page

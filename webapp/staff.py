@@ -26,10 +26,11 @@ def index() -> Any:
         return ask
     frame = view.staff if scope.people is None else view.staff[view.staff["staff_id"].isin(scope.people)]
     link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
-    columns = [Column("staff_id", "Id", link), Column("name", "Name", link), Column("school_id", "School"),
-               Column("role", "Role")] + [Column(c, c.replace("_", " ")) for c in STAFF_COLUMNS[2:]
+    columns = [Column("name", "Name", link), Column("school_id", "School", names=view.school_names),
+               Column("role", "Role")] + [Column(c, names=view.school_names if c == "seconded_to" else None)
+                                          for c in STAFF_COLUMNS[2:]
                                           if c not in ("groups",)]
-    page = table_page(frame, columns, filename=f"staff-{view.as_of}.csv", default_sort="betweenness",
+    page = table_page(frame, columns, filename=f"staff-{view.as_of}.csv", default_sort="betweenness", ids=("staff_id",),
                       filters=("school_id", "role", "ona_role", "is_isolate", "is_disconnected", "community"))
     audit("download" if isinstance(page, Response) else "view",
           "staff table" + (f" ({request.query_string.decode()})" if request.query_string else ""))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,8 @@ import pandas as pd
 from flask import Response, render_template, request, url_for
 
 from netmap.spreadsheet import neutralise
+from webapp.formatting import heading
+from webapp.formatting import shown as display
 from webapp.metric_help import help_for
 
 __all__ = ["Column", "TablePage", "csv_response", "index_page", "neutralise", "table_page"]
@@ -26,11 +28,17 @@ PER_PAGE = 100
 
 @dataclass(frozen=True)
 class Column:
-    """One displayed column: the frame column, its heading, and optionally a link for each cell."""
+    """One displayed column: the frame column, its heading (by default the readable one), optionally a link for
+    each cell, and names to show for the ids it holds."""
 
     key: str
-    label: str
+    label: str = ""
     link: Callable[[dict], str] | None = None
+    names: Mapping[str, str] | None = None
+
+    @property
+    def heading(self) -> str:
+        return self.label or heading(self.key)
 
     @property
     def help(self) -> str:
@@ -38,9 +46,17 @@ class Column:
 
 
 @dataclass
+class Row:
+    """A row of the page: `raw` values (for links) and what each cell `shows`."""
+
+    raw: dict[str, Any]
+    shows: dict[str, str]
+
+
+@dataclass
 class TablePage:
     columns: list[Column]
-    rows: list[dict]
+    rows: list[Row]
     total: int
     page: int
     pages: int
@@ -74,9 +90,11 @@ def _cell(value: Any) -> Any:
 
 
 def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, default_sort: str,
-               descending: bool = True, filters: tuple[str, ...] = ()) -> TablePage | Response:
+               descending: bool = True, filters: tuple[str, ...] = (),
+               ids: tuple[str, ...] = ()) -> TablePage | Response:
     """The rows this request asks for: ?q= searches text, ?<filter>= matches exactly, ?sort=&order=, ?page=.
-    With ?format=csv, every matching row (not just the page) as a CSV download."""
+    With ?format=csv, every matching row (not just the page) as a CSV download, with the `ids` the page shows as
+    names first, and exact values."""
     args = request.args
     query = args.get("q", "").strip()
     shown = frame
@@ -100,11 +118,11 @@ def table_page(frame: pd.DataFrame, columns: list[Column], *, filename: str, def
         shown = shown.sort_values(sort, ascending=not desc, kind="stable", na_position="last",
                                   key=lambda column: pd.to_numeric(column, errors="coerce"))
     if args.get("format") == "csv":
-        return csv_response(shown[[c.key for c in columns]], filename)
+        return csv_response(shown[list(dict.fromkeys([*ids, *(c.key for c in columns)]))], filename)
     pages = max(1, math.ceil(len(shown) / PER_PAGE))
     page = min(max(1, args.get("page", 1, type=int)), pages)
     window = shown.iloc[(page - 1) * PER_PAGE: page * PER_PAGE]
-    rows = [{k: _cell(v) for k, v in r.items()} for r in window.to_dict("records")]
+    rows = [Row(r, {c.key: display(c.key, r[c.key], c.names) for c in columns}) for r in window.to_dict("records")]
     kept = {"q": query, "sort": sort, "order": "desc" if desc else "asc", **active}
     for carried in ("snapshot", "since", "until"):  # the snapshot, and the audit log's dates
         if carried in args:
@@ -120,9 +138,8 @@ def index_page(frame: pd.DataFrame, key: str, names: dict[str, str], heading: st
     frame.insert(1, "name", frame[key].map(names))
     endpoint = f"{request.blueprint}.show"
     link = lambda row: url_for(endpoint, **{key: row[key]})  # noqa: E731
-    columns = [Column(key, heading, link), Column("name", "Name", link)] + [
-        Column(c, c.replace("_", " ")) for c in metrics]
-    page = table_page(frame, columns, **table)
+    columns = [Column("name", heading, link)] + [Column(c) for c in metrics]  # the id stays in the CSV
+    page = table_page(frame, columns, ids=(key,), **table)
     if isinstance(page, Response):
         return page
     return render_template(template, page=page, **context)

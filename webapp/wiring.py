@@ -84,11 +84,12 @@ def bridges() -> Any:
     frame = bridges.assign(name_a=bridges["person_a"].map(lambda p: view.staff_names.get(p, p)),
                            name_b=bridges["person_b"].map(lambda p: view.staff_names.get(p, p)))[
         ["person_a", "name_a", "school_a", "person_b", "name_b", "school_b"]]
-    columns = [Column("person_a", "Person", lambda r: url_for("staff.show", staff_id=r["person_a"])),
-               Column("name_a", "Name"), Column("school_a", "School"),
-               Column("person_b", "Person", lambda r: url_for("staff.show", staff_id=r["person_b"])),
-               Column("name_b", "Name"), Column("school_b", "School")]
+    columns = [Column("name_a", "Person", lambda r: url_for("staff.show", staff_id=r["person_a"])),
+               Column("school_a", "School", names=view.school_names),
+               Column("name_b", "Person", lambda r: url_for("staff.show", staff_id=r["person_b"])),
+               Column("school_b", "School", names=view.school_names)]
     page = table_page(frame, columns, filename=f"soft-only-bridges-{view.as_of}.csv", default_sort="school_a",
+                      ids=("person_a", "person_b"),
                       descending=False, filters=("school_a", "school_b"))
     audit("download" if isinstance(page, Response) else "view", "soft-only bridges")
     if isinstance(page, Response):
