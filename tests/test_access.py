@@ -50,6 +50,7 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                                               "network-lead": SCOPED}),
                     ("GET", "/groups/HEADS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
                                               "network-lead": AGGREGATE})],
+    "network_map.people": [("GET", "/map/people?q=head", NAMED_ONLY)],
     "network_map.index": [("GET", "/map/", EVERYONE), ("GET", "/map/?view=staff", EVERYONE)],
     "network_map.data": [("GET", "/map/data", EVERYONE), ("GET", "/map/data?view=staff&school=A", NAMED_ONLY),
                          ("GET", "/map/data?view=staff&person=b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED,

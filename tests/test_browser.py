@@ -337,3 +337,16 @@ def test_a_ceo_sees_no_staff_name_in_any_page_or_the_data_it_fetches(browser: Br
     assert not leaked, f"staff names shown to the ceo on {path}: {sorted(leaked)[:5]}"
     assert page.locator("nav a", has_text="Staff").count() == 0
     context.close()
+
+
+def test_person_search_suggests_names_from_any_part(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/?view=staff&school=SCH01")
+    page.locator("input[name=person]").press_sequentially("james", delay=30)
+    options = page.locator("#people-suggestions option")
+    options.first.wait_for(state="attached", timeout=10_000)
+    labels = options.evaluate_all("os => os.map(o => o.value)")
+    assert labels and all("james" in label.lower() for label in labels)
+    page.click("#map-filters button[type=submit] >> nth=0")
+    page.wait_for_url("**person=james**")
+    assert page.locator("p.flash.error", has_text="Several people match").count() == 1
+    _shot(page, "person-search")

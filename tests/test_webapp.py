@@ -405,3 +405,15 @@ def test_a_hostile_school_name_stays_text_in_the_cached_wiring_matrix(tmp_path: 
     for _ in range(2):  # rendered, then served from the cache
         html = client.get("/wiring/").get_data(as_text=True)
         assert XSS not in html and 'title="&lt;img src=x onerror=alert(1)&gt; – ' in html
+
+
+def test_person_search_matches_any_part_of_a_name(admin: FlaskClient) -> None:
+    suggestions = admin.get("/map/people?q=HEAD of").get_json()
+    assert [p["name"] for p in suggestions] == ["Head of A", "Head of B", "Head of C", "Head of D",
+                                                "Head of maths B"]
+    assert suggestions[0] == {"id": "a1", "name": "Head of A", "school": "Ash Primary"}
+    assert [p["id"] for p in admin.get("/map/people?q=maths b").get_json()] == ["b2"]
+    one = admin.get("/map/?view=staff&person=isolate").get_data(as_text=True)
+    assert "person=a4" in one  # one match: the map is of that person
+    several = admin.get("/map/?view=staff&person=teacher").get_data(as_text=True)
+    assert "Several people match" in several and "Maths teacher A (Ash Primary)" in several

@@ -30,11 +30,39 @@ def resolve_person(view: TrustView, text: str,
     none and the candidates."""
     if not text or (text in view.graphs.soft and (allowed is None or text in allowed)):
         return text, []
-    matches = [(p, n) for p, n in view.staff_names.items() if n.lower() == text.lower() and p in view.graphs.soft
-               and (allowed is None or p in allowed)]
+    matches = matching_people(view, text, allowed)
+    exact = [(p, n) for p, n in matches if n.lower() == text.strip().lower()]
+    matches = exact or matches
     if len(matches) == 1:
         return matches[0][0], []
     return "", matches
+
+
+MAX_SUGGESTIONS = 15
+
+
+def matching_people(view: TrustView, text: str, allowed: frozenset[str] | None = None) -> list[tuple[str, str]]:
+    """People in post whose name contains every word of `text` (any case, in any order), among `allowed`;
+    sorted by name."""
+    words = text.lower().split()
+    if not words:
+        return []
+    return sorted(((p, n) for p, n in view.staff_names.items()
+                   if all(w in n.lower() for w in words) and p in view.graphs.soft
+                   and (allowed is None or p in allowed)), key=lambda pn: (pn[1], pn[0]))
+
+
+@bp.route("/people")
+@login_required
+def people() -> Any:
+    """Suggestions for the person search: up to MAX_SUGGESTIONS people whose name contains what was typed, with
+    their school, within the user's scope (none for roles that see no names)."""
+    view = require_view()
+    found = require_names(view)
+    school_of = view.graphs.school_of
+    matches = matching_people(view, request.args.get("q", ""), found.people)[:MAX_SUGGESTIONS]
+    return jsonify([{"id": p, "name": n, "school": view.school_names.get(school_of.get(p, ""), "")}
+                    for p, n in matches])
 
 
 @bp.route("/")
@@ -44,8 +72,11 @@ def index() -> Any:
     found = scope(view)
     f = _filters()
     person, candidates = resolve_person(view, f.person, found.people) if found.sees_names else ("", [])
+    school_of = view.graphs.school_of if candidates else {}
+    more = max(0, len(candidates) - MAX_SUGGESTIONS)
+    candidates = [(p, n, view.school_names.get(school_of.get(p, ""), "")) for p, n in candidates[:MAX_SUGGESTIONS]]
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
-    return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates,
+    return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates, more=more,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
                            subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
                            names=found.sees_names, staff_view=found.sees_names and request.args.get("show") != "schools"

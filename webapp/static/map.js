@@ -95,8 +95,31 @@
     });
   }
 
+  // Person search: suggestions for any part of a name, fetched as the user types (names stay text: option values).
+  function suggest(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (input.value.trim().length < 2) { list.replaceChildren(); return; }
+        fetch(input.dataset.suggest + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (people) {
+            list.replaceChildren.apply(list, people.map(function (p) {
+              const option = document.createElement("option");
+              option.value = p.name;
+              option.label = p.name + " (" + p.school + ")";
+              return option;
+            }));
+          });
+      }, 150);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".map-wrap").forEach(draw);
+    document.querySelectorAll("input[data-suggest]").forEach(suggest);
     const soft = document.getElementById("show-soft");
     const hard = document.getElementById("show-hard");
     if (soft) soft.addEventListener("change", function () { toggle("soft", soft.checked); });
