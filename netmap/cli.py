@@ -24,6 +24,8 @@ from netmap.cli_common import (
 )
 from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
+from netmap.export import FORMATS, export_network, write_analysis_workbook
+from netmap.graphs import read_graphs
 from netmap.ingest.validate import validate_source
 from netmap.kept_analysis import kept_analysis
 from netmap.planner_cli import register as register_planner
@@ -189,6 +191,28 @@ def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: 
                f"{len(summary['isolated_schools'])} isolated school(s), {summary['isolates']} isolate(s), "
                f"{summary['disconnected_staff']} disconnected, {len(summary['dormant_groups'])} dormant group(s).")
     click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
+              help="graphml or gexf: the network for Gephi and other tools; xlsx: the analysis as one workbook.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--snapshot", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="As-of date of the snapshot (default: the latest).")
+@store_options
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: Path, as_of: dt.datetime | None, db: Path | None,
+           store: str | None) -> None:
+    """Write a snapshot's network as GraphML or GEXF (people with their metrics, soft ties with kind and weight,
+    groups as hubs joined to their members), or its analysis as one XLSX workbook."""
+    with open_store_of(ctx, db, store) as opened:
+        info = opened.snapshot(as_of.date().isoformat() if as_of else None)
+        result = kept_analysis(opened, info) or analyse_and_keep(opened, info)
+        if fmt == "xlsx":
+            write_analysis_workbook(result, out)
+        else:
+            export_network(read_graphs(opened, info.as_of), result, out, "graphml" if fmt == "graphml" else "gexf")
+    click.echo(f"Wrote {out} (snapshot {info.as_of}).")
 
 
 @main.command()

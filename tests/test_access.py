@@ -69,6 +69,8 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "staff.index": [("GET", "/staff/", NAMED_ONLY), ("GET", "/staff/?format=csv", NAMED_ONLY)],
     "staff.show": [("GET", "/staff/a2", NAMED_ONLY),
                    ("GET", "/staff/b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED})],
+    "exports.download": [("GET", "/export/graphml", HR_ONLY), ("GET", "/export/xlsx", {
+        "admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
     "upload.index": [("GET", "/upload/", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
     "wiring.index": [("GET", "/wiring/", EVERYONE), ("GET", "/wiring/?format=csv", EVERYONE)],
     "wiring.bridges": [("GET", "/wiring/bridges", NAMED_ONLY), ("GET", "/wiring/bridges?format=csv", NAMED_ONLY)],
@@ -122,7 +124,7 @@ def test_each_role_gets_names_aggregates_or_a_refusal(app: Flask, endpoint: str,
         response = client.post(url, data={"csrf_token": csrf_token(client, "/purpose/"), "action": "clear"})
     else:
         response = client.get(url)
-    text = response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8", "replace")  # downloads may be binary (XLSX)
     named = _names_in(text)
     if outcome == REFUSED:
         assert response.status_code == 403, (response.status_code, named)

@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         auth,
         dashboard,
         data,
+        exports,
         groups,
         network_map,
         privacy,
@@ -67,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy):
+                   privacy, exports):
         app.register_blueprint(module.bp)
     return app
 
