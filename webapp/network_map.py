@@ -71,10 +71,10 @@ def index() -> Any:
     view = require_view()
     found = scope(view)
     f = _filters()
-    person, candidates = resolve_person(view, f.person, found.people) if found.sees_names else ("", [])
-    school_of = view.graphs.school_of if candidates else {}
-    more = max(0, len(candidates) - MAX_SUGGESTIONS)
-    candidates = [(p, n, view.school_names.get(school_of.get(p, ""), "")) for p, n in candidates[:MAX_SUGGESTIONS]]
+    person, matches = resolve_person(view, f.person, found.people) if found.sees_names else ("", [])
+    school_of = view.graphs.school_of if matches else {}
+    more = max(0, len(matches) - MAX_SUGGESTIONS)
+    candidates = [(p, n, view.school_names.get(school_of.get(p, ""), "")) for p, n in matches[:MAX_SUGGESTIONS]]
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates, more=more,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
