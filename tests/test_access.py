@@ -57,7 +57,8 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                                                                     "network-lead": REFUSED})],
     "schools.index": [("GET", "/schools/", EVERYONE), ("GET", "/schools/?format=csv", EVERYONE)],
     "schools.show": [("GET", "/schools/B", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE, "network-lead": SCOPED}),
-                     ("GET", "/schools/D", EVERYONE)],
+                     ("GET", "/schools/D", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,  # D is isolated:
+                                            "network-lead": AGGREGATE})],  # its possible secondees are named
     "secondments.index": [("GET", "/secondments/?school=D", HR_ONLY)],
     "secondments.change_scenario": [("POST", "/secondments/scenario",
                                      {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],

@@ -417,3 +417,18 @@ def test_person_search_matches_any_part_of_a_name(admin: FlaskClient) -> None:
     assert "person=a4" in one  # one match: the map is of that person
     several = admin.get("/map/?view=staff&person=teacher").get_data(as_text=True)
     assert "Several people match" in several and "Maths teacher A (Ash Primary)" in several
+
+
+def test_alerts_lead_to_actions(admin: FlaskClient, app: Flask) -> None:
+    """A disconnected colleague's page names who could introduce them; an isolated school's page ranks
+    secondees; a dormant group names its lead; the dashboard links an isolated school to secondment planning."""
+    person = admin.get("/staff/a4").get_data(as_text=True)  # a4: no collaboration at all
+    assert "Who could connect them" in person
+    school = admin.get("/schools/D").get_data(as_text=True)  # D: isolated
+    assert "Who could connect it" in school and "Possible secondee" in school
+    assert 'href="/secondments/?school=D' in school
+    assert 'led by\n<a href="/staff/c2">Teacher C</a>' in admin.get("/groups/DORM").get_data(as_text=True)
+    assert "find secondees" in admin.get("/").get_data(as_text=True)
+    ceo = app.test_client()
+    login(ceo, "ceo")
+    assert "Possible secondee" not in ceo.get("/schools/D").get_data(as_text=True)

@@ -17,6 +17,7 @@ from flask import Flask, abort, current_app, make_response, render_template, req
 
 from netmap.analysis import Analysis
 from netmap.analysis.engine import STEPS
+from netmap.analysis.planner import Planner
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.graphs import TrustGraphs, build_graphs
@@ -73,6 +74,11 @@ class TrustView:
     def group_names(self) -> dict[str, str]:
         groups = self.table("groups")
         return dict(zip(groups["group_id"], groups["name"], strict=True))
+
+    @cached_property
+    def planner(self) -> Planner:
+        """Secondment candidates, introductions and leaver risk over this snapshot (built once)."""
+        return Planner(self.graphs, self.analysis)
 
     @property
     def undirected(self) -> nx.Graph:

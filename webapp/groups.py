@@ -50,8 +50,11 @@ def show(group_id: str) -> Any:
         hidden = suppressed_keys(counts, found.min_group_size)
         counted = [(s, view.school_names.get(s, s), fewer_than(found.min_group_size) if s in hidden else int(n))
                    for s, n in counts.items()]
-        return render_template("groups/show.html", by_school=[], counted=counted, **context)
+        return render_template("groups/show.html", by_school=[], counted=counted, leads=[], **context)
     inside = set(members["staff_id"])
+    memberships = view.table("memberships")
+    leads = memberships.loc[(memberships["group_id"] == group_id) & (memberships["role"] == "lead"), "staff_id"]
+    context["leads"] = [(p, view.staff_names.get(p, p)) for p in sorted(set(leads) & inside)]
     by_school = []
     for school_id, people in members.groupby("school_id"):
         listed = [(p, view.staff_names.get(p, p), any(n in inside for n in view.undirected[p]))

@@ -55,7 +55,10 @@ def show(school_id: str) -> Any:
                if school_id in (m or "").split(";")]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
+    secondees = (view.planner.recommend(school_id, top=5)
+                 if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           secondees=secondees,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
                            fewer=fewer_than(found.min_group_size), names=found.sees_names,
                            connectors=[(c, view.staff_names.get(c, c)) for c in connectors],

@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from netmap.analysis.planner import Planner
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
 from webapp.auth import accounts, audit, role_required
@@ -31,12 +30,6 @@ def _store(changes: list[Change]) -> None:
     session["scenario"] = [{"type": type(c).__name__, **dataclasses.asdict(c)} for c in changes]
 
 
-def _planner(view: TrustView) -> Planner:
-    if "planner" not in view.layout_cache:
-        view.layout_cache["planner"] = Planner(view.graphs, view.analysis)
-    return view.layout_cache["planner"]
-
-
 @bp.route("/")
 @role_required(*ROLES)
 def index() -> Any:
@@ -48,7 +41,7 @@ def index() -> Any:
     candidates = []
     if school:
         try:
-            candidates = _planner(view).recommend(school, subject=subject or None, role=role or None, top=15)
+            candidates = view.planner.recommend(school, subject=subject or None, role=role or None, top=15)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"secondment candidates for {school}")
@@ -63,7 +56,7 @@ def index() -> Any:
     intros = []
     if person:
         try:
-            intros = _planner(view).introductions(person)
+            intros = view.planner.introductions(person)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"introductions for {person}")
@@ -142,7 +135,7 @@ def risk() -> Any:
     if (ask := purpose_redirect(downloads_only=True)) is not None:
         return ask
     view = require_view()
-    table = _planner(view).leaver_risk()
+    table = view.planner.leaver_risk()
     table.insert(1, "name", table["staff_id"].map(view.staff_names))
     columns = [Column("name", "Name", lambda r: url_for("staff.show", staff_id=r["staff_id"])),
                Column("school_id", "School", names=view.school_names),

@@ -64,6 +64,9 @@ def show(staff_id: str) -> Any:
                      ", ".join(sorted(kinds)), direction))
     audit("view", f"staff {staff_id}")
     groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
+    intros = [i for i in view.planner.introductions(staff_id) if scope.may_name(i.staff_id)] \
+        if bool(row["is_disconnected"]) else []
     return render_template("staff/show.html", view=view, staff_id=staff_id, row=row, ties=ties, groups=groups,
+                           intros=intros,
                            name=view.staff_names.get(staff_id, staff_id),
                            school=view.school_names.get(row["school_id"], row["school_id"]))
