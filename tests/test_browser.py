@@ -139,6 +139,26 @@ def _drawn(page: Page, index: int = 0) -> dict:
     }}""")
 
 
+def _overlaps(page: Page, index: int = 0) -> dict:
+    """Pairs of nodes whose discs overlap, and whose bounding boxes (disc and label, as vis-network measured them
+    in this browser's font) overlap, from vis-network's own positions and boxes."""
+    return page.evaluate(f"""() => {{
+        const m = window.netmapMaps[{index}];
+        const ids = m.nodes.getIds();
+        const at = m.network.getPositions(ids);
+        const box = Object.fromEntries(ids.map(id => [id, m.network.getBoundingBox(id)]));
+        const size = Object.fromEntries(m.nodes.get().map(n => [n.id, n.size]));
+        const discs = [], labels = [];
+        for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {{
+            const a = ids[i], b = ids[j];
+            if (Math.hypot(at[a].x - at[b].x, at[a].y - at[b].y) < size[a] + size[b]) discs.push([a, b]);
+            const p = box[a], q = box[b];
+            if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) labels.push([a, b]);
+        }}
+        return {{discs: discs, labels: labels}};
+    }}""")
+
+
 def _node_point(page: Page, node: str) -> dict:
     """Zoom in on `node` as a user would (neighbours can overlap it at trust scale), then say where on the page
     a visible part of it is drawn (the centre, or the nearest point no neighbour covers), for clicking or
@@ -184,6 +204,7 @@ def test_school_map_draws_every_school(page: Page, server: str) -> None:
     assert drawn["nodes"] == 25 and drawn["edges"] > 100
     assert drawn["inked"] > 5000  # the canvas is not blank
     assert page.locator(".legend .legend-item").count() == 25
+    assert _overlaps(page) == {"discs": [], "labels": []}
     _shot(page, "map-schools")
 
 

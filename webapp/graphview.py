@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 import igraph as ig
 import networkx as nx
+import numpy as np
 from pyvis.network import Network
 
 from webapp.data import TrustView
+from webapp.overlap import footprint, separate
 
 __all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map",
            "schools_around", "staff_map"]
@@ -90,9 +92,25 @@ def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
             view.layout_cache["schools"] = _islands_on_a_grid(schools, graph, weights)
         else:
             layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
-            view.layout_cache["schools"] = _ring_isolated(_scaled(schools, layout.coords, SCALE),
-                                                          set(soft["school_a"]) | set(soft["school_b"]))
+            placed = _beside_isolated(_scaled(schools, layout.coords, SCALE),
+                                    set(soft["school_a"]) | set(soft["school_b"]))
+            view.layout_cache["schools"] = _without_overlaps(view, placed)
     return view.layout_cache["schools"]
+
+
+def school_radius(staff: float) -> float:
+    """A school's disc: its area grows with its staff."""
+    return max(8.0, 4.0 * math.sqrt(max(staff, 0)))
+
+
+def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """The layout moved just enough that no two schools' discs and labels overlap (webapp/overlap.py)."""
+    staff = view.analysis.schools.set_index("school_id")["staff"]
+    schools = list(positions)
+    boxes = [footprint(school_radius(float(staff.get(s, 0))), view.school_names.get(s, s)) for s in schools]
+    centres = np.array([(positions[s][0], positions[s][1] + b[2]) for s, b in zip(schools, boxes, strict=True)])
+    moved = separate(centres, np.array([(b[0], b[1]) for b in boxes]))
+    return {s: (float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
 
 
 def _islands_on_a_grid(schools: list[str], graph: ig.Graph, weights: list[float] | None) -> dict:
@@ -115,19 +133,20 @@ def _islands_on_a_grid(schools: list[str], graph: ig.Graph, weights: list[float]
     return positions
 
 
-def _ring_isolated(positions: dict, linked: set) -> dict:
-    """Schools with no soft tie go on a ring just outside the others: the layout would fling them far away,
-    squashing the connected schools, and the ring shows at a glance who is outside the network."""
+def _beside_isolated(positions: dict, linked: set) -> dict:
+    """Schools with no soft tie go in a column just right of the others: the layout would fling them far away,
+    squashing the connected schools, and a column apart shows at a glance who is outside the network (maps are
+    wider than tall, so the column costs no zoom)."""
     alone = sorted(s for s in positions if s not in linked)
     inner = [positions[s] for s in positions if s in linked]
     if not alone or not inner:
         return positions
-    cx = sum(x for x, _ in inner) / len(inner)
-    cy = sum(y for _, y in inner) / len(inner)
-    radius = 1.2 * max(math.hypot(x - cx, y - cy) for x, y in inner) + 60
+    right = max(x for x, _ in inner) + 0.25 * SCALE
+    top, bottom = min(y for _, y in inner), max(y for _, y in inner)
+    step = (bottom - top) / max(len(alone) - 1, 1)
+    middle = (top + bottom) / 2
     for i, school in enumerate(alone):
-        angle = 2 * math.pi * i / len(alone) - math.pi / 2
-        positions[school] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+        positions[school] = (right, middle + (i - (len(alone) - 1) / 2) * min(step, 0.2 * SCALE))
     return positions
 
 
@@ -216,11 +235,11 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
         name = view.school_names.get(sid, sid)
         if sid in hidden:
             nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                          "size": 10 + 3 * math.sqrt(min_group_size),
+                          "size": school_radius(min_group_size),  # the same for every hidden school
                           "title": f"{name}\nFigures hidden: fewer than {min_group_size} staff"})
             continue
         nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                      "size": 10 + 3 * math.sqrt(row["staff"]),
+                      "size": school_radius(row["staff"]),
                       "title": f"{name}\n{row['staff']} staff, {row['external_ties']} ties to "
                                f"{row['schools_reached']} other schools"
                                + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
