@@ -432,3 +432,28 @@ def test_alerts_lead_to_actions(admin: FlaskClient, app: Flask) -> None:
     ceo = app.test_client()
     login(ceo, "ceo")
     assert "Possible secondee" not in ceo.get("/schools/D").get_data(as_text=True)
+
+
+def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn(admin: FlaskClient) -> None:
+    schools = {n["id"]: n["color"] for n in admin.get("/map/data").get_json()["nodes"]}
+    staff = admin.get("/map/data?view=staff&school=A").get_json()
+    assert {n["color"] for n in staff["nodes"] if n["id"].startswith("a")} == {schools["A"]}
+    around = {n["id"]: n["color"] for n in admin.get("/map/data?school=D").get_json()["nodes"]}
+    assert around["D"] == schools["D"]  # a map of fewer schools keeps each school's colour
+    assert len(set(schools.values())) == 4
+    assert [e["label"] for e in staff["legend"]] == ["Ash Primary"]
+
+
+def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:
+    from netmap.sample.generator import generate_sample
+
+    generate_sample(tmp_path / "trust", schools=12, staff=400, seed=5)
+    app = make_app(tmp_path / "web", read_trust(tmp_path / "trust")[0])
+    client = app.test_client()
+    login(client, "admin")
+    data = client.get("/map/data").get_json()
+    phases = {e["label"] for e in data["legend"]}
+    from netmap.contract import PHASES
+
+    assert phases <= set(PHASES) and len(phases) >= 2
+    assert len({n["color"] for n in data["nodes"]}) == len(phases)

@@ -20,6 +20,7 @@ import networkx as nx
 import numpy as np
 from pyvis.network import Network
 
+from netmap.contract import PHASES
 from webapp.data import TrustView
 from webapp.overlap import footprint, separate
 
@@ -30,10 +31,11 @@ MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, neve
 MAX_SCHOOL_NODES = 500  # above this the school map shows one school's neighbourhood, never every school
 ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
                "support": "square", "central": "hexagon"}
-PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-           "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
-           "#756bb1", "#636363", "#9c9ede", "#cedb9c", "#e7ba52", "#ad494a", "#de9ed6", "#6baed6", "#fd8d3c",
-           "#74c476", "#9e9ac8", "#969696")
+# Colour-blind-safe palettes: Paul Tol's "muted" tells up to nine schools apart; beyond nine, schools are coloured
+# by phase with Okabe and Ito's eight colours (no qualitative palette keeps more categories apart for everyone).
+SCHOOL_PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
+PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#F0E442",
+                                  "#000000"), strict=True))
 SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
 SCALE = 1000.0
 
@@ -75,8 +77,36 @@ def _options(net: Network, large: bool) -> dict:
     return options
 
 
-def colour_of(school_ids: list[str]) -> dict[str, str]:
-    return {sid: PALETTE[i % len(PALETTE)] for i, sid in enumerate(sorted(school_ids))}
+@dataclass(frozen=True)
+class Colours:
+    """One colour per school on every map and page: by school up to len(SCHOOL_PALETTE) schools, else by phase."""
+
+    of_school: dict[str, str]
+    by_phase: bool
+    phase_of: dict[str, str]
+
+    def legend(self, view: TrustView, schools: list[str]) -> list[dict[str, str]]:
+        """Legend entries for exactly the `schools` drawn: their names, or their phases."""
+        if self.by_phase:
+            phases = sorted({self.phase_of.get(s, "") for s in schools}, key=lambda p: (p not in PHASE_PALETTE, p))
+            return [{"label": phase or "phase not given", "colour": PHASE_PALETTE.get(phase, "#999999")}
+                    for phase in phases]
+        return [{"label": view.school_names.get(s, s), "colour": self.of_school[s]} for s in sorted(schools)]
+
+
+def colours_of(view: TrustView) -> Colours:
+    """The snapshot's school colours (cached with the view)."""
+    if "colours" not in view.layout_cache:
+        schools = view.schools
+        phase_of = dict(zip(schools["school_id"], schools["phase"].fillna(""), strict=True))
+        ids = sorted(phase_of)
+        if len(ids) <= len(SCHOOL_PALETTE):
+            view.layout_cache["colours"] = Colours({s: SCHOOL_PALETTE[i] for i, s in enumerate(ids)}, False, phase_of)
+        else:
+            view.layout_cache["colours"] = Colours({s: PHASE_PALETTE.get(phase_of[s], "#999999") for s in ids}, True,
+                                                   phase_of)
+    colours: Colours = view.layout_cache["colours"]
+    return colours
 
 
 def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
@@ -228,7 +258,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     if focus:
         schools = schools.loc[schools_around(view, focus)]
     positions = _school_positions(view)
-    colours = colour_of(list(schools.index))
+    colours = colours_of(view).of_school
     nodes = []
     for sid, row in schools.iterrows():
         x, y = positions[sid]
@@ -256,7 +286,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     net = _network()
     net.nodes, net.edges = nodes, edges
     return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": _options(net, False),
-            "legend": [{"label": view.school_names.get(s, s), "colour": c} for s, c in colours.items()],
+            "legend": colours_of(view).legend(view, list(schools.index)),
             "info": {}, "message": ""}
 
 
@@ -299,7 +329,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
                        "drawn at once).")
     positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
-    colours = colour_of(list(view.schools["school_id"]))
+    colours = colours_of(view).of_school
     nodes, info = [], {}
     for person in sorted(selected):
         row = staff.loc[person]
@@ -335,5 +365,5 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     net.nodes, net.edges = nodes, edges
     present = Counter(staff.loc[p, "school_id"] for p in selected)
     return {"view": "staff", "nodes": net.nodes, "edges": net.edges, "options": _options(net, len(nodes) > 500),
-            "legend": [{"label": view.school_names.get(s, s), "colour": colours[s]} for s in sorted(present)],
+            "legend": colours_of(view).legend(view, sorted(present)),
             "info": info, "message": "" if nodes else "Nobody matches these filters."}
