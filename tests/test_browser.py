@@ -208,6 +208,21 @@ def test_school_map_draws_every_school(page: Page, server: str) -> None:
     _shot(page, "map-schools")
 
 
+def test_the_hard_wiring_draws_at_most_one_line_per_membership(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/?view=staff&school=SCH01&hard=1")
+    drawn = page.evaluate("""() => new Promise(done => {
+        const wait = () => { const m = window.netmapMaps[0];
+            if (!m || !document.querySelector('.map[data-drawn=true]')) return setTimeout(wait, 100);
+            const hard = m.edges.get({filter: e => e.layer === 'hard'});
+            const hubs = m.nodes.get({filter: n => n.layer === 'hard'});
+            done({hard: hard.length, hubs: hubs.length, toHubs: hard.every(e => hubs.some(h => h.id === e.to))}); };
+        wait(); })""")
+    with (REPO / "data" / "samples" / "trust" / "memberships.csv").open(encoding="utf-8") as handle:
+        memberships = sum(1 for _ in handle) - 1
+    assert 0 < drawn["hard"] <= memberships and drawn["hubs"] > 0 and drawn["toHubs"]
+    _shot(page, "map-staff-hard-hubs")
+
+
 def test_full_staff_map_of_the_sample_trust_draws(page: Page, server: str) -> None:
     page.goto(f"{server}/map/?view=staff")
     drawn = _drawn(page)

@@ -296,6 +296,9 @@ def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     assert {"b2", "b1", "c2"} <= {n["id"] for n in two["nodes"]}
     group = admin.get("/map/data?view=staff&group=DORM&hard=1").get_json()
     assert {e["layer"] for e in group["edges"]} == {"hard"} and all(e["dashes"] for e in group["edges"])
+    hub = "\x1egroup:DORM"  # the hard wiring as a hub: one line per member of DORM (a3, b3, c2), not a clique
+    assert sorted((e["from"], e["to"]) for e in group["edges"]) == [("a3", hub), ("b3", hub), ("c2", hub)]
+    assert [n["label"] for n in group["nodes"] if n["id"] == hub] == ["A network nobody uses"]
     kinds = admin.get("/map/data?view=staff&kind=peer-review").get_json()
     assert {(e["from"], e["to"]) for e in kinds["edges"]} == {("a1", "c1")}
     assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == "Nobody matches these filters."

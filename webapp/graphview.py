@@ -314,6 +314,32 @@ def _select(view: TrustView, f: MapFilters) -> set[str]:
     return selected
 
 
+HUB = "\x1egroup:"  # a group hub's node id: ids from the data never hold control characters (validation refuses them)
+
+
+def _group_hubs(view: TrustView, selected: set[str],
+                positions: dict[str, tuple[float, float]]) -> tuple[list[dict], list[dict]]:
+    """The hard wiring of `selected` as a node per group joined to each of its members drawn (one line per
+    membership, never a clique), for groups with at least two of them; each hub sits among its members."""
+    members: dict[str, list[str]] = {}
+    for person in sorted(selected):
+        for group in view.graphs.hard.groups_of(person):
+            members.setdefault(group, []).append(person)
+    hubs, spokes = [], []
+    for group, people in sorted(members.items()):
+        if len(people) < 2:
+            continue
+        x = sum(positions[p][0] for p in people) / len(people)
+        y = sum(positions[p][1] for p in people) / len(people)
+        name = view.group_names.get(group, group)
+        hubs.append({"id": HUB + group, "label": name, "x": x, "y": y, "shape": "box", "layer": "hard",
+                     "color": {"background": "#ffffff", "border": HARD_COLOUR}, "font": {"size": 11},
+                     "title": f"{name}: {len(people)} of its members on this map"})
+        spokes.extend({"from": p, "to": HUB + group, "color": HARD_COLOUR, "width": 1, "dashes": True,
+                       "layer": "hard", "title": f"member of {name}"} for p in people)
+    return hubs, spokes
+
+
 def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None) -> dict:
     """People as nodes (colour by school, shape by role); soft ties and, on request, hard links. With `allowed`,
     only those people are drawn (a network lead's scope)."""
@@ -358,9 +384,9 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR, "width": 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds))})
     if f.hard:
-        for a, b, shared in view.graphs.hard.links(selected):
-            edges.append({"from": a, "to": b, "color": HARD_COLOUR, "width": 1, "dashes": True, "layer": "hard",
-                          "title": f"{shared} shared group(s)"})
+        hubs, spokes = _group_hubs(view, selected, positions)
+        nodes.extend(hubs)
+        edges.extend(spokes)
     net = _network()
     net.nodes, net.edges = nodes, edges
     present = Counter(staff.loc[p, "school_id"] for p in selected)

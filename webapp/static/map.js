@@ -92,6 +92,8 @@
     window.netmapMaps.forEach(function (map) {
       map.edges.update(map.edges.get({ filter: function (e) { return e.layer === layer; } })
         .map(function (e) { return { id: e.id, hidden: !visible }; }));
+      map.nodes.update(map.nodes.get({ filter: function (n) { return n.layer === layer; } })
+        .map(function (n) { return { id: n.id, hidden: !visible }; }));  // the hard wiring's group hubs
     });
   }
 
