@@ -325,7 +325,8 @@ def _group_hubs(view: TrustView, selected: set[str],
     for person in sorted(selected):
         for group in view.graphs.hard.groups_of(person):
             members.setdefault(group, []).append(person)
-    hubs, spokes = [], []
+    hubs: list[dict] = []
+    spokes: list[dict] = []
     for group, people in sorted(members.items()):
         if len(people) < 2:
             continue
