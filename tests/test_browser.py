@@ -386,3 +386,15 @@ def test_person_search_suggests_names_from_any_part(page: Page, server: str) -> 
     page.wait_for_url("**person=james**")
     assert page.locator("p.flash.error", has_text="Several people match").count() == 1
     _shot(page, "person-search")
+
+
+def test_a_page_prints_as_a_board_paper(page: Page, server: str) -> None:
+    page.goto(f"{server}/schools/SCH05")
+    _drawn(page)
+    page.emulate_media(media="print")
+    assert page.locator("header.top nav").is_hidden() and page.locator("a.download").first.is_hidden()
+    assert page.locator("h1").is_visible() and page.locator("table.data").first.is_visible()
+    _shot(page, "print-school")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    page.emulate_media(media="screen")

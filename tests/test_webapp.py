@@ -460,3 +460,19 @@ def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:
 
     assert phases <= set(PHASES) and len(phases) >= 2
     assert len({n["color"] for n in data["nodes"]}) == len(phases)
+
+
+def test_school_ties_candidates_and_what_if_download_as_csv(app: Flask, admin: FlaskClient) -> None:
+    ties = list(csv.DictReader(io.StringIO(admin.get("/schools/A?format=csv").get_data(as_text=True))))
+    assert {(r["school_id"], r["soft_ties"]) for r in ties} >= {("B", "2"), ("C", "1")}
+    hr = app.test_client()
+    login(hr, "hr")
+    candidates = list(csv.DictReader(io.StringIO(
+        hr.get("/secondments/?school=D&format=csv&table=candidates").get_data(as_text=True))))
+    assert candidates and {"staff_id", "name", "from_school_id", "reason"} <= set(candidates[0])
+    token = csrf_token(hr, "/secondments/")
+    hr.post("/secondments/scenario", data={"csrf_token": token, "action": "second", "staff_id": "a1",
+                                           "from_school_id": "A", "to_school_id": "D"})
+    rows = list(csv.DictReader(io.StringIO(hr.get("/secondments/?format=csv&table=whatif").get_data(as_text=True))))
+    d = next(r for r in rows if r["school_id"] == "D")
+    assert d["ties_before"] == "0" and int(d["ties_after"]) > 0

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+import pandas as pd
+from flask import Blueprint, render_template, request
 
 from netmap.suppression import fewer_than
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
-from webapp.tables import index_page
+from webapp.tables import csv_response, index_page
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -45,6 +46,9 @@ def show(school_id: str) -> Any:
     else:
         ties = [(o, name, fewer_than(found.min_group_size) if o in hidden else s, "" if o in hidden else h)
                 for o, name, s, h in ties]
+    if request.args.get("format") == "csv":
+        frame = pd.DataFrame(ties, columns=["school_id", "school", "soft_ties", "hard_links"])
+        return csv_response(frame, f"school-ties-{school_id}-{view.as_of}.csv")
     every_connector = [c for c in (view.analysis.schools.set_index("school_id").at[school_id, "key_connectors"]
                                    or "").split(";") if c]
     connectors = [c for c in every_connector if found.may_name(c)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
@@ -15,7 +16,7 @@ from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
 from webapp.purpose import purpose_redirect
-from webapp.tables import Column, table_page
+from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("secondments", __name__, url_prefix="/secondments")
 ROLES = ("hr", "admin")
@@ -44,7 +45,7 @@ def index() -> Any:
             candidates = view.planner.recommend(school, subject=subject or None, role=role or None, top=15)
         except AnalysisError as exc:
             flash(str(exc), "error")
-        audit("view", f"secondment candidates for {school}")
+        audit("download" if args.get("format") == "csv" else "view", f"secondment candidates for {school}")
     changes = _changes()
     result, error = None, ""
     if changes:
@@ -60,11 +61,26 @@ def index() -> Any:
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"introductions for {person}")
+    download = request.args.get("format") == "csv"
+    if download and args.get("table") == "candidates":
+        return csv_response(pd.DataFrame([dataclasses.asdict(c) for c in candidates]),
+                            f"secondment-candidates-{school}-{view.as_of}.csv")
+    if download and args.get("table") == "whatif" and result is not None:
+        return csv_response(_before_after(result), f"what-if-{view.as_of}.csv")
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, changes=changes, result=result, error=error, person=person,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names)
+
+
+def _before_after(result: Any) -> pd.DataFrame:
+    """The what-if table as rows: each school's ties, reach and dependency before and after the scenario."""
+    before, after = result.before, result.after
+    return pd.DataFrame([{"school_id": s, "ties_before": before.external_ties.get(s),
+                          "ties_after": after.external_ties.get(s), "reach_before": before.schools_reached.get(s),
+                          "reach_after": after.schools_reached.get(s), "dependency_before": before.dependency.get(s),
+                          "dependency_after": after.dependency.get(s)} for s in result.schools])
 
 
 @bp.route("/scenario", methods=["POST"])
