@@ -236,8 +236,8 @@ def test_filter_to_one_school(page: Page, server: str) -> None:
     page.select_option("select[name=school]", "SCH01")
     page.click("text=Show staff")
     drawn = _drawn(page)
-    assert drawn["nodes"] == 131
-    assert all("Oakfield Academy" in title for title in drawn["titles"])
+    own = [title for title in drawn["titles"] if "Oakfield Academy" in title]
+    assert len(own) == 131 and drawn["nodes"] > len(own)  # its 131 staff and their contacts elsewhere
     _shot(page, "map-one-school")
 
 

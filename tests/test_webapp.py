@@ -278,17 +278,25 @@ def test_large_school_matrix_shows_a_neighbourhood(admin: FlaskClient, monkeypat
 
 
 def test_schools_are_laid_out_when_first_drawn_and_stay_put(app: Flask, admin: FlaskClient) -> None:
-    """A one-school map lays out only that school; drawing more schools later moves no one already placed."""
-    first = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff&school=B").get_json()["nodes"]}
+    """A one-school map lays out only that school; drawing more schools later moves no one already placed (its
+    contacts elsewhere are set round it on that map, and at their own school's place on the others)."""
+    first = {n["id"]: (n["x"], n["y"])
+             for n in admin.get("/map/data?view=staff&school=B&role=teacher").get_json()["nodes"]}
+    b_staff = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff&school=B").get_json()["nodes"]
+               if n["id"].startswith("b")}
     (view,) = app.extensions["netmap_cache"]._views.values()
     assert view.layout_cache["staff"]["done"] == {"B"}
     everyone = {n["id"]: (n["x"], n["y"]) for n in admin.get("/map/data?view=staff").get_json()["nodes"]}
-    assert {p: everyone[p] for p in first} == first and len(everyone) > len(first)
+    assert {p: everyone[p] for p in b_staff} == b_staff and len(everyone) > len(b_staff)
+    assert {p: everyone[p] for p in first} == first
 
 
 def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     school = admin.get("/map/data?view=staff&school=A").get_json()
-    assert {n["id"] for n in school["nodes"]} == {"a1", "a2", "a3", "a4"}
+    # A's four people and their contacts in other schools, the ties between schools drawn stronger
+    assert {n["id"] for n in school["nodes"]} == {"a1", "a2", "a3", "a4", "b1", "b2", "c1"}
+    across = {(e["from"], e["to"]): e["width"] for e in school["edges"]}
+    assert across[("a2", "b2")] > across[("a1", "a2")]
     assert {n["shape"] for n in school["nodes"] if n["id"] == "a1"} == {"star"}
     person = admin.get("/map/data?view=staff&person=a1&depth=1").get_json()
     assert {n["id"] for n in person["nodes"]} == {"a1", "a2", "a3", "c1"}
@@ -308,7 +316,7 @@ def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pyte
     monkeypatch.setattr("webapp.graphview.MAX_STAFF_NODES", 5)
     data = admin.get("/map/data?view=staff").get_json()
     assert data["view"] == "schools" and "choose a school" in data["message"]
-    assert len(admin.get("/map/data?view=staff&school=A").get_json()["nodes"]) == 4
+    assert len(admin.get("/map/data?view=staff&school=A").get_json()["nodes"]) == 5  # A's 4 and 1 contact: the cap
 
 
 def _upload(client: FlaskClient, files: dict[str, bytes], as_of: str = "2026-09-01"):
@@ -444,7 +452,7 @@ def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn
     around = {n["id"]: n["color"] for n in admin.get("/map/data?school=D").get_json()["nodes"]}
     assert around["D"] == schools["D"]  # a map of fewer schools keeps each school's colour
     assert len(set(schools.values())) == 4
-    assert [e["label"] for e in staff["legend"]] == ["Ash Primary"]
+    assert [e["label"] for e in staff["legend"]] == ["Ash Primary", "Beech Academy", "Cedar Primary"]  # A's contacts
 
 
 def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:

@@ -37,6 +37,8 @@ SCHOOL_PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#88225
 PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#F0E442",
                                   "#000000"), strict=True))
 SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
+INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
+ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
 SCALE = 1000.0
 
 
@@ -209,16 +211,57 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     for sid in {school_of[p] for p in people} - cache["done"]:
         centres = _school_positions(view)
         spread = SCALE * 2.5
-        staff = sorted(cache["by_school"][sid])
-        sub = view.undirected.subgraph(staff)
+        everyone = sorted(cache["by_school"][sid], key=str)
+        sub = view.undirected.subgraph(everyone)
+        staff = [p for p in everyone if sub.degree(p) > 0]
+        alone = [p for p in everyone if sub.degree(p) == 0]  # no tie inside the school: a row below, not flung off
         index = {p: i for i, p in enumerate(staff)}
         graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
-        coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords
-        radius = 40 * math.sqrt(len(staff))
+        # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
+        coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
+        radius = 40 * math.sqrt(max(len(staff), 1))
         cx, cy = centres.get(sid, (0.0, 0.0))
+        ox, oy = cx * spread / SCALE, cy * spread / SCALE
         for person, (x, y) in _scaled(staff, coords, 2 * radius).items():
-            positions[person] = (cx * spread / SCALE + x, cy * spread / SCALE + y)
+            positions[person] = (ox + x, oy + y)
+        per_row = max(1, int(2 * radius // ROW_STEP))
+        for k, person in enumerate(alone):
+            positions[person] = (ox - radius + (k % per_row) * ROW_STEP, oy + radius + ROW_STEP * (1 + k // per_row))
         cache["done"].add(sid)
+    return positions
+
+
+def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, tuple[float, float]]:
+    """A school's staff laid out as on every staff map, and their contacts elsewhere in small groups on a ring
+    around them, one group per school, in the direction of that school on the school map."""
+    school_of = view.graphs.school_of
+    mine = {p for p in people if school_of[p] == school}
+    laid = _staff_positions(view, mine)
+    positions = {p: laid[p] for p in mine}
+    if not positions:
+        return positions
+    cx = sum(x for x, _ in positions.values()) / len(positions)
+    cy = sum(y for _, y in positions.values()) / len(positions)
+    ring = max(math.hypot(x - cx, y - cy) for x, y in positions.values()) + 220
+    groups: dict[str, list[str]] = {}
+    for person in sorted(people - mine, key=str):
+        groups.setdefault(school_of[person], []).append(person)
+    places = _school_positions(view)
+    sx, sy = places.get(school, (0.0, 0.0))
+    def bearing(other: str) -> tuple[float, str]:
+        ox, oy = places.get(other, (sx, sy))
+        return math.atan2(oy - sy, ox - sx), other
+
+    towards = sorted(groups, key=bearing)
+    for k, other in enumerate(towards):  # evenly round the ring, in the order the school map has them
+        angle = 2 * math.pi * k / len(towards) - math.pi / 2
+        gx, gy = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
+        members = groups[other]
+        spread = 22 * math.sqrt(len(members))
+        for i, person in enumerate(members):
+            a = 2 * math.pi * i / len(members)
+            positions[person] = ((gx + spread * math.cos(a), gy + spread * math.sin(a)) if len(members) > 1
+                                 else (gx, gy))
     return positions
 
 
@@ -354,7 +397,15 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     if len(selected) > MAX_STAFF_NODES:
         raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
                        "drawn at once).")
-    positions = _staff_positions(view, selected)
+    if f.school and f.soft and not (f.person or f.group or f.subject or f.phase or f.role):
+        # a school's map: its people and, the point of the page, their contacts in other schools
+        contacts = {n for p in selected for n in view.undirected[p]} - selected
+        if allowed is not None:
+            contacts &= allowed
+        selected |= set(sorted(contacts, key=str)[:max(0, MAX_STAFF_NODES - len(selected))])
+        positions = _around_school(view, f.school, selected)
+    else:
+        positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
     colours = colours_of(view).of_school
     nodes, info = [], {}
@@ -382,8 +433,10 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         if pair in seen:
             continue
         seen.add(pair)
-        edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR, "width": 1, "layer": "soft",
-                      "title": ", ".join(sorted(kinds))})
+        across = view.graphs.school_of[a] != view.graphs.school_of[b]
+        edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR if across else INSIDE_COLOUR,
+                      "width": 2.5 if across else 1, "layer": "soft",
+                      "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
     if f.hard:
         hubs, spokes = _group_hubs(view, selected, positions)
         nodes.extend(hubs)
