@@ -484,3 +484,15 @@ def test_school_ties_candidates_and_what_if_download_as_csv(app: Flask, admin: F
     rows = list(csv.DictReader(io.StringIO(hr.get("/secondments/?format=csv&table=whatif").get_data(as_text=True))))
     d = next(r for r in rows if r["school_id"] == "D")
     assert d["ties_before"] == "0" and int(d["ties_after"]) > 0
+
+
+def test_a_focused_person_is_in_the_middle_with_one_and_two_step_contacts_told_apart(admin: FlaskClient) -> None:
+    data = admin.get("/map/data?view=staff&person=a1&depth=2").get_json()
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert (nodes["a1"]["x"], nodes["a1"]["y"]) == (0.0, 0.0) and nodes["a1"]["borderWidth"] == 5
+    one_step, two_steps = {"a2", "a3", "c1"}, {"b1", "b2", "c2"}
+    assert all("opacity" not in nodes[p] for p in one_step)
+    assert all(nodes[p]["opacity"] == 0.45 and "2 steps away" in nodes[p]["title"] for p in two_steps)
+    near = max(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in one_step)
+    far = min(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in two_steps)
+    assert near < far

@@ -14,6 +14,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -38,6 +39,7 @@ PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#
                                   "#000000"), strict=True))
 SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
 INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
+FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
 SCALE = 1000.0
 
@@ -265,6 +267,28 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
     return positions
 
 
+def _around_person(view: TrustView, person: str,
+                   people: set[str]) -> tuple[dict[str, tuple[float, float]], dict[str, int]]:
+    """The person in the middle, their direct contacts on a ring round them and people two steps away on a
+    wider ring, each ring ordered by school; returns positions and each person's steps from the focus."""
+    undirected = view.undirected
+    steps = {person: 0}
+    for n in undirected[person]:
+        if n in people:
+            steps[n] = 1
+    for p in people:
+        steps.setdefault(p, 2)
+    school_of = view.graphs.school_of
+    positions = {person: (0.0, 0.0)}
+    for step, radius in ((1, 260.0), (2, 560.0)):
+        ring = sorted((p for p, s in steps.items() if s == step), key=lambda p: (school_of[p], str(p)))
+        radius = max(radius, ROW_STEP * len(ring) / (2 * math.pi))
+        for k, p in enumerate(ring):
+            angle = 2 * math.pi * k / len(ring) - math.pi / 2
+            positions[p] = (radius * math.cos(angle), radius * math.sin(angle))
+    return positions, steps
+
+
 def schools_around(view: TrustView, focus: str, limit: int | None = None) -> list[str]:
     """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit` (by default
     MAX_SCHOOL_NODES)."""
@@ -397,6 +421,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     if len(selected) > MAX_STAFF_NODES:
         raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
                        "drawn at once).")
+    steps: dict[str, int] = {}
     if f.school and f.soft and not (f.person or f.group or f.subject or f.phase or f.role):
         # a school's map: its people and, the point of the page, their contacts in other schools
         contacts = {n for p in selected for n in view.undirected[p]} - selected
@@ -404,6 +429,8 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
             contacts &= allowed
         selected |= set(sorted(contacts, key=str)[:max(0, MAX_STAFF_NODES - len(selected))])
         positions = _around_school(view, f.school, selected)
+    elif f.person in selected:
+        positions, steps = _around_person(view, f.person, selected)
     else:
         positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
@@ -414,10 +441,18 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         x, y = positions[person]
         name = view.staff_names.get(person, person)
         school = view.school_names.get(row["school_id"], row["school_id"])
-        nodes.append({"id": person, "label": name, "x": x, "y": y, "shape": ROLE_SHAPES.get(row["role"], "dot"),
-                      "color": colours[row["school_id"]], "size": 8 + 2 * math.sqrt(row["soft_degree"]),
-                      "borderWidth": 3 if person == f.person else 1,
-                      "title": f"{name}\n{row['role']}, {school}"})
+        step = steps.get(person)
+        size = 8 + 2 * math.sqrt(row["soft_degree"])
+        title = f"{name}\n{row['role']}, {school}"
+        node: dict[str, Any] = {"id": person, "label": name, "x": x, "y": y,
+                                "shape": ROLE_SHAPES.get(row["role"], "dot"), "color": colours[row["school_id"]],
+                                "size": size, "borderWidth": 1, "title": title}
+        if step == 0:  # the person in focus: in the middle, large, outlined
+            node.update(size=size + 12, borderWidth=5, font={"size": 16, "bold": True},
+                        color={"background": colours[row["school_id"]], "border": FOCUS_COLOUR})
+        elif step == 2:  # two steps away: fainter than direct contacts
+            node.update(opacity=0.45, title=f"{title}\n2 steps away")
+        nodes.append(node)
         info[person] = {"name": name, "school": school, "role": row["role"], "subjects": row["subjects"] or "",
                         "soft_degree": int(row["soft_degree"]), "schools_reached": int(row["schools_reached"]),
                         "betweenness": round(float(row["betweenness"]), 4), "ona_role": row["ona_role"],
