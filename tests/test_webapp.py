@@ -496,3 +496,16 @@ def test_a_focused_person_is_in_the_middle_with_one_and_two_step_contacts_told_a
     near = max(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in one_step)
     far = min(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in two_steps)
     assert near < far
+
+
+def test_upload_problems_download_as_csv(admin: FlaskClient) -> None:
+    from urllib.parse import unquote
+
+    files = _planted_files()
+    files["staff.csv"] = files["staff.csv"].replace(b"a2,A,teacher", b"a2,A,=teachr")
+    html = _upload(admin, files).get_data(as_text=True)
+    link = re.search(r'download="problems.csv" href="data:text/csv;charset=utf-8,([^"]+)"', html)
+    assert link is not None
+    rows = list(csv.DictReader(io.StringIO(unquote(link.group(1).replace("&amp;", "&")))))
+    assert [(r["file"], r["row"], r["column"], r["value"]) for r in rows if r["severity"] == "error"] == [
+        ("staff.csv", "3", "role", "'=teachr")]

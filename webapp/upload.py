@@ -32,7 +32,7 @@ class UploadForm(FlaskForm):
 @role_required("admin")
 def index() -> Any:
     form = UploadForm()
-    problems, error = [], ""
+    problems, error, problems_csv = [], "", ""
     if form.validate_on_submit():
         uploads = [f for f in form.files.data if f and f.filename]
         with tempfile.TemporaryDirectory(prefix="netmap-upload-") as folder:
@@ -42,6 +42,7 @@ def index() -> Any:
                 dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
                                                        seconds=settings.upload_seconds)
                 problems = report.problems
+                problems_csv = report.csv_text()
                 if dataset is not None:
                     as_of = form.as_of.data.isoformat()
                     result = get_store().write_snapshot(dataset, as_of, source=f"upload by web ({len(uploads)} "
@@ -60,7 +61,8 @@ def index() -> Any:
             log.warning("upload by %s refused: %s", g.user.name, error)
             audit("upload refused", error[:300])
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit), (
+    return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit,
+                           problems_csv=problems_csv), (
         422 if error else 200)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,9 +69,14 @@ class ValidationReport:
 
     def write_csv(self, path: Path) -> None:
         """Write every problem to a CSV the user can sort and filter in a spreadsheet."""
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["severity", "rule", "file", "row", "column", "value", "message", "fix"])
-            for p in self.problems:  # values and file names come from the user's files: neutralised
-                writer.writerow([neutralise(v) for v in (p.severity, p.rule, p.file, p.row or "", p.column or "",
-                                                         p.value or "", p.message, p.fix)])
+        path.write_text(self.csv_text(), encoding="utf-8", newline="")
+
+    def csv_text(self) -> str:
+        """Every problem as CSV text (what write_csv writes, and the upload page offers as a download)."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["severity", "rule", "file", "row", "column", "value", "message", "fix"])
+        for p in self.problems:  # values and file names come from the user's files: neutralised
+            writer.writerow([neutralise(v) for v in (p.severity, p.rule, p.file, p.row or "", p.column or "",
+                                                     p.value or "", p.message, p.fix)])
+        return buffer.getvalue()
