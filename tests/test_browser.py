@@ -398,3 +398,30 @@ def test_a_page_prints_as_a_board_paper(page: Page, server: str) -> None:
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     page.emulate_media(media="screen")
+
+
+ROLE_PAGES = [("dashboard", "/"), ("map", "/map/"), ("schools", "/schools/"), ("school", "/schools/SCH05"),
+              ("staff", "/staff/"), ("person", "/staff/ST0002"), ("groups", "/groups/"), ("group", "/groups/MATHS"),
+              ("wiring", "/wiring/"), ("secondments", "/secondments/?school=SCH12"), ("definitions", "/metrics"),
+              ("upload", "/upload/"), ("audit", "/audit")]
+
+
+@pytest.mark.parametrize("role", ["admin", "hr", "ceo", "network-lead"])
+def test_screenshots_of_every_page_for_each_role(browser: Browser, server: str, role: str) -> None:
+    """Every page as each role meets it (refusals included), saved for people to look at."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    _log_in(page, server, role)
+    statuses = {}
+    for name, path in ROLE_PAGES:
+        response = page.goto(f"{server}{path}")
+        assert response is not None
+        statuses[name] = response.status
+        _shot(page, f"role-{role}-{name}")
+    context.close()
+    refused = {name for name, status in statuses.items() if status == 403}
+    assert set(statuses.values()) <= {200, 403}
+    expected = {"admin": set(), "hr": {"upload", "audit"},
+                "ceo": {"staff", "person", "secondments", "upload", "audit"},
+                "network-lead": {"staff", "person", "secondments", "upload", "audit"}}[role]
+    assert refused == expected
