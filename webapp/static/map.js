@@ -73,6 +73,13 @@
           entry.firstDraw = performance.now() - started;
           container.dataset.drawn = "true";
         });
+        // Fit the map again when its box changes size (the page settling, printing) until the user moves it.
+        let moved = false;
+        network.on("dragStart", function () { moved = true; });
+        network.on("zoom", function () { moved = true; });
+        if (window.ResizeObserver) {
+          new ResizeObserver(function () { if (!moved) network.fit({ animation: false }); }).observe(container);
+        }
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
           const id = nodes.get(params.nodes[0]).key;
