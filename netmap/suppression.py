@@ -16,7 +16,7 @@ import pandas as pd
 
 from netmap.errors import ConfigError
 
-__all__ = ["DEFAULT_MIN_GROUP_SIZE", "LOWEST_MIN_GROUP_SIZE", "check_min_group_size", "fewer_than",
+__all__ = ["DEFAULT_MIN_GROUP_SIZE", "LOWEST_MIN_GROUP_SIZE", "check_min_group_size", "fewer_than", "hide_rows",
            "suppressed_keys", "suppressed_table"]
 
 DEFAULT_MIN_GROUP_SIZE = 5
@@ -64,11 +64,19 @@ def suppressed_table(frame: pd.DataFrame, size_column: str, columns: list[str], 
     keys = frame[key] if key else pd.Series(frame.index, index=frame.index)
     hidden = suppressed_keys(pd.Series(frame[size_column].to_numpy(), index=keys.to_numpy()).fillna(0),
                              min_group_size)
-    out = frame.copy()
+    return hide_rows(frame, keys, hidden, [size_column, *columns], min_group_size), hidden
+
+
+def hide_rows(frame: pd.DataFrame, keys: pd.Series, hidden: set[Hashable] | set[str], columns: list[str],
+              min_group_size: int) -> pd.DataFrame:
+    """A copy of `frame` whose `columns` read "fewer than N" on the rows whose `keys` value is in `hidden`
+    (`frame` itself when nothing is hidden)."""
     mask = keys.isin(hidden).to_numpy()
-    if mask.any():
-        label = fewer_than(min_group_size)
-        for column in dict.fromkeys([size_column, *columns]):
-            out[column] = out[column].astype(object)
-            out.loc[mask, column] = label
-    return out, hidden
+    if not mask.any():
+        return frame
+    out = frame.copy()
+    label = fewer_than(min_group_size)
+    for column in dict.fromkeys(columns):
+        out[column] = out[column].astype(object)
+        out.loc[mask, column] = label
+    return out

@@ -72,36 +72,39 @@ def _people_of(view: TrustView, led: frozenset[str]) -> frozenset[str]:
     """Members of the led groups, and the disconnected colleagues of the schools those groups reach."""
     if not led:
         return frozenset()
-    staff = view.staff
-    in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
-    schools = set(staff.loc[in_led, "school_id"])
-    disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
-    return frozenset(staff.loc[in_led | disconnected, "staff_id"])
+    cache = "people of " + "\x1f".join(sorted(led))  # the same for every request of every lead of these groups
+    if cache not in view.layout_cache:
+        staff = view.staff
+        in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
+        schools = set(staff.loc[in_led, "school_id"])
+        disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
+        view.layout_cache[cache] = frozenset(staff.loc[in_led | disconnected, "staff_id"])
+    people: frozenset[str] = view.layout_cache[cache]
+    return people
 
 
 def suppressed_schools(view: TrustView, found: Scope) -> set[str]:
     """Schools whose figures this scope must not show (fewer than min_group_size staff, or hidden with them so
     that the trust's totals cannot give them back); none for roles that see names."""
-    if not found.suppress:
-        return set()
-    key = f"suppressed schools {found.min_group_size}"
-    if key not in view.layout_cache:
-        schools = view.analysis.schools
-        view.layout_cache[key] = {str(k) for k in suppressed_keys(
-            pd.Series(schools["staff"].to_numpy(), index=schools["school_id"].to_numpy()), found.min_group_size)}
-    return set(view.layout_cache[key])
+    return _suppressed(view, found, "schools", "school_id", "staff")
 
 
 def suppressed_groups(view: TrustView, found: Scope) -> set[str]:
-    """Groups whose figures this scope must not show (as suppressed_schools, by members)."""
+    """Groups whose figures this scope must not show (as suppressed_schools, by members); a lead sees their own
+    groups in full."""
+    return _suppressed(view, found, "groups", "group_id", "members") - set(found.groups or ())
+
+
+def _suppressed(view: TrustView, found: Scope, table: str, key: str, size: str) -> set[str]:
+    """The rows of an analysis table to hide from `found`, computed once per snapshot and threshold."""
     if not found.suppress:
         return set()
-    key = f"suppressed groups {found.min_group_size}"
-    if key not in view.layout_cache:
-        groups = view.analysis.groups
-        view.layout_cache[key] = {str(k) for k in suppressed_keys(
-            pd.Series(groups["members"].to_numpy(), index=groups["group_id"].to_numpy()), found.min_group_size)}
-    return set(view.layout_cache[key]) - set(found.groups or ())  # a lead sees their own groups in full
+    cache = f"suppressed {table} {found.min_group_size}"
+    if cache not in view.layout_cache:
+        frame = getattr(view.analysis, table)
+        sizes = pd.Series(frame[size].to_numpy(), index=frame[key].to_numpy())
+        view.layout_cache[cache] = {str(k) for k in suppressed_keys(sizes, found.min_group_size)}
+    return set(view.layout_cache[cache])
 
 
 def require_names(view: TrustView | None) -> Scope:

@@ -7,16 +7,19 @@ import datetime as dt
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import described
 from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST
-from webapp.accounts import ROLES, Accounts
+from webapp.accounts import ROLES, Accounts, UserStore
 
 DEMO_ADMIN = "demo-admin"
+T = TypeVar("T")
 log = logging.getLogger("netmap.serve")
 
 
@@ -78,6 +81,14 @@ def _accounts(ctx: click.Context) -> Accounts:
     return Accounts(settings_of(ctx).users_db_path)
 
 
+def _change(ctx: click.Context, change: Callable[[UserStore], T], action: str, subject: str) -> T:
+    """Apply one change to the users file and record it in the audit log, as the person at the terminal."""
+    with _accounts(ctx) as accounts:
+        result = change(accounts.users)
+        accounts.audit.record(_by(), action, subject)
+    return result
+
+
 def _by() -> str:
     """Who ran a command, for the audit log: the operating-system account on the server."""
     try:
@@ -95,9 +106,7 @@ def _by() -> str:
 def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
     """Add a user; prints a generated password unless one is given on stdin."""
     given = sys.stdin.readline().strip() if password_stdin else None
-    with _accounts(ctx) as accounts:
-        password = accounts.users.add(name, role, given)
-        accounts.audit.record(_by(), "user added", f"{name} ({role})")
+    password = _change(ctx, lambda users: users.add(name, role, given), "user added", f"{name} ({role})")
     click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
 
 
@@ -106,9 +115,7 @@ def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) ->
 @click.pass_context
 def users_remove(ctx: click.Context, name: str) -> None:
     """Remove a user; they lose access at their next click, and adding the name again revives no old session."""
-    with _accounts(ctx) as accounts:
-        accounts.users.remove(name)
-        accounts.audit.record(_by(), "user removed", name)
+    _change(ctx, lambda users: users.remove(name), "user removed", name)
     click.echo(f"Removed {name}.")
 
 
@@ -118,9 +125,7 @@ def users_remove(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def users_set_role(ctx: click.Context, name: str, role: str) -> None:
     """Change a user's role; their sessions end, and the new role applies when they log in again."""
-    with _accounts(ctx) as accounts:
-        accounts.users.set_role(name, role)
-        accounts.audit.record(_by(), "role changed", f"{name} is now {role}")
+    _change(ctx, lambda users: users.set_role(name, role), "role changed", f"{name} is now {role}")
     click.echo(f"{name} is now {role}.")
 
 
@@ -132,9 +137,7 @@ def users_set_role(ctx: click.Context, name: str, role: str) -> None:
 def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Give a user a new password; their sessions end at once and any lock on their name is lifted."""
     given = sys.stdin.readline().strip() if password_stdin else None
-    with _accounts(ctx) as accounts:
-        password = accounts.users.set_password(name, given)
-        accounts.audit.record(_by(), "password set", name)
+    password = _change(ctx, lambda users: users.set_password(name, given), "password set", name)
     click.echo(f"New password set for {name}; their sessions have ended." + ("" if given else f" Password: {password}"))
 
 
@@ -143,9 +146,7 @@ def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> N
 @click.pass_context
 def users_unlock(ctx: click.Context, name: str) -> None:
     """Lift the lock that failed logins put on a user name, from every address."""
-    with _accounts(ctx) as accounts:
-        forgotten = accounts.users.unlock(name)
-        accounts.audit.record(_by(), "user unlocked", name)
+    forgotten = _change(ctx, lambda users: users.unlock(name), "user unlocked", name)
     click.echo(f"Unlocked {name} ({forgotten} recent failed login(s) forgotten).")
 
 
@@ -156,9 +157,8 @@ def users_unlock(ctx: click.Context, name: str) -> None:
 def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> None:
     """Set the expert networks and subject communities (group ids) a network lead leads; they see those
     groups' members by name. No GROUPS: none."""
-    with _accounts(ctx) as accounts:
-        accounts.users.set_groups(name, list(groups))
-        accounts.audit.record(_by(), "groups assigned", f"{name}: {', '.join(groups) or 'none'}")
+    _change(ctx, lambda users: users.set_groups(name, list(groups)), "groups assigned",
+            f"{name}: {', '.join(groups) or 'none'}")
     click.echo(f"{name} leads {', '.join(groups) or 'no group'}.")
 
 

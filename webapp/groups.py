@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from netmap.analysis.group_metrics import GROUP_COLUMNS
-from netmap.suppression import fewer_than, suppressed_keys
+from netmap.suppression import fewer_than, hide_rows, suppressed_keys
 from webapp.access import scope, suppressed_groups
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
@@ -21,14 +21,8 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 def index() -> Any:
     view = require_view()
     found = scope(view)
-    frame = view.analysis.groups
-    hidden = suppressed_groups(view, found)
-    if hidden:
-        frame = frame.copy()
-        mask = frame["group_id"].isin(hidden)
-        for column in FIGURES:
-            frame[column] = frame[column].astype(object)
-            frame.loc[mask, column] = fewer_than(found.min_group_size)
+    groups = view.analysis.groups
+    frame = hide_rows(groups, groups["group_id"], suppressed_groups(view, found), FIGURES, found.min_group_size)
     return index_page(frame, "group_id", view.group_names, "Group", list(GROUP_COLUMNS[1:]),
                       template="groups/index.html", context={"view": view}, filename=f"groups-{view.as_of}.csv",
                       default_sort="conductivity", descending=False, filters=("kind", "is_dormant"))

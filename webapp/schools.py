@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, render_template, request
 
-from netmap.suppression import fewer_than
+from netmap.suppression import fewer_than, hide_rows
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
@@ -23,7 +23,9 @@ COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_tie
 @login_required
 def index() -> Any:
     view = require_view()
-    frame = _suppressed(view, view.analysis.schools.drop(columns=["key_connectors"]))
+    schools = view.analysis.schools.drop(columns=["key_connectors"])
+    found = scope(view)
+    frame = hide_rows(schools, schools["school_id"], suppressed_schools(view, found), FIGURES, found.min_group_size)
     return index_page(frame, "school_id", view.school_names,
                       "School", COLUMNS[1:], template="schools/index.html", context={"view": view},
                       filename=f"schools-{view.as_of}.csv", default_sort="external_ties", descending=False,
@@ -72,16 +74,3 @@ def show(school_id: str) -> Any:
 
 FIGURES = [c for c in COLUMNS[1:] if c != "caveat"]  # every figure about a school's people
 
-
-def _suppressed(view: Any, frame: Any) -> Any:
-    """The schools table with the figures of suppressed schools reading "fewer than N"."""
-    found = scope(view)
-    hidden = suppressed_schools(view, found)
-    if not hidden:
-        return frame
-    out = frame.copy()
-    mask = out["school_id"].isin(hidden)
-    for column in FIGURES:
-        out[column] = out[column].astype(object)
-        out.loc[mask, column] = fewer_than(found.min_group_size)
-    return out

@@ -7,6 +7,11 @@ import sqlite3
 
 __all__ = ["AuditLog"]
 
+# One fixed statement: an empty filter value matches every row, so no query text is ever built from arguments.
+_SELECT_RECORDS = ("SELECT at, user, action, subject, purpose FROM audit_log "
+                   "WHERE (? = '' OR user = ?) AND (? = '' OR action = ?) AND (? = '' OR at >= ?) "
+                   "AND (? = '' OR at < ?) ORDER BY at DESC LIMIT ?")
+
 
 class AuditLog:
     """Audit records on an open accounts connection (see Accounts)."""
@@ -28,20 +33,9 @@ class AuditLog:
                 limit: int = 100_000) -> list[tuple[str, str, str, str, str]]:
         """(at, user, action, subject, purpose), newest first, filtered by user, action and dates (YYYY-MM-DD,
         both ends included)."""
-        clauses, values = [], []
-        for column, value in (("user", user), ("action", action)):
-            if value:
-                clauses.append(f"{column} = ?")  # the column names are this method's own constants
-                values.append(value)
-        if since:
-            clauses.append("at >= ?")
-            values.append(since)
-        if until:
-            clauses.append("at < ?")
-            values.append((dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat())
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
-        return self._conn.execute(f"SELECT at, user, action, subject, purpose FROM audit_log{where} "  # noqa: S608
-                                  "ORDER BY at DESC LIMIT ?", (*values, limit)).fetchall()
+        until_next = (dt.date.fromisoformat(until) + dt.timedelta(days=1)).isoformat() if until else ""
+        return self._conn.execute(_SELECT_RECORDS, (user, user, action, action, since, since, until_next, until_next,
+                                                    limit)).fetchall()
 
     def delete_before(self, moment: dt.datetime) -> int:
         """Delete entries older than `moment` (retention); returns how many."""

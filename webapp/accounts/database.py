@@ -20,6 +20,8 @@ from webapp.accounts.users import UserStore
 __all__ = ["Accounts", "forget_snapshot"]
 
 SCHEMA_VERSION = 3  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes
+# PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
+_SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
     "created_at TEXT NOT NULL, session_key TEXT NOT NULL DEFAULT '')",
@@ -72,7 +74,7 @@ class Accounts:
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION:d}")
+            self._conn.execute(_SET_SCHEMA_VERSION)
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
