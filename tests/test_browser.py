@@ -203,9 +203,71 @@ def test_school_map_draws_every_school(page: Page, server: str) -> None:
     FIRST_DRAW["school map (25 schools)"] = round(drawn["firstDraw"])
     assert drawn["nodes"] == 25 and drawn["edges"] > 100
     assert drawn["inked"] > 5000  # the canvas is not blank
-    assert page.locator(".legend .legend-item").count() == 7  # 25 schools: coloured by their 7 phases
+    # 25 schools: coloured by their 7 phases; then the line drawn and the mark of an isolated school
+    assert page.locator(".legend .legend-item").count() == 9
     assert _overlaps(page) == {"discs": [], "labels": []}
+    assert _label_pixels(page) >= 11  # legible with the whole trust in view, before any zooming
     _shot(page, "map-schools")
+
+
+def _label_pixels(page: Page, index: int = 0) -> float:
+    """How tall, in screen pixels, the map's labels are drawn when the map fits its box (as first drawn)."""
+    return page.evaluate(f"""() => {{
+        const m = window.netmapMaps[{index}];
+        return m.network.getScale() * m.options.nodes.font.size; }}""")
+
+
+def _colours(page: Page, index: int = 0) -> dict:
+    """Each node's fill colour as the map drew it, by its id in the data."""
+    return page.evaluate(f"""() => Object.fromEntries(window.netmapMaps[{index}].nodes.get().map(
+        n => [n.key, typeof n.color === 'string' ? n.color : (n.color || {{}}).background]))""")
+
+
+def test_the_hard_vs_soft_map_keeps_the_school_maps_places_and_colours(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    _drawn(page)
+    colours = _colours(page)
+    places = page.evaluate("() => window.netmapMaps[0].network.getPositions()")
+    page.goto(f"{server}/wiring/")
+    drawn = _drawn(page)
+    assert _colours(page) == colours and page.evaluate("() => window.netmapMaps[0].network.getPositions()") == places
+    assert _overlaps(page) == {"discs": [], "labels": []}
+    layers = page.evaluate("() => window.netmapMaps[0].edges.get().map(e => e.layer)")
+    assert drawn["edges"] == len(layers) and {"both", "soft only", "hard only"} <= set(layers)
+    page.get_by_label("a shared group, but nobody collaborates", exact=False).uncheck()  # the key hides a kind
+    hidden = page.evaluate("() => window.netmapMaps[0].edges.get({filter: e => e.hidden}).map(e => e.layer)")
+    assert hidden and set(hidden) == {"hard only"}
+    page.goto(f"{server}/map/?view=staff&school=SCH01")
+    _drawn(page)
+    staff = _colours(page)
+    assert {staff[p] for p in ("ST0002", "ST0003")} == {colours["SCH01"]}
+    _shot(page, "wiring-school-level")
+
+
+@pytest.fixture(scope="module", params=[5, 60, 150], ids=lambda n: f"{n}-schools")
+def trust_of_size(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """A generated trust of 5, 60 or 150 schools (20 staff a school), served."""
+    from netmap.sample.generator import generate_sample
+
+    schools = request.param
+    folder = tmp_path_factory.mktemp(f"trust-{schools}") / "trust"
+    generate_sample(folder, schools=schools, staff=20 * schools, seed=schools)
+    for url in _serve(make_app(tmp_path_factory.mktemp(f"web-{schools}"), read_trust(folder)[0])):
+        yield schools, url
+
+
+def test_no_school_discs_or_labels_overlap_at_5_60_and_150_schools(browser: Browser, trust_of_size: tuple) -> None:
+    schools, url = trust_of_size
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    _log_in(tab, url, "admin", purpose=False)
+    for path, name in (("/map/", "map-schools"), ("/wiring/", "wiring-school-level")):
+        tab.goto(f"{url}{path}")
+        drawn = _drawn(tab)
+        assert drawn["nodes"] >= schools  # the generator adds a central team
+        assert _overlaps(tab) == {"discs": [], "labels": []}, (schools, path)
+        _shot(tab, f"{name}-{schools}-schools")
+    context.close()
 
 
 def test_the_hard_wiring_draws_at_most_one_line_per_membership(page: Page, server: str) -> None:

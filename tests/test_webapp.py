@@ -273,7 +273,8 @@ def test_large_school_matrix_shows_a_neighbourhood(admin: FlaskClient, monkeypat
     page = admin.get("/wiring/?school=A").get_data(as_text=True)
     assert "the matrix shows the 2 nearest" in page
     header = page.split('<table class="matrix">')[1].split("</thead>")[0]
-    assert re.findall(r"<th title=\"[^\"]*\">(\w+)</th>", header) == ["A", "B"]
+    assert re.findall(r'<th scope="col" class="vertical"><span>([^<]+)</span></th>', header) == [
+        "Ash Primary", "Beech Academy"]
     assert len(admin.get("/wiring/?format=csv").get_data(as_text=True).splitlines()) == 4  # header + 3 pairs
 
 
@@ -294,7 +295,10 @@ def test_schools_are_laid_out_when_first_drawn_and_stay_put(app: Flask, admin: F
 def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     school = admin.get("/map/data?view=staff&school=A").get_json()
     # A's four people and their contacts in other schools, the ties between schools drawn stronger
-    assert {n["id"] for n in school["nodes"]} == {"a1", "a2", "a3", "a4", "b1", "b2", "c1"}
+    assert {n["id"] for n in school["nodes"] if n["shape"] != "text"} == {"a1", "a2", "a3", "a4", "b1", "b2", "c1"}
+    # each school's name over its people, so that the schools A's staff reach are named on the map
+    assert {n["id"]: n["label"] for n in school["nodes"] if n["shape"] == "text"} == {
+        "\x1eschool:A": "Ash Primary", "\x1eschool:B": "Beech Academy", "\x1eschool:C": "Cedar Primary"}
     across = {(e["from"], e["to"]): e["width"] for e in school["edges"]}
     assert across[("a2", "b2")] > across[("a1", "a2")]
     assert {n["shape"] for n in school["nodes"] if n["id"] == "a1"} == {"star"}
@@ -316,7 +320,8 @@ def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pyte
     monkeypatch.setattr("webapp.graphview.MAX_STAFF_NODES", 5)
     data = admin.get("/map/data?view=staff").get_json()
     assert data["view"] == "schools" and "choose a school" in data["message"]
-    assert len(admin.get("/map/data?view=staff&school=A").get_json()["nodes"]) == 5  # A's 4 and 1 contact: the cap
+    people = [n for n in admin.get("/map/data?view=staff&school=A").get_json()["nodes"] if n["shape"] != "text"]
+    assert len(people) == 5  # A's 4 and 1 contact: the cap
 
 
 def _upload(client: FlaskClient, files: dict[str, bytes], as_of: str = "2026-09-01"):
@@ -445,14 +450,30 @@ def test_alerts_lead_to_actions(admin: FlaskClient, app: Flask) -> None:
     assert "Possible secondee" not in ceo.get("/schools/D").get_data(as_text=True)
 
 
+def _fill(node: dict) -> str:
+    """A node's fill colour (a colour, or a colour object with an outline)."""
+    return node["color"] if isinstance(node["color"], str) else node["color"]["background"]
+
+
+def _school_entries(legend: list[dict]) -> list[str]:
+    return [e["label"] for e in legend if "line" not in e and "mark" not in e]
+
+
 def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn(admin: FlaskClient) -> None:
-    schools = {n["id"]: n["color"] for n in admin.get("/map/data").get_json()["nodes"]}
+    school_map = admin.get("/map/data").get_json()
+    schools = {n["id"]: _fill(n) for n in school_map["nodes"]}
     staff = admin.get("/map/data?view=staff&school=A").get_json()
-    assert {n["color"] for n in staff["nodes"] if n["id"].startswith("a")} == {schools["A"]}
-    around = {n["id"]: n["color"] for n in admin.get("/map/data?school=D").get_json()["nodes"]}
+    assert {_fill(n) for n in staff["nodes"] if n["id"].startswith("a")} == {schools["A"]}
+    around = {n["id"]: _fill(n) for n in admin.get("/map/data?school=D").get_json()["nodes"]}
     assert around["D"] == schools["D"]  # a map of fewer schools keeps each school's colour
+    wiring = admin.get("/map/data?view=wiring").get_json()  # the hard vs soft page's map
+    assert {n["id"]: (_fill(n), n["x"], n["y"]) for n in wiring["nodes"]} == {
+        n["id"]: (_fill(n), n["x"], n["y"]) for n in school_map["nodes"]}
     assert len(set(schools.values())) == 4
-    assert [e["label"] for e in staff["legend"]] == ["Ash Primary", "Beech Academy", "Cedar Primary"]  # A's contacts
+    assert _school_entries(staff["legend"]) == ["Ash Primary", "Beech Academy", "Cedar Primary"]  # A's contacts
+    # the school map's key: the four schools, the line it draws, and the isolated school's mark (D)
+    assert [(e.get("line"), e.get("mark")) for e in school_map["legend"][4:]] == [("solid", None), (None, "isolated")]
+    assert [n["id"] for n in school_map["nodes"] if n.get("isolated")] == ["D"]
 
 
 def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:
@@ -463,11 +484,11 @@ def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:
     client = app.test_client()
     login(client, "admin")
     data = client.get("/map/data").get_json()
-    phases = {e["label"] for e in data["legend"]}
+    phases = set(_school_entries(data["legend"]))
     from netmap.contract import PHASES
 
     assert phases <= set(PHASES) and len(phases) >= 2
-    assert len({n["color"] for n in data["nodes"]}) == len(phases)
+    assert len({_fill(n) for n in data["nodes"]}) == len(phases)
 
 
 def test_school_ties_candidates_and_what_if_download_as_csv(app: Flask, admin: FlaskClient) -> None:

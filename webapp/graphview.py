@@ -19,14 +19,16 @@ from typing import Any
 import igraph as ig
 import networkx as nx
 import numpy as np
+import pandas as pd
 from pyvis.network import Network
 
+from netmap.analysis.wiring import school_pair_layers
 from netmap.contract import PHASES
 from webapp.data import TrustView
-from webapp.overlap import footprint, separate
+from webapp.overlap import FONT_SIZE, footprint, separate
 
 __all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map",
-           "schools_around", "staff_map"]
+           "schools_around", "staff_map", "wiring_map"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
 MAX_SCHOOL_NODES = 500  # above this the school map shows one school's neighbourhood, never every school
@@ -42,6 +44,7 @@ INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties be
 FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
 SCALE = 1000.0
+WIDE = 2.6  # the school map's width to height, about a map box's on a laptop screen
 
 
 class TooLarge(Exception):  # noqa: N818 - a condition the view turns into advice, not an error
@@ -113,8 +116,10 @@ def colours_of(view: TrustView) -> Colours:
     return colours
 
 
-def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
-    if "schools" not in view.layout_cache:
+def _school_layout(view: TrustView) -> dict[str, tuple[float, float]]:
+    """Where the schools are, by their soft ties, before labels are considered: staff maps place each school's
+    people around it (spread wide enough for a school's staff, which a school's disc is not)."""
+    if "school layout" not in view.layout_cache:
         schools = list(view.schools["school_id"])
         index = {s: i for i, s in enumerate(schools)}
         wiring = view.analysis.wiring
@@ -123,28 +128,42 @@ def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
                                                                                        soft["school_b"], strict=True)])
         weights = [math.log1p(w) for w in soft["soft_ties"]] or None
         if len(schools) > MAX_SCHOOL_NODES:
-            view.layout_cache["schools"] = _islands_on_a_grid(schools, graph, weights)
+            view.layout_cache["school layout"] = _islands_on_a_grid(schools, graph, weights)
         else:
             layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
-            placed = _beside_isolated(_scaled(schools, layout.coords, SCALE),
-                                    set(soft["school_a"]) | set(soft["school_b"]))
-            view.layout_cache["schools"] = _without_overlaps(view, placed)
-    return view.layout_cache["schools"]
+            view.layout_cache["school layout"] = _beside_isolated(_scaled(schools, layout.coords, SCALE),
+                                                                  set(soft["school_a"]) | set(soft["school_b"]))
+    placed: dict[str, tuple[float, float]] = view.layout_cache["school layout"]
+    return placed
+
+
+def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
+    """Where the school map draws each school: the layout drawn together as far as the discs and labels allow
+    without overlapping (a snapshot of more than MAX_SCHOOL_NODES schools is only drawn in parts)."""
+    if "schools" not in view.layout_cache:
+        layout = _school_layout(view)
+        view.layout_cache["schools"] = (layout if len(layout) > MAX_SCHOOL_NODES else
+                                        _without_overlaps(view, dict(layout)))
+    positions: dict[str, tuple[float, float]] = view.layout_cache["schools"]
+    return positions
 
 
 def school_radius(staff: float) -> float:
     """A school's disc: its area grows with its staff."""
-    return max(8.0, 4.0 * math.sqrt(max(staff, 0)))
+    return max(8.0, 3.0 * math.sqrt(max(staff, 0)))
 
 
 def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """The layout moved just enough that no two schools' discs and labels overlap (webapp/overlap.py)."""
+    """The layout drawn together, then moved just enough that no two schools' discs and labels overlap
+    (webapp/overlap.py). Overlaps are removed with widths divided by WIDE and the result widened by WIDE: the same
+    boxes kept apart, but pushed sideways as often as up and down, so that the map comes out as wide as the box it
+    is drawn in, and its labels as large as they can be when it fits."""
     staff = view.analysis.schools.set_index("school_id")["staff"]
     schools = list(positions)
     boxes = [footprint(school_radius(float(staff.get(s, 0))), view.school_names.get(s, s)) for s in schools]
     centres = np.array([(positions[s][0], positions[s][1] + b[2]) for s, b in zip(schools, boxes, strict=True)])
-    moved = separate(centres, np.array([(b[0], b[1]) for b in boxes]))
-    return {s: (float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
+    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=True)
+    return {s: (WIDE * float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
 
 
 def _islands_on_a_grid(schools: list[str], graph: ig.Graph, weights: list[float] | None) -> dict:
@@ -175,7 +194,7 @@ def _beside_isolated(positions: dict, linked: set) -> dict:
     inner = [positions[s] for s in positions if s in linked]
     if not alone or not inner:
         return positions
-    right = max(x for x, _ in inner) + 0.25 * SCALE
+    right = max(x for x, _ in inner) + 0.15 * SCALE
     top, bottom = min(y for _, y in inner), max(y for _, y in inner)
     step = (bottom - top) / max(len(alone) - 1, 1)
     middle = (top + bottom) / 2
@@ -211,7 +230,7 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     positions: dict[str, tuple[float, float]] = cache["positions"]
     school_of = view.graphs.school_of
     for sid in {school_of[p] for p in people} - cache["done"]:
-        centres = _school_positions(view)
+        centres = _school_layout(view)
         spread = SCALE * 2.5
         everyone = sorted(cache["by_school"][sid], key=str)
         sub = view.undirected.subgraph(everyone)
@@ -248,7 +267,7 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
     groups: dict[str, list[str]] = {}
     for person in sorted(people - mine, key=str):
         groups.setdefault(school_of[person], []).append(person)
-    places = _school_positions(view)
+    places = _school_layout(view)
     sx, sy = places.get(school, (0.0, 0.0))
     def bearing(other: str) -> tuple[float, str]:
         ox, oy = places.get(other, (sx, sy))
@@ -257,7 +276,7 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
     towards = sorted(groups, key=bearing)
     for k, other in enumerate(towards):  # evenly round the ring, in the order the school map has them
         angle = 2 * math.pi * k / len(towards) - math.pi / 2
-        gx, gy = cx + ring * math.cos(angle), cy + ring * math.sin(angle)
+        gx, gy = cx + WIDE * ring * math.cos(angle), cy + ring * math.sin(angle)  # an ellipse: maps are wide
         members = groups[other]
         spread = 22 * math.sqrt(len(members))
         for i, person in enumerate(members):
@@ -265,6 +284,24 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
             positions[person] = ((gx + spread * math.cos(a), gy + spread * math.sin(a)) if len(members) > 1
                                  else (gx, gy))
     return positions
+
+
+def _school_labels(view: TrustView, positions: dict[str, tuple[float, float]]) -> list[dict]:
+    """Each school's name above its people on a school's staff map, so that a reader sees which schools its staff
+    reach without hovering (colours go by phase in larger trusts)."""
+    school_of = view.graphs.school_of
+    members: dict[str, list[tuple[float, float]]] = {}
+    for person, place in positions.items():
+        members.setdefault(school_of[person], []).append(place)
+    labels = []
+    for school, places in sorted(members.items()):
+        x = sum(p[0] for p in places) / len(places)
+        top = min(p[1] for p in places)
+        labels.append({"id": SCHOOL_LABEL + school, "label": view.school_names.get(school, school), "x": x,
+                       "y": top - 45, "shape": "text", "font": {"size": 36, "strokeWidth": 6,
+                                                                "strokeColor": "#ffffff", "color": "#1d2733"},
+                       "title": view.school_names.get(school, school), "chosen": False})
+    return labels
 
 
 def _around_person(view: TrustView, person: str,
@@ -307,6 +344,30 @@ def schools_around(view: TrustView, focus: str, limit: int | None = None) -> lis
     return found[:limit or MAX_SCHOOL_NODES]
 
 
+def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_group_size: int) -> list[dict]:
+    """One disc per school, where the school map has it, sized by staff and coloured as on every map."""
+    positions = _school_positions(view)
+    colours = colours_of(view).of_school
+    nodes = []
+    for sid, row in schools.iterrows():
+        x, y = positions[sid]
+        name = view.school_names.get(sid, sid)
+        if sid in hidden:
+            nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
+                          "size": school_radius(min_group_size),  # the same for every hidden school
+                          "title": f"{name}\nFigures hidden: fewer than {min_group_size} staff"})
+            continue
+        nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
+                      "size": school_radius(row["staff"]),
+                      "title": f"{name}\n{row['staff']:,} staff, {row['external_ties']:,} ties to "
+                               f"{row['schools_reached']:,} other schools"
+                               + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
+        if row["is_isolated"]:
+            nodes[-1].update(isolated=True, borderWidth=3, shapeProperties={"borderDashes": [4, 3]},
+                             color={"background": colours[sid], "border": FOCUS_COLOUR})
+    return nodes
+
+
 def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
                min_group_size: int = 5) -> dict:
     """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
@@ -324,22 +385,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                                        f"{MAX_SCHOOL_NODES:,} schools are drawn at once)."}
     if focus:
         schools = schools.loc[schools_around(view, focus)]
-    positions = _school_positions(view)
-    colours = colours_of(view).of_school
-    nodes = []
-    for sid, row in schools.iterrows():
-        x, y = positions[sid]
-        name = view.school_names.get(sid, sid)
-        if sid in hidden:
-            nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                          "size": school_radius(min_group_size),  # the same for every hidden school
-                          "title": f"{name}\nFigures hidden: fewer than {min_group_size} staff"})
-            continue
-        nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                      "size": school_radius(row["staff"]),
-                      "title": f"{name}\n{row['staff']} staff, {row['external_ties']} ties to "
-                               f"{row['schools_reached']} other schools"
-                               + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
+    nodes = _school_nodes(view, schools, hidden, min_group_size)
     wiring = view.analysis.wiring
     soft = wiring[(wiring["soft_ties"] > 0) & wiring["school_a"].isin(schools.index) &
                   wiring["school_b"].isin(schools.index)]
@@ -352,9 +398,75 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
              for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
     net = _network()
     net.nodes, net.edges = nodes, edges
-    return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": _options(net, False),
-            "legend": colours_of(view).legend(view, list(schools.index)),
+    options = _options(net, False)
+    # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
+    options["nodes"]["font"] = {"size": FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
+    return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
+            "legend": colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
             "info": {}, "message": ""}
+
+
+# How each pair of schools is linked (netmap.analysis.wiring.school_pair_layers), as the hard vs soft map draws it
+PAIR_STYLES = {
+    "both": {"colour": "#9db3d1", "dashes": False,  # the usual case, drawn light: the exceptions stand out
+             "label": "collaboration, some of it within a shared group (line width: collaborations)"},
+    "soft only": {"colour": "#A5243D", "dashes": False,
+                  "label": "collaboration, none of it within a shared group: informal only"},
+    "hard only": {"colour": HARD_COLOUR, "dashes": True,
+                  "label": "a shared group, but nobody collaborates: formal only"},
+}
+HIDDEN_PAIR_COLOUR = "#8a8a8a"
+
+
+def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
+               min_group_size: int = 5) -> dict:
+    """The school map's schools, in the same places, joined by how each pair is linked: by both wirings, by
+    collaboration only, or by a shared group only; each kind a layer the page can hide. Pairs with a school in
+    `suppressed` are drawn grey, without counts or kind."""
+    drawn = school_map(view, focus, suppressed, min_group_size)
+    if not drawn["nodes"]:
+        return {**drawn, "view": "wiring"}
+    hidden = suppressed or set()
+    shown = {n["id"] for n in drawn["nodes"]}
+    pairs = school_pair_layers(view.analysis.wiring, view.analysis.bridges)
+    pairs = pairs[pairs["school_a"].isin(shown) & pairs["school_b"].isin(shown)]
+    top = max(int(pairs["soft_ties"].max()), 1) if len(pairs) else 1
+    edges = []
+    for a, b, hard, soft, inside, linked in pairs[["school_a", "school_b", "hard_links", "soft_ties",
+                                                   "soft_ties_in_groups", "linked_by"]].itertuples(index=False):
+        names = f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}"
+        if a in hidden or b in hidden:
+            edges.append({"from": a, "to": b, "width": 1, "color": HIDDEN_PAIR_COLOUR, "layer": "hidden",
+                          "title": f"{names}: linked (details hidden: fewer than {min_group_size} staff)"})
+            continue
+        style = PAIR_STYLES[linked]
+        edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"],
+                      "width": 1.5 if linked == "hard only" else 1 + 7 * soft / top, "layer": linked,
+                      "title": f"{names}: {soft:,} collaborations, {inside:,} of them between people who share a "
+                               f"group; {hard:,} pairs of staff share a group"})
+    counts = Counter(e["layer"] for e in edges)
+    legend = [entry for entry in drawn["legend"] if "line" not in entry and "mark" not in entry]
+    legend += [{"label": f"{style['label']}: {counts[kind]:,} pair{'' if counts[kind] == 1 else 's'}",
+                "colour": style["colour"],
+                "line": "dashed" if style["dashes"] else "solid", "layer": kind}
+               for kind, style in PAIR_STYLES.items() if counts[kind]]
+    if counts["hidden"]:
+        legend.append({"label": f"linked, details hidden (a school with fewer than {min_group_size} staff): "
+                                f"{counts['hidden']:,} pairs", "colour": HIDDEN_PAIR_COLOUR, "line": "solid"})
+    legend += [entry for entry in _marks_legend(drawn["nodes"], []) if "line" not in entry]
+    return {**drawn, "view": "wiring", "edges": edges, "legend": legend}
+
+
+def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
+    """Legend entries for the school map's lines and marks, only those drawn."""
+    entries = []
+    if edges:
+        entries.append({"label": "collaboration between two schools (wider: more)", "colour": SOFT_COLOUR,
+                        "line": "solid"})
+    if any(n.get("isolated") for n in nodes):
+        entries.append({"label": "isolated school: nobody there collaborates with another school (dashed outline)",
+                        "colour": "#ffffff", "mark": "isolated"})
+    return entries
 
 
 def _select(view: TrustView, f: MapFilters) -> set[str]:
@@ -381,6 +493,7 @@ def _select(view: TrustView, f: MapFilters) -> set[str]:
     return selected
 
 
+SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's staff map (not a person)
 HUB = "\x1egroup:"  # a group hub's node id: ids from the data never hold control characters (validation refuses them)
 
 
@@ -422,6 +535,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         raise TooLarge(f"{len(selected):,} people match: narrow the filters (at most {MAX_STAFF_NODES:,} are "
                        "drawn at once).")
     steps: dict[str, int] = {}
+    labels: list[dict] = []
     if f.school and f.soft and not (f.person or f.group or f.subject or f.phase or f.role):
         # a school's map: its people and, the point of the page, their contacts in other schools
         contacts = {n for p in selected for n in view.undirected[p]} - selected
@@ -429,6 +543,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
             contacts &= allowed
         selected |= set(sorted(contacts, key=str)[:max(0, MAX_STAFF_NODES - len(selected))])
         positions = _around_school(view, f.school, selected)
+        labels = _school_labels(view, positions)
     elif f.person in selected:
         positions, steps = _around_person(view, f.person, selected)
     else:
@@ -472,6 +587,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR if across else INSIDE_COLOUR,
                       "width": 2.5 if across else 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
+    nodes.extend(labels)
     if f.hard:
         hubs, spokes = _group_hubs(view, selected, positions)
         nodes.extend(hubs)

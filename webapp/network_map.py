@@ -11,7 +11,7 @@ from netmap.contract import PHASES, ROLES, TIE_KINDS
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_view
-from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map
+from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map, wiring_map
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
 
@@ -89,6 +89,8 @@ def data() -> Any:
     view = require_view()
     f = _filters()
     found = scope(view)
+    if request.args.get("view") == "wiring":
+        return jsonify(wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     if request.args.get("view") != "staff":
         return jsonify(school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     require_names(view)

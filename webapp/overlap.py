@@ -10,7 +10,7 @@ import numpy as np
 
 __all__ = ["FONT_SIZE", "footprint", "overlapping_pairs", "separate"]
 
-FONT_SIZE = 12   # the maps' label size (webapp/graphview.py sets it)
+FONT_SIZE = 22   # the school map's label size, in the map's own units (webapp/graphview.py draws it so)
 CHAR_WIDTH = 0.7  # widest average character width of the sans-serif fonts browsers use, in font sizes (upper bound)
 LABEL_GAP = 4     # vis-network draws a label this far below its disc, roughly
 
@@ -33,21 +33,26 @@ def overlapping_pairs(centres: np.ndarray, halves: np.ndarray, gap: float = 0.0)
     return list(zip(i.tolist(), j.tolist(), strict=True))
 
 
-def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: int = 400) -> np.ndarray:
-    """Centres moved so that no two boxes come within `gap`; deterministic. If pushing does not settle within
-    `rounds`, the layout is spread from its middle by 10 % and pushed again (spreading always ends overlaps)."""
+def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: int = 400,
+             compact: bool = False) -> np.ndarray:
+    """Centres moved so that no two boxes come within `gap`; deterministic; with `compact`, a sparse layout is
+    first drawn together. If pushing does not settle within `rounds`, the layout is spread from its middle by 10 %
+    and pushed again (spreading always ends overlaps)."""
     centres = centres.astype(float).copy()
     n = len(centres)
     if n < 2:
         return centres
     order = np.arange(n)
-    # First spread the whole layout until neighbours are, typically, a footprint apart: pushing then has little
-    # left to do, and the picture keeps its shape.
+    # First scale the whole layout until neighbours are, typically, half a footprint apart: pushing then does the
+    # rest locally and the picture keeps its shape. Shrinking a sparse layout too keeps the map as compact as its
+    # labels allow, so that they are legible when the whole map fits the screen.
     distance = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(distance, np.inf)
     nearest = np.median(distance.min(axis=1))
-    needed = 0.5 * (np.median(2 * halves.max(axis=1)) + gap)  # half way: pushing does the rest locally
-    if 0 < nearest < needed:
+    needed = 0.5 * (np.median(2 * halves.max(axis=1)) + gap)
+    if compact:
+        needed *= 0.6  # a footprint is mostly label width: neighbours above and below may stand closer
+    if 0 < nearest and (nearest < needed or compact):
         middle = centres.mean(axis=0)
         centres = middle + (needed / nearest) * (centres - middle)
     while True:

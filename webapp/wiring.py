@@ -9,11 +9,12 @@ from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from netmap.analysis.wiring import LINKED_BY, school_pair_layers
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
-from webapp.data import require_view
-from webapp.graphview import schools_around
+from webapp.data import TrustView, require_view
+from webapp.graphview import MAX_SCHOOL_NODES, schools_around
 from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
 
@@ -28,13 +29,13 @@ def index() -> Any:
     view = require_view()
     found = scope(view)
     hidden = suppressed_schools(view, found)
+    pairs = _pairs(view)
     if request.args.get("format") == "csv":
-        wiring = view.analysis.wiring
         if hidden:
-            wiring = wiring.astype({"soft_ties": object, "hard_links": object})
-            mask = wiring["school_a"].isin(hidden) | wiring["school_b"].isin(hidden)
-            wiring.loc[mask, ["soft_ties", "hard_links"]] = fewer_than(found.min_group_size)
-        return csv_response(wiring, f"wiring-{view.as_of}.csv")
+            pairs = pairs.astype({c: object for c in HIDDEN_IN_CSV})
+            mask = pairs["school_a"].isin(hidden) | pairs["school_b"].isin(hidden)
+            pairs.loc[mask, list(HIDDEN_IN_CSV)] = fewer_than(found.min_group_size)
+        return csv_response(pairs, f"wiring-{view.as_of}.csv")
     schools = sorted(view.school_names)
     school = request.args.get("school") or (schools[0] if schools else "")
     shown = schools if len(schools) <= MAX_MATRIX_SCHOOLS else sorted(
@@ -45,7 +46,7 @@ def index() -> Any:
         # was already escaped (tests/test_webapp.py checks a hostile name through the cache).
         top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
         view.layout_cache[key] = Markup(render_template(
-            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(view, shown), hidden=hidden,
+            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(pairs, shown), hidden=hidden,
             fewer=fewer_than(found.min_group_size),
             heat=lambda n: min(HEAT_LEVELS, round(HEAT_LEVELS * n / top))))
     groups = view.analysis.groups
@@ -56,18 +57,35 @@ def index() -> Any:
                                 found.min_group_size)
         clusters = [{**c, "size": fewer_than(found.min_group_size)} if c["community"] in small else c
                     for c in clusters]
+    kinds = pairs["linked_by"].value_counts()
+    counts = view.analysis.summary["counts"]
     return render_template("wiring/index.html", view=view, schools=schools, shown=shown,
                            matrix_html=view.layout_cache[key], dormant=[(g, view.group_names.get(g, g), c) for g, c in
                                     zip(dormant["group_id"], dormant["conductivity"], strict=True)],
                            clusters=clusters, summary=view.analysis.summary["wiring"], school=school,
-                           names=found.sees_names)
+                           names=found.sees_names, kinds={k: int(kinds.get(k, 0)) for k in LINKED_BY},
+                           soft=int(counts["soft_ties_undirected"]), hard=int(counts["hard_links"]),
+                           focus=school if len(schools) > MAX_SCHOOL_NODES else "",
+                           pairs=len(schools) * (len(schools) - 1) // 2)
 
 
-def _matrix(view: Any, schools: list[str]) -> dict[str, dict[str, tuple[int, int]]]:
-    """School x school: matrix[a][b] = (soft ties, hard links). Plain dicts: the page reads 22,500 cells at 150
-    schools, and a DataFrame lookup per cell made it take half a second."""
-    cells = {(a, b): (int(s), int(h)) for a, b, h, s in view.analysis.wiring.itertuples(index=False, name=None)}
-    return {a: {b: cells.get((a, b)) or cells.get((b, a)) or (0, 0) for b in schools} for a in schools}
+HIDDEN_IN_CSV = ("hard_links", "soft_ties", "soft_ties_in_groups", "soft_ties_outside_groups", "linked_by")
+
+
+def _pairs(view: TrustView) -> pd.DataFrame:
+    """Every pair of schools with what links them (netmap.analysis.wiring.school_pair_layers), kept per snapshot."""
+    if "school pairs" not in view.layout_cache:
+        view.layout_cache["school pairs"] = school_pair_layers(view.analysis.wiring, view.analysis.bridges)
+    pairs: pd.DataFrame = view.layout_cache["school pairs"]
+    return pairs
+
+
+def _matrix(pairs: pd.DataFrame, schools: list[str]) -> dict[str, dict[str, tuple[int, int, str]]]:
+    """School x school: matrix[a][b] = (soft ties, hard links, linked by). Plain dicts: the page reads 22,500
+    cells at 150 schools, and a DataFrame lookup per cell made it take half a second."""
+    cells = {(a, b): (int(s), int(h), k) for a, b, h, s, k in
+             pairs[["school_a", "school_b", "hard_links", "soft_ties", "linked_by"]].itertuples(index=False)}
+    return {a: {b: cells.get((a, b)) or cells.get((b, a)) or (0, 0, "") for b in schools} for a in schools}
 
 
 @bp.route("/bridges")

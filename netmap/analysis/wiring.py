@@ -13,8 +13,8 @@ import pandas as pd
 from netmap.analysis.columns import columns_of
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["WIRING_COLUMNS", "informal_clusters", "soft_only_bridges", "soft_ties_sharing_a_group",
-           "wiring_table"]
+__all__ = ["LINKED_BY", "WIRING_COLUMNS", "informal_clusters", "school_pair_layers", "soft_only_bridges",
+           "soft_ties_sharing_a_group", "wiring_table"]
 
 WIRING_COLUMNS = columns_of("wiring")
 
@@ -68,3 +68,29 @@ def informal_clusters(community: Mapping[Hashable, int], school_of: Mapping[Hash
             clusters.append({"community": number, "size": len(people), "schools": sorted(schools),
                              "best_group": best, "best_group_share": held / len(people)})
     return clusters
+
+
+LINKED_BY = ("both", "soft only", "hard only")
+
+
+def school_pair_layers(wiring: pd.DataFrame, bridges: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of schools with what links them: `wiring` plus soft_ties_in_groups (collaborations between people
+    who share a group, so the formal structure carries them), soft_ties_outside_groups (the soft-only bridges) and
+    linked_by:
+
+    - "both": some collaboration between the two schools runs between people who share a group;
+    - "soft only": their staff collaborate, but never with someone from a group they share (informal bridges
+      that no formal structure supports: fragile, and invisible to the org chart);
+    - "hard only": groups join their staff, yet nobody collaborates (formal structure that does not conduct).
+    """
+    outside: Counter[tuple[str, str]] = Counter()
+    for a, b in zip(bridges["school_a"], bridges["school_b"], strict=True):
+        outside[(a, b) if a <= b else (b, a)] += 1
+    frame = wiring.copy()
+    frame["soft_ties_outside_groups"] = [outside[a, b] for a, b in zip(frame["school_a"], frame["school_b"],
+                                                                        strict=True)]
+    frame["soft_ties_in_groups"] = frame["soft_ties"] - frame["soft_ties_outside_groups"]
+    frame["linked_by"] = ["both" if inside > 0 else "soft only" if soft > 0 else "hard only"
+                          for inside, soft in zip(frame["soft_ties_in_groups"], frame["soft_ties"], strict=True)]
+    return frame[["school_a", "school_b", "hard_links", "soft_ties", "soft_ties_in_groups",
+                  "soft_ties_outside_groups", "linked_by"]]

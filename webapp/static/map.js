@@ -38,13 +38,28 @@
     panel.hidden = false;
   }
 
-  function legend(box, entries) {
+  // Legend entries: a school colour (a dot), a kind of line (a line swatch; with a layer, a checkbox that shows or
+  // hides that layer on this map) or a mark (an outlined dot).
+  function legend(box, entries, map) {
     box.replaceChildren();
     entries.forEach(function (entry) {
-      const item = text("span", entry.label, "legend-item");
+      const item = text(entry.layer ? "label" : "span", entry.label, "legend-item");
       const swatch = document.createElement("i");
-      swatch.style.backgroundColor = entry.colour;
+      if (entry.line) {
+        swatch.className = "line " + entry.line;
+        swatch.style.borderColor = entry.colour;
+      } else {
+        if (entry.mark) swatch.className = "mark " + entry.mark;
+        swatch.style.backgroundColor = entry.colour;
+      }
       item.prepend(swatch);
+      if (entry.layer) {
+        const box = document.createElement("input");
+        box.type = "checkbox";
+        box.checked = true;
+        box.addEventListener("change", function () { setLayer(map, entry.layer, box.checked); });
+        item.prepend(box);
+      }
       box.appendChild(item);
     });
   }
@@ -67,11 +82,18 @@
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
         }));
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-        const entry = { network: network, nodes: nodes, edges: edges, view: data.view, firstDraw: null };
+        const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
+                        firstDraw: null };
         window.netmapMaps.push(entry);
         network.once("afterDrawing", function () {
           entry.firstDraw = performance.now() - started;
           container.dataset.drawn = "true";
+          const font = ((data.options.nodes || {}).font || {}).size || 14;
+          if (data.view !== "staff" && message && !data.message && network.getScale() * font < 8) {
+            message.textContent = "Zoom in (scroll, or pinch) to read the schools' names; hover a school for " +
+              "its figures, click it to see its staff.";
+            message.classList.add("hint");
+          }
         });
         // Fit the map again when its box changes size (the page settling, printing) until the user moves it.
         let moved = false;
@@ -83,25 +105,27 @@
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
           const id = nodes.get(params.nodes[0]).key;
-          if (data.view === "schools") {
+          if (data.view === "schools" || data.view === "wiring") {
             window.location.href = "/map/?view=staff&school=" + encodeURIComponent(id);
           } else if (panel) {
             showPanel(panel, id, own(data.info, id));
           }
         });
         if (message) message.textContent = data.message || "";
-        legend(wrap.querySelector(".legend"), data.legend);
+        legend(wrap.querySelector(".legend"), data.legend, entry);
       })
       .catch(function (error) { if (message) message.textContent = error.message; });
   }
 
+  function setLayer(map, layer, visible) {
+    map.edges.update(map.edges.get({ filter: function (e) { return e.layer === layer; } })
+      .map(function (e) { return { id: e.id, hidden: !visible }; }));
+    map.nodes.update(map.nodes.get({ filter: function (n) { return n.layer === layer; } })
+      .map(function (n) { return { id: n.id, hidden: !visible }; }));  // the hard wiring's group hubs
+  }
+
   function toggle(layer, visible) {
-    window.netmapMaps.forEach(function (map) {
-      map.edges.update(map.edges.get({ filter: function (e) { return e.layer === layer; } })
-        .map(function (e) { return { id: e.id, hidden: !visible }; }));
-      map.nodes.update(map.nodes.get({ filter: function (n) { return n.layer === layer; } })
-        .map(function (n) { return { id: n.id, hidden: !visible }; }));  // the hard wiring's group hubs
-    });
+    window.netmapMaps.forEach(function (map) { setLayer(map, layer, visible); });
   }
 
   // Person search: suggestions for any part of a name, fetched as the user types (names stay text: option values).
