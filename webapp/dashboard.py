@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -11,7 +12,7 @@ from flask import Blueprint, current_app, render_template
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
 from webapp.auth import login_required
-from webapp.data import current_view, snapshots
+from webapp.data import AnalysisPending, TrustView, current_view, get_store, snapshots
 from webapp.formatting import with_base
 
 bp = Blueprint("dashboard", __name__)
@@ -38,7 +39,70 @@ def index() -> Any:
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],
-        new_joiners=_new_joiners(view))
+        new_joiners=_new_joiners(view), change=_change_since_previous(view))
+
+
+@dataclass(frozen=True)
+class Change:
+    """The current snapshot against the one before it: headline figures then and now, and which schools became
+    or stopped being isolated. `pending` when the earlier snapshot is still being analysed."""
+
+    previous: str
+    pending: bool = False
+    figures: tuple[tuple[str, str, str, str], ...] = ()  # (what, then, now, direction in words)
+    newly_isolated: tuple[str, ...] = ()
+    reconnected: tuple[str, ...] = ()
+
+
+def _change_since_previous(view: TrustView) -> Change | None:
+    """How the headline figures moved since the snapshot before this one; None when this is the first."""
+    earlier = [s for s in snapshots() if s.as_of < view.as_of]
+    if not earlier:
+        return None
+    info = earlier[-1]
+    try:
+        before = current_app.extensions["netmap_cache"].get(get_store(), info).analysis.summary
+    except AnalysisPending:
+        return Change(info.as_of, pending=True)
+    now = view.analysis.summary
+
+    def share(summary: dict[str, Any], part: str) -> float:
+        return summary[part] / summary["counts"]["staff"] if summary["counts"]["staff"] else 0.0
+
+    rows = [("Staff in post", before["counts"]["staff"], now["counts"]["staff"], "count", None),
+            ("Collaborations", before["counts"]["soft_ties_undirected"], now["counts"]["soft_ties_undirected"],
+             "count", True),
+            ("Cross-school share of collaborations", before["cross_school_share"] or 0.0,
+             now["cross_school_share"] or 0.0, "share", True),
+            ("Isolated schools", len(before["isolated_schools"]), len(now["isolated_schools"]), "count", False),
+            ("Disconnected staff (share of staff)", share(before, "disconnected_staff"),
+             share(now, "disconnected_staff"), "share", False),
+            ("Dormant networks and communities", len(before["dormant_groups"]), len(now["dormant_groups"]),
+             "count", False),
+            ("Schools with a key-person risk", len(before["key_person_risk_schools"]),
+             len(now["key_person_risk_schools"]), "count", False)]
+    figures = tuple((what, _figure(then, kind), _figure(current, kind), _direction(then, current, kind, better))
+                    for what, then, current, kind, better in rows)
+    was, isolated = set(before["isolated_schools"]), set(now["isolated_schools"])
+    names = view.school_names
+    return Change(info.as_of, figures=figures,
+                  newly_isolated=tuple(sorted(names.get(s, s) for s in isolated - was)),
+                  reconnected=tuple(sorted(names.get(s, s) for s in was - isolated if s in names)))
+
+
+def _figure(value: float, kind: str) -> str:
+    return f"{100 * value:.1f} %" if kind == "share" else f"{int(value):,}"
+
+
+def _direction(then: float, now: float, kind: str, higher_is_better: bool | None) -> str:
+    """"up 3 (better)", "down 1.2 points (worse)", "no change": the move in words, judged where a direction is
+    better."""
+    delta = (now - then) * (100 if kind == "share" else 1)
+    if abs(delta) < (0.05 if kind == "share" else 0.5):
+        return "no change"
+    amount = f"{abs(delta):.1f} points" if kind == "share" else f"{abs(delta):,.0f}"
+    verdict = "" if higher_is_better is None else " (better)" if (delta > 0) == higher_is_better else " (worse)"
+    return f"{'up' if delta > 0 else 'down'} {amount}{verdict}"
 
 
 def _new_joiners(view: Any) -> list[tuple[str, str, bool]]:
