@@ -487,3 +487,28 @@ def test_screenshots_of_every_page_for_each_role(browser: Browser, server: str, 
                 "ceo": {"staff", "person", "secondments", "upload", "audit"},
                 "network-lead": {"staff", "person", "secondments", "upload", "audit"}}[role]
     assert refused == expected
+
+
+def test_a_map_downloads_as_a_picture_and_as_a_file_that_draws_offline(page: Page, server: str, browser: Browser,
+                                                                       tmp_path: Path) -> None:
+    page.goto(f"{server}/wiring/")
+    drawn = _drawn(page)
+    with page.expect_download() as picture:
+        page.get_by_text("picture (PNG)").first.click()
+    png = Path(picture.value.path()).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    with page.expect_download() as saved:
+        page.get_by_text("interactive file (HTML").first.click()
+    file = tmp_path / "map.html"
+    saved.value.save_as(file)
+    offline = browser.new_context(offline=True)
+    tab = offline.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    tab.goto(file.as_uri())
+    tab.locator("body[data-drawn=true]").wait_for(timeout=30_000)
+    assert tab.evaluate("() => document.querySelectorAll('#map canvas').length") == 1
+    assert tab.locator(".legend span").count() == len(page.locator(".legend .legend-item").all())
+    assert requests == [] and drawn["nodes"] > 0
+    tab.screenshot(path=str(SHOTS / "map-standalone-html.png"))
+    offline.close()

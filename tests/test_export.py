@@ -4,6 +4,7 @@ edge per membership, the analysis as one workbook; from the CLI and the web."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -82,3 +83,27 @@ def test_export_from_the_web(app: Flask) -> None:
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert nx.read_gexf(io.BytesIO(response.data)).number_of_nodes() == 14
     assert openpyxl.load_workbook(io.BytesIO(client.get("/export/xlsx").data)).sheetnames[0] == "Summary"
+
+
+def test_a_map_downloads_as_one_html_file_with_nothing_outside_it(tmp_path: Path) -> None:
+    """The standalone map: vis-network inlined, no address outside the file, a hostile school name kept as text."""
+    import shutil
+
+    from netmap.ingest.validate import read_trust
+    from tests.web_helpers import login, make_app
+
+    folder = tmp_path / "trust"
+    shutil.copytree(Path(__file__).parent / "data" / "planted", folder)
+    schools = folder / "schools.csv"
+    schools.write_text(schools.read_text().replace("Ash Primary", '"</script><script>alert(1)</script>"'))
+    client = make_app(tmp_path / "web", read_trust(folder)[0]).test_client()
+    login(client, "admin")
+    for path in ("/map/data?format=html", "/map/data?view=wiring&format=html",
+                 "/map/data?view=staff&school=A&hard=1&format=html"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        assert response.headers["Content-Disposition"].startswith('attachment; filename="netmap-')
+        html = response.get_data(as_text=True)
+        assert "new vis.Network" in html and len(html) > 400_000  # vis-network itself is in the file
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)  # nothing to fetch
+        assert "<script>alert(1)" not in html and "\\u003c/script\\u003e" in html  # the name stays text

@@ -363,8 +363,7 @@ def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_
                                f"{row['schools_reached']:,} other schools"
                                + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
         if row["is_isolated"]:
-            nodes[-1].update(isolated=True, borderWidth=3, shapeProperties={"borderDashes": [4, 3]},
-                             color={"background": colours[sid], "border": FOCUS_COLOUR})
+            nodes[-1].update(isolated=True, borderWidth=3, color={"background": colours[sid], "border": FOCUS_COLOUR})
     return nodes
 
 
@@ -464,7 +463,7 @@ def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
         entries.append({"label": "collaboration between two schools (wider: more)", "colour": SOFT_COLOUR,
                         "line": "solid"})
     if any(n.get("isolated") for n in nodes):
-        entries.append({"label": "isolated school: nobody there collaborates with another school (dashed outline)",
+        entries.append({"label": "isolated school: nobody there collaborates with another school (dark outline)",
                         "colour": "#ffffff", "mark": "isolated"})
     return entries
 

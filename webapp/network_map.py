@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_view
 from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map, wiring_map
+from webapp.standalone import standalone_html
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
 
@@ -89,10 +90,11 @@ def data() -> Any:
     view = require_view()
     f = _filters()
     found = scope(view)
-    if request.args.get("view") == "wiring":
-        return jsonify(wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
-    if request.args.get("view") != "staff":
-        return jsonify(school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+    kind = request.args.get("view")
+    if kind == "wiring":
+        return _send(view, wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+    if kind != "staff":
+        return _send(view, school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
     if f.person and not person and f.person in view.graphs.soft:
@@ -103,5 +105,26 @@ def data() -> Any:
     except TooLarge as exc:
         return jsonify({**school_map(view, f.school, suppressed_schools(view, found), found.min_group_size),
                         "message": str(exc)})
-    audit("view", f"staff map ({request.query_string.decode()})")
-    return jsonify(result)
+    audit("download" if request.args.get("format") == "html" else "view",
+          f"staff map ({request.query_string.decode()})")
+    return _send(view, result)
+
+
+TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "staff": "Staff map"}
+
+
+def _send(view: TrustView, drawn: dict) -> Any:
+    """The map as JSON for the page, or with ?format=html as a standalone HTML file to keep or send."""
+    if request.args.get("format") != "html":
+        return jsonify(drawn)
+    title = TITLES.get(drawn["view"], "Map")
+    note = (f"netmap, snapshot of {view.as_of}. Staff data: keep this file as the trust's data protection policy "
+            "says. Hover for details; scroll to zoom; drag to move.")
+    stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))
+    return Response(standalone_html(drawn, f"{title}, {view.as_of}", note), mimetype="text/html",
+                    headers={"Content-Disposition": f'attachment; filename="netmap-{_safe(stamp)}.html"'})
+
+
+def _safe(text: str) -> str:
+    """A file name's part: letters, digits and dashes only (ids may hold anything)."""
+    return "".join(c if c.isalnum() or c == "-" else "_" for c in text)[:80]

@@ -112,9 +112,37 @@
           }
         });
         if (message) message.textContent = data.message || "";
+        if (data.nodes.length) tools(wrap, container, network, data.view);
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
       .catch(function (error) { if (message) message.textContent = error.message; });
+  }
+
+  // Under each map: the picture as a PNG (white behind it, as printed) and the map as a standalone HTML file.
+  function tools(wrap, container, network, view) {
+    const bar = text("p", "Download this map: ", "map-tools");
+    const png = text("a", "picture (PNG)");
+    png.href = "#";
+    png.addEventListener("click", function (event) {
+      event.preventDefault();
+      const canvas = container.querySelector("canvas");
+      const copy = document.createElement("canvas");
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const context = copy.getContext("2d");
+      context.fillStyle = "#ffffff";
+      context.fillRect(0, 0, copy.width, copy.height);
+      context.drawImage(canvas, 0, 0);
+      const link = document.createElement("a");
+      link.download = "netmap-" + view + "-map.png";
+      link.href = copy.toDataURL("image/png");
+      link.click();
+    });
+    const html = text("a", "interactive file (HTML, opens offline)");
+    html.href = container.dataset.endpoint + (container.dataset.endpoint.indexOf("?") < 0 ? "?" : "&") + "format=html";
+    html.className = "download";
+    bar.append(png, " · ", html);
+    wrap.appendChild(bar);
   }
 
   function setLayer(map, layer, visible) {
