@@ -298,7 +298,7 @@ def test_filter_to_one_school(page: Page, server: str) -> None:
     page.select_option("select[name=school]", "SCH01")
     page.click("text=Show staff")
     drawn = _drawn(page)
-    own = [title for title in drawn["titles"] if "Oakfield Academy" in title]
+    own = [title for title in drawn["titles"] if ", Oakfield Academy" in title]  # people: "name\nrole, school"
     assert len(own) == 131 and drawn["nodes"] > len(own)  # its 131 staff and their contacts elsewhere
     _shot(page, "map-one-school")
 
@@ -465,27 +465,52 @@ def test_a_page_prints_as_a_board_paper(page: Page, server: str) -> None:
 ROLE_PAGES = [("dashboard", "/"), ("map", "/map/"), ("schools", "/schools/"), ("school", "/schools/SCH05"),
               ("staff", "/staff/"), ("person", "/staff/ST0002"), ("groups", "/groups/"), ("group", "/groups/MATHS"),
               ("wiring", "/wiring/"), ("secondments", "/secondments/?school=SCH12"), ("definitions", "/metrics"),
-              ("upload", "/upload/"), ("audit", "/audit")]
+              ("upload", "/upload/"), ("audit", "/audit"), ("bridges", "/wiring/bridges"),
+              ("school-staff-map", "/map/?view=staff&school=SCH05"), ("purpose", "/purpose/"),
+              ("about-your-data", "/about-your-data")]
+
+
+AXE = REPO / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _accessibility_problems(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands (WCAG 2.x A and AA rules, contrast
+    included), each with up to three of the elements it found."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""() => axe.run(document, {runOnly: {type: 'tag', values:
+        ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})
+        .then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+        .map(v => v.id + ': ' + v.help + ' ' + JSON.stringify(v.nodes.slice(0, 3).map(n => n.target))))""")
+    return list(found)
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "ceo", "network-lead"])
 def test_screenshots_of_every_page_for_each_role(browser: Browser, server: str, role: str) -> None:
-    """Every page as each role meets it (refusals included), saved for people to look at."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """Every page as each role meets it (refusals included), saved for people to look at, and checked by axe-core
+    for serious and critical accessibility problems (axe is injected past the app's CSP, in this context only)."""
+    skip_unless_required(None if AXE.exists() else "axe-core is not installed: npm ci in tools/axe", "CI",
+                         "the accessibility checks")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)
     page = context.new_page()
+    problems = {"login": _accessibility_problems(page) if page.goto(f"{server}/login") else []}
     _log_in(page, server, role)
     statuses = {}
     for name, path in ROLE_PAGES:
         response = page.goto(f"{server}{path}")
         assert response is not None
         statuses[name] = response.status
+        if page.locator(".map").count():
+            _drawn(page)
         _shot(page, f"role-{role}-{name}")
+        problems[name] = _accessibility_problems(page)
     context.close()
+    (ARTIFACTS / f"accessibility-{role}.json").write_text(json.dumps(problems, indent=2) + "\n", encoding="utf-8")
+    assert {name: found for name, found in problems.items() if found} == {}
     refused = {name for name, status in statuses.items() if status == 403}
     assert set(statuses.values()) <= {200, 403}
     expected = {"admin": set(), "hr": {"upload", "audit"},
-                "ceo": {"staff", "person", "secondments", "upload", "audit"},
-                "network-lead": {"staff", "person", "secondments", "upload", "audit"}}[role]
+                "ceo": {"staff", "person", "secondments", "upload", "audit", "bridges"},
+                "network-lead": {"staff", "person", "secondments", "upload", "audit", "bridges"}}[role]
     assert refused == expected
 
 
@@ -512,3 +537,19 @@ def test_a_map_downloads_as_a_picture_and_as_a_file_that_draws_offline(page: Pag
     assert requests == [] and drawn["nodes"] > 0
     tab.screenshot(path=str(SHOTS / "map-standalone-html.png"))
     offline.close()
+
+
+def test_a_map_moves_and_zooms_from_the_keyboard_and_names_its_table(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    _drawn(page)
+    view = "() => [window.netmapMaps[0].network.getScale(), window.netmapMaps[0].network.getViewPosition()]"
+    before = page.evaluate(view)
+    page.locator(".map .vis-network").focus()
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')").startswith("School map: arrow keys")
+    for key in ("+", "+", "ArrowRight", "ArrowRight"):
+        page.keyboard.down(key)
+        page.wait_for_timeout(150)
+        page.keyboard.up(key)
+    after = page.evaluate(view)
+    assert after[0] > before[0] and after[1]["x"] != before[1]["x"]
+    assert page.locator(".map-table a").get_attribute("href") == "/schools/"

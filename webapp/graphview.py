@@ -79,7 +79,8 @@ def _network() -> Network:
 def _options(net: Network, large: bool) -> dict:
     options = json.loads(net.get_network_data()[5])
     options["interaction"] = {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
-                              "hideEdgesOnZoom": large, "navigationButtons": False}
+                              "hideEdgesOnZoom": large, "navigationButtons": False,
+                              "keyboard": {"enabled": True, "bindToWindow": False}}  # when the map has the focus
     options["nodes"] = {"font": {"size": 12}}
     return options
 

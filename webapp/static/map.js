@@ -82,6 +82,11 @@
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
         }));
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+        const frame = container.querySelector(".vis-network");  // vis-network makes it focusable (tabIndex 0)
+        if (frame) {
+          frame.setAttribute("role", "region");
+          frame.setAttribute("aria-label", container.dataset.label || "Network map");
+        }
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
                         firstDraw: null };
         window.netmapMaps.push(entry);
