@@ -61,10 +61,12 @@ def show(school_id: str) -> Any:
                if school_id in (m or "").split(";")]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
+    understudies = ({c: [u for u in view.planner.understudies(school_id, c, top=8) if found.may_name(u.staff_id)][:5]
+                     for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
-                           secondees=secondees,
+                           secondees=secondees, understudies=understudies,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
                            fewer=fewer_than(found.min_group_size), names=found.sees_names,
                            connectors=[(c, view.staff_names.get(c, c)) for c in connectors],

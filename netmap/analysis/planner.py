@@ -23,7 +23,7 @@ from netmap.graphs import TrustGraphs, active_memberships, active_secondments
 LEAVER_RISK_COLUMNS = columns_of("leaver_risk")
 CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
-__all__ = ["Candidate", "Introduction", "Planner"]
+__all__ = ["Candidate", "Introduction", "Planner", "Understudy"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,20 @@ class Introduction:
     name: str
     school_id: str
     shares: str
+    schools_reached: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Understudy:
+    """A colleague of a key connector who could carry their links to other schools: someone who already works
+    with some of the connector's outside contacts, or shares a subject or group with them."""
+
+    staff_id: str
+    name: str
+    knows: int        # of the connector's outside contacts they already collaborate with
+    could_meet: int   # more of those contacts who share a subject or group with them
+    contacts: int     # the connector's outside contacts
     schools_reached: int
     reason: str
 
@@ -172,6 +186,38 @@ class Planner:
                              f"Shares {', '.join(shares)}; works at {self.school_names.get(s, s)} and is tied to "
                              f"{r} other school{'s' if r != 1 else ''}.")
                 for _, r, p, shares, s in offers[:top]]
+
+    def understudies(self, school_id: str, key_person: str, *, top: int = 5) -> list[Understudy]:
+        """Who could carry `key_person`'s share of `school_id`'s links to other schools, should they leave:
+        their colleagues (at the school they work at) ranked by how many of those links' other ends they already
+        collaborate with, then by how many more share a subject or group with them (an introduction away), then
+        by the schools they reach. Colleagues with neither are left out: nobody is an understudy by default."""
+        if key_person not in self.school_of:
+            raise AnalysisError(f"{key_person!r} is not a member of staff in post in this snapshot.")
+        home = self.school_of[key_person]
+        # the other ends of the links the school depends on: the key person's contacts outside the school, or,
+        # for someone elsewhere (a central adviser), their contacts inside it
+        contacts = {c for c in self.undirected[key_person] if
+                    (self.school_of[c] != school_id if home == school_id else self.school_of[c] == school_id)}
+        if not contacts:
+            return []
+        reached = self.analysis.staff.set_index("staff_id")["schools_reached"]
+        offers = []
+        for person, school in self.school_of.items():
+            if school != home or person == key_person:
+                continue
+            knows = contacts & set(self.undirected[person])
+            could_meet = {c for c in contacts - knows if
+                          (self.subjects.get(person, set()) & self.subjects.get(c, set())) - {"primary"}
+                          or self.groups_of.get(person, frozenset()) & self.groups_of.get(c, frozenset())}
+            if knows or could_meet:
+                offers.append((len(knows), len(could_meet), int(reached.get(person, 0)), str(person)))
+        offers.sort(key=lambda o: (-o[0], -o[1], -o[2], o[3]))
+        key_name = self.names.get(key_person, key_person)
+        return [Understudy(p, self.names.get(p, p), k, m, len(contacts), r,
+                           f"Already collaborates with {k} of {key_name}'s {len(contacts)} contacts that link the "
+                           f"school; shares a subject or group with {m} more.")
+                for k, m, r, p in offers[:top]]
 
     # ---- leaver risk -----------------------------------------------------------------------------------
     def leaver_risk(self) -> pd.DataFrame:
