@@ -187,7 +187,12 @@ def bench_web(db: Path, work: Path, school: str) -> dict:
                       "WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.post("/login", data={"name": "bench", "password": "benchmark-password"})
-    _, warm_s = _timed(lambda: client.get("/map/data"))  # first request analyses the snapshot
+    client.post("/purpose/", data={"purpose": "Checking the data's quality", "detail": ""})  # before staff maps
+    def until_analysed() -> None:  # the app analyses a snapshot without a kept analysis in the background
+        while client.get("/map/data").status_code == 503:
+            time.sleep(0.2)
+
+    _, warm_s = _timed(until_analysed)
     result: dict[str, Any] = {"first_request_with_analysis_s": warm_s}
     for label, path in (("school_map", "/map/data"),
                         ("school_map_around_one_school", f"/map/data?view=schools&school={school}"),
@@ -223,6 +228,10 @@ def _first_draw(app: Any, school: str) -> dict | str:
         page.fill("input[name=name]", "bench")
         page.fill("input[name=password]", "benchmark-password")
         page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/purpose/")  # a purpose is stated before person-level maps
+        page.select_option("select[name=purpose]", "Checking the data's quality")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{base}/")
         for label, path in (("school_map", "/map/"),
                             ("school_map_around_one_school", f"/map/?show=schools&school={school}"),

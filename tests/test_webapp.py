@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.ingest.validate import read_trust
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
@@ -530,3 +531,19 @@ def test_upload_problems_download_as_csv(admin: FlaskClient) -> None:
     rows = list(csv.DictReader(io.StringIO(unquote(link.group(1).replace("&amp;", "&")))))
     assert [(r["file"], r["row"], r["column"], r["value"]) for r in rows if r["severity"] == "error"] == [
         ("staff.csv", "3", "role", "'=teachr")]
+
+
+def test_the_staff_table_shows_one_set_of_figures_at_a_time_and_downloads_them_all(admin: FlaskClient) -> None:
+    def headings(html: str) -> list[str]:
+        head = html.split('<table class="data">')[1].split("</thead>")[0]
+        return re.findall(r'<th title="[^"]*"><a href="[^"]*">([^<]+)</a>', head)
+
+    overview = headings(admin.get("/staff/").get_data(as_text=True))
+    assert overview == ["Name", "School", "Role", "Role in the network", "Collaborators", "Cross-school ties",
+                        "Schools reached", "Betweenness", "Disconnected"]
+    brokerage = headings(admin.get("/staff/?figures=brokerage").get_data(as_text=True))
+    assert "Gatekeeper" in brokerage and "Collaborators" not in brokerage
+    every = headings(admin.get("/staff/?figures=all").get_data(as_text=True))
+    assert len(every) == 3 + len(STAFF_COLUMNS) - 3  # every figure but staff_id, school_id (shown) and groups
+    header = admin.get("/staff/?figures=overview&format=csv").get_data(as_text=True).splitlines()[0].split(",")
+    assert {"constraint", "broker_liaison", "times_named", "core_number"} <= set(header)

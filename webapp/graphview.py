@@ -45,6 +45,7 @@ FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
 SCALE = 1000.0
 WIDE = 2.6  # the school map's width to height, about a map box's on a laptop screen
+COMPACT_UP_TO = 80  # schools: the largest map whose labels can be legible when it fits a screen
 
 
 class TooLarge(Exception):  # noqa: N818 - a condition the view turns into advice, not an error
@@ -163,7 +164,9 @@ def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]
     schools = list(positions)
     boxes = [footprint(school_radius(float(staff.get(s, 0))), view.school_names.get(s, s)) for s in schools]
     centres = np.array([(positions[s][0], positions[s][1] + b[2]) for s, b in zip(schools, boxes, strict=True)])
-    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=True)
+    # drawn together only where labels can then be read with the whole map in view: beyond COMPACT_UP_TO schools
+    # they cannot on any screen, and pushing a packed layout of hundreds apart takes seconds
+    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=len(schools) <= COMPACT_UP_TO)
     return {s: (WIDE * float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
 
 
@@ -274,10 +277,18 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
         ox, oy = places.get(other, (sx, sy))
         return math.atan2(oy - sy, ox - sx), other
 
-    towards = sorted(groups, key=bearing)
-    for k, other in enumerate(towards):  # evenly round the ring, in the order the school map has them
-        angle = 2 * math.pi * k / len(towards) - math.pi / 2
-        gx, gy = cx + WIDE * ring * math.cos(angle), cy + ring * math.sin(angle)  # an ellipse: maps are wide
+    positions.update(_clusters_on_a_ring(groups, sorted(groups, key=bearing), cx, cy, ring))
+    return positions
+
+
+def _clusters_on_a_ring(groups: dict[str, list[str]], order: list[str], cx: float, cy: float,
+                        ring: float) -> dict[str, tuple[float, float]]:
+    """Each school's people in a small cluster, the clusters evenly round an ellipse (maps are wide) centred on
+    (cx, cy), in `order`."""
+    positions = {}
+    for k, other in enumerate(order):
+        angle = 2 * math.pi * k / len(order) - math.pi / 2
+        gx, gy = cx + WIDE * ring * math.cos(angle), cy + ring * math.sin(angle)
         members = groups[other]
         spread = 22 * math.sqrt(len(members))
         for i, person in enumerate(members):
@@ -285,6 +296,23 @@ def _around_school(view: TrustView, school: str, people: set[str]) -> dict[str, 
             positions[person] = ((gx + spread * math.cos(a), gy + spread * math.sin(a)) if len(members) > 1
                                  else (gx, gy))
     return positions
+
+
+def _around_group(view: TrustView, people: set[str]) -> dict[str, tuple[float, float]]:
+    """A group's members, school by school, round the group's hub in the middle: which schools it reaches, and
+    who in each. Schools go round in the order the school map has them round its centre."""
+    school_of = view.graphs.school_of
+    groups: dict[str, list[str]] = {}
+    for person in sorted(people, key=str):
+        groups.setdefault(school_of[person], []).append(person)
+    places = _school_layout(view)
+    mx = sum(x for x, _ in places.values()) / max(len(places), 1)
+    my = sum(y for _, y in places.values()) / max(len(places), 1)
+    order = sorted(groups, key=lambda s: (math.atan2(places.get(s, (mx, my))[1] - my,
+                                                     places.get(s, (mx, my))[0] - mx), s))
+    biggest = max((len(m) for m in groups.values()), default=1)
+    ring = max(260.0, 70.0 * len(groups) / math.pi, 3 * 22 * math.sqrt(biggest))
+    return _clusters_on_a_ring(groups, order, 0.0, 0.0, ring)
 
 
 def _school_labels(view: TrustView, positions: dict[str, tuple[float, float]]) -> list[dict]:
@@ -318,12 +346,14 @@ def _around_person(view: TrustView, person: str,
         steps.setdefault(p, 2)
     school_of = view.graphs.school_of
     positions = {person: (0.0, 0.0)}
-    for step, radius in ((1, 260.0), (2, 560.0)):
+    inner = 0.0
+    for step, radius, wide in ((1, 260.0, 1.0), (2, 560.0, 2.0)):  # the outer ring an ellipse: maps are wide
         ring = sorted((p for p, s in steps.items() if s == step), key=lambda p: (school_of[p], str(p)))
-        radius = max(radius, ROW_STEP * len(ring) / (2 * math.pi))
+        radius = max(radius, inner + 200, ROW_STEP * len(ring) / (math.pi * (1 + wide)))  # people ROW_STEP apart
         for k, p in enumerate(ring):
             angle = 2 * math.pi * k / len(ring) - math.pi / 2
-            positions[p] = (radius * math.cos(angle), radius * math.sin(angle))
+            positions[p] = (wide * radius * math.cos(angle), radius * math.sin(angle))
+        inner = radius
     return positions, steps
 
 
@@ -497,14 +527,16 @@ SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's st
 HUB = "\x1egroup:"  # a group hub's node id: ids from the data never hold control characters (validation refuses them)
 
 
-def _group_hubs(view: TrustView, selected: set[str],
-                positions: dict[str, tuple[float, float]]) -> tuple[list[dict], list[dict]]:
+def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, tuple[float, float]],
+                only: str = "") -> tuple[list[dict], list[dict]]:
     """The hard wiring of `selected` as a node per group joined to each of its members drawn (one line per
-    membership, never a clique), for groups with at least two of them; each hub sits among its members."""
+    membership, never a clique), for groups with at least two of them (with `only`, that group alone: a group's
+    own map); each hub sits among its members."""
     members: dict[str, list[str]] = {}
     for person in sorted(selected):
         for group in view.graphs.hard.groups_of(person):
-            members.setdefault(group, []).append(person)
+            if not only or group == only:
+                members.setdefault(group, []).append(person)
     hubs: list[dict] = []
     spokes: list[dict] = []
     for group, people in sorted(members.items()):
@@ -514,7 +546,7 @@ def _group_hubs(view: TrustView, selected: set[str],
         y = sum(positions[p][1] for p in people) / len(people)
         name = view.group_names.get(group, group)
         hubs.append({"id": HUB + group, "label": name, "x": x, "y": y, "shape": "box", "layer": "hard",
-                     "color": {"background": "#ffffff", "border": HARD_COLOUR}, "font": {"size": 11},
+                     "color": {"background": "#ffffff", "border": HARD_COLOUR}, "font": {"size": 30 if only else 14},
                      "title": f"{name}: {len(people)} of its members on this map"})
         spokes.extend({"from": p, "to": HUB + group, "color": HARD_COLOUR, "width": 1, "dashes": True,
                        "layer": "hard", "title": f"member of {name}"} for p in people)
@@ -546,6 +578,9 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         labels = _school_labels(view, positions)
     elif f.person in selected:
         positions, steps = _around_person(view, f.person, selected)
+    elif f.group and not (f.school or f.subject or f.phase or f.role):
+        positions = _around_group(view, selected)
+        labels = _school_labels(view, positions)
     else:
         positions = _staff_positions(view, selected)
     staff = view.staff.set_index("staff_id")
@@ -562,8 +597,8 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         node: dict[str, Any] = {"id": person, "label": name, "x": x, "y": y,
                                 "shape": ROLE_SHAPES.get(row["role"], "dot"), "color": colours[row["school_id"]],
                                 "size": size, "borderWidth": 1, "title": title}
-        if step == 0:  # the person in focus: in the middle, large, outlined
-            node.update(size=size + 12, borderWidth=5, font={"size": 16, "bold": True},
+        if step == 0:  # the person in focus: in the middle, large, outlined, named in letters that read at fit
+            node.update(size=size + 12, borderWidth=5, font={"size": 48, "strokeWidth": 6, "strokeColor": "#ffffff"},
                         color={"background": colours[row["school_id"]], "border": FOCUS_COLOUR})
         elif step == 2:  # two steps away: fainter than direct contacts
             node.update(opacity=0.45, title=f"{title}\n2 steps away")
@@ -580,8 +615,8 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         if f.kind and f.kind not in kinds:
             continue
         pair = (a, b) if a < b else (b, a)
-        if pair in seen:
-            continue
+        if pair in seen or (steps.get(a) == 2 and steps.get(b) == 2):
+            continue  # around a person, ties between two people two steps away say nothing about them
         seen.add(pair)
         across = view.graphs.school_of[a] != view.graphs.school_of[b]
         edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR if across else INSIDE_COLOUR,
@@ -589,7 +624,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
                       "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
     nodes.extend(labels)
     if f.hard:
-        hubs, spokes = _group_hubs(view, selected, positions)
+        hubs, spokes = _group_hubs(view, selected, positions, only=f.group)
         nodes.extend(hubs)
         edges.extend(spokes)
     net = _network()

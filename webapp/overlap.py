@@ -33,7 +33,7 @@ def overlapping_pairs(centres: np.ndarray, halves: np.ndarray, gap: float = 0.0)
     return list(zip(i.tolist(), j.tolist(), strict=True))
 
 
-def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: int = 400,
+def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: int = 60,
              compact: bool = False) -> np.ndarray:
     """Centres moved so that no two boxes come within `gap`; deterministic; with `compact`, a sparse layout is
     first drawn together. If pushing does not settle within `rounds`, the layout is spread from its middle by 10 %
@@ -49,9 +49,9 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
     distance = np.hypot(*(centres[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
     np.fill_diagonal(distance, np.inf)
     nearest = np.median(distance.min(axis=1))
-    needed = 0.5 * (np.median(2 * halves.max(axis=1)) + gap)
-    if compact:
-        needed *= 0.6  # a footprint is mostly label width: neighbours above and below may stand closer
+    # a third of a footprint when drawing together (a footprint is mostly label width: neighbours above and below
+    # may stand closer), else half of one
+    needed = (0.3 if compact else 0.5) * (np.median(2 * halves.max(axis=1)) + gap)
     if 0 < nearest and (nearest < needed or compact):
         middle = centres.mean(axis=0)
         centres = middle + (needed / nearest) * (centres - middle)

@@ -26,10 +26,12 @@ def index() -> Any:
         return ask
     frame = view.staff if scope.people is None else view.staff[view.staff["staff_id"].isin(scope.people)]
     link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
+    figures = request.args.get("figures", "overview")
+    figures = figures if figures in FIGURES else "overview"
+    chosen = FIGURES["all" if request.args.get("format") == "csv" else figures]  # a download has every figure
     columns = [Column("name", "Name", link), Column("school_id", "School", names=view.school_names),
                Column("role", "Role")] + [Column(c, names=view.school_names if c == "seconded_to" else None)
-                                          for c in STAFF_COLUMNS[2:]
-                                          if c not in ("groups",)]
+                                          for c in chosen]
     page = table_page(frame, columns, filename=f"staff-{view.as_of}.csv", default_sort="betweenness", ids=("staff_id",),
                       filters=("school_id", "role", "ona_role", "is_isolate", "is_disconnected", "community"))
     audit("download" if isinstance(page, Response) else "view",
@@ -37,7 +39,22 @@ def index() -> Any:
     if isinstance(page, Response):
         return page
     schools = sorted(view.school_names.items())
-    return render_template("staff/index.html", view=view, page=page, schools=schools)
+    return render_template("staff/index.html", view=view, page=page, schools=schools, figures=figures,
+                           choices=FIGURE_NAMES)
+
+
+# The figures the staff table shows at once: a page as wide as a screen, each set for one question. The CSV
+# download always has every figure.
+FIGURES = {
+    "overview": ("ona_role", "soft_degree", "cross_school_ties", "schools_reached", "betweenness", "is_disconnected"),
+    "brokerage": ("betweenness", "constraint", "effective_size", "broker_coordinator", "broker_consultant",
+                  "broker_representative", "broker_gatekeeper", "broker_liaison"),
+    "survey": ("response", "times_named", "soft_in_degree", "soft_out_degree", "seconded_to"),
+    "structure": ("hard_degree", "core_number", "community", "is_isolate", "is_disconnected"),
+    "all": tuple(c for c in STAFF_COLUMNS[2:] if c != "groups"),
+}
+FIGURE_NAMES = {"overview": "Overview", "brokerage": "Brokerage", "survey": "Survey and direction",
+                "structure": "Groups and structure", "all": "Every figure (wide)"}
 
 
 @bp.route("/<path:staff_id>")

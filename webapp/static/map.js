@@ -64,6 +64,14 @@
     });
   }
 
+  // The whole map in view, but no closer than life size: a map of a few schools would otherwise fill the box
+  // with giant discs and letters.
+  const MAX_FIT_SCALE = 1.0;
+  function fit(network) {
+    network.fit({ animation: false });
+    if (network.getScale() > MAX_FIT_SCALE) network.moveTo({ scale: MAX_FIT_SCALE, animation: false });
+  }
+
   function draw(wrap) {
     const container = wrap.querySelector(".map");
     const panel = wrap.querySelector(".panel");
@@ -82,6 +90,7 @@
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
         }));
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+        fit(network);
         const frame = container.querySelector(".vis-network");  // vis-network makes it focusable (tabIndex 0)
         if (frame) {
           frame.setAttribute("role", "region");
@@ -105,7 +114,7 @@
         network.on("dragStart", function () { moved = true; });
         network.on("zoom", function () { moved = true; });
         if (window.ResizeObserver) {
-          new ResizeObserver(function () { if (!moved) network.fit({ animation: false }); }).observe(container);
+          new ResizeObserver(function () { if (!moved) fit(network); }).observe(container);
         }
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
