@@ -67,3 +67,16 @@ def test_pairs_with_a_small_school_show_no_kind_to_aggregate_roles(tmp_path: Pat
     assert {(e["from"], e["to"]): e["layer"] for e in drawn["edges"]} == {
         ("A", "B"): "hidden" if hidden & {"A", "B"} else "both", ("A", "C"): "hidden", ("B", "C"): "hidden"}
     assert all("collaborations" not in e["title"] for e in drawn["edges"] if e["layer"] == "hidden")
+
+
+def test_what_each_kind_of_link_means_is_said_once_for_the_docs_and_the_definitions_page(tmp_path: Path) -> None:
+    from netmap.analysis.wiring import LINKED_BY_MEANING
+    from tests.conftest import REPO
+
+    docs = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
+    client = make_app(tmp_path, read_trust(PLANTED)[0]).test_client()
+    login(client, "ceo", purpose=None)
+    definitions = client.get("/metrics").get_data(as_text=True)
+    for kind, meaning in LINKED_BY_MEANING.items():
+        assert f"| {kind} |" in docs and meaning in docs
+        assert meaning in definitions.replace("&#39;", "'")

@@ -11,10 +11,12 @@ from flask import Blueprint, render_template, request
 from werkzeug.wrappers import Response
 
 from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.wiring import LINKED_BY_MEANING
 from netmap.contract import BUILTIN_TIE_KINDS
 from netmap.tie_kinds import tie_kinds
 from webapp.auth import accounts, role_required
 from webapp.data import current_view
+from webapp.formatting import heading
 from webapp.metric_help import HELP
 from webapp.tables import Column, table_page
 
@@ -61,4 +63,5 @@ def metrics() -> Any:
                for f in dataclasses.fields(AnalysisOptions)]
     view = current_view()
     kinds = tie_kinds(view.dataset) if view is not None else list(BUILTIN_TIE_KINDS)
-    return render_template("admin/metrics.html", help=HELP, options=options, kinds=kinds)
+    return render_template("admin/metrics.html", help=HELP, options=options, kinds=kinds, heading=heading,
+                           linked_by=LINKED_BY_MEANING)

@@ -13,8 +13,8 @@ import pandas as pd
 from netmap.analysis.columns import columns_of
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["LINKED_BY", "WIRING_COLUMNS", "informal_clusters", "school_pair_layers", "soft_only_bridges",
-           "soft_ties_sharing_a_group", "wiring_table"]
+__all__ = ["LINKED_BY", "LINKED_BY_MEANING", "WIRING_COLUMNS", "informal_clusters", "school_pair_layers",
+           "soft_only_bridges", "soft_ties_sharing_a_group", "wiring_table"]
 
 WIRING_COLUMNS = columns_of("wiring")
 
@@ -70,7 +70,16 @@ def informal_clusters(community: Mapping[Hashable, int], school_of: Mapping[Hash
     return clusters
 
 
-LINKED_BY = ("both", "soft only", "hard only")
+# How a pair of schools is linked, and what a reader should conclude (school_pair_layers; the web's key and
+# definitions page, and docs/metrics.md, say the same)
+LINKED_BY_MEANING = {
+    "both": "Some of the collaboration between the two schools runs between people who share a group: the formal "
+            "structure carries it.",
+    "soft only": "Their staff collaborate, but never with someone from a group they share: informal bridges that "
+                 "depend on a few people and that no structure would keep if they left.",
+    "hard only": "A group joins their staff, yet nobody collaborates: formal structure that does not conduct.",
+}
+LINKED_BY = tuple(LINKED_BY_MEANING)
 
 
 def school_pair_layers(wiring: pd.DataFrame, bridges: pd.DataFrame) -> pd.DataFrame:
