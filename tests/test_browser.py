@@ -203,8 +203,9 @@ def test_school_map_draws_every_school(page: Page, server: str) -> None:
     FIRST_DRAW["school map (25 schools)"] = round(drawn["firstDraw"])
     assert drawn["nodes"] == 25 and drawn["edges"] > 100
     assert drawn["inked"] > 5000  # the canvas is not blank
-    # 25 schools: coloured by their 7 phases; then the line drawn and the mark of an isolated school
-    assert page.locator(".legend .legend-item").count() == 9
+    # 25 schools: coloured by their 7 phases; then the line drawn, the mark of an isolated school and the shape of
+    # one in no group with another school
+    assert page.locator(".legend .legend-item").count() == 10
     assert _overlaps(page) == {"discs": [], "labels": []}
     assert _label_pixels(page) >= 11  # legible with the whole trust in view, before any zooming
     _shot(page, "map-schools")

@@ -472,9 +472,11 @@ def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn
         n["id"]: (_fill(n), n["x"], n["y"]) for n in school_map["nodes"]}
     assert len(set(schools.values())) == 4
     assert _school_entries(staff["legend"]) == ["Ash Primary", "Beech Academy", "Cedar Primary"]  # A's contacts
-    # the school map's key: the four schools, the line it draws, and the isolated school's mark (D)
-    assert [(e.get("line"), e.get("mark")) for e in school_map["legend"][4:]] == [("solid", None), (None, "isolated")]
-    assert [n["id"] for n in school_map["nodes"] if n.get("isolated")] == ["D"]
+    # the school map's key: the four schools, the line it draws, and the marks of D, isolated in both wirings
+    assert [(e.get("line"), e.get("mark")) for e in school_map["legend"][4:]] == [
+        ("solid", None), (None, "isolated"), (None, "hard-isolated")]
+    assert [(n["id"], n["shape"]) for n in school_map["nodes"] if n.get("isolated")] == [("D", "diamond")]
+    assert [n["id"] for n in school_map["nodes"] if n.get("hard_isolated")] == ["D"]
 
 
 def test_beyond_nine_schools_colour_goes_by_phase(tmp_path: Path) -> None:

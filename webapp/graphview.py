@@ -166,7 +166,9 @@ def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]
     centres = np.array([(positions[s][0], positions[s][1] + b[2]) for s, b in zip(schools, boxes, strict=True)])
     # drawn together only where labels can then be read with the whole map in view: beyond COMPACT_UP_TO schools
     # they cannot on any screen, and pushing a packed layout of hundreds apart takes seconds
-    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=len(schools) <= COMPACT_UP_TO)
+    compact = len(schools) <= COMPACT_UP_TO  # small: patient pushing is cheap, and keeps the map tight
+    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=compact,
+                     rounds=400 if compact else 60)
     return {s: (WIDE * float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
 
 
@@ -395,6 +397,9 @@ def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_
                                + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
         if row["is_isolated"]:
             nodes[-1].update(isolated=True, borderWidth=3, color={"background": colours[sid], "border": FOCUS_COLOUR})
+        if row["is_hard_isolated"]:  # in no group with anyone elsewhere: a diamond, whatever its collaboration
+            nodes[-1].update(hard_isolated=True, shape="diamond",
+                             title=nodes[-1]["title"] + "\nIn no group with anyone at another school")
     return nodes
 
 
@@ -496,6 +501,9 @@ def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
     if any(n.get("isolated") for n in nodes):
         entries.append({"label": "isolated school: nobody there collaborates with another school (dark outline)",
                         "colour": "#ffffff", "mark": "isolated"})
+    if any(n.get("hard_isolated") for n in nodes):
+        entries.append({"label": "diamond: nobody there shares a group with anyone at another school",
+                        "colour": "#ffffff", "mark": "hard-isolated"})
     return entries
 
 
