@@ -554,3 +554,11 @@ def test_a_map_moves_and_zooms_from_the_keyboard_and_names_its_table(page: Page,
     after = page.evaluate(view)
     assert after[0] > before[0] and after[1]["x"] != before[1]["x"]
     assert page.locator(".map-table a").get_attribute("href") == "/schools/"
+
+
+def test_clicking_a_school_on_the_school_map_opens_its_page(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/")
+    _drawn(page)
+    point = _node_point(page, "SCH03")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(f"{server}/schools/SCH03")

@@ -53,11 +53,15 @@ def test_a_scenario_shows_before_and_after(hr: FlaskClient) -> None:
 
 
 def test_leavers_removing_and_clearing(hr: FlaskClient) -> None:
-    _post(hr, action="leave", staff_id="c1")
+    _post(hr, action="leave", staff_id="head of c")  # a name, in any case, or an id
     html = hr.get("/secondments/").get_data(as_text=True)
     assert "Head of C leaves" in html and "Isolated schools: 1 → 2" in html
     _post(hr, action="leave", staff_id="nobody")
-    assert "&#39;nobody&#39; is not a member of staff in post" in hr.get("/secondments/").get_data(as_text=True)
+    assert "Nobody in post matches &#39;nobody&#39;" in hr.get("/secondments/").get_data(as_text=True)
+    _post(hr, action="leave", staff_id="Head")  # every head, and the head of maths: which one?
+    html = hr.get("/secondments/").get_data(as_text=True)
+    assert "people match &#39;Head&#39;: Head of A (a1)" in html and html.count('value="remove"') == 1  # none added
+    _post(hr, action="leave", staff_id="a1")
     _post(hr, action="remove", index="1")
     _post(hr, action="clear")
     assert "Empty: add candidates above" in hr.get("/secondments/").get_data(as_text=True)

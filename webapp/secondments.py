@@ -15,6 +15,7 @@ from netmap.errors import AnalysisError
 from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
+from webapp.network_map import resolve_person
 from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
 
@@ -53,7 +54,8 @@ def index() -> Any:
             result = what_if(view.graphs, changes)
         except AnalysisError as exc:
             error = str(exc)
-    person = args.get("person", "").strip()
+    typed = args.get("person", "").strip()
+    person = _one_person(view, typed) if typed else ""
     intros = []
     if person:
         try:
@@ -70,8 +72,24 @@ def index() -> Any:
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, changes=changes, result=result, error=error, person=person,
+                           typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names)
+
+
+def _one_person(view: TrustView, text: str) -> str:
+    """The staff id `text` names (an id, or any part of a name that one person in post matches); otherwise ""
+    with a message saying why."""
+    person, matches = resolve_person(view, text)
+    if person and person in view.graphs.soft:
+        return person
+    if matches:
+        shown = ", ".join(f"{n} ({p})" for p, n in matches[:5])
+        flash(f"{len(matches):,} people match {text!r}: {shown}{', ...' if len(matches) > 5 else ''}. Type more of "
+              "the name, or the id.", "error")
+    else:
+        flash(f"Nobody in post matches {text!r}: type part of their name or their staff id.", "error")
+    return ""
 
 
 def _before_after(result: Any) -> pd.DataFrame:
@@ -93,7 +111,10 @@ def change_scenario() -> Any:
     if action == "second":
         changes.append(Second(form["staff_id"], form["from_school_id"], form["to_school_id"]))
     elif action == "leave":
-        changes.append(Leave(form["staff_id"].strip()))
+        view = current_view()
+        leaver = _one_person(view, form["staff_id"].strip()) if view is not None else ""
+        if leaver:
+            changes.append(Leave(leaver))
     elif action == "remove":
         index = form.get("index", -1, type=int)  # not a number: removes nothing
         if 0 <= index < len(changes):

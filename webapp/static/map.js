@@ -105,7 +105,7 @@
           const font = ((data.options.nodes || {}).font || {}).size || 14;
           if (data.view !== "staff" && message && !data.message && network.getScale() * font < 8) {
             message.textContent = "Zoom in (scroll, or pinch) to read the schools' names; hover a school for " +
-              "its figures, click it to see its staff.";
+              "its figures, click it to open its page.";
             message.classList.add("hint");
           }
         });
@@ -120,7 +120,7 @@
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
           const id = nodes.get(params.nodes[0]).key;
           if (data.view === "schools" || data.view === "wiring") {
-            window.location.href = "/map/?view=staff&school=" + encodeURIComponent(id);
+            window.location.href = "/schools/" + encodeURIComponent(id);  // the school's page: its figures, map, actions
           } else if (panel) {
             showPanel(panel, id, own(data.info, id));
           }
