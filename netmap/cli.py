@@ -22,6 +22,7 @@ from netmap.cli_common import (
     settings_of,
     store_options,
 )
+from netmap.compare_cli import register as register_compare
 from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.export import FORMATS, export_network, write_analysis_workbook
@@ -238,4 +239,5 @@ def _plugins() -> None:
 
 
 register_planner(main)
+register_compare(main)
 _plugins()

@@ -1,0 +1,220 @@
+"""Two snapshots compared: which collaborations were gained, lost or kept, by whom, in which schools and groups;
+who joined and left; which schools became isolated or connected; brokers, key connectors and groups' conductivity
+before and after. The same question asked backwards gives the mirror answer (gained <-> lost, joined <-> left).
+
+Ties are the pairs of U (one per pair of colleagues, whichever way and however often they named each other):
+a tie "persists" when the same two people are tied in both snapshots. A tie counts for the schools its two people
+work at in the snapshot that has it (the later one for a persisting tie), so a school's figures read as "its
+staff's collaborations".
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from netmap.analysis.engine import Analysis, plain_json
+from netmap.graphs import TrustGraphs
+from netmap.spreadsheet import neutralised_frame
+
+__all__ = ["Comparison", "Snapshot", "compare", "write_comparison"]
+
+TIE_STATUSES = ("gained", "lost", "persisting")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One side of a comparison: a snapshot's graphs and its analysis."""
+
+    graphs: TrustGraphs
+    analysis: Analysis
+
+    @property
+    def as_of(self) -> str:
+        return self.graphs.as_of
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed from `before` to `after` (dates), table by table; `summary` holds the counts."""
+
+    before: str
+    after: str
+    ties: pd.DataFrame      # person_a, person_b, school_a, school_b, cross_school, status
+    people: pd.DataFrame    # staff_id, name, status (joined / left / stayed), school_before, school_after
+    schools: pd.DataFrame   # per school: ties and cross-school ties gained, lost, persisting; isolation change
+    groups: pd.DataFrame    # per group: members and conductivity before and after, change
+    roles: pd.DataFrame     # brokers and key connectors gained and lost: kind, staff_id, name, school_id, change
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def _pairs(graphs: TrustGraphs) -> set[tuple[Hashable, Hashable]]:
+    return {(a, b) if str(a) <= str(b) else (b, a) for a, b in graphs.undirected.edges()}
+
+
+def compare(before: Snapshot, after: Snapshot) -> Comparison:
+    """Everything that changed from `before` to `after`."""
+    ties = _ties(before, after)
+    people = _people(before, after)
+    schools = _schools(before, after, ties)
+    groups = _groups(before, after)
+    roles = _roles(before, after)
+    status = ties["status"].value_counts()
+    cross = ties[ties["cross_school"]]["status"].value_counts()
+    joined = people["status"].value_counts()
+    summary = {
+        "before": before.as_of, "after": after.as_of,
+        "ties": {s: int(status.get(s, 0)) for s in TIE_STATUSES},
+        "cross_school_ties": {s: int(cross.get(s, 0)) for s in TIE_STATUSES},
+        "people": {s: int(joined.get(s, 0)) for s in ("joined", "left", "stayed")},
+        "schools_became_isolated": sorted(schools.loc[schools["isolation"] == "became isolated", "school_id"]),
+        "schools_became_connected": sorted(schools.loc[schools["isolation"] == "became connected", "school_id"]),
+        "groups_conductivity_rose": sorted(groups.loc[groups["change"] == "rose", "group_id"]),
+        "groups_conductivity_fell": sorted(groups.loc[groups["change"] == "fell", "group_id"]),
+        "brokers": {c: int(((roles["kind"] == "broker") & (roles["change"] == c)).sum()) for c in ("gained", "lost")},
+        "key_connectors": {c: int(((roles["kind"] == "key connector") & (roles["change"] == c)).sum())
+                           for c in ("gained", "lost")},
+    }
+    return Comparison(before.as_of, after.as_of, ties, people, schools, groups, roles, summary)
+
+
+def _ties(before: Snapshot, after: Snapshot) -> pd.DataFrame:
+    """Every pair tied in either snapshot, with the schools of the snapshot that has it (the later one if both)."""
+    old, new = _pairs(before.graphs), _pairs(after.graphs)
+    rows = []
+    for pairs, status, graphs in ((new - old, "gained", after.graphs), (old - new, "lost", before.graphs),
+                                  (old & new, "persisting", after.graphs)):
+        school_of = graphs.school_of
+        for a, b in pairs:
+            sa, sb = school_of[a], school_of[b]
+            rows.append((a, b, sa, sb, sa != sb, status))
+    frame = pd.DataFrame(rows, columns=["person_a", "person_b", "school_a", "school_b", "cross_school", "status"])
+    return frame.sort_values(["status", "person_a", "person_b"], ignore_index=True, key=lambda c: c.astype(str))
+
+
+def _people(before: Snapshot, after: Snapshot) -> pd.DataFrame:
+    """Everyone in post in either snapshot: joined, left or stayed, with their school on each side."""
+    was, now = before.graphs.school_of, after.graphs.school_of
+    names = {**_names(before), **_names(after)}
+    rows = [(p, names.get(p, p), "joined" if p not in was else "left" if p not in now else "stayed",
+             was.get(p, ""), now.get(p, "")) for p in sorted(set(was) | set(now), key=str)]
+    return pd.DataFrame(rows, columns=["staff_id", "name", "status", "school_before", "school_after"])
+
+
+def _names(side: Snapshot) -> dict[Hashable, str]:
+    staff = side.graphs.dataset.staff
+    return dict(zip(staff["staff_id"], staff["name"].fillna(staff["staff_id"]), strict=True))
+
+
+def _schools(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFrame:
+    """Per school in either snapshot: its staff's ties and cross-school ties gained, lost and persisting, and
+    whether it became isolated (no collaboration with another school) or connected."""
+    counts: dict[str, dict[str, int]] = {}
+    for sa, sb, cross, status in ties[["school_a", "school_b", "cross_school", "status"]].itertuples(index=False):
+        for school in {sa, sb}:
+            row = counts.setdefault(school, {})
+            row[f"ties_{status}"] = row.get(f"ties_{status}", 0) + 1
+            if cross:
+                row[f"cross_school_{status}"] = row.get(f"cross_school_{status}", 0) + 1
+    isolated_before = set(before.analysis.summary["isolated_schools"])
+    isolated_after = set(after.analysis.summary["isolated_schools"])
+    schools_before = set(before.analysis.schools["school_id"])
+    schools_after = set(after.analysis.schools["school_id"])
+    rows = []
+    for school in sorted(schools_before | schools_after | set(counts)):
+        row = counts.get(school, {})
+        if school not in schools_before:
+            isolation = "joined the trust, isolated" if school in isolated_after else "joined the trust, connected"
+        elif school not in schools_after:
+            isolation = "left the trust"
+        elif school in isolated_after and school not in isolated_before:
+            isolation = "became isolated"
+        elif school in isolated_before and school not in isolated_after:
+            isolation = "became connected"
+        else:
+            isolation = "isolated" if school in isolated_after else ""
+        rows.append({"school_id": school,
+                     **{f"ties_{s}": row.get(f"ties_{s}", 0) for s in TIE_STATUSES},
+                     **{f"cross_school_{s}": row.get(f"cross_school_{s}", 0) for s in TIE_STATUSES},
+                     "isolation": isolation})
+    return pd.DataFrame(rows, columns=["school_id", *(f"ties_{s}" for s in TIE_STATUSES),
+                                       *(f"cross_school_{s}" for s in TIE_STATUSES), "isolation"])
+
+
+def _groups(before: Snapshot, after: Snapshot) -> pd.DataFrame:
+    """Per group in either snapshot: members and conductivity before and after; the change in words."""
+    columns = ["members", "collaborating_pairs", "conductivity", "is_dormant"]
+    old = before.analysis.groups.set_index("group_id")[columns]
+    new = after.analysis.groups.set_index("group_id")[columns]
+    rows = []
+    for group in sorted(set(old.index) | set(new.index)):
+        was = old.loc[group] if group in old.index else None
+        now = new.loc[group] if group in new.index else None
+        c0 = _number(was["conductivity"]) if was is not None else None
+        c1 = _number(now["conductivity"]) if now is not None else None
+        if was is None:
+            change = "new"
+        elif now is None:
+            change = "ended"
+        elif c0 is None or c1 is None or abs(c1 - c0) < 1e-12:
+            change = "same"
+        else:
+            change = "rose" if c1 > c0 else "fell"
+        rows.append({"group_id": group,
+                     "members_before": int(was["members"]) if was is not None else 0,
+                     "members_after": int(now["members"]) if now is not None else 0,
+                     "conductivity_before": c0, "conductivity_after": c1,
+                     "dormant_before": bool(was["is_dormant"]) if was is not None else None,
+                     "dormant_after": bool(now["is_dormant"]) if now is not None else None,
+                     "change": change})
+    return pd.DataFrame(rows, columns=["group_id", "members_before", "members_after", "conductivity_before",
+                                       "conductivity_after", "dormant_before", "dormant_after", "change"])
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _roles(before: Snapshot, after: Snapshot) -> pd.DataFrame:
+    """Brokers (ona_role "broker") and key connectors (per school) in one snapshot and not the other."""
+    names = {**_names(before), **_names(after)}
+
+    def brokers(side: Snapshot) -> dict[Hashable, str]:
+        staff = side.analysis.staff
+        chosen = staff[staff["ona_role"] == "broker"]
+        return dict(zip(chosen["staff_id"], chosen["school_id"], strict=True))
+
+    def connectors(side: Snapshot) -> set[tuple[str, str]]:
+        schools = side.analysis.schools
+        return {(p, s) for s, held in zip(schools["school_id"], schools["key_connectors"], strict=True)
+                for p in (held or "").split(";") if p}
+
+    rows = []
+    old, new = brokers(before), brokers(after)
+    rows += [("broker", p, names.get(p, p), new[p], "gained") for p in set(new) - set(old)]
+    rows += [("broker", p, names.get(p, p), old[p], "lost") for p in set(old) - set(new)]
+    was, now = connectors(before), connectors(after)
+    rows += [("key connector", p, names.get(p, p), s, "gained") for p, s in now - was]
+    rows += [("key connector", p, names.get(p, p), s, "lost") for p, s in was - now]
+    frame = pd.DataFrame(rows, columns=["kind", "staff_id", "name", "school_id", "change"])
+    return frame.sort_values(["kind", "change", "school_id", "staff_id"], ignore_index=True,
+                             key=lambda c: c.astype(str))
+
+
+def write_comparison(result: Comparison, out: Path) -> list[Path]:
+    """ties.csv, people.csv, schools.csv, groups.csv, roles.csv and summary.json in `out`; returns the paths.
+    Text a spreadsheet would run as a formula is neutralised (netmap.spreadsheet)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("ties", "people", "schools", "groups", "roles"):
+        path = out / f"{name}.csv"
+        neutralised_frame(getattr(result, name)).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+        written.append(path)
+    path = out / "summary.json"
+    path.write_text(json.dumps(result.summary, indent=2, default=plain_json) + "\n", encoding="utf-8")
+    return [*written, path]

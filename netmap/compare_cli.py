@@ -1,0 +1,81 @@
+"""`netmap compare`: what changed between two snapshots (netmap.analysis.compare), as counts on the terminal and
+tables in a folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from netmap.analysis.compare import Comparison, Snapshot, compare, write_comparison
+from netmap.cli_common import analyse_and_keep, open_store_of, store_options
+from netmap.errors import StorageError
+from netmap.graphs import build_graphs
+from netmap.store.base import GraphStore
+
+__all__ = ["register"]
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _side(store: GraphStore, as_of: str) -> Snapshot:
+    info = store.snapshot(as_of)
+    return Snapshot(build_graphs(store.read_dataset(info.as_of), info.as_of), analyse_and_keep(store, info))
+
+
+def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:
+    s = result.summary
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(school_names.get(i, i) for i in ids) or "none"
+
+    ties, cross, people = s["ties"], s["cross_school_ties"], s["people"]
+    return [f"{result.before} → {result.after}",
+            f"Ties: {ties['gained']:,} gained, {ties['lost']:,} lost, {ties['persisting']:,} persisting "
+            f"(across schools: {cross['gained']:,} gained, {cross['lost']:,} lost, {cross['persisting']:,} persisting)",
+            f"People: {people['joined']:,} joined, {people['left']:,} left, {people['stayed']:,} stayed",
+            f"Became isolated: {names(s['schools_became_isolated'])}",
+            f"Became connected: {names(s['schools_became_connected'])}",
+            f"Groups whose conductivity rose: {len(s['groups_conductivity_rose'])}; fell: "
+            f"{len(s['groups_conductivity_fell'])}",
+            f"Brokers: {s['brokers']['gained']} gained, {s['brokers']['lost']} lost; key connectors: "
+            f"{s['key_connectors']['gained']} gained, {s['key_connectors']['lost']} lost"]
+
+
+def register(main: click.Group) -> None:
+    """Add `compare` to the `netmap` group."""
+
+    @main.command("compare")
+    @click.argument("before", required=False, type=DATE, metavar="[BEFORE]")
+    @click.argument("after", required=False, type=DATE, metavar="[AFTER]")
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Folder to write ties.csv, people.csv, schools.csv, groups.csv, roles.csv and summary.json.")
+    @store_options
+    @click.pass_context
+    def compare_command(ctx: click.Context, before: dt.datetime | None, after: dt.datetime | None,
+                        out: Path | None, db: Path | None, store: str | None) -> None:
+        """What changed between two snapshots (dates YYYY-MM-DD; default: the last two): ties gained, lost and
+        persisting, people who joined and left, schools that became isolated or connected, groups, brokers and
+        key connectors."""
+        with open_store_of(ctx, db, store) as opened:
+            dates = [s.as_of for s in opened.list_snapshots()]
+            if before is None:
+                if len(dates) < 2:
+                    raise StorageError(f"Comparing needs two snapshots; the store has {len(dates)}. Load another "
+                                       "with `netmap load FOLDER --as-of DATE`.")
+                first, second = dates[-2], dates[-1]
+            else:
+                first = before.date().isoformat()
+                second = after.date().isoformat() if after else dates[-1]
+            sides = _side(opened, first), _side(opened, second)
+        result = compare(*sides)
+        schools = sides[1].graphs.dataset.schools
+        names = {**dict(zip(sides[0].graphs.dataset.schools["school_id"], sides[0].graphs.dataset.schools["name"],
+                            strict=True)),
+                 **dict(zip(schools["school_id"], schools["name"], strict=True))}
+        for line in _report(result, names):
+            click.echo(line)
+        if out is not None:
+            paths = write_comparison(result, out)
+            click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")
