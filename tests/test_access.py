@@ -19,7 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap.ingest.validate import read_trust
+from netmap.kept_analysis import analysis_of
+from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
+from tests.test_compare import later_trust
 from tests.web_helpers import csrf_token, login, make_app
 from webapp.accounts import Accounts
 
@@ -37,6 +40,10 @@ HR_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED}
 # endpoint: [(method, url, {role: outcome}), ...]; every endpoint of the app must be here.
 MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "dashboard.index": [("GET", "/", EVERYONE)],
+    "compare.index": [("GET", "/compare/", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE, "network-lead": SCOPED}),
+                      ("GET", "/compare/?table=ties&format=csv", NAMED_ONLY),
+                      ("GET", "/compare/?table=people&format=csv", NAMED_ONLY),
+                      ("GET", "/compare/?table=schools&format=csv", EVERYONE)],
     "admin.metrics": [("GET", "/metrics", EVERYONE)],
     "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
                         ("GET", "/audit?format=csv",
@@ -81,9 +88,15 @@ NOT_DATA = {"static", "vendor.vis"}  # the app's own scripts and styles
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    folder = tmp_path_factory.mktemp("access")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NETMAP_MIN_GROUP_SIZE", "3")
-        created = make_app(tmp_path_factory.mktemp("access"), read_trust(PLANTED)[0])
+        created = make_app(folder, read_trust(PLANTED)[0])
+    # an earlier snapshot, so that the Compare page has something to compare (tests/test_compare.py's pair, with
+    # the planted trust, 2026-07-01, still the latest)
+    with SQLiteStore(folder / "store.db") as store:
+        earlier = read_trust(later_trust(tmp_path_factory.mktemp("earlier") / "trust"))[0]
+        analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot)
     with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])
     return created

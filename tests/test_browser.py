@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from netmap.ingest.validate import read_trust
+from netmap.kept_analysis import analysis_of
+from netmap.store import SQLiteStore
 from tests.conftest import REPO, skip_unless_required
 from tests.web_helpers import PASSWORD, make_app
 
@@ -66,7 +68,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     fields[4] = "href=javascript:alert(2)"
     lines[3] = ",".join(fields)
     staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    yield from _serve(make_app(tmp_path_factory.mktemp("web"), read_trust(folder)[0]))
+    web = tmp_path_factory.mktemp("web")
+    app = make_app(web, read_trust(folder)[0])
+    # an earlier term, with every seventh collaboration not yet begun: the dashboard's change and Compare show it
+    earlier = tmp_path_factory.mktemp("earlier") / "trust"
+    shutil.copytree(folder, earlier)
+    ties = (earlier / "collaborations.csv").read_text(encoding="utf-8").splitlines()
+    kept = [ties[0]] + [line for k, line in enumerate(ties[1:]) if k % 7]
+    (earlier / "collaborations.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with SQLiteStore(web / "store.db") as store:
+        analysis_of(store, store.write_snapshot(read_trust(earlier)[0], "2026-03-01", source="test").snapshot)
+    yield from _serve(app)
 
 
 @pytest.fixture(scope="module")
@@ -467,7 +479,7 @@ ROLE_PAGES = [("dashboard", "/"), ("map", "/map/"), ("schools", "/schools/"), ("
               ("staff", "/staff/"), ("person", "/staff/ST0002"), ("groups", "/groups/"), ("group", "/groups/MATHS"),
               ("wiring", "/wiring/"), ("secondments", "/secondments/?school=SCH12"), ("definitions", "/metrics"),
               ("upload", "/upload/"), ("audit", "/audit"), ("bridges", "/wiring/bridges"),
-              ("school-staff-map", "/map/?view=staff&school=SCH05"), ("purpose", "/purpose/"),
+              ("school-staff-map", "/map/?view=staff&school=SCH05"), ("purpose", "/purpose/"), ("compare", "/compare/"),
               ("about-your-data", "/about-your-data")]
 
 

@@ -123,3 +123,35 @@ def test_netmap_compare_writes_every_table_and_says_what_changed(tmp_path: Path)
     assert same.exit_code == 0 and "Ties: 0 gained, 0 lost, 10 persisting" in same.output
     missing = runner.invoke(main, ["compare", "2026-07-01", "2025-01-01", "--db", str(db)])
     assert missing.exit_code != 0 and "2025-01-01" in missing.output and "Traceback" not in missing.output
+
+
+def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_who_may_see_them(
+        tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    admin, ceo = app.test_client(), app.test_client()
+    login(admin, "admin")
+    login(ceo, "ceo", purpose=None)
+    assert "Comparing needs two snapshots" in admin.get("/compare/").get_data(as_text=True)
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    page = admin.get("/compare/").get_data(as_text=True)  # default: the last two
+    assert "Became isolated: <a href=\"/schools/C\">Cedar Primary</a>" in page
+    assert "Became connected: <a href=\"/schools/D\">Damson Primary</a>" in page
+    assert "New teacher C" in page and "Isolate A" in page  # joined, left
+    rows = list(csv.DictReader(io.StringIO(admin.get("/compare/?table=ties&format=csv").get_data(as_text=True))))
+    assert {(r["status"], r["name_a"], r["name_b"]) for r in rows if r["status"] != "persisting"} == {
+        ("gained", "Head of A", "Head of D"), ("gained", "Teacher C", "New teacher C"),
+        ("lost", "Head of A", "Head of C")}
+    backwards = admin.get("/compare/?before=2026-12-01&after=2026-07-01").get_data(as_text=True)
+    assert "Became isolated: <a href=\"/schools/D\">Damson Primary</a>" in backwards
+    aggregate = ceo.get("/compare/").get_data(as_text=True)
+    assert "Cedar Primary" in aggregate and "Head of A" not in aggregate and "New teacher C" not in aggregate
+    assert ceo.get("/compare/?table=ties&format=csv").status_code == 403

@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp import (
         admin,
         auth,
+        compare,
         dashboard,
         data,
         exports,
@@ -68,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports):
+                   privacy, exports, compare):
         app.register_blueprint(module.bp)
     return app
 

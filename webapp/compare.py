@@ -1,0 +1,100 @@
+"""The Compare page: what changed between two snapshots (netmap.analysis.compare), with the schools, groups and,
+for roles that see names, the people behind each number; every table downloads as CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, abort, current_app, render_template, request
+from werkzeug.wrappers import Response
+
+from netmap.analysis.compare import Comparison, Snapshot, compare
+from netmap.suppression import hide_rows
+from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
+from webapp.auth import audit, login_required
+from webapp.data import AnalysisPending, TrustView, get_store, snapshots
+from webapp.purpose import purpose_redirect
+from webapp.tables import csv_response
+
+bp = Blueprint("compare", __name__, url_prefix="/compare")
+PERSON_TABLES = ("ties", "people", "roles")  # name people: only for roles that see names, within their scope
+SHOWN_ROWS = 200  # a page lists at most this many rows of a table; its CSV has them all
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    dates = [s.as_of for s in snapshots()]
+    if len(dates) < 2:
+        return render_template("compare/index.html", dates=dates, result=None)
+    before = request.args.get("before") or dates[-2]
+    after = request.args.get("after") or dates[-1]
+    if before not in dates or after not in dates:
+        abort(404, description=f"No snapshot dated {before if before not in dates else after!r}.")
+    views = _view(before), _view(after)
+    found = scope(views[1])
+    result = _comparison(*views)
+    tables = _tables(result, views, found)
+    wanted = request.args.get("table", "")
+    if request.args.get("format") == "csv":
+        if wanted in PERSON_TABLES and not found.sees_names:
+            abort(403)
+        if wanted not in tables:
+            abort(404, description=f"No table {wanted!r} here.")
+        if wanted in PERSON_TABLES and (ask := purpose_redirect(downloads_only=True)) is not None:
+            return ask
+        audit("download", f"comparison {before} to {after}: {wanted}")
+        return csv_response(tables[wanted], f"compare-{before}-{after}-{wanted}.csv")
+    audit("view", f"comparison {before} to {after}")
+    names = {**views[0].school_names, **views[1].school_names}
+    return render_template("compare/index.html", dates=dates, before=before, after=after, result=result,
+                           tables={k: v.head(SHOWN_ROWS) for k, v in tables.items()},
+                           totals={k: len(v) for k, v in tables.items()}, school_names=names,
+                           group_names={**views[0].group_names, **views[1].group_names},
+                           staff_names={**views[0].staff_names, **views[1].staff_names},
+                           names=found.sees_names, shown_rows=SHOWN_ROWS)
+
+
+def _view(as_of: str) -> TrustView:
+    store = get_store()
+    try:
+        view: TrustView = current_app.extensions["netmap_cache"].get(store, store.snapshot(as_of))
+    except AnalysisPending as pending:
+        abort(Response(render_template("pending.html", as_of=as_of, state=pending.state), 503,
+                       {"Retry-After": "5"}))
+    return view
+
+
+def _comparison(before: TrustView, after: TrustView) -> Comparison:
+    """Kept with the later view, per earlier snapshot: the same for every user."""
+    key = f"comparison with {before.as_of} {before.info.content_hash}"
+    if key not in after.layout_cache:
+        after.layout_cache[key] = compare(Snapshot(before.graphs, before.analysis),
+                                          Snapshot(after.graphs, after.analysis))
+    result: Comparison = after.layout_cache[key]
+    return result
+
+
+def _tables(result: Comparison, views: tuple[TrustView, TrustView], found: Scope) -> dict[str, pd.DataFrame]:
+    """The tables this user may see: schools and groups for everyone (small ones' figures hidden from aggregate
+    roles), ties, people and roles by name within the user's scope."""
+    hidden = suppressed_schools(views[0], found) | suppressed_schools(views[1], found)
+    small_groups = suppressed_groups(views[0], found) | suppressed_groups(views[1], found)
+    schools = hide_rows(result.schools, result.schools["school_id"], hidden,
+                        [c for c in result.schools.columns if c != "school_id"], found.min_group_size)
+    groups = hide_rows(result.groups, result.groups["group_id"], small_groups,
+                       [c for c in result.groups.columns if c != "group_id"], found.min_group_size)
+    tables = {"schools": schools, "groups": groups}
+    if found.sees_names:
+        ties, people, roles = result.ties, result.people, result.roles
+        if found.people is not None:
+            ties = ties[ties["person_a"].isin(found.people) & ties["person_b"].isin(found.people)]
+            people = people[people["staff_id"].isin(found.people)]
+            roles = roles[roles["staff_id"].isin(found.people)]
+        names = {**views[0].staff_names, **views[1].staff_names}
+        ties = ties.assign(name_a=ties["person_a"].map(lambda p: names.get(p, p)),
+                           name_b=ties["person_b"].map(lambda p: names.get(p, p)))[
+            ["status", "person_a", "name_a", "school_a", "person_b", "name_b", "school_b", "cross_school"]]
+        tables.update(ties=ties, people=people, roles=roles)
+    return tables
