@@ -80,6 +80,10 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "exports.download": [("GET", "/export/graphml", HR_ONLY), ("GET", "/export/xlsx", {
         "admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
     "upload.index": [("GET", "/upload/", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
+    "trends.chart": [("GET", "/trends/chart.svg?of=trust&metric=isolated_schools", EVERYONE),
+                     ("GET", "/trends/chart.svg?of=school&id=C&metric=external_ties",  # C is hidden: 2 staff
+                      {"admin": AGGREGATE, "hr": AGGREGATE, "ceo": REFUSED, "network-lead": REFUSED}),
+                     ("GET", "/trends/chart.svg?of=group&id=DORM&metric=conductivity", EVERYONE)],
     "wiring.index": [("GET", "/wiring/", EVERYONE), ("GET", "/wiring/?format=csv", EVERYONE)],
     "wiring.bridges": [("GET", "/wiring/bridges", NAMED_ONLY), ("GET", "/wiring/bridges?format=csv", NAMED_ONLY)],
 }

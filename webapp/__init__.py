@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         secondments,
         security,
         staff,
+        trends,
         upload,
         wiring,
     )
@@ -69,7 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare):
+                   privacy, exports, compare, trends):
         app.register_blueprint(module.bp)
     return app
 

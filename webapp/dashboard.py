@@ -9,11 +9,13 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, current_app, render_template
 
+from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
 from webapp.auth import login_required
 from webapp.data import AnalysisPending, TrustView, current_view, get_store, snapshots
 from webapp.formatting import with_base
+from webapp.trends import series
 
 bp = Blueprint("dashboard", __name__)
 
@@ -39,7 +41,15 @@ def index() -> Any:
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],
-        new_joiners=_new_joiners(view), change=_change_since_previous(view))
+        new_joiners=_new_joiners(view), change=_change_since_previous(view), trends=_trust_trends(),
+        trend_titles=TRUST_TRENDS)
+
+
+def _trust_trends() -> dict[str, list[tuple[str, Any]]]:
+    """The trust's series with at least two snapshots and a value, for the charts (none before a second)."""
+    found = {metric: series("trust", "", metric) for metric in TRUST_TRENDS}
+    return {m: points for m, points in found.items()
+            if len(points) >= 2 and any(v is not None for _, v in points)}
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from webapp.access import scope, suppressed_groups
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
 from webapp.tables import index_page
+from webapp.trends import GROUP_TRENDS, series
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 
@@ -38,7 +39,9 @@ def show(group_id: str) -> Any:
     missing = [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";") if s]
     context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
                "hidden": group_id in suppressed_groups(view, found), "fewer": fewer_than(found.min_group_size),
-               "names": found.sees_names}
+               "names": found.sees_names, "trend_titles": GROUP_TRENDS,
+               "trends": {} if group_id in suppressed_groups(view, found) else {
+                   m: points for m in GROUP_TRENDS if len(points := series("group", group_id, m)) >= 2}}
     if not found.may_list_members(group_id):  # aggregate: members counted by school, small counts hidden
         counts = members.groupby("school_id").size()
         hidden = suppressed_keys(counts, found.min_group_size)

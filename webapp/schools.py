@@ -12,6 +12,7 @@ from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import require_row, require_view
 from webapp.tables import csv_response, index_page
+from webapp.trends import SCHOOL_TRENDS, series
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
@@ -65,7 +66,10 @@ def show(school_id: str) -> Any:
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
+    trend_points = {} if school_id in hidden else {
+        m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           trends=trend_points, trend_titles=SCHOOL_TRENDS,
                            secondees=secondees, understudies=understudies,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
                            fewer=fewer_than(found.min_group_size), names=found.sees_names,

@@ -1,0 +1,62 @@
+"""Trends across snapshots on the planted pair of tests/test_compare.py (2026-07-01, then 2026-12-01 when a1-c1
+ended, d1-a1 began and c3 joined Cedar): the trust's cross-school share goes from 3 of 10 collaborations to 3 of
+11, Cedar's collaborations with other schools from 1 to 0, the heads' conductivity from 1/3 to 0. A leader should
+read Cedar and the heads' network as where collaboration weakened."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from netmap.analysis import analyse
+from netmap.analysis.trends import trends
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from tests.test_compare import PLANTED, later_trust
+
+
+def _analysis(folder: Path, as_of: str):  # noqa: ANN202 - an Analysis
+    return analyse(build_graphs(read_trust(folder)[0], as_of))
+
+
+def test_the_series_follow_the_snapshots_in_date_order(tmp_path: Path) -> None:
+    later = _analysis(later_trust(tmp_path / "later"), "2026-12-01")
+    result = trends([later, _analysis(PLANTED, "2026-07-01")])  # given out of order
+    trust = result.trust.set_index("as_of")
+    assert list(trust.index) == ["2026-07-01", "2026-12-01"]
+    assert list(trust["cross_school_share"]) == [pytest.approx(3 / 10), pytest.approx(3 / 11)]
+    assert list(trust["isolated_schools"]) == [1, 1]  # Damson out, Cedar in
+    assert list(trust["collaborations"]) == [10, 11]
+    assert trust["response_rate"].isna().all()  # no respondents file: coverage unknown, not zero
+    cedar = result.schools[result.schools["school_id"] == "C"]
+    assert list(cedar["external_ties"]) == [1, 0] and list(cedar["is_isolated"]) == [False, True]
+    heads = result.groups[result.groups["group_id"] == "HEADS"]
+    assert list(heads["conductivity"]) == [pytest.approx(1 / 3), 0.0]
+
+
+def test_charts_and_their_numbers_on_the_dashboard_school_and_group_pages(tmp_path: Path) -> None:
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    client = app.test_client()
+    login(client, "admin")
+    assert "Trends, snapshot by snapshot" not in client.get("/").get_data(as_text=True)  # one snapshot: no trend
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    page = client.get("/").get_data(as_text=True)
+    assert "Trends, snapshot by snapshot" in page
+    assert "<td>2026-07-01</td><td>30.0 %</td>" in page and "<td>2026-12-01</td><td>27.3 %</td>" in page
+    assert "/trends/chart.svg?of=trust" in page
+    chart = client.get("/trends/chart.svg?of=trust&metric=cross_school_share")
+    assert chart.mimetype == "image/svg+xml" and chart.data.startswith(b"<?xml") and b"<svg" in chart.data
+    assert not re.search(rb"""(href|src)=["']https?:""", chart.data)  # namespaces only: nothing to fetch
+    school = client.get("/schools/C").get_data(as_text=True)
+    assert "Over time" in school and "/trends/chart.svg?of=school&amp;id=C&amp;metric=external_ties" in school
+    group = client.get("/groups/HEADS").get_data(as_text=True)
+    assert "<td>2026-07-01</td><td>33.3 %</td>" in group and "<td>2026-12-01</td><td>0.0 %</td>" in group
+    assert client.get("/trends/chart.svg?of=school&id=C&metric=nonsense").status_code == 404

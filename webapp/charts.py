@@ -1,0 +1,41 @@
+"""Line charts of a figure over snapshots, drawn on the server by matplotlib as SVG images: the page shows them
+with <img>, so no script runs and nothing is fetched from elsewhere; the same numbers sit in a table beside."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: images only
+
+import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+__all__ = ["line_chart"]
+
+INK, ACCENT = "#1d2733", "#2f5d8a"
+
+
+def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str, share: bool = False) -> bytes:
+    """`values` over `dates` (missing values leave a gap) as an SVG image, `title` above; shares as percentages."""
+    figure, axes = plt.subplots(figsize=(4.2, 2.3), dpi=100)
+    try:
+        points = [(d, float(v) * (100 if share else 1)) for d, v in zip(dates, values, strict=True) if v is not None]
+        axes.plot([d for d, _ in points], [v for _, v in points], marker="o", color=ACCENT, linewidth=2)
+        axes.set_title(title, fontsize=10, color=INK, loc="left")
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %" if share else f"{v:,.0f}"))
+        if not share:
+            axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(bottom=0)
+        axes.tick_params(labelsize=8, colors=INK)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        figure.autofmt_xdate(rotation=30)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None})  # no timestamp: the same data, the same bytes
+        return out.getvalue()
+    finally:
+        plt.close(figure)
