@@ -40,7 +40,8 @@ def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:
             f"Groups whose conductivity rose: {len(s['groups_conductivity_rose'])}; fell: "
             f"{len(s['groups_conductivity_fell'])}",
             f"Brokers: {s['brokers']['gained']} gained, {s['brokers']['lost']} lost; key connectors: "
-            f"{s['key_connectors']['gained']} gained, {s['key_connectors']['lost']} lost"]
+            f"{s['key_connectors']['gained']} gained, {s['key_connectors']['lost']} lost",
+            "Communities: " + ", ".join(f"{n} {event}" for event, n in s["communities"].items())]
 
 
 def register(main: click.Group) -> None:
@@ -50,7 +51,8 @@ def register(main: click.Group) -> None:
     @click.argument("before", required=False, type=DATE, metavar="[BEFORE]")
     @click.argument("after", required=False, type=DATE, metavar="[AFTER]")
     @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Folder to write ties.csv, people.csv, schools.csv, groups.csv, roles.csv and summary.json.")
+                  help="Folder to write ties.csv, people.csv, schools.csv, groups.csv, roles.csv, communities.csv "
+                       "and summary.json.")
     @store_options
     @click.pass_context
     def compare_command(ctx: click.Context, before: dt.datetime | None, after: dt.datetime | None,

@@ -16,6 +16,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -87,6 +88,7 @@ def test_a_snapshot_against_itself_changes_nothing(sides: tuple[Snapshot, Snapsh
     assert result.summary["people"]["joined"] == result.summary["people"]["left"] == 0
     assert set(result.groups["change"]) == {"same"} and result.roles.empty
     assert set(result.schools["isolation"]) <= {"", "isolated"}
+    assert set(result.communities["event"]) == {"continued"}
 
 
 def test_comparing_backwards_mirrors_forwards(sides: tuple[Snapshot, Snapshot]) -> None:
@@ -116,8 +118,8 @@ def test_netmap_compare_writes_every_table_and_says_what_changed(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert "2026-07-01 → 2026-12-01" in result.output and "Ties: 2 gained, 1 lost, 9 persisting" in result.output
     assert "Became isolated: Cedar Primary" in result.output
-    assert sorted(p.name for p in out.iterdir()) == ["groups.csv", "people.csv", "roles.csv", "schools.csv",
-                                                     "summary.json", "ties.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["communities.csv", "groups.csv", "people.csv", "roles.csv",
+                                                     "schools.csv", "summary.json", "ties.csv"]
     assert json.loads((out / "summary.json").read_text())["ties"]["gained"] == 2
     same = runner.invoke(main, ["compare", "2026-07-01", "2026-07-01", "--db", str(db)])
     assert same.exit_code == 0 and "Ties: 0 gained, 0 lost, 10 persisting" in same.output
@@ -155,3 +157,25 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     aggregate = ceo.get("/compare/").get_data(as_text=True)
     assert "Cedar Primary" in aggregate and "Head of A" not in aggregate and "New teacher C" not in aggregate
     assert ceo.get("/compare/?table=ties&format=csv").status_code == 403
+
+
+def test_communities_are_followed_by_the_people_they_share() -> None:
+    """Earlier: 0 = {a,b,c,d}, 1 = {e,f,g}, 2 = {h,i}, 3 = {j,k,l,m}, 4 = {n,o}.
+    Later:   0 = {a,b,c,x} (0 continues: 3 of its 4), 1 = {e,f,g,h,i} (1 and 2 merged, keeping 1),
+             2 = {j,k}, 3 = {l,m} (3 split in halves: new numbers 5, 6), 4 = {y,z} (born: 7), 5 = {d} (born: 8;
+             d's old community continues without them), and n, o left (4 dissolved)."""
+    from netmap.analysis.compare import track_communities
+
+    before = {**dict.fromkeys("abcd", 0), **dict.fromkeys("efg", 1), **dict.fromkeys("hi", 2),
+              **dict.fromkeys("jklm", 3), **dict.fromkeys("no", 4)}
+    after = {**dict.fromkeys("abcx", 0), **dict.fromkeys("efghi", 1), **dict.fromkeys("jk", 2),
+             **dict.fromkeys("lm", 3), **dict.fromkeys("yz", 4), "d": 5}
+    events = track_communities(before, after)
+    got = {(r.community_before if r.community_before is not pd.NA else None,
+            r.community_after if r.community_after is not pd.NA else None, r.event,
+            r.tracked if r.tracked is not pd.NA else None) for r in events.itertuples()}
+    assert got == {(0, 0, "continued", 0), (1, 1, "merged", 1), (2, 1, "merged", 1), (3, 2, "split", 5),
+                   (3, 3, "split", 6), (None, 4, "born", 7), (None, 5, "born", 8), (4, None, "dissolved", None)}
+    # the same snapshot twice: every community continues under its own number
+    same = track_communities(before, before)
+    assert set(same["event"]) == {"continued"} and list(same["tracked"]) == list(same["community_after"])

@@ -18,7 +18,7 @@ from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
-PERSON_TABLES = ("ties", "people", "roles")  # name people: only for roles that see names, within their scope
+PERSON_TABLES = ("ties", "people", "roles", "communities")  # people, or groups of them: roles that see names
 SHOWN_ROWS = 200  # a page lists at most this many rows of a table; its CSV has them all
 
 
@@ -96,5 +96,7 @@ def _tables(result: Comparison, views: tuple[TrustView, TrustView], found: Scope
         ties = ties.assign(name_a=ties["person_a"].map(lambda p: names.get(p, p)),
                            name_b=ties["person_b"].map(lambda p: names.get(p, p)))[
             ["status", "person_a", "name_a", "school_a", "person_b", "name_b", "school_b", "cross_school"]]
-        tables.update(ties=ties, people=people, roles=roles)
+        communities = result.communities.astype(object)
+        tables.update(ties=ties, people=people, roles=roles,
+                      communities=communities.where(communities.notna(), None))  # pandas' NA has no truth value
     return tables

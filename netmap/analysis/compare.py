@@ -22,7 +22,7 @@ from netmap.analysis.engine import Analysis, plain_json
 from netmap.graphs import TrustGraphs
 from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["Comparison", "Snapshot", "compare", "write_comparison"]
+__all__ = ["COMMUNITY_EVENTS", "Comparison", "Snapshot", "compare", "track_communities", "write_comparison"]
 
 TIE_STATUSES = ("gained", "lost", "persisting")
 
@@ -50,6 +50,7 @@ class Comparison:
     schools: pd.DataFrame   # per school: ties and cross-school ties gained, lost, persisting; isolation change
     groups: pd.DataFrame    # per group: members and conductivity before and after, change
     roles: pd.DataFrame     # brokers and key connectors gained and lost: kind, staff_id, name, school_id, change
+    communities: pd.DataFrame  # each community followed from before to after (track_communities)
     summary: dict[str, Any] = field(default_factory=dict)
 
 
@@ -64,6 +65,8 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     schools = _schools(before, after, ties)
     groups = _groups(before, after)
     roles = _roles(before, after)
+    communities = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
+                                               strict=True)) for side in (before, after)))
     status = ties["status"].value_counts()
     cross = ties[ties["cross_school"]]["status"].value_counts()
     joined = people["status"].value_counts()
@@ -79,8 +82,19 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         "brokers": {c: int(((roles["kind"] == "broker") & (roles["change"] == c)).sum()) for c in ("gained", "lost")},
         "key_connectors": {c: int(((roles["kind"] == "key connector") & (roles["change"] == c)).sum())
                            for c in ("gained", "lost")},
+        "communities": _community_counts(communities),
     }
-    return Comparison(before.as_of, after.as_of, ties, people, schools, groups, roles, summary)
+    return Comparison(before.as_of, after.as_of, ties, people, schools, groups, roles, communities, summary)
+
+
+def _community_counts(events: pd.DataFrame) -> dict[str, int]:
+    """How many communities continued, merged (later ones), were born, split and dissolved (earlier ones)."""
+    def distinct(event: str, column: str) -> int:
+        return int(events.loc[events["event"] == event, column].nunique())
+
+    return {"continued": distinct("continued", "community_after"), "merged": distinct("merged", "community_after"),
+            "born": distinct("born", "community_after"), "split": distinct("split", "community_before"),
+            "dissolved": distinct("dissolved", "community_before")}
 
 
 def _ties(before: Snapshot, after: Snapshot) -> pd.DataFrame:
@@ -207,14 +221,78 @@ def _roles(before: Snapshot, after: Snapshot) -> pd.DataFrame:
 
 
 def write_comparison(result: Comparison, out: Path) -> list[Path]:
-    """ties.csv, people.csv, schools.csv, groups.csv, roles.csv and summary.json in `out`; returns the paths.
+    """ties.csv, people.csv, schools.csv, groups.csv, roles.csv, communities.csv and summary.json in `out`;
+    returns the paths.
     Text a spreadsheet would run as a formula is neutralised (netmap.spreadsheet)."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("ties", "people", "schools", "groups", "roles"):
+    for name in ("ties", "people", "schools", "groups", "roles", "communities"):
         path = out / f"{name}.csv"
         neutralised_frame(getattr(result, name)).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
         written.append(path)
     path = out / "summary.json"
     path.write_text(json.dumps(result.summary, indent=2, default=plain_json) + "\n", encoding="utf-8")
     return [*written, path]
+
+
+COMMUNITY_EVENTS = ("continued", "merged", "born", "split", "dissolved")
+FOLLOWS = 0.5  # a community continues in the later one holding more than this share of its members still in post
+SPLIT_PART = 0.25  # ... and has split when no later one holds that much but two or more hold at least this share
+
+
+def track_communities(before: dict[Hashable, int], after: dict[Hashable, int]) -> pd.DataFrame:
+    """Each later community matched to the earlier ones by the people they share, so that a cluster keeps its
+    number from one snapshot to the next (the number shown in `tracked`):
+
+    - an earlier community *continues* in the later one holding more than FOLLOWS of its members still in post;
+    - a later community that continues two or more earlier ones *merged* them (it keeps the largest one's number);
+    - an earlier community that continues in none *split* when two or more later ones each hold SPLIT_PART of its
+      remaining members (each part a new number, above every earlier one), and otherwise *dissolved* (its
+      members scattered, or left);
+    - any other later community was *born* (a new number).
+
+    One row per event: community_before, community_after (the later one's own number), tracked, size_before,
+    size_after, shared (people in both), event.
+    """
+    old: dict[int, set[Hashable]] = {}
+    new: dict[int, set[Hashable]] = {}
+    for person, number in before.items():
+        old.setdefault(number, set()).add(person)
+    for person, number in after.items():
+        new.setdefault(number, set()).add(person)
+    successor: dict[int, int] = {}
+    parts: dict[int, list[int]] = {}
+    for c, members in old.items():
+        staying = members & after.keys()
+        shares = {d: len(staying & new[d]) for d in {after[p] for p in staying}}
+        best = max(sorted(shares), key=lambda d: shares[d], default=None)
+        if best is not None and shares[best] > FOLLOWS * len(staying):
+            successor[c] = best
+        else:
+            parts[c] = sorted(d for d, n in shares.items() if staying and n >= SPLIT_PART * len(staying))
+    predecessors: dict[int, list[int]] = {}
+    for c, d in successor.items():
+        predecessors.setdefault(d, []).append(c)
+    split_from = {d: c for c in sorted(parts, reverse=True) if len(parts[c]) >= 2 for d in parts[c]}
+    rows = []
+    next_number = max(old, default=-1) + 1
+
+    def row(c: int | None, d: int | None, tracked: int | None, event: str) -> None:
+        rows.append({"community_before": c, "community_after": d, "tracked": tracked,
+                     "size_before": len(old[c]) if c is not None else 0,
+                     "size_after": len(new[d]) if d is not None else 0,
+                     "shared": len(old[c] & new[d]) if c is not None and d is not None else 0, "event": event})
+
+    for d in sorted(new):
+        came_from = sorted(predecessors.get(d, []), key=lambda c: (-len(old[c]), c))
+        for c in came_from:
+            row(c, d, came_from[0], "continued" if len(came_from) == 1 else "merged")
+        if not came_from:
+            row(split_from.get(d), d, next_number, "split" if d in split_from else "born")
+            next_number += 1
+    for c in sorted(parts):
+        if len(parts[c]) < 2:
+            row(c, None, None, "dissolved")
+    return pd.DataFrame(rows, columns=["community_before", "community_after", "tracked", "size_before",
+                                       "size_after", "shared", "event"]).astype(
+        {"community_before": "Int64", "community_after": "Int64", "tracked": "Int64"})
