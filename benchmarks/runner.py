@@ -38,7 +38,7 @@ SIZES = {  # name: (schools, staff); about 10 reported ties per person
 }
 HUB_SCHOOLS = {"L1": 150}  # sizes generated as one hub; the rest use the generator's 25-school hubs
 SEED = 7
-STEPS = ("load", "neo4j", "analyse", "web", "serve", "recommend")
+STEPS = ("load", "neo4j", "analyse", "web", "serve", "recommend", "compare")
 
 
 def _peak_mb() -> float:
@@ -176,6 +176,41 @@ def _path_sampling_error(undirected: Any) -> dict:
             "error_in_standard_errors": error / sampled.standard_error if sampled.standard_error else None}
 
 
+def bench_compare(folder: Path, db: Path) -> dict:
+    """`netmap compare` between the snapshot loaded and the same trust four months later (people who joined or
+    left, ties that began or fell out of the tie window in between), as a user runs it in its own process (wall
+    time and that process's peak memory), then compare() alone in this process. Both snapshots' analyses are kept
+    first, as after `netmap load`: the command measures reading, building the graphs and comparing."""
+    import datetime as dt
+
+    from netmap.analysis.compare import Snapshot, compare
+    from netmap.graphs import build_graphs
+    from netmap.ingest.validate import read_trust
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+
+    with SQLiteStore(db) as store:
+        first = store.snapshot(None)
+        later = (dt.date.fromisoformat(first.as_of) + dt.timedelta(days=120)).isoformat()
+        analysis_of(store, first)
+        analysis_of(store, store.write_snapshot(read_trust(folder)[0], later, source="benchmark").snapshot)
+        sides = [(store.read_dataset(d), d) for d in (first.as_of, later)]
+    script = ("import json, resource, sys; from netmap.cli import main; main(sys.argv[1:], standalone_mode=False); "
+              "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
+    command = [sys.executable, "-c", script, "compare", first.as_of, later, "--db", str(db)]
+    finished, command_s = _timed(lambda: subprocess.run(command, check=True, capture_output=True, text=True))
+    peak_mb = int(finished.stdout.strip().splitlines()[-1]) / 1024
+    from netmap.analysis import analyse
+
+    snapshots = []
+    for dataset, as_of in sides:
+        graphs = build_graphs(dataset, as_of)
+        snapshots.append(Snapshot(graphs, analyse(graphs)))
+    result, compare_s = _timed(lambda: compare(*snapshots))
+    return {"before": first.as_of, "after": later, "command_s": command_s, "command_peak_rss_mb": peak_mb,
+            "compare_only_s": compare_s, "summary": result.summary}
+
+
 def bench_web(db: Path, work: Path, school: str) -> dict:
     from webapp import create_app
     from webapp.accounts import Accounts
@@ -306,6 +341,8 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
             results["web"] = bench_web(work / "bench.db", work, first_school)
         if "serve" in only:
             results["serve"] = bench_serve(work / "bench.db", work)
+        if "compare" in only:  # after the web steps: it adds a later snapshot, which they would read instead
+            results["compare"] = bench_compare(work / "trust", work / "bench.db")
         if "neo4j" in only:  # last: the JVM it starts would count in the analyse command's peak memory (RUSAGE)
             results["neo4j_load"] = bench_neo4j_load(work / "trust")
     target_file = out or RESULTS / f"{results['date']}-{size}.json"

@@ -10,7 +10,7 @@ from benchmarks.runner import run
 
 def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None:
     out = tmp_path / "tiny.json"
-    results = run("tiny", {"load", "analyse", "recommend"}, out)
+    results = run("tiny", {"load", "analyse", "recommend", "compare"}, out)
     assert json.loads(out.read_text()) == json.loads(json.dumps(results, default=str))
     load, analysis = results["load"], results["analyse"]
     assert load["rows"] == sum(results["counts"].values()) and load["raw_rows_per_s"] > 0
@@ -22,6 +22,9 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     assert check["sample_size"] == min(500, check["nodes"]) and check["standard_error"] is not None
     assert results["recommend"]["candidates"] == 10
     assert results["machine"]["cpus"] >= 1
+    comparison = results["compare"]
+    assert comparison["command_s"] > 0 and comparison["command_peak_rss_mb"] > 0 and comparison["compare_only_s"] > 0
+    assert sum(comparison["summary"]["ties"].values()) > 0
 
 
 def test_serving_under_concurrent_users_and_the_honest_references(tmp_path: Path) -> None:
