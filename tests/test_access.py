@@ -44,6 +44,7 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                       ("GET", "/compare/?table=ties&format=csv", NAMED_ONLY),
                       ("GET", "/compare/?table=people&format=csv", NAMED_ONLY),
                       ("GET", "/compare/?table=schools&format=csv", EVERYONE)],
+    "compare.changes": [("GET", "/compare/map?before=2026-01-01&after=2026-07-01", EVERYONE)],
     "admin.metrics": [("GET", "/metrics", EVERYONE)],
     "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
                         ("GET", "/audit?format=csv",

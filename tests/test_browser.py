@@ -574,3 +574,25 @@ def test_clicking_a_school_on_the_school_map_opens_its_page(page: Page, server: 
     point = _node_point(page, "SCH03")
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url(f"{server}/schools/SCH03")
+
+
+def test_two_snapshots_maps_keep_the_schools_places_and_compare_draws_the_changes(page: Page, server: str) -> None:
+    places = {}
+    for as_of in ("2026-03-01", "2026-07-01"):
+        page.goto(f"{server}/map/?snapshot={as_of}")
+        _drawn(page)
+        places[as_of] = page.evaluate("() => window.netmapMaps[0].network.getPositions()")
+    flags = {as_of: {n["id"]: n.get("isolated", False) for n in
+                     page.request.get(f"{server}/map/data?snapshot={as_of}").json()["nodes"]}
+             for as_of in places}
+    steady = [s for s in flags["2026-07-01"] if flags["2026-03-01"].get(s) == flags["2026-07-01"][s]]
+    moved = {s: ((places["2026-03-01"]["node:" + s]["x"] - places["2026-07-01"]["node:" + s]["x"]) ** 2 +
+                 (places["2026-03-01"]["node:" + s]["y"] - places["2026-07-01"]["node:" + s]["y"]) ** 2) ** 0.5
+             for s in steady}
+    assert len(steady) >= 20 and max(moved.values()) < 1.0, moved  # in the map's own units: a school is ~30 wide
+    page.goto(f"{server}/compare/")
+    drawn = _drawn(page)
+    layers = set(page.evaluate("() => window.netmapMaps[0].edges.get().map(e => e.layer)"))
+    assert drawn["edges"] > 0 and layers <= {"gained", "lost", "persisting"} and "persisting" in layers
+    assert _overlaps(page) == {"discs": [], "labels": []}
+    _shot(page, "compare-changes")

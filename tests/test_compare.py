@@ -152,6 +152,12 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     assert {(r["status"], r["name_a"], r["name_b"]) for r in rows if r["status"] != "persisting"} == {
         ("gained", "Head of A", "Head of D"), ("gained", "Teacher C", "New teacher C"),
         ("lost", "Head of A", "Head of C")}
+    drawn = admin.get("/compare/map?before=2026-07-01&after=2026-12-01").get_json()
+    assert {(e["from"], e["to"]): e["layer"] for e in drawn["edges"]} == {
+        ("A", "B"): "persisting", ("A", "C"): "lost", ("A", "D"): "gained"}
+    assert [e["label"].rsplit(": ", 1)[1] for e in drawn["legend"] if "layer" in e] == ["1", "1", "1"]
+    standalone = admin.get("/compare/map?before=2026-07-01&after=2026-12-01&format=html")
+    assert standalone.mimetype == "text/html" and "new vis.Network" in standalone.get_data(as_text=True)
     backwards = admin.get("/compare/?before=2026-12-01&after=2026-07-01").get_data(as_text=True)
     assert "Became isolated: <a href=\"/schools/D\">Damson Primary</a>" in backwards
     aggregate = ceo.get("/compare/").get_data(as_text=True)

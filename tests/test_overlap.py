@@ -57,3 +57,11 @@ def test_school_maps_of_generated_trusts_have_no_overlap(tmp_path: Path, schools
         centres.append((node["x"], node["y"] + down))
         halves.append((half_width, half_height))
     assert overlapping_pairs(np.array(centres), np.array(halves)) == []
+
+
+def test_pinned_boxes_stay_put_and_the_others_move_clear_of_them() -> None:
+    centres = np.array([[0.0, 0.0], [5.0, 0.0], [200.0, 0.0]])  # the second overlaps the first
+    halves = np.array([[20.0, 10.0]] * 3)
+    moved = separate(centres, halves, rescale=False, pinned=np.array([True, False, True]))
+    assert (moved[0] == centres[0]).all() and (moved[2] == centres[2]).all()
+    assert overlapping_pairs(moved, halves) == []

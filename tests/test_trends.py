@@ -60,3 +60,25 @@ def test_charts_and_their_numbers_on_the_dashboard_school_and_group_pages(tmp_pa
     group = client.get("/groups/HEADS").get_data(as_text=True)
     assert "<td>2026-07-01</td><td>33.3 %</td>" in group and "<td>2026-12-01</td><td>0.0 %</td>" in group
     assert client.get("/trends/chart.svg?of=school&id=C&metric=nonsense").status_code == 404
+
+
+def test_a_later_snapshots_school_map_keeps_the_earlier_places(tmp_path: Path) -> None:
+    """Ash and Beech keep their places; Cedar (newly isolated) moves to the isolated column on the right and
+    Damson (newly connected) beside Ash, its new partner."""
+    import math
+
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    client = app.test_client()
+    login(client, "admin")
+    after = {n["id"]: (n["x"], n["y"]) for n in client.get("/map/data").get_json()["nodes"]}
+    before = {n["id"]: (n["x"], n["y"]) for n in client.get("/map/data?snapshot=2026-07-01").get_json()["nodes"]}
+    assert all(math.dist(before[s], after[s]) < 1.0 for s in "AB"), (before, after)
+    assert after["C"][0] > max(after[s][0] for s in "ABD")  # newly isolated: the column on the right
+    assert math.dist(after["D"], after["A"]) < math.dist(before["D"], before["A"])  # beside its new partner

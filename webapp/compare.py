@@ -14,12 +14,25 @@ from netmap.suppression import hide_rows
 from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import AnalysisPending, TrustView, get_store, snapshots
+from webapp.graphview import changes_map
+from webapp.network_map import send_map
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
 PERSON_TABLES = ("ties", "people", "roles", "communities")  # people, or groups of them: roles that see names
 SHOWN_ROWS = 200  # a page lists at most this many rows of a table; its CSV has them all
+
+
+@bp.route("/map")
+@login_required
+def changes() -> Any:
+    """The school map of ?after= with the pairs of schools whose collaboration began, ended or continued since
+    ?before= (JSON for map.js)."""
+    before, after = _view(request.args.get("before", "")), _view(request.args.get("after", ""))
+    found = scope(after)
+    hidden = suppressed_schools(before, found) | suppressed_schools(after, found)
+    return send_map(after, changes_map(after, before, hidden, found.min_group_size))
 
 
 @bp.route("/")
@@ -58,6 +71,8 @@ def index() -> Any:
 
 def _view(as_of: str) -> TrustView:
     store = get_store()
+    if as_of not in {s.as_of for s in store.list_snapshots()}:
+        abort(404, description=f"No snapshot dated {as_of!r}.")
     try:
         view: TrustView = current_app.extensions["netmap_cache"].get(store, store.snapshot(as_of))
     except AnalysisPending as pending:

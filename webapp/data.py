@@ -39,6 +39,8 @@ class TrustView:
     load_dataset: Callable[[], Dataset]
     load_table: Callable[[str], pd.DataFrame]
     layout_cache: dict[str, Any] = field(default_factory=dict)
+    # the snapshot before this one (None: the first, or still being analysed): maps keep its places
+    load_previous: Callable[[], TrustView | None] = lambda: None
 
     @property
     def as_of(self) -> str:
@@ -120,11 +122,23 @@ class _Cache:
         if analysis is None:
             self._start(key, info)
         view = TrustView(info, analysis, lambda: get_store().read_dataset(info.as_of),
-                         lambda name: get_store().read_table(info.as_of, name))
+                         lambda name: get_store().read_table(info.as_of, name),
+                         load_previous=lambda: self._previous(info))
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view
         return view
+
+    def _previous(self, info: SnapshotInfo) -> TrustView | None:
+        """The view of the snapshot just before `info`'s, if it is analysed (asked for while drawing a map)."""
+        store = get_store()
+        earlier = [s for s in store.list_snapshots() if s.as_of < info.as_of]
+        if not earlier:
+            return None
+        try:
+            return self.get(store, earlier[-1])
+        except AnalysisPending:
+            return None
 
     def _start(self, key: tuple[str, str, str], info: SnapshotInfo) -> NoReturn:
         with self._lock:

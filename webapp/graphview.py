@@ -27,7 +27,7 @@ from netmap.contract import PHASES
 from webapp.data import TrustView
 from webapp.overlap import FONT_SIZE, footprint, separate
 
-__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "school_map",
+__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "changes_map", "school_map",
            "schools_around", "staff_map", "wiring_map"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
@@ -141,13 +141,49 @@ def _school_layout(view: TrustView) -> dict[str, tuple[float, float]]:
 
 def _school_positions(view: TrustView) -> dict[str, tuple[float, float]]:
     """Where the school map draws each school: the layout drawn together as far as the discs and labels allow
-    without overlapping (a snapshot of more than MAX_SCHOOL_NODES schools is only drawn in parts)."""
+    without overlapping (a snapshot of more than MAX_SCHOOL_NODES schools is only drawn in parts). A snapshot
+    after another keeps the earlier map's places (_kept_places), so that two maps compare side by side."""
     if "schools" not in view.layout_cache:
         layout = _school_layout(view)
-        view.layout_cache["schools"] = (layout if len(layout) > MAX_SCHOOL_NODES else
-                                        _without_overlaps(view, dict(layout)))
+        if len(layout) > MAX_SCHOOL_NODES:
+            view.layout_cache["schools"] = layout
+        else:
+            earlier = view.load_previous()
+            kept = _kept_places(view, earlier) if earlier is not None else None
+            view.layout_cache["schools"] = kept or _without_overlaps(view, dict(layout))
     positions: dict[str, tuple[float, float]] = view.layout_cache["schools"]
     return positions
+
+
+def _kept_places(view: TrustView, earlier: TrustView) -> dict[str, tuple[float, float]] | None:
+    """The earlier snapshot's places for the schools in both; a new school beside the schools it collaborates
+    with (or below the rest); a school whose isolation changed moves to where its kind go (the isolated column
+    on the right, or beside its new partners). Then overlaps are pushed apart, without drawing the map together
+    again: the schools that kept their places stay put, the others move clear of them. None when the two share
+    no school."""
+    if len(earlier.schools) > MAX_SCHOOL_NODES:
+        return None
+    before = _school_positions(earlier)
+    schools = list(view.schools["school_id"])
+    was_isolated = set(earlier.analysis.summary["isolated_schools"])
+    isolated = set(view.analysis.summary["isolated_schools"])
+    kept = {s: before[s] for s in schools if s in before and (s in isolated) == (s in was_isolated)}
+    if not kept:
+        return None
+    neighbours = _neighbours(view)
+    xs, ys = [x for x, _ in kept.values()], [y for _, y in kept.values()]
+    right, bottom = max(xs), max(ys)
+    placed = dict(kept)
+    for k, school in enumerate(sorted(set(schools) - set(kept))):
+        partners = [kept[n] for n in sorted(neighbours.get(school, ())) if n in kept]
+        if school in isolated:
+            placed[school] = (right + 0.15 * SCALE, bottom - 60.0 * k)
+        elif partners:
+            placed[school] = (sum(x for x, _ in partners) / len(partners) + 30.0,
+                              sum(y for _, y in partners) / len(partners) + 30.0)
+        else:
+            placed[school] = (min(xs) + 80.0 * k, bottom + 120.0)
+    return _without_overlaps(view, placed, kept=set(kept))
 
 
 def school_radius(staff: float) -> float:
@@ -155,7 +191,8 @@ def school_radius(staff: float) -> float:
     return max(8.0, 3.0 * math.sqrt(max(staff, 0)))
 
 
-def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]],
+                      kept: set[str] | None = None) -> dict[str, tuple[float, float]]:
     """The layout drawn together, then moved just enough that no two schools' discs and labels overlap
     (webapp/overlap.py). Overlaps are removed with widths divided by WIDE and the result widened by WIDE: the same
     boxes kept apart, but pushed sideways as often as up and down, so that the map comes out as wide as the box it
@@ -163,12 +200,15 @@ def _without_overlaps(view: TrustView, positions: dict[str, tuple[float, float]]
     staff = view.analysis.schools.set_index("school_id")["staff"]
     schools = list(positions)
     boxes = [footprint(school_radius(float(staff.get(s, 0))), view.school_names.get(s, s)) for s in schools]
-    centres = np.array([(positions[s][0], positions[s][1] + b[2]) for s, b in zip(schools, boxes, strict=True)])
+    narrow = WIDE if kept else 1.0  # kept places were widened: back to the space overlaps are removed in
+    centres = np.array([(positions[s][0] / narrow, positions[s][1] + b[2]) for s, b in zip(schools, boxes,
+                                                                                           strict=True)])
     # drawn together only where labels can then be read with the whole map in view: beyond COMPACT_UP_TO schools
     # they cannot on any screen, and pushing a packed layout of hundreds apart takes seconds
-    compact = len(schools) <= COMPACT_UP_TO  # small: patient pushing is cheap, and keeps the map tight
-    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=compact,
-                     rounds=400 if compact else 60)
+    small = len(schools) <= COMPACT_UP_TO  # small: patient pushing is cheap, and drawing together keeps it tight
+    moved = separate(centres, np.array([(b[0] / WIDE, b[1]) for b in boxes]), compact=small and not kept,
+                     rounds=400 if small else 60, rescale=not kept,
+                     pinned=np.array([s in kept for s in schools]) if kept else None)
     return {s: (WIDE * float(x), float(y) - b[2]) for s, (x, y), b in zip(schools, moved, boxes, strict=True)}
 
 
@@ -359,9 +399,8 @@ def _around_person(view: TrustView, person: str,
     return positions, steps
 
 
-def schools_around(view: TrustView, focus: str, limit: int | None = None) -> list[str]:
-    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit` (by default
-    MAX_SCHOOL_NODES)."""
+def _neighbours(view: TrustView) -> dict[str, set[str]]:
+    """Each school's partners by soft ties (kept with the view)."""
     if "school_neighbours" not in view.layout_cache:
         neighbours: dict[str, set[str]] = {}
         soft = view.analysis.wiring[view.analysis.wiring["soft_ties"] > 0]
@@ -369,7 +408,14 @@ def schools_around(view: TrustView, focus: str, limit: int | None = None) -> lis
             neighbours.setdefault(a, set()).add(b)
             neighbours.setdefault(b, set()).add(a)
         view.layout_cache["school_neighbours"] = neighbours
-    neighbours = view.layout_cache["school_neighbours"]
+    found: dict[str, set[str]] = view.layout_cache["school_neighbours"]
+    return found
+
+
+def schools_around(view: TrustView, focus: str, limit: int | None = None) -> list[str]:
+    """`focus` and the schools up to two soft-tie steps from it, nearest first, at most `limit` (by default
+    MAX_SCHOOL_NODES)."""
+    neighbours = _neighbours(view)
     found, frontier = [focus], [focus]
     for _step in range(2):
         frontier = sorted({n for s in frontier for n in neighbours.get(s, ())} - set(found))
@@ -490,6 +536,55 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                                 f"{counts['hidden']:,} pairs", "colour": HIDDEN_PAIR_COLOUR, "line": "solid"})
     legend += [entry for entry in _marks_legend(drawn["nodes"], []) if "line" not in entry]
     return {**drawn, "view": "wiring", "edges": edges, "legend": legend}
+
+
+CHANGE_STYLES = {
+    "gained": {"colour": "#1b7837", "dashes": False, "label": "pairs of schools newly collaborating"},
+    "lost": {"colour": "#A5243D", "dashes": True, "label": "pairs of schools no longer collaborating"},
+    "persisting": {"colour": "#9db3d1", "dashes": False, "label": "pairs collaborating in both (width: now)"},
+}
+
+
+def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None = None,
+                min_group_size: int = 5) -> dict:
+    """The later snapshot's school map (places kept from the earlier one) with each pair of schools' collaboration
+    told apart: newly begun, ended, or in both; each a layer the page can hide. Pairs with a school in
+    `suppressed` are drawn grey without counts."""
+    drawn = school_map(view, "", suppressed, min_group_size)
+    if not drawn["nodes"]:
+        return {**drawn, "view": "changes"}
+    hidden = suppressed or set()
+
+    def ties(v: TrustView) -> dict[tuple[str, str], int]:
+        w = v.analysis.wiring
+        w = w[w["soft_ties"] > 0]
+        return {(a, b): int(n) for a, b, n in zip(w["school_a"], w["school_b"], w["soft_ties"], strict=True)}
+
+    then, now = ties(earlier), ties(view)
+    shown = {n["id"] for n in drawn["nodes"]}
+    top = max(list(now.values()) + list(then.values()) + [1])
+    edges = []
+    for a, b in sorted(set(then) | set(now)):
+        if a not in shown or b not in shown:
+            continue  # a school that left the trust: not on the later map
+        names = f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}"
+        if a in hidden or b in hidden:
+            edges.append({"from": a, "to": b, "width": 1, "color": HIDDEN_PAIR_COLOUR, "layer": "hidden",
+                          "title": f"{names}: changed or not (details hidden: fewer than {min_group_size} staff)"})
+            continue
+        before, after = then.get((a, b), 0), now.get((a, b), 0)
+        kind = "gained" if not before else "lost" if not after else "persisting"
+        style = CHANGE_STYLES[kind]
+        edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
+                      "width": 1 + 7 * max(before, after) / top if kind != "persisting" else 1 + 7 * after / top,
+                      "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"})
+    counts = Counter(e["layer"] for e in edges)
+    legend = [entry for entry in drawn["legend"] if "line" not in entry and "mark" not in entry]
+    legend += [{"label": f"{style['label']}: {counts[kind]:,}", "colour": style["colour"],
+                "line": "dashed" if style["dashes"] else "solid", "layer": kind}
+               for kind, style in CHANGE_STYLES.items() if counts[kind]]
+    legend += [entry for entry in _marks_legend(drawn["nodes"], []) if "line" not in entry]
+    return {**drawn, "view": "changes", "edges": edges, "legend": legend}
 
 
 def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:

@@ -92,9 +92,9 @@ def data() -> Any:
     found = scope(view)
     kind = request.args.get("view")
     if kind == "wiring":
-        return _send(view, wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+        return send_map(view, wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     if kind != "staff":
-        return _send(view, school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+        return send_map(view, school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
     if f.person and not person and f.person in view.graphs.soft:
@@ -107,13 +107,14 @@ def data() -> Any:
                         "message": str(exc)})
     audit("download" if request.args.get("format") == "html" else "view",
           f"staff map ({request.query_string.decode()})")
-    return _send(view, result)
+    return send_map(view, result)
 
 
-TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "staff": "Staff map"}
+TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "staff": "Staff map",
+          "changes": "What changed between two snapshots"}
 
 
-def _send(view: TrustView, drawn: dict) -> Any:
+def send_map(view: TrustView, drawn: dict) -> Any:
     """The map as JSON for the page, or with ?format=html as a standalone HTML file to keep or send."""
     if request.args.get("format") != "html":
         return jsonify(drawn)

@@ -34,15 +34,20 @@ def overlapping_pairs(centres: np.ndarray, halves: np.ndarray, gap: float = 0.0)
 
 
 def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: int = 60,
-             compact: bool = False) -> np.ndarray:
+             compact: bool = False, rescale: bool = True, pinned: np.ndarray | None = None) -> np.ndarray:
     """Centres moved so that no two boxes come within `gap`; deterministic; with `compact`, a sparse layout is
-    first drawn together. If pushing does not settle within `rounds`, the layout is spread from its middle by 10 %
+    first drawn together; without `rescale`, only overlapping boxes move (places kept from an earlier map), and
+    boxes `pinned` (a boolean per box) stay put while those overlapping them move the whole way. If
+    pushing does not settle within `rounds`, the layout is spread from its middle by 10 %
     and pushed again (spreading always ends overlaps)."""
     centres = centres.astype(float).copy()
     n = len(centres)
     if n < 2:
         return centres
     order = np.arange(n)
+    fixed = np.zeros(n, dtype=bool) if pinned is None else np.asarray(pinned, dtype=bool)
+    # each side of an overlap moves half of it; a box beside a pinned one all of it; a pinned one none
+    share = np.where(fixed[:, None], 0.0, np.where(fixed[None, :], 1.0, 0.5))
     # First scale the whole layout until neighbours are, typically, half a footprint apart: pushing then does the
     # rest locally and the picture keeps its shape. Shrinking a sparse layout too keeps the map as compact as its
     # labels allow, so that they are legible when the whole map fits the screen.
@@ -52,7 +57,7 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
     # a third of a footprint when drawing together (a footprint is mostly label width: neighbours above and below
     # may stand closer), else half of one
     needed = (0.3 if compact else 0.5) * (np.median(2 * halves.max(axis=1)) + gap)
-    if 0 < nearest and (nearest < needed or compact):
+    if rescale and 0 < nearest and (nearest < needed or compact):  # not for kept places: only push locally
         middle = centres.mean(axis=0)
         centres = middle + (needed / nearest) * (centres - middle)
     while True:
@@ -67,7 +72,7 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
             # which way: apart along the difference; coincident centres split by index
             sign = np.sign(np.take_along_axis(delta, axis[:, :, None], axis=2)[:, :, 0])
             sign = np.where(sign == 0, np.sign(order[:, None] - order[None, :]), sign)
-            push = np.where(hit, 0.5 * np.take_along_axis(overlap, axis[:, :, None], axis=2)[:, :, 0] * sign, 0.0)
+            push = np.where(hit, share * np.take_along_axis(overlap, axis[:, :, None], axis=2)[:, :, 0] * sign, 0.0)
             move = np.zeros_like(centres)
             for k in (0, 1):
                 move[:, k] = np.where(axis == k, push, 0.0).sum(axis=1)

@@ -119,7 +119,7 @@
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
           const id = nodes.get(params.nodes[0]).key;
-          if (data.view === "schools" || data.view === "wiring") {
+          if (data.view === "schools" || data.view === "wiring" || data.view === "changes") {
             window.location.href = "/schools/" + encodeURIComponent(id);  // the school's page: its figures, map, actions
           } else if (panel) {
             showPanel(panel, id, own(data.info, id));
