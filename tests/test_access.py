@@ -44,6 +44,10 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                       ("GET", "/compare/?table=ties&format=csv", NAMED_ONLY),
                       ("GET", "/compare/?table=people&format=csv", NAMED_ONLY),
                       ("GET", "/compare/?table=schools&format=csv", EVERYONE)],
+    "joiners.index": [("GET", "/joiners/?since=2025-01-01", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
+                                                            "network-lead": SCOPED}),
+                      ("GET", "/joiners/?since=2025-01-01&table=people&format=csv", NAMED_ONLY),
+                      ("GET", "/joiners/?since=2025-01-01&table=cohorts&format=csv", EVERYONE)],
     "compare.changes": [("GET", "/compare/map?before=2026-01-01&after=2026-07-01", EVERYONE)],
     "admin.metrics": [("GET", "/metrics", EVERYONE)],
     "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
@@ -100,7 +104,12 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     # an earlier snapshot, so that the Compare page has something to compare (tests/test_compare.py's pair, with
     # the planted trust, 2026-07-01, still the latest)
     with SQLiteStore(folder / "store.db") as store:
-        earlier = read_trust(later_trust(tmp_path_factory.mktemp("earlier") / "trust"))[0]
+        folder_earlier = later_trust(tmp_path_factory.mktemp("earlier") / "trust")
+        staff = folder_earlier / "staff.csv"  # start dates: a2 started in 2025, a new joiner; the rest in 2015
+        lines = staff.read_text().splitlines()
+        staff.write_text("\n".join([lines[0] + ",started_on"] + [
+            line + ("," + ("2025-09-01" if line.startswith("a2,") else "2015-09-01")) for line in lines[1:]]) + "\n")
+        earlier = read_trust(folder_earlier)[0]
         analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot)
     with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])

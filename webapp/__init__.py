@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         data,
         exports,
         groups,
+        joiners,
         network_map,
         privacy,
         purpose,
@@ -70,7 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends):
+                   privacy, exports, compare, trends, joiners):
         app.register_blueprint(module.bp)
     return app
 

@@ -1,0 +1,103 @@
+"""New joiners' integration over time: for each member of staff who started on or after a date, the first
+snapshot in which they collaborate with anyone, with someone at another school, and belong to a group, and how
+many days after starting that was; then, per cohort (the school term they started in), the share integrated by
+the latest snapshot, against staff who were already there.
+
+A snapshot is a survey: "first tie on 2026-12-01, 91 days after starting" means the first survey after they
+started that found them collaborating, so the days are an upper bound, as fine as the snapshots are frequent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from netmap.analysis.engine import Analysis
+
+__all__ = ["MILESTONES", "Integration", "integration", "term_of"]
+
+# milestone: (what the analysis' staff table says, the words for it)
+MILESTONES = {"tie": ("soft_degree", "first collaboration"),
+              "cross_school_tie": ("cross_school_ties", "first collaboration with another school"),
+              "group": ("hard_degree", "first group shared with a colleague")}
+
+
+@dataclass(frozen=True)
+class Integration:
+    people: pd.DataFrame   # staff_id, school_id, started_on, cohort, and per milestone: first_<m>, days_to_<m>
+    cohorts: pd.DataFrame  # cohort, joiners, and per milestone: the share that reached it by the latest snapshot
+
+
+def term_of(day: str) -> str:
+    """The school term a date falls in, as "2025 autumn", "2026 spring" or "2026 summer" (England: autumn from
+    September, spring from January, summer from April after Easter, taken here as 20 April)."""
+    date = dt.date.fromisoformat(day)
+    if date.month >= 9:
+        return f"{date.year} autumn"
+    if (date.month, date.day) < (4, 20):
+        return f"{date.year} spring"
+    return f"{date.year} summer"
+
+
+def integration(sides: Sequence[tuple[Analysis, pd.DataFrame]], since: str) -> Integration:
+    """`sides`: each snapshot's analysis with its staff table (staff_id, started_on, ...), any order. Joiners:
+    staff who started on or after `since` and are in post in at least one snapshot. The comparison row
+    "established" is everyone else in post at the latest snapshot whose start date is known or not."""
+    ordered = sorted(sides, key=lambda side: side[0].as_of)
+    started: dict[str, str] = {}
+    for _analysis, staff in ordered:
+        for person, day in zip(staff["staff_id"], staff["started_on"], strict=True):
+            if isinstance(day, str) and day:
+                started[person] = day
+    joiners = sorted(p for p, day in started.items() if day >= since)
+    first: dict[str, dict[str, str]] = {p: {} for p in joiners}
+    school: dict[str, str] = {}
+    for analysis, _staff in ordered:
+        table = analysis.staff.set_index("staff_id")
+        for person in joiners:
+            if person not in table.index:
+                continue
+            school[person] = table.at[person, "school_id"]
+            for milestone, (column, _words) in MILESTONES.items():
+                if milestone not in first[person] and (table.at[person, column] or 0) > 0:
+                    first[person][milestone] = analysis.as_of
+    rows = []
+    for person in joiners:
+        if person not in school:
+            continue  # started after the latest snapshot, or left before the first
+        row: dict[str, object] = {"staff_id": person, "school_id": school[person], "started_on": started[person],
+                                  "cohort": term_of(started[person])}
+        for milestone in MILESTONES:
+            reached = first[person].get(milestone)
+            row[f"first_{milestone}"] = reached
+            row[f"days_to_{milestone}"] = ((dt.date.fromisoformat(reached) - dt.date.fromisoformat(
+                started[person])).days if reached else None)
+        rows.append(row)
+    columns = ["staff_id", "school_id", "started_on", "cohort",
+               *(f"{kind}_{m}" for m in MILESTONES for kind in ("first", "days_to"))]
+    people = pd.DataFrame(rows, columns=columns)
+    return Integration(people, _cohorts(people, ordered[-1][0] if ordered else None))
+
+
+def _cohorts(people: pd.DataFrame, latest: Analysis | None) -> pd.DataFrame:
+    """Per cohort: joiners and the share that reached each milestone by the latest snapshot; then the staff
+    already there before (in post at the latest snapshot, not joiners) for comparison."""
+    rows = []
+    for cohort, group in sorted(people.groupby("cohort"), key=lambda item: _term_order(str(item[0]))):
+        rows.append({"cohort": cohort, "people": len(group),
+                     **{f"share_with_{m}": float(group[f"first_{m}"].notna().mean()) for m in MILESTONES}})
+    if latest is not None:
+        staff = latest.staff[~latest.staff["staff_id"].isin(set(people["staff_id"]))]
+        if len(staff):
+            rows.append({"cohort": "established staff", "people": len(staff),
+                         **{f"share_with_{m}": float((staff[column].fillna(0) > 0).mean())
+                            for m, (column, _words) in MILESTONES.items()}})
+    return pd.DataFrame(rows, columns=["cohort", "people", *(f"share_with_{m}" for m in MILESTONES)])
+
+
+def _term_order(cohort: str) -> tuple[int, int]:
+    year, term = cohort.split(" ")
+    return int(year), ("spring", "summer", "autumn").index(term)
