@@ -119,10 +119,18 @@ def generate(out: Path, schools: int, staff: int, seed: int) -> SampleTrust:
         raise click.BadParameter(str(exc)) from None
 
 
+# The sample's data is dated (staff start and leave, ties are observed through the year): loaded as of the end of
+# each term of 2025/26, it makes three snapshots in which people join and leave and collaboration builds up, so
+# the demo's dashboard, trends and Compare page have something to show on first start.
+SAMPLE_TERM_ENDS = ("2025-12-19", "2026-03-27", REFERENCE_DATE.isoformat())
+
+
 def load_sample(store: GraphStore) -> str:
-    """Generate the sample trust and load it as the snapshot of its reference date; returns where it is."""
+    """Generate the sample trust and load it as of the end of each term of its school year (the last its
+    reference date); returns where it is."""
     with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder:
         generate(Path(folder), **SAMPLE_TRUST)
         label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_TRUST.items())
-        load_folder(store, Path(folder), REFERENCE_DATE.isoformat(), label)
+        for as_of in SAMPLE_TERM_ENDS:
+            load_folder(store, Path(folder), as_of, label)
     return str(getattr(store, "uri", None) or getattr(store, "path", "the store"))
