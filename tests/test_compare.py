@@ -77,6 +77,10 @@ def test_schools_groups_and_key_connectors_that_changed(sides: tuple[Snapshot, S
     assert (heads["conductivity_before"], heads["conductivity_after"], heads["change"]) == (pytest.approx(1 / 3), 0.0,
                                                                                             "fell")
     assert result.groups.set_index("group_id").loc["MATHS", "change"] == "same"
+    between = result.groups.set_index("group_id")[["ties_gained", "ties_lost", "ties_persisting"]]
+    assert between.loc["HEADS"].tolist() == [0, 1, 0]  # a1-c1 ended
+    assert between.loc["MATHS"].tolist() == [0, 0, 1]  # a2-b2 kept
+    assert between.loc["DORM"].tolist() == [0, 0, 0]  # nobody in DORM collaborates
     keys = result.roles[result.roles["kind"] == "key connector"]
     assert set(zip(keys["staff_id"], keys["school_id"], keys["change"], strict=True)) == {
         ("a1", "D", "gained"), ("d1", "D", "gained"), ("a1", "C", "lost"), ("c1", "C", "lost")}

@@ -63,7 +63,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     ties = _ties(before, after)
     people = _people(before, after)
     schools = _schools(before, after, ties)
-    groups = _groups(before, after)
+    groups = _groups(before, after, ties)
     roles = _roles(before, after)
     communities = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
                                                strict=True)) for side in (before, after)))
@@ -160,8 +160,22 @@ def _schools(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFr
                                        *(f"cross_school_{s}" for s in TIE_STATUSES), "isolation"])
 
 
-def _groups(before: Snapshot, after: Snapshot) -> pd.DataFrame:
-    """Per group in either snapshot: members and conductivity before and after; the change in words."""
+def _group_ties(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Per group: ties between two of its members gained, lost and persisting (members as of the snapshot that
+    has the tie: the later one for a persisting tie)."""
+    counts: dict[str, dict[str, int]] = {}
+    for a, b, status in ties[["person_a", "person_b", "status"]].itertuples(index=False):
+        groups_of = (before if status == "lost" else after).graphs.groups_of
+        for group in groups_of.get(a, frozenset()) & groups_of.get(b, frozenset()):
+            row = counts.setdefault(group, {})
+            row[status] = row.get(status, 0) + 1
+    return counts
+
+
+def _groups(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFrame:
+    """Per group in either snapshot: members and conductivity before and after, the change in words, and the
+    ties between its members gained, lost and persisting."""
+    between = _group_ties(before, after, ties)
     columns = ["members", "collaborating_pairs", "conductivity", "is_dormant"]
     old = before.analysis.groups.set_index("group_id")[columns]
     new = after.analysis.groups.set_index("group_id")[columns]
@@ -185,9 +199,11 @@ def _groups(before: Snapshot, after: Snapshot) -> pd.DataFrame:
                      "conductivity_before": c0, "conductivity_after": c1,
                      "dormant_before": bool(was["is_dormant"]) if was is not None else None,
                      "dormant_after": bool(now["is_dormant"]) if now is not None else None,
-                     "change": change})
+                     "change": change,
+                     **{f"ties_{s}": between.get(group, {}).get(s, 0) for s in TIE_STATUSES}})
     return pd.DataFrame(rows, columns=["group_id", "members_before", "members_after", "conductivity_before",
-                                       "conductivity_after", "dormant_before", "dormant_after", "change"])
+                                       "conductivity_after", "dormant_before", "dormant_after", "change",
+                                       *(f"ties_{s}" for s in TIE_STATUSES)])
 
 
 def _number(value: Any) -> float | None:
