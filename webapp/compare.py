@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request
-from werkzeug.wrappers import Response
+from flask import Blueprint, abort, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, compare
 from netmap.suppression import hide_rows
 from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit, login_required
-from webapp.data import AnalysisPending, TrustView, get_store, snapshots
+from webapp.data import TrustView, ready_view, snapshots
 from webapp.graphview import changes_map
 from webapp.network_map import send_map
 from webapp.purpose import purpose_redirect
@@ -43,8 +42,6 @@ def index() -> Any:
         return render_template("compare/index.html", dates=dates, result=None)
     before = request.args.get("before") or dates[-2]
     after = request.args.get("after") or dates[-1]
-    if before not in dates or after not in dates:
-        abort(404, description=f"No snapshot dated {before if before not in dates else after!r}.")
     views = _view(before), _view(after)
     found = scope(views[1])
     result = _comparison(*views)
@@ -70,15 +67,10 @@ def index() -> Any:
 
 
 def _view(as_of: str) -> TrustView:
-    store = get_store()
-    if as_of not in {s.as_of for s in store.list_snapshots()}:
+    dates = {s.as_of: s for s in snapshots()}
+    if as_of not in dates:
         abort(404, description=f"No snapshot dated {as_of!r}.")
-    try:
-        view: TrustView = current_app.extensions["netmap_cache"].get(store, store.snapshot(as_of))
-    except AnalysisPending as pending:
-        abort(Response(render_template("pending.html", as_of=as_of, state=pending.state), 503,
-                       {"Retry-After": "5"}))
-    return view
+    return ready_view(dates[as_of])
 
 
 def _comparison(before: TrustView, after: TrustView) -> Comparison:

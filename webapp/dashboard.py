@@ -13,7 +13,7 @@ from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
 from webapp.auth import login_required
-from webapp.data import AnalysisPending, TrustView, current_view, get_store, snapshots
+from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, snapshots, view_of
 from webapp.formatting import with_base
 from webapp.trends import series
 
@@ -66,12 +66,11 @@ class Change:
 
 def _change_since_previous(view: TrustView) -> Change | None:
     """How the headline figures moved since the snapshot before this one; None when this is the first."""
-    earlier = [s for s in snapshots() if s.as_of < view.as_of]
-    if not earlier:
+    info = previous_snapshot(view.as_of)
+    if info is None:
         return None
-    info = earlier[-1]
     try:
-        before = current_app.extensions["netmap_cache"].get(get_store(), info).analysis.summary
+        before = view_of(info).analysis.summary
     except AnalysisPending:
         return Change(info.as_of, pending=True)
     now = view.analysis.summary

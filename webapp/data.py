@@ -18,6 +18,7 @@ from flask import Flask, abort, current_app, make_response, render_template, req
 from netmap.analysis import Analysis
 from netmap.analysis.engine import STEPS
 from netmap.analysis.planner import Planner
+from netmap.analysis.wiring import school_pair_layers
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.graphs import TrustGraphs, build_graphs
@@ -78,6 +79,12 @@ class TrustView:
         return dict(zip(groups["group_id"], groups["name"], strict=True))
 
     @cached_property
+    def school_pairs(self) -> pd.DataFrame:
+        """Every pair of schools with what links them (netmap.analysis.wiring.school_pair_layers): the hard vs
+        soft page, its map and its CSV read the same frame."""
+        return school_pair_layers(self.analysis.wiring, self.analysis.bridges)
+
+    @cached_property
     def planner(self) -> Planner:
         """Secondment candidates, introductions and leaver risk over this snapshot (built once)."""
         return Planner(self.graphs, self.analysis)
@@ -131,12 +138,11 @@ class _Cache:
 
     def _previous(self, info: SnapshotInfo) -> TrustView | None:
         """The view of the snapshot just before `info`'s, if it is analysed (asked for while drawing a map)."""
-        store = get_store()
-        earlier = [s for s in store.list_snapshots() if s.as_of < info.as_of]
-        if not earlier:
+        earlier = previous_snapshot(info.as_of)
+        if earlier is None:
             return None
         try:
-            return self.get(store, earlier[-1])
+            return self.get(get_store(), earlier)
         except AnalysisPending:
             return None
 
@@ -212,6 +218,29 @@ def snapshots() -> list[SnapshotInfo]:
     return get_store().list_snapshots()
 
 
+def previous_snapshot(as_of: str) -> SnapshotInfo | None:
+    """The snapshot just before the one dated `as_of`, or None."""
+    earlier = [s for s in snapshots() if s.as_of < as_of]
+    return earlier[-1] if earlier else None
+
+
+def view_of(info: SnapshotInfo) -> TrustView:
+    """A snapshot's view, from this process's cache; raises AnalysisPending while it is being analysed."""
+    view: TrustView = current_app.extensions["netmap_cache"].get(get_store(), info)
+    return view
+
+
+def analysed_views() -> list[TrustView]:
+    """Every snapshot whose analysis is ready, oldest first (one still being analysed joins once it is done)."""
+    views = []
+    for info in snapshots():
+        try:
+            views.append(view_of(info))
+        except AnalysisPending:
+            continue
+    return views
+
+
 def current_view() -> TrustView | None:
     """The snapshot named by ?snapshot=DATE (default: the latest), analysed; None when the store is empty."""
     store = get_store()
@@ -221,12 +250,16 @@ def current_view() -> TrustView | None:
         info = store.snapshot(request.args.get("snapshot") or None)
     except StorageError as exc:
         abort(404, description=str(exc))
+    return ready_view(info)
+
+
+def ready_view(info: SnapshotInfo) -> TrustView:
+    """The snapshot's view; while it is being analysed, a 503 page saying how far the analysis has got."""
     try:
-        view: TrustView = current_app.extensions["netmap_cache"].get(store, info)
+        return view_of(info)
     except AnalysisPending as pending:
         page = render_template("pending.html", as_of=info.as_of, state=pending.state)
         abort(make_response(page, 503, {"Retry-After": "5"}))
-    return view
 
 
 def require_view() -> TrustView:

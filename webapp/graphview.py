@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
-from netmap.analysis.wiring import school_pair_layers
+from netmap.analysis.igraph_bridge import seeded
 from netmap.contract import PHASES
 from webapp.data import TrustView
 from webapp.overlap import FONT_SIZE, footprint, separate
@@ -44,6 +44,7 @@ INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties be
 FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
 SCALE = 1000.0
+LAYOUT_SEED = 7  # igraph's layouts are randomised: seeded, a snapshot's map repeats from one start to the next
 WIDE = 2.6  # the school map's width to height, about a map box's on a laptop screen
 COMPACT_UP_TO = 80  # schools: the largest map whose labels can be legible when it fits a screen
 
@@ -132,7 +133,8 @@ def _school_layout(view: TrustView) -> dict[str, tuple[float, float]]:
         if len(schools) > MAX_SCHOOL_NODES:
             view.layout_cache["school layout"] = _islands_on_a_grid(schools, graph, weights)
         else:
-            layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
+            with seeded(LAYOUT_SEED):
+                layout = graph.layout_fruchterman_reingold(weights=weights, niter=1000, seed=_circle(len(schools)))
             view.layout_cache["school layout"] = _beside_isolated(_scaled(schools, layout.coords, SCALE),
                                                                   set(soft["school_a"]) | set(soft["school_b"]))
     placed: dict[str, tuple[float, float]] = view.layout_cache["school layout"]
@@ -224,8 +226,9 @@ def _islands_on_a_grid(schools: list[str], graph: ig.Graph, weights: list[float]
     positions: dict[str, tuple[float, float]] = {}
     for k, members in enumerate(parts):
         sub = graph.subgraph(members)
-        coords = sub.layout_fruchterman_reingold(weights="weight" if weights else None, niter=300,
-                                                 seed=_circle(len(members))).coords
+        with seeded(LAYOUT_SEED):
+            coords = sub.layout_fruchterman_reingold(weights="weight" if weights else None, niter=300,
+                                                     seed=_circle(len(members))).coords
         scaled = _scaled([schools[i] for i in members], coords, 0.4 * cell)
         ox, oy = (k % columns) * cell, (k // columns) * cell
         positions.update({s: (ox + x, oy + y) for s, (x, y) in scaled.items()})
@@ -250,7 +253,8 @@ def _beside_isolated(positions: dict, linked: set) -> dict:
 
 
 def _circle(n: int) -> list[list[float]]:
-    """A fixed starting layout, so positions repeat for the same snapshot."""
+    """A fixed starting layout (with igraph's generator seeded: LAYOUT_SEED), so positions repeat for the same
+    snapshot."""
     return [[math.cos(2 * math.pi * i / max(n, 1)), math.sin(2 * math.pi * i / max(n, 1))] for i in range(n)]
 
 
@@ -285,7 +289,8 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
         index = {p: i for i, p in enumerate(staff)}
         graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
         # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
-        coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
+        with seeded(LAYOUT_SEED):
+            coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
         radius = 40 * math.sqrt(max(len(staff), 1))
         cx, cy = centres.get(sid, (0.0, 0.0))
         ox, oy = cx * spread / SCALE, cy * spread / SCALE
@@ -509,7 +514,7 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
         return {**drawn, "view": "wiring"}
     hidden = suppressed or set()
     shown = {n["id"] for n in drawn["nodes"]}
-    pairs = school_pair_layers(view.analysis.wiring, view.analysis.bridges)
+    pairs = view.school_pairs
     pairs = pairs[pairs["school_a"].isin(shown) & pairs["school_b"].isin(shown)]
     top = max(int(pairs["soft_ties"].max()), 1) if len(pairs) else 1
     edges = []
@@ -525,17 +530,8 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                       "width": 1.5 if linked == "hard only" else 1 + 7 * soft / top, "layer": linked,
                       "title": f"{names}: {soft:,} collaborations, {inside:,} of them between people who share a "
                                f"group; {hard:,} pairs of staff share a group"})
-    counts = Counter(e["layer"] for e in edges)
-    legend = [entry for entry in drawn["legend"] if "line" not in entry and "mark" not in entry]
-    legend += [{"label": f"{style['label']}: {counts[kind]:,} pair{'' if counts[kind] == 1 else 's'}",
-                "colour": style["colour"],
-                "line": "dashed" if style["dashes"] else "solid", "layer": kind}
-               for kind, style in PAIR_STYLES.items() if counts[kind]]
-    if counts["hidden"]:
-        legend.append({"label": f"linked, details hidden (a school with fewer than {min_group_size} staff): "
-                                f"{counts['hidden']:,} pairs", "colour": HIDDEN_PAIR_COLOUR, "line": "solid"})
-    legend += [entry for entry in _marks_legend(drawn["nodes"], []) if "line" not in entry]
-    return {**drawn, "view": "wiring", "edges": edges, "legend": legend}
+    return _relined(drawn, "wiring", edges, PAIR_STYLES, min_group_size,
+                    lambda n: f"{n:,} pair{'' if n == 1 else 's'}")
 
 
 CHANGE_STYLES = {
@@ -578,13 +574,23 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
                       "width": 1 + 7 * max(before, after) / top if kind != "persisting" else 1 + 7 * after / top,
                       "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"})
+    return _relined(drawn, "changes", edges, CHANGE_STYLES, min_group_size, lambda n: f"{n:,}")
+
+
+def _relined(drawn: dict, kind: str, edges: list[dict], styles: dict[str, dict[str, Any]], min_group_size: int,
+             counted: Callable[[int], str]) -> dict:
+    """A school map (`drawn`) with `edges` in place of its ties, each edge's layer one of `styles`; its key lists
+    the schools, each kind of line drawn with how many (`counted`), its checkbox, and the school map's marks."""
     counts = Counter(e["layer"] for e in edges)
     legend = [entry for entry in drawn["legend"] if "line" not in entry and "mark" not in entry]
-    legend += [{"label": f"{style['label']}: {counts[kind]:,}", "colour": style["colour"],
-                "line": "dashed" if style["dashes"] else "solid", "layer": kind}
-               for kind, style in CHANGE_STYLES.items() if counts[kind]]
-    legend += [entry for entry in _marks_legend(drawn["nodes"], []) if "line" not in entry]
-    return {**drawn, "view": "changes", "edges": edges, "legend": legend}
+    legend += [{"label": f"{style['label']}: {counted(counts[layer])}", "colour": style["colour"],
+                "line": "dashed" if style["dashes"] else "solid", "layer": layer}
+               for layer, style in styles.items() if counts[layer]]
+    if counts["hidden"]:
+        legend.append({"label": f"linked, details hidden (a school with fewer than {min_group_size} staff): "
+                                f"{counts['hidden']:,} pairs", "colour": HIDDEN_PAIR_COLOUR, "line": "solid"})
+    legend += _marks_legend(drawn["nodes"], [])
+    return {**drawn, "view": kind, "edges": edges, "legend": legend}
 
 
 def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:

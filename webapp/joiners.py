@@ -9,13 +9,13 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from netmap.analysis.joiners import MILESTONES, Integration, integration
 from netmap.suppression import hide_rows
 from webapp.access import scope
 from webapp.auth import audit, login_required
-from webapp.data import AnalysisPending, TrustView, get_store, require_view
+from webapp.data import analysed_views, require_view
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
@@ -61,13 +61,4 @@ def index() -> Any:
 
 def _integration(since: str) -> Integration:
     """Over every snapshot analysed so far (a snapshot still being analysed joins when it is done)."""
-    store = get_store()
-    cache = current_app.extensions["netmap_cache"]
-    sides = []
-    for info in store.list_snapshots():
-        try:
-            side: TrustView = cache.get(store, info)
-        except AnalysisPending:
-            continue
-        sides.append((side.analysis, side.table("staff")))
-    return integration(sides, since)
+    return integration([(side.analysis, side.table("staff")) for side in analysed_views()], since)

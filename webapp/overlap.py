@@ -37,15 +37,19 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
              compact: bool = False, rescale: bool = True, pinned: np.ndarray | None = None) -> np.ndarray:
     """Centres moved so that no two boxes come within `gap`; deterministic; with `compact`, a sparse layout is
     first drawn together; without `rescale`, only overlapping boxes move (places kept from an earlier map), and
-    boxes `pinned` (a boolean per box) stay put while those overlapping them move the whole way. If
-    pushing does not settle within `rounds`, the layout is spread from its middle by 10 %
-    and pushed again (spreading always ends overlaps)."""
+    boxes `pinned` (a boolean per box) stay put while those overlapping them move the whole way (a pinned box
+    that overlaps another pinned one is not pinned: it must move). If pushing does not settle within `rounds`,
+    the boxes that may move are spread from the middle by 10 % and pushed again (spreading always ends
+    overlaps: the free boxes drift out of any crowd)."""
     centres = centres.astype(float).copy()
     n = len(centres)
     if n < 2:
         return centres
     order = np.arange(n)
-    fixed = np.zeros(n, dtype=bool) if pinned is None else np.asarray(pinned, dtype=bool)
+    fixed = np.zeros(n, dtype=bool) if pinned is None else np.asarray(pinned, dtype=bool).copy()
+    for i, j in overlapping_pairs(centres, halves, gap):
+        if fixed[i] and fixed[j]:
+            fixed[i] = fixed[j] = False
     # each side of an overlap moves half of it; a box beside a pinned one all of it; a pinned one none
     share = np.where(fixed[:, None], 0.0, np.where(fixed[None, :], 1.0, 0.5))
     # First scale the whole layout until neighbours are, typically, half a footprint apart: pushing then does the
@@ -79,4 +83,4 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
             counts = np.maximum(hit.sum(axis=1), 1)[:, None]
             centres += move / np.sqrt(counts)  # damped where many push at once, so it settles
         middle = centres.mean(axis=0)
-        centres = middle + 1.1 * (centres - middle)
+        centres = middle + np.where(fixed[:, None], 1.0, 1.1) * (centres - middle)

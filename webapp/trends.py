@@ -7,14 +7,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, g, request
 
 from netmap.analysis.trends import TRUST_TRENDS, Trends, trends
-from netmap.kept_analysis import kept_analysis
 from webapp.access import scope, suppressed_groups, suppressed_schools
 from webapp.auth import login_required
 from webapp.charts import line_chart
-from webapp.data import TrustView, get_store, require_view
+from webapp.data import TrustView, analysed_views, require_view
 
 __all__ = ["GROUP_TRENDS", "SCHOOL_TRENDS", "bp", "series", "trends_of_store"]
 
@@ -26,18 +25,20 @@ GROUP_TRENDS = {"conductivity": ("Conductivity (share of member pairs who collab
 _lock = threading.Lock()
 
 
-def trends_of_store(app: Flask | None = None) -> Trends:
-    """The series over every snapshot whose analysis is kept (a snapshot still being analysed joins once it is
-    done); computed once per set of snapshots."""
-    store = get_store()
-    infos = store.list_snapshots()
-    key = tuple((i.as_of, i.content_hash) for i in infos)
-    cache = (app or current_app).extensions.setdefault("netmap_trends", {})
+def trends_of_store() -> Trends:
+    """The series over every snapshot analysed so far (a snapshot still being analysed joins once it is done);
+    computed once per set of analysed snapshots, looked up once per request."""
+    if "trends" in g:
+        found: Trends = g.trends
+        return found
+    views = analysed_views()
+    key = tuple((v.as_of, v.info.content_hash) for v in views)
+    cache = current_app.extensions.setdefault("netmap_trends", {})
     with _lock:
         if cache.get("key") != key:
-            analyses = [a for a in (kept_analysis(store, i) for i in infos) if a is not None]
-            cache.update(key=key, trends=trends(analyses))
+            cache.update(key=key, trends=trends([v.analysis for v in views]))
         kept: Trends = cache["trends"]
+    g.trends = kept
     return kept
 
 

@@ -9,11 +9,11 @@ from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from netmap.analysis.wiring import LINKED_BY, school_pair_layers
+from netmap.analysis.wiring import LINKED_BY
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
-from webapp.data import TrustView, require_view
+from webapp.data import require_view
 from webapp.graphview import MAX_SCHOOL_NODES, schools_around
 from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
@@ -29,7 +29,7 @@ def index() -> Any:
     view = require_view()
     found = scope(view)
     hidden = suppressed_schools(view, found)
-    pairs = _pairs(view)
+    pairs = view.school_pairs
     if request.args.get("format") == "csv":
         if hidden:
             pairs = pairs.astype({c: object for c in HIDDEN_IN_CSV})
@@ -65,19 +65,10 @@ def index() -> Any:
                            clusters=clusters, summary=view.analysis.summary["wiring"], school=school,
                            names=found.sees_names, kinds={k: int(kinds.get(k, 0)) for k in LINKED_BY},
                            soft=int(counts["soft_ties_undirected"]), hard=int(counts["hard_links"]),
-                           focus=school if len(schools) > MAX_SCHOOL_NODES else "",
-                           pairs=len(schools) * (len(schools) - 1) // 2)
+                           focus=school if len(schools) > MAX_SCHOOL_NODES else "")
 
 
 HIDDEN_IN_CSV = ("hard_links", "soft_ties", "soft_ties_in_groups", "soft_ties_outside_groups", "linked_by")
-
-
-def _pairs(view: TrustView) -> pd.DataFrame:
-    """Every pair of schools with what links them (netmap.analysis.wiring.school_pair_layers), kept per snapshot."""
-    if "school pairs" not in view.layout_cache:
-        view.layout_cache["school pairs"] = school_pair_layers(view.analysis.wiring, view.analysis.bridges)
-    pairs: pd.DataFrame = view.layout_cache["school pairs"]
-    return pairs
 
 
 def _matrix(pairs: pd.DataFrame, schools: list[str]) -> dict[str, dict[str, tuple[int, int, str]]]:

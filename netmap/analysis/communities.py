@@ -7,13 +7,11 @@ modularity igraph reaches is as good as NetworkX's, and that a seed repeats the 
 
 from __future__ import annotations
 
-import random
 from collections.abc import Hashable
 
-import igraph as ig
 import networkx as nx
 
-from netmap.analysis.igraph_bridge import to_igraph
+from netmap.analysis.igraph_bridge import seeded, to_igraph
 
 __all__ = ["louvain_communities"]
 
@@ -36,11 +34,8 @@ def louvain_communities(G: nx.Graph, *, seed: int, total_edges: int | None = Non
             found.append(component)
             continue
         graph, nodes = to_igraph(G.subgraph(component), sorted(component, key=str))
-        ig.set_random_number_generator(random.Random(seed))
-        try:
+        with seeded(seed):
             membership = graph.community_multilevel(resolution=graph.ecount() / edges).membership
-        finally:
-            ig.set_random_number_generator(random)
         groups: dict[int, set[Hashable]] = {}
         for node, label in zip(nodes, membership, strict=True):
             groups.setdefault(label, set()).add(node)

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import random
+import threading
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 
 import igraph as ig
 import networkx as nx
 
-__all__ = ["to_igraph"]
+__all__ = ["seeded", "to_igraph"]
+
+_rng_lock = threading.Lock()  # igraph has one random number generator per process: one user at a time
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """igraph's randomised algorithms (Louvain, Fruchterman-Reingold) repeat their result inside this block: its
+    generator is a Python Random seeded with `seed`, restored after; threads (a background analysis, a map being
+    laid out) take turns."""
+    with _rng_lock:
+        ig.set_random_number_generator(random.Random(seed))
+        try:
+            yield
+        finally:
+            ig.set_random_number_generator(random)
 
 
 def to_igraph(G: nx.Graph, nodes: list[Hashable] | None = None) -> tuple[ig.Graph, list[Hashable]]:

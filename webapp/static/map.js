@@ -54,11 +54,11 @@
       }
       item.prepend(swatch);
       if (entry.layer) {
-        const box = document.createElement("input");
-        box.type = "checkbox";
-        box.checked = true;
-        box.addEventListener("change", function () { setLayer(map, entry.layer, box.checked); });
-        item.prepend(box);
+        const tick = document.createElement("input");
+        tick.type = "checkbox";
+        tick.checked = true;
+        tick.addEventListener("change", function () { setLayer(map, entry.layer, tick.checked); });
+        item.prepend(tick);
       }
       box.appendChild(item);
     });
