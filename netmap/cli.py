@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import tempfile
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from netmap.graphs import read_graphs
 from netmap.ingest.validate import validate_source
 from netmap.kept_analysis import kept_analysis
 from netmap.planner_cli import register as register_planner
-from netmap.sample.generator import SAMPLE_TRUST
+from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
+from netmap.sample.series import write_series
 
 __all__ = ["main"]
 
@@ -224,12 +226,27 @@ def export(ctx: click.Context, fmt: str, out: Path, as_of: dt.datetime | None, d
 @click.option("--seed", type=int, default=SAMPLE_TRUST["seed"], show_default=True, help="Random seed.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write the CSV files into.")
-def sample(schools: int, staff: int, seed: int, out: Path) -> None:
-    """Generate a realistic, deterministic sample trust as CSV files."""
-    trust = generate(out, schools, staff, seed)
-    click.echo(f"Wrote {out}: " + ", ".join(f"{n} {name}" for name, n in trust.counts.items()) + ".")
+@click.option("--series", is_flag=True,
+              help=f"Write a folder per term end ({', '.join(TERM_ENDS)}) under OUT, each the data as known on "
+                   "that date, to load with `netmap load OUT/DATE --as-of DATE`.")
+def sample(schools: int, staff: int, seed: int, out: Path, series: bool) -> None:
+    """Generate a realistic, deterministic sample trust as CSV files: one folder of dated data (staff start and
+    leave, ties are observed through the 2025/26 school year), or with --series a folder per term."""
+    if series:
+        with tempfile.TemporaryDirectory(prefix="netmap-sample-") as whole:
+            trust = generate(Path(whole), schools, staff, seed)
+            folders = write_series(Path(whole), out, TERM_ENDS)
+        click.echo("Wrote " + ", ".join(str(f) for f in folders) + ": load each with `netmap load FOLDER --as-of "
+                   "DATE`, DATE its name.")
+    else:
+        trust = generate(out, schools, staff, seed)
+        click.echo(f"Wrote {out}: " + ", ".join(f"{n} {name}" for name, n in trust.counts.items()) + ".")
     click.echo(f"Planted: {len(trust.isolated_schools)} isolated school(s) ({', '.join(trust.isolated_schools)}), "
                f"{len(trust.isolates)} staff without ties, dormant networks {', '.join(trust.dormant_groups)}.")
+    if trust.mid_year_schools:
+        click.echo(f"Through the year: {', '.join(trust.launched_groups)} launched on {LAUNCHED_ON}; "
+                   f"{', '.join(trust.fading_groups)} going dormant after {MOVED_ON}; "
+                   f"{', '.join(trust.mid_year_schools)} joining on {SCHOOL_JOINS_ON}.")
 
 
 def _plugins() -> None:

@@ -22,7 +22,8 @@ from netmap.errors import ConfigError
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
-from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST, SampleTrust, generate_sample
+from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS, SampleTrust, generate_sample
+from netmap.sample.series import write_series
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
 __all__ = ["analyse_and_keep", "load_folder", "load_sample", "open_store_of", "print_report", "progress", "settings_of",
@@ -119,18 +120,14 @@ def generate(out: Path, schools: int, staff: int, seed: int) -> SampleTrust:
         raise click.BadParameter(str(exc)) from None
 
 
-# The sample's data is dated (staff start and leave, ties are observed through the year): loaded as of the end of
-# each term of 2025/26, it makes three snapshots in which people join and leave and collaboration builds up, so
-# the demo's dashboard, trends and Compare page have something to show on first start.
-SAMPLE_TERM_ENDS = ("2025-12-19", "2026-03-27", REFERENCE_DATE.isoformat())
-
-
 def load_sample(store: GraphStore) -> str:
-    """Generate the sample trust and load it as of the end of each term of its school year (the last its
-    reference date); returns where it is."""
+    """Generate the sample trust as a series of termly snapshots (netmap.sample.series) and load each as of its
+    term's end, so the demo's dashboard, trends, new joiners and Compare pages have a year to show on first start;
+    returns where it is."""
     with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder:
-        generate(Path(folder), **SAMPLE_TRUST)
-        label = "sample trust: netmap sample " + " ".join(f"--{k} {v}" for k, v in SAMPLE_TRUST.items())
-        for as_of in SAMPLE_TERM_ENDS:
-            load_folder(store, Path(folder), as_of, label)
+        whole = Path(folder) / "whole"
+        generate(whole, **SAMPLE_TRUST)
+        label = "sample trust: netmap sample --series " + " ".join(f"--{k} {v}" for k, v in SAMPLE_TRUST.items())
+        for term in write_series(whole, Path(folder) / "series", TERM_ENDS):
+            load_folder(store, term, term.name, label)
     return str(getattr(store, "uri", None) or getattr(store, "path", "the store"))

@@ -109,7 +109,8 @@ TABLES: tuple[TableSpec, ...] = (
         Column("school_id", "id", required=True, help="Your own short code, e.g. OAK."),
         Column("name", "text", required=True),
         Column("phase", "enum", required=True, allowed=PHASES),
-        Column("joined_on", "date", help="When the school joined the trust."),
+        Column("joined_on", "date", help="When the school joined the trust: a snapshot dated earlier leaves the "
+                                                  "school and its staff out."),
         Column("region", "text"),
     )),
     TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(

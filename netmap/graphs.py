@@ -4,7 +4,9 @@ they carry goes), U (S without direction) and hard wiring H (shared groups).
 H is a `HardWiring` (memberships, with links derived from them) rather than a NetworkX graph: its edge list
 would grow with the square of group size.
 
-Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
+A school is part of the trust from its joined_on (or always, when blank): on an earlier date it, its staff and
+secondments to or from it are left out (`in_trust`), so a school that joins mid-year first appears in the
+snapshot after it joined. Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
 it (or blank). A tie counts when observed within `tie_window_days` before the date (or undated); memberships
 count when active on it. A person on a secondment that is under way works at the receiving school: their node's
 `school_id` is that school, `home_school_id` the one staff.csv gives. Each node carries the person's survey
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
     from netmap.store.base import GraphStore
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
-           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post",
+           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post", "in_trust",
            "number_of_undirected_ties", "read_graphs", "response_status", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
@@ -102,6 +104,24 @@ def in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:
     """The one rule for "under way on a date": started on or before it (or blank), ending after it (or blank).
     Used for staff in post, memberships and secondments."""
     return (start.isna() | (start.fillna("") <= as_of)) & (end.isna() | (end.fillna("9999") > as_of))
+
+
+def in_trust(dataset: Dataset, as_of: str) -> Dataset:
+    """The dataset as the trust was on `as_of`: schools that joined after it left out, with their staff, those
+    staff's memberships, ties and answers, and secondments to them (the same dataset when every school had
+    joined)."""
+    joined = dataset.schools["joined_on"]
+    later = set(dataset.schools.loc[joined.notna() & (joined.fillna("") > as_of), "school_id"])
+    if not later:
+        return dataset
+    gone = set(dataset.staff.loc[dataset.staff["school_id"].isin(later), "staff_id"])
+    seconded, ties = dataset.secondments, dataset.collaborations
+    return replace(dataset, schools=dataset.schools[~dataset.schools["school_id"].isin(later)],
+                   staff=dataset.staff[~dataset.staff["staff_id"].isin(gone)],
+                   memberships=dataset.memberships[~dataset.memberships["staff_id"].isin(gone)],
+                   collaborations=ties[~ties["source_staff_id"].isin(gone) & ~ties["target_staff_id"].isin(gone)],
+                   respondents=dataset.respondents[~dataset.respondents["staff_id"].isin(gone)],
+                   secondments=seconded[~seconded["staff_id"].isin(gone) & ~seconded["to_school_id"].isin(later)])
 
 
 def active_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
@@ -212,6 +232,7 @@ def build_hard_wiring(dataset: Dataset, as_of: str) -> HardWiring:
 
 def build_graphs(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> TrustGraphs:
     """Both graphs of a snapshot, counting ties observed within `window_days` before it."""
+    dataset = in_trust(dataset, as_of)
     return TrustGraphs(as_of, build_soft_graph(dataset, as_of, window_days), build_hard_wiring(dataset, as_of),
                        dataset, window_days)
 

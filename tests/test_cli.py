@@ -99,12 +99,15 @@ def test_sample_then_demo(run, tmp_path: Path) -> None:
     assert "Generating staff" in result.stderr
     demo = run("demo", "--no-serve")
     assert demo.exit_code == 0, demo.output
-    assert "Loaded snapshot 2026-07-01: 25 schools, 2000 staff, 25 groups" in demo.stdout
-    # one snapshot at the end of each term, so that trends and Compare have something to show at once
+    assert "Loaded snapshot 2026-07-01: 25 schools, 2000 staff, 26 groups" in demo.stdout
+    # one snapshot at the end of each term (SCH22 joined in February; ORACY launched in January), so that trends,
+    # new joiners and Compare have something to show at once
+    assert "Loaded snapshot 2025-12-19: 23 schools" in demo.stdout and ", 25 groups" in demo.stdout
     assert [line.split(":")[0] for line in demo.stdout.splitlines() if line.startswith("Loaded")] == [
         "Loaded snapshot 2025-12-19", "Loaded snapshot 2026-03-27", "Loaded snapshot 2026-07-01"]
     lines = demo.stdout.splitlines()
-    assert lines[-2] == f"The sample trust (2000 staff) is in {tmp_path / 'cli.db'}, as of 2026-07-01."
+    assert lines[-2] == (f"The sample trust (2000 staff) is in {tmp_path / 'cli.db'}, as of the end of each term of "
+                         "2025/26: 2025-12-19, 2026-03-27, 2026-07-01.")
     password = lines[-1].split("password ")[1].split(" ")[0]
     accounts = Accounts(tmp_path / "users.db")
     users = accounts.users

@@ -42,3 +42,24 @@ def test_only_staff_in_post_on_the_date_are_nodes(tiny: Path) -> None:
 def test_ties_observed_after_the_date_are_left_out(tiny: Path) -> None:
     graphs = build_graphs(read_trust(tiny)[0], "2025-09-15")
     assert sorted(graphs.soft.edges) == [("S1", "S2"), ("S4", "S3")]
+
+
+def test_a_school_is_in_the_trust_from_the_day_it_joined() -> None:
+    """Damson (planted) joined on 2026-04-01: before that, neither it nor its staff are in a snapshot; its staff's
+    ties and secondments to it do not count. A leader should read: the trust had three schools in March."""
+    from netmap.analysis import analyse
+    from netmap.graphs import in_trust
+
+    dataset = read_trust(Path(__file__).parent / "data" / "planted")[0]
+    before, after = analyse(build_graphs(dataset, "2026-03-31")), analyse(build_graphs(dataset, "2026-04-01"))
+    assert list(before.schools["school_id"]) == ["A", "B", "C"]
+    assert not {"d1", "d2"} & set(before.staff["staff_id"])
+    assert list(after.schools["school_id"]) == ["A", "B", "C", "D"] and {"d1", "d2"} <= set(after.staff["staff_id"])
+    assert in_trust(dataset, "2026-04-01") is dataset  # nothing to leave out: the very same dataset
+    assert analyse_snapshot_schools(dataset, "2026-03-31") == ["A", "B", "C"]
+
+
+def analyse_snapshot_schools(dataset, as_of: str) -> list[str]:  # noqa: ANN001
+    from netmap.analysis import analyse_snapshot
+
+    return list(analyse_snapshot(dataset, as_of, batch_staff=1).schools["school_id"])

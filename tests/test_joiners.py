@@ -32,9 +32,9 @@ def _with_starts(folder: Path) -> Path:
     return folder
 
 
-def _side(folder: Path, as_of: str):  # noqa: ANN202 - (Analysis, staff table)
+def _side(folder: Path, as_of: str):  # noqa: ANN202 - (Analysis, staff table, schools table)
     dataset = read_trust(folder)[0]
-    return analyse(build_graphs(dataset, as_of)), dataset.staff
+    return analyse(build_graphs(dataset, as_of)), dataset.staff, dataset.schools
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def result(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
     first = tmp_path_factory.mktemp("first") / "trust"
     shutil.copytree(PLANTED, first)
-    sides = [_side(_with_starts(first), "2026-07-01"),
+    sides = [_side(first, "2026-03-01"), _side(_with_starts(first), "2026-07-01"),
              _side(_with_starts(later_trust(tmp_path_factory.mktemp("later") / "trust")), "2026-12-01")]
     return integration(sides, since="2026-01-01")
 
@@ -67,6 +67,31 @@ def test_cohorts_against_established_staff(result) -> None:  # noqa: ANN001
             spring["share_with_group"]) == (2, 1.0, 0.5, 0.0)
     established = cohorts.loc["established staff"]  # a1-a3, b1-b3, c1, c2 in the later snapshot (a4 left)
     assert established["people"] == 8 and established["share_with_group"] == 1.0  # every one in a group
+
+
+def test_a_school_that_joined_is_followed_from_the_first_snapshot_it_is_in(result) -> None:  # noqa: ANN001
+    """Damson joined on 2026-04-01: not yet in the trust on 2026-03-01, in it (isolated) on 2026-07-01, its head
+    collaborating with Ash by 2026-12-01; none of its staff in a group. A CEO should read: Damson is in the
+    network now, eight months after joining, but no formal network has drawn it in yet."""
+    schools = result.schools.set_index("school_id")
+    assert list(schools.index) == ["D"]
+    damson = schools.loc["D"]
+    assert (damson["joined_on"], damson["first_snapshot"]) == ("2026-04-01", "2026-07-01")
+    assert (damson["first_cross_school_tie"], damson["days_to_cross_school_tie"]) == ("2026-12-01", 244)
+    assert damson["first_shared_group"] is None
+
+
+def test_staff_who_came_with_a_joining_school_start_with_the_trust_when_it_joined(tmp_path: Path) -> None:
+    """d1 and d2 worked at Damson since 2015; Damson joined on 2026-04-01, so to the trust they are new then."""
+    import shutil
+
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    staff = folder / "staff.csv"
+    lines = staff.read_text().splitlines()
+    staff.write_text("\n".join([lines[0] + ",started_on"] + [line + ",2015-09-01" for line in lines[1:]]) + "\n")
+    people = integration([_side(folder, "2026-07-01")], since="2026-01-01").people
+    assert list(people["staff_id"]) == ["d1", "d2"] and set(people["started_on"]) == {"2026-04-01"}
 
 
 def test_terms() -> None:
@@ -97,3 +122,9 @@ def test_the_joiners_page_names_people_only_to_roles_that_see_names(tmp_path: Pa
     assert "Head of D" not in aggregate and "<td>2026 spring term</td><td>fewer than 5</td>" in aggregate
     assert ceo.get("/joiners/?since=2026-01-01&table=people&format=csv").status_code == 403
     assert admin.get("/joiners/?since=yesterday").status_code == 400
+    damson = ('Damson Primary</a></td><td>2026-04-01</td><td>2026-07-01</td><td>2026-12-01 (244)</td>'
+              '<td>not yet</td>')
+    assert damson in page  # the school that joined, followed to its first collaboration with another school
+    assert "Damson Primary</a></td><td>2026-04-01</td><td>fewer than 5</td>" in aggregate  # 2 staff: hidden
+    csv = admin.get("/joiners/?since=2026-01-01&table=schools&format=csv").get_data(as_text=True).splitlines()
+    assert csv[0].startswith("school_id,joined_on,first_snapshot") and csv[1].startswith("D,2026-04-01,2026-07-01")

@@ -47,7 +47,7 @@ def test_sample_is_valid_and_realistically_sized(generated: SampleTrust) -> None
     assert report.ok and dataset is not None
     assert set(report.counts_by_rule("warning")) <= {"no-ties"}
     counts = dataset.counts()
-    assert counts["schools"] == 25 and counts["staff"] == 2000 and counts["groups"] == 25
+    assert counts["schools"] == 25 and counts["staff"] == 2000 and counts["groups"] == 26
     assert 18_000 <= counts["collaborations"] <= 24_000  # about 10 reported ties per person
     phases = set(dataset.schools["phase"])
     assert {"primary", "secondary", "central"} <= phases
@@ -93,7 +93,7 @@ def test_generator_scales_by_hubs(tmp_path: Path) -> None:
     dataset, report = validate_source(trust.out)
     assert report.ok and dataset is not None
     assert (dataset.schools["phase"] == "central").sum() == 2  # one central team per hub of ~25 schools
-    assert dataset.groups["group_id"].is_unique and len(dataset.groups) == 50
+    assert dataset.groups["group_id"].is_unique and len(dataset.groups) == 52  # 26 per hub, oracy included
 
 
 def test_too_small_a_sample_is_refused(tmp_path: Path) -> None:

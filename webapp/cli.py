@@ -15,7 +15,7 @@ import click
 
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import described
-from netmap.sample.generator import REFERENCE_DATE, SAMPLE_TRUST
+from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
 from webapp.accounts import ROLES, Accounts, UserStore
 
 DEMO_ADMIN = "demo-admin"
@@ -65,8 +65,8 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool, db: Path | No
         if accounts.users.get(DEMO_ADMIN):
             accounts.users.remove(DEMO_ADMIN)
         password = accounts.users.add(DEMO_ADMIN, "admin")
-    click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {where}, as of "
-               f"{REFERENCE_DATE.isoformat()}.")
+    click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {where}, as of the end of each term of "
+               f"2025/26: {', '.join(TERM_ENDS)}.")
     click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).")
     if not no_serve:
         _run(host, port, db, store)

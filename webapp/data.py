@@ -67,7 +67,10 @@ class TrustView:
 
     @cached_property
     def schools(self) -> pd.DataFrame:
-        return self.table("schools")
+        """The schools in the trust on the snapshot's date (one that joined later is not yet on its pages)."""
+        schools = self.table("schools")
+        joined = schools["joined_on"]
+        return schools[joined.isna() | (joined.fillna("") <= self.as_of)]
 
     @cached_property
     def school_names(self) -> dict[str, str]:

@@ -33,6 +33,7 @@ from netmap.graphs import (
     active_memberships,
     active_staff,
     build_graphs,
+    in_trust,
     number_of_undirected_ties,
     working_schools,
 )
@@ -106,6 +107,7 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     options = options or AnalysisOptions()
     tell: Progress = progress or _silent
     window = options.tie_window_days
+    dataset = in_trust(dataset, as_of)
     scope = GroupScope(dataset.schools, _working_staff(dataset, as_of))
     edges = number_of_undirected_ties(dataset, as_of, window)
     batches = Batches(dataset, as_of, batch_staff, window)

@@ -1,7 +1,11 @@
 """New joiners' integration over time: for each member of staff who started on or after a date, the first
 snapshot in which they collaborate with anyone, with someone at another school, and belong to a group, and how
 many days after starting that was; then, per cohort (the school term they started in), the share integrated by
-the latest snapshot, against staff who were already there.
+the latest snapshot, against staff who were already there. Staff who came with a school that joined the trust
+start with the trust on the day it joined (their started_on may be years before, at the school).
+
+For each school that joined on or after the date: the first snapshot it is in, and the first in which its staff
+collaborate with another school and share a group with someone at another school, with the days after joining.
 
 A snapshot is a survey: "first tie on 2026-12-01, 91 days after starting" means the first survey after they
 started that found them collaborating, so the days are an upper bound, as fine as the snapshots are frequent.
@@ -17,18 +21,25 @@ import pandas as pd
 
 from netmap.analysis.engine import Analysis
 
-__all__ = ["MILESTONES", "Integration", "integration", "term_of"]
+__all__ = ["MILESTONES", "SCHOOL_MILESTONES", "Integration", "integration", "term_of"]
 
 # milestone: (what the analysis' staff table says, the words for it)
 MILESTONES = {"tie": ("soft_degree", "first collaboration"),
               "cross_school_tie": ("cross_school_ties", "first collaboration with another school"),
               "group": ("hard_degree", "first group shared with a colleague")}
+# a school's milestone: (a test on the analysis' schools table, the words for it)
+SCHOOL_MILESTONES = {"cross_school_tie": (lambda s: s["external_ties"] > 0,
+                                          "first collaboration with another school"),
+                     "shared_group": (lambda s: ~s["is_hard_isolated"].astype(bool),
+                                      "first group shared with another school")}
+Side = tuple[Analysis, pd.DataFrame, pd.DataFrame]  # a snapshot's analysis, its staff table and its schools table
 
 
 @dataclass(frozen=True)
 class Integration:
     people: pd.DataFrame   # staff_id, school_id, started_on, cohort, and per milestone: first_<m>, days_to_<m>
     cohorts: pd.DataFrame  # cohort, joiners, and per milestone: the share that reached it by the latest snapshot
+    schools: pd.DataFrame  # school_id, joined_on, first_snapshot, and per school milestone: first_<m>, days_to_<m>
 
 
 def term_of(day: str) -> str:
@@ -42,20 +53,30 @@ def term_of(day: str) -> str:
     return f"{date.year} summer"
 
 
-def integration(sides: Sequence[tuple[Analysis, pd.DataFrame]], since: str) -> Integration:
-    """`sides`: each snapshot's analysis with its staff table (staff_id, started_on, ...), any order. Joiners:
-    staff who started on or after `since` and are in post in at least one snapshot. The comparison row
-    "established" is everyone else in post at the latest snapshot whose start date is known or not."""
+def _days(since: str, reached: str | None) -> int | None:
+    return (dt.date.fromisoformat(reached) - dt.date.fromisoformat(since)).days if reached else None
+
+
+def integration(sides: Sequence[Side], since: str) -> Integration:
+    """`sides`: each snapshot's analysis with its staff table (staff_id, school_id, started_on, ...) and schools
+    table (school_id, joined_on, ...), any order. Joiners: staff who started with the trust on or after `since`
+    and are in post in at least one snapshot. The comparison row "established" is everyone else in post at the
+    latest snapshot whose start date is known or not."""
     ordered = sorted(sides, key=lambda side: side[0].as_of)
+    joined_trust: dict[str, str] = {}
+    for _analysis, _staff, schools in ordered:
+        joined_trust.update((s, day) for s, day in zip(schools["school_id"], schools["joined_on"], strict=True)
+                            if isinstance(day, str) and day)
     started: dict[str, str] = {}
-    for _analysis, staff in ordered:
-        for person, day in zip(staff["staff_id"], staff["started_on"], strict=True):
-            if isinstance(day, str) and day:
-                started[person] = day
+    for _analysis, staff, _schools in ordered:
+        for person, school, day in zip(staff["staff_id"], staff["school_id"], staff["started_on"], strict=True):
+            days = [d for d in (day, joined_trust.get(school)) if isinstance(d, str) and d]
+            if days:
+                started[person] = max(days)
     joiners = sorted(p for p, day in started.items() if day >= since)
     first: dict[str, dict[str, str]] = {p: {} for p in joiners}
     school: dict[str, str] = {}
-    for analysis, _staff in ordered:
+    for analysis, _staff, _schools in ordered:
         table = analysis.staff.set_index("staff_id")
         for person in joiners:
             if person not in table.index:
@@ -73,13 +94,38 @@ def integration(sides: Sequence[tuple[Analysis, pd.DataFrame]], since: str) -> I
         for milestone in MILESTONES:
             reached = first[person].get(milestone)
             row[f"first_{milestone}"] = reached
-            row[f"days_to_{milestone}"] = ((dt.date.fromisoformat(reached) - dt.date.fromisoformat(
-                started[person])).days if reached else None)
+            row[f"days_to_{milestone}"] = _days(started[person], reached)
         rows.append(row)
     columns = ["staff_id", "school_id", "started_on", "cohort",
                *(f"{kind}_{m}" for m in MILESTONES for kind in ("first", "days_to"))]
     people = pd.DataFrame(rows, columns=columns)
-    return Integration(people, _cohorts(people, ordered[-1][0] if ordered else None))
+    return Integration(people, _cohorts(people, ordered[-1][0] if ordered else None),
+                       _joined_schools(ordered, joined_trust, since))
+
+
+def _joined_schools(ordered: Sequence[Side], joined_trust: dict[str, str], since: str) -> pd.DataFrame:
+    """Each school that joined on or after `since` and is in a snapshot: the first snapshot it is in, and the
+    first that shows each school milestone, with days after joining."""
+    rows = []
+    for school, joined in sorted(joined_trust.items()):
+        if joined < since:
+            continue
+        row: dict[str, object] = {"school_id": school, "joined_on": joined, "first_snapshot": None}
+        row.update({f"{kind}_{m}": None for m in SCHOOL_MILESTONES for kind in ("first", "days_to")})
+        for analysis, _staff, _schools in ordered:
+            table = analysis.schools[analysis.schools["school_id"] == school]
+            if table.empty:
+                continue
+            row["first_snapshot"] = row["first_snapshot"] or analysis.as_of
+            for milestone, (reached, _words) in SCHOOL_MILESTONES.items():
+                if row[f"first_{milestone}"] is None and bool(reached(table).iloc[0]):
+                    row[f"first_{milestone}"] = analysis.as_of
+                    row[f"days_to_{milestone}"] = _days(joined, analysis.as_of)
+        if row["first_snapshot"] is not None:
+            rows.append(row)
+    columns = ["school_id", "joined_on", "first_snapshot",
+               *(f"{kind}_{m}" for m in SCHOOL_MILESTONES for kind in ("first", "days_to"))]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _cohorts(people: pd.DataFrame, latest: Analysis | None) -> pd.DataFrame:

@@ -8,6 +8,12 @@ Structure, by design (and checked by tests):
   from the central team and from a few brokers;
 - about 3 % of staff with no soft tie at all; three support-staff networks with one member per school and no
   ties among them (dormant).
+Change over the school year (a hub of at least CHURN_MIN_SCHOOLS schools, from its own random stream so the
+rest is as before): staff start and leave through the year and ties are observed through it; an oracy network
+is launched in January, its members collaborating across schools from then on; the geography community's
+active members move on at the end of January (their collaboration goes on outside it) and newcomers who do not
+collaborate take their places, so it goes dormant; one school joins the trust in February, in groups from then,
+its first collaborations with other schools in the summer term.
 Large trusts are generated one hub of about 25 schools at a time, each from its own seeded random stream, so
 memory stays bounded by a hub and the output does not depend on how many hubs there are before it.
 """
@@ -28,12 +34,21 @@ from netmap.contract import table_spec
 from netmap.errors import ConfigError
 from netmap.sample import names
 
-__all__ = ["HUB_SCHOOLS", "REFERENCE_DATE", "SAMPLE_TRUST", "SampleTrust", "generate_sample"]
+__all__ = ["HUB_SCHOOLS", "REFERENCE_DATE", "SAMPLE_TRUST", "TERM_ENDS", "SampleTrust", "generate_sample"]
 
 HUB_SCHOOLS = 25
 # The sample trust in data/samples/trust is exactly this generator call (a test checks it).
 SAMPLE_TRUST = {"schools": 24, "staff": 2000, "seed": 42}
 REFERENCE_DATE = dt.date(2026, 7, 1)  # the sample describes the trust at the end of the 2025/26 school year
+# The ends of the terms of the sample's school year: netmap.sample.series writes the data as known on each.
+TERM_ENDS = ("2025-12-19", "2026-03-27", REFERENCE_DATE.isoformat())
+CHURN_MIN_SCHOOLS = 10
+LAUNCHED_GROUP = ("ORACY", "Oracy network", "expert-network", None, None)
+LAUNCHED_ON = dt.date(2026, 1, 12)
+FADING_GROUP = "GEOGRAPHY"
+MOVED_ON = dt.date(2026, 1, 30)  # the fading group's active members leave it; newcomers join the next working day
+SCHOOL_JOINS_ON = dt.date(2026, 2, 23)
+SUMMER_TERM = dt.date(2026, 4, 13)
 _PHASES = ("primary", "secondary", "special", "all-through", "alternative-provision", "nursery", "post-16")
 _PHASE_P = (0.60, 0.22, 0.06, 0.04, 0.03, 0.03, 0.02)
 _PHASE_SIZE = {"primary": 1.0, "secondary": 3.5, "special": 1.2, "all-through": 4.0,
@@ -58,6 +73,9 @@ class SampleTrust:
     isolates: list[str] = field(default_factory=list)
     dormant_groups: list[str] = field(default_factory=list)
     brokers: list[str] = field(default_factory=list)
+    launched_groups: list[str] = field(default_factory=list)
+    fading_groups: list[str] = field(default_factory=list)
+    mid_year_schools: list[str] = field(default_factory=list)
 
 
 def generate_sample(out: Path, *, schools: int, staff: int, seed: int,
@@ -137,6 +155,7 @@ class _Hub:
         self.n_schools, self.n_staff = n_schools, n_staff
         self.school_width = max(2, len(str(total_schools)))
         self.staff_width = max(4, len(str(total_staff)))
+        self.seed = seed
         self.rng = np.random.default_rng([seed, hub])
         self.ref = REFERENCE_DATE.toordinal()
         self.staff: pd.DataFrame = pd.DataFrame()
@@ -418,6 +437,12 @@ class _Hub:
         groups = self._groups()
         memberships = self._memberships(groups)
         ties = self._ties(memberships)
+        if self.n_schools >= CHURN_MIN_SCHOOLS:
+            churn = _Churn(self, np.random.default_rng([self.seed, self.hub, 2]))
+            schools, groups, memberships, ties = churn.apply(schools, groups, memberships, ties)
+            result.launched_groups.append(churn.launched)
+            result.fading_groups.append(churn.fading)
+            result.mid_year_schools.append(churn.joining)
         writers.write("schools", list(schools.itertuples(index=False, name=None)))
         staff_rows = staff.assign(subjects=staff["subjects"].map(";".join))
         writers.write("staff", list(staff_rows[["staff_id", "school_id", "role", "name", "subjects",
@@ -425,9 +450,116 @@ class _Hub:
         writers.write("groups", list(groups.itertuples(index=False, name=None)))
         writers.write("memberships", list(memberships.itertuples(index=False, name=None)))
         writers.write("collaborations", list(ties.itertuples(index=False, name=None)))
-        writers.write("secondments", self._secondments(schools))
+        joining = set(result.mid_year_schools)  # nobody is seconded to or from a school before it joins
+        writers.write("secondments", [row for row in self._secondments(schools) if not {row[1], row[2]} & joining])
         result.isolated_schools += self.isolated
         result.hard_isolated_schools += self.hard_isolated
         result.isolates += self.isolates
         result.dormant_groups += [self._group_id(c) for c in names.DORMANT_GROUPS]
         result.brokers += self.brokers
+
+
+class _Churn:
+    """The year's planted changes to one hub (see the module's docstring), drawn from their own random stream."""
+
+    def __init__(self, hub: _Hub, rng: np.random.Generator) -> None:
+        self.hub, self.rng = hub, rng
+        self.launched = hub._group_id(LAUNCHED_GROUP[0])
+        self.fading = hub._group_id(FADING_GROUP)
+        self.joining = ""
+
+    def apply(self, schools: pd.DataFrame, groups: pd.DataFrame, memberships: pd.DataFrame,
+              ties: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        staff = self.hub.staff
+        in_post = staff["left_on"].isna() & ~staff["staff_id"].isin(self.hub.isolates)
+        settled = in_post & ~staff["school_id"].isin(self.hub.isolated) & (staff["phase"] != "central")
+        schools, memberships, ties = self._school_joins(schools, staff, memberships, ties)
+        settled &= staff["school_id"] != self.joining
+        groups, memberships, ties = self._launch(groups, memberships, ties, staff[settled])
+        memberships = self._fade(memberships, ties, staff[settled])
+        return schools, groups, memberships, ties
+
+    def _school_joins(self, schools: pd.DataFrame, staff: pd.DataFrame, memberships: pd.DataFrame,
+                      ties: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """A primary school (not one of the planted isolated ones) joins in February: its staff's groups start
+        then, and its collaborations with other schools are first observed in the summer term."""
+        candidates = schools[(schools["phase"] == "primary") & ~schools["school_id"].isin(self.hub.isolated)]
+        self.joining = str(candidates["school_id"].iloc[-1])
+        joins = SCHOOL_JOINS_ON.isoformat()
+        schools = schools.assign(joined_on=schools["joined_on"].where(schools["school_id"] != self.joining, joins))
+        theirs = set(staff.loc[staff["school_id"] == self.joining, "staff_id"])
+        mine = memberships["staff_id"].isin(theirs)
+        memberships = memberships.assign(joined_on=memberships["joined_on"].where(
+            ~mine, memberships["joined_on"].map(lambda d: max(d, joins))))
+        memberships = memberships[~(mine & memberships["left_on"].notna()
+                                    & (memberships["left_on"].fillna("") <= joins))]
+        school_of = dict(zip(staff["staff_id"], staff["school_id"], strict=True))
+        a, b = ties["source_staff_id"].map(school_of), ties["target_staff_id"].map(school_of)
+        across = (a != b) & ((a == self.joining) | (b == self.joining))
+        days = self.rng.integers(SUMMER_TERM.toordinal(), REFERENCE_DATE.toordinal(), int(across.sum()))
+        ties = ties.copy()
+        ties.loc[across, "observed_on"] = [_iso(d) for d in days]
+        return schools, memberships, ties
+
+    def _launch(self, groups: pd.DataFrame, memberships: pd.DataFrame, ties: pd.DataFrame,
+                settled: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        """The oracy network, launched in January with two teachers or middle leaders from each of twelve
+        schools; its members collaborate across schools from a fortnight after the launch."""
+        code, name, kind, subject, phase = LAUNCHED_GROUP
+        groups = pd.concat([groups, pd.DataFrame([{"group_id": self.launched, "name": name, "kind": kind,
+                                                   "subject": subject, "phase": phase}])], ignore_index=True)
+        teaching = settled[settled["role"].isin(["teacher", "middle-leader"])]
+        chosen_schools = sorted(teaching["school_id"].unique())
+        picked = self.rng.choice(len(chosen_schools), size=min(12, len(chosen_schools)), replace=False)
+        members: list[str] = []
+        for k in sorted(picked):
+            pool = sorted(teaching.loc[teaching["school_id"] == chosen_schools[k], "staff_id"])
+            members += list(self.rng.choice(pool, size=min(2, len(pool)), replace=False))
+        launch = LAUNCHED_ON.isoformat()
+        rows = pd.DataFrame({"staff_id": members, "group_id": self.launched,
+                             "role": ["lead"] + ["member"] * (len(members) - 1), "joined_on": launch,
+                             "left_on": None})
+        school_of = dict(zip(settled["staff_id"], settled["school_id"], strict=True))
+        new_ties = []
+        for person in members:
+            others = [m for m in members if school_of[m] != school_of[person]]
+            for other in self.rng.choice(others, size=min(len(others), int(self.rng.poisson(2.5))), replace=False):
+                day = int(self.rng.integers(LAUNCHED_ON.toordinal() + 14, REFERENCE_DATE.toordinal()))
+                new_ties.append((person, str(other), str(self.rng.choice(["co-planning", "resource-sharing",
+                                                                          "peer-review"])), 1, _iso(day)))
+        added = pd.DataFrame(new_ties, columns=list(ties.columns))
+        ties = pd.concat([ties, added], ignore_index=True).drop_duplicates(
+            ["source_staff_id", "target_staff_id", "kind"]).reset_index(drop=True)
+        return groups, pd.concat([memberships, rows], ignore_index=True), ties
+
+    def _fade(self, memberships: pd.DataFrame, ties: pd.DataFrame, settled: pd.DataFrame) -> pd.DataFrame:
+        """The fading group's members who collaborate with another member leave it at the end of January (they go
+        on collaborating: a bridge no formal structure now supports); as many newcomers, who collaborate with no
+        member, join the next day."""
+        current = memberships[(memberships["group_id"] == self.fading) & memberships["left_on"].isna()]
+        people = set(current["staff_id"])
+        pairs = ties[ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people)]
+        active = set(pairs["source_staff_id"]) | set(pairs["target_staff_id"])
+        moved_on = MOVED_ON.isoformat()
+        leaving = (memberships["group_id"] == self.fading) & memberships["staff_id"].isin(active) & \
+            memberships["left_on"].isna() & (memberships["joined_on"] < moved_on)
+        memberships = memberships.assign(left_on=memberships["left_on"].where(~leaving, moved_on))
+        staying = people - active
+        touched = set(ties["source_staff_id"]) | set(ties["target_staff_id"])
+        linked = {p: set() for p in touched}
+        for a, b in zip(ties["source_staff_id"], ties["target_staff_id"], strict=True):
+            linked[a].add(b)
+            linked[b].add(a)
+        subject = FADING_GROUP.lower()
+        pool = sorted(settled.loc[settled["subjects"].map(lambda s: subject in s) & ~settled["staff_id"].isin(people),
+                                  "staff_id"])
+        newcomers: list[str] = []
+        for person in self.rng.permutation(pool):
+            if len(newcomers) >= len(active):
+                break
+            if not linked.get(person, set()) & (staying | set(newcomers)):
+                newcomers.append(str(person))
+        joined = (MOVED_ON + dt.timedelta(days=1)).isoformat()
+        rows = pd.DataFrame({"staff_id": newcomers, "group_id": self.fading, "role": "member", "joined_on": joined,
+                             "left_on": None})
+        return pd.concat([memberships, rows], ignore_index=True)

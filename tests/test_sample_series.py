@@ -1,0 +1,104 @@
+"""The sample trust's school year (netmap sample --series): each termly folder is exactly the whole dated data
+as of its date, and the changes planted through the year are what the analysis, Compare and the new joiners'
+page find. A CEO reading the demo should see: the oracy network took hold, the geography community went dormant
+when the people who made it work moved on (they still collaborate, outside it), and SCH22, which joined in
+February, was in networks at once but collaborated with another school only from the summer term."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from netmap.analysis import Analysis, analyse
+from netmap.analysis.compare import Snapshot, compare
+from netmap.analysis.joiners import integration
+from netmap.dataset import Dataset
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from netmap.sample.generator import (
+    LAUNCHED_ON,
+    MOVED_ON,
+    SAMPLE_TRUST,
+    SCHOOL_JOINS_ON,
+    TERM_ENDS,
+    SampleTrust,
+    generate_sample,
+)
+from netmap.sample.series import write_series
+
+AUTUMN, SPRING, SUMMER = TERM_ENDS
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleTrust, dict[str, Dataset], dict[str, Analysis]]:
+    root = tmp_path_factory.mktemp("year")
+    trust = generate_sample(root / "whole", **SAMPLE_TRUST)
+    datasets = {f.name: read_trust(f)[0] for f in write_series(root / "whole", root / "series", TERM_ENDS)}
+    return trust, datasets, {as_of: analyse(build_graphs(d, as_of)) for as_of, d in datasets.items()}
+
+
+def test_each_term_folder_is_the_whole_data_as_of_its_date(year) -> None:  # noqa: ANN001
+    trust, datasets, analyses = year
+    whole = read_trust(trust.out)[0]
+    for as_of, analysis in analyses.items():
+        expected = analyse(build_graphs(whole, as_of))
+        for table in ("staff", "schools"):
+            pd.testing.assert_frame_equal(getattr(analysis, table), getattr(expected, table), check_dtype=False)
+        # a network not yet launched is not in that term's group list; every other group is as in the whole data
+        launched = set(expected.groups["group_id"]) - set(analysis.groups["group_id"])
+        assert launched == ({"ORACY"} if as_of < LAUNCHED_ON.isoformat() else set())
+        assert not (datasets[as_of].collaborations["observed_on"] > as_of).any()  # nothing from the future
+
+
+def test_a_network_launched_takes_hold(year) -> None:  # noqa: ANN001
+    _trust, _datasets, analyses = year
+    assert "ORACY" not in set(analyses[AUTUMN].groups["group_id"])
+    spring, summer = (analyses[t].groups.set_index("group_id").loc["ORACY"] for t in (SPRING, SUMMER))
+    assert spring["members"] == summer["members"] == 24  # two from each of twelve schools
+    assert 0 < spring["conductivity"] < summer["conductivity"] and not summer["is_dormant"]
+
+
+def test_a_network_goes_dormant_when_its_active_members_move_on(year) -> None:  # noqa: ANN001
+    _trust, datasets, analyses = year
+    before = analyses[AUTUMN].groups.set_index("group_id").loc["GEOGRAPHY"]
+    after = analyses[SUMMER].groups.set_index("group_id").loc["GEOGRAPHY"]
+    assert not before["is_dormant"] and before["active_members"] >= 5
+    assert after["is_dormant"] and after["conductivity"] < before["conductivity"] / 5
+    members = datasets[SUMMER].memberships
+    moved = set(members.loc[(members["group_id"] == "GEOGRAPHY") & (members["left_on"] == MOVED_ON.isoformat()),
+                            "staff_id"])
+    assert len(moved) >= before["active_members"]  # all who collaborated with another member by the end of January
+    soft = build_graphs(datasets[SUMMER], SUMMER).undirected.subgraph(moved)
+    assert soft.number_of_edges() > 0  # they still collaborate: now a bridge no formal structure supports
+
+
+def test_a_school_that_joins_mid_year_is_in_networks_at_once_and_collaborates_by_summer(year) -> None:  # noqa: ANN001
+    trust, datasets, analyses = year
+    joining = trust.mid_year_schools[0]
+    assert joining not in set(analyses[AUTUMN].schools["school_id"])
+    spring, summer = (analyses[t].schools.set_index("school_id").loc[joining] for t in (SPRING, SUMMER))
+    assert spring["is_isolated"] and not spring["is_hard_isolated"]
+    assert not summer["is_isolated"] and summer["external_ties"] > 10
+    sides = [(analyses[t], datasets[t].staff, datasets[t].schools) for t in TERM_ENDS]
+    school = integration(sides, since="2025-09-01").schools.set_index("school_id").loc[joining]
+    days = (pd.Timestamp(SPRING) - pd.Timestamp(SCHOOL_JOINS_ON)).days
+    assert (school["first_snapshot"], school["first_shared_group"], school["days_to_shared_group"]) == (
+        SPRING, SPRING, days)
+    assert school["first_cross_school_tie"] == SUMMER
+    result = compare(Snapshot(build_graphs(datasets[SPRING], SPRING), analyses[SPRING]),
+                     Snapshot(build_graphs(datasets[SUMMER], SUMMER), analyses[SUMMER]))
+    assert joining in result.summary["schools_became_connected"]
+
+
+def test_the_cli_writes_the_series(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from netmap.cli import main
+
+    result = CliRunner().invoke(main, ["sample", "--series", "--schools", "12", "--staff", "400", "--seed", "5",
+                                       "--out", str(tmp_path / "series")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "series").iterdir()) == sorted(TERM_ENDS)
+    assert "Through the year: ORACY launched on 2026-01-12" in result.output
