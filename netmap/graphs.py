@@ -5,9 +5,9 @@ H is a `HardWiring` (memberships, with links derived from them) rather than a Ne
 would grow with the square of group size.
 
 A school is part of the trust from its joined_on (or always, when blank): on an earlier date it, its staff and
-secondments to or from it are left out (`in_trust`), so a school that joins mid-year first appears in the
-snapshot after it joined. Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on after
-it (or blank). A tie counts when observed within `tie_window_days` before the date (or undated); memberships
+secondments to it are left out (`in_trust`), so a school that joins mid-year first appears in the snapshot after
+it joined. Only people in post on the snapshot date are nodes: started_on on or before it (or blank) and left_on
+after it (or blank). A tie counts when observed within `tie_window_days` before the date (or undated); memberships
 count when active on it. A person on a secondment that is under way works at the receiving school: their node's
 `school_id` is that school, `home_school_id` the one staff.csv gives. Each node carries the person's survey
 `response` status (docs/metrics.md).
