@@ -8,6 +8,7 @@ draw of each map goes to test-artifacts/first-draw.json (measured, never asserte
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import threading
 from collections.abc import Iterator
@@ -596,3 +597,37 @@ def test_two_snapshots_maps_keep_the_schools_places_and_compare_draws_the_change
     assert drawn["edges"] > 0 and layers <= {"gained", "lost", "persisting"} and "persisting" in layers
     assert _overlaps(page) == {"discs": [], "labels": []}
     _shot(page, "compare-changes")
+
+
+def test_a_schools_staff_keep_their_places_and_compare_draws_who_joined_left_and_changed(page: Page,
+                                                                                          server: str) -> None:
+    """The staff map of one school in both snapshots: everyone drawn at the same place; on the Compare page the
+    school's people with their collaborations begun, ended and kept as layers the key can hide."""
+    places = {}
+    for as_of in ("2026-03-01", "2026-07-01"):
+        page.goto(f"{server}/map/?view=staff&school=SCH03&snapshot={as_of}")
+        _drawn(page)
+        places[as_of] = page.evaluate("() => window.netmapMaps[0].network.getPositions()")
+    data = page.request.get(f"{server}/map/data?view=staff&school=SCH03").json()
+    school = next(n["label"] for n in data["nodes"] if n["id"] == "\x1eschool:SCH03")  # its name over its people
+    own = {"node:" + p for p, info in data["info"].items() if info["school"] == school}  # not their contacts
+    both = [k for k in own if k in places["2026-03-01"]]
+    assert len(both) >= 20
+    moved = max(math.dist((places["2026-03-01"][k]["x"], places["2026-03-01"][k]["y"]),
+                          (places["2026-07-01"][k]["x"], places["2026-07-01"][k]["y"])) for k in both)
+    assert moved < 1.0, moved
+    page.goto(f"{server}/compare/?before=2026-03-01&after=2026-07-01&school=SCH03#people-changes")
+    _drawn(page, 0)
+    _drawn(page, 1)
+    people = "window.netmapMaps.find(m => m.view === 'people changes')"
+    edges = page.evaluate(f"() => {people}.edges.get()")
+    layers = [e["layer"] for e in edges]
+    assert page.evaluate(f"() => {people}.nodes.length") >= 20 and "gained" in layers and "persisting" in layers
+    kept = page.locator(".legend label", has_text="collaborations kept").locator("input")
+    kept.uncheck()
+    assert page.evaluate("() => window.netmapMaps.length") == 2  # each map drawn once
+    hidden = [e["layer"] for e in page.evaluate(f"() => {people}.edges.get()") if e.get("hidden")]
+    assert hidden == ["persisting"] * layers.count("persisting") and len(hidden) < len(edges)
+    kept.check()
+    page.locator("#people-changes").scroll_into_view_if_needed()
+    _shot(page, "compare-people-changes")

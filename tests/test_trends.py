@@ -82,3 +82,43 @@ def test_a_later_snapshots_school_map_keeps_the_earlier_places(tmp_path: Path) -
     assert all(math.dist(before[s], after[s]) < 1.0 for s in "AB"), (before, after)
     assert after["C"][0] > max(after[s][0] for s in "ABD")  # newly isolated: the column on the right
     assert math.dist(after["D"], after["A"]) < math.dist(before["D"], before["A"])  # beside its new partner
+
+
+def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_shows_who_changed(
+        tmp_path: Path) -> None:
+    """Between the planted pair: everyone in both is drawn where they were; c3 (joined Cedar, works with c2) beside
+    c2; a4 left. On the people's changes map of the heads' network a1-c1 ended; of Ash, a4 is drawn grey where
+    they were; of Cedar, c3 is outlined as joined and c2-c3 is a collaboration begun."""
+    import math
+
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    client, ceo = app.test_client(), app.test_client()
+    login(client, "admin")
+    login(ceo, "ceo", purpose=None)
+    after = {n["id"]: (n["x"], n["y"]) for n in client.get("/map/data?view=staff").get_json()["nodes"]}
+    before = {n["id"]: (n["x"], n["y"]) for n in
+              client.get("/map/data?view=staff&snapshot=2026-07-01").get_json()["nodes"]}
+    both = set(before) & set(after)
+    assert both == set(before) - {"a4"} and set(after) - both == {"c3"}
+    assert all(math.dist(before[p], after[p]) < 1.0 for p in both), (before, after)
+    assert math.dist(after["c3"], after["c2"]) < 60  # a newcomer beside the colleague they work with
+    url = "/compare/map?before=2026-07-01&after=2026-12-01"
+    heads = client.get(f"{url}&group=HEADS").get_json()
+    assert {(e["from"], e["to"], e["layer"]) for e in heads["edges"]} == {("a1", "c1", "lost")}
+    ash = {n["id"]: n for n in client.get(f"{url}&school=A").get_json()["nodes"]}
+    assert ash["a4"]["layer"] == "left" and math.dist((ash["a4"]["x"], ash["a4"]["y"]), before["a4"]) < 1.0
+    assert "layer" not in ash["a1"]  # in both: drawn as on the staff map
+    cedar = client.get(f"{url}&school=C").get_json()
+    assert {n["id"]: n.get("layer") for n in cedar["nodes"]} == {"c1": None, "c2": None, "c3": "joined"}
+    assert ("c2", "c3", "gained") in {(e["from"], e["to"], e["layer"]) for e in cedar["edges"]}
+    assert any("joined since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
+    assert ceo.get(f"{url}&school=C").status_code == 403  # people by name: not for an aggregate role
+    page = client.get("/compare/?before=2026-07-01&after=2026-12-01&school=C").get_data(as_text=True)
+    assert "/compare/map?before=2026-07-01&amp;after=2026-12-01&amp;school=C" in page

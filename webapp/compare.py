@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, compare
 from netmap.suppression import hide_rows
-from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
+from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, ready_view, snapshots
-from webapp.graphview import changes_map
+from webapp.graphview import MapFilters, TooLarge, changes_map, people_changes_map
 from webapp.network_map import send_map
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
@@ -29,9 +29,25 @@ def changes() -> Any:
     """The school map of ?after= with the pairs of schools whose collaboration began, ended or continued since
     ?before= (JSON for map.js)."""
     before, after = _view(request.args.get("before", "")), _view(request.args.get("after", ""))
+    school, group = request.args.get("school", ""), request.args.get("group", "")
+    if school or group:
+        return _people_changes(before, after, MapFilters(school=school, group=group))
     found = scope(after)
     hidden = suppressed_schools(before, found) | suppressed_schools(after, found)
     return send_map(after, changes_map(after, before, hidden, found.min_group_size))
+
+
+def _people_changes(before: TrustView, after: TrustView, f: MapFilters) -> Any:
+    """A school's staff or a group's members in both snapshots, who joined and left and which of their
+    collaborations began, ended or continued: for roles that see names, within their scope."""
+    found = require_names(after)
+    try:
+        drawn = people_changes_map(after, before, f, found.people, scope(before).people)
+    except TooLarge as exc:
+        return jsonify({"nodes": [], "edges": [], "legend": [], "info": {}, "message": str(exc)})
+    audit("download" if request.args.get("format") == "html" else "view",
+          f"people's changes {before.as_of} to {after.as_of} ({request.query_string.decode()})")
+    return send_map(after, drawn)
 
 
 @bp.route("/")
@@ -63,7 +79,11 @@ def index() -> Any:
                            totals={k: len(v) for k, v in tables.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},
                            staff_names={**views[0].staff_names, **views[1].staff_names},
-                           names=found.sees_names, shown_rows=SHOWN_ROWS)
+                           names=found.sees_names, shown_rows=SHOWN_ROWS,
+                           chosen={"school": request.args.get("school", ""), "group": request.args.get("group", "")},
+                           choices={"schools": sorted(names.items(), key=lambda item: item[1]),
+                                    "groups": sorted({**views[0].group_names, **views[1].group_names}.items(),
+                                                     key=lambda item: item[1])})
 
 
 def _view(as_of: str) -> TrustView:

@@ -42,8 +42,10 @@ PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#
 SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
 INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
 FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
-ROW_STEP = 45  # spacing of people set in a row (those with no tie in their school)
+ROW_STEP = 45  # spacing of the rows of people with no tie in their school
+ROW_X_STEP = 110  # spacing of the people along such a row: their names, under them, do not run into each other
 SCALE = 1000.0
+STAFF_SPREAD = 2.5  # staff maps set schools this much further apart than the school layout: room for their people
 LAYOUT_SEED = 7  # igraph's layouts are randomised: seeded, a snapshot's map repeats from one start to the next
 WIDE = 2.6  # the school map's width to height, about a map box's on a laptop screen
 COMPACT_UP_TO = 80  # schools: the largest map whose labels can be legible when it fits a screen
@@ -267,10 +269,35 @@ def _scaled(names: list, coords: list[list[float]], size: float) -> dict:
     return {n: ((x - cx) / span * size, (y - cy) / span * size) for n, (x, y) in zip(names, coords, strict=True)}
 
 
+def _staff_centres(view: TrustView) -> dict[str, tuple[float, float]]:
+    """Where each school's staff are drawn around on staff maps: the school layout spread wide enough for a
+    school's people. A snapshot after another keeps the earlier one's centres; a new school goes beside the
+    schools it collaborates with, or right of the rest."""
+    if "staff centres" not in view.layout_cache:
+        earlier = view.load_previous()
+        before = _staff_centres(earlier) if earlier is not None else {}
+        schools = list(view.schools["school_id"])
+        kept = {s: before[s] for s in schools if s in before}
+        if not kept:
+            centres = {s: (x * STAFF_SPREAD, y * STAFF_SPREAD) for s, (x, y) in _school_layout(view).items()}
+        else:
+            centres = dict(kept)
+            neighbours = _neighbours(view)
+            right = max(x for x, _ in kept.values()) + SCALE
+            for k, school in enumerate(sorted(set(schools) - set(kept))):
+                partners = [kept[n] for n in sorted(neighbours.get(school, ())) if n in kept]
+                centres[school] = ((sum(x for x, _ in partners) / len(partners) + 0.4 * SCALE,
+                                    sum(y for _, y in partners) / len(partners) + 0.4 * SCALE) if partners
+                                   else (right, SCALE * k))
+        view.layout_cache["staff centres"] = centres
+    placed: dict[str, tuple[float, float]] = view.layout_cache["staff centres"]
+    return placed
+
+
 def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float, float]]:
-    """Where to draw `people`: each school's staff laid out around their school's place on the school map.
+    """Where to draw `people`: each school's staff laid out around their school's centre (_staff_centres).
     A school is laid out the first time someone of it is drawn, then cached, so a request costs what its
-    schools cost, not the whole trust."""
+    schools cost, not the whole trust. A snapshot after another keeps the earlier one's places (_kept_staff)."""
     if "staff" not in view.layout_cache:
         by_school: dict[str, list[Hashable]] = {}
         for person, sid in view.graphs.school_of.items():
@@ -280,26 +307,56 @@ def _staff_positions(view: TrustView, people: set[str]) -> dict[str, tuple[float
     positions: dict[str, tuple[float, float]] = cache["positions"]
     school_of = view.graphs.school_of
     for sid in {school_of[p] for p in people} - cache["done"]:
-        centres = _school_layout(view)
-        spread = SCALE * 2.5
         everyone = sorted(cache["by_school"][sid], key=str)
-        sub = view.undirected.subgraph(everyone)
-        staff = [p for p in everyone if sub.degree(p) > 0]
-        alone = [p for p in everyone if sub.degree(p) == 0]  # no tie inside the school: a row below, not flung off
-        index = {p: i for i, p in enumerate(staff)}
-        graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
-        # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
-        with seeded(LAYOUT_SEED):
-            coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
-        radius = 40 * math.sqrt(max(len(staff), 1))
-        cx, cy = centres.get(sid, (0.0, 0.0))
-        ox, oy = cx * spread / SCALE, cy * spread / SCALE
-        for person, (x, y) in _scaled(staff, coords, 2 * radius).items():
-            positions[person] = (ox + x, oy + y)
-        per_row = max(1, int(2 * radius // ROW_STEP))
-        for k, person in enumerate(alone):
-            positions[person] = (ox - radius + (k % per_row) * ROW_STEP, oy + radius + ROW_STEP * (1 + k // per_row))
+        earlier = view.load_previous()
+        kept = _kept_staff(view, earlier, sid, everyone) if earlier is not None else {}
+        positions.update(kept or _laid_out(view, sid, everyone))
         cache["done"].add(sid)
+    return positions
+
+
+def _laid_out(view: TrustView, sid: str, everyone: list) -> dict[str, tuple[float, float]]:
+    """A school's staff laid out afresh by their ties inside it, those with none in a row below."""
+    sub = view.undirected.subgraph(everyone)
+    staff = [p for p in everyone if sub.degree(p) > 0]
+    alone = [p for p in everyone if sub.degree(p) == 0]  # no tie inside the school: a row below, not flung off
+    index = {p: i for i, p in enumerate(staff)}
+    graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
+    # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
+    with seeded(LAYOUT_SEED):
+        coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
+    radius = 40 * math.sqrt(max(len(staff), 1))
+    ox, oy = _staff_centres(view).get(sid, (0.0, 0.0))
+    positions = {person: (ox + x, oy + y) for person, (x, y) in _scaled(staff, coords, 2 * radius).items()}
+    per_row = max(1, int(2 * radius // ROW_X_STEP))
+    for k, person in enumerate(alone):
+        positions[person] = (ox - radius + (k % per_row) * ROW_X_STEP, oy + radius + ROW_STEP * (1 + k // per_row))
+    return positions
+
+
+def _kept_staff(view: TrustView, earlier: TrustView, sid: str, everyone: list) -> dict[str, tuple[float, float]]:
+    """A school's staff where the earlier snapshot drew them, when some of them were there (empty otherwise).
+    Someone new (joined, or moved from another school) goes beside their colleagues there they collaborate
+    with, or, with none, in a row below the school's people."""
+    before_school = earlier.graphs.school_of
+    stayed = {p for p in everyone if before_school.get(p) == sid}
+    if not stayed:
+        return {}
+    positions = {p: _staff_positions(earlier, stayed)[p] for p in stayed}
+    new = [p for p in everyone if p not in stayed]
+    bottom = max(y for _, y in positions.values())
+    left = min(x for x, _ in positions.values())
+    per_row = max(1, int((max(x for x, _ in positions.values()) - left) // ROW_X_STEP) + 1)
+    row = 0
+    for k, person in enumerate(new):
+        near = [positions[n] for n in sorted(view.undirected[person], key=str) if n in stayed]
+        if near:
+            angle = 2.399963 * k  # the golden angle: newcomers beside the same colleagues do not land on each other
+            positions[person] = (sum(x for x, _ in near) / len(near) + 30 * math.cos(angle),
+                                 sum(y for _, y in near) / len(near) + 30 * math.sin(angle))
+        else:
+            positions[person] = (left + (row % per_row) * ROW_X_STEP, bottom + ROW_STEP * (1 + row // per_row))
+            row += 1
     return positions
 
 
@@ -742,3 +799,76 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     return {"view": "staff", "nodes": net.nodes, "edges": net.edges, "options": _options(net, len(nodes) > 500),
             "legend": colours_of(view).legend(view, sorted(present)),
             "info": info, "message": "" if nodes else "Nobody matches these filters."}
+
+
+PEOPLE_CHANGES = {
+    "joined": {"colour": "#1b7837", "label": "joined since"},
+    "left": {"colour": "#d9d9d9", "label": "left since (drawn where they were)"},
+}
+
+
+def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allowed: frozenset[str] | None = None,
+                       allowed_before: frozenset[str] | None = None) -> dict:
+    """The people a filter chooses (a school's staff, a group's members) in either snapshot, where the staff maps
+    draw them (places kept from one snapshot to the next): those who joined outlined green, those who left grey
+    at their earlier place; their collaborations gained, lost and kept as layers. With `allowed` (and
+    `allowed_before` for the earlier snapshot), only those people (a network lead's scope)."""
+    now = _select(view, f) if f.any_node_filter else set()
+    then = _select(earlier, f) if f.any_node_filter else set()
+    if allowed is not None:
+        now &= allowed
+    if allowed_before is not None:
+        then &= allowed_before
+    if len(now | then) > MAX_STAFF_NODES:
+        raise TooLarge(f"{len(now | then):,} people match: choose a smaller school or group (at most "
+                       f"{MAX_STAFF_NODES:,} are drawn at once).")
+    left = then - now
+    positions = {**_staff_positions(earlier, left), **_staff_positions(view, now)}
+    colours, colours_before = colours_of(view).of_school, colours_of(earlier).of_school
+    names = {**earlier.staff_names, **view.staff_names}
+    school_names = {**earlier.school_names, **view.school_names}
+    nodes = []
+    for person in sorted(now | then):
+        side = view if person in now else earlier
+        school = side.graphs.school_of[person]
+        name = names.get(person, person)
+        x, y = positions[person]
+        node: dict[str, Any] = {"id": person, "label": name, "x": x, "y": y, "size": 10, "borderWidth": 1,
+                                "shape": ROLE_SHAPES.get(side.graphs.soft.nodes[person].get("role", ""), "dot"),
+                                "title": f"{name}\n{school_names.get(school, school)}"}
+        if person in left:
+            node.update(color={"background": PEOPLE_CHANGES["left"]["colour"],
+                               "border": CHANGE_STYLES["lost"]["colour"]},
+                        shapeProperties={"borderDashes": [4, 4]}, borderWidth=2, layer="left",
+                        title=f"{node['title']}\nleft after {earlier.as_of}")
+        elif person not in then:
+            node.update(color={"background": colours[school], "border": PEOPLE_CHANGES["joined"]["colour"]},
+                        borderWidth=4, layer="joined", title=f"{node['title']}\njoined after {earlier.as_of}")
+        else:
+            node["color"] = colours.get(school, colours_before.get(school, "#999999"))
+        nodes.append(node)
+
+    def ties(v: TrustView, people: set[str]) -> set[tuple[str, str]]:
+        return {(a, b) if a < b else (b, a) for a, b in v.undirected.subgraph(people).edges()}
+
+    before, after = ties(earlier, then), ties(view, now)
+    words = {"gained": "collaboration begun", "lost": "collaboration ended", "persisting": "collaboration kept"}
+    edges = []
+    for a, b in sorted(before | after):
+        kind = "gained" if (a, b) not in before else "lost" if (a, b) not in after else "persisting"
+        style = CHANGE_STYLES[kind]
+        edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
+                      "width": 1 if kind == "persisting" else 2.5,
+                      "title": f"{names.get(a, a)} - {names.get(b, b)}: {words[kind]}"})
+    counts = Counter(e["layer"] for e in edges) + Counter(n.get("layer") for n in nodes)
+    legend = colours_of(view).legend(view, sorted({view.graphs.school_of[p] for p in now}))
+    legend += [{"label": f"{words[k].replace('tion', 'tions', 1)}: {counts[k]:,}", "colour": CHANGE_STYLES[k]["colour"],
+                "line": "dashed" if CHANGE_STYLES[k]["dashes"] else "solid", "layer": k}
+               for k in CHANGE_STYLES if counts[k]]
+    legend += [{"label": f"{style['label']} {earlier.as_of}: {counts[k]:,}", "colour": style["colour"], "mark": k,
+                "layer": k} for k, style in PEOPLE_CHANGES.items() if counts[k]]
+    net = _network()
+    net.nodes, net.edges = nodes, edges
+    return {"view": "people changes", "nodes": net.nodes, "edges": net.edges,
+            "options": _options(net, len(nodes) > 500), "legend": legend, "info": {},
+            "message": "" if nodes else "Nobody matches: choose a school or group."}

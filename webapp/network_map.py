@@ -111,7 +111,7 @@ def data() -> Any:
 
 
 TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "staff": "Staff map",
-          "changes": "What changed between two snapshots"}
+          "changes": "What changed between two snapshots", "people changes": "Who joined, left and collaborates anew"}
 
 
 def send_map(view: TrustView, drawn: dict) -> Any:

@@ -13,6 +13,7 @@ __all__ = ["FONT_SIZE", "footprint", "overlapping_pairs", "separate"]
 FONT_SIZE = 22   # the school map's label size, in the map's own units (webapp/graphview.py draws it so)
 CHAR_WIDTH = 0.7  # widest average character width of the sans-serif fonts browsers use, in font sizes (upper bound)
 LABEL_GAP = 4     # vis-network draws a label this far below its disc, roughly
+SPREADS = 30      # spreads of the free boxes before any still overlapping is moved to the nearest clear place
 
 
 def footprint(radius: float, label: str) -> tuple[float, float, float]:
@@ -39,8 +40,8 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
     first drawn together; without `rescale`, only overlapping boxes move (places kept from an earlier map), and
     boxes `pinned` (a boolean per box) stay put while those overlapping them move the whole way (a pinned box
     that overlaps another pinned one is not pinned: it must move). If pushing does not settle within `rounds`,
-    the boxes that may move are spread from the middle by 10 % and pushed again (spreading always ends
-    overlaps: the free boxes drift out of any crowd)."""
+    the boxes that may move are spread from the middle by 10 % and pushed again, up to SPREADS times; a box
+    still overlapping then moves to the nearest clear place (_nearest_clear)."""
     centres = centres.astype(float).copy()
     n = len(centres)
     if n < 2:
@@ -64,7 +65,7 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
     if rescale and 0 < nearest and (nearest < needed or compact):  # not for kept places: only push locally
         middle = centres.mean(axis=0)
         centres = middle + (needed / nearest) * (centres - middle)
-    while True:
+    for _spread in range(SPREADS):
         for _ in range(rounds):
             delta = centres[:, None, :] - centres[None, :, :]
             reach = halves[:, None, :] + halves[None, :, :] + gap
@@ -84,3 +85,29 @@ def separate(centres: np.ndarray, halves: np.ndarray, gap: float = 6.0, rounds: 
             centres += move / np.sqrt(counts)  # damped where many push at once, so it settles
         middle = centres.mean(axis=0)
         centres = middle + np.where(fixed[:, None], 1.0, 1.1) * (centres - middle)
+    # a free box caught between pinned ones near the middle: spreading barely moves it, so each box still
+    # overlapping moves to the nearest clear place on a spiral around it (always found: the plane is open)
+    for i in range(n):
+        if not fixed[i] and _overlaps(centres, halves, gap, i):
+            centres[i] = _nearest_clear(centres, halves, gap, i)
+    return centres
+
+
+def _overlaps(centres: np.ndarray, halves: np.ndarray, gap: float, i: int, at: np.ndarray | None = None) -> bool:
+    """Whether box `i` (at `at`, default where it is) comes within `gap` of any other box."""
+    place = centres[i] if at is None else at
+    hit = np.all(np.abs(centres - place) < halves + halves[i] + gap, axis=1)
+    hit[i] = False
+    return bool(hit.any())
+
+
+def _nearest_clear(centres: np.ndarray, halves: np.ndarray, gap: float, i: int) -> np.ndarray:
+    """The first place on a spiral out from box `i` (steps of a quarter of its smaller side, turning by the golden
+    angle) where it overlaps no other box."""
+    step = max(float(halves[i].min()) / 2, 1.0)
+    k = 1
+    while True:
+        place = centres[i] + step * np.sqrt(k) * np.array([np.cos(2.399963 * k), np.sin(2.399963 * k)])
+        if not _overlaps(centres, halves, gap, i, place):
+            return place
+        k += 1

@@ -5,6 +5,7 @@
 // properties and the node would vanish. Each node keeps its real id as `key`.
 (function () {
   "use strict";
+  if (window.netmapMaps) return;  // a page with two maps loads this twice: draw each map once
   window.netmapMaps = [];
   const PREFIX = "node:";
 
@@ -103,7 +104,7 @@
           entry.firstDraw = performance.now() - started;
           container.dataset.drawn = "true";
           const font = ((data.options.nodes || {}).font || {}).size || 14;
-          if (data.view !== "staff" && message && !data.message && network.getScale() * font < 8) {
+          if (data.view !== "staff" && data.view !== "people changes" && message && !data.message && network.getScale() * font < 8) {
             message.textContent = "Zoom in (scroll, or pinch) to read the schools' names; hover a school for " +
               "its figures, click it to open its page.";
             message.classList.add("hint");
