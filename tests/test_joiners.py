@@ -122,9 +122,9 @@ def test_the_joiners_page_names_people_only_to_roles_that_see_names(tmp_path: Pa
     assert "Head of D" not in aggregate and "<td>2026 spring term</td><td>fewer than 5</td>" in aggregate
     assert ceo.get("/joiners/?since=2026-01-01&table=people&format=csv").status_code == 403
     assert admin.get("/joiners/?since=yesterday").status_code == 400
-    damson = ('Damson Primary</a></td><td>2026-04-01</td><td>2026-07-01</td><td>2026-12-01 (244)</td>'
-              '<td>not yet</td>')
+    damson = ('Damson Primary</a></td><td class="date">2026-04-01</td><td class="date">2026-07-01</td>'
+              '<td>2026-12-01 (244)</td><td>not yet</td>')
     assert damson in page  # the school that joined, followed to its first collaboration with another school
-    assert "Damson Primary</a></td><td>2026-04-01</td><td>fewer than 5</td>" in aggregate  # 2 staff: hidden
+    assert 'Damson Primary</a></td><td class="date">2026-04-01</td><td class="date">fewer than 5</td>' in aggregate
     csv = admin.get("/joiners/?since=2026-01-01&table=schools&format=csv").get_data(as_text=True).splitlines()
     assert csv[0].startswith("school_id,joined_on,first_snapshot") and csv[1].startswith("D,2026-04-01,2026-07-01")

@@ -88,7 +88,8 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
         tmp_path: Path) -> None:
     """Between the planted pair: everyone in both is drawn where they were; c3 (joined Cedar, works with c2) beside
     c2; a4 left. On the people's changes map of the heads' network a1-c1 ended; of Ash, a4 is drawn grey where
-    they were; of Cedar, c3 is outlined as joined and c2-c3 is a collaboration begun."""
+    they were; of Cedar, c3 is outlined as joined, c2-c3 is a collaboration begun and a1 at Ash, its contact
+    elsewhere, is drawn with the collaboration with c1 that ended."""
     import math
 
     from netmap.kept_analysis import analysis_of
@@ -116,8 +117,10 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
     assert ash["a4"]["layer"] == "left" and math.dist((ash["a4"]["x"], ash["a4"]["y"]), before["a4"]) < 1.0
     assert "layer" not in ash["a1"]  # in both: drawn as on the staff map
     cedar = client.get(f"{url}&school=C").get_json()
-    assert {n["id"]: n.get("layer") for n in cedar["nodes"]} == {"c1": None, "c2": None, "c3": "joined"}
-    assert ("c2", "c3", "gained") in {(e["from"], e["to"], e["layer"]) for e in cedar["edges"]}
+    assert {n["id"]: n.get("layer") for n in cedar["nodes"]} == {"c1": None, "c2": None, "c3": "joined", "a1": None}
+    assert next(n for n in cedar["nodes"] if n["id"] == "a1")["size"] < 10  # a contact at another school: smaller
+    assert {(e["from"], e["to"], e["layer"]) for e in cedar["edges"]} == {
+        ("c2", "c3", "gained"), ("a1", "c1", "lost"), ("c1", "c2", "persisting")}  # Cedar's tie out of it ended
     assert any("joined since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
     assert ceo.get(f"{url}&school=C").status_code == 403  # people by name: not for an aggregate role
     page = client.get("/compare/?before=2026-07-01&after=2026-12-01&school=C").get_data(as_text=True)

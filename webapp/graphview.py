@@ -809,27 +809,35 @@ PEOPLE_CHANGES = {
 
 def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allowed: frozenset[str] | None = None,
                        allowed_before: frozenset[str] | None = None) -> dict:
-    """The people a filter chooses (a school's staff, a group's members) in either snapshot, where the staff maps
-    draw them (places kept from one snapshot to the next): those who joined outlined green, those who left grey
-    at their earlier place; their collaborations gained, lost and kept as layers. With `allowed` (and
-    `allowed_before` for the earlier snapshot), only those people (a network lead's scope)."""
+    """The people a filter chooses (a school's staff, a group's members) in either snapshot and, for a school, their
+    contacts at other schools (smaller, fainter), where the staff maps draw them (places kept from one snapshot to
+    the next): those who joined outlined green, those who left grey at their earlier place; the chosen people's
+    collaborations begun, ended and kept as layers. With `allowed` (and `allowed_before` for the earlier
+    snapshot), only those people (a network lead's scope)."""
     now = _select(view, f) if f.any_node_filter else set()
     then = _select(earlier, f) if f.any_node_filter else set()
     if allowed is not None:
         now &= allowed
     if allowed_before is not None:
         then &= allowed_before
+    chosen = now | then
+    if f.school:  # a school's people reach other schools: the point of watching a school change
+        now |= {n for p in now for n in view.undirected[p]} & (allowed if allowed is not None else set(view.undirected))
+        then |= {n for p in then for n in earlier.undirected[p]} & (
+            allowed_before if allowed_before is not None else set(earlier.undirected))
     if len(now | then) > MAX_STAFF_NODES:
         raise TooLarge(f"{len(now | then):,} people match: choose a smaller school or group (at most "
                        f"{MAX_STAFF_NODES:,} are drawn at once).")
-    left = then - now
-    positions = {**_staff_positions(earlier, left), **_staff_positions(view, now)}
+    in_view, in_earlier = view.graphs.school_of, earlier.graphs.school_of
+    left = {p for p in then - now if p not in in_view or p in chosen - _select(view, f)}
+    joined = {p for p in now - left if p not in in_earlier or (p in chosen and p not in then)}
+    positions = {**_staff_positions(earlier, left), **_staff_positions(view, (now | then) - left)}
     colours, colours_before = colours_of(view).of_school, colours_of(earlier).of_school
     names = {**earlier.staff_names, **view.staff_names}
     school_names = {**earlier.school_names, **view.school_names}
     nodes = []
     for person in sorted(now | then):
-        side = view if person in now else earlier
+        side = earlier if person in left else view
         school = side.graphs.school_of[person]
         name = names.get(person, person)
         x, y = positions[person]
@@ -841,17 +849,21 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
                                "border": CHANGE_STYLES["lost"]["colour"]},
                         shapeProperties={"borderDashes": [4, 4]}, borderWidth=2, layer="left",
                         title=f"{node['title']}\nleft after {earlier.as_of}")
-        elif person not in then:
+        elif person in joined:
             node.update(color={"background": colours[school], "border": PEOPLE_CHANGES["joined"]["colour"]},
                         borderWidth=4, layer="joined", title=f"{node['title']}\njoined after {earlier.as_of}")
         else:
             node["color"] = colours.get(school, colours_before.get(school, "#999999"))
+        if person not in chosen:  # a contact at another school
+            node.update(size=6, opacity=0.6, font={"size": 10}, title=f"{node['title']}\n(a contact elsewhere)")
         nodes.append(node)
 
     def ties(v: TrustView, people: set[str]) -> set[tuple[str, str]]:
         return {(a, b) if a < b else (b, a) for a, b in v.undirected.subgraph(people).edges()}
 
     before, after = ties(earlier, then), ties(view, now)
+    before = {t for t in before if chosen & set(t)}  # the chosen people's collaborations, not their contacts'
+    after = {t for t in after if chosen & set(t)}
     words = {"gained": "collaboration begun", "lost": "collaboration ended", "persisting": "collaboration kept"}
     edges = []
     for a, b in sorted(before | after):
@@ -862,9 +874,9 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
                       "title": f"{names.get(a, a)} - {names.get(b, b)}: {words[kind]}"})
     counts = Counter(e["layer"] for e in edges) + Counter(n.get("layer") for n in nodes)
     legend = colours_of(view).legend(view, sorted({view.graphs.school_of[p] for p in now}))
-    legend += [{"label": f"{words[k].replace('tion', 'tions', 1)}: {counts[k]:,}", "colour": CHANGE_STYLES[k]["colour"],
-                "line": "dashed" if CHANGE_STYLES[k]["dashes"] else "solid", "layer": k}
-               for k in CHANGE_STYLES if counts[k]]
+    legend += [{"label": f"{words[k].replace('tion', 'tions', 1)}: {counts[k]:,}", "colour": str(style["colour"]),
+                "line": "dashed" if style["dashes"] else "solid", "layer": k}
+               for k, style in CHANGE_STYLES.items() if counts[k]]
     legend += [{"label": f"{style['label']} {earlier.as_of}: {counts[k]:,}", "colour": style["colour"], "mark": k,
                 "layer": k} for k, style in PEOPLE_CHANGES.items() if counts[k]]
     net = _network()

@@ -14,7 +14,7 @@ started that found them collaborating, so the days are an upper bound, as fine a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,11 +27,20 @@ __all__ = ["MILESTONES", "SCHOOL_MILESTONES", "Integration", "integration", "ter
 MILESTONES = {"tie": ("soft_degree", "first collaboration"),
               "cross_school_tie": ("cross_school_ties", "first collaboration with another school"),
               "group": ("hard_degree", "first group shared with a colleague")}
-# a school's milestone: (a test on the analysis' schools table, the words for it)
-SCHOOL_MILESTONES = {"cross_school_tie": (lambda s: s["external_ties"] > 0,
-                                          "first collaboration with another school"),
-                     "shared_group": (lambda s: ~s["is_hard_isolated"].astype(bool),
-                                      "first group shared with another school")}
+
+
+def _collaborates_across(schools: pd.DataFrame) -> pd.Series:
+    return schools["external_ties"] > 0
+
+
+def _shares_a_group_across(schools: pd.DataFrame) -> pd.Series:
+    return ~schools["is_hard_isolated"].astype(bool)
+
+
+# a school's milestone: (a test on rows of the analysis' schools table, the words for it)
+SCHOOL_MILESTONES: dict[str, tuple[Callable[[pd.DataFrame], pd.Series], str]] = {
+    "cross_school_tie": (_collaborates_across, "first collaboration with another school"),
+    "shared_group": (_shares_a_group_across, "first group shared with another school")}
 Side = tuple[Analysis, pd.DataFrame, pd.DataFrame]  # a snapshot's analysis, its staff table and its schools table
 
 
@@ -69,8 +78,8 @@ def integration(sides: Sequence[Side], since: str) -> Integration:
                             if isinstance(day, str) and day)
     started: dict[str, str] = {}
     for _analysis, staff, _schools in ordered:
-        for person, school, day in zip(staff["staff_id"], staff["school_id"], staff["started_on"], strict=True):
-            days = [d for d in (day, joined_trust.get(school)) if isinstance(d, str) and d]
+        for person, home, day in zip(staff["staff_id"], staff["school_id"], staff["started_on"], strict=True):
+            days = [d for d in (day, joined_trust.get(home)) if isinstance(d, str) and d]
             if days:
                 started[person] = max(days)
     joiners = sorted(p for p, day in started.items() if day >= since)

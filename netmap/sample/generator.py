@@ -546,7 +546,7 @@ class _Churn:
         memberships = memberships.assign(left_on=memberships["left_on"].where(~leaving, moved_on))
         staying = people - active
         touched = set(ties["source_staff_id"]) | set(ties["target_staff_id"])
-        linked = {p: set() for p in touched}
+        linked: dict[str, set[str]] = {p: set() for p in touched}
         for a, b in zip(ties["source_staff_id"], ties["target_staff_id"], strict=True):
             linked[a].add(b)
             linked[b].add(a)
