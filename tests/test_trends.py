@@ -121,7 +121,30 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
     assert next(n for n in cedar["nodes"] if n["id"] == "a1")["size"] < 10  # a contact at another school: smaller
     assert {(e["from"], e["to"], e["layer"]) for e in cedar["edges"]} == {
         ("c2", "c3", "gained"), ("a1", "c1", "lost"), ("c1", "c2", "persisting")}  # Cedar's tie out of it ended
-    assert any("joined since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
+    assert any("joined (green outline) since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
     assert ceo.get(f"{url}&school=C").status_code == 403  # people by name: not for an aggregate role
     page = client.get("/compare/?before=2026-07-01&after=2026-12-01&school=C").get_data(as_text=True)
     assert "/compare/map?before=2026-07-01&amp;after=2026-12-01&amp;school=C" in page
+
+
+def test_someone_who_leaves_a_group_but_still_collaborates_keeps_the_collaboration_on_its_changes_map(
+        tmp_path: Path) -> None:
+    """b2 leaves the maths community but still works with a2 (a2-b2 in both snapshots): on the community's
+    changes map b2 has left the group, not the trust, and their collaboration is kept, not ended. A network lead
+    should read: the collaboration outlived the membership."""
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    folder = later_trust(tmp_path / "later")
+    members = folder / "memberships.csv"
+    members.write_text(members.read_text().replace("b2,MATHS,member\n", ""))
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        analysis_of(store, store.write_snapshot(read_trust(folder)[0], "2026-12-01", source="test").snapshot)
+    client = app.test_client()
+    login(client, "admin")
+    maths = client.get("/compare/map?before=2026-07-01&after=2026-12-01&group=MATHS").get_json()
+    b2 = next(n for n in maths["nodes"] if n["id"] == "b2")
+    assert b2["layer"] == "left" and "left the group after 2026-07-01" in b2["title"]
+    assert [(e["from"], e["to"], e["layer"]) for e in maths["edges"]] == [("a2", "b2", "persisting")]

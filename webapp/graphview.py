@@ -802,8 +802,8 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
 
 
 PEOPLE_CHANGES = {
-    "joined": {"colour": "#1b7837", "label": "joined since"},
-    "left": {"colour": "#d9d9d9", "label": "left since (drawn where they were)"},
+    "joined": {"colour": "#1b7837", "label": "joined (green outline) since"},
+    "left": {"colour": "#d9d9d9", "label": "left (grey, where they were) since"},
 }
 
 
@@ -845,10 +845,11 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
                                 "shape": ROLE_SHAPES.get(side.graphs.soft.nodes[person].get("role", ""), "dot"),
                                 "title": f"{name}\n{school_names.get(school, school)}"}
         if person in left:
+            gone = "the trust" if person not in in_view else "the school" if f.school else "the group"
             node.update(color={"background": PEOPLE_CHANGES["left"]["colour"],
                                "border": CHANGE_STYLES["lost"]["colour"]},
                         shapeProperties={"borderDashes": [4, 4]}, borderWidth=2, layer="left",
-                        title=f"{node['title']}\nleft after {earlier.as_of}")
+                        title=f"{node['title']}\nleft {gone} after {earlier.as_of}")
         elif person in joined:
             node.update(color={"background": colours[school], "border": PEOPLE_CHANGES["joined"]["colour"]},
                         borderWidth=4, layer="joined", title=f"{node['title']}\njoined after {earlier.as_of}")
@@ -861,9 +862,10 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
     def ties(v: TrustView, people: set[str]) -> set[tuple[str, str]]:
         return {(a, b) if a < b else (b, a) for a, b in v.undirected.subgraph(people).edges()}
 
-    before, after = ties(earlier, then), ties(view, now)
-    before = {t for t in before if chosen & set(t)}  # the chosen people's collaborations, not their contacts'
-    after = {t for t in after if chosen & set(t)}
+    # judged on the whole trust: two people who left a group but still work together kept their collaboration
+    drawn = now | then
+    before = {t for t in ties(earlier, drawn & set(in_earlier)) if chosen & set(t)}  # not contacts' own ties
+    after = {t for t in ties(view, drawn & set(in_view)) if chosen & set(t)}
     words = {"gained": "collaboration begun", "lost": "collaboration ended", "persisting": "collaboration kept"}
     edges = []
     for a, b in sorted(before | after):
