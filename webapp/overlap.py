@@ -13,7 +13,7 @@ __all__ = ["FONT_SIZE", "footprint", "overlapping_pairs", "separate"]
 FONT_SIZE = 22   # the school map's label size, in the map's own units (webapp/graphview.py draws it so)
 CHAR_WIDTH = 0.7  # widest average character width of the sans-serif fonts browsers use, in font sizes (upper bound)
 LABEL_GAP = 4     # vis-network draws a label this far below its disc, roughly
-SPREADS = 30      # spreads of the free boxes before any still overlapping is moved to the nearest clear place
+SPREADS = 3       # spreads of the free boxes before any still overlapping is moved to the nearest clear place
 
 
 def footprint(radius: float, label: str) -> tuple[float, float, float]:
