@@ -53,8 +53,10 @@ def test_each_term_folder_is_the_whole_data_as_of_its_date(year) -> None:  # noq
 
 
 def test_a_network_launched_takes_hold(year) -> None:  # noqa: ANN001
-    _trust, _datasets, analyses = year
+    trust, _datasets, analyses = year
     assert "ORACY" not in set(analyses[AUTUMN].groups["group_id"])
+    before = analyse(build_graphs(read_trust(trust.out)[0], AUTUMN)).groups.set_index("group_id").loc["ORACY"]
+    assert before["members"] == 0 and not before["is_dormant"]  # the whole file as of December: not begun
     spring, summer = (analyses[t].groups.set_index("group_id").loc["ORACY"] for t in (SPRING, SUMMER))
     assert spring["members"] == summer["members"] == 24  # two from each of twelve schools
     assert 0 < spring["conductivity"] < summer["conductivity"] and not summer["is_dormant"]

@@ -73,6 +73,8 @@ def group_table(undirected: nx.Graph, groups: pd.DataFrame, memberships: pd.Data
             "schools_covered": len(covered), "schools_missing": ";".join(sorted(scope - covered)),
             "member_pairs": pairs, "collaborating_pairs": collaborating, "active_members": len(active),
             "conductivity": collaborating / pairs if pairs else None, "cross_school_pairs": cross,
-            "is_dormant": len(members) < 2 or len(active) < options.dormant_share * len(members),
+            # a group with no member on the date has not begun or has wound up: nothing to call dormant
+            "is_dormant": bool(members) and (len(members) < 2
+                                             or len(active) < options.dormant_share * len(members)),
         })
     return pd.DataFrame(rows, columns=list(GROUP_COLUMNS)).astype({"conductivity": "float64"})
