@@ -68,5 +68,9 @@ class AnalysisError(NetmapError):
     """A metric cannot be computed on the given graph or options."""
 
 
+class SurveyError(NetmapError):
+    """A survey round, link or answer is not valid as given; the message says what to change."""
+
+
 class AccountError(NetmapError):
     """A web user cannot be added, found or changed as asked (no such user, a taken name, a short password)."""

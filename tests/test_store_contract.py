@@ -37,6 +37,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         yield s
         for info in s.list_snapshots():
             s.delete_snapshot(info.as_of)
+        for kept in s.list_rounds():
+            s.delete_round(kept.round_id)
 
 
 def test_deleting_a_snapshot_removes_it_and_only_it(store: GraphStore, tiny: Path) -> None:
@@ -128,3 +130,35 @@ def test_one_table_is_read_alone_as_it_was_written(store: GraphStore) -> None:
     store.write_snapshot(dataset, "2026-07-01", source="sample")
     for name in ("schools", "groups", "tie_kinds"):
         assert store.read_table("2026-07-01", name).equals(dataset.table(name)), name
+
+
+def test_survey_rounds_links_and_answers_are_kept_and_replaced_whole(store: GraphStore) -> None:
+    """A round, its links (digests only), a draft replaced by submitted answers, revocation and deletion."""
+    import datetime as dt
+
+    from netmap.store.survey_records import RoundRecord
+    from netmap.survey.answers import Nomination
+    from netmap.survey.links import digest, new_link
+
+    store.save_round(RoundRecord("r1", '{"title": "Summer"}', "draft", "2026-05-01T09:00:00+00:00"))
+    store.save_round(RoundRecord("r1", '{"title": "Summer 2026"}', "open", "2026-06-01T09:00:00+00:00"))
+    assert store.list_rounds() == [RoundRecord("r1", '{"title": "Summer 2026"}', "open",
+                                               "2026-05-01T09:00:00+00:00")]  # created_at kept from the first
+    until = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
+    (token_a, link_a), (token_b, link_b) = new_link("r1", "a1", until), new_link("r1", "b1", until)
+    store.add_links([link_a, link_b])
+    assert store.find_link(digest(token_a)) == link_a and store.find_link(digest("a guess")) is None
+    assert token_a not in repr(store.round_links("r1"))  # only digests are kept
+    store.save_answers("r1", "a1", [Nomination("a1", "planning", "b1"), Nomination("a1", "planning", "c1")],
+                       "2026-06-02", None)
+    answers, submitted = store.read_answers("r1")
+    assert len(answers) == 2 and submitted == {}  # a draft
+    store.save_answers("r1", "a1", [Nomination("a1", "send", "c1", 3)], "2026-06-03", "2026-06-03")
+    assert store.read_answers("r1") == ([(Nomination("a1", "send", "c1", 3), "2026-06-03")], {"a1": "2026-06-03"})
+    store.save_answers("r1", "a1", [], "2026-06-04", None)  # withdrawn back to an empty draft
+    assert store.read_answers("r1") == ([], {})
+    assert store.revoke_links("r1", ["b1"], "2026-06-05T10:00:00+00:00") == 1
+    assert store.find_link(link_b.digest).revoked_at == "2026-06-05T10:00:00+00:00"
+    assert store.revoke_links("r1", None, "2026-06-06T10:00:00+00:00") == 1  # a1's; b1's already revoked
+    store.delete_round("r1")
+    assert store.list_rounds() == [] and store.find_link(link_a.digest) is None and store.round_links("r1") == []

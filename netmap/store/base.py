@@ -16,6 +16,7 @@ import pandas as pd
 
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
+from netmap.store.survey_records import SurveyRecords
 
 __all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus"]
 
@@ -46,8 +47,8 @@ class WriteResult:
     status: WriteStatus
 
 
-class GraphStore(ABC):
-    """Where snapshots of a trust are kept. Use as a context manager, or call close()."""
+class GraphStore(SurveyRecords, ABC):
+    """Where snapshots of a trust are kept, and its survey rounds. Use as a context manager, or call close()."""
 
     @abstractmethod
     def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,

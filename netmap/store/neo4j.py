@@ -35,6 +35,9 @@ from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
 from netmap.store.records import frame_from_rows, table_rows
+from netmap.store.survey_records import RoundRecord
+from netmap.survey.answers import Nomination
+from netmap.survey.links import Link
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
 
@@ -47,7 +50,7 @@ DEFAULT_BATCH_SIZE = 5000
 ANALYSIS_PARTS_PER_TRANSACTION = 8  # a part is one column (a few MB at most): a handful per transaction
 SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
                   "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index",
-                  "create_snapshot_date_lock_key")
+                  "create_snapshot_date_lock_key", "create_survey_round_key", "create_survey_link_key")
 STALE_AFTER_MS = 10 * 60 * 1000  # a loading snapshot whose heartbeat stopped this long ago is a failed load
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
@@ -246,6 +249,57 @@ class Neo4jStore(GraphStore):
         except StorageError:
             return False
         return True
+
+    # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
+    def _survey(self, action: str, name: str, **parameters: Any) -> list[dict[str, Any]]:
+        if not self._schema_ready:
+            self.init_schema()
+        with self._errors(action):
+            return self._write(name, **parameters)
+
+    def save_round(self, record: RoundRecord) -> None:
+        self._survey("saving a survey round", "merge_survey_round", round_id=record.round_id, spec=record.spec,
+                     status=record.status, created_at=record.created_at, snapshot_as_of=record.snapshot_as_of)
+
+    def list_rounds(self) -> list[RoundRecord]:
+        with self._errors("listing survey rounds"):
+            return [RoundRecord(**row) for row in self._read("list_survey_rounds")]
+
+    def delete_round(self, round_id: str) -> None:
+        self._survey("deleting a survey round", "delete_survey_round", round_id=round_id)
+
+    def add_links(self, links: list[Link]) -> None:
+        self._survey("keeping survey links", "create_survey_links", links=[
+            {"digest": k.digest, "round_id": k.round_id, "staff_id": k.staff_id, "expires_at": k.expires_at,
+             "revoked_at": k.revoked_at} for k in links])
+
+    def find_link(self, digest: str) -> Link | None:
+        with self._errors("finding a survey link"):
+            rows = self._read("find_survey_link", digest=digest)
+        return Link(**rows[0]) if rows else None
+
+    def round_links(self, round_id: str) -> list[Link]:
+        with self._errors("listing survey links"):
+            return [Link(**row) for row in self._read("list_survey_links", round_id=round_id)]
+
+    def revoke_links(self, round_id: str, staff_ids: list[str] | None, when: str) -> int:
+        rows = self._survey("revoking survey links", "revoke_survey_links", round_id=round_id,
+                            staff_ids=staff_ids, when=when)
+        return int(rows[0]["revoked"])
+
+    def save_answers(self, round_id: str, respondent: str, nominations: list[Nomination], saved_on: str,
+                     submitted_on: str | None) -> None:
+        self._survey("saving survey answers", "replace_survey_answers", round_id=round_id, respondent=respondent,
+                     submitted_on=submitted_on, answers=[{"question": n.question, "target": n.target,
+                                                          "weight": n.weight, "saved_on": saved_on}
+                                                         for n in nominations])
+
+    def read_answers(self, round_id: str) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+        with self._errors("reading survey answers"):
+            rows = self._read("read_survey_answers", round_id=round_id)
+            submitted = self._read("read_survey_responses", round_id=round_id)
+        return ([(Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])), r["saved_on"])
+                 for r in rows], {r["staff_id"]: r["submitted_on"] for r in submitted})
 
     def close(self) -> None:
         self._driver.close()

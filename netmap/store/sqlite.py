@@ -32,12 +32,15 @@ from netmap.errors import StorageError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
 from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
+from netmap.store.survey_records import RoundRecord
+from netmap.survey.answers import Nomination
+from netmap.survey.links import Link
 
 __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3  # 3: analyses kept with their snapshot
+SCHEMA_VERSION = 4  # 3: analyses kept with their snapshot; 4: survey rounds
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
 _SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
@@ -49,6 +52,20 @@ _PARTS_DDL = ("CREATE TABLE IF NOT EXISTS table_parts (snapshot TEXT NOT NULL RE
 _ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
                  "content_hash TEXT NOT NULL, options_key TEXT NOT NULL, name TEXT NOT NULL, payload BLOB NOT NULL, "
                  "PRIMARY KEY (snapshot, options_key, name)) WITHOUT ROWID")
+_SURVEY_DDL = (
+    "CREATE TABLE IF NOT EXISTS survey_rounds (round_id TEXT PRIMARY KEY, spec TEXT NOT NULL, status TEXT NOT NULL, "
+    "created_at TEXT NOT NULL, snapshot_as_of TEXT)",
+    "CREATE TABLE IF NOT EXISTS survey_links (digest TEXT PRIMARY KEY, round_id TEXT NOT NULL "
+    "REFERENCES survey_rounds(round_id), staff_id TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT)",
+    "CREATE TABLE IF NOT EXISTS survey_answers (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
+    "respondent TEXT NOT NULL, question TEXT NOT NULL, target TEXT NOT NULL, weight INTEGER NOT NULL, "
+    "saved_on TEXT NOT NULL, PRIMARY KEY (round_id, respondent, question, target)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS survey_responses (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
+    "staff_id TEXT NOT NULL, submitted_on TEXT NOT NULL, PRIMARY KEY (round_id, staff_id)) WITHOUT ROWID",
+)
+_SURVEY_TABLES = ("survey_rounds", "survey_links", "survey_answers", "survey_responses")
+_DELETE_ROUND = ("DELETE FROM survey_responses WHERE round_id = ?", "DELETE FROM survey_answers WHERE round_id = ?",
+                 "DELETE FROM survey_links WHERE round_id = ?", "DELETE FROM survey_rounds WHERE round_id = ?")
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
 _SELECT_PARTS = "SELECT name, part, rows, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
@@ -153,6 +170,8 @@ class SQLiteStore(GraphStore):
             self._conn.execute(_SNAPSHOTS_DDL)
             self._conn.execute(_PARTS_DDL)
             self._conn.execute(_ANALYSES_DDL)
+            for ddl in _SURVEY_DDL:
+                self._conn.execute(ddl)
             if version == 1:
                 self._convert_version_1()
             self._conn.execute(_SET_SCHEMA_VERSION)
@@ -174,7 +193,7 @@ class SQLiteStore(GraphStore):
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
-        return ["snapshots", "table_parts", "analyses"]
+        return ["snapshots", "table_parts", "analyses", *_SURVEY_TABLES]
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
@@ -305,6 +324,70 @@ class SQLiteStore(GraphStore):
         return StorageError(f"Snapshot {info.as_of} in {self.path} is damaged: {what}. It was changed outside "
                             "netmap or the file is corrupt; load it again from its files (`netmap load DIR --as-of "
                             f"{info.as_of}` repairs it), or restore the store from a backup.")
+
+    # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
+    def _survey_write(self, action: str, statements: list[tuple[str, tuple[Any, ...]]]) -> None:
+        try:
+            with self._transaction():
+                for sql, values in statements:
+                    self._conn.execute(sql, values)
+        except sqlite3.Error as exc:
+            raise StorageError(f"{action} in {self.path} failed ({exc}); nothing was changed. Check free disk "
+                               "space and retry.") from exc
+
+    def save_round(self, record: RoundRecord) -> None:
+        self._survey_write("Saving a survey round", [(
+            "INSERT INTO survey_rounds VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET "
+            "spec = excluded.spec, status = excluded.status, snapshot_as_of = excluded.snapshot_as_of",
+            (record.round_id, record.spec, record.status, record.created_at, record.snapshot_as_of))])
+
+    def list_rounds(self) -> list[RoundRecord]:
+        rows = self._conn.execute("SELECT round_id, spec, status, created_at, snapshot_as_of FROM survey_rounds "
+                                  "ORDER BY created_at, round_id").fetchall()
+        return [RoundRecord(*row) for row in rows]
+
+    def delete_round(self, round_id: str) -> None:
+        self._survey_write("Deleting a survey round", [(sql, (round_id,)) for sql in _DELETE_ROUND])
+
+    def add_links(self, links: list[Link]) -> None:
+        self._survey_write("Keeping survey links", [
+            ("INSERT INTO survey_links VALUES (?, ?, ?, ?, ?)",
+             (link.digest, link.round_id, link.staff_id, link.expires_at, link.revoked_at)) for link in links])
+
+    def find_link(self, digest: str) -> Link | None:
+        row = self._conn.execute("SELECT round_id, staff_id, digest, expires_at, revoked_at FROM survey_links "
+                                 "WHERE digest = ?", (digest,)).fetchone()
+        return Link(*row) if row else None
+
+    def round_links(self, round_id: str) -> list[Link]:
+        rows = self._conn.execute("SELECT round_id, staff_id, digest, expires_at, revoked_at FROM survey_links "
+                                  "WHERE round_id = ? ORDER BY staff_id, expires_at", (round_id,)).fetchall()
+        return [Link(*row) for row in rows]
+
+    def revoke_links(self, round_id: str, staff_ids: list[str] | None, when: str) -> int:
+        chosen = [link for link in self.round_links(round_id) if link.revoked_at is None
+                  and (staff_ids is None or link.staff_id in staff_ids)]
+        self._survey_write("Revoking survey links", [
+            ("UPDATE survey_links SET revoked_at = ? WHERE digest = ?", (when, link.digest)) for link in chosen])
+        return len(chosen)
+
+    def save_answers(self, round_id: str, respondent: str, nominations: list[Nomination], saved_on: str,
+                     submitted_on: str | None) -> None:
+        statements: list[tuple[str, tuple[Any, ...]]] = [
+            ("DELETE FROM survey_answers WHERE round_id = ? AND respondent = ?", (round_id, respondent)),
+            ("DELETE FROM survey_responses WHERE round_id = ? AND staff_id = ?", (round_id, respondent))]
+        statements += [("INSERT INTO survey_answers VALUES (?, ?, ?, ?, ?, ?)",
+                        (round_id, respondent, n.question, n.target, n.weight, saved_on)) for n in nominations]
+        if submitted_on is not None:
+            statements.append(("INSERT INTO survey_responses VALUES (?, ?, ?)", (round_id, respondent, submitted_on)))
+        self._survey_write("Saving survey answers", statements)
+
+    def read_answers(self, round_id: str) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+        rows = self._conn.execute("SELECT respondent, question, target, weight, saved_on FROM survey_answers "
+                                  "WHERE round_id = ? ORDER BY respondent, question, target", (round_id,)).fetchall()
+        submitted = self._conn.execute("SELECT staff_id, submitted_on FROM survey_responses WHERE round_id = ?",
+                                       (round_id,)).fetchall()
+        return [(Nomination(r, q, t, int(w)), day) for r, q, t, w, day in rows], dict(submitted)
 
     def close(self) -> None:
         self._conn.close()

@@ -1,0 +1,5 @@
+// Parameters: $round_id
+MATCH (l:SurveyLink {round_id: $round_id})
+RETURN l.round_id AS round_id, l.staff_id AS staff_id, l.digest AS digest, l.expires_at AS expires_at,
+       l.revoked_at AS revoked_at
+ORDER BY staff_id, expires_at

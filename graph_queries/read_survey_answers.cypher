@@ -1,0 +1,5 @@
+// Parameters: $round_id
+MATCH (a:SurveyAnswer {round_id: $round_id})
+RETURN a.respondent AS respondent, a.question AS question, a.target AS target, a.weight AS weight,
+       a.saved_on AS saved_on
+ORDER BY respondent, question, target

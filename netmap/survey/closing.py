@@ -1,0 +1,40 @@
+"""The snapshot a closed round makes: staff, schools, groups, memberships and secondments carried over from the
+round's base snapshot; collaborations from the answers (source the respondent, target the person named, the
+question's tie kind, the frequency as weight, observed on the day answered, the question's key beside); and the
+respondents: everyone the round surveyed, with the day they submitted, or blank."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from netmap.dataset import Dataset
+from netmap.graphs import active_staff, in_trust
+from netmap.survey.answers import Nomination
+from netmap.survey.rounds import RoundSpec
+
+__all__ = ["round_snapshot", "surveyed_staff"]
+
+
+def surveyed_staff(base: Dataset, spec: RoundSpec) -> pd.DataFrame:
+    """Who the round surveys: the base snapshot's staff in post on its date (schools that had joined by then)."""
+    return active_staff(in_trust(base, spec.base_as_of), spec.base_as_of)
+
+
+def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nomination, str]],
+                   submitted: Mapping[str, str]) -> Dataset:
+    """The dataset a closed round writes. `answers`: each nomination with the day it was saved; `submitted`:
+    each respondent who submitted and the day. Only submitted answers count (a draft is not an answer)."""
+    kinds = {q.key: q.kind for q in spec.questions}
+    rows = [(n.respondent, n.target, kinds[n.question], n.weight, day, n.question)
+            for n, day in answers if n.respondent in submitted]
+    collaborations = pd.DataFrame(rows, columns=["source_staff_id", "target_staff_id", "kind", "weight",
+                                                 "observed_on", "question"])
+    collaborations["weight"] = collaborations["weight"].astype(float)
+    people = surveyed_staff(base, spec)["staff_id"]
+    respondents = pd.DataFrame({"staff_id": list(people), "round": spec.title,
+                                "responded_on": [submitted.get(p) for p in people]})
+    tables = {name: frame for name, frame in base.tables()}
+    tables.update(collaborations=collaborations, respondents=respondents)
+    return Dataset.from_tables(tables)

@@ -1,0 +1,144 @@
+"""Survey rounds on the planted trust (tests/data/planted: 11 staff in four schools), end to end without the
+web: a round created, opened with a privacy notice, answered through personal links, followed, closed into a
+snapshot whose analysis has the respondents' ties and marks the others "no response". A network lead should read
+from the closed round's snapshot what they would from a loaded survey file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from netmap.analysis import analyse
+from netmap.errors import SurveyError
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from netmap.store import SQLiteStore
+from netmap.survey.answers import Nomination
+from netmap.survey.questions import QUESTION_BANK, custom_question
+from netmap.survey.roster import Roster
+from netmap.survey.rounds import RoundSpec, check_can_open
+from netmap.survey.service import (
+    answer,
+    close_round,
+    create_round,
+    find_round,
+    issue_links,
+    open_round,
+    response_rates,
+)
+from tests.test_compare import PLANTED
+
+NOTICE = ("Purpose: to see how colleagues collaborate across our schools, so that networks can support them. "
+          "Who sees what: the trust's network leads see names; the board sees school totals only. "
+          "Retention: answers are kept for one year, then deleted. Contact: dpo@trust.example.")
+SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
+                 opens_on="2026-07-02", closes_on="2026-07-20", privacy_notice=NOTICE)
+DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # noqa: ANN201 - an open SQLiteStore with the planted trust as of 2026-07-01
+    with SQLiteStore(tmp_path / "store.db") as opened:
+        opened.write_snapshot(read_trust(PLANTED)[0], "2026-07-01", source="planted")
+        yield opened
+
+
+def test_a_round_opens_only_with_dates_and_a_notice_that_says_what_the_law_asks() -> None:
+    with pytest.raises(SurveyError, match="cannot open without a privacy notice"):
+        check_can_open(RoundSpec(**{**SPEC.__dict__, "privacy_notice": " "}))
+    with pytest.raises(SurveyError, match="does not say: contact"):
+        check_can_open(RoundSpec(**{**SPEC.__dict__, "privacy_notice": NOTICE.split("Contact")[0]}))
+    with pytest.raises(SurveyError, match="closes .* before it opens"):
+        check_can_open(RoundSpec(**{**SPEC.__dict__, "closes_on": "2026-07-01"}))
+    with pytest.raises(SurveyError, match="Set the round's opening and closing dates"):
+        check_can_open(RoundSpec(**{**SPEC.__dict__, "opens_on": ""}))
+    with pytest.raises(SurveyError, match="kind 'gossip' is not a tie kind"):
+        custom_question("gossip", "Who do you chat with?", "gossip")
+    assert custom_question("phonics", "Whose advice do you seek on phonics?", "advice", "phonics").kind == "advice"
+    check_can_open(SPEC)
+
+
+def test_links_open_only_their_own_form_until_revoked_or_expired(store: SQLiteStore) -> None:
+    round_id = create_round(store, SPEC)
+    with pytest.raises(SurveyError, match="cannot open without a privacy notice"):
+        open_round(store, create_round(store, RoundSpec(**{**SPEC.__dict__, "privacy_notice": ""})))
+    tokens = dict(open_round(store, round_id))
+    assert len(tokens) == 11 and len(set(tokens.values())) == 11  # everyone in post, one token each
+    assert all(len(t) >= 43 and p not in t for p, t in tokens.items())  # 256 random bits, not the id
+    answer(store, tokens["a1"], [Nomination("a1", "planning", "b1")], submit=False, now=DURING)
+    with pytest.raises(SurveyError, match="only be given for yourself"):
+        answer(store, tokens["a1"], [Nomination("b1", "planning", "c1")], submit=True, now=DURING)
+    with pytest.raises(SurveyError, match="not valid"):
+        answer(store, tokens["a1"][:-2] + "xx", [], submit=True, now=DURING)
+    with pytest.raises(SurveyError, match="expired"):
+        answer(store, tokens["a1"], [], submit=True, now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
+    new = dict(issue_links(store, round_id, ["b1"]))
+    with pytest.raises(SurveyError, match="withdrawn"):
+        answer(store, tokens["b1"], [], submit=True, now=DURING)
+    answer(store, new["b1"], [Nomination("b1", "planning", "a1")], submit=True, now=DURING)
+    assert store.read_answers(round_id)[1] == {"b1": "2026-07-10"}
+
+
+def test_answers_the_round_does_not_allow_are_refused(store: SQLiteStore) -> None:
+    tokens = dict(open_round(store, create_round(store, SPEC)))
+    refused = {"You cannot name yourself": [Nomination("a1", "planning", "a1")],
+               "not on this round's list": [Nomination("a1", "planning", "nobody")],
+               "no question 'coaching'": [Nomination("a1", "coaching", "b1")],
+               "once per question": [Nomination("a1", "send", "b1"), Nomination("a1", "send", "b1")],
+               "At most 3 names": [Nomination("a1", "send", p) for p in ("b1", "b2", "c1", "c2")],
+               "does not ask how often": [Nomination("a1", "send", "b1", 4)]}
+    for message, nominations in refused.items():
+        with pytest.raises(SurveyError, match=message):
+            answer(store, tokens["a1"], nominations, submit=True, now=DURING)
+    assert store.read_answers(find_round(store, store.list_rounds()[0].round_id).round_id) == ([], {})
+
+
+def test_the_roster_finds_names_by_any_part_in_any_case_with_or_without_accents() -> None:
+    import pandas as pd
+
+    staff = pd.DataFrame({"staff_id": ["x1", "x2", "x3"], "name": ["Zoë O'Brién", "Zoe Adams", "Adam Zoller"],
+                          "school_id": ["A", "B", "A"], "role": ["teacher"] * 3})
+    roster = Roster(staff, {"A": "Ash", "B": "Beech"})
+    assert [e.staff_id for e in roster.search("zoe")] == ["x2", "x1"]  # name order: Zoe Adams, Zoë O'Brién
+    assert [e.staff_id for e in roster.search("brien ZO")] == ["x1"]
+    assert [e.staff_id for e in roster.search("zo", school_id="A")] == ["x3", "x1"]
+    assert [e.staff_id for e in roster.search("zo", exclude="x2", limit=1)] == ["x3"]
+    assert roster.search("   ") == [] and roster.search("zoe")[0].school == "Beech"
+
+
+def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_person(store: SQLiteStore) -> None:
+    """a1 and b1 submit (a1 plans with b1 and would ask c1 about SEND; b1 plans with a1), c1 leaves a draft.
+    The closed round's snapshot: three ties observed on the day answered, 2 of 11 responded; c1, whose draft
+    does not count, is "no response" (with the tie a1 reported), and c2, named by nobody, is not called an
+    isolate but "no response"."""
+    round_id = create_round(store, SPEC)
+    tokens = dict(open_round(store, round_id))
+    answer(store, tokens["a1"], [Nomination("a1", "planning", "b1"), Nomination("a1", "send", "c1")], submit=True,
+           now=DURING)
+    answer(store, tokens["b1"], [Nomination("b1", "planning", "a1")], submit=True, now=DURING)
+    answer(store, tokens["c1"], [Nomination("c1", "planning", "c2")], submit=False, now=DURING)
+    rates, waiting = response_rates(store, round_id)
+    trust = rates[rates["level"] == "trust"].iloc[0]
+    assert (trust["surveyed"], trust["responded"], trust["reading"]) == (11, 2, "interpret with caution")
+    ash = rates[(rates["level"] == "school") & (rates["id"] == "A")].iloc[0]
+    assert (ash["surveyed"], ash["responded"], ash["name"]) == (4, 1, "Ash Primary")
+    assert "a1" not in set(waiting["staff_id"]) and "c1" in set(waiting["staff_id"])
+    result = close_round(store, round_id)
+    assert (result.status, result.snapshot.as_of) == ("created", "2026-07-20")
+    dataset = store.read_dataset("2026-07-20")
+    ties = dataset.collaborations
+    assert sorted(zip(ties["source_staff_id"], ties["target_staff_id"], ties["kind"], strict=True)) == [
+        ("a1", "b1", "co-planning"), ("a1", "c1", "advice"), ("b1", "a1", "co-planning")]
+    assert set(ties["observed_on"]) == {"2026-07-10"} and set(ties["question"]) == {"planning", "send"}
+    responded = dict(zip(dataset.respondents["staff_id"], dataset.respondents["responded_on"], strict=True))
+    assert len(responded) == 11 and responded["a1"] == "2026-07-10" and responded["c1"] is None
+    staff = analyse(build_graphs(dataset, "2026-07-20")).staff.set_index("staff_id")
+    assert staff.loc["c1", "response"] == "no response" and staff.loc["c1", "soft_degree"] == 1  # a1 named c1
+    assert staff.loc["c2", "ona_role"] == "no response"  # no tie, but did not answer: not called an isolate
+    assert staff.loc["a1", "soft_degree"] == 2
+    assert close_round(store, round_id).status == "unchanged"  # closing again changes nothing
+    assert find_round(store, round_id).status == "closed"
+    with pytest.raises(SurveyError, match="(withdrawn|closed)"):
+        answer(store, tokens["c1"], [], submit=True, now=DURING)
