@@ -33,6 +33,7 @@ from netmap.kept_analysis import kept_analysis
 from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
 from netmap.sample.series import write_series
+from netmap.survey_cli import register as register_survey
 
 __all__ = ["main"]
 
@@ -257,4 +258,5 @@ def _plugins() -> None:
 
 register_planner(main)
 register_compare(main)
+register_survey(main)
 _plugins()

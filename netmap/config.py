@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
     Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
+    Setting("NETMAP_PUBLIC_URL", "http://127.0.0.1:5000", "The web app's address as staff reach it: a survey "
+            "link is this followed by /survey/ and the person's token."),
     Setting("NETMAP_UPLOAD_MEMORY_MB", "2048", "Memory that checking one upload may use, in MB (it runs in a child "
             "process, stopped when it needs more, so a hostile file cannot exhaust the server)."),
     Setting("NETMAP_UPLOAD_SECONDS", "120", "Time that checking one upload may take, in seconds."),
@@ -105,6 +108,7 @@ class Settings:
     min_group_size: int = 5
     snapshot_retention_days: int = 1095
     scenario_retention_days: int = 365
+    public_url: str = "http://127.0.0.1:5000"
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -155,7 +159,17 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         scenario_retention_days=_positive_int(get("NETMAP_SCENARIO_RETENTION_DAYS") or "365",
                                               "NETMAP_SCENARIO_RETENTION_DAYS"),
         trusted_proxies=_count(get("NETMAP_TRUSTED_PROXIES") or "0", "NETMAP_TRUSTED_PROXIES"),
+        public_url=_url(get("NETMAP_PUBLIC_URL") or "http://127.0.0.1:5000", "NETMAP_PUBLIC_URL"),
     )
+
+
+def _url(text: str, name: str) -> str:
+    """An http(s) address without a trailing slash; ConfigError otherwise."""
+    parts = urllib.parse.urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"{name} must be an http or https address such as https://netmap.trust.example, "
+                          f"not {text!r}.")
+    return text.rstrip("/")
 
 
 def _flag(text: str | None, name: str) -> bool:

@@ -41,3 +41,10 @@ def test_every_setting_is_documented_in_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, f"{setting.name} is not in README's settings table"
+
+
+def test_the_public_url_must_be_an_http_address() -> None:
+    assert read_settings({"NETMAP_PUBLIC_URL": "https://netmap.trust.example/"}).public_url == \
+        "https://netmap.trust.example"
+    with pytest.raises(ConfigError, match="NETMAP_PUBLIC_URL must be an http or https address"):
+        read_settings({"NETMAP_PUBLIC_URL": "netmap.trust.example"})

@@ -145,7 +145,7 @@ def test_survey_rounds_links_and_answers_are_kept_and_replaced_whole(store: Grap
     assert store.list_rounds() == [RoundRecord("r1", '{"title": "Summer 2026"}', "open",
                                                "2026-05-01T09:00:00+00:00")]  # created_at kept from the first
     until = dt.datetime(2026, 7, 1, tzinfo=dt.UTC)
-    (token_a, link_a), (token_b, link_b) = new_link("r1", "a1", until), new_link("r1", "b1", until)
+    (token_a, link_a), (_token_b, link_b) = new_link("r1", "a1", until), new_link("r1", "b1", until)
     store.add_links([link_a, link_b])
     assert store.find_link(digest(token_a)) == link_a and store.find_link(digest("a guess")) is None
     assert token_a not in repr(store.round_links("r1"))  # only digests are kept

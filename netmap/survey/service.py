@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from netmap.dataset import Dataset
 from netmap.errors import SurveyError
 from netmap.store.base import GraphStore, WriteResult
 from netmap.store.survey_records import RoundRecord
@@ -23,7 +24,7 @@ from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
 __all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "link_of", "open_round",
-           "response_rates", "roster_of", "spec_of"]
+           "response_rates", "round_dataset", "roster_of", "spec_of"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -154,15 +155,22 @@ def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.D
     return pd.DataFrame(rows), waiting.reset_index(drop=True)
 
 
+def round_dataset(store: GraphStore, round_id: str) -> Dataset:
+    """What closing the round writes (netmap.survey.closing); SurveyError for a round never opened."""
+    record = find_round(store, round_id)
+    if record.status == "draft":
+        raise SurveyError(f"Round {round_id} was never opened: there is nothing to close.")
+    answers, submitted = store.read_answers(round_id)
+    spec = spec_of(record)
+    return round_snapshot(store.read_dataset(spec.base_as_of), spec, answers, submitted)
+
+
 def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None) -> WriteResult:
     """Write the round's snapshot (dated its closing day), all-or-nothing like any load, and close the round;
     closing again rewrites the same snapshot ("unchanged")."""
     record = find_round(store, round_id)
-    if record.status == "draft":
-        raise SurveyError(f"Round {round_id} was never opened: there is nothing to close.")
     spec = spec_of(record)
-    answers, submitted = store.read_answers(round_id)
-    dataset = round_snapshot(store.read_dataset(spec.base_as_of), spec, answers, submitted)
+    dataset = round_dataset(store, round_id)
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
                                   progress=progress)
     if record.status == "open":

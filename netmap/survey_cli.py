@@ -1,0 +1,187 @@
+"""`netmap survey`: run a survey round from the command line, as the web app does: create, open (writing the
+personal links for a mail merge), reissue links, follow response rates, close into a snapshot."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from netmap.cli_common import analyse_and_keep, open_store_of, progress, settings_of, store_options
+from netmap.errors import SurveyError
+from netmap.spreadsheet import neutralise
+from netmap.store.base import GraphStore
+from netmap.store.files import create_private_file
+from netmap.survey.questions import FREQUENCY_SCALE, QUESTION_BANK, Question, custom_question
+from netmap.survey.rounds import RoundSpec
+from netmap.survey.service import (
+    close_round,
+    create_round,
+    find_round,
+    issue_links,
+    open_round,
+    response_rates,
+    round_dataset,
+    spec_of,
+)
+
+__all__ = ["register"]
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: dt.datetime | None) -> str:
+    return value.date().isoformat() if value else ""
+
+
+def _custom(text: str) -> Question:
+    key, _, rest = text.partition(":")
+    kind, _, words = rest.partition(":")
+    if not words:
+        raise click.BadParameter(f"{text!r}: write KEY:KIND:QUESTION, e.g. phonics:advice:Whose advice do you seek "
+                                 "on phonics?", param_hint="--custom")
+    try:
+        return custom_question(key.strip(), words, kind.strip())
+    except SurveyError as exc:
+        raise click.BadParameter(str(exc), param_hint="--custom") from None
+
+
+def _write_links(store: GraphStore, round_id: str, issued: list[tuple[str, str]], out: Path, base_url: str) -> None:
+    """The links as a CSV for a mail merge (staff_id, name, school, link), readable by its owner only: whoever
+    holds a link can answer as that person."""
+    spec = spec_of(find_round(store, round_id))
+    base = store.read_dataset(spec.base_as_of)
+    names = dict(zip(base.staff["staff_id"], base.staff["name"], strict=True))
+    school_of = dict(zip(base.staff["staff_id"], base.staff["school_id"], strict=True))
+    schools = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
+    out.unlink(missing_ok=True)
+    create_private_file(out)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["staff_id", "name", "school", "link"])
+        for person, token in issued:
+            writer.writerow([neutralise(v) for v in (person, names.get(person) or person,
+                                                     schools.get(school_of.get(person, ""), ""),
+                                                     f"{base_url}/survey/{token}")])
+
+
+def register(main: click.Group) -> None:
+    """Add `survey` and its commands to the `netmap` group."""
+
+    @main.group("survey")
+    def survey() -> None:
+        """Collect the soft wiring: survey rounds over a snapshot's staff (see README, "Running a survey")."""
+
+    @survey.command("questions")
+    def questions() -> None:
+        """The question bank: each question's key, the tie kind it records and its words."""
+        for q in QUESTION_BANK.values():
+            click.echo(f"{q.key:16} {q.kind:17} {q.text}")
+        click.echo("How often (with --frequency): " + ", ".join(f"{k} = {v}" for k, v in FREQUENCY_SCALE.items()))
+
+    @survey.command("create")
+    @click.option("--base", "base", type=DATE, required=True, help="The snapshot whose staff in post are surveyed.")
+    @click.option("--title", required=True, help='e.g. "Summer 2026 collaboration survey".')
+    @click.option("--question", "keys", multiple=True, help="A question of the bank by key (repeat; see "
+                                                             "`netmap survey questions`).")
+    @click.option("--custom", "customs", multiple=True, help="Your own question as KEY:KIND:QUESTION (repeat).")
+    @click.option("--max-names", type=click.IntRange(1), default=10, show_default=True,
+                  help="Names a respondent may give per question.")
+    @click.option("--frequency", is_flag=True, help="Ask how often for each name (kept as the tie's weight).")
+    @click.option("--opens", type=DATE, help="Opening date.")
+    @click.option("--closes", type=DATE, help="Closing date: the date of the snapshot closing writes.")
+    @click.option("--notice", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                  help="A text file with the privacy notice every respondent reads first.")
+    @store_options
+    @click.pass_context
+    def create(ctx: click.Context, base: dt.datetime, title: str, keys: tuple[str, ...],
+               customs: tuple[str, ...], max_names: int, frequency: bool, opens: dt.datetime | None,
+               closes: dt.datetime | None, notice: Path | None, db: Path | None, store: str | None) -> None:
+        """Create a draft round (opened with `netmap survey open`)."""
+        unknown = [k for k in keys if k not in QUESTION_BANK]
+        if unknown:
+            raise click.BadParameter(f"{', '.join(unknown)} not in the question bank ({', '.join(QUESTION_BANK)}).",
+                                     param_hint="--question")
+        chosen = tuple(QUESTION_BANK[k] for k in keys) + tuple(_custom(c) for c in customs)
+        spec = RoundSpec(title, _day(base), chosen, max_names, frequency, _day(opens), _day(closes),
+                         notice.read_text(encoding="utf-8") if notice else "")
+        with open_store_of(ctx, db, store) as opened:
+            round_id = create_round(opened, spec)
+        click.echo(f"Created round {round_id} (draft): {len(chosen)} question(s) over the staff of {_day(base)}.")
+
+    @survey.command("list")
+    @store_options
+    @click.pass_context
+    def list_rounds(ctx: click.Context, db: Path | None, store: str | None) -> None:
+        """Every round: id, status, title, dates, and the snapshot a closed one wrote."""
+        with open_store_of(ctx, db, store) as opened:
+            for kept in opened.list_rounds():
+                spec = spec_of(kept)
+                wrote = f", snapshot {kept.snapshot_as_of}" if kept.snapshot_as_of else ""
+                click.echo(f"{kept.round_id}  {kept.status:6}  {spec.title} ({spec.opens_on or '?'} to "
+                           f"{spec.closes_on or '?'}{wrote})")
+
+    @survey.command("open")
+    @click.argument("round_id")
+    @click.option("--links-out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="CSV of everyone's link for a mail merge (kept readable by you only; the links are not "
+                       "stored and cannot be listed again, only reissued).")
+    @store_options
+    @click.pass_context
+    def open_command(ctx: click.Context, round_id: str, links_out: Path, db: Path | None, store: str | None) -> None:
+        """Open a draft round: a personal link for everyone it surveys."""
+        with open_store_of(ctx, db, store) as opened:
+            issued = open_round(opened, round_id)
+            _write_links(opened, round_id, issued, links_out, settings_of(ctx).public_url)
+        click.echo(f"Opened round {round_id}: {len(issued):,} links written to {links_out}.")
+
+    @survey.command("links")
+    @click.argument("round_id")
+    @click.option("--staff", "staff_ids", multiple=True, help="Reissue only these people's links (repeat).")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  help="CSV of the new links.")
+    @store_options
+    @click.pass_context
+    def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], out: Path, db: Path | None,
+              store: str | None) -> None:
+        """Reissue links (everyone's, or --staff): the old ones stop working at once."""
+        with open_store_of(ctx, db, store) as opened:
+            issued = issue_links(opened, round_id, list(staff_ids) or None)
+            _write_links(opened, round_id, issued, out, settings_of(ctx).public_url)
+        click.echo(f"Reissued {len(issued):,} links of round {round_id} to {out}; the old ones no longer work.")
+
+    @survey.command("status")
+    @click.argument("round_id")
+    @click.option("--waiting", type=click.Path(dir_okay=False, path_type=Path),
+                  help="CSV of who has not answered yet, for reminders.")
+    @store_options
+    @click.pass_context
+    def status(ctx: click.Context, round_id: str, waiting: Path | None, db: Path | None, store: str | None) -> None:
+        """Response rates per school and role, with what each supports."""
+        with open_store_of(ctx, db, store) as opened:
+            rates, missing = response_rates(opened, round_id)
+        for row in rates.itertuples():
+            click.echo(f"{row.level:6} {row.name:32} {row.responded:>6,} of {row.surveyed:<6,} "
+                       f"{100 * row.rate:5.1f} %  {row.reading}")
+        if waiting is not None:
+            waiting.unlink(missing_ok=True)
+            create_private_file(waiting)
+            missing.map(neutralise).to_csv(waiting, index=False)
+            click.echo(f"{len(missing):,} people have not answered: {waiting}.")
+
+    @survey.command("close")
+    @click.argument("round_id")
+    @store_options
+    @click.pass_context
+    def close(ctx: click.Context, round_id: str, db: Path | None, store: str | None) -> None:
+        """Close the round: its snapshot (dated its closing day) is written from the submitted answers."""
+        with open_store_of(ctx, db, store) as opened:
+            spec = spec_of(find_round(opened, round_id))
+            total = sum(round_dataset(opened, round_id).counts().values())
+            with progress(total, f"Writing snapshot {spec.closes_on}") as advance:
+                result = close_round(opened, round_id, progress=advance)
+            analyse_and_keep(opened, result.snapshot)
+        click.echo(f"Closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}, analysed "
+                   f"({result.snapshot.counts.get('collaborations', 0):,} collaborations).")

@@ -1,0 +1,84 @@
+"""`netmap survey` end to end on the planted trust: create, open (links CSV for a mail merge, owner-only),
+answers through the links, status with the research thresholds and the list for reminders, reissue, close into
+an analysed snapshot."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netmap.cli import main
+from netmap.store import SQLiteStore
+from netmap.survey.answers import Nomination
+from netmap.survey.service import answer
+from tests.test_compare import PLANTED
+from tests.test_survey import NOTICE
+
+DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - invoke(*args) -> Result
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("NETMAP_PUBLIC_URL", "https://netmap.trust.example/")
+    runner = CliRunner()
+
+    def invoke(*args: str):  # noqa: ANN202
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert invoke("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
+    return invoke
+
+
+def _links(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        return {row["staff_id"]: row["link"] for row in csv.DictReader(handle)}
+
+
+def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> None:  # noqa: ANN001
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    created = run("survey", "create", "--base", "2026-07-01", "--title", "Summer 2026", "--question", "planning",
+                  "--custom", "phonics:advice:Whose advice do you seek on phonics?", "--max-names", "5",
+                  "--opens", "2026-07-02", "--closes", "2026-07-20", "--notice", str(notice))
+    assert created.exit_code == 0, created.output
+    round_id = created.stdout.split()[2]
+    assert f"{round_id}  draft" in run("survey", "list").stdout
+    out = tmp_path / "links.csv"
+    opened = run("survey", "open", round_id, "--links-out", str(out))
+    assert opened.stdout.strip() == f"Opened round {round_id}: 11 links written to {out}."
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # whoever holds a link can answer as that person
+    links = _links(out)
+    assert len(links) == 11 and all(u.startswith("https://netmap.trust.example/survey/") for u in links.values())
+    token = {p: u.rsplit("/", 1)[1] for p, u in links.items()}
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        answer(store, token["a1"], [Nomination("a1", "phonics", "b1")], submit=True, now=DURING)
+    status = run("survey", "status", round_id, "--waiting", str(tmp_path / "waiting.csv"))
+    assert "trust  whole trust" in status.stdout and "1 of 11" in status.stdout
+    assert "interpret with caution" in status.stdout and "10 people have not answered" in status.stdout
+    reissued = run("survey", "links", round_id, "--staff", "b1", "--out", str(tmp_path / "again.csv"))
+    assert reissued.exit_code == 0 and list(_links(tmp_path / "again.csv")) == ["b1"]
+    closed = run("survey", "close", round_id)
+    assert closed.exit_code == 0, closed.output
+    assert "snapshot 2026-07-20 created, analysed (1 collaborations)" in closed.stdout
+    assert "Writing snapshot 2026-07-20" in closed.stderr
+    assert run("survey", "close", round_id).stdout.count("unchanged") == 1
+
+
+def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN001
+    bad = run("survey", "create", "--base", "2026-07-01", "--title", "T", "--question", "gossip")
+    assert bad.exit_code == 2 and "gossip not in the question bank" in bad.output
+    created = run("survey", "create", "--base", "2026-07-01", "--title", "T", "--question", "send",
+                  "--opens", "2026-07-02", "--closes", "2026-07-20")
+    round_id = created.stdout.split()[2]
+    refused = run("survey", "open", round_id, "--links-out", str(tmp_path / "l.csv"))
+    assert refused.exit_code == 1 and "cannot open without a privacy notice" in refused.output
+    assert not (tmp_path / "l.csv").exists()
+    assert "No survey round 'nope'" in run("survey", "status", "nope").output
+    assert "No snapshot dated 2025-01-01" in run("survey", "create", "--base", "2025-01-01", "--title", "T",
+                                                 "--question", "send").output
