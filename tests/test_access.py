@@ -33,6 +33,7 @@ NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "I
 LEAD_SCOPE = {"a2", "b2", "a4"}
 
 NAMED, SCOPED, AGGREGATE, REFUSED, OPEN = "names", "names in scope", "aggregate", "refused", "allowed"
+BY_LINK = "by link only"  # whatever the role, a made-up survey link opens nothing (and repeated, is throttled)
 EVERYONE = dict.fromkeys(ROLES, AGGREGATE)
 NAMED_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": SCOPED}
 HR_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED}
@@ -58,6 +59,9 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                          {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
     "about.your_data": [("GET", "/about-your-data", EVERYONE)],
     "auth.login": [("GET", "/login", dict.fromkeys(ROLES, OPEN))],
+    # a survey form opens by its link, not by role (tests/test_survey_web.py); a made-up link opens nothing
+    "survey.form": [("GET", "/survey/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
+    "survey.people": [("GET", "/survey/not-a-link/people?q=a", dict.fromkeys(ROLES, BY_LINK))],
     "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],
     "purpose.choose": [("GET", "/purpose/", EVERYONE)],
     "groups.index": [("GET", "/groups/", EVERYONE), ("GET", "/groups/?format=csv", EVERYONE)],
@@ -160,6 +164,9 @@ def test_each_role_gets_names_aggregates_or_a_refusal(app: Flask, endpoint: str,
     if outcome == REFUSED:
         assert response.status_code == 403, (response.status_code, named)
         assert not named
+        return
+    if outcome == BY_LINK:
+        assert response.status_code in (404, 429) and not named, (response.status_code, named)
         return
     assert response.status_code in ((200, 302, 404) if outcome == OPEN else (200,)), response.status_code
     if outcome == AGGREGATE:

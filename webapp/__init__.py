@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         secondments,
         security,
         staff,
+        survey,
         trends,
         upload,
         wiring,
@@ -71,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners):
+                   privacy, exports, compare, trends, joiners, survey):
         app.register_blueprint(module.bp)
     return app
 

@@ -4,6 +4,7 @@ part of any word of a name, in any case and with or without accents, with school
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
@@ -36,6 +37,15 @@ class Roster:
         self.entries.sort(key=lambda e: (folded(e.name), e.school, e.staff_id))
         self._keys = [folded(e.name) for e in self.entries]
         self.ids = frozenset(e.staff_id for e in self.entries)
+        plain = [f"{e.name} ({e.school}, {e.role})" for e in self.entries]
+        repeated = {label for label, count in Counter(plain).items() if count > 1}  # same name, school and role
+        self.labels = {e.staff_id: label if label not in repeated else f"{label} [{e.staff_id}]"
+                       for e, label in zip(self.entries, plain, strict=True)}
+        self._by_label = {folded(label): person for person, label in self.labels.items()}
+
+    def find(self, label: str) -> str | None:
+        """The staff id a suggestion's label names (as offered, in any case), or None."""
+        return self._by_label.get(folded(label.strip()))
 
     def search(self, text: str, school_id: str = "", limit: int = 20, exclude: str = "") -> list[RosterEntry]:
         """Up to `limit` people whose name holds every typed word (in any order), at `school_id` if given, never

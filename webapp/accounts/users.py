@@ -159,6 +159,12 @@ class UserStore:
                 conn.execute("ROLLBACK")
             raise
 
+    def record_failure(self, name: str, address: str) -> None:
+        """Count a failed attempt at something other than a password (a wrong survey link) under `name`, so
+        is_locked throttles it the same way."""
+        self._conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?)",
+                           (_digest(name[:MAX_NAME]), address[:64], _now().isoformat()))
+
     def is_locked(self, name: str, address: str = "") -> bool:
         """True while `name` from `address`, or `address`, has failed too often (see authenticate)."""
         since = (_now() - dt.timedelta(minutes=LOCKOUT_MINUTES)).isoformat()

@@ -1,0 +1,111 @@
+"""The respondent's survey form, opened by a personal link without a netmap account: the round's privacy notice,
+then each question with the colleagues already named (kept or removed) and new ones chosen from the roster by
+type-ahead; saved as a draft or submitted, changeable until the round closes. A link shows only its own
+person's form and answers; wrong links are throttled per address like failed logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+
+from netmap.errors import SurveyError
+from netmap.survey.answers import Nomination
+from netmap.survey.questions import FREQUENCY_SCALE
+from netmap.survey.roster import Roster
+from netmap.survey.rounds import RoundSpec
+from netmap.survey.service import answer, link_of, roster_of, spec_of
+from webapp.auth import accounts
+from webapp.data import get_store
+
+bp = Blueprint("survey", __name__, url_prefix="/survey")
+LINK_GUESSES = "survey link"  # the name failed link lookups are counted under, per address
+SUGGESTIONS = 20
+
+
+def _roster(round_id: str, spec: RoundSpec) -> Roster:
+    """One roster per round, built on first use (12,000 names take a moment to fold)."""
+    cache: dict[str, Roster] = current_app.extensions.setdefault("netmap_survey_rosters", {})
+    if round_id not in cache:
+        cache[round_id] = roster_of(get_store(), spec)
+    return cache[round_id]
+
+
+def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
+    """The link, round and definition a token opens; 429 after too many wrong links from this address, else a
+    page saying why it does not open."""
+    users = accounts().users
+    address = request.remote_addr or ""
+    if users.is_locked(LINK_GUESSES, address):
+        abort(429, description="Too many wrong survey links from this address. Try again in 15 minutes.")
+    try:
+        link, record = link_of(get_store(), token)
+    except SurveyError as exc:
+        if "not valid" in str(exc):
+            users.record_failure(LINK_GUESSES, address)
+        abort(404 if "not valid" in str(exc) else 410, description=str(exc))
+    return link, record, spec_of(record)
+
+
+@bp.route("/<token>/people")
+def people(token: str) -> Any:
+    """Suggestions as the respondent types: up to SUGGESTIONS colleagues of the roster (never themself)."""
+    link, record, spec = _opened(token)
+    found = _roster(record.round_id, spec).search(request.args.get("q", ""), request.args.get("school", ""),
+                                                  SUGGESTIONS, exclude=link.staff_id)
+    roster = _roster(record.round_id, spec)
+    return jsonify([roster.labels[e.staff_id] for e in found])
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+def form(token: str) -> Any:
+    link, record, spec = _opened(token)
+    roster = _roster(record.round_id, spec)
+    store = get_store()
+    saved, submitted = store.read_answers(record.round_id)
+    mine = [n for n, _day in saved if n.respondent == link.staff_id]
+    if request.method == "POST":
+        try:
+            nominations = _posted(spec, roster, link.staff_id)
+            answer(store, token, nominations, submit=request.form.get("action") == "submit",
+                   roster_ids=roster.ids)
+        except SurveyError as exc:
+            return _page(spec, roster, link.staff_id, mine, submitted.get(link.staff_id), error=str(exc)), 422
+        flash("Thank you: your answers are submitted. You can change them until the survey closes on "
+              f"{spec.closes_on}." if request.form.get("action") == "submit" else
+              "Saved as a draft: it does not count until you submit it.")
+        return redirect(url_for("survey.form", token=token))
+    return _page(spec, roster, link.staff_id, mine, submitted.get(link.staff_id))
+
+
+def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
+    """The names the form sends per question: those kept (ticked) and those added (a suggestion's label each),
+    each with how often when the round asks; a name given twice for a question counts once."""
+    nominations = []
+    for q in spec.questions:
+        picks = [(p, request.form.get(f"freq-{q.key}-{p}", "")) for p in request.form.getlist(f"keep-{q.key}")]
+        often = request.form.getlist(f"addfreq-{q.key}")
+        for k, label in enumerate(request.form.getlist(f"add-{q.key}")):
+            if not label.strip():
+                continue
+            person = roster.find(label)
+            if person is None:
+                raise SurveyError(f"\"{label.strip()}\" is not on the list of staff: choose a name from the "
+                                  "suggestions as you type.")
+            picks.append((person, often[k] if k < len(often) else ""))
+        for person, text in dict(reversed(picks)).items():  # the first time a name is given wins
+            if spec.ask_frequency and text not in FREQUENCY_SCALE:
+                raise SurveyError(f"Say how often for each name in \"{q.text}\".")
+            nominations.append(Nomination(me, q.key, person, FREQUENCY_SCALE[text] if spec.ask_frequency else 1))
+    return nominations
+
+
+def _page(spec: RoundSpec, roster: Roster, me: str, mine: list[Nomination], submitted_on: str | None,
+          error: str = "") -> str:
+    names = {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in mine if n.question == q.key]
+             for q in spec.questions}
+    weights = {v: k for k, v in FREQUENCY_SCALE.items()}
+    schools = sorted({(e.school_id, e.school) for e in roster.entries}, key=lambda s: s[1])
+    me_entry = next((e for e in roster.entries if e.staff_id == me), None)
+    return render_template("survey/form.html", spec=spec, names=names, weights=weights, scale=FREQUENCY_SCALE,
+                           me=me_entry, submitted_on=submitted_on, error=error, schools=schools)
