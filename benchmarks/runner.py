@@ -31,6 +31,7 @@ from typing import Any
 RESULTS = Path(__file__).parent / "results"
 SIZES = {  # name: (schools, staff); about 10 reported ties per person
     "tiny": (6, 300),
+    "XS": (5, 500),          # the smallest trusts
     "S": (24, 2_000),        # W1: one trust
     "L": (150, 12_000),      # W2: the largest trusts (six 25-school hubs side by side)
     "L1": (150, 12_000),     # W2 as one connected trust: every school in one hub
@@ -38,7 +39,7 @@ SIZES = {  # name: (schools, staff); about 10 reported ties per person
 }
 HUB_SCHOOLS = {"L1": 150}  # sizes generated as one hub; the rest use the generator's 25-school hubs
 SEED = 7
-STEPS = ("load", "neo4j", "analyse", "web", "serve", "recommend", "compare")
+STEPS = ("load", "neo4j", "analyse", "web", "serve", "recommend", "compare", "survey")
 
 
 def _peak_mb() -> float:
@@ -341,6 +342,10 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
             results["web"] = bench_web(work / "bench.db", work, first_school)
         if "serve" in only:
             results["serve"] = bench_serve(work / "bench.db", work)
+        if "survey" in only:
+            from benchmarks.survey_search import bench_survey_search
+
+            results["survey"] = bench_survey_search(work / "bench.db")
         if "compare" in only:  # after the web steps: it adds a later snapshot, which they would read instead
             results["compare"] = bench_compare(work / "trust", work / "bench.db")
         if "neo4j" in only:  # last: the JVM it starts would count in the analyse command's peak memory (RUSAGE)

@@ -10,7 +10,7 @@ from benchmarks.runner import run
 
 def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None:
     out = tmp_path / "tiny.json"
-    results = run("tiny", {"load", "analyse", "recommend", "compare"}, out)
+    results = run("tiny", {"load", "analyse", "recommend", "compare", "survey"}, out)
     assert json.loads(out.read_text()) == json.loads(json.dumps(results, default=str))
     load, analysis = results["load"], results["analyse"]
     assert load["rows"] == sum(results["counts"].values()) and load["raw_rows_per_s"] > 0
@@ -25,6 +25,10 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     comparison = results["compare"]
     assert comparison["command_s"] > 0 and comparison["command_peak_rss_mb"] > 0 and comparison["compare_only_s"] > 0
     assert sum(comparison["summary"]["ties"].values()) > 0
+    survey = results["survey"]
+    assert survey["staff_on_roster"] > 250 and survey["searches"] == 300
+    assert 0 < survey["function"]["p50_ms"] <= survey["function"]["p95_ms"] <= survey["function"]["max_ms"]
+    assert survey["web_request"]["p95_ms"] > 0
 
 
 def test_serving_under_concurrent_users_and_the_honest_references(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         network_map,
         privacy,
         purpose,
+        rounds,
         schools,
         secondments,
         security,
@@ -72,7 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners, survey):
+                   privacy, exports, compare, trends, joiners, survey, rounds):
         app.register_blueprint(module.bp)
     return app
 

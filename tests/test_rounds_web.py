@@ -1,0 +1,73 @@
+"""Survey rounds in the web app on the planted trust: an admin creates a round, a draft will not open without a
+notice, opening hands over the links once (CSV and printable sheet), the links open their forms, rates update as
+people answer, the list of who has not answered is the admin's alone, and closing writes the snapshot."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from netmap.ingest.validate import read_trust
+from netmap.store import SQLiteStore
+from tests.test_compare import PLANTED
+from tests.test_survey import NOTICE
+from tests.web_helpers import csrf_token, login, make_app
+
+FIELDS = {"title": "Summer 2026", "base": "2026-07-01", "questions": ["planning", "send"], "max_names": "3",
+          "opens": "2026-07-02", "closes": "2099-07-20", "custom_kind": "advice"}
+
+
+def _create(client, **fields: object) -> str:  # noqa: ANN001
+    response = client.post("/surveys/", data={**FIELDS, **fields, "csrf_token": csrf_token(client, "/surveys/")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    admin, lead, ceo = app.test_client(), app.test_client(), app.test_client()
+    login(admin, "admin")
+    login(lead, "network-lead")
+    login(ceo, "ceo", purpose=None)
+    assert ceo.get("/surveys/").status_code == 403 and "Surveys</a>" not in ceo.get("/").get_data(as_text=True)
+    bare = _create(admin)  # no notice yet: a draft, refused on opening
+    refused = admin.post(f"/surveys/{bare}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{bare}")},
+                         follow_redirects=True)
+    assert "cannot open without a privacy notice" in refused.get_data(as_text=True)
+    round_id = _create(admin, notice=NOTICE, custom_key="phonics", custom_text="Whose advice on phonics?")
+    page = admin.get(f"/surveys/{round_id}").get_data(as_text=True)
+    assert "Whose advice on phonics? <span class=\"base\">(records: advice)</span>" in page
+    opened = admin.post(f"/surveys/{round_id}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
+                                                            "format": "csv"})
+    assert opened.mimetype == "text/csv"
+    links = {row["staff_id"]: row["link"] for row in csv.DictReader(io.StringIO(opened.get_data(as_text=True)))}
+    assert len(links) == 11 and links["a1"].startswith("http://127.0.0.1:5000/survey/")
+    token = links["a1"].rsplit("/", 1)[1]
+    respondent = app.test_client()
+    form = respondent.get(f"/survey/{token}")
+    assert form.status_code == 200
+    respondent.post(f"/survey/{token}", data={"csrf_token": csrf_token(respondent, f"/survey/{token}"),
+                                              "add-planning": "Head of B (Beech Academy, headteacher)",
+                                              "action": "submit"})
+    rates = admin.get(f"/surveys/{round_id}").get_data(as_text=True)
+    assert "<td>trust</td><td>whole trust</td><td>11</td><td>1</td><td>9 %</td><td>interpret with caution</td>" \
+        in rates
+    assert "10 people have not answered" in rates
+    lead_page = lead.get(f"/surveys/{round_id}").get_data(as_text=True)
+    assert "<td>school</td><td>Ash Primary</td><td>4</td><td>fewer than 5</td>" in lead_page  # a small school
+    assert "have not answered" not in lead_page
+    assert lead.get(f"/surveys/{round_id}?table=waiting&format=csv").status_code == 403
+    waiting = admin.get(f"/surveys/{round_id}?table=waiting&format=csv").get_data(as_text=True)
+    assert "a1" not in waiting and "b1" in waiting
+    sheet = admin.post(f"/surveys/{round_id}/links", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
+                                                           "staff": "b1\n", "format": "sheet"})
+    text = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200 and text.count('class="slip"') == 1 and "Head of B" in text
+    closed = admin.post(f"/surveys/{round_id}/close", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}")},
+                        follow_redirects=True)
+    assert "Round closed: snapshot 2099-07-20 written (created)" in closed.get_data(as_text=True)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01", "2099-07-20"]
+        assert len(store.read_dataset("2099-07-20").collaborations) == 1
+    assert respondent.get(f"/survey/{token}").status_code == 410  # the round is over: links end
