@@ -89,3 +89,21 @@ def test_made_up_links_are_refused_and_throttled(opened) -> None:  # noqa: ANN00
     assert client.get(f"/survey/{tokens['a1']}").status_code == 429  # this address has guessed too often
     assert app.test_client().get(f"/survey/{tokens['a1']}",
                                  environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+
+
+def test_the_next_round_offers_last_rounds_names_to_confirm(opened) -> None:  # noqa: ANN001
+    """a1 named b1 for planning in a closed round; in the next round a1's form starts with b1 ticked (untick to
+    remove), and b1's form, who submitted nothing, starts empty."""
+    from netmap.survey.service import close_round
+
+    app, tokens = opened
+    client = app.test_client()
+    _post(client, tokens["a1"], **{"add-planning": "<b>Head</b> of B (Beech Academy, headteacher)",
+                                   "action": "submit"})
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        close_round(store, store.list_rounds()[0].round_id)
+        later = dict(open_round(store, create_round(store, SPEC)))
+    page = client.get(f"/survey/{later['a1']}").get_data(as_text=True)
+    assert "The names you gave in the last round are ticked below" in page and 'value="b1" checked' in page
+    other = client.get(f"/survey/{later['b1']}").get_data(as_text=True)
+    assert "in the last round" not in other and "checked" not in other

@@ -14,7 +14,7 @@ from netmap.survey.answers import Nomination
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
-from netmap.survey.service import answer, link_of, roster_of, spec_of
+from netmap.survey.service import answer, last_round_answers, link_of, roster_of, spec_of
 from webapp.auth import accounts
 from webapp.data import get_store
 
@@ -75,7 +75,9 @@ def form(token: str) -> Any:
               f"{spec.closes_on}." if request.form.get("action") == "submit" else
               "Saved as a draft: it does not count until you submit it.")
         return redirect(url_for("survey.form", token=token))
-    return _page(spec, roster, link.staff_id, mine, submitted.get(link.staff_id))
+    offered = [] if mine else [n for n in last_round_answers(store, record.round_id, link.staff_id)
+                               if n.target in roster.ids and n.question in {q.key for q in spec.questions}]
+    return _page(spec, roster, link.staff_id, mine or offered, submitted.get(link.staff_id), from_last=bool(offered))
 
 
 def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
@@ -101,11 +103,11 @@ def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
 
 
 def _page(spec: RoundSpec, roster: Roster, me: str, mine: list[Nomination], submitted_on: str | None,
-          error: str = "") -> str:
+          error: str = "", from_last: bool = False) -> str:
     names = {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in mine if n.question == q.key]
              for q in spec.questions}
     weights = {v: k for k, v in FREQUENCY_SCALE.items()}
     schools = sorted({(e.school_id, e.school) for e in roster.entries}, key=lambda s: s[1])
     me_entry = next((e for e in roster.entries if e.staff_id == me), None)
     return render_template("survey/form.html", spec=spec, names=names, weights=weights, scale=FREQUENCY_SCALE,
-                           me=me_entry, submitted_on=submitted_on, error=error, schools=schools)
+                           me=me_entry, submitted_on=submitted_on, error=error, schools=schools, from_last=from_last)

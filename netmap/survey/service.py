@@ -23,8 +23,8 @@ from netmap.survey.questions import Question
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
-__all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "link_of", "open_round",
-           "response_rates", "round_dataset", "roster_of", "spec_of"]
+__all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "last_round_answers",
+           "link_of", "open_round", "response_rates", "round_dataset", "roster_of", "spec_of"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -60,7 +60,7 @@ def create_round(store: GraphStore, spec: RoundSpec) -> str:
     check_spec(spec)
     store.snapshot(spec.base_as_of)  # StorageError naming the stored dates when there is none
     round_id = secrets.token_hex(4)
-    store.save_round(_record(round_id, spec, "draft", _now().isoformat(timespec="seconds")))
+    store.save_round(_record(round_id, spec, "draft", _now().isoformat(timespec="microseconds")))
     return round_id
 
 
@@ -128,6 +128,18 @@ def answer(store: GraphStore, token: str, nominations: list[Nomination], *, subm
     check_answers(spec, ids, link.staff_id, nominations)
     today = (now or _now()).date().isoformat()
     store.save_answers(record.round_id, link.staff_id, nominations, today, today if submit else None)
+
+
+def last_round_answers(store: GraphStore, round_id: str, respondent: str) -> list[Nomination]:
+    """What `respondent` submitted in the latest closed round before this one (to offer for confirming), or
+    nothing."""
+    rounds = store.list_rounds()
+    this = next(r for r in rounds if r.round_id == round_id)
+    earlier = [r for r in rounds if r.status == "closed" and r.created_at < this.created_at]
+    if not earlier:
+        return []
+    answers, submitted = store.read_answers(earlier[-1].round_id)
+    return [n for n, _day in answers if n.respondent == respondent] if respondent in submitted else []
 
 
 def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
