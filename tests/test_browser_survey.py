@@ -1,0 +1,163 @@
+"""A survey round in Chromium, as a trust runs one: the admin creates and opens a round on the Surveys page, 30
+staff answer through their personal links (type-ahead suggestions, some on a phone-sized screen, one by keyboard
+alone), the response rates update, the admin closes the round, and the resulting snapshot, analysed by the app,
+holds the respondents' ties and marks everyone else "no response". A hostile name in the roster stays text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from netmap.analysis import analyse
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+from netmap.sample.generator import generate_sample
+from netmap.store import SQLiteStore
+from tests.test_browser import AXE, XSS, _accessibility_problems, _log_in, _serve, _shot, browser  # noqa: F401
+from tests.test_survey import NOTICE
+from tests.web_helpers import make_app
+
+pytestmark = pytest.mark.slow
+
+RESPONDENTS = 30
+CLOSES = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # answers are dated today: within the tie window
+
+
+@pytest.fixture(scope="module")
+def survey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A small trust of its own (closing a round adds the latest snapshot, which the other browser tests must
+    not see), with a member of staff whose name tries to inject HTML."""
+    folder = tmp_path_factory.mktemp("survey-trust") / "trust"
+    generate_sample(folder, schools=6, staff=240, seed=3)
+    staff = folder / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    row = next(k for k, line in enumerate(lines[1:], 1) if line.split(",")[-1] == "")  # someone in post
+    fields = lines[row].split(",")
+    fields[3] = '"' + XSS + '"'
+    lines[row] = ",".join(fields)
+    staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    web = tmp_path_factory.mktemp("survey-web")
+    app = make_app(web, read_trust(folder)[0])
+    for address in _serve(app):
+        yield address, web / "store.db"
+
+
+def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, survey_server) -> None:  # noqa: ANN001, F811
+    server, db = survey_server
+    admin = browser.new_context(viewport={"width": 1300, "height": 1000}, accept_downloads=True).new_page()
+    _log_in(admin, server, "admin")
+    admin.goto(f"{server}/surveys/")
+    admin.fill("input[name=title]", "Summer 2026 collaboration survey")
+    admin.check("input[name=questions][value=planning]")
+    admin.check("input[name=questions][value=send]")
+    admin.fill("input[name=opens]", "2026-07-02")
+    admin.fill("input[name=closes]", CLOSES)
+    admin.fill("textarea[name=notice]", NOTICE)
+    admin.click("form.round-form button[type=submit]")
+    admin.wait_for_url(re.compile(r"/surveys/[0-9a-f]{8}(#new)?$"))
+    assert "Round created as a draft" in admin.content()
+    round_page = admin.url.split("#")[0]
+    _shot(admin, "survey-round-draft")
+    with admin.expect_download() as download:
+        admin.click("text=Open and download the links")
+    links = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert len(links) >= 200 and all(r["link"].startswith("http://127.0.0.1:5000/survey/") for r in links)
+    hostile = next(r for r in links if r["name"] == XSS)
+    respondents = [r for r in links if r is not hostile][:RESPONDENTS]
+    answered = {}
+    for k, person in enumerate(respondents):
+        phone = k % 3 == 0
+        context = browser.new_context(viewport={"width": 390, "height": 844} if phone else
+                                      {"width": 1300, "height": 900})
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("dialog", lambda d, seen=problems: (seen.append(d.message), d.dismiss()))
+        page.goto(server + "/survey/" + person["link"].rsplit("/", 1)[1])
+        field = page.locator("input[name=add-planning]").first
+        colleague = next(r for r in links if r["school"] == person["school"] and r is not person)
+        if k == 1:  # keyboard alone: Tab to the first name field, type, submit with Enter on the button
+            page.keyboard.press("Tab")
+            while page.evaluate("() => document.activeElement.name") != "add-planning":
+                page.keyboard.press("Tab")
+        else:
+            field.click()
+        page.keyboard.type(colleague["name"].split()[0][:4], delay=30)
+        option = page.locator("datalist option").first
+        option.wait_for(state="attached", timeout=5000)
+        label = next(o for o in page.evaluate(
+            "() => Array.from(document.querySelectorAll('datalist option')).map(o => o.value)")
+                     if o.startswith(colleague["name"].split()[0]))
+        field.fill(label)
+        if k == 2:  # names the colleague whose name is hostile: it must stay text on the page
+            page.locator("input[name=add-send]").first.fill(hostile_label(page, server, person))
+        if k == 1:
+            page.locator("button[value=submit]").focus()
+            page.keyboard.press("Enter")
+        else:
+            page.click("button[value=submit]")
+        page.locator("p.flash").wait_for(timeout=10_000)
+        assert "your answers are submitted" in page.locator("p.flash").inner_text()
+        if k in (0, 2):
+            _shot(page, f"survey-form-{'phone' if phone else 'desktop'}-{k}")
+        assert problems == []  # no script ran: the hostile name stayed text
+        answered[person["staff_id"]] = colleague["staff_id"]
+        context.close()
+        if k == 9:
+            admin.goto(round_page)
+            assert "whole trust" in admin.content() and "<td>10</td>" in admin.content()
+    admin.goto(round_page)
+    assert f"<td>{RESPONDENTS}</td>" in admin.content()
+    _shot(admin, "survey-round-open")
+    admin.click("button:has-text(\"Close the round\")")
+    admin.locator("p.flash").wait_for(timeout=30_000)
+    assert f"Round closed: snapshot {CLOSES} written" in admin.locator("p.flash").inner_text()
+    _shot(admin, "survey-round-closed")
+    with SQLiteStore(db) as store:
+        dataset = store.read_dataset(CLOSES)
+    staff = analyse(build_graphs(dataset, CLOSES)).staff.set_index("staff_id")
+    ties = set(zip(dataset.collaborations["source_staff_id"], dataset.collaborations["target_staff_id"], strict=True))
+    assert {(p, c) for p, c in answered.items()} <= ties and len(ties) >= RESPONDENTS
+    assert (staff.loc[list(answered), "response"] == "responded").all()
+    others = staff[~staff.index.isin(list(answered))]
+    assert (others["response"] == "no response").all() and (others["ona_role"] != "isolate").all()
+
+
+def hostile_label(page, server: str, person: dict) -> str:  # noqa: ANN001
+    """The suggestion label of the colleague whose name is HTML, fetched as the form's script fetches it."""
+    token = person["link"].rsplit("/", 1)[1]
+    found = page.request.get(f"{server}/survey/{token}/people?q=img").json()
+    return next(label for label in found if label.startswith(XSS))
+
+
+def test_the_survey_pages_have_no_serious_accessibility_problem(browser, survey_server) -> None:  # noqa: ANN001, F811
+    from tests.conftest import skip_unless_required
+
+    skip_unless_required(None if AXE.exists() else "axe-core is not installed: npm ci in tools/axe", "CI",
+                         "the accessibility checks")
+    server, db = survey_server
+    context = browser.new_context(viewport={"width": 1300, "height": 1000}, bypass_csp=True)
+    page = context.new_page()
+    _log_in(page, server, "admin")
+    page.goto(f"{server}/surveys/")
+    problems = {"surveys": _accessibility_problems(page)}
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round, open_round
+
+        spec = RoundSpec("Axe", store.list_snapshots()[0].as_of, (QUESTION_BANK["planning"],), ask_frequency=True,
+                         opens_on="2026-07-02", closes_on="2098-07-20", privacy_notice=NOTICE)
+        round_id = create_round(store, spec)
+        token = open_round(store, round_id)[0][1]
+    page.goto(f"{server}/surveys/{round_id}")
+    problems["round"] = _accessibility_problems(page)
+    page.goto(f"{server}/survey/{token}")
+    problems["form"] = _accessibility_problems(page)
+    context.close()
+    assert {name: found for name, found in problems.items() if found} == {}
