@@ -343,9 +343,11 @@ def run(size: str, only: set[str], out: Path | None = None) -> dict:
         if "serve" in only:
             results["serve"] = bench_serve(work / "bench.db", work)
         if "survey" in only:
+            from benchmarks.survey_load import bench_survey_load
             from benchmarks.survey_search import bench_survey_search
 
             results["survey"] = bench_survey_search(work / "bench.db")
+            results["survey_submissions"] = bench_survey_load(work / "bench.db", work / "survey-users.db")
         if "compare" in only:  # after the web steps: it adds a later snapshot, which they would read instead
             results["compare"] = bench_compare(work / "trust", work / "bench.db")
         if "neo4j" in only:  # last: the JVM it starts would count in the analyse command's peak memory (RUSAGE)

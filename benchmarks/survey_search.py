@@ -1,6 +1,7 @@
 """The survey form's type-ahead: building a round's roster, then the server time of searches as respondents type
-(two to four letters of real names; every other search within one school, which reads the whole roster), both as the function and as the web request
-(`/survey/TOKEN/people`, through Flask with the link looked up each time)."""
+(two to four letters of real names; every other search within one school, which reads the whole roster), both
+as the function and as the web request (`/survey/TOKEN/people`, through Flask with the link looked up each
+time)."""
 
 from __future__ import annotations
 

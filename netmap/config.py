@@ -49,6 +49,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
     Setting("NETMAP_UPLOAD_LIMIT_MB", "50", "Largest upload the web app accepts, in MB."),
+    Setting("NETMAP_SMTP_HOST", None, "Mail server that sends survey links (`netmap survey open --send`). Unset: "
+            "links are only downloaded."),
+    Setting("NETMAP_SMTP_PORT", "587", "Its port."),
+    Setting("NETMAP_SMTP_SECURITY", "starttls", "starttls, ssl, or none (none only for a relay on this machine)."),
+    Setting("NETMAP_SMTP_USER", None, "User name on the mail server, if it asks for one."),
+    Setting("NETMAP_SMTP_PASSWORD", None, "Its password. Never printed or logged.", secret=True),
+    Setting("NETMAP_SMTP_FROM", None, "The sender of survey emails, e.g. survey@trust.example."),
     Setting("NETMAP_PUBLIC_URL", "http://127.0.0.1:5000", "The web app's address as staff reach it: a survey "
             "link is this followed by /survey/ and the person's token."),
     Setting("NETMAP_UPLOAD_MEMORY_MB", "2048", "Memory that checking one upload may use, in MB (it runs in a child "
@@ -109,6 +116,12 @@ class Settings:
     snapshot_retention_days: int = 1095
     scenario_retention_days: int = 365
     public_url: str = "http://127.0.0.1:5000"
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -160,7 +173,20 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
                                               "NETMAP_SCENARIO_RETENTION_DAYS"),
         trusted_proxies=_count(get("NETMAP_TRUSTED_PROXIES") or "0", "NETMAP_TRUSTED_PROXIES"),
         public_url=_url(get("NETMAP_PUBLIC_URL") or "http://127.0.0.1:5000", "NETMAP_PUBLIC_URL"),
+        smtp_host=get("NETMAP_SMTP_HOST"),
+        smtp_port=_positive_int(get("NETMAP_SMTP_PORT") or "587", "NETMAP_SMTP_PORT"),
+        smtp_security=_choice(get("NETMAP_SMTP_SECURITY") or "starttls", ("starttls", "ssl", "none"),
+                              "NETMAP_SMTP_SECURITY"),
+        smtp_user=get("NETMAP_SMTP_USER"),
+        smtp_password=get("NETMAP_SMTP_PASSWORD"),
+        smtp_from=get("NETMAP_SMTP_FROM"),
     )
+
+
+def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:
+    if text not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {text!r}.")
+    return text
 
 
 def _url(text: str, name: str) -> str:

@@ -3,7 +3,6 @@ personal links for a mail merge), reissue links, follow response rates, close in
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from netmap.errors import SurveyError
 from netmap.spreadsheet import neutralise
 from netmap.store.base import GraphStore
 from netmap.store.files import create_private_file
+from netmap.survey.mail import check_can_send, send_links
 from netmap.survey.questions import FREQUENCY_SCALE, QUESTION_BANK, Question, custom_question
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import (
@@ -21,6 +21,7 @@ from netmap.survey.service import (
     create_round,
     find_round,
     issue_links,
+    link_rows,
     open_round,
     response_rates,
     round_dataset,
@@ -48,23 +49,21 @@ def _custom(text: str) -> Question:
         raise click.BadParameter(str(exc), param_hint="--custom") from None
 
 
-def _write_links(store: GraphStore, round_id: str, issued: list[tuple[str, str]], out: Path, base_url: str) -> None:
-    """The links as a CSV for a mail merge (staff_id, name, school, link), readable by its owner only: whoever
-    holds a link can answer as that person."""
-    spec = spec_of(find_round(store, round_id))
-    base = store.read_dataset(spec.base_as_of)
-    names = dict(zip(base.staff["staff_id"], base.staff["name"], strict=True))
-    school_of = dict(zip(base.staff["staff_id"], base.staff["school_id"], strict=True))
-    schools = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
+def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: list[tuple[str, str]], out: Path,
+               send: bool) -> str:
+    """Write the links as a CSV for a mail merge (readable by its owner only: whoever holds a link can answer as
+    that person) and, with `send`, email each person theirs; returns what was done, for the user."""
+    settings = settings_of(ctx)
+    rows = link_rows(store, round_id, issued, settings.public_url)
     out.unlink(missing_ok=True)
     create_private_file(out)
-    with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["staff_id", "name", "school", "link"])
-        for person, token in issued:
-            writer.writerow([neutralise(v) for v in (person, names.get(person) or person,
-                                                     schools.get(school_of.get(person, ""), ""),
-                                                     f"{base_url}/survey/{token}")])
+    rows.map(neutralise).to_csv(out, index=False)
+    done = f"{len(rows):,} links written to {out}"
+    if send:
+        sent, missing = send_links(settings, spec_of(find_round(store, round_id)),
+                                   rows[["staff_id", "name", "email", "link"]].itertuples(index=False, name=None))
+        done += f"; {sent:,} sent by email" + (f", {len(missing):,} with no email address" if missing else "")
+    return done
 
 
 def register(main: click.Group) -> None:
@@ -128,29 +127,37 @@ def register(main: click.Group) -> None:
     @click.option("--links-out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                   help="CSV of everyone's link for a mail merge (kept readable by you only; the links are not "
                        "stored and cannot be listed again, only reissued).")
+    @click.option("--send", is_flag=True, help="Also email each person their link (NETMAP_SMTP_* settings, and an "
+                                               "email column in staff.csv).")
     @store_options
     @click.pass_context
-    def open_command(ctx: click.Context, round_id: str, links_out: Path, db: Path | None, store: str | None) -> None:
+    def open_command(ctx: click.Context, round_id: str, links_out: Path, send: bool, db: Path | None,
+                     store: str | None) -> None:
         """Open a draft round: a personal link for everyone it surveys."""
+        if send:
+            check_can_send(settings_of(ctx))  # before opening: a refusal leaves the round a draft
         with open_store_of(ctx, db, store) as opened:
             issued = open_round(opened, round_id)
-            _write_links(opened, round_id, issued, links_out, settings_of(ctx).public_url)
-        click.echo(f"Opened round {round_id}: {len(issued):,} links written to {links_out}.")
+            done = _hand_over(ctx, opened, round_id, issued, links_out, send)
+        click.echo(f"Opened round {round_id}: {done}.")
 
     @survey.command("links")
     @click.argument("round_id")
     @click.option("--staff", "staff_ids", multiple=True, help="Reissue only these people's links (repeat).")
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                   help="CSV of the new links.")
+    @click.option("--send", is_flag=True, help="Also email each person their new link.")
     @store_options
     @click.pass_context
-    def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], out: Path, db: Path | None,
-              store: str | None) -> None:
+    def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], out: Path, send: bool,
+              db: Path | None, store: str | None) -> None:
         """Reissue links (everyone's, or --staff): the old ones stop working at once."""
+        if send:
+            check_can_send(settings_of(ctx))
         with open_store_of(ctx, db, store) as opened:
             issued = issue_links(opened, round_id, list(staff_ids) or None)
-            _write_links(opened, round_id, issued, out, settings_of(ctx).public_url)
-        click.echo(f"Reissued {len(issued):,} links of round {round_id} to {out}; the old ones no longer work.")
+            done = _hand_over(ctx, opened, round_id, issued, out, send)
+        click.echo(f"Reissued links of round {round_id}: {done}; the old ones no longer work.")
 
     @survey.command("status")
     @click.argument("round_id")

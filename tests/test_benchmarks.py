@@ -29,6 +29,9 @@ def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None
     assert survey["staff_on_roster"] > 250 and survey["searches"] == 300
     assert 0 < survey["function"]["p50_ms"] <= survey["function"]["p95_ms"] <= survey["function"]["max_ms"]
     assert survey["web_request"]["p95_ms"] > 0
+    load = results["survey_submissions"]
+    assert load["errors"] == 0 and load["submitted_ok"] == load["respondents"] == 200
+    assert load["nominations_stored"] == load["nominations_submitted"] > 0  # no answer lost
 
 
 def test_serving_under_concurrent_users_and_the_honest_references(tmp_path: Path) -> None:

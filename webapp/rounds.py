@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from netmap.contract import TIE_KINDS
 from netmap.errors import SurveyError
 from netmap.suppression import hide_rows
+from netmap.survey.mail import check_can_send, send_links
 from netmap.survey.questions import QUESTION_BANK, custom_question
 from netmap.survey.rounds import MAX_NAMES_LIMIT, RoundSpec
 from netmap.survey.service import (
@@ -25,6 +26,7 @@ from netmap.survey.service import (
     create_round,
     find_round,
     issue_links,
+    link_rows,
     open_round,
     response_rates,
     spec_of,
@@ -104,7 +106,8 @@ def show(round_id: str) -> Any:
         return csv_response(rates, f"survey-{round_id}-response-rates.csv")
     audit("view", f"survey round {round_id}")
     return render_template("rounds/show.html", record=record, spec=spec, rates=rates, waiting=waiting,
-                           admin=g.user.role == "admin")
+                           admin=g.user.role == "admin",
+                           smtp=bool(current_app.config["NETMAP_SETTINGS"].smtp_host))
 
 
 @bp.route("/<round_id>/open", methods=["POST"])
@@ -113,6 +116,8 @@ def open_(round_id: str) -> Any:
     """Open the round and hand over everyone's link, once, as the format asked."""
     _round(round_id)
     try:
+        if request.form.get("send"):
+            check_can_send(current_app.config["NETMAP_SETTINGS"])  # before opening: a refusal changes nothing
         issued = open_round(get_store(), round_id)
     except SurveyError as exc:
         flash(str(exc), "error")
@@ -127,6 +132,8 @@ def reissue(round_id: str) -> Any:
     """New links for the staff ids given (one per line), or everyone's; the old ones stop working."""
     wanted = [line.strip() for line in request.form.get("staff", "").splitlines() if line.strip()]
     try:
+        if request.form.get("send"):
+            check_can_send(current_app.config["NETMAP_SETTINGS"])
         issued = issue_links(get_store(), round_id, wanted or None)
     except SurveyError as exc:
         flash(str(exc), "error")
@@ -157,15 +164,21 @@ def _round(round_id: str) -> Any:
 
 
 def _links(round_id: str, issued: list[tuple[str, str]], stem: str) -> Any:
-    """The links as a CSV (staff_id, name, school, link) or a printable sheet, one person a page."""
+    """The links as a CSV (staff_id, name, school, email, link) or a printable sheet, one person a page; with
+    "send" ticked, each person is also emailed theirs (NETMAP_SMTP_*)."""
+    settings = current_app.config["NETMAP_SETTINGS"]
+    rows = link_rows(get_store(), round_id, issued, settings.public_url)
     spec = spec_of(find_round(get_store(), round_id))
-    base = get_store().read_dataset(spec.base_as_of)
-    names = dict(zip(base.staff["staff_id"], base.staff["name"], strict=True))
-    school_of = dict(zip(base.staff["staff_id"], base.staff["school_id"], strict=True))
-    schools = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
-    public = current_app.config["NETMAP_SETTINGS"].public_url
-    rows = pd.DataFrame([(p, names.get(p) or p, schools.get(school_of.get(p, ""), ""), f"{public}/survey/{t}")
-                         for p, t in issued], columns=["staff_id", "name", "school", "link"])
+    if request.form.get("send"):
+        try:
+            sent, missing = send_links(settings, spec, rows[["staff_id", "name", "email", "link"]].itertuples(
+                index=False, name=None))
+        except SurveyError as exc:
+            flash(f"{exc} Nothing else changed: the links below are the only copy.", "error")
+        else:
+            audit("survey", f"emailed {sent} links of round {round_id}")
+            flash(f"{sent:,} links sent by email" + (f"; {len(missing):,} people have no email address: reach "
+                                                     "them with the links below." if missing else "."))
     if request.form.get("format") == "sheet":
         return render_template("rounds/sheet.html", spec=spec, rows=rows.to_dict("records"))
     return csv_response(rows, f"{stem}-{round_id}.csv")

@@ -24,7 +24,7 @@ from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
 __all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "last_round_answers",
-           "link_of", "open_round", "response_rates", "round_dataset", "roster_of", "spec_of"]
+           "link_of", "link_rows", "open_round", "response_rates", "round_dataset", "roster_of", "spec_of"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -101,6 +101,22 @@ def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None) -
     issued = [new_link(round_id, p, _expiry(spec)) for p in chosen]
     store.add_links([link for _token, link in issued])
     return [(link.staff_id, token) for token, link in issued]
+
+
+def link_rows(store: GraphStore, round_id: str, issued: list[tuple[str, str]], public_url: str) -> pd.DataFrame:
+    """Issued links as rows for a mail merge: staff_id, name, school, email (the trust's own `email` column of
+    staff.csv, when it has one) and link."""
+    base = store.read_dataset(spec_of(find_round(store, round_id)).base_as_of)
+    staff = base.staff.set_index("staff_id")
+    schools = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
+    emails = staff["email"] if "email" in staff.columns else pd.Series(dtype=object)
+    def address(person: str) -> str | None:
+        value = emails.get(person)
+        return str(value).strip() if isinstance(value, str) and value.strip() else None
+
+    return pd.DataFrame([(p, staff.at[p, "name"] or p, schools.get(staff.at[p, "school_id"], ""), address(p),
+                          f"{public_url}/survey/{t}") for p, t in issued],
+                        columns=["staff_id", "name", "school", "email", "link"])
 
 
 def roster_of(store: GraphStore, spec: RoundSpec) -> Roster:
