@@ -23,6 +23,7 @@ from netmap.survey.service import (
     issue_links,
     link_rows,
     open_round,
+    reopen_round,
     response_rates,
     round_dataset,
     spec_of,
@@ -177,6 +178,17 @@ def register(main: click.Group) -> None:
             create_private_file(waiting)
             missing.map(neutralise).to_csv(waiting, index=False)
             click.echo(f"{len(missing):,} people have not answered: {waiting}.")
+
+    @survey.command("reopen")
+    @click.argument("round_id")
+    @store_options
+    @click.pass_context
+    def reopen(ctx: click.Context, round_id: str, db: Path | None, store: str | None) -> None:
+        """Open a closed round again; its links ended at closing: reissue them with `netmap survey links`."""
+        with open_store_of(ctx, db, store) as opened:
+            reopen_round(opened, round_id)
+        click.echo(f"Round {round_id} is open. Reissue links with `netmap survey links {round_id} --out FILE`; "
+                   "closing it again rewrites its snapshot.")
 
     @survey.command("close")
     @click.argument("round_id")

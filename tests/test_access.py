@@ -66,6 +66,8 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "rounds.reissue": [("POST", "/surveys/nope/links",
                         {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    "rounds.reopen": [("POST", "/surveys/nope/reopen",
+                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "rounds.close": [("POST", "/surveys/nope/close",
                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "survey.form": [("GET", "/survey/not-a-link", dict.fromkeys(ROLES, BY_LINK))],

@@ -161,3 +161,30 @@ def test_the_survey_pages_have_no_serious_accessibility_problem(browser, survey_
     problems["form"] = _accessibility_problems(page)
     context.close()
     assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None:  # noqa: ANN001, F811
+    """A name chosen and left (no button pressed) is saved as a draft within seconds: the page says so, and
+    coming back later the name is there, still a draft."""
+    server, db = survey_server
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round, open_round
+
+        spec = RoundSpec("Autosave", store.list_snapshots()[0].as_of, (QUESTION_BANK["planning"],),
+                         opens_on="2026-07-02", closes_on=CLOSES, privacy_notice=NOTICE)
+        round_id = create_round(store, spec)
+        staff_id, token = open_round(store, round_id)[5]
+    page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
+    page.goto(f"{server}/survey/{token}")
+    label = page.request.get(f"{server}/survey/{token}/people?q=an").json()[0]
+    field = page.locator("input[name=add-planning]").first
+    field.fill(label)
+    field.press("Tab")  # leaving the field is a change
+    page.locator("#autosave-status", has_text="Draft saved").wait_for(timeout=10_000)
+    page.reload()
+    assert page.locator("input[name=keep-planning]").count() == 1 and "My network" not in page.content()
+    with SQLiteStore(db) as store:
+        answers, done = store.read_answers(round_id)
+    assert [n.respondent for n, _day in answers] == [staff_id] and done == {}  # a draft, not submitted

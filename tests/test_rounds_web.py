@@ -71,3 +71,8 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
         assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01", "2099-07-20"]
         assert len(store.read_dataset("2099-07-20").collaborations) == 1
     assert respondent.get(f"/survey/{token}").status_code == 410  # the round is over: links end
+    for action in ("close", "reopen", "open", "links"):  # every form of the page needs its CSRF token
+        assert admin.post(f"/surveys/{round_id}/{action}", data={"format": "csv"}).status_code == 400
+    reopened = admin.post(f"/surveys/{round_id}/reopen",
+                          data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}")}, follow_redirects=True)
+    assert "Round open again" in reopened.get_data(as_text=True)

@@ -26,6 +26,7 @@ from netmap.survey.service import (
     find_round,
     issue_links,
     open_round,
+    reopen_round,
     response_rates,
 )
 from tests.test_compare import PLANTED
@@ -142,3 +143,9 @@ def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_
     assert find_round(store, round_id).status == "closed"
     with pytest.raises(SurveyError, match="(withdrawn|closed)"):
         answer(store, tokens["c1"], [], submit=True, now=DURING)
+    reopen_round(store, round_id)
+    reopen_round(store, round_id)  # reopening an open round changes nothing
+    again = dict(issue_links(store, round_id, ["c1"]))  # the links ended at closing
+    answer(store, again["c1"], [Nomination("c1", "planning", "c2")], submit=True, now=DURING)
+    assert close_round(store, round_id).status == "replaced"  # c1's answer is in the rewritten snapshot
+    assert len(store.read_dataset("2026-07-20").collaborations) == 4

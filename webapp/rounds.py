@@ -28,6 +28,7 @@ from netmap.survey.service import (
     issue_links,
     link_rows,
     open_round,
+    reopen_round,
     response_rates,
     spec_of,
 )
@@ -153,6 +154,20 @@ def close(round_id: str) -> Any:
     audit("survey", f"closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}")
     flash(f"Round closed: snapshot {result.snapshot.as_of} written ({result.status}); it is analysed in the "
           "background and then appears on every page.")
+    return redirect(url_for("rounds.show", round_id=round_id))
+
+
+@bp.route("/<round_id>/reopen", methods=["POST"])
+@role_required(*RUNS_ROUNDS)
+def reopen(round_id: str) -> Any:
+    try:
+        reopen_round(get_store(), round_id)
+    except SurveyError as exc:
+        flash(str(exc), "error")
+    else:
+        audit("survey", f"reopened round {round_id}")
+        flash("Round open again: its links ended at closing, so reissue them below; closing again rewrites its "
+              "snapshot.")
     return redirect(url_for("rounds.show", round_id=round_id))
 
 

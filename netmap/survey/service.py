@@ -24,7 +24,8 @@ from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
 __all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "last_round_answers",
-           "link_of", "link_rows", "open_round", "response_rates", "round_dataset", "roster_of", "spec_of"]
+           "link_of", "link_rows", "open_round", "reopen_round", "response_rates", "round_dataset", "roster_of",
+           "spec_of"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -191,6 +192,16 @@ def round_dataset(store: GraphStore, round_id: str) -> Dataset:
     answers, submitted = store.read_answers(round_id)
     spec = spec_of(record)
     return round_snapshot(store.read_dataset(spec.base_as_of), spec, answers, submitted)
+
+
+def reopen_round(store: GraphStore, round_id: str) -> None:
+    """Open a closed round again (an open one stays as it is): answers can change until it is closed again,
+    which rewrites its snapshot. The links ended at closing: reissue them (issue_links)."""
+    record = find_round(store, round_id)
+    if record.status == "draft":
+        raise SurveyError(f"Round {round_id} was never opened: open it instead.")
+    if record.status == "closed":
+        store.save_round(dataclasses.replace(record, status="open"))
 
 
 def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None) -> WriteResult:
