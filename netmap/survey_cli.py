@@ -179,6 +179,21 @@ def register(main: click.Group) -> None:
             missing.map(neutralise).to_csv(waiting, index=False)
             click.echo(f"{len(missing):,} people have not answered: {waiting}.")
 
+    @survey.command("delete")
+    @click.argument("round_id")
+    @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @store_options
+    @click.pass_context
+    def delete(ctx: click.Context, round_id: str, yes: bool, db: Path | None, store: str | None) -> None:
+        """Delete a round with its links and answers (the snapshot a closed round wrote stays: `netmap forget`
+        deletes it)."""
+        with open_store_of(ctx, db, store) as opened:
+            spec = spec_of(find_round(opened, round_id))
+            if not yes:
+                click.confirm(f"Delete round {round_id} ({spec.title}) and every answer given in it?", abort=True)
+            opened.delete_round(round_id)
+        click.echo(f"Deleted round {round_id} with its links and answers.")
+
     @survey.command("reopen")
     @click.argument("round_id")
     @store_options

@@ -68,6 +68,9 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
     assert "snapshot 2026-07-20 created, analysed (1 collaborations)" in closed.stdout
     assert "Writing snapshot 2026-07-20" in closed.stderr
     assert run("survey", "close", round_id).stdout.count("unchanged") == 1
+    assert run("survey", "delete", round_id, "--yes").stdout.strip() == (
+        f"Deleted round {round_id} with its links and answers.")
+    assert run("survey", "list").stdout == "" and "2026-07-20" in run("snapshots").stdout  # the snapshot stays
 
 
 def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN001
