@@ -164,8 +164,8 @@ def test_the_survey_pages_have_no_serious_accessibility_problem(browser, survey_
 
 
 def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None:  # noqa: ANN001, F811
-    """A name chosen and left (no button pressed) is saved as a draft within seconds: the page says so, and
-    coming back later the name is there, still a draft."""
+    """More name fields on request, up to the round's limit; a name chosen and left (no button pressed) is saved
+    as a draft within seconds: the page says so, and coming back later the name is there, still a draft."""
     server, db = survey_server
     with SQLiteStore(db) as store:
         from netmap.survey.questions import QUESTION_BANK
@@ -178,6 +178,10 @@ def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None
         staff_id, token = open_round(store, round_id)[5]
     page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
     page.goto(f"{server}/survey/{token}")
+    assert page.locator("input[name=add-planning]").count() == 3
+    page.click("text=Add another name")  # ten names allowed: more fields on request
+    assert page.locator("input[name=add-planning]").count() == 4
+    assert page.evaluate("() => document.activeElement.name") == "add-planning"
     label = page.request.get(f"{server}/survey/{token}/people?q=an").json()[0]
     field = page.locator("input[name=add-planning]").first
     field.fill(label)

@@ -23,31 +23,59 @@
     });
   }
 
+  // "Add another name": a copy of the question's last name field (with its own suggestions list), up to the
+  // number of names the round allows.
+  function addMore(button) {
+    button.hidden = false;
+    let made = 0;
+    button.addEventListener("click", function () {
+      const rows = button.closest("fieldset").querySelectorAll("p.add");
+      if (rows.length >= Number(button.dataset.limit)) return;
+      const last = rows[rows.length - 1];
+      const copy = last.cloneNode(true);
+      const input = copy.querySelector("input[data-suggest]");
+      const list = copy.querySelector("datalist");
+      list.id = list.id + "-more-" + (++made);
+      list.replaceChildren();
+      input.setAttribute("list", list.id);
+      input.value = "";
+      copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
+      last.after(copy);
+      suggest(input);
+      input.focus();
+      if (rows.length + 1 >= Number(button.dataset.limit)) button.hidden = true;
+    });
+  }
+
+  let school = null;
+  function suggest(input) {
+    const list = document.getElementById(input.getAttribute("list"));
+    let timer = null;
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        const q = input.value.trim();
+        if (q.length < 2) { list.replaceChildren(); return; }
+        const url = input.dataset.suggest + "?q=" + encodeURIComponent(q) +
+          (school && school.value ? "&school=" + encodeURIComponent(school.value) : "");
+        fetch(url, { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (labels) {
+            list.replaceChildren.apply(list, labels.map(function (label) {
+              const option = document.createElement("option");
+              option.value = label;
+              return option;
+            }));
+          });
+      }, 150);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    const school = document.querySelector("[data-school-filter]");
+    school = document.querySelector("[data-school-filter]");
     const form = document.querySelector("form.survey[data-autosave]");
     if (form) autosave(form);
-    document.querySelectorAll("input[data-suggest]").forEach(function (input) {
-      const list = document.getElementById(input.getAttribute("list"));
-      let timer = null;
-      input.addEventListener("input", function () {
-        clearTimeout(timer);
-        timer = setTimeout(function () {
-          const q = input.value.trim();
-          if (q.length < 2) { list.replaceChildren(); return; }
-          const url = input.dataset.suggest + "?q=" + encodeURIComponent(q) +
-            (school && school.value ? "&school=" + encodeURIComponent(school.value) : "");
-          fetch(url, { credentials: "same-origin" })
-            .then(function (r) { return r.ok ? r.json() : []; })
-            .then(function (labels) {
-              list.replaceChildren.apply(list, labels.map(function (label) {
-                const option = document.createElement("option");
-                option.value = label;
-                return option;
-              }));
-            });
-        }, 150);
-      });
-    });
+    document.querySelectorAll("input[data-suggest]").forEach(suggest);
+    document.querySelectorAll("button.add-more").forEach(addMore);
   });
 })();
