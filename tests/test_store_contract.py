@@ -162,3 +162,30 @@ def test_survey_rounds_links_and_answers_are_kept_and_replaced_whole(store: Grap
     assert store.revoke_links("r1", None, "2026-06-06T10:00:00+00:00") == 1  # a1's; b1's already revoked
     store.delete_round("r1")
     assert store.list_rounds() == [] and store.find_link(link_a.digest) is None and store.round_links("r1") == []
+
+
+def test_a_survey_round_runs_and_closes_into_a_snapshot_on_every_store(store: GraphStore, tiny: Path) -> None:
+    """The service end to end on the store: open over the tiny trust's staff, one answer, close (a snapshot of the
+    answers, all-or-nothing like a load), close again (unchanged)."""
+    import datetime as dt
+
+    from netmap.survey.answers import Nomination
+    from netmap.survey.questions import QUESTION_BANK
+    from netmap.survey.rounds import RoundSpec
+    from netmap.survey.service import answer, close_round, create_round, open_round
+    from tests.test_survey import NOTICE
+
+    dataset, _ = read_trust(tiny)
+    store.write_snapshot(dataset, "2026-01-01", source="tiny")
+    spec = RoundSpec("Spring", "2026-01-01", (QUESTION_BANK["planning"],), opens_on="2026-01-02",
+                     closes_on="2026-01-20", privacy_notice=NOTICE)
+    round_id = create_round(store, spec)
+    tokens = dict(open_round(store, round_id))
+    people = sorted(tokens)
+    answer(store, tokens[people[0]], [Nomination(people[0], "planning", people[1])], submit=True,
+           now=dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
+    assert close_round(store, round_id).status == "created"
+    written = store.read_dataset("2026-01-20")
+    assert list(zip(written.collaborations["source_staff_id"], written.collaborations["target_staff_id"],
+                    strict=True)) == [(people[0], people[1])]
+    assert close_round(store, round_id).status == "unchanged"
