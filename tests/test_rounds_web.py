@@ -31,6 +31,10 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     login(lead, "network-lead")
     login(ceo, "ceo", purpose=None)
     assert ceo.get("/surveys/").status_code == 403 and "Surveys</a>" not in ceo.get("/").get_data(as_text=True)
+    forged = admin.post("/surveys/", data=FIELDS)  # no CSRF token: refused, nothing created
+    assert forged.status_code == 400
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert store.list_rounds() == []
     bare = _create(admin)  # no notice yet: a draft, refused on opening
     refused = admin.post(f"/surveys/{bare}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{bare}")},
                          follow_redirects=True)

@@ -133,6 +133,7 @@ def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_
     assert sorted(zip(ties["source_staff_id"], ties["target_staff_id"], ties["kind"], strict=True)) == [
         ("a1", "b1", "co-planning"), ("a1", "c1", "advice"), ("b1", "a1", "co-planning")]
     assert set(ties["observed_on"]) == {"2026-07-10"} and set(ties["question"]) == {"planning", "send"}
+    assert dict(zip(ties["question"], ties["topic"], strict=True)) == {"planning": None, "send": "send"}
     responded = dict(zip(dataset.respondents["staff_id"], dataset.respondents["responded_on"], strict=True))
     assert len(responded) == 11 and responded["a1"] == "2026-07-10" and responded["c1"] is None
     staff = analyse(build_graphs(dataset, "2026-07-20")).staff.set_index("staff_id")

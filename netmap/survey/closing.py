@@ -1,7 +1,7 @@
 """The snapshot a closed round makes: staff, schools, groups, memberships and secondments carried over from the
 round's base snapshot; collaborations from the answers (source the respondent, target the person named, the
-question's tie kind, the frequency as weight, observed on the day answered, the question's key beside); and the
-respondents: everyone the round surveyed, with the day they submitted, or blank."""
+question's tie kind, the frequency as weight, observed on the day answered, the question's key and topic beside);
+and the respondents: everyone the round surveyed, with the day they submitted, or blank."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nominatio
                    submitted: Mapping[str, str]) -> Dataset:
     """The dataset a closed round writes. `answers`: each nomination with the day it was saved; `submitted`:
     each respondent who submitted and the day. Only submitted answers count (a draft is not an answer)."""
-    kinds = {q.key: q.kind for q in spec.questions}
-    rows = [(n.respondent, n.target, kinds[n.question], n.weight, day, n.question)
-            for n, day in answers if n.respondent in submitted]
+    questions = {q.key: q for q in spec.questions}
+    rows = [(n.respondent, n.target, questions[n.question].kind, n.weight, day, n.question,
+             questions[n.question].topic or None) for n, day in answers if n.respondent in submitted]
     collaborations = pd.DataFrame(rows, columns=["source_staff_id", "target_staff_id", "kind", "weight",
-                                                 "observed_on", "question"])
+                                                 "observed_on", "question", "topic"])
     collaborations["weight"] = collaborations["weight"].astype(float)
     people = surveyed_staff(base, spec)["staff_id"]
     respondents = pd.DataFrame({"staff_id": list(people), "round": spec.title,
