@@ -26,6 +26,7 @@ from netmap.cli_common import (
 from netmap.compare_cli import register as register_compare
 from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
+from netmap.expertise_cli import register as register_expertise
 from netmap.export import FORMATS, export_network, write_analysis_workbook
 from netmap.graphs import read_graphs
 from netmap.ingest.validate import validate_source
@@ -259,4 +260,5 @@ def _plugins() -> None:
 register_planner(main)
 register_compare(main)
 register_survey(main)
+register_expertise(main)
 _plugins()

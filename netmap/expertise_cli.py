@@ -1,0 +1,76 @@
+"""`netmap find-expertise`: who in the trust knows about a topic (netmap.analysis.expertise), with the evidence
+and the chain of colleagues who can introduce you."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from netmap.analysis.expertise import find_expertise
+from netmap.cli_common import open_store_of, store_options
+from netmap.errors import AnalysisError
+from netmap.graphs import read_graphs
+from netmap.spreadsheet import neutralise
+
+__all__ = ["register"]
+
+
+def _synonyms(path: Path | None) -> list[tuple[str, str]]:
+    """The trust's own synonyms: a CSV with columns term and means (e.g. "sums,maths")."""
+    if path is None:
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    if rows and not {"term", "means"} <= set(rows[0]):
+        raise click.BadParameter(f"{path} needs the columns term and means (e.g. sums,maths).",
+                                 param_hint="--synonyms")
+    return [(r["term"], r["means"]) for r in rows if r.get("term") and r.get("means")]
+
+
+def register(main: click.Group) -> None:
+    """Add `find-expertise` to the `netmap` group."""
+
+    @main.command("find-expertise")
+    @click.argument("topic")
+    @click.option("--from", "start", help="Your staff id: the chain of colleagues from you to each expert.")
+    @click.option("--school", help="A school id: the chain from the nearest person there.")
+    @click.option("--snapshot", "as_of", help="Snapshot date (default: the latest).")
+    @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
+    @click.option("--synonyms", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                  help="CSV of the trust's own synonyms (columns term, means).")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the list as CSV.")
+    @store_options
+    @click.pass_context
+    def find_expertise_command(ctx: click.Context, topic: str, start: str | None, school: str | None,
+                               as_of: str | None, top: int, synonyms: Path | None, out: Path | None,
+                               db: Path | None, store: str | None) -> None:
+        """Who knows about TOPIC, ranked by evidence (groups led or joined, subjects, colleagues who named them
+        for it in the survey), with who can introduce you."""
+        with open_store_of(ctx, db, store) as opened:
+            graphs = read_graphs(opened, as_of)
+        if start and start not in graphs.soft:
+            raise AnalysisError(f"No one in post with staff id {start!r} in the snapshot of {graphs.as_of}.")
+        if school and school not in set(graphs.dataset.schools["school_id"]):
+            raise AnalysisError(f"No school {school!r} in the snapshot of {graphs.as_of}.")
+        experts = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),
+                                 limit=top)
+        names = dict(zip(graphs.dataset.staff["staff_id"], graphs.dataset.staff["name"], strict=True))
+        schools = dict(zip(graphs.dataset.schools["school_id"], graphs.dataset.schools["name"], strict=True))
+        rows = [{"staff_id": e.staff_id, "name": names.get(e.staff_id, e.staff_id),
+                 "school": schools.get(graphs.school_of[e.staff_id], ""), "score": e.score,
+                 "evidence": "; ".join(e.evidence), "times_named": e.times_named,
+                 "introduction": " > ".join(names.get(p, p) for p in e.chain) if e.chain else
+                 ("" if not (start or school) else "no chain of colleagues")} for e in experts]
+        if not rows:
+            click.echo(f"Nobody in the snapshot of {graphs.as_of} shows evidence of {topic!r}.")
+        for k, row in enumerate(rows, 1):
+            click.echo(f"{k:>2}. {row['name']} ({row['school']}), score {row['score']}: {row['evidence']}")
+            if row["introduction"]:
+                click.echo(f"    introduction: {row['introduction']}")
+        if out is not None:
+            pd.DataFrame(rows, columns=["staff_id", "name", "school", "score", "evidence", "times_named",
+                                        "introduction"]).map(neutralise).to_csv(out, index=False)
+            click.echo(f"Wrote {out}.")
