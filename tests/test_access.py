@@ -70,6 +70,8 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "rounds.close": [("POST", "/surveys/nope/close",
                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    "expertise.index": [("GET", "/expertise/?topic=maths", NAMED_ONLY),
+                        ("GET", "/expertise/?topic=maths&format=csv", NAMED_ONLY)],
     "survey.form": [("GET", "/survey/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
     "survey.people": [("GET", "/survey/not-a-link/people?q=a", dict.fromkeys(ROLES, BY_LINK))],
     "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],

@@ -71,3 +71,20 @@ def test_the_command_lists_experts_with_their_introductions(tmp_path: Path, monk
         "staff_id,name,school,score,evidence,times_named,introduction")
     unknown = run(main, ["find-expertise", "maths", "--from", "zz"])
     assert unknown.exit_code == 1 and "No one in post with staff id 'zz'" in unknown.output
+
+
+def test_the_expertise_page_names_experts_within_the_users_scope(tmp_path: Path) -> None:
+    """hr sees a2 first with the chain from Head of A; the ceo is refused. (A network lead sees no one outside
+    their scope, not even inside a chain: tests/test_access.py.)"""
+    from tests.web_helpers import login, make_app
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    hr, ceo = app.test_client(), app.test_client()
+    login(hr, "hr")
+    login(ceo, "ceo", purpose=None)
+    page = hr.get("/expertise/?topic=Mathematics&from=Head of A").get_data(as_text=True)
+    assert page.index("Maths teacher A") < page.index("Head of maths B") < page.index("Teacher C")
+    assert "<td>Head of A &gt; Maths teacher A</td>" in page
+    csv = hr.get("/expertise/?topic=maths&from=a1&format=csv").get_data(as_text=True).splitlines()
+    assert csv[1].startswith("a2,Maths teacher A,Ash Primary,6,leads Maths community; subject: maths,0,")
+    assert ceo.get("/expertise/?topic=maths").status_code == 403

@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compare,
         dashboard,
         data,
+        expertise,
         exports,
         groups,
         joiners,
@@ -73,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners, survey, rounds):
+                   privacy, exports, compare, trends, joiners, survey, rounds, expertise):
         app.register_blueprint(module.bp)
     return app
 

@@ -1,0 +1,57 @@
+"""The expertise finder (roles that see names, within their scope): who knows about a topic, with the evidence
+and who can introduce them, from a chosen colleague or school (netmap.analysis.expertise); as a table and CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, render_template, request
+
+from netmap.analysis.expertise import find_expertise
+from webapp.access import require_names
+from webapp.auth import audit, login_required
+from webapp.data import require_view
+from webapp.network_map import resolve_person
+from webapp.purpose import purpose_redirect
+from webapp.tables import csv_response
+
+bp = Blueprint("expertise", __name__, url_prefix="/expertise")
+SHOWN = 20
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    view = require_view()
+    found = require_names(view)
+    if (ask := purpose_redirect()) is not None:
+        return ask
+    topic = request.args.get("topic", "").strip()[:80]
+    school = request.args.get("school", "")
+    person, candidates = resolve_person(view, request.args.get("from", "").strip(), found.people)
+    rows = pd.DataFrame(columns=["staff_id", "name", "school", "score", "evidence", "times_named", "introduction"])
+    if topic:
+        experts = find_expertise(view.graphs, topic, start=person or None,
+                                 school=school if school in view.school_names and not person else None,
+                                 limit=len(view.graphs.soft))
+        shown = [e for e in experts if found.may_name(e.staff_id)][:SHOWN]
+        school_of = view.graphs.school_of
+
+        def who(p: str) -> str:  # someone outside the user's scope is not named, only placed
+            if found.may_name(p):
+                return view.staff_names.get(p, p)
+            return f"a colleague at {view.school_names.get(school_of.get(p, ''), 'another school')}"
+
+        rows = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
+                              "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
+                              "evidence": "; ".join(e.evidence), "times_named": e.times_named,
+                              "introduction": " > ".join(who(p) for p in e.chain) if e.chain else
+                              ("no chain of colleagues" if person or school else "")} for e in shown],
+                            columns=rows.columns)
+        audit("download" if request.args.get("format") == "csv" else "view", f"expertise on {topic!r}")
+        if request.args.get("format") == "csv":
+            return csv_response(rows, "expertise.csv")
+    return render_template("expertise/index.html", view=view, topic=topic, school=school, person=person,
+                           asked=request.args.get("from", ""), candidates=candidates[:15], rows=rows,
+                           schools=sorted(view.school_names.items(), key=lambda s: s[1]))
