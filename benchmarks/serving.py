@@ -27,7 +27,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any) -> None:  # the login's redirect is not followed: the first page is timed
         return None
 
@@ -35,7 +35,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def _login(base: str, user: str, password: str) -> str:
     """The session cookie after logging in through the login form (CSRF token included); the dashboard the
     login redirects to is not fetched, so the benchmark's first request is the first page the server builds."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), _NoRedirect())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirect())
     html = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert token, "no CSRF token on the login page"
@@ -49,16 +49,35 @@ def _login(base: str, user: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients: int = 50,
-                  requests_each: int = 12, timeout_s: float = 600) -> dict[str, Any]:
-    """Start `netmap serve` on a free port, time its first request, then `clients` threads each request the
-    pages in turn `requests_each` times; p50/p95/max latency, errors, and the server's peak memory."""
+def start_server(db: Path, users_db: Path) -> tuple[str, subprocess.Popen[bytes]]:
+    """`netmap serve` on a free loopback port over `db` (plain HTTP allowed: the load generator is not a
+    browser); its address and process. The caller terminates it."""
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "NETMAP_DB": str(db), "NETMAP_USERS_DB": str(users_db), "NETMAP_ALLOW_HTTP": "1",
            "NETMAP_SECRET_KEY": "benchmark"}
     server = subprocess.Popen([sys.executable, "-c", "from netmap.cli import main; main()", "serve", "--port",
                                str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return f"http://127.0.0.1:{port}", server
+
+
+def wait_until_up(base: str, limit_s: float = 120) -> float:
+    """Seconds until the server answers its login page (OSError after `limit_s`)."""
+    started = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=5).read()
+            return time.perf_counter() - started
+        except OSError:
+            if time.perf_counter() - started > limit_s:
+                raise
+            time.sleep(0.1)
+
+
+def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients: int = 50,
+                  requests_each: int = 12, timeout_s: float = 600) -> dict[str, Any]:
+    """Start `netmap serve` on a free port, time its first request, then `clients` threads each request the
+    pages in turn `requests_each` times; p50/p95/max latency, errors, and the server's peak memory."""
+    base, server = start_server(db, users_db)
     process = psutil.Process(server.pid)
     peak = [0.0]
     stop = threading.Event()
@@ -73,16 +92,7 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
 
     threading.Thread(target=watch_memory, daemon=True).start()
     try:
-        started = time.perf_counter()
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/login", timeout=5).read()
-                break
-            except OSError:
-                if time.perf_counter() - started > 120:
-                    raise
-                time.sleep(0.1)
-        startup_s = time.perf_counter() - started
+        startup_s = wait_until_up(base)
         cookie = _login(base, user, password)
 
         def fetch(path: str) -> tuple[float, int]:

@@ -5,12 +5,8 @@ stored equal the nominations submitted)."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -18,23 +14,13 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from benchmarks.serving import NoRedirect, start_server, wait_until_up
 from netmap.store import SQLiteStore
 from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import create_round, open_round, roster_of
 
 NOTICE = "Purpose: research. Who sees: leads. Kept for a year, then deleted. Contact: dpo@trust.example"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any) -> None:  # the 302 after a submission is the answer: not followed
-        return None
 
 
 def bench_survey_load(db: Path, users_db: Path, respondents: int = 200) -> dict[str, Any]:
@@ -46,19 +32,9 @@ def bench_survey_load(db: Path, users_db: Path, respondents: int = 200) -> dict[
         tokens = open_round(store, round_id)[:respondents]
         roster = roster_of(store, spec)
     labels = list(roster.labels.items())
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "NETMAP_DB": str(db), "NETMAP_USERS_DB": str(users_db), "NETMAP_ALLOW_HTTP": "1",
-           "NETMAP_SECRET_KEY": "benchmark"}
-    server = subprocess.Popen([sys.executable, "-c", "from netmap.cli import main; main()", "serve", "--port",
-                               str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base, server = start_server(db, users_db)
     try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(f"{base}/login", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(base)
         ready = threading.Barrier(len(tokens))
         latencies: list[float] = []
         errors: list[str] = []
@@ -66,7 +42,7 @@ def bench_survey_load(db: Path, users_db: Path, respondents: int = 200) -> dict[
         lock = threading.Lock()
 
         def respond(k: int, staff_id: str, token: str) -> None:
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), _NoRedirect())
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(), NoRedirect())
             try:
                 html = opener.open(f"{base}/survey/{token}", timeout=60).read().decode()
                 csrf = re.search(r'name="csrf_token" value="([^"]+)"', html)

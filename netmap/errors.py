@@ -72,5 +72,9 @@ class SurveyError(NetmapError):
     """A survey round, link or answer is not valid as given; the message says what to change."""
 
 
+class UnknownLink(SurveyError):
+    """A survey link that no round issued (a guess, or a copy with a typo): counted against the address."""
+
+
 class AccountError(NetmapError):
     """A web user cannot be added, found or changed as asked (no such user, a taken name, a short password)."""

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from netmap.store.base import GraphStore
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
-           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post", "in_trust",
+           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post", "in_trust", "joined_by",
            "number_of_undirected_ties", "read_graphs", "response_status", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
@@ -106,12 +106,17 @@ def in_post(start: pd.Series, end: pd.Series, as_of: str) -> pd.Series:
     return (start.isna() | (start.fillna("") <= as_of)) & (end.isna() | (end.fillna("9999") > as_of))
 
 
+def joined_by(schools: pd.DataFrame, as_of: str) -> pd.Series:
+    """Which schools had joined the trust by `as_of` (a blank joined_on: always)."""
+    joined = schools["joined_on"]
+    return joined.isna() | (joined.fillna("") <= as_of)
+
+
 def in_trust(dataset: Dataset, as_of: str) -> Dataset:
     """The dataset as the trust was on `as_of`: schools that joined after it left out, with their staff, those
     staff's memberships, ties and answers, and secondments to them (the same dataset when every school had
     joined)."""
-    joined = dataset.schools["joined_on"]
-    later = set(dataset.schools.loc[joined.notna() & (joined.fillna("") > as_of), "school_id"])
+    later = set(dataset.schools.loc[~joined_by(dataset.schools, as_of), "school_id"])
     if not later:
         return dataset
     gone = set(dataset.staff.loc[dataset.staff["school_id"].isin(later), "staff_id"])

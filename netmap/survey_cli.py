@@ -213,9 +213,9 @@ def register(main: click.Group) -> None:
         """Close the round: its snapshot (dated its closing day) is written from the submitted answers."""
         with open_store_of(ctx, db, store) as opened:
             spec = spec_of(find_round(opened, round_id))
-            total = sum(round_dataset(opened, round_id).counts().values())
-            with progress(total, f"Writing snapshot {spec.closes_on}") as advance:
-                result = close_round(opened, round_id, progress=advance)
+            dataset = round_dataset(opened, round_id)
+            with progress(sum(dataset.counts().values()), f"Writing snapshot {spec.closes_on}") as advance:
+                result = close_round(opened, round_id, progress=advance, dataset=dataset)
             analyse_and_keep(opened, result.snapshot)
         click.echo(f"Closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}, analysed "
                    f"({result.snapshot.counts.get('collaborations', 0):,} collaborations).")

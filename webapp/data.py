@@ -21,7 +21,7 @@ from netmap.analysis.planner import Planner
 from netmap.analysis.wiring import school_pair_layers
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, build_graphs
+from netmap.graphs import TrustGraphs, build_graphs, joined_by
 from netmap.kept_analysis import analysis_of, kept_analysis
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
@@ -69,8 +69,7 @@ class TrustView:
     def schools(self) -> pd.DataFrame:
         """The schools in the trust on the snapshot's date (one that joined later is not yet on its pages)."""
         schools = self.table("schools")
-        joined = schools["joined_on"]
-        return schools[joined.isna() | (joined.fillna("") <= self.as_of)]
+        return schools[joined_by(schools, self.as_of)]
 
     @cached_property
     def school_names(self) -> dict[str, str]:

@@ -342,7 +342,8 @@ def _kept_staff(view: TrustView, earlier: TrustView, sid: str, everyone: list) -
     stayed = {p for p in everyone if before_school.get(p) == sid}
     if not stayed:
         return {}
-    positions = {p: _staff_positions(earlier, stayed)[p] for p in stayed}
+    before = _staff_positions(earlier, stayed)
+    positions = {p: before[p] for p in stayed}
     new = [p for p in everyone if p not in stayed]
     bottom = max(y for _, y in positions.values())
     left = min(x for x, _ in positions.values())
@@ -814,10 +815,12 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
     the next): those who joined outlined green, those who left grey at their earlier place; the chosen people's
     collaborations begun, ended and kept as layers. With `allowed` (and `allowed_before` for the earlier
     snapshot), only those people (a network lead's scope)."""
-    now = _select(view, f) if f.any_node_filter else set()
+    chosen_now = _select(view, f) if f.any_node_filter else set()
+    now = set(chosen_now)
     then = _select(earlier, f) if f.any_node_filter else set()
     if allowed is not None:
         now &= allowed
+        chosen_now &= allowed
     if allowed_before is not None:
         then &= allowed_before
     chosen = now | then
@@ -829,7 +832,7 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
         raise TooLarge(f"{len(now | then):,} people match: choose a smaller school or group (at most "
                        f"{MAX_STAFF_NODES:,} are drawn at once).")
     in_view, in_earlier = view.graphs.school_of, earlier.graphs.school_of
-    left = {p for p in then - now if p not in in_view or p in chosen - _select(view, f)}
+    left = {p for p in then - now if p not in in_view or p in chosen - chosen_now}
     joined = {p for p in now - left if p not in in_earlier or (p in chosen and p not in then)}
     positions = {**_staff_positions(earlier, left), **_staff_positions(view, (now | then) - left)}
     colours, colours_before = colours_of(view).of_school, colours_of(earlier).of_school

@@ -6,6 +6,7 @@ the round into a snapshot the app then analyses. The same calls as `netmap surve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -116,15 +117,7 @@ def show(round_id: str) -> Any:
 def open_(round_id: str) -> Any:
     """Open the round and hand over everyone's link, once, as the format asked."""
     _round(round_id)
-    try:
-        if request.form.get("send"):
-            check_can_send(current_app.config["NETMAP_SETTINGS"])  # before opening: a refusal changes nothing
-        issued = open_round(get_store(), round_id)
-    except SurveyError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("rounds.show", round_id=round_id))
-    audit("survey", f"opened round {round_id}: {len(issued)} links issued")
-    return _links(round_id, issued, "survey-links")
+    return _issued(round_id, lambda: open_round(get_store(), round_id), "opened round", "survey-links")
 
 
 @bp.route("/<round_id>/links", methods=["POST"])
@@ -132,15 +125,22 @@ def open_(round_id: str) -> Any:
 def reissue(round_id: str) -> Any:
     """New links for the staff ids given (one per line), or everyone's; the old ones stop working."""
     wanted = [line.strip() for line in request.form.get("staff", "").splitlines() if line.strip()]
+    return _issued(round_id, lambda: issue_links(get_store(), round_id, wanted or None), "reissued links of round",
+                   "survey-new-links")
+
+
+def _issued(round_id: str, issue: Callable[[], list[tuple[str, str]]], done: str, stem: str) -> Any:
+    """Issue links (the mail server checked first when they are to be sent, so a refusal changes nothing) and
+    hand them over; a refusal goes back to the round's page."""
     try:
         if request.form.get("send"):
             check_can_send(current_app.config["NETMAP_SETTINGS"])
-        issued = issue_links(get_store(), round_id, wanted or None)
+        issued = issue()
     except SurveyError as exc:
         flash(str(exc), "error")
         return redirect(url_for("rounds.show", round_id=round_id))
-    audit("survey", f"reissued {len(issued)} links of round {round_id}")
-    return _links(round_id, issued, "survey-new-links")
+    audit("survey", f"{done} {round_id}: {len(issued)} links issued")
+    return _links(round_id, issued, stem)
 
 
 @bp.route("/<round_id>/close", methods=["POST"])

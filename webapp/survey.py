@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from netmap.errors import SurveyError
+from netmap.errors import SurveyError, UnknownLink
 from netmap.survey.answers import Nomination
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
@@ -40,10 +40,11 @@ def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
         abort(429, description="Too many wrong survey links from this address. Try again in 15 minutes.")
     try:
         link, record = link_of(get_store(), token)
-    except SurveyError as exc:
-        if "not valid" in str(exc):
-            users.record_failure(LINK_GUESSES, address)
-        abort(404 if "not valid" in str(exc) else 410, description=str(exc))
+    except UnknownLink as exc:
+        users.record_failure(LINK_GUESSES, address)
+        abort(404, description=str(exc))
+    except SurveyError as exc:  # withdrawn, expired, or the round has closed
+        abort(410, description=str(exc))
     return link, record, spec_of(record)
 
 
@@ -62,8 +63,8 @@ def form(token: str) -> Any:
     link, record, spec = _opened(token)
     roster = _roster(record.round_id, spec)
     store = get_store()
-    saved, submitted = store.read_answers(record.round_id)
-    mine = [n for n, _day in saved if n.respondent == link.staff_id]
+    saved, submitted = store.read_answers(record.round_id, link.staff_id)
+    mine = [n for n, _day in saved]
     if request.method == "POST":
         try:
             nominations = _posted(spec, roster, link.staff_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from netmap.contract import table_spec
+from netmap.graphs import joined_by
 
 __all__ = ["write_series"]
 
@@ -32,7 +33,7 @@ def _unknown_after(frame: pd.DataFrame, column: str, as_of: str) -> pd.DataFrame
 
 def term_tables(tables: dict[str, pd.DataFrame], as_of: str) -> dict[str, pd.DataFrame]:
     """The tables as known on `as_of`."""
-    schools = tables["schools"][_by(tables["schools"]["joined_on"], as_of)]
+    schools = tables["schools"][joined_by(tables["schools"], as_of)]
     staff = tables["staff"]
     staff = _unknown_after(staff[_by(staff["started_on"], as_of) & staff["school_id"].isin(schools["school_id"])],
                            "left_on", as_of)

@@ -294,10 +294,11 @@ class Neo4jStore(GraphStore):
                                                           "weight": n.weight, "saved_on": saved_on}
                                                          for n in nominations])
 
-    def read_answers(self, round_id: str) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+    def read_answers(self, round_id: str, respondent: str | None = None
+                     ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
         with self._errors("reading survey answers"):
-            rows = self._read("read_survey_answers", round_id=round_id)
-            submitted = self._read("read_survey_responses", round_id=round_id)
+            rows = self._read("read_survey_answers", round_id=round_id, respondent=respondent)
+            submitted = self._read("read_survey_responses", round_id=round_id, respondent=respondent)
         return ([(Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])), r["saved_on"])
                  for r in rows], {r["staff_id"]: r["submitted_on"] for r in submitted})
 

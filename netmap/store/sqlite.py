@@ -382,11 +382,15 @@ class SQLiteStore(GraphStore):
             statements.append(("INSERT INTO survey_responses VALUES (?, ?, ?)", (round_id, respondent, submitted_on)))
         self._survey_write("Saving survey answers", statements)
 
-    def read_answers(self, round_id: str) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+    def read_answers(self, round_id: str, respondent: str | None = None
+                     ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
         rows = self._conn.execute("SELECT respondent, question, target, weight, saved_on FROM survey_answers "
-                                  "WHERE round_id = ? ORDER BY respondent, question, target", (round_id,)).fetchall()
-        submitted = self._conn.execute("SELECT staff_id, submitted_on FROM survey_responses WHERE round_id = ?",
-                                       (round_id,)).fetchall()
+                                  "WHERE round_id = ? AND (? IS NULL OR respondent = ?) "
+                                  "ORDER BY respondent, question, target", (round_id, respondent, respondent)
+                                  ).fetchall()
+        submitted = self._conn.execute("SELECT staff_id, submitted_on FROM survey_responses WHERE round_id = ? "
+                                       "AND (? IS NULL OR staff_id = ?)", (round_id, respondent, respondent)
+                                       ).fetchall()
         return [(Nomination(r, q, t, int(w)), day) for r, q, t, w, day in rows], dict(submitted)
 
     def close(self) -> None:

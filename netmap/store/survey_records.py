@@ -62,5 +62,7 @@ class SurveyRecords(ABC):
         submitted answers) in one transaction: never half of an old and half of a new set."""
 
     @abstractmethod
-    def read_answers(self, round_id: str) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
-        """Every nomination kept with the day it was saved, and who submitted on which day."""
+    def read_answers(self, round_id: str, respondent: str | None = None
+                     ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+        """Every nomination kept (of `respondent` alone, when given: what a form needs) with the day it was
+        saved, and who submitted on which day."""

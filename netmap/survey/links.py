@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from netmap.errors import SurveyError
+from netmap.errors import SurveyError, UnknownLink
 
 __all__ = ["TOKEN_BYTES", "Link", "digest", "new_link", "check_usable"]
 
@@ -41,7 +41,7 @@ def check_usable(link: Link | None, now: dt.datetime) -> Link:
     """The link, or SurveyError saying why it does not open a form (unknown, revoked, expired: one message for
     the first, so a guess learns nothing)."""
     if link is None:
-        raise SurveyError("This survey link is not valid. Use the link you were sent, or ask for a new one.")
+        raise UnknownLink("This survey link is not valid. Use the link you were sent, or ask for a new one.")
     if link.revoked_at is not None:
         raise SurveyError("This survey link has been withdrawn. Ask whoever runs the survey for a new one.")
     if dt.datetime.fromisoformat(link.expires_at) <= now:

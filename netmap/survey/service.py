@@ -155,8 +155,8 @@ def last_round_answers(store: GraphStore, round_id: str, respondent: str) -> lis
     earlier = [r for r in rounds if r.status == "closed" and r.created_at < this.created_at]
     if not earlier:
         return []
-    answers, submitted = store.read_answers(earlier[-1].round_id)
-    return [n for n, _day in answers if n.respondent == respondent] if respondent in submitted else []
+    answers, submitted = store.read_answers(earlier[-1].round_id, respondent)
+    return [n for n, _day in answers] if respondent in submitted else []
 
 
 def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -204,12 +204,14 @@ def reopen_round(store: GraphStore, round_id: str) -> None:
         store.save_round(dataclasses.replace(record, status="open"))
 
 
-def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None) -> WriteResult:
-    """Write the round's snapshot (dated its closing day), all-or-nothing like any load, and close the round;
-    closing again rewrites the same snapshot ("unchanged")."""
+def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None,
+                dataset: Dataset | None = None) -> WriteResult:
+    """Write the round's snapshot (dated its closing day; `dataset` when the caller has built it with
+    round_dataset), all-or-nothing like any load, and close the round; closing again rewrites the same snapshot
+    ("unchanged")."""
     record = find_round(store, round_id)
     spec = spec_of(record)
-    dataset = round_dataset(store, round_id)
+    dataset = dataset if dataset is not None else round_dataset(store, round_id)
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
                                   progress=progress)
     if record.status == "open":
