@@ -14,6 +14,7 @@ __all__ = [
     "GROUP_KINDS",
     "MEMBERSHIP_ROLES",
     "PHASES",
+    "PRIORITIES",
     "RESPONSE_STATUSES",
     "ROLES",
     "TABLES",
@@ -28,6 +29,7 @@ __all__ = [
     "table_spec",
 ]
 
+PRIORITIES = ("high", "medium", "low")
 PHASES = ("nursery", "primary", "secondary", "all-through", "special", "alternative-provision", "post-16",
           "central")
 ROLES = ("teacher", "middle-leader", "senior-leader", "headteacher", "support", "central")
@@ -112,6 +114,10 @@ TABLES: tuple[TableSpec, ...] = (
         Column("joined_on", "date", help="When the school joined the trust: a snapshot dated earlier leaves the "
                                                   "school and its staff out."),
         Column("region", "text"),
+        Column("priority", "enum", allowed=PRIORITIES,
+               help="The trust's own call on how much the school needs support now (high, medium or low), e.g. "
+                    "from its risk rating: planners put isolated or weakly connected high-priority schools first. "
+                    "Any other column you add (inspection grade, support category) is kept and shown as context."),
     )),
     TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(
         Column("staff_id", "id", required=True, help="Your HR or MIS id; never reused."),

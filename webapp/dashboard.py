@@ -18,6 +18,7 @@ from webapp.formatting import with_base
 from webapp.trends import series
 
 bp = Blueprint("dashboard", __name__)
+DASHBOARD_TO_HELP = 5  # schools to help first shown on the dashboard; the planner lists them all
 
 
 @bp.route("/")
@@ -30,6 +31,8 @@ def index() -> Any:
     found = scope(view)
     schools = a.schools
     hidden = suppressed_schools(view, found)
+    to_help = view.schools_to_help
+    to_help = to_help[~to_help["school_id"].isin(hidden)]
     risks = schools[schools["is_key_person_risk"] & ~schools["school_id"].isin(hidden)].sort_values(
         "dependency", ascending=False)
     return render_template(
@@ -41,6 +44,7 @@ def index() -> Any:
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],
+        to_help=list(to_help.head(DASHBOARD_TO_HELP).itertuples(index=False)), more_to_help=len(to_help),
         new_joiners=_new_joiners(view), change=_change_since_previous(view), trends=_trust_trends(),
         trend_titles=TRUST_TRENDS)
 

@@ -18,6 +18,7 @@ from flask import Flask, abort, current_app, make_response, render_template, req
 from netmap.analysis import Analysis
 from netmap.analysis.engine import STEPS
 from netmap.analysis.planner import Planner
+from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.wiring import school_pair_layers
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
@@ -90,6 +91,11 @@ class TrustView:
     def planner(self) -> Planner:
         """Secondment candidates, introductions and leaver risk over this snapshot (built once)."""
         return Planner(self.graphs, self.analysis)
+
+    @cached_property
+    def schools_to_help(self) -> pd.DataFrame:
+        """Isolated or weakly connected schools, high priority first, each with why (netmap.analysis.priorities)."""
+        return schools_to_help(self.analysis.schools, self.schools)
 
     @property
     def undirected(self) -> nx.Graph:

@@ -23,12 +23,55 @@ from netmap.graphs import TrustGraphs, active_memberships, active_secondments
 LEAVER_RISK_COLUMNS = columns_of("leaver_risk")
 CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
-__all__ = ["Candidate", "Introduction", "Planner", "Understudy"]
+__all__ = ["FIT_LEVELS", "NEIGHBOUR_PHASES", "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
+
+
+# Phases close enough that a secondee's practice carries over (an all-through school has both primary and
+# secondary classes; alternative provision and special schools share much of their work). Nursery and primary,
+# or special and primary, are not: their staff work differently (the issue that asked for fit named both).
+NEIGHBOUR_PHASES = frozenset({frozenset(p) for p in (("all-through", "primary"), ("all-through", "secondary"),
+                                                     ("all-through", "post-16"), ("secondary", "post-16"),
+                                                     ("special", "alternative-provision"))})
+FIT_LEVELS = ("poor", "partial", "good")  # worst first: the index is the score
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How well a person's phase and subjects suit a school: `phase` is same, close, central or other;
+    `subjects` what they teach that the school's staff teach too (or the subject asked for)."""
+
+    phase: str
+    subjects: tuple[str, ...]
+    home_phase: str
+    target_phase: str
+
+    @property
+    def level(self) -> str:
+        """good: same or close phase (or the central team) and a subject in common; partial: one of the two;
+        poor: neither."""
+        return FIT_LEVELS[(self.phase != "other") + bool(self.subjects)]
+
+
+@dataclass(frozen=True)
+class HomeCost:
+    """What the home school loses while the secondee is away: its ties to other schools before and after (the
+    secondee keeps their ties, so colleagues' ties to them become links to the receiving school), the schools it
+    reaches, its dependency on one person after, and expertise that leaves with them."""
+
+    ties_before: int
+    ties_after: int
+    reached_before: int
+    reached_after: int
+    dependency_after: float | None
+    colleagues: int                  # colleagues at home they work with, who lose them day to day
+    sole_subjects: tuple[str, ...]   # subjects nobody else at home teaches
+    sole_groups: tuple[str, ...]     # groups (names) in which they are the home school's only member
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A possible secondee for the target school and what the move would change there."""
+    """A possible secondee for the target school: what the move would change there, how well they fit it,
+    what their home school gives up, and the one-person dependencies it would create."""
 
     staff_id: str
     name: str
@@ -38,6 +81,15 @@ class Candidate:
     schools_reached_after: int
     external_ties_after: int
     dependency_after: float | None
+    fit: str                  # good, partial or poor (Fit.level)
+    phase_fit: str            # same, close, central or other
+    subject_fit: str          # ;-joined subjects in common
+    home_ties_before: int
+    home_ties_after: int
+    home_reached_before: int
+    home_reached_after: int
+    home_cost: str            # the home school's loss, in words
+    dependency_flags: str     # one-person dependencies the move creates or leaves, in words ("" if none)
     reason: str
 
 
@@ -90,12 +142,20 @@ class Planner:
         self.ties = SchoolTies(self.undirected.edges(), self.school_of)
         self.held, self.reach = self.ties.held, self.ties.reach  # school -> person / other school -> ties
         self.already_seconded = set(active_secondments(dataset, graphs.as_of)["staff_id"])
+        self.phase_of = dict(zip(dataset.schools["school_id"], dataset.schools["phase"], strict=True))
+        self.key_share = float(analysis.summary["options"]["key_connector_share"])
+        self.taught: dict[str, Counter[str]] = defaultdict(Counter)  # school -> subject -> people teaching it
+        self.members_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> group -> members there
+        for person, school in self.school_of.items():
+            self.taught[school].update(self.subjects.get(person, ()))
+            self.members_at[school].update(self.groups_of.get(person, ()))
 
     # ---- secondments -----------------------------------------------------------------------------------
     def recommend(self, school_id: str, *, subject: str | None = None, role: str | None = None,
                   top: int = 10) -> list[Candidate]:
-        """People from other schools ranked by what seconding them to `school_id` adds to its connectivity:
-        new schools reached, then more external ties, then a lower dependency on one person."""
+        """People from other schools ranked for a secondment to `school_id`: those who would bring it new links
+        before those who would not; then by fit (phase and subject, docs/secondments.md); then by what they add
+        to its connectivity: new schools reached, more external ties, a lower dependency on one person."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         candidates = []
@@ -109,9 +169,48 @@ class Planner:
             if self._home_would_lose_its_connection(person, home):
                 continue
             candidates.append(self._evaluate(person, home, school_id, subject))
-        candidates.sort(key=lambda c: (-c.new_schools, -c.external_ties_after,
+        before = sum(self.reach[school_id].values())
+        candidates.sort(key=lambda c: (c.new_schools == 0 and c.external_ties_after <= before,
+                                       -FIT_LEVELS.index(c.fit), -c.new_schools, -c.external_ties_after,
                                        c.dependency_after if c.dependency_after is not None else 1.0, c.staff_id))
         return candidates[:top]
+
+    def fit(self, person: Hashable, target: str, subject: str | None = None) -> Fit:
+        """How well `person` suits `target`: phase (their school's against the target's) and the subjects they
+        teach that someone at the target teaches too (or `subject`, when asked for, which they teach)."""
+        home, there = self.phase_of.get(self.school_of[person]), self.phase_of.get(target)
+        phase = ("same" if home == there else "central" if home == "central" else
+                 "close" if frozenset((home, there)) in NEIGHBOUR_PHASES else "other")
+        mine = self.subjects.get(person, set()) - {"primary"}  # "primary" says the phase, not a subject
+        shared = ({subject_key(subject)} & mine) if subject else mine & {s for s, n in self.taught[target].items() if n}
+        return Fit(phase, tuple(sorted(shared)), home or "", there or "")
+
+    def home_cost(self, person: Hashable, target: str) -> HomeCost:
+        """What `person`'s school gives up while they are seconded to `target` (see HomeCost); the same numbers as
+        the what-if engine's for the home school (tested)."""
+        home = self.school_of[person]
+        reach, held = Counter(self.reach[home]), Counter(self.held[home])
+        colleagues = 0
+        for n in self.undirected[person]:
+            other = self.school_of[n]
+            if other == home:   # a colleague's tie to them now leads out of the school
+                colleagues += 1
+                reach[target] += 1
+                held[person] += 1
+                held[n] += 1
+            else:               # their outside tie leaves with them
+                reach[other] -= 1
+                held[person] -= 1
+                held[n] -= 1
+        external = sum(v for v in reach.values() if v > 0)
+        top = max((v for v in held.values() if v > 0), default=0)
+        sole_subjects = tuple(sorted(s for s in self.subjects.get(person, set()) - {"primary"}
+                                     if self.taught[home][s] == 1))
+        sole_groups = tuple(sorted(self.group_names.get(g, g) for g in self.groups_of.get(person, ())
+                                   if self.members_at[home][g] == 1))
+        return HomeCost(self.ties.external[home], external, self.ties.schools_reached(home),
+                        sum(1 for s, v in reach.items() if v > 0 and s != home), top / external if external else None,
+                        colleagues, sole_subjects, sole_groups)
 
     def _home_would_lose_its_connection(self, person: Hashable, home: str) -> bool:
         """True when `person` holds every one of their school's ties to other schools (its only connector)."""
@@ -147,6 +246,7 @@ class Planner:
         new = reached - len(now) if reached > len(now) else 0
         name = self.names.get(person, str(person))
         target_name = self.school_names.get(target, target)
+        fit, cost = self.fit(person, target, subject), self.home_cost(person, target)
         parts = []
         if new:
             parts.append(f"Connects {target_name} to {new} school{'s' if new != 1 else ''} it has no ties with")
@@ -155,13 +255,58 @@ class Planner:
                          "other schools")
         else:
             parts.append(f"Brings no new links to {target_name}")
+        parts.append(self._fit_words(fit, target))
         for gid in self.leads.get(person, [])[:1]:
             parts.append(f"leads the {self.group_names.get(gid, gid)}")
-        if subject:
-            parts.append(f"teaches {subject}")
         reason = "; ".join(parts) + "."
         return Candidate(str(person), name, home, self.role.get(person, ""), new, reached, external, dependency,
+                         fit.level, fit.phase, ";".join(fit.subjects), cost.ties_before, cost.ties_after,
+                         cost.reached_before, cost.reached_after, self._cost_words(cost, home),
+                         self._dependency_words(person, target, dependency, cost, home),
                          reason[0].upper() + reason[1:])
+
+    def _fit_words(self, fit: Fit, target: str) -> str:
+        """The fit, in words: "same phase (primary); teaches maths (2 there)"."""
+        home, there = fit.home_phase, fit.target_phase
+        phase = {"same": f"same phase ({there})", "close": f"close phase ({home} to {there})",
+                 "central": "from the central team, across phases",
+                 "other": f"other phase ({home}, not {there})"}[fit.phase]
+        if not fit.subjects:
+            return f"{phase}; no subject in common with its staff"
+        counts = [f"{s} ({self.taught[target][s]} there)" for s in fit.subjects]
+        return f"{phase}; teaches {', '.join(counts)}"
+
+    def _cost_words(self, cost: HomeCost, home: str) -> str:
+        """The home school's loss, in words."""
+        home_name = self.school_names.get(home, home)
+        works = {0: "no colleague there works with them", 1: "1 colleague there works with them"}.get(
+            cost.colleagues, f"{cost.colleagues} colleagues there work with them")
+        parts = [f"{home_name} loses them day to day ({works})"]
+        if cost.ties_after < cost.ties_before or cost.reached_after < cost.reached_before:
+            parts.append(f"its ties to other schools {cost.ties_before} -> {cost.ties_after}, schools reached "
+                         f"{cost.reached_before} -> {cost.reached_after}")
+        if cost.sole_subjects:
+            parts.append(f"nobody else there teaches {', '.join(cost.sole_subjects)}")
+        if cost.sole_groups:
+            parts.append(f"its only member of the {', '.join(cost.sole_groups)}")
+        return "; ".join(parts) + "."
+
+    def _dependency_words(self, person: Hashable, target: str, dependency: float | None, cost: HomeCost,
+                          home: str) -> str:
+        """One-person dependencies the move creates or leaves: the target's links hanging on one person, the
+        home school's, or expertise only the secondee held at home."""
+        flags = []
+        if dependency is not None and dependency >= self.key_share:
+            flags.append(f"{self.school_names.get(target, target)}'s links to other schools would hang on one "
+                         f"person ({dependency:.0%})")
+        before = self.ties.dependency(home)
+        if cost.dependency_after is not None and cost.dependency_after >= self.key_share:
+            created = before is None or before < self.key_share
+            flags.append(f"{self.school_names.get(home, home)}'s links would {'come to ' if created else ''}hang on "
+                         f"one person ({cost.dependency_after:.0%})")
+        if cost.sole_subjects:
+            flags.append(f"{self.school_names.get(home, home)} would have no {', '.join(cost.sole_subjects)} teacher")
+        return "; ".join(flags)
 
     # ---- introductions ---------------------------------------------------------------------------------
     def introductions(self, staff_id: str, *, top: int = 5) -> list[Introduction]:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netmap.contract import table_spec
+from netmap.contract import PRIORITIES, table_spec
 from netmap.errors import ConfigError
 from netmap.sample import names
 
@@ -49,6 +49,11 @@ FADING_GROUP = "GEOGRAPHY"
 MOVED_ON = dt.date(2026, 1, 30)  # the fading group's active members leave it; newcomers join the next working day
 SCHOOL_JOINS_ON = dt.date(2026, 2, 23)
 SUMMER_TERM = dt.date(2026, 4, 13)
+# The trust's own context on each school, beyond the contract (kept as extra columns) and the grades drawn
+# for each priority.
+CONTEXT_COLUMNS = {"schools": ("inspection_grade",)}
+INSPECTION_GRADES = {"high": ("Requires improvement", "Requires improvement", "Not yet inspected"),
+                     "medium": ("Good", "Requires improvement"), "low": ("Good", "Outstanding")}
 _PHASES = ("primary", "secondary", "special", "all-through", "alternative-provision", "nursery", "post-16")
 _PHASE_P = (0.60, 0.22, 0.06, 0.04, 0.03, 0.03, 0.02)
 _PHASE_SIZE = {"primary": 1.0, "secondary": 3.5, "special": 1.2, "all-through": 4.0,
@@ -128,7 +133,7 @@ class _Writers:
             handle = (out / f"{name}.csv").open("w", newline="", encoding="utf-8")
             self._files[name] = handle
             self._writers[name] = csv.writer(handle, lineterminator="\n")
-            self._writers[name].writerow(table_spec(name).column_names)
+            self._writers[name].writerow(table_spec(name).column_names + CONTEXT_COLUMNS.get(name, ()))
             self.counts[name] = 0
 
     def write(self, name: str, rows: list[tuple]) -> None:
@@ -188,6 +193,17 @@ class _Hub:
                                                                    else f"Trust {self.hub + 1} central team"],
                                 "phase": ["central"], "joined_on": [None], "region": [region]})
         return pd.concat([frame, central], ignore_index=True)
+
+    def _with_context(self, schools: pd.DataFrame, joining: set[str]) -> pd.DataFrame:
+        """The trust's own view of each school, from its own random stream: schools that joined recently (and
+        the one joining mid-year) are a high priority; the others' priority and inspection grade are drawn."""
+        rng = np.random.default_rng([self.seed, self.hub, 3])
+        drawn = rng.choice(PRIORITIES, size=len(schools), p=(0.15, 0.35, 0.5))
+        new = set(self.isolated) | joining
+        priority = [None if phase == "central" else "high" if sid in new else str(p)
+                    for sid, phase, p in zip(schools["school_id"], schools["phase"], drawn, strict=True)]
+        grades = [None if p is None else str(rng.choice(INSPECTION_GRADES[p])) for p in priority]
+        return schools.assign(priority=priority, inspection_grade=grades)
 
     # ---- staff ---------------------------------------------------------------------------------------
     def _staff(self, schools: pd.DataFrame) -> pd.DataFrame:
@@ -443,6 +459,7 @@ class _Hub:
             result.launched_groups.append(churn.launched)
             result.fading_groups.append(churn.fading)
             result.mid_year_schools.append(churn.joining)
+        schools = self._with_context(schools, set(result.mid_year_schools))
         writers.write("schools", list(schools.itertuples(index=False, name=None)))
         staff_rows = staff.assign(subjects=staff["subjects"].map(";".join))
         writers.write("staff", list(staff_rows[["staff_id", "school_id", "role", "name", "subjects",
