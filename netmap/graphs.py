@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from netmap.store.base import GraphStore
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
-           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "in_post", "in_trust", "joined_by",
-           "number_of_undirected_ties", "read_graphs", "response_status", "working_schools"]
+           "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
+           "in_post", "in_trust", "joined_by", "number_of_undirected_ties", "read_graphs", "response_status",
+           "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -140,6 +141,17 @@ def active_secondments(dataset: Dataset, as_of: str) -> pd.DataFrame:
     seconded = dataset.secondments
     seconded = seconded[in_post(seconded["starts_on"], seconded["ends_on"], as_of)]
     return seconded[seconded["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
+
+
+def current_and_planned_secondments(dataset: Dataset, as_of: str) -> pd.DataFrame:
+    """Secondments of people in post that are under way on `as_of` ("current") or start after it ("planned"),
+    planned last, each in start order, with a `status` column."""
+    seconded = dataset.secondments
+    seconded = seconded[(seconded["ends_on"].isna() | (seconded["ends_on"].fillna("9999") > as_of))
+                        & seconded["staff_id"].isin(set(active_staff(dataset, as_of)["staff_id"]))]
+    planned = seconded["starts_on"].fillna("") > as_of
+    table = seconded.assign(status=planned.map({True: "planned", False: "current"}))
+    return table.sort_values(["status", "starts_on", "staff_id"], kind="stable").reset_index(drop=True)
 
 
 def working_schools(dataset: Dataset, as_of: str) -> dict[Hashable, str]:

@@ -11,7 +11,8 @@ from typing import Any
 import click
 
 from netmap.analysis import analyse
-from netmap.analysis.planner import Planner
+from netmap.analysis.planner import Candidate, Planner
+from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
 from netmap.cli_common import open_store_of, store_options
 from netmap.errors import AnalysisError
@@ -116,17 +117,29 @@ def register(main: click.Group) -> None:
                                 "after": dataclasses.asdict(a)})
 
     @main.command()
-    @click.option("--school", required=True, metavar="ID", help="The school that needs connecting.")
+    @click.option("--school", default=None, metavar="ID",
+                  help="The school that needs connecting. Without it: the schools to help first, in order.")
     @click.option("--subject", default=None, help="Only people who teach or specialise in this.")
     @click.option("--role", default=None, help="Only people in this role, e.g. middle-leader.")
     @click.option("--top", default=10, show_default=True, type=click.IntRange(1))
     @planner_options
-    def recommend(ctx: click.Context, school: str, subject: str | None, role: str | None, top: int,
+    def recommend(ctx: click.Context, school: str | None, subject: str | None, role: str | None, top: int,
                   snapshot: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
-        """Rank secondees from other schools by what they would add to SCHOOL's connections."""
-        ranked = planner_of(ctx, db, store, snapshot).recommend(school, subject=subject, role=role, top=top)
-        _print_ranked(ranked, "Nobody fits: try without --subject or --role.",
-                      lambda c: f"{c.name} ({c.staff_id}, {c.role}, {c.from_school_id}): {c.reason}", json_path)
+        """Rank secondees from other schools for SCHOOL (fit, new links, the home school's loss); without
+        --school, list the schools to help first (isolated or weakly connected, high priority first)."""
+        planner = planner_of(ctx, db, store, snapshot)
+        if school is None:
+            table = schools_to_help(planner.analysis.schools, planner.graphs.dataset.schools).head(top)
+            if table.empty:
+                click.echo("No school is isolated or weakly connected.")
+            for i, r in enumerate(table.itertuples(), start=1):
+                context = f" [{r.context}]" if r.context else ""
+                click.echo(f"{i:>2}. {r.name} ({r.school_id}): {r.reason}{context}")
+            click.echo("Then: netmap recommend --school ID for the people who could connect one of them.")
+            _write_json(json_path, table.to_dict("records"))
+            return
+        ranked = planner.recommend(school, subject=subject, role=role, top=top)
+        _print_ranked(ranked, "Nobody fits: try without --subject or --role.", _candidate_lines, json_path)
 
     @main.command()
     @click.option("--staff", "staff_id", required=True, metavar="ID")
@@ -161,6 +174,12 @@ def _print_ranked(items: Sequence[Any], nothing: str, line: Callable[[Any], str]
     for i, item in enumerate(items, start=1):
         click.echo(f"{i:>2}. {line(item)}")
     _write_json(json_path, [dataclasses.asdict(item) for item in items])
+
+
+def _candidate_lines(c: Candidate) -> str:
+    """A candidate as the terminal shows them: who, fit, why, the home school's loss and any dependency made."""
+    lines = f"{c.name} ({c.staff_id}, {c.role}, {c.from_school_id}), {c.fit} fit: {c.reason}\n      Home: {c.home_cost}"
+    return lines + (f"\n      Warning: {c.dependency_flags}." if c.dependency_flags else "")
 
 
 def _pct(value: float | None) -> str:

@@ -165,8 +165,13 @@ def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
     assert "1 of 4 schools (25 %) isolated" in html and 'href="/schools/D"' in html
     assert "1 of 3 networks and communities (33 %) dormant" in html and 'href="/groups/DORM"' in html
     assert "3 of 11 staff (27 %)</a> disconnected" in html
-    # C's one outside tie hangs on one person, but one tie is too few to call a key-person risk
-    assert "0 key-person risk(s)" in html and 'href="/schools/C"' not in html
+    # C's one outside tie hangs on one person, but one tie is too few to call a key-person risk; it is weakly
+    # connected, so it is among the schools to help first, after isolated D
+    alerts = html[html.index("<h2>Alerts</h2>"):]
+    assert "0 key-person risk(s)" in alerts and 'href="/schools/C"' not in alerts
+    to_help = html[html.index("<h2>Schools to help first</h2>"):html.index("<h2>Alerts</h2>")]
+    assert to_help.index('href="/schools/D"') < to_help.index('href="/schools/C"')
+    assert "Cedar Primary</a>: No priority set; tied to only 1 other school (1 tie)." in to_help
     assert "Unknown</strong> survey coverage" in html
     assert "With only 1 tie to other schools, this is too few" in admin.get("/schools/C").get_data(as_text=True)
 

@@ -103,3 +103,77 @@ def test_candidate_views_are_audited(app: Flask, hr: FlaskClient) -> None:
     hr.get("/secondments/risk?format=csv")
     entries = {(u, a, s) for _, u, a, s in Accounts(app.config["NETMAP_USERS_DB"]).audit.entries()}
     assert ("hr", "view", "secondment candidates for D") in entries and ("hr", "download", "leaver risk") in entries
+
+
+@pytest.fixture
+def rated(tmp_path) -> FlaskClient:  # noqa: ANN001 - pytest's tmp_path
+    """The planted trust with the trust's own view of its schools and two secondments, one under way and one
+    planned after the snapshot."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from netmap.ingest.validate import read_trust
+    from tests.test_analysis_planted import PLANTED
+    from tests.web_helpers import make_app
+
+    dataset = read_trust(PLANTED)[0]
+    schools = dataset.schools.assign(priority=["low", "low", "medium", "high"],
+                                      inspection_grade=["Good", "Good", "Good", "Not yet inspected"])
+    seconded = pd.DataFrame({"staff_id": ["b2", "c2"], "from_school_id": ["B", "C"], "to_school_id": ["A", "B"],
+                             "starts_on": ["2026-01-05", "2027-01-04"], "ends_on": [None, "2027-07-20"],
+                             "purpose": ["maths support", "phonics"]})
+    dataset = replace(dataset, schools=schools, secondments=seconded.astype(object).where(seconded.notna(), None))
+    client = make_app(tmp_path, dataset).test_client()
+    login(client, "hr")
+    return client
+
+
+def test_schools_to_help_first_say_why_and_download(rated: FlaskClient) -> None:
+    html = rated.get("/secondments/").get_data(as_text=True)
+    first = html.index('<table class="data to-help">')
+    assert "Damson Primary" in html[first:first + 800]
+    assert "High priority; no collaboration with any other school" in html
+    assert "inspection grade: Not yet inspected" in html
+    rows = list(csv.DictReader(io.StringIO(rated.get("/secondments/?format=csv&table=to_help").get_data(as_text=True))))
+    assert rows[0]["school_id"] == "D" and rows[0]["need"] == "isolated" and rows[0]["priority"] == "high"
+    dashboard = rated.get("/").get_data(as_text=True)
+    assert "Schools to help first" in dashboard and "High priority; no collaboration" in dashboard
+
+
+def test_current_and_planned_secondments_listed_everywhere(rated: FlaskClient) -> None:
+    html = rated.get("/secondments/").get_data(as_text=True)
+    table = html[html.index('<table class="data under-way">'):]
+    assert table.index("current") < table.index("planned")  # under way first
+    assert "maths support" in table and "phonics" in table and "2027-07-20" in table
+    rows = list(csv.DictReader(io.StringIO(rated.get("/secondments/?format=csv&table=secondments")
+                                           .get_data(as_text=True))))
+    assert [(r["staff_id"], r["status"], r["to_school_id"]) for r in rows] == [("b2", "current", "A"),
+                                                                                ("c2", "planned", "B")]
+    school = rated.get("/schools/B").get_data(as_text=True)
+    assert "Current and planned secondments" in school and "Planned:" in school and "Current:" in school
+    assert "Priority</dt><dd>low" in school and "Inspection grade</dt><dd>Good" in school
+    person = rated.get("/staff/c2").get_data(as_text=True)
+    assert "Planned: from" in person and "(phonics)" in person
+
+
+def test_second_anyone_by_name_and_see_the_dependency_it_creates(hr: FlaskClient) -> None:
+    _post(hr, action="second-by-name", staff_id="maths teacher a", to_school_id="D", school="D")
+    html = hr.get("/secondments/").get_data(as_text=True)
+    assert "Second Maths teacher A from Ash Primary to Damson Primary" in html
+    assert "Damson Primary&#39;s links to other schools would come to hang on one person (100%)." in html
+    _post(hr, action="second-by-name", staff_id="maths teacher a", to_school_id="A", school="D")
+    assert "Maths teacher A already works at Ash Primary: choose another school." in hr.get(
+        "/secondments/").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(hr.get("/secondments/?format=csv&table=whatif").get_data(as_text=True))))
+    assert {"school", "ties_before", "ties_after"} <= set(rows[0])
+
+
+def test_candidates_show_fit_and_the_home_schools_loss(hr: FlaskClient) -> None:
+    html = hr.get("/secondments/?school=D").get_data(as_text=True)
+    assert "Home school's loss" in html and "loses them day to day" in html
+    assert 'class="fit fit-partial"' in html and 'class="fit fit-poor"' in html
+    rows = list(csv.DictReader(io.StringIO(hr.get("/secondments/?school=D&format=csv&table=candidates")
+                                           .get_data(as_text=True))))
+    assert {"fit", "phase_fit", "subject_fit", "home_cost", "dependency_flags", "from_school"} <= set(rows[0])
+    assert rows[0]["fit"] in ("good", "partial", "poor")

@@ -7,10 +7,12 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, render_template, request
 
+from netmap.contract import table_spec
+from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
-from webapp.data import require_row, require_view
+from webapp.data import TrustView, require_row, require_view
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
 
@@ -31,6 +33,15 @@ def index() -> Any:
                       "School", COLUMNS[1:], template="schools/index.html", context={"view": view},
                       filename=f"schools-{view.as_of}.csv", default_sort="external_ties", descending=False,
                       filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
+
+
+def _context(view: TrustView, school_id: str) -> list[tuple[str, str]]:
+    """The trust's priority for the school and its own context columns, as (label, value), blanks left out."""
+    schools = view.schools.set_index("school_id")
+    contract = set(table_spec("schools").column_names)
+    row = schools.loc[school_id]
+    shown = ["priority", *(c for c in schools.columns if c not in contract)]
+    return [(c.replace("_", " ").capitalize(), str(row[c])) for c in shown if row[c] not in (None, "")]
 
 
 @bp.route("/<path:school_id>")
@@ -68,7 +79,12 @@ def show(school_id: str) -> Any:
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
+    under_way = current_and_planned_secondments(view.dataset, view.as_of)
+    under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]
+    seconded = [(r.staff_id if found.may_name(r.staff_id) else "", r.status, r.from_school_id, r.to_school_id,
+                 r.starts_on, r.ends_on) for r in under_way.itertuples()] if school_id not in hidden else []
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           context=_context(view, school_id), seconded=seconded,
                            trends=trend_points, trend_titles=SCHOOL_TRENDS,
                            secondees=secondees, understudies=understudies,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,

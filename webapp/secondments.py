@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
+from netmap.graphs import current_and_planned_secondments
 from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
@@ -63,18 +64,30 @@ def index() -> Any:
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"introductions for {person}")
+    to_help = view.schools_to_help
+    under_way = _under_way(view)
+    flags = view.planner.scenario_flags(result, changes) if result is not None else []
     download = request.args.get("format") == "csv"
     if download and args.get("table") == "candidates":
-        return csv_response(pd.DataFrame([dataclasses.asdict(c) for c in candidates]),
-                            f"secondment-candidates-{school}-{view.as_of}.csv")
+        frame = pd.DataFrame([dataclasses.asdict(c) for c in candidates])
+        if len(frame):
+            frame.insert(3, "from_school", frame["from_school_id"].map(view.school_names))
+        return csv_response(frame, f"secondment-candidates-{school}-{view.as_of}.csv")
     if download and args.get("table") == "whatif" and result is not None:
-        return csv_response(_before_after(result), f"what-if-{view.as_of}.csv")
+        return csv_response(_before_after(view, result), f"what-if-{view.as_of}.csv")
+    if download and args.get("table") == "to_help":
+        audit("download", "schools to help first")
+        return csv_response(to_help, f"schools-to-help-{view.as_of}.csv")
+    if download and args.get("table") == "secondments":
+        audit("download", "current and planned secondments")
+        return csv_response(under_way, f"secondments-{view.as_of}.csv")
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, changes=changes, result=result, error=error, person=person,
                            typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
-                           saved=accounts().scenarios.all_scenarios(), names=view.staff_names)
+                           saved=accounts().scenarios.all_scenarios(), names=view.staff_names,
+                           to_help=to_help, under_way=under_way, flags=flags)
 
 
 def _one_person(view: TrustView, text: str) -> str:
@@ -92,10 +105,22 @@ def _one_person(view: TrustView, text: str) -> str:
     return ""
 
 
-def _before_after(result: Any) -> pd.DataFrame:
+def _under_way(view: TrustView) -> pd.DataFrame:
+    """Current and planned secondments in the data, with names (hr and admin see every name)."""
+    table = current_and_planned_secondments(view.dataset, view.as_of)
+    return pd.DataFrame({"status": table["status"], "staff_id": table["staff_id"],
+                         "name": table["staff_id"].map(view.staff_names),
+                         "from_school": table["from_school_id"].map(view.school_names),
+                         "to_school": table["to_school_id"].map(view.school_names),
+                         "starts_on": table["starts_on"], "ends_on": table["ends_on"], "purpose": table["purpose"],
+                         "from_school_id": table["from_school_id"], "to_school_id": table["to_school_id"]})
+
+
+def _before_after(view: TrustView, result: Any) -> pd.DataFrame:
     """The what-if table as rows: each school's ties, reach and dependency before and after the scenario."""
     before, after = result.before, result.after
-    return pd.DataFrame([{"school_id": s, "ties_before": before.external_ties.get(s),
+    return pd.DataFrame([{"school_id": s, "school": view.school_names.get(s, s),
+                          "ties_before": before.external_ties.get(s),
                           "ties_after": after.external_ties.get(s), "reach_before": before.schools_reached.get(s),
                           "reach_after": after.schools_reached.get(s), "dependency_before": before.dependency.get(s),
                           "dependency_after": after.dependency.get(s)} for s in result.schools])
@@ -110,6 +135,17 @@ def change_scenario() -> Any:
     action = form.get("action")
     if action == "second":
         changes.append(Second(form["staff_id"], form["from_school_id"], form["to_school_id"]))
+    elif action == "second-by-name":
+        view = current_view()
+        person = _one_person(view, form.get("staff_id", "").strip()) if view is not None else ""
+        target = form.get("to_school_id", "")
+        if person and view is not None:
+            home = view.graphs.school_of[person]
+            if target == home:
+                flash(f"{view.staff_names.get(person, person)} already works at "
+                      f"{view.school_names.get(home, home)}: choose another school.", "error")
+            else:
+                changes.append(Second(person, home, target))
     elif action == "leave":
         view = current_view()
         leaver = _one_person(view, form["staff_id"].strip()) if view is not None else ""

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
+from netmap.graphs import current_and_planned_secondments
 from webapp.access import require_names, require_person
 from webapp.auth import audit, login_required
 from webapp.data import current_view, require_view
@@ -83,7 +84,9 @@ def show(staff_id: str) -> Any:
     groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
     intros = [i for i in view.planner.introductions(staff_id) if scope.may_name(i.staff_id)] \
         if bool(row["is_disconnected"]) else []
+    under_way = current_and_planned_secondments(view.dataset, view.as_of)
+    seconded = list(under_way[under_way["staff_id"] == staff_id].itertuples())
     return render_template("staff/show.html", view=view, staff_id=staff_id, row=row, ties=ties, groups=groups,
-                           intros=intros,
+                           intros=intros, seconded=seconded,
                            name=view.staff_names.get(staff_id, staff_id),
                            school=view.school_names.get(row["school_id"], row["school_id"]))

@@ -16,6 +16,7 @@ from netmap.analysis.brokerage import ROLES as BROKER_ROLES
 from netmap.analysis.columns import columns_of
 from netmap.analysis.engine import Analysis
 from netmap.analysis.school_ties import SchoolTies
+from netmap.analysis.whatif import Change, Leave, Second, WhatIf
 from netmap.contract import subject_key
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, active_memberships, active_secondments
@@ -307,6 +308,27 @@ class Planner:
         if cost.sole_subjects:
             flags.append(f"{self.school_names.get(home, home)} would have no {', '.join(cost.sole_subjects)} teacher")
         return "; ".join(flags)
+
+    def scenario_flags(self, result: WhatIf, changes: list[Change]) -> list[str]:
+        """The one-person dependencies a what-if scenario creates or leaves, in words: schools whose links to
+        other schools would hang on one person (their top holder at least key_connector_share), and subjects a
+        school would be left with nobody to teach when its only teacher leaves or is seconded away."""
+        flags = []
+        for school in result.schools:
+            before, after = result.before.dependency[school], result.after.dependency[school]
+            if after is not None and after >= self.key_share:
+                created = before is None or before < self.key_share
+                flags.append(f"{self.school_names.get(school, school)}'s links to other schools would "
+                             f"{'come to ' if created else 'still '}hang on one person ({after:.0%}).")
+        gone: Counter[tuple[str, str]] = Counter()
+        for change in changes:
+            if isinstance(change, Leave | Second) and change.staff_id in self.school_of:
+                home = self.school_of[change.staff_id]
+                gone.update((home, s) for s in self.subjects.get(change.staff_id, set()) - {"primary"})
+        for (home, subject), n in sorted(gone.items()):
+            if n >= self.taught[home][subject]:
+                flags.append(f"{self.school_names.get(home, home)} would have nobody left to teach {subject}.")
+        return flags
 
     # ---- introductions ---------------------------------------------------------------------------------
     def introductions(self, staff_id: str, *, top: int = 5) -> list[Introduction]:
