@@ -72,6 +72,10 @@ class SurveyError(NetmapError):
     """A survey round, link or answer is not valid as given; the message says what to change."""
 
 
+class ChallengeError(NetmapError):
+    """A challenge, invitation or recorded collaboration is not valid as given; the message says what to change."""
+
+
 class UnknownLink(SurveyError):
     """A survey link that no round issued (a guess, or a copy with a typo): counted against the address."""
 

@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from webapp import (
         admin,
         auth,
+        challenges,
         compare,
         dashboard,
         data,
@@ -74,8 +75,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners, survey, rounds, expertise):
+                   privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges):
         app.register_blueprint(module.bp)
+    app.register_blueprint(challenges.offers_bp)
     return app
 
 

@@ -86,9 +86,11 @@ def _mentions(text: str, terms: set[str]) -> bool:
 
 
 def find_expertise(graphs: TrustGraphs, topic: str, *, start: str | None = None, school: str | None = None,
-                   extra_synonyms: Iterable[tuple[str, str]] = (), limit: int = 20) -> list[Expert]:
+                   schools: tuple[str, ...] = (), extra_synonyms: Iterable[tuple[str, str]] = (),
+                   limit: int = 20) -> list[Expert]:
     """The `limit` people in post with the most evidence of expertise in `topic` (none without evidence), the
-    person asking (`start`) left out; each with the chain from `start`, or from the nearest person at `school`."""
+    person asking (`start`) left out; each with the chain from `start`, or from the nearest person at `school`
+    (or at any of `schools`)."""
     terms = topic_terms(topic, extra_synonyms)
     dataset = graphs.dataset
     people = set(graphs.soft)
@@ -115,7 +117,8 @@ def find_expertise(graphs: TrustGraphs, topic: str, *, start: str | None = None,
             evidence[person].append(f"named by {len(sources)} colleague{'s' if len(sources) != 1 else ''} for it")
     ranked = sorted((p for p in people if score[p] > 0 and p != start),
                     key=lambda p: (-score[p], -len(named.get(p, ())), str(graphs.soft.nodes[p].get("name", p)), p))
-    starts = [start] if start else sorted(p for p in people if graphs.school_of.get(p) == school) if school else []
+    origins = {school} if school else set(schools)
+    starts = [start] if start else sorted(p for p in people if graphs.school_of.get(p) in origins)
     paths = _paths_from(graphs.undirected, starts)
     return [Expert(p, score[p], tuple(evidence[p]), len(named.get(p, ())), tuple(paths.get(p, ())))
             for p in ranked[:limit]]

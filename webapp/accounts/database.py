@@ -1,4 +1,5 @@
-"""The one small SQLite file (NETMAP_USERS_DB) holding the web app's users, audit log and saved scenarios.
+"""The one small SQLite file (NETMAP_USERS_DB) holding the web app's users, audit log, saved scenarios and
+challenges.
 
 Kept apart from the graph store so that it works the same whether the trust's data lives in the embedded
 store or in Neo4j.
@@ -14,12 +15,15 @@ from netmap.config import Settings
 from netmap.errors import StorageError
 from netmap.store.files import create_private_file
 from webapp.accounts.audit import AuditLog
+from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
+from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 3  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes
+SCHEMA_VERSION = 4  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+# 4: challenges
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -33,11 +37,12 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS user_groups (name TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (name, group_id))",
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
+    *CHALLENGE_SCHEMA,
 )
 
 
 class Accounts:
-    """The file at `path` (created on first use) and its three parts: `users`, `audit` and `scenarios`."""
+    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -53,6 +58,7 @@ class Accounts:
         self.users = UserStore(self._conn)
         self.audit = AuditLog(self._conn)
         self.scenarios = ScenarioStore(self._conn)
+        self.challenges = ChallengeStore(self._conn)
 
     def _create_schema(self) -> None:
         """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and
@@ -81,11 +87,13 @@ class Accounts:
             raise
 
     def prune(self, *, audit_days: int, scenario_days: int) -> int:
-        """Delete audit entries and saved scenarios older than their retention; returns how many rows went. Freed
-        pages are overwritten (secure_delete) and the write-ahead log emptied."""
+        """Delete audit entries and saved scenarios older than their retention, and challenges closed longer ago
+        than the scenarios' (they name the people invited); returns how many went. Freed pages are overwritten
+        (secure_delete) and the write-ahead log emptied."""
         now = dt.datetime.now(dt.UTC)
         removed = self.audit.delete_before(now - dt.timedelta(days=audit_days))
         removed += self.scenarios.delete_before(now - dt.timedelta(days=scenario_days))
+        removed += self.challenges.delete_closed_before((now - dt.timedelta(days=scenario_days)).date())
         if removed:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed

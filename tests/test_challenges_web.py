@@ -1,0 +1,128 @@
+"""The Challenges pages: posting, suggestions, invitation links, offers through them, recorded collaborations
+and writing them into a new snapshot, on the planted trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.store import SQLiteStore
+from tests.web_helpers import csrf_token, login
+
+CLOSES = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+
+
+def _client(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, role)
+    return client
+
+
+def _post_challenge(client: FlaskClient, **change: object) -> object:
+    form = {"title": "Maths mastery at Cedar", "topic": "Mathematics", "schools": ["C"], "closes_on": CLOSES,
+            "description": "Year 5 fractions: who has cracked it?", "tie_kind": "joint-project"} | change
+    return client.post("/challenges/", data={"csrf_token": csrf_token(client, "/challenges/"), **form})
+
+
+def _invite(client: FlaskClient, who: str) -> str:
+    """Invite `who` on challenge 1 and return the token of the link shown once."""
+    response = client.post("/challenges/1/invite", data={"csrf_token": csrf_token(client, "/challenges/1"),
+                                                         "staff_id": who}, follow_redirects=True)
+    match = re.search(r"/challenge/([A-Za-z0-9_\-]+)", response.get_data(as_text=True))
+    assert match, "no invitation link shown"
+    return match.group(1)
+
+
+def test_post_see_suggestions_invite_offer_record_and_publish(app: Flask) -> None:
+    hr = _client(app, "hr")
+    posted = _post_challenge(hr)
+    assert posted.status_code == 302 and posted.location.endswith("/challenges/1")
+    page = hr.get("/challenges/1").get_data(as_text=True)
+    # the experts elsewhere, best first, with who can bring them in from Cedar
+    experts = page[page.index('<table class="data experts">'):page.index("Connectors who can bring them in")]
+    assert experts.index("Maths teacher A") < experts.index("Head of maths B")
+    assert "Head of C &gt; Head of A" in experts and "leads Maths community" in experts
+    assert "Teacher C" not in experts  # works at Cedar itself
+    connectors = page[page.index('<table class="data connectors">'):]
+    assert connectors.index("Head of C") < connectors.index("Head of A")
+    token = _invite(hr, "a2")
+    # the invited person answers through the link, with no account
+    visitor = app.test_client()
+    form = visitor.get(f"/challenge/{token}").get_data(as_text=True)
+    assert "Maths mastery at Cedar" in form and "Maths teacher A, you are invited" in form
+    assert "Year 5 fractions" in form and "Cedar Primary" in form
+    visitor.post(f"/challenge/{token}", data={"csrf_token": csrf_token(visitor, f"/challenge/{token}"),
+                                              "answer": "offer", "message": "I ran our fractions <b>project</b>"})
+    again = visitor.get(f"/challenge/{token}").get_data(as_text=True)
+    assert "you offered to help" in again and "&lt;b&gt;project&lt;/b&gt;" in again  # escaped
+    page = hr.get("/challenges/1").get_data(as_text=True)
+    assert "offered to help" in page and "I ran our fractions &lt;b&gt;project&lt;/b&gt;" in page
+    # the collaboration that followed
+    recorded = hr.post("/challenges/1/ties", data={"csrf_token": csrf_token(hr, "/challenges/1"), "helper": "a2",
+                                                   "with": "teacher c", "kind": "joint-project"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Recorded: Maths teacher A and Teacher C (joint-project)" in recorded
+    assert "not yet in a snapshot" in recorded
+    csv_rows = hr.get("/challenges/1?format=csv&table=ties").get_data(as_text=True).splitlines()
+    assert csv_rows[0] == "source_staff_id,target_staff_id,kind,observed_on,topic,in_snapshot"
+    assert csv_rows[1].startswith("a2,c2,joint-project,")
+    # an admin writes it into a new snapshot: the soft wiring now has the tie
+    admin = _client(app, "admin")
+    done = admin.post("/challenges/publish", data={"csrf_token": csrf_token(admin, "/challenges/")},
+                      follow_redirects=True).get_data(as_text=True)
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert f"Wrote 1 recorded collaboration(s) into the snapshot of {today}" in done
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        ties = store.read_dataset(today).collaborations
+    added = ties[(ties["source_staff_id"] == "a2") & (ties["target_staff_id"] == "c2")]
+    assert list(added["kind"]) == ["joint-project"] and list(added["topic"]) == ["Mathematics"]
+    assert f"in the snapshot of {today}" in hr.get("/challenges/1?snapshot=2026-07-01").get_data(as_text=True)
+    nothing = admin.post("/challenges/publish", data={"csrf_token": csrf_token(admin, "/challenges/")},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "No recorded collaboration is waiting to be written." in nothing
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"schools": []}, "Schools: choose at least one school concerned."),
+    ({"closes_on": "2020-01-01"}, "Closing date: 2020-01-01 has passed"),
+    ({"title": ""}, "Title: give the challenge a title"),
+])
+def test_a_bad_challenge_is_refused_and_the_form_kept(app: Flask, change: dict, message: str) -> None:
+    hr = _client(app, "hr")
+    html = _post_challenge(hr, **change).get_data(as_text=True)
+    assert message in html and "Year 5 fractions" in html  # what was typed stays
+    assert "No challenge yet." in html
+
+
+def test_links_that_are_wrong_replaced_or_closed_open_nothing(app: Flask) -> None:
+    hr = _client(app, "hr")
+    _post_challenge(hr)
+    first = _invite(hr, "Head of maths B")
+    second = _invite(hr, "b2")  # invited again: the first link is withdrawn
+    visitor = app.test_client()
+    assert visitor.get(f"/challenge/{first}").status_code == 410
+    assert visitor.get(f"/challenge/{second}").status_code == 200
+    assert visitor.get("/challenge/made-up").status_code == 404
+    for _ in range(30):
+        visitor.get("/challenge/made-up")
+    assert visitor.get(f"/challenge/{second}").status_code == 429  # too many guesses from this address
+
+
+def test_recording_needs_someone_who_offered(app: Flask) -> None:
+    hr = _client(app, "hr")
+    _post_challenge(hr)
+    _invite(hr, "a2")  # invited, but has not answered
+    html = hr.post("/challenges/1/ties", data={"csrf_token": csrf_token(hr, "/challenges/1"), "helper": "a2",
+                                               "with": "c2", "kind": "joint-project"},
+                   follow_redirects=True).get_data(as_text=True)
+    assert "Choose someone who offered to help." in html and "None recorded yet." in html
+
+
+def test_ceo_is_refused_and_hr_may_not_publish(app: Flask) -> None:
+    assert _client(app, "ceo").get("/challenges/").status_code == 403
+    hr = _client(app, "hr")
+    assert hr.post("/challenges/publish", data={"csrf_token": csrf_token(hr, "/challenges/")}).status_code == 403

@@ -1,0 +1,257 @@
+"""Challenges (roles that see names, within their scope): post a challenge, see who has the expertise and who
+can bring them in, invite them with a personal link, read their offers, record the collaborations that follow,
+and write those into a new snapshot (admins and network leads). An invited person answers through their link,
+without an account (`offer` below), and sees only the challenge they were invited to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from netmap.challenges import (
+    DEFAULT_TIE_KIND,
+    ChallengeSpec,
+    check_challenge,
+    known_tie_kinds,
+    suggest,
+    with_recorded_ties,
+)
+from netmap.errors import ChallengeError
+from webapp.access import Scope, require_names
+from webapp.accounts.challenges import Challenge
+from webapp.auth import accounts, audit, login_required, role_required
+from webapp.data import TrustView, get_store, require_view
+from webapp.network_map import resolve_person
+from webapp.purpose import purpose_redirect
+from webapp.tables import csv_response
+
+bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+offers_bp = Blueprint("challenge_offer", __name__, url_prefix="/challenge")
+PUBLISHERS = ("admin", "network-lead")
+LINK_GUESSES = "challenge link"  # wrong links are counted per address under this name, like failed logins
+MESSAGE_MAX = 1000
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _challenge(challenge_id: int) -> Challenge:
+    found = accounts().challenges.get(challenge_id)
+    if found is None:
+        abort(404, description="No such challenge.")
+    return found
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index() -> Any:
+    """The challenges, newest first, and the form to post one."""
+    view = require_view()
+    require_names(view)
+    form = request.form
+    if request.method == "POST":
+        spec = ChallengeSpec(form.get("title", ""), form.get("topic", ""), tuple(form.getlist("schools")),
+                             form.get("closes_on", ""), form.get("description", ""),
+                             form.get("tie_kind", DEFAULT_TIE_KIND))
+        try:
+            spec = check_challenge(spec, view.dataset, _today())
+        except ChallengeError as exc:
+            flash(str(exc), "error")
+        else:
+            challenge_id = accounts().challenges.post(spec, g.user.name)
+            audit("challenge", f"posted challenge {challenge_id}: {spec.title}")
+            flash(f"Posted {spec.title!r}. Invite the people suggested below.", "ok")
+            return redirect(url_for("challenges.show", challenge_id=challenge_id))
+    challenges = accounts().challenges.all()
+    return render_template("challenges/index.html", view=view, challenges=challenges, today=_today(),
+                           schools=sorted(view.school_names.items(), key=lambda s: s[1]),
+                           kinds=known_tie_kinds(view.dataset), form=form,
+                           default_close=(_today() + dt.timedelta(days=28)).isoformat(),
+                           unpublished=len(accounts().challenges.ties(unpublished=True)),
+                           may_publish=g.user.role in PUBLISHERS)
+
+
+def _who(view: TrustView, found: Scope, person: str) -> str:
+    """A name the user may see, otherwise where the person works (a chain passes through people outside a
+    network lead's scope)."""
+    if found.may_name(person):
+        return view.staff_names.get(person, person)
+    return f"a colleague at {view.school_names.get(view.graphs.school_of.get(person, ''), 'another school')}"
+
+
+@bp.route("/<int:challenge_id>")
+@login_required
+def show(challenge_id: int) -> Any:
+    """A challenge: what it asks, experts and connectors to invite, invitations and answers, recorded ties."""
+    view = require_view()
+    found = require_names(view)
+    if (ask := purpose_redirect()) is not None:
+        return ask
+    challenge = _challenge(challenge_id)
+    store = accounts().challenges
+    suggestions = suggest(view.graphs, challenge.spec, top=len(view.graphs.soft))
+    school_of = view.graphs.school_of
+    experts = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
+                             "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
+                             "evidence": "; ".join(e.evidence),
+                             "introduced_by": " > ".join(_who(view, found, p) for p in e.chain[:-1]) or
+                             ("nobody: no chain of colleagues" if not e.chain else "")}
+                            for e in suggestions.experts if found.may_name(e.staff_id)][:10],
+                           columns=["staff_id", "name", "school", "score", "evidence", "introduced_by"])
+    connectors = pd.DataFrame([{"staff_id": c.staff_id, "name": view.staff_names.get(c.staff_id, c.staff_id),
+                                "school": view.school_names.get(school_of.get(c.staff_id, ""), ""),
+                                "experts": len(c.experts),
+                                "brings_in": ", ".join(view.staff_names.get(e, e) for e in c.experts
+                                                       if found.may_name(e)),
+                                "at_a_school_concerned": c.at_school}
+                               for c in suggestions.connectors if found.may_name(c.staff_id)][:10],
+                              columns=["staff_id", "name", "school", "experts", "brings_in", "at_a_school_concerned"])
+    answers = {o.staff_id: o for o in store.offers(challenge_id)}
+    invited = [(i, answers.get(i.staff_id)) for i in store.invites(challenge_id) if found.may_name(i.staff_id)]
+    offered = [(p, view.staff_names.get(p, p)) for p, o in answers.items() if o.answer == "offer" and found.may_name(p)]
+    ties = [(t, published) for t, published in store.ties(challenge_id)
+            if found.may_name(t.source) and found.may_name(t.target)]
+    table = request.args.get("table")
+    if request.args.get("format") == "csv" and table in ("experts", "connectors", "answers", "ties"):
+        audit("download", f"challenge {challenge_id} {table}")
+        frames = {"experts": experts, "connectors": connectors,
+                  "answers": pd.DataFrame([(i.staff_id, view.staff_names.get(i.staff_id, i.staff_id), i.invited_at,
+                                            o.answer if o else "no answer yet", o.message if o else "")
+                                           for i, o in invited],
+                                          columns=["staff_id", "name", "invited_at", "answer", "message"]),
+                  "ties": pd.DataFrame([(t.source, t.target, t.kind, t.recorded_on, t.topic, published or "")
+                                        for t, published in ties],
+                                       columns=["source_staff_id", "target_staff_id", "kind", "observed_on", "topic",
+                                                "in_snapshot"])}
+        return csv_response(frames[table], f"challenge-{challenge_id}-{table}.csv")
+    audit("view", f"challenge {challenge_id}")
+    return render_template("challenges/show.html", view=view, challenge=challenge, spec=challenge.spec,
+                           experts=experts, connectors=connectors, invited=invited, offered=offered, ties=ties,
+                           is_open=challenge.is_open(_today()), kinds=known_tie_kinds(view.dataset))
+
+
+@bp.route("/<int:challenge_id>/invite", methods=["POST"])
+@login_required
+def invite(challenge_id: int) -> Any:
+    """Invite someone (chosen by name, or from the suggestions) with a personal link, shown once to pass on."""
+    view = require_view()
+    found = require_names(view)
+    challenge = _challenge(challenge_id)
+    typed = request.form.get("staff_id", "").strip()
+    person, matches = resolve_person(view, typed, found.people)
+    if not challenge.is_open(_today()):
+        flash("This challenge has closed: nobody more can be invited.", "error")
+    elif not person or person not in view.graphs.soft:
+        flash(f"{len(matches)} people match {typed!r}: type more of the name." if matches else
+              f"Nobody in post {'in your scope ' if found.people is not None else ''}matches {typed!r}.", "error")
+    else:
+        token = accounts().challenges.invite(challenge, person)
+        audit("challenge", f"invited {person} to challenge {challenge_id}")
+        link = f"{current_app.config['NETMAP_SETTINGS'].public_url}{url_for('challenge_offer.offer', token=token)}"
+        flash(f"Invitation for {view.staff_names.get(person, person)}: send them this link (it is shown only once, "
+              f"and works until {challenge.spec.closes_on}): {link}", "link")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.route("/<int:challenge_id>/ties", methods=["POST"])
+@login_required
+def record(challenge_id: int) -> Any:
+    """Record a collaboration the challenge brought about: someone who offered, with a colleague, of a kind."""
+    view = require_view()
+    found = require_names(view)
+    challenge = _challenge(challenge_id)
+    store = accounts().challenges
+    helper = request.form.get("helper", "")
+    offered = {o.staff_id for o in store.offers(challenge_id) if o.answer == "offer"}
+    typed = request.form.get("with", "").strip()
+    partner, matches = resolve_person(view, typed, found.people)
+    kind = request.form.get("kind", challenge.spec.tie_kind)
+    if helper not in offered or not found.may_name(helper):
+        flash("Choose someone who offered to help.", "error")
+    elif not partner or partner not in view.graphs.soft:
+        flash(f"{len(matches)} people match {typed!r}: type more of the name." if matches else
+              f"Nobody in post matches {typed!r}: type part of the colleague's name.", "error")
+    elif partner == helper:
+        flash("A collaboration needs two people: choose the colleague they worked with.", "error")
+    elif kind not in known_tie_kinds(view.dataset):
+        flash(f"{kind!r} is not a kind of tie this trust uses.", "error")
+    else:
+        store.record_tie(challenge_id, helper, partner, kind, _today().isoformat(), g.user.name)
+        audit("challenge", f"recorded a {kind} tie {helper} - {partner} for challenge {challenge_id}")
+        flash(f"Recorded: {view.staff_names.get(helper, helper)} and {view.staff_names.get(partner, partner)} "
+              f"({kind}). It joins the soft wiring when the recorded collaborations are written into a snapshot.",
+              "ok")
+    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+
+
+@bp.route("/publish", methods=["POST"])
+@role_required(*PUBLISHERS)
+def publish() -> Any:
+    """Write every recorded collaboration not yet in a snapshot into a new one, dated today, made from the
+    latest snapshot; all-or-nothing, like any load."""
+    store = accounts().challenges
+    ties = [t for t, _ in store.ties(unpublished=True)]
+    if not ties:
+        flash("No recorded collaboration is waiting to be written.", "error")
+        return redirect(url_for("challenges.index"))
+    graph_store = get_store()
+    today = _today().isoformat()
+    try:
+        dataset = with_recorded_ties(graph_store.read_dataset(), ties)
+    except ChallengeError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("challenges.index"))
+    result = graph_store.write_snapshot(dataset, today, source=f"{len(ties)} collaboration(s) recorded from challenges")
+    marked = store.mark_published(today)
+    audit("challenge", f"wrote {marked} recorded collaboration(s) into snapshot {today}")
+    flash(f"Wrote {marked} recorded collaboration(s) into the snapshot of {today} ({result.status}).", "ok")
+    return redirect(url_for("challenges.index", snapshot=today))
+
+
+def _invited(token: str) -> tuple[Any, Challenge]:
+    """The invitation and challenge a token opens; 429 after too many wrong links from this address, 404 for
+    an unknown link, 410 for one withdrawn, expired or of a closed challenge."""
+    users = accounts().users
+    address = request.remote_addr or ""
+    if users.is_locked(LINK_GUESSES, address):
+        abort(429, description="Too many wrong links from this address. Try again in 15 minutes.")
+    found = accounts().challenges.find_invite(token)
+    if found is None:
+        users.record_failure(LINK_GUESSES, address)
+        abort(404, description="This invitation link is not valid. Use the link you were sent.")
+    challenge = _challenge(found.challenge_id)
+    if found.revoked_at is not None:
+        abort(410, description="This invitation has been replaced by a newer one: use the latest link you were sent.")
+    if dt.datetime.fromisoformat(found.expires_at) <= dt.datetime.now(dt.UTC) or not challenge.is_open(_today()):
+        abort(410, description="This challenge has closed. Thank you for looking.")
+    return found, challenge
+
+
+@offers_bp.route("/<token>", methods=["GET", "POST"])
+def offer(token: str) -> Any:
+    """An invited person's page: the challenge, and their answer (offer to help, with what they can bring, or
+    not this time); changeable until the challenge closes."""
+    invite_, challenge = _invited(token)
+    store = accounts().challenges
+    if request.method == "POST":
+        answer = request.form.get("answer")
+        message = request.form.get("message", "").strip()[:MESSAGE_MAX]
+        if answer in ("offer", "decline"):
+            store.answer(challenge.challenge_id, invite_.staff_id, answer, message)
+            flash("Thank you: your offer has reached the challenge's organiser." if answer == "offer" else
+                  "Thank you for answering.", "ok")
+        return redirect(url_for("challenge_offer.offer", token=token))
+    mine = next((o for o in store.offers(challenge.challenge_id) if o.staff_id == invite_.staff_id), None)
+    graph_store = get_store()
+    latest = graph_store.snapshot().as_of
+    schools = graph_store.read_table(latest, "schools")
+    staff = graph_store.read_table(latest, "staff")
+    names = dict(zip(schools["school_id"], schools["name"], strict=True))
+    person = staff.loc[staff["staff_id"] == invite_.staff_id, "name"]
+    return render_template("challenges/offer.html", spec=challenge.spec, mine=mine,
+                           name=person.iloc[0] if len(person) and person.iloc[0] else "",
+                           schools=[names.get(s, s) for s in challenge.spec.schools])
