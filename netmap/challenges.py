@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -94,14 +94,16 @@ class Suggestions:
 
 
 def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterable[tuple[str, str]] = (),
-            top: int = 10) -> Suggestions:
-    """Experts on the challenge's topic who work elsewhere than the schools concerned, each with the shortest
-    chain from the nearest person at one of those schools; and the people on those chains (but the expert),
-    ranked by how many experts they lead to, then by being at a school concerned."""
+            top: int = 10, allowed: Callable[[str], bool] | None = None) -> Suggestions:
+    """The `top` experts on the challenge's topic who work elsewhere than the schools concerned (and whom the
+    user may see, by `allowed`), each with the shortest chain from the nearest person at one of those schools;
+    and the people on those chains (but the expert), ranked by how many of those experts they lead to, then by
+    being at a school concerned."""
     concerned = set(spec.schools)
     found = find_expertise(graphs, spec.topic, schools=tuple(spec.schools), extra_synonyms=extra_synonyms,
                            limit=len(graphs.soft))
-    experts = [e for e in found if graphs.school_of.get(e.staff_id) not in concerned][:top]
+    experts = [e for e in found if graphs.school_of.get(e.staff_id) not in concerned
+               and (allowed is None or allowed(e.staff_id))][:top]
     leads_to: dict[str, list[str]] = defaultdict(list)
     for expert in experts:
         for person in expert.chain[:-1]:

@@ -126,3 +126,18 @@ def test_ceo_is_refused_and_hr_may_not_publish(app: Flask) -> None:
     assert _client(app, "ceo").get("/challenges/").status_code == 403
     hr = _client(app, "hr")
     assert hr.post("/challenges/publish", data={"csrf_token": csrf_token(hr, "/challenges/")}).status_code == 403
+
+
+def test_a_network_lead_sees_only_people_in_scope_by_name(app: Flask) -> None:
+    from tests.test_access import LEAD_SCOPE, _names_in
+    from webapp.accounts import Accounts
+
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    lead = _client(app, "network-lead")
+    _post_challenge(lead)
+    page = lead.get("/challenges/1").get_data(as_text=True)
+    assert _names_in(page) <= LEAD_SCOPE and "Maths teacher A" in page
+    assert "a colleague at Cedar Primary &gt; a colleague at Ash Primary" in page  # placed, not named
+    csv_text = lead.get("/challenges/1?format=csv&table=connectors").get_data(as_text=True)
+    assert _names_in(csv_text) <= LEAD_SCOPE

@@ -33,6 +33,7 @@ offers_bp = Blueprint("challenge_offer", __name__, url_prefix="/challenge")
 PUBLISHERS = ("admin", "network-lead")
 LINK_GUESSES = "challenge link"  # wrong links are counted per address under this name, like failed logins
 MESSAGE_MAX = 1000
+SHOWN = 10  # experts suggested, and connectors to them
 
 
 def _today() -> dt.date:
@@ -93,14 +94,14 @@ def show(challenge_id: int) -> Any:
         return ask
     challenge = _challenge(challenge_id)
     store = accounts().challenges
-    suggestions = suggest(view.graphs, challenge.spec, top=len(view.graphs.soft))
+    suggestions = suggest(view.graphs, challenge.spec, top=SHOWN, allowed=found.may_name)
     school_of = view.graphs.school_of
     experts = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
                              "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
                              "evidence": "; ".join(e.evidence),
                              "introduced_by": " > ".join(_who(view, found, p) for p in e.chain[:-1]) or
                              ("nobody: no chain of colleagues" if not e.chain else "")}
-                            for e in suggestions.experts if found.may_name(e.staff_id)][:10],
+                            for e in suggestions.experts],
                            columns=["staff_id", "name", "school", "score", "evidence", "introduced_by"])
     connectors = pd.DataFrame([{"staff_id": c.staff_id, "name": view.staff_names.get(c.staff_id, c.staff_id),
                                 "school": view.school_names.get(school_of.get(c.staff_id, ""), ""),
@@ -108,7 +109,7 @@ def show(challenge_id: int) -> Any:
                                 "brings_in": ", ".join(view.staff_names.get(e, e) for e in c.experts
                                                        if found.may_name(e)),
                                 "at_a_school_concerned": c.at_school}
-                               for c in suggestions.connectors if found.may_name(c.staff_id)][:10],
+                               for c in suggestions.connectors if found.may_name(c.staff_id)],
                               columns=["staff_id", "name", "school", "experts", "brings_in", "at_a_school_concerned"])
     answers = {o.staff_id: o for o in store.offers(challenge_id)}
     invited = [(i, answers.get(i.staff_id)) for i in store.invites(challenge_id) if found.may_name(i.staff_id)]

@@ -140,7 +140,8 @@ class ChallengeStore:
                            "recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
                            (challenge_id, source, target, kind, recorded_on, recorded_by))
 
-    def ties(self, challenge_id: int | None = None, *, unpublished: bool = False) -> list[tuple[RecordedTie, str | None]]:
+    def ties(self, challenge_id: int | None = None, *,
+             unpublished: bool = False) -> list[tuple[RecordedTie, str | None]]:
         """Recorded collaborations (of one challenge, or all; only those not yet in a snapshot when asked), each
         with the snapshot date they were written into."""
         rows = self._conn.execute(
