@@ -121,9 +121,13 @@ def test_the_home_schools_loss_is_said(planner: Planner) -> None:
 
 def test_one_person_dependencies_are_flagged(planner: Planner) -> None:
     by_id = {c.staff_id: c for c in planner.recommend("P", top=20)}
-    # P has no outside link now: whoever goes carries all of them; AT would have no maths teacher left
-    assert "School P's links to other schools would hang on one person (100%)" in by_id["at1"].dependency_flags
+    # P has no outside link now: whoever goes carries all of them, so that is no reason to prefer anyone (the
+    # page says it once); AT would have no maths teacher left
+    assert "School P's links" not in by_id["at1"].dependency_flags
     assert "School AT would have no maths teacher" in by_id["at1"].dependency_flags
+    # R has one link now (r1's): a secondee from Q who brings more would carry most of R's links
+    from_q = {c.staff_id: c for c in planner.recommend("R", top=20)}
+    assert "School R's links to other schools would hang on one person" in from_q["at1"].dependency_flags
     # M's links are spread today (m1 and m2 hold 2 of 5 each); with m1 away, m2's colleague tie to them and m2's
     # own two make 3 of M's 4 links: a dependency the move creates
     assert "School M's links would come to hang on one person (75%)" in by_id["m1"].dependency_flags
@@ -152,3 +156,16 @@ def test_without_priorities_isolation_alone_orders_the_schools() -> None:
     graphs = build_graphs(dataset, AS_OF)
     table = schools_to_help(analyse(graphs).schools, dataset.schools)
     assert table.iloc[0]["school_id"] == "P" and table.iloc[0]["need"] == "isolated"
+
+
+def test_the_worked_example_of_docs_secondments(planner: Planner) -> None:
+    """docs/secondments.md walks through this trust: its table and quotes are these results."""
+    ranked = planner.recommend("P", top=20)
+    ids = [c.staff_id for c in ranked]
+    assert ids[:2] == ["at1", "m1"] and (ids.index("n1"), ids.index("s1")) == (9, 10)
+    at1 = ranked[0]
+    assert (at1.new_schools, ranked[1].new_schools, ranked[9].new_schools, ranked[10].new_schools) == (4, 3, 4, 4)
+    assert at1.dependency_flags == "School AT's links would still hang on one person (100%); School AT would have " \
+                                   "no maths teacher"
+    docs = " ".join((REPO / "docs" / "secondments.md").read_text(encoding="utf-8").split())
+    assert at1.home_cost in docs and at1.dependency_flags in docs and "School M's links would come to hang on one person (75%)" in docs

@@ -28,7 +28,10 @@ def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str,
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %" if share else f"{v:,.0f}"))
         if not share:
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_ylim(bottom=0)
+        if any(v > 0 for _, v in points):
+            axes.set_ylim(bottom=0)
+        else:  # all zero: a scale to 1 (10 %), not ticks all labelled 0 around an empty range
+            axes.set_ylim(0, 10 if share else 1)
         axes.tick_params(labelsize=8, colors=INK)
         for side in ("top", "right"):
             axes.spines[side].set_visible(False)

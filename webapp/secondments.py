@@ -87,7 +87,8 @@ def index() -> Any:
                            typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names,
-                           to_help=to_help, under_way=under_way, flags=flags)
+                           to_help=to_help, under_way=under_way, flags=flags,
+                           target_isolated=bool(school) and school in set(view.analysis.summary["isolated_schools"]))
 
 
 def _one_person(view: TrustView, text: str) -> str:

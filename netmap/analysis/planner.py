@@ -294,17 +294,18 @@ class Planner:
 
     def _dependency_words(self, person: Hashable, target: str, dependency: float | None, cost: HomeCost,
                           home: str) -> str:
-        """One-person dependencies the move creates or leaves: the target's links hanging on one person, the
-        home school's, or expertise only the secondee held at home."""
+        """One-person dependencies the move creates or leaves: the target's links hanging on one person (for a
+        target with links now), the home school's, or expertise only the secondee held at home."""
         flags = []
-        if dependency is not None and dependency >= self.key_share:
+        # an isolated target hangs on whoever goes, whoever it is: said once on the page, not on every candidate
+        if dependency is not None and dependency >= self.key_share and self.ties.external[target] > 0:
             flags.append(f"{self.school_names.get(target, target)}'s links to other schools would hang on one "
                          f"person ({dependency:.0%})")
         before = self.ties.dependency(home)
         if cost.dependency_after is not None and cost.dependency_after >= self.key_share:
             created = before is None or before < self.key_share
-            flags.append(f"{self.school_names.get(home, home)}'s links would {'come to ' if created else ''}hang on "
-                         f"one person ({cost.dependency_after:.0%})")
+            flags.append(f"{self.school_names.get(home, home)}'s links would {'come to' if created else 'still'} "
+                         f"hang on one person ({cost.dependency_after:.0%})")
         if cost.sole_subjects:
             flags.append(f"{self.school_names.get(home, home)} would have no {', '.join(cost.sole_subjects)} teacher")
         return "; ".join(flags)
