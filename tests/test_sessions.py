@@ -206,6 +206,31 @@ def test_audit_entries_and_scenarios_past_retention_are_deleted(app: Flask) -> N
     assert b"OLD-ID" not in b"".join(p.read_bytes() for p in Path(path).parent.glob(Path(path).name + "*"))
 
 
+def test_challenges_closed_past_retention_are_deleted_with_everything_they_name(app: Flask) -> None:
+    from netmap.challenges import ChallengeSpec
+
+    path = app.config["NETMAP_USERS_DB"]
+    with Accounts(path) as accounts:
+        store = accounts.challenges
+        old = store.post(ChallengeSpec("Old OLD-TITLE", "maths", ("A",), "2020-01-31"), "hr")
+        new = store.post(ChallengeSpec("Current", "maths", ("A",), "2099-01-31"), "hr")
+        for challenge_id, person in ((old, "OLD-ID-3"), (new, "NEW-ID")):
+            challenge = store.get(challenge_id)
+            assert challenge is not None
+            store.invite(challenge, person)
+            store.answer(challenge_id, person, "offer", f"notes of {person}")
+            store.record_tie(challenge_id, person, "a1", "joint-project", "2020-01-10", "hr")
+    client = app.test_client()
+    login(client, "admin")
+    client.get("/")  # the first request of the hour prunes
+    with Accounts(path) as accounts:
+        assert [c.challenge_id for c in accounts.challenges.all()] == [new]
+        assert [t.source for t, _ in accounts.challenges.ties()] == ["NEW-ID"]
+        assert [o.staff_id for o in accounts.challenges.offers(old)] == []
+        assert [i.staff_id for i in accounts.challenges.invites(old)] == []
+    assert b"OLD-ID" not in b"".join(p.read_bytes() for p in Path(path).parent.glob(Path(path).name + "*"))
+
+
 def test_forget_deletes_the_saved_scenarios_of_that_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.conftest import TINY
 
