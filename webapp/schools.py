@@ -29,10 +29,12 @@ def index() -> Any:
     schools = view.analysis.schools.drop(columns=["key_connectors"])
     found = scope(view)
     frame = hide_rows(schools, schools["school_id"], suppressed_schools(view, found), FIGURES, found.min_group_size)
+    frame.insert(1, "priority", frame["school_id"].map(dict(zip(view.schools["school_id"],
+                                                                 view.schools["priority"], strict=True))))
     return index_page(frame, "school_id", view.school_names,
-                      "School", COLUMNS[1:], template="schools/index.html", context={"view": view},
+                      "School", ["priority", *COLUMNS[1:]], template="schools/index.html", context={"view": view},
                       filename=f"schools-{view.as_of}.csv", default_sort="external_ties", descending=False,
-                      filters=("is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
+                      filters=("priority", "is_isolated", "is_hard_isolated", "is_key_person_risk", "caveat"))
 
 
 def _context(view: TrustView, school_id: str) -> list[tuple[str, str]]:
