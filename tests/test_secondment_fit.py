@@ -9,7 +9,7 @@ import pytest
 from netmap.analysis import analyse
 from netmap.analysis.planner import Planner
 from netmap.analysis.priorities import schools_to_help
-from netmap.analysis.whatif import Second, what_if
+from netmap.analysis.whatif import Leave, Second, what_if
 from netmap.dataset import Dataset
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
@@ -170,3 +170,17 @@ def test_the_worked_example_of_docs_secondments(planner: Planner) -> None:
     docs = " ".join((REPO / "docs" / "secondments.md").read_text(encoding="utf-8").split())
     assert at1.home_cost in docs and at1.dependency_flags in docs
     assert "School M's links would come to hang on one person (75%)" in docs
+
+
+def test_a_scenario_says_which_dependencies_it_creates_or_leaves(planner: Planner) -> None:
+    changes = [Second("at1", "AT", "P"), Leave("k1")]
+    flags = planner.scenario_flags(what_if(planner.graphs, changes), changes)
+    # P comes to hang on at1; AT (75 % on at1 today) still hangs on one person (at2, now 100 %); A, B and C,
+    # whose links moved, hang on a1, b1 and c1 before and after; K loses its only maths teacher, AT its one
+    assert flags == ["School P's links to other schools would come to hang on one person (100%).",
+                     "School AT's links to other schools would still hang on one person (100%).",
+                     "School A's links to other schools would still hang on one person (100%).",
+                     "School B's links to other schools would still hang on one person (100%).",
+                     "School C's links to other schools would still hang on one person (100%).",
+                     "School AT would have nobody left to teach maths.",
+                     "School K would have nobody left to teach maths."]
