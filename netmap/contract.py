@@ -81,6 +81,7 @@ class Column:
     default: str | None = None
     refers_to: str | None = None  # name of the table whose key this column references
     help: str = ""
+    since: int = 1  # contract version that added it: left blank, it is not stored (old hashes hold)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ TABLES: tuple[TableSpec, ...] = (
         Column("priority", "enum", allowed=PRIORITIES,
                help="The trust's own call on how much the school needs support now (high, medium or low), e.g. "
                     "from its risk rating: planners put isolated or weakly connected high-priority schools first. "
-                    "Any other column you add (inspection grade, support category) is kept and shown as context."),
+                    "Any other column you add (inspection grade, support category) is kept and shown as context.",
+               since=3),
     )),
     TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(
         Column("staff_id", "id", required=True, help="Your HR or MIS id; never reused."),

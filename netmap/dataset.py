@@ -83,10 +83,14 @@ class Dataset:
 
     def stored_tables(self) -> Iterator[tuple[str, pd.DataFrame]]:
         """The tables a store writes and a content hash covers: all but an empty table that a later contract
-        version added and that has no extra columns, so snapshots stored before that version keep their hash."""
+        version added and that has no extra columns, and without a column a later version added that is blank
+        throughout; so snapshots stored before that version keep their hash (reading one back adds the column,
+        blank)."""
         for name, frame in self.tables():
-            if len(frame) or table_spec(name).since == 1 or self.extra_columns(name):
-                yield name, frame
+            spec = table_spec(name)
+            if len(frame) or spec.since == 1 or self.extra_columns(name):
+                later = [c.name for c in spec.columns if c.since > 1 and frame[c.name].isna().all()]
+                yield name, frame.drop(columns=later) if later else frame
 
     def extra_columns(self, name: str) -> list[str]:
         """The user's own columns of table `name`, in their original order."""

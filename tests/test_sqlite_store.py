@@ -182,8 +182,9 @@ def test_a_version_1_store_is_converted_on_opening(tmp_path: Path, tiny: Path) -
 
 def test_a_store_written_before_tie_kinds_and_respondents_still_says_unchanged(tmp_path: Path, tiny: Path) -> None:
     """tests/data/stores/tiny-before-tie-kinds.db was written by netmap before the contract gained tie_kinds and
-    respondents: reloading the same files must find it unchanged (an empty table added later is not stored and
-    not hashed), and the new tables read back empty."""
+    respondents, and schools their priority: reloading the same files must find it unchanged (an empty table
+    added later is not stored and not hashed, nor a blank column added later), and the new tables read back
+    empty, the new column blank."""
     import shutil
 
     path = tmp_path / "old.db"
@@ -192,6 +193,7 @@ def test_a_store_written_before_tie_kinds_and_respondents_still_says_unchanged(t
         assert old.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").status == "unchanged"
         stored = old.read_dataset("2026-01-05")
         assert stored.tie_kinds.empty and stored.respondents.empty
+        assert stored.schools["priority"].isna().all()
         assert stored.equals(read_trust(tiny)[0])
 
 
