@@ -11,8 +11,8 @@ import pandas as pd
 
 from netmap.analysis.expertise import find_expertise
 from netmap.cli_common import open_store_of, store_options
-from netmap.errors import AnalysisError
 from netmap.graphs import read_graphs
+from netmap.naming import school_id_of, staff_id_of
 from netmap.spreadsheet import neutralise
 
 __all__ = ["register"]
@@ -35,8 +35,8 @@ def register(main: click.Group) -> None:
 
     @main.command("find-expertise")
     @click.argument("topic")
-    @click.option("--from", "start", help="Your staff id: the chain of colleagues from you to each expert.")
-    @click.option("--school", help="A school id: the chain from the nearest person there.")
+    @click.option("--from", "start", help="You (staff id or name): the chain of colleagues from you to each expert.")
+    @click.option("--school", help="A school (id or name): the chain from the nearest person there.")
     @click.option("--snapshot", "as_of", help="Snapshot date (default: the latest).")
     @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
     @click.option("--synonyms", type=click.Path(dir_okay=False, exists=True, path_type=Path),
@@ -51,10 +51,8 @@ def register(main: click.Group) -> None:
         for it in the survey), with who can introduce you."""
         with open_store_of(ctx, db, store) as opened:
             graphs = read_graphs(opened, as_of)
-        if start and start not in graphs.soft:
-            raise AnalysisError(f"No one in post with staff id {start!r} in the snapshot of {graphs.as_of}.")
-        if school and school not in set(graphs.dataset.schools["school_id"]):
-            raise AnalysisError(f"No school {school!r} in the snapshot of {graphs.as_of}.")
+        start = staff_id_of(graphs, start) if start else None
+        school = school_id_of(graphs, school) if school else None
         experts = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),
                                  limit=top)
         names = dict(zip(graphs.dataset.staff["staff_id"], graphs.dataset.staff["name"], strict=True))

@@ -17,6 +17,7 @@ from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, wha
 from netmap.cli_common import open_store_of, store_options
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, read_graphs
+from netmap.naming import school_id_of, staff_id_of
 
 __all__ = ["CHANGE_OPTIONS", "InOrder", "parse_changes", "register"]
 
@@ -117,8 +118,8 @@ def register(main: click.Group) -> None:
                                 "after": dataclasses.asdict(a)})
 
     @main.command()
-    @click.option("--school", default=None, metavar="ID",
-                  help="The school that needs connecting. Without it: the schools to help first, in order.")
+    @click.option("--school", default=None, metavar="ID|NAME",
+                  help="The school that needs connecting (id or name). Without it: the schools to help first.")
     @click.option("--subject", default=None, help="Only people who teach or specialise in this.")
     @click.option("--role", default=None, help="Only people in this role, e.g. middle-leader.")
     @click.option("--top", default=10, show_default=True, type=click.IntRange(1))
@@ -138,17 +139,18 @@ def register(main: click.Group) -> None:
             click.echo("Then: netmap recommend --school ID for the people who could connect one of them.")
             _write_json(json_path, table.to_dict("records"))
             return
-        ranked = planner.recommend(school, subject=subject, role=role, top=top)
+        ranked = planner.recommend(school_id_of(planner.graphs, school), subject=subject, role=role, top=top)
         _print_ranked(ranked, "Nobody fits: try without --subject or --role.", _candidate_lines, json_path)
 
     @main.command()
-    @click.option("--staff", "staff_id", required=True, metavar="ID")
+    @click.option("--staff", "staff_id", required=True, metavar="ID|NAME", help="The colleague (id or name).")
     @click.option("--top", default=5, show_default=True, type=click.IntRange(1))
     @planner_options
     def introduce(ctx: click.Context, staff_id: str, top: int, snapshot: str | None, json_path: Path | None,
                   db: Path | None, store: str | None) -> None:
         """People at other schools in a colleague's subject or groups who would connect them best."""
-        offers = planner_of(ctx, db, store, snapshot).introductions(staff_id, top=top)
+        planner = planner_of(ctx, db, store, snapshot)
+        offers = planner.introductions(staff_id_of(planner.graphs, staff_id), top=top)
         _print_ranked(offers, "Nobody at another school shares a subject or group with them.",
                       lambda o: f"{o.name} ({o.staff_id}): {o.reason}", json_path)
 

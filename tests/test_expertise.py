@@ -70,7 +70,9 @@ def test_the_command_lists_experts_with_their_introductions(tmp_path: Path, monk
     assert (tmp_path / "experts.csv").read_text().splitlines()[0] == (
         "staff_id,name,school,score,evidence,times_named,introduction")
     unknown = run(main, ["find-expertise", "maths", "--from", "zz"])
-    assert unknown.exit_code == 1 and "No one in post with staff id 'zz'" in unknown.output
+    assert unknown.exit_code == 1 and "has the id or name 'zz'" in unknown.output
+    by_name = run(main, ["find-expertise", "maths", "--from", "head of a", "--school", "damson"])
+    assert by_name.exit_code == 0 and "introduction: Head of A > Maths teacher A" in by_name.output
 
 
 def test_the_expertise_page_names_experts_within_the_users_scope(tmp_path: Path) -> None:
