@@ -39,7 +39,8 @@ def staff_id_of(graphs: TrustGraphs, text: str) -> str:
         return text
     staff = graphs.dataset.staff
     staff = staff[staff["staff_id"].isin(set(graphs.soft))]
-    return _one(("member of staff in post", "people in post"), text, _matching(staff["staff_id"], staff["name"], text), graphs.as_of)
+    matches = _matching(staff["staff_id"], staff["name"], text)
+    return _one(("member of staff in post", "people in post"), text, matches, graphs.as_of)
 
 
 def school_id_of(graphs: TrustGraphs, text: str) -> str:
@@ -47,4 +48,5 @@ def school_id_of(graphs: TrustGraphs, text: str) -> str:
     schools = graphs.dataset.schools
     if text in set(schools["school_id"]):
         return text
-    return _one(("school", "schools"), text, _matching(schools["school_id"], schools["name"], text), graphs.as_of)
+    matches = _matching(schools["school_id"], schools["name"], text)
+    return _one(("school", "schools"), text, matches, graphs.as_of)
