@@ -147,6 +147,7 @@ class Planner:
         self.key_share = float(analysis.summary["options"]["key_connector_share"])
         self.taught: dict[str, Counter[str]] = defaultdict(Counter)  # school -> subject -> people teaching it
         self.members_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> group -> members there
+        self._dependencies: dict[str, float | None] = {}
         for person, school in self.school_of.items():
             self.taught[school].update(self.subjects.get(person, ()))
             self.members_at[school].update(self.groups_of.get(person, ()))
@@ -159,7 +160,9 @@ class Planner:
         to its connectivity: new schools reached, more external ties, a lower dependency on one person."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
-        candidates = []
+        before = sum(self.reach[school_id].values())
+        now = sum(1 for v in self.reach[school_id].values() if v > 0)
+        scored = []  # everyone is scored from their own ties; only the top few are then described in full
         for person, home in self.school_of.items():
             if home == school_id or person in self.already_seconded:
                 continue
@@ -169,12 +172,14 @@ class Planner:
                 continue
             if self._home_would_lose_its_connection(person, home):
                 continue
-            candidates.append(self._evaluate(person, home, school_id, subject))
-        before = sum(self.reach[school_id].values())
-        candidates.sort(key=lambda c: (c.new_schools == 0 and c.external_ties_after <= before,
-                                       -FIT_LEVELS.index(c.fit), -c.new_schools, -c.external_ties_after,
-                                       c.dependency_after if c.dependency_after is not None else 1.0, c.staff_id))
-        return candidates[:top]
+            reached, external, dependency = self.after_move(person, school_id)
+            fit = self.fit(person, school_id, subject)
+            new = max(reached - now, 0)
+            scored.append(((new == 0 and external <= before, -FIT_LEVELS.index(fit.level), -new, -external,
+                            dependency if dependency is not None else 1.0, str(person)),
+                           person, home, (new, reached, external, dependency), fit))
+        scored.sort(key=lambda s: s[0])
+        return [self._candidate(person, home, school_id, after, fit) for _, person, home, after, fit in scored[:top]]
 
     def fit(self, person: Hashable, target: str, subject: str | None = None) -> Fit:
         """How well `person` suits `target`: phase (their school's against the target's) and the subjects they
@@ -183,7 +188,7 @@ class Planner:
         phase = ("same" if home == there else "central" if home == "central" else
                  "close" if frozenset((home, there)) in NEIGHBOUR_PHASES else "other")
         mine = self.subjects.get(person, set()) - {"primary"}  # "primary" says the phase, not a subject
-        shared = ({subject_key(subject)} & mine) if subject else mine & {s for s, n in self.taught[target].items() if n}
+        shared = ({subject_key(subject)} & mine) if subject else mine & self.taught[target].keys()
         return Fit(phase, tuple(sorted(shared)), home or "", there or "")
 
     def home_cost(self, person: Hashable, target: str) -> HomeCost:
@@ -241,13 +246,13 @@ class Planner:
         top = max((v for v in held.values() if v > 0), default=0)
         return reached, external, (top / external if external else None)
 
-    def _evaluate(self, person: Hashable, home: str, target: str, subject: str | None) -> Candidate:
-        reached, external, dependency = self.after_move(person, target)
-        now = {s for s, v in self.reach[target].items() if v > 0}
-        new = reached - len(now) if reached > len(now) else 0
+    def _candidate(self, person: Hashable, home: str, target: str,
+                   after: tuple[int, int, int, float | None], fit: Fit) -> Candidate:
+        """A scored person described in full: why, the home school's loss, the dependencies the move makes."""
+        new, reached, external, dependency = after
         name = self.names.get(person, str(person))
         target_name = self.school_names.get(target, target)
-        fit, cost = self.fit(person, target, subject), self.home_cost(person, target)
+        cost = self.home_cost(person, target)
         parts = []
         if new:
             parts.append(f"Connects {target_name} to {new} school{'s' if new != 1 else ''} it has no ties with")
@@ -277,6 +282,12 @@ class Planner:
         counts = [f"{s} ({self.taught[target][s]} there)" for s in fit.subjects]
         return f"{phase}; teaches {', '.join(counts)}"
 
+    def _dependency_now(self, school: str) -> float | None:
+        """The school's dependency on one person today, worked out once per school (candidates share homes)."""
+        if school not in self._dependencies:
+            self._dependencies[school] = self.ties.dependency(school)
+        return self._dependencies[school]
+
     def _cost_words(self, cost: HomeCost, home: str) -> str:
         """The home school's loss, in words."""
         home_name = self.school_names.get(home, home)
@@ -301,7 +312,7 @@ class Planner:
         if dependency is not None and dependency >= self.key_share and self.ties.external[target] > 0:
             flags.append(f"{self.school_names.get(target, target)}'s links to other schools would hang on one "
                          f"person ({dependency:.0%})")
-        before = self.ties.dependency(home)
+        before = self._dependency_now(home)
         if cost.dependency_after is not None and cost.dependency_after >= self.key_share:
             created = before is None or before < self.key_share
             flags.append(f"{self.school_names.get(home, home)}'s links would {'come to' if created else 'still'} "
