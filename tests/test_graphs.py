@@ -63,3 +63,19 @@ def analyse_snapshot_schools(dataset, as_of: str) -> list[str]:  # noqa: ANN001
     from netmap.analysis import analyse_snapshot
 
     return list(analyse_snapshot(dataset, as_of, batch_staff=1).schools["school_id"])
+
+
+def test_current_and_planned_secondments() -> None:
+    """Under way on the date (current) or starting after it (planned); ended ones and leavers' left out."""
+    import pandas as pd
+
+    from netmap.graphs import current_and_planned_secondments
+
+    staff = pd.DataFrame({"staff_id": ["a", "b", "c", "d"], "started_on": [None] * 4,
+                          "left_on": [None, None, None, "2026-05-01"]})
+    seconded = pd.DataFrame({"staff_id": ["a", "b", "c", "d", "a"],
+                             "starts_on": ["2026-09-01", "2026-01-05", "2025-09-01", "2026-01-05", "2026-07-01"],
+                             "ends_on": [None, "2026-07-02", "2026-07-01", None, None]})
+    table = current_and_planned_secondments(seconded, staff, "2026-07-01")
+    assert list(zip(table["staff_id"], table["status"], strict=True)) == [("b", "current"), ("a", "current"),
+                                                                          ("a", "planned")]

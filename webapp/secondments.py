@@ -108,7 +108,7 @@ def _one_person(view: TrustView, text: str) -> str:
 
 def _under_way(view: TrustView) -> pd.DataFrame:
     """Current and planned secondments in the data, with names (hr and admin see every name)."""
-    table = current_and_planned_secondments(view.dataset, view.as_of)
+    table = current_and_planned_secondments(view.dataset.secondments, view.dataset.staff, view.as_of)
     return pd.DataFrame({"status": table["status"], "staff_id": table["staff_id"],
                          "name": table["staff_id"].map(view.staff_names),
                          "from_school": table["from_school_id"].map(view.school_names),

@@ -84,7 +84,7 @@ def show(staff_id: str) -> Any:
     groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
     intros = [i for i in view.planner.introductions(staff_id) if scope.may_name(i.staff_id)] \
         if bool(row["is_disconnected"]) else []
-    under_way = current_and_planned_secondments(view.dataset, view.as_of)
+    under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
     seconded = list(under_way[under_way["staff_id"] == staff_id].itertuples())
     return render_template("staff/show.html", view=view, staff_id=staff_id, row=row, ties=ties, groups=groups,
                            intros=intros, seconded=seconded,
