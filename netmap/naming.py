@@ -1,25 +1,31 @@
-"""People and schools named on the command line by id or by name: "ST0042", "Amelia Clarke", "amelia" or
-"Oakfield" all work when they pick out one; otherwise the error lists who or what matched."""
+"""People and schools named by id or by name: "ST0042", "Amelia Clarke", "amelia" or "Oakfield" all pick out
+one when only one matches. The command line and the web app's person search share these rules."""
 
 from __future__ import annotations
 
-import pandas as pd
+from collections.abc import Mapping
 
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs
 
-__all__ = ["school_id_of", "staff_id_of"]
+__all__ = ["matching_names", "narrowed", "school_id_of", "staff_id_of"]
 
 SHOWN = 5
 
 
-def _matching(ids: pd.Series, names: pd.Series, text: str) -> list[tuple[str, str]]:
-    """(id, name) of the rows whose name is `text` (any case), or else contains every word of it."""
+def matching_names(names: Mapping[str, str], text: str) -> list[tuple[str, str]]:
+    """(id, name) of the names containing every word of `text` (any case, in any order), by name then id."""
     words = text.casefold().split()
-    folded = names.fillna("").str.casefold()
-    exact = folded == text.strip().casefold()
-    found = exact if exact.any() else folded.map(lambda n: all(w in n for w in words)) & bool(words)
-    return sorted(zip(ids[found], names[found], strict=True), key=lambda m: (m[1], m[0]))
+    if not words:
+        return []
+    return sorted(((i, n) for i, n in names.items() if all(w in n.casefold() for w in words)),
+                  key=lambda m: (m[1], m[0]))
+
+
+def narrowed(matches: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """The matches whose whole name is `text` (any case), when there are any; otherwise all of them."""
+    exact = [m for m in matches if m[1].casefold() == text.strip().casefold()]
+    return exact or matches
 
 
 def _one(kind: tuple[str, str], text: str, matches: list[tuple[str, str]], as_of: str) -> str:
@@ -38,8 +44,8 @@ def staff_id_of(graphs: TrustGraphs, text: str) -> str:
     if text in graphs.soft:
         return text
     staff = graphs.dataset.staff
-    staff = staff[staff["staff_id"].isin(set(graphs.soft))]
-    matches = _matching(staff["staff_id"], staff["name"], text)
+    names = {p: n for p, n in zip(staff["staff_id"], staff["name"], strict=True) if n and p in graphs.soft}
+    matches = narrowed(matching_names(names, text), text)
     return _one(("member of staff in post", "people in post"), text, matches, graphs.as_of)
 
 
@@ -48,5 +54,5 @@ def school_id_of(graphs: TrustGraphs, text: str) -> str:
     schools = graphs.dataset.schools
     if text in set(schools["school_id"]):
         return text
-    matches = _matching(schools["school_id"], schools["name"], text)
+    matches = narrowed(matching_names(dict(zip(schools["school_id"], schools["name"], strict=True)), text), text)
     return _one(("school", "schools"), text, matches, graphs.as_of)

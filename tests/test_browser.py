@@ -11,7 +11,7 @@ import json
 import math
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,22 @@ def _serve(app: Any) -> Iterator[str]:
     yield f"http://127.0.0.1:{http.effective_port}"
     http.close()
     thread.join(timeout=10)
+
+
+def serve_small_trust(tmp_path_factory: pytest.TempPathFactory, name: str,
+                      prepare: Callable[[Path], None] | None = None) -> Iterator[tuple[str, Path]]:
+    """A small generated trust of its own (6 schools, 240 staff), served, with its store's path: for a browser
+    test that writes snapshots the other tests must not see. `prepare` may edit its files before loading."""
+    from netmap.sample.generator import generate_sample
+
+    folder = tmp_path_factory.mktemp(f"{name}-trust") / "trust"
+    generate_sample(folder, schools=6, staff=240, seed=3)
+    if prepare is not None:
+        prepare(folder)
+    web = tmp_path_factory.mktemp(f"{name}-web")
+    app = make_app(web, read_trust(folder)[0])
+    for address in _serve(app):
+        yield address, web / "store.db"
 
 
 @pytest.fixture(scope="module")

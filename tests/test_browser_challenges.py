@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from netmap.ingest.validate import read_trust
-from netmap.sample.generator import generate_sample
 from netmap.store import SQLiteStore
-from tests.test_browser import _accessibility_problems, _log_in, _serve, _shot, browser  # noqa: F401
-from tests.web_helpers import make_app
+from tests.test_browser import _accessibility_problems, _log_in, _shot, browser, serve_small_trust  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -26,12 +23,7 @@ CLOSES = (dt.date.today() + dt.timedelta(days=21)).isoformat()
 @pytest.fixture(scope="module")
 def challenge_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A small trust of its own: writing the recorded ties adds a snapshot the other browser tests must not see."""
-    folder = tmp_path_factory.mktemp("challenge-trust") / "trust"
-    generate_sample(folder, schools=6, staff=240, seed=3)
-    web = tmp_path_factory.mktemp("challenge-web")
-    app = make_app(web, read_trust(folder)[0])
-    for address in _serve(app):
-        yield address, web / "store.db"
+    yield from serve_small_trust(tmp_path_factory, "challenge")
 
 
 def test_a_challenge_posted_answered_through_a_link_and_recorded(browser, challenge_server) -> None:  # noqa: ANN001, F811

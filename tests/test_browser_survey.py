@@ -16,12 +16,9 @@ import pytest
 
 from netmap.analysis import analyse
 from netmap.graphs import build_graphs
-from netmap.ingest.validate import read_trust
-from netmap.sample.generator import generate_sample
 from netmap.store import SQLiteStore
-from tests.test_browser import AXE, XSS, _accessibility_problems, _log_in, _serve, _shot, browser  # noqa: F401
+from tests.test_browser import AXE, XSS, _accessibility_problems, _log_in, _shot, browser, serve_small_trust  # noqa: F401
 from tests.test_survey import NOTICE
-from tests.web_helpers import make_app
 
 pytestmark = pytest.mark.slow
 
@@ -33,8 +30,11 @@ CLOSES = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # answers are da
 def survey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A small trust of its own (closing a round adds the latest snapshot, which the other browser tests must
     not see), with a member of staff whose name tries to inject HTML."""
-    folder = tmp_path_factory.mktemp("survey-trust") / "trust"
-    generate_sample(folder, schools=6, staff=240, seed=3)
+    yield from serve_small_trust(tmp_path_factory, "survey", _hostile_name)
+
+
+def _hostile_name(folder: Path) -> None:
+    """Give someone in post a name that tries to inject HTML."""
     staff = folder / "staff.csv"
     lines = staff.read_text(encoding="utf-8").splitlines()
     row = next(k for k, line in enumerate(lines[1:], 1) if line.split(",")[-1] == "")  # someone in post
@@ -42,10 +42,6 @@ def survey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     fields[3] = '"' + XSS + '"'
     lines[row] = ",".join(fields)
     staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    web = tmp_path_factory.mktemp("survey-web")
-    app = make_app(web, read_trust(folder)[0])
-    for address in _serve(app):
-        yield address, web / "store.db"
 
 
 def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, survey_server) -> None:  # noqa: ANN001, F811

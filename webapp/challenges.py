@@ -24,7 +24,7 @@ from webapp.access import Scope, require_names
 from webapp.accounts.challenges import Challenge
 from webapp.auth import accounts, audit, login_required, role_required
 from webapp.data import TrustView, get_store, require_view
-from webapp.network_map import resolve_person
+from webapp.network_map import one_person
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
@@ -142,14 +142,9 @@ def invite(challenge_id: int) -> Any:
     view = require_view()
     found = require_names(view)
     challenge = _challenge(challenge_id)
-    typed = request.form.get("staff_id", "").strip()
-    person, matches = resolve_person(view, typed, found.people)
     if not challenge.is_open(_today()):
         flash("This challenge has closed: nobody more can be invited.", "error")
-    elif not person or person not in view.graphs.soft:
-        flash(f"{len(matches)} people match {typed!r}: type more of the name." if matches else
-              f"Nobody in post {'in your scope ' if found.people is not None else ''}matches {typed!r}.", "error")
-    else:
+    elif person := one_person(view, request.form.get("staff_id", "").strip(), found.people):
         token = accounts().challenges.invite(challenge, person)
         audit("challenge", f"invited {person} to challenge {challenge_id}")
         link = f"{current_app.config['NETMAP_SETTINGS'].public_url}{url_for('challenge_offer.offer', token=token)}"
@@ -168,15 +163,15 @@ def record(challenge_id: int) -> Any:
     store = accounts().challenges
     helper = request.form.get("helper", "")
     offered = {o.staff_id for o in store.offers(challenge_id) if o.answer == "offer"}
-    typed = request.form.get("with", "").strip()
-    partner, matches = resolve_person(view, typed, found.people)
     kind = request.form.get("kind", challenge.spec.tie_kind)
+    back = redirect(url_for("challenges.show", challenge_id=challenge_id))
     if helper not in offered or not found.may_name(helper):
         flash("Choose someone who offered to help.", "error")
-    elif not partner or partner not in view.graphs.soft:
-        flash(f"{len(matches)} people match {typed!r}: type more of the name." if matches else
-              f"Nobody in post matches {typed!r}: type part of the colleague's name.", "error")
-    elif partner == helper:
+        return back
+    partner = one_person(view, request.form.get("with", "").strip(), found.people)
+    if not partner:  # one_person has said why
+        return back
+    if partner == helper:
         flash("A collaboration needs two people: choose the colleague they worked with.", "error")
     elif kind not in known_tie_kinds(view.dataset):
         flash(f"{kind!r} is not a kind of tie this trust uses.", "error")
@@ -186,7 +181,7 @@ def record(challenge_id: int) -> Any:
         flash(f"Recorded: {view.staff_names.get(helper, helper)} and {view.staff_names.get(partner, partner)} "
               f"({kind}). It joins the soft wiring when the recorded collaborations are written into a snapshot.",
               "ok")
-    return redirect(url_for("challenges.show", challenge_id=challenge_id))
+    return back
 
 
 @bp.route("/publish", methods=["POST"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, flash, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
+from netmap.naming import matching_names, narrowed
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_view
@@ -28,15 +29,28 @@ def _filters() -> MapFilters:
 def resolve_person(view: TrustView, text: str,
                    allowed: frozenset[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
     """A staff id from an id or a name, among `allowed` people (None: everyone); with several people of that name,
-    none and the candidates."""
+    none and the candidates (netmap.naming's rules)."""
     if not text or (text in view.graphs.soft and (allowed is None or text in allowed)):
         return text, []
-    matches = matching_people(view, text, allowed)
-    exact = [(p, n) for p, n in matches if n.lower() == text.strip().lower()]
-    matches = exact or matches
+    matches = narrowed(matching_people(view, text, allowed), text)
     if len(matches) == 1:
         return matches[0][0], []
     return "", matches
+
+
+def one_person(view: TrustView, text: str, allowed: frozenset[str] | None = None) -> str:
+    """The staff id `text` names (an id, or any part of a name that one person in post, among `allowed`,
+    matches); otherwise "" with a message flashed saying why."""
+    person, matches = resolve_person(view, text, allowed)
+    if person and person in view.graphs.soft:
+        return person
+    if matches:
+        shown = ", ".join(f"{n} ({p})" for p, n in matches[:5])
+        flash(f"{len(matches):,} people match {text!r}: {shown}{', ...' if len(matches) > 5 else ''}. Type more of "
+              "the name, or the id.", "error")
+    else:
+        flash(f"Nobody in post matches {text!r}: type part of their name or their staff id.", "error")
+    return ""
 
 
 MAX_SUGGESTIONS = 15
@@ -45,12 +59,9 @@ MAX_SUGGESTIONS = 15
 def matching_people(view: TrustView, text: str, allowed: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """People in post whose name contains every word of `text` (any case, in any order), among `allowed`;
     sorted by name."""
-    words = text.lower().split()
-    if not words:
-        return []
-    return sorted(((p, n) for p, n in view.staff_names.items()
-                   if all(w in n.lower() for w in words) and p in view.graphs.soft
-                   and (allowed is None or p in allowed)), key=lambda pn: (pn[1], pn[0]))
+    soft = view.graphs.soft
+    return matching_names({p: n for p, n in view.staff_names.items()
+                           if p in soft and (allowed is None or p in allowed)}, text)
 
 
 @bp.route("/people")

@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, render_template, request
 
-from netmap.contract import table_spec
+from netmap.analysis.priorities import context_columns
 from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
 from webapp.access import scope, suppressed_schools
@@ -39,10 +39,8 @@ def index() -> Any:
 
 def _context(view: TrustView, school_id: str) -> list[tuple[str, str]]:
     """The trust's priority for the school and its own context columns, as (label, value), blanks left out."""
-    schools = view.schools.set_index("school_id")
-    contract = set(table_spec("schools").column_names)
-    row = schools.loc[school_id]
-    shown = ["priority", *(c for c in schools.columns if c not in contract)]
+    row = view.schools.set_index("school_id").loc[school_id]
+    shown = ["priority", *context_columns(view.schools)]
     return [(c.replace("_", " ").capitalize(), str(row[c])) for c in shown if row[c] not in (None, "")]
 
 

@@ -16,7 +16,7 @@ from netmap.graphs import current_and_planned_secondments
 from webapp.auth import accounts, audit, role_required
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
-from webapp.network_map import resolve_person
+from webapp.network_map import one_person
 from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
 
@@ -56,7 +56,7 @@ def index() -> Any:
         except AnalysisError as exc:
             error = str(exc)
     typed = args.get("person", "").strip()
-    person = _one_person(view, typed) if typed else ""
+    person = one_person(view, typed) if typed else ""
     intros = []
     if person:
         try:
@@ -91,21 +91,6 @@ def index() -> Any:
                            target_isolated=bool(school) and school in set(view.analysis.summary["isolated_schools"]))
 
 
-def _one_person(view: TrustView, text: str) -> str:
-    """The staff id `text` names (an id, or any part of a name that one person in post matches); otherwise ""
-    with a message saying why."""
-    person, matches = resolve_person(view, text)
-    if person and person in view.graphs.soft:
-        return person
-    if matches:
-        shown = ", ".join(f"{n} ({p})" for p, n in matches[:5])
-        flash(f"{len(matches):,} people match {text!r}: {shown}{', ...' if len(matches) > 5 else ''}. Type more of "
-              "the name, or the id.", "error")
-    else:
-        flash(f"Nobody in post matches {text!r}: type part of their name or their staff id.", "error")
-    return ""
-
-
 def _under_way(view: TrustView) -> pd.DataFrame:
     """Current and planned secondments in the data, with names (hr and admin see every name)."""
     table = current_and_planned_secondments(view.dataset.secondments, view.dataset.staff, view.as_of)
@@ -138,7 +123,7 @@ def change_scenario() -> Any:
         changes.append(Second(form["staff_id"], form["from_school_id"], form["to_school_id"]))
     elif action == "second-by-name":
         view = current_view()
-        person = _one_person(view, form.get("staff_id", "").strip()) if view is not None else ""
+        person = one_person(view, form.get("staff_id", "").strip()) if view is not None else ""
         target = form.get("to_school_id", "")
         if person and view is not None:
             home = view.graphs.school_of[person]
@@ -149,7 +134,7 @@ def change_scenario() -> Any:
                 changes.append(Second(person, home, target))
     elif action == "leave":
         view = current_view()
-        leaver = _one_person(view, form["staff_id"].strip()) if view is not None else ""
+        leaver = one_person(view, form["staff_id"].strip()) if view is not None else ""
         if leaver:
             changes.append(Leave(leaver))
     elif action == "remove":

@@ -8,11 +8,14 @@ beside each school, never used in the order.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from netmap.contract import PRIORITIES, table_spec
 
-__all__ = ["COLUMNS", "NEEDS", "WEAK_REACH", "schools_to_help"]
+__all__ = ["COLUMNS", "NEEDS", "WEAK_REACH", "context_columns", "schools_to_help"]
 
 # A school tied to at most this many other schools is weakly connected: one or two relationships carry it. So is
 # one with fewer than min_external_ties ties to other schools, or whose outside links hang on one person.
@@ -24,7 +27,13 @@ COLUMNS = ("school_id", "name", "priority", "need", "schools_reached", "external
            "context")
 
 
-def _need(row: pd.Series) -> tuple[str, str]:
+def context_columns(schools: pd.DataFrame) -> list[str]:
+    """The trust's own columns of schools.csv (beyond the contract): the schools' context."""
+    contract = set(table_spec("schools").column_names)
+    return [c for c in schools.columns if c not in contract]
+
+
+def _need(row: Mapping[str, Any]) -> tuple[str, str]:
     """(need, why) for one school of the analysis' school table, or ("", "") when it is well connected."""
     if row["caveat"] == "no staff in post":
         return "", ""
@@ -51,11 +60,9 @@ def schools_to_help(analysis_schools: pd.DataFrame, schools: pd.DataFrame) -> pd
     `analysis_schools` is the analysis' school table; `schools` the dataset's (priority and context columns).
     Well-connected schools and the central team are left out. `reason` says why each is listed, in words."""
     listed = schools[schools["phase"] != "central"].set_index("school_id")
-    contract = set(table_spec("schools").column_names)
-    context_columns = [c for c in listed.columns if c not in contract]
+    extra = context_columns(schools)
     rows = []
-    for row in analysis_schools.itertuples(index=False):
-        record = pd.Series(row._asdict())
+    for record in analysis_schools.to_dict("records"):
         if record["school_id"] not in listed.index:
             continue
         need, why = _need(record)
@@ -64,8 +71,7 @@ def schools_to_help(analysis_schools: pd.DataFrame, schools: pd.DataFrame) -> pd
         school = listed.loc[record["school_id"]]
         priority = school["priority"] or ""
         rated = f"{priority.capitalize()} priority" if priority else "No priority set"
-        context = "; ".join(f"{c.replace('_', ' ')}: {school[c]}" for c in context_columns
-                            if school[c] not in (None, ""))
+        context = "; ".join(f"{c.replace('_', ' ')}: {school[c]}" for c in extra if school[c] not in (None, ""))
         rows.append({"school_id": record["school_id"], "name": school["name"], "priority": priority, "need": need,
                      "schools_reached": int(record["schools_reached"]),
                      "external_ties": int(record["external_ties"]), "dependency": record["dependency"],

@@ -6,12 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import secrets
 import sqlite3
 from dataclasses import dataclass
 
 from netmap.challenges import ChallengeSpec, RecordedTie
-from netmap.survey.links import TOKEN_BYTES, digest
+from netmap.survey.links import digest, new_link
 
 __all__ = ["Challenge", "ChallengeStore", "Invite", "Offer"]
 
@@ -95,17 +94,16 @@ class ChallengeStore:
     def invite(self, challenge: Challenge, staff_id: str) -> str:
         """A fresh link token for `staff_id` (shown once, never stored), working until the end of the closing
         day; an earlier invitation of theirs to this challenge is withdrawn."""
-        token = secrets.token_urlsafe(TOKEN_BYTES)
         ends = dt.datetime.combine(dt.date.fromisoformat(challenge.spec.closes_on) + dt.timedelta(days=1),
                                    dt.time(), dt.UTC)
+        token, link = new_link(str(challenge.challenge_id), staff_id, ends)  # the survey's tokens and digests
         now = _now()
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             self._conn.execute("UPDATE challenge_invites SET revoked_at = ? WHERE challenge_id = ? AND staff_id = ? "
                                "AND revoked_at IS NULL", (now, challenge.challenge_id, staff_id))
             self._conn.execute("INSERT INTO challenge_invites VALUES (?, ?, ?, ?, ?, NULL)",
-                               (digest(token), challenge.challenge_id, staff_id, now,
-                                ends.isoformat(timespec="seconds")))
+                               (link.digest, challenge.challenge_id, staff_id, now, link.expires_at))
             self._conn.execute("COMMIT")
         except BaseException:
             self._conn.execute("ROLLBACK")
