@@ -16,6 +16,8 @@ _OTHER = {
     "name": "Name as given in the data.",
     "role": "Role from staff.csv.",
     "subjects": "Subjects or specialisms.",
+    "priority": "The trust's own judgement of how much the school needs support now (schools.csv): high, medium "
+                "or low. Isolated or weakly connected high-priority schools are helped first.",
     "severity": "Error (blocks the load) or warning.",
     "file": "File or sheet.",
     "row": "Row number as your spreadsheet shows it.",
