@@ -6,6 +6,7 @@ checked against this list by a test. An unknown NETMAP_* variable stops start-up
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 import urllib.parse
@@ -19,8 +20,8 @@ import platformdirs
 from netmap.errors import ConfigError
 from netmap.suppression import check_min_group_size
 
-__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "described",
-           "read_settings", "redact_uri"]
+__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "demo_settings",
+           "described", "read_settings", "redact_uri"]
 
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
@@ -45,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
     Setting("NETMAP_USERS_DB", None,
             "Path of the web app's users and audit log file. Default: users.db in the user's data directory."),
+    Setting("NETMAP_DEMO_DIR", None,
+            "Folder of `netmap demo`'s own store and users file, kept apart from the trust's (NETMAP_DB, Neo4j and "
+            "NETMAP_USERS_DB are never used by the demo). Default: demo in the user's data directory."),
     Setting("NETMAP_SECRET_KEY", None,
             "Secret that signs web sessions. Default: a random key kept in secret_key in the data directory.",
             secret=True),
@@ -122,6 +126,7 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_from: str | None = None
+    demo_dir: Path | None = None  # None: demo/ in the data directory (see demo_settings)
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -149,7 +154,9 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     batch = _positive_int(get("NETMAP_NEO4J_BATCH_SIZE") or "5000", "NETMAP_NEO4J_BATCH_SIZE")
     upload = _positive_int(get("NETMAP_UPLOAD_LIMIT_MB") or "50", "NETMAP_UPLOAD_LIMIT_MB")
     users = get("NETMAP_USERS_DB")
+    demo = get("NETMAP_DEMO_DIR")
     return Settings(
+        demo_dir=Path(demo).expanduser() if demo else None,
         db_path=Path(db).expanduser() if db else default_db_path(),
         neo4j_uri=uri,
         neo4j_user=get("NETMAP_NEO4J_USER") or "neo4j",
@@ -204,6 +211,15 @@ def _flag(text: str | None, name: str) -> bool:
     if text.lower() not in ("1", "true", "yes", "0", "false", "no"):
         raise ConfigError(f"{name} must be 1 (on) or 0 (off), not {text!r}.")
     return text.lower() in ("1", "true", "yes")
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """The settings `netmap demo` runs with: its own embedded store and users file in NETMAP_DEMO_DIR (default
+    demo/ in the data directory), never the trust's store (NETMAP_DB or Neo4j) nor its users file, so that trying
+    the sample can neither replace a trust's snapshot nor add an admin to its users."""
+    folder = settings.demo_dir or data_dir() / "demo"
+    return dataclasses.replace(settings, db_path=folder / "netmap.db", neo4j_uri=None,
+                               users_db_path=folder / "users.db", demo_dir=folder)
 
 
 def described(settings: Settings) -> dict[str, str]:

@@ -1,9 +1,11 @@
-"""Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store."""
+"""Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store; and the whole
+session kept away from the user's own netmap data (HOME, the data folder and every NETMAP_* path)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,23 @@ from netmap.store import SQLiteStore
 TINY = Path(__file__).parent / "data" / "tiny"
 PLANTED = Path(__file__).parent / "data" / "planted"
 REPO = Path(__file__).parent.parent
+_ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="netmap-tests-home-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported, point HOME and the XDG folders at a temporary folder and drop the
+    user's NETMAP_* settings (tests-only ones stay), so that no test can read or write the user's store, users
+    file or secret key, and a developer's environment cannot change what a test sees."""
+    for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        folder = _ISOLATED_HOME / variable.lower()
+        folder.mkdir(exist_ok=True)
+        os.environ[variable] = str(folder)
+    for variable in [v for v in os.environ if v.startswith("NETMAP_") and not v.startswith("NETMAP_TEST_")]:
+        del os.environ[variable]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_ISOLATED_HOME, ignore_errors=True)
 
 
 @pytest.fixture

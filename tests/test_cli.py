@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import pwd
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from netmap.cli import main
+from netmap.config import data_dir
 from netmap.store import SQLiteStore
 from tests.conftest import edit
 from webapp.accounts import Accounts, User
@@ -92,11 +96,17 @@ def test_unknown_setting_stops_with_a_hint(run, monkeypatch: pytest.MonkeyPatch)
     assert result.stderr.startswith("Error: Unknown setting NETMAP_DBB. Did you mean NETMAP_DB?")
 
 
-def test_sample_then_demo(run, tmp_path: Path) -> None:
+def test_sample_then_demo(run, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("sample", "--schools", "5", "--staff", "200", "--seed", "3", "--out", str(tmp_path / "s"))
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Wrote {tmp_path / 's'}: 6 schools, 200 staff, 25 groups")
     assert "Generating staff" in result.stderr
+    # a trust's own store (NETMAP_DB) holding a snapshot on the sample's last date, its own users file, and a
+    # Neo4j named in the settings: the demo must touch none of them
+    assert run("load", str(tiny), "--as-of", "2026-07-01").exit_code == 0
+    assert run("users", "add", "head", "--role", "admin").exit_code == 0
+    trust_files = {path: path.read_bytes() for path in (tmp_path / "cli.db", tmp_path / "users.db")}
+    monkeypatch.setenv("NETMAP_NEO4J_URI", "bolt://127.0.0.1:9")  # nothing listens: opening it would fail
     demo = run("demo", "--no-serve")
     assert demo.exit_code == 0, demo.output
     assert "Loaded snapshot 2026-07-01: 25 schools, 2000 staff, 26 groups" in demo.stdout
@@ -105,17 +115,33 @@ def test_sample_then_demo(run, tmp_path: Path) -> None:
     assert "Loaded snapshot 2025-12-19: 23 schools" in demo.stdout and ", 25 groups" in demo.stdout
     assert [line.split(":")[0] for line in demo.stdout.splitlines() if line.startswith("Loaded")] == [
         "Loaded snapshot 2025-12-19", "Loaded snapshot 2026-03-27", "Loaded snapshot 2026-07-01"]
+    folder = data_dir() / "demo"  # the session's temporary data folder (tests/conftest.py), never the user's
     lines = demo.stdout.splitlines()
-    assert lines[-2] == (f"The sample trust (2000 staff) is in {tmp_path / 'cli.db'}, as of the end of each term of "
-                         "2025/26: 2025-12-19, 2026-03-27, 2026-07-01.")
+    assert lines[-3] == (f"The sample trust (2000 staff) is in {folder / 'netmap.db'}, as of the end of each term "
+                         "of 2025/26: 2025-12-19, 2026-03-27, 2026-07-01.")
+    assert lines[-2].startswith(f"The demo keeps its store and users in {folder}, apart from your trust's own")
+    assert {path: path.read_bytes() for path in trust_files} == trust_files  # not a byte of the trust's changed
+    with SQLiteStore(tmp_path / "cli.db", create=False) as trust:
+        assert [s.source for s in trust.list_snapshots()] == [str(tiny)]
     password = lines[-1].split("password ")[1].split(" ")[0]
-    accounts = Accounts(tmp_path / "users.db")
+    accounts = Accounts(folder / "users.db")
     users = accounts.users
     assert users.authenticate("demo-admin", password) == User("demo-admin", "admin")
+    assert [u.name for u in users.all_users()] == ["demo-admin"]
+    with Accounts(tmp_path / "users.db") as trust_accounts:
+        assert [u.name for u in trust_accounts.users.all_users()] == ["head"]
     again = run("demo", "--no-serve")
     assert "Already loaded, unchanged" in again.stdout
     assert users.authenticate("demo-admin", password) is None  # a new one-time password each run
     accounts.close()
+
+
+def test_the_session_never_sees_the_users_own_data() -> None:
+    """tests/conftest.py moves HOME and the data folder for the whole session and drops the user's settings."""
+    own_home = Path(pwd.getpwuid(os.getuid()).pw_dir)  # the account's real home, whatever HOME says
+    assert Path.home() != own_home and not data_dir().is_relative_to(own_home)
+    assert data_dir().is_relative_to(Path(tempfile.gettempdir()))
+    assert not [v for v in os.environ if v.startswith("NETMAP_") and not v.startswith("NETMAP_TEST_")]
 
 
 def test_serve_starts_the_app_locally(run, monkeypatch: pytest.MonkeyPatch) -> None:

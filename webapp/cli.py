@@ -13,9 +13,10 @@ from typing import TypeVar
 
 import click
 
-from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
-from netmap.config import described
+from netmap.cli_common import load_sample, settings_of, store_options
+from netmap.config import Settings, demo_settings, described
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
+from netmap.store import open_store
 from webapp.accounts import ROLES, Accounts, UserStore
 
 DEMO_ADMIN = "demo-admin"
@@ -23,16 +24,12 @@ T = TypeVar("T")
 log = logging.getLogger("netmap.serve")
 
 
-def _run(host: str, port: int, db: Path | None, store: str | None) -> None:
+def _run(host: str, port: int, settings: Settings, config: dict[str, object]) -> None:
     """Serve the app with waitress, a production WSGI server, logging to stderr at INFO."""
     from waitress import serve
 
     from webapp import create_app
 
-    settings = settings_of(click.get_current_context())
-    config: dict[str, object] = {"NETMAP_DB": db or settings.db_path}
-    if store:
-        config["NETMAP_STORE"] = store
     app = create_app(config)
     for name in ("netmap", "webapp", "waitress"):
         logging.getLogger(name).setLevel(logging.INFO)
@@ -48,28 +45,36 @@ def _run(host: str, port: int, db: Path | None, store: str | None) -> None:
 @store_options
 def serve(host: str, port: int, db: Path | None, store: str | None) -> None:
     """Start the web app."""
-    _run(host, port, db, store)
+    settings = settings_of(click.get_current_context())
+    config: dict[str, object] = {"NETMAP_DB": db or settings.db_path}
+    if store:
+        config["NETMAP_STORE"] = store
+    _run(host, port, settings, config)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-serve", is_flag=True, help="Load and create the user, but do not start the web app.")
-@store_options
 @click.pass_context
-def demo(ctx: click.Context, host: str, port: int, no_serve: bool, db: Path | None, store: str | None) -> None:
-    """Load the sample trust if needed, create a demo admin with a one-time password, and start the web app."""
-    with open_store_of(ctx, db, store, create=True) as opened:
-        where = load_sample(opened)
-    with Accounts(settings_of(ctx).users_db_path) as accounts:
+def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
+    """Load the sample trust into the demo's own folder (NETMAP_DEMO_DIR), create a demo admin with a one-time
+    password there, and start the web app on it. The trust's own store and users file are never opened."""
+    settings = demo_settings(settings_of(ctx))
+    with open_store(settings, create=True) as opened:
+        load_sample(opened)
+    with Accounts(settings.users_db_path) as accounts:
         if accounts.users.get(DEMO_ADMIN):
             accounts.users.remove(DEMO_ADMIN)
         password = accounts.users.add(DEMO_ADMIN, "admin")
-    click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {where}, as of the end of each term of "
-               f"2025/26: {', '.join(TERM_ENDS)}.")
+    click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {settings.db_path}, as of the end of each "
+               f"term of 2025/26: {', '.join(TERM_ENDS)}.")
+    click.echo(f"The demo keeps its store and users in {settings.demo_dir}, apart from your trust's own "
+               "(NETMAP_DEMO_DIR moves it; delete the folder to start again).")
     click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).")
     if not no_serve:
-        _run(host, port, db, store)
+        _run(host, port, settings, {"NETMAP_SETTINGS": settings, "NETMAP_DB": settings.db_path,
+                                    "NETMAP_STORE": None, "NETMAP_USERS_DB": settings.users_db_path})
 
 
 @click.group()
