@@ -137,3 +137,48 @@ def test_the_privacy_report_is_drawn_from_the_settings(tmp_path: Path, monkeypat
         assert text.count("OPEN") >= 5
     assert "| `ceo` | Schools" not in markdown and "| `ceo` | The trust" in markdown
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_audit_verify_finds_an_entry_changed_removed_or_inserted(app: Flask, cli) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        for subject in ("staff a1", "staff a2", "staff a3"):
+            accounts.audit.record("hr", "view", subject, "Planning a secondment")
+    intact = cli("audit", "verify")
+    assert intact.exit_code == 0 and intact.output.startswith("The audit log is intact: 3 entries chained. Head: ")
+    head = intact.output.split("Head: ")[1].strip()
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts._conn.execute("UPDATE audit_log SET subject = 'staff b9' WHERE subject = 'staff a2'")
+    changed = cli("audit", "verify")
+    assert changed.exit_code == 1
+    assert "(hr: view), entry 2 in order, or the one before it, does not match its chain" in changed.output
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts._conn.execute("DELETE FROM audit_log WHERE subject = 'staff b9'")  # removing it is no better
+    assert "entry 2 in order" in cli("audit", "verify").output
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:  # a whole chain rebuilt without that entry
+        accounts._conn.execute("UPDATE audit_log SET hash = ''")
+        accounts.audit.seal_unchained()
+    assert cli("audit", "verify").exit_code == 0  # consistent again, but the head recorded earlier is gone
+    rebuilt = cli("audit", "verify", "--head", head)
+    assert rebuilt.exit_code == 1 and f"The head {head} is not in the audit log's chain" in rebuilt.output
+
+
+def test_audit_chain_survives_pruning_and_converting_an_older_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "users.db"
+    old = sqlite3.connect(path)  # a version-4 users file: an audit log without hashes
+    old.execute("CREATE TABLE audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
+                "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '')")
+    old.executemany("INSERT INTO audit_log VALUES (?, 'hr', 'view', ?, '')",
+                    [("2020-01-01T00:00:00+00:00", "staff a1"), ("2026-11-01T00:00:00+00:00", "staff a2")])
+    old.execute("PRAGMA user_version=4")
+    old.commit()
+    old.close()
+    with Accounts(path) as accounts:
+        assert accounts.audit.verify().entries == 2 and accounts.audit.verify().broken_at is None
+        accounts.audit.record("hr", "view", "staff a3")
+        head = accounts.audit.verify().head
+        assert accounts.audit.delete_before(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) == 1
+        after = accounts.audit.verify(head)
+        assert (after.entries, after.broken_at, after.head_seen, after.head) == (2, None, True, head)
+        assert [r[3] for r in accounts.audit.records()] == ["staff a3", "staff a2"]

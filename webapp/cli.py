@@ -182,6 +182,26 @@ def audit() -> None:
     """The web app's audit log: who logged in, changed what, and viewed or downloaded whose data, and why."""
 
 
+@audit.command("verify")
+@click.option("--head", default="", metavar="HASH", help="A head printed by an earlier verify (kept somewhere the "
+              "server's administrators cannot write): it must still be in the chain.")
+@click.pass_context
+def audit_verify(ctx: click.Context, head: str) -> None:
+    """Check that no audit entry was changed, removed or inserted since it was written (each is chained to the one
+    before by a SHA-256 hash); prints the head to keep for the next check. Exit 1 when the chain is broken."""
+    with _accounts(ctx) as accounts:
+        check = accounts.audit.verify(head.strip().lower())
+    if check.broken_at:
+        at, user, action = check.broken_at
+        raise click.ClickException(f"The audit log was altered: the entry of {at} ({user}: {action}), entry "
+                                   f"{check.entries} in order, or the one before it, does not match its chain. "
+                                   "Restore the users file from a backup and investigate who had access.")
+    if not check.head_seen:
+        raise click.ClickException(f"The head {head.strip()} is not in the audit log's chain: the log was rebuilt "
+                                   "or pruned past it since it was recorded.")
+    click.echo(f"The audit log is intact: {check.entries} entries chained. Head: {check.head}")
+
+
 @audit.command("prune")
 @click.option("--older-than", "days", type=click.IntRange(1), required=True, metavar="DAYS",
               help="Delete entries older than this many days.")

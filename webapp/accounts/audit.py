@@ -1,11 +1,36 @@
-"""The audit log: who viewed or downloaded person-level data, and when."""
+"""The audit log: who viewed or downloaded person-level data, and when; each entry chained to the one before by
+a hash, so that an entry changed, removed or slipped in afterwards shows (`netmap audit verify`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import sqlite3
+from dataclasses import dataclass
 
-__all__ = ["AuditLog"]
+__all__ = ["AuditLog", "ChainCheck", "chained_hash"]
+
+GENESIS = ""  # what the first entry of a log never pruned is chained to
+
+
+def chained_hash(previous: str, at: str, user: str, action: str, subject: str, purpose: str) -> str:
+    """An entry's link in the chain: SHA-256 of the previous entry's hash and this entry's fields, each field
+    kept apart by JSON so that moving text between fields changes the hash."""
+    fields = json.dumps([previous, at, user, action, subject, purpose], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(fields.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """What `verify` found: how many entries it checked, the newest hash (the head, worth writing down elsewhere:
+    whoever can rewrite the file could rebuild a chain, but not one that still holds a head recorded earlier),
+    and the first entry that breaks the chain (its time, user and action), if any."""
+
+    entries: int
+    head: str
+    broken_at: tuple[str, str, str] | None = None
+    head_seen: bool = True
 
 # One fixed statement: an empty filter value matches every row, so no query text is ever built from arguments.
 _SELECT_RECORDS = ("SELECT at, user, action, subject, purpose FROM audit_log "
@@ -20,9 +45,61 @@ class AuditLog:
         self._conn = conn
 
     def record(self, user: str, action: str, subject: str, purpose: str = "") -> None:
-        """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`."""
-        self._conn.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?)",
-                           (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:500], purpose[:200]))
+        """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`,
+        chained to the newest entry in the same transaction (so that two writers never chain to the same one)."""
+        row = (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:500], purpose[:200])
+        own = not self._conn.in_transaction
+        if own:
+            self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("INSERT INTO audit_log (at, user, action, subject, purpose, hash) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", (*row, chained_hash(self._head(), *row)))
+            if own:
+                self._conn.execute("COMMIT")
+        except BaseException:
+            if own:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    def _head(self) -> str:
+        """The newest entry's hash, or the anchor left by pruning, or the genesis."""
+        newest = self._conn.execute("SELECT hash FROM audit_log ORDER BY rowid DESC LIMIT 1").fetchone()
+        return str(newest[0]) if newest else self._anchor()
+
+    def _anchor(self) -> str:
+        kept = self._conn.execute("SELECT hash FROM audit_anchor").fetchone()
+        return str(kept[0]) if kept else GENESIS
+
+    def seal_unchained(self) -> int:
+        """Chain the entries written before the log had hashes (an older users file), oldest first; returns how
+        many. Called once, inside the conversion's transaction."""
+        previous = GENESIS
+        rows = self._conn.execute("SELECT rowid, at, user, action, subject, purpose, hash FROM audit_log "
+                                  "ORDER BY rowid").fetchall()
+        sealed = 0
+        for rowid, at, user, action, subject, purpose, kept in rows:
+            if not kept:
+                kept = chained_hash(previous, at, user, action, subject, purpose)
+                self._conn.execute("UPDATE audit_log SET hash = ? WHERE rowid = ?", (kept, rowid))
+                sealed += 1
+            previous = kept
+        return sealed
+
+    def verify(self, head: str = "") -> ChainCheck:
+        """Walk the chain from the pruning anchor to the newest entry, recomputing every hash; `head`: a head
+        recorded earlier, which must still be in the chain."""
+        previous = self._anchor()
+        seen = not head or head == previous
+        count = 0
+        for at, user, action, subject, purpose, kept in self._conn.execute(
+                "SELECT at, user, action, subject, purpose, hash FROM audit_log ORDER BY rowid"):
+            count += 1
+            expected = chained_hash(previous, at, user, action, subject, purpose)
+            if kept != expected:
+                return ChainCheck(count, previous, (at, user, action), seen)
+            previous = kept
+            seen = seen or kept == head
+        return ChainCheck(count, previous, None, seen)
 
     def entries(self, limit: int = 1000) -> list[tuple[str, str, str, str]]:
         """(at, user, action, subject), newest first."""
@@ -38,5 +115,26 @@ class AuditLog:
                                                     limit)).fetchall()
 
     def delete_before(self, moment: dt.datetime) -> int:
-        """Delete entries older than `moment` (retention); returns how many."""
-        return int(self._conn.execute("DELETE FROM audit_log WHERE at < ?", (moment.isoformat(),)).rowcount)
+        """Delete the entries older than `moment` (retention) from the start of the chain, and keep the hash of
+        the last one deleted as the anchor the rest is chained to; returns how many. Only a prefix goes: an entry
+        after a newer one (a clock set back) waits until everything before it is old too."""
+        own = not self._conn.in_transaction
+        if own:
+            self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            cut = self._conn.execute(
+                "SELECT coalesce((SELECT min(rowid) FROM audit_log WHERE at >= ?), "
+                "(SELECT max(rowid) + 1 FROM audit_log), 0)", (moment.isoformat(),)).fetchone()[0]
+            last = self._conn.execute("SELECT hash FROM audit_log WHERE rowid < ? ORDER BY rowid DESC LIMIT 1",
+                                      (cut,)).fetchone()
+            removed = int(self._conn.execute("DELETE FROM audit_log WHERE rowid < ?", (cut,)).rowcount)
+            if last:
+                self._conn.execute("DELETE FROM audit_anchor")
+                self._conn.execute("INSERT INTO audit_anchor VALUES (?)", (last[0],))
+            if own:
+                self._conn.execute("COMMIT")
+        except BaseException:
+            if own:
+                self._conn.execute("ROLLBACK")
+            raise
+        return removed

@@ -22,8 +22,8 @@ from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 4  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
-# 4: challenges
+SCHEMA_VERSION = 5  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+# 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -32,7 +32,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins (at)",
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
-    "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '')",
+    "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '', hash TEXT NOT NULL DEFAULT '')",
+    "CREATE TABLE IF NOT EXISTS audit_anchor (hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
     "CREATE TABLE IF NOT EXISTS user_groups (name TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (name, group_id))",
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
@@ -77,8 +78,11 @@ class Accounts:
             audit = [r[1] for r in self._conn.execute("PRAGMA table_info(audit_log)")]
             if audit and "purpose" not in audit:
                 self._conn.execute("ALTER TABLE audit_log ADD COLUMN purpose TEXT NOT NULL DEFAULT ''")
+            if audit and "hash" not in audit:
+                self._conn.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
             for statement in _SCHEMA:
                 self._conn.execute(statement)
+            AuditLog(self._conn).seal_unchained()
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
             self._conn.execute(_SET_SCHEMA_VERSION)
             self._conn.execute("COMMIT")
