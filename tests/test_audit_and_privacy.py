@@ -15,6 +15,7 @@ from flask import Flask
 from netmap.cli import main
 from tests.conftest import TINY
 from tests.web_helpers import csrf_token, login
+from webapp import dpia
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 
 
@@ -127,16 +128,64 @@ def test_the_privacy_report_is_drawn_from_the_settings(tmp_path: Path, monkeypat
     monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "7")
     monkeypatch.setenv("NETMAP_SNAPSHOT_RETENTION_DAYS", "730")
     monkeypatch.setenv("NETMAP_NEO4J_URI", "neo4j+s://graph.trust.example:7687")
-    result = CliRunner().invoke(main, ["privacy-report", "--out", str(tmp_path / "dpia")])
+    result = CliRunner().invoke(main, ["privacy-report", "--no-counts", "--out", str(tmp_path / "dpia")])
     assert result.exit_code == 0, result.output
     markdown = (tmp_path / "dpia" / "privacy-report.md").read_text(encoding="utf-8")
     html = (tmp_path / "dpia" / "privacy-report.html").read_text(encoding="utf-8")
     for text in (markdown, html):
         assert "fewer than" in text and "7" in text and "730 days" in text
-        assert "neo4j+s://graph.trust.example:7687" in text and "Nothing leaves the machine" in text
-        assert text.count("OPEN") >= 5
+        # a Neo4j on another machine receives the data: the pack must not say that nothing leaves
+        assert "Nothing leaves the machine" not in text and "Personal data leaves the machine" in text
+        assert "the Neo4j server at neo4j+s://graph.trust.example:7687" in text
+        assert text.count("OPEN") >= 8
+        for section in ("Risk register", "Necessity and proportionality", "Profiling and automated decisions",
+                        "People's rights", "Sign-off", "Legitimate interests", "Article 22"):
+            assert section in text, section
+        assert "not counted (--no-counts)" in text
     assert "| `ceo` | Schools" not in markdown and "| `ceo` | The trust" in markdown
+    register = [line for line in markdown.splitlines() if line.startswith("| ") and line.count(" | ") == 4]
+    assert len(register) == 2 + len(dpia.RISKS)  # heading, rule and one row per risk, every cell filled
+    assert all(cell.strip() for row in register for cell in row.strip("|").split(" | "))
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(("settings", "leaves"), [
+    ({}, []),
+    ({"NETMAP_NEO4J_URI": "bolt://127.0.0.1:7687", "NETMAP_SMTP_HOST": "localhost"}, []),
+    ({"NETMAP_NEO4J_URI": "neo4j+s://1a2b3c4d.databases.neo4j.io"}, ["Neo4j Aura"]),
+    ({"NETMAP_SMTP_HOST": "smtp.office365.com", "NETMAP_SMTP_FROM": "survey@trust.example"},
+     ["the mail relay smtp.office365.com:587"]),
+])
+def test_what_leaves_the_machine_follows_the_settings(settings: dict[str, str], leaves: list[str]) -> None:
+    from netmap.config import read_settings
+
+    found = dpia.outbound(read_settings(settings))
+    assert [place.to.split(" (")[0].split(",")[0] for place in found] == leaves
+
+
+def test_the_privacy_report_counts_whom_each_role_sees(app: Flask, cli, tmp_path: Path) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+        accounts.users.add("lead2", "network-lead", "a password for lead two")  # leads nothing yet
+    result = cli("privacy-report", "--out", str(tmp_path / "dpia"))
+    assert result.exit_code == 0, result.output
+    markdown = (tmp_path / "dpia" / "privacy-report.md").read_text(encoding="utf-8")
+    client = app.test_client()
+    login(client, "network-lead")
+    seen = len(list(csv.DictReader(io.StringIO(client.get("/staff/?format=csv").get_data(as_text=True)))))
+    everyone = len(list(csv.DictReader(io.StringIO(_staff_csv(app)))))
+    assert f"snapshot 2026-07-01, {everyone} staff in post" in markdown
+    assert f"| `hr` | 1 | everyone: {everyone} |" in markdown
+    assert "| `ceo` | 1 | nobody by name |" in markdown
+    # the lead of MATHS sees in the pack exactly as many as the web's staff table lists for them
+    assert 0 < seen < everyone
+    assert f"| `network-lead` | 2 | 0 to {seen} each (median {seen / 2:g}), by the networks each leads |" in markdown
+
+
+def _staff_csv(app: Flask) -> str:
+    client = app.test_client()
+    login(client, "hr")
+    return client.get("/staff/?format=csv").get_data(as_text=True)
 
 
 def test_audit_verify_finds_an_entry_changed_removed_or_inserted(app: Flask, cli) -> None:

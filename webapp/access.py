@@ -23,8 +23,8 @@ from netmap.suppression import suppressed_keys
 from webapp.auth import accounts
 from webapp.data import TrustView
 
-__all__ = ["NAMED_ROLES", "Scope", "require_names", "require_person", "scope", "suppressed_groups",
-           "suppressed_schools"]
+__all__ = ["NAMED_ROLES", "Scope", "people_seen_by_lead", "require_names", "require_person", "scope",
+           "suppressed_groups", "suppressed_schools"]
 
 NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
 
@@ -74,13 +74,19 @@ def _people_of(view: TrustView, led: frozenset[str]) -> frozenset[str]:
         return frozenset()
     cache = "people of " + "\x1f".join(sorted(led))  # the same for every request of every lead of these groups
     if cache not in view.layout_cache:
-        staff = view.staff
-        in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
-        schools = set(staff.loc[in_led, "school_id"])
-        disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
-        view.layout_cache[cache] = frozenset(staff.loc[in_led | disconnected, "staff_id"])
+        view.layout_cache[cache] = people_seen_by_lead(view.staff, led)
     people: frozenset[str] = view.layout_cache[cache]
     return people
+
+
+def people_seen_by_lead(staff: pd.DataFrame, led: frozenset[str]) -> frozenset[str]:
+    """Whom a network lead of the groups `led` sees by name, from an analysis's staff table (staff_id, school_id,
+    groups joined by ';', is_disconnected): the groups' members, and the disconnected colleagues of their schools.
+    The web's scope and the DPIA pack's counts both come from here."""
+    in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
+    schools = set(staff.loc[in_led, "school_id"])
+    disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
+    return frozenset(staff.loc[in_led | disconnected, "staff_id"])
 
 
 def suppressed_schools(view: TrustView, found: Scope) -> set[str]:

@@ -5,6 +5,7 @@ and from the trust's own settings, so they cannot drift from what the app does (
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +13,16 @@ import click
 import jinja2
 from flask import Blueprint, current_app, render_template
 
-from netmap.cli_common import settings_of
+from netmap.cli_common import open_store_of, settings_of, store_options
 from netmap.config import Settings, redact_uri
+from netmap.errors import NetmapError
+from netmap.kept_analysis import analysis_of
+from netmap.store.base import GraphStore
+from webapp import dpia
+from webapp.access import NAMED_ROLES, people_seen_by_lead
+from webapp.accounts import ROLES, Accounts
 
-__all__ = ["HELD", "ROLE_SEES", "bp", "facts", "privacy_report"]
+__all__ = ["HELD", "ROLE_SEES", "bp", "facts", "privacy_report", "role_counts"]
 
 bp = Blueprint("about", __name__)
 
@@ -57,6 +64,34 @@ def facts(settings: Settings) -> dict[str, Any]:
             "allow_http": settings.allow_http}
 
 
+def role_counts(settings: Settings, store: GraphStore) -> tuple[str, list[tuple[str, int, str]]]:
+    """How many people each role sees by name on the latest snapshot: (its date and staff in post, and per role
+    the accounts holding it and the people they see). Network leads differ by the groups each leads: given as a
+    range and median over their accounts."""
+    info = store.snapshot()
+    staff = analysis_of(store, info).staff
+    everyone = len(staff)
+    users = []
+    if settings.users_db_path.exists():  # never create a users file just to count it
+        with Accounts(settings.users_db_path) as accounts:
+            users = [(u.name, u.role, frozenset(accounts.users.groups_of(u.name)))
+                     for u in accounts.users.all_users()]
+    rows = []
+    for role in ROLES:
+        holders = [(name, led) for name, held, led in users if held == role]
+        if role in NAMED_ROLES:
+            seen = f"everyone: {everyone}"
+        elif role == "network-lead" and holders:
+            counts = sorted(len(people_seen_by_lead(staff, led)) if led else 0 for _name, led in holders)
+            seen = (f"{counts[0]}, by the networks the account leads" if len(counts) == 1 else
+                    f"{counts[0]} to {counts[-1]} each (median {statistics.median(counts):g}), by the networks each "
+                    "leads")
+        else:
+            seen = "nobody by name"
+        rows.append((role, len(holders), seen))
+    return f"snapshot {info.as_of}, {everyone} staff in post", rows
+
+
 @bp.route("/about-your-data")
 def your_data() -> Any:
     """For every member of staff, without an account: what the trust sees about them and why."""
@@ -66,16 +101,32 @@ def your_data() -> Any:
 @click.command("privacy-report")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write privacy-report.md and privacy-report.html into.")
+@click.option("--no-counts", is_flag=True, help="Do not open the store to count whom each role sees by name.")
+@store_options
 @click.pass_context
-def privacy_report(ctx: click.Context, out: Path) -> None:
-    """Write the DPIA pack: what netmap holds, for which purposes, who sees what, thresholds, retention, where
-    the data lives, what leaves the machine (nothing), and the questions the trust's DPO must answer."""
-    # The templates alone, without an app: writing a report must not create a secret key or open a store.
+def privacy_report(ctx: click.Context, out: Path, no_counts: bool, db: Path | None, store: str | None) -> None:
+    """Write the DPIA pack: what netmap holds, for which purposes and on which lawful bases, who sees what (counted
+    on the data loaded), thresholds, retention, what leaves the machine with these settings, the risk register,
+    necessity and proportionality, profiling, people's rights, and the sign-off for the trust's DPO."""
+    # The templates alone, without an app: writing a report must not create a secret key.
     templates = jinja2.Environment(loader=jinja2.PackageLoader("webapp", "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True)
-    context = {**facts(settings_of(ctx)), "today": dt.date.today().isoformat()}
+    settings = settings_of(ctx)
+    counted, counts, why_not = "", [], ""
+    if no_counts:
+        why_not = "not counted (--no-counts)"
+    else:
+        try:
+            with open_store_of(ctx, db, store) as opened:
+                counted, counts = role_counts(settings, opened)
+        except NetmapError as exc:
+            why_not = f"not counted: {exc}"
+    context = {**facts(settings), "today": dt.date.today().isoformat(), "counted": counted, "counts": counts,
+               "counts_missing": why_not, "outbound": dpia.outbound(settings), "risks": dpia.RISKS,
+               "bases": dpia.LAWFUL_BASES, "necessity": dpia.NECESSITY, "profiling": dpia.PROFILING,
+               "rights": dpia.RIGHTS, "sign_off": dpia.SIGN_OFF}
     out.mkdir(parents=True, exist_ok=True)
     for name in ("privacy-report.md", "privacy-report.html"):
         (out / name).write_text(templates.get_template(f"privacy/{name}").render(**context), encoding="utf-8")
     click.echo(f"Wrote {out / 'privacy-report.md'} and {out / 'privacy-report.html'}. The questions marked OPEN "
-               "are for the trust's data protection officer to answer.")
+               "and the sign-off are for the trust's data protection officer.")
