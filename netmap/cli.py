@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import sys
 import tempfile
 from importlib.metadata import entry_points
@@ -61,6 +62,9 @@ class _Netmap(click.Group):
                                        "may write there, or choose another.") from None
 
 
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700
+
+
 @click.group(cls=_Netmap)
 @click.version_option(__version__, prog_name="netmap")
 @click.option("-v", "--verbose", is_flag=True, help="Log what netmap does (loads, analyses, refusals) to stderr.")
@@ -70,6 +74,9 @@ def main(ctx: click.Context, verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)  # its errors reach the user as StorageError
+    # Every file and folder a command creates (analyses, exports, link files, problem reports, stores) is readable
+    # by its owner only: they hold named data about employees. Set once here so that no output can forget it.
+    os.umask(PRIVATE_UMASK)
     try:
         ctx.ensure_object(dict)["settings"] = read_settings()
     except NetmapError as exc:

@@ -19,11 +19,14 @@ from webapp.accounts import Accounts, User
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest):
     monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
     monkeypatch.setenv("NETMAP_USERS_DB", str(tmp_path / "users.db"))
     monkeypatch.setenv("NETMAP_SECRET_KEY", "test-secret")
     runner = CliRunner()
+    umask = os.umask(0o022)  # netmap sets the process's umask: give the rest of the session its own back
+    os.umask(umask)
+    request.addfinalizer(lambda: os.umask(umask))
 
     def invoke(*args: str):
         return runner.invoke(main, list(args), catch_exceptions=False)
@@ -182,6 +185,20 @@ def test_analyse_writes_six_outputs(run, tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "bridges.csv", "groups.csv", "schools.csv", "staff.csv", "summary.json", "wiring.csv"]
     assert "Analysing" in result.stderr
+
+
+def test_outputs_naming_people_are_readable_by_their_owner_only(run, tiny: Path, tmp_path: Path) -> None:
+    edit(tiny, "collaborations", "S4,S3", "S4,S4")
+    run("validate", str(tiny), "--report", str(tmp_path / "problems.csv"))
+    edit(tiny, "collaborations", "S4,S4", "S4,S3")
+    assert run("load", str(tiny), "--as-of", "2026-01-05").exit_code == 0
+    assert run("analyse", "--out", str(tmp_path / "results")).exit_code == 0
+    for kind in ("graphml", "xlsx"):
+        assert run("export", "--format", kind, "--out", str(tmp_path / f"network.{kind}")).exit_code == 0
+    written = [tmp_path / "problems.csv", tmp_path / "results", *(tmp_path / "results").iterdir(),
+               tmp_path / "network.graphml", tmp_path / "network.xlsx", tmp_path / "cli.db"]
+    assert len(written) > 8
+    assert {path.name: oct(path.stat().st_mode & 0o077) for path in written} == {p.name: "0o0" for p in written}
 
 
 def test_analyse_unknown_snapshot(run, tmp_path: Path) -> None:
