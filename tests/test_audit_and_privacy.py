@@ -45,6 +45,29 @@ def test_logins_failures_lockouts_and_logouts_are_audited(app: Flask) -> None:
     assert {("hr", "login"), ("hr", "logout")} <= {(u, a) for u, a, _s, _p in records}
 
 
+def test_failed_login_names_are_digests_and_refusals_cannot_flood_the_log(app: Flask) -> None:
+    from webapp.auth import REFUSALS_OVERALL, REFUSALS_PER_ADDRESS
+
+    client = app.test_client()
+    login(client, "my secret password", "x")  # typed into the name field by mistake
+    login(client, "My Secret Password", "x")
+    failures = [(u, s) for u, a, s, _p in _actions(app) if a == "failed login"]
+    assert len(failures) == 2 and failures[0] == failures[1]  # the same name, however typed, the same digest
+    assert failures[0][0].startswith("unknown name ") and "secret" not in failures[0][0]
+    for number in range(3 * REFUSALS_PER_ADDRESS):  # a script trying names from one address
+        login(client, f"guess{number}", "x")
+    refusals = [(u, a, s, p) for u, a, s, p in _actions(app) if a in ("failed login", "refusals not recorded")]
+    assert len(refusals) == REFUSALS_PER_ADDRESS + 1
+    assert refusals[0][1:3] == ("refusals not recorded", "from 127.0.0.1")
+    assert refusals[0][3] == f"more than {REFUSALS_PER_ADDRESS} from here or {REFUSALS_OVERALL} in all within 60 s"
+    other = app.test_client()  # another address is still recorded: the limit is per address first
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    login(other, "ceo", "not the password")
+    assert ("ceo", "failed login", "from 10.0.0.7", "") in _actions(app)
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.audit.verify().broken_at is None
+
+
 def test_user_changes_from_the_cli_are_audited(app: Flask, cli) -> None:
     assert cli("users", "add", "new-lead", "--role", "network-lead", "--password-stdin",
                input="a good long password\n").exit_code == 0

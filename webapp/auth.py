@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import hmac
 import logging
 import secrets
 from collections.abc import Callable
@@ -19,7 +21,8 @@ from webapp.accounts import Accounts, LockedOut, User
 from webapp.accounts.users import MAX_NAME
 from webapp.security import is_plain_http_from_elsewhere
 
-__all__ = ["accounts", "audit", "audit_event", "bp", "init_app", "login_required", "role_required", "safe_next"]
+__all__ = ["accounts", "audit", "audit_event", "audit_refusal", "bp", "init_app", "login_required", "role_required",
+           "safe_next"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -110,8 +113,23 @@ def audit(action: str, subject: str) -> None:
 
 
 def audit_event(user: str, action: str, subject: str = "") -> None:
-    """Record an event of someone not (yet) logged in: a login, a failed login, a lockout."""
+    """Record a login (the user is known and has just proved it)."""
     accounts().audit.record(user, action, subject or f"from {request.remote_addr or 'unknown address'}")
+
+
+# Refusals of people not logged in that the audit log takes one by one, per address and in all, per minute
+REFUSALS_PER_ADDRESS, REFUSALS_OVERALL, REFUSAL_WINDOW = 20, 200, dt.timedelta(minutes=1)
+
+
+def audit_refusal(name: str, action: str) -> None:
+    """Record a failed or locked-out login, rate-limited (AuditLog.record_refusal). A name that is not an account
+    is kept only as a keyed digest: what people type there is sometimes their password."""
+    known = accounts().users.get(name) is not None
+    who = name if known else "unknown name " + hmac.new(str(current_app.config["SECRET_KEY"]).encode(),
+                                                        name.casefold().encode(), hashlib.sha256).hexdigest()[:12]
+    accounts().audit.record_refusal(who, action, f"from {request.remote_addr or 'unknown address'}",
+                                    per_subject=REFUSALS_PER_ADDRESS, overall=REFUSALS_OVERALL,
+                                    window=REFUSAL_WINDOW)
 
 
 def safe_next(target: str | None) -> str:
@@ -130,12 +148,12 @@ def login() -> Any:
             user = accounts().users.authenticate(name, form.password.data, request.remote_addr or "")
         except LockedOut as exc:
             log.warning("login refused: too many failures for user name %r from %s", name, request.remote_addr)
-            audit_event(name, "login refused (locked)")
+            audit_refusal(name, "login refused (locked)")
             flash(str(exc), "error")
             return _login_page(form), 429
         if user is None:
             log.warning("failed login for user name %r from %s", name, request.remote_addr)
-            audit_event(name, "failed login")
+            audit_refusal(name, "failed login")
             flash("Wrong user name or password.", "error")
             return _login_page(form), 401
         session.clear()

@@ -61,6 +61,39 @@ class AuditLog:
                 self._conn.execute("ROLLBACK")
             raise
 
+    def record_refusal(self, user: str, action: str, subject: str, *, per_subject: int, overall: int,
+                       window: dt.timedelta) -> bool:
+        """Record a refusal of someone not logged in (a failed or locked-out login), unless more than `per_subject`
+        such entries with this subject (the address) or `overall` in all were written within `window`: then one
+        entry says that refusals from there are no longer recorded one by one, and the rest are dropped, so that
+        nobody can fill the log (or hide in it) by sending wrong logins. Returns whether it wrote anything."""
+        since = (dt.datetime.now(dt.UTC) - window).isoformat()
+        own = not self._conn.in_transaction
+        if own:
+            self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            mine, everyone = self._conn.execute(
+                "SELECT coalesce(sum(subject = ?), 0), count(*) FROM audit_log WHERE at >= ? AND action IN "
+                "('failed login', 'login refused (locked)', 'refusals not recorded')", (subject, since)).fetchone()
+            wrote = True
+            if mine >= per_subject or everyone >= overall:
+                noted = self._conn.execute("SELECT 1 FROM audit_log WHERE at >= ? AND action = 'refusals not "
+                                           "recorded' AND subject = ?", (since, subject)).fetchone()
+                wrote = noted is None and everyone < overall + per_subject
+                if wrote:
+                    self.record("(not logged in)", "refusals not recorded", subject,
+                                f"more than {per_subject} from here or {overall} in all within "
+                                f"{int(window.total_seconds())} s")
+            else:
+                self.record(user, action, subject)
+            if own:
+                self._conn.execute("COMMIT")
+        except BaseException:
+            if own:
+                self._conn.execute("ROLLBACK")
+            raise
+        return wrote
+
     def _head(self) -> str:
         """The newest entry's hash, or the anchor left by pruning, or the genesis."""
         newest = self._conn.execute("SELECT hash FROM audit_log ORDER BY rowid DESC LIMIT 1").fetchone()
