@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import threading
 from pathlib import Path
 
@@ -246,3 +247,19 @@ def test_forget_deletes_the_saved_scenarios_of_that_snapshot(tmp_path: Path, mon
     assert "Deleted 1 saved scenario(s) of snapshot 2026-01-05" in result.output
     with Accounts(tmp_path / "users.db") as accounts:
         assert [s[1] for s in accounts.scenarios.all_scenarios()] == ["other"]
+
+
+def test_a_session_ends_with_the_browser_unless_kept(app: Flask) -> None:
+    """On a shared staff-room PC, closing the browser must end the session: the cookie has no expiry unless the
+    user ticks "keep me signed in" (and then lasts the 8 hours a session may last)."""
+    client = app.test_client()
+    plain = client.post("/login", data={"name": "hr", "password": PASSWORD,
+                                         "csrf_token": csrf_token(client)})
+    cookie = plain.headers["Set-Cookie"]
+    assert "session=" in cookie and "Expires=" not in cookie and "Max-Age" not in cookie
+    other = app.test_client()
+    kept = other.post("/login", data={"name": "hr", "password": PASSWORD, "keep": "y",
+                                       "csrf_token": csrf_token(other)})
+    expires = kept.headers["Set-Cookie"].split("Expires=")[1].split(";")[0]
+    lasts = email.utils.parsedate_to_datetime(expires) - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(hours=7, minutes=59) < lasts <= dt.timedelta(hours=8)

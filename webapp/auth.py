@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.accounts import Accounts, LockedOut, User
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 class LoginForm(FlaskForm):
     name = StringField("User name", validators=[DataRequired(), Length(max=MAX_NAME)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    keep = BooleanField("Keep me signed in on this device (only on a computer that is yours alone)")
 
 
 def init_app(app: Flask) -> None:
@@ -160,7 +161,9 @@ def login() -> Any:
         session["user"] = user.name
         session["key"] = user.session_key
         session["since"] = dt.datetime.now(dt.UTC).isoformat()
-        session.permanent = True
+        # Without "keep me signed in" the cookie has no expiry, so closing the browser ends the session (a shared
+        # staff-room PC); with it, the cookie lasts the 8 hours a session may last anyway.
+        session.permanent = bool(form.keep.data)
         audit_event(user.name, "login")
         return redirect(safe_next(request.args.get("next")))
     return _login_page(form), 400 if request.method == "POST" else 200
