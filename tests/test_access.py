@@ -4,8 +4,8 @@ refusal; small groups suppressed for the roles that see aggregates.
 
 The planted trust (tests/data/planted) with NETMAP_MIN_GROUP_SIZE=3: schools A (4 staff), B (3), C (2), D (2), so
 C and D are hidden together; groups HEADS (3), MATHS (2), DORM (3), so MATHS and, with it, HEADS are hidden. The
-network lead leads MATHS (members a2 and b2, schools A and B), so they see by name a2, b2 and a4, the one
-disconnected colleague of A and B.
+network lead leads MATHS (members a2 and b2, schools A and B), so they see by name a2 and b2 only: a4, the one
+disconnected colleague of A and B, only once an admin assigns a4 to them for a stated purpose.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 
+from netmap.cli import main
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
@@ -30,7 +32,7 @@ ROLES = ("admin", "hr", "ceo", "network-lead")
 NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
          "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
          "d2": "Teacher D"}
-LEAD_SCOPE = {"a2", "b2", "a4"}
+LEAD_SCOPE = {"a2", "b2"}  # the members of MATHS; a4 (disconnected, at school A) only when assigned
 
 NAMED, SCOPED, AGGREGATE, REFUSED, OPEN = "names", "names in scope", "aggregate", "refused", "allowed"
 BY_LINK = "by link only"  # whatever the role, a made-up survey link opens nothing (and repeated, is throttled)
@@ -280,3 +282,29 @@ def test_survey_response_by_role_hides_small_roles(tmp_path: Path, monkeypatch: 
     ceo_page, admin_page = ceo.get("/").get_data(as_text=True), admin.get("/").get_data(as_text=True)
     assert "headteacher 100 % (1 of 1)" in admin_page
     assert "headteacher fewer than 3 surveyed" in ceo_page and "(1 of 1)" not in ceo_page
+
+
+def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_purpose(tmp_path: Path) -> None:
+    """Half the trust was in a lead's scope when it took the disconnected colleagues of every school their groups
+    touch; now only their groups' members, and whom an admin assigns them, with the purpose audited."""
+    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    lead = app.test_client()
+    login(lead, "network-lead")
+    assert lead.get("/staff/a4").status_code == 403
+    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2"}
+    runner = CliRunner()
+    env = {"NETMAP_USERS_DB": str(app.config["NETMAP_USERS_DB"]), "NETMAP_DB": str(app.config["NETMAP_DB"])}
+    refused = runner.invoke(main, ["users", "set-people", "network-lead", "a4"], env=env)
+    assert refused.exit_code == 1 and "Say why this lead needs to see these colleagues" in refused.output
+    granted = runner.invoke(main, ["users", "set-people", "network-lead", "a4", "--purpose",
+                                   "support a4 to join the maths network"], env=env)
+    assert granted.exit_code == 0, granted.output
+    assert lead.get("/staff/a4").status_code == 200
+    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2", "a4"}
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert ("people assigned", "network-lead: a4 (support a4 to join the maths network)") in [
+            (action, subject) for _at, _user, action, subject in accounts.audit.entries()]
+    runner.invoke(main, ["users", "set-people", "network-lead"], env=env)  # nobody again
+    assert lead.get("/staff/a4").status_code == 403

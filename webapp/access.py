@@ -4,8 +4,9 @@ downloads and search alike.
 - ``admin``: everything.
 - ``hr``: every person by name, for secondments and leaver risk.
 - ``network-lead``: by name, the members of the expert networks and subject communities they lead (assigned by
-  an admin: ``netmap users set-groups``) and the disconnected colleagues of the schools those networks cover, to
-  act on them; everything else at aggregate level.
+  an admin: ``netmap users set-groups``), and any colleague an admin assigned them for a stated purpose (``netmap
+  users set-people``: e.g. a disconnected colleague they were asked to support); everything else at aggregate
+  level.
 - ``ceo``: schools, groups, the trust and hard against soft wiring at aggregate level only: never a staff name,
   id or a person's map.
 
@@ -61,7 +62,9 @@ def scope(view: TrustView | None) -> Scope:
         result = Scope(role, None, None, False, size)
     elif role == "network-lead":
         led = frozenset(accounts().users.groups_of(g.user.name))
-        result = Scope(role, _people_of(view, led) if view is not None else frozenset(), led, True, size)
+        assigned = frozenset(accounts().users.people_of(g.user.name))
+        people = _people_of(view, led) | assigned if view is not None else frozenset()
+        result = Scope(role, people, led, True, size)
     else:
         result = Scope(role, frozenset(), frozenset(), True, size)
     g.scope = result
@@ -69,7 +72,7 @@ def scope(view: TrustView | None) -> Scope:
 
 
 def _people_of(view: TrustView, led: frozenset[str]) -> frozenset[str]:
-    """Members of the led groups, and the disconnected colleagues of the schools those groups reach."""
+    """Members of the led groups."""
     if not led:
         return frozenset()
     cache = "people of " + "\x1f".join(sorted(led))  # the same for every request of every lead of these groups
@@ -80,13 +83,11 @@ def _people_of(view: TrustView, led: frozenset[str]) -> frozenset[str]:
 
 
 def people_seen_by_lead(staff: pd.DataFrame, led: frozenset[str]) -> frozenset[str]:
-    """Whom a network lead of the groups `led` sees by name, from an analysis's staff table (staff_id, school_id,
-    groups joined by ';', is_disconnected): the groups' members, and the disconnected colleagues of their schools.
-    The web's scope and the DPIA pack's counts both come from here."""
+    """The members of the groups `led`, from an analysis's staff table (staff_id, groups joined by ';'): whom a
+    network lead sees by name besides the colleagues assigned to them. The web's scope and the DPIA pack's counts
+    both come from here."""
     in_led = staff["groups"].fillna("").map(lambda s: not led.isdisjoint(s.split(";")))
-    schools = set(staff.loc[in_led, "school_id"])
-    disconnected = staff["is_disconnected"].astype(bool) & staff["school_id"].isin(schools)
-    return frozenset(staff.loc[in_led | disconnected, "staff_id"])
+    return frozenset(staff.loc[in_led, "staff_id"])
 
 
 def suppressed_schools(view: TrustView, found: Scope) -> set[str]:
@@ -127,6 +128,6 @@ def require_person(view: TrustView | None, person: str) -> Scope:
     """The scope, or 403 when the current user may not see `person` by name."""
     found = require_names(view)
     if not found.may_name(person):
-        abort(403, description="This person is outside the networks you lead and the disconnected colleagues of "
-                               "their schools.")
+        abort(403, description="This person is outside the networks you lead. An admin can let you see a "
+                               "colleague you were asked to support (netmap users set-people).")
     return found

@@ -167,6 +167,19 @@ def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> 
     click.echo(f"{name} leads {', '.join(groups) or 'no group'}.")
 
 
+@users.command("set-people")
+@click.argument("name")
+@click.argument("staff_ids", nargs=-1)
+@click.option("--purpose", default="", help="Why the lead needs to see them by name (recorded in the audit log).")
+@click.pass_context
+def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], purpose: str) -> None:
+    """Set the colleagues outside their groups a network lead may see by name, for a stated purpose (e.g. the
+    disconnected colleagues they were asked to support). No STAFF_IDS: nobody."""
+    _change(ctx, lambda users: users.set_people(name, list(staff_ids), purpose), "people assigned",
+            f"{name}: {', '.join(staff_ids) or 'nobody'}" + (f" ({purpose.strip()})" if staff_ids else ""))
+    click.echo(f"{name} may see {len(staff_ids)} colleague(s) outside their groups by name.")
+
+
 @users.command("list")
 @click.pass_context
 def users_list(ctx: click.Context) -> None:
@@ -174,7 +187,9 @@ def users_list(ctx: click.Context) -> None:
     with _accounts(ctx) as accounts:
         for user in accounts.users.all_users():
             led = accounts.users.groups_of(user.name)
-            click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else ""))
+            people = accounts.users.people_of(user.name)
+            click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else "")
+                       + (f"\t+{len(people)} named colleague(s)" if people else ""))
 
 
 @click.group()

@@ -48,9 +48,9 @@ RISKS = (
          "audited in a tamper-evident log (`netmap audit verify`). The trust removes leavers' accounts at once "
          "and reviews accounts each term.", "medium"),
     Risk("A role sees more people by name than its purpose needs.", "probable", "significant",
-         "hr and admin see everyone; network leads only their networks' members and the disconnected colleagues "
-         "of those networks' schools; ceo nobody. Section 3 counts how many people each role sees on the data "
-         "loaded, for the DPO to judge.", "medium"),
+         "hr and admin see everyone; network leads only their networks' members and the colleagues an admin "
+         "assigned them for a stated purpose (audited); ceo nobody. Section 3 counts how many people each role "
+         "sees on the data loaded, for the DPO to judge.", "medium"),
     Risk("A respondent's answers (whom they go to for advice) become known to colleagues or managers.",
          "possible", "significant",
          "Personal survey links kept only as digests; a form shows its own respondent's answers; round pages "

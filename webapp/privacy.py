@@ -41,9 +41,9 @@ HELD = (
 ROLE_SEES = (
     ("ceo", "The trust, its schools and groups at aggregate level only: never a name or a person's map. Figures "
      "about fewer than {min} people are hidden, together with enough others that totals cannot reveal them."),
-    ("network-lead", "By name, only the members of the networks and communities they lead, and colleagues in "
-     "those networks' schools who are not connected to another school, so that they can reach out to them. "
-     "Everything else at aggregate level, with the same hiding of small groups."),
+    ("network-lead", "By name, only the members of the networks and communities they lead, and any colleague an "
+     "admin assigned them for a stated purpose (for example someone not connected to another school whom they "
+     "were asked to support). Everything else at aggregate level, with the same hiding of small groups."),
     ("hr", "Named data, to plan secondments and to understand what the network would lose if someone left."),
     ("admin", "Everything, to load the data, manage accounts and read the audit log."),
 )
@@ -66,23 +66,24 @@ def facts(settings: Settings) -> dict[str, Any]:
 
 def role_counts(settings: Settings, store: GraphStore) -> tuple[str, list[tuple[str, int, str]]]:
     """How many people each role sees by name on the latest snapshot: (its date and staff in post, and per role
-    the accounts holding it and the people they see). Network leads differ by the groups each leads: given as a
-    range and median over their accounts."""
+    the accounts holding it and the people they see). Network leads differ by the groups each leads and the
+    colleagues assigned to each: given as a range and median over their accounts."""
     info = store.snapshot()
     staff = analysis_of(store, info).staff
     everyone = len(staff)
     users = []
     if settings.users_db_path.exists():  # never create a users file just to count it
         with Accounts(settings.users_db_path) as accounts:
-            users = [(u.name, u.role, frozenset(accounts.users.groups_of(u.name)))
-                     for u in accounts.users.all_users()]
+            users = [(u.name, u.role, frozenset(accounts.users.groups_of(u.name)),
+                      frozenset(accounts.users.people_of(u.name))) for u in accounts.users.all_users()]
     rows = []
     for role in ROLES:
-        holders = [(name, led) for name, held, led in users if held == role]
+        holders = [(led, assigned) for _name, held, led, assigned in users if held == role]
         if role in NAMED_ROLES:
             seen = f"everyone: {everyone}"
         elif role == "network-lead" and holders:
-            counts = sorted(len(people_seen_by_lead(staff, led)) if led else 0 for _name, led in holders)
+            in_post = frozenset(staff["staff_id"])
+            counts = sorted(len(people_seen_by_lead(staff, led) | (assigned & in_post)) for led, assigned in holders)
             seen = (f"{counts[0]}, by the networks the account leads" if len(counts) == 1 else
                     f"{counts[0]} to {counts[-1]} each (median {statistics.median(counts):g}), by the networks each "
                     "leads")

@@ -22,8 +22,9 @@ from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 5  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
-# 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves
+SCHEMA_VERSION = 6  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+# 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
+# 6: colleagues a network lead may see by name for a stated purpose
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -36,6 +37,8 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS audit_anchor (hash TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
     "CREATE TABLE IF NOT EXISTS user_groups (name TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (name, group_id))",
+    "CREATE TABLE IF NOT EXISTS user_people (name TEXT NOT NULL, staff_id TEXT NOT NULL, purpose TEXT NOT NULL, "
+    "granted_at TEXT NOT NULL, PRIMARY KEY (name, staff_id))",
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
     *CHALLENGE_SCHEMA,

@@ -80,6 +80,7 @@ class UserStore:
         if self._conn.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
@@ -92,6 +93,23 @@ class UserStore:
         """The groups `name` leads, sorted."""
         return [g for (g,) in self._conn.execute("SELECT group_id FROM user_groups WHERE name = ? ORDER BY group_id",
                                                  (name,))]
+
+    def set_people(self, name: str, staff_ids: list[str], purpose: str) -> None:
+        """The colleagues outside their groups a network lead may see by name, each for a stated purpose (e.g. a
+        disconnected colleague they were asked to support); replaces the earlier list (empty: nobody)."""
+        if self.get(name) is None:
+            raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
+        if staff_ids and len(purpose.strip()) < 10:
+            raise AccountError("Say why this lead needs to see these colleagues by name (--purpose, at least 10 "
+                               "characters), e.g. 'support to connect with the maths network'.")
+        self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
+        self._conn.executemany("INSERT OR IGNORE INTO user_people VALUES (?, ?, ?, ?)",
+                               ((name, person, purpose.strip(), _now().isoformat()) for person in staff_ids))
+
+    def people_of(self, name: str) -> dict[str, str]:
+        """The colleagues outside their groups `name` may see by name, each with its purpose."""
+        return dict(self._conn.execute("SELECT staff_id, purpose FROM user_people WHERE name = ? ORDER BY staff_id",
+                                       (name,)).fetchall())
 
     def set_role(self, name: str, role: str) -> None:
         """Change the role; the user's sessions end, so the new role applies from their next login."""
