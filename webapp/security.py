@@ -87,7 +87,7 @@ def _csrf_error(exc: CSRFError) -> Any:
     message = "This form has expired or its security token is missing. Reload the page and try again."
     if is_plain_http_from_elsewhere():
         message = ("You reached netmap over plain HTTP from another machine, so your browser would not keep its "
-                   "login cookie. Use the HTTPS address your trust set up (see README: Deploying), or, on a "
+                   "login cookie. Use the HTTPS address your trust set up (see docs/deployment.md), or, on a "
                    "trusted network only, start netmap with NETMAP_ALLOW_HTTP=1.")
     return render_template("error.html", code=400, title="Bad Request", message=message), 400
 
