@@ -41,7 +41,9 @@ def _audited_addresses(app: Flask) -> list[str]:
 @pytest.mark.parametrize(("trusted", "peer", "forwarded", "seen"), [
     ("10.0.0.5", PROXY, "203.0.113.7", "203.0.113.7"),                  # from the proxy: the client it names
     ("10.0.0.0/24", PROXY, "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # the client's own header is not believed
+    ("10.0.0.5", "::ffff:10.0.0.5", "203.0.113.7", "203.0.113.7"),     # the proxy, on a dual-stack socket
     ("10.0.0.5", "192.168.1.20", "203.0.113.7", "192.168.1.20"),        # straight to netmap: forged, ignored
+    ("10.0.0.5", "not-an-address", "203.0.113.7", "not-an-address"),    # a unix socket's peer: no proxy
     (None, PROXY, "203.0.113.7", PROXY),                                # no proxy configured: ignored
 ])
 def test_the_audit_log_records_the_address_the_trusted_proxy_names(

@@ -66,4 +66,6 @@ class TrustedProxy:
             peer = ipaddress.ip_address(address.split("%", 1)[0])  # an IPv6 zone (fe80::1%eth0) is not an address
         except ValueError:
             return False  # a unix socket or a test client's odd address: no proxy
+        if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped:  # IPv4 on a dual-stack socket
+            peer = peer.ipv4_mapped
         return any(peer in network for network in self._proxies)
