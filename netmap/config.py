@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import ipaddress
 import os
 import urllib.parse
 from collections.abc import Mapping
@@ -23,6 +24,7 @@ from netmap.suppression import check_min_group_size
 __all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "demo_settings",
            "described", "read_settings", "redact_uri"]
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
 
@@ -75,9 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
             "staff); older ones, and those of a forgotten snapshot, are deleted."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
-    Setting("NETMAP_TRUSTED_PROXIES", "0", "How many reverse proxies stand in front of `netmap serve` (1 behind one "
-            "nginx): their X-Forwarded-For and X-Forwarded-Proto are then believed, so throttling sees each client's "
-            "own address. 0: no proxy, the headers are ignored (anyone could forge them)."),
+    Setting("NETMAP_TRUSTED_PROXY", None, "The reverse proxy in front of `netmap serve`: its address, or several "
+            "addresses and networks separated by commas (127.0.0.1 for an nginx on this machine, 10.1.2.0/24). "
+            "Only requests from there have their X-Forwarded-For, -Proto and -Host believed, so throttling and the "
+            "audit log see each client's own address. Unset: those headers are ignored (anyone could forge them)."),
+    Setting("NETMAP_PROXY_HOPS", "1", "How many proxies in a row stand in front of `netmap serve` (1: one nginx); "
+            "used only with NETMAP_TRUSTED_PROXY."),
     Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
             "tools/neo4j-launcher."),
@@ -85,6 +90,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Neo4j can be started (CI sets it)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
+# Settings that earlier versions read: their replacement, named when one is still set.
+_REPLACED = {"NETMAP_TRUSTED_PROXIES": "NETMAP_TRUSTED_PROXY (the proxy's address, e.g. 127.0.0.1) and, behind "
+                                      "more than one proxy, NETMAP_PROXY_HOPS"}
 
 
 def data_dir() -> Path:
@@ -114,7 +122,8 @@ class Settings:
     upload_seconds: int = 120
     allow_http: bool = False
     threads: int = 8
-    trusted_proxies: int = 0
+    trusted_proxy: tuple[IPNetwork, ...] = ()
+    proxy_hops: int = 1
     audit_retention_days: int = 365
     min_group_size: int = 5
     snapshot_retention_days: int = 1095
@@ -138,6 +147,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate NETMAP_* variables; raise ConfigError naming an unknown one and its closest match."""
     env = os.environ if environ is None else environ
     for key in env:
+        if key in _REPLACED:
+            raise ConfigError(f"{key} is no longer read: set {_REPLACED[key]} instead (see docs/deployment.md).")
         if key.startswith("NETMAP_") and key not in _BY_NAME:
             close = difflib.get_close_matches(key, _BY_NAME, n=1)
             hint = f" Did you mean {close[0]}?" if close else ""
@@ -178,7 +189,8 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
                                            "NETMAP_AUDIT_RETENTION_DAYS"),
         scenario_retention_days=_positive_int(get("NETMAP_SCENARIO_RETENTION_DAYS") or "365",
                                               "NETMAP_SCENARIO_RETENTION_DAYS"),
-        trusted_proxies=_count(get("NETMAP_TRUSTED_PROXIES") or "0", "NETMAP_TRUSTED_PROXIES"),
+        trusted_proxy=_networks(get("NETMAP_TRUSTED_PROXY"), "NETMAP_TRUSTED_PROXY"),
+        proxy_hops=_positive_int(get("NETMAP_PROXY_HOPS") or "1", "NETMAP_PROXY_HOPS"),
         public_url=_url(get("NETMAP_PUBLIC_URL") or "http://127.0.0.1:5000", "NETMAP_PUBLIC_URL"),
         smtp_host=get("NETMAP_SMTP_HOST"),
         smtp_port=_positive_int(get("NETMAP_SMTP_PORT") or "587", "NETMAP_SMTP_PORT"),
@@ -231,7 +243,8 @@ def described(settings: Settings) -> dict[str, str]:
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),
             "allow_http": str(settings.allow_http), "threads": str(settings.threads),
-            "trusted_proxies": str(settings.trusted_proxies),
+            "trusted_proxy": ",".join(map(str, settings.trusted_proxy)) or "-",
+            "proxy_hops": str(settings.proxy_hops),
             "audit_retention_days": str(settings.audit_retention_days),
             "min_group_size": str(settings.min_group_size),
             "snapshot_retention_days": str(settings.snapshot_retention_days),
@@ -244,10 +257,20 @@ def _positive_int(text: str, name: str) -> int:
     return int(text)
 
 
-def _count(text: str, name: str) -> int:
-    if not text.isdigit():
-        raise ConfigError(f"{name} must be a whole number, 0 or more, not {text!r}.")
-    return int(text)
+def _networks(text: str | None, name: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated IP addresses and networks (a lone address is a network of one); ConfigError naming the
+    first entry that is neither."""
+    networks = []
+    for entry in (e.strip() for e in (text or "").split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise ConfigError(f"{name}: {entry!r} is not an IP address or network; give the proxy's address as "
+                              "netmap sees it, e.g. 127.0.0.1 for an nginx on this machine, or a network such as "
+                              "10.1.2.0/24.") from None
+    return tuple(networks)
 
 
 def check_neo4j_uri(uri: str, where: str) -> None:

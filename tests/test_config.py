@@ -25,6 +25,10 @@ def test_db_path_from_environment() -> None:
     ({"NETMAP_DATABASE": "x"}, "Unknown setting NETMAP_DATABASE. Did you mean NETMAP_NEO4J_DATABASE?"),
     ({"NETMAP_NEO4J_URI": "http://db:7474"}, "is not a Neo4j URI; use neo4j://host:7687"),
     ({"NETMAP_MIN_GROUP_SIZE": "2"}, "NETMAP_MIN_GROUP_SIZE must be at least 3, not 2"),
+    ({"NETMAP_TRUSTED_PROXY": "127.0.0.1, nginx.local"},
+     "NETMAP_TRUSTED_PROXY: 'nginx.local' is not an IP address or network; give the proxy's address"),
+    ({"NETMAP_PROXY_HOPS": "0"}, "NETMAP_PROXY_HOPS must be a whole number above 0, not '0'"),
+    ({"NETMAP_TRUSTED_PROXIES": "1"}, "NETMAP_TRUSTED_PROXIES is no longer read: set NETMAP_TRUSTED_PROXY"),
 ])
 def test_bad_settings_stop_start_up(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
@@ -48,3 +52,10 @@ def test_the_public_url_must_be_an_http_address() -> None:
         "https://netmap.trust.example"
     with pytest.raises(ConfigError, match="NETMAP_PUBLIC_URL must be an http or https address"):
         read_settings({"NETMAP_PUBLIC_URL": "netmap.trust.example"})
+
+
+def test_the_trusted_proxy_is_a_list_of_addresses_and_networks() -> None:
+    settings = read_settings({"NETMAP_TRUSTED_PROXY": " 127.0.0.1 , 10.1.2.0/24,::1", "NETMAP_PROXY_HOPS": "2"})
+    assert [str(n) for n in settings.trusted_proxy] == ["127.0.0.1/32", "10.1.2.0/24", "::1/128"]
+    assert settings.proxy_hops == 2
+    assert read_settings({}).trusted_proxy == ()

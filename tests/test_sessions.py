@@ -176,7 +176,7 @@ def test_behind_a_trusted_proxy_each_client_is_throttled_apart(tmp_path: Path, m
     from tests.conftest import PLANTED
     from tests.web_helpers import make_app
 
-    monkeypatch.setenv("NETMAP_TRUSTED_PROXIES", "1")
+    monkeypatch.setenv("NETMAP_TRUSTED_PROXY", "127.0.0.1")  # the test client's own address
     app = make_app(tmp_path, read_trust(PLANTED)[0])
     client = app.test_client()
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from netmap.config import data_dir, read_settings
 from netmap.store.files import create_private_file
+from webapp.proxy import TrustedProxy
 
 __all__ = ["create_app"]
 
@@ -67,9 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         wiring,
     )
 
-    if settings.trusted_proxies:  # werkzeug's ProxyFix believes exactly that many proxies' headers, no more
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
-                                x_proto=settings.trusted_proxies)
+    # The client's own address behind NETMAP_TRUSTED_PROXY; forwarded headers from anyone else are dropped.
+    app.wsgi_app = TrustedProxy(app.wsgi_app, settings.trusted_proxy,  # type: ignore[method-assign]
+                                settings.proxy_hops)
     csrf.init_app(app)
     data.init_app(app)
     auth.init_app(app)

@@ -36,7 +36,10 @@ def _run(host: str, port: int, settings: Settings, config: dict[str, object]) ->
     log.info("serving on http://%s:%s with %d threads; settings: %s", host, port, settings.threads,
              " ".join(f"{k}={v}" for k, v in described(settings).items()))
     click.echo(f"netmap is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    serve(app, host=host, port=port, threads=settings.threads, ident="netmap")
+    # waitress drops X-Forwarded-* unless told otherwise; behind NETMAP_TRUSTED_PROXY it hands them on, and the
+    # app believes them only from the proxy's address (webapp/proxy.py).
+    serve(app, host=host, port=port, threads=settings.threads, ident="netmap",
+          clear_untrusted_proxy_headers=not settings.trusted_proxy)
 
 
 @click.command()

@@ -3,10 +3,12 @@ in every log line about it, and one shape for every error (a NetmapError as a cl
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyvis
 from flask import Blueprint, Flask, g, render_template, request, send_from_directory
@@ -18,7 +20,6 @@ from netmap.errors import NetmapError, StorageError
 __all__ = ["CSP", "init_app", "is_plain_http_from_elsewhere"]
 
 log = logging.getLogger(__name__)
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 # No external host for anything: scripts, styles, images, fonts and requests all come from this app.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -44,10 +45,24 @@ def init_app(app: Flask) -> None:
 
 
 def is_plain_http_from_elsewhere() -> bool:
-    """True when this request came over plain HTTP from another machine: there the Secure session cookie is
-    refused by the browser, so logging in cannot work unless NETMAP_ALLOW_HTTP is set."""
-    return request.scheme == "http" and (request.remote_addr or "") not in _LOOPBACK and \
-        (request.host.split(":")[0] not in _LOOPBACK)
+    """True when this request came over plain HTTP to an address that names another machine: there the browser
+    refuses the Secure session cookie, so logging in cannot work unless NETMAP_ALLOW_HTTP is set.
+
+    What counts is the address in the browser's bar (the Host header, which a proxy passes on), not where the
+    request came from: browsers accept Secure cookies over plain HTTP only from localhost and loopback addresses,
+    whichever machine the browser runs on."""
+    return request.scheme == "http" and not _is_loopback_host(urlsplit(f"//{request.host}").hostname or "")
+
+
+def _is_loopback_host(host: str) -> bool:
+    """localhost, a name under .localhost, or an address in 127.0.0.0/8 or ::1: what browsers treat as this
+    machine."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _request_id() -> None:
@@ -58,7 +73,10 @@ def _headers(response: Any) -> Any:
     response.headers["X-Request-Id"] = g.get("request_id", "")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin: browsers send a Referer to this app only, never to another site (so no link or survey token
+    # leaks). It must not be no-referrer: over HTTPS, Flask-WTF's CSRF check requires a Referer from this
+    # origin, and without one every form (the login first) fails with 400.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -69,7 +87,7 @@ def _csrf_error(exc: CSRFError) -> Any:
     message = "This form has expired or its security token is missing. Reload the page and try again."
     if is_plain_http_from_elsewhere():
         message = ("You reached netmap over plain HTTP from another machine, so your browser would not keep its "
-                   "login cookie. Use the HTTPS address your trust set up (see README: Deploying), or, on a "
+                   "login cookie. Use the HTTPS address your trust set up (see docs/deployment.md), or, on a "
                    "trusted network only, start netmap with NETMAP_ALLOW_HTTP=1.")
     return render_template("error.html", code=400, title="Bad Request", message=message), 400
 
