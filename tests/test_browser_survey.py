@@ -61,7 +61,7 @@ def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, 
     round_page = admin.url.split("#")[0]
     _shot(admin, "survey-round-draft")
     with admin.expect_download() as download:
-        admin.click("text=Open and download the links")
+        admin.click("text=Open and hand over the links")
     links = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert len(links) >= 200 and all(r["link"].startswith("http://127.0.0.1:5000/survey/") for r in links)
     hostile = next(r for r in links if r["name"] == XSS)
