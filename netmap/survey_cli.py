@@ -53,10 +53,11 @@ def _custom(text: str) -> Question:
 
 
 def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: list[tuple[str, str]], out: Path,
-               send: bool) -> str:
+               send: bool) -> tuple[str, str]:
     """Write the links as a CSV for a mail merge (readable by its owner only: whoever holds a link can answer as
     that person) or, with `send`, email each person theirs (with a progress bar) and write only the links of
-    those not reached (no address, or refused); returns what was done, for the user."""
+    those not reached (no address, refused, or after the sending stopped); returns what was done, for the user,
+    and why sending stopped ("" when it did not)."""
     settings = settings_of(ctx)
     rows = link_rows(store, round_id, issued, settings.public_url)
     done, stopped = "", ""
@@ -69,7 +70,7 @@ def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: lis
                 send_links(settings, spec_of(find_round(store, round_id)), people, delivery,
                            lambda _d: advance(1))
             except SurveyError as exc:
-                stopped = f" {exc}"
+                stopped = str(exc)
         rows = rows[~rows["staff_id"].isin(set(delivery.sent))]
         done = (f"{len(delivery.sent):,} of {len(people):,} links sent by email"
                 + (f", {len(delivery.failed):,} failed" if delivery.failed else "")
@@ -77,7 +78,7 @@ def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: lis
     out.unlink(missing_ok=True)
     create_private_file(out)
     rows.map(neutralise).to_csv(out, index=False)
-    return done + f"{len(rows):,} links written to {out}" + (" (those not emailed)" if send else "") + stopped
+    return done + f"{len(rows):,} links written to {out}" + (" (those not emailed)" if send else ""), stopped
 
 
 def register(main: click.Group) -> None:
@@ -153,8 +154,10 @@ def register(main: click.Group) -> None:
             check_can_send(settings_of(ctx))  # before opening: a refusal leaves the round a draft
         with open_store_of(ctx, db, store) as opened:
             issued = open_round(opened, round_id)
-            done = _hand_over(ctx, opened, round_id, issued, links_out, send)
+            done, stopped = _hand_over(ctx, opened, round_id, issued, links_out, send)
         click.echo(f"Opened round {round_id}: {done}.")
+        if stopped:
+            raise SurveyError(stopped)
 
     @survey.command("links")
     @click.argument("round_id")
@@ -177,13 +180,15 @@ def register(main: click.Group) -> None:
             check_can_send(settings_of(ctx))
         with open_store_of(ctx, db, store) as opened:
             issued = remind(opened, round_id) if remind_ else issue_links(opened, round_id, list(staff_ids) or None)
-            done = _hand_over(ctx, opened, round_id, issued, out, send)
+            done, stopped = _hand_over(ctx, opened, round_id, issued, out, send)
         if remind_:
             click.echo(f"Reminded {len(issued):,} people who have not submitted, round {round_id}: {done}; the links "
                        "they already hold keep working.")
         else:
             whose = f"of {', '.join(staff_ids)}" if staff_ids else f"of everyone it asks ({len(issued):,})"
             click.echo(f"Reissued links {whose}, round {round_id}: {done}; their old links no longer work.")
+        if stopped:
+            raise SurveyError(stopped)
 
     @survey.command("wording")
     @click.argument("round_id")

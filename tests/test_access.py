@@ -293,6 +293,9 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     """A network lead's round asks the staff of their groups' schools (MATHS: A and B) and is run by them and the
     admins alone: another lead, a lead with no groups, hr and ceo cannot open it, reissue, remind, send, word its
     email or close it; an admin's round is not a lead's to run; closing is an admin's. Whose links is audited."""
+    from netmap.survey.questions import QUESTION_BANK
+    from netmap.survey.rounds import RoundSpec
+    from netmap.survey.service import create_round
     from tests.test_survey import NOTICE
 
     app = make_app(tmp_path, read_trust(PLANTED)[0])
@@ -340,6 +343,11 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     admins_url = f"/surveys/{admins.headers['Location'].rsplit('/', 1)[1]}"
     assert post("network-lead", f"{admins_url}/open", format="csv").status_code == 403
     assert users["network-lead"].get(admins_url).status_code == 200  # its rates, aggregate, stay visible
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:  # made on the command line (or before owners): no owner
+        ownerless = create_round(store, RoundSpec("Old", "2026-07-01", (QUESTION_BANK["planning"],),
+                                                  opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE))
+    assert post("network-lead", f"/surveys/{ownerless}/open", format="csv").status_code == 403
+    assert post("admin", f"/surveys/{ownerless}/open", format="csv").mimetype == "text/csv"
     assert post("admin", f"{url}/close").status_code == 302
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         trail = {(r[1], r[3]) for r in accounts.audit.records()}

@@ -32,6 +32,13 @@ DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
 class _Inbox:
     def __init__(self) -> None:
         self.messages: list = []
+        self.refuse: set[str] = set()  # addresses the server refuses, as for a mistyped address
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: ANN001, N802
+        if address in self.refuse:
+            return "550 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's interface
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
@@ -90,6 +97,18 @@ def test_open_sends_each_person_their_own_link(tmp_path: Path, monkeypatch: pyte
             found = re.findall(r"http://\S+/survey/(\S+)", message.get_content())
             assert recipients == [f"{person}@trust.example"] and message["Subject"] == "Summer 2026"
             assert len(found) == 1 and link_of(store, found[0], DURING)[0].staff_id == person  # their own only
+    inbox.messages.clear()
+    inbox.refuse.add("b1@trust.example")
+    refused = run(main, ["survey", "links", round_id, "--remind", "--out", str(tmp_path / "r.csv"), "--send"])
+    assert refused.exit_code == 0, refused.output  # one refused address does not stop the others
+    assert "8 of 11 links sent by email, 1 failed, 2 with no email address; 3 links written" in refused.stdout
+    assert sorted(line.split(",")[0] for line in (tmp_path / "r.csv").read_text().splitlines()[1:]) == [
+        "b1", "d1", "d2"]
+    monkeypatch.setenv("NETMAP_SMTP_PORT", "9")  # nothing listens there: sending stops before the first email
+    stopped = run(main, ["survey", "links", round_id, "--staff", "a1", "--staff", "b2", "--out",
+                         str(tmp_path / "s.csv"), "--send"])
+    assert stopped.exit_code == 1 and "0 of 2 links sent by email, 2 failed; 2 links written" in stopped.output
+    assert "refused or failed after 0 of 2 emails" in stopped.output and len(inbox.messages) == 8
 
 
 def _with_emails(staff: Path, without: str) -> None:
