@@ -13,7 +13,7 @@ from netmap.errors import SurveyError
 from netmap.spreadsheet import neutralise
 from netmap.store.base import GraphStore
 from netmap.store.files import create_private_file
-from netmap.survey.mail import check_can_send, send_links
+from netmap.survey.mail import Delivery, check_can_send, send_links
 from netmap.survey.questions import FREQUENCY_SCALE, QUESTION_BANK, Question, custom_question
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import (
@@ -23,9 +23,11 @@ from netmap.survey.service import (
     issue_links,
     link_rows,
     open_round,
+    remind,
     reopen_round,
     response_rates,
     round_dataset,
+    save_wording,
     spec_of,
 )
 
@@ -51,20 +53,32 @@ def _custom(text: str) -> Question:
 
 
 def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: list[tuple[str, str]], out: Path,
-               send: bool) -> str:
+               send: bool) -> tuple[str, str]:
     """Write the links as a CSV for a mail merge (readable by its owner only: whoever holds a link can answer as
-    that person) and, with `send`, email each person theirs; returns what was done, for the user."""
+    that person) or, with `send`, email each person theirs (with a progress bar) and write only the links of
+    those not reached (no address, refused, or after the sending stopped); returns what was done, for the user,
+    and why sending stopped ("" when it did not)."""
     settings = settings_of(ctx)
     rows = link_rows(store, round_id, issued, settings.public_url)
+    done, stopped = "", ""
+    if send:
+        people = [(p, n, e if isinstance(e, str) else None, k)
+                  for p, n, e, k in rows[["staff_id", "name", "email", "link"]].itertuples(index=False, name=None)]
+        delivery = Delivery(len(people))
+        with progress(sum(1 for p in people if p[2]), "Sending") as advance:
+            try:
+                send_links(settings, spec_of(find_round(store, round_id)), people, delivery,
+                           lambda _d: advance(1))
+            except SurveyError as exc:
+                stopped = str(exc)
+        rows = rows[~rows["staff_id"].isin(set(delivery.sent))]
+        done = (f"{len(delivery.sent):,} of {len(people):,} links sent by email"
+                + (f", {len(delivery.failed):,} failed" if delivery.failed else "")
+                + (f", {len(delivery.missing):,} with no email address" if delivery.missing else "") + "; ")
     out.unlink(missing_ok=True)
     create_private_file(out)
     rows.map(neutralise).to_csv(out, index=False)
-    done = f"{len(rows):,} links written to {out}"
-    if send:
-        sent, missing = send_links(settings, spec_of(find_round(store, round_id)),
-                                   rows[["staff_id", "name", "email", "link"]].itertuples(index=False, name=None))
-        done += f"; {sent:,} sent by email" + (f", {len(missing):,} with no email address" if missing else "")
-    return done
+    return done + f"{len(rows):,} links written to {out}" + (" (those not emailed)" if send else ""), stopped
 
 
 def register(main: click.Group) -> None:
@@ -128,8 +142,9 @@ def register(main: click.Group) -> None:
     @click.option("--links-out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                   help="CSV of everyone's link for a mail merge (kept readable by you only; the links are not "
                        "stored and cannot be listed again, only reissued).")
-    @click.option("--send", is_flag=True, help="Also email each person their link (NETMAP_SMTP_* settings, and an "
-                                               "email column in staff.csv).")
+    @click.option("--send", is_flag=True, help="Email each person their link, with progress (NETMAP_SMTP_* "
+                                               "settings, and an email column in staff.csv); --links-out then "
+                                               "holds only the links of those not emailed.")
     @store_options
     @click.pass_context
     def open_command(ctx: click.Context, round_id: str, links_out: Path, send: bool, db: Path | None,
@@ -139,26 +154,60 @@ def register(main: click.Group) -> None:
             check_can_send(settings_of(ctx))  # before opening: a refusal leaves the round a draft
         with open_store_of(ctx, db, store) as opened:
             issued = open_round(opened, round_id)
-            done = _hand_over(ctx, opened, round_id, issued, links_out, send)
+            done, stopped = _hand_over(ctx, opened, round_id, issued, links_out, send)
         click.echo(f"Opened round {round_id}: {done}.")
+        if stopped:
+            raise SurveyError(stopped)
 
     @survey.command("links")
     @click.argument("round_id")
     @click.option("--staff", "staff_ids", multiple=True, help="Reissue only these people's links (repeat).")
+    @click.option("--remind", "remind_", is_flag=True,
+                  help="Instead, remind those who have not submitted: an additional link each, and the one they hold "
+                       "keeps working.")
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-                  help="CSV of the new links.")
-    @click.option("--send", is_flag=True, help="Also email each person their new link.")
+                  help="CSV of the new links (with --send: of those not emailed).")
+    @click.option("--send", is_flag=True, help="Email each person their new link, with progress.")
     @store_options
     @click.pass_context
-    def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], out: Path, send: bool,
+    def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], remind_: bool, out: Path, send: bool,
               db: Path | None, store: str | None) -> None:
-        """Reissue links (everyone's, or --staff): the old ones stop working at once."""
+        """Reissue links (everyone's, or --staff: the old ones stop working at once), or --remind."""
+        if remind_ and staff_ids:
+            raise click.UsageError("--remind reaches everyone who has not submitted; leave out --staff, or reissue "
+                                   "those people's links without --remind.")
         if send:
             check_can_send(settings_of(ctx))
         with open_store_of(ctx, db, store) as opened:
-            issued = issue_links(opened, round_id, list(staff_ids) or None)
-            done = _hand_over(ctx, opened, round_id, issued, out, send)
-        click.echo(f"Reissued links of round {round_id}: {done}; the old ones no longer work.")
+            issued = remind(opened, round_id) if remind_ else issue_links(opened, round_id, list(staff_ids) or None)
+            done, stopped = _hand_over(ctx, opened, round_id, issued, out, send)
+        if remind_:
+            click.echo(f"Reminded {len(issued):,} people who have not submitted, round {round_id}: {done}; the links "
+                       "they already hold keep working.")
+        else:
+            whose = f"of {', '.join(staff_ids)}" if staff_ids else f"of everyone it asks ({len(issued):,})"
+            click.echo(f"Reissued links {whose}, round {round_id}: {done}; their old links no longer work.")
+        if stopped:
+            raise SurveyError(stopped)
+
+    @survey.command("wording")
+    @click.argument("round_id")
+    @click.option("--subject", help="The email's subject (placeholders {title}, {closes_on}, {name}).")
+    @click.option("--body", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                  help="A text file with the email's body: it must contain {link}; also {name}, {closes_on}, "
+                       "{title}.")
+    @store_options
+    @click.pass_context
+    def wording(ctx: click.Context, round_id: str, subject: str | None, body: Path | None, db: Path | None,
+                store: str | None) -> None:
+        """Show the round's email wording, or change it (--subject, --body)."""
+        with open_store_of(ctx, db, store) as opened:
+            spec = spec_of(find_round(opened, round_id))
+            if subject is not None or body is not None:
+                spec = save_wording(opened, round_id, spec.mail_subject if subject is None else subject,
+                                    spec.mail_body if body is None else body.read_text(encoding="utf-8"))
+                click.echo(f"Kept the email wording of round {round_id}:")
+        click.echo(f"Subject: {spec.mail_subject}\n\n{spec.mail_body}")
 
     @survey.command("status")
     @click.argument("round_id")

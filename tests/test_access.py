@@ -25,7 +25,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
 from tests.test_compare import later_trust
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
@@ -68,10 +68,17 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "rounds.reissue": [("POST", "/surveys/nope/links",
                         {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    "rounds.remind_": [("POST", "/surveys/nope/remind",
+                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    "rounds.wording": [("POST", "/surveys/nope/wording",
+                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    "rounds.sending": [("GET", "/surveys/nope/sending",
+                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+    # a round's own rules (its owner, a lead with no groups): test_a_round_is_run_by_its_owner_and_the_admins
     "rounds.reopen": [("POST", "/surveys/nope/reopen",
-                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
     "rounds.close": [("POST", "/surveys/nope/close",
-                      {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
+                      {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
     "expertise.index": [("GET", "/expertise/?topic=maths", NAMED_ONLY),
                         ("GET", "/expertise/?topic=maths&format=csv", NAMED_ONLY)],
     "survey.form": [("GET", "/survey/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
@@ -308,3 +315,74 @@ def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_
             (action, subject) for _at, _user, action, subject in accounts.audit.entries()]
     runner.invoke(main, ["users", "set-people", "network-lead"], env=env)  # nobody again
     assert lead.get("/staff/a4").status_code == 403
+
+
+def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
+    """A network lead's round asks the staff of their groups' schools (MATHS: A and B) and is run by them and the
+    admins alone: another lead, a lead with no groups, hr and ceo cannot open it, reissue, remind, send, word its
+    email or close it; an admin's round is not a lead's to run; closing is an admin's. Whose links is audited."""
+    from netmap.survey.questions import QUESTION_BANK
+    from netmap.survey.rounds import RoundSpec
+    from netmap.survey.service import create_round
+    from tests.test_survey import NOTICE
+
+    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+        accounts.users.add("other-lead", "network-lead", PASSWORD)
+        accounts.users.set_groups("other-lead", ["DORM"])
+        accounts.users.add("lead-of-nothing", "network-lead", PASSWORD)
+    users = {name: app.test_client() for name in ("admin", "hr", "ceo", "network-lead", "other-lead",
+                                                   "lead-of-nothing")}
+    for name, client in users.items():
+        login(client, name)
+    fields = {"title": "Maths survey", "base": "2026-07-01", "questions": ["planning"], "max_names": "3",
+              "opens": "2026-07-02", "closes": "2099-07-20", "custom_kind": "advice", "notice": NOTICE}
+
+    def post(name: str, url: str, **data: str):  # noqa: ANN202
+        client = users[name]
+        return client.post(url, data={**data, "csrf_token": csrf_token(client, "/purpose/")})
+
+    nothing = post("lead-of-nothing", "/surveys/", **fields)
+    assert nothing.status_code == 403 and "ask an admin to assign you the networks you lead" in nothing.get_data(
+        as_text=True)
+    assert "Creating a round is for an admin" in users["lead-of-nothing"].get("/surveys/").get_data(as_text=True)
+    created = post("network-lead", "/surveys/", **fields)
+    assert created.status_code == 302, created.get_data(as_text=True)
+    round_id = created.headers["Location"].rsplit("/", 1)[1]
+    url = f"/surveys/{round_id}"
+    page = users["network-lead"].get(url).get_data(as_text=True)
+    assert "of the schools A, B" in page and "Run by network-lead (who created it) and the admins" in page
+    for name in ("other-lead", "lead-of-nothing", "hr", "ceo"):
+        for action in ("open", "links", "remind", "wording", "close", "reopen"):
+            assert post(name, f"{url}/{action}", format="csv").status_code == 403, (name, action)
+        assert users[name].get(f"{url}/sending").status_code == 403, name
+    assert "Open and hand over" not in users["other-lead"].get(url).get_data(as_text=True)
+    opened = post("network-lead", f"{url}/open", format="csv")
+    handed = {row["staff_id"] for row in csv.DictReader(io.StringIO(opened.get_data(as_text=True)))}
+    assert handed == {"a1", "a2", "a3", "a4", "b1", "b2", "b3"}  # the staff of A and B only
+    reminded = post("network-lead", f"{url}/remind", format="csv")
+    assert {row["staff_id"] for row in csv.DictReader(io.StringIO(reminded.get_data(as_text=True)))} == handed
+    assert post("network-lead", f"{url}/links", staff="c1\n", format="csv").status_code == 302  # not asked
+    assert post("network-lead", f"{url}/links", staff="b1\n", format="csv").mimetype == "text/csv"
+    assert post("network-lead", f"{url}/close").status_code == 403  # the trust's next snapshot: an admin's
+    assert post("admin", f"{url}/links", staff="a1\n", format="csv").mimetype == "text/csv"
+    admins = post("admin", "/surveys/", **{**fields, "title": "Trust survey"})
+    admins_url = f"/surveys/{admins.headers['Location'].rsplit('/', 1)[1]}"
+    assert post("network-lead", f"{admins_url}/open", format="csv").status_code == 403
+    assert users["network-lead"].get(admins_url).status_code == 200  # its rates, aggregate, stay visible
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:  # made on the command line (or before owners): no owner
+        ownerless = create_round(store, RoundSpec("Old", "2026-07-01", (QUESTION_BANK["planning"],),
+                                                  opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE))
+    assert post("network-lead", f"/surveys/{ownerless}/open", format="csv").status_code == 403
+    assert post("admin", f"/surveys/{ownerless}/open", format="csv").mimetype == "text/csv"
+    assert post("admin", f"{url}/close").status_code == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        trail = {(r[1], r[3]) for r in accounts.audit.records()}
+    assert ("network-lead", f"opened round {round_id}: links of everyone it asks (7 staff)") in trail
+    assert ("network-lead", f"survey round {round_id}: links as a CSV: 7 staff: a1, a2, a3, a4, b1, b2, b3") in trail
+    assert ("network-lead", f"issued reminders (an additional link each) of round {round_id}: 7 staff: a1, a2, a3, "
+                            "a4, b1, b2, b3") in trail
+    assert ("network-lead", f"reissued links of round {round_id}: 1 staff: b1") in trail
+    assert ("admin", f"reissued links of round {round_id}: 1 staff: a1") in trail
+    assert any(user == "admin" and subject.startswith(f"closed round {round_id}") for user, subject in trail)

@@ -61,7 +61,7 @@ def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, 
     round_page = admin.url.split("#")[0]
     _shot(admin, "survey-round-draft")
     with admin.expect_download() as download:
-        admin.click("text=Open and download the links")
+        admin.click("text=Open and hand over the links")
     links = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
     assert len(links) >= 200 and all(r["link"].startswith("http://127.0.0.1:5000/survey/") for r in links)
     hostile = next(r for r in links if r["name"] == XSS)
@@ -189,3 +189,78 @@ def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None
     with SQLiteStore(db) as store:
         answers, done = store.read_answers(round_id)
     assert [n.respondent for n, _day in answers] == [staff_id] and done == {}  # a draft, not submitted
+
+
+class _SlowInbox:
+    """A mail server that takes a moment over each message, as a real relay does, so the sending outlasts a page
+    load."""
+
+    def __init__(self) -> None:
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's interface
+        import asyncio
+
+        await asyncio.sleep(0.03)
+        self.received += 1
+        return "250 OK"
+
+
+def _emails_for_all(folder: Path) -> None:
+    staff = folder / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    staff.write_text("\n".join([lines[0] + ",email"] + [line + "," + line.split(",")[0] + "@trust.example"
+                                                         for line in lines[1:]]) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def mail_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, _SlowInbox]]:
+    """A small trust of its own whose staff all have an email address, served by an app that sends through a
+    local (slow) mail server."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _SlowInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    with pytest.MonkeyPatch.context() as patch:  # read once, as the app starts
+        for name, value in {"NETMAP_SMTP_HOST": "127.0.0.1", "NETMAP_SMTP_PORT": str(port),
+                            "NETMAP_SMTP_SECURITY": "none", "NETMAP_SMTP_FROM": "survey@trust.example"}.items():
+            patch.setenv(name, value)
+        served = serve_small_trust(tmp_path_factory, "mail", _emails_for_all)
+        address, db = next(served)
+    yield address, db, inbox
+    served.close()
+    controller.stop()
+
+
+def test_sending_shows_its_progress_until_it_finishes(browser, mail_server) -> None:  # noqa: ANN001, F811
+    """Opening with email ticked returns at once to the round's page, whose progress line counts up by itself
+    (the app's own script) until every email is sent."""
+    server, db, inbox = mail_server
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round
+
+        round_id = create_round(store, RoundSpec("Emailed", store.list_snapshots()[0].as_of,
+                                                 (QUESTION_BANK["planning"],), opens_on="2026-07-02",
+                                                 closes_on=CLOSES, privacy_notice=NOTICE))
+    admin = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
+    _log_in(admin, server, "admin")
+    admin.goto(f"{server}/surveys/{round_id}")
+    admin.check("input[name=send]")
+    admin.click("text=Open and hand over the links")
+    admin.wait_for_url(re.compile(r"#sending$"))
+    state = admin.locator('#sending-progress [data-count="state"]')
+    assert state.inner_text() == "Sending…"  # the page came back before the sending finished
+    state.filter(has_text="Finished.").wait_for(timeout=90_000)  # no reload: the script updated it
+    sent = int(admin.locator('#sending-progress [data-count="sent"]').inner_text().replace(",", ""))
+    assert sent == inbox.received >= 200
+    assert admin.locator('#sending-progress [data-count="remaining"]').inner_text() == "0"
+    assert "Sending" in admin.locator("p.flash").inner_text()  # what the page said as it started
+    _shot(admin, "survey-round-sending")

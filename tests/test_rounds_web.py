@@ -13,6 +13,8 @@ from netmap.store import SQLiteStore
 from tests.test_compare import PLANTED
 from tests.test_survey import NOTICE
 from tests.web_helpers import csrf_token, login, make_app
+from webapp.accounts import Accounts
+from webapp.auth import audit_people
 
 FIELDS = {"title": "Summer 2026", "base": "2026-07-01", "questions": ["planning", "send"], "max_names": "3",
           "opens": "2026-07-02", "closes": "2099-07-20", "custom_kind": "advice"}
@@ -48,6 +50,11 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     links = {row["staff_id"]: row["link"] for row in csv.DictReader(io.StringIO(opened.get_data(as_text=True)))}
     assert len(links) == 11 and links["a1"].startswith("http://127.0.0.1:5000/survey/")
     token = links["a1"].rsplit("/", 1)[1]
+    twice = admin.post(f"/surveys/{round_id}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
+                                                           "format": "csv"}, follow_redirects=True)
+    said = twice.get_data(as_text=True)  # a second click on Open: no links, and a way that exists
+    assert twice.mimetype == "text/html" and f"Round {round_id} is already open: its links were handed over" in said
+    assert "--reissue" not in said and "remind those who have not answered" in said
     respondent = app.test_client()
     form = respondent.get(f"/survey/{token}")
     assert form.status_code == 200
@@ -58,6 +65,8 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     assert "<td>trust</td><td>whole trust</td><td>11</td><td>1</td><td>9 %</td><td>interpret with caution</td>" \
         in rates
     assert "10 people have not answered" in rates
+    assert "10 people have not submitted their answers. Each gets an additional personal link: the link they " \
+        "already hold keeps working" in rates
     lead_page = lead.get(f"/surveys/{round_id}").get_data(as_text=True)
     assert "<td>school</td><td>Ash Primary</td><td>4</td><td>fewer than 5</td>" in lead_page  # a small school
     assert "have not answered" not in lead_page
@@ -80,3 +89,16 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     reopened = admin.post(f"/surveys/{round_id}/reopen",
                           data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}")}, follow_redirects=True)
     assert "Round open again" in reopened.get_data(as_text=True)
+
+
+def test_a_long_list_of_whose_links_is_audited_in_full(tmp_path: Path) -> None:
+    """Whose links a reminder or a reissue handed over is kept id by id, across as many entries as the ids need
+    (an entry's subject keeps 500 characters)."""
+    people = [f"S{i:05d}" for i in range(400)]
+    audit_people("survey", "issued reminders of round r1", people, user="lead", purpose="", users_db=tmp_path / "u.db")
+    with Accounts(tmp_path / "u.db") as accounts:
+        subjects = [r[3] for r in accounts.audit.records(user="lead")]
+    assert len(subjects) > 1 and all(len(s) <= 500 for s in subjects)
+    assert all(s.startswith("issued reminders of round r1: 400 staff (part ") for s in subjects)
+    kept = [p for s in subjects for p in s.split("): ", 1)[1].split(", ")]
+    assert sorted(kept) == people

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from netmap.cli import main
+from netmap.errors import SurveyError
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
-from netmap.survey.service import answer
+from netmap.survey.service import answer, link_of
 from tests.test_compare import PLANTED
 from tests.test_survey import NOTICE
 
@@ -61,8 +62,22 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
     status = run("survey", "status", round_id, "--waiting", str(tmp_path / "waiting.csv"))
     assert "trust  whole trust" in status.stdout and "1 of 11" in status.stdout
     assert "interpret with caution" in status.stdout and "10 people have not answered" in status.stdout
+    again = run("survey", "open", round_id, "--links-out", str(tmp_path / "again-open.csv"))
+    assert again.exit_code == 1 and not (tmp_path / "again-open.csv").exists()
+    assert f"Round {round_id} is already open: its links were handed over when it opened" in again.output
+    assert f"`netmap survey links {round_id} --staff ID --out FILE` / `--remind --out FILE`" in again.output
+    reminded = run("survey", "links", round_id, "--remind", "--out", str(tmp_path / "remind.csv"))
+    assert "Reminded 10 people who have not submitted" in reminded.stdout
+    reminders = _links(tmp_path / "remind.csv")
+    assert len(reminders) == 10 and "a1" not in reminders  # a1 submitted: not reminded
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        assert link_of(store, token["b1"], DURING)[0].staff_id == "b1"  # the link b1 holds still works
+        assert link_of(store, reminders["b1"].rsplit("/", 1)[1], DURING)[0].staff_id == "b1"
     reissued = run("survey", "links", round_id, "--staff", "b1", "--out", str(tmp_path / "again.csv"))
     assert reissued.exit_code == 0 and list(_links(tmp_path / "again.csv")) == ["b1"]
+    assert reissued.stdout.startswith(f"Reissued links of b1, round {round_id}: 1 links written")
+    with SQLiteStore(tmp_path / "cli.db") as store, pytest.raises(SurveyError, match="withdrawn"):
+        link_of(store, reminders["b1"].rsplit("/", 1)[1], DURING)  # reissuing ends every earlier link of b1
     closed = run("survey", "close", round_id)
     assert closed.exit_code == 0, closed.output
     assert "snapshot 2026-07-20 created, analysed (1 collaborations)" in closed.stdout
@@ -85,3 +100,21 @@ def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN0
     assert "No survey round 'nope'" in run("survey", "status", "nope").output
     assert "No snapshot dated 2025-01-01" in run("survey", "create", "--base", "2025-01-01", "--title", "T",
                                                  "--question", "send").output
+
+
+def test_the_email_wording_is_checked_and_kept(run, tmp_path: Path) -> None:  # noqa: ANN001
+    round_id = run("survey", "create", "--base", "2026-07-01", "--title", "T", "--question", "send").stdout.split()[2]
+    assert "Subject: {title}" in run("survey", "wording", round_id).stdout
+    body = tmp_path / "body.txt"
+    body.write_text("Hello {name}, please answer by {closes_on}.", encoding="utf-8")
+    refused = run("survey", "wording", round_id, "--body", str(body))
+    assert refused.exit_code == 1 and "The email's body must contain {link}" in refused.output
+    body.write_text("Hello {name.__class__}: {link}", encoding="utf-8")
+    assert "uses {name.__class__}, which is not a placeholder" in run("survey", "wording", round_id, "--body",
+                                                                    str(body)).output
+    assert "must not carry {link}" in run("survey", "wording", round_id, "--subject", "{link}").output
+    body.write_text("Dear {name},\n{link}\nThanks, the trust ({title}, until {closes_on}; {{not a field}})",
+                    encoding="utf-8")
+    kept = run("survey", "wording", round_id, "--subject", "Survey: {title}", "--body", str(body))
+    assert kept.exit_code == 0 and "Subject: Survey: {title}" in kept.stdout
+    assert "Subject: Survey: {title}\n\nDear {name}," in run("survey", "wording", round_id).stdout

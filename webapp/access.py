@@ -11,6 +11,11 @@ downloads and search alike.
   id or a person's map.
 
 Aggregates shown to ``ceo`` and ``network-lead`` are suppressed below NETMAP_MIN_GROUP_SIZE (netmap.suppression).
+
+Survey rounds (docs/survey-rounds.md): an admin creates, runs and closes any round; a network lead who leads at
+least one group creates rounds over the staff of their groups' schools and runs (opens, reissues, downloads link
+files, sends, reminds, words the email of) only the rounds they created; closing and reopening, which write the
+trust's next snapshot, are an admin's. Nobody else runs a round.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ import pandas as pd
 from flask import abort, current_app, g
 
 from netmap.suppression import suppressed_keys
+from netmap.survey.rounds import RoundSpec
 from webapp.auth import accounts
 from webapp.data import TrustView
 
-__all__ = ["NAMED_ROLES", "Scope", "people_seen_by_lead", "require_names", "require_person", "scope",
-           "suppressed_groups", "suppressed_schools"]
+__all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "people_seen_by_lead", "require_names",
+           "require_person", "require_round_runner", "scope", "suppressed_groups", "suppressed_schools"]
+
 
 NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
 
@@ -131,3 +138,27 @@ def require_person(view: TrustView | None, person: str) -> Scope:
         abort(403, description="This person is outside the networks you lead. An admin can let you see a "
                                "colleague you were asked to support (netmap users set-people).")
     return found
+
+
+def may_create_round() -> bool:
+    """An admin, or a network lead who leads at least one group (their round asks the staff of its schools)."""
+    role = g.user.role
+    return role == "admin" or (role == "network-lead" and bool(accounts().users.groups_of(g.user.name)))
+
+
+def may_run_round(spec: RoundSpec) -> bool:
+    """An admin, or the network lead who created the round while they still lead a group: open it, reissue
+    links, download link files, send, remind and word its email. A round with no owner (made on the command line
+    or before owners were kept) is run by admins only."""
+    role = g.user.role
+    if role == "admin":
+        return True
+    return role == "network-lead" and bool(spec.owner) and spec.owner == g.user.name and may_create_round()
+
+
+def require_round_runner(spec: RoundSpec) -> None:
+    """403, saying who runs the round, unless the current user may run it."""
+    if not may_run_round(spec):
+        owner = f"the network lead who created it ({spec.owner}) or an admin" if spec.owner and spec.owner != \
+            "admin" else "an admin"
+        abort(403, description=f"This round is run by {owner}: its links, sending and reminders are theirs.")

@@ -9,6 +9,7 @@ import hmac
 import logging
 import secrets
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,8 +22,8 @@ from webapp.accounts import Accounts, LockedOut, User
 from webapp.accounts.users import MAX_NAME
 from webapp.security import is_plain_http_from_elsewhere
 
-__all__ = ["accounts", "audit", "audit_event", "audit_refusal", "bp", "init_app", "login_required", "role_required",
-           "safe_next"]
+__all__ = ["accounts", "audit", "audit_event", "audit_people", "audit_refusal", "bp", "init_app", "login_required",
+           "role_required", "safe_next"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -111,6 +112,34 @@ def audit(action: str, subject: str) -> None:
     something), with the purpose they stated in this session."""
     user: User = g.user
     accounts().audit.record(user.name, action, subject, session.get("purpose", ""))
+
+
+AUDIT_SUBJECT = 500  # characters an audit entry's subject keeps (webapp.accounts.audit)
+
+
+def audit_people(action: str, subject: str, people: list[str], *, user: str | None = None,
+                 purpose: str | None = None, users_db: Path | None = None) -> None:
+    """Record `action` on `subject` naming whose data it was: "subject: N staff: id, id, ...", continued in
+    further entries when the ids do not fit one subject, so the trail keeps every id. `user`, `purpose` and
+    `users_db` for a record made outside a request (a background sending)."""
+    head = f"{subject}: {len(people):,} staff"
+    parts, line = [], ""
+    for person in people:
+        if line and len(head) + len(line) + len(person) + 40 > AUDIT_SUBJECT:
+            parts.append(line)
+            line = ""
+        line = f"{line}, {person}" if line else person
+    parts.append(line)
+    entries = [f"{head}: {part}" if len(parts) == 1 else f"{head} (part {i} of {len(parts)}): {part}"
+               for i, part in enumerate(parts, 1)] if people else [f"{head}"]
+    if users_db is None:
+        for entry in entries:
+            accounts().audit.record(user or g.user.name, action, entry,
+                                    session.get("purpose", "") if purpose is None else purpose)
+        return
+    with Accounts(users_db) as kept:
+        for entry in entries:
+            kept.audit.record(str(user), action, entry, purpose or "")
 
 
 def audit_event(user: str, action: str, subject: str = "") -> None:

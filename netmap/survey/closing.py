@@ -1,7 +1,7 @@
 """The snapshot a closed round makes: staff, schools, groups, memberships and secondments carried over from the
 round's base snapshot; collaborations from the answers (source the respondent, target the person named, the
 question's tie kind, the frequency as weight, observed on the day answered, the question's key and topic beside);
-and the respondents: everyone the round surveyed, with the day they submitted, or blank."""
+and the respondents: everyone the round asked, with the day they submitted, or blank."""
 
 from __future__ import annotations
 
@@ -14,12 +14,19 @@ from netmap.graphs import active_staff, in_trust
 from netmap.survey.answers import Nomination
 from netmap.survey.rounds import RoundSpec
 
-__all__ = ["round_snapshot", "surveyed_staff"]
+__all__ = ["asked_staff", "round_snapshot", "surveyed_staff"]
 
 
 def surveyed_staff(base: Dataset, spec: RoundSpec) -> pd.DataFrame:
     """Who the round surveys: the base snapshot's staff in post on its date (schools that had joined by then)."""
     return active_staff(in_trust(base, spec.base_as_of), spec.base_as_of)
+
+
+def asked_staff(base: Dataset, spec: RoundSpec) -> pd.DataFrame:
+    """Whom the round asks (and sends links to): its surveyed staff, of its schools when it has them (a network
+    lead's round). Anyone surveyed may still be named in an answer."""
+    people = surveyed_staff(base, spec)
+    return people[people["school_id"].isin(spec.schools)] if spec.schools else people
 
 
 def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nomination, str]],
@@ -32,7 +39,7 @@ def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nominatio
     collaborations = pd.DataFrame(rows, columns=["source_staff_id", "target_staff_id", "kind", "weight",
                                                  "observed_on", "question", "topic"])
     collaborations["weight"] = collaborations["weight"].astype(float)
-    people = surveyed_staff(base, spec)["staff_id"]
+    people = asked_staff(base, spec)["staff_id"]
     respondents = pd.DataFrame({"staff_id": list(people), "round": spec.title,
                                 "responded_on": [submitted.get(p) for p in people]})
     tables = {name: frame for name, frame in base.tables()}

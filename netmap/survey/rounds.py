@@ -1,6 +1,7 @@
 """A survey round's definition and the checks it must pass: over which snapshot's staff, which questions, how
 many names per question, whether "how often?" is asked, when it opens and closes, and the privacy notice every
-respondent reads first. A round cannot open without a notice that says what UK GDPR asks a notice to say."""
+respondent reads first, the wording of the email that carries each link, and who runs it (its owner, and the
+schools whose staff it asks). A round cannot open without a notice that says what UK GDPR asks a notice to say."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from netmap.errors import SurveyError
 from netmap.survey.questions import Question
+from netmap.survey.wording import DEFAULT_BODY, DEFAULT_SUBJECT, check_wording
 
 __all__ = ["MAX_NAMES_LIMIT", "NOTICE_PARTS", "RoundSpec", "check_can_open", "check_spec"]
 
@@ -30,6 +32,12 @@ class RoundSpec:
     opens_on: str = ""
     closes_on: str = ""
     privacy_notice: str = ""
+    # Who runs it: the web user who created it ("" for a round made on the command line or before owners were
+    # kept: admins only), and the schools whose staff it asks (empty: the whole trust).
+    owner: str = ""
+    schools: tuple[str, ...] = ()
+    mail_subject: str = DEFAULT_SUBJECT  # netmap.survey.wording: placeholders filled in for each person
+    mail_body: str = DEFAULT_BODY
 
 
 def _date(value: str, what: str) -> dt.date:
@@ -55,6 +63,7 @@ def check_spec(spec: RoundSpec) -> None:
     if spec.opens_on and spec.closes_on and _date(spec.closes_on, "closing date") <= _date(spec.opens_on,
                                                                                            "opening date"):
         raise SurveyError(f"The round closes ({spec.closes_on}) before it opens ({spec.opens_on}): close it after.")
+    check_wording(spec.mail_subject, spec.mail_body)
 
 
 def check_can_open(spec: RoundSpec) -> None:

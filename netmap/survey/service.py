@@ -17,15 +17,15 @@ from netmap.errors import SurveyError
 from netmap.store.base import GraphStore, WriteResult
 from netmap.store.survey_records import RoundRecord
 from netmap.survey.answers import Nomination, check_answers
-from netmap.survey.closing import round_snapshot, surveyed_staff
+from netmap.survey.closing import asked_staff, round_snapshot, surveyed_staff
 from netmap.survey.links import Link, check_usable, digest, new_link
 from netmap.survey.questions import Question
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
-__all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links", "last_round_answers",
-           "link_of", "link_rows", "open_round", "reopen_round", "response_rates", "round_dataset", "roster_of",
-           "spec_of"]
+__all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links",
+           "last_round_answers", "link_of", "link_rows", "open_round", "remind", "reopen_round", "response_rates",
+           "round_dataset", "roster_of", "save_wording", "schools_of_groups", "spec_of", "waiting_ids"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -37,7 +37,8 @@ def _now() -> dt.datetime:
 
 def spec_of(record: RoundRecord) -> RoundSpec:
     data = json.loads(record.spec)
-    return RoundSpec(**{**data, "questions": tuple(Question(**q) for q in data["questions"])})
+    return RoundSpec(**{**data, "questions": tuple(Question(**q) for q in data["questions"]),
+                        "schools": tuple(data.get("schools", ()))})
 
 
 def _record(round_id: str, spec: RoundSpec, status: str, created_at: str, snapshot_as_of: str | None = None
@@ -65,43 +66,85 @@ def create_round(store: GraphStore, spec: RoundSpec) -> str:
     return round_id
 
 
+def schools_of_groups(store: GraphStore, as_of: str, groups: list[str]) -> tuple[str, ...]:
+    """The schools of the members of `groups` in the snapshot of `as_of` (memberships not ended by then): what a
+    network lead's round asks."""
+    base = store.read_dataset(as_of)
+    members = base.memberships
+    current = members["group_id"].isin(groups) & ~(members["left_on"].fillna("9999").astype(str) <= as_of)
+    staff = base.staff
+    return tuple(sorted(set(staff.loc[staff["staff_id"].isin(set(members.loc[current, "staff_id"])), "school_id"])))
+
+
 def _expiry(spec: RoundSpec) -> dt.datetime:
     """Links work until the end of the closing day (UTC)."""
     return dt.datetime.combine(dt.date.fromisoformat(spec.closes_on) + dt.timedelta(days=1), dt.time(),
                                tzinfo=dt.UTC)
 
 
+def save_wording(store: GraphStore, round_id: str, subject: str, body: str) -> RoundSpec:
+    """Keep the round's email wording (checked: netmap.survey.wording) for its next sendings; returns the spec.
+    A closed round's wording no longer matters and is refused."""
+    record = find_round(store, round_id)
+    if record.status == "closed":
+        raise SurveyError(f"Round {round_id} is closed: its links have ended, so there is no email to word.")
+    spec = dataclasses.replace(spec_of(record), mail_subject=subject, mail_body=body)
+    check_spec(spec)
+    store.save_round(_record(round_id, spec, record.status, record.created_at, record.snapshot_as_of))
+    return spec
+
+
 def open_round(store: GraphStore, round_id: str) -> list[tuple[str, str]]:
-    """Open a draft round (dates and a privacy notice required) and issue a link to everyone it surveys;
+    """Open a draft round (dates and a privacy notice required) and issue a link to everyone it asks;
     returns (staff_id, token) for each: the only time the tokens exist outside the respondents' hands."""
     record = find_round(store, round_id)
     spec = spec_of(record)
     if record.status != "draft":
-        raise SurveyError(f"Round {round_id} is {record.status}; only a draft round opens. Use `netmap survey "
-                          "links --reissue` for new links.")
+        raise SurveyError(f"Round {round_id} is already {record.status}: its links were handed over when it opened "
+                          "and are not kept, so they cannot be handed over again. Reissue the link of someone who "
+                          "lost theirs, or remind those who have not answered (on the round's page, or `netmap "
+                          f"survey links {round_id} --staff ID --out FILE` / `--remind --out FILE`).")
     check_can_open(spec)
-    people = list(surveyed_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
+    people = list(asked_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
     issued = [new_link(round_id, str(p), _expiry(spec)) for p in people]
     store.add_links([link for _token, link in issued])
     store.save_round(dataclasses.replace(record, status="open"))
     return [(link.staff_id, token) for token, link in issued]
 
 
-def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None) -> list[tuple[str, str]]:
-    """Revoke the links of `staff_ids` (None: everyone's) and issue new ones; returns (staff_id, token)."""
+def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None, *, keep_old: bool = False
+                ) -> list[tuple[str, str]]:
+    """Issue new links to `staff_ids` (None: everyone the round asks), revoking their old ones unless
+    `keep_old` (a reminder: the link a person already holds keeps working); returns (staff_id, token)."""
     record = find_round(store, round_id)
     if record.status != "open":
         raise SurveyError(f"Round {round_id} is {record.status}: links are issued while a round is open.")
     spec = spec_of(record)
-    surveyed = set(surveyed_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
-    chosen = sorted(surveyed) if staff_ids is None else staff_ids
+    surveyed = set(asked_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
+    chosen = sorted(surveyed) if staff_ids is None else list(dict.fromkeys(staff_ids))
     unknown = sorted(set(chosen) - surveyed)
     if unknown:
-        raise SurveyError(f"Not surveyed by round {round_id}: {', '.join(unknown[:5])}. Check the staff ids.")
-    store.revoke_links(round_id, chosen, _now().isoformat(timespec="seconds"))
+        raise SurveyError(f"Not asked by round {round_id}: {', '.join(unknown[:5])}"
+                          f"{f' and {len(unknown) - 5:,} more' if len(unknown) > 5 else ''}. Check the staff ids.")
+    if not keep_old:
+        store.revoke_links(round_id, chosen, _now().isoformat(timespec="seconds"))
     issued = [new_link(round_id, p, _expiry(spec)) for p in chosen]
     store.add_links([link for _token, link in issued])
     return [(link.staff_id, token) for token, link in issued]
+
+
+def waiting_ids(store: GraphStore, round_id: str) -> list[str]:
+    """Staff ids of those the round asks who have not submitted (a draft is not an answer)."""
+    return list(response_rates(store, round_id)[1]["staff_id"])
+
+
+def remind(store: GraphStore, round_id: str) -> list[tuple[str, str]]:
+    """A reminder for everyone who has not submitted: an additional link each (their first keeps working, and so
+    do the answers they saved with it); returns (staff_id, token). SurveyError when everyone has answered."""
+    waiting = waiting_ids(store, round_id)
+    if not waiting:
+        raise SurveyError(f"Everyone round {round_id} asks has submitted: there is nobody to remind.")
+    return issue_links(store, round_id, waiting, keep_old=True)
 
 
 def link_rows(store: GraphStore, round_id: str, issued: list[tuple[str, str]], public_url: str) -> pd.DataFrame:
@@ -165,7 +208,7 @@ def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.D
     record = find_round(store, round_id)
     spec = spec_of(record)
     base = store.read_dataset(spec.base_as_of)
-    people = surveyed_staff(base, spec)
+    people = asked_staff(base, spec)
     _answers, submitted = store.read_answers(round_id)
     names = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
     people = people.assign(responded=people["staff_id"].isin(set(submitted)))
