@@ -5,6 +5,7 @@ logins, Entra's group overage, Google's hosted domain, and the second factor fro
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +22,7 @@ from tests.conftest import PLANTED
 from tests.oidc_provider import Provider, oidc_provider, walk_to
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
+from webapp.accounts.database import SCHEMA_VERSION
 
 PUBLIC = "http://127.0.0.1:5000"
 CALLBACK = PUBLIC + "/login/provider/callback"
@@ -269,3 +271,18 @@ def test_a_session_through_the_provider_still_ends_after_eight_hours(app: Flask)
     with client.session_transaction() as session:
         session["since"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=8, minutes=1)).isoformat()
     assert client.get("/staff/").status_code == 302
+
+
+def test_a_users_file_of_version_4_gains_external_identities_and_keeps_its_users(tmp_path: Path) -> None:
+    path = tmp_path / "users.db"
+    with Accounts(path) as accounts:
+        accounts.users.add("hr", "hr", PASSWORD)
+    with sqlite3.connect(path) as conn:  # as version 4 left it: no external identities
+        conn.execute("DROP TABLE external_identities")
+        conn.execute("PRAGMA user_version=4")
+    conn.close()
+    with Accounts(path) as accounts:
+        user = accounts.users.sign_in_external("https://idp.example", "sub-1", "alice", "ceo", ())
+        assert (user.name, user.role, accounts.users.issuer_of("alice")) == ("alice", "ceo", "https://idp.example")
+        assert accounts.users.authenticate("hr", PASSWORD) is not None
+        assert accounts._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
