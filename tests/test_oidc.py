@@ -5,6 +5,7 @@ logins, Entra's group overage, Google's hosted domain, and the second factor fro
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -286,3 +287,30 @@ def test_a_users_file_of_version_4_gains_external_identities_and_keeps_its_users
         assert (user.name, user.role, accounts.users.issuer_of("alice")) == ("alice", "ceo", "https://idp.example")
         assert accounts.users.authenticate("hr", PASSWORD) is not None
         assert accounts._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_refusal_at_the_provider_is_shown_and_signs_nobody_in(app: Flask) -> None:
+    client = app.test_client()
+    state = parse_qs(urlsplit(client.get("/login/provider").headers["Location"]).query)["state"][0]
+    answer = client.get(f"/login/provider/callback?error=access_denied&error_description=The+user+cancelled"
+                        f"&state={state}")
+    assert answer.status_code == 403
+    assert "did not sign you in: The user cancelled" in answer.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+    assert ("unknown", "sign-in refused") in [e[:2] for e in _audit(app)]
+
+
+def test_an_unreachable_provider_or_one_of_another_issuer_is_said_so(
+        app: Flask, provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("NETMAP_OIDC_ISSUER", closed)
+    answer = make_app(tmp_path / "closed", None).test_client().get("/login/provider")
+    assert answer.status_code == 503 and f"Cannot reach the identity provider at {closed}" in answer.get_data(
+        as_text=True)
+    renamed = provider.issuer.replace("127.0.0.1", "localhost")  # the same server, under a name it does not use
+    monkeypatch.setenv("NETMAP_OIDC_ISSUER", renamed)
+    answer = make_app(tmp_path / "renamed", None).test_client().get("/login/provider")
+    assert answer.status_code == 503 and f"says its issuer is &#39;{provider.issuer}&#39;" in answer.get_data(
+        as_text=True)

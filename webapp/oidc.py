@@ -100,6 +100,10 @@ def callback() -> Any:
     except ConfigError as exc:
         return _refused(str(exc), "", 404)
     target = safe_next(session.pop("oidc_next", None))
+    if request.args.get("error"):  # the person cancelled, or the provider would not sign them in
+        said = str(request.args.get("error_description") or request.args["error"])[:300]
+        return _refused(f"The identity provider did not sign you in: {said}. Start again from the login page.",
+                        f"provider said {request.args['error'][:60]}", 403)
     try:
         token = _client().authorize_access_token()
     except (OAuthError, JoseError) as exc:
