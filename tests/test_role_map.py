@@ -103,3 +103,15 @@ def test_sign_in_settings_are_read_and_the_secret_kept_out_of_their_repr() -> No
         "https://login.microsoftonline.com/t/v2.0", True, ("urn:a", "urn:b"))
     assert "s3cret" not in repr(settings)
     assert read_settings({}).oidc is None
+
+
+def test_the_web_app_does_not_start_with_a_role_map_it_cannot_read(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from webapp import create_app
+
+    for name, value in {"ISSUER": "https://idp.example", "CLIENT_ID": "netmap",
+                        "ROLE_MAP": str(tmp_path / "roles.toml")}.items():
+        monkeypatch.setenv(f"NETMAP_OIDC_{name}", value)
+    (tmp_path / "roles.toml").write_text("[[rule]]\ngroup = 'g'\nrole = 'headteacher'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Rule 1 of the role map .* has role 'headteacher'"):
+        create_app({"TESTING": True, "SECRET_KEY": "x", "NETMAP_USERS_DB": tmp_path / "users.db"})
