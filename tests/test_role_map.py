@@ -115,3 +115,20 @@ def test_the_web_app_does_not_start_with_a_role_map_it_cannot_read(tmp_path: Pat
     (tmp_path / "roles.toml").write_text("[[rule]]\ngroup = 'g'\nrole = 'headteacher'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="Rule 1 of the role map .* has role 'headteacher'"):
         create_app({"TESTING": True, "SECRET_KEY": "x", "NETMAP_USERS_DB": tmp_path / "users.db"})
+
+
+def test_the_privacy_report_says_what_signing_in_through_the_provider_sends(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from netmap.cli import main
+
+    for name, value in {"ISSUER": "https://login.microsoftonline.com/tenant/v2.0", "CLIENT_ID": "netmap",
+                        "ROLE_MAP": str(tmp_path / "roles.toml")}.items():
+        monkeypatch.setenv(f"NETMAP_OIDC_{name}", value)
+    result = CliRunner().invoke(main, ["privacy-report", "--out", str(tmp_path / "dpia")])
+    assert result.exit_code == 0, result.output
+    for name in ("privacy-report.md", "privacy-report.html"):
+        text = " ".join((tmp_path / "dpia" / name).read_text(encoding="utf-8").split())
+        assert ("Staff sign in through the trust's identity provider, https://login.microsoftonline.com/tenant/v2.0"
+                in text.replace("&#39;", "'")) and "No staff data is sent." in text
