@@ -11,8 +11,8 @@ import difflib
 import ipaddress
 import os
 import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,8 +21,8 @@ import platformdirs
 from netmap.errors import ConfigError
 from netmap.suppression import check_min_group_size
 
-__all__ = ["SETTINGS", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path", "demo_settings",
-           "described", "read_settings", "redact_uri"]
+__all__ = ["SETTINGS", "OidcSettings", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path",
+           "demo_settings", "described", "read_settings", "redact_uri"]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
@@ -84,6 +84,28 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_PROXY_HOPS", "1", "How many proxies in a row stand in front of `netmap serve` (1: one nginx); "
             "used only with NETMAP_TRUSTED_PROXY."),
     Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
+    Setting("NETMAP_OIDC_ISSUER", None, "The identity provider staff sign in with (OpenID Connect), e.g. "
+            "https://login.microsoftonline.com/TENANT-ID/v2.0 or https://accounts.google.com. Unset: local accounts "
+            "only. See docs/sign-in.md."),
+    Setting("NETMAP_OIDC_PROVIDER_NAME", "your trust's account", "What the login page's button names: \"Sign in "
+            "with ...\" (e.g. Microsoft, Google)."),
+    Setting("NETMAP_OIDC_CLIENT_ID", None, "netmap's client (application) id at the identity provider."),
+    Setting("NETMAP_OIDC_CLIENT_SECRET", None, "Its client secret, from the environment only. Never printed or "
+            "logged.", secret=True),
+    Setting("NETMAP_OIDC_SCOPES", "openid email profile", "Scopes netmap asks the identity provider for."),
+    Setting("NETMAP_OIDC_ROLE_MAP", None, "Path of the role map (TOML): which provider groups or email addresses "
+            "get which role, and the groups each network lead leads. Re-read at every sign-in. Required with "
+            "NETMAP_OIDC_ISSUER."),
+    Setting("NETMAP_OIDC_ALLOWED_DOMAIN", None, "Google Workspace: the trust's domain; an id token whose hd claim "
+            "differs is refused. Unset: no domain check (Entra ID's tenant issuer already limits who signs in)."),
+    Setting("NETMAP_OIDC_REQUIRE_MFA", "1", "1: the admin, hr and network-lead roles (they see names) sign in only "
+            "when the provider says a second factor was used (amr has mfa, otp, hwk, swk, sms or sc, or the acr is "
+            "one of NETMAP_OIDC_MFA_ACR). 0: trust the provider to enforce it."),
+    Setting("NETMAP_OIDC_MFA_ACR", None, "Comma-separated acr values that mean a second factor was used (e.g. your "
+            "provider's multi-factor level)."),
+    Setting("NETMAP_OIDC_GROUPS_URL", "https://graph.microsoft.com/v1.0/me/getMemberObjects", "Where netmap reads "
+            "someone's groups when their id token has too many to carry (Entra ID's group overage), with their "
+            "access token."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
             "tools/neo4j-launcher."),
     Setting("NETMAP_TEST_REQUIRE_NEO4J", None, "Tests only: fail, instead of skipping, the Neo4j tests when no "
@@ -103,6 +125,22 @@ def data_dir() -> Path:
 def default_db_path() -> Path:
     """Where the embedded store lives when neither --db nor NETMAP_DB says otherwise."""
     return data_dir() / "netmap.db"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Signing in through an OpenID Connect provider (NETMAP_OIDC_*); present only when an issuer is set."""
+
+    issuer: str
+    client_id: str
+    client_secret: str | None = field(repr=False)
+    role_map: Path
+    provider_name: str = "your trust's account"
+    scopes: str = "openid email profile"
+    allowed_domain: str | None = None
+    require_mfa: bool = True
+    mfa_acr: tuple[str, ...] = ()
+    groups_url: str = "https://graph.microsoft.com/v1.0/me/getMemberObjects"
 
 
 @dataclass(frozen=True)
@@ -136,6 +174,7 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str | None = None
     demo_dir: Path | None = None  # None: demo/ in the data directory (see demo_settings)
+    oidc: OidcSettings | None = None
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -199,7 +238,42 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_user=get("NETMAP_SMTP_USER"),
         smtp_password=get("NETMAP_SMTP_PASSWORD"),
         smtp_from=get("NETMAP_SMTP_FROM"),
+        oidc=_oidc(get),
     )
+
+
+def _oidc(get: Callable[[str], str | None]) -> OidcSettings | None:
+    """The NETMAP_OIDC_* settings when NETMAP_OIDC_ISSUER is set; ConfigError naming what is missing otherwise."""
+    issuer = get("NETMAP_OIDC_ISSUER")
+    if not issuer:
+        return None
+    issuer = _url(issuer, "NETMAP_OIDC_ISSUER")
+    if urllib.parse.urlsplit(issuer).scheme != "https" and urllib.parse.urlsplit(issuer).hostname not in (
+            "127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"NETMAP_OIDC_ISSUER must be an https address (plain http only on this machine), not "
+                          f"{issuer!r}.")
+    client_id, role_map = get("NETMAP_OIDC_CLIENT_ID"), get("NETMAP_OIDC_ROLE_MAP")
+    if not client_id or not role_map:
+        missing = " and ".join(n for n, v in (("NETMAP_OIDC_CLIENT_ID", client_id),
+                                               ("NETMAP_OIDC_ROLE_MAP", role_map)) if not v)
+        raise ConfigError(f"NETMAP_OIDC_ISSUER is set but {missing} is not; set it too (see docs/sign-in.md), or "
+                          "unset NETMAP_OIDC_ISSUER to use local accounts only.")
+    return OidcSettings(
+        issuer=issuer, client_id=client_id, client_secret=get("NETMAP_OIDC_CLIENT_SECRET"),
+        role_map=Path(role_map).expanduser(),
+        provider_name=get("NETMAP_OIDC_PROVIDER_NAME") or "your trust's account",
+        scopes=_scopes(get("NETMAP_OIDC_SCOPES") or "openid email profile"),
+        allowed_domain=(get("NETMAP_OIDC_ALLOWED_DOMAIN") or "").lower() or None,
+        require_mfa=_flag(get("NETMAP_OIDC_REQUIRE_MFA"), "NETMAP_OIDC_REQUIRE_MFA"),
+        mfa_acr=tuple(v.strip() for v in (get("NETMAP_OIDC_MFA_ACR") or "").split(",") if v.strip()),
+        groups_url=_url(get("NETMAP_OIDC_GROUPS_URL") or "", "NETMAP_OIDC_GROUPS_URL"),
+    )
+
+
+def _scopes(text: str) -> str:
+    if "openid" not in text.split():
+        raise ConfigError(f"NETMAP_OIDC_SCOPES must include openid, not {text!r}.")
+    return " ".join(text.split())
 
 
 def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:
@@ -231,7 +305,7 @@ def demo_settings(settings: Settings) -> Settings:
     the sample can neither replace a trust's snapshot nor add an admin to its users."""
     folder = settings.demo_dir or data_dir() / "demo"
     return dataclasses.replace(settings, db_path=folder / "netmap.db", neo4j_uri=None,
-                               users_db_path=folder / "users.db", demo_dir=folder)
+                               users_db_path=folder / "users.db", demo_dir=folder, oidc=None)
 
 
 def described(settings: Settings) -> dict[str, str]:
@@ -248,7 +322,8 @@ def described(settings: Settings) -> dict[str, str]:
             "audit_retention_days": str(settings.audit_retention_days),
             "min_group_size": str(settings.min_group_size),
             "snapshot_retention_days": str(settings.snapshot_retention_days),
-            "scenario_retention_days": str(settings.scenario_retention_days)}
+            "scenario_retention_days": str(settings.scenario_retention_days),
+            "oidc_issuer": settings.oidc.issuer if settings.oidc else "-"}
 
 
 def _positive_int(text: str, name: str) -> int:

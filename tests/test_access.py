@@ -94,6 +94,9 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
     "challenge_offer.offer": [("GET", "/challenge/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
     "survey.people": [("GET", "/survey/not-a-link/people?q=a", dict.fromkeys(ROLES, BY_LINK))],
     "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],
+    # signing in through an identity provider (tests/test_oidc.py): not set up here, so 404 with a page saying so
+    "oidc.start": [("GET", "/login/provider", dict.fromkeys(ROLES, OPEN))],
+    "oidc.callback": [("GET", "/login/provider/callback?code=x&state=y", dict.fromkeys(ROLES, OPEN))],
     "purpose.choose": [("GET", "/purpose/", EVERYONE)],
     "groups.index": [("GET", "/groups/", EVERYONE), ("GET", "/groups/?format=csv", EVERYONE)],
     "groups.show": [("GET", "/groups/MATHS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,

@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         groups,
         joiners,
         network_map,
+        oidc,
         privacy,
         purpose,
         rounds,
@@ -73,9 +74,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     data.init_app(app)
     auth.init_app(app)
+    oidc.init_app(app)
     security.init_app(app)
     for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges):
+                   privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

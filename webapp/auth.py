@@ -200,15 +200,23 @@ def login() -> Any:
 
 def _login_page(form: LoginForm) -> str:
     """The login form, saying why logging in cannot work when it is reached over plain HTTP from elsewhere."""
-    plain_http = is_plain_http_from_elsewhere() and not current_app.config["NETMAP_SETTINGS"].allow_http
-    return render_template("auth/login.html", form=form, plain_http=plain_http)
+    settings = current_app.config["NETMAP_SETTINGS"]
+    plain_http = is_plain_http_from_elsewhere() and not settings.allow_http
+    return render_template("auth/login.html", form=form, plain_http=plain_http, provider=settings.oidc)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """End this session and every other of the same user (a copied cookie too)."""
+    """End this session and every other of the same user (a copied cookie too); a session that came through
+    the identity provider goes on to sign out there (webapp.oidc), so the next person at a shared computer is not
+    signed in as this one."""
+    target = None
     if g.get("user") is not None:
         accounts().users.end_sessions(g.user.name)
         audit("logout", "every session of this user")
+        if session.get("via_provider"):
+            from webapp.oidc import logout_url  # webapp.oidc builds on this module
+
+            target = logout_url()
     session.clear()
-    return redirect(url_for("auth.login"))
+    return redirect(target or url_for("auth.login"))

@@ -186,13 +186,16 @@ def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], 
 @users.command("list")
 @click.pass_context
 def users_list(ctx: click.Context) -> None:
-    """Every user and their role."""
+    """Every user, their role, the groups a network lead leads, and the identity provider of those who sign in
+    through one (they have no password here)."""
     with _accounts(ctx) as accounts:
         for user in accounts.users.all_users():
             led = accounts.users.groups_of(user.name)
             people = accounts.users.people_of(user.name)
+            issuer = accounts.users.issuer_of(user.name)
             click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else "")
-                       + (f"\t+{len(people)} named colleague(s)" if people else ""))
+                       + (f"\t+{len(people)} named colleague(s)" if people else "")
+                       + (f"\tsigns in through {issuer}" if issuer else ""))
 
 
 @click.group()

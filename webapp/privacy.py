@@ -61,7 +61,8 @@ def facts(settings: Settings) -> dict[str, Any]:
             "audit_days": settings.audit_retention_days, "scenario_days": settings.scenario_retention_days,
             "store": store, "users_db": str(settings.users_db_path), "held": HELD, "purposes": PURPOSES_TEXT,
             "roles": [(role, text.format(min=settings.min_group_size)) for role, text in ROLE_SEES],
-            "allow_http": settings.allow_http}
+            "allow_http": settings.allow_http,
+            "sign_in_issuer": settings.oidc.issuer if settings.oidc else None}
 
 
 def role_counts(settings: Settings, store: GraphStore) -> tuple[str, list[tuple[str, int, str]]]:

@@ -18,13 +18,14 @@ from webapp.accounts.audit import AuditLog
 from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.scenarios import ScenarioStore
-from webapp.accounts.users import UserStore
+from webapp.accounts.users import IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 6  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 7  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
-# 6: colleagues a network lead may see by name for a stated purpose
+# 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
+# trust's identity provider; a new table only)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -42,6 +43,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
     *CHALLENGE_SCHEMA,
+    *IDENTITY_SCHEMA,
 )
 
 

@@ -9,6 +9,10 @@ Throttling counts failed logins per user name and client address (so someone els
 out) and per address (so one machine cannot try many names). An attempt is recorded before its password is
 checked, in one transaction with the count, so parallel guesses cannot all slip under the limit; names are kept
 only as a digest, and records older than the window are pruned on every attempt.
+
+Someone who signs in through the trust's identity provider (webapp.oidc) is kept as an external identity (the
+provider's issuer and subject) with no password: their role and led groups are set from the role map at every
+sign-in, never by hand.
 """
 
 from __future__ import annotations
@@ -23,8 +27,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from netmap.errors import AccountError
 
-__all__ = ["ADDRESS_FAILURES", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "MIN_PASSWORD", "ROLES", "LockedOut", "User",
-           "UserStore"]
+__all__ = ["ADDRESS_FAILURES", "IDENTITY_SCHEMA", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "MIN_PASSWORD", "ROLES",
+           "LockedOut", "User", "UserStore"]
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
 LOCKOUT_FAILURES = 5    # failed logins for one name from one address ...
@@ -34,6 +38,11 @@ MIN_PASSWORD = 12
 MAX_NAME = 150          # longer names are refused before anything is stored
 # Checked when a name is unknown, so that an unknown name costs as long as a known one (no user enumeration).
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
+NO_PASSWORD = ""        # the password hash of someone who signs in through the identity provider: matches nothing
+IDENTITY_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS external_identities (issuer TEXT NOT NULL, subject TEXT NOT NULL, "
+    "name TEXT NOT NULL UNIQUE, PRIMARY KEY (issuer, subject))",
+)
 
 
 @dataclass(frozen=True)
@@ -81,11 +90,16 @@ class UserStore:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM external_identities WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
         if self.get(name) is None:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
+        self._refuse_external(name, "the groups they lead")
+        self._set_groups(name, groups)
+
+    def _set_groups(self, name: str, groups: list[str] | tuple[str, ...]) -> None:
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
         self._conn.executemany("INSERT OR IGNORE INTO user_groups VALUES (?, ?)", ((name, g) for g in groups))
 
@@ -114,16 +128,66 @@ class UserStore:
     def set_role(self, name: str, role: str) -> None:
         """Change the role; the user's sessions end, so the new role applies from their next login."""
         _check_role(role)
+        self._refuse_external(name, "their role and groups")
         self._update(name, "UPDATE users SET role = ?, session_key = ? WHERE name = ?",
                      (role, secrets.token_urlsafe(24), name))
 
     def set_password(self, name: str, password: str | None = None) -> str:
         """Set a new password (a random one when none is given) and end the user's sessions; returns it."""
+        self._refuse_external(name, "password")
         password = _checked_password(password or secrets.token_urlsafe(12))
         self._update(name, "UPDATE users SET password_hash = ?, session_key = ? WHERE name = ?",
                      (generate_password_hash(password), secrets.token_urlsafe(24), name))
         self.unlock(name)
         return password
+
+    def issuer_of(self, name: str) -> str | None:
+        """The identity provider `name` signs in through; None for a local account."""
+        row = self._conn.execute("SELECT issuer FROM external_identities WHERE name = ?", (name,)).fetchone()
+        return str(row[0]) if row else None
+
+    def _refuse_external(self, name: str, what: str) -> None:
+        """AccountError when `name` signs in through the identity provider: `what` is set there, not here."""
+        issuer = self.issuer_of(name)
+        if issuer and what == "password":
+            raise AccountError(f"{name} signs in through {issuer} and has no password here; their password is "
+                               "managed there.")
+        if issuer:
+            raise AccountError(f"{name} signs in through {issuer}: {what} come from the role map "
+                               "(NETMAP_OIDC_ROLE_MAP) at each sign-in; change the map, or their groups there.")
+
+    def sign_in_external(self, issuer: str, subject: str, name: str, role: str, leads: tuple[str, ...]) -> User:
+        """Record a sign-in through the identity provider: the account of (`issuer`, `subject`), made on first
+        sign-in under `name`, with the role and led groups this sign-in gives. A changed role ends the person's
+        other sessions. AccountError when `name` is a local account's or another identity's."""
+        _check_role(role)
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT name FROM external_identities WHERE issuer = ? AND subject = ?",
+                               (issuer, subject)).fetchone()
+            if row:
+                name = row[0]
+            elif conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+                raise AccountError(f"There is already an account called {name!r} that does not sign in through "
+                                   f"{issuer}; an admin can remove it (`netmap users remove {name}`) so that it "
+                                   "is made anew at the next sign-in.")
+            else:
+                conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key) "
+                             "VALUES (?, ?, ?, ?, ?)", (name, role, NO_PASSWORD, _now().isoformat(),
+                                                        secrets.token_urlsafe(24)))
+                conn.execute("INSERT INTO external_identities VALUES (?, ?, ?)", (issuer, subject, name))
+            conn.execute("UPDATE users SET role = ?, session_key = ? WHERE name = ? AND role != ?",
+                         (role, secrets.token_urlsafe(24), name, role))
+            self._set_groups(name, leads)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        user = self.get(name)
+        assert user is not None  # made or found in the transaction above
+        return user
 
     def end_sessions(self, name: str) -> None:
         """End every session of `name` (logging out does this: a copied cookie dies with the real one)."""
@@ -147,8 +211,8 @@ class UserStore:
         name, address = name[:MAX_NAME], address[:64]
         self._record_attempt(_digest(name), address)
         row = self._conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
-        right = check_password_hash(row[0] if row else _DUMMY_HASH, password)  # as slow for an unknown name
-        if not (row and right):
+        right = check_password_hash(row[0] if row and row[0] else _DUMMY_HASH, password)  # as slow when unknown
+        if not (row and row[0] != NO_PASSWORD and right):
             return None  # the attempt stays recorded as a failure
         self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ? AND address = ?", (_digest(name), address))
         return self.get(name)

@@ -1,0 +1,316 @@
+"""Signing in with the trust's accounts (webapp.oidc) against a real OpenID Connect provider process
+(tests/oidc_provider.py): login, logout, wrong audience, nonce, signature and expiry, groups changing between
+logins, Entra's group overage, Google's hosted domain, and the second factor from amr for roles that see names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
+
+from netmap.cli import main
+from netmap.ingest.validate import read_trust
+from tests.conftest import PLANTED
+from tests.oidc_provider import Provider, oidc_provider, walk_to
+from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from webapp.accounts import Accounts
+from webapp.accounts.database import SCHEMA_VERSION
+
+PUBLIC = "http://127.0.0.1:5000"
+CALLBACK = PUBLIC + "/login/provider/callback"
+MFA, PWD = ["pwd", "mfa"], ["pwd"]
+ROLE_MAP = """
+[[rule]]
+group = "grp-hr"
+role = "hr"
+
+[[rule]]
+group = "grp-admin"
+role = "admin"
+
+[[rule]]
+group = "grp-ceo"
+role = "ceo"
+
+[[rule]]
+group = "grp-maths-leads"
+role = "network-lead"
+leads = ["MATHS"]
+
+[[rule]]
+group = "grp-heads-leads"
+role = "network-lead"
+leads = ["HEADS"]
+
+[[rule]]
+email = "frank@trust.example"
+role = "ceo"
+"""
+
+
+def _user(groups: list[str], amr: list[str], **more: object) -> dict[str, object]:
+    name = str(more.pop("name", "someone"))
+    return {"password": "provider-pw", "name": name, "email": f"{name}@trust.example", "groups": groups, "amr": amr,
+            "hd": "trust.example", **more}
+
+
+USERS = {
+    "alice": _user(["grp-hr", "grp-unrelated"], MFA, name="alice"),
+    "bob": _user(["grp-maths-leads"], ["pwd", "otp"], name="bob"),
+    "carol": _user(["grp-ceo"], PWD, name="carol"),
+    "dave": _user(["grp-hr"], PWD, name="dave"),
+    "erin": _user(["grp-nothing-mapped"], MFA, name="erin"),
+    "frank": _user([], PWD, name="frank"),
+    "gina": _user(["grp-hr"], MFA, name="gina", hd="gmail.com"),
+    # more groups than Entra puts in a token: the token names a source instead, read with the access token
+    "olga": _user(["grp-admin", *(f"grp-{n}" for n in range(250))], MFA, name="olga", overage=True),
+}
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    with oidc_provider(tmp_path_factory.mktemp("provider"), CALLBACK, PUBLIC + "/login") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def planted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted trust loaded and analysed once for the module (the tests only read it)."""
+    folder = tmp_path_factory.mktemp("planted")
+    make_app(folder, read_trust(PLANTED)[0])
+    return folder / "store.db"
+
+
+@pytest.fixture
+def app(provider: Provider, planted_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """The web app over the planted trust, signing in through the provider (as Google: a hosted domain)."""
+    provider.set_users(USERS)
+    role_map = tmp_path / "roles.toml"
+    role_map.write_text(ROLE_MAP, encoding="utf-8")
+    for name, value in {"ISSUER": provider.issuer, "CLIENT_ID": provider.client_id,
+                        "CLIENT_SECRET": provider.client_secret, "ROLE_MAP": str(role_map),
+                        "PROVIDER_NAME": "Test Provider", "ALLOWED_DOMAIN": "trust.example",
+                        "GROUPS_URL": provider.issuer + "/graph/me/getMemberObjects"}.items():
+        monkeypatch.setenv(f"NETMAP_OIDC_{name}", value)
+    monkeypatch.setenv("NETMAP_PUBLIC_URL", PUBLIC)
+    return make_app(tmp_path, None, NETMAP_DB=planted_store)
+
+
+def sign_in(client: FlaskClient, name: str, http: requests.Session | None = None, password: str = "provider-pw",
+            tamper: tuple[Provider, str] | None = None) -> tuple[int, str]:
+    """Click "Sign in with", sign in at the provider as `name`, and hand its answer to netmap; returns netmap's
+    status and page (or redirect target)."""
+    started = client.get("/login/provider?next=/staff/")
+    assert started.status_code == 302, started.get_data(as_text=True)
+    back = walk_to(started.headers["Location"], CALLBACK, http or requests.Session(), name, password)
+    if tamper:
+        tamper[0].tamper_next_id_token(tamper[1])
+    parts = urlsplit(back)
+    answer = client.get(f"{parts.path}?{parts.query}")
+    return answer.status_code, answer.headers.get("Location") or answer.get_data(as_text=True)
+
+
+def _audit(app: Flask) -> list[tuple[str, str, str]]:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        return [(user, action, subject) for _at, user, action, subject in accounts.audit.entries()]
+
+
+def test_the_login_page_offers_the_provider_and_keeps_local_accounts(app: Flask) -> None:
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert "Sign in with Test Provider" in page and 'name="password"' in page
+
+
+def test_the_request_carries_pkce_state_and_nonce(app: Flask, provider: Provider) -> None:
+    sent = parse_qs(urlsplit(app.test_client().get("/login/provider").headers["Location"]).query)
+    assert sent["code_challenge_method"] == ["S256"] and len(sent["code_challenge"][0]) >= 43
+    assert sent["state"][0] and sent["nonce"][0] and sent["redirect_uri"] == [CALLBACK]
+    assert sent["client_id"] == [provider.client_id] and sent["hd"] == ["trust.example"]
+
+
+def test_signing_in_gives_the_role_of_the_mapped_group_and_no_password(app: Flask) -> None:
+    client = app.test_client()
+    outcome = sign_in(client, "alice")
+    assert outcome == (302, "/staff/"), outcome[1][-1500:]
+    assert client.get("/staff/").status_code == 200  # hr sees staff by name
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("alice").role == "hr"
+        assert accounts.users.issuer_of("alice") == app.config["NETMAP_SETTINGS"].oidc.issuer
+    assert ("alice", "login through the identity provider") in [e[:2] for e in _audit(app)]
+    for password in ("", "provider-pw", PASSWORD):  # no local password opens the account
+        assert login(app.test_client(), "alice", password or "x" * 12, purpose=None).status_code == 401
+
+
+def test_logout_ends_the_session_here_and_at_the_provider(app: Flask, provider: Provider) -> None:
+    client, http = app.test_client(), requests.Session()
+    assert sign_in(client, "alice", http)[0] == 302
+    out = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert out.status_code == 302 and out.headers["Location"].startswith(provider.issuer + "/session/end")
+    assert parse_qs(urlsplit(out.headers["Location"]).query)["post_logout_redirect_uri"] == [PUBLIC + "/login"]
+    assert client.get("/staff/").status_code == 302  # signed out here
+    assert walk_to(out.headers["Location"], PUBLIC + "/login", http, "", "").startswith(PUBLIC + "/login")
+    started = app.test_client().get("/login/provider")  # signed out there: the provider asks for the password
+    page = http.get(started.headers["Location"], timeout=10).text
+    assert 'name="password"' in page
+
+
+@pytest.mark.parametrize("flaw", ["audience", "nonce", "expired", "signature"])
+def test_an_id_token_with_a_flaw_is_refused(app: Flask, provider: Provider, flaw: str) -> None:
+    client = app.test_client()
+    status, page = sign_in(client, "alice", tamper=(provider, flaw))
+    assert status == 400 and "did not pass netmap&#39;s checks" in page
+    assert client.get("/staff/").status_code == 302
+    refused = [e for e in _audit(app) if e[1] == "sign-in refused"]
+    assert refused and "token refused" in refused[0][2]  # newest first
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("alice") is None  # nothing stored
+
+
+def test_an_answer_for_another_browser_is_refused(app: Flask) -> None:
+    """A callback whose state this browser never sent (login CSRF) signs nobody in."""
+    started = app.test_client().get("/login/provider")
+    back = walk_to(started.headers["Location"], CALLBACK, requests.Session(), "alice", "provider-pw")
+    other = app.test_client()
+    other.get("/login/provider")  # a flow of its own, with another state
+    parts = urlsplit(back)
+    assert other.get(f"{parts.path}?{parts.query}").status_code == 400
+    assert other.get("/staff/").status_code == 302
+
+
+def test_group_changes_take_effect_at_the_next_sign_in(app: Flask, provider: Provider) -> None:
+    client = app.test_client()
+    sign_in(client, "bob")
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert (accounts.users.get("bob").role, accounts.users.groups_of("bob")) == ("network-lead", ["MATHS"])
+    provider.set_users({**USERS, "bob": _user(["grp-heads-leads", "grp-maths-leads"], MFA, name="bob")})
+    sign_in(client, "bob")
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.groups_of("bob") == ["HEADS", "MATHS"]
+    provider.set_users({**USERS, "bob": _user(["grp-ceo"], MFA, name="bob")})
+    assert sign_in(client, "bob")[0] == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert (accounts.users.get("bob").role, accounts.users.groups_of("bob")) == ("ceo", [])
+    assert client.get("/staff/").status_code == 403  # a ceo sees nobody by name
+    provider.set_users({**USERS, "bob": _user([], MFA, name="bob")})
+    status, page = sign_in(app.test_client(), "bob")
+    assert status == 403 and "None of your groups gives a role" in page
+
+
+def test_a_role_that_sees_names_needs_a_second_factor(app: Flask) -> None:
+    status, page = sign_in(app.test_client(), "dave")  # hr, password only
+    assert status == 403 and "needs a second factor" in page
+    assert ("dave", "sign-in refused") in [e[:2] for e in _audit(app)]
+    assert sign_in(app.test_client(), "carol")[0] == 302  # ceo: aggregates only, a password is enough
+    assert sign_in(app.test_client(), "bob")[0] == 302  # a one-time code counts (amr otp)
+
+
+def test_no_second_factor_is_asked_when_the_trust_leaves_it_to_the_provider(
+        app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETMAP_OIDC_REQUIRE_MFA", "0")
+    relaxed = make_app(tmp_path / "relaxed", None)
+    assert sign_in(relaxed.test_client(), "dave")[0] == 302
+
+
+def test_an_acr_value_can_stand_for_the_second_factor(app: Flask, provider: Provider, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    provider.set_users({**USERS, "dave": _user(["grp-hr"], PWD, name="dave", acr="urn:trust:mfa")})
+    assert sign_in(app.test_client(), "dave")[0] == 403
+    monkeypatch.setenv("NETMAP_OIDC_MFA_ACR", "urn:other, urn:trust:mfa")
+    assert sign_in(make_app(tmp_path / "acr", None).test_client(), "dave")[0] == 302
+
+
+def test_entra_group_overage_reads_the_groups_with_the_access_token(app: Flask) -> None:
+    client = app.test_client()
+    assert sign_in(client, "olga")[0] == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("olga").role == "admin"
+
+
+def test_an_account_outside_the_hosted_domain_is_refused(app: Flask) -> None:
+    status, page = sign_in(app.test_client(), "gina")
+    assert status == 403 and "outside trust.example" in page
+
+
+def test_a_verified_email_can_be_mapped_when_the_provider_sends_no_groups(app: Flask) -> None:
+    assert sign_in(app.test_client(), "frank")[0] == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("frank").role == "ceo"
+
+
+def test_a_local_account_of_the_same_name_is_not_taken_over(app: Flask) -> None:
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.add("alice", "ceo", PASSWORD)
+    status, page = sign_in(app.test_client(), "alice")
+    assert status == 409 and "already an account called &#39;alice&#39;" in page
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("alice").role == "ceo" and accounts.users.issuer_of("alice") is None
+
+
+def test_the_users_list_shows_who_signs_in_through_the_provider(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in(app.test_client(), "alice")
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    listed = CliRunner().invoke(main, ["users", "list"])
+    assert listed.exit_code == 0, listed.output
+    issuer = app.config["NETMAP_SETTINGS"].oidc.issuer
+    assert f"alice\thr\tsigns in through {issuer}" in listed.output
+    refused = CliRunner().invoke(main, ["users", "set-password", "alice", "--password-stdin"],
+                                 input="a brand new password\n")
+    assert refused.exit_code != 0 and "has no password here" in refused.output
+
+
+def test_a_session_through_the_provider_still_ends_after_eight_hours(app: Flask) -> None:
+    client = app.test_client()
+    sign_in(client, "alice")
+    with client.session_transaction() as session:
+        session["since"] = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=8, minutes=1)).isoformat()
+    assert client.get("/staff/").status_code == 302
+
+
+def test_a_users_file_of_version_4_gains_external_identities_and_keeps_its_users(tmp_path: Path) -> None:
+    path = tmp_path / "users.db"
+    with Accounts(path) as accounts:
+        accounts.users.add("hr", "hr", PASSWORD)
+    with sqlite3.connect(path) as conn:  # as version 4 left it: no external identities
+        conn.execute("DROP TABLE external_identities")
+        conn.execute("PRAGMA user_version=4")
+    conn.close()
+    with Accounts(path) as accounts:
+        user = accounts.users.sign_in_external("https://idp.example", "sub-1", "alice", "ceo", ())
+        assert (user.name, user.role, accounts.users.issuer_of("alice")) == ("alice", "ceo", "https://idp.example")
+        assert accounts.users.authenticate("hr", PASSWORD) is not None
+        assert accounts._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_refusal_at_the_provider_is_shown_and_signs_nobody_in(app: Flask) -> None:
+    client = app.test_client()
+    state = parse_qs(urlsplit(client.get("/login/provider").headers["Location"]).query)["state"][0]
+    answer = client.get(f"/login/provider/callback?error=access_denied&error_description=The+user+cancelled"
+                        f"&state={state}")
+    assert answer.status_code == 403
+    assert "did not sign you in: The user cancelled" in answer.get_data(as_text=True)
+    assert client.get("/staff/").status_code == 302
+    assert ("unknown", "sign-in refused") in [e[:2] for e in _audit(app)]
+
+
+def test_an_unreachable_provider_or_one_of_another_issuer_is_said_so(
+        app: Flask, provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setenv("NETMAP_OIDC_ISSUER", closed)
+    answer = make_app(tmp_path / "closed", None).test_client().get("/login/provider")
+    assert answer.status_code == 503 and f"Cannot reach the identity provider at {closed}" in answer.get_data(
+        as_text=True)
+    renamed = provider.issuer.replace("127.0.0.1", "localhost")  # the same server, under a name it does not use
+    monkeypatch.setenv("NETMAP_OIDC_ISSUER", renamed)
+    answer = make_app(tmp_path / "renamed", None).test_client().get("/login/provider")
+    assert answer.status_code == 503 and f"says its issuer is &#39;{provider.issuer}&#39;" in answer.get_data(
+        as_text=True)
