@@ -71,6 +71,8 @@ SETTINGS: tuple[Setting, ...] = (
             "staff); older ones, and those of a forgotten snapshot, are deleted."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
+    Setting("NETMAP_REQUIRE_MFA", "1", "1: every local account needs a second factor (an authenticator app's codes, "
+            "with recovery codes), enrolled at its next login; see docs/accounts.md. 0: only accounts that enrolled."),
     Setting("NETMAP_TRUSTED_PROXIES", "0", "How many reverse proxies stand in front of `netmap serve` (1 behind one "
             "nginx): their X-Forwarded-For and X-Forwarded-Proto are then believed, so throttling sees each client's "
             "own address. 0: no proxy, the headers are ignored (anyone could forge them)."),
@@ -109,6 +111,7 @@ class Settings:
     upload_memory_mb: int = 2048
     upload_seconds: int = 120
     allow_http: bool = False
+    require_mfa: bool = True
     threads: int = 8
     trusted_proxies: int = 0
     audit_retention_days: int = 365
@@ -162,6 +165,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_memory_mb=_positive_int(get("NETMAP_UPLOAD_MEMORY_MB") or "2048", "NETMAP_UPLOAD_MEMORY_MB"),
         upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
+        require_mfa=_flag(get("NETMAP_REQUIRE_MFA"), "NETMAP_REQUIRE_MFA"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
         min_group_size=check_min_group_size(_positive_int(get("NETMAP_MIN_GROUP_SIZE") or "5",
                                                           "NETMAP_MIN_GROUP_SIZE"), "NETMAP_MIN_GROUP_SIZE"),
@@ -214,7 +218,8 @@ def described(settings: Settings) -> dict[str, str]:
             "secret_key": "***" if settings.secret_key else "generated",
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),
-            "allow_http": str(settings.allow_http), "threads": str(settings.threads),
+            "allow_http": str(settings.allow_http), "require_mfa": str(settings.require_mfa),
+            "threads": str(settings.threads),
             "trusted_proxies": str(settings.trusted_proxies),
             "audit_retention_days": str(settings.audit_retention_days),
             "min_group_size": str(settings.min_group_size),

@@ -130,7 +130,7 @@ def test_users_commands(run) -> None:
     added = run("users", "add", "sam", "--role", "hr")
     assert added.exit_code == 0 and added.stdout.startswith("Added sam (hr). Password: ")
     assert run("users", "set-role", "sam", "ceo").stdout == "sam is now ceo.\n"
-    assert run("users", "list").stdout == "sam\tceo\n"
+    assert run("users", "list").stdout == "sam\tceo\tunlinked\tno authenticator\tnever logged in\tactive\n"
     duplicate = run("users", "add", "sam", "--role", "hr")
     assert duplicate.exit_code == 1 and "There is already a user called 'sam'" in duplicate.stderr
     assert run("users", "add", "bad", "--role", "king").exit_code == 2

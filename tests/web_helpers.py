@@ -19,6 +19,9 @@ ROLES = ("admin", "hr", "ceo", "network-lead")
 
 
 def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask:
+    """The app over `dataset`, loaded, with a user of each role. NETMAP_REQUIRE_MFA is off, as a trust may set
+    it, so that a test logs in with a password alone as often as it likes (an authenticator code is accepted once
+    per 30 seconds); tests/test_mfa.py and tests/test_access.py's second-factor tests turn it on."""
     db, users = tmp_path / "store.db", tmp_path / "users.db"
     with SQLiteStore(db) as store:
         if dataset is not None:  # loaded and analysed, as `netmap load` does: the web app only reads analyses
@@ -27,7 +30,7 @@ def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)
     return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
-                       **config})
+                       "NETMAP_REQUIRE_MFA": False, **config})
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

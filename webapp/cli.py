@@ -16,7 +16,8 @@ import click
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import described
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
-from webapp.accounts import ROLES, Accounts, UserStore
+from webapp.accounts import ROLES, Accounts, User, UserStore
+from webapp.accounts.leavers import read_leavers
 
 DEMO_ADMIN = "demo-admin"
 T = TypeVar("T")
@@ -102,12 +103,17 @@ def _by() -> str:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
               "generating one.")
+@click.option("--staff-id", default="", help="The person's staff_id in staff.csv: the account closes when the "
+              "trust's data says they have left.")
 @click.pass_context
-def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
-    """Add a user; prints a generated password unless one is given on stdin."""
+def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, staff_id: str) -> None:
+    """Add a user; prints a generated password unless one is given on stdin. They set up an authenticator app at
+    their first login (NETMAP_REQUIRE_MFA)."""
     given = sys.stdin.readline().strip() if password_stdin else None
-    password = _change(ctx, lambda users: users.add(name, role, given), "user added", f"{name} ({role})")
-    click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
+    linked = f", staff {staff_id}" if staff_id else ""
+    password = _change(ctx, lambda users: users.add(name, role, given, staff_id), "user added",
+                       f"{name} ({role}{linked})")
+    click.echo(f"Added {name} ({role}{linked})." + ("" if given else f" Password: {password}"))
 
 
 @users.command("remove")
@@ -162,14 +168,87 @@ def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> 
     click.echo(f"{name} leads {', '.join(groups) or 'no group'}.")
 
 
-@users.command("list")
+@users.command("link")
+@click.argument("name")
+@click.argument("staff_id")
 @click.pass_context
-def users_list(ctx: click.Context) -> None:
-    """Every user and their role."""
+def users_link(ctx: click.Context, name: str, staff_id: str) -> None:
+    """Link a user to their staff_id in staff.csv (\"\" unlinks): the account closes when the trust's data says
+    they have left."""
+    _change(ctx, lambda users: users.link(name, staff_id), "user linked", f"{name} to staff {staff_id or 'none'}")
+    click.echo(f"{name} is linked to staff {staff_id}." if staff_id else f"{name} is linked to nobody.")
+
+
+@users.command("reset-mfa")
+@click.argument("name")
+@click.pass_context
+def users_reset_mfa(ctx: click.Context, name: str) -> None:
+    """Forget a user's authenticator and recovery codes (a lost phone); their sessions end and they set up an
+    authenticator again at their next login."""
     with _accounts(ctx) as accounts:
-        for user in accounts.users.all_users():
+        accounts.second_factors.reset(name)
+        accounts.audit.record(_by(), "second factor reset", name)
+    click.echo(f"{name}'s authenticator is reset; their sessions have ended. They set it up again at their next "
+               "login.")
+
+
+@users.command("disable")
+@click.argument("name")
+@click.option("--reason", default="disabled by an admin", show_default=True)
+@click.pass_context
+def users_disable(ctx: click.Context, name: str, reason: str) -> None:
+    """Stop a user logging in, and end their sessions, keeping the account (see also `netmap users remove`)."""
+    _change(ctx, lambda users: users.disable(name, reason), "account disabled", f"{name}: {reason}")
+    click.echo(f"{name} is disabled ({reason}).")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_context
+def users_enable(ctx: click.Context, name: str) -> None:
+    """Let a disabled user log in again (one whose linked person has left is disabled again at their next
+    request: unlink them first if the link was wrong)."""
+    _change(ctx, lambda users: users.enable(name), "account enabled", name)
+    click.echo(f"{name} may log in again.")
+
+
+@users.command("leavers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def users_leavers(ctx: click.Context, file: Path) -> None:
+    """Record HR's leavers: a CSV with columns staff_id and left_on (YYYY-MM-DD). An account linked to one of them
+    stops working at its next request once the day has come."""
+    leavers = read_leavers(file.read_text(encoding="utf-8-sig"), file.name)
+    with _accounts(ctx) as accounts:
+        accounts.leavers.record(leavers)
+        accounts.audit.record(_by(), "leavers recorded", f"{len(leavers)} from {file.name}")
+        linked = [u for u in accounts.users.all_users() if u.staff_id in leavers]
+    click.echo(f"Recorded {len(leavers)} leaver(s) from {file.name}.")
+    for user in linked:
+        click.echo(f"{user.name} (staff {user.staff_id}) leaves on {leavers[user.staff_id]}: the account stops "
+                   "working at its next request from that day.")
+
+
+@users.command("list")
+@click.option("--unused", type=click.IntRange(1), metavar="DAYS",
+              help="Only accounts nobody has logged in to for DAYS days (the 90-day review: --unused 90).")
+@click.pass_context
+def users_list(ctx: click.Context, unused: int | None) -> None:
+    """Every user: role, linked staff id, second factor, last login, disabled, and the groups a network lead
+    leads (tab-separated)."""
+    with _accounts(ctx) as accounts:
+        listed = accounts.users.unused(unused) if unused else accounts.users.all_users()
+        for user in listed:
             led = accounts.users.groups_of(user.name)
-            click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else ""))
+            click.echo("\t".join([*_described(user), ", ".join(led)]).rstrip("\t"))
+
+
+def _described(user: User) -> list[str]:
+    """A user's columns in `netmap users list`."""
+    return [user.name, user.role, f"staff {user.staff_id}" if user.staff_id else "unlinked",
+            "authenticator" if user.has_second_factor else "no authenticator",
+            f"last login {user.last_login_at[:10]}" if user.last_login_at else "never logged in",
+            f"disabled: {user.disabled}" if user.disabled else "active"]
 
 
 @click.group()
