@@ -23,7 +23,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
 from tests.test_compare import later_trust
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
@@ -287,3 +287,18 @@ def test_survey_response_by_role_hides_small_roles(tmp_path: Path, monkeypatch: 
     ceo_page, admin_page = ceo.get("/").get_data(as_text=True), admin.get("/").get_data(as_text=True)
     assert "headteacher 100 % (1 of 1)" in admin_page
     assert "headteacher fewer than 3 surveyed" in ceo_page and "(1 of 1)" not in ceo_page
+
+
+def test_every_role_sets_up_a_second_factor_before_any_page(tmp_path: Path) -> None:
+    """With NETMAP_REQUIRE_MFA on (the default; the fixtures above turn it off to log in at every case), every
+    role, the ceo included (docs/accounts.md), is taken from the password to enrolment, and sees its pages only
+    after the first code, computed here as the authenticator app would."""
+    app = make_app(tmp_path, read_trust(PLANTED)[0], NETMAP_REQUIRE_MFA=True)
+    for role in ROLES:
+        client = app.test_client()
+        response = login(client, role, purpose=None)
+        assert response.status_code == 302 and response.location.startswith("/login/enrol"), role
+        assert client.get("/").status_code == 302 and client.get("/metrics").status_code == 302
+        enrolled = app.test_client()
+        enrol(enrolled, role)
+        assert enrolled.get("/").status_code == 200 and enrolled.get("/metrics").status_code == 200

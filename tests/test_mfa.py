@@ -5,7 +5,6 @@ Codes are computed with pyotp, as the authenticator app would."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from netmap.cli import main
 from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
 from tests.conftest import TINY
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import csrf_token, enrol, login, make_app
 from webapp import create_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.accounts.second_factor import RECOVERY_CODES
@@ -35,22 +34,6 @@ def dataset() -> Dataset:
 def app(tmp_path: Path, dataset: Dataset) -> Flask:
     """The tiny trust, with NETMAP_REQUIRE_MFA on as it is by default."""
     return make_app(tmp_path, dataset, NETMAP_REQUIRE_MFA=True)
-
-
-def enrol(client: FlaskClient, name: str) -> tuple[str, list[str]]:
-    """Log in as `name` for the first time and enrol through the pages; the secret and the recovery codes."""
-    response = login(client, name, purpose=None)
-    assert response.status_code == 302 and response.location.startswith("/login/enrol"), response.location
-    page = client.get("/login/enrol").get_data(as_text=True)
-    assert "<svg" in page and 'class="qr"' in page  # the QR code, drawn on the server, inline
-    found = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
-    assert found, page
-    secret = found.group(1)
-    done = client.post("/login/enrol", data={"code": pyotp.TOTP(secret).now(),
-                                              "csrf_token": csrf_token(client, "/login/enrol")})
-    assert done.status_code == 200, done.get_data(as_text=True)
-    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.get_data(as_text=True))
-    return secret, codes
 
 
 def logout(client: FlaskClient) -> None:
