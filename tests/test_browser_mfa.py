@@ -4,6 +4,8 @@ login. Screenshots: mfa-enrol, mfa-recovery-codes, mfa-code."""
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +28,11 @@ except ImportError:  # pragma: no cover - the browser fixture skips with the rea
 
 @pytest.fixture(scope="module")
 def mfa_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The tiny trust with NETMAP_REQUIRE_MFA on; the ceo's account made 120 days ago and never used since."""
     app = make_app(tmp_path_factory.mktemp("mfa-web"), read_trust(TINY)[0], NETMAP_REQUIRE_MFA=True)
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=120)).isoformat()
+    with sqlite3.connect(app.config["NETMAP_USERS_DB"]) as conn:
+        conn.execute("UPDATE users SET created_at = ? WHERE name = 'ceo'", (long_ago,))
     yield from _serve(app)
 
 
@@ -66,4 +72,23 @@ def test_enrolling_an_authenticator(browser: Browser, mfa_server: str, tmp_path:
     page.click("main button[type=submit]")
     page.wait_for_url(f"{mfa_server}/")
     assert outside == []
+    context.close()
+
+
+def test_the_admin_users_page_lists_unused_accounts(browser: Browser, mfa_server: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, bypass_csp=True)  # for axe-core
+    page = context.new_page()
+    _password(page, mfa_server, "admin")
+    page.wait_for_url(f"{mfa_server}/login/enrol**")
+    page.fill("input[name=code]", pyotp.TOTP(page.locator("code.secret").inner_text()).now())
+    page.click("main button[type=submit]")
+    page.click("text=I have kept them: continue")
+    page.wait_for_url(f"{mfa_server}/")
+    page.click("nav >> text=Users")
+    page.get_by_role("heading", name="Not used for 90 days").wait_for()
+    review = page.locator("table.data").first
+    assert review.locator("tbody tr").count() == 1 and "ceo" in review.inner_text()
+    assert page.locator("table.data").last.locator("tbody tr").count() == 4
+    _shot(page, "admin-users")
+    assert _accessibility_problems(page) == []
     context.close()

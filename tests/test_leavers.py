@@ -164,7 +164,7 @@ def test_accounts_unused_for_90_days_are_listed_and_can_be_disabled(app: Flask) 
     assert {'name="name" value="hr"', 'name="name" value="sam"'} == set(re.findall(r'name="name" value="[^"]+"',
                                                                                   review))
     rows = list(csv.DictReader(io.StringIO(admin.get("/users?format=csv").get_data(as_text=True))))
-    assert {row["name"]: row["unused"] for row in rows} == {"admin": "no", "ceo": "no", "hr": "yes",
+    assert {row["user"]: row["unused"] for row in rows} == {"admin": "no", "ceo": "no", "hr": "yes",
                                                              "network-lead": "no", "sam": "yes"}
     hr = logged_in(app, "hr")
     _age(app, "hr", 91, "last_login_at")

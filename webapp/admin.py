@@ -52,17 +52,19 @@ def users() -> Any:
     store = accounts().users
     unused = {u.name for u in store.unused(UNUSED_DAYS)}
     everyone = store.all_users()
-    frame = pd.DataFrame([{"name": u.name, "role": u.role, "staff_id": u.staff_id,
+    frame = pd.DataFrame([{"user": u.name, "account_role": u.role, "linked_staff": u.staff_id,
                            "second_factor": "yes" if u.has_second_factor else "no",
                            "last_login": u.last_login_at[:16].replace("T", " ") or "never",
                            "unused": "yes" if u.name in unused else "no", "status": u.disabled or "active"}
                           for u in everyone],
-                         columns=["name", "role", "staff_id", "second_factor", "last_login", "unused", "status"])
-    columns = [Column("name", "User"), Column("role", "Role"), Column("staff_id", "Staff id"),
+                         columns=["user", "account_role", "linked_staff", "second_factor", "last_login", "unused",
+                                  "status"])
+    # column names of their own: "name", "role" and "staff_id" would take the staff tables' definitions
+    columns = [Column("user", "User"), Column("account_role", "Role"), Column("linked_staff", "Staff id"),
                Column("second_factor", "Authenticator"), Column("last_login", "Last login (UTC)"),
                Column("unused", f"Unused {UNUSED_DAYS} days"), Column("status", "Status")]
-    page = table_page(frame, columns, filename="users.csv", default_sort="name", descending=False,
-                      filters=("role", "unused"))
+    page = table_page(frame, columns, filename="users.csv", default_sort="user", descending=False,
+                      filters=("account_role", "unused"))
     if isinstance(page, Response):
         return page
     review = [u for u in everyone if u.name in unused and not u.disabled]

@@ -68,7 +68,9 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool, db: Path | No
         password = accounts.users.add(DEMO_ADMIN, "admin")
     click.echo(f"The sample trust ({SAMPLE_TRUST['staff']} staff) is in {where}, as of the end of each term of "
                f"2025/26: {', '.join(TERM_ENDS)}.")
-    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).")
+    second = (" At the first login you set up an authenticator app (docs/accounts.md; NETMAP_REQUIRE_MFA=0 skips "
+              "it for a demo on this machine).") if settings_of(ctx).require_mfa else ""
+    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).{second}")
     if not no_serve:
         _run(host, port, db, store)
 
