@@ -173,7 +173,7 @@ def test_accounts_unused_for_90_days_are_listed_and_can_be_disabled(app: Flask) 
     assert hr.get("/staff/").status_code == 302  # their session ended
     assert login(app.test_client(), "hr", purpose=None).status_code == 403
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
-        assert ("admin", "account disabled", "hr: not used for 90 days") in {
+        assert ("admin", "account disabled", "hr, from the Users page") in {
             r[1:4] for r in accounts.audit.records(user="admin")}
     assert re.findall(r'name="name" value="([^"]+)"', admin.get("/users").get_data(as_text=True)) == ["sam"]
     own = admin.post("/users/disable", data={"name": "admin", "csrf_token": csrf_token(admin, "/users")})

@@ -83,7 +83,7 @@ def disable_user() -> Any:
     if accounts().users.get(name) is None:
         abort(404, description=f"No user called {name!r}.")
     if accounts().users.disable(name, f"disabled by {g.user.name}"):
-        audit("account disabled", f"{name}: not used for {UNUSED_DAYS} days")
+        audit("account disabled", f"{name}, from the Users page")
     flash(f"{name} is disabled.", "info")
     return redirect(url_for("admin.users"))
 
