@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -70,7 +71,7 @@ def closed_reason(user: User, accounts: Accounts) -> str:
     return reason
 
 
-def _snapshot_leavers() -> tuple[str, dict[str, str]]:
+def _snapshot_leavers() -> tuple[str, Mapping[str, str]]:
     """The latest snapshot's date and its staff with a left_on (staff id -> day), read once per snapshot."""
     store = get_store()
     snapshots = store.list_snapshots()
@@ -81,7 +82,7 @@ def _snapshot_leavers() -> tuple[str, dict[str, str]]:
     with _lock:
         cached = current_app.extensions.get("netmap_leavers")
     if cached is not None and cached[0] == key:
-        return latest.as_of, dict(cached[1])
+        return latest.as_of, cached[1]
     staff = store.read_table(latest.as_of, "staff")
     left = {str(sid): str(day)[:10] for sid, day in zip(staff["staff_id"], staff["left_on"], strict=True)
             if not pd.isna(day) and str(day).strip()}
