@@ -29,9 +29,10 @@ TODAY = dt.date.today()
 @pytest.fixture
 def app(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """The tiny trust (staff S1 to S5) with `sam` added by the command line linked to S1 and `hr` linked to S2
-    afterwards; the command line uses the same users file."""
+    afterwards; the command line uses the same users file and store."""
     created = make_app(tmp_path / "web", read_trust(tiny)[0])
     monkeypatch.setenv("NETMAP_USERS_DB", str(created.config["NETMAP_USERS_DB"]))
+    monkeypatch.setenv("NETMAP_DB", str(created.config["NETMAP_DB"]))
     assert cli("users", "add", "sam", "--role", "hr", "--staff-id", "S1", "--password-stdin",
                input=PASSWORD + "\n").exit_code == 0
     assert cli("users", "link", "hr", "S2").output == "hr is linked to staff S2.\n"
@@ -125,6 +126,15 @@ def test_hr_leavers_file_closes_an_account_before_the_next_load(app: Flask, tmp_
                                ": the account stops working at its next request from that day.\n")
     assert sam.get("/staff/").status_code == 302
     assert disabled_records(app, "sam") == [f"left on {TODAY.isoformat()} (staff S1, HR's leavers file)"]
+
+
+def test_linking_to_a_staff_id_not_in_the_latest_snapshot_warns(app: Flask) -> None:
+    result = CliRunner().invoke(main, ["users", "link", "hr", "S99"])
+    assert result.exit_code == 0
+    assert result.stdout == "hr is linked to staff S99.\n"
+    assert result.stderr == ("Warning: staff S99 is not in the latest snapshot (2026-07-01); check the id, since the "
+                             "account closes only when that person's record says they have left.\n")
+    assert cli("users", "link", "hr", "S3").stderr == ""
 
 
 def test_a_leavers_file_without_its_columns_is_refused(app: Flask, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import click
 
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import described
+from netmap.errors import NetmapError
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
 from webapp.accounts import ROLES, Accounts, User, UserStore
 from webapp.accounts.leavers import read_leavers
@@ -116,6 +117,7 @@ def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, st
     password = _change(ctx, lambda users: users.add(name, role, given, staff_id), "user added",
                        f"{name} ({role}{linked})")
     click.echo(f"Added {name} ({role}{linked})." + ("" if given else f" Password: {password}"))
+    _check_in_latest_snapshot(ctx, staff_id)
 
 
 @users.command("remove")
@@ -179,6 +181,27 @@ def users_link(ctx: click.Context, name: str, staff_id: str) -> None:
     they have left."""
     _change(ctx, lambda users: users.link(name, staff_id), "user linked", f"{name} to staff {staff_id or 'none'}")
     click.echo(f"{name} is linked to staff {staff_id}." if staff_id else f"{name} is linked to nobody.")
+    _check_in_latest_snapshot(ctx, staff_id)
+
+
+def _check_in_latest_snapshot(ctx: click.Context, staff_id: str) -> None:
+    """Warn when `staff_id` is not in the latest snapshot's staff: a mistyped id would never close the account.
+    Only a warning, since an account may be made before the first load."""
+    if not staff_id:
+        return
+    try:
+        with open_store_of(ctx, None, None) as store:
+            snapshots = store.list_snapshots()
+            if not snapshots:
+                return
+            latest = snapshots[-1].as_of
+            known = set(store.read_table(latest, "staff")["staff_id"].astype(str))
+    except NetmapError as exc:
+        click.echo(f"Could not check staff {staff_id} against the store ({exc}).", err=True)
+        return
+    if staff_id not in known:
+        click.echo(f"Warning: staff {staff_id} is not in the latest snapshot ({latest}); check the id, since the "
+                   "account closes only when that person's record says they have left.", err=True)
 
 
 @users.command("reset-mfa")
