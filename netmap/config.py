@@ -83,6 +83,8 @@ SETTINGS: tuple[Setting, ...] = (
             "audit log see each client's own address. Unset: those headers are ignored (anyone could forge them)."),
     Setting("NETMAP_PROXY_HOPS", "1", "How many proxies in a row stand in front of `netmap serve` (1: one nginx); "
             "used only with NETMAP_TRUSTED_PROXY."),
+    Setting("NETMAP_REQUIRE_MFA", "1", "1: every local account needs a second factor (an authenticator app's codes, "
+            "with recovery codes), enrolled at its next login; see docs/accounts.md. 0: only accounts that enrolled."),
     Setting("NETMAP_THREADS", "8", "Requests `netmap serve` handles at once (threads of its waitress server)."),
     Setting("NETMAP_OIDC_ISSUER", None, "The identity provider staff sign in with (OpenID Connect), e.g. "
             "https://login.microsoftonline.com/TENANT-ID/v2.0 or https://accounts.google.com. Unset: local accounts "
@@ -159,6 +161,7 @@ class Settings:
     upload_memory_mb: int = 2048
     upload_seconds: int = 120
     allow_http: bool = False
+    require_mfa: bool = True
     threads: int = 8
     trusted_proxy: tuple[IPNetwork, ...] = ()
     proxy_hops: int = 1
@@ -219,6 +222,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         upload_memory_mb=_positive_int(get("NETMAP_UPLOAD_MEMORY_MB") or "2048", "NETMAP_UPLOAD_MEMORY_MB"),
         upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
+        require_mfa=_flag(get("NETMAP_REQUIRE_MFA"), "NETMAP_REQUIRE_MFA"),
         threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
         min_group_size=check_min_group_size(_positive_int(get("NETMAP_MIN_GROUP_SIZE") or "5",
                                                           "NETMAP_MIN_GROUP_SIZE"), "NETMAP_MIN_GROUP_SIZE"),
@@ -316,8 +320,8 @@ def described(settings: Settings) -> dict[str, str]:
             "secret_key": "***" if settings.secret_key else "generated",
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),
-            "allow_http": str(settings.allow_http), "threads": str(settings.threads),
-            "trusted_proxy": ",".join(map(str, settings.trusted_proxy)) or "-",
+            "allow_http": str(settings.allow_http), "require_mfa": str(settings.require_mfa),
+            "threads": str(settings.threads), "trusted_proxy": ",".join(map(str, settings.trusted_proxy)) or "-",
             "proxy_hops": str(settings.proxy_hops),
             "audit_retention_days": str(settings.audit_retention_days),
             "min_group_size": str(settings.min_group_size),

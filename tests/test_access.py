@@ -25,7 +25,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
 from tests.test_compare import later_trust
-from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from tests.web_helpers import PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
@@ -56,6 +56,13 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                         ("GET", "/compare/map?before=2026-01-01&after=2026-07-01&school=A", NAMED_ONLY),
                         ("GET", "/compare/map?before=2026-01-01&after=2026-07-01&group=MATHS", NAMED_ONLY)],
     "admin.metrics": [("GET", "/metrics", EVERYONE)],
+    "admin.users": [("GET", "/users", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
+                    ("GET", "/users?format=csv", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED,
+                                                  "network-lead": REFUSED})],
+    "admin.disable_user": [("POST", "/users/disable", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED,
+                                                       "network-lead": REFUSED})],
+    "mfa.code": [("GET", "/login/code", dict.fromkeys(ROLES, OPEN))],
+    "mfa.enrol": [("GET", "/login/enrol", dict.fromkeys(ROLES, OPEN))],
     "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
                         ("GET", "/audit?format=csv",
                          {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
@@ -389,3 +396,18 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     assert ("network-lead", f"reissued links of round {round_id}: 1 staff: b1") in trail
     assert ("admin", f"reissued links of round {round_id}: 1 staff: a1") in trail
     assert any(user == "admin" and subject.startswith(f"closed round {round_id}") for user, subject in trail)
+
+
+def test_every_role_sets_up_a_second_factor_before_any_page(tmp_path: Path) -> None:
+    """With NETMAP_REQUIRE_MFA on (the default; the fixtures above turn it off to log in at every case), every
+    role, the ceo included (docs/accounts.md), is taken from the password to enrolment, and sees its pages only
+    after the first code, computed here as the authenticator app would."""
+    app = make_app(tmp_path, read_trust(PLANTED)[0], NETMAP_REQUIRE_MFA=True)
+    for role in ROLES:
+        client = app.test_client()
+        response = login(client, role, purpose=None)
+        assert response.status_code == 302 and response.location.startswith("/login/enrol"), role
+        assert client.get("/").status_code == 302 and client.get("/metrics").status_code == 302
+        enrolled = app.test_client()
+        enrol(enrolled, role)
+        assert enrolled.get("/").status_code == 200 and enrolled.get("/metrics").status_code == 200

@@ -152,14 +152,15 @@ def test_serve_starts_the_app_locally(run, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))  # the production server
     result = run("serve", "--port", "5099")
     assert result.stdout == "netmap is running at http://127.0.0.1:5099/  (Ctrl+C stops it)\n"
-    assert calls[0] == {"host": "127.0.0.1", "port": 5099, "threads": 8, "ident": "netmap"}
+    assert calls[0] == {"host": "127.0.0.1", "port": 5099, "threads": 8, "ident": "netmap",
+                        "clear_untrusted_proxy_headers": True}  # no trusted proxy: forwarded headers dropped
 
 
 def test_users_commands(run) -> None:
     added = run("users", "add", "sam", "--role", "hr")
     assert added.exit_code == 0 and added.stdout.startswith("Added sam (hr). Password: ")
     assert run("users", "set-role", "sam", "ceo").stdout == "sam is now ceo.\n"
-    assert run("users", "list").stdout == "sam\tceo\n"
+    assert run("users", "list").stdout == "sam\tceo\tunlinked\tno authenticator\tnever logged in\tactive\n"
     duplicate = run("users", "add", "sam", "--role", "hr")
     assert duplicate.exit_code == 1 and "There is already a user called 'sam'" in duplicate.stderr
     assert run("users", "add", "bad", "--role", "king").exit_code == 2

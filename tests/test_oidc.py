@@ -18,7 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap.cli import main
+from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
+from netmap.kept_analysis import analysis_of
+from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
 from tests.oidc_provider import Provider, oidc_provider, walk_to
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
@@ -93,6 +96,12 @@ def planted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app(provider: Provider, planted_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     """The web app over the planted trust, signing in through the provider (as Google: a hosted domain)."""
+    _configure(provider, tmp_path, monkeypatch)
+    return make_app(tmp_path, None, NETMAP_DB=planted_store)
+
+
+def _configure(provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings of an app signing in through `provider`, with the module's users and role map."""
     provider.set_users(USERS)
     role_map = tmp_path / "roles.toml"
     role_map.write_text(ROLE_MAP, encoding="utf-8")
@@ -102,7 +111,6 @@ def app(provider: Provider, planted_store: Path, tmp_path: Path, monkeypatch: py
                         "GROUPS_URL": provider.issuer + "/graph/me/getMemberObjects"}.items():
         monkeypatch.setenv(f"NETMAP_OIDC_{name}", value)
     monkeypatch.setenv("NETMAP_PUBLIC_URL", PUBLIC)
-    return make_app(tmp_path, None, NETMAP_DB=planted_store)
 
 
 def sign_in(client: FlaskClient, name: str, http: requests.Session | None = None, password: str = "provider-pw",
@@ -144,7 +152,7 @@ def test_signing_in_gives_the_role_of_the_mapped_group_and_no_password(app: Flas
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert accounts.users.get("alice").role == "hr"
         assert accounts.users.issuer_of("alice") == app.config["NETMAP_SETTINGS"].oidc.issuer
-    assert ("alice", "login through the identity provider") in [e[:2] for e in _audit(app)]
+    assert any(e[:2] == ("alice", "login") and "with the identity provider as " in e[2] for e in _audit(app))
     for password in ("", "provider-pw", PASSWORD):  # no local password opens the account
         assert login(app.test_client(), "alice", password or "x" * 12, purpose=None).status_code == 401
 
@@ -314,3 +322,28 @@ def test_an_unreachable_provider_or_one_of_another_issuer_is_said_so(
     answer = make_app(tmp_path / "renamed", None).test_client().get("/login/provider")
     assert answer.status_code == 503 and f"says its issuer is &#39;{provider.issuer}&#39;" in answer.get_data(
         as_text=True)
+
+
+def test_an_account_from_the_provider_is_linked_by_email_and_closes_when_its_person_leaves(
+        provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """alice's verified email is a2's in staff.csv's email column: her account is linked to a2 at sign-in, and
+    when a later load says a2 has left, her session ends at the next request and signing in again is refused."""
+    _configure(provider, tmp_path, monkeypatch)
+    tables = dict(read_trust(PLANTED)[0].tables())
+    staff = tables["staff"].copy()
+    staff["email"] = ["Alice@Trust.example" if person == "a2" else None for person in staff["staff_id"]]
+    app = make_app(tmp_path, Dataset.from_tables({**tables, "staff": staff}))
+    client = app.test_client()
+    assert sign_in(client, "alice")[0] == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.get("alice").staff_id == "a2"
+    assert client.get("/staff/").status_code == 200
+    staff["left_on"] = [dt.date.today().isoformat() if person == "a2" else None for person in staff["staff_id"]]
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        later = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        analysis_of(store, store.write_snapshot(Dataset.from_tables({**tables, "staff": staff}), later,
+                                                source="test").snapshot)
+    assert client.get("/staff/").status_code == 302  # the next request: signed out
+    status, page = sign_in(app.test_client(), "alice")
+    assert status == 403 and "This account is disabled (left on " in page
+    assert any(e[:2] == ("alice", "account disabled") for e in _audit(app))

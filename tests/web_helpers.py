@@ -1,10 +1,12 @@
-"""Helpers for the web tests: an app over a loaded store, users of each role, logging in with CSRF."""
+"""Helpers for the web tests: an app over a loaded store, users of each role, logging in with CSRF, enrolling an
+authenticator (codes computed with pyotp, as the app would)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -19,6 +21,9 @@ ROLES = ("admin", "hr", "ceo", "network-lead")
 
 
 def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask:
+    """The app over `dataset`, loaded, with a user of each role. NETMAP_REQUIRE_MFA is off, as a trust may set
+    it, so that a test logs in with a password alone as often as it likes (an authenticator code is accepted once
+    per 30 seconds); tests/test_mfa.py and tests/test_access.py's second-factor tests turn it on."""
     db, users = tmp_path / "store.db", tmp_path / "users.db"
     with SQLiteStore(db) as store:
         if dataset is not None:  # loaded and analysed, as `netmap load` does: the web app only reads analyses
@@ -27,7 +32,7 @@ def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)
     return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
-                       **config})
+                       "NETMAP_REQUIRE_MFA": False, **config})
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
@@ -50,3 +55,19 @@ def login(client: FlaskClient, name: str, password: str = PASSWORD, purpose: str
                                                 "csrf_token": csrf_token(client, "/purpose/")})
         assert stated.status_code == 302, stated.get_data(as_text=True)
     return response
+
+
+def enrol(client: FlaskClient, name: str) -> tuple[str, list[str]]:
+    """Log in as `name` for the first time and enrol through the pages; the secret and the recovery codes."""
+    response = login(client, name, purpose=None)
+    assert response.status_code == 302 and response.location.startswith("/login/enrol"), response.location
+    page = client.get("/login/enrol").get_data(as_text=True)
+    assert "<svg" in page and 'class="qr"' in page  # the QR code, drawn on the server, inline
+    found = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
+    assert found, page
+    secret = found.group(1)
+    done = client.post("/login/enrol", data={"code": pyotp.TOTP(secret).now(),
+                                              "csrf_token": csrf_token(client, "/login/enrol")})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.get_data(as_text=True))
+    return secret, codes

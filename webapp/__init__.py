@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         NETMAP_DB=settings.db_path,
         NETMAP_STORE=settings.neo4j_uri,
         NETMAP_USERS_DB=settings.users_db_path,
+        NETMAP_REQUIRE_MFA=settings.require_mfa,
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.upload_limit_mb * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -53,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exports,
         groups,
         joiners,
+        mfa,
         network_map,
         oidc,
         privacy,
@@ -76,8 +78,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     oidc.init_app(app)
     security.init_app(app)
-    for module in (auth, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin, purpose,
-                   privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc):
+    for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin,
+                   purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

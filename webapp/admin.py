@@ -1,4 +1,4 @@
-"""The audit log (admin) and the metric definitions page (everyone)."""
+"""The audit log and the users page (admin), and the metric definitions page (everyone)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,21 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.wiring import LINKED_BY_MEANING
 from netmap.contract import BUILTIN_TIE_KINDS
 from netmap.tie_kinds import tie_kinds
-from webapp.auth import accounts, role_required
+from webapp.auth import accounts, audit, role_required
 from webapp.data import current_view
 from webapp.formatting import heading
 from webapp.metric_help import HELP
 from webapp.tables import Column, table_page
 
 bp = Blueprint("admin", __name__)
+UNUSED_DAYS = 90  # the review of accounts nobody uses (docs/accounts.md)
 
 
 @bp.route("/audit")
@@ -41,6 +42,50 @@ def audit_log() -> Any:
     every = pd.DataFrame(log.records(), columns=["at", "user", "action", "subject", "purpose"])
     return render_template("admin/audit.html", page=page, users=sorted(every["user"].unique()),
                            actions=sorted(every["action"].unique()), since=since, until=until)
+
+
+@bp.route("/users")
+@role_required("admin")
+def users() -> Any:
+    """Every account: role, linked staff id, second factor, last login and whether it is disabled; the ones nobody
+    has logged in to for UNUSED_DAYS days listed apart, each with a button that disables it."""
+    store = accounts().users
+    unused = {u.name for u in store.unused(UNUSED_DAYS)}
+    everyone = store.all_users()
+    frame = pd.DataFrame([{"user": u.name, "account_role": u.role, "linked_staff": u.staff_id,
+                           "second_factor": "yes" if u.has_second_factor else "no",
+                           "last_login": u.last_login_at[:16].replace("T", " ") or "never",
+                           "unused": "yes" if u.name in unused else "no", "status": u.disabled or "active"}
+                          for u in everyone],
+                         columns=["user", "account_role", "linked_staff", "second_factor", "last_login", "unused",
+                                  "status"])
+    # column names of their own: "name", "role" and "staff_id" would take the staff tables' definitions
+    columns = [Column("user", "User"), Column("account_role", "Role"), Column("linked_staff", "Staff id"),
+               Column("second_factor", "Authenticator"), Column("last_login", "Last login (UTC)"),
+               Column("unused", f"Unused {UNUSED_DAYS} days"), Column("status", "Status")]
+    page = table_page(frame, columns, filename="users.csv", default_sort="user", descending=False,
+                      filters=("account_role", "unused"))
+    if isinstance(page, Response):
+        return page
+    review = [u for u in everyone if u.name in unused and not u.disabled]
+    return render_template("admin/users.html", page=page, review=review, days=UNUSED_DAYS)
+
+
+@bp.route("/users/disable", methods=["POST"])
+@role_required("admin")
+def disable_user() -> Any:
+    """Disable one account (the review's button): its sessions end and it cannot log in until `netmap users
+    enable`. An admin cannot disable their own account here (they would lock themselves out mid-review)."""
+    name = request.form.get("name", "")
+    if name == g.user.name:
+        abort(400, description="You cannot disable your own account here; ask another admin, or use "
+                               "`netmap users disable` on the server.")
+    if accounts().users.get(name) is None:
+        abort(404, description=f"No user called {name!r}.")
+    if accounts().users.disable(name, f"disabled by {g.user.name}"):
+        audit("account disabled", f"{name}, from the Users page")
+    flash(f"{name} is disabled.", "info")
+    return redirect(url_for("admin.users"))
 
 
 def _date_arg(name: str) -> str:

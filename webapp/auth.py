@@ -15,15 +15,17 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from webapp.accounts import Accounts, LockedOut, User
+from webapp.accounts import ROLES, Accounts, LockedOut, User
 from webapp.accounts.users import MAX_NAME
+from webapp.leavers import closed_reason
 from webapp.security import is_plain_http_from_elsewhere
 
-__all__ = ["accounts", "audit", "audit_event", "audit_people", "audit_refusal", "bp", "init_app", "login_required",
-           "role_required", "safe_next"]
+__all__ = ["SECOND_FACTOR_ROLES", "accounts", "audit", "audit_event", "audit_people", "audit_refusal", "bp",
+           "init_app", "login_required", "pending_user", "role_required", "safe_next", "start_session"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -42,6 +44,11 @@ def init_app(app: Flask) -> None:
 
 
 PRUNE_EVERY = dt.timedelta(hours=1)
+# Roles whose local accounts need a second factor while NETMAP_REQUIRE_MFA is on: every role. The ceo sees only
+# aggregates, but the account is as good a foothold as any other, may be given another role, and one rule for
+# every account is easier to run and to audit (docs/accounts.md).
+SECOND_FACTOR_ROLES = ROLES
+SECOND_STEP_MINUTES = 10  # how long after the password its second factor (or enrolment) may follow
 
 
 def accounts() -> Accounts:
@@ -68,10 +75,11 @@ def _close_accounts(_exc: BaseException | None) -> None:
 
 def _load_user() -> None:
     """Read the user afresh on every request: removing or demoting someone, or their logging out elsewhere, takes
-    effect at once. A session also ends NETMAP_SESSION_HOURS after its login, however active."""
+    effect at once. A session also ends NETMAP_SESSION_HOURS after its login, however active, and at the first
+    request after the trust's data says its person has left (webapp.leavers)."""
     name = session.get("user")
     g.user = accounts().users.get(name) if name else None
-    if name and not _session_is_current(g.user):
+    if name and (not _session_is_current(g.user) or closed_reason(g.user, accounts())):
         g.user = None
         session.clear()
 
@@ -186,16 +194,60 @@ def login() -> Any:
             audit_refusal(name, "failed login")
             flash("Wrong user name or password.", "error")
             return _login_page(form), 401
-        session.clear()
-        session["user"] = user.name
-        session["key"] = user.session_key
-        session["since"] = dt.datetime.now(dt.UTC).isoformat()
-        # Without "keep me signed in" the cookie has no expiry, so closing the browser ends the session (a shared
-        # staff-room PC); with it, the cookie lasts the 8 hours a session may last anyway.
-        session.permanent = bool(form.keep.data)
-        audit_event(user.name, "login")
-        return redirect(safe_next(request.args.get("next")))
+        reason = closed_reason(user, accounts())
+        if reason:
+            audit_event(user.name, "login refused (account disabled)")
+            flash(f"This account is disabled ({reason}). If that is wrong, ask an admin.", "error")
+            return _login_page(form), 403
+        return _after_password(user, bool(form.keep.data))
     return _login_page(form), 400 if request.method == "POST" else 200
+
+
+def _after_password(user: User, keep: bool) -> Response:
+    """Logged in, unless the account has a second factor or its role needs one: then the code (or, the first time,
+    enrolment) comes next, before any page. `keep`: "keep me signed in" was ticked."""
+    enrolled = accounts().second_factors.is_enrolled(user.name)
+    if not enrolled and not (current_app.config["NETMAP_REQUIRE_MFA"] and user.role in SECOND_FACTOR_ROLES):
+        start_session(user, keep=keep)
+        return redirect(safe_next(request.args.get("next")))
+    session.clear()
+    session["pending_keep"] = keep
+    session["pending"] = user.name
+    session["pending_key"] = user.session_key
+    session["pending_since"] = dt.datetime.now(dt.UTC).isoformat()
+    return redirect(url_for("mfa.code" if enrolled else "mfa.enrol", next=safe_next(request.args.get("next"))))
+
+
+def pending_user() -> User | None:
+    """The user who gave their password in this session less than SECOND_STEP_MINUTES ago and has yet to give
+    their second factor; None if there is none (or they have since been removed, disabled or logged out)."""
+    name = session.get("pending")
+    user = accounts().users.get(name) if name else None
+    if user is None or not secrets.compare_digest(str(session.get("pending_key", "")), user.session_key):
+        return None
+    try:
+        since = dt.datetime.fromisoformat(str(session.get("pending_since")))
+    except ValueError:
+        return None
+    if dt.datetime.now(dt.UTC) - since >= dt.timedelta(minutes=SECOND_STEP_MINUTES):
+        return None
+    return None if closed_reason(user, accounts()) else user
+
+
+def start_session(user: User, how: str = "", keep: bool | None = None) -> None:
+    """Start `user`'s session (after their password, and second factor if any); `how` says which second factor,
+    for the audit log. Without `keep` ("keep me signed in", carried over from the password step when None) the
+    cookie has no expiry, so closing the browser ends the session (a shared staff-room PC); with it, the cookie
+    lasts the 8 hours a session may last anyway."""
+    keep = bool(session.get("pending_keep")) if keep is None else keep
+    session.clear()
+    session["user"] = user.name
+    session["key"] = user.session_key
+    session["since"] = dt.datetime.now(dt.UTC).isoformat()
+    session.permanent = keep
+    accounts().users.record_login(user.name)
+    where = request.remote_addr or "unknown address"
+    audit_event(user.name, "login", f"from {where}" + (f" with {how}" if how else ""))
 
 
 def _login_page(form: LoginForm) -> str:

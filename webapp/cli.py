@@ -13,11 +13,13 @@ from typing import TypeVar
 
 import click
 
-from netmap.cli_common import load_sample, settings_of, store_options
+from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import Settings, demo_settings, described
+from netmap.errors import NetmapError
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
 from netmap.store import open_store
-from webapp.accounts import ROLES, Accounts, UserStore
+from webapp.accounts import ROLES, Accounts, User, UserStore
+from webapp.accounts.leavers import read_leavers
 
 DEMO_ADMIN = "demo-admin"
 T = TypeVar("T")
@@ -74,7 +76,9 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
                f"term of 2025/26: {', '.join(TERM_ENDS)}.")
     click.echo(f"The demo keeps its store and users in {settings.demo_dir}, apart from your trust's own "
                "(NETMAP_DEMO_DIR moves it; delete the folder to start again).")
-    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).")
+    second = (" At the first login you set up an authenticator app (docs/accounts.md; NETMAP_REQUIRE_MFA=0 skips "
+              "it for a demo on this machine).") if settings.require_mfa else ""
+    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).{second}")
     if not no_serve:
         _run(host, port, settings, {"NETMAP_SETTINGS": settings, "NETMAP_DB": settings.db_path,
                                     "NETMAP_STORE": None, "NETMAP_USERS_DB": settings.users_db_path})
@@ -110,12 +114,18 @@ def _by() -> str:
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
               "generating one.")
+@click.option("--staff-id", default="", help="The person's staff_id in staff.csv: the account closes when the "
+              "trust's data says they have left.")
 @click.pass_context
-def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool) -> None:
-    """Add a user; prints a generated password unless one is given on stdin."""
+def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, staff_id: str) -> None:
+    """Add a user; prints a generated password unless one is given on stdin. They set up an authenticator app at
+    their first login (NETMAP_REQUIRE_MFA)."""
     given = sys.stdin.readline().strip() if password_stdin else None
-    password = _change(ctx, lambda users: users.add(name, role, given), "user added", f"{name} ({role})")
-    click.echo(f"Added {name} ({role})." + ("" if given else f" Password: {password}"))
+    linked = f", staff {staff_id}" if staff_id else ""
+    password = _change(ctx, lambda users: users.add(name, role, given, staff_id), "user added",
+                       f"{name} ({role}{linked})")
+    click.echo(f"Added {name} ({role}{linked})." + ("" if given else f" Password: {password}"))
+    _check_in_latest_snapshot(ctx, staff_id)
 
 
 @users.command("remove")
@@ -183,19 +193,112 @@ def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], 
     click.echo(f"{name} may see {len(staff_ids)} colleague(s) outside their groups by name.")
 
 
-@users.command("list")
+@users.command("link")
+@click.argument("name")
+@click.argument("staff_id")
 @click.pass_context
-def users_list(ctx: click.Context) -> None:
-    """Every user, their role, the groups a network lead leads, and the identity provider of those who sign in
-    through one (they have no password here)."""
+def users_link(ctx: click.Context, name: str, staff_id: str) -> None:
+    """Link a user to their staff_id in staff.csv (\"\" unlinks): the account closes when the trust's data says
+    they have left."""
+    _change(ctx, lambda users: users.link(name, staff_id), "user linked", f"{name} to staff {staff_id or 'none'}")
+    click.echo(f"{name} is linked to staff {staff_id}." if staff_id else f"{name} is linked to nobody.")
+    _check_in_latest_snapshot(ctx, staff_id)
+
+
+def _check_in_latest_snapshot(ctx: click.Context, staff_id: str) -> None:
+    """Warn when `staff_id` is not in the latest snapshot's staff: a mistyped id would never close the account.
+    Only a warning, since an account may be made before the first load."""
+    if not staff_id:
+        return
+    try:
+        with open_store_of(ctx, None, None) as store:
+            snapshots = store.list_snapshots()
+            if not snapshots:
+                return
+            latest = snapshots[-1].as_of
+            known = set(store.read_table(latest, "staff")["staff_id"].astype(str))
+    except NetmapError as exc:
+        click.echo(f"Could not check staff {staff_id} against the store ({exc}).", err=True)
+        return
+    if staff_id not in known:
+        click.echo(f"Warning: staff {staff_id} is not in the latest snapshot ({latest}); check the id, since the "
+                   "account closes only when that person's record says they have left.", err=True)
+
+
+@users.command("reset-mfa")
+@click.argument("name")
+@click.pass_context
+def users_reset_mfa(ctx: click.Context, name: str) -> None:
+    """Forget a user's authenticator and recovery codes (a lost phone); their sessions end and they set up an
+    authenticator again at their next login."""
     with _accounts(ctx) as accounts:
-        for user in accounts.users.all_users():
+        accounts.second_factors.reset(name)
+        accounts.audit.record(_by(), "second factor reset", name)
+    click.echo(f"{name}'s authenticator is reset; their sessions have ended. They set it up again at their next "
+               "login.")
+
+
+@users.command("disable")
+@click.argument("name")
+@click.option("--reason", default="disabled by an admin", show_default=True)
+@click.pass_context
+def users_disable(ctx: click.Context, name: str, reason: str) -> None:
+    """Stop a user logging in, and end their sessions, keeping the account (see also `netmap users remove`)."""
+    _change(ctx, lambda users: users.disable(name, reason), "account disabled", f"{name}: {reason}")
+    click.echo(f"{name} is disabled ({reason}).")
+
+
+@users.command("enable")
+@click.argument("name")
+@click.pass_context
+def users_enable(ctx: click.Context, name: str) -> None:
+    """Let a disabled user log in again (one whose linked person has left is disabled again at their next
+    request: unlink them first if the link was wrong)."""
+    _change(ctx, lambda users: users.enable(name), "account enabled", name)
+    click.echo(f"{name} may log in again.")
+
+
+@users.command("leavers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+def users_leavers(ctx: click.Context, file: Path) -> None:
+    """Record HR's leavers: a CSV with columns staff_id and left_on (YYYY-MM-DD). An account linked to one of them
+    stops working at its next request once the day has come."""
+    leavers = read_leavers(file.read_text(encoding="utf-8-sig"), file.name)
+    with _accounts(ctx) as accounts:
+        accounts.leavers.record(leavers)
+        accounts.audit.record(_by(), "leavers recorded", f"{len(leavers)} from {file.name}")
+        linked = [u for u in accounts.users.all_users() if u.staff_id in leavers]
+    click.echo(f"Recorded {len(leavers)} leaver(s) from {file.name}.")
+    for user in linked:
+        click.echo(f"{user.name} (staff {user.staff_id}) leaves on {leavers[user.staff_id]}: the account stops "
+                   "working at its next request from that day.")
+
+
+@users.command("list")
+@click.option("--unused", type=click.IntRange(1), metavar="DAYS",
+              help="Only accounts nobody has logged in to for DAYS days (the 90-day review: --unused 90).")
+@click.pass_context
+def users_list(ctx: click.Context, unused: int | None) -> None:
+    """Every user: role, linked staff id, second factor, last login, disabled, the groups a network lead leads,
+    the colleagues assigned them, and the identity provider of those who sign in through one (tab-separated)."""
+    with _accounts(ctx) as accounts:
+        listed = accounts.users.unused(unused) if unused else accounts.users.all_users()
+        for user in listed:
             led = accounts.users.groups_of(user.name)
             people = accounts.users.people_of(user.name)
             issuer = accounts.users.issuer_of(user.name)
-            click.echo(f"{user.name}\t{user.role}" + (f"\t{', '.join(led)}" if led else "")
+            click.echo("\t".join([*_described(user), ", ".join(led)]).rstrip("\t")
                        + (f"\t+{len(people)} named colleague(s)" if people else "")
                        + (f"\tsigns in through {issuer}" if issuer else ""))
+
+
+def _described(user: User) -> list[str]:
+    """A user's columns in `netmap users list`."""
+    return [user.name, user.role, f"staff {user.staff_id}" if user.staff_id else "unlinked",
+            "authenticator" if user.has_second_factor else "no authenticator",
+            f"last login {user.last_login_at[:10]}" if user.last_login_at else "never logged in",
+            f"disabled: {user.disabled}" if user.disabled else "active"]
 
 
 @click.group()

@@ -11,7 +11,6 @@ that sees names. Each refusal is a page saying why and an audit entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -26,7 +25,8 @@ from netmap.config import OidcSettings
 from netmap.errors import AccountError, ConfigError
 from webapp.accounts.role_map import grant_of, read_role_map
 from webapp.accounts.users import MAX_NAME
-from webapp.auth import accounts, audit_event, safe_next
+from webapp.auth import accounts, audit_event, safe_next, start_session
+from webapp.leavers import closed_reason, staff_id_of_email
 
 __all__ = ["MFA_AMR", "ROLES_SEEING_NAMES", "bp", "init_app", "logout_url", "used_second_factor"]
 
@@ -147,15 +147,20 @@ def _sign_in(settings: OidcSettings, claims: Mapping[str, Any], token: Mapping[s
         user = accounts().users.sign_in_external(settings.issuer, str(claims["sub"]), name, grant.role, grant.leads)
     except AccountError as exc:
         return _refused(str(exc), "name taken by another account", 409, name)
-    session.clear()
-    session["user"] = user.name
-    session["key"] = user.session_key
-    session["since"] = dt.datetime.now(dt.UTC).isoformat()
+    email = claims.get("email") if claims.get("email_verified") is True else None
+    staff_id = staff_id_of_email(str(email)) if email else None
+    if staff_id and staff_id != user.staff_id:  # linked to their person, so that the account closes when they leave
+        accounts().users.link(user.name, staff_id)
+        user = accounts().users.get(user.name) or user
+    reason = closed_reason(user, accounts())
+    if reason:
+        return _refused(f"This account is disabled ({reason}). If that is wrong, ask an admin.",
+                        f"account disabled ({reason})", 403, name)
+    # a session that ends with the browser (no "keep me signed in" on this path): shared computers are common
+    start_session(user, f"the identity provider as {user.role}"
+                        f"{' leading ' + ', '.join(grant.leads) if grant.leads else ''}"
+                        f"{', second factor used' if mfa else ''}", keep=False)
     session["via_provider"] = True
-    session.permanent = True
-    audit_event(user.name, "login through the identity provider",
-                f"as {user.role}{' leading ' + ', '.join(grant.leads) if grant.leads else ''}"
-                f"{', second factor used' if mfa else ''}, from {request.remote_addr or 'unknown address'}")
     return redirect(target)
 
 

@@ -17,15 +17,20 @@ from netmap.store.files import create_private_file
 from webapp.accounts.audit import AuditLog
 from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
+from webapp.accounts.leavers import SCHEMA as LEAVERS_SCHEMA
+from webapp.accounts.leavers import LeaverStore
 from webapp.accounts.scenarios import ScenarioStore
-from webapp.accounts.users import IDENTITY_SCHEMA, UserStore
+from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
+from webapp.accounts.second_factor import SecondFactors
+from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 7  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 8  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
-# trust's identity provider; a new table only)
+# trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
+# logins, disabled accounts, leavers.
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -44,11 +49,14 @@ _SCHEMA = (
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
     *CHALLENGE_SCHEMA,
     *IDENTITY_SCHEMA,
+    *SECOND_FACTOR_SCHEMA,
+    *LEAVERS_SCHEMA,
 )
 
 
 class Accounts:
-    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`."""
+    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`,
+    `second_factors` and `leavers`."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -65,11 +73,14 @@ class Accounts:
         self.audit = AuditLog(self._conn)
         self.scenarios = ScenarioStore(self._conn)
         self.challenges = ChallengeStore(self._conn)
+        self.second_factors = SecondFactors(self._conn)
+        self.leavers = LeaverStore(self._conn)
 
     def _create_schema(self) -> None:
         """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and
         kept whole names of failed logins (dropped: they only throttle the next few minutes); version 2 had no
-        purposes in the audit log and no led groups."""
+        purposes in the audit log and no led groups; version 4 had no second factors, linked staff ids, last logins,
+        disabled accounts or leavers (columns and tables added, each only where missing)."""
         (version,) = self._conn.execute("PRAGMA user_version").fetchone()
         if version == SCHEMA_VERSION:
             return
@@ -87,6 +98,10 @@ class Accounts:
                 self._conn.execute("ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT ''")
             for statement in _SCHEMA:
                 self._conn.execute(statement)
+            users = [r[1] for r in self._conn.execute("PRAGMA table_info(users)")]
+            for column, declaration in ADDED_COLUMNS:  # version 5's columns; each added only where missing
+                if column not in users:
+                    self._conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
             AuditLog(self._conn).seal_unchained()
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
             self._conn.execute(_SET_SCHEMA_VERSION)

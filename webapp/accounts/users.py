@@ -13,6 +13,9 @@ only as a digest, and records older than the window are pruned on every attempt.
 Someone who signs in through the trust's identity provider (webapp.oidc) is kept as an external identity (the
 provider's issuer and subject) with no password: their role and led groups are set from the role map at every
 sign-in, never by hand.
+An account may be linked to a staff id (so that it closes when the trust's data says the person has left), keeps
+the time of its last login (so that an admin sees accounts nobody uses) and may be disabled, with the reason; a
+disabled account's sessions end and it cannot log in until `netmap users enable`.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from netmap.errors import AccountError
 
-__all__ = ["ADDRESS_FAILURES", "IDENTITY_SCHEMA", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES", "MIN_PASSWORD", "ROLES",
-           "LockedOut", "User", "UserStore"]
+__all__ = ["ADDED_COLUMNS", "ADDRESS_FAILURES", "IDENTITY_SCHEMA", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES",
+           "MIN_PASSWORD", "ROLES", "LockedOut", "User", "UserStore"]
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
 LOCKOUT_FAILURES = 5    # failed logins for one name from one address ...
@@ -36,6 +39,11 @@ ADDRESS_FAILURES = 20   # ... or for any names from one address ...
 LOCKOUT_MINUTES = 15    # ... within this long lock that name there, or that address
 MIN_PASSWORD = 12
 MAX_NAME = 150          # longer names are refused before anything is stored
+# Schema version 5's columns of the users table, added to an earlier file by Accounts (constants, never data).
+ADDED_COLUMNS = (("staff_id", "TEXT NOT NULL DEFAULT ''"), ("last_login_at", "TEXT NOT NULL DEFAULT ''"),
+                 ("disabled", "TEXT NOT NULL DEFAULT ''"), ("totp_secret", "TEXT NOT NULL DEFAULT ''"),
+                 ("totp_pending", "TEXT NOT NULL DEFAULT ''"), ("totp_last_step", "INTEGER NOT NULL DEFAULT 0"))
+_USER_COLUMNS = "name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at"
 # Checked when a name is unknown, so that an unknown name costs as long as a known one (no user enumeration).
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 NO_PASSWORD = ""        # the password hash of someone who signs in through the identity provider: matches nothing
@@ -47,9 +55,17 @@ IDENTITY_SCHEMA = (
 
 @dataclass(frozen=True)
 class User:
+    """An account as read from the users file. `disabled` is the reason it is disabled ("" while usable);
+    `last_login_at` is "" until the first login."""
+
     name: str
     role: str
     session_key: str = field(default="", repr=False, compare=False)
+    staff_id: str = field(default="", compare=False)
+    disabled: str = field(default="", compare=False)
+    has_second_factor: bool = field(default=False, compare=False)
+    last_login_at: str = field(default="", compare=False)
+    created_at: str = field(default="", compare=False)
 
 
 class LockedOut(AccountError):
@@ -70,16 +86,17 @@ class UserStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def add(self, name: str, role: str, password: str | None = None) -> str:
-        """Add a user; returns the password (a new random one when none is given)."""
+    def add(self, name: str, role: str, password: str | None = None, staff_id: str = "") -> str:
+        """Add a user, linked to `staff_id` if given; returns the password (a new random one when none is given)."""
         _check_role(role)
         if not name.strip() or len(name) > MAX_NAME:
             raise AccountError(f"A user name needs 1 to {MAX_NAME} characters.")
         password = _checked_password(password or secrets.token_urlsafe(12))
         try:
-            self._conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key) "
-                               "VALUES (?, ?, ?, ?, ?)", (name, role, generate_password_hash(password),
-                                                          _now().isoformat(), secrets.token_urlsafe(24)))
+            self._conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key, staff_id) "
+                               "VALUES (?, ?, ?, ?, ?, ?)", (name, role, generate_password_hash(password),
+                                                             _now().isoformat(), secrets.token_urlsafe(24),
+                                                             _checked_staff_id(staff_id)))
         except sqlite3.IntegrityError:
             raise AccountError(f"There is already a user called {name!r}; choose another name, or change their "
                                "password with `netmap users set-password`.") from None
@@ -91,6 +108,7 @@ class UserStore:
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM external_identities WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
@@ -101,6 +119,7 @@ class UserStore:
 
     def _set_groups(self, name: str, groups: list[str] | tuple[str, ...]) -> None:
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
         self._conn.executemany("INSERT OR IGNORE INTO user_groups VALUES (?, ?)", ((name, g) for g in groups))
 
     def groups_of(self, name: str) -> list[str]:
@@ -189,6 +208,34 @@ class UserStore:
         assert user is not None  # made or found in the transaction above
         return user
 
+    def link(self, name: str, staff_id: str) -> None:
+        """Link `name` to the trust's `staff_id` ("" unlinks): the account closes when that person has left."""
+        self._update(name, "UPDATE users SET staff_id = ? WHERE name = ?", (_checked_staff_id(staff_id), name))
+
+    def disable(self, name: str, reason: str) -> bool:
+        """Disable `name` for `reason` and end their sessions; True if it was usable until now (so that the caller
+        records it once), False if it was already disabled."""
+        if self.get(name) is None:
+            raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
+        return bool(self._conn.execute("UPDATE users SET disabled = ?, session_key = ? WHERE name = ? AND "
+                                       "disabled = ''", (reason[:200], secrets.token_urlsafe(24), name)).rowcount)
+
+    def enable(self, name: str) -> None:
+        """Let a disabled account log in again (one closed because its person left closes again while the
+        trust's data still says so: unlink it first if the link was wrong)."""
+        self._update(name, "UPDATE users SET disabled = '' WHERE name = ?", (name,))
+
+    def record_login(self, name: str) -> None:
+        """Keep the time of `name`'s login, for the review of accounts nobody uses."""
+        self._update(name, "UPDATE users SET last_login_at = ? WHERE name = ?", (_now().isoformat(), name))
+
+    def unused(self, days: int) -> list[User]:
+        """Accounts nobody has logged in to for `days` days (never-used ones counted from their creation)."""
+        since = (_now() - dt.timedelta(days=days)).isoformat()
+        return [_user(r) for r in self._conn.execute(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE (CASE last_login_at WHEN '' THEN created_at "  # noqa: S608
+            "ELSE last_login_at END) < ? ORDER BY name", (since,))]
+
     def end_sessions(self, name: str) -> None:
         """End every session of `name` (logging out does this: a copied cookie dies with the real one)."""
         self._update(name, "UPDATE users SET session_key = ? WHERE name = ?", (secrets.token_urlsafe(24), name))
@@ -198,12 +245,12 @@ class UserStore:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
 
     def get(self, name: str) -> User | None:
-        row = self._conn.execute("SELECT name, role, session_key FROM users WHERE name = ?", (name,)).fetchone()
-        return User(*row) if row else None
+        row = self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()  # noqa: S608
+        return _user(row) if row else None
 
     def all_users(self) -> list[User]:
         """Every user, by name."""
-        return [User(*r) for r in self._conn.execute("SELECT name, role, session_key FROM users ORDER BY name")]
+        return [_user(r) for r in self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name")]  # noqa: S608
 
     def authenticate(self, name: str, password: str, address: str = "") -> User | None:
         """The user when the password is right; None when wrong; LockedOut, before any password is checked, when
@@ -270,6 +317,19 @@ def _checked_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Passwords need at least {MIN_PASSWORD} characters.")
     return password
+
+
+def _user(row: tuple[str, str, str, str, str, int, str, str]) -> User:
+    """A User from a row of _USER_COLUMNS."""
+    name, role, key, staff_id, disabled, has_second_factor, last_login_at, created_at = row
+    return User(name, role, key, staff_id, disabled, bool(has_second_factor), last_login_at, created_at)
+
+
+def _checked_staff_id(staff_id: str) -> str:
+    staff_id = staff_id.strip()
+    if len(staff_id) > MAX_NAME or any(not c.isprintable() for c in staff_id):
+        raise AccountError(f"A staff id is the staff_id of staff.csv: up to {MAX_NAME} printable characters.")
+    return staff_id
 
 
 def _check_role(role: str) -> None:
