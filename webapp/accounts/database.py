@@ -18,12 +18,14 @@ from webapp.accounts.audit import AuditLog
 from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.scenarios import ScenarioStore
+from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
+from webapp.accounts.survey_guard import SurveyGuard
 from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 4  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
-# 4: challenges
+SCHEMA_VERSION = 5  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+# 4: challenges. 5: survey links' searches and wrong survey links (survey_guard)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -38,11 +40,13 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS scenarios (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT NOT NULL, "
     "snapshot TEXT NOT NULL, changes TEXT NOT NULL, saved_at TEXT NOT NULL)",
     *CHALLENGE_SCHEMA,
+    *SURVEY_GUARD_SCHEMA,
 )
 
 
 class Accounts:
-    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`."""
+    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`,
+    `survey_guard`."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -59,6 +63,7 @@ class Accounts:
         self.audit = AuditLog(self._conn)
         self.scenarios = ScenarioStore(self._conn)
         self.challenges = ChallengeStore(self._conn)
+        self.survey_guard = SurveyGuard(self._conn)
 
     def _create_schema(self) -> None:
         """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and
