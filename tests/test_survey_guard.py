@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from webapp.accounts import Accounts, survey_guard
-from webapp.accounts.survey_guard import Search
+from webapp.accounts.survey_guard import Search, SurveyGuard
 
 NOW = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -18,23 +18,25 @@ def test_searches_have_a_burst_limit_and_a_budget_that_outlive_a_restart(tmp_pat
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(survey_guard, "SEARCH_BUDGET", 5)
     monkeypatch.setattr(survey_guard, "BURST_SEARCHES", 3)
-    with Accounts(tmp_path / "users.db") as kept:
-        assert [kept.survey_guard.spend_search("d1", NOW) for _ in range(4)] == [Search.ALLOWED] * 3 + [
-            Search.TOO_FAST]
-        assert kept.survey_guard.spend_search("d2", NOW) is Search.ALLOWED  # another link: its own limits
+    Accounts(tmp_path / "users.db").close()  # creates the file and its tables
+    guard = SurveyGuard(tmp_path / "users.db")
+    assert [guard.spend_search("d1", NOW) for _ in range(4)] == [Search.ALLOWED] * 3 + [Search.TOO_FAST]
+    assert guard.spend_search("d2", NOW) is Search.ALLOWED  # another link: its own limits
+    guard.close()
     later = NOW + dt.timedelta(seconds=survey_guard.BURST_SECONDS)
-    with Accounts(tmp_path / "users.db") as kept:  # a restart, or another server process
-        assert [kept.survey_guard.spend_search("d1", later) for _ in range(3)] == [Search.ALLOWED, Search.LAST,
-                                                                                   Search.USED_UP]
-        assert kept.survey_guard.spend_search("d1", later + dt.timedelta(days=9)) is Search.USED_UP
+    guard = SurveyGuard(tmp_path / "users.db")  # a restart, or another server process
+    assert [guard.spend_search("d1", later) for _ in range(3)] == [Search.ALLOWED, Search.LAST, Search.USED_UP]
+    assert guard.spend_search("d1", later + dt.timedelta(days=9)) is Search.USED_UP
+    guard.close()
 
 
 def test_wrong_links_are_counted_per_address_and_overall_within_the_window(tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(survey_guard, "MISSES_PER_ADDRESS", 2)
     monkeypatch.setattr(survey_guard, "MISSES_OVERALL", 4)
-    with Accounts(tmp_path / "users.db") as kept:
-        guard = kept.survey_guard
+    Accounts(tmp_path / "users.db").close()
+    guard = SurveyGuard(tmp_path / "users.db")
+    try:
         assert guard.miss("10.0.0.1", NOW) == (False, "")
         assert guard.miss("10.0.0.1", NOW) == (False, "2 wrong survey links within 15 minutes from 10.0.0.1")
         assert guard.miss("10.0.0.1", NOW) == (True, "")  # throttled, and not counted again
@@ -43,3 +45,5 @@ def test_wrong_links_are_counted_per_address_and_overall_within_the_window(tmp_p
         assert guard.miss("10.0.0.4", NOW) == (True, "")  # everyone's guessing is throttled now
         after = NOW + dt.timedelta(minutes=survey_guard.MISS_MINUTES, seconds=1)
         assert guard.miss("10.0.0.1", after) == (False, "")  # the window has passed
+    finally:
+        guard.close()

@@ -18,7 +18,7 @@ from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import answer, last_round_answers, link_of, roster_of, spec_of
-from webapp.accounts.survey_guard import SEARCH_BUDGET, Search
+from webapp.accounts.survey_guard import SEARCH_BUDGET, Search, SurveyGuard
 from webapp.auth import accounts
 from webapp.data import get_store
 
@@ -38,16 +38,25 @@ def _roster(round_id: str, spec: RoundSpec) -> Roster:
     return cache[round_id]
 
 
+def _guard() -> SurveyGuard:
+    """The app's one SurveyGuard, on its own connection to the users file (created with its tables first)."""
+    guard = current_app.extensions.get("netmap_survey_guard")
+    if guard is None:
+        accounts()
+        guard = current_app.extensions.setdefault("netmap_survey_guard",
+                                                  SurveyGuard(current_app.config["NETMAP_USERS_DB"]))
+    return guard
+
+
 def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
     """The link, round and definition a token opens, from any address; else a page saying why it does not open:
     404 for an unknown link, or 429 once wrong links come too often (SurveyGuard.miss), audited once."""
     try:
         link, record = link_of(get_store(), token)
     except UnknownLink as exc:
-        guard = accounts()
-        throttled, reached = guard.survey_guard.miss(request.remote_addr or "")
+        throttled, reached = _guard().miss(request.remote_addr or "")
         if reached:
-            guard.audit.record("survey link", "wrong survey links throttled", reached)
+            accounts().audit.record("survey link", "wrong survey links throttled", reached)
         if throttled:
             abort(429, description="Too many wrong survey links have been tried. Check the link or code you "
                                    "were sent and try again in 15 minutes; a correct link always opens.")
@@ -72,10 +81,9 @@ def people(token: str) -> Any:
     """Suggestions as the respondent types: up to SHOWN colleagues of the roster (never themself), within the
     link's limits (429 with a message to show when a limit stops it; the budget running out is audited)."""
     link, record, spec = _opened(token)
-    kept = accounts()
-    verdict = kept.survey_guard.spend_search(link.digest)
+    verdict = _guard().spend_search(link.digest)
     if verdict is Search.LAST:
-        kept.audit.record("survey link", "survey searches used up",
+        accounts().audit.record("survey link", "survey searches used up",
                           f"round {record.round_id}: the link of {link.staff_id} reached {SEARCH_BUDGET} searches")
     elif verdict is not Search.ALLOWED:
         return jsonify({"message": SEARCH_LIMITS[verdict]}), 429

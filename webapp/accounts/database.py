@@ -19,7 +19,6 @@ from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
-from webapp.accounts.survey_guard import SurveyGuard
 from webapp.accounts.users import UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
@@ -45,8 +44,8 @@ _SCHEMA = (
 
 
 class Accounts:
-    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`,
-    `survey_guard`."""
+    """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`
+    (and the tables of survey_guard.SurveyGuard, which keeps its own connection)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -63,7 +62,6 @@ class Accounts:
         self.audit = AuditLog(self._conn)
         self.scenarios = ScenarioStore(self._conn)
         self.challenges = ChallengeStore(self._conn)
-        self.survey_guard = SurveyGuard(self._conn)
 
     def _create_schema(self) -> None:
         """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and
