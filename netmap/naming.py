@@ -84,8 +84,9 @@ class NameIndex:
     """
 
     def __init__(self, names: Sequence[str]) -> None:
-        self._names = list(names)
-        pairs = sorted((w, k) for k, n in enumerate(self._names) for w in name_words(n))
+        self._own = [name_words(n) for n in names]
+        self._letters = [sum(map(len, _pieces(n))) for n in names]
+        pairs = sorted((w, k) for k, own in enumerate(self._own) for w in own)
         self._words = [w for w, _k in pairs]
         self._positions = [k for _w, k in pairs]
 
@@ -94,6 +95,13 @@ class NameIndex:
         lo = bisect.bisect_left(self._words, word)
         hi = bisect.bisect_left(self._words, word + "\x7f", lo)  # folded words are ASCII: \x7f sorts after them
         return set(self._positions[lo:hi])
+
+    def _rank(self, words: tuple[str, ...], letters: int, k: int) -> int:
+        """_rank for a name every typed word is known to begin a word of."""
+        own = self._own[k]
+        if not all(w in own for w in words):
+            return 2
+        return 0 if letters == self._letters[k] else 1
 
     def search(self, text: str, limit: int, keep: Callable[[int], bool] = lambda _k: True) -> list[int]:
         """Positions of up to `limit` names matching `text` that `keep` accepts, best first (the whole name, then
@@ -112,7 +120,8 @@ class NameIndex:
         found = self._beginning(first)
         for word in rest:
             found &= self._beginning(word)
-        ranked = [(rank, k) for k in found if keep(k) and (rank := _rank(words, self._names[k])) is not None]
+        letters = sum(map(len, words))
+        ranked = [(self._rank(words, letters, k), k) for k in found if keep(k)]
         namesakes = sorted(k for rank, k in ranked if rank == 0)
         if len(namesakes) > limit:
             return namesakes
