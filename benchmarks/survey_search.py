@@ -20,7 +20,7 @@ from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.roster import SHOWN, Roster
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import create_round, open_round, roster_of
-from webapp.accounts.survey_guard import SEARCH_BUDGET
+from webapp.accounts.survey_guard import search_budget
 
 NOTICE = "Purpose: research. Who sees: leads. Kept for a year, then deleted. Contact: dpo@trust.example"
 SEARCHES = 300
@@ -49,14 +49,21 @@ def bench_full_names(roster: Roster) -> dict:
             "most_offered": most, **_stats(times)}
 
 
-def bench_enumeration(roster: Roster, budget: int = SEARCH_BUDGET) -> dict:
-    """How many distinct people one link can list within its budget, for an attacker who knows in advance what
-    every search would return (an upper bound for any real one): greedy maximum coverage over every two- and
-    three-letter search, with and without the school filter, each search taking the most people not yet listed."""
+def bench_enumeration(roster: Roster) -> dict:
+    """How many distinct people one link can list within its budget (a round of one question of ten names, and
+    of three), for an attacker who knows in advance what every search would return (an upper bound for any real
+    one): greedy maximum coverage over every two- and three-letter search, with and without the school filter,
+    each search taking the most people not yet listed."""
     schools = sorted({e.school_id for e in roster.entries})
     starts = sorted({w[:n] for e in roster.entries for w in typed_words(e.name) for n in (2, 3) if len(w) >= n})
     queries = [(s, "") for s in starts] + [(s, school) for s in starts if len(s) == 2 for school in schools]
     offered = {q: frozenset(e.staff_id for e in roster.search(q[0], q[1])) for q in queries}
+    return {"shown": SHOWN, "candidate_searches": len(queries), "of": len(roster.entries),
+            **{f"{names}_names": _covered(offered, search_budget(names), len(roster.entries)) for names in (10, 30)}}
+
+
+def _covered(offered: dict[tuple[str, str], frozenset[str]], budget: int, people: int) -> dict:
+    """Greedy maximum coverage of `offered` in `budget` searches (lazily updated gains)."""
     listed: set[str] = set()
     heap = [(-len(people), q) for q, people in offered.items()]
     heapq.heapify(heap)
@@ -69,8 +76,7 @@ def bench_enumeration(roster: Roster, budget: int = SEARCH_BUDGET) -> dict:
             continue
         listed |= offered[q]
         used += 1
-    return {"budget": budget, "shown": SHOWN, "bound": budget * SHOWN, "candidate_searches": len(queries),
-            "listed": len(listed), "of": len(roster.entries), "share": len(listed) / len(roster.entries)}
+    return {"budget": budget, "bound": budget * SHOWN, "listed": len(listed), "share": len(listed) / people}
 
 
 def bench_survey_search(db: Path) -> dict:

@@ -20,7 +20,7 @@ from netmap.survey.service import create_round, open_round
 from tests.test_compare import PLANTED
 from tests.test_survey import NOTICE
 from tests.web_helpers import csrf_token, make_app
-from webapp.accounts.survey_guard import MISSES_PER_ADDRESS, SEARCH_BUDGET
+from webapp.accounts.survey_guard import MISSES_PER_ADDRESS
 
 SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
                  opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE)
@@ -142,13 +142,15 @@ def test_suggestions_are_few_and_each_link_has_a_budget(opened, monkeypatch) -> 
     paused = client.get(f"/survey/{tokens['b1']}/people?q=head")
     assert paused.status_code == 429 and "paused for a few seconds" in paused.get_json()["message"]
     monkeypatch.setattr(survey_guard, "BURST_SEARCHES", 1000)
-    monkeypatch.setattr(survey_guard, "SEARCH_BUDGET", 6)
+    monkeypatch.setattr(survey_guard, "SEARCHES_PER_NAME", 1)  # 2 questions of 3 names: 6 searches
+    monkeypatch.setattr(survey_guard, "MIN_SEARCHES", 1)
     statuses = [client.get(f"/survey/{tokens['b1']}/people?q=head").status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]  # 3 used before, 3 more: 6
     used_up = client.get(f"/survey/{tokens['b1']}/people?q=head").get_json()["message"]
-    assert "no more suggestions are offered" in used_up and "Ask whoever runs the survey for a new link" in used_up
+    assert "used all its name searches" in used_up and "no more suggestions are offered" in used_up
+    assert "Ask whoever runs the survey for a new link" in used_up
     assert [s.split(": ")[1] for s in _audited(app, "survey searches used up")] == [
-        f"the link of b1 reached {SEARCH_BUDGET} searches"]
+        "the link of b1 reached 6 searches"]
     assert client.get(f"/survey/{tokens['c1']}/people?q=head").status_code == 200
     assert client.get(f"/survey/{tokens['b1']}").status_code == 200  # the form itself still opens
 

@@ -18,15 +18,15 @@ from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import answer, last_round_answers, link_of, roster_of, spec_of
-from webapp.accounts.survey_guard import SEARCH_BUDGET, Search, SurveyGuard
+from webapp.accounts.survey_guard import Search, SurveyGuard, search_budget
 from webapp.auth import accounts
 from webapp.data import get_store
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
 SEARCH_LIMITS = {
     Search.TOO_FAST: "Suggestions are paused for a few seconds: type a little more slowly.",
-    Search.USED_UP: f"This link has used its {SEARCH_BUDGET} name searches for this survey, so no more suggestions "
-                    "are offered. Ask whoever runs the survey for a new link if you still need to add names.",
+    Search.USED_UP: "This link has used all its name searches for this survey, so no more suggestions are "
+                    "offered. Ask whoever runs the survey for a new link if you still need to add names.",
 }
 
 
@@ -81,10 +81,11 @@ def people(token: str) -> Any:
     """Suggestions as the respondent types: up to SHOWN colleagues of the roster (never themself), within the
     link's limits (429 with a message to show when a limit stops it; the budget running out is audited)."""
     link, record, spec = _opened(token)
-    verdict = _guard().spend_search(link.digest)
+    budget = search_budget(len(spec.questions) * spec.max_names)
+    verdict = _guard().spend_search(link.digest, budget)
     if verdict is Search.LAST:
         accounts().audit.record("survey link", "survey searches used up",
-                          f"round {record.round_id}: the link of {link.staff_id} reached {SEARCH_BUDGET} searches")
+                          f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
     elif verdict is not Search.ALLOWED:
         return jsonify({"message": SEARCH_LIMITS[verdict]}), 429
     roster = _roster(record.round_id, spec)

@@ -2,9 +2,10 @@
 server's threads and processes.
 
 - Searches of the roster (the form's type-ahead), per link: a burst limit (BURST_SEARCHES within BURST_SECONDS)
-  and a total for the round (SEARCH_BUDGET), far above what a respondent uses: naming 30 colleagues at 15
-  keystrokes each is 450 searches at most, and the form's type-ahead waits for a pause in typing. At SHOWN (8)
-  people a search, the budget bounds what one link can list (benchmarks/survey_search.py measures it).
+  and a total for the round (search_budget: SEARCHES_PER_NAME for each name the round lets a respondent give),
+  far above what a respondent uses: a name is found within 4 to 6 letters, a search each, and the form's
+  type-ahead waits for a pause in typing; 15 keystrokes a name is a slow, hesitant typist. At SHOWN (8) people a
+  search, the budget bounds what one link can list (benchmarks/survey_search.py measures it).
 - Wrong links, keyed on the guessing, never on a valid link: a link that opens a form always opens it, from any
   address; unknown ones are refused with 429 instead of 404 after MISSES_PER_ADDRESS from one address, or
   MISSES_OVERALL from all addresses, within MISS_MINUTES. Guessing cannot succeed anyway (260-bit codes); this
@@ -26,10 +27,11 @@ from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
-__all__ = ["BURST_SEARCHES", "BURST_SECONDS", "MISSES_OVERALL", "MISSES_PER_ADDRESS", "MISS_MINUTES", "SCHEMA",
-           "SEARCH_BUDGET", "Search", "SurveyGuard"]
+__all__ = ["BURST_SEARCHES", "BURST_SECONDS", "MISSES_OVERALL", "MISSES_PER_ADDRESS", "MISS_MINUTES", "MIN_SEARCHES",
+           "SCHEMA", "SEARCHES_PER_NAME", "Search", "SurveyGuard", "search_budget"]
 
-SEARCH_BUDGET = 600    # searches per link and round
+SEARCHES_PER_NAME = 20  # searches per name a round allows (its questions x names per question), per link ...
+MIN_SEARCHES = 100      # ... and never fewer
 BURST_SEARCHES = 20    # searches per link ...
 BURST_SECONDS = 10     # ... within this many seconds
 MISSES_PER_ADDRESS = 20  # wrong links from one address ...
@@ -42,6 +44,12 @@ SCHEMA = (
     "CREATE TABLE IF NOT EXISTS survey_link_misses (address TEXT NOT NULL, at TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS survey_link_misses_at ON survey_link_misses (at)",
 )
+
+
+def search_budget(names_allowed: int) -> int:
+    """The searches a link has for its round, when a respondent may give `names_allowed` names in all: 600 for
+    three questions of ten names (30 names at 15 keystrokes each would be 450), 200 for one, at least 100."""
+    return max(MIN_SEARCHES, SEARCHES_PER_NAME * names_allowed)
 
 
 class Search(Enum):
@@ -83,7 +91,7 @@ class SurveyGuard:
                 raise
 
 
-    def spend_search(self, link_digest: str, now: dt.datetime | None = None) -> Search:
+    def spend_search(self, link_digest: str, budget: int, now: dt.datetime | None = None) -> Search:
         """Count one search by the link with `link_digest` when the limits allow it (LAST: the budget's last
         one); otherwise say which limit stops it (a refused search is not counted)."""
         now = now or _now()
@@ -91,7 +99,7 @@ class SurveyGuard:
             row = conn.execute("SELECT used, burst_from, burst_used FROM survey_searches WHERE link_digest = ?",
                                (link_digest,)).fetchone()
             used, burst_from, burst_used = row if row else (0, now.isoformat(), 0)
-            if used >= SEARCH_BUDGET:
+            if used >= budget:
                 return Search.USED_UP
             if now - dt.datetime.fromisoformat(burst_from) >= dt.timedelta(seconds=BURST_SECONDS):
                 burst_from, burst_used = now.isoformat(), 0
@@ -100,7 +108,7 @@ class SurveyGuard:
             used += 1
             conn.execute("INSERT OR REPLACE INTO survey_searches VALUES (?, ?, ?, ?)",
                          (link_digest, used, burst_from, burst_used + 1))
-        return Search.LAST if used == SEARCH_BUDGET else Search.ALLOWED
+        return Search.LAST if used == budget else Search.ALLOWED
 
     def miss(self, address: str, now: dt.datetime | None = None) -> tuple[bool, str]:
         """Count a wrong link from `address` unless guessing is already throttled. Returns (throttled, what to
