@@ -7,7 +7,7 @@ few people a search within each link's limits, and wrong links are throttled wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
@@ -38,8 +38,9 @@ def _roster(round_id: str, spec: RoundSpec) -> Roster:
     return cache[round_id]
 
 
-def _guard() -> SurveyGuard:
-    """The app's one SurveyGuard, on its own connection to the users file (created with its tables first)."""
+def link_guard() -> SurveyGuard:
+    """The app's one SurveyGuard, on its own connection to the users file (created with its tables first); the
+    challenges' invitation links share its count of wrong links."""
     guard = current_app.extensions.get("netmap_survey_guard")
     if guard is None:
         accounts()
@@ -48,19 +49,26 @@ def _guard() -> SurveyGuard:
     return guard
 
 
+def refuse_wrong_link(message: str) -> NoReturn:
+    """404 with `message` for a link that opens nothing, or 429 once wrong links come too often from this
+    address or from everywhere (SurveyGuard.miss; audited once). Only ever reached for a wrong link: a valid
+    link opens from any address."""
+    throttled, reached = link_guard().miss(request.remote_addr or "")
+    if reached:
+        accounts().audit.record("survey link", "wrong survey links throttled", reached)
+    if throttled:
+        abort(429, description="Too many wrong links have been tried. Check the link or code you were sent and try "
+                               "again in 15 minutes; a correct link always opens.")
+    abort(404, description=message)
+
+
 def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
-    """The link, round and definition a token opens, from any address; else a page saying why it does not open:
-    404 for an unknown link, or 429 once wrong links come too often (SurveyGuard.miss), audited once."""
+    """The link, round and definition a token opens, from any address; else a page saying why it does not open
+    (refuse_wrong_link for an unknown one)."""
     try:
         link, record = link_of(get_store(), token)
     except UnknownLink as exc:
-        throttled, reached = _guard().miss(request.remote_addr or "")
-        if reached:
-            accounts().audit.record("survey link", "wrong survey links throttled", reached)
-        if throttled:
-            abort(429, description="Too many wrong survey links have been tried. Check the link or code you "
-                                   "were sent and try again in 15 minutes; a correct link always opens.")
-        abort(404, description=str(exc))
+        refuse_wrong_link(str(exc))
     except SurveyError as exc:  # withdrawn, expired, or the round has closed
         abort(410, description=str(exc))
     return link, record, spec_of(record)
@@ -82,7 +90,7 @@ def people(token: str) -> Any:
     link's limits (429 with a message to show when a limit stops it; the budget running out is audited)."""
     link, record, spec = _opened(token)
     budget = search_budget(len(spec.questions) * spec.max_names)
-    verdict = _guard().spend_search(link.digest, budget)
+    verdict = link_guard().spend_search(link.digest, budget)
     if verdict is Search.LAST:
         accounts().audit.record("survey link", "survey searches used up",
                           f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
