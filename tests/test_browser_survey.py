@@ -189,3 +189,28 @@ def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None
     with SQLiteStore(db) as store:
         answers, done = store.read_answers(round_id)
     assert [n.respondent for n, _day in answers] == [staff_id] and done == {}  # a draft, not submitted
+
+
+def test_a_printed_code_typed_on_a_phone_opens_the_form(browser, survey_server) -> None:  # noqa: ANN001, F811
+    """The code page: a code typed in small letters with spaces for its dashes opens the respondent's form; the
+    page has no serious accessibility problem."""
+    server, db = survey_server
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round, open_round
+
+        spec = RoundSpec("Codes", store.list_snapshots()[0].as_of, (QUESTION_BANK["planning"],),
+                         opens_on="2026-07-02", closes_on=CLOSES, privacy_notice=NOTICE)
+        code = open_round(store, create_round(store, spec))[0][1]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{server}/survey/")
+    page.fill("input[name=code]", code.replace("-", " ").lower())
+    _shot(page, "survey-code-typed")
+    if AXE.exists():
+        assert _accessibility_problems(page) == []
+    page.click("text=Open my survey")
+    page.wait_for_url(f"{server}/survey/{code}")
+    assert page.locator("h1").inner_text() == "Codes" and page.locator("input[name=add-planning]").count() == 3
+    context.close()
