@@ -93,7 +93,7 @@ def people(token: str) -> Any:
     verdict = link_guard().spend_search(link.digest, budget)
     if verdict is Search.LAST:
         accounts().audit.record("survey link", "survey searches used up",
-                          f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
+                                f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
     elif verdict is not Search.ALLOWED:
         return jsonify({"message": SEARCH_LIMITS[verdict]}), 429
     roster = _roster(record.round_id, spec)
