@@ -100,6 +100,7 @@ MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
                             {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
     "challenge_offer.offer": [("GET", "/challenge/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
     "survey.people": [("GET", "/survey/not-a-link/people?q=a", dict.fromkeys(ROLES, BY_LINK))],
+    "survey.code": [("GET", "/survey/", dict.fromkeys(ROLES, OPEN))],  # where a printed code is typed: no data
     "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],
     # signing in through an identity provider (tests/test_oidc.py): not set up here, so 404 with a page saying so
     "oidc.start": [("GET", "/login/provider", dict.fromkeys(ROLES, OPEN))],

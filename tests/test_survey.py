@@ -16,8 +16,9 @@ from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
+from netmap.survey.links import CODE_ALPHABET, CODE_LENGTH, canonical, digest, new_link, printable
 from netmap.survey.questions import QUESTION_BANK, custom_question
-from netmap.survey.roster import Roster
+from netmap.survey.roster import MIN_TYPED, SHOWN, Roster
 from netmap.survey.rounds import RoundSpec, check_can_open
 from netmap.survey.service import (
     answer,
@@ -96,7 +97,7 @@ def test_answers_the_round_does_not_allow_are_refused(store: SQLiteStore) -> Non
     assert store.read_answers(find_round(store, store.list_rounds()[0].round_id).round_id) == ([], {})
 
 
-def test_the_roster_finds_names_by_any_part_in_any_case_with_or_without_accents() -> None:
+def test_the_roster_finds_names_by_the_start_of_any_word_in_any_case_with_or_without_accents() -> None:
     import pandas as pd
 
     staff = pd.DataFrame({"staff_id": ["x1", "x2", "x3"], "name": ["Zoë O'Brién", "Zoe Adams", "Adam Zoller"],
@@ -104,9 +105,37 @@ def test_the_roster_finds_names_by_any_part_in_any_case_with_or_without_accents(
     roster = Roster(staff, {"A": "Ash", "B": "Beech"})
     assert [e.staff_id for e in roster.search("zoe")] == ["x2", "x1"]  # name order: Zoe Adams, Zoë O'Brién
     assert [e.staff_id for e in roster.search("brien ZO")] == ["x1"]
+    assert [e.staff_id for e in roster.search("o’brien zoe")] == ["x1"]  # a phone's curly apostrophe
     assert [e.staff_id for e in roster.search("zo", school_id="A")] == ["x3", "x1"]
     assert [e.staff_id for e in roster.search("zo", exclude="x2", limit=1)] == ["x3"]
     assert roster.search("   ") == [] and roster.search("zoe")[0].school == "Beech"
+    assert roster.search("z") == [] and roster.search("z '-") == []  # fewer than MIN_TYPED letters: nobody
+
+
+def test_a_search_offers_at_most_a_few_people() -> None:
+    import pandas as pd
+
+    people = [f"p{k:02}" for k in range(30)]
+    staff = pd.DataFrame({"staff_id": people, "name": [f"Sam Smith{k:02}" for k in range(30)],
+                          "school_id": ["A"] * 30, "role": ["teacher"] * 30})
+    roster = Roster(staff, {"A": "Ash"})
+    assert SHOWN == 8 and MIN_TYPED == 2
+    assert [e.staff_id for e in roster.search("sa")] == people[:8]
+
+
+def test_codes_are_grouped_unambiguous_and_read_however_typed() -> None:
+    token, link = new_link("r1", "a1", DURING)
+    code = token.replace("-", "")
+    assert len(code) == CODE_LENGTH == 52 and len(token.split("-")) == 13 and {len(g) for g in token.split("-")} == {4}
+    assert len(CODE_ALPHABET) ** CODE_LENGTH >= 2 ** 256  # at least the 256 bits of the tokens before
+    assert not set(CODE_ALPHABET) & set("Il1O0") and set(code) <= set(CODE_ALPHABET)
+    for typed in (token, code, code.lower(), " ".join(token.lower().split("-")), token.replace("-", "–")):
+        assert digest(typed) == link.digest and printable(typed) == token
+    assert digest(code[:-1] + "0") != link.digest
+    old = "Ab3-_" * 8 + "xyz"  # a 43-character token of before: looked up as it is, case and all
+    assert canonical(old) == old == printable(old) and digest(old) != digest(old.upper())
+    drawn = [new_link("r1", "a1", DURING)[0] for _ in range(200)]
+    assert len(set(drawn)) == 200 and set("".join(drawn).replace("-", "")) == set(CODE_ALPHABET)
 
 
 def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_person(store: SQLiteStore) -> None:

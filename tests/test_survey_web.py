@@ -1,6 +1,7 @@
 """The respondent's form on the planted trust: opened by a personal link without an account, answered with names
 from the roster, saved as a draft and submitted, showing only that person's answers; CSRF on the form, made-up
-links refused and, from one address, throttled; names stay text."""
+links refused and throttled without ever refusing a valid one; printed codes typed on the code page; the
+type-ahead bounded per link; names stay text."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from flask import Flask
 
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
+from netmap.survey.links import Link, digest
 from netmap.survey.questions import QUESTION_BANK
+from netmap.survey.roster import SHOWN
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import create_round, open_round
 from tests.test_compare import PLANTED
 from tests.test_survey import NOTICE
 from tests.web_helpers import csrf_token, make_app
+from webapp.accounts.survey_guard import MISSES_PER_ADDRESS
 
 SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
                  opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE)
@@ -81,14 +85,74 @@ def test_the_form_refuses_what_the_round_does_not_allow(opened) -> None:  # noqa
     assert no_csrf.status_code == 400
 
 
-def test_made_up_links_are_refused_and_throttled(opened) -> None:  # noqa: ANN001
+def _audited(app: Flask, action: str) -> list[str]:
+    from webapp.accounts import Accounts
+
+    with Accounts(app.config["NETMAP_USERS_DB"]) as kept:
+        return [subject for _at, _user, done, subject in kept.audit.entries() if done == action]
+
+
+def test_wrong_links_are_throttled_but_a_valid_link_always_opens(opened) -> None:  # noqa: ANN001
+    """One colleague mistyping behind a school's one address must not lock out everyone else there."""
     app, tokens = opened
     client = app.test_client()
-    for k in range(5):
+    for k in range(MISSES_PER_ADDRESS):
         assert client.get(f"/survey/made-up-{k}").status_code == 404
-    assert client.get(f"/survey/{tokens['a1']}").status_code == 429  # this address has guessed too often
-    assert app.test_client().get(f"/survey/{tokens['a1']}",
-                                 environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
+    refused = client.get("/survey/made-up-again")
+    assert refused.status_code == 429 and "a correct link always opens" in refused.get_data(as_text=True)
+    assert client.get(f"/survey/{tokens['a1']}").status_code == 200  # same address: the valid link opens
+    assert client.get(f"/survey/{tokens['a1']}/people?q=head").status_code == 200
+    assert app.test_client().get("/survey/made-up", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 404
+    assert _audited(app, "wrong survey links throttled") == [
+        f"{MISSES_PER_ADDRESS} wrong survey links within 15 minutes from 127.0.0.1"]  # once, not per refusal
+
+
+def test_codes_open_forms_however_typed_and_old_tokens_still_work(opened) -> None:  # noqa: ANN001
+    app, tokens = opened
+    client = app.test_client()
+    code = tokens["a1"]
+    assert len(code) == 64 and code.count("-") == 12
+    page = client.get("/survey/")
+    assert page.status_code == 200 and "Type the code printed on your letter" in page.get_data(as_text=True)
+    typed = code.replace("-", " ").lower()
+    sent = client.post("/survey/", data={"csrf_token": csrf_token(client, "/survey/"), "code": typed})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/survey/{code}")
+    assert "For <strong>Head of A</strong>" in client.get(f"/survey/{code.replace('-', '').lower()}").get_data(
+        as_text=True)
+    old = "Old-Style_Token" + "x" * 28  # 43 characters of base64url, as issued before codes
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        link = store.find_link(digest(code))
+        store.add_links([Link(link.round_id, "b1", digest(old), link.expires_at)])
+    assert "For <strong>&lt;b&gt;Head&lt;/b&gt; of B</strong>" in client.get(f"/survey/{old}").get_data(as_text=True)
+    assert client.get(f"/survey/{old.lower()}").status_code == 404  # an old token is read exactly as it was sent
+
+
+def test_suggestions_are_few_and_each_link_has_a_budget(opened, monkeypatch) -> None:  # noqa: ANN001
+    """At most SHOWN people a search; a burst limit and a total per link, audited once when it runs out; another
+    link is unaffected."""
+    from webapp.accounts import survey_guard
+
+    app, tokens = opened
+    client = app.test_client()
+    assert len(client.get(f"/survey/{tokens['a1']}/people?q=te").get_json()) <= SHOWN
+    assert client.get(f"/survey/{tokens['a1']}/people?q=h").get_json() == []  # one letter: nobody
+    monkeypatch.setattr(survey_guard, "BURST_SEARCHES", 3)
+    for _ in range(3):
+        assert client.get(f"/survey/{tokens['b1']}/people?q=head").status_code == 200
+    paused = client.get(f"/survey/{tokens['b1']}/people?q=head")
+    assert paused.status_code == 429 and "paused for a few seconds" in paused.get_json()["message"]
+    monkeypatch.setattr(survey_guard, "BURST_SEARCHES", 1000)
+    monkeypatch.setattr(survey_guard, "SEARCHES_PER_NAME", 1)  # 2 questions of 3 names: 6 searches
+    monkeypatch.setattr(survey_guard, "MIN_SEARCHES", 1)
+    statuses = [client.get(f"/survey/{tokens['b1']}/people?q=head").status_code for _ in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]  # 3 used before, 3 more: 6
+    used_up = client.get(f"/survey/{tokens['b1']}/people?q=head").get_json()["message"]
+    assert "used all its name searches" in used_up and "no more suggestions are offered" in used_up
+    assert "Ask whoever runs the survey for a new link" in used_up
+    assert [s.split(": ")[1] for s in _audited(app, "survey searches used up")] == [
+        "the link of b1 reached 6 searches"]
+    assert client.get(f"/survey/{tokens['c1']}/people?q=head").status_code == 200
+    assert client.get(f"/survey/{tokens['b1']}").status_code == 200  # the form itself still opens
 
 
 def test_the_next_round_offers_last_rounds_names_to_confirm(opened) -> None:  # noqa: ANN001

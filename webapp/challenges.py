@@ -26,12 +26,12 @@ from webapp.auth import accounts, audit, login_required, role_required
 from webapp.data import TrustView, get_store, require_view
 from webapp.network_map import one_person
 from webapp.purpose import purpose_redirect
+from webapp.survey import refuse_wrong_link
 from webapp.tables import csv_response
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
 offers_bp = Blueprint("challenge_offer", __name__, url_prefix="/challenge")
 PUBLISHERS = ("admin", "network-lead")
-LINK_GUESSES = "challenge link"  # wrong links are counted per address under this name, like failed logins
 MESSAGE_MAX = 1000
 SHOWN = 10  # experts suggested, and connectors to them
 
@@ -209,16 +209,12 @@ def publish() -> Any:
 
 
 def _invited(token: str) -> tuple[Any, Challenge]:
-    """The invitation and challenge a token opens; 429 after too many wrong links from this address, 404 for
-    an unknown link, 410 for one withdrawn, expired or of a closed challenge."""
-    users = accounts().users
-    address = request.remote_addr or ""
-    if users.is_locked(LINK_GUESSES, address):
-        abort(429, description="Too many wrong links from this address. Try again in 15 minutes.")
+    """The invitation and challenge a token opens, from any address; for an unknown link 404, or 429 once wrong
+    links come too often (webapp.survey.refuse_wrong_link); 410 for one withdrawn, expired or of a closed
+    challenge."""
     found = accounts().challenges.find_invite(token)
     if found is None:
-        users.record_failure(LINK_GUESSES, address)
-        abort(404, description="This invitation link is not valid. Use the link you were sent.")
+        refuse_wrong_link("This invitation link is not valid. Use the link you were sent.")
     challenge = _challenge(found.challenge_id)
     if found.revoked_at is not None:
         abort(410, description="This invitation has been replaced by a newer one: use the latest link you were sent.")

@@ -1,26 +1,33 @@
 """The respondent's survey form, opened by a personal link without a netmap account: the round's privacy notice,
 then each question with the colleagues already named (kept or removed) and new ones chosen from the roster by
 type-ahead; saved as a draft or submitted, changeable until the round closes. A link shows only its own
-person's form and answers; wrong links are throttled per address like failed logins."""
+person's form and answers. A respondent with a printed code types it on the code page. The type-ahead offers a
+few people a search within each link's limits, and wrong links are throttled without ever refusing a valid one
+(webapp.accounts.survey_guard)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from netmap.errors import SurveyError, UnknownLink
 from netmap.survey.answers import Nomination
+from netmap.survey.links import printable
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import answer, last_round_answers, link_of, roster_of, spec_of
+from webapp.accounts.survey_guard import Search, SurveyGuard, search_budget
 from webapp.auth import accounts
 from webapp.data import get_store
 
 bp = Blueprint("survey", __name__, url_prefix="/survey")
-LINK_GUESSES = "survey link"  # the name failed link lookups are counted under, per address
-SUGGESTIONS = 20
+SEARCH_LIMITS = {
+    Search.TOO_FAST: "Suggestions are paused for a few seconds: type a little more slowly.",
+    Search.USED_UP: "This link has used all its name searches for this survey, so no more suggestions are "
+                    "offered. Ask whoever runs the survey for a new link if you still need to add names.",
+}
 
 
 def _roster(round_id: str, spec: RoundSpec) -> Roster:
@@ -31,30 +38,66 @@ def _roster(round_id: str, spec: RoundSpec) -> Roster:
     return cache[round_id]
 
 
+def link_guard() -> SurveyGuard:
+    """The app's one SurveyGuard, on its own connection to the users file (created with its tables first); the
+    challenges' invitation links share its count of wrong links."""
+    guard = current_app.extensions.get("netmap_survey_guard")
+    if guard is None:
+        accounts()
+        guard = current_app.extensions.setdefault("netmap_survey_guard",
+                                                  SurveyGuard(current_app.config["NETMAP_USERS_DB"]))
+    return guard
+
+
+def refuse_wrong_link(message: str) -> NoReturn:
+    """404 with `message` for a link that opens nothing, or 429 once wrong links come too often from this
+    address or from everywhere (SurveyGuard.miss; audited once). Only ever reached for a wrong link: a valid
+    link opens from any address."""
+    throttled, reached = link_guard().miss(request.remote_addr or "")
+    if reached:
+        accounts().audit.record("survey link", "wrong survey links throttled", reached)
+    if throttled:
+        abort(429, description="Too many wrong links have been tried. Check the link or code you were sent and try "
+                               "again in 15 minutes; a correct link always opens.")
+    abort(404, description=message)
+
+
 def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
-    """The link, round and definition a token opens; 429 after too many wrong links from this address, else a
-    page saying why it does not open."""
-    users = accounts().users
-    address = request.remote_addr or ""
-    if users.is_locked(LINK_GUESSES, address):
-        abort(429, description="Too many wrong survey links from this address. Try again in 15 minutes.")
+    """The link, round and definition a token opens, from any address; else a page saying why it does not open
+    (refuse_wrong_link for an unknown one)."""
     try:
         link, record = link_of(get_store(), token)
     except UnknownLink as exc:
-        users.record_failure(LINK_GUESSES, address)
-        abort(404, description=str(exc))
+        refuse_wrong_link(str(exc))
     except SurveyError as exc:  # withdrawn, expired, or the round has closed
         abort(410, description=str(exc))
     return link, record, spec_of(record)
 
 
+@bp.route("/", methods=["GET", "POST"])
+def code() -> Any:
+    """The page where a respondent types the code printed on their letter (any case, with or without dashes
+    and spaces): it opens their form as the link would."""
+    typed = request.form.get("code", "").strip() if request.method == "POST" else ""
+    if typed:
+        return redirect(url_for("survey.form", token=printable(typed)))
+    return render_template("survey/code.html")
+
+
 @bp.route("/<token>/people")
 def people(token: str) -> Any:
-    """Suggestions as the respondent types: up to SUGGESTIONS colleagues of the roster (never themself)."""
+    """Suggestions as the respondent types: up to SHOWN colleagues of the roster (never themself), within the
+    link's limits (429 with a message to show when a limit stops it; the budget running out is audited)."""
     link, record, spec = _opened(token)
-    found = _roster(record.round_id, spec).search(request.args.get("q", ""), request.args.get("school", ""),
-                                                  SUGGESTIONS, exclude=link.staff_id)
+    budget = search_budget(len(spec.questions) * spec.max_names)
+    verdict = link_guard().spend_search(link.digest, budget)
+    if verdict is Search.LAST:
+        accounts().audit.record("survey link", "survey searches used up",
+                                f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
+    elif verdict is not Search.ALLOWED:
+        return jsonify({"message": SEARCH_LIMITS[verdict]}), 429
     roster = _roster(record.round_id, spec)
+    found = roster.search(request.args.get("q", ""), request.args.get("school", ""), exclude=link.staff_id)
     return jsonify([roster.labels[e.staff_id] for e in found])
 
 

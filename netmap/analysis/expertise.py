@@ -21,7 +21,7 @@ import networkx as nx
 import pandas as pd
 
 from netmap.graphs import TrustGraphs, active_memberships
-from netmap.survey.roster import folded
+from netmap.naming import folded
 
 __all__ = ["SYNONYMS", "EVIDENCE_WEIGHTS", "Expert", "find_expertise", "topic_terms"]
 

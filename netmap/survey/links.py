@@ -1,18 +1,29 @@
-"""Personal survey links: one unguessable token per person and round (not their id), kept only as a digest, so
-a copy of the store does not hold working links; each expires and can be revoked."""
+"""Personal survey links: one unguessable code per person and round (not their id), kept only as a digest, so
+a copy of the store does not hold working links; each expires and can be revoked.
+
+A code is 52 characters of a 32-letter alphabet with no I, l, 1, O or 0 (260 bits, more than the 256
+of the 43-character tokens issued before), printed in groups of four: ABCD-EFGH-.... It is read in any case,
+with or without the dashes and spaces, as a link's last part or typed on the code page. Tokens issued before
+(43 characters, base64url) keep working until their round closes: anything that is not a code is looked up as
+it is."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
 from netmap.errors import SurveyError, UnknownLink
 
-__all__ = ["TOKEN_BYTES", "Link", "digest", "new_link", "check_usable"]
+__all__ = ["CODE_ALPHABET", "CODE_LENGTH", "Link", "canonical", "check_usable", "digest", "grouped", "new_link",
+           "printable"]
 
-TOKEN_BYTES = 32  # 256 bits: not guessable, whatever the rate of guessing
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32: no I, O, 0 or 1 (and L only as a capital)
+CODE_LENGTH = 52  # 52 x 5 bits = 260 bits: not guessable, whatever the rate of guessing
+GROUP = 4
+_SPACING = re.compile(r"[\s\-‐‑‒–—]+")  # spaces and any dash a phone or word processor may put in
 
 
 @dataclass(frozen=True)
@@ -26,22 +37,48 @@ class Link:
     revoked_at: str | None = None
 
 
+def grouped(code: str) -> str:
+    """A code as printed: groups of four joined by dashes."""
+    return "-".join(code[i:i + GROUP] for i in range(0, len(code), GROUP))
+
+
+def _code_of(token: str) -> str | None:
+    """The code `token` is, in capitals without dashes or spaces (however it was typed), or None."""
+    code = _SPACING.sub("", token).upper()
+    return code if len(code) == CODE_LENGTH and all(c in CODE_ALPHABET for c in code) else None
+
+
+def canonical(token: str) -> str:
+    """The form a token's digest is taken of: a code in capitals without dashes or spaces; anything else (a token
+    issued before codes) as it is."""
+    return _code_of(token) or token
+
+
+def printable(token: str) -> str:
+    """A code however typed, grouped as printed; anything else as it is."""
+    code = _code_of(token)
+    return grouped(code) if code else token
+
+
 def digest(token: str) -> str:
-    """What the store keeps of a token (SHA-256: tokens are random, so no salt or slow hash is needed)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """What the store keeps of a token (SHA-256 of its canonical form: tokens are random, so no salt or slow
+    hash is needed)."""
+    return hashlib.sha256(canonical(token).encode("utf-8")).hexdigest()
 
 
 def new_link(round_id: str, staff_id: str, expires_at: dt.datetime) -> tuple[str, Link]:
-    """A fresh token (to send, never stored) and the link kept for it."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    return token, Link(round_id, staff_id, digest(token), expires_at.astimezone(dt.UTC).isoformat(timespec="seconds"))
+    """A fresh code, grouped for printing (to send, never stored), and the link kept for it."""
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return grouped(code), Link(round_id, staff_id, digest(code),
+                               expires_at.astimezone(dt.UTC).isoformat(timespec="seconds"))
 
 
 def check_usable(link: Link | None, now: dt.datetime) -> Link:
     """The link, or SurveyError saying why it does not open a form (unknown, revoked, expired: one message for
     the first, so a guess learns nothing)."""
     if link is None:
-        raise UnknownLink("This survey link is not valid. Use the link you were sent, or ask for a new one.")
+        raise UnknownLink("This survey link is not valid. Use the link you were sent, or type the code printed "
+                          "on your letter, or ask for a new one.")
     if link.revoked_at is not None:
         raise SurveyError("This survey link has been withdrawn. Ask whoever runs the survey for a new one.")
     if dt.datetime.fromisoformat(link.expires_at) <= now:

@@ -1,20 +1,24 @@
-"""The roster respondents choose colleagues from: everyone in post in the round's base snapshot, searched by any
-part of any word of a name, in any case and with or without accents, with school and role beside each."""
+"""The roster respondents choose colleagues from: everyone in post in the round's base snapshot, with school and
+role beside each, searched by netmap.naming's rules (every typed word begins a word of the name, in any order,
+whatever the case, accents, apostrophes or hyphens) and bounded: nothing for fewer than MIN_TYPED letters, at
+most a few people a search, so one link cannot page through the whole staff list."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Roster", "RosterEntry", "folded"]
+from netmap.naming import NameIndex, folded, typed_words
 
+__all__ = ["MIN_TYPED", "SHOWN", "Roster", "RosterEntry"]
 
-def folded(text: str) -> str:
-    """Lower case without accents: "Zoë O'Brién" and "zoe o'brien" match."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+# Two letters, not three: two-letter surnames (Li, Ng, Wu, Ho, Oh) are common, and a person so named must be
+# offered when their whole surname is typed (whole words come first). Two letters begin about a tenth of names,
+# and SHOWN bounds what one search reveals.
+MIN_TYPED = 2
+SHOWN = 8  # people a search offers: a screenful, enough to tell namesakes apart by school and role
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class Roster:
                         for p, n, s, r in zip(staff["staff_id"], staff["name"], staff["school_id"], staff["role"],
                                               strict=True)]
         self.entries.sort(key=lambda e: (folded(e.name), e.school, e.staff_id))
-        self._keys = [folded(e.name) for e in self.entries]
+        self._index = NameIndex([e.name for e in self.entries])
         self.ids = frozenset(e.staff_id for e in self.entries)
         plain = [f"{e.name} ({e.school}, {e.role})" for e in self.entries]
         repeated = {label for label, count in Counter(plain).items() if count > 1}  # same name, school and role
@@ -47,17 +51,12 @@ class Roster:
         """The staff id a suggestion's label names (as offered, in any case), or None."""
         return self._by_label.get(folded(label.strip()))
 
-    def search(self, text: str, school_id: str = "", limit: int = 20, exclude: str = "") -> list[RosterEntry]:
-        """Up to `limit` people whose name holds every typed word (in any order), at `school_id` if given, never
-        `exclude` (the respondent), in name order."""
-        words = folded(text).split()
-        if not words:
+    def search(self, text: str, school_id: str = "", limit: int = SHOWN, exclude: str = "") -> list[RosterEntry]:
+        """Up to `limit` people matching `text` (netmap.naming), at `school_id` if given, never `exclude` (the
+        respondent): whole names first, then in name order. Nothing until MIN_TYPED letters are typed."""
+        if len("".join(typed_words(text))) < MIN_TYPED:
             return []
-        found = []
-        for entry, key in zip(self.entries, self._keys, strict=True):
-            if all(w in key for w in words) and (not school_id or entry.school_id == school_id) \
-                    and entry.staff_id != exclude:
-                found.append(entry)
-                if len(found) == limit:
-                    break
-        return found
+        entries = self.entries
+        found = self._index.search(text, limit, lambda k: (not school_id or entries[k].school_id == school_id)
+                                   and entries[k].staff_id != exclude)
+        return [entries[k] for k in found]

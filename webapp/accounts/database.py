@@ -22,15 +22,16 @@ from webapp.accounts.leavers import LeaverStore
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
 from webapp.accounts.second_factor import SecondFactors
+from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
 from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 8  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 9  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
 # trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
-# logins, disabled accounts, leavers.
+# logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -51,12 +52,13 @@ _SCHEMA = (
     *IDENTITY_SCHEMA,
     *SECOND_FACTOR_SCHEMA,
     *LEAVERS_SCHEMA,
+    *SURVEY_GUARD_SCHEMA,
 )
 
 
 class Accounts:
     """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`,
-    `second_factors` and `leavers`."""
+    `second_factors` and `leavers` (and the tables of survey_guard.SurveyGuard, which keeps its own connection)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)

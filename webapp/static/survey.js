@@ -1,5 +1,6 @@
-// The survey form's type-ahead: as a respondent types part of a name, up to 20 colleagues' labels are fetched
-// from this app (never elsewhere) and offered in the field's datalist. Labels go in as option values (text),
+// The survey form's type-ahead: as a respondent types part of a name, up to 8 colleagues' labels are fetched
+// from this app (never elsewhere) and offered in the field's datalist; when the link's search limits stop
+// the suggestions, the server's message is shown beside the field. Labels go in as option values (text),
 // never as HTML. Without this script the form still works: a full label typed exactly is accepted.
 // Until the answers are submitted, the form is also saved as a draft a moment after each change.
 (function () {
@@ -47,6 +48,19 @@
     });
   }
 
+  // The message beside a name field (the server's, when suggestions stop), made on first use.
+  function note(input, text) {
+    let shown = input.parentElement.parentElement.querySelector(".suggest-note");
+    if (!shown && !text) return;
+    if (!shown) {
+      shown = document.createElement("span");
+      shown.className = "suggest-note note";
+      shown.setAttribute("role", "status");
+      input.parentElement.after(shown);
+    }
+    shown.textContent = text;
+  }
+
   let school = null;
   function suggest(input) {
     const list = document.getElementById(input.getAttribute("list"));
@@ -59,7 +73,11 @@
         const url = input.dataset.suggest + "?q=" + encodeURIComponent(q) +
           (school && school.value ? "&school=" + encodeURIComponent(school.value) : "");
         fetch(url, { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (r) {
+            if (r.status === 429) return r.json().then(function (body) { note(input, body.message); return []; });
+            note(input, "");
+            return r.ok ? r.json() : [];
+          })
           .then(function (labels) {
             list.replaceChildren.apply(list, labels.map(function (label) {
               const option = document.createElement("option");
