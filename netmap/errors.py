@@ -82,3 +82,11 @@ class UnknownLink(SurveyError):
 
 class AccountError(NetmapError):
     """A web user cannot be added, found or changed as asked (no such user, a taken name, a short password)."""
+
+
+class StaleAnswers(SurveyError):
+    """A save from a page older than the answers kept (another tab or device saved since): refused, not applied."""
+
+
+class RoundClosed(SurveyError):
+    """An answer that arrived after its round closed (or before it opened): refused, never kept."""

@@ -71,6 +71,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,  # type: ignore[method-assign]
                                 x_proto=settings.trusted_proxies)
     csrf.init_app(app)
+    # The survey form is authenticated by the personal link in its address, not by a cookie: a cross-site page
+    # can post to it only by knowing the link, which already gives everything the form can do, and a session
+    # cookie adds no authority there. So the session's CSRF token (which expires, and would lose a form left
+    # open for hours) is not asked of it; docs/surveys.md.
+    csrf.exempt("webapp.survey.form")
     data.init_app(app)
     auth.init_app(app)
     security.init_app(app)
