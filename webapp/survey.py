@@ -24,7 +24,9 @@ from flask import (
 )
 
 from netmap.errors import RoundClosed, StaleAnswers, SurveyError, UnknownLink
+from netmap.store.base import GraphStore
 from netmap.survey.answers import Nomination
+from netmap.survey.links import Link
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
@@ -92,28 +94,27 @@ def form(token: str) -> Any:
     store = get_store()
     if request.method == "GET":
         return _page(spec, roster, link.staff_id, form_state(store, link))
-    action = request.form.get("action", "save")
+    action = request.form.get("action", "save")  # Enter in a field sends the first button's: save
     quiet = request.form.get("autosave") == "1"
+    quoted = request.form.get("version", "")
+    if not quoted.isdigit():
+        return _refused(spec, roster, store, link, "This page is missing its version: reload it.", 400, quiet)
     try:
-        version = int(request.form.get("version", ""))
         if action == "change":
-            version = change_answers(store, token, version=version)
+            version = change_answers(store, token, version=int(quoted))
         else:
             version = answer(store, token, _posted(spec, roster, link.staff_id), submit=action == "submit",
-                             version=version, roster_ids=roster.ids)
-    except ValueError:
-        return _refused(spec, roster, link.staff_id, store, link, "This page is missing its version: reload it.",
-                        400, quiet)
+                             version=int(quoted), roster_ids=roster.ids)
     except SurveyError as exc:
         code = next(code for kind, code in _REFUSED if isinstance(exc, kind))
-        return _refused(spec, roster, link.staff_id, store, link, str(exc), code, quiet)
+        return _refused(spec, roster, store, link, str(exc), code, quiet)
     if quiet:
         return jsonify(version=version)
     flash(_THANKS.get(action, _THANKS["save"]).format(spec.closes_on))
     return redirect(url_for("survey.form", token=token))
 
 
-def _refused(spec: RoundSpec, roster: Roster, me: str, store: Any, link: Any, message: str, code: int,
+def _refused(spec: RoundSpec, roster: Roster, store: GraphStore, link: Link, message: str, code: int,
              quiet: bool) -> Any:
     """A refused save: nothing was kept. The autosave gets the message in JSON (its page keeps what was typed);
     a form sent by a button gets the page back with what was posted still in its fields, and the version it
@@ -122,15 +123,17 @@ def _refused(spec: RoundSpec, roster: Roster, me: str, store: Any, link: Any, me
         return jsonify(error=message, stale=code == 409), code
     shown = form_state(store, link)
     quoted = request.form.get("version", "")
-    kept = [Nomination(me, q.key, person, FREQUENCY_SCALE.get(request.form.get(f"freq-{q.key}-{person}", ""), 1))
-            for q in spec.questions for person in request.form.getlist(f"keep-{q.key}") if person in roster.ids]
-    typed = {q.key: [(label, often) for label, often in zip(
-        request.form.getlist(f"add-{q.key}"),
-        [*request.form.getlist(f"addfreq-{q.key}"), *[""] * len(request.form.getlist(f"add-{q.key}"))],
-        strict=False) if label.strip()] for q in spec.questions}
-    editing = dataclasses.replace(shown, version=int(quoted) if quoted.isdigit() else shown.version,
-                                  draft=tuple(kept))
-    return _page(spec, roster, me, editing, error=message, typed=typed, stale=code == 409), code
+    ticked = tuple(Nomination(link.staff_id, q.key, person,
+                              FREQUENCY_SCALE.get(request.form.get(f"freq-{q.key}-{person}", ""), 1))
+                   for q in spec.questions for person in request.form.getlist(f"keep-{q.key}")
+                   if person in roster.ids)
+    typed = {}
+    for q in spec.questions:
+        often = request.form.getlist(f"addfreq-{q.key}")
+        typed[q.key] = [(label, often[k] if k < len(often) else "")
+                        for k, label in enumerate(request.form.getlist(f"add-{q.key}")) if label.strip()]
+    editing = dataclasses.replace(shown, version=int(quoted) if quoted.isdigit() else shown.version, draft=ticked)
+    return _page(spec, roster, link.staff_id, editing, error=message, typed=typed, stale=code == 409), code
 
 
 def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
