@@ -236,3 +236,41 @@ def test_a_store_with_answers_from_before_sheets_converts_without_loss(tmp_path:
         assert [r[0] for r in old._conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'survey%' "
                                                  "AND type = 'table' ORDER BY name")] == [
             "survey_answers", "survey_links", "survey_rounds", "survey_sheets"]
+
+
+def test_neo4j_answers_from_before_sheets_convert_without_loss(neo4j_uri: str) -> None:
+    """Nodes as netmap kept them before answer sheets (SurveyAnswer without a sheet, SurveyResponse for who
+    submitted) become sheets when the schema is set up, twice changing nothing more: S1's submission bound to
+    S1's only link, S2's draft to none (two links were issued: which one saved it is unknown)."""
+    from netmap.store.survey_records import RoundRecord
+    from netmap.survey.links import new_link
+    from tests.test_store_contract import _neo4j
+
+    store = _neo4j(neo4j_uri)
+    with store:
+        if store.list_rounds():
+            pytest.skip("the Neo4j test database must hold no survey round")
+        try:
+            store.save_round(RoundRecord("old", "{}", "open", "2026-01-01T00:00:00+00:00"))
+            until = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+            links = [new_link("old", p, until)[1] for p in ("S1", "S2", "S2")]
+            store.add_links(links)
+            store._driver.execute_query(
+                "UNWIND $answers AS a CREATE (:SurveyAnswer {round_id: 'old', respondent: a[0], question: "
+                "'planning', target: a[1], weight: 1, saved_on: '2026-01-10'}) WITH count(*) AS made "
+                "CREATE (:SurveyResponse {round_id: 'old', staff_id: 'S1', submitted_on: '2026-01-10'})",
+                answers=[["S1", "S2"], ["S1", "S3"], ["S2", "S1"]], database_=store.database)
+            store.init_schema()
+            store.init_schema()  # idempotent
+            answers, submitted = store.read_answers("old")
+            assert [(n.respondent, n.target) for n, _day in answers] == [("S1", "S2"), ("S1", "S3")]
+            assert submitted == {"S1": "2026-01-10"}
+            s1, s2 = store.read_sheet("old", "S1"), store.read_sheet("old", "S2")
+            assert (s1.version, len(s1.submitted or ()), s1.submitted_via, s1.draft) == (1, 2, links[0].digest, None)
+            assert (s2.version, s2.submitted, s2.draft, s2.draft_via) == (
+                1, None, (Nomination("S2", "planning", "S1"),), None)
+            left = store._driver.execute_query("MATCH (r:SurveyResponse) RETURN count(r) AS n",
+                                               database_=store.database).records[0]["n"]
+            assert left == 0
+        finally:
+            store.delete_round("old")
