@@ -1,9 +1,10 @@
 """Closing a round while its respondents submit: `netmap serve` (waitress) on loopback, N respondents each open
-their form by their link, then submit at moments spread evenly over `spread_s`; `close_at_s` into that spread the
-round is closed (netmap.survey.service.close_round, in this process, on the same store). Every submission must
-either be acknowledged (the form's redirect) and be in the closed round's snapshot, or be refused with "this
-survey round has closed": acknowledged == respondents in the snapshot, none lost, none added. Closing again must
-give the same snapshot ("unchanged", the same content hash). Also the latencies seen and how long closing took."""
+their form by their link, then submit at moments spread evenly over `spread_s`; once a tenth of them have been
+acknowledged (so the close falls among the submissions, on a fast machine or a slow one), the round is closed
+(netmap.survey.service.close_round, in this process, on the same store). Every submission must either be
+acknowledged (the form's redirect) and be in the closed round's snapshot, or be refused with "this survey round
+has closed": acknowledged == respondents in the snapshot, none lost, none added. Closing again must give the
+same snapshot ("unchanged", the same content hash). Also the latencies seen and how long closing took."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.serving import NoRedirect, start_server, wait_until_up
-from netmap.store import SQLiteStore
+from netmap.config import read_settings
+from netmap.store import GraphStore, open_store
 from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import close_round, create_round, open_round, roster_of
@@ -53,20 +55,25 @@ def _respond(base: str, token: str, names: list[str], ready: threading.Barrier, 
 
 
 def bench_close_race(db: Path, users_db: Path, respondents: int = 200, *, spread_s: float = 2.0,
-                     close_at_s: float = 0.7) -> dict[str, Any]:
-    """Run the race on the latest snapshot of the store at `db`; the round and its snapshot are removed after."""
-    with SQLiteStore(db) as store:
+                     neo4j_uri: str | None = None) -> dict[str, Any]:
+    """Run the race on the latest snapshot of the store at `db` (or the Neo4j at `neo4j_uri`); the round and its
+    snapshot are removed after."""
+    def opened() -> GraphStore:
+        return open_store(read_settings(), db=db, store_uri=neo4j_uri)
+
+    with opened() as store:
         as_of = store.list_snapshots()[-1].as_of
         spec = RoundSpec("Close race", as_of, (QUESTION_BANK["planning"],), opens_on=as_of, closes_on=CLOSES_ON,
                          privacy_notice=NOTICE)
         round_id = create_round(store, spec)
         tokens = open_round(store, round_id)[:respondents]
         labels = list(roster_of(store, spec).labels.items())
-    base, server = start_server(db, users_db)
+    base, server = start_server(db, users_db, neo4j_uri)
     outcomes: dict[str, tuple[str, float, float, str]] = {}
     try:
         wait_until_up(base)
         ready = threading.Barrier(len(tokens) + 1)
+        close_now, enough = threading.Event(), max(1, len(tokens) // 10)
 
         def run(k: int, staff_id: str, token: str) -> None:
             names = [label for person, label in labels[k % len(labels):][:3] if person != staff_id][:2]
@@ -74,15 +81,17 @@ def bench_close_race(db: Path, users_db: Path, respondents: int = 200, *, spread
                 outcomes[staff_id] = _respond(base, token, names, ready, spread_s * k / len(tokens))
             except Exception as exc:  # noqa: BLE001 - every failure is counted, not raised
                 outcomes[staff_id] = ("error", 0.0, 0.0, f"{type(exc).__name__}: {exc}")
+            if sum(1 for outcome, *_rest in list(outcomes.values()) if outcome == "acknowledged") >= enough:
+                close_now.set()
 
         threads = [threading.Thread(target=run, args=(k, p, t)) for k, (p, t) in enumerate(tokens)]
         for thread in threads:
             thread.start()
         ready.wait(timeout=300)
         started = time.perf_counter()
-        time.sleep(close_at_s)
+        close_now.wait(timeout=300)
         closing = time.perf_counter()
-        with SQLiteStore(db) as store:
+        with opened() as store:
             first = close_round(store, round_id)
             closed = time.perf_counter()
             for thread in threads:
@@ -115,13 +124,16 @@ def bench_close_race(db: Path, users_db: Path, respondents: int = 200, *, spread
 
 
 def main(argv: list[str] | None = None) -> None:
-    """python -m benchmarks.survey_close_race [--size XS|S|L] [--runs 3]: a generated trust (seed 7, as the
-    runner's), the race run `--runs` times, results to benchmarks/results/DATE-SIZE-close-race.json."""
+    """python -m benchmarks.survey_close_race [--size XS|S|L] [--runs 3] [--neo4j]: a generated trust (seed 7, as
+    the runner's), the race run `--runs` times on SQLite (or a live Neo4j, benchmarks/neo4j_server.py), results
+    to benchmarks/results/DATE-SIZE-close-race[-neo4j].json."""
     import argparse
+    import contextlib
     import datetime as dt
     import json
     import tempfile
 
+    from benchmarks.neo4j_server import neo4j_server
     from benchmarks.runner import SEED, SIZES, _machine
     from netmap.ingest.validate import read_trust
     from netmap.sample.generator import generate_sample
@@ -129,17 +141,25 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", choices=list(SIZES), default="XS")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--neo4j", action="store_true", help="on a live Neo4j instead of SQLite")
     args = parser.parse_args(argv)
     schools, staff = SIZES[args.size]
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, (neo4j_server() if args.neo4j else contextlib.nullcontext()
+                                                   ) as uri:
         work = Path(folder)
         generate_sample(work / "trust", schools=schools, staff=staff, seed=SEED)
-        with SQLiteStore(work / "bench.db") as store:
+        with open_store(read_settings(), db=work / "bench.db", store_uri=uri) as store:
             store.write_snapshot(read_trust(work / "trust")[0], "2026-09-01", source="generated")
-        runs = [bench_close_race(work / "bench.db", work / "users.db") for _run in range(args.runs)]
+        try:
+            runs = [bench_close_race(work / "bench.db", work / "users.db", neo4j_uri=uri) for _run in range(args.runs)]
+        finally:
+            with open_store(read_settings(), db=work / "bench.db", store_uri=uri) as store:
+                store.delete_snapshot("2026-09-01")
+    store_name = "neo4j" if args.neo4j else "sqlite"
     results = {"size": args.size, "schools": schools, "staff": staff, "seed": SEED,
-               "date": dt.date.today().isoformat(), "machine": _machine(), "store": "sqlite", "runs": runs}
-    out = Path(__file__).parent / "results" / f"{results['date']}-{args.size}-close-race.json"
+               "date": dt.date.today().isoformat(), "machine": _machine(), "store": store_name, "runs": runs}
+    suffix = "-neo4j" if args.neo4j else ""
+    out = Path(__file__).parent / "results" / f"{results['date']}-{args.size}-close-race{suffix}.json"
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(runs, indent=2))
 

@@ -239,8 +239,13 @@ def test_two_tabs_change_my_answers_and_a_phone_wide_form(browser, survey_server
     assert "the submitted answers count until you submit these" in newer.content()
     assert newer.locator("input[name=keep-planning]:checked").count() == 1 and _width(newer) <= 390
     _shot(newer, "survey-form-phone-changing")
-    newer.locator("input[name=keep-planning]").first.uncheck()
     newer.locator("input[name=add-planning]").first.fill(second)
+    newer.locator("input[name=add-planning]").first.press("Enter")  # chooses a suggestion; sends nothing
+    newer.wait_for_timeout(500)
+    assert newer.locator("input[name=add-planning]").first.input_value() == second
+    with SQLiteStore(db) as store:
+        assert store.read_answers(round_id) == (answers, done)
+    newer.locator("input[name=keep-planning]").first.uncheck()
     newer.locator("select[name=addfreq-planning]").first.select_option("monthly")
     newer.click("button[value=save]")
     with SQLiteStore(db) as store:
