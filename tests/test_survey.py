@@ -79,7 +79,7 @@ def test_links_open_only_their_own_form_until_revoked_or_expired(store: SQLiteSt
         answer(store, tokens["a1"][:-2] + "xx", [], submit=True, version=0, now=DURING)
     with pytest.raises(SurveyError, match="expired"):
         answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
-    new = dict(issue_links(store, round_id, ["b1"]))
+    new = dict(issue_links(store, round_id, ["b1"], now=DURING))
     with pytest.raises(SurveyError, match="withdrawn"):
         answer(store, tokens["b1"], [], submit=True, version=0, now=DURING)
     answer(store, new["b1"], [Nomination("b1", "planning", "a1")], submit=True, version=0, now=DURING)
@@ -150,7 +150,7 @@ def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_
         answer(store, tokens["c1"], [], submit=True, version=1, now=DURING)
     reopen_round(store, round_id)
     reopen_round(store, round_id)  # reopening an open round changes nothing
-    again = dict(issue_links(store, round_id, ["c1"]))  # the links ended at closing
+    again = dict(issue_links(store, round_id, ["c1"], now=DURING))  # the links ended at closing
     answer(store, again["c1"], [Nomination("c1", "planning", "c2")], submit=True, version=1, now=DURING)
     assert close_round(store, round_id).status == "replaced"  # c1's answer is in the rewritten snapshot
     assert len(store.read_dataset("2026-07-20").collaborations) == 4
@@ -166,6 +166,9 @@ def test_dates_are_enforced_answers_from_the_opening_day_and_no_opening_after_th
     with pytest.raises(RoundClosed, match="This survey opens on 2026-07-02"):
         answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 1, 23, tzinfo=dt.UTC))
     assert answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 2, tzinfo=dt.UTC)) == 1
+    with pytest.raises(SurveyError, match="closes on 2026-07-20, which has passed"):  # nor reissued then
+        issue_links(store, late, ["a1"], now=dt.datetime(2026, 7, 21, tzinfo=dt.UTC))
+    assert len(store.round_links(late)) == 11  # nothing revoked, nothing issued
 
 
 def test_a_submission_stays_until_replaced_and_a_stale_page_changes_nothing(store: SQLiteStore) -> None:
@@ -200,7 +203,7 @@ def test_a_reissued_link_never_shows_the_answers_saved_through_another(store: SQ
     old = dict(open_round(store, round_id, now=DURING))["a1"]
     answer(store, old, [Nomination("a1", "planning", "b1")], submit=True, version=0, now=DURING)
     answer(store, old, [Nomination("a1", "planning", "c1")], submit=False, version=1, now=DURING)
-    new = dict(issue_links(store, round_id, ["a1"]))["a1"]
+    new = dict(issue_links(store, round_id, ["a1"], now=DURING))["a1"]
     link = link_of(store, new, DURING)[0]
     assert form_state(store, link) == FormState(2, None, None, None, True)
     with pytest.raises(SurveyError, match="no answers submitted through this link"):

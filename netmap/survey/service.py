@@ -86,10 +86,7 @@ def open_round(store: GraphStore, round_id: str, now: dt.datetime | None = None)
         raise SurveyError(f"Round {round_id} is {record.status}; only a draft round opens. Use `netmap survey "
                           "links --reissue` for new links.")
     check_can_open(spec)
-    today = (now or _now()).date().isoformat()
-    if spec.closes_on < today:
-        raise SurveyError(f"Round {round_id} closes on {spec.closes_on}, which has passed: its links would not "
-                          "work. Set a closing date from today on, then open it.")
+    _check_not_past(round_id, spec, now)
     people = list(surveyed_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
     issued = [new_link(round_id, str(p), _expiry(spec)) for p in people]
     store.add_links([link for _token, link in issued])
@@ -97,12 +94,22 @@ def open_round(store: GraphStore, round_id: str, now: dt.datetime | None = None)
     return [(link.staff_id, token) for token, link in issued]
 
 
-def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None) -> list[tuple[str, str]]:
-    """Revoke the links of `staff_ids` (None: everyone's) and issue new ones; returns (staff_id, token)."""
+def _check_not_past(round_id: str, spec: RoundSpec, now: dt.datetime | None) -> None:
+    """SurveyError when the round's closing day has passed: links issued now would expire at once."""
+    if spec.closes_on < (now or _now()).date().isoformat():
+        raise SurveyError(f"Round {round_id} closes on {spec.closes_on}, which has passed: its links would not "
+                          "work. Set a closing date from today on, then open it.")
+
+
+def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None, now: dt.datetime | None = None
+                ) -> list[tuple[str, str]]:
+    """Revoke the links of `staff_ids` (None: everyone's) and issue new ones (not once the closing day has
+    passed: they would not work); returns (staff_id, token)."""
     record = find_round(store, round_id)
     if record.status != "open":
         raise SurveyError(f"Round {round_id} is {record.status}: links are issued while a round is open.")
     spec = spec_of(record)
+    _check_not_past(round_id, spec, now)
     surveyed = set(surveyed_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
     chosen = sorted(surveyed) if staff_ids is None else staff_ids
     unknown = sorted(set(chosen) - surveyed)
