@@ -49,12 +49,13 @@ def _login(base: str, user: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def start_server(db: Path, users_db: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """`netmap serve` on a free loopback port over `db` (plain HTTP allowed: the load generator is not a
-    browser); its address and process. The caller terminates it."""
+def start_server(db: Path, users_db: Path, neo4j_uri: str | None = None) -> tuple[str, subprocess.Popen[bytes]]:
+    """`netmap serve` on a free loopback port over `db`, or the Neo4j at `neo4j_uri` (plain HTTP allowed: the
+    load generator is not a browser); its address and process. The caller terminates it."""
     port = _free_port()
     env = {**os.environ, "NETMAP_DB": str(db), "NETMAP_USERS_DB": str(users_db), "NETMAP_ALLOW_HTTP": "1",
-           "NETMAP_SECRET_KEY": "benchmark", "NETMAP_REQUIRE_MFA": "0"}  # pages measured, not the login
+           "NETMAP_SECRET_KEY": "benchmark", "NETMAP_REQUIRE_MFA": "0",  # pages measured, not the login
+           **({"NETMAP_NEO4J_URI": neo4j_uri} if neo4j_uri else {})}
     server = subprocess.Popen([sys.executable, "-c", "from netmap.cli import main; main()", "serve", "--port",
                                str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return f"http://127.0.0.1:{port}", server

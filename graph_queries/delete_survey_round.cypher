@@ -1,5 +1,5 @@
 // Parameters: $round_id
-// The round and everything kept of it: links, answers and who submitted.
+// The round and everything kept of it: links, answer sheets and answers.
 MATCH (n)
-WHERE (n:SurveyRound OR n:SurveyLink OR n:SurveyAnswer OR n:SurveyResponse) AND n.round_id = $round_id
+WHERE (n:SurveyRound OR n:SurveyLink OR n:SurveyAnswer OR n:SurveySheet OR n:SurveyResponse) AND n.round_id = $round_id
 DETACH DELETE n

@@ -6,6 +6,10 @@
     │   └── ValidationFailed the whole validation report, when it holds errors
     ├── StorageError         the graph store is unavailable or a query failed
     ├── AnalysisError        a metric cannot be computed on this input
+    ├── SurveyError          a survey round, link or answer is not valid as given
+    │   ├── UnknownLink      a survey link no round issued
+    │   ├── StaleAnswers     a save from a page older than the answers kept (refused)
+    │   └── RoundClosed      an answer after its round closed, or before it opened (refused)
     └── AccountError         a web user cannot be added, found or changed as asked
 """
 
@@ -82,3 +86,11 @@ class UnknownLink(SurveyError):
 
 class AccountError(NetmapError):
     """A web user cannot be added, found or changed as asked (no such user, a taken name, a short password)."""
+
+
+class StaleAnswers(SurveyError):
+    """A save from a page older than the answers kept (another tab or device saved since): refused, not applied."""
+
+
+class RoundClosed(SurveyError):
+    """An answer that arrived after its round closed (or before it opened): refused, never kept."""

@@ -19,6 +19,7 @@ from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import (
     close_round,
     create_round,
+    fence_round,
     find_round,
     issue_links,
     link_rows,
@@ -262,6 +263,7 @@ def register(main: click.Group) -> None:
         """Close the round: its snapshot (dated its closing day) is written from the submitted answers."""
         with open_store_of(ctx, db, store) as opened:
             spec = spec_of(find_round(opened, round_id))
+            fence_round(opened, round_id)  # no answer lands after this: the snapshot below has them all
             dataset = round_dataset(opened, round_id)
             with progress(sum(dataset.counts().values()), f"Writing snapshot {spec.closes_on}") as advance:
                 result = close_round(opened, round_id, progress=advance, dataset=dataset)

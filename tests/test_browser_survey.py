@@ -166,13 +166,12 @@ def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None
     with SQLiteStore(db) as store:
         from netmap.survey.questions import QUESTION_BANK
         from netmap.survey.rounds import RoundSpec
-        from netmap.survey.service import create_round, last_round_answers, open_round
+        from netmap.survey.service import create_round, open_round
 
         spec = RoundSpec("Autosave", store.list_snapshots()[0].as_of, (QUESTION_BANK["planning"],),
                          opens_on="2026-07-02", closes_on=CLOSES, privacy_notice=NOTICE)
         round_id = create_round(store, spec)
-        staff_id, token = next((p, t) for p, t in open_round(store, round_id)  # no names offered from before
-                               if not last_round_answers(store, round_id, p))
+        staff_id, token = open_round(store, round_id)[0]
     page = browser.new_context(viewport={"width": 1300, "height": 900}).new_page()
     page.goto(f"{server}/survey/{token}")
     assert page.locator("input[name=add-planning]").count() == 3
@@ -187,8 +186,75 @@ def test_a_draft_is_saved_as_the_respondent_goes(browser, survey_server) -> None
     page.reload()
     assert page.locator("input[name=keep-planning]").count() == 1 and "My network" not in page.content()
     with SQLiteStore(db) as store:
+        sheet = store.read_sheet(round_id, staff_id)
+        assert store.read_answers(round_id) == ([], {})  # a draft, not submitted
+    ticked = page.locator("input[name=keep-planning]").first.get_attribute("value")
+    assert sheet.submitted is None and [n.target for n in sheet.draft or ()] == [ticked]
+
+
+def _width(page) -> int:  # noqa: ANN001
+    return int(page.evaluate("() => document.documentElement.scrollWidth"))
+
+
+def test_two_tabs_change_my_answers_and_a_phone_wide_form(browser, survey_server) -> None:  # noqa: ANN001, F811
+    """On a 390 px phone: two tabs of one person's form. The second submits; the first, older, tab's autosave
+    and its button are refused (the message offers a reload) and what was typed stays in its field; the
+    submission stands. "Change my answers" starts a draft from the submission, which counts until the changed
+    answers are submitted. No page of the form is wider than the screen."""
+    server, db = survey_server
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round, open_round
+
+        spec = RoundSpec("Two tabs", store.list_snapshots()[0].as_of, (QUESTION_BANK["planning"],),
+                         ask_frequency=True, opens_on="2026-07-02", closes_on=CLOSES, privacy_notice=NOTICE)
+        round_id = create_round(store, spec)
+        staff_id, token = open_round(store, round_id)[5]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    older, newer = context.new_page(), context.new_page()
+    older.goto(f"{server}/survey/{token}")
+    newer.goto(f"{server}/survey/{token}")
+    assert _width(older) <= 390
+    first, second = older.request.get(f"{server}/survey/{token}/people?q=an").json()[:2]
+    newer.locator("input[name=add-planning]").first.fill(first)
+    newer.locator("select[name=addfreq-planning]").first.select_option("weekly")
+    newer.click("button[value=submit]")
+    assert "your answers are submitted" in newer.locator("p.flash").inner_text()
+    assert newer.locator("input[name=add-planning]").count() == 0 and _width(newer) <= 390
+    _shot(newer, "survey-form-phone-submitted")
+    field = older.locator("input[name=add-planning]").first
+    field.fill(second)
+    older.locator("select[name=addfreq-planning]").first.select_option("termly")  # a change: the autosave
+    older.locator("#autosave-status", has_text="Not saved").wait_for(timeout=10_000)
+    assert "changed in another tab" in older.locator("#autosave-status").inner_text() and field.input_value() == second
+    older.click("button[value=submit]")
+    assert "Reload the page" in older.locator("p.error").inner_text()
+    assert older.locator("input[name=add-planning]").first.input_value() == second and _width(older) <= 390
+    _shot(older, "survey-form-phone-stale")
+    with SQLiteStore(db) as store:
         answers, done = store.read_answers(round_id)
-    assert [n.respondent for n, _day in answers] == [staff_id] and done == {}  # a draft, not submitted
+    assert len(answers) == 1 and list(done) == [staff_id]
+    newer.click("button[value=change]")
+    assert "the submitted answers count until you submit these" in newer.content()
+    assert newer.locator("input[name=keep-planning]:checked").count() == 1 and _width(newer) <= 390
+    _shot(newer, "survey-form-phone-changing")
+    newer.locator("input[name=add-planning]").first.fill(second)
+    newer.locator("input[name=add-planning]").first.press("Enter")  # chooses a suggestion; sends nothing
+    newer.wait_for_timeout(500)
+    assert newer.locator("input[name=add-planning]").first.input_value() == second
+    with SQLiteStore(db) as store:
+        assert store.read_answers(round_id) == (answers, done)
+    newer.locator("input[name=keep-planning]").first.uncheck()
+    newer.locator("select[name=addfreq-planning]").first.select_option("monthly")
+    newer.click("button[value=save]")
+    with SQLiteStore(db) as store:
+        assert store.read_answers(round_id) == (answers, done)  # the draft has not replaced the submission
+    newer.click("button[value=submit]")
+    assert "your answers are submitted" in newer.locator("p.flash").inner_text()
+    with SQLiteStore(db) as store:
+        changed, _done = store.read_answers(round_id)
+    assert len(changed) == 1 and changed != answers and changed[0][0].weight == 3
 
 
 class _SlowInbox:

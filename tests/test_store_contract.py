@@ -136,7 +136,7 @@ def test_survey_rounds_links_and_answers_are_kept_and_replaced_whole(store: Grap
     """A round, its links (digests only), a draft replaced by submitted answers, revocation and deletion."""
     import datetime as dt
 
-    from netmap.store.survey_records import RoundRecord
+    from netmap.store.survey_records import AnswerSheet, RoundRecord, SheetSave
     from netmap.survey.answers import Nomination
     from netmap.survey.links import digest, new_link
 
@@ -149,14 +149,17 @@ def test_survey_rounds_links_and_answers_are_kept_and_replaced_whole(store: Grap
     store.add_links([link_a, link_b])
     assert store.find_link(digest(token_a)) == link_a and store.find_link(digest("a guess")) is None
     assert token_a not in repr(store.round_links("r1"))  # only digests are kept
-    store.save_answers("r1", "a1", [Nomination("a1", "planning", "b1"), Nomination("a1", "planning", "c1")],
-                       "2026-06-02", None)
-    answers, submitted = store.read_answers("r1")
-    assert len(answers) == 2 and submitted == {}  # a draft
-    store.save_answers("r1", "a1", [Nomination("a1", "send", "c1", 3)], "2026-06-03", "2026-06-03")
-    assert store.read_answers("r1") == ([(Nomination("a1", "send", "c1", 3), "2026-06-03")], {"a1": "2026-06-03"})
-    store.save_answers("r1", "a1", [], "2026-06-04", None)  # withdrawn back to an empty draft
-    assert store.read_answers("r1") == ([], {})
+    draft = (Nomination("a1", "planning", "b1"), Nomination("a1", "planning", "c1"))
+    assert store.save_sheet(SheetSave("r1", "a1", 0, link_a.digest, draft, "2026-06-02", submit=False)) == 1
+    assert store.read_answers("r1") == ([], {})  # a draft is not an answer
+    assert store.read_sheet("r1", "a1") == AnswerSheet(1, None, None, None, draft, link_a.digest)
+    sent = (Nomination("a1", "send", "c1", 3),)
+    assert store.save_sheet(SheetSave("r1", "a1", 1, link_a.digest, sent, "2026-06-03", submit=True)) == 2
+    assert store.read_answers("r1") == ([(sent[0], "2026-06-03")], {"a1": "2026-06-03"})
+    assert store.read_sheet("r1", "a1") == AnswerSheet(2, sent, "2026-06-03", link_a.digest, None, None)
+    store.save_sheet(SheetSave("r1", "a1", 2, link_a.digest, (), "2026-06-04", submit=False))  # an empty draft
+    assert store.read_answers("r1") == ([(sent[0], "2026-06-03")], {"a1": "2026-06-03"})  # still submitted
+    assert store.read_sheet("r1", "a1").draft == ()
     assert store.revoke_links("r1", ["b1"], "2026-06-05T10:00:00+00:00") == 1
     assert store.find_link(link_b.digest).revoked_at == "2026-06-05T10:00:00+00:00"
     assert store.revoke_links("r1", None, "2026-06-06T10:00:00+00:00") == 1  # a1's; b1's already revoked
@@ -180,12 +183,104 @@ def test_a_survey_round_runs_and_closes_into_a_snapshot_on_every_store(store: Gr
     spec = RoundSpec("Spring", "2026-01-01", (QUESTION_BANK["planning"],), opens_on="2026-01-02",
                      closes_on="2026-01-20", privacy_notice=NOTICE)
     round_id = create_round(store, spec)
-    tokens = dict(open_round(store, round_id))
+    tokens = dict(open_round(store, round_id, now=dt.datetime(2026, 1, 2, tzinfo=dt.UTC)))
     people = sorted(tokens)
-    answer(store, tokens[people[0]], [Nomination(people[0], "planning", people[1])], submit=True,
+    answer(store, tokens[people[0]], [Nomination(people[0], "planning", people[1])], submit=True, version=0,
            now=dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
     assert close_round(store, round_id).status == "created"
     written = store.read_dataset("2026-01-20")
     assert list(zip(written.collaborations["source_staff_id"], written.collaborations["target_staff_id"],
                     strict=True)) == [(people[0], people[1])]
     assert close_round(store, round_id).status == "unchanged"
+
+
+def test_an_answer_sheet_is_saved_only_from_its_current_version_while_open(store: GraphStore) -> None:
+    """Compare-and-set: a save quoting an older version is refused and changes nothing; a draft never replaces
+    the submission; a revoked link saves nothing; after the fence (close_to_answers) every save is refused, and
+    the fence is idempotent."""
+    import datetime as dt
+
+    from netmap.errors import RoundClosed, StaleAnswers
+    from netmap.store.survey_records import RoundRecord, SheetSave
+    from netmap.survey.answers import Nomination
+    from netmap.survey.links import new_link
+
+    store.save_round(RoundRecord("r2", '{"title": "Autumn"}', "open", "2026-09-01T09:00:00+00:00"))
+    until = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    (_t, link), (_u, other) = new_link("r2", "a1", until), new_link("r2", "b1", until)
+    store.add_links([link, other])
+    sent = (Nomination("a1", "planning", "b1"),)
+    assert store.save_sheet(SheetSave("r2", "a1", 0, link.digest, sent, "2026-09-02", submit=True)) == 1
+    before = store.read_sheet("r2", "a1")
+    with pytest.raises(StaleAnswers, match="changed in another tab"):  # an older tab, still at version 0
+        store.save_sheet(SheetSave("r2", "a1", 0, link.digest, (), "2026-09-03", submit=False))
+    with pytest.raises(StaleAnswers):
+        store.save_sheet(SheetSave("r2", "a1", 0, link.digest, (), "2026-09-03", submit=True))
+    assert store.read_sheet("r2", "a1") == before
+    with pytest.raises(RoundClosed, match="withdrawn"):  # b1's link saves nothing for a1
+        store.save_sheet(SheetSave("r2", "a1", 1, other.digest, (), "2026-09-03", submit=True))
+    store.revoke_links("r2", ["a1"], "2026-09-04T10:00:00+00:00")
+    with pytest.raises(RoundClosed, match="withdrawn"):
+        store.save_sheet(SheetSave("r2", "a1", 1, link.digest, (), "2026-09-04", submit=True))
+    assert store.read_sheet("r2", "a1") == before
+    assert store.close_to_answers("r2") == "open"
+    assert store.list_rounds()[0].status == "closed"
+    with pytest.raises(RoundClosed, match="This survey round has closed"):
+        store.save_sheet(SheetSave("r2", "b1", 0, other.digest, (), "2026-09-05", submit=True))
+    assert store.close_to_answers("r2") == "closed"
+    assert store.read_answers("r2") == ([(sent[0], "2026-09-02")], {"a1": "2026-09-02"})
+
+
+def test_closing_is_a_fence_for_concurrent_submissions(store: GraphStore) -> None:
+    """40 respondents submit from their own threads while the round closes: every save acknowledged is in the
+    answers read after the fence, and every other one was refused as closed (none lost, none half-kept)."""
+    import datetime as dt
+    import threading
+
+    from netmap.errors import RoundClosed
+    from netmap.store.survey_records import RoundRecord, SheetSave
+    from netmap.survey.answers import Nomination
+    from netmap.survey.links import new_link
+
+    people = [f"p{k:02d}" for k in range(40)]
+    store.save_round(RoundRecord("r3", '{"title": "Race"}', "open", "2026-09-01T09:00:00+00:00"))
+    links = {p: new_link("r3", p, dt.datetime(2026, 12, 1, tzinfo=dt.UTC))[1] for p in people}
+    store.add_links(list(links.values()))
+    acknowledged, refused, failed = set(), set(), []
+    start = threading.Barrier(len(people) + 1)
+    opened = _opened_like(store)
+
+    def submit(person: str) -> None:
+        with opened() as mine:
+            start.wait()
+            try:
+                mine.save_sheet(SheetSave("r3", person, 0, links[person].digest,
+                                          (Nomination(person, "planning", "p00" if person != "p00" else "p01"),),
+                                          "2026-09-02", submit=True))
+                acknowledged.add(person)
+            except RoundClosed:
+                refused.add(person)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                failed.append(repr(exc))
+
+    threads = [threading.Thread(target=submit, args=(p,)) for p in people]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    store.close_to_answers("r3")
+    answers, submitted = store.read_answers("r3")
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failed == [] and acknowledged | refused == set(people)
+    assert set(submitted) == acknowledged == {n.respondent for n, _day in answers}
+    assert store.read_answers("r3") == (answers, submitted)  # nothing landed after the fence
+
+
+def _opened_like(store: GraphStore):  # noqa: ANN202 - a context manager factory
+    """Another connection to the same store, as another web thread has (a SQLite connection stays in its thread;
+    Neo4j's driver is shared)."""
+    from contextlib import nullcontext
+
+    if isinstance(store, SQLiteStore):
+        return lambda: SQLiteStore(store.path)
+    return lambda: nullcontext(store)

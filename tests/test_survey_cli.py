@@ -46,7 +46,7 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
     notice.write_text(NOTICE, encoding="utf-8")
     created = run("survey", "create", "--base", "2026-07-01", "--title", "Summer 2026", "--question", "planning",
                   "--custom", "phonics:advice:Whose advice do you seek on phonics?", "--max-names", "5",
-                  "--opens", "2026-07-02", "--closes", "2026-07-20", "--notice", str(notice))
+                  "--opens", "2026-07-02", "--closes", "2099-07-20", "--notice", str(notice))
     assert created.exit_code == 0, created.output
     round_id = created.stdout.split()[2]
     assert f"{round_id}  draft" in run("survey", "list").stdout
@@ -58,7 +58,7 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
     assert len(links) == 11 and all(u.startswith("https://netmap.trust.example/survey/") for u in links.values())
     token = {p: u.rsplit("/", 1)[1] for p, u in links.items()}
     with SQLiteStore(tmp_path / "cli.db") as store:
-        answer(store, token["a1"], [Nomination("a1", "phonics", "b1")], submit=True, now=DURING)
+        answer(store, token["a1"], [Nomination("a1", "phonics", "b1")], submit=True, version=0, now=DURING)
     status = run("survey", "status", round_id, "--waiting", str(tmp_path / "waiting.csv"))
     assert "trust  whole trust" in status.stdout and "1 of 11" in status.stdout
     assert "interpret with caution" in status.stdout and "10 people have not answered" in status.stdout
@@ -80,19 +80,19 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
         link_of(store, reminders["b1"].rsplit("/", 1)[1], DURING)  # reissuing ends every earlier link of b1
     closed = run("survey", "close", round_id)
     assert closed.exit_code == 0, closed.output
-    assert "snapshot 2026-07-20 created, analysed (1 collaborations)" in closed.stdout
-    assert "Writing snapshot 2026-07-20" in closed.stderr
+    assert "snapshot 2099-07-20 created, analysed (1 collaborations)" in closed.stdout
+    assert "Writing snapshot 2099-07-20" in closed.stderr
     assert run("survey", "close", round_id).stdout.count("unchanged") == 1
     assert run("survey", "delete", round_id, "--yes").stdout.strip() == (
         f"Deleted round {round_id} with its links and answers.")
-    assert run("survey", "list").stdout == "" and "2026-07-20" in run("snapshots").stdout  # the snapshot stays
+    assert run("survey", "list").stdout == "" and "2099-07-20" in run("snapshots").stdout  # the snapshot stays
 
 
 def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN001
     bad = run("survey", "create", "--base", "2026-07-01", "--title", "T", "--question", "gossip")
     assert bad.exit_code == 2 and "gossip not in the question bank" in bad.output
     created = run("survey", "create", "--base", "2026-07-01", "--title", "T", "--question", "send",
-                  "--opens", "2026-07-02", "--closes", "2026-07-20")
+                  "--opens", "2026-07-02", "--closes", "2099-07-20")
     round_id = created.stdout.split()[2]
     refused = run("survey", "open", round_id, "--links-out", str(tmp_path / "l.csv"))
     assert refused.exit_code == 1 and "cannot open without a privacy notice" in refused.output

@@ -1,10 +1,13 @@
-"""The respondent's form on the planted trust: opened by a personal link without an account, answered with names
-from the roster, saved as a draft and submitted, showing only that person's answers; CSRF on the form, made-up
-links refused and throttled without ever refusing a valid one; printed codes typed on the code page; the
-type-ahead bounded per link; names stay text."""
+"""The respondent's form on the planted trust, over HTTP: opened by a personal link without an account, answered
+with names from the roster, saved as a draft and submitted, showing only what that link saved; a page older than
+the answers kept is refused with what was typed kept; a draft (autosave, "Save as a draft", Enter) never
+withdraws a submission; a form open for hours submits (the link, not a session token, authenticates it); a
+closed round's link says so; made-up links refused and throttled without ever refusing a valid one; printed codes
+typed on the code page; the type-ahead bounded per link; names stay text."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ from tests.test_survey import NOTICE
 from tests.web_helpers import csrf_token, make_app
 from webapp.accounts.survey_guard import MISSES_PER_ADDRESS
 
+HOSTILE_B = "<b>Head</b> of B (Beech Academy, headteacher)"  # b1's label, after the fixture's renaming
 SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
                  opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE)
 
@@ -40,8 +44,16 @@ def opened(tmp_path: Path) -> tuple[Flask, dict[str, str]]:
     return app, tokens
 
 
+def _version(client, token: str) -> str:  # noqa: ANN001
+    """The version the form's page quotes, as a browser holds it."""
+    match = re.search(r'name="version" value="(\d+)"', client.get(f"/survey/{token}").get_data(as_text=True))
+    assert match, "the form quotes no version"
+    return match.group(1)
+
+
 def _post(client, token: str, **fields: str | list[str]):  # noqa: ANN001, ANN202
-    return client.post(f"/survey/{token}", data={"csrf_token": csrf_token(client, f"/survey/{token}"), **fields})
+    """Post the form as a page loaded just now would (no session CSRF token: the link is the key)."""
+    return client.post(f"/survey/{token}", data={"version": _version(client, token), **fields})
 
 
 def test_a_link_opens_its_own_form_and_keeps_its_answers(opened) -> None:  # noqa: ANN001
@@ -67,6 +79,7 @@ def test_a_link_opens_its_own_form_and_keeps_its_answers(opened) -> None:  # noq
     assert submitted.status_code == 302
     page = client.get(f"/survey/{tokens['a1']}").get_data(as_text=True)
     assert "your answers are submitted" in page and "My network" in page
+    assert 'name="add-planning"' not in page and 'value="change"' in page  # no field left to press Enter in
     assert "&lt;b&gt;Head&lt;/b&gt; of B" in page and "<b>Head</b>" not in page  # a hostile name stays text
     other = app.test_client().get(f"/survey/{tokens['b1']}").get_data(as_text=True)
     assert "Head of C (Cedar" not in other and "My network" not in other  # nobody else's answers
@@ -80,9 +93,11 @@ def test_the_form_refuses_what_the_round_does_not_allow(opened) -> None:  # noqa
     app, tokens = opened
     client = app.test_client()
     unknown = _post(client, tokens["a1"], **{"add-planning": "Somebody Else", "action": "submit"})
-    assert unknown.status_code == 422 and "is not on the list of staff" in unknown.get_data(as_text=True)
-    no_csrf = client.post(f"/survey/{tokens['a1']}", data={"add-planning": "", "action": "submit"})
-    assert no_csrf.status_code == 400
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 422 and "is not on the list of staff" in page
+    assert 'value="Somebody Else"' in page  # what was typed is put back in its field
+    no_version = client.post(f"/survey/{tokens['a1']}", data={"add-planning": "", "action": "submit"})
+    assert no_version.status_code == 400 and "missing its version" in no_version.get_data(as_text=True)
 
 
 def _audited(app: Flask, action: str) -> list[str]:
@@ -155,9 +170,9 @@ def test_suggestions_are_few_and_each_link_has_a_budget(opened, monkeypatch) -> 
     assert client.get(f"/survey/{tokens['b1']}").status_code == 200  # the form itself still opens
 
 
-def test_the_next_round_offers_last_rounds_names_to_confirm(opened) -> None:  # noqa: ANN001
-    """a1 named b1 for planning in a closed round; in the next round a1's form starts with b1 ticked (untick to
-    remove), and b1's form, who submitted nothing, starts empty."""
+def test_the_next_round_does_not_show_last_rounds_answers(opened) -> None:  # noqa: ANN001
+    """a1 named b1 in a closed round; the next round's link, which a round runner's file of links also holds,
+    opens a blank form: nothing of before is shown."""
     from netmap.survey.service import close_round
 
     app, tokens = opened
@@ -168,6 +183,96 @@ def test_the_next_round_offers_last_rounds_names_to_confirm(opened) -> None:  # 
         close_round(store, store.list_rounds()[0].round_id)
         later = dict(open_round(store, create_round(store, SPEC)))
     page = client.get(f"/survey/{later['a1']}").get_data(as_text=True)
-    assert "The names you gave in the last round are ticked below" in page and 'value="b1" checked' in page
-    other = client.get(f"/survey/{later['b1']}").get_data(as_text=True)
-    assert "in the last round" not in other and "checked" not in other
+    assert "Beech Academy, headteacher" not in page and "checked" not in page and "My network" not in page
+    closed = client.get(f"/survey/{tokens['a1']}")
+    assert closed.status_code == 410 and "This survey round has closed" in closed.get_data(as_text=True)
+    assert "withdrawn" not in closed.get_data(as_text=True)
+
+
+def _submitted(app: Flask) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        answers, done = store.read_answers(store.list_rounds()[0].round_id)
+    return sorted((n.question, n.target) for n, _day in answers), done
+
+
+def test_an_older_tab_is_refused_and_keeps_what_was_typed(opened) -> None:  # noqa: ANN001
+    """Two tabs open at version 0; the second submits. The first's autosave is refused in JSON (its page keeps
+    its fields), its buttons get the page back with the refusal, a reload link and what was typed; nothing of it
+    is kept, and the submission stands."""
+    app, tokens = opened
+    first, second = app.test_client(), app.test_client()
+    url = f"/survey/{tokens['a1']}"
+    assert _version(first, tokens["a1"]) == _version(second, tokens["a1"]) == "0"
+    assert second.post(url, data={"version": "0", "add-planning": "Head of C (Cedar Primary, headteacher)",
+                                  "action": "submit"}).status_code == 302
+    late = {"version": "0", "add-planning": "<b>Head</b> of B (Beech Academy, headteacher)", "action": "save"}
+    refused = first.post(url, data={**late, "autosave": "1"})
+    assert refused.status_code == 409 and refused.get_json() == {"error": refused.get_json()["error"], "stale": True}
+    assert "changed in another tab" in refused.get_json()["error"]
+    for action in ("save", "submit"):
+        page = first.post(url, data={**late, "action": action})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 409 and "Reload the page" in text
+        assert 'value="&lt;b&gt;Head&lt;/b&gt; of B (Beech Academy, headteacher)"' in text  # typed, kept, text
+        assert 'name="version" value="0"' in text  # still stale: only a reload saves from here
+    assert _submitted(app) == ([("planning", "c1")], {"a1": _submitted(app)[1]["a1"]})
+
+
+def test_a_draft_never_withdraws_a_submission(opened) -> None:  # noqa: ANN001
+    """After submitting: "Change my answers" (a draft from the submission), then the autosave, "Save as a
+    draft" and Enter in a name field (which sends the form's first button, save) all leave the submission
+    counting, until the changed answers are submitted."""
+    app, tokens = opened
+    client = app.test_client()
+    url = f"/survey/{tokens['a1']}"
+    _post(client, tokens["a1"], **{"add-planning": HOSTILE_B, "action": "submit"})
+    submitted = _submitted(app)
+    assert _post(client, tokens["a1"], action="change").status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="b1" checked' in page and "the submitted answers count until you submit these" in page
+    version = _version(client, tokens["a1"])
+    saved = client.post(url, data={"version": version, "autosave": "1", "action": "save"})  # b1 unticked
+    assert saved.status_code == 200 and saved.get_json() == {"version": int(version) + 1}
+    _post(client, tokens["a1"], **{"add-planning": "Head of C (Cedar Primary, headteacher)", "action": "save"})
+    _post(client, tokens["a1"], **{"add-send": "Head of C (Cedar Primary, headteacher)"})  # Enter: no button
+    assert _submitted(app) == submitted
+    _post(client, tokens["a1"], **{"keep-send": "c1", "action": "submit"})
+    assert _submitted(app)[0] == [("send", "c1")]
+
+
+def test_a_form_open_for_hours_submits_without_a_session(opened) -> None:  # noqa: ANN001
+    """No cookie at all (a session long expired, a browser restarted): the link in the address is the form's
+    authority, so the submission is taken."""
+    app, tokens = opened
+    html = app.test_client().get(f"/survey/{tokens['b1']}").get_data(as_text=True)
+    assert "csrf_token" not in html
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    later = app.test_client()  # a new browser: no session cookie
+    sent = later.post(f"/survey/{tokens['b1']}", data={"version": version, "action": "submit",
+                                                        "add-planning": "Head of A (Ash Primary, headteacher)"})
+    assert sent.status_code == 302 and _submitted(app) == ([("planning", "a1")], {"b1": _submitted(app)[1]["b1"]})
+
+
+def test_a_reissued_link_shows_nothing_of_the_answers_before(opened) -> None:  # noqa: ANN001
+    from netmap.survey.service import issue_links
+
+    app, tokens = opened
+    client = app.test_client()
+    _post(client, tokens["a1"], **{"add-planning": HOSTILE_B, "action": "submit"})
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        new = dict(issue_links(store, store.list_rounds()[0].round_id, ["a1"]))["a1"]
+    page = client.get(f"/survey/{new}").get_data(as_text=True)
+    assert "Beech Academy, headteacher" not in page and "My network" not in page and "checked" not in page
+    assert "are kept and counted" in page and "submitting through this link replaces them" in page
+
+
+def test_a_closed_round_refuses_a_late_autosave_in_words(opened) -> None:  # noqa: ANN001
+    from netmap.survey.service import close_round
+
+    app, tokens = opened
+    client = app.test_client()
+    version = _version(client, tokens["c1"])
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        close_round(store, store.list_rounds()[0].round_id)
+    late = client.post(f"/survey/{tokens['c1']}", data={"version": version, "autosave": "1", "action": "save"})
+    assert late.status_code == 410 and "This survey round has closed" in late.get_json()["error"]

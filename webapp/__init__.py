@@ -74,6 +74,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = TrustedProxy(app.wsgi_app, settings.trusted_proxy,  # type: ignore[method-assign]
                                 settings.proxy_hops)
     csrf.init_app(app)
+    # The survey form is authenticated by the personal link in its address, not by a cookie: a cross-site page
+    # can post to it only by knowing the link, which already gives everything the form can do, and a session
+    # cookie adds no authority there. So the session's CSRF token (which expires, and would lose a form left
+    # open for hours) is not asked of it; docs/surveys.md.
+    csrf.exempt("webapp.survey.form")
     data.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)

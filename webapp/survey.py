@@ -1,23 +1,37 @@
 """The respondent's survey form, opened by a personal link without a netmap account: the round's privacy notice,
 then each question with the colleagues already named (kept or removed) and new ones chosen from the roster by
-type-ahead; saved as a draft or submitted, changeable until the round closes. A link shows only its own
-person's form and answers. A respondent with a printed code types it on the code page. The type-ahead offers a
-few people a search within each link's limits, and wrong links are throttled without ever refusing a valid one
-(webapp.accounts.survey_guard)."""
+type-ahead; saved as a draft or submitted, changeable ("change my answers") until the round closes. A link shows
+only what was saved through it, never another person's answers nor those of an earlier link; every save quotes
+the version its page showed and a stale one is refused, the typing kept (docs/surveys.md). A respondent with a
+printed code types it on the code page. The type-ahead offers a few people a search within each link's limits,
+and wrong links are throttled without ever refusing a valid one (webapp.accounts.survey_guard)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NoReturn
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from netmap.errors import SurveyError, UnknownLink
+from netmap.errors import RoundClosed, StaleAnswers, SurveyError, UnknownLink
+from netmap.store.base import GraphStore
 from netmap.survey.answers import Nomination
-from netmap.survey.links import printable
+from netmap.survey.links import Link, printable
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
-from netmap.survey.service import answer, last_round_answers, link_of, roster_of, spec_of
+from netmap.survey.service import FormState, answer, change_answers, form_state, link_of, roster_of, spec_of
 from webapp.accounts.survey_guard import Search, SurveyGuard, search_budget
 from webapp.auth import accounts
 from webapp.data import get_store
@@ -69,7 +83,9 @@ def _opened(token: str) -> tuple[Any, Any, RoundSpec]:
         link, record = link_of(get_store(), token)
     except UnknownLink as exc:
         refuse_wrong_link(str(exc))
-    except SurveyError as exc:  # withdrawn, expired, or the round has closed
+    except SurveyError as exc:  # withdrawn, expired, the round has closed or not yet opened
+        if request.method == "POST" and request.form.get("autosave") == "1":
+            abort(make_response(jsonify(error=str(exc), stale=False), 410))  # the autosave shows it; typing stays
         abort(410, description=str(exc))
     return link, record, spec_of(record)
 
@@ -101,27 +117,64 @@ def people(token: str) -> Any:
     return jsonify([roster.labels[e.staff_id] for e in found])
 
 
+# Saves are refused as: a change the round does not allow (422), a page older than the answers kept (409), a
+# round that has closed or not opened, or a withdrawn link (410)
+_REFUSED = ((StaleAnswers, 409), (RoundClosed, 410), (SurveyError, 422))
+_THANKS = {"submit": "Thank you: your answers are submitted. You can change them until the survey closes on {}.",
+           "save": "Saved as a draft: it does not count until you submit it.",
+           "change": "Change your answers below and submit them: until you do, the answers you submitted count."}
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def form(token: str) -> Any:
+    """The form (GET), or one save (POST: action save, submit or change, with the version the page showed);
+    the autosave posts with autosave=1 and is answered in JSON. Exempt from the session's CSRF token (see
+    create_app): the link in the address is what authenticates this form, not a cookie."""
     link, record, spec = _opened(token)
     roster = _roster(record.round_id, spec)
     store = get_store()
-    saved, submitted = store.read_answers(record.round_id, link.staff_id)
-    mine = [n for n, _day in saved]
-    if request.method == "POST":
-        try:
-            nominations = _posted(spec, roster, link.staff_id)
-            answer(store, token, nominations, submit=request.form.get("action") == "submit",
-                   roster_ids=roster.ids)
-        except SurveyError as exc:
-            return _page(spec, roster, link.staff_id, mine, submitted.get(link.staff_id), error=str(exc)), 422
-        flash("Thank you: your answers are submitted. You can change them until the survey closes on "
-              f"{spec.closes_on}." if request.form.get("action") == "submit" else
-              "Saved as a draft: it does not count until you submit it.")
-        return redirect(url_for("survey.form", token=token))
-    offered = [] if mine else [n for n in last_round_answers(store, record.round_id, link.staff_id)
-                               if n.target in roster.ids and n.question in {q.key for q in spec.questions}]
-    return _page(spec, roster, link.staff_id, mine or offered, submitted.get(link.staff_id), from_last=bool(offered))
+    if request.method == "GET":
+        return _page(spec, roster, link.staff_id, form_state(store, link))
+    action = request.form.get("action", "save")  # Enter in a field sends the first button's: save
+    quiet = request.form.get("autosave") == "1"
+    quoted = request.form.get("version", "")
+    if not quoted.isdigit():
+        return _refused(spec, roster, store, link, "This page is missing its version: reload it.", 400, quiet)
+    try:
+        if action == "change":
+            version = change_answers(store, token, version=int(quoted))
+        else:
+            version = answer(store, token, _posted(spec, roster, link.staff_id), submit=action == "submit",
+                             version=int(quoted), roster_ids=roster.ids)
+    except SurveyError as exc:
+        code = next(code for kind, code in _REFUSED if isinstance(exc, kind))
+        return _refused(spec, roster, store, link, str(exc), code, quiet)
+    if quiet:
+        return jsonify(version=version)
+    flash(_THANKS.get(action, _THANKS["save"]).format(spec.closes_on))
+    return redirect(url_for("survey.form", token=token))
+
+
+def _refused(spec: RoundSpec, roster: Roster, store: GraphStore, link: Link, message: str, code: int,
+             quiet: bool) -> Any:
+    """A refused save: nothing was kept. The autosave gets the message in JSON (its page keeps what was typed);
+    a form sent by a button gets the page back with what was posted still in its fields, and the version it
+    was rendered with, so a stale page stays stale until reloaded."""
+    if quiet:
+        return jsonify(error=message, stale=code == 409), code
+    shown = form_state(store, link)
+    quoted = request.form.get("version", "")
+    ticked = tuple(Nomination(link.staff_id, q.key, person,
+                              FREQUENCY_SCALE.get(request.form.get(f"freq-{q.key}-{person}", ""), 1))
+                   for q in spec.questions for person in request.form.getlist(f"keep-{q.key}")
+                   if person in roster.ids)
+    typed = {}
+    for q in spec.questions:
+        often = request.form.getlist(f"addfreq-{q.key}")
+        typed[q.key] = [(label, often[k] if k < len(often) else "")
+                        for k, label in enumerate(request.form.getlist(f"add-{q.key}")) if label.strip()]
+    editing = dataclasses.replace(shown, version=int(quoted) if quoted.isdigit() else shown.version, draft=ticked)
+    return _page(spec, roster, link.staff_id, editing, error=message, typed=typed, stale=code == 409), code
 
 
 def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
@@ -146,12 +199,19 @@ def _posted(spec: RoundSpec, roster: Roster, me: str) -> list[Nomination]:
     return nominations
 
 
-def _page(spec: RoundSpec, roster: Roster, me: str, mine: list[Nomination], submitted_on: str | None,
-          error: str = "", from_last: bool = False) -> str:
-    names = {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in mine if n.question == q.key]
-             for q in spec.questions}
+def _page(spec: RoundSpec, roster: Roster, me: str, shown: FormState, error: str = "",
+          typed: dict[str, list[tuple[str, str]]] | None = None, stale: bool = False) -> str:
+    """The form for `shown`: the submission read-only with "change my answers" when there is no draft, else the
+    draft (or a blank form) to edit; `typed`, names typed into the add fields of a refused save, put back."""
+    editing = shown.draft if shown.draft is not None else () if shown.submitted is None else None
+    def listed(nominations: tuple[Nomination, ...] | None) -> dict[str, list[tuple[str, str, int]]]:
+        return {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in nominations or ()
+                        if n.question == q.key] for q in spec.questions}
+
     weights = {v: k for k, v in FREQUENCY_SCALE.items()}
     schools = sorted({(e.school_id, e.school) for e in roster.entries}, key=lambda s: s[1])
     me_entry = next((e for e in roster.entries if e.staff_id == me), None)
-    return render_template("survey/form.html", spec=spec, names=names, weights=weights, scale=FREQUENCY_SCALE,
-                           me=me_entry, submitted_on=submitted_on, error=error, schools=schools, from_last=from_last)
+    return render_template("survey/form.html", spec=spec, shown=shown, editing=editing is not None,
+                           names=listed(editing), submitted=listed(shown.submitted), weights=weights,
+                           scale=FREQUENCY_SCALE, me=me_entry, error=error, schools=schools, typed=typed or {},
+                           stale=stale)

@@ -8,7 +8,8 @@ from netmap.contract import TABLES
 __all__ = ["LABELS", "PROPERTY_KEYS", "RELATIONSHIP_TYPES"]
 
 LABELS = ("Snapshot", "SnapshotDateLock", "School", "Staff", "Group", "TieKind", "AnalysisPart", "SurveyRound",
-          "SurveyLink", "SurveyAnswer", "SurveyResponse")
+          "SurveyLink", "SurveyAnswer", "SurveySheet",
+          "SurveyResponse")  # SurveyResponse: before answer sheets; converted on init_schema
 RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO", "SURVEYED_IN")
 _SNAPSHOT_KEYS = ("snapshot_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
                   "extra_columns", "owner", "heartbeat", "last_publisher")
@@ -17,6 +18,7 @@ _SNAPSHOT_KEYS = ("snapshot_id", "as_of", "status", "loaded_at", "source", "cont
 _ANALYSIS_KEYS = ("options_key", "payload")
 # Survey rounds (netmap.store.survey_records): nodes of their own, outside any snapshot
 _SURVEY_KEYS = ("round_id", "spec", "created_at", "snapshot_as_of", "digest", "expires_at", "revoked_at",
-                "respondent", "question", "target", "saved_on", "submitted_on")
+                "respondent", "question", "target", "saved_on", "submitted_on", "sheet", "version", "submitted_via",
+                "has_draft", "draft_via", "answer_lock")
 PROPERTY_KEYS = tuple(sorted({*_SNAPSHOT_KEYS, *_ANALYSIS_KEYS, *_SURVEY_KEYS, "row_no", "attributes",
                               *(c.name for t in TABLES for c in t.columns)}))

@@ -32,10 +32,17 @@ from neo4j import exceptions as neo4j_errors
 from graph_queries import load_query
 from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
-from netmap.errors import StorageError
+from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
 from netmap.store.records import frame_from_rows, table_rows
-from netmap.store.survey_records import RoundRecord
+from netmap.store.survey_records import (
+    CLOSED_MESSAGE,
+    STALE_MESSAGE,
+    WITHDRAWN_MESSAGE,
+    AnswerSheet,
+    RoundRecord,
+    SheetSave,
+)
 from netmap.survey.answers import Nomination
 from netmap.survey.links import Link
 
@@ -50,7 +57,8 @@ DEFAULT_BATCH_SIZE = 5000
 ANALYSIS_PARTS_PER_TRANSACTION = 8  # a part is one column (a few MB at most): a handful per transaction
 SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
                   "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index",
-                  "create_snapshot_date_lock_key", "create_survey_round_key", "create_survey_link_key")
+                  "create_snapshot_date_lock_key", "create_survey_round_key", "create_survey_link_key",
+                  "convert_survey_answers")  # the last converts answers kept before answer sheets
 STALE_AFTER_MS = 10 * 60 * 1000  # a loading snapshot whose heartbeat stopped this long ago is a failed load
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
@@ -287,12 +295,33 @@ class Neo4jStore(GraphStore):
                             staff_ids=staff_ids, when=when)
         return int(rows[0]["revoked"])
 
-    def save_answers(self, round_id: str, respondent: str, nominations: list[Nomination], saved_on: str,
-                     submitted_on: str | None) -> None:
-        self._survey("saving survey answers", "replace_survey_answers", round_id=round_id, respondent=respondent,
-                     submitted_on=submitted_on, answers=[{"question": n.question, "target": n.target,
-                                                          "weight": n.weight, "saved_on": saved_on}
-                                                         for n in nominations])
+    def close_to_answers(self, round_id: str) -> str:
+        rows = self._survey("closing a survey round", "close_survey_round", round_id=round_id)
+        if not rows:
+            raise SurveyError(f"No survey round {round_id!r} (`netmap survey list`).")
+        return str(rows[0]["was"])
+
+    def save_sheet(self, change: SheetSave) -> int:
+        if not self._schema_ready:
+            self.init_schema()
+        with self._errors("saving survey answers"), self._driver.session(database=self.database) as session:
+            version: int = session.execute_write(_save_sheet, change)
+        return version
+
+    def read_sheet(self, round_id: str, respondent: str) -> AnswerSheet:
+        with self._errors("reading survey answers"):
+            rows = self._read("read_survey_sheet", round_id=round_id, respondent=respondent)
+        if not rows:
+            return AnswerSheet()
+        row = rows[0]
+        def named(kind: str) -> tuple[Nomination, ...]:
+            return tuple(sorted((Nomination(respondent, a["question"], a["target"], int(a["weight"]))
+                                 for a in row["answers"] if a["sheet"] == kind),
+                                key=lambda n: (n.question, n.target)))
+
+        return AnswerSheet(int(row["version"]), named("submitted") if row["submitted_on"] else None,
+                           row["submitted_on"], row["submitted_via"], named("draft") if row["has_draft"] else None,
+                           row["draft_via"])
 
     def read_answers(self, round_id: str, respondent: str | None = None
                      ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
@@ -308,6 +337,26 @@ class Neo4jStore(GraphStore):
 
 def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: Any) -> None:
     tx.run(query, parameters).consume()
+
+
+def _save_sheet(tx: neo4j.ManagedTransaction, change: SheetSave) -> int:
+    """One answer save as one transaction: lock the round, check it is open, the link usable and the sheet at the
+    version quoted, then write; raising rolls the lock back with nothing written."""
+    rows = tx.run(load_query("lock_survey_sheet"), {"round_id": change.round_id, "respondent": change.respondent,
+                                                    "digest": change.via}).data()
+    if not rows or rows[0]["status"] != "open":
+        raise RoundClosed(CLOSED_MESSAGE)
+    state = rows[0]
+    if not state["usable"]:
+        raise RoundClosed(WITHDRAWN_MESSAGE)
+    if state["version"] != change.expected_version:
+        raise StaleAnswers(STALE_MESSAGE)
+    tx.run(load_query("write_survey_sheet"), {
+        "round_id": change.round_id, "respondent": change.respondent, "submit": change.submit,
+        "version": change.expected_version + 1, "day": change.day, "via": change.via,
+        "answers": [{"question": n.question, "target": n.target, "weight": n.weight} for n in change.nominations],
+    }).consume()
+    return change.expected_version + 1
 
 
 def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str) -> None:

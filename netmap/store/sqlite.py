@@ -9,7 +9,13 @@ killed process leaves the file exactly as before. Every value is a bound paramet
 fixed string. Deleted data is overwritten (secure_delete), and forgetting a snapshot also vacuums the file and
 empties its write-ahead log, so a forgotten name cannot be read back from free pages; the file is created
 readable by its owner only. Reading a whole snapshot checks its bytes against its content hash. A store written
-by the first, row-per-row schema (version 1) is converted on opening, in one transaction.
+by the first, row-per-row schema (version 1) is converted on opening, in one transaction, and so is one whose
+survey answers predate answer sheets (version 4).
+
+Survey answers are written only by compare-and-set: a save opens BEGIN IMMEDIATE (SQLite's one writer), checks
+the round is open, the link not revoked and the sheet still at the version the page quoted, then writes. Closing
+a round flips its status in a BEGIN IMMEDIATE transaction too, so every save lands wholly before the close (and
+is read by it) or after it (and is refused): the fence docs/surveys.md describes.
 """
 
 from __future__ import annotations
@@ -28,11 +34,18 @@ import pandas as pd
 
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
-from netmap.errors import StorageError
+from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
 from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
 from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
-from netmap.store.survey_records import RoundRecord
+from netmap.store.survey_records import (
+    CLOSED_MESSAGE,
+    STALE_MESSAGE,
+    WITHDRAWN_MESSAGE,
+    AnswerSheet,
+    RoundRecord,
+    SheetSave,
+)
 from netmap.survey.answers import Nomination
 from netmap.survey.links import Link
 
@@ -40,7 +53,7 @@ __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4  # 3: analyses kept with their snapshot; 4: survey rounds
+SCHEMA_VERSION = 5  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned)
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
 _SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
@@ -52,20 +65,29 @@ _PARTS_DDL = ("CREATE TABLE IF NOT EXISTS table_parts (snapshot TEXT NOT NULL RE
 _ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
                  "content_hash TEXT NOT NULL, options_key TEXT NOT NULL, name TEXT NOT NULL, payload BLOB NOT NULL, "
                  "PRIMARY KEY (snapshot, options_key, name)) WITHOUT ROWID")
+_SHEETS_DDL = (
+    "CREATE TABLE IF NOT EXISTS survey_sheets (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
+    "respondent TEXT NOT NULL, version INTEGER NOT NULL, submitted_on TEXT, submitted_via TEXT, "
+    "has_draft INTEGER NOT NULL, draft_via TEXT, PRIMARY KEY (round_id, respondent)) WITHOUT ROWID")
 _SURVEY_DDL = (
     "CREATE TABLE IF NOT EXISTS survey_rounds (round_id TEXT PRIMARY KEY, spec TEXT NOT NULL, status TEXT NOT NULL, "
     "created_at TEXT NOT NULL, snapshot_as_of TEXT)",
     "CREATE TABLE IF NOT EXISTS survey_links (digest TEXT PRIMARY KEY, round_id TEXT NOT NULL "
     "REFERENCES survey_rounds(round_id), staff_id TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT)",
+    # sheet: 'submitted' (counts) or 'draft' (work in progress), kept apart
     "CREATE TABLE IF NOT EXISTS survey_answers (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
-    "respondent TEXT NOT NULL, question TEXT NOT NULL, target TEXT NOT NULL, weight INTEGER NOT NULL, "
-    "saved_on TEXT NOT NULL, PRIMARY KEY (round_id, respondent, question, target)) WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS survey_responses (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
-    "staff_id TEXT NOT NULL, submitted_on TEXT NOT NULL, PRIMARY KEY (round_id, staff_id)) WITHOUT ROWID",
+    "respondent TEXT NOT NULL, sheet TEXT NOT NULL CHECK (sheet IN ('submitted', 'draft')), question TEXT NOT NULL, "
+    "target TEXT NOT NULL, weight INTEGER NOT NULL, saved_on TEXT NOT NULL, "
+    "PRIMARY KEY (round_id, respondent, sheet, question, target)) WITHOUT ROWID",
+    _SHEETS_DDL,
 )
-_SURVEY_TABLES = ("survey_rounds", "survey_links", "survey_answers", "survey_responses")
-_DELETE_ROUND = ("DELETE FROM survey_responses WHERE round_id = ?", "DELETE FROM survey_answers WHERE round_id = ?",
+_SURVEY_TABLES = ("survey_rounds", "survey_links", "survey_answers", "survey_sheets")
+_DELETE_ROUND = ("DELETE FROM survey_sheets WHERE round_id = ?", "DELETE FROM survey_answers WHERE round_id = ?",
                  "DELETE FROM survey_links WHERE round_id = ?", "DELETE FROM survey_rounds WHERE round_id = ?")
+_SAVE_SHEET = ("INSERT INTO survey_sheets VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, respondent) DO UPDATE "
+               "SET version = excluded.version, submitted_on = coalesce(excluded.submitted_on, submitted_on), "
+               "submitted_via = CASE WHEN excluded.submitted_on IS NULL THEN submitted_via "
+               "ELSE excluded.submitted_via END, has_draft = excluded.has_draft, draft_via = excluded.draft_via")
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
 _SELECT_PARTS = "SELECT name, part, rows, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
@@ -77,6 +99,33 @@ _SELECT_ANALYSIS = ("SELECT name, payload FROM analyses WHERE snapshot = ? AND c
                     "ORDER BY name")
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = f"PRAGMA user_version={SCHEMA_VERSION:d}"
+
+
+# Schema version 4's survey answers (one set per respondent, submitted when survey_responses says so), converted
+# to answer sheets: each version 1, bound to the respondent's link when they were only ever issued one (with
+# several, which one saved is unknown: the answers still count, but no form shows them).
+_CONVERT_VERSION_4 = (
+    "CREATE TABLE survey_answers_v5 (round_id TEXT NOT NULL REFERENCES survey_rounds(round_id), "
+    "respondent TEXT NOT NULL, sheet TEXT NOT NULL CHECK (sheet IN ('submitted', 'draft')), question TEXT NOT NULL, "
+    "target TEXT NOT NULL, weight INTEGER NOT NULL, saved_on TEXT NOT NULL, "
+    "PRIMARY KEY (round_id, respondent, sheet, question, target)) WITHOUT ROWID",
+    "INSERT INTO survey_answers_v5 SELECT a.round_id, a.respondent, CASE WHEN r.staff_id IS NULL THEN 'draft' "
+    "ELSE 'submitted' END, a.question, a.target, a.weight, a.saved_on FROM survey_answers a LEFT JOIN "
+    "survey_responses r ON r.round_id = a.round_id AND r.staff_id = a.respondent",
+    _SHEETS_DDL,
+    "WITH people AS (SELECT round_id, respondent FROM survey_answers UNION "
+    "SELECT round_id, staff_id FROM survey_responses), "
+    "only_link AS (SELECT round_id, staff_id, max(digest) AS digest FROM survey_links GROUP BY round_id, staff_id "
+    "HAVING count(*) = 1) "
+    "INSERT INTO survey_sheets SELECT p.round_id, p.respondent, 1, r.submitted_on, "
+    "CASE WHEN r.staff_id IS NULL THEN NULL ELSE l.digest END, r.staff_id IS NULL, "
+    "CASE WHEN r.staff_id IS NULL THEN l.digest END FROM people p "
+    "LEFT JOIN survey_responses r ON r.round_id = p.round_id AND r.staff_id = p.respondent "
+    "LEFT JOIN only_link l ON l.round_id = p.round_id AND l.staff_id = p.respondent",
+    "DROP TABLE survey_answers",
+    "ALTER TABLE survey_answers_v5 RENAME TO survey_answers",
+    "DROP TABLE survey_responses",
+)
 
 
 # Schema version 1 (one SQL row per data row), frozen as written then: read and dropped when converting.
@@ -167,6 +216,9 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"The store at {self.path} is read-only and was written by an earlier netmap: it "
                                "must be converted before this version can read it. Make it writable and retry.")
         with self._transaction():
+            if version == 4:
+                for sql in _CONVERT_VERSION_4:
+                    self._conn.execute(sql)
             self._conn.execute(_SNAPSHOTS_DDL)
             self._conn.execute(_PARTS_DDL)
             self._conn.execute(_ANALYSES_DDL)
@@ -371,26 +423,75 @@ class SQLiteStore(GraphStore):
             ("UPDATE survey_links SET revoked_at = ? WHERE digest = ?", (when, link.digest)) for link in chosen])
         return len(chosen)
 
-    def save_answers(self, round_id: str, respondent: str, nominations: list[Nomination], saved_on: str,
-                     submitted_on: str | None) -> None:
-        statements: list[tuple[str, tuple[Any, ...]]] = [
-            ("DELETE FROM survey_answers WHERE round_id = ? AND respondent = ?", (round_id, respondent)),
-            ("DELETE FROM survey_responses WHERE round_id = ? AND staff_id = ?", (round_id, respondent))]
-        statements += [("INSERT INTO survey_answers VALUES (?, ?, ?, ?, ?, ?)",
-                        (round_id, respondent, n.question, n.target, n.weight, saved_on)) for n in nominations]
-        if submitted_on is not None:
-            statements.append(("INSERT INTO survey_responses VALUES (?, ?, ?)", (round_id, respondent, submitted_on)))
-        self._survey_write("Saving survey answers", statements)
+    def close_to_answers(self, round_id: str) -> str:
+        try:
+            with self._transaction():  # BEGIN IMMEDIATE: waits for any save in flight, then holds them off
+                row = self._conn.execute("SELECT status FROM survey_rounds WHERE round_id = ?", (round_id,)
+                                         ).fetchone()
+                if row is None:
+                    raise SurveyError(f"No survey round {round_id!r} (`netmap survey list`).")
+                if row[0] == "open":
+                    self._conn.execute("UPDATE survey_rounds SET status = 'closed' WHERE round_id = ?", (round_id,))
+        except sqlite3.Error as exc:
+            raise StorageError(f"Closing survey round {round_id} in {self.path} failed ({exc}); nothing was "
+                               "changed. Retry.") from exc
+        return str(row[0])
+
+    def save_sheet(self, change: SheetSave) -> int:
+        sheet = "submitted" if change.submit else "draft"
+        key = (change.round_id, change.respondent)
+        try:
+            with self._transaction():  # every check and the write in one transaction: compare-and-set
+                status = self._conn.execute("SELECT status FROM survey_rounds WHERE round_id = ?",
+                                            (change.round_id,)).fetchone()
+                if status is None or status[0] != "open":
+                    raise RoundClosed(CLOSED_MESSAGE)
+                link = self._conn.execute("SELECT revoked_at FROM survey_links WHERE digest = ? AND round_id = ? "
+                                          "AND staff_id = ?", (change.via, *key)).fetchone()
+                if link is None or link[0] is not None:
+                    raise RoundClosed(WITHDRAWN_MESSAGE)
+                kept = self._conn.execute("SELECT version FROM survey_sheets WHERE round_id = ? AND respondent = ?",
+                                          key).fetchone()
+                version = kept[0] if kept else 0
+                if version != change.expected_version:
+                    raise StaleAnswers(STALE_MESSAGE)
+                self._conn.execute("DELETE FROM survey_answers WHERE round_id = ? AND respondent = ? AND "
+                                   "(sheet = ? OR ?)", (*key, sheet, change.submit))
+                self._conn.executemany("INSERT INTO survey_answers VALUES (?, ?, ?, ?, ?, ?, ?)", [
+                    (*key, sheet, n.question, n.target, n.weight, change.day) for n in change.nominations])
+                self._conn.execute(_SAVE_SHEET, (*key, version + 1, change.day if change.submit else None,
+                                                 change.via if change.submit else None, not change.submit,
+                                                 None if change.submit else change.via))
+        except sqlite3.Error as exc:
+            raise StorageError(f"Saving survey answers in {self.path} failed ({exc}); nothing was changed. Check "
+                               "free disk space and retry.") from exc
+        return version + 1
+
+    def read_sheet(self, round_id: str, respondent: str) -> AnswerSheet:
+        row = self._conn.execute("SELECT version, submitted_on, submitted_via, has_draft, draft_via FROM "
+                                 "survey_sheets WHERE round_id = ? AND respondent = ?", (round_id, respondent)
+                                 ).fetchone()
+        if row is None:
+            return AnswerSheet()
+        version, submitted_on, submitted_via, has_draft, draft_via = row
+        rows = self._conn.execute("SELECT sheet, question, target, weight FROM survey_answers WHERE round_id = ? "
+                                  "AND respondent = ? ORDER BY sheet, question, target", (round_id, respondent)
+                                  ).fetchall()
+        def named(kind: str) -> tuple[Nomination, ...]:
+            return tuple(Nomination(respondent, q, t, int(w)) for k, q, t, w in rows if k == kind)
+
+        return AnswerSheet(int(version), named("submitted") if submitted_on else None, submitted_on,
+                           submitted_via, named("draft") if has_draft else None, draft_via)
 
     def read_answers(self, round_id: str, respondent: str | None = None
                      ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
         rows = self._conn.execute("SELECT respondent, question, target, weight, saved_on FROM survey_answers "
-                                  "WHERE round_id = ? AND (? IS NULL OR respondent = ?) "
+                                  "WHERE round_id = ? AND sheet = 'submitted' AND (? IS NULL OR respondent = ?) "
                                   "ORDER BY respondent, question, target", (round_id, respondent, respondent)
                                   ).fetchall()
-        submitted = self._conn.execute("SELECT staff_id, submitted_on FROM survey_responses WHERE round_id = ? "
-                                       "AND (? IS NULL OR staff_id = ?)", (round_id, respondent, respondent)
-                                       ).fetchall()
+        submitted = self._conn.execute("SELECT respondent, submitted_on FROM survey_sheets WHERE round_id = ? "
+                                       "AND submitted_on IS NOT NULL AND (? IS NULL OR respondent = ?)",
+                                       (round_id, respondent, respondent)).fetchall()
         return [(Nomination(r, q, t, int(w)), day) for r, q, t, w, day in rows], dict(submitted)
 
     def close(self) -> None:

@@ -1,5 +1,7 @@
 """What every store keeps of survey rounds (netmap.survey), alongside its snapshots: each round's definition and
-status, the digests of the personal links, and each respondent's answers and whether they submitted."""
+status, the digests of the personal links, and each respondent's answer sheet: the submitted answers and the
+working draft kept apart, with one version number that every save must quote (compare-and-set), and the link
+each was saved through (a form shows only what its own link saved)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,16 @@ from dataclasses import dataclass
 from netmap.survey.answers import Nomination
 from netmap.survey.links import Link
 
-__all__ = ["RoundRecord", "SurveyRecords"]
+__all__ = ["CLOSED_MESSAGE", "STALE_MESSAGE", "WITHDRAWN_MESSAGE", "AnswerSheet", "RoundRecord", "SheetSave",
+           "SurveyRecords"]
+
+# What a refused save says, whichever store refused it (the web shows it, the autosave too)
+CLOSED_MESSAGE = ("This survey round has closed: answers can no longer be given or changed. Answers submitted "
+                  "before it closed are counted; nothing sent after was kept.")
+STALE_MESSAGE = ("Your answers were changed in another tab or window after this page was opened, so this page's "
+                 "answers were not saved (they would have overwritten the newer ones). Reload the page to see the "
+                 "answers kept; what you typed here is still on this page until then.")
+WITHDRAWN_MESSAGE = "This survey link has been withdrawn. Ask whoever runs the survey for a new one."
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,36 @@ class RoundRecord:
     status: str
     created_at: str
     snapshot_as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """What one respondent has answered in a round. `version` counts the saves (0: nothing kept yet); the
+    submission (`submitted`, None if never submitted) counts until a new one replaces it; the draft (None if
+    none) is work in progress that never counts; `*_via` the digest of the link each was saved through (None
+    when unknown, e.g. converted from a store that did not record it)."""
+
+    version: int = 0
+    submitted: tuple[Nomination, ...] | None = None
+    submitted_on: str | None = None
+    submitted_via: str | None = None
+    draft: tuple[Nomination, ...] | None = None
+    draft_via: str | None = None
+
+
+@dataclass(frozen=True)
+class SheetSave:
+    """One save of a respondent's sheet: applied only if the sheet is still at `expected_version` (the version
+    the page was rendered with), the round still open and the link `via` still not revoked. `submit`: the
+    nominations become the submission (and the draft goes); else they become the draft (the submission stays)."""
+
+    round_id: str
+    respondent: str
+    expected_version: int
+    via: str
+    nominations: tuple[Nomination, ...]
+    day: str
+    submit: bool
 
 
 class SurveyRecords(ABC):
@@ -56,13 +97,23 @@ class SurveyRecords(ABC):
         """Revoke the round's links of `staff_ids` (None: all) not yet revoked; returns how many."""
 
     @abstractmethod
-    def save_answers(self, round_id: str, respondent: str, nominations: list[Nomination], saved_on: str,
-                     submitted_on: str | None) -> None:
-        """Replace everything `respondent` has answered in the round (a draft, or with `submitted_on` their
-        submitted answers) in one transaction: never half of an old and half of a new set."""
+    def close_to_answers(self, round_id: str) -> str:
+        """The fence: set an open round's status to "closed" in one transaction that every save_sheet
+        serialises against, so any save after it is refused and any save acknowledged before it is visible to
+        reads that follow; returns the status the round had (a closed round stays closed)."""
+
+    @abstractmethod
+    def save_sheet(self, change: SheetSave) -> int:
+        """Apply `change` in one transaction (compare-and-set) and return the sheet's new version; RoundClosed
+        when the round is not open or the link was revoked, StaleAnswers when the sheet has moved on since
+        `change.expected_version`. A refused save changes nothing."""
+
+    @abstractmethod
+    def read_sheet(self, round_id: str, respondent: str) -> AnswerSheet:
+        """`respondent`'s sheet (an empty one, version 0, when they have saved nothing)."""
 
     @abstractmethod
     def read_answers(self, round_id: str, respondent: str | None = None
                      ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
-        """Every nomination kept (of `respondent` alone, when given: what a form needs) with the day it was
-        saved, and who submitted on which day."""
+        """Every submitted nomination (of `respondent` alone, when given) with the day it was saved, and who
+        submitted on which day. Drafts are not answers and are not read here."""

@@ -1,6 +1,11 @@
 """Survey rounds kept in a store: create a round over a snapshot's staff, open it (issuing everyone's link),
 reissue or revoke links, take a respondent's answers through their link, follow response rates, and close it
-into a snapshot. The command line and the web app both call these."""
+into a snapshot. The command line and the web app both call these.
+
+A respondent's answers are a versioned sheet (netmap.store.survey_records.AnswerSheet): every save quotes the
+version its page showed and is applied only if still current, a draft never replaces a submission, and a form
+shows only what its own link saved (a reissued link, or last round's, shows nothing of before). Closing is a
+fence: the round stops taking answers first, and only then are they read into its snapshot. docs/surveys.md."""
 
 from __future__ import annotations
 
@@ -13,9 +18,9 @@ from collections.abc import Callable
 import pandas as pd
 
 from netmap.dataset import Dataset
-from netmap.errors import SurveyError
+from netmap.errors import RoundClosed, SurveyError
 from netmap.store.base import GraphStore, WriteResult
-from netmap.store.survey_records import RoundRecord
+from netmap.store.survey_records import CLOSED_MESSAGE, RoundRecord, SheetSave
 from netmap.survey.answers import Nomination, check_answers
 from netmap.survey.closing import asked_staff, round_snapshot, surveyed_staff
 from netmap.survey.links import Link, check_usable, digest, new_link
@@ -23,9 +28,10 @@ from netmap.survey.questions import Question
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec, check_can_open, check_spec
 
-__all__ = ["RATE_BANDS", "answer", "close_round", "create_round", "find_round", "issue_links",
-           "last_round_answers", "link_of", "link_rows", "open_round", "remind", "reopen_round", "response_rates",
-           "round_dataset", "roster_of", "save_wording", "schools_of_groups", "spec_of", "waiting_ids"]
+__all__ = ["RATE_BANDS", "FormState", "answer", "change_answers", "close_round", "create_round", "fence_round",
+           "find_round", "form_state", "issue_links", "link_of", "link_rows", "open_round", "remind", "reopen_round",
+           "response_rates", "round_dataset", "roster_of", "save_wording", "schools_of_groups", "spec_of",
+           "waiting_ids"]
 
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
@@ -94,9 +100,10 @@ def save_wording(store: GraphStore, round_id: str, subject: str, body: str) -> R
     return spec
 
 
-def open_round(store: GraphStore, round_id: str) -> list[tuple[str, str]]:
-    """Open a draft round (dates and a privacy notice required) and issue a link to everyone it asks;
-    returns (staff_id, token) for each: the only time the tokens exist outside the respondents' hands."""
+def open_round(store: GraphStore, round_id: str, now: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """Open a draft round (dates and a privacy notice required, its closing day not past) and issue a link to
+    everyone it surveys; returns (staff_id, token) for each: the only time the tokens exist outside the
+    respondents' hands."""
     record = find_round(store, round_id)
     spec = spec_of(record)
     if record.status != "draft":
@@ -105,6 +112,7 @@ def open_round(store: GraphStore, round_id: str) -> list[tuple[str, str]]:
                           "lost theirs, or remind those who have not answered (on the round's page, or `netmap "
                           f"survey links {round_id} --staff ID --out FILE` / `--remind --out FILE`).")
     check_can_open(spec)
+    _check_not_past(round_id, spec, now)
     people = list(asked_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
     issued = [new_link(round_id, str(p), _expiry(spec)) for p in people]
     store.add_links([link for _token, link in issued])
@@ -112,14 +120,23 @@ def open_round(store: GraphStore, round_id: str) -> list[tuple[str, str]]:
     return [(link.staff_id, token) for token, link in issued]
 
 
-def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None, *, keep_old: bool = False
-                ) -> list[tuple[str, str]]:
+def _check_not_past(round_id: str, spec: RoundSpec, now: dt.datetime | None) -> None:
+    """SurveyError when the round's closing day has passed: links issued now would expire at once."""
+    if spec.closes_on < (now or _now()).date().isoformat():
+        raise SurveyError(f"Round {round_id} closes on {spec.closes_on}, which has passed: its links would not "
+                          "work. Set a closing date from today on, then open it.")
+
+
+def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None, now: dt.datetime | None = None, *,
+                keep_old: bool = False) -> list[tuple[str, str]]:
     """Issue new links to `staff_ids` (None: everyone the round asks), revoking their old ones unless
-    `keep_old` (a reminder: the link a person already holds keeps working); returns (staff_id, token)."""
+    `keep_old` (a reminder: the link a person already holds keeps working), and not once the closing day has
+    passed (they would not work); returns (staff_id, token)."""
     record = find_round(store, round_id)
     if record.status != "open":
         raise SurveyError(f"Round {round_id} is {record.status}: links are issued while a round is open.")
     spec = spec_of(record)
+    _check_not_past(round_id, spec, now)
     surveyed = set(asked_staff(store.read_dataset(spec.base_as_of), spec)["staff_id"])
     chosen = sorted(surveyed) if staff_ids is None else list(dict.fromkeys(staff_ids))
     unknown = sorted(set(chosen) - surveyed)
@@ -170,36 +187,70 @@ def roster_of(store: GraphStore, spec: RoundSpec) -> Roster:
 
 
 def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tuple[Link, RoundRecord]:
-    """The usable link a token opens and its round (which must be open), or SurveyError saying why not."""
-    link = check_usable(store.find_link(digest(token)), now or _now())
+    """The usable link a token opens and its round (open, and past its opening day), or SurveyError saying why
+    not: a closed round's link says the round closed (closing also withdrew it, but that is not the reason)."""
+    now = now or _now()
+    found = store.find_link(digest(token))
+    if found is not None and find_round(store, found.round_id).status == "closed":
+        raise RoundClosed(CLOSED_MESSAGE)
+    link = check_usable(found, now)
     record = find_round(store, link.round_id)
     if record.status != "open":
-        raise SurveyError("This survey round is closed: answers can no longer be changed.")
+        raise RoundClosed(CLOSED_MESSAGE)
+    spec = spec_of(record)
+    if spec.opens_on and now.date().isoformat() < spec.opens_on:
+        raise RoundClosed(f"This survey opens on {spec.opens_on}: your link will work from then until "
+                          f"{spec.closes_on}.")
     return link, record
 
 
-def answer(store: GraphStore, token: str, nominations: list[Nomination], *, submit: bool,
-           roster_ids: frozenset[str] | None = None, now: dt.datetime | None = None) -> None:
-    """Keep a respondent's answers (a draft, or submitted) through their link; changeable until the round
-    closes."""
+@dataclasses.dataclass(frozen=True)
+class FormState:
+    """What a link's form may show: the sheet's version (every save quotes it), the submission and the draft when
+    saved through this very link (else None), and whether a submission saved through another link is kept (it
+    counts, but is not shown: whoever holds a reissued link, or the file of links, must not read it)."""
+
+    version: int
+    submitted: tuple[Nomination, ...] | None
+    submitted_on: str | None
+    draft: tuple[Nomination, ...] | None
+    kept_elsewhere: bool
+
+
+def form_state(store: GraphStore, link: Link) -> FormState:
+    """The respondent's sheet as the form opened by `link` may show it."""
+    sheet = store.read_sheet(link.round_id, link.staff_id)
+    mine = sheet.submitted is not None and sheet.submitted_via == link.digest
+    return FormState(sheet.version, sheet.submitted if mine else None, sheet.submitted_on if mine else None,
+                     sheet.draft if sheet.draft_via == link.digest else None,
+                     sheet.submitted is not None and not mine)
+
+
+def answer(store: GraphStore, token: str, nominations: list[Nomination], *, submit: bool, version: int,
+           roster_ids: frozenset[str] | None = None, now: dt.datetime | None = None) -> int:
+    """Keep a respondent's answers through their link, as their draft or (`submit`) their submission, if their
+    sheet is still at `version` (the one their page showed); returns the new version. StaleAnswers when another
+    page saved since, RoundClosed when the round has closed: either way nothing is kept."""
     link, record = link_of(store, token, now)
     spec = spec_of(record)
     ids = roster_ids if roster_ids is not None else roster_of(store, spec).ids
     check_answers(spec, ids, link.staff_id, nominations)
     today = (now or _now()).date().isoformat()
-    store.save_answers(record.round_id, link.staff_id, nominations, today, today if submit else None)
+    return store.save_sheet(SheetSave(record.round_id, link.staff_id, version, link.digest, tuple(nominations),
+                                      today, submit))
 
 
-def last_round_answers(store: GraphStore, round_id: str, respondent: str) -> list[Nomination]:
-    """What `respondent` submitted in the latest closed round before this one (to offer for confirming), or
-    nothing."""
-    rounds = store.list_rounds()
-    this = next(r for r in rounds if r.round_id == round_id)
-    earlier = [r for r in rounds if r.status == "closed" and r.created_at < this.created_at]
-    if not earlier:
-        return []
-    answers, submitted = store.read_answers(earlier[-1].round_id, respondent)
-    return [n for n, _day in answers] if respondent in submitted else []
+def change_answers(store: GraphStore, token: str, *, version: int, now: dt.datetime | None = None) -> int:
+    """"Change my answers": a draft copied from the submission this link made, which keeps counting until a new
+    one is submitted; returns the new version."""
+    link, record = link_of(store, token, now)
+    shown = form_state(store, link)
+    if shown.submitted is None:
+        raise SurveyError("There are no answers submitted through this link to change: fill in the form and "
+                          "submit it.")
+    today = (now or _now()).date().isoformat()
+    return store.save_sheet(SheetSave(record.round_id, link.staff_id, version, link.digest, shown.submitted, today,
+                                      submit=False))
 
 
 def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -247,17 +298,30 @@ def reopen_round(store: GraphStore, round_id: str) -> None:
         store.save_round(dataclasses.replace(record, status="open"))
 
 
+def fence_round(store: GraphStore, round_id: str) -> str:
+    """Stop the round taking answers, in one transaction every answer save serialises against: a save that was
+    acknowledged is in the answers read after this, any later one is refused ("this round has closed"). Returns
+    the status the round had; a closed round stays closed."""
+    if find_round(store, round_id).status == "draft":
+        raise SurveyError(f"Round {round_id} was never opened: there is nothing to close.")
+    return store.close_to_answers(round_id)
+
+
 def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None,
                 dataset: Dataset | None = None) -> WriteResult:
-    """Write the round's snapshot (dated its closing day; `dataset` when the caller has built it with
-    round_dataset), all-or-nothing like any load, and close the round; closing again rewrites the same snapshot
-    ("unchanged")."""
+    """Fence the round (fence_round), then write its snapshot from the answers kept (dated its closing day),
+    all-or-nothing like any load, and keep it closed; closing again rebuilds the same snapshot from the same
+    answers ("unchanged"). `dataset`: built by round_dataset after the caller fenced the round (to size a
+    progress bar); one built while the round was open is refused, as answers may have landed since."""
     record = find_round(store, round_id)
     spec = spec_of(record)
+    was = fence_round(store, round_id)
+    if dataset is not None and was == "open":
+        raise SurveyError(f"Round {round_id} was still open when its snapshot was built: call fence_round first.")
     dataset = dataset if dataset is not None else round_dataset(store, round_id)
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
                                   progress=progress)
-    if record.status == "open":
+    if was == "open":
         store.revoke_links(round_id, None, _now().isoformat(timespec="seconds"))
     store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=spec.closes_on))
     return result

@@ -2,25 +2,58 @@
 // from this app (never elsewhere) and offered in the field's datalist; when the link's search limits stop
 // the suggestions, the server's message is shown beside the field. Labels go in as option values (text),
 // never as HTML. Without this script the form still works: a full label typed exactly is accepted.
-// Until the answers are submitted, the form is also saved as a draft a moment after each change.
+// The form is also saved as a draft a moment after each change (a draft never replaces submitted answers). Every
+// save quotes the version the page holds; the server answers with the new one, or refuses a stale page, a closed
+// round or a bad name: the refusal is shown and nothing typed is touched.
 (function () {
   "use strict";
   function autosave(form) {
     const status = document.getElementById("autosave-status");
+    const version = form.querySelector("input[name=version]");
     let timer = null;
+    let inflight = null;
+    let stopped = false;
+    function say(text, alert) {
+      status.textContent = text;
+      status.setAttribute("role", alert ? "alert" : "status");
+    }
+    function save() {
+      const data = new FormData(form);
+      data.set("action", "save");
+      data.set("autosave", "1");
+      // the page's own address: form.action would be the buttons named "action", not the attribute
+      inflight = fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (r) {
+          return r.json().then(function (body) {
+            if (r.ok) {
+              version.value = String(body.version);
+              say("Draft saved at " + new Date().toLocaleTimeString().slice(0, 5) + ".", false);
+            } else {
+              if (r.status === 409 || r.status === 410) stopped = true;  // only a reload can save from here
+              say("Not saved: " + body.error, true);
+            }
+          });
+        })
+        .catch(function () { say("Not saved yet: the connection failed. What you typed is still here.", true); })
+        .finally(function () { inflight = null; });
+    }
     form.addEventListener("change", function () {
+      if (stopped) return;
       clearTimeout(timer);
-      timer = setTimeout(function () {
-        const data = new FormData(form);
-        data.set("action", "save");
-        // the page's own address: form.action would be the buttons named "action", not the attribute
-        fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin" })
-          .then(function (r) {
-            status.textContent = r.ok ? "Draft saved at " + new Date().toLocaleTimeString().slice(0, 5) + "."
-              : "Not saved yet: choose each name from the suggestions.";
-          })
-          .catch(function () { status.textContent = "Not saved yet: the connection failed."; });
-      }, 1500);
+      timer = setTimeout(save, 1500);
+    });
+    // A button pressed while a draft save is under way waits for it (it quotes the version that save returns).
+    form.addEventListener("submit", function (event) {
+      clearTimeout(timer);
+      if (inflight) {
+        event.preventDefault();
+        const button = event.submitter;
+        inflight.then(function () { form.requestSubmit(button); });
+      }
+    });
+    // Enter in a name field chooses a suggestion; it does not send the form.
+    form.querySelectorAll("input[data-suggest]").forEach(function (input) {
+      input.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
     });
   }
 
@@ -43,6 +76,7 @@
       copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
       last.after(copy);
       suggest(input);
+      input.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
       input.focus();
       if (rows.length + 1 >= Number(button.dataset.limit)) button.hidden = true;
     });
