@@ -168,7 +168,8 @@ class _Tags:
         self.body = body
         padded = np.frombuffer(body + b" " * (_NAME_BYTES + 1), dtype=np.uint8)
         self.at = np.flatnonzero(padded[:len(body)] == ord("<"))
-        self.names = padded[self.at[:, None] + np.arange(1, _NAME_BYTES + 1)]
+        # Column by column: one index array at a time (a 1 MB piece of "<<<<..." would need 48 MB at once).
+        self.names = np.stack([padded[self.at + offset] for offset in range(1, _NAME_BYTES + 1)], axis=1)
         gaps = np.diff(self.at, prepend=0, append=len(body))
         self.longest_text = int(gaps.max()) if len(gaps) else 0
         self.starts = _IS_START[self.names[:, 0]]
