@@ -125,3 +125,19 @@ def test_the_zip_directory_is_checked_before_anything_is_unzipped(tmp_path: Path
     monkeypatch.setattr(limits, "RATIO_CHECKED_FROM", 1000)
     repeated = _sheet(b"<row><c/></row>" * 10_000)  # 150 KB that deflate packs into a few hundred bytes
     assert "sheet1.xml, that unzips to" in _refusal(tmp_path, {"xl/worksheets/sheet1.xml": repeated})
+
+
+def test_a_sheet_under_another_name_is_still_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl follows the workbook's relationships, whatever a part is called: XML anywhere is scanned."""
+    monkeypatch.setattr(limits, "MAX_PART_ELEMENTS", 100)
+    sheet = _sheet(b"<row>" + b"<c/>" * 200 + b"</row>")
+    check_workbook_archive(_book(tmp_path, {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n\x00\x00<" + bytes(500)}))
+    assert "has a part, xl/media/image1.png, of more than 100 XML elements" in _refusal(
+        tmp_path, {"xl/media/image1.png": sheet})
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_xml_that_is_not_utf8_is_refused(tmp_path: Path, codec: str) -> None:
+    sheet = _sheet(b"<row><c/></row>").decode().encode(codec)
+    assert "its part xl/worksheets/sheet1.xml is not UTF-8 XML" in _refusal(
+        tmp_path, {"xl/worksheets/sheet1.xml": sheet})

@@ -80,7 +80,7 @@ def check_workbook_archive(path: Path) -> None:
             _check_directory(members, path.name)
             counts = _Counts()
             for member in members:
-                kind = _kind(member.filename)
+                kind = _kind(archive, member, path.name)
                 if kind == "sheet":
                     _scan_sheet(archive, member, path.name, counts)
                 elif kind == "strings":
@@ -92,14 +92,31 @@ def check_workbook_archive(path: Path) -> None:
                           "as .xlsx.", file=path.name) from exc
 
 
-def _kind(name: str) -> str | None:
-    """How a part is read: a sheet or the shared strings (streamed by openpyxl), another XML part (parsed
-    whole), or None (pictures and other files openpyxl's read-only mode leaves alone)."""
-    if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+def _name_kind(name: str) -> str | None:
+    """What a part's name says it is: a sheet or the shared strings (streamed by openpyxl), another XML part
+    (parsed whole), or None for a picture or other binary file."""
+    lower = name.lower()
+    if lower.startswith("xl/worksheets/") and not lower.endswith(".rels"):
         return "sheet"
-    if name.endswith("sharedStrings.xml"):
+    if lower.endswith("sharedstrings.xml"):
         return "strings"
-    return "part" if name.endswith((".xml", ".rels")) else None
+    return "part" if lower.endswith((".xml", ".rels", ".vml")) else None
+
+
+def _kind(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> str | None:
+    """How a part is scanned: by its name, and any other part that starts like XML is scanned as a part read
+    whole (openpyxl follows the workbook's relationships, whatever a part is called). IngestError for XML that
+    is not UTF-8, which Excel always writes (the scan reads UTF-8 bytes)."""
+    kind = _name_kind(member.filename)
+    with archive.open(member) as stream:
+        head = stream.read(64)
+    wide = head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00\x00<"))
+    if wide or (kind is not None and b"\x00" in head):  # UTF-16 or UTF-32, or a named XML part that is binary
+        raise _refuse(file, f"cannot be read as an .xlsx workbook: its part {member.filename} is not UTF-8 XML, "
+                            "which Excel always writes", "Re-save it from Excel as .xlsx.")
+    if kind is None and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "part"
+    return kind
 
 
 def _refuse(file: str, what: str, fix: str = _FIX) -> IngestError:
@@ -111,7 +128,7 @@ def _check_directory(members: list[zipfile.ZipInfo], file: str) -> None:
     if len(members) > MAX_WORKBOOK_PARTS:
         raise _refuse(file, f"holds {len(members):,} parts, more than netmap reads from a workbook "
                             f"({MAX_WORKBOOK_PARTS:,}; a workbook of 8 sheets has about 20)")
-    sheets = sum(_kind(m.filename) == "sheet" for m in members)
+    sheets = sum(_name_kind(m.filename) == "sheet" for m in members)
     if sheets > MAX_SHEETS:
         raise _refuse(file, f"has {sheets:,} sheets, more than netmap reads from a workbook ({MAX_SHEETS})",
                       "Keep only the sheets netmap reads (schools, staff, groups, ...) and save it again.")
@@ -127,12 +144,9 @@ def _check_directory(members: list[zipfile.ZipInfo], file: str) -> None:
             raise _refuse(file, f"has a part, {name}, that unzips to {ratio:,.0f} times its size, more than a "
                                 f"real workbook has (netmap allows {MAX_COMPRESSION_RATIO} times): it is a zip bomb or "
                                 "damaged")
-        if _kind(name) == "strings" and member.file_size > MAX_SHARED_STRINGS_BYTES:
+        if _name_kind(name) == "strings" and member.file_size > MAX_SHARED_STRINGS_BYTES:
             raise _refuse(file, f"holds {member.file_size / 2**20:,.0f} MB of shared strings, more than netmap "
                                 f"reads ({MAX_SHARED_STRINGS_BYTES >> 20} MB)")
-        if _kind(name) == "part" and member.file_size > MAX_PART_BYTES:
-            raise _refuse(file, f"has a part, {name}, of {member.file_size / 2**20:,.0f} MB, more than netmap "
-                                f"reads ({MAX_PART_BYTES >> 20} MB; Excel writes it in well under 1 MB)")
 
 
 def _bodies(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> Iterator[_Tags]:
@@ -184,6 +198,9 @@ class _Tags:
 
 def _scan_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file: str) -> None:
     """A part openpyxl parses whole (styles.xml, workbook.xml, relationships): its elements, and its sheets."""
+    if member.file_size > MAX_PART_BYTES:
+        raise _refuse(file, f"has a part, {member.filename}, of {member.file_size / 2**20:,.0f} MB, more than "
+                            f"netmap reads ({MAX_PART_BYTES >> 20} MB; Excel writes it in well under 1 MB)")
     elements = sheets = 0
     for tags in _bodies(archive, member, file):
         elements += int(tags.starts.sum())
