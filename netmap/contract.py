@@ -12,6 +12,8 @@ from typing import Literal
 __all__ = [
     "BUILTIN_TIE_KINDS",
     "GROUP_KINDS",
+    "MAX_EXTRA_LENGTH",
+    "MAX_LENGTHS",
     "MEMBERSHIP_ROLES",
     "PHASES",
     "PRIORITIES",
@@ -69,6 +71,11 @@ TIE_KINDS = tuple(k.kind for k in BUILTIN_TIE_KINDS)
 
 ColumnKind = Literal["id", "text", "enum", "date", "weight", "list"]
 
+# The longest value a column of each kind holds, in characters, unless the column says otherwise: far above any
+# real id, name or list of subjects, far below what would bloat pages, files and memory (a 40 MB "name").
+MAX_LENGTHS: dict[str, int] = {"id": 64, "text": 200, "enum": 64, "date": 32, "weight": 32, "list": 1000}
+MAX_EXTRA_LENGTH = 1000  # a trust's own columns (context shown beside a school, such as an inspection note)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -82,6 +89,12 @@ class Column:
     refers_to: str | None = None  # name of the table whose key this column references
     help: str = ""
     since: int = 1  # contract version that added it: left blank, it is not stored (old hashes hold)
+    max_length: int | None = None  # characters; None: MAX_LENGTHS for its kind
+
+    @property
+    def longest(self) -> int:
+        """The most characters a value of this column may have."""
+        return self.max_length or MAX_LENGTHS[self.kind]
 
 
 @dataclass(frozen=True)
@@ -160,7 +173,7 @@ TABLES: tuple[TableSpec, ...] = (
         Column("to_school_id", "id", required=True, refers_to="schools"),
         Column("starts_on", "date", required=True),
         Column("ends_on", "date"),
-        Column("purpose", "text"),
+        Column("purpose", "text", max_length=500),
     )),
     TableSpec("tie_kinds", key="kind", optional=True, since=2,
               help="Your own kinds of soft tie, or new wording for built-in ones: which way each flows.", columns=(
@@ -169,7 +182,7 @@ TABLES: tuple[TableSpec, ...] = (
                help="target-to-source: the named person gives (advice); source-to-target: the respondent gives; "
                     "mutual: both (co-planning)."),
         Column("label", "text", help="How people read it, e.g. Phonics advice."),
-        Column("question", "text", help="The question that collected it."),
+        Column("question", "text", help="The question that collected it.", max_length=500),
     )),
     TableSpec("respondents", optional=True, since=2,
               help="Who was surveyed and who answered: one row per person per survey round.", columns=(

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netmap.errors import IngestError
+from netmap.ingest import limits
 from netmap.ingest.validate import validate_source
 from tests.conftest import TINY
 from tests.hostile_files import write_workbook
@@ -86,14 +87,56 @@ def fuzz_workbook_sheet(at: int, cut: int, insert: bytes) -> None:
     _validate(book)
 
 
-FUZZERS = (fuzz_csv_bytes, fuzz_csv_text, fuzz_workbook_bytes, fuzz_workbook_sheet)
+# The bomb kinds of tests/hostile_files.py, at sizes Hypothesis picks past each limit: (part, head, repeated piece,
+# tail, the limit the count of pieces passes). {p} is the namespace prefix, if any, of the sheet's elements.
+_BOMBS = {
+    "styles": ("xl/styles.xml", b"<styleSheet><cellXfs>", b"<xf/>", b"</cellXfs></styleSheet>",
+               limits.MAX_PART_ELEMENTS),
+    "shared strings": ("xl/sharedStrings.xml", b"<sst>", b"<si><t>x</t></si>", b"</sst>", limits.MAX_SHARED_STRINGS),
+    "nesting": (_STAFF_SHEET, b"<{p}worksheet><{p}sheetData><{p}row><{p}c>", b"<x>", b"", limits.MAX_OTHER_ELEMENTS),
+    "wide row": (_STAFF_SHEET, b"<{p}worksheet><{p}sheetData><{p}row>", b"<{p}c/>",
+                 b"</{p}row></{p}sheetData></{p}worksheet>", limits.MAX_ROW_CELLS),
+    "long text": (_STAFF_SHEET, b"<{p}worksheet><{p}sheetData><{p}row><{p}c><{p}is><{p}t>", b"a",
+                  b"</{p}t></{p}is></{p}c></{p}row></{p}sheetData></{p}worksheet>", limits.MAX_TEXT_BYTES),
+}
+
+
+@given(st.sampled_from(sorted(_BOMBS)), st.floats(min_value=1.0, max_value=1.5), st.booleans(),
+       st.sampled_from([b"", b"x:", b"main:"]))
+def fuzz_workbook_bombs(kind: str, over: float, stored: bool, prefix: bytes) -> None:
+    """A valid workbook with one part replaced by a bomb past its limit: refused, with one clear IngestError.
+    Stored uncompressed, each limit's own count refuses it; deflated, mostly the compression ratio does."""
+    part, head, piece, tail, limit = _BOMBS[kind]
+    xmlns = b' xmlns%s="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' % (b":" + prefix[:-1]
+                                                                                         if prefix else b"")
+    head, piece, tail = (x.replace(b"{p}", prefix) for x in (head, piece, tail))
+    head = head.replace(b">", xmlns + b">", 1)
+    book = Path(tempfile.mkdtemp(dir=_WORK)) / "trust.xlsx"
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+        for name, content in _SHEETS.items():
+            if name != part:
+                archive.writestr(name, content)
+        archive.writestr(part, head + piece * (int(limit * over) + 1) + tail)
+    try:
+        validate_source(book)
+    except IngestError as exc:
+        assert "netmap" in str(exc) or "Excel" in str(exc), exc
+    else:
+        raise AssertionError(f"a {kind} bomb ({over:.2f} times the limit) was not refused")
+    finally:
+        book.unlink()
+
+
+FUZZERS = (fuzz_csv_bytes, fuzz_csv_text, fuzz_workbook_bytes, fuzz_workbook_sheet, fuzz_workbook_bombs)
+BOMB_EXAMPLES = 40  # each builds and refuses a part of up to 40 MB: a few seconds
 
 
 def main(examples: int) -> None:
     try:
         for fuzzer in FUZZERS:
-            settings(_SETTINGS, max_examples=examples)(fuzzer)()
-            print(f"{fuzzer.__name__}: {examples} examples, no failure", flush=True)
+            count = min(examples, BOMB_EXAMPLES) if fuzzer is fuzz_workbook_bombs else examples
+            settings(_SETTINGS, max_examples=count)(fuzzer)()
+            print(f"{fuzzer.__name__}: {count} examples, no failure", flush=True)
     finally:
         shutil.rmtree(_WORK, ignore_errors=True)
 

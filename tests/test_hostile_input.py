@@ -178,3 +178,57 @@ def test_a_too_wide_workbook_row_names_the_cell(tiny: Path, tmp_path: Path) -> N
         b"</sheetData>", b'<row r="9"><c r="HZ9" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'))
     _, report = validate_source(book)
     assert [(p.rule, p.row, p.column) for p in report.errors] == [("too-many-columns", 9, "HZ")]
+
+
+@pytest.mark.parametrize(("fields", "said"), [
+    ({}, "Choose the files to upload"),
+    ({"files": (io.BytesIO(b""), "")}, "Choose the files to upload"),  # the browser's "no file chosen"
+    ({"files": "not a file"}, "Choose the files to upload"),
+    ({"other": (io.BytesIO(b"staff_id\n"), "staff.csv")}, "Choose the files to upload"),  # the wrong field
+    ({"files": [(io.BytesIO(b""), "staff.csv"), (io.BytesIO(b"x\n"), "schools.csv")]},
+     "&#39;staff.csv&#39; is empty (0 bytes)"),
+    ({"files": (io.BytesIO(b""), "trust.xlsx")}, "&#39;trust.xlsx&#39; is empty (0 bytes)"),
+])
+def test_an_upload_without_anything_to_read_is_a_clear_400(app: Flask, fields: dict[str, object],
+                                                           said: str) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    data = {"csrf_token": csrf_token(client, "/upload/"), "as_of": "2026-09-01", **fields}
+    response = client.post("/upload/", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert said in response.get_data(as_text=True)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01"]
+
+
+def test_an_upload_without_a_snapshot_date_is_a_clear_400(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    response = client.post("/upload/", data={"csrf_token": csrf_token(client, "/upload/"), "as_of": "soon",
+                                             "files": (io.BytesIO(b"x\n"), "staff.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "(Snapshot date: Not a valid date value.)" in response.get_data(as_text=True)
+
+
+def test_an_empty_post_without_its_form_token_is_a_clear_400(app: Flask) -> None:
+    client = app.test_client()
+    login(client, "admin")
+    response = client.post("/upload/", data=b"")
+    assert response.status_code == 400
+    assert "security token is missing" in response.get_data(as_text=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["styles-bomb workbook", "shared-strings-bomb workbook", "many-strings workbook"])
+def test_netmap_load_of_a_bomb_stores_nothing(hostile: dict[str, Path], name: str, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from netmap.cli import main
+
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    result = CliRunner().invoke(main, ["load", str(hostile[name]), "--as-of", "2026-09-01"])
+    assert result.exit_code == 1 and HOSTILE[name][1] in result.output
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        assert store.list_snapshots() == []

@@ -236,3 +236,69 @@ def test_tie_kinds_and_respondents_are_checked_like_any_file(tiny: Path) -> None
     assert _errors(tiny) == [("not-allowed", "tie_kinds.csv", 2, "flow"),
                              ("bad-date", "respondents.csv", 3, "responded_on"),
                              ("unknown-reference", "respondents.csv", 2, "staff_id")]
+
+
+@pytest.mark.parametrize(("char", "named"), [
+    ("\u200b", "U+200B ZERO WIDTH SPACE"), ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ("\u200f", "U+200F RIGHT-TO-LEFT MARK"), ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("\x00", "U+0000 NUL"), ("\x85", "U+0085"), ("\xa0", "U+00A0 NO-BREAK SPACE"),
+    ("\u2028", "U+2028 LINE SEPARATOR"), ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+])
+def test_an_invisible_character_inside_an_id_is_named_with_where_it_is(tiny: Path, char: str, named: str) -> None:
+    edit(tiny, "staff", "S4,ELM,teacher", f"S{char}4,ELM,teacher")
+    _, report = validate_source(tiny)
+    hidden = [p for p in report.errors if p.rule == "control-character"]
+    assert [(p.file, p.row, p.column) for p in hidden] == [("staff.csv", 5, "staff_id")]
+    assert f", {named}" in hidden[0].message and "at character 2." in hidden[0].message
+
+
+@pytest.mark.parametrize("name", ["Zo\u00eb Br\u00f6nte", "\u05d3\u05e0\u05d4 \u200f(Dana)",
+                                  "\u0645\u06cc\u200c\u0631\u0648\u0645"])
+def test_names_in_any_script_with_their_direction_marks_and_joiners_still_load(tiny: Path, name: str) -> None:
+    edit(tiny, "staff", "Grace Hopper", name)
+    dataset, report = validate_source(tiny)
+    assert report.ok and dataset is not None and name in dataset.staff["name"].tolist()
+
+
+def test_a_c1_control_character_in_a_name_is_refused(tiny: Path) -> None:
+    edit(tiny, "staff", "Grace Hopper", "Grace\x85Hopper")
+    assert ("control-character", "staff.csv", 4, "name") in _errors(tiny)
+
+
+def test_every_invisible_character_is_caught_in_ids() -> None:
+    """Checked against Unicode's own categories, over the whole of Unicode."""
+    import sys
+    import unicodedata
+
+    from netmap.ingest.characters import first_hidden
+
+    invisible = {"Cc", "Cf", "Zl", "Zp", "Zs"}
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        expected = unicodedata.category(char) in invisible and char != " "
+        assert (first_hidden(f"S{char}1", in_id=True) is not None) is expected, hex(code)
+
+
+def test_a_40_megabyte_name_is_one_short_error(tiny: Path) -> None:
+    edit(tiny, "staff", "Grace Hopper", "A" * (40 << 20))
+    _, report = validate_source(tiny)
+    assert [(p.rule, p.file, p.row, p.column) for p in report.errors] == [("too-long", "staff.csv", 4, "name")]
+    problem = report.errors[0]
+    assert problem.message == (f"name '{'A' * 40}... (41,943,040 characters)' is longer than netmap keeps "
+                               "(200 characters).")
+    assert problem.fix == "Shorten it to at most 200 characters; check it is the right column."
+
+
+@pytest.mark.parametrize(("table", "old", "new", "column", "longest"), [
+    ("staff", "S4,ELM,teacher", "S" * 65 + ",ELM,teacher", "staff_id", 64),
+    ("staff", "S4,ELM,teacher", "S4,ELM," + "t" * 65, "role", 64),
+    ("staff", "full-time", "x" * 1001, "contract", 1000),  # the trust's own column
+])
+def test_each_column_has_a_longest_value(tiny: Path, table: str, old: str, new: str, column: str,
+                                         longest: int) -> None:
+    edit(tiny, table, old, new)
+    problems = [p for p in validate_source(tiny)[1].errors if p.rule == "too-long"]
+    assert [(p.file, p.column) for p in problems] == [(f"{table}.csv", column)]
+    assert f"({longest:,} characters)" in problems[0].message
+    edit(tiny, table, new, new[:longest] if column != "role" else old)
+    assert [p.rule for p in validate_source(tiny)[1].errors if p.rule == "too-long"] == []

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 from wtforms import DateField, MultipleFileField
 
@@ -28,15 +29,20 @@ class UploadForm(FlaskForm):
     as_of = DateField("Snapshot date", default=dt.date.today)
 
 
+class _Unusable(ValueError):
+    """A request that holds nothing to validate (no file, an empty file, no date): answered 400, not 422."""
+
+
 @bp.route("/", methods=["GET", "POST"])
 @role_required("admin")
 def index() -> Any:
     form = UploadForm()
     problems, error, problems_csv = [], "", ""
-    if form.validate_on_submit():
-        uploads = [f for f in form.files.data if f and f.filename]
+    status = 200
+    if form.is_submitted():
         with tempfile.TemporaryDirectory(prefix="netmap-upload-") as folder:
             try:
+                uploads = _uploads(form)
                 source = _save(uploads, Path(folder))
                 settings = current_app.config["NETMAP_SETTINGS"]
                 dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
@@ -55,22 +61,48 @@ def index() -> Any:
                     flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=as_of))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
+                status = 422
+            except _Unusable as exc:
+                error, status = str(exc), 400
             except NetmapError as exc:
-                error = str(exc)
+                error, status = str(exc), 422
         if error:
             log.warning("upload by %s refused: %s", g.user.name, error)
             audit("upload refused", error[:300])
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit,
-                           problems_csv=problems_csv), (
-        422 if error else 200)
+                           problems_csv=problems_csv), status
 
 
-def _save(uploads: list, folder: Path) -> Path:
-    """Save the uploaded files; returns what validation reads: the folder, or the one workbook."""
+def _uploads(form: UploadForm) -> list[FileStorage]:
+    """The files posted, once the form is whole: _Unusable naming what is missing (a post without files, with
+    empty ones or without a date is a bad request, whatever sent it)."""
+    if not form.validate():
+        problems = "; ".join(f"{getattr(form, name).label.text}: {' '.join(errors)}" for name, errors in
+                             form.errors.items())
+        raise _Unusable(f"The upload could not be read ({problems}). Reload the page, choose the files and a "
+                        "snapshot date, and upload again.")
+    uploads = [f for f in form.files.data or [] if isinstance(f, FileStorage) and f.filename]
     if not uploads:
-        raise NetmapError("Choose the files to upload: the CSV files of your trust, or one .xlsx workbook.")
-    names = [secure_filename(u.filename) for u in uploads]
+        raise _Unusable("Choose the files to upload: the CSV files of your trust, or one .xlsx workbook.")
+    empty = [u.filename for u in uploads if _size(u) == 0]
+    if empty:
+        raise _Unusable(f"{', '.join(map(repr, empty))} {'is' if len(empty) == 1 else 'are'} empty (0 bytes). "
+                        "Choose the saved files again: an empty file usually means it was still open or not saved.")
+    return uploads
+
+
+def _size(upload: FileStorage) -> int:
+    stream = upload.stream
+    here = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(here)
+    return size
+
+
+def _save(uploads: list[FileStorage], folder: Path) -> Path:
+    """Save the uploaded files; returns what validation reads: the folder, or the one workbook."""
+    names = [secure_filename(u.filename or "") for u in uploads]
     if len(uploads) == 1 and names[0].lower().endswith(".xlsx"):
         path = folder / names[0]
         uploads[0].save(path)

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netmap.contract import DATE_ORDER, TIE_KINDS, Column, normalise_header, table_spec
+from netmap.contract import DATE_ORDER, MAX_EXTRA_LENGTH, TIE_KINDS, Column, normalise_header, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import ValidationFailed
+from netmap.ingest.characters import describe, first_hidden
 from netmap.ingest.reader import RawTable, read_source
 from netmap.ingest.report import Problem, Severity, ValidationReport
 
@@ -29,10 +30,7 @@ __all__ = ["MAX_PROBLEMS_PER_RULE", "read_trust", "validate_source"]
 # (say, the wrong column exported) would otherwise print a million identical lines.
 MAX_PROBLEMS_PER_RULE = 1000
 
-# Control characters: invisible, never typed in a spreadsheet, and able to break pages, files and terminals. In
-# ids every one is refused (tab and line breaks too); elsewhere tab and line breaks may stay (a note, an address).
-_CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SHOWN = 40  # characters of an over-long value shown in its problem
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
@@ -123,7 +121,7 @@ def _check_table(table: RawTable, report: ValidationReport,
             checked = checked.astype(object).where(checked.notna(), None)
         out[column.name] = checked
     for extra in table.extra_columns:
-        out[extra] = raw[extra]
+        out[extra] = _drop_too_long(extra, MAX_EXTRA_LENGTH, raw[extra], reporter)
     if spec.key and spec.key in raw.columns:
         keys = out[spec.key]
         duplicated = keys.notna() & keys.duplicated(keep="first")
@@ -139,17 +137,19 @@ def _check_table(table: RawTable, report: ValidationReport,
 def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
     """Check one column's values by kind; returns them normalised (None for missing)."""
     name = column.name
-    control = _CONTROL_IN_ID if column.kind == "id" else _CONTROL_IN_TEXT
-    unique = values.dropna().unique()
-    hidden = {v for v in unique if control.search(v)}
+    missing = values.isna()
+    values = _drop_too_long(name, column.longest, values, reporter)
+    in_id = column.kind == "id"
+    hidden = {v: found for v in values.dropna().unique() if (found := first_hidden(v, in_id=in_id))}
     if hidden:
-        reporter.rows(values.isin(hidden), "control-character", name, values,
-                      lambda v: f"{name} {v!r} holds an invisible control character "
-                                f"({_describe_control(control, v)}).",
+        what = "an invisible character" if in_id else "an invisible control character"
+        reporter.rows(values.isin(set(hidden)), "control-character", name, values,
+                      lambda v: f"{name} {v!r} holds {what}, {describe(hidden[v][1])}, at character "
+                                f"{hidden[v][0] + 1}.",
                       lambda _v: "Retype the value; if it was pasted from another program, paste it as plain text.")
     if column.required:
         rule = "missing-id" if column.kind == "id" else "missing-value"
-        reporter.rows(values.isna(), rule, name, None,
+        reporter.rows(missing, rule, name, None,
                       lambda _v: f"{name} is empty.",
                       lambda _v: f"Fill in {name} on this row (it is required), or delete the row.")
     if column.kind == "enum":
@@ -163,9 +163,18 @@ def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.
     return values
 
 
-def _describe_control(pattern: re.Pattern[str], value: str | None) -> str:
-    found = pattern.search(value or "")
-    return f"U+{ord(found.group()):04X}" if found else "none"
+def _drop_too_long(name: str, longest: int, values: pd.Series, reporter: _Reporter) -> pd.Series:
+    """`values` with those over `longest` characters reported and blanked, so that no later check repeats them
+    (or copies megabytes into its message); the report shows their start and length."""
+    too_long = {v for v in values.dropna().unique() if len(v) > longest}
+    if not too_long:
+        return values
+    mask = values.isin(too_long)
+    shown = values[mask].map(lambda v: f"{v[:_SHOWN]}... ({len(v):,} characters)")
+    reporter.rows(mask, "too-long", name, shown,
+                  lambda v: f"{name} {v!r} is longer than netmap keeps ({longest:,} characters).",
+                  lambda _v: f"Shorten it to at most {longest:,} characters; check it is the right column.")
+    return values.where(~mask, None)
 
 
 def _check_enum(column: Column, values: pd.Series, reporter: _Reporter) -> pd.Series:
