@@ -17,6 +17,7 @@ from netmap import __version__
 from netmap.analysis import AnalysisOptions, write_analysis
 from netmap.cli_common import (
     analyse_and_keep,
+    audit_command,
     generate,
     load_folder,
     open_store_of,
@@ -202,6 +203,7 @@ def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: 
                f"{summary['counts']['staff']} staff, {summary['counts']['soft_ties_undirected']} soft ties; "
                f"{len(summary['isolated_schools'])} isolated school(s), {summary['isolates']} isolate(s), "
                f"{summary['disconnected_staff']} disconnected, {len(summary['dormant_groups'])} dormant group(s).")
+    audit_command(ctx, "download", f"analysis of snapshot {info.as_of} (every person's figures) written to {out}")
     click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")
 
 
@@ -224,6 +226,7 @@ def export(ctx: click.Context, fmt: str, out: Path, as_of: dt.datetime | None, d
             write_analysis_workbook(result, out)
         else:
             export_network(read_graphs(opened, info.as_of), result, out, "graphml" if fmt == "graphml" else "gexf")
+    audit_command(ctx, "download", f"snapshot {info.as_of} as {fmt} (people by name) written to {out}")
     click.echo(f"Wrote {out} (snapshot {info.as_of}).")
 
 

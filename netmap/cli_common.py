@@ -5,11 +5,13 @@ library's."""
 
 from __future__ import annotations
 
+import getpass
 import logging
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +28,23 @@ from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS, SampleTrust, genera
 from netmap.sample.series import write_series
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
-__all__ = ["analyse_and_keep", "load_folder", "load_sample", "open_store_of", "print_report", "progress", "settings_of",
-           "store_options"]
+__all__ = ["analyse_and_keep", "audit_command", "load_folder", "load_sample", "open_store_of", "print_report",
+           "progress", "settings_of", "store_options"]
 
 WARNING_EXAMPLES = 3
 log = logging.getLogger("netmap")
+
+
+def audit_command(ctx: click.Context, action: str, subject: str, people: list[str] | None = None) -> None:
+    """Record in the audit log that the person at the terminal did `action` (handing out survey links, writing
+    named data to a file), through the netmap.auditing hooks of installed packages (the web app keeps the log);
+    `people`: whose data it was. Without the web app installed there is no log to write to."""
+    try:
+        who = f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in the environment or the password database
+        who = "cli"
+    for hook in entry_points(group="netmap.auditing"):
+        hook.load()(settings_of(ctx), who, action, subject, people or [])
 
 
 def settings_of(ctx: click.Context) -> Settings:

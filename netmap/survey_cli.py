@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from netmap.cli_common import analyse_and_keep, open_store_of, progress, settings_of, store_options
+from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, progress, settings_of, store_options
 from netmap.errors import SurveyError
 from netmap.spreadsheet import neutralise
 from netmap.store.base import GraphStore
@@ -156,6 +156,8 @@ def register(main: click.Group) -> None:
         with open_store_of(ctx, db, store) as opened:
             issued = open_round(opened, round_id)
             done, stopped = _hand_over(ctx, opened, round_id, issued, links_out, send)
+        audit_command(ctx, "survey round opened", f"round {round_id}: links handed out ({done})",
+                      [p for p, _token in issued])
         click.echo(f"Opened round {round_id}: {done}.")
         if stopped:
             raise SurveyError(stopped)
@@ -182,6 +184,8 @@ def register(main: click.Group) -> None:
         with open_store_of(ctx, db, store) as opened:
             issued = remind(opened, round_id) if remind_ else issue_links(opened, round_id, list(staff_ids) or None)
             done, stopped = _hand_over(ctx, opened, round_id, issued, out, send)
+        audit_command(ctx, "survey reminders" if remind_ else "survey links reissued",
+                      f"round {round_id}: {done}", [p for p, _token in issued])
         if remind_:
             click.echo(f"Reminded {len(issued):,} people who have not submitted, round {round_id}: {done}; the links "
                        "they already hold keep working.")
@@ -207,6 +211,7 @@ def register(main: click.Group) -> None:
             if subject is not None or body is not None:
                 spec = save_wording(opened, round_id, spec.mail_subject if subject is None else subject,
                                     spec.mail_body if body is None else body.read_text(encoding="utf-8"))
+                audit_command(ctx, "survey email wording", f"round {round_id}")
                 click.echo(f"Kept the email wording of round {round_id}:")
         click.echo(f"Subject: {spec.mail_subject}\n\n{spec.mail_body}")
 
@@ -227,6 +232,8 @@ def register(main: click.Group) -> None:
             waiting.unlink(missing_ok=True)
             create_private_file(waiting)
             missing.map(neutralise).to_csv(waiting, index=False)
+            audit_command(ctx, "download", f"round {round_id}: who has not answered, written to {waiting}",
+                          [str(p) for p in missing["staff_id"]])
             click.echo(f"{len(missing):,} people have not answered: {waiting}.")
 
     @survey.command("delete")
@@ -242,6 +249,7 @@ def register(main: click.Group) -> None:
             if not yes:
                 click.confirm(f"Delete round {round_id} ({spec.title}) and every answer given in it?", abort=True)
             opened.delete_round(round_id)
+        audit_command(ctx, "survey round deleted", f"round {round_id} ({spec.title}) with its links and answers")
         click.echo(f"Deleted round {round_id} with its links and answers.")
 
     @survey.command("reopen")
@@ -252,6 +260,7 @@ def register(main: click.Group) -> None:
         """Open a closed round again; its links ended at closing: reissue them with `netmap survey links`."""
         with open_store_of(ctx, db, store) as opened:
             reopen_round(opened, round_id)
+        audit_command(ctx, "survey round reopened", f"round {round_id}")
         click.echo(f"Round {round_id} is open. Reissue links with `netmap survey links {round_id} --out FILE`; "
                    "closing it again rewrites its snapshot.")
 
@@ -268,5 +277,7 @@ def register(main: click.Group) -> None:
             with progress(sum(dataset.counts().values()), f"Writing snapshot {spec.closes_on}") as advance:
                 result = close_round(opened, round_id, progress=advance, dataset=dataset)
             analyse_and_keep(opened, result.snapshot)
+        audit_command(ctx, "survey round closed", f"round {round_id}: snapshot {result.snapshot.as_of} "
+                      f"{result.status}")
         click.echo(f"Closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}, analysed "
                    f"({result.snapshot.counts.get('collaborations', 0):,} collaborations).")

@@ -200,6 +200,13 @@ def test_outputs_naming_people_are_readable_by_their_owner_only(run, tiny: Path,
                tmp_path / "network.graphml", tmp_path / "network.xlsx", tmp_path / "cli.db"]
     assert len(written) > 8
     assert {path.name: oct(path.stat().st_mode & 0o077) for path in written} == {p.name: "0o0" for p in written}
+    with Accounts(tmp_path / "users.db") as accounts:  # and each is in the audit log, by the person at the terminal
+        downloads = [subject for _at, user, action, subject in accounts.audit.entries()
+                     if action == "download" and user.startswith("cli")]
+    assert sorted(downloads) == sorted([
+        f"analysis of snapshot 2026-01-05 (every person's figures) written to {tmp_path / 'results'}",
+        f"snapshot 2026-01-05 as graphml (people by name) written to {tmp_path / 'network.graphml'}",
+        f"snapshot 2026-01-05 as xlsx (people by name) written to {tmp_path / 'network.xlsx'}"])
 
 
 def test_analyse_unknown_snapshot(run, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from netmap.survey.answers import Nomination
 from netmap.survey.service import answer, link_of
 from tests.test_compare import PLANTED
 from tests.test_survey import NOTICE
+from webapp.accounts import Accounts
 
 DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -26,6 +27,7 @@ DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201 - invoke(*args) -> Result
     monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("NETMAP_USERS_DB", str(tmp_path / "users.db"))
     monkeypatch.setenv("NETMAP_PUBLIC_URL", "https://netmap.trust.example/")
     runner = CliRunner()
 
@@ -86,6 +88,18 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
     assert run("survey", "delete", round_id, "--yes").stdout.strip() == (
         f"Deleted round {round_id} with its links and answers.")
     assert run("survey", "list").stdout == "" and "2099-07-20" in run("snapshots").stdout  # the snapshot stays
+    # every hand-over of links, list of who has not answered, close and deletion is in the web app's audit log,
+    # with whose links, as the same actions on the Surveys page are
+    with Accounts(tmp_path / "users.db") as accounts:
+        trail = [(user.startswith("cli"), action, subject) for _at, user, action, subject in accounts.audit.entries()]
+    assert all(by_cli for by_cli, _action, _subject in trail)
+    actions = {action: subject for _cli, action, subject in trail}
+    assert actions["survey round opened"].endswith(f"11 links written to {out}): 11 staff: " + ", ".join(
+        sorted(links)))
+    assert actions["download"].startswith(f"round {round_id}: who has not answered, written to ") and \
+        ": 10 staff: " in actions["download"]
+    assert ": 10 staff: " in actions["survey reminders"] and actions["survey links reissued"].endswith(": 1 staff: b1")
+    assert {"survey round closed", "survey round deleted"} <= set(actions)
 
 
 def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN001

@@ -20,6 +20,7 @@ from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.accounts import ROLES, Accounts, LockedOut, User
+from webapp.accounts.audit import people_entries
 from webapp.accounts.users import MAX_NAME
 from webapp.leavers import closed_reason
 from webapp.security import is_plain_http_from_elsewhere
@@ -122,24 +123,12 @@ def audit(action: str, subject: str) -> None:
     accounts().audit.record(user.name, action, subject, session.get("purpose", ""))
 
 
-AUDIT_SUBJECT = 500  # characters an audit entry's subject keeps (webapp.accounts.audit)
-
-
 def audit_people(action: str, subject: str, people: list[str], *, user: str | None = None,
                  purpose: str | None = None, users_db: Path | None = None) -> None:
     """Record `action` on `subject` naming whose data it was: "subject: N staff: id, id, ...", continued in
     further entries when the ids do not fit one subject, so the trail keeps every id. `user`, `purpose` and
     `users_db` for a record made outside a request (a background sending)."""
-    head = f"{subject}: {len(people):,} staff"
-    parts, line = [], ""
-    for person in people:
-        if line and len(head) + len(line) + len(person) + 40 > AUDIT_SUBJECT:
-            parts.append(line)
-            line = ""
-        line = f"{line}, {person}" if line else person
-    parts.append(line)
-    entries = [f"{head}: {part}" if len(parts) == 1 else f"{head} (part {i} of {len(parts)}): {part}"
-               for i, part in enumerate(parts, 1)] if people else [f"{head}"]
+    entries = people_entries(subject, people)
     if users_db is None:
         for entry in entries:
             accounts().audit.record(user or g.user.name, action, entry,

@@ -9,7 +9,9 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-__all__ = ["AuditLog", "ChainCheck", "chained_hash"]
+__all__ = ["AuditLog", "ChainCheck", "chained_hash", "people_entries"]
+
+SUBJECT_LENGTH = 500  # characters an entry's subject keeps
 
 GENESIS = ""  # what the first entry of a log never pruned is chained to
 
@@ -19,6 +21,23 @@ def chained_hash(previous: str, at: str, user: str, action: str, subject: str, p
     kept apart by JSON so that moving text between fields changes the hash."""
     fields = json.dumps([previous, at, user, action, subject, purpose], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(fields.encode("utf-8")).hexdigest()
+
+
+def people_entries(subject: str, people: list[str]) -> list[str]:
+    """Subjects naming whose data an action touched: "subject: N staff: id, id, ...", continued over further
+    entries when the ids do not fit one, so that the trail keeps every id."""
+    head = f"{subject}: {len(people):,} staff"
+    parts, line = [], ""
+    for person in people:
+        if line and len(head) + len(line) + len(person) + 40 > SUBJECT_LENGTH:
+            parts.append(line)
+            line = ""
+        line = f"{line}, {person}" if line else person
+    parts.append(line)
+    if not people:
+        return [head]
+    return [f"{head}: {part}" if len(parts) == 1 else f"{head} (part {i} of {len(parts)}): {part}"
+            for i, part in enumerate(parts, 1)]
 
 
 @dataclass(frozen=True)
@@ -47,7 +66,7 @@ class AuditLog:
     def record(self, user: str, action: str, subject: str, purpose: str = "") -> None:
         """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`,
         chained to the newest entry in the same transaction (so that two writers never chain to the same one)."""
-        row = (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:500], purpose[:200])
+        row = (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:SUBJECT_LENGTH], purpose[:200])
         own = not self._conn.in_transaction
         if own:
             self._conn.execute("BEGIN IMMEDIATE")

@@ -14,7 +14,7 @@ from pathlib import Path
 from netmap.config import Settings
 from netmap.errors import StorageError
 from netmap.store.files import create_private_file
-from webapp.accounts.audit import AuditLog
+from webapp.accounts.audit import AuditLog, people_entries
 from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.leavers import SCHEMA as LEAVERS_SCHEMA
@@ -25,7 +25,7 @@ from webapp.accounts.second_factor import SecondFactors
 from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
 from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
-__all__ = ["Accounts", "forget_snapshot"]
+__all__ = ["Accounts", "forget_snapshot", "record_command"]
 
 SCHEMA_VERSION = 9  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
@@ -149,3 +149,12 @@ def forget_snapshot(settings: Settings, as_of: str) -> str:
         removed = accounts.forget_snapshot(as_of)
         accounts.audit.record("cli", "snapshot forgotten", f"{as_of} and {removed} saved scenario(s)")
     return f"Deleted {removed} saved scenario(s) of snapshot {as_of} from {settings.users_db_path}."
+
+
+def record_command(settings: Settings, who: str, action: str, subject: str, people: list[str]) -> None:
+    """`netmap`'s audit hook (entry point netmap.auditing): a command that handed out or wrote named data (survey
+    links, who has not answered, a round closed) is recorded in the same audit log as the web app's actions, with
+    whose data it was."""
+    with Accounts(settings.users_db_path) as accounts:
+        for entry in people_entries(subject, people) if people else [subject]:
+            accounts.audit.record(who, action, entry)
