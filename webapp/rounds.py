@@ -67,7 +67,8 @@ def _day(value: dt.date | None) -> str:
 @role_required(*RUNS_ROUNDS)
 def index() -> Any:
     form = RoundForm()
-    form.base.choices = [s.as_of for s in reversed(snapshots())]
+    # a round's base is named by a date (RoundSpec.base_as_of): the snapshots whose id is their date
+    form.base.choices = [s.snapshot_id for s in reversed(snapshots()) if s.snapshot_id == s.as_of]
     if form.validate_on_submit():
         try:
             chosen = tuple(QUESTION_BANK[k] for k in form.questions.data or [])
@@ -151,8 +152,8 @@ def close(round_id: str) -> Any:
     except SurveyError as exc:
         flash(str(exc), "error")
         return redirect(url_for("rounds.show", round_id=round_id))
-    audit("survey", f"closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}")
-    flash(f"Round closed: snapshot {result.snapshot.as_of} written ({result.status}); it is analysed in the "
+    audit("survey", f"closed round {round_id}: snapshot {result.snapshot.snapshot_id} {result.status}")
+    flash(f"Round closed: snapshot {result.snapshot.snapshot_id} written ({result.status}); it is analysed in the "
           "background and then appears on every page.")
     return redirect(url_for("rounds.show", round_id=round_id))
 

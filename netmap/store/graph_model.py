@@ -10,7 +10,7 @@ __all__ = ["LABELS", "PROPERTY_KEYS", "RELATIONSHIP_TYPES"]
 LABELS = ("Snapshot", "SnapshotDateLock", "School", "Staff", "Group", "TieKind", "AnalysisPart", "SurveyRound",
           "SurveyLink", "SurveyAnswer", "SurveyResponse")
 RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO", "SURVEYED_IN")
-_SNAPSHOT_KEYS = ("snapshot_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
+_SNAPSHOT_KEYS = ("snapshot_id", "public_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
                   "extra_columns", "owner", "heartbeat", "last_publisher")
 # Contract columns are node and relationship properties, and the keys of the `row` maps loads UNWIND
 # (Cypher reads a map key like a property, and so does the linter).

@@ -207,14 +207,24 @@ def reopen_round(store: GraphStore, round_id: str) -> None:
 def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None,
                 dataset: Dataset | None = None) -> WriteResult:
     """Write the round's snapshot (dated its closing day; `dataset` when the caller has built it with
-    round_dataset), all-or-nothing like any load, and close the round; closing again rewrites the same snapshot
-    ("unchanged")."""
+    round_dataset), all-or-nothing like any load, and close the round. The first close writes a new snapshot,
+    never replacing another (a load or another round's on the same day); its id is kept in the round's record,
+    and closing again rewrites that snapshot alone ("unchanged" when nothing changed)."""
     record = find_round(store, round_id)
     spec = spec_of(record)
     dataset = dataset if dataset is not None else round_dataset(store, round_id)
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
-                                  progress=progress)
+                                  replace=_own_snapshot(store, record), progress=progress)
     if record.status == "open":
         store.revoke_links(round_id, None, _now().isoformat(timespec="seconds"))
-    store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=spec.closes_on))
+    store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=result.snapshot.snapshot_id))
     return result
+
+
+def _own_snapshot(store: GraphStore, record: RoundRecord) -> str | None:
+    """The id of the snapshot this round's earlier close wrote, when it is still stored and still the round's own
+    (a round closed before snapshot ids recorded its date, which a load may since have taken); else None."""
+    for info in store.list_snapshots():
+        if info.snapshot_id == record.snapshot_as_of and info.source.startswith(f"survey round {record.round_id}:"):
+            return info.snapshot_id
+    return None
