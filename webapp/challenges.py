@@ -206,7 +206,8 @@ def publish() -> Any:
     written = result.snapshot.snapshot_id
     marked = store.mark_published(written)
     audit("challenge", f"wrote {marked} recorded collaboration(s) into snapshot {written}")
-    flash(f"Wrote {marked} recorded collaboration(s) into snapshot {written} of {today} ({result.status}).", "ok")
+    dated = "" if written == today else f", dated {today}"
+    flash(f"Wrote {marked} recorded collaboration(s) into snapshot {written}{dated} ({result.status}).", "ok")
     return redirect(url_for("challenges.index", snapshot=written))
 
 
