@@ -371,6 +371,7 @@ def test_upload_on_a_taken_date_shows_what_is_there_and_replaces_only_when_asked
     assert refused.status_code == 409 and "A snapshot dated 2026-07-01 is already stored (below)" in html
     assert f"<tr><td>2026-07-01</td><td class=\"date\">2026-07-01</td><td>{loaded.source}</td>" in html
     assert '<option selected value="2026-07-01">' in html  # the one in the way, chosen for replacing
+    assert 'download="already-stored.csv" href="data:text/csv;charset=utf-8,id%2Cas_of%2Csource' in html
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         assert store.list_snapshots() == [loaded]
     both = _upload(admin, files, as_of="2026-07-01", on_taken="keep")

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.utils import secure_filename
@@ -21,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError
 from netmap.ingest.sandbox import validate_with_limits
+from netmap.spreadsheet import neutralised_frame
 from netmap.store import SnapshotInfo
 from netmap.store.base import describe_snapshot
 from webapp.auth import audit, role_required
@@ -38,6 +40,14 @@ class UploadForm(FlaskForm):
         SelectChoice("keep", "keep it, and store this upload beside it under its own id"),
         SelectChoice("replace", "replace the snapshot chosen here:")])
     replace = SelectField("Snapshot to replace", default="")
+
+
+def _taken_csv(taken: list[SnapshotInfo]) -> str:
+    """The table of snapshots already stored on the date, as CSV text (cells neutralised for spreadsheets)."""
+    frame = pd.DataFrame([{"id": s.snapshot_id, "as_of": s.as_of, "source": s.source, "loaded_at": s.loaded_at,
+                           "staff": s.counts.get("staff", 0), "schools": s.counts.get("schools", 0),
+                           "collaborations": s.counts.get("collaborations", 0)} for s in taken])
+    return str(neutralised_frame(frame).to_csv(index=False))
 
 
 def _choices(stored: list[SnapshotInfo]) -> list[SelectChoice]:
@@ -92,7 +102,7 @@ def index() -> Any:
             audit("upload refused", error[:300])
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit,
-                           problems_csv=problems_csv, taken=taken), (
+                           problems_csv=problems_csv, taken=taken, taken_csv=_taken_csv(taken) if taken else ""), (
         409 if taken else 422 if error else 200)
 
 
