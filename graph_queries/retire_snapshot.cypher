@@ -1,5 +1,6 @@
-// Parameters: $as_of
-// Hides a date's snapshot from readers; its data is then deleted in batches like any superseded load.
-MATCH (s:Snapshot {as_of: $as_of, status: 'complete'})
+// Parameters: $public_id
+// Hides a snapshot from readers; its data is then deleted in batches like any superseded load.
+MATCH (s:Snapshot {status: 'complete'})
+WHERE coalesce(s.public_id, s.as_of) = $public_id
 SET s.status = 'superseded'
 RETURN count(s) AS retired

@@ -1,5 +1,6 @@
-// Parameters: $as_of, $snapshot_id
-// Run with complete_snapshot in one transaction: the date's previous snapshot stops being visible.
-MATCH (old:Snapshot {as_of: $as_of, status: 'complete'})
-WHERE old.snapshot_id <> $snapshot_id
+// Parameters: $public_id, $snapshot_id
+// Run with complete_snapshot in one transaction when a load replaces the snapshot $public_id (asked for by name):
+// that snapshot's previous load stops being visible. Loads that name no snapshot to replace never run it.
+MATCH (old:Snapshot {status: 'complete'})
+WHERE coalesce(old.public_id, old.as_of) = $public_id AND old.snapshot_id <> $snapshot_id
 SET old.status = 'superseded'

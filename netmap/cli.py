@@ -36,6 +36,7 @@ from netmap.kept_analysis import kept_analysis
 from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
 from netmap.sample.series import write_series
+from netmap.store.base import describe_snapshot
 from netmap.survey_cli import register as register_survey
 
 __all__ = ["main"]
@@ -109,14 +110,22 @@ def validate(source: Path, report_path: Path | None) -> None:
 @main.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date of this snapshot, YYYY-MM-DD (default: today). Loading again on the same date replaces it.")
+              help="Date of this snapshot, YYYY-MM-DD (default: today).")
+@click.option("--replace", "replace", default=None, metavar="ID",
+              help="Replace the stored snapshot ID (see `netmap snapshots`) with this one; nothing else is replaced.")
+@click.option("--keep-both", is_flag=True,
+              help="When the date already has a snapshot, keep it and store this one beside it under its own id.")
 @store_options
 @click.pass_context
-def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, db: Path | None, store: str | None) -> None:
-    """Validate SOURCE, then store it as one snapshot, all or nothing."""
+def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, replace: str | None, keep_both: bool,
+         db: Path | None, store: str | None) -> None:
+    """Validate SOURCE, then store it as one snapshot, all or nothing. A date that already has a snapshot with
+    other contents is refused, naming it, unless --replace ID or --keep-both says what to do."""
+    if replace is not None and keep_both:
+        raise click.UsageError("Give --replace ID or --keep-both, not both.")
     date = (as_of.date() if as_of else dt.date.today()).isoformat()
     with open_store_of(ctx, db, store, create=True) as opened:
-        load_folder(opened, source, date, str(source))
+        load_folder(opened, source, date, str(source), replace=replace, keep_both=keep_both)
 
 
 @main.command()
@@ -129,38 +138,41 @@ def snapshots(ctx: click.Context, db: Path | None, store: str | None) -> None:
     if not rows:
         click.echo("No snapshots yet. Load one with `netmap load DIR`, or run `netmap demo`.")
         return
-    click.echo(f"{'as of':<12}{'staff':>8}{'schools':>9}{'groups':>8}{'ties':>9}  loaded at (UTC)            source")
+    width = max(12, *(len(s.snapshot_id) + 2 for s in rows))
+    click.echo(f"{'id':<{width}}{'as of':<12}{'staff':>8}{'schools':>9}{'groups':>8}{'ties':>9}  "
+               "loaded at (UTC)            source")
     for s in rows:
         c = s.counts
-        click.echo(f"{s.as_of:<12}{c['staff']:>8}{c['schools']:>9}{c['groups']:>8}{c['collaborations']:>9}  "
-                   f"{s.loaded_at:<27}{s.source}")
+        click.echo(f"{s.snapshot_id:<{width}}{s.as_of:<12}{c['staff']:>8}{c['schools']:>9}{c['groups']:>8}"
+                   f"{c['collaborations']:>9}  {s.loaded_at:<27}{s.source}")
 
 
 @main.command()
-@click.argument("as_of", metavar="[DATE]", required=False, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("snapshot_id", metavar="[ID]", required=False)
 @click.option("--older-than", "days", type=click.IntRange(1), default=None, metavar="DAYS",
               help="Delete every snapshot dated more than DAYS days ago (the trust's retention period).")
 @store_options
 @click.pass_context
-def forget(ctx: click.Context, as_of: dt.datetime | None, days: int | None, db: Path | None, store: str | None) -> None:
-    """Delete the snapshot dated DATE (YYYY-MM-DD), or with --older-than every snapshot past the retention period,
-    and everything in them."""
-    if (as_of is None) == (days is None):
-        raise click.UsageError("Give either a DATE or --older-than DAYS.")
+def forget(ctx: click.Context, snapshot_id: str | None, days: int | None, db: Path | None,
+           store: str | None) -> None:
+    """Delete the snapshot ID (its date, or date-N for a later one of that day: see `netmap snapshots`), or with
+    --older-than every snapshot past the retention period, and everything in them."""
+    if (snapshot_id is None) == (days is None):
+        raise click.UsageError("Give either a snapshot ID or --older-than DAYS.")
     with open_store_of(ctx, db, store) as opened:
-        if as_of is not None:
-            dates = [as_of.date().isoformat()]
+        if snapshot_id is not None:
+            chosen = [opened.snapshot(snapshot_id)]
         else:
             cutoff = (dt.date.today() - dt.timedelta(days=days or 0)).isoformat()
-            dates = [s.as_of for s in opened.list_snapshots() if s.as_of < cutoff]
-        for date in dates:
-            opened.delete_snapshot(date)
-            click.echo(f"Deleted snapshot {date} and all its data.")
-    if not dates:
+            chosen = [s for s in opened.list_snapshots() if s.as_of < cutoff]
+        for info in chosen:
+            opened.delete_snapshot(info.snapshot_id)
+            click.echo(f"Deleted snapshot {describe_snapshot(info)} and all its data.")
+    if not chosen:
         click.echo(f"No snapshot is older than {days} days.")
-    for date in dates:
+    for info in chosen:
         for hook in entry_points(group="netmap.forgetting"):  # what other packages keep (the web app's scenarios)
-            said = hook.load()(settings_of(ctx), date)
+            said = hook.load()(settings_of(ctx), info.snapshot_id)
             if said:
                 click.echo(said)
 
@@ -177,29 +189,30 @@ def init_store(ctx: click.Context, db: Path | None, store: str | None) -> None:
 
 
 @main.command()
-@click.option("--snapshot", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="As-of date of the snapshot to analyse (default: the latest).")
+@click.option("--snapshot", "snapshot_id", default=None, metavar="ID",
+              help="Id of the snapshot to analyse: its date, or date-N for a later one of that day (default: the "
+                   "latest).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write staff.csv, schools.csv, groups.csv, wiring.csv and summary.json into.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
               help="Change a threshold, e.g. --set dormant_share=0.3 (see docs/metrics.md). Repeatable.")
 @store_options
 @click.pass_context
-def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: tuple[str, ...],
+def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tuple[str, ...],
             db: Path | None, store: str | None) -> None:
     """Compute every connectivity, brokerage and isolation measure of a snapshot."""
     options = AnalysisOptions.from_strings(list(settings))
     with open_store_of(ctx, db, store) as opened:
-        info = opened.snapshot(as_of.date().isoformat() if as_of else None)
+        info = opened.snapshot(snapshot_id)
         result = kept_analysis(opened, info, options)
         if result is not None:
-            click.echo(f"Using the analysis kept with snapshot {info.as_of}.", err=True)
+            click.echo(f"Using the analysis kept with snapshot {info.snapshot_id}.", err=True)
         else:
-            click.echo(f"Reading snapshot {info.as_of} ...", err=True)
+            click.echo(f"Reading snapshot {info.snapshot_id} ...", err=True)
             result = analyse_and_keep(opened, info, options)
     paths = write_analysis(result, out)
     summary = result.summary
-    click.echo(f"Analysed snapshot {info.as_of} in {sum(result.timings.values()):.1f} s: "
+    click.echo(f"Analysed snapshot {info.snapshot_id} in {sum(result.timings.values()):.1f} s: "
                f"{summary['counts']['staff']} staff, {summary['counts']['soft_ties_undirected']} soft ties; "
                f"{len(summary['isolated_schools'])} isolated school(s), {summary['isolates']} isolate(s), "
                f"{summary['disconnected_staff']} disconnected, {len(summary['dormant_groups'])} dormant group(s).")
@@ -211,23 +224,24 @@ def analyse(ctx: click.Context, as_of: dt.datetime | None, out: Path, settings: 
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
               help="graphml or gexf: the network for Gephi and other tools; xlsx: the analysis as one workbook.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--snapshot", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="As-of date of the snapshot (default: the latest).")
+@click.option("--snapshot", "snapshot_id", default=None, metavar="ID",
+              help="Id of the snapshot: its date, or date-N for a later one of that day (default: the latest).")
 @store_options
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: Path, as_of: dt.datetime | None, db: Path | None,
+def export(ctx: click.Context, fmt: str, out: Path, snapshot_id: str | None, db: Path | None,
            store: str | None) -> None:
     """Write a snapshot's network as GraphML or GEXF (people with their metrics, soft ties with kind and weight,
     groups as hubs joined to their members), or its analysis as one XLSX workbook."""
     with open_store_of(ctx, db, store) as opened:
-        info = opened.snapshot(as_of.date().isoformat() if as_of else None)
+        info = opened.snapshot(snapshot_id)
         result = kept_analysis(opened, info) or analyse_and_keep(opened, info)
         if fmt == "xlsx":
             write_analysis_workbook(result, out)
         else:
-            export_network(read_graphs(opened, info.as_of), result, out, "graphml" if fmt == "graphml" else "gexf")
-    audit_command(ctx, "download", f"snapshot {info.as_of} as {fmt} (people by name) written to {out}")
-    click.echo(f"Wrote {out} (snapshot {info.as_of}).")
+            export_network(read_graphs(opened, info.snapshot_id), result, out,
+                           "graphml" if fmt == "graphml" else "gexf")
+    audit_command(ctx, "download", f"snapshot {info.snapshot_id} as {fmt} (people by name) written to {out}")
+    click.echo(f"Wrote {out} (snapshot {info.snapshot_id}).")
 
 
 @main.command()

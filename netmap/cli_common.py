@@ -27,6 +27,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS, SampleTrust, generate_sample
 from netmap.sample.series import write_series
 from netmap.store import GraphStore, SnapshotInfo, open_store
+from netmap.store.base import describe_snapshot
 
 __all__ = ["analyse_and_keep", "audit_command", "load_folder", "load_sample", "open_store_of", "print_report",
            "progress", "settings_of", "store_options"]
@@ -108,21 +109,38 @@ def analyse_and_keep(store: GraphStore, info: SnapshotInfo, options: AnalysisOpt
     return result
 
 
-def load_folder(store: GraphStore, source: Path, as_of: str, label: str) -> None:
-    """Validate `source`, write it as the snapshot dated `as_of` and analyse it (the analysis is kept with it),
-    with progress bars and a closing line."""
+def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, replace: str | None = None,
+                keep_both: bool = False) -> None:
+    """Validate `source`, write it as a snapshot dated `as_of` and analyse it (the analysis is kept with it),
+    with progress bars and a closing line. When the date already has a snapshot with other contents, nothing is
+    written unless the user chose: `replace` (that snapshot's id) or `keep_both`; otherwise a ClickException
+    names what is there and both choices."""
     click.echo(f"Validating {source} ...", err=True)
     dataset, report = read_trust(source)
     print_report(report)
+    if replace is None and not keep_both:
+        in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
+        if in_the_way:
+            raise click.ClickException(taken_message(as_of, in_the_way))
     total = sum(dataset.counts().values())
-    with progress(total, f"Writing snapshot {as_of}") as advance:
-        result = store.write_snapshot(dataset, as_of, source=label, progress=advance)
-    log.info("snapshot %s %s from %s", as_of, result.status, label)
-    counts = ", ".join(f"{n} {name}" for name, n in result.snapshot.counts.items())
-    analyse_and_keep(store, result.snapshot)
+    with progress(total, f"Writing snapshot {replace or as_of}") as advance:
+        result = store.write_snapshot(dataset, as_of, source=label, replace=replace, progress=advance)
+    written = result.snapshot
+    log.info("snapshot %s %s from %s", written.snapshot_id, result.status, label)
+    counts = ", ".join(f"{n} {name}" for name, n in written.counts.items())
+    analyse_and_keep(store, written)
     verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
-    click.echo(f"{verb} snapshot {as_of}: {counts}.")
+    dated = "" if written.snapshot_id == written.as_of else f" (dated {written.as_of})"
+    click.echo(f"{verb} snapshot {written.snapshot_id}{dated}: {counts}.")
+
+
+def taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:
+    """Why a load was refused: what is stored on its date, and the two ways on."""
+    there = "; ".join(describe_snapshot(s) for s in in_the_way)
+    first = in_the_way[0].snapshot_id
+    return (f"A snapshot dated {as_of} is already stored: {there}. Nothing was loaded. To replace it, run the "
+            f"load again with --replace {first}; to keep both, with --keep-both (the new one gets its own id).")
 
 
 def generate(out: Path, schools: int, staff: int, seed: int) -> SampleTrust:

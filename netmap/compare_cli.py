@@ -3,7 +3,6 @@ tables in a folder."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -16,12 +15,9 @@ from netmap.store.base import GraphStore
 
 __all__ = ["register"]
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
-
-
-def _side(store: GraphStore, as_of: str) -> Snapshot:
-    info = store.snapshot(as_of)
-    return Snapshot(build_graphs(store.read_dataset(info.as_of), info.as_of), analyse_and_keep(store, info))
+def _side(store: GraphStore, snapshot_id: str) -> Snapshot:
+    info = store.snapshot(snapshot_id)
+    return Snapshot(build_graphs(store.read_dataset(info.snapshot_id), info.as_of), analyse_and_keep(store, info))
 
 
 def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:
@@ -48,28 +44,28 @@ def register(main: click.Group) -> None:
     """Add `compare` to the `netmap` group."""
 
     @main.command("compare")
-    @click.argument("before", required=False, type=DATE, metavar="[BEFORE]")
-    @click.argument("after", required=False, type=DATE, metavar="[AFTER]")
+    @click.argument("before", required=False, metavar="[BEFORE]")
+    @click.argument("after", required=False, metavar="[AFTER]")
     @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Folder to write ties.csv, people.csv, schools.csv, groups.csv, roles.csv, communities.csv "
                        "and summary.json.")
     @store_options
     @click.pass_context
-    def compare_command(ctx: click.Context, before: dt.datetime | None, after: dt.datetime | None,
+    def compare_command(ctx: click.Context, before: str | None, after: str | None,
                         out: Path | None, db: Path | None, store: str | None) -> None:
-        """What changed between two snapshots (dates YYYY-MM-DD; default: the last two): ties gained, lost and
+        """What changed between two snapshots (their ids: a date YYYY-MM-DD, or date-N for a later one of that
+        day; default: the last two): ties gained, lost and
         persisting, people who joined and left, schools that became isolated or connected, groups, brokers and
         key connectors."""
         with open_store_of(ctx, db, store) as opened:
-            dates = [s.as_of for s in opened.list_snapshots()]
+            ids = [s.snapshot_id for s in opened.list_snapshots()]
             if before is None:
-                if len(dates) < 2:
-                    raise StorageError(f"Comparing needs two snapshots; the store has {len(dates)}. Load another "
+                if len(ids) < 2:
+                    raise StorageError(f"Comparing needs two snapshots; the store has {len(ids)}. Load another "
                                        "with `netmap load FOLDER --as-of DATE`.")
-                first, second = dates[-2], dates[-1]
+                first, second = ids[-2], ids[-1]
             else:
-                first = before.date().isoformat()
-                second = after.date().isoformat() if after else dates[-1]
+                first, second = before, after or ids[-1]
             sides = _side(opened, first), _side(opened, second)
         result = compare(*sides)
         schools = sides[1].graphs.dataset.schools

@@ -37,7 +37,7 @@ def register(main: click.Group) -> None:
     @click.argument("topic")
     @click.option("--from", "start", help="You (staff id or name): the chain of colleagues from you to each expert.")
     @click.option("--school", help="A school (id or name): the chain from the nearest person there.")
-    @click.option("--snapshot", "as_of", help="Snapshot date (default: the latest).")
+    @click.option("--snapshot", "snapshot_id", metavar="ID", help="Snapshot id, its date (default: the latest).")
     @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
     @click.option("--synonyms", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                   help="CSV of the trust's own synonyms (columns term, means).")
@@ -45,12 +45,12 @@ def register(main: click.Group) -> None:
     @store_options
     @click.pass_context
     def find_expertise_command(ctx: click.Context, topic: str, start: str | None, school: str | None,
-                               as_of: str | None, top: int, synonyms: Path | None, out: Path | None,
+                               snapshot_id: str | None, top: int, synonyms: Path | None, out: Path | None,
                                db: Path | None, store: str | None) -> None:
         """Who knows about TOPIC, ranked by evidence (groups led or joined, subjects, colleagues who named them
         for it in the survey), with who can introduce you."""
         with open_store_of(ctx, db, store) as opened:
-            graphs = read_graphs(opened, as_of)
+            graphs = read_graphs(opened, snapshot_id)
         start = staff_id_of(graphs, start) if start else None
         school = school_id_of(graphs, school) if school else None
         experts = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),

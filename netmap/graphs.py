@@ -255,7 +255,7 @@ def build_graphs(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WI
                        dataset, window_days)
 
 
-def read_graphs(store: GraphStore, as_of: str | None = None) -> TrustGraphs:
-    """The graphs of a stored snapshot dated `as_of` (default: the latest)."""
-    info = store.snapshot(as_of)
-    return build_graphs(store.read_dataset(info.as_of), info.as_of)
+def read_graphs(store: GraphStore, snapshot_id: str | None = None) -> TrustGraphs:
+    """The graphs of the stored snapshot `snapshot_id` (default: the latest), built as of its date."""
+    info = store.snapshot(snapshot_id)
+    return build_graphs(store.read_dataset(info.snapshot_id), info.as_of)

@@ -29,7 +29,7 @@ def analysis_of(store: GraphStore, info: SnapshotInfo, options: AnalysisOptions 
     kept = kept_analysis(store, info, options)
     if kept is not None:
         return kept
-    analysis = analyse_snapshot(store.read_dataset(info.as_of), info.as_of, options, progress=progress)
+    analysis = analyse_snapshot(store.read_dataset(info.snapshot_id), info.as_of, options, progress=progress)
     store.write_analysis(info, options_key(options), analysis_to_parts(analysis))
-    log.info("snapshot %s analysed in %.1f s and kept", info.as_of, sum(analysis.timings.values()))
+    log.info("snapshot %s analysed in %.1f s and kept", info.snapshot_id, sum(analysis.timings.values()))
     return analysis

@@ -78,7 +78,7 @@ def register(main: click.Group) -> None:
         graphs = graphs_of(ctx, db, store, snapshot)
         return Planner(graphs, analyse(graphs))
 
-    snapshot_option = click.option("--snapshot", default=None, metavar="DATE", help="Default: the latest.")
+    snapshot_option = click.option("--snapshot", default=None, metavar="ID", help="Snapshot id (default: the latest).")
     json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
                                help="Also write the result as JSON to this file.")
 

@@ -277,7 +277,7 @@ def register(main: click.Group) -> None:
             with progress(sum(dataset.counts().values()), f"Writing snapshot {spec.closes_on}") as advance:
                 result = close_round(opened, round_id, progress=advance, dataset=dataset)
             analyse_and_keep(opened, result.snapshot)
-        audit_command(ctx, "survey round closed", f"round {round_id}: snapshot {result.snapshot.as_of} "
+        audit_command(ctx, "survey round closed", f"round {round_id}: snapshot {result.snapshot.snapshot_id} "
                       f"{result.status}")
-        click.echo(f"Closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}, analysed "
+        click.echo(f"Closed round {round_id}: snapshot {result.snapshot.snapshot_id} {result.status}, analysed "
                    f"({result.snapshot.counts.get('collaborations', 0):,} collaborations).")

@@ -126,7 +126,7 @@ def test_forget_older_than_deletes_snapshots_past_retention(app: Flask, cli) -> 
     result = cli("forget", "--older-than", "365")
     assert result.exit_code == 0 and f"Deleted snapshot {old}" in result.output
     assert "2026-07-01" in cli("snapshots").output and old not in cli("snapshots").output
-    assert "Give either a DATE or --older-than DAYS" in cli("forget").output
+    assert "Give either a snapshot ID or --older-than DAYS" in cli("forget").output
 
 
 def test_the_dashboard_warns_of_snapshots_past_retention(app: Flask) -> None:

@@ -395,6 +395,27 @@ def test_every_page_renders(page: Page, server: str, name: str, path: str) -> No
     _shot(page, name)
 
 
+def test_an_upload_on_a_taken_date_shows_what_is_there_and_stores_nothing(page: Page, server: str) -> None:
+    """The earlier term is stored as of 2026-03-01: uploading other files for that date stops and asks."""
+    from tests.conftest import TINY
+
+    page.goto(f"{server}/upload/")
+    page.set_input_files("input[type=file]", sorted(str(p) for p in TINY.glob("*.csv")))
+    page.fill("input[name=as_of]", "2026-03-01")
+    page.locator("button", has_text="Validate and load").click()
+    page.wait_for_load_state()
+    assert "A snapshot dated 2026-03-01 is already stored (below)" in page.locator(".flash.error").inner_text()
+    assert page.locator("table.taken tbody tr").count() == 1
+    assert page.locator("select[name=replace]").input_value() == "2026-03-01"
+    assert page.locator("input[name=on_taken][value=ask]").is_checked()
+    _shot(page, "upload-taken")
+    expected = "Failed to load resource: the server responded with a status of 409 (CONFLICT)"
+    page.problems.remove(expected)  # type: ignore[attr-defined]  # the refusal's status, logged by Chromium
+    page.goto(f"{server}/")
+    assert [o.get_attribute("value") for o in page.locator("select[name=snapshot] option").all()] == [
+        "2026-03-01", "2026-07-01"]  # nothing was stored
+
+
 def test_secondment_scenario_maps(page: Page, server: str) -> None:
     page.goto(f"{server}/secondments/?school=SCH12&subject=maths")
     page.locator("text=Add to scenario").first.click()

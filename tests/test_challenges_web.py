@@ -70,17 +70,21 @@ def test_post_see_suggestions_invite_offer_record_and_publish(app: Flask) -> Non
     csv_rows = hr.get("/challenges/1?format=csv&table=ties").get_data(as_text=True).splitlines()
     assert csv_rows[0] == "source_staff_id,target_staff_id,kind,observed_on,topic,in_snapshot"
     assert csv_rows[1].startswith("a2,c2,joint-project,")
-    # an admin writes it into a new snapshot: the soft wiring now has the tie
+    # a load dated today is already stored: writing the tie must not replace it
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        loaded = store.write_snapshot(store.read_dataset("2026-07-01"), today, source="today's files").snapshot
+    # an admin writes it into a new snapshot of its own: the soft wiring now has the tie
     admin = _client(app, "admin")
     done = admin.post("/challenges/publish", data={"csrf_token": csrf_token(admin, "/challenges/")},
                       follow_redirects=True).get_data(as_text=True)
-    today = dt.datetime.now(dt.UTC).date().isoformat()
-    assert f"Wrote 1 recorded collaboration(s) into the snapshot of {today}" in done
+    assert f"Wrote 1 recorded collaboration(s) into snapshot {today}-2, dated {today} (created)" in done
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
-        ties = store.read_dataset(today).collaborations
+        ties = store.read_dataset(f"{today}-2").collaborations
+        assert store.snapshot(today) == loaded  # the load of the same day, untouched
     added = ties[(ties["source_staff_id"] == "a2") & (ties["target_staff_id"] == "c2")]
     assert list(added["kind"]) == ["joint-project"] and list(added["topic"]) == ["Mathematics"]
-    assert f"in the snapshot of {today}" in hr.get("/challenges/1?snapshot=2026-07-01").get_data(as_text=True)
+    assert f"in the snapshot of {today}-2" in hr.get("/challenges/1?snapshot=2026-07-01").get_data(as_text=True)
     nothing = admin.post("/challenges/publish", data={"csrf_token": csrf_token(admin, "/challenges/")},
                          follow_redirects=True).get_data(as_text=True)
     assert "No recorded collaboration is waiting to be written." in nothing

@@ -65,8 +65,39 @@ def test_load_and_snapshots(run, tiny: Path, tmp_path: Path) -> None:
     again = run("load", str(tiny), "--as-of", "2026-01-05")
     assert again.stdout.splitlines()[-1].startswith("Already loaded, unchanged: snapshot 2026-01-05")
     listing = run("snapshots").stdout.splitlines()
-    assert listing[1].split()[:5] == ["2026-01-05", "5", "3", "2", "4"]
+    assert listing[1].split()[:6] == ["2026-01-05", "2026-01-05", "5", "3", "2", "4"]  # id, date, counts
     assert "Writing snapshot 2026-01-05" in result.stderr  # the progress bar
+
+
+def test_a_load_on_a_taken_date_is_refused_until_the_user_chooses(run, tiny: Path, tmp_path: Path) -> None:
+    assert run("load", str(tiny), "--as-of", "2026-01-05").exit_code == 0
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        (stored,) = store.list_snapshots()
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    refused = run("load", str(tiny), "--as-of", "2026-01-05")
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.stderr.splitlines()[-1] == (
+        f"Error: A snapshot dated 2026-01-05 is already stored: 2026-01-05 (from {tiny}, loaded {stored.loaded_at}: "
+        "3 schools, 5 staff, 2 groups, 3 memberships, 4 collaborations). Nothing was loaded. To replace it, run the "
+        "load again with --replace 2026-01-05; to keep both, with --keep-both (the new one gets its own id).")
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        assert store.list_snapshots() == [stored]
+    both = run("load", str(tiny), "--as-of", "2026-01-05", "--keep-both")
+    assert both.stdout.splitlines()[-1].startswith("Loaded snapshot 2026-01-05-2 (dated 2026-01-05): 3 schools")
+    edit(tiny, "staff", "Alan M. Turing", "Alan Mathison Turing")
+    replaced = run("load", str(tiny), "--as-of", "2026-01-05", "--replace", "2026-01-05")
+    assert replaced.stdout.splitlines()[-1].startswith("Replaced snapshot 2026-01-05: 3 schools")
+    listing = [line.split()[:2] for line in run("snapshots").stdout.splitlines()[1:]]
+    assert sorted(listing) == [["2026-01-05", "2026-01-05"], ["2026-01-05-2", "2026-01-05"]]
+    with SQLiteStore(tmp_path / "cli.db") as store:
+        assert "Alan Mathison Turing" in set(store.read_dataset("2026-01-05").staff["name"])
+        assert "Alan M. Turing" in set(store.read_dataset("2026-01-05-2").staff["name"])
+    unknown = run("load", str(tiny), "--as-of", "2026-01-05", "--replace", "2026-01-09")
+    assert unknown.exit_code == 1 and "There is no snapshot 2026-01-09 to replace" in unknown.stderr
+    assert run("load", str(tiny), "--replace", "2026-01-05", "--keep-both").exit_code == 2
+    forgotten = run("forget", "2026-01-05-2")
+    assert forgotten.stdout.startswith("Deleted snapshot 2026-01-05-2 dated 2026-01-05 (from ")
+    assert [line.split()[0] for line in run("snapshots").stdout.splitlines()[1:]] == ["2026-01-05"]
 
 
 def test_load_with_errors_stores_nothing(run, tiny: Path, tmp_path: Path) -> None:
@@ -227,7 +258,9 @@ def test_a_mistyped_db_is_refused_not_created(run, tiny: Path, tmp_path: Path) -
 def test_forget_deletes_a_snapshot(run, tiny: Path) -> None:
     run("load", str(tiny), "--as-of", "2026-01-05")
     result = run("forget", "2026-01-05")
-    assert (result.exit_code, result.stdout) == (0, "Deleted snapshot 2026-01-05 and all its data.\n")
+    assert result.exit_code == 0 and result.stdout.startswith(f"Deleted snapshot 2026-01-05 (from {tiny}, loaded ")
+    assert result.stdout.endswith(": 3 schools, 5 staff, 2 groups, 3 memberships, 4 collaborations) and all its "
+                                  "data.\n")
     again = run("forget", "2026-01-05")
     assert again.exit_code == 1 and "The store holds no snapshot yet." in again.stderr
 

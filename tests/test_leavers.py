@@ -82,7 +82,7 @@ def test_a_load_marking_people_left_closes_their_accounts_at_the_next_request(ap
     assert f"This account is disabled (left on {yesterday.isoformat()})" in refused.get_data(as_text=True)
     subjects = disabled_records(app, "sam")
     assert len(subjects) == 1  # once, however many requests and logins follow
-    assert subjects[0] == f"left on {yesterday.isoformat()} (staff S1, staff.csv of the snapshot of 2026-09-01)"
+    assert subjects[0] == f"left on {yesterday.isoformat()} (staff S1, staff.csv of snapshot 2026-09-01)"
     assert len(disabled_records(app, "hr")) == 1
 
 
@@ -203,3 +203,15 @@ def test_a_version_4_users_file_gains_the_new_columns(tmp_path: Path) -> None:
         assert accounts.second_factors.recovery_codes_left("old") == 0 and accounts.leavers.left_on("S1") is None
     with Accounts(path) as again:  # opening it again changes nothing
         assert again.users.get("old") == user
+
+
+def test_a_survey_rounds_snapshot_never_hides_a_leaver(app: Flask, tiny: Path) -> None:
+    """A round's snapshot carries the staff of its older base snapshot; dated after a load that marks S1 as left,
+    it must not make S1 look in post again: leavers come from the latest load."""
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    load_with_leavers(app, tiny, {"S1": yesterday}, as_of=dt.date.today().isoformat())
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        base = store.read_dataset(store.list_snapshots()[0].snapshot_id)  # S1 still in post there
+        later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        store.write_snapshot(base, later, source="survey round r9: Summer")
+    assert login(app.test_client(), "sam", purpose=None).status_code == 403  # sam is linked to S1

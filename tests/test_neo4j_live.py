@@ -29,7 +29,7 @@ def neo4j(neo4j_uri: str) -> Iterator[Neo4jStore]:
                     database=settings.neo4j_database) as store:
         yield store
         for info in store.list_snapshots():
-            store.delete_snapshot(info.as_of)
+            store.delete_snapshot(info.snapshot_id)
 
 
 def test_every_store_command_of_the_cli(neo4j: Neo4jStore, tmp_path: Path, tiny: Path,
@@ -46,14 +46,14 @@ def test_every_store_command_of_the_cli(neo4j: Neo4jStore, tmp_path: Path, tiny:
     assert run("load", str(tiny), "--as-of", "2026-01-05").splitlines()[-1].startswith("Loaded snapshot 2026-01-05")
     assert run("load", str(tiny), "--as-of", "2026-01-05").splitlines()[-1].startswith(
         "Already loaded, unchanged: snapshot 2026-01-05")
-    assert run("snapshots").splitlines()[1].split()[:5] == ["2026-01-05", "5", "3", "2", "4"]
+    assert run("snapshots").splitlines()[1].split()[:6] == ["2026-01-05", "2026-01-05", "5", "3", "2", "4"]
     run("analyse", "--out", str(tmp_path / "from-neo4j"))
     embedded = runner.invoke(main, ["load", str(tiny), "--as-of", "2026-01-05"])
     assert embedded.exit_code == 0
     assert runner.invoke(main, ["analyse", "--out", str(tmp_path / "embedded")]).exit_code == 0
     for name in ("staff.csv", "schools.csv", "groups.csv", "wiring.csv", "bridges.csv", "summary.json"):
         assert (tmp_path / "from-neo4j" / name).read_bytes() == (tmp_path / "embedded" / name).read_bytes(), name
-    assert run("forget", "2026-01-05") == "Deleted snapshot 2026-01-05 and all its data.\n"
+    assert run("forget", "2026-01-05").startswith(f"Deleted snapshot 2026-01-05 (from {tiny}, loaded ")
     assert run("snapshots").startswith("No snapshots yet.")
 
 
@@ -146,13 +146,16 @@ def test_a_load_in_progress_survives_another_load_of_the_same_date(neo4j: Neo4jS
     thread.join(120)
     assert "error" not in outcome, outcome
     assert outcome["status"] == "created"
-    assert [s.source for s in neo4j.list_snapshots()] == ["first"]  # the last to publish is the one shown
-    assert neo4j.read_dataset("2026-03-01").equals(first)
-    assert _statuses(neo4j) == ["complete"]  # the second load's snapshot, superseded, was removed
-    assert _staff_nodes(neo4j) == len(first.staff)
+    # neither replaces the other: the first to publish takes the date as its id, the other the next id
+    assert {s.snapshot_id: s.source for s in neo4j.list_snapshots()} == {"2026-03-01": "second",
+                                                                         "2026-03-01-2": "first"}
+    assert neo4j.read_dataset("2026-03-01-2").equals(first) and neo4j.read_dataset("2026-03-01").equals(second)
+    assert _statuses(neo4j) == ["complete", "complete"]
+    assert _staff_nodes(neo4j) == len(first.staff) + len(second.staff)
 
 
-def test_two_loads_of_one_date_at_once_leave_one_whole_snapshot(neo4j: Neo4jStore, tiny: Path) -> None:
+def test_two_loads_of_one_date_at_once_leave_two_whole_snapshots(neo4j: Neo4jStore, tiny: Path) -> None:
+    """Publishing holds the date's lock while it picks the id: two loads racing on one date never share one."""
     import threading
 
     from tests.conftest import edit
@@ -178,8 +181,10 @@ def test_two_loads_of_one_date_at_once_leave_one_whole_snapshot(neo4j: Neo4jStor
     for thread in threads:
         thread.join(120)
     assert errors == [] and sorted(statuses) == ["created", "created"]
-    (shown,) = neo4j.list_snapshots()
-    assert neo4j.read_dataset("2026-04-01").equals(datasets[int(shown.source[-1])])
+    shown = neo4j.list_snapshots()
+    assert sorted(s.snapshot_id for s in shown) == ["2026-04-01", "2026-04-01-2"]
+    for info in shown:
+        assert neo4j.read_dataset(info.snapshot_id).equals(datasets[int(info.source[-1])])
     neo4j.write_snapshot(datasets[0], "2026-05-01", source="a later load clears leftovers")
-    assert _statuses(neo4j) == ["complete", "complete"]
-    assert _staff_nodes(neo4j) == 2 * len(datasets[0].staff)
+    assert _statuses(neo4j) == ["complete", "complete", "complete"]
+    assert _staff_nodes(neo4j) == 3 * len(datasets[0].staff)

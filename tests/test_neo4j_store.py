@@ -37,10 +37,11 @@ def test_a_load_sends_schema_merges_then_publishes_in_one_transaction(dataset: D
     assert result.status == "created"
     beats = [name for merge in MERGES for name in (merge, "touch_snapshot")]
     assert driver.names() == [*SCHEMA_QUERIES, "list_stale_snapshots", "list_snapshots", "begin_snapshot",
-                              *beats, "lock_snapshot_date", "complete_snapshot", "supersede_snapshot",
+                              *beats, "lock_snapshot_date", "list_snapshots", "complete_snapshot",
                               "list_stale_snapshots"]
     assert {c.database for c in driver.calls} == {"trust"}  # the database is always named
-    publish = [c for c in driver.calls if c.name in ("lock_snapshot_date", "complete_snapshot", "supersede_snapshot")]
+    publish = [c for c in driver.calls if c.transaction is not None and c.name in
+               ("lock_snapshot_date", "list_snapshots", "complete_snapshot")]
     assert publish[0].transaction == publish[1].transaction == publish[2].transaction is not None
     begin = driver.calls[len(SCHEMA_QUERIES) + 2]
     snapshot_id = begin.parameters["snapshot_id"]
@@ -50,7 +51,9 @@ def test_a_load_sends_schema_merges_then_publishes_in_one_transaction(dataset: D
     assert json.loads(begin.parameters["counts"])["staff"] == 5
     assert json.loads(begin.parameters["extra_columns"])["staff"] == ["contract"]
     assert all(c.parameters["snapshot_id"] == snapshot_id for c in driver.calls if c.name.startswith("merge_"))
-    assert publish[2].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
+    assert publish[0].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
+    assert publish[2].parameters == {"public_id": "2026-01-01", "snapshot_id": snapshot_id}  # the date's first
+    assert result.snapshot.snapshot_id == "2026-01-01"
     stale = [c.parameters for c in driver.calls if c.name == "list_stale_snapshots"]
     assert stale == [{"stale_after_ms": STALE_AFTER_MS}] * 2
 
@@ -82,7 +85,8 @@ def _stored(dataset: Dataset, content_hash: str) -> dict:
     """Responses of a server holding `dataset` as snapshot s1 of 2026-01-01, recorded under `content_hash`."""
     from netmap.contract import table_spec
 
-    responses: dict = {"list_snapshots": [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x",
+    responses: dict = {"list_snapshots": [{"snapshot_id": "s1", "public_id": "2026-01-01", "as_of": "2026-01-01",
+                                           "loaded_at": "x",
                                            "source": "tiny", "content_hash": content_hash, "counts": "{}",
                                            "extra_columns": json.dumps({n: dataset.extra_columns(n)
                                                                         for n, _ in dataset.tables()})}]}
@@ -122,12 +126,24 @@ def test_a_load_removed_by_another_process_publishes_nothing(dataset: Dataset) -
     assert "supersede_snapshot" not in unpublished.names()  # refused before the old snapshot was hidden
 
 
-def test_other_contents_same_date_is_a_replacement(dataset: Dataset) -> None:
-    listed = [{"snapshot_id": "abc", "as_of": "2026-01-01", "loaded_at": "x", "source": "old",
-               "content_hash": "different", "counts": "{}", "extra_columns": "{}"}]
+def test_other_contents_same_date_is_a_new_snapshot_unless_a_replacement_is_asked_for(dataset: Dataset) -> None:
+    listed = [{"snapshot_id": "abc", "public_id": "2026-01-01", "as_of": "2026-01-01", "loaded_at": "x",
+               "source": "old", "content_hash": "different", "counts": "{}", "extra_columns": "{}"}]
     driver = FakeDriver(responses={"list_snapshots": listed})
-    assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "replaced"
-    assert "supersede_snapshot" in driver.names()
+    kept = _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
+    assert (kept.status, kept.snapshot.snapshot_id) == ("created", "2026-01-01-2")
+    assert "supersede_snapshot" not in driver.names()
+    (complete,) = [c for c in driver.calls if c.name == "complete_snapshot"]
+    assert complete.parameters["public_id"] == "2026-01-01-2"
+    replacing = FakeDriver(responses={"list_snapshots": listed})
+    replaced = _store(replacing).write_snapshot(dataset, "2026-01-01", source="tiny", replace="2026-01-01")
+    assert (replaced.status, replaced.snapshot.snapshot_id) == ("replaced", "2026-01-01")
+    (supersede,) = [c for c in replacing.calls if c.name == "supersede_snapshot"]
+    assert supersede.parameters["public_id"] == "2026-01-01"
+    assert supersede.transaction == next(c.transaction for c in replacing.calls if c.name == "complete_snapshot")
+    with pytest.raises(StorageError, match="There is no snapshot 2026-02-01 to replace"):
+        _store(FakeDriver(responses={"list_snapshots": listed})).write_snapshot(dataset, "2026-02-01",
+                                                                                source="tiny", replace="2026-02-01")
 
 
 def test_a_failure_part_way_never_publishes_and_the_next_load_clears_it(dataset: Dataset) -> None:
@@ -204,11 +220,11 @@ def test_close_closes_the_driver() -> None:
 
 
 def test_deleting_a_snapshot_retires_it_then_removes_its_data() -> None:
-    listed = [{"snapshot_id": "s1", "as_of": "2026-01-01", "loaded_at": "x", "source": "t", "content_hash": "h",
-               "counts": "{}", "extra_columns": "{}"}]
+    listed = [{"snapshot_id": "s1", "public_id": "2026-01-01", "as_of": "2026-01-01", "loaded_at": "x",
+               "source": "t", "content_hash": "h", "counts": "{}", "extra_columns": "{}"}]
     driver = FakeDriver(responses={"list_snapshots": listed, "list_stale_snapshots": [{"snapshot_id": "s1"}],
                                    "delete_snapshot_batch": [{"deleted": 0}]})
     _store(driver).delete_snapshot("2026-01-01")
     assert driver.names() == ["list_snapshots", "retire_snapshot", "list_stale_snapshots", "delete_snapshot_batch",
                               "delete_snapshot"]
-    assert driver.calls[1].parameters == {"as_of": "2026-01-01"}
+    assert driver.calls[1].parameters == {"public_id": "2026-01-01"}

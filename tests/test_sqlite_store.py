@@ -31,13 +31,18 @@ def test_loading_twice_leaves_identical_contents(store: SQLiteStore, tiny: Path)
     assert store.dump() == before
 
 
-def test_changed_data_on_the_same_date_replaces_that_snapshot(store: SQLiteStore, tiny: Path) -> None:
-    store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
+def test_changed_data_on_the_same_date_replaces_that_snapshot_only_when_asked(store: SQLiteStore,
+                                                                              tiny: Path) -> None:
+    original = read_trust(tiny)[0]
+    store.write_snapshot(original, "2026-01-01", source="tiny")
     edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
     changed, _ = read_trust(tiny)
-    assert store.write_snapshot(changed, "2026-01-01", source="tiny").status == "replaced"
-    assert [s.as_of for s in store.list_snapshots()] == ["2026-01-01"]
+    assert store.write_snapshot(changed, "2026-01-01", source="tiny", replace="2026-01-01").status == "replaced"
+    assert [s.snapshot_id for s in store.list_snapshots()] == ["2026-01-01"]
     assert store.read_dataset().equals(changed)
+    kept = store.write_snapshot(original, "2026-01-01", source="tiny")  # not asked to replace: a second one
+    assert (kept.status, kept.snapshot.snapshot_id) == ("created", "2026-01-01-2")
+    assert store.read_dataset("2026-01-01").equals(changed) and store.read_dataset("2026-01-01-2").equals(original)
 
 
 def test_failure_part_way_leaves_the_store_as_it_was(store: SQLiteStore, tiny: Path,
@@ -177,7 +182,7 @@ def test_a_version_1_store_is_converted_on_opening(tmp_path: Path, tiny: Path) -
         assert store.read_dataset().extra_columns("staff") == ["contract", "payroll_no"]
         assert not any(line.startswith('CREATE TABLE "staff"') for line in store.dump())
         assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert store.write_snapshot(dataset, "2026-01-01", source="again").status == "unchanged"
+        assert store.write_snapshot(dataset, "2026-01-01", source="again", replace="2026-01-01").status == "unchanged"
 
 
 def test_a_store_written_before_tie_kinds_and_respondents_still_says_unchanged(tmp_path: Path, tiny: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
             pytest.skip("the Neo4j test database must start empty (netmap forget DATE clears a snapshot)")
         yield s
         for info in s.list_snapshots():
-            s.delete_snapshot(info.as_of)
+            s.delete_snapshot(info.snapshot_id)
         for kept in s.list_rounds():
             s.delete_round(kept.round_id)
 
@@ -48,7 +49,7 @@ def test_deleting_a_snapshot_removes_it_and_only_it(store: GraphStore, tiny: Pat
     store.delete_snapshot("2025-12-01")
     assert [s.as_of for s in store.list_snapshots()] == ["2026-04-01"]
     assert store.read_dataset().equals(dataset)
-    with pytest.raises(StorageError, match="No snapshot dated 2025-12-01"):
+    with pytest.raises(StorageError, match="No snapshot 2025-12-01"):
         store.delete_snapshot("2025-12-01")
 
 
@@ -80,9 +81,9 @@ def test_failed_load_leaves_the_previous_snapshot_intact(store: GraphStore, tiny
     def fail_part_way(rows: int) -> None:
         raise RuntimeError("power cut")
 
-    for as_of in ("2026-01-01", "2026-02-01"):  # replacing the date's snapshot, and adding another
-        with pytest.raises((RuntimeError, StorageError)):
-            store.write_snapshot(changed, as_of, source="tiny", progress=fail_part_way)
+    for as_of, replace in (("2026-01-01", "2026-01-01"), ("2026-01-01", None), ("2026-02-01", None)):
+        with pytest.raises((RuntimeError, StorageError)):  # replacing a snapshot, adding one on its date, another
+            store.write_snapshot(changed, as_of, source="tiny", replace=replace, progress=fail_part_way)
         assert store.list_snapshots() == before
         assert store.read_dataset("2026-01-01").equals(original)
 
@@ -103,7 +104,7 @@ def test_a_missing_snapshot_names_the_stored_ones(store: GraphStore, tiny: Path)
     with pytest.raises(StorageError, match="holds no snapshot yet"):
         store.read_dataset()
     store.write_snapshot(read_trust(tiny)[0], "2026-01-01", source="tiny")
-    with pytest.raises(StorageError, match="No snapshot dated 2025-01-01. Stored snapshots: 2026-01-01."):
+    with pytest.raises(StorageError, match="No snapshot 2025-01-01. Stored snapshots: 2026-01-01."):
         store.read_dataset("2025-01-01")
 
 
@@ -115,7 +116,7 @@ def test_an_analysis_is_kept_with_its_snapshot_and_goes_with_it(store: GraphStor
     assert store.read_analysis(first, "k1") == parts
     assert store.read_analysis(first, "k2") is None  # other options
     edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
-    second = store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").snapshot
+    second = store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny", replace="2026-01-05").snapshot
     assert store.read_analysis(second, "k1") is None and store.read_analysis(first, "k1") is None
     store.write_analysis(first, "k1", parts)  # an analysis of contents no longer stored is not kept
     assert store.read_analysis(first, "k1") is None
@@ -284,3 +285,160 @@ def _opened_like(store: GraphStore):  # noqa: ANN202 - a context manager factory
     if isinstance(store, SQLiteStore):
         return lambda: SQLiteStore(store.path)
     return lambda: nullcontext(store)
+
+
+def test_two_snapshots_on_one_date_are_both_kept(store: GraphStore, tiny: Path) -> None:
+    """A load, then other contents on its date (another source): a second snapshot with its own id, the first
+    untouched; the date's latest is the one written last; each is read, analysed and forgotten by its id."""
+    first_data, _ = read_trust(tiny)
+    first = store.write_snapshot(first_data, "2026-07-01", source="july files").snapshot
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    second_data, _ = read_trust(tiny)
+    second = store.write_snapshot(second_data, "2026-07-01", source="another export")
+    assert (first.snapshot_id, second.status, second.snapshot.snapshot_id) == ("2026-07-01", "created",
+                                                                                "2026-07-01-2")
+    listed = store.list_snapshots()
+    assert [(s.snapshot_id, s.as_of, s.source) for s in listed] == [
+        ("2026-07-01", "2026-07-01", "july files"), ("2026-07-01-2", "2026-07-01", "another export")]
+    assert store.snapshot().snapshot_id == "2026-07-01-2"
+    assert store.read_dataset("2026-07-01").equals(first_data)
+    assert store.read_dataset("2026-07-01-2").equals(second_data)
+    assert store.read_table("2026-07-01", "staff").equals(first_data.staff)
+    store.write_analysis(listed[0], "k", [("meta", b"first")])
+    store.write_analysis(listed[1], "k", [("meta", b"second")])
+    assert store.read_analysis(listed[0], "k") == [("meta", b"first")]
+    third = store.write_snapshot(first_data, "2026-07-01", source="a third source")
+    assert third.snapshot.snapshot_id == "2026-07-01-3"
+    store.delete_snapshot("2026-07-01")
+    assert [s.snapshot_id for s in store.list_snapshots()] == ["2026-07-01-2", "2026-07-01-3"]
+    assert store.read_analysis(listed[1], "k") == [("meta", b"second")]
+    fourth = store.write_snapshot(second_data, "2026-07-01", source="a fourth source")
+    assert fourth.snapshot.snapshot_id == "2026-07-01"  # the date's own id is free again
+
+
+def test_a_snapshot_is_replaced_only_when_asked_by_its_id(store: GraphStore, tiny: Path) -> None:
+    original, _ = read_trust(tiny)
+    store.write_snapshot(original, "2026-07-01", source="july files")
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    changed, _ = read_trust(tiny)
+    other = store.write_snapshot(changed, "2026-07-01", source="july files")  # same source, other contents
+    assert (other.status, other.snapshot.snapshot_id) == ("created", "2026-07-01-2")
+    before = store.list_snapshots()
+    with pytest.raises(StorageError, match="There is no snapshot 2026-07-09 to replace"):
+        store.write_snapshot(changed, "2026-07-01", source="july files", replace="2026-07-09")
+    assert store.list_snapshots() == before
+    replaced = store.write_snapshot(changed, "2026-07-01", source="corrected july files", replace="2026-07-01")
+    assert (replaced.status, replaced.snapshot.snapshot_id) == ("replaced", "2026-07-01")
+    assert store.read_dataset("2026-07-01").equals(changed)
+    assert {(s.snapshot_id, s.source) for s in store.list_snapshots()} == {
+        ("2026-07-01", "corrected july files"), ("2026-07-01-2", "july files")}
+    again = store.write_snapshot(changed, "2026-07-01", source="corrected july files", replace="2026-07-01")
+    assert again.status == "unchanged"
+
+
+def test_reloading_the_same_files_finds_their_snapshot_among_others_on_its_date(store: GraphStore,
+                                                                                tiny: Path) -> None:
+    original, _ = read_trust(tiny)
+    edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+    store.write_snapshot(read_trust(tiny)[0], "2026-07-01", source="survey round r1: Summer")
+    store.write_snapshot(original, "2026-07-01", source="july files")
+    before = store.list_snapshots()
+    again = store.write_snapshot(original, "2026-07-01", source="july files")
+    assert (again.status, again.snapshot.snapshot_id) == ("unchanged", "2026-07-01-2")
+    assert store.list_snapshots() == before
+
+
+def _closed_round(store: GraphStore, base: str, title: str, closes_on: str, answers: int) -> str:
+    """A round over snapshot `base`, opened, `answers` respondents each naming the next person, closed."""
+    import datetime as dt
+
+    from netmap.survey.answers import Nomination
+    from netmap.survey.questions import QUESTION_BANK
+    from netmap.survey.rounds import RoundSpec
+    from netmap.survey.service import answer, close_round, create_round, open_round
+    from tests.test_survey import NOTICE
+
+    spec = RoundSpec(title, base, (QUESTION_BANK["planning"],), opens_on="2026-01-02", closes_on=closes_on,
+                     privacy_notice=NOTICE)
+    round_id = create_round(store, spec)
+    tokens = dict(open_round(store, round_id))
+    people = sorted(tokens)
+    for who, named in list(zip(people, people[1:], strict=False))[:answers]:
+        answer(store, tokens[who], [Nomination(who, "planning", named)], submit=True, version=0,
+               now=dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
+    close_round(store, round_id)
+    return round_id
+
+
+def test_rounds_closing_on_a_loads_date_keep_the_load_and_each_other(store: GraphStore, tiny: Path) -> None:
+    """The issue's two losses: a round closing on the day a load is dated replaced the load's ties; two rounds
+    closing the same day kept only the second. Now each close writes its own snapshot, named in its record, and
+    closing a round again rewrites that one alone."""
+    from netmap.survey.service import close_round, find_round, reopen_round
+
+    dataset, _ = read_trust(tiny)
+    store.write_snapshot(dataset, "2026-01-01", source="tiny")
+    store.write_snapshot(dataset, "2026-01-20", source="january files")  # the load the rounds must not touch
+    first = _closed_round(store, "2026-01-01", "Planning", "2026-01-20", answers=1)
+    second = _closed_round(store, "2026-01-01", "Wellbeing", "2026-01-20", answers=2)
+    assert [(s.snapshot_id, s.source.split(":")[0]) for s in store.list_snapshots()] == [
+        ("2026-01-01", "tiny"), ("2026-01-20", "january files"), ("2026-01-20-2", f"survey round {first}"),
+        ("2026-01-20-3", f"survey round {second}")]
+    assert store.read_dataset("2026-01-20").equals(dataset)  # the load's ties kept
+    assert len(store.read_dataset("2026-01-20-2").collaborations) == 1
+    assert len(store.read_dataset("2026-01-20-3").collaborations) == 2
+    assert [find_round(store, r).snapshot_as_of for r in (first, second)] == ["2026-01-20-2", "2026-01-20-3"]
+    reopen_round(store, first)
+    again = close_round(store, first)
+    assert (again.status, again.snapshot.snapshot_id) == ("unchanged", "2026-01-20-2")
+    assert len(store.list_snapshots()) == 4
+
+
+def test_a_round_closed_before_snapshot_ids_never_takes_over_a_load(store: GraphStore, tiny: Path) -> None:
+    """A round closed by an earlier netmap recorded its closing date; if a load has since taken that date's
+    snapshot, closing the round again writes a new snapshot of its own."""
+    import dataclasses
+
+    from netmap.survey.service import close_round, find_round, reopen_round
+
+    dataset, _ = read_trust(tiny)
+    store.write_snapshot(dataset, "2026-01-01", source="tiny")
+    round_id = _closed_round(store, "2026-01-01", "Planning", "2026-01-20", answers=1)
+    store.delete_snapshot(find_round(store, round_id).snapshot_as_of)
+    store.write_snapshot(dataset, "2026-01-20", source="january files")
+    store.save_round(dataclasses.replace(find_round(store, round_id), snapshot_as_of="2026-01-20"))
+    reopen_round(store, round_id)
+    result = close_round(store, round_id)
+    assert (result.status, result.snapshot.snapshot_id) == ("created", "2026-01-20-2")
+    assert store.read_dataset("2026-01-20").equals(dataset)
+
+
+def test_a_store_written_before_snapshot_ids_keeps_each_date_as_its_id(store: GraphStore, tiny: Path,
+                                                                       request: pytest.FixtureRequest) -> None:
+    """tests/data/stores/tiny-before-tie-kinds.db (SQLite schema 3), and on Neo4j Snapshot nodes stripped of their
+    id: each snapshot's date becomes its id, its contents and analyses stay, and a new load of its date is a
+    second snapshot beside it."""
+    import shutil
+    from contextlib import nullcontext
+
+    if isinstance(store, SQLiteStore):
+        path = Path(request.getfixturevalue("tmp_path")) / "old.db"
+        shutil.copy(REPO / "tests" / "data" / "stores" / "tiny-before-tie-kinds.db", path)
+        old: GraphStore = SQLiteStore(path)
+        opened: AbstractContextManager[GraphStore] = old
+    else:
+        store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny")
+        store._driver.execute_query("MATCH (s:Snapshot) REMOVE s.public_id", database_=store.database)  # type: ignore[attr-defined]
+        assert [s.snapshot_id for s in store.list_snapshots()] == ["2026-01-05"]  # readable before converting
+        store.init_schema()
+        store.init_schema()  # idempotent
+        old, opened = store, nullcontext(store)  # the fixture closes it
+    with opened:
+        (info,) = old.list_snapshots()
+        assert (info.snapshot_id, info.as_of) == ("2026-01-05", "2026-01-05")
+        assert old.read_dataset("2026-01-05").equals(read_trust(tiny)[0])
+        edit(tiny, "staff", "Alan Turing", "Alan M. Turing")
+        added = old.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny")
+        assert (added.status, added.snapshot.snapshot_id) == ("created", "2026-01-05-2")
+        assert old.read_dataset("2026-01-05").staff["name"].tolist() != old.read_dataset("2026-01-05-2").staff[
+            "name"].tolist()

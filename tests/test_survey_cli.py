@@ -112,7 +112,7 @@ def test_mistakes_are_one_clear_line(run, tmp_path: Path) -> None:  # noqa: ANN0
     assert refused.exit_code == 1 and "cannot open without a privacy notice" in refused.output
     assert not (tmp_path / "l.csv").exists()
     assert "No survey round 'nope'" in run("survey", "status", "nope").output
-    assert "No snapshot dated 2025-01-01" in run("survey", "create", "--base", "2025-01-01", "--title", "T",
+    assert "No snapshot 2025-01-01" in run("survey", "create", "--base", "2025-01-01", "--title", "T",
                                                  "--question", "send").output
 
 

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -330,8 +331,8 @@ def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pyte
     assert len(people) == 5  # A's 4 and 1 contact: the cap
 
 
-def _upload(client: FlaskClient, files: dict[str, bytes], as_of: str = "2026-09-01"):
-    data = {"csrf_token": csrf_token(client, "/upload/"), "as_of": as_of,
+def _upload(client: FlaskClient, files: dict[str, bytes], as_of: str = "2026-09-01", **choices: str):
+    data = {"csrf_token": csrf_token(client, "/upload/"), "as_of": as_of, **choices,
             "files": [(io.BytesIO(content), name) for name, content in files.items()]}
     return client.post("/upload/", data=data, content_type="multipart/form-data")
 
@@ -359,6 +360,43 @@ def test_upload_loads_a_new_snapshot(app: Flask, admin: FlaskClient) -> None:
     assert "Snapshot as of <strong>2026-09-01</strong>" in admin.get("/?snapshot=2026-09-01").get_data(as_text=True)
 
 
+def test_upload_on_a_taken_date_shows_what_is_there_and_replaces_only_when_asked(app: Flask,
+                                                                               admin: FlaskClient) -> None:
+    files = _planted_files()
+    files["staff.csv"] = files["staff.csv"].replace(b"a2,A,teacher", b"a2,A,support")
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        (loaded,) = store.list_snapshots()
+    refused = _upload(admin, files, as_of="2026-07-01")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "A snapshot dated 2026-07-01 is already stored (below)" in html
+    assert f"<tr><td>2026-07-01</td><td class=\"date\">2026-07-01</td><td>{loaded.source}</td>" in html
+    assert '<option selected value="2026-07-01">' in html  # the one in the way, chosen for replacing
+    assert 'download="already-stored.csv" href="data:text/csv;charset=utf-8,id%2Cas_of%2Csource' in html
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert store.list_snapshots() == [loaded]
+    both = _upload(admin, files, as_of="2026-07-01", on_taken="keep")
+    assert both.status_code == 302 and "snapshot=2026-07-01-2" in both.location
+    unchosen = _upload(admin, files, as_of="2026-07-01", on_taken="replace")
+    assert unchosen.status_code == 422 and "Choose the snapshot to replace" in unchosen.get_data(as_text=True)
+    replaced = _upload(admin, files, as_of="2026-07-01", on_taken="replace", replace="2026-07-01")
+    assert replaced.status_code == 302 and "snapshot=2026-07-01" in replaced.location
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        listed = {s.snapshot_id: s for s in store.list_snapshots()}
+        assert sorted(listed) == ["2026-07-01", "2026-07-01-2"]
+        assert listed["2026-07-01"].source.startswith("upload by web")
+        assert set(store.read_dataset("2026-07-01").staff["role"]) >= {"support"}
+    page = admin.get("/?snapshot=2026-07-01-2")
+    for _wait in range(300):  # its analysis runs in the background: wait for the dashboard (at most a minute)
+        if page.status_code != 503:
+            break
+        time.sleep(0.2)
+        page = admin.get("/?snapshot=2026-07-01-2")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Snapshot as of <strong>2026-07-01</strong> (2026-07-01-2: upload by web" in html
+    assert '<option value="2026-07-01-2" selected>2026-07-01: upload by web' in html
+    assert '<option value="2026-07-01" >2026-07-01: upload by web' in html
+
+
 def test_upload_refuses_unknown_files_and_needs_csrf(admin: FlaskClient) -> None:
     response = _upload(admin, {"payroll.csv": b"x\n1\n"})
     assert response.status_code == 422 and "is not one of the expected files" in response.get_data(as_text=True)
@@ -383,7 +421,7 @@ def test_an_empty_store_explains_what_to_do(tmp_path: Path) -> None:
 
 def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
     response = admin.get("/?snapshot=2020-01-01")
-    assert response.status_code == 404 and "No snapshot dated 2020-01-01" in response.get_data(as_text=True)
+    assert response.status_code == 404 and "No snapshot 2020-01-01" in response.get_data(as_text=True)
 
 
 def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:

@@ -201,11 +201,14 @@ def publish() -> Any:
     except ChallengeError as exc:
         flash(str(exc), "error")
         return redirect(url_for("challenges.index"))
+    # always a snapshot of its own (never replacing a load or a round's snapshot of the same day)
     result = graph_store.write_snapshot(dataset, today, source=f"{len(ties)} collaboration(s) recorded from challenges")
-    marked = store.mark_published(today)
-    audit("challenge", f"wrote {marked} recorded collaboration(s) into snapshot {today}")
-    flash(f"Wrote {marked} recorded collaboration(s) into the snapshot of {today} ({result.status}).", "ok")
-    return redirect(url_for("challenges.index", snapshot=today))
+    written = result.snapshot.snapshot_id
+    marked = store.mark_published(written)
+    audit("challenge", f"wrote {marked} recorded collaboration(s) into snapshot {written}")
+    dated = "" if written == today else f", dated {today}"
+    flash(f"Wrote {marked} recorded collaboration(s) into snapshot {written}{dated} ({result.status}).", "ok")
+    return redirect(url_for("challenges.index", snapshot=written))
 
 
 def _invited(token: str) -> tuple[Any, Challenge]:
@@ -239,7 +242,7 @@ def offer(token: str) -> Any:
         return redirect(url_for("challenge_offer.offer", token=token))
     mine = next((o for o in store.offers(challenge.challenge_id) if o.staff_id == invite_.staff_id), None)
     graph_store = get_store()
-    latest = graph_store.snapshot().as_of
+    latest = graph_store.snapshot().snapshot_id
     schools = graph_store.read_table(latest, "schools")
     staff = graph_store.read_table(latest, "staff")
     names = dict(zip(schools["school_id"], schools["name"], strict=True))

@@ -215,7 +215,7 @@ def _check_in_latest_snapshot(ctx: click.Context, staff_id: str) -> None:
             snapshots = store.list_snapshots()
             if not snapshots:
                 return
-            latest = snapshots[-1].as_of
+            latest = snapshots[-1].snapshot_id
             known = set(store.read_table(latest, "staff")["staff_id"].astype(str))
     except NetmapError as exc:
         click.echo(f"Could not check staff {staff_id} against the store ({exc}).", err=True)

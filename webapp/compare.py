@@ -46,18 +46,18 @@ def _people_changes(before: TrustView, after: TrustView, f: MapFilters) -> Any:
     except TooLarge as exc:
         return jsonify({"nodes": [], "edges": [], "legend": [], "info": {}, "message": str(exc)})
     audit("download" if request.args.get("format") == "html" else "view",
-          f"people's changes {before.as_of} to {after.as_of} ({request.query_string.decode()})")
+          f"people's changes {before.snapshot_id} to {after.snapshot_id} ({request.query_string.decode()})")
     return send_map(after, drawn)
 
 
 @bp.route("/")
 @login_required
 def index() -> Any:
-    dates = [s.as_of for s in snapshots()]
-    if len(dates) < 2:
-        return render_template("compare/index.html", dates=dates, result=None)
-    before = request.args.get("before") or dates[-2]
-    after = request.args.get("after") or dates[-1]
+    ids = [s.snapshot_id for s in snapshots()]  # a snapshot's id: its date, or date-N for a later one that day
+    if len(ids) < 2:
+        return render_template("compare/index.html", dates=ids, result=None)
+    before = request.args.get("before") or ids[-2]
+    after = request.args.get("after") or ids[-1]
     views = _view(before), _view(after)
     found = scope(views[1])
     result = _comparison(*views)
@@ -74,7 +74,7 @@ def index() -> Any:
         return csv_response(tables[wanted], f"compare-{before}-{after}-{wanted}.csv")
     audit("view", f"comparison {before} to {after}")
     names = {**views[0].school_names, **views[1].school_names}
-    return render_template("compare/index.html", dates=dates, before=before, after=after, result=result,
+    return render_template("compare/index.html", dates=ids, before=before, after=after, result=result,
                            tables={k: v.head(SHOWN_ROWS) for k, v in tables.items()},
                            totals={k: len(v) for k, v in tables.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},
@@ -86,16 +86,16 @@ def index() -> Any:
                                                      key=lambda item: item[1])})
 
 
-def _view(as_of: str) -> TrustView:
-    dates = {s.as_of: s for s in snapshots()}
-    if as_of not in dates:
-        abort(404, description=f"No snapshot dated {as_of!r}.")
-    return ready_view(dates[as_of])
+def _view(snapshot_id: str) -> TrustView:
+    stored = {s.snapshot_id: s for s in snapshots()}
+    if snapshot_id not in stored:
+        abort(404, description=f"No snapshot {snapshot_id!r}.")
+    return ready_view(stored[snapshot_id])
 
 
 def _comparison(before: TrustView, after: TrustView) -> Comparison:
     """Kept with the later view, per earlier snapshot: the same for every user."""
-    key = f"comparison with {before.as_of} {before.info.content_hash}"
+    key = f"comparison with {before.snapshot_id} {before.info.content_hash}"
     if key not in after.layout_cache:
         after.layout_cache[key] = compare(Snapshot(before.graphs, before.analysis),
                                           Snapshot(after.graphs, after.analysis))

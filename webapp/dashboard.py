@@ -70,7 +70,7 @@ class Change:
 
 def _change_since_previous(view: TrustView) -> Change | None:
     """How the headline figures moved since the snapshot before this one; None when this is the first."""
-    info = previous_snapshot(view.as_of)
+    info = previous_snapshot(view.snapshot_id)
     if info is None:
         return None
     try:

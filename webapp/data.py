@@ -45,7 +45,13 @@ class TrustView:
     load_previous: Callable[[], TrustView | None] = lambda: None
 
     @property
+    def snapshot_id(self) -> str:
+        """The snapshot's identity: what ?snapshot= and every link name."""
+        return self.info.snapshot_id
+
+    @property
     def as_of(self) -> str:
+        """The snapshot's date: what staff in post and tie windows are counted on."""
         return self.info.as_of
 
     @cached_property
@@ -117,7 +123,7 @@ class AnalysisPending(Exception):
 
 
 class _Cache:
-    """Views by (store location, snapshot date, content hash), so a reload with new contents misses; and the
+    """Views by (store location, snapshot id, content hash), so a reload with new contents misses; and the
     background analyses under way, one per snapshot."""
 
     def __init__(self, app: Flask) -> None:
@@ -127,7 +133,7 @@ class _Cache:
         self._lock = threading.Lock()
 
     def get(self, store: GraphStore, info: SnapshotInfo) -> TrustView:
-        key = (_location(store), info.as_of, info.content_hash)
+        key = (_location(store), info.snapshot_id, info.content_hash)
         with self._lock:
             if key in self._views:
                 return self._views[key]
@@ -136,8 +142,8 @@ class _Cache:
         analysis = kept_analysis(store, info)
         if analysis is None:
             self._start(key, info)
-        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.as_of),
-                         lambda name: get_store().read_table(info.as_of, name),
+        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.snapshot_id),
+                         lambda name: get_store().read_table(info.snapshot_id, name),
                          load_previous=lambda: self._previous(info))
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
@@ -146,7 +152,7 @@ class _Cache:
 
     def _previous(self, info: SnapshotInfo) -> TrustView | None:
         """The view of the snapshot just before `info`'s, if it is analysed (asked for while drawing a map)."""
-        earlier = previous_snapshot(info.as_of)
+        earlier = previous_snapshot(info.snapshot_id)
         if earlier is None:
             return None
         try:
@@ -158,7 +164,7 @@ class _Cache:
         with self._lock:
             if key not in self._running:
                 self._running[key] = {"step": "starting", "done": 0, "total": len(STEPS), "error": None}
-                threading.Thread(target=self._analyse, args=(key, info), name=f"analyse {info.as_of}",
+                threading.Thread(target=self._analyse, args=(key, info), name=f"analyse {info.snapshot_id}",
                                  daemon=True).start()
             raise AnalysisPending(dict(self._running[key]))
 
@@ -175,7 +181,7 @@ class _Cache:
                             store_uri=config.get("NETMAP_STORE")) as store:
                 analysis_of(store, info, progress=tell)
         except Exception as exc:  # noqa: BLE001 - shown on the page and logged, never lost in a thread
-            log.exception("analysing snapshot %s failed", info.as_of)
+            log.exception("analysing snapshot %s failed", info.snapshot_id)
             state.update(error=str(exc))
             return
         with self._lock:
@@ -226,10 +232,13 @@ def snapshots() -> list[SnapshotInfo]:
     return get_store().list_snapshots()
 
 
-def previous_snapshot(as_of: str) -> SnapshotInfo | None:
-    """The snapshot just before the one dated `as_of`, or None."""
-    earlier = [s for s in snapshots() if s.as_of < as_of]
-    return earlier[-1] if earlier else None
+def previous_snapshot(snapshot_id: str) -> SnapshotInfo | None:
+    """The snapshot listed just before `snapshot_id` (the one dated before it, or written before it on its date),
+    or None."""
+    listed = snapshots()
+    ids = [s.snapshot_id for s in listed]
+    place = ids.index(snapshot_id) if snapshot_id in ids else 0
+    return listed[place - 1] if place > 0 else None
 
 
 def view_of(info: SnapshotInfo) -> TrustView:
@@ -250,7 +259,7 @@ def analysed_views() -> list[TrustView]:
 
 
 def current_view() -> TrustView | None:
-    """The snapshot named by ?snapshot=DATE (default: the latest), analysed; None when the store is empty."""
+    """The snapshot named by ?snapshot=ID (default: the latest), analysed; None when the store is empty."""
     store = get_store()
     if not store.list_snapshots():
         return None
@@ -266,7 +275,7 @@ def ready_view(info: SnapshotInfo) -> TrustView:
     try:
         return view_of(info)
     except AnalysisPending as pending:
-        page = render_template("pending.html", as_of=info.as_of, state=pending.state)
+        page = render_template("pending.html", info=info, state=pending.state)
         abort(make_response(page, 503, {"Retry-After": "5"}))
 
 

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import current_app
 
+from netmap.store.base import SnapshotInfo
 from webapp.accounts import Accounts, User
 from webapp.data import get_store
 
 __all__ = ["StaffStatus", "closed_reason", "staff_id_of_email", "staff_status"]
 
 _lock = threading.Lock()
+DERIVED_SOURCES = ("survey round ",)  # netmap.survey.service.close_round's source
+CHALLENGE_SOURCE_END = "recorded from challenges"  # webapp.challenges' source
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def staff_status(staff_id: str, accounts: Accounts) -> StaffStatus:
     known = []
     as_of, snapshot_leavers = _snapshot_leavers()
     if staff_id in snapshot_leavers:
-        known.append((snapshot_leavers[staff_id], f"staff.csv of the snapshot of {as_of}"))
+        known.append((snapshot_leavers[staff_id], f"staff.csv of snapshot {as_of}"))
     from_file = accounts.leavers.left_on(staff_id)
     if from_file is not None:
         known.append((from_file, "HR's leavers file"))
@@ -71,24 +74,31 @@ def closed_reason(user: User, accounts: Accounts) -> str:
     return reason
 
 
+def _latest_load(snapshots: list[SnapshotInfo]) -> SnapshotInfo | None:
+    """The latest snapshot loaded from the trust's own data. A survey round's or a challenge's snapshot carries the
+    staff of an older snapshot, so someone marked as left since would look in post there."""
+    loads = [s for s in snapshots if not s.source.startswith(DERIVED_SOURCES)
+             and not s.source.endswith(CHALLENGE_SOURCE_END)]
+    return loads[-1] if loads else None
+
+
 def _snapshot_leavers() -> tuple[str, Mapping[str, str]]:
-    """The latest snapshot's date and its staff with a left_on (staff id -> day), read once per snapshot."""
+    """The latest load's id and its staff with a left_on (staff id -> day), read once per snapshot."""
     store = get_store()
-    snapshots = store.list_snapshots()
-    if not snapshots:
+    latest = _latest_load(store.list_snapshots())
+    if latest is None:
         return "", {}
-    latest = snapshots[-1]
-    key = (latest.as_of, latest.content_hash)
+    key = (latest.snapshot_id, latest.content_hash)
     with _lock:
         cached = current_app.extensions.get("netmap_leavers")
     if cached is not None and cached[0] == key:
-        return latest.as_of, cached[1]
-    staff = store.read_table(latest.as_of, "staff")
+        return latest.snapshot_id, cached[1]
+    staff = store.read_table(latest.snapshot_id, "staff")
     left = {str(sid): str(day)[:10] for sid, day in zip(staff["staff_id"], staff["left_on"], strict=True)
             if not pd.isna(day) and str(day).strip()}
     with _lock:
         current_app.extensions["netmap_leavers"] = (key, left)
-    return latest.as_of, left
+    return latest.snapshot_id, left
 
 
 def staff_id_of_email(email: str) -> str | None:
@@ -96,10 +106,10 @@ def staff_id_of_email(email: str) -> str | None:
     `email`, compared without case; None when there is no such column, no one or more than one. How an account
     signed in through the identity provider is linked to its person, so that it closes when they leave."""
     store = get_store()
-    snapshots = store.list_snapshots()
-    if not snapshots or not email.strip():
+    latest = _latest_load(store.list_snapshots())
+    if latest is None or not email.strip():
         return None
-    staff = store.read_table(snapshots[-1].as_of, "staff")
+    staff = store.read_table(latest.snapshot_id, "staff")
     if "email" not in staff.columns:
         return None
     wanted = email.strip().casefold()

@@ -82,7 +82,8 @@ def index() -> Any:
     """The rounds, and a new one: an admin's asks the whole trust, a network lead's the staff of the schools of
     the groups they lead (a lead who leads none cannot create one)."""
     form = RoundForm()
-    form.base.choices = [s.as_of for s in reversed(snapshots())]
+    # a round's base is named by a date (RoundSpec.base_as_of): the snapshots whose id is their date
+    form.base.choices = [s.snapshot_id for s in reversed(snapshots()) if s.snapshot_id == s.as_of]
     creates = may_create_round()
     if request.method == "POST" and not creates:
         abort(403, description="Creating a survey round is for an admin, or a network lead who leads a group: ask "
@@ -296,9 +297,9 @@ def close(round_id: str) -> Any:
     except SurveyError as exc:
         flash(str(exc), "error")
         return redirect(url_for("rounds.show", round_id=round_id))
-    audit("survey", f"closed round {round_id}: snapshot {result.snapshot.as_of} {result.status}; every link of "
-                    "it ended")
-    flash(f"Round closed: snapshot {result.snapshot.as_of} written ({result.status}); it is analysed in the "
+    audit("survey", f"closed round {round_id}: snapshot {result.snapshot.snapshot_id} {result.status}; every link "
+                    "of it ended")
+    flash(f"Round closed: snapshot {result.snapshot.snapshot_id} written ({result.status}); it is analysed in the "
           "background and then appears on every page.")
     return redirect(url_for("rounds.show", round_id=round_id))
 

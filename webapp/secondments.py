@@ -147,8 +147,8 @@ def change_scenario() -> Any:
         view = current_view()
         name = form.get("name", "").strip() or "Untitled scenario"
         if view is not None and changes:
-            accounts().scenarios.save(name, g.user.name, view.as_of, session["scenario"])
-            audit("scenario saved", f"{name} ({len(changes)} change(s), snapshot {view.as_of})")
+            accounts().scenarios.save(name, g.user.name, view.snapshot_id, session["scenario"])
+            audit("scenario saved", f"{name} ({len(changes)} change(s), snapshot {view.snapshot_id})")
             flash(f"Saved scenario {name!r}.", "ok")
     _store(changes)
     return redirect(url_for("secondments.index", school=form.get("school", ""), snapshot=form.get("snapshot", "")))

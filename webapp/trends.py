@@ -32,7 +32,7 @@ def trends_of_store() -> Trends:
         found: Trends = g.trends
         return found
     views = analysed_views()
-    key = tuple((v.as_of, v.info.content_hash) for v in views)
+    key = tuple((v.snapshot_id, v.info.content_hash) for v in views)
     cache = current_app.extensions.setdefault("netmap_trends", {})
     with _lock:
         if cache.get("key") != key:

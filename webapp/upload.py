@@ -1,4 +1,8 @@
-"""Upload (admin): load a trust's CSV files or one .xlsx through the browser; nothing is stored on failure."""
+"""Upload (admin): load a trust's CSV files or one .xlsx through the browser; nothing is stored on failure.
+
+A date that already has a snapshot with other contents is never silently replaced: by default the page refuses,
+shows what is stored on that date (source, when loaded, counts) and asks the admin to choose, on the next upload,
+to keep both or to replace one snapshot named by its id."""
 
 from __future__ import annotations
 
@@ -8,17 +12,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
-from wtforms import DateField, MultipleFileField
+from wtforms import DateField, MultipleFileField, RadioField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError
 from netmap.ingest.sandbox import validate_with_limits
+from netmap.spreadsheet import neutralised_frame
+from netmap.store import SnapshotInfo
+from netmap.store.base import describe_snapshot
 from webapp.auth import audit, role_required
-from webapp.data import get_store
+from webapp.data import get_store, snapshots
 
 log = logging.getLogger(__name__)
 bp = Blueprint("upload", __name__, url_prefix="/upload")
@@ -27,18 +36,42 @@ bp = Blueprint("upload", __name__, url_prefix="/upload")
 class UploadForm(FlaskForm):
     files = MultipleFileField("CSV files (schools.csv, staff.csv, ...) or one .xlsx workbook")
     as_of = DateField("Snapshot date", default=dt.date.today)
+    on_taken = RadioField("If that date already has a snapshot", default="ask", choices=[
+        SelectChoice("ask", "stop and show me what is stored there"),
+        SelectChoice("keep", "keep it, and store this upload beside it under its own id"),
+        SelectChoice("replace", "replace the snapshot chosen here:")])
+    replace = SelectField("Snapshot to replace", default="")
+
+
+def _taken_csv(taken: list[SnapshotInfo]) -> str:
+    """The table of snapshots already stored on the date, as CSV text (cells neutralised for spreadsheets)."""
+    frame = pd.DataFrame([{"id": s.snapshot_id, "as_of": s.as_of, "source": s.source, "loaded_at": s.loaded_at,
+                           "staff": s.counts.get("staff", 0), "schools": s.counts.get("schools", 0),
+                           "collaborations": s.counts.get("collaborations", 0)} for s in taken])
+    return str(neutralised_frame(frame).to_csv(index=False))
+
+
+def _choices(stored: list[SnapshotInfo]) -> list[SelectChoice]:
+    """The snapshots that can be replaced, latest first, each named by id, date, source and counts."""
+    return [SelectChoice("", "(none)"), *(SelectChoice(s.snapshot_id, describe_snapshot(s)) for s in reversed(stored))]
 
 
 class _Unusable(ValueError):
     """A request that holds nothing to validate (no file, an empty file, no date): answered 400, not 422."""
 
 
+class _Taken(NetmapError):
+    """The date already holds a snapshot and the user has not said whether to keep both or replace it: 409."""
+
+
 @bp.route("/", methods=["GET", "POST"])
 @role_required("admin")
 def index() -> Any:
     form = UploadForm()
+    form.replace.choices = _choices(snapshots())
     problems, error, problems_csv = [], "", ""
     status = 200
+    taken: list[SnapshotInfo] = []
     if form.is_submitted():
         with tempfile.TemporaryDirectory(prefix="netmap-upload-") as folder:
             try:
@@ -51,19 +84,32 @@ def index() -> Any:
                 problems_csv = report.csv_text()
                 if dataset is not None:
                     as_of = form.as_of.data.isoformat()
-                    result = get_store().write_snapshot(dataset, as_of, source=f"upload by web ({len(uploads)} "
-                                                        "file(s))")
+                    label = f"upload by web ({len(uploads)} file(s))"
+                    replace = form.replace.data or None if form.on_taken.data == "replace" else None
+                    if form.on_taken.data == "replace" and replace is None:
+                        raise NetmapError("Choose the snapshot to replace, or another answer to \"If that date "
+                                          "already has a snapshot\". Nothing was loaded.")
+                    taken = (get_store().snapshots_in_the_way(dataset, as_of, label)
+                             if form.on_taken.data == "ask" else [])
+                    if taken:
+                        form.replace.data = taken[0].snapshot_id
+                        raise _Taken(f"A snapshot dated {as_of} is already stored (below). Nothing was "
+                                          "loaded. Choose to keep both, or to replace it, and upload again.")
+                    result = get_store().write_snapshot(dataset, as_of, source=label, replace=replace)
+                    written = result.snapshot.snapshot_id
                     verb = {"created": "Loaded", "replaced": "Replaced",
                             "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
-                    log.info("snapshot %s %s by %s through the upload page", as_of, result.status, g.user.name)
-                    audit("upload", f"snapshot {as_of} {result.status} ({len(uploads)} file(s))")
-                    flash(f"{verb} snapshot {as_of} with {len(report.warnings)} warning(s).", "ok")
-                    return redirect(url_for("dashboard.index", snapshot=as_of))
+                    log.info("snapshot %s %s by %s through the upload page", written, result.status, g.user.name)
+                    audit("upload", f"snapshot {written} {result.status} ({len(uploads)} file(s))")
+                    flash(f"{verb} snapshot {written} with {len(report.warnings)} warning(s).", "ok")
+                    return redirect(url_for("dashboard.index", snapshot=written))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
                 status = 422
             except _Unusable as exc:
                 error, status = str(exc), 400
+            except _Taken as exc:
+                error, status = str(exc), 409
             except NetmapError as exc:
                 error, status = str(exc), 422
         if error:
@@ -71,7 +117,8 @@ def index() -> Any:
             audit("upload refused", error[:300])
     limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("upload/index.html", form=form, problems=problems, error=error, limit=limit,
-                           problems_csv=problems_csv), status
+                           problems_csv=problems_csv, taken=taken, taken_csv=_taken_csv(taken) if taken else ""), (
+        status)
 
 
 def _uploads(form: UploadForm) -> list[FileStorage]:

@@ -2,6 +2,12 @@
 
 Shaped for a server-backed store too: every call is a whole operation (no open cursors leak out), a write
 is all-or-nothing, and reads name the snapshot they want.
+
+A snapshot is identified by its `snapshot_id`, not by its date (docs/snapshots.md): a load, a survey round's
+close and a challenge's recorded ties can share a day. The first snapshot of a date takes the date itself as its
+id (so the ids of stores written before ids existed, and every URL, scenario and command line naming them, stay
+valid); a later one on the same date takes the date and a number (2026-07-01-2). Nothing replaces a snapshot
+unless the caller names it (write_snapshot's `replace`).
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.store.survey_records import SurveyRecords
 
-__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus"]
+__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus", "describe_snapshot",
+           "new_snapshot_id", "snapshot_order"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of rows just written, so a caller can advance a progress bar."""
@@ -26,8 +33,10 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass(frozen=True)
 class SnapshotInfo:
-    """One stored snapshot: its as-of date (its identity), when and from where it was loaded, and its size."""
+    """One stored snapshot: its id (its identity: lookups, URLs, scenarios), its as-of date (what date logic
+    uses: staff in post, tie windows), when and from where it was loaded, and its size."""
 
+    snapshot_id: str
     as_of: str
     loaded_at: str
     source: str
@@ -40,8 +49,8 @@ WriteStatus = Literal["created", "replaced", "repaired", "unchanged"]
 
 @dataclass(frozen=True)
 class WriteResult:
-    """What a write did: created a new snapshot, replaced one with the same date, rewrote one whose stored content
-    no longer matched its hash (repaired), or found it unchanged."""
+    """What a write did: created a new snapshot, replaced the one it was asked to replace, rewrote one whose stored
+    content no longer matched its hash (repaired), or found it unchanged."""
 
     snapshot: SnapshotInfo
     status: WriteStatus
@@ -51,30 +60,48 @@ class GraphStore(SurveyRecords, ABC):
     """Where snapshots of a trust are kept, and its survey rounds. Use as a context manager, or call close()."""
 
     @abstractmethod
-    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
                        progress: ProgressCallback | None = None) -> WriteResult:
-        """Store `dataset` as the snapshot dated `as_of` in one transaction, replacing one of the same date.
+        """Store `dataset` as a snapshot dated `as_of`, all-or-nothing.
 
-        Writing the same contents again changes nothing (status "unchanged").
+        With `replace` None, a new snapshot (id from new_snapshot_id) that replaces nothing; but when a snapshot of
+        that date already holds the same contents from the same `source`, that one is the result ("unchanged", or
+        "repaired" when its stored copy no longer matched its hash): loads are idempotent. With `replace` an id,
+        the snapshot with that id is rewritten (keeping its id; StorageError when there is none): the only way
+        anything is replaced.
         """
 
     @abstractmethod
     def list_snapshots(self) -> list[SnapshotInfo]:
         """Every complete snapshot, oldest first."""
 
-    def read_dataset(self, as_of: str | None = None) -> Dataset:
-        """The dataset stored for `as_of` (default: the latest snapshot), exactly as it was written. Stores hold
+    def content_hash_of(self, dataset: Dataset) -> str:
+        """The content hash this store would record for `dataset` (SnapshotInfo.content_hash)."""
+        return dataset.content_hash()
+
+    def snapshots_in_the_way(self, dataset: Dataset, as_of: str, source: str) -> list[SnapshotInfo]:
+        """The snapshots dated `as_of` that a new snapshot of `dataset` from `source` would sit beside: none when
+        the date has none, or when one of them already holds these contents from this source (writing them again
+        changes nothing). What `netmap load` and the upload page show before asking to replace or keep both."""
+        on_date = [s for s in self.list_snapshots() if s.as_of == as_of]
+        content_hash = self.content_hash_of(dataset) if on_date else ""
+        if any(s.content_hash == content_hash and s.source == source for s in on_date):
+            return []
+        return on_date
+
+    def read_dataset(self, snapshot_id: str | None = None) -> Dataset:
+        """The dataset of the snapshot `snapshot_id` (default: the latest), exactly as it was written. Stores hold
         datasets; graphs are built from them in one place, netmap.graphs."""
-        return self._read_snapshot(self.snapshot(as_of))
+        return self._read_snapshot(self.snapshot(snapshot_id))
 
     @abstractmethod
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         """The dataset of a snapshot already looked up."""
 
-    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
+    def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         """One table of a snapshot (e.g. its schools, for names), without reading the others: what the web
         app's first page needs of a national snapshot. Stores read just that table; this default reads all."""
-        return self.read_dataset(as_of).table(name)
+        return self.read_dataset(snapshot_id).table(name)
 
     @abstractmethod
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
@@ -86,8 +113,8 @@ class GraphStore(SurveyRecords, ABC):
         """The parts written for this snapshot's contents (its content hash) and `key`, or None."""
 
     @abstractmethod
-    def delete_snapshot(self, as_of: str) -> None:
-        """Delete the snapshot dated `as_of` and all its data (for retention limits); StorageError if none."""
+    def delete_snapshot(self, snapshot_id: str) -> None:
+        """Delete the snapshot `snapshot_id` and all its data (for retention limits); StorageError if none."""
 
     @abstractmethod
     def init_schema(self) -> list[str]:
@@ -97,19 +124,19 @@ class GraphStore(SurveyRecords, ABC):
     def close(self) -> None:
         """Release the store's connection."""
 
-    def snapshot(self, as_of: str | None = None) -> SnapshotInfo:
-        """The snapshot dated `as_of`, or the latest; StorageError naming the fix when there is none."""
+    def snapshot(self, snapshot_id: str | None = None) -> SnapshotInfo:
+        """The snapshot with id `snapshot_id`, or the latest; StorageError naming the fix when there is none."""
         snapshots = self.list_snapshots()
         if not snapshots:
             raise StorageError("The store holds no snapshot yet. Load one with `netmap load DIR` "
                                "(or `netmap demo` for the sample trust).")
-        if as_of is None:
+        if snapshot_id is None:
             return snapshots[-1]
         for info in snapshots:
-            if info.as_of == as_of:
+            if info.snapshot_id == snapshot_id:
                 return info
-        known = ", ".join(s.as_of for s in snapshots)
-        raise StorageError(f"No snapshot dated {as_of}. Stored snapshots: {known}.")
+        known = ", ".join(s.snapshot_id for s in snapshots)
+        raise StorageError(f"No snapshot {snapshot_id}. Stored snapshots: {known}.")
 
     def __enter__(self) -> GraphStore:
         return self
@@ -117,3 +144,28 @@ class GraphStore(SurveyRecords, ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def new_snapshot_id(as_of: str, taken: set[str]) -> str:
+    """The id of a new snapshot dated `as_of`: the date itself when no snapshot has it, else the date and the
+    first free number from 2 (2026-07-01-2, 2026-07-01-3, ...). Dates are YYYY-MM-DD, so no such id is a date."""
+    if as_of not in taken:
+        return as_of
+    number = 2
+    while f"{as_of}-{number}" in taken:
+        number += 1
+    return f"{as_of}-{number}"
+
+
+def snapshot_order(info: SnapshotInfo) -> tuple[str, str, int, str]:
+    """How snapshots are listed, oldest first: by date, then when loaded, then the number in their id (so the
+    latest snapshot of a day is the one written last, and 2026-07-01-10 follows 2026-07-01-9)."""
+    number = info.snapshot_id[len(info.as_of) + 1:] if info.snapshot_id.startswith(f"{info.as_of}-") else ""
+    return info.as_of, info.loaded_at, int(number) if number.isdigit() else 1, info.snapshot_id
+
+
+def describe_snapshot(info: SnapshotInfo) -> str:
+    """One line naming a snapshot for a person choosing between them: id, date, source, when loaded, counts."""
+    counts = ", ".join(f"{n} {name}" for name, n in info.counts.items() if n)
+    dated = "" if info.snapshot_id == info.as_of else f" dated {info.as_of}"
+    return f"{info.snapshot_id}{dated} (from {info.source}, loaded {info.loaded_at}: {counts or 'empty'})"

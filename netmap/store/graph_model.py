@@ -11,7 +11,7 @@ LABELS = ("Snapshot", "SnapshotDateLock", "School", "Staff", "Group", "TieKind",
           "SurveyLink", "SurveyAnswer", "SurveySheet",
           "SurveyResponse")  # SurveyResponse: before answer sheets; converted on init_schema
 RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO", "SURVEYED_IN")
-_SNAPSHOT_KEYS = ("snapshot_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
+_SNAPSHOT_KEYS = ("snapshot_id", "public_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
                   "extra_columns", "owner", "heartbeat", "last_publisher")
 # Contract columns are node and relationship properties, and the keys of the `row` maps loads UNWIND
 # (Cypher reads a map key like a property, and so does the linter).

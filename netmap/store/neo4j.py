@@ -1,14 +1,17 @@
 """GraphStore on Neo4j 5.x (self-hosted or Aura) through the official driver; the model is docs/graph-model.md.
 
-Every load writes under its own snapshot_id with status 'loading', in UNWIND batches, each a managed
-transaction (retried by the driver on transient errors, so every write is a MERGE and harmless to repeat).
-A loading snapshot names its owner and carries a heartbeat renewed after every batch. One last transaction
-takes the date's publish lock, marks the new snapshot 'complete' (refused, and rolled back, if it is no longer
-loading) and supersedes the date's previous one; readers only ever see complete snapshots, so a failure part-way
-leaves nothing half-loaded in view. Leftovers of replaced loads, and of loads whose heartbeat stopped, are
-deleted in batches afterwards (and at the start of the next load): another process's load in progress is never
-touched. A snapshot is read in one transaction and checked against its content hash (a read torn by a concurrent
-replace is retried once).
+Every load writes under its own snapshot_id (the load's internal id, on every node it writes) with status
+'loading', in UNWIND batches, each a managed transaction (retried by the driver on transient errors, so every
+write is a MERGE and harmless to repeat). A loading snapshot names its owner and carries a heartbeat renewed
+after every batch. One last transaction takes the date's publish lock, marks the new snapshot 'complete' under
+its public_id (the snapshot's identity, SnapshotInfo.snapshot_id: a new id of its date, or the id it was asked to
+replace, refused and rolled back if it is no longer loading) and, only when asked to replace one, supersedes the
+load that held that id; readers only ever see complete snapshots, so a failure part-way leaves nothing
+half-loaded in view. Snapshot nodes written before ids existed get their date as public_id from init_schema
+(set_snapshot_ids, idempotent); until then readers take their date as their id. Leftovers of replaced loads,
+and of loads whose heartbeat stopped, are deleted in batches afterwards (and at the start of the next load):
+another process's load in progress is never touched. A snapshot is read in one transaction and checked against
+its content hash (a read torn by a concurrent replace is retried once).
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from graph_queries import load_query
 from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
-from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
+from netmap.store.base import (
+    GraphStore,
+    ProgressCallback,
+    SnapshotInfo,
+    WriteResult,
+    WriteStatus,
+    new_snapshot_id,
+    snapshot_order,
+)
 from netmap.store.records import frame_from_rows, table_rows
 from netmap.store.survey_records import (
     CLOSED_MESSAGE,
@@ -58,7 +69,8 @@ ANALYSIS_PARTS_PER_TRANSACTION = 8  # a part is one column (a few MB at most): a
 SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "create_tie_kind_key",
                   "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index",
                   "create_snapshot_date_lock_key", "create_survey_round_key", "create_survey_link_key",
-                  "convert_survey_answers")  # the last converts answers kept before answer sheets
+                  "convert_survey_answers",  # answers kept before answer sheets
+                  "set_snapshot_ids")
 STALE_AFTER_MS = 10 * 60 * 1000  # a loading snapshot whose heartbeat stopped this long ago is a failed load
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
@@ -133,36 +145,45 @@ class Neo4jStore(GraphStore):
         return list(SCHEMA_QUERIES)
 
     # ---- writing ---------------------------------------------------------------------------------------
-    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
                        progress: ProgressCallback | None = None) -> WriteResult:
+        """See GraphStore.write_snapshot. A new snapshot's id is chosen at publishing, under the date's lock."""
         if not self._schema_ready:
             self.init_schema()
         self._remove_stale()
         content_hash = dataset.content_hash()
-        existing = {s.as_of: s for s in self.list_snapshots()}
-        status: WriteStatus = "replaced" if as_of in existing else "created"
-        if as_of in existing and existing[as_of].content_hash == content_hash:
-            if self._is_intact(existing[as_of]):
-                return WriteResult(existing[as_of], "unchanged")
+        stored = self.list_snapshots()
+        if replace is not None:
+            target = next((s for s in stored if s.snapshot_id == replace), None)
+            if target is None:
+                raise StorageError(f"There is no snapshot {replace} to replace on {self.uri}. Stored snapshots: "
+                                   f"{', '.join(s.snapshot_id for s in stored) or 'none'}.")
+        else:
+            target = next((s for s in stored if s.as_of == as_of and s.content_hash == content_hash
+                           and s.source == source), None)
+        status: WriteStatus = "created" if target is None else "replaced"
+        if target is not None and target.content_hash == content_hash and target.as_of == as_of:
+            if self._is_intact(target):
+                return WriteResult(target, "unchanged")
             status = "repaired"
         snapshot_id = uuid.uuid4().hex
-        info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source, content_hash,
-                            dataset.counts())
+        loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
         try:
-            with self._errors(f"loading snapshot {as_of}"):
-                self._write("begin_snapshot", snapshot_id=snapshot_id, as_of=as_of, loaded_at=info.loaded_at,
-                            source=source, content_hash=content_hash, counts=json.dumps(info.counts),
+            with self._errors(f"loading snapshot {replace or as_of}"):
+                self._write("begin_snapshot", snapshot_id=snapshot_id, as_of=as_of, loaded_at=loaded_at,
+                            source=source, content_hash=content_hash, counts=json.dumps(dataset.counts()),
                             extra_columns=json.dumps(extras), owner=_OWNER)
                 for name in TABLE_NAMES:
                     self._merge_table(name, dataset, extras[name], snapshot_id, progress)
                 with self._driver.session(database=self.database) as session:
-                    session.execute_write(_publish, snapshot_id, as_of)
+                    public_id = session.execute_write(_publish, snapshot_id, as_of,
+                                                      target.snapshot_id if target is not None else None)
         except BaseException:
             self._discard(snapshot_id)
             raise
         self._remove_stale()
-        return WriteResult(info, status)
+        return WriteResult(SnapshotInfo(public_id, as_of, loaded_at, source, content_hash, dataset.counts()), status)
 
     def _merge_table(self, name: str, dataset: Dataset, extras: list[str], snapshot_id: str,
                      progress: ProgressCallback | None) -> None:
@@ -182,22 +203,22 @@ class Neo4jStore(GraphStore):
             raise LoadRemoved()
 
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
-        with self._errors(f"keeping the analysis of snapshot {info.as_of}"):
+        with self._errors(f"keeping the analysis of snapshot {info.snapshot_id}"):
             for start in range(0, len(parts), ANALYSIS_PARTS_PER_TRANSACTION):
                 rows = [{"name": n, "payload": p} for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
-                self._write("merge_analysis_parts", as_of=info.as_of, content_hash=info.content_hash,
+                self._write("merge_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                             options_key=key, rows=rows)
 
     def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
-        with self._errors(f"reading the analysis of snapshot {info.as_of}"):
-            rows = self._read("read_analysis_parts", as_of=info.as_of, content_hash=info.content_hash,
+        with self._errors(f"reading the analysis of snapshot {info.snapshot_id}"):
+            rows = self._read("read_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                               options_key=key)
         return [(r["name"], bytes(r["payload"])) for r in rows] or None
 
-    def delete_snapshot(self, as_of: str) -> None:
-        self.snapshot(as_of)  # StorageError naming the stored dates when there is none
-        with self._errors(f"deleting snapshot {as_of}"):
-            self._write("retire_snapshot", as_of=as_of)
+    def delete_snapshot(self, snapshot_id: str) -> None:
+        self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
+        with self._errors(f"deleting snapshot {snapshot_id}"):
+            self._write("retire_snapshot", public_id=snapshot_id)
         self._remove_stale()
 
     def _discard(self, snapshot_id: str) -> None:
@@ -223,33 +244,35 @@ class Neo4jStore(GraphStore):
     def list_snapshots(self) -> list[SnapshotInfo]:
         with self._errors("listing snapshots"):
             rows = self._read("list_snapshots")
-        return [SnapshotInfo(r["as_of"], r["loaded_at"], r["source"], r["content_hash"], json.loads(r["counts"]))
-                for r in rows]
+        return sorted((SnapshotInfo(r["public_id"], r["as_of"], r["loaded_at"], r["source"], r["content_hash"],
+                                    json.loads(r["counts"])) for r in rows), key=snapshot_order)
 
-    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
-        info = self.snapshot(as_of)
-        with self._errors(f"reading {name} of snapshot {info.as_of}"), \
+    def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
+        info = self.snapshot(snapshot_id)
+        with self._errors(f"reading {name} of snapshot {info.snapshot_id}"), \
                 self._driver.session(database=self.database) as session:
-            tables = session.execute_read(_read_tables, info.as_of, (name,))
+            tables = session.execute_read(_read_tables, info.snapshot_id, (name,))
         if tables is None:
-            raise StorageError(f"Snapshot {info.as_of} was replaced or deleted while it was being read; retry.")
+            raise StorageError(f"Snapshot {info.snapshot_id} was replaced or deleted while it was being read; "
+                               "retry.")
         return Dataset.from_tables(tables).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         """The snapshot read in one transaction and checked against its content hash; a read torn by a concurrent
-        replace of the same date (its nodes deleted mid-read) is retried once on the date's new snapshot."""
+        replace of the same snapshot (its nodes deleted mid-read) is retried once on its new load."""
         for attempt in range(2):
-            with self._errors(f"reading snapshot {info.as_of}"), \
+            with self._errors(f"reading snapshot {info.snapshot_id}"), \
                     self._driver.session(database=self.database) as session:
-                tables = session.execute_read(_read_tables, info.as_of, TABLE_NAMES)
+                tables = session.execute_read(_read_tables, info.snapshot_id, TABLE_NAMES)
             dataset = Dataset.from_tables(tables) if tables is not None else None
             if dataset is not None and dataset.content_hash() == info.content_hash:
                 return dataset
             if attempt == 0:
-                info = self.snapshot(info.as_of)  # the date's snapshot now (StorageError if it was deleted)
-        raise StorageError(f"Snapshot {info.as_of} on {self.uri} does not match its content hash: it was changed "
-                           "outside netmap, or is being replaced right now. Retry; if it persists, load it again "
-                           f"from its files (`netmap load DIR --as-of {info.as_of}` repairs it).")
+                info = self.snapshot(info.snapshot_id)  # the snapshot now (StorageError if it was deleted)
+        raise StorageError(f"Snapshot {info.snapshot_id} on {self.uri} does not match its content hash: it was "
+                           "changed outside netmap, or is being replaced right now. Retry; if it persists, load it "
+                           f"again from its files (`netmap load DIR --as-of {info.as_of} --replace "
+                           f"{info.snapshot_id}` repairs it).")
 
     def _is_intact(self, info: SnapshotInfo) -> bool:
         try:
@@ -359,18 +382,23 @@ def _save_sheet(tx: neo4j.ManagedTransaction, change: SheetSave) -> int:
     return change.expected_version + 1
 
 
-def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str) -> None:
-    """In one transaction, holding the date's publish lock: the new snapshot becomes complete and the date's old one
-    superseded. Raising rolls it all back, so a load removed meanwhile publishes nothing."""
+def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str, replace: str | None) -> str:
+    """In one transaction, holding the date's publish lock: the new load becomes complete, under the id `replace`
+    (whose old load is superseded) or, when None, under a new id of its date; returns the id. Raising rolls it all
+    back, so a load removed meanwhile publishes nothing."""
     tx.run(load_query("lock_snapshot_date"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
-    if not tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id}).data():
+    public_id = replace or new_snapshot_id(as_of, {r["public_id"] for r in tx.run(load_query("list_snapshots"))})
+    if not tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id, "public_id": public_id}).data():
         raise LoadRemoved()
-    tx.run(load_query("supersede_snapshot"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
+    if replace is not None:
+        tx.run(load_query("supersede_snapshot"), {"public_id": replace, "snapshot_id": snapshot_id}).consume()
+    return public_id
 
 
-def _read_tables(tx: neo4j.ManagedTransaction, as_of: str, names: tuple[str, ...]) -> dict[str, pd.DataFrame] | None:
-    """Tables of the date's complete snapshot, all in one transaction; None when there is none any more."""
-    rows = [r.data() for r in tx.run(load_query("list_snapshots")) if r["as_of"] == as_of]
+def _read_tables(tx: neo4j.ManagedTransaction, public_id: str, names: tuple[str, ...]
+                 ) -> dict[str, pd.DataFrame] | None:
+    """Tables of the complete snapshot `public_id`, all in one transaction; None when there is none any more."""
+    rows = [r.data() for r in tx.run(load_query("list_snapshots")) if r["public_id"] == public_id]
     if not rows:
         return None
     (row,) = rows

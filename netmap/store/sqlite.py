@@ -12,6 +12,12 @@ readable by its owner only. Reading a whole snapshot checks its bytes against it
 by the first, row-per-row schema (version 1) is converted on opening, in one transaction, and so is one whose
 survey answers predate answer sheets (version 4).
 
+A snapshot's row is keyed by its id (snapshot_id, see netmap.store.base); its date is a column of its own, so
+several snapshots can share a date. Stores written before ids existed (schema version 5 and earlier) are
+converted on opening: the date column is renamed snapshot_id (SQLite rewrites the references of the parts and
+analyses to it) and a date column added holding the same value, so every snapshot keeps its date as its id and
+nothing is copied.
+
 Survey answers are written only by compare-and-set: a save opens BEGIN IMMEDIATE (SQLite's one writer), checks
 the round is open, the link not revoked and the sheet still at the version the page quoted, then writes. Closing
 a round flips its status in a BEGIN IMMEDIATE transaction too, so every save lands wholly before the close (and
@@ -35,7 +41,15 @@ import pandas as pd
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
 from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
-from netmap.store.base import GraphStore, ProgressCallback, SnapshotInfo, WriteResult, WriteStatus
+from netmap.store.base import (
+    GraphStore,
+    ProgressCallback,
+    SnapshotInfo,
+    WriteResult,
+    WriteStatus,
+    new_snapshot_id,
+    snapshot_order,
+)
 from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
 from netmap.store.survey_records import (
@@ -53,16 +67,26 @@ __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned)
+SCHEMA_VERSION = 6  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned);
+# 6: snapshot ids
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
-_SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (as_of TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
+# Columns in the order a converted store has them (the date column added last), so both read alike.
+_SNAPSHOTS_DDL = ("CREATE TABLE IF NOT EXISTS snapshots (snapshot_id TEXT PRIMARY KEY, loaded_at TEXT NOT NULL, "
                   "source TEXT NOT NULL, content_hash TEXT NOT NULL, counts TEXT NOT NULL, "
-                  "extra_columns TEXT NOT NULL)")
-_PARTS_DDL = ("CREATE TABLE IF NOT EXISTS table_parts (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
+                  "extra_columns TEXT NOT NULL, as_of TEXT NOT NULL)")
+_SNAPSHOT_DATE_INDEX = "CREATE INDEX IF NOT EXISTS snapshots_by_date ON snapshots (as_of)"
+# Schema version 4 and earlier: the date was the key. Renaming the column keeps every reference to it.
+_ADD_SNAPSHOT_IDS = ("ALTER TABLE snapshots RENAME COLUMN as_of TO snapshot_id",
+                     "ALTER TABLE snapshots ADD COLUMN as_of TEXT NOT NULL DEFAULT ''",
+                     "UPDATE snapshots SET as_of = snapshot_id")
+_INSERT_SNAPSHOT = ("INSERT INTO snapshots (snapshot_id, as_of, loaded_at, source, content_hash, counts, "
+                    "extra_columns) VALUES (?, ?, ?, ?, ?, ?, ?)")
+_SELECT_SNAPSHOTS = "SELECT snapshot_id, as_of, loaded_at, source, content_hash, counts FROM snapshots"
+_PARTS_DDL = ("CREATE TABLE IF NOT EXISTS table_parts (snapshot TEXT NOT NULL REFERENCES snapshots(snapshot_id), "
               "name TEXT NOT NULL, part INTEGER NOT NULL, rows INTEGER NOT NULL, payload BLOB NOT NULL, "
               "PRIMARY KEY (snapshot, name, part)) WITHOUT ROWID")
-_ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL REFERENCES snapshots(as_of), "
+_ANALYSES_DDL = ("CREATE TABLE IF NOT EXISTS analyses (snapshot TEXT NOT NULL REFERENCES snapshots(snapshot_id), "
                  "content_hash TEXT NOT NULL, options_key TEXT NOT NULL, name TEXT NOT NULL, payload BLOB NOT NULL, "
                  "PRIMARY KEY (snapshot, options_key, name)) WITHOUT ROWID")
 _SHEETS_DDL = (
@@ -216,10 +240,14 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"The store at {self.path} is read-only and was written by an earlier netmap: it "
                                "must be converted before this version can read it. Make it writable and retry.")
         with self._transaction():
+            if self._snapshot_columns() and "snapshot_id" not in self._snapshot_columns():
+                for statement in _ADD_SNAPSHOT_IDS:
+                    self._conn.execute(statement)
             if version == 4:
                 for sql in _CONVERT_VERSION_4:
                     self._conn.execute(sql)
             self._conn.execute(_SNAPSHOTS_DDL)
+            self._conn.execute(_SNAPSHOT_DATE_INDEX)
             self._conn.execute(_PARTS_DDL)
             self._conn.execute(_ANALYSES_DDL)
             for ddl in _SURVEY_DDL:
@@ -228,18 +256,23 @@ class SQLiteStore(GraphStore):
                 self._convert_version_1()
             self._conn.execute(_SET_SCHEMA_VERSION)
 
+    def _snapshot_columns(self) -> list[str]:
+        """The snapshots table's columns (none before it exists)."""
+        return [row[1] for row in self._conn.execute("PRAGMA table_info(snapshots)")]
+
     def _convert_version_1(self) -> None:
         """Rewrite every snapshot of a version-1 store (a SQL row per data row) as table parts, then drop the
         old tables; runs inside the opening transaction, so it happens completely or not at all."""
-        stored = self._conn.execute("SELECT as_of, extra_columns FROM snapshots").fetchall()
-        for as_of, extras_json in stored:
+        stored = self._conn.execute("SELECT snapshot_id, extra_columns FROM snapshots").fetchall()
+        for snapshot_id, extras_json in stored:
             extras = json.loads(extras_json)
             dataset = Dataset.from_tables({
-                name: frame_from_rows(name, self._conn.execute(select, (as_of,)), extras[name])
+                name: frame_from_rows(name, self._conn.execute(select, (snapshot_id,)), extras[name])
                 for name, (select, _drop) in _VERSION_1_SQL.items()})
             parts = _parts_of(dataset)
-            self._insert_parts(as_of, parts, None)
-            self._conn.execute("UPDATE snapshots SET content_hash = ? WHERE as_of = ?", (_digest(parts), as_of))
+            self._insert_parts(snapshot_id, parts, None)
+            self._conn.execute("UPDATE snapshots SET content_hash = ? WHERE snapshot_id = ?",
+                               (_digest(parts), snapshot_id))
         for _select, drop in _VERSION_1_SQL.values():
             self._conn.execute(drop)
 
@@ -250,41 +283,57 @@ class SQLiteStore(GraphStore):
     def _transaction(self) -> _Transaction:
         return _Transaction(self._conn)
 
-    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str,
+    def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
                        progress: ProgressCallback | None = None) -> WriteResult:
+        """See GraphStore.write_snapshot. The id is chosen inside the write transaction (BEGIN IMMEDIATE holds the
+        file's write lock), so two writers on one date never pick the same id."""
         parts = _parts_of(dataset)
         content_hash = _digest(parts)
         try:
             with self._transaction():
-                row = self._conn.execute("SELECT content_hash FROM snapshots WHERE as_of = ?", (as_of,)).fetchone()
-                intact = row is not None and row[0] == content_hash and self._stored_digest(as_of) == content_hash
-                if intact:
-                    return WriteResult(self.snapshot(as_of), "unchanged")
-                status: WriteStatus = ("created" if row is None else "repaired" if row[0] == content_hash
-                                       else "replaced")
-                self._delete(as_of)
-                info = SnapshotInfo(as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), source,
-                                    content_hash, dataset.counts())
+                stored = self._snapshots()
+                if replace is not None:
+                    target = next((s for s in stored if s.snapshot_id == replace), None)
+                    if target is None:
+                        raise StorageError(f"There is no snapshot {replace} to replace in {self.path}. Stored "
+                                           f"snapshots: {', '.join(s.snapshot_id for s in stored) or 'none'}.")
+                else:
+                    target = next((s for s in stored if s.as_of == as_of and s.content_hash == content_hash
+                                   and s.source == source), None)
+                if target is not None and target.content_hash == content_hash and target.as_of == as_of:
+                    if self._stored_digest(target.snapshot_id) == content_hash:
+                        return WriteResult(target, "unchanged")
+                    status: WriteStatus = "repaired"
+                else:
+                    status = "created" if target is None else "replaced"
+                snapshot_id = (target.snapshot_id if target is not None
+                               else new_snapshot_id(as_of, {s.snapshot_id for s in stored}))
+                self._delete(snapshot_id)
+                info = SnapshotInfo(snapshot_id, as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                                    source, content_hash, dataset.counts())
                 extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
-                self._conn.execute("INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?)",
-                                   (info.as_of, info.loaded_at, info.source, info.content_hash,
-                                    json.dumps(info.counts), json.dumps(extras)))
-                self._insert_parts(as_of, parts, progress)
+                self._conn.execute(_INSERT_SNAPSHOT, (info.snapshot_id, info.as_of, info.loaded_at, info.source,
+                                                      info.content_hash, json.dumps(info.counts),
+                                                      json.dumps(extras)))
+                self._insert_parts(snapshot_id, parts, progress)
         except sqlite3.Error as exc:
-            raise StorageError(f"Writing snapshot {as_of} to {self.path} failed ({exc}); "
+            raise StorageError(f"Writing snapshot {replace or as_of} to {self.path} failed ({exc}); "
                                "the store is unchanged. Check free disk space and retry.") from exc
         return WriteResult(info, status)
 
-    def delete_snapshot(self, as_of: str) -> None:
+    def content_hash_of(self, dataset: Dataset) -> str:
+        return _digest(_parts_of(dataset))
+
+    def delete_snapshot(self, snapshot_id: str) -> None:
         """Delete the snapshot, then vacuum and truncate the write-ahead log: nothing of it stays in the files."""
-        self.snapshot(as_of)  # StorageError naming the stored dates when there is none
+        self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
         try:
             with self._transaction():
-                self._delete(as_of)
+                self._delete(snapshot_id)
             self._conn.execute("VACUUM")
             self._truncate_log()
         except sqlite3.Error as exc:
-            raise StorageError(f"Deleting snapshot {as_of} from {self.path} failed ({exc}).") from exc
+            raise StorageError(f"Deleting snapshot {snapshot_id} from {self.path} failed ({exc}).") from exc
 
     def _truncate_log(self) -> None:
         """Copy the write-ahead log into the file and empty it; a reader mid-query (the web app) can hold it for a
@@ -297,61 +346,65 @@ class SQLiteStore(GraphStore):
         log.warning("%s: a reader kept the write-ahead log open; deleted pages leave it at the next checkpoint",
                     self.path)
 
-    def _delete(self, as_of: str) -> None:
-        self._conn.execute(_DELETE_ANALYSES, (as_of,))
-        self._conn.execute(_DELETE_PARTS, (as_of,))
-        self._conn.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of,))
+    def _delete(self, snapshot_id: str) -> None:
+        self._conn.execute(_DELETE_ANALYSES, (snapshot_id,))
+        self._conn.execute(_DELETE_PARTS, (snapshot_id,))
+        self._conn.execute("DELETE FROM snapshots WHERE snapshot_id = ?", (snapshot_id,))
 
-    def _insert_parts(self, as_of: str, parts: list[_Part], progress: ProgressCallback | None) -> None:
+    def _insert_parts(self, snapshot_id: str, parts: list[_Part], progress: ProgressCallback | None) -> None:
         for name, part, rows, payload in parts:
-            self._conn.execute(_INSERT_PART, (as_of, name, part, rows, payload))
+            self._conn.execute(_INSERT_PART, (snapshot_id, name, part, rows, payload))
             if progress is not None and rows:
                 progress(rows)
 
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
         try:
             with self._transaction():
-                row = self._conn.execute("SELECT content_hash FROM snapshots WHERE as_of = ?",
-                                         (info.as_of,)).fetchone()
+                row = self._conn.execute("SELECT content_hash FROM snapshots WHERE snapshot_id = ?",
+                                         (info.snapshot_id,)).fetchone()
                 if row is None or row[0] != info.content_hash:
                     return  # replaced or deleted since it was read: this analysis describes nothing stored
-                self._conn.execute(_DELETE_ANALYSIS, (info.as_of, key))
-                self._conn.executemany(_INSERT_ANALYSIS, ((info.as_of, info.content_hash, key, name, payload)
+                self._conn.execute(_DELETE_ANALYSIS, (info.snapshot_id, key))
+                self._conn.executemany(_INSERT_ANALYSIS, ((info.snapshot_id, info.content_hash, key, name, payload)
                                                           for name, payload in parts))
         except sqlite3.Error as exc:
-            raise StorageError(f"Keeping the analysis of snapshot {info.as_of} in {self.path} failed "
+            raise StorageError(f"Keeping the analysis of snapshot {info.snapshot_id} in {self.path} failed "
                                f"({exc}).") from exc
 
     def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
         try:
-            rows = self._conn.execute(_SELECT_ANALYSIS, (info.as_of, info.content_hash, key)).fetchall()
+            rows = self._conn.execute(_SELECT_ANALYSIS, (info.snapshot_id, info.content_hash, key)).fetchall()
         except sqlite3.Error as exc:
-            raise StorageError(f"Reading the analysis of snapshot {info.as_of} from {self.path} failed "
+            raise StorageError(f"Reading the analysis of snapshot {info.snapshot_id} from {self.path} failed "
                                f"({exc}).") from exc
         return [(name, bytes(payload)) for name, payload in rows] or None
 
     def list_snapshots(self) -> list[SnapshotInfo]:
         try:
-            rows = self._conn.execute("SELECT as_of, loaded_at, source, content_hash, counts FROM snapshots "
-                                      "ORDER BY as_of").fetchall()
+            return self._snapshots()
         except sqlite3.Error as exc:
             raise StorageError(f"Reading snapshots from {self.path} failed ({exc}).") from exc
-        return [SnapshotInfo(a, loaded, src, h, json.loads(counts)) for a, loaded, src, h, counts in rows]
 
-    def read_table(self, as_of: str, name: str) -> pd.DataFrame:
-        info = self.snapshot(as_of)
+    def _snapshots(self) -> list[SnapshotInfo]:
+        rows = self._conn.execute(_SELECT_SNAPSHOTS).fetchall()
+        return sorted((SnapshotInfo(i, a, loaded, src, h, json.loads(counts)) for i, a, loaded, src, h, counts in rows),
+                      key=snapshot_order)
+
+    def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
+        info = self.snapshot(snapshot_id)
         try:
-            payloads = [payload for (payload,) in self._conn.execute(_SELECT_TABLE, (info.as_of, name))]
+            payloads = [payload for (payload,) in self._conn.execute(_SELECT_TABLE, (info.snapshot_id, name))]
         except sqlite3.Error as exc:
-            raise StorageError(f"Reading {name} of snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
+            raise StorageError(f"Reading {name} of snapshot {info.snapshot_id} from {self.path} failed "
+                               f"({exc}).") from exc
         chunks = self._decoded(info, payloads)
         return Dataset.from_tables({name: frame_from_columns(name, chunks)} if chunks else {}).table(name)
 
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
         try:
-            rows = self._conn.execute(_SELECT_PARTS, (info.as_of,)).fetchall()
+            rows = self._conn.execute(_SELECT_PARTS, (info.snapshot_id,)).fetchall()
         except sqlite3.Error as exc:
-            raise StorageError(f"Reading snapshot {info.as_of} from {self.path} failed ({exc}).") from exc
+            raise StorageError(f"Reading snapshot {info.snapshot_id} from {self.path} failed ({exc}).") from exc
         if _stored_digest(rows) != info.content_hash:
             raise self._damaged(info, "its content no longer matches its hash")
         parts: dict[str, list[bytes]] = {}
@@ -369,13 +422,14 @@ class SQLiteStore(GraphStore):
             raise self._damaged(info, f"a stored part cannot be decoded ({exc})") from exc
         return chunks
 
-    def _stored_digest(self, as_of: str) -> str:
-        return _stored_digest(self._conn.execute(_SELECT_PARTS, (as_of,)).fetchall())
+    def _stored_digest(self, snapshot_id: str) -> str:
+        return _stored_digest(self._conn.execute(_SELECT_PARTS, (snapshot_id,)).fetchall())
 
     def _damaged(self, info: SnapshotInfo, what: str) -> StorageError:
-        return StorageError(f"Snapshot {info.as_of} in {self.path} is damaged: {what}. It was changed outside "
+        return StorageError(f"Snapshot {info.snapshot_id} in {self.path} is damaged: {what}. It was changed outside "
                             "netmap or the file is corrupt; load it again from its files (`netmap load DIR --as-of "
-                            f"{info.as_of}` repairs it), or restore the store from a backup.")
+                            f"{info.as_of} --replace {info.snapshot_id}` repairs it), or restore the store from a "
+                            "backup.")
 
     # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
     def _survey_write(self, action: str, statements: list[tuple[str, tuple[Any, ...]]]) -> None:

@@ -26,7 +26,8 @@ WITHDRAWN_MESSAGE = "This survey link has been withdrawn. Ask whoever runs the s
 @dataclass(frozen=True)
 class RoundRecord:
     """A round as kept: its id, its definition (netmap.survey.rounds.RoundSpec as JSON), draft / open / closed,
-    when it was created, and the snapshot its closing wrote."""
+    when it was created, and the id of the snapshot its closing wrote (`snapshot_as_of`: named when snapshots were
+    identified by their date, which a round closed then still holds and which is that snapshot's id)."""
 
     round_id: str
     spec: str

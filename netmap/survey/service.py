@@ -310,9 +310,11 @@ def fence_round(store: GraphStore, round_id: str) -> str:
 def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None] | None = None,
                 dataset: Dataset | None = None) -> WriteResult:
     """Fence the round (fence_round), then write its snapshot from the answers kept (dated its closing day),
-    all-or-nothing like any load, and keep it closed; closing again rebuilds the same snapshot from the same
-    answers ("unchanged"). `dataset`: built by round_dataset after the caller fenced the round (to size a
-    progress bar); one built while the round was open is refused, as answers may have landed since."""
+    all-or-nothing like any load, and keep it closed. The first close writes a new snapshot, never replacing
+    another (a load or another round's on the same day); its id is kept in the round's record, and closing again
+    rebuilds that snapshot alone from the same answers ("unchanged"). `dataset`: built by round_dataset after the
+    caller fenced the round (to size a progress bar); one built while the round was open is refused, as answers
+    may have landed since."""
     record = find_round(store, round_id)
     spec = spec_of(record)
     was = fence_round(store, round_id)
@@ -320,8 +322,17 @@ def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None
         raise SurveyError(f"Round {round_id} was still open when its snapshot was built: call fence_round first.")
     dataset = dataset if dataset is not None else round_dataset(store, round_id)
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
-                                  progress=progress)
+                                  replace=_own_snapshot(store, record), progress=progress)
     if was == "open":
         store.revoke_links(round_id, None, _now().isoformat(timespec="seconds"))
-    store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=spec.closes_on))
+    store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=result.snapshot.snapshot_id))
     return result
+
+
+def _own_snapshot(store: GraphStore, record: RoundRecord) -> str | None:
+    """The id of the snapshot this round's earlier close wrote, when it is still stored and still the round's own
+    (a round closed before snapshot ids recorded its date, which a load may since have taken); else None."""
+    for info in store.list_snapshots():
+        if info.snapshot_id == record.snapshot_as_of and info.source.startswith(f"survey round {record.round_id}:"):
+            return info.snapshot_id
+    return None

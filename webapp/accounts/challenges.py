@@ -150,10 +150,12 @@ class ChallengeStore:
         return [(RecordedTie(c, s, t, k, d, json.loads(spec)["topic"]), published)
                 for c, s, t, k, d, spec, published in rows]
 
-    def mark_published(self, as_of: str) -> int:
-        """Say that every unpublished tie is now in the snapshot dated `as_of`; returns how many."""
+    def mark_published(self, snapshot_id: str) -> int:
+        """Say that every unpublished tie is now in the snapshot `snapshot_id` (kept in published_as_of, named
+        when snapshots were known by their date; a date is the id of the snapshots written then); returns how
+        many."""
         return int(self._conn.execute("UPDATE challenge_ties SET published_as_of = ? WHERE published_as_of IS NULL",
-                                      (as_of,)).rowcount)
+                                      (snapshot_id,)).rowcount)
 
     def delete_closed_before(self, day: dt.date) -> int:
         """Delete challenges that closed before `day`, with their invitations, answers and ties (retention);

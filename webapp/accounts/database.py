@@ -124,9 +124,9 @@ class Accounts:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
 
-    def forget_snapshot(self, as_of: str) -> int:
+    def forget_snapshot(self, snapshot_id: str) -> int:
         """Delete the saved scenarios of a forgotten snapshot (they name its staff); returns how many."""
-        removed = self.scenarios.delete_of_snapshot(as_of)
+        removed = self.scenarios.delete_of_snapshot(snapshot_id)
         if removed:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
@@ -141,14 +141,15 @@ class Accounts:
         self.close()
 
 
-def forget_snapshot(settings: Settings, as_of: str) -> str:
-    """`netmap forget`'s hook (entry point netmap.forgetting): the users file's share of forgetting a snapshot."""
+def forget_snapshot(settings: Settings, snapshot_id: str) -> str:
+    """`netmap forget`'s hook (entry point netmap.forgetting): the users file's share of forgetting a snapshot,
+    named by its id."""
     if not settings.users_db_path.exists():
         return ""
     with Accounts(settings.users_db_path) as accounts:
-        removed = accounts.forget_snapshot(as_of)
-        accounts.audit.record("cli", "snapshot forgotten", f"{as_of} and {removed} saved scenario(s)")
-    return f"Deleted {removed} saved scenario(s) of snapshot {as_of} from {settings.users_db_path}."
+        removed = accounts.forget_snapshot(snapshot_id)
+        accounts.audit.record("cli", "snapshot forgotten", f"{snapshot_id} and {removed} saved scenario(s)")
+    return f"Deleted {removed} saved scenario(s) of snapshot {snapshot_id} from {settings.users_db_path}."
 
 
 def record_command(settings: Settings, who: str, action: str, subject: str, people: list[str]) -> None:

@@ -36,6 +36,6 @@ class ScenarioStore:
         """Delete scenarios saved before `moment` (retention); returns how many."""
         return int(self._conn.execute("DELETE FROM scenarios WHERE saved_at < ?", (moment.isoformat(),)).rowcount)
 
-    def delete_of_snapshot(self, as_of: str) -> int:
-        """Delete the scenarios of snapshot `as_of` (when it is forgotten); returns how many."""
-        return int(self._conn.execute("DELETE FROM scenarios WHERE snapshot = ?", (as_of,)).rowcount)
+    def delete_of_snapshot(self, snapshot_id: str) -> int:
+        """Delete the scenarios of snapshot `snapshot_id` (when it is forgotten); returns how many."""
+        return int(self._conn.execute("DELETE FROM scenarios WHERE snapshot = ?", (snapshot_id,)).rowcount)
