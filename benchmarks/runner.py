@@ -128,7 +128,7 @@ def bench_analyse(db: Path, work: Path) -> tuple[dict, Any, Any]:
     command_peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     with SQLiteStore(db) as store:
         info = store.snapshot(None)
-        dataset, read_s = _timed(lambda: store.read_dataset(info.as_of))
+        dataset, read_s = _timed(lambda: store.read_dataset(info.snapshot_id))
     analysis, total_s = _timed(lambda: analyse_snapshot(dataset, info.as_of))
     ours = dict(analysis.timings)
     people = list(active_staff(dataset, info.as_of)["staff_id"])
@@ -194,11 +194,12 @@ def bench_compare(folder: Path, db: Path) -> dict:
         first = store.snapshot(None)
         later = (dt.date.fromisoformat(first.as_of) + dt.timedelta(days=120)).isoformat()
         analysis_of(store, first)
-        analysis_of(store, store.write_snapshot(read_trust(folder)[0], later, source="benchmark").snapshot)
-        sides = [(store.read_dataset(d), d) for d in (first.as_of, later)]
+        second = store.write_snapshot(read_trust(folder)[0], later, source="benchmark").snapshot
+        analysis_of(store, second)
+        sides = [(store.read_dataset(s.snapshot_id), s.as_of) for s in (first, second)]
     script = ("import json, resource, sys; from netmap.cli import main; main(sys.argv[1:], standalone_mode=False); "
               "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))")
-    command = [sys.executable, "-c", script, "compare", first.as_of, later, "--db", str(db)]
+    command = [sys.executable, "-c", script, "compare", first.snapshot_id, second.snapshot_id, "--db", str(db)]
     finished, command_s = _timed(lambda: subprocess.run(command, check=True, capture_output=True, text=True))
     peak_mb = int(finished.stdout.strip().splitlines()[-1]) / 1024
     from netmap.analysis import analyse

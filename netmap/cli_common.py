@@ -121,7 +121,7 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, repl
     if replace is None and not keep_both:
         in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
         if in_the_way:
-            raise click.ClickException(taken_message(as_of, in_the_way))
+            raise click.ClickException(_taken_message(as_of, in_the_way))
     total = sum(dataset.counts().values())
     with progress(total, f"Writing snapshot {replace or as_of}") as advance:
         result = store.write_snapshot(dataset, as_of, source=label, replace=replace, progress=advance)
@@ -135,7 +135,7 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, repl
     click.echo(f"{verb} snapshot {written.snapshot_id}{dated}: {counts}.")
 
 
-def taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:
+def _taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:
     """Why a load was refused: what is stored on its date, and the two ways on."""
     there = "; ".join(describe_snapshot(s) for s in in_the_way)
     first = in_the_way[0].snapshot_id

@@ -196,6 +196,12 @@ def test_a_store_written_before_tie_kinds_and_respondents_still_says_unchanged(t
     shutil.copy(REPO / "tests" / "data" / "stores" / "tiny-before-tie-kinds.db", path)
     with SQLiteStore(path) as old:
         assert old.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").status == "unchanged"
+        # converted to snapshot ids in place: the date is the id, and the parts still point at their snapshot
+        assert [(s.snapshot_id, s.as_of) for s in old.list_snapshots()] == [("2026-01-05", "2026-01-05")]
+        assert old._conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        for table in ("table_parts", "analyses"):
+            ddl = old._conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+            assert "snapshots(snapshot_id)" in ddl.replace('"', ""), ddl
         stored = old.read_dataset("2026-01-05")
         assert stored.tie_kinds.empty and stored.respondents.empty
         assert stored.schools["priority"].isna().all()
