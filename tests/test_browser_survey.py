@@ -29,8 +29,25 @@ CLOSES = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # answers are da
 @pytest.fixture(scope="module")
 def survey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A small trust of its own (closing a round adds the latest snapshot, which the other browser tests must
-    not see), with a member of staff whose name tries to inject HTML."""
-    yield from serve_small_trust(tmp_path_factory, "survey", _hostile_name)
+    not see), with a member of staff whose name tries to inject HTML and some whose names are spelt many ways."""
+    yield from serve_small_trust(tmp_path_factory, "survey", _names_to_find)
+
+
+# Staff renamed in the survey trust: names a respondent may type otherwise than the roster spells them
+FOUND_AS = {"Liam Williams": "williams liam", "Łukasz Wiśniewski": "lukasz wisn", "Siobhán O'Brien": "o’brien"}
+
+
+def _names_to_find(folder: Path) -> None:
+    """The hostile name, then the names of FOUND_AS given to the next people in post."""
+    _hostile_name(folder)
+    staff = folder / "staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    rows = [k for k, line in enumerate(lines[1:], 1) if line.split(",")[-1] == "" and XSS not in line][:len(FOUND_AS)]
+    for row, name in zip(rows, FOUND_AS, strict=True):
+        fields = lines[row].split(",")
+        fields[3] = name
+        lines[row] = ",".join(fields)
+    staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _hostile_name(folder: Path) -> None:
@@ -83,13 +100,16 @@ def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, 
                 page.keyboard.press("Tab")
         else:
             field.click()
-        page.keyboard.type(colleague["name"].split()[0][:4], delay=30)
-        option = page.locator("datalist option").first
-        option.wait_for(state="attached", timeout=5000)
-        label = next(o for o in page.evaluate(
-            "() => Array.from(document.querySelectorAll('datalist option')).map(o => o.value)")
-                     if o.startswith(colleague["name"].split()[0]))
-        field.fill(label)
+        first_name = colleague["name"].split()[0]
+        page.keyboard.type(first_name[:4], delay=30)
+        options = page.locator("#" + str(field.get_attribute("aria-controls")) + " [role=option]")
+        options.first.wait_for(timeout=5000)
+        label = next(o for o in options.all_inner_texts() if o.startswith(first_name))
+        if k == 1:  # chosen by the arrow keys and Enter
+            _choose_by_keyboard(page, field, label)
+        else:
+            page.get_by_role("option", name=label, exact=True).click()
+        assert field.input_value() == label
         if k == 2:  # names the colleague whose name is hostile: it must stay text on the page
             page.locator("input[name=add-send]").first.fill(hostile_label(page, server, person))
         if k == 1:
@@ -131,6 +151,128 @@ def hostile_label(page, server: str, person: dict) -> str:  # noqa: ANN001
     return next(label for label in found if label.startswith(XSS))
 
 
+def _draft_names(page, db: Path, round_id: str) -> list[str]:  # noqa: ANN001
+    """The names in the round's saved drafts once they name the person whose name is HTML (the autosave waits a
+    moment after a change), or as they stand after ten seconds."""
+    for _ in range(40):
+        with SQLiteStore(db) as store:
+            answers, _done = store.read_answers(round_id)
+            staff = store.read_dataset(store.list_snapshots()[0].as_of).staff.set_index("staff_id")
+        names = [str(staff.loc[n.target, "name"]) for n, _day in answers]
+        if names == [XSS]:
+            break
+        page.wait_for_timeout(250)
+    return names
+
+
+def _choose_by_keyboard(page, field, label: str) -> None:  # noqa: ANN001
+    """Arrow down the open suggestions to `label` (the field keeps the focus: the highlighted option is its
+    aria-activedescendant), then Enter."""
+    for _ in range(int(field.evaluate("f => document.getElementById(f.getAttribute('aria-controls'))"
+                                      ".children.length"))):
+        page.keyboard.press("ArrowDown")
+        active = page.locator("#" + str(field.get_attribute("aria-activedescendant")))
+        assert active.get_attribute("aria-selected") == "true"
+        if active.inner_text() == label:
+            break
+    page.keyboard.press("Enter")
+
+
+def _link(db: Path, title: str, avoid: set[str]) -> tuple[str, str]:
+    """A new one-question round and the token of a fresh link in it, for someone not named in `avoid`."""
+    with SQLiteStore(db) as store:
+        from netmap.survey.questions import QUESTION_BANK
+        from netmap.survey.rounds import RoundSpec
+        from netmap.survey.service import create_round, open_round
+
+        as_of = store.list_snapshots()[0].as_of
+        staff = store.read_dataset(as_of).staff
+        names = dict(zip(staff["staff_id"], staff["name"], strict=True))
+        spec = RoundSpec(title, as_of, (QUESTION_BANK["planning"],), opens_on="2026-07-02",
+                         closes_on=CLOSES, privacy_notice=NOTICE)
+        round_id = create_round(store, spec)
+        return round_id, next(token for person, token in open_round(store, round_id) if names[person] not in avoid)
+
+
+@pytest.mark.parametrize("screen", ["desktop, keyboard alone", "phone, by tap"])
+def test_the_type_ahead_offers_whom_the_server_finds(browser, survey_server, screen: str) -> None:  # noqa: ANN001, F811
+    """Names typed in another word order, without their accents, or with a curly apostrophe: the field offers
+    every label the server found (a datalist would hide them, filtering again by the typed text), and the person
+    is chosen by the arrow keys and Enter (which does not submit the form) or by a tap on a phone-sized screen,
+    the list inside the screen. A name that is HTML is offered as text. Escape closes the list."""
+    server, db = survey_server
+    phone = screen.startswith("phone")
+    round_id, token = _link(db, f"Type-ahead on {screen}", set(FOUND_AS) | {XSS})
+    context = browser.new_context(viewport={"width": 390, "height": 844} if phone else {"width": 1300, "height": 900},
+                                  has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{server}/survey/{token}")
+    field = page.locator("input[name=add-planning]").first
+    listbox = page.locator("#" + str(field.get_attribute("aria-controls")))
+    assert field.get_attribute("role") == "combobox" and field.get_attribute("aria-autocomplete") == "list"
+    assert listbox.get_attribute("role") == "listbox" and field.get_attribute("aria-expanded") == "false"
+    for name, typed in [*FOUND_AS.items(), (XSS, "img")]:
+        found = page.request.get(f"{server}/survey/{token}/people", params={"q": typed}).json()
+        label = next(f for f in found if f.startswith(name + " ("))
+        field.fill("")
+        if phone:
+            field.tap()
+        else:
+            field.focus()
+        page.keyboard.type(typed, delay=20)
+        listbox.locator("[role=option]", has_text=label).wait_for(timeout=5000)
+        assert field.get_attribute("aria-expanded") == "true"
+        assert listbox.locator("[role=option]").all_inner_texts() == found  # all the server found, in its order
+        if name == XSS:  # text, not markup: no element made from it, no script ran
+            assert listbox.locator("img").count() == 0
+            _shot(page, f"survey-type-ahead-{'phone' if phone else 'desktop'}-html-name")
+        if phone:
+            box = listbox.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            page.get_by_role("option", name=label, exact=True).tap()
+        else:
+            _choose_by_keyboard(page, field, label)
+        assert field.input_value() == label and field.get_attribute("aria-expanded") == "false"
+        assert page.locator("p.flash").count() == 0  # Enter chose the name; the form was not submitted
+    assert _draft_names(page, db, round_id) == [XSS]  # a choice is a change: the draft saved the last one
+    field.fill("")
+    page.keyboard.type("al", delay=20)  # Alex, Ali...: a full list
+    listbox.locator("[role=option]").nth(7).wait_for(timeout=5000)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    _shot(page, f"survey-type-ahead-{'phone' if phone else 'desktop'}")
+    page.keyboard.press("Escape")
+    assert field.get_attribute("aria-expanded") == "false" and listbox.is_hidden()
+    assert field.input_value() == "al"  # closing the list leaves what was typed
+    page.click("text=Add another name")  # a new field, focused, with suggestions of its own
+    added = page.locator("input[name=add-planning]").nth(3)
+    assert added.evaluate("f => f === document.activeElement") and added.input_value() == ""
+    own = page.locator("#" + str(added.get_attribute("aria-controls")))
+    assert added.get_attribute("aria-controls") != field.get_attribute("aria-controls") and own.is_hidden()
+    page.keyboard.type("williams liam", delay=20)
+    own.locator("[role=option]", has_text="Liam Williams (").wait_for(timeout=5000)
+    assert page.locator("[role=listbox]:visible").count() == 1  # its own list, not the copied field's
+    assert dialogs == []
+    context.close()
+
+
+def test_a_full_name_typed_without_javascript_is_accepted(browser, survey_server) -> None:  # noqa: ANN001, F811
+    """No script, so no suggestions: a colleague's label typed exactly is taken."""
+    server, db = survey_server
+    token = _link(db, "Without JavaScript", set())[1]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    label = page.request.get(f"{server}/survey/{token}/people", params={"q": "o'brien"}).json()[0]
+    page.goto(f"{server}/survey/{token}")
+    page.locator("input[name=add-planning]").first.fill(label)
+    page.click("button[value=submit]")
+    assert "your answers are submitted" in page.locator("p.flash").inner_text()
+    assert page.locator("input[name=keep-planning]").count() == 1
+    context.close()
+
+
 def test_the_survey_pages_have_no_serious_accessibility_problem(browser, survey_server) -> None:  # noqa: ANN001, F811
     from tests.conftest import skip_unless_required
 
@@ -155,6 +297,11 @@ def test_the_survey_pages_have_no_serious_accessibility_problem(browser, survey_
     problems["round"] = _accessibility_problems(page)
     page.goto(f"{server}/survey/{token}")
     problems["form"] = _accessibility_problems(page)
+    page.locator("input[name=add-planning]").first.focus()
+    page.keyboard.type("al", delay=20)
+    page.locator("[role=listbox] [role=option]").nth(1).wait_for(timeout=5000)
+    page.keyboard.press("ArrowDown")  # a suggestion highlighted: the field's aria-activedescendant names it
+    problems["form, suggestions open"] = _accessibility_problems(page)
     context.close()
     assert {name: found for name, found in problems.items() if found} == {}
 

@@ -361,7 +361,7 @@ def _closed_round(store: GraphStore, base: str, title: str, closes_on: str, answ
     spec = RoundSpec(title, base, (QUESTION_BANK["planning"],), opens_on="2026-01-02", closes_on=closes_on,
                      privacy_notice=NOTICE)
     round_id = create_round(store, spec)
-    tokens = dict(open_round(store, round_id))
+    tokens = dict(open_round(store, round_id, now=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)))
     people = sorted(tokens)
     for who, named in list(zip(people, people[1:], strict=False))[:answers]:
         answer(store, tokens[who], [Nomination(who, "planning", named)], submit=True, version=0,

@@ -1,7 +1,10 @@
 // The survey form's type-ahead: as a respondent types part of a name, up to 8 colleagues' labels are fetched
-// from this app (never elsewhere) and offered in the field's datalist; when the link's search limits stop
-// the suggestions, the server's message is shown beside the field. Labels go in as option values (text),
-// never as HTML. Without this script the form still works: a full label typed exactly is accepted.
+// from this app (never elsewhere) and offered in the app's own combobox (the WAI-ARIA 1.2 pattern: a listbox
+// popup under the field, chosen by arrow keys and Enter, or by a click or tap). The server decides what matches
+// (names in any word order, accents, apostrophes, hyphens), so every label it returns is shown as it came: a
+// browser datalist would filter them again against the typed text and hide most. When the link's search limits
+// stop the suggestions, the server's message is shown beside the field. Labels go in with textContent, never as
+// HTML. Without this script the form still works: a full label typed exactly is accepted.
 // The form is also saved as a draft a moment after each change (a draft never replaces submitted answers). Every
 // save quotes the version the page holds; the server answers with the new one, or refuses a stale page, a closed
 // round or a bad name: the refusal is shown and nothing typed is touched.
@@ -57,21 +60,17 @@
     });
   }
 
-  // "Add another name": a copy of the question's last name field (with its own suggestions list), up to the
+  // "Add another name": a copy of the question's last name field (given its own suggestions list), up to the
   // number of names the round allows.
   function addMore(button) {
     button.hidden = false;
-    let made = 0;
     button.addEventListener("click", function () {
       const rows = button.closest("fieldset").querySelectorAll("p.add");
       if (rows.length >= Number(button.dataset.limit)) return;
       const last = rows[rows.length - 1];
       const copy = last.cloneNode(true);
       const input = copy.querySelector("input[data-suggest]");
-      const list = copy.querySelector("datalist");
-      list.id = list.id + "-more-" + (++made);
-      list.replaceChildren();
-      input.setAttribute("list", list.id);
+      copy.querySelector("[role=listbox]").remove();
       input.value = "";
       copy.querySelectorAll("select").forEach(function (s) { s.selectedIndex = 0; });
       last.after(copy);
@@ -84,26 +83,81 @@
 
   // The message beside a name field (the server's, when suggestions stop), made on first use.
   function note(input, text) {
-    let shown = input.parentElement.parentElement.querySelector(".suggest-note");
+    const box = input.closest(".combo");
+    let shown = box.parentElement.querySelector(".suggest-note");
     if (!shown && !text) return;
     if (!shown) {
       shown = document.createElement("span");
       shown.className = "suggest-note note";
       shown.setAttribute("role", "status");
-      input.parentElement.after(shown);
+      box.after(shown);
     }
     shown.textContent = text;
   }
 
   let school = null;
+  let made = 0;  // listboxes made on this page: each gets its own id
+
+  // One name field as a combobox: the field keeps the focus throughout; the highlighted suggestion is named by
+  // aria-activedescendant, so a screen reader reads it as the arrow keys move.
   function suggest(input) {
-    const list = document.getElementById(input.getAttribute("list"));
+    const list = document.createElement("ul");
+    list.id = "suggestions-" + (++made);
+    list.className = "suggestions";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Colleagues matching what you typed");
+    list.hidden = true;
+    input.closest(".combo").append(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
     let timer = null;
+    let asked = 0;  // the latest search sent: an earlier one answering late is ignored
+    let active = -1;
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      highlight(-1);
+    }
+    function highlight(k) {
+      const all = options();
+      all.forEach(function (o, j) { o.setAttribute("aria-selected", String(j === k)); });
+      active = k;
+      if (k < 0) { input.removeAttribute("aria-activedescendant"); return; }
+      input.setAttribute("aria-activedescendant", all[k].id);
+      all[k].scrollIntoView({ block: "nearest" });
+    }
+    function show(labels) {
+      list.replaceChildren.apply(list, labels.map(function (label, k) {
+        const option = document.createElement("li");
+        option.id = list.id + "-" + k;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.textContent = label;
+        return option;
+      }));
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+      list.hidden = labels.length === 0;
+      input.setAttribute("aria-expanded", String(labels.length > 0));
+    }
+    // The field takes the label exactly as offered (what the server accepts); a change, so the draft is saved.
+    function choose(option) {
+      input.value = option.textContent;
+      close();
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) { asked++; show([]); return; }
       timer = setTimeout(function () {
-        const q = input.value.trim();
-        if (q.length < 2) { list.replaceChildren(); return; }
+        const mine = ++asked;
         const url = input.dataset.suggest + "?q=" + encodeURIComponent(q) +
           (school && school.value ? "&school=" + encodeURIComponent(school.value) : "");
         fetch(url, { credentials: "same-origin" })
@@ -112,14 +166,34 @@
             note(input, "");
             return r.ok ? r.json() : [];
           })
-          .then(function (labels) {
-            list.replaceChildren.apply(list, labels.map(function (label) {
-              const option = document.createElement("option");
-              option.value = label;
-              return option;
-            }));
-          });
+          .then(function (labels) { if (mine === asked && document.activeElement === input) show(labels); });
       }, 150);
+    });
+    input.addEventListener("keydown", function (event) {
+      const all = options();
+      const open = !list.hidden;
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        if (!all.length) return;
+        event.preventDefault();
+        if (!open) { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        highlight(active < 0 ? (step > 0 ? 0 : all.length - 1) : (active + step + all.length) % all.length);
+      } else if (event.key === "Enter" && open) {
+        event.preventDefault();  // choosing a name never submits the form
+        choose(all[Math.max(active, 0)]);
+      } else if (event.key === "Escape" && open) {
+        event.preventDefault();
+        close();
+      } else if (event.key === "Tab" && open) {
+        if (active >= 0) choose(all[active]); else close();  // focus moves on as usual
+      }
+    });
+    input.addEventListener("blur", close);
+    // pressing on a suggestion must not take the focus from the field (which would close the list first)
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    list.addEventListener("click", function (event) {
+      const option = event.target.closest("[role=option]");
+      if (option) choose(option);
     });
   }
 
