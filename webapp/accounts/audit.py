@@ -9,6 +9,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from webapp.accounts.transactions import immediate
+
 __all__ = ["AuditLog", "ChainCheck", "chained_hash", "people_entries"]
 
 SUBJECT_LENGTH = 500  # characters an entry's subject keeps
@@ -67,18 +69,9 @@ class AuditLog:
         """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`,
         chained to the newest entry in the same transaction (so that two writers never chain to the same one)."""
         row = (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:SUBJECT_LENGTH], purpose[:200])
-        own = not self._conn.in_transaction
-        if own:
-            self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             self._conn.execute("INSERT INTO audit_log (at, user, action, subject, purpose, hash) "
                                "VALUES (?, ?, ?, ?, ?, ?)", (*row, chained_hash(self._head(), *row)))
-            if own:
-                self._conn.execute("COMMIT")
-        except BaseException:
-            if own:
-                self._conn.execute("ROLLBACK")
-            raise
 
     def record_refusal(self, user: str, action: str, subject: str, *, per_subject: int, overall: int,
                        window: dt.timedelta) -> bool:
@@ -87,10 +80,7 @@ class AuditLog:
         entry says that refusals from there are no longer recorded one by one, and the rest are dropped, so that
         nobody can fill the log (or hide in it) by sending wrong logins. Returns whether it wrote anything."""
         since = (dt.datetime.now(dt.UTC) - window).isoformat()
-        own = not self._conn.in_transaction
-        if own:
-            self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             mine, everyone = self._conn.execute(
                 "SELECT coalesce(sum(subject = ?), 0), count(*) FROM audit_log WHERE at >= ? AND action IN "
                 "('failed login', 'login refused (locked)', 'refusals not recorded')", (subject, since)).fetchone()
@@ -105,12 +95,6 @@ class AuditLog:
                                 f"{int(window.total_seconds())} s")
             else:
                 self.record(user, action, subject)
-            if own:
-                self._conn.execute("COMMIT")
-        except BaseException:
-            if own:
-                self._conn.execute("ROLLBACK")
-            raise
         return wrote
 
     def _head(self) -> str:
@@ -170,10 +154,7 @@ class AuditLog:
         """Delete the entries older than `moment` (retention) from the start of the chain, and keep the hash of
         the last one deleted as the anchor the rest is chained to; returns how many. Only a prefix goes: an entry
         after a newer one (a clock set back) waits until everything before it is old too."""
-        own = not self._conn.in_transaction
-        if own:
-            self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             cut = self._conn.execute(
                 "SELECT coalesce((SELECT min(rowid) FROM audit_log WHERE at >= ?), "
                 "(SELECT max(rowid) + 1 FROM audit_log), 0)", (moment.isoformat(),)).fetchone()[0]
@@ -183,10 +164,4 @@ class AuditLog:
             if last:
                 self._conn.execute("DELETE FROM audit_anchor")
                 self._conn.execute("INSERT INTO audit_anchor VALUES (?)", (last[0],))
-            if own:
-                self._conn.execute("COMMIT")
-        except BaseException:
-            if own:
-                self._conn.execute("ROLLBACK")
-            raise
         return removed

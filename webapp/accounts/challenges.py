@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from netmap.challenges import ChallengeSpec, RecordedTie
 from netmap.survey.links import digest, new_link
+from webapp.accounts.transactions import immediate
 
 __all__ = ["Challenge", "ChallengeStore", "Invite", "Offer"]
 
@@ -98,16 +99,11 @@ class ChallengeStore:
                                    dt.time(), dt.UTC)
         token, link = new_link(str(challenge.challenge_id), staff_id, ends)  # the survey's tokens and digests
         now = _now()
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             self._conn.execute("UPDATE challenge_invites SET revoked_at = ? WHERE challenge_id = ? AND staff_id = ? "
                                "AND revoked_at IS NULL", (now, challenge.challenge_id, staff_id))
             self._conn.execute("INSERT INTO challenge_invites VALUES (?, ?, ?, ?, ?, NULL)",
                                (link.digest, challenge.challenge_id, staff_id, now, link.expires_at))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         return token
 
     def find_invite(self, token: str) -> Invite | None:
@@ -161,15 +157,10 @@ class ChallengeStore:
         """Delete challenges that closed before `day`, with their invitations, answers and ties (retention);
         returns how many challenges went."""
         closed = [c.challenge_id for c in self.all() if dt.date.fromisoformat(c.spec.closes_on) < day]
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             for challenge_id in closed:
                 for statement in _DELETE:
                     self._conn.execute(statement, (challenge_id,))
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         return len(closed)
 
 

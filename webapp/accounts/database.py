@@ -23,6 +23,7 @@ from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
 from webapp.accounts.second_factor import SecondFactors
 from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
+from webapp.accounts.transactions import immediate
 from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot", "record_command"]
@@ -86,8 +87,7 @@ class Accounts:
         (version,) = self._conn.execute("PRAGMA user_version").fetchone()
         if version == SCHEMA_VERSION:
             return
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn):
             columns = [r[1] for r in self._conn.execute("PRAGMA table_info(users)")]
             if columns and "session_key" not in columns:
                 self._conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT NOT NULL DEFAULT ''")
@@ -107,10 +107,6 @@ class Accounts:
             AuditLog(self._conn).seal_unchained()
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
             self._conn.execute(_SET_SCHEMA_VERSION)
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
 
     def prune(self, *, audit_days: int, scenario_days: int) -> int:
         """Delete audit entries and saved scenarios older than their retention, and challenges closed longer ago

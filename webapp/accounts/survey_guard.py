@@ -27,6 +27,8 @@ from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
+from webapp.accounts.transactions import immediate
+
 __all__ = ["BURST_SEARCHES", "BURST_SECONDS", "MISSES_OVERALL", "MISSES_PER_ADDRESS", "MISS_MINUTES", "MIN_SEARCHES",
            "SCHEMA", "SEARCHES_PER_NAME", "Search", "SurveyGuard", "search_budget"]
 
@@ -80,15 +82,8 @@ class SurveyGuard:
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self._conn
-        with self._lock:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        with self._lock, immediate(conn):
+            yield conn
 
 
     def spend_search(self, link_digest: str, budget: int, now: dt.datetime | None = None) -> Search:
