@@ -114,7 +114,8 @@ def privacy_report(ctx: click.Context, out: Path, no_counts: bool, db: Path | No
     templates = jinja2.Environment(loader=jinja2.PackageLoader("webapp", "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True)
     settings = settings_of(ctx)
-    counted, counts, why_not = "", [], ""
+    counted, why_not = "", ""
+    counts: list[tuple[str, int, str]] = []
     if no_counts:
         why_not = "not counted (--no-counts)"
     else:
