@@ -116,6 +116,18 @@ def test_the_roster_finds_names_by_the_start_of_any_word_in_any_case_with_or_wit
     assert roster.search("z") == [] and roster.search("z '-") == []  # fewer than MIN_TYPED letters: nobody
 
 
+def test_namesakes_told_apart_only_by_accents_get_labels_that_name_each_one() -> None:
+    import pandas as pd
+
+    staff = pd.DataFrame({"staff_id": ["z1", "z2", "z3"], "name": ["Zoe Smith", "Zoë Smith", "Zoë Smith"],
+                          "school_id": ["O", "O", "B"], "role": ["teacher"] * 3})
+    roster = Roster(staff, {"O": "Oak", "B": "Birch"})
+    assert roster.labels["z1"] == "Zoe Smith (Oak, teacher) [z1]"
+    assert roster.labels["z3"] == "Zoë Smith (Birch, teacher)"  # another school: no namesake, no id
+    assert roster.find(roster.labels["z1"]) == "z1" and roster.find(roster.labels["z2"]) == "z2"
+    assert roster.find("Zoë Smith (Birch, teacher)") == "z3"
+
+
 def test_a_search_offers_at_most_a_few_people() -> None:
     import pandas as pd
 
