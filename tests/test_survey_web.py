@@ -98,6 +98,11 @@ def test_the_form_refuses_what_the_round_does_not_allow(opened) -> None:  # noqa
     assert 'value="Somebody Else"' in page  # what was typed is put back in its field
     no_version = client.post(f"/survey/{tokens['a1']}", data={"add-planning": "", "action": "submit"})
     assert no_version.status_code == 400 and "missing its version" in no_version.get_data(as_text=True)
+    for crafted in ("²", "٣", "1" * 13, "-1", " 0"):  # digits to str.isdigit(), not to int(), or out of range
+        sent = client.post(f"/survey/{tokens['a1']}", data={"version": crafted, "action": "submit"})
+        assert sent.status_code == 400 and "missing its version" in sent.get_data(as_text=True), crafted
+        quiet = client.post(f"/survey/{tokens['a1']}", data={"version": crafted, "autosave": "1"})
+        assert quiet.status_code == 400 and "missing its version" in quiet.get_json()["error"], crafted
 
 
 def _audited(app: Flask, action: str) -> list[str]:
