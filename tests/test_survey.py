@@ -66,7 +66,7 @@ def test_a_round_opens_only_with_dates_and_a_notice_that_says_what_the_law_asks(
     check_can_open(SPEC)
 
 
-def test_links_open_only_their_own_form_until_revoked_or_expired(store: SQLiteStore) -> None:
+def test_links_open_only_their_own_form_until_revoked_or_the_round_closes(store: SQLiteStore) -> None:
     round_id = create_round(store, SPEC)
     with pytest.raises(SurveyError, match="cannot open without a privacy notice"):
         open_round(store, create_round(store, RoundSpec(**{**SPEC.__dict__, "privacy_notice": ""})))
@@ -78,7 +78,7 @@ def test_links_open_only_their_own_form_until_revoked_or_expired(store: SQLiteSt
         answer(store, tokens["a1"], [Nomination("b1", "planning", "c1")], submit=True, version=0, now=DURING)
     with pytest.raises(SurveyError, match="not valid"):
         answer(store, tokens["a1"][:-2] + "xx", [], submit=True, version=0, now=DURING)
-    with pytest.raises(SurveyError, match="expired"):
+    with pytest.raises(RoundClosed, match="closed on 2026-07-20"):  # the closing day has passed: no new link
         answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
     new = dict(issue_links(store, round_id, ["b1"], now=DURING))
     with pytest.raises(SurveyError, match="withdrawn"):
@@ -209,6 +209,9 @@ def test_dates_are_enforced_answers_from_the_opening_day_and_no_opening_after_th
     assert answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 2, tzinfo=dt.UTC)) == 1
     with pytest.raises(SurveyError, match="closes on 2026-07-20, which has passed"):  # nor reissued then
         issue_links(store, late, ["a1"], now=dt.datetime(2026, 7, 21, tzinfo=dt.UTC))
+    with pytest.raises(RoundClosed, match="This survey closed on 2026-07-20: answers can no longer"):  # so no
+        answer(store, tokens["b1"], [], submit=True, version=0,  # "expired, ask for a new one"
+               now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
     assert len(store.round_links(late)) == 11  # nothing revoked, nothing issued
 
 

@@ -281,3 +281,20 @@ def test_a_closed_round_refuses_a_late_autosave_in_words(opened) -> None:  # noq
         close_round(store, store.list_rounds()[0].round_id)
     late = client.post(f"/survey/{tokens['c1']}", data={"version": version, "autosave": "1", "action": "save"})
     assert late.status_code == 410 and "This survey round has closed" in late.get_json()["error"]
+
+
+def test_a_link_after_the_closing_day_says_the_round_closed_not_to_ask_for_a_new_one(opened) -> None:  # noqa: ANN001
+    """The closing day has passed but nobody has closed the round: no new link can be issued, so neither the form
+    nor the autosave tells the respondent to ask for one."""
+    import datetime as dt
+
+    app, _tokens = opened
+    past = RoundSpec(**{**SPEC.__dict__, "opens_on": "2020-07-02", "closes_on": "2020-07-20"})
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        token = dict(open_round(store, create_round(store, past), now=dt.datetime(2020, 7, 10, tzinfo=dt.UTC)))["a1"]
+    client = app.test_client()
+    page = client.get(f"/survey/{token}")
+    assert page.status_code == 410 and "This survey closed on 2020-07-20" in page.get_data(as_text=True)
+    assert "expired" not in page.get_data(as_text=True) and "for a new one" not in page.get_data(as_text=True)
+    late = client.post(f"/survey/{token}", data={"version": "0", "autosave": "1", "action": "save"})
+    assert late.status_code == 410 and late.get_json()["error"].startswith("This survey closed on 2020-07-20")

@@ -191,8 +191,8 @@ def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tu
     not: a closed round's link says the round closed (closing also withdrew it, but that is not the reason)."""
     now = now or _now()
     found = store.find_link(digest(token))
-    if found is not None and find_round(store, found.round_id).status == "closed":
-        raise RoundClosed(CLOSED_MESSAGE)
+    if found is not None:
+        _check_not_closed(find_round(store, found.round_id), now)
     link = check_usable(found, now)
     record = find_round(store, link.round_id)
     if record.status != "open":
@@ -202,6 +202,17 @@ def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tu
         raise RoundClosed(f"This survey opens on {spec.opens_on}: your link will work from then until "
                           f"{spec.closes_on}.")
     return link, record
+
+
+def _check_not_closed(record: RoundRecord, now: dt.datetime) -> None:
+    """RoundClosed when the round is closed, or its closing day has passed though nobody has closed it yet: its
+    links have expired then, but "ask for a new one" would be wrong, as none can be issued (_check_not_past)."""
+    if record.status == "closed":
+        raise RoundClosed(CLOSED_MESSAGE)
+    closes_on = spec_of(record).closes_on
+    if closes_on and closes_on < now.date().isoformat():
+        raise RoundClosed(f"This survey closed on {closes_on}: answers can no longer be given or changed. Answers "
+                          "submitted by then are counted; nothing sent after is kept.")
 
 
 @dataclasses.dataclass(frozen=True)
