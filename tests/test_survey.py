@@ -72,7 +72,7 @@ def test_links_open_only_their_own_form_until_revoked_or_the_round_closes(store:
         open_round(store, create_round(store, RoundSpec(**{**SPEC.__dict__, "privacy_notice": ""})))
     tokens = dict(open_round(store, round_id, now=DURING))
     assert len(tokens) == 11 and len(set(tokens.values())) == 11  # everyone in post, one token each
-    assert all(len(t) >= 43 and t != p for p, t in tokens.items())  # 256 random bits, not the id
+    assert all(len(t) >= 43 and t != p for p, t in tokens.items())  # 260 random bits, not the id
     answer(store, tokens["a1"], [Nomination("a1", "planning", "b1")], submit=False, version=0, now=DURING)
     with pytest.raises(SurveyError, match="only be given for yourself"):
         answer(store, tokens["a1"], [Nomination("b1", "planning", "c1")], submit=True, version=0, now=DURING)
