@@ -239,6 +239,26 @@ def test_a_submission_stays_until_replaced_and_a_stale_page_changes_nothing(stor
     assert form_state(store, link).draft is None
 
 
+def test_a_reminder_link_cannot_replace_answers_submitted_through_the_first_link(store: SQLiteStore) -> None:
+    """Issue 25 review: a reminder keeps the first link working, so whoever holds the reminder file must not
+    overwrite, unseen, what the person then submitted through the first link; a reissue (revoking it) may."""
+    round_id = create_round(store, SPEC)
+    first = dict(open_round(store, round_id, now=DURING))["a1"]
+    reminder = dict(issue_links(store, round_id, ["a1"], now=DURING, keep_old=True))["a1"]  # as remind() does
+    answer(store, first, [Nomination("a1", "planning", "b1")], submit=True, version=0, now=DURING)
+    shown = form_state(store, link_of(store, reminder, DURING)[0])
+    assert shown == FormState(1, None, None, None, True, locked_elsewhere=True)
+    for submit in (True, False):
+        with pytest.raises(SurveyError, match="already submitted through the link sent to you earlier; use that"):
+            answer(store, reminder, [Nomination("a1", "planning", "c1")], submit=submit, version=1, now=DURING)
+    assert store.read_answers(round_id)[0] == [(Nomination("a1", "planning", "b1"), "2026-07-10")]
+    assert not form_state(store, link_of(store, first, DURING)[0]).locked_elsewhere
+    new = dict(issue_links(store, round_id, ["a1"], now=DURING))["a1"]  # a reissue revokes both
+    assert not form_state(store, link_of(store, new, DURING)[0]).locked_elsewhere
+    answer(store, new, [Nomination("a1", "planning", "c1")], submit=True, version=1, now=DURING)
+    assert store.read_answers(round_id)[0] == [(Nomination("a1", "planning", "c1"), "2026-07-10")]
+
+
 def test_a_reissued_link_never_shows_the_answers_saved_through_another(store: SQLiteStore) -> None:
     """Whoever holds a reissued link (or the file of links) must not read what the person answered before:
     the new link's form shows nothing of it, says it is kept and counted, and cannot copy it into a draft;

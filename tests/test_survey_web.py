@@ -298,3 +298,28 @@ def test_a_link_after_the_closing_day_says_the_round_closed_not_to_ask_for_a_new
     assert "expired" not in page.get_data(as_text=True) and "for a new one" not in page.get_data(as_text=True)
     late = client.post(f"/survey/{token}", data={"version": "0", "autosave": "1", "action": "save"})
     assert late.status_code == 410 and late.get_json()["error"].startswith("This survey closed on 2020-07-20")
+
+
+def test_a_reminder_link_shows_no_form_once_the_first_link_submitted(opened) -> None:  # noqa: ANN001
+    """The reminder's link, once a1 submitted through the first: the page says to use the first link and offers
+    no form, and a crafted post saves nothing (422 with the same words)."""
+    from netmap.survey.service import issue_links
+
+    app, tokens = opened
+    client = app.test_client()
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        reminder = dict(issue_links(store, store.list_rounds()[0].round_id, ["a1"], keep_old=True))["a1"]
+    assert 'name="add-planning"' in client.get(f"/survey/{reminder}").get_data(as_text=True)  # nothing yet
+    _post(client, tokens["a1"], **{"add-planning": HOSTILE_B, "action": "submit"})
+    page = client.get(f"/survey/{reminder}").get_data(as_text=True)
+    assert "already submitted through the link sent to you earlier: use that link" in page
+    assert "<form" not in page.split("</details>")[1] and "Beech Academy, headteacher" not in page
+    sent = client.post(f"/survey/{reminder}", data={"version": "1", "action": "submit",
+                                                    "add-planning": "Head of C (Cedar Primary, headteacher)"})
+    assert sent.status_code == 422 and "already submitted through the link sent to you earlier; use that link" in (
+        sent.get_data(as_text=True))
+    quiet = client.post(f"/survey/{reminder}", data={"version": "1", "autosave": "1", "action": "save"})
+    assert quiet.status_code == 422 and quiet.get_json()["stale"] is False
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        answers, _done = store.read_answers(store.list_rounds()[0].round_id)
+    assert [(n.question, n.target) for n, _day in answers] == [("planning", "b1")]

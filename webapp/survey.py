@@ -206,7 +206,8 @@ def _page(spec: RoundSpec, roster: Roster, me: str, shown: FormState, error: str
           typed: dict[str, list[tuple[str, str]]] | None = None, stale: bool = False) -> str:
     """The form for `shown`: the submission read-only with "change my answers" when there is no draft, else the
     draft (or a blank form) to edit; `typed`, names typed into the add fields of a refused save, put back."""
-    editing = shown.draft if shown.draft is not None else () if shown.submitted is None else None
+    editing = (None if shown.locked_elsewhere else shown.draft if shown.draft is not None
+               else () if shown.submitted is None else None)
     def listed(nominations: tuple[Nomination, ...] | None) -> dict[str, list[tuple[str, str, int]]]:
         return {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in nominations or ()
                         if n.question == q.key] for q in spec.questions}

@@ -219,22 +219,26 @@ def _check_not_closed(record: RoundRecord, now: dt.datetime) -> None:
 class FormState:
     """What a link's form may show: the sheet's version (every save quotes it), the submission and the draft when
     saved through this very link (else None), and whether a submission saved through another link is kept (it
-    counts, but is not shown: whoever holds a reissued link, or the file of links, must not read it)."""
+    counts, but is not shown: whoever holds a reissued link, or the file of links, must not read it) and whether
+    that other link still works (then this one saves nothing: the store refuses, so the form is not offered)."""
 
     version: int
     submitted: tuple[Nomination, ...] | None
     submitted_on: str | None
     draft: tuple[Nomination, ...] | None
     kept_elsewhere: bool
+    locked_elsewhere: bool = False
 
 
 def form_state(store: GraphStore, link: Link) -> FormState:
     """The respondent's sheet as the form opened by `link` may show it."""
     sheet = store.read_sheet(link.round_id, link.staff_id)
     mine = sheet.submitted is not None and sheet.submitted_via == link.digest
+    elsewhere = sheet.submitted is not None and not mine
+    other = store.find_link(sheet.submitted_via) if elsewhere and sheet.submitted_via else None
     return FormState(sheet.version, sheet.submitted if mine else None, sheet.submitted_on if mine else None,
-                     sheet.draft if sheet.draft_via == link.digest else None,
-                     sheet.submitted is not None and not mine)
+                     sheet.draft if sheet.draft_via == link.digest else None, elsewhere,
+                     other is not None and other.revoked_at is None)
 
 
 def answer(store: GraphStore, token: str, nominations: list[Nomination], *, submit: bool, version: int,
