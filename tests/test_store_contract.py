@@ -232,6 +232,39 @@ def test_an_answer_sheet_is_saved_only_from_its_current_version_while_open(store
     assert store.read_answers("r2") == ([(sent[0], "2026-09-02")], {"a1": "2026-09-02"})
 
 
+def test_a_submission_is_replaced_only_through_its_own_link_while_that_link_works(store: GraphStore) -> None:
+    """Issue 25 review: a1 holds two live links (a reminder keeps the first working). Before any submission
+    either saves; once one submits, the other saves nothing (draft or submission) and changes nothing, until a
+    reissue revokes them and the new link may replace the submission."""
+    import datetime as dt
+
+    from netmap.errors import SurveyError
+    from netmap.store.survey_records import RoundRecord, SheetSave
+    from netmap.survey.answers import Nomination
+    from netmap.survey.links import new_link
+
+    store.save_round(RoundRecord("r3", '{"title": "Spring"}', "open", "2026-03-01T09:00:00+00:00"))
+    until = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    (_t, first), (_u, reminder) = new_link("r3", "a1", until), new_link("r3", "a1", until)
+    store.add_links([first, reminder])
+    real = (Nomination("a1", "planning", "b1"),)
+    assert store.save_sheet(SheetSave("r3", "a1", 0, reminder.digest, (), "2026-03-02", submit=False)) == 1
+    assert store.save_sheet(SheetSave("r3", "a1", 1, first.digest, real, "2026-03-03", submit=True)) == 2
+    kept = store.read_sheet("r3", "a1")
+    forged = (Nomination("a1", "planning", "c1"),)
+    for submit in (True, False):
+        with pytest.raises(SurveyError, match="already submitted through the link sent to you earlier; use that"):
+            store.save_sheet(SheetSave("r3", "a1", 2, reminder.digest, forged, "2026-03-04", submit=submit))
+    assert store.read_sheet("r3", "a1") == kept
+    assert store.read_answers("r3") == ([(real[0], "2026-03-03")], {"a1": "2026-03-03"})
+    assert store.save_sheet(SheetSave("r3", "a1", 2, first.digest, forged, "2026-03-04", submit=True)) == 3
+    store.revoke_links("r3", ["a1"], "2026-03-05T10:00:00+00:00")  # a reissue: the old links go, a new one comes
+    (_v, reissued) = new_link("r3", "a1", until)
+    store.add_links([reissued])
+    assert store.save_sheet(SheetSave("r3", "a1", 3, reissued.digest, real, "2026-03-05", submit=True)) == 4
+    assert store.read_answers("r3") == ([(real[0], "2026-03-05")], {"a1": "2026-03-05"})
+
+
 def test_closing_is_a_fence_for_concurrent_submissions(store: GraphStore) -> None:
     """40 respondents submit from their own threads while the round closes: every save acknowledged is in the
     answers read after the fence, and every other one was refused as closed (none lost, none half-kept)."""

@@ -66,19 +66,19 @@ def test_a_round_opens_only_with_dates_and_a_notice_that_says_what_the_law_asks(
     check_can_open(SPEC)
 
 
-def test_links_open_only_their_own_form_until_revoked_or_expired(store: SQLiteStore) -> None:
+def test_links_open_only_their_own_form_until_revoked_or_the_round_closes(store: SQLiteStore) -> None:
     round_id = create_round(store, SPEC)
     with pytest.raises(SurveyError, match="cannot open without a privacy notice"):
         open_round(store, create_round(store, RoundSpec(**{**SPEC.__dict__, "privacy_notice": ""})))
     tokens = dict(open_round(store, round_id, now=DURING))
     assert len(tokens) == 11 and len(set(tokens.values())) == 11  # everyone in post, one token each
-    assert all(len(t) >= 43 and t != p for p, t in tokens.items())  # 256 random bits, not the id
+    assert all(len(t) >= 43 and t != p for p, t in tokens.items())  # 260 random bits, not the id
     answer(store, tokens["a1"], [Nomination("a1", "planning", "b1")], submit=False, version=0, now=DURING)
     with pytest.raises(SurveyError, match="only be given for yourself"):
         answer(store, tokens["a1"], [Nomination("b1", "planning", "c1")], submit=True, version=0, now=DURING)
     with pytest.raises(SurveyError, match="not valid"):
         answer(store, tokens["a1"][:-2] + "xx", [], submit=True, version=0, now=DURING)
-    with pytest.raises(SurveyError, match="expired"):
+    with pytest.raises(RoundClosed, match="closed on 2026-07-20"):  # the closing day has passed: no new link
         answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
     new = dict(issue_links(store, round_id, ["b1"], now=DURING))
     with pytest.raises(SurveyError, match="withdrawn"):
@@ -114,6 +114,18 @@ def test_the_roster_finds_names_by_the_start_of_any_word_in_any_case_with_or_wit
     assert [e.staff_id for e in roster.search("zo", exclude="x2", limit=1)] == ["x3"]
     assert roster.search("   ") == [] and roster.search("zoe")[0].school == "Beech"
     assert roster.search("z") == [] and roster.search("z '-") == []  # fewer than MIN_TYPED letters: nobody
+
+
+def test_namesakes_told_apart_only_by_accents_get_labels_that_name_each_one() -> None:
+    import pandas as pd
+
+    staff = pd.DataFrame({"staff_id": ["z1", "z2", "z3"], "name": ["Zoe Smith", "Zoë Smith", "Zoë Smith"],
+                          "school_id": ["O", "O", "B"], "role": ["teacher"] * 3})
+    roster = Roster(staff, {"O": "Oak", "B": "Birch"})
+    assert roster.labels["z1"] == "Zoe Smith (Oak, teacher) [z1]"
+    assert roster.labels["z3"] == "Zoë Smith (Birch, teacher)"  # another school: no namesake, no id
+    assert roster.find(roster.labels["z1"]) == "z1" and roster.find(roster.labels["z2"]) == "z2"
+    assert roster.find("Zoë Smith (Birch, teacher)") == "z3"
 
 
 def test_a_search_offers_at_most_a_few_people() -> None:
@@ -197,6 +209,9 @@ def test_dates_are_enforced_answers_from_the_opening_day_and_no_opening_after_th
     assert answer(store, tokens["a1"], [], submit=True, version=0, now=dt.datetime(2026, 7, 2, tzinfo=dt.UTC)) == 1
     with pytest.raises(SurveyError, match="closes on 2026-07-20, which has passed"):  # nor reissued then
         issue_links(store, late, ["a1"], now=dt.datetime(2026, 7, 21, tzinfo=dt.UTC))
+    with pytest.raises(RoundClosed, match="This survey closed on 2026-07-20: answers can no longer"):  # so no
+        answer(store, tokens["b1"], [], submit=True, version=0,  # "expired, ask for a new one"
+               now=dt.datetime(2026, 7, 21, 0, 0, 1, tzinfo=dt.UTC))
     assert len(store.round_links(late)) == 11  # nothing revoked, nothing issued
 
 
@@ -222,6 +237,26 @@ def test_a_submission_stays_until_replaced_and_a_stale_page_changes_nothing(stor
     answer(store, token, [Nomination("a1", "send", "c1")], submit=True, version=3, now=later)
     assert store.read_answers(round_id) == ([(Nomination("a1", "send", "c1"), "2026-07-12")], {"a1": "2026-07-12"})
     assert form_state(store, link).draft is None
+
+
+def test_a_reminder_link_cannot_replace_answers_submitted_through_the_first_link(store: SQLiteStore) -> None:
+    """Issue 25 review: a reminder keeps the first link working, so whoever holds the reminder file must not
+    overwrite, unseen, what the person then submitted through the first link; a reissue (revoking it) may."""
+    round_id = create_round(store, SPEC)
+    first = dict(open_round(store, round_id, now=DURING))["a1"]
+    reminder = dict(issue_links(store, round_id, ["a1"], now=DURING, keep_old=True))["a1"]  # as remind() does
+    answer(store, first, [Nomination("a1", "planning", "b1")], submit=True, version=0, now=DURING)
+    shown = form_state(store, link_of(store, reminder, DURING)[0])
+    assert shown == FormState(1, None, None, None, True, locked_elsewhere=True)
+    for submit in (True, False):
+        with pytest.raises(SurveyError, match="already submitted through the link sent to you earlier; use that"):
+            answer(store, reminder, [Nomination("a1", "planning", "c1")], submit=submit, version=1, now=DURING)
+    assert store.read_answers(round_id)[0] == [(Nomination("a1", "planning", "b1"), "2026-07-10")]
+    assert not form_state(store, link_of(store, first, DURING)[0]).locked_elsewhere
+    new = dict(issue_links(store, round_id, ["a1"], now=DURING))["a1"]  # a reissue revokes both
+    assert not form_state(store, link_of(store, new, DURING)[0]).locked_elsewhere
+    answer(store, new, [Nomination("a1", "planning", "c1")], submit=True, version=1, now=DURING)
+    assert store.read_answers(round_id)[0] == [(Nomination("a1", "planning", "c1"), "2026-07-10")]
 
 
 def test_a_reissued_link_never_shows_the_answers_saved_through_another(store: SQLiteStore) -> None:

@@ -98,6 +98,11 @@ def test_the_form_refuses_what_the_round_does_not_allow(opened) -> None:  # noqa
     assert 'value="Somebody Else"' in page  # what was typed is put back in its field
     no_version = client.post(f"/survey/{tokens['a1']}", data={"add-planning": "", "action": "submit"})
     assert no_version.status_code == 400 and "missing its version" in no_version.get_data(as_text=True)
+    for crafted in ("²", "٣", "1" * 13, "-1", " 0"):  # digits to str.isdigit(), not to int(), or out of range
+        sent = client.post(f"/survey/{tokens['a1']}", data={"version": crafted, "action": "submit"})
+        assert sent.status_code == 400 and "missing its version" in sent.get_data(as_text=True), crafted
+        quiet = client.post(f"/survey/{tokens['a1']}", data={"version": crafted, "autosave": "1"})
+        assert quiet.status_code == 400 and "missing its version" in quiet.get_json()["error"], crafted
 
 
 def _audited(app: Flask, action: str) -> list[str]:
@@ -276,3 +281,45 @@ def test_a_closed_round_refuses_a_late_autosave_in_words(opened) -> None:  # noq
         close_round(store, store.list_rounds()[0].round_id)
     late = client.post(f"/survey/{tokens['c1']}", data={"version": version, "autosave": "1", "action": "save"})
     assert late.status_code == 410 and "This survey round has closed" in late.get_json()["error"]
+
+
+def test_a_link_after_the_closing_day_says_the_round_closed_not_to_ask_for_a_new_one(opened) -> None:  # noqa: ANN001
+    """The closing day has passed but nobody has closed the round: no new link can be issued, so neither the form
+    nor the autosave tells the respondent to ask for one."""
+    import datetime as dt
+
+    app, _tokens = opened
+    past = RoundSpec(**{**SPEC.__dict__, "opens_on": "2020-07-02", "closes_on": "2020-07-20"})
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        token = dict(open_round(store, create_round(store, past), now=dt.datetime(2020, 7, 10, tzinfo=dt.UTC)))["a1"]
+    client = app.test_client()
+    page = client.get(f"/survey/{token}")
+    assert page.status_code == 410 and "This survey closed on 2020-07-20" in page.get_data(as_text=True)
+    assert "expired" not in page.get_data(as_text=True) and "for a new one" not in page.get_data(as_text=True)
+    late = client.post(f"/survey/{token}", data={"version": "0", "autosave": "1", "action": "save"})
+    assert late.status_code == 410 and late.get_json()["error"].startswith("This survey closed on 2020-07-20")
+
+
+def test_a_reminder_link_shows_no_form_once_the_first_link_submitted(opened) -> None:  # noqa: ANN001
+    """The reminder's link, once a1 submitted through the first: the page says to use the first link and offers
+    no form, and a crafted post saves nothing (422 with the same words)."""
+    from netmap.survey.service import issue_links
+
+    app, tokens = opened
+    client = app.test_client()
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        reminder = dict(issue_links(store, store.list_rounds()[0].round_id, ["a1"], keep_old=True))["a1"]
+    assert 'name="add-planning"' in client.get(f"/survey/{reminder}").get_data(as_text=True)  # nothing yet
+    _post(client, tokens["a1"], **{"add-planning": HOSTILE_B, "action": "submit"})
+    page = client.get(f"/survey/{reminder}").get_data(as_text=True)
+    assert "already submitted through the link sent to you earlier: use that link" in page
+    assert "<form" not in page.split("</details>")[1] and "Beech Academy, headteacher" not in page
+    sent = client.post(f"/survey/{reminder}", data={"version": "1", "action": "submit",
+                                                    "add-planning": "Head of C (Cedar Primary, headteacher)"})
+    assert sent.status_code == 422 and "already submitted through the link sent to you earlier; use that link" in (
+        sent.get_data(as_text=True))
+    quiet = client.post(f"/survey/{reminder}", data={"version": "1", "autosave": "1", "action": "save"})
+    assert quiet.status_code == 422 and quiet.get_json()["stale"] is False
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        answers, _done = store.read_answers(store.list_rounds()[0].round_id)
+    assert [(n.question, n.target) for n, _day in answers] == [("planning", "b1")]

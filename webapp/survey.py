@@ -9,6 +9,7 @@ and wrong links are throttled without ever refusing a valid one (webapp.accounts
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, NoReturn
 
 from flask import (
@@ -119,6 +120,7 @@ def people(token: str) -> Any:
 
 # Saves are refused as: a change the round does not allow (422), a page older than the answers kept (409), a
 # round that has closed or not opened, or a withdrawn link (410)
+_VERSION = re.compile(r"[0-9]{1,12}")  # ASCII digits only: str.isdigit() passes "²", which int() refuses
 _REFUSED = ((StaleAnswers, 409), (RoundClosed, 410), (SurveyError, 422))
 _THANKS = {"submit": "Thank you: your answers are submitted. You can change them until the survey closes on {}.",
            "save": "Saved as a draft: it does not count until you submit it.",
@@ -138,7 +140,7 @@ def form(token: str) -> Any:
     action = request.form.get("action", "save")  # Enter in a field sends the first button's: save
     quiet = request.form.get("autosave") == "1"
     quoted = request.form.get("version", "")
-    if not quoted.isdigit():
+    if not _VERSION.fullmatch(quoted):
         return _refused(spec, roster, store, link, "This page is missing its version: reload it.", 400, quiet)
     try:
         if action == "change":
@@ -173,7 +175,8 @@ def _refused(spec: RoundSpec, roster: Roster, store: GraphStore, link: Link, mes
         often = request.form.getlist(f"addfreq-{q.key}")
         typed[q.key] = [(label, often[k] if k < len(often) else "")
                         for k, label in enumerate(request.form.getlist(f"add-{q.key}")) if label.strip()]
-    editing = dataclasses.replace(shown, version=int(quoted) if quoted.isdigit() else shown.version, draft=ticked)
+    version = int(quoted) if _VERSION.fullmatch(quoted) else shown.version
+    editing = dataclasses.replace(shown, version=version, draft=ticked)
     return _page(spec, roster, link.staff_id, editing, error=message, typed=typed, stale=code == 409), code
 
 
@@ -203,7 +206,8 @@ def _page(spec: RoundSpec, roster: Roster, me: str, shown: FormState, error: str
           typed: dict[str, list[tuple[str, str]]] | None = None, stale: bool = False) -> str:
     """The form for `shown`: the submission read-only with "change my answers" when there is no draft, else the
     draft (or a blank form) to edit; `typed`, names typed into the add fields of a refused save, put back."""
-    editing = shown.draft if shown.draft is not None else () if shown.submitted is None else None
+    editing = (None if shown.locked_elsewhere else shown.draft if shown.draft is not None
+               else () if shown.submitted is None else None)
     def listed(nominations: tuple[Nomination, ...] | None) -> dict[str, list[tuple[str, str, int]]]:
         return {q.key: [(n.target, roster.labels.get(n.target, n.target), n.weight) for n in nominations or ()
                         if n.question == q.key] for q in spec.questions}

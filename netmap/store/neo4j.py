@@ -48,6 +48,7 @@ from netmap.store.base import (
 from netmap.store.records import frame_from_rows, table_rows
 from netmap.store.survey_records import (
     CLOSED_MESSAGE,
+    ELSEWHERE_MESSAGE,
     STALE_MESSAGE,
     WITHDRAWN_MESSAGE,
     AnswerSheet,
@@ -363,8 +364,9 @@ def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: An
 
 
 def _save_sheet(tx: neo4j.ManagedTransaction, change: SheetSave) -> int:
-    """One answer save as one transaction: lock the round, check it is open, the link usable and the sheet at the
-    version quoted, then write; raising rolls the lock back with nothing written."""
+    """One answer save as one transaction: lock the round, check it is open, the link usable, no submission made
+    through another link still usable, and the sheet at the version quoted, then write; raising rolls the lock
+    back with nothing written."""
     rows = tx.run(load_query("lock_survey_sheet"), {"round_id": change.round_id, "respondent": change.respondent,
                                                     "digest": change.via}).data()
     if not rows or rows[0]["status"] != "open":
@@ -372,6 +374,8 @@ def _save_sheet(tx: neo4j.ManagedTransaction, change: SheetSave) -> int:
     state = rows[0]
     if not state["usable"]:
         raise RoundClosed(WITHDRAWN_MESSAGE)
+    if state["submitted_elsewhere"]:
+        raise SurveyError(ELSEWHERE_MESSAGE)
     if state["version"] != change.expected_version:
         raise StaleAnswers(STALE_MESSAGE)
     tx.run(load_query("write_survey_sheet"), {

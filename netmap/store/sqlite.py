@@ -54,6 +54,7 @@ from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
 from netmap.store.survey_records import (
     CLOSED_MESSAGE,
+    ELSEWHERE_MESSAGE,
     STALE_MESSAGE,
     WITHDRAWN_MESSAGE,
     AnswerSheet,
@@ -112,6 +113,12 @@ _SAVE_SHEET = ("INSERT INTO survey_sheets VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLI
                "SET version = excluded.version, submitted_on = coalesce(excluded.submitted_on, submitted_on), "
                "submitted_via = CASE WHEN excluded.submitted_on IS NULL THEN submitted_via "
                "ELSE excluded.submitted_via END, has_draft = excluded.has_draft, draft_via = excluded.draft_via")
+# A submission made through another of the respondent's links, which still works: a save through this one would
+# replace answers its holder cannot see (a reissue revokes the old link first, and then the new one may)
+_SUBMITTED_ELSEWHERE = ("SELECT 1 FROM survey_sheets s JOIN survey_links l ON l.digest = s.submitted_via AND "
+                        "l.round_id = s.round_id AND l.staff_id = s.respondent WHERE s.round_id = ? AND "
+                        "s.respondent = ? AND s.submitted_on IS NOT NULL AND s.submitted_via <> ? AND "
+                        "l.revoked_at IS NULL")
 _INSERT_PART = "INSERT INTO table_parts VALUES (?, ?, ?, ?, ?)"
 _SELECT_PARTS = "SELECT name, part, rows, payload FROM table_parts WHERE snapshot = ? ORDER BY name, part"
 _DELETE_PARTS = "DELETE FROM table_parts WHERE snapshot = ?"
@@ -504,6 +511,8 @@ class SQLiteStore(GraphStore):
                                           "AND staff_id = ?", (change.via, *key)).fetchone()
                 if link is None or link[0] is not None:
                     raise RoundClosed(WITHDRAWN_MESSAGE)
+                if self._conn.execute(_SUBMITTED_ELSEWHERE, (*key, change.via)).fetchone() is not None:
+                    raise SurveyError(ELSEWHERE_MESSAGE)
                 kept = self._conn.execute("SELECT version FROM survey_sheets WHERE round_id = ? AND respondent = ?",
                                           key).fetchone()
                 version = kept[0] if kept else 0

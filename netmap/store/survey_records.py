@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from netmap.survey.answers import Nomination
 from netmap.survey.links import Link
 
-__all__ = ["CLOSED_MESSAGE", "STALE_MESSAGE", "WITHDRAWN_MESSAGE", "AnswerSheet", "RoundRecord", "SheetSave",
-           "SurveyRecords"]
+__all__ = ["CLOSED_MESSAGE", "ELSEWHERE_MESSAGE", "STALE_MESSAGE", "WITHDRAWN_MESSAGE", "AnswerSheet", "RoundRecord",
+           "SheetSave", "SurveyRecords"]
 
 # What a refused save says, whichever store refused it (the web shows it, the autosave too)
 CLOSED_MESSAGE = ("This survey round has closed: answers can no longer be given or changed. Answers submitted "
@@ -21,6 +21,8 @@ STALE_MESSAGE = ("Your answers were changed in another tab or window after this 
                  "answers were not saved (they would have overwritten the newer ones). Reload the page to see the "
                  "answers kept; what you typed here is still on this page until then.")
 WITHDRAWN_MESSAGE = "This survey link has been withdrawn. Ask whoever runs the survey for a new one."
+ELSEWHERE_MESSAGE = ("Your answers were already submitted through the link sent to you earlier; use that link "
+                     "to see or change them. Nothing was saved through this one.")
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,11 @@ class AnswerSheet:
 @dataclass(frozen=True)
 class SheetSave:
     """One save of a respondent's sheet: applied only if the sheet is still at `expected_version` (the version
-    the page was rendered with), the round still open and the link `via` still not revoked. `submit`: the
-    nominations become the submission (and the draft goes); else they become the draft (the submission stays)."""
+    the page was rendered with), the round still open, the link `via` still not revoked, and no submission was
+    made through another of the respondent's links that still works (a reminder's link, or whoever holds the
+    file of them, must not overwrite answers it cannot see; a reissue revokes the old link, and then the new one
+    may). `submit`: the nominations become the submission (and the draft goes); else they become the draft (the
+    submission stays)."""
 
     round_id: str
     respondent: str
@@ -106,7 +111,8 @@ class SurveyRecords(ABC):
     @abstractmethod
     def save_sheet(self, change: SheetSave) -> int:
         """Apply `change` in one transaction (compare-and-set) and return the sheet's new version; RoundClosed
-        when the round is not open or the link was revoked, StaleAnswers when the sheet has moved on since
+        when the round is not open or the link was revoked, SurveyError (ELSEWHERE_MESSAGE) when the submission
+        was made through another link not revoked, StaleAnswers when the sheet has moved on since
         `change.expected_version`. A refused save changes nothing."""
 
     @abstractmethod

@@ -42,8 +42,9 @@ class Roster:
         self._index = NameIndex([e.name for e in self.entries])
         self.ids = frozenset(e.staff_id for e in self.entries)
         plain = [f"{e.name} ({e.school}, {e.role})" for e in self.entries]
-        repeated = {label for label, count in Counter(plain).items() if count > 1}  # same name, school and role
-        self.labels = {e.staff_id: label if label not in repeated else f"{label} [{e.staff_id}]"
+        # same name, school and role, as find() reads a label: folded, so "Zoe" and "Zoë" are told apart too
+        repeated = {label for label, count in Counter(map(folded, plain)).items() if count > 1}
+        self.labels = {e.staff_id: label if folded(label) not in repeated else f"{label} [{e.staff_id}]"
                        for e, label in zip(self.entries, plain, strict=True)}
         self._by_label = {folded(label): person for person, label in self.labels.items()}
 

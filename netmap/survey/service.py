@@ -191,8 +191,8 @@ def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tu
     not: a closed round's link says the round closed (closing also withdrew it, but that is not the reason)."""
     now = now or _now()
     found = store.find_link(digest(token))
-    if found is not None and find_round(store, found.round_id).status == "closed":
-        raise RoundClosed(CLOSED_MESSAGE)
+    if found is not None:
+        _check_not_closed(find_round(store, found.round_id), now)
     link = check_usable(found, now)
     record = find_round(store, link.round_id)
     if record.status != "open":
@@ -204,26 +204,41 @@ def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tu
     return link, record
 
 
+def _check_not_closed(record: RoundRecord, now: dt.datetime) -> None:
+    """RoundClosed when the round is closed, or its closing day has passed though nobody has closed it yet: its
+    links have expired then, but "ask for a new one" would be wrong, as none can be issued (_check_not_past)."""
+    if record.status == "closed":
+        raise RoundClosed(CLOSED_MESSAGE)
+    closes_on = spec_of(record).closes_on
+    if closes_on and closes_on < now.date().isoformat():
+        raise RoundClosed(f"This survey closed on {closes_on}: answers can no longer be given or changed. Answers "
+                          "submitted by then are counted; nothing sent after is kept.")
+
+
 @dataclasses.dataclass(frozen=True)
 class FormState:
     """What a link's form may show: the sheet's version (every save quotes it), the submission and the draft when
     saved through this very link (else None), and whether a submission saved through another link is kept (it
-    counts, but is not shown: whoever holds a reissued link, or the file of links, must not read it)."""
+    counts, but is not shown: whoever holds a reissued link, or the file of links, must not read it) and whether
+    that other link still works (then this one saves nothing: the store refuses, so the form is not offered)."""
 
     version: int
     submitted: tuple[Nomination, ...] | None
     submitted_on: str | None
     draft: tuple[Nomination, ...] | None
     kept_elsewhere: bool
+    locked_elsewhere: bool = False
 
 
 def form_state(store: GraphStore, link: Link) -> FormState:
     """The respondent's sheet as the form opened by `link` may show it."""
     sheet = store.read_sheet(link.round_id, link.staff_id)
     mine = sheet.submitted is not None and sheet.submitted_via == link.digest
+    elsewhere = sheet.submitted is not None and not mine
+    other = store.find_link(sheet.submitted_via) if elsewhere and sheet.submitted_via else None
     return FormState(sheet.version, sheet.submitted if mine else None, sheet.submitted_on if mine else None,
-                     sheet.draft if sheet.draft_via == link.digest else None,
-                     sheet.submitted is not None and not mine)
+                     sheet.draft if sheet.draft_via == link.digest else None, elsewhere,
+                     other is not None and other.revoked_at is None)
 
 
 def answer(store: GraphStore, token: str, nominations: list[Nomination], *, submit: bool, version: int,
