@@ -176,3 +176,14 @@ def test_the_first_admin_enrols_at_first_login(tmp_path: Path, monkeypatch: pyte
     assert app.config["NETMAP_REQUIRE_MFA"] is True
     response = login(app.test_client(), "first-admin", "a long first password", purpose=None)
     assert response.status_code == 302 and response.location.startswith("/login/enrol")
+
+
+def test_setting_groups_keeps_the_recovery_codes(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    _secret, codes = enrol(app.test_client(), "hr")
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    result = CliRunner().invoke(main, ["users", "set-groups", "hr", "EN-MATHS"])
+    assert result.exit_code == 0, result.output
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.second_factors.recovery_codes_left("hr") == RECOVERY_CODES
+    login(client := app.test_client(), "hr", purpose=None)
+    assert give_code(client, codes[0]).status_code == 302

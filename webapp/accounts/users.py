@@ -119,7 +119,6 @@ class UserStore:
 
     def _set_groups(self, name: str, groups: list[str] | tuple[str, ...]) -> None:
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
-        self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
         self._conn.executemany("INSERT OR IGNORE INTO user_groups VALUES (?, ?)", ((name, g) for g in groups))
 
     def groups_of(self, name: str) -> list[str]:
