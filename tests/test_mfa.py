@@ -187,3 +187,15 @@ def test_setting_groups_keeps_the_recovery_codes(app: Flask, monkeypatch: pytest
         assert accounts.second_factors.recovery_codes_left("hr") == RECOVERY_CODES
     login(client := app.test_client(), "hr", purpose=None)
     assert give_code(client, codes[0]).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\t/evil.example", "//evil.example"])
+def test_the_code_step_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    client = app.test_client()
+    secret, _codes = enrol(client, "hr")
+    logout(client)
+    login(client, "hr", purpose=None)
+    response = client.post("/login/code", query_string={"next": target},
+                           data={"code": pyotp.TOTP(secret).at(time.time() + 30),
+                                 "csrf_token": csrf_token(client, "/login/code")})
+    assert response.status_code == 302 and response.location == "/"

@@ -114,10 +114,10 @@ def _configure(provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def sign_in(client: FlaskClient, name: str, http: requests.Session | None = None, password: str = "provider-pw",
-            tamper: tuple[Provider, str] | None = None) -> tuple[int, str]:
-    """Click "Sign in with", sign in at the provider as `name`, and hand its answer to netmap; returns netmap's
-    status and page (or redirect target)."""
-    started = client.get("/login/provider?next=/staff/")
+            tamper: tuple[Provider, str] | None = None, target: str = "/staff/") -> tuple[int, str]:
+    """Click "Sign in with" (from a link to `target`), sign in at the provider as `name`, and hand its answer to
+    netmap; returns netmap's status and page (or redirect target)."""
+    started = client.get("/login/provider", query_string={"next": target})
     assert started.status_code == 302, started.get_data(as_text=True)
     back = walk_to(started.headers["Location"], CALLBACK, http or requests.Session(), name, password)
     if tamper:
@@ -155,6 +155,11 @@ def test_signing_in_gives_the_role_of_the_mapped_group_and_no_password(app: Flas
     assert any(e[:2] == ("alice", "login") and "with the identity provider as " in e[2] for e in _audit(app))
     for password in ("", "provider-pw", PASSWORD):  # no local password opens the account
         assert login(app.test_client(), "alice", password or "x" * 12, purpose=None).status_code == 401
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\t/evil.example", "//evil.example"])
+def test_signing_in_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    assert sign_in(app.test_client(), "alice", target=target)[:2] == (302, "/")
 
 
 def test_logout_ends_the_session_here_and_at_the_provider(app: Flask, provider: Provider) -> None:

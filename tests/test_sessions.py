@@ -263,3 +263,18 @@ def test_a_session_ends_with_the_browser_unless_kept(app: Flask) -> None:
     expires = kept.headers["Set-Cookie"].split("Expires=")[1].split(";")[0]
     lasts = email.utils.parsedate_to_datetime(expires) - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=7, minutes=59) < lasts <= dt.timedelta(hours=8)
+
+
+OFF_SITE = ("/\\evil.example/", "/\\/evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+            "//evil.example", "https://evil.example/")
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_a_login_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    client = app.test_client()
+    response = client.post("/login", query_string={"next": target},
+                           data={"name": "hr", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.location == "/"
+    kept = client.post("/login", query_string={"next": "/schools/?a=b"},
+                       data={"name": "hr", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert kept.location == "/schools/?a=b"
