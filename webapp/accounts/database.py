@@ -27,11 +27,12 @@ from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot"]
 
-SCHEMA_VERSION = 9  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 10  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
 # trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
-# logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard)
+# logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard). 10: wrong
+# second-factor codes per account (second_factor_failures; a new table only)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (

@@ -109,6 +109,7 @@ class UserStore:
         self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM external_identities WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
@@ -287,25 +288,12 @@ class UserStore:
                 conn.execute("ROLLBACK")
             raise
 
-    def record_failure(self, name: str, address: str) -> None:
-        """Count a failed attempt at something other than a password (a wrong second-factor code) under `name`,
-        so is_locked throttles it the same way."""
-        self._conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?)",
-                           (_digest(name[:MAX_NAME]), address[:64], _now().isoformat()))
-
-    def is_locked(self, name: str, address: str = "") -> bool:
-        """True while `name` from `address`, or `address`, has failed too often (see authenticate)."""
-        since = (_now() - dt.timedelta(minutes=LOCKOUT_MINUTES)).isoformat()
-        (for_name,) = self._conn.execute("SELECT count(*) FROM failed_logins WHERE name_digest = ? AND address = ? "
-                                         "AND at > ?", (_digest(name[:MAX_NAME]), address[:64], since)).fetchone()
-        (for_address,) = self._conn.execute("SELECT count(*) FROM failed_logins WHERE address = ? AND at > ?",
-                                            (address[:64], since)).fetchone()
-        return bool(for_name >= LOCKOUT_FAILURES or for_address >= ADDRESS_FAILURES)
-
     def unlock(self, name: str) -> int:
-        """Forget the failed logins for `name` from every address; returns how many were forgotten."""
-        return int(self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ?",
-                                      (_digest(name[:MAX_NAME]),)).rowcount)
+        """Forget the failed logins for `name` from every address, and its wrong second-factor codes
+        (webapp.accounts.second_factor); returns how many were forgotten."""
+        passwords = self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ?", (_digest(name[:MAX_NAME]),))
+        codes = self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
+        return int(passwords.rowcount + codes.rowcount)
 
     def failed_login_records(self) -> int:
         """How many failed logins are kept (all within the last LOCKOUT_MINUTES once pruned)."""
