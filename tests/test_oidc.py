@@ -308,9 +308,26 @@ def test_a_refusal_at_the_provider_is_shown_and_signs_nobody_in(app: Flask) -> N
     answer = client.get(f"/login/provider/callback?error=access_denied&error_description=The+user+cancelled"
                         f"&state={state}")
     assert answer.status_code == 403
-    assert "did not sign you in: The user cancelled" in answer.get_data(as_text=True)
+    assert "did not sign you in: you, or the provider, declined" in answer.get_data(as_text=True)
+    assert "The user cancelled" not in answer.get_data(as_text=True)  # the caller's words are never shown
     assert client.get("/staff/").status_code == 302
     assert ("unknown", "sign-in refused") in [e[:2] for e in _audit(app)]
+
+
+def test_anyone_sending_provider_errors_neither_fills_the_audit_log_nor_writes_on_a_page(app: Flask) -> None:
+    client = app.test_client()
+    for n in range(60):
+        answer = client.get("/login/provider/callback", query_string={
+            "error": "call-us-on-0800" if n % 2 else "access_denied",
+            "error_description": "Your account is suspended: call 0800 000 000 now"})
+        assert answer.status_code == 403
+        page = answer.get_data(as_text=True)
+        assert "0800" not in page and "suspended" not in page
+    assert "does not recognise" in page
+    refusals = [e for e in _audit(app) if e[1] in ("sign-in refused", "refusals not recorded")]
+    assert len(refusals) <= 2 * 20 + 2  # per subject (each of the two codes, from this address) a minute, then one note
+    assert ("(not logged in)", "refusals not recorded") in [e[:2] for e in refusals]
+    assert all("0800" not in e[2] for e in refusals)
 
 
 def test_an_unreachable_provider_or_one_of_another_issuer_is_said_so(
