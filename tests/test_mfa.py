@@ -5,6 +5,7 @@ Codes are computed with pyotp, as the authenticator app would."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from pathlib import Path
 
@@ -21,8 +22,9 @@ from netmap.ingest.validate import read_trust
 from tests.conftest import TINY
 from tests.web_helpers import csrf_token, enrol, login, make_app
 from webapp import create_app
-from webapp.accounts import LOCKOUT_FAILURES, Accounts
-from webapp.accounts.second_factor import RECOVERY_CODES
+from webapp.accounts import Accounts, LockedOut
+from webapp.accounts import second_factor as second_factor_module
+from webapp.accounts.second_factor import CODE_FAILURES, RECOVERY_CODES
 
 
 @pytest.fixture(scope="module")
@@ -119,10 +121,70 @@ def test_wrong_codes_are_throttled_like_passwords(app: Flask) -> None:
     secret, _codes = enrol(client, "hr")
     logout(client)
     login(client, "hr", purpose=None)
-    for _ in range(LOCKOUT_FAILURES):
+    for _ in range(CODE_FAILURES):
         assert give_code(client, "123456").status_code == 401
     locked = give_code(client, pyotp.TOTP(secret).at(time.time() + 30))
     assert locked.status_code == 429 and "Too many wrong codes" in locked.get_data(as_text=True)
+
+
+def test_a_right_password_does_not_reset_the_count_of_wrong_codes(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret, _codes = enrol(app.test_client(), "hr")
+    statuses = []
+    for _ in range(4):  # the review's repro: the password, then four wrong codes, again and again
+        client = app.test_client()
+        assert login(client, "hr", purpose=None).location.startswith("/login/code")
+        statuses += [give_code(client, "123456").status_code for _ in range(4)]
+    assert statuses == [401] * CODE_FAILURES + [429] * (16 - CODE_FAILURES)
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.1.2.3"  # per account, not per address
+    login(elsewhere, "hr", purpose=None)
+    right = pyotp.TOTP(secret).at(time.time() + 30)
+    assert give_code(elsewhere, right).status_code == 429
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    unlocked = CliRunner().invoke(main, ["users", "unlock", "hr"])
+    assert unlocked.exit_code == 0 and f"{CODE_FAILURES} recent failed login(s) forgotten" in unlocked.output
+    assert give_code(elsewhere, right).status_code == 302
+
+
+def test_parallel_wrong_codes_are_checked_at_most_the_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    enrol(app.test_client(), "hr")
+    checked = []
+    real_match = second_factor_module._matching_step
+    monkeypatch.setattr(second_factor_module, "_matching_step",
+                        lambda secret, code, at: checked.append(code) or real_match(secret, code, at))
+    outcomes: list[str] = []
+    start = threading.Barrier(30)
+
+    def guess(n: int) -> None:
+        with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+            start.wait()
+            try:
+                outcomes.append("in" if accounts.second_factors.attempt("hr", f"{n:06d}") else "wrong")
+            except LockedOut:
+                outcomes.append("locked")
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checked) == CODE_FAILURES
+    assert sorted(outcomes) == ["locked"] * (30 - CODE_FAILURES) + ["wrong"] * CODE_FAILURES
+
+
+def test_a_right_code_or_a_reset_forgets_earlier_wrong_codes(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret, _codes = enrol(app.test_client(), "hr")
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        factors = accounts.second_factors
+        for _ in range(CODE_FAILURES - 1):
+            assert factors.attempt("hr", "123456") is None
+        assert factors.attempt("hr", pyotp.TOTP(secret).at(time.time() + 30)) == "authenticator code"
+        for _ in range(CODE_FAILURES):  # counted afresh after the right code
+            assert factors.attempt("hr", "123456") is None
+        with pytest.raises(LockedOut):
+            factors.attempt("hr", "123456")
+        factors.reset("hr")
+        assert accounts._conn.execute("SELECT count(*) FROM second_factor_failures").fetchone()[0] == 0
 
 
 def test_the_second_step_must_follow_the_password_within_ten_minutes(app: Flask) -> None:
@@ -176,3 +238,26 @@ def test_the_first_admin_enrols_at_first_login(tmp_path: Path, monkeypatch: pyte
     assert app.config["NETMAP_REQUIRE_MFA"] is True
     response = login(app.test_client(), "first-admin", "a long first password", purpose=None)
     assert response.status_code == 302 and response.location.startswith("/login/enrol")
+
+
+def test_setting_groups_keeps_the_recovery_codes(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    _secret, codes = enrol(app.test_client(), "hr")
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    result = CliRunner().invoke(main, ["users", "set-groups", "hr", "EN-MATHS"])
+    assert result.exit_code == 0, result.output
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.second_factors.recovery_codes_left("hr") == RECOVERY_CODES
+    login(client := app.test_client(), "hr", purpose=None)
+    assert give_code(client, codes[0]).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\t/evil.example", "//evil.example"])
+def test_the_code_step_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    client = app.test_client()
+    secret, _codes = enrol(client, "hr")
+    logout(client)
+    login(client, "hr", purpose=None)
+    response = client.post("/login/code", query_string={"next": target},
+                           data={"code": pyotp.TOTP(secret).at(time.time() + 30),
+                                 "csrf_token": csrf_token(client, "/login/code")})
+    assert response.status_code == 302 and response.location == "/"

@@ -114,10 +114,10 @@ def _configure(provider: Provider, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def sign_in(client: FlaskClient, name: str, http: requests.Session | None = None, password: str = "provider-pw",
-            tamper: tuple[Provider, str] | None = None) -> tuple[int, str]:
-    """Click "Sign in with", sign in at the provider as `name`, and hand its answer to netmap; returns netmap's
-    status and page (or redirect target)."""
-    started = client.get("/login/provider?next=/staff/")
+            tamper: tuple[Provider, str] | None = None, target: str = "/staff/") -> tuple[int, str]:
+    """Click "Sign in with" (from a link to `target`), sign in at the provider as `name`, and hand its answer to
+    netmap; returns netmap's status and page (or redirect target)."""
+    started = client.get("/login/provider", query_string={"next": target})
     assert started.status_code == 302, started.get_data(as_text=True)
     back = walk_to(started.headers["Location"], CALLBACK, http or requests.Session(), name, password)
     if tamper:
@@ -155,6 +155,11 @@ def test_signing_in_gives_the_role_of_the_mapped_group_and_no_password(app: Flas
     assert any(e[:2] == ("alice", "login") and "with the identity provider as " in e[2] for e in _audit(app))
     for password in ("", "provider-pw", PASSWORD):  # no local password opens the account
         assert login(app.test_client(), "alice", password or "x" * 12, purpose=None).status_code == 401
+
+
+@pytest.mark.parametrize("target", ["/\\evil.example/", "/\t/evil.example", "//evil.example"])
+def test_signing_in_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    assert sign_in(app.test_client(), "alice", target=target)[:2] == (302, "/")
 
 
 def test_logout_ends_the_session_here_and_at_the_provider(app: Flask, provider: Provider) -> None:
@@ -303,9 +308,26 @@ def test_a_refusal_at_the_provider_is_shown_and_signs_nobody_in(app: Flask) -> N
     answer = client.get(f"/login/provider/callback?error=access_denied&error_description=The+user+cancelled"
                         f"&state={state}")
     assert answer.status_code == 403
-    assert "did not sign you in: The user cancelled" in answer.get_data(as_text=True)
+    assert "did not sign you in: you, or the provider, declined" in answer.get_data(as_text=True)
+    assert "The user cancelled" not in answer.get_data(as_text=True)  # the caller's words are never shown
     assert client.get("/staff/").status_code == 302
     assert ("unknown", "sign-in refused") in [e[:2] for e in _audit(app)]
+
+
+def test_anyone_sending_provider_errors_neither_fills_the_audit_log_nor_writes_on_a_page(app: Flask) -> None:
+    client = app.test_client()
+    for n in range(60):
+        answer = client.get("/login/provider/callback", query_string={
+            "error": "call-us-on-0800" if n % 2 else "access_denied",
+            "error_description": "Your account is suspended: call 0800 000 000 now"})
+        assert answer.status_code == 403
+        page = answer.get_data(as_text=True)
+        assert "0800" not in page and "suspended" not in page
+    assert "does not recognise" in page
+    refusals = [e for e in _audit(app) if e[1] in ("sign-in refused", "refusals not recorded")]
+    assert len(refusals) <= 2 * 20 + 2  # per subject (each of the two codes, from this address) a minute, then one note
+    assert ("(not logged in)", "refusals not recorded") in [e[:2] for e in refusals]
+    assert all("0800" not in e[2] for e in refusals)
 
 
 def test_an_unreachable_provider_or_one_of_another_issuer_is_said_so(

@@ -79,8 +79,15 @@ def test_forged_headers_never_reach_the_app_from_elsewhere(tmp_path: Path, monke
         "Forwarded": "for=203.0.113.7"})
     assert seen == {"route": ["192.168.1.20"], "scheme": "http", "host": "localhost", "forwarded": None}
     app.test_client().get("/probe", environ_base={"REMOTE_ADDR": PROXY}, headers={
-        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "netmap.trust.example"})
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https", "Host": "netmap.trust.example"})
     assert seen["scheme"] == "https" and seen["host"] == "netmap.trust.example"
+    # docs/deployment.md's nginx passes the browser's Host on, and a client's own X-Forwarded-Host unchanged:
+    # it must not change the host netmap sees (a loopback one would pass for a request to the server itself)
+    for forged in ("127.0.0.1", "localhost:5000", "evil.example"):
+        app.test_client().get("/probe", environ_base={"REMOTE_ADDR": PROXY}, headers={
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "http", "Host": "netmap.trust.example",
+            "X-Forwarded-Host": forged})
+        assert seen["host"] == "netmap.trust.example", forged
 
 
 def test_one_client_failing_behind_the_proxy_does_not_lock_out_another(tmp_path: Path,

@@ -114,12 +114,59 @@ def test_someone_elsewhere_cannot_lock_the_admin_out(app: Flask) -> None:
         assert accounts.users.authenticate("admin", PASSWORD, "127.0.0.1") is not None
 
 
-def test_one_address_cannot_try_many_names(app: Flask) -> None:
+def test_one_address_cannot_try_many_names(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         for n in range(ADDRESS_FAILURES):
-            accounts.users.authenticate(f"name {n}", "a guess", "10.0.0.9")
+            assert accounts.users.authenticate(f"name {n}", "a guess", "10.0.0.9") is None
+        checked = []
+        real_check = users_module.check_password_hash
+        monkeypatch.setattr(users_module, "check_password_hash",
+                            lambda stored, given: checked.append(stored) or real_check(stored, given))
+        for name in ("another name", "hr"):  # a name that is an account and one that is not: the same answer
+            with pytest.raises(LockedOut, match="from this address"):
+                accounts.users.authenticate(name, "a guess", "10.0.0.9")
+        assert len(checked) == 2  # and the same cost
+        assert accounts.users.authenticate("ceo", "a guess", "10.0.0.10") is None  # other addresses as before
+        records = accounts.users.failed_login_records()
         with pytest.raises(LockedOut):
-            accounts.users.authenticate("hr", PASSWORD, "10.0.0.9")
+            accounts.users.authenticate("yet another name", "a guess", "10.0.0.9")
+        assert accounts.users.failed_login_records() == records  # refused names are not kept piling up
+
+
+def test_one_person_behind_a_shared_address_cannot_lock_out_the_school(app: Flask,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    school = "10.20.0.1"  # a school's NAT: everyone there has this address
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        for name in ("admin", "ceo", "network-lead"):  # mistyped passwords: they count only for their account
+            for _ in range(LOCKOUT_FAILURES - 1):
+                assert accounts.users.authenticate(name, "a guess", school) is None
+        for n in range(ADDRESS_FAILURES):  # and someone tries many names
+            assert accounts.users.authenticate(f"name {n}", "a guess", school) is None
+        for name in ("hr", "admin"):  # everyone else logs in, and those who mistyped too
+            assert accounts.users.authenticate(name, PASSWORD, school) is not None
+        with pytest.raises(LockedOut, match="from this address"):  # a wrong password now reads as a lock ...
+            accounts.users.authenticate("ceo", "a guess", school)
+        with pytest.raises(LockedOut, match="Try again in"):  # ... and it was ceo's fifth there: ceo is locked
+            accounts.users.authenticate("ceo", PASSWORD, school)
+        assert accounts.users.authenticate("ceo", PASSWORD, "10.20.0.2") is not None  # but not elsewhere
+    monkeypatch.setenv("NETMAP_USERS_DB", str(app.config["NETMAP_USERS_DB"]))
+    assert CliRunner().invoke(main, ["users", "unlock", "ceo"]).exit_code == 0
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        assert accounts.users.authenticate("ceo", PASSWORD, school) is not None
+
+
+def test_a_version_9_users_file_gains_the_known_column(tmp_path: Path) -> None:
+    path = tmp_path / "users.db"
+    with Accounts(path) as accounts:
+        accounts.users.add("old", "hr", PASSWORD)
+        accounts._conn.execute("DROP TABLE failed_logins")
+        accounts._conn.execute("CREATE TABLE failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, "
+                               "at TEXT NOT NULL)")
+        accounts._conn.execute("INSERT INTO failed_logins VALUES ('x', '10.0.0.9', '2026-01-01')")
+        accounts._conn.execute("PRAGMA user_version=9")
+    with Accounts(path) as accounts:
+        assert accounts.users.authenticate("old", "a guess", "10.0.0.9") is None
+        assert accounts.users.authenticate("old", PASSWORD, "10.0.0.9") is not None
 
 
 def test_an_admin_can_unlock_a_name(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -263,3 +310,18 @@ def test_a_session_ends_with_the_browser_unless_kept(app: Flask) -> None:
     expires = kept.headers["Set-Cookie"].split("Expires=")[1].split(";")[0]
     lasts = email.utils.parsedate_to_datetime(expires) - dt.datetime.now(dt.UTC)
     assert dt.timedelta(hours=7, minutes=59) < lasts <= dt.timedelta(hours=8)
+
+
+OFF_SITE = ("/\\evil.example/", "/\\/evil.example", "\\\\evil.example", "/\t/evil.example", "/\n/evil.example",
+            "//evil.example", "https://evil.example/")
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_a_login_never_sends_anyone_off_site(app: Flask, target: str) -> None:
+    client = app.test_client()
+    response = client.post("/login", query_string={"next": target},
+                           data={"name": "hr", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.status_code == 302 and response.location == "/"
+    kept = client.post("/login", query_string={"next": "/schools/?a=b"},
+                       data={"name": "hr", "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert kept.location == "/schools/?a=b"

@@ -160,8 +160,11 @@ def audit_refusal(name: str, action: str) -> None:
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: a login link must not send anyone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site paths: a login link must not send anyone elsewhere. Browsers read a backslash as a slash
+    ("/\\evil.example" is "//evil.example") and drop tabs and newlines, so a target holding either, or whose
+    second character is a slash, is refused; the dashboard instead."""
+    if (target and target.startswith("/") and target[1:2] not in ("/", "\\")
+            and not any(c == "\\" or not c.isprintable() for c in target) and not urlsplit(target).netloc):
         return target
     return url_for("dashboard.index")
 

@@ -163,7 +163,7 @@ def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> N
 @click.argument("name")
 @click.pass_context
 def users_unlock(ctx: click.Context, name: str) -> None:
-    """Lift the lock that failed logins put on a user name, from every address."""
+    """Lift the locks that failed logins and wrong second-factor codes put on a user name, from every address."""
     forgotten = _change(ctx, lambda users: users.unlock(name), "user unlocked", name)
     click.echo(f"Unlocked {name} ({forgotten} recent failed login(s) forgotten).")
 

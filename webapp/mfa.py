@@ -12,6 +12,7 @@ from markupsafe import Markup
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from webapp.accounts import LockedOut
 from webapp.accounts.second_factor import provisioning_uri
 from webapp.auth import accounts, audit_event, pending_user, safe_next, start_session
 
@@ -32,21 +33,18 @@ def code() -> Any:
     user = pending_user()
     if user is None:
         return _start_again()
-    users = accounts().users
     if not accounts().second_factors.is_enrolled(user.name):
         return redirect(url_for("mfa.enrol", next=request.args.get("next")))
     form = CodeForm()
     if not form.validate_on_submit():
         return render_template("mfa/code.html", form=form), 400 if request.method == "POST" else 200
-    address = request.remote_addr or ""
-    if users.is_locked(user.name, address):
+    try:
+        how = accounts().second_factors.attempt(user.name, form.code.data)
+    except LockedOut as exc:
         audit_event(user.name, "login refused (locked)")
-        flash("Too many wrong codes or passwords. Try again in a few minutes, or ask an admin to unlock the "
-              "account.", "error")
+        flash(str(exc), "error")
         return render_template("mfa/code.html", form=form), 429
-    how = accounts().second_factors.verify(user.name, form.code.data)
     if how is None:
-        users.record_failure(user.name, address)
         audit_event(user.name, "failed second factor")
         flash(WRONG_CODE, "error")
         return render_template("mfa/code.html", form=form), 401
@@ -72,20 +70,20 @@ def enrol() -> Any:
     form = CodeForm()
     status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        address = request.remote_addr or ""
-        if accounts().users.is_locked(user.name, address):
+        try:
+            codes = factors.attempt_enrolment(user.name, form.code.data)
+        except LockedOut as exc:
             audit_event(user.name, "login refused (locked)")
-            flash("Too many wrong codes or passwords. Try again in a few minutes.", "error")
+            flash(str(exc), "error")
             status = 429
-        elif (codes := factors.confirm(user.name, form.code.data)) is None:
-            accounts().users.record_failure(user.name, address)
+        else:
+            if codes is not None:
+                audit_event(user.name, "second factor enrolled")
+                start_session(user, "authenticator code")
+                return render_template("mfa/recovery.html", codes=codes, next=safe_next(request.args.get("next")))
             audit_event(user.name, "failed second factor")
             flash(WRONG_CODE, "error")
             status = 401
-        else:
-            audit_event(user.name, "second factor enrolled")
-            start_session(user, "authenticator code")
-            return render_template("mfa/recovery.html", codes=codes, next=safe_next(request.args.get("next")))
     qr = segno.make(provisioning_uri(secret, user.name), error="m")
     # segno's SVG holds only its own path data (the address is drawn as modules, never as text), so it is safe
     svg = Markup(qr.svg_inline(scale=5, light="#fff"))  # noqa: S704

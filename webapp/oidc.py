@@ -25,7 +25,15 @@ from netmap.config import OidcSettings
 from netmap.errors import AccountError, ConfigError
 from webapp.accounts.role_map import grant_of, read_role_map
 from webapp.accounts.users import MAX_NAME
-from webapp.auth import accounts, audit_event, safe_next, start_session
+from webapp.auth import (
+    REFUSAL_WINDOW,
+    REFUSALS_OVERALL,
+    REFUSALS_PER_ADDRESS,
+    accounts,
+    audit_event,
+    safe_next,
+    start_session,
+)
 from webapp.leavers import closed_reason, staff_id_of_email
 
 __all__ = ["MFA_AMR", "ROLES_SEEING_NAMES", "bp", "init_app", "logout_url", "used_second_factor"]
@@ -37,6 +45,17 @@ log = logging.getLogger(__name__)
 MFA_AMR = frozenset({"mfa", "otp", "hwk", "swk", "sms", "sc"})
 ROLES_SEEING_NAMES = ("admin", "hr", "network-lead")  # webapp.access: these roles see staff by name
 _EXTENSION = "netmap_oidc"
+# What a provider's error code (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6) means, in netmap's own words.
+PROVIDER_ERRORS = {
+    "access_denied": "you, or the provider, declined to sign you in to netmap.",
+    "login_required": "you are not signed in there.",
+    "interaction_required": "it needs you to do something there first.",
+    "consent_required": "netmap has not been allowed to use your account; ask your admin.",
+    "account_selection_required": "choose an account there first.",
+    "temporarily_unavailable": "it is busy; try again in a minute.",
+    "server_error": "it had a fault; try again in a minute.",
+}
+OTHER_ERROR = "it sent an error that netmap does not recognise; if it happens again, tell your admin."
 _TIMEOUT = 10  # seconds for each call to the provider (discovery, token, keys, groups)
 
 
@@ -101,9 +120,11 @@ def callback() -> Any:
         return _refused(str(exc), "", 404)
     target = safe_next(session.pop("oidc_next", None))
     if request.args.get("error"):  # the person cancelled, or the provider would not sign them in
-        said = str(request.args.get("error_description") or request.args["error"])[:300]
-        return _refused(f"The identity provider did not sign you in: {said}. Start again from the login page.",
-                        f"provider said {request.args['error'][:60]}", 403)
+        code = str(request.args["error"])
+        code = code if code in PROVIDER_ERRORS else "another error"
+        # only netmap's own words: whoever sends this link chooses error_description, so it is never shown
+        return _refused(f"The identity provider did not sign you in: {PROVIDER_ERRORS.get(code, OTHER_ERROR)} "
+                        "Start again from the login page.", f"provider said {code}", 403)
     try:
         token = _client().authorize_access_token()
     except (OAuthError, JoseError) as exc:
@@ -217,7 +238,13 @@ def _describe(exc: Exception) -> str:
 
 
 def _refused(message: str, reason: str, status: int, name: str = "") -> tuple[str, int]:
-    """The page saying why signing in did not work; audited (unless nothing was attempted yet)."""
-    if reason:
-        audit_event(name or "unknown", "sign-in refused", f"{reason}, from {request.remote_addr or 'unknown'}")
+    """The page saying why signing in did not work; audited (unless nothing was attempted yet). A refusal before
+    the provider has vouched for anyone (no `name`) can be sent by anyone, so it goes through the audit log's
+    rate-limited path for refusals (AuditLog.record_refusal), as failed logins do."""
+    subject = f"{reason}, from {request.remote_addr or 'unknown'}"
+    if reason and name:
+        audit_event(name, "sign-in refused", subject)
+    elif reason:
+        accounts().audit.record_refusal("unknown", "sign-in refused", subject, per_subject=REFUSALS_PER_ADDRESS,
+                                        overall=REFUSALS_OVERALL, window=REFUSAL_WINDOW)
     return render_template("auth/refused.html", message=message), status

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["TrustedProxy"]
 
 _FORWARDED = ("HTTP_FORWARDED", "HTTP_X_FORWARDED_")  # RFC 7239's header and the X-Forwarded-* family
+_NEVER_BELIEVED = ("HTTP_X_FORWARDED_HOST",)  # dropped even from the proxy (see TrustedProxy's Notes)
 
 
 class TrustedProxy:
@@ -43,16 +44,21 @@ class TrustedProxy:
 
     Notes
     -----
-    X-Forwarded-Proto and X-Forwarded-Host are read from the nearest proxy only (nginx sets them, replacing
-    anything the client sent); the Host header the proxy passes on serves as well.
+    X-Forwarded-Proto is read from the nearest proxy only (nginx sets it, replacing anything the client sent).
+    X-Forwarded-Host is never believed, even from the proxy: nginx passes on whatever the client sent in it
+    unless told otherwise, and netmap needs none (the proxy passes the browser's Host on; the identity
+    provider's callback is built from NETMAP_PUBLIC_URL), while a believed one could make a request from
+    elsewhere look like one to the server itself (webapp.security's plain-HTTP check).
     """
 
     def __init__(self, app: WSGIApplication, proxies: Iterable[IPNetwork], hops: int = 1) -> None:
         self._app = app
         self._proxies = tuple(proxies)
-        self._believed = ProxyFix(app, x_for=hops, x_proto=1, x_host=1)
+        self._believed = ProxyFix(app, x_for=hops, x_proto=1, x_host=0)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        for key in _NEVER_BELIEVED:
+            environ.pop(key, None)
         if self._is_proxy(environ.get("REMOTE_ADDR", "")):
             return self._believed(environ, start_response)
         for key in [k for k in environ if k.startswith(_FORWARDED)]:

@@ -75,15 +75,17 @@ class AuditLog:
 
     def record_refusal(self, user: str, action: str, subject: str, *, per_subject: int, overall: int,
                        window: dt.timedelta) -> bool:
-        """Record a refusal of someone not logged in (a failed or locked-out login), unless more than `per_subject`
-        such entries with this subject (the address) or `overall` in all were written within `window`: then one
+        """Record a refusal of someone not logged in (a failed or locked-out login, a refused sign-in through the
+        identity provider), unless more than `per_subject` such entries with this subject (the address) or
+        `overall` in all were written within `window`: then one
         entry says that refusals from there are no longer recorded one by one, and the rest are dropped, so that
         nobody can fill the log (or hide in it) by sending wrong logins. Returns whether it wrote anything."""
         since = (dt.datetime.now(dt.UTC) - window).isoformat()
         with immediate(self._conn):
             mine, everyone = self._conn.execute(
                 "SELECT coalesce(sum(subject = ?), 0), count(*) FROM audit_log WHERE at >= ? AND action IN "
-                "('failed login', 'login refused (locked)', 'refusals not recorded')", (subject, since)).fetchone()
+                "('failed login', 'login refused (locked)', 'sign-in refused', 'refusals not recorded')",
+                (subject, since)).fetchone()
             wrote = True
             if mine >= per_subject or everyone >= overall:
                 noted = self._conn.execute("SELECT 1 FROM audit_log WHERE at >= ? AND action = 'refusals not "

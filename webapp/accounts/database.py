@@ -28,17 +28,19 @@ from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot", "record_command"]
 
-SCHEMA_VERSION = 9  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 10  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
 # trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
-# logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard)
+# logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard). 10: wrong
+# second-factor codes per account (second_factor_failures); failed logins say whether the name was an account
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, "
     "created_at TEXT NOT NULL, session_key TEXT NOT NULL DEFAULT '')",
-    "CREATE TABLE IF NOT EXISTS failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS failed_logins (name_digest TEXT NOT NULL, address TEXT NOT NULL, at TEXT NOT NULL, "
+    "known INTEGER NOT NULL DEFAULT 0)",
     "CREATE INDEX IF NOT EXISTS failed_logins_at ON failed_logins (at)",
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
     "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '', hash TEXT NOT NULL DEFAULT '')",
@@ -91,8 +93,11 @@ class Accounts:
             columns = [r[1] for r in self._conn.execute("PRAGMA table_info(users)")]
             if columns and "session_key" not in columns:
                 self._conn.execute("ALTER TABLE users ADD COLUMN session_key TEXT NOT NULL DEFAULT ''")
-            if "name" in [r[1] for r in self._conn.execute("PRAGMA table_info(failed_logins)")]:
+            failed = [r[1] for r in self._conn.execute("PRAGMA table_info(failed_logins)")]
+            if "name" in failed:
                 self._conn.execute("DROP TABLE failed_logins")
+            elif failed and "known" not in failed:
+                self._conn.execute("ALTER TABLE failed_logins ADD COLUMN known INTEGER NOT NULL DEFAULT 0")
             audit = [r[1] for r in self._conn.execute("PRAGMA table_info(audit_log)")]
             if audit and "purpose" not in audit:
                 self._conn.execute("ALTER TABLE audit_log ADD COLUMN purpose TEXT NOT NULL DEFAULT ''")

@@ -11,30 +11,44 @@ file take years, while checking all ten at a login takes milliseconds (scrypt's 
 
 A code is accepted for the current 30-second step or the one either side (a phone's clock a little off), and only
 for a step later than the last one accepted for that user, so a code seen over someone's shoulder cannot be used
-again. Wrong codes are throttled by the caller like wrong passwords (UserStore.record_failure / is_locked).
+again. Wrong codes are counted per account, in their own table that a correct password never clears: CODE_FAILURES
+wrong codes within CODE_LOCKOUT_MINUTES lock the second step of that account (from every address) until the
+window passes, a right code is given before then, or an admin resets the second factor or unlocks the account.
+Each attempt counts, checks and records in one write transaction, so parallel guesses cannot all slip under the
+limit; codes are only checked through `attempt` and `attempt_enrolment`, never unthrottled.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyotp
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netmap.errors import AccountError
+from webapp.accounts.users import LockedOut
 
-__all__ = ["DRIFT_STEPS", "RECOVERY_CODES", "SCHEMA", "STEP_SECONDS", "SecondFactors", "provisioning_uri"]
+__all__ = ["CODE_FAILURES", "CODE_LOCKOUT_MINUTES", "DRIFT_STEPS", "RECOVERY_CODES", "SCHEMA", "STEP_SECONDS",
+           "SecondFactors", "provisioning_uri"]
 
 SCHEMA = ("CREATE TABLE IF NOT EXISTS recovery_codes (name TEXT NOT NULL, code_hash TEXT NOT NULL)",
-          "CREATE INDEX IF NOT EXISTS recovery_codes_name ON recovery_codes (name)")
+          "CREATE INDEX IF NOT EXISTS recovery_codes_name ON recovery_codes (name)",
+          "CREATE TABLE IF NOT EXISTS second_factor_failures (name TEXT NOT NULL, at TEXT NOT NULL)",
+          "CREATE INDEX IF NOT EXISTS second_factor_failures_name ON second_factor_failures (name)")
+CODE_FAILURES = 5          # wrong codes for one account, from any address, ...
+CODE_LOCKOUT_MINUTES = 15  # ... within this long lock its second step
 STEP_SECONDS = 30     # pyotp's and every authenticator app's default period
 DRIFT_STEPS = 1       # codes of this many steps either side of now are accepted too
 RECOVERY_CODES = 10   # made at enrolment, each usable once
 RECOVERY_HASH = "pbkdf2:sha256:10000"
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 _NO_USER = "No user called {!r}. List users with `netmap users list`."
+_T = TypeVar("_T")
 
 
 def provisioning_uri(secret: str, name: str) -> str:
@@ -64,9 +78,47 @@ class SecondFactors:
         self._conn.execute("UPDATE users SET totp_pending = ? WHERE name = ?", (secret, name))
         return secret
 
-    def confirm(self, name: str, code: str, at: float | None = None) -> list[str] | None:
+    def attempt(self, name: str, code: str, at: float | None = None) -> str | None:
+        """What `code` was, "authenticator code" or "recovery code", when it is right and unused (see _verify);
+        None when wrong (counted). LockedOut, before `code` is checked, while `name`'s second step is locked."""
+        return self._throttled(name, lambda: self._verify(name, code, at))
+
+    def attempt_enrolment(self, name: str, code: str, at: float | None = None) -> list[str] | None:
+        """Finish enrolment when `code` is right (see _confirm) and return the new recovery codes; None when wrong
+        (counted). LockedOut, before `code` is checked, while `name`'s second step is locked."""
+        return self._throttled(name, lambda: self._confirm(name, code, at))
+
+    def _throttled(self, name: str, check: Callable[[], _T | None]) -> _T | None:
+        """Count `name`'s recent wrong codes, refuse when there are CODE_FAILURES, else run `check` and record a
+        wrong code or forget them all after a right one: in one write transaction, so N parallel attempts see N
+        different counts. Prunes wrong codes older than the window."""
+        now = dt.datetime.now(dt.UTC)
+        since = (now - dt.timedelta(minutes=CODE_LOCKOUT_MINUTES)).isoformat()
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM second_factor_failures WHERE at <= ?", (since,))
+            (wrong,) = conn.execute("SELECT count(*) FROM second_factor_failures WHERE name = ?", (name,)).fetchone()
+            if wrong >= CODE_FAILURES:
+                conn.execute("COMMIT")
+                raise LockedOut(f"Too many wrong codes. Try again in {CODE_LOCKOUT_MINUTES} minutes, or ask an "
+                                "admin to unlock the account.")
+            result = check()
+            if result is None:
+                conn.execute("INSERT INTO second_factor_failures VALUES (?, ?)", (name, now.isoformat()))
+            else:
+                conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _confirm(self, name: str, code: str, at: float | None = None) -> list[str] | None:
         """Finish enrolment when `code` is right for the pending secret: the secret becomes `name`'s second factor
-        and the new recovery codes are returned (the only time they are readable). None when the code is wrong."""
+        and the new recovery codes are returned (the only time they are readable). None when the code is wrong.
+        Runs inside _throttled's transaction."""
         row = self._conn.execute("SELECT totp_pending, totp_last_step FROM users WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise AccountError(_NO_USER.format(name))
@@ -78,22 +130,17 @@ class SecondFactors:
             return None
         codes = ["-".join((c[:5], c[5:])) for c in (_recovery_code() for _ in range(RECOVERY_CODES))]
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_last_step = ? "
-                         "WHERE name = ?", (step, name))
-            conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
-            conn.executemany("INSERT INTO recovery_codes VALUES (?, ?)",
-                             ((name, generate_password_hash(_normalised(c), RECOVERY_HASH)) for c in codes))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        conn.execute("UPDATE users SET totp_secret = totp_pending, totp_pending = '', totp_last_step = ? "
+                     "WHERE name = ?", (step, name))
+        conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
+        conn.executemany("INSERT INTO recovery_codes VALUES (?, ?)",
+                         ((name, generate_password_hash(_normalised(c), RECOVERY_HASH)) for c in codes))
         return codes
 
-    def verify(self, name: str, code: str, at: float | None = None) -> str | None:
+    def _verify(self, name: str, code: str, at: float | None = None) -> str | None:
         """What `code` was, "authenticator code" or "recovery code", when it is right and unused (a recovery code
-        is then spent, an authenticator code's step and all before it too); None otherwise."""
+        is then spent, an authenticator code's step and all before it too); None otherwise. Runs inside
+        _throttled's transaction."""
         text = _normalised(code)
         if text.isdigit():
             row = self._conn.execute("SELECT totp_secret, totp_last_step FROM users WHERE name = ?",
@@ -118,12 +165,13 @@ class SecondFactors:
         return int(self._conn.execute("SELECT count(*) FROM recovery_codes WHERE name = ?", (name,)).fetchone()[0])
 
     def reset(self, name: str) -> None:
-        """Forget `name`'s second factor and recovery codes and end their sessions: they enrol again at their next
-        login (a lost phone, or a copied users file)."""
+        """Forget `name`'s second factor, recovery codes and wrong codes and end their sessions: they enrol again at
+        their next login (a lost phone, or a copied users file)."""
         if self._conn.execute("UPDATE users SET totp_secret = '', totp_pending = '', totp_last_step = 0, "
                               "session_key = ? WHERE name = ?", (secrets.token_urlsafe(24), name)).rowcount == 0:
             raise AccountError(_NO_USER.format(name))
         self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
 
 
 def _matching_step(secret: str, code: str, at: float | None) -> int | None:

@@ -5,10 +5,14 @@ carries: logging out, a new password, a new role or removal changes or deletes i
 of that user at once (a copied cookie included). Re-adding a removed name gets a new key, so old cookies stay
 dead.
 
-Throttling counts failed logins per user name and client address (so someone elsewhere cannot lock the admin
-out) and per address (so one machine cannot try many names). An attempt is recorded before its password is
-checked, in one transaction with the count, so parallel guesses cannot all slip under the limit; names are kept
-only as a digest, and records older than the window are pruned on every attempt.
+Throttling counts failed logins per user name and client address, so that someone elsewhere cannot lock the
+admin out, and, for names that are not accounts, per address, so that one machine cannot try many names. The
+per-address cap never locks an account: one person behind a school's shared address cannot lock out the school.
+Once an address is over it, every wrong answer from there reads as a lock, for names that exist and names that do
+not alike, and costs one password check either way, so the cap tells nobody which names are accounts. An attempt
+is recorded before its password is checked, in one transaction with the count, so parallel guesses cannot all
+slip under the limit; names are kept only as a digest, and records older than the window are pruned on every
+attempt.
 
 Someone who signs in through the trust's identity provider (webapp.oidc) is kept as an external identity (the
 provider's issuer and subject) with no password: their role and led groups are set from the role map at every
@@ -35,8 +39,8 @@ __all__ = ["ADDED_COLUMNS", "ADDRESS_FAILURES", "IDENTITY_SCHEMA", "LOCKOUT_FAIL
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
 LOCKOUT_FAILURES = 5    # failed logins for one name from one address ...
-ADDRESS_FAILURES = 20   # ... or for any names from one address ...
-LOCKOUT_MINUTES = 15    # ... within this long lock that name there, or that address
+ADDRESS_FAILURES = 20   # ... or for names that are not accounts from one address ...
+LOCKOUT_MINUTES = 15    # ... within this long lock that name there, or that address to all but right passwords
 MIN_PASSWORD = 12
 MAX_NAME = 150          # longer names are refused before anything is stored
 # Schema version 5's columns of the users table, added to an earlier file by Accounts (constants, never data).
@@ -109,6 +113,7 @@ class UserStore:
         self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM external_identities WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
@@ -119,7 +124,6 @@ class UserStore:
 
     def _set_groups(self, name: str, groups: list[str] | tuple[str, ...]) -> None:
         self._conn.execute("DELETE FROM user_groups WHERE name = ?", (name,))
-        self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
         self._conn.executemany("INSERT OR IGNORE INTO user_groups VALUES (?, ?)", ((name, g) for g in groups))
 
     def groups_of(self, name: str) -> list[str]:
@@ -254,19 +258,27 @@ class UserStore:
 
     def authenticate(self, name: str, password: str, address: str = "") -> User | None:
         """The user when the password is right; None when wrong; LockedOut, before any password is checked, when
-        this name from this address (or this address) has failed too often within LOCKOUT_MINUTES."""
+        this name from this address has failed too often within LOCKOUT_MINUTES, and, after it, instead of None
+        while this address has failed ADDRESS_FAILURES times with names that are not accounts."""
         name, address = name[:MAX_NAME], address[:64]
-        self._record_attempt(_digest(name), address)
         row = self._conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+        address_locked = self._record_attempt(_digest(name), address, known=row is not None)
         right = check_password_hash(row[0] if row and row[0] else _DUMMY_HASH, password)  # as slow when unknown
         if not (row and row[0] != NO_PASSWORD and right):
+            if address_locked:  # the same answer whether the name is an account or not
+                raise LockedOut("Wrong user name or password, and too many failed logins have come from this "
+                                f"address in the last {LOCKOUT_MINUTES} minutes: check both carefully, or ask an "
+                                "admin.")
             return None  # the attempt stays recorded as a failure
         self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ? AND address = ?", (_digest(name), address))
         return self.get(name)
 
-    def _record_attempt(self, digest: str, address: str) -> None:
-        """Count recent failures and record this attempt as one, in one write transaction: N parallel guesses
-        see N different counts. Prunes records older than the window."""
+    def _record_attempt(self, digest: str, address: str, known: bool) -> bool:
+        """Count recent failures and record this attempt as one (`known`: its name is an account), in one write
+        transaction: N parallel guesses see N different counts. LockedOut when this name from this address is over
+        LOCKOUT_FAILURES; True when this address is over ADDRESS_FAILURES with names that are not accounts (an
+        attempt with such a name is then not recorded: it is refused anyway). Prunes records older than the
+        window."""
         now = _now()
         since = (now - dt.timedelta(minutes=LOCKOUT_MINUTES)).isoformat()
         conn = self._conn
@@ -275,42 +287,37 @@ class UserStore:
             conn.execute("DELETE FROM failed_logins WHERE at <= ?", (since,))
             (for_name,) = conn.execute("SELECT count(*) FROM failed_logins WHERE name_digest = ? AND address = ?",
                                        (digest, address)).fetchone()
-            (for_address,) = conn.execute("SELECT count(*) FROM failed_logins WHERE address = ?",
+            (for_address,) = conn.execute("SELECT count(*) FROM failed_logins WHERE address = ? AND known = 0",
                                           (address,)).fetchone()
-            if for_name >= LOCKOUT_FAILURES or for_address >= ADDRESS_FAILURES:
+            if for_name >= LOCKOUT_FAILURES:
                 conn.execute("COMMIT")
-                raise LockedOut(f"Too many failed attempts. Try again in {LOCKOUT_MINUTES} minutes, or ask an "
-                                "admin to unlock the account.")
-            conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?)", (digest, address, now.isoformat()))
+                raise _locked()
+            address_locked = bool(for_address >= ADDRESS_FAILURES)
+            if known or not address_locked:
+                conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?, ?)",
+                             (digest, address, now.isoformat(), int(known)))
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-
-    def record_failure(self, name: str, address: str) -> None:
-        """Count a failed attempt at something other than a password (a wrong second-factor code) under `name`,
-        so is_locked throttles it the same way."""
-        self._conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?)",
-                           (_digest(name[:MAX_NAME]), address[:64], _now().isoformat()))
-
-    def is_locked(self, name: str, address: str = "") -> bool:
-        """True while `name` from `address`, or `address`, has failed too often (see authenticate)."""
-        since = (_now() - dt.timedelta(minutes=LOCKOUT_MINUTES)).isoformat()
-        (for_name,) = self._conn.execute("SELECT count(*) FROM failed_logins WHERE name_digest = ? AND address = ? "
-                                         "AND at > ?", (_digest(name[:MAX_NAME]), address[:64], since)).fetchone()
-        (for_address,) = self._conn.execute("SELECT count(*) FROM failed_logins WHERE address = ? AND at > ?",
-                                            (address[:64], since)).fetchone()
-        return bool(for_name >= LOCKOUT_FAILURES or for_address >= ADDRESS_FAILURES)
+        return address_locked
 
     def unlock(self, name: str) -> int:
-        """Forget the failed logins for `name` from every address; returns how many were forgotten."""
-        return int(self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ?",
-                                      (_digest(name[:MAX_NAME]),)).rowcount)
+        """Forget the failed logins for `name` from every address, and its wrong second-factor codes
+        (webapp.accounts.second_factor); returns how many were forgotten."""
+        passwords = self._conn.execute("DELETE FROM failed_logins WHERE name_digest = ?", (_digest(name[:MAX_NAME]),))
+        codes = self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
+        return int(passwords.rowcount + codes.rowcount)
 
     def failed_login_records(self) -> int:
         """How many failed logins are kept (all within the last LOCKOUT_MINUTES once pruned)."""
         return int(self._conn.execute("SELECT count(*) FROM failed_logins").fetchone()[0])
+
+
+def _locked() -> LockedOut:
+    return LockedOut(f"Too many failed attempts. Try again in {LOCKOUT_MINUTES} minutes, or ask an admin to unlock "
+                     "the account.")
 
 
 def _checked_password(password: str) -> str:
