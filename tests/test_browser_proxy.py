@@ -103,7 +103,9 @@ def _netmap_serve(folder: Path, port: int, log: Path, **settings: str) -> subpro
     env.update(HOME=str(folder), XDG_DATA_HOME=str(folder / "data"),
                PYTHONPATH=os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")]),
                NETMAP_DB=str(folder / "store.db"), NETMAP_USERS_DB=str(folder / "users.db"),
-               NETMAP_SECRET_KEY="proxy-test", NETMAP_TRUSTED_PROXY="127.0.0.1", **settings)
+               NETMAP_SECRET_KEY="proxy-test", NETMAP_TRUSTED_PROXY="127.0.0.1",
+               # the proxy is under test here, not the second factor (tests/test_mfa.py, test_browser_mfa.py)
+               NETMAP_REQUIRE_MFA="0", **settings)
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "-c", "from netmap.cli import main; main()", "serve", "--host",
                                  "127.0.0.1", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -273,7 +273,8 @@ def test_the_users_list_shows_who_signs_in_through_the_provider(app: Flask, monk
     listed = CliRunner().invoke(main, ["users", "list"])
     assert listed.exit_code == 0, listed.output
     issuer = app.config["NETMAP_SETTINGS"].oidc.issuer
-    assert f"alice\thr\tsigns in through {issuer}" in listed.output
+    (line,) = [line for line in listed.output.splitlines() if line.startswith("alice\thr\t")]
+    assert line.endswith(f"\tsigns in through {issuer}") and "\tno authenticator\t" in line  # the provider's MFA
     refused = CliRunner().invoke(main, ["users", "set-password", "alice", "--password-stdin"],
                                  input="a brand new password\n")
     assert refused.exit_code != 0 and "has no password here" in refused.output
