@@ -306,10 +306,12 @@ def _flag(text: str | None, name: str) -> bool:
 def demo_settings(settings: Settings) -> Settings:
     """The settings `netmap demo` runs with: its own embedded store and users file in NETMAP_DEMO_DIR (default
     demo/ in the data directory), never the trust's store (NETMAP_DB or Neo4j) nor its users file, so that trying
-    the sample can neither replace a trust's snapshot nor add an admin to its users."""
+    the sample can neither replace a trust's snapshot nor add an admin to its users. It signs in with its own local
+    account (never the trust's identity provider) and asks no second factor: its people are made up."""
     folder = settings.demo_dir or data_dir() / "demo"
     return dataclasses.replace(settings, db_path=folder / "netmap.db", neo4j_uri=None,
-                               users_db_path=folder / "users.db", demo_dir=folder, oidc=None)
+                               users_db_path=folder / "users.db", demo_dir=folder, oidc=None,
+                               require_mfa=False)
 
 
 def described(settings: Settings) -> dict[str, str]:

@@ -164,8 +164,15 @@ def test_sample_then_demo(run, tiny: Path, tmp_path: Path, monkeypatch: pytest.M
     assert [u.name for u in users.all_users()] == ["demo-admin"]
     with Accounts(tmp_path / "users.db") as trust_accounts:
         assert [u.name for u in trust_accounts.users.all_users()] == ["head"]
-    again = run("demo", "--no-serve")
+    assert lines[-1].endswith("The demo asks for no second factor, since its people are made up; a trust's own "
+                              "server asks every account for one (NETMAP_REQUIRE_MFA, docs/accounts.md).")
+    served = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.append(app))  # the app the demo would serve
+    again = run("demo")
     assert "Already loaded, unchanged" in again.stdout
+    config = served[0].config  # its own store and users, embedded whatever NETMAP_NEO4J_URI says, no second factor
+    assert (config["NETMAP_DB"], config["NETMAP_USERS_DB"], config["NETMAP_STORE"], config["NETMAP_REQUIRE_MFA"]) == (
+        folder / "netmap.db", folder / "users.db", None, False)
     assert users.authenticate("demo-admin", password) is None  # a new one-time password each run
     accounts.close()
 

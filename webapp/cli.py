@@ -76,12 +76,13 @@ def demo(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
                f"term of 2025/26: {', '.join(TERM_ENDS)}.")
     click.echo(f"The demo keeps its store and users in {settings.demo_dir}, apart from your trust's own "
                "(NETMAP_DEMO_DIR moves it; delete the folder to start again).")
-    second = (" At the first login you set up an authenticator app (docs/accounts.md; NETMAP_REQUIRE_MFA=0 skips "
-              "it for a demo on this machine).") if settings.require_mfa else ""
-    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo).{second}")
+    click.echo(f"Log in as {DEMO_ADMIN} with password {password} (a new one each time you run netmap demo). The "
+               "demo asks for no second factor, since its people are made up; a trust's own server asks every "
+               "account for one (NETMAP_REQUIRE_MFA, docs/accounts.md).")
     if not no_serve:
         _run(host, port, settings, {"NETMAP_SETTINGS": settings, "NETMAP_DB": settings.db_path,
-                                    "NETMAP_STORE": None, "NETMAP_USERS_DB": settings.users_db_path})
+                                    "NETMAP_STORE": None, "NETMAP_USERS_DB": settings.users_db_path,
+                                    "NETMAP_REQUIRE_MFA": settings.require_mfa})
 
 
 @click.group()
