@@ -86,13 +86,19 @@ def _load_user() -> None:
 
 
 def _session_is_current(user: User | None) -> bool:
-    if user is None or not secrets.compare_digest(str(session.get("key", "")), user.session_key):
+    return _holds(user, "key", "since", current_app.config["PERMANENT_SESSION_LIFETIME"])
+
+
+def _holds(user: User | None, key: str, since: str, limit: dt.timedelta) -> bool:
+    """Whether this session carries `user`'s current session key under `key`, stored less than `limit` ago (the
+    time under `since`): a logout, new password or role elsewhere changes the key and ends it."""
+    if user is None or not secrets.compare_digest(str(session.get(key, "")), user.session_key):
         return False
     try:
-        since = dt.datetime.fromisoformat(str(session.get("since")))
+        started = dt.datetime.fromisoformat(str(session.get(since)))
     except ValueError:
         return False
-    return dt.datetime.now(dt.UTC) - since < current_app.config["PERMANENT_SESSION_LIFETIME"]
+    return dt.datetime.now(dt.UTC) - started < limit
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -215,13 +221,7 @@ def pending_user() -> User | None:
     their second factor; None if there is none (or they have since been removed, disabled or logged out)."""
     name = session.get("pending")
     user = accounts().users.get(name) if name else None
-    if user is None or not secrets.compare_digest(str(session.get("pending_key", "")), user.session_key):
-        return None
-    try:
-        since = dt.datetime.fromisoformat(str(session.get("pending_since")))
-    except ValueError:
-        return None
-    if dt.datetime.now(dt.UTC) - since >= dt.timedelta(minutes=SECOND_STEP_MINUTES):
+    if user is None or not _holds(user, "pending_key", "pending_since", dt.timedelta(minutes=SECOND_STEP_MINUTES)):
         return None
     return None if closed_reason(user, accounts()) else user
 
