@@ -85,7 +85,8 @@ def enrol() -> Any:
             flash(WRONG_CODE, "error")
             status = 401
     qr = segno.make(provisioning_uri(secret, user.name), error="m")
-    # segno's SVG holds only its own path data (the address is drawn as modules, never as text), so it is safe
+    # segno's SVG holds only its own path data (the address, with the user's name, is drawn as modules, never as
+    # text; no title is asked for), so no staff-provided text reaches the page unescaped
     svg = Markup(qr.svg_inline(scale=5, light="#fff"))  # noqa: S704
     return render_template("mfa/enrol.html", form=form, qr=svg, secret=secret, name=user.name), status
 

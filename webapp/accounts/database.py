@@ -106,9 +106,9 @@ class Accounts:
             for statement in _SCHEMA:
                 self._conn.execute(statement)
             users = [r[1] for r in self._conn.execute("PRAGMA table_info(users)")]
-            for column, declaration in ADDED_COLUMNS:  # version 5's columns; each added only where missing
+            for column, statement in ADDED_COLUMNS:  # version 5's columns; each added only where missing
                 if column not in users:
-                    self._conn.execute(f"ALTER TABLE users ADD COLUMN {column} {declaration}")
+                    self._conn.execute(statement)
             AuditLog(self._conn).seal_unchained()
             self._conn.execute("UPDATE users SET session_key = lower(hex(randomblob(24))) WHERE session_key = ''")
             self._conn.execute(_SET_SCHEMA_VERSION)

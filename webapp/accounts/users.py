@@ -43,11 +43,24 @@ ADDRESS_FAILURES = 20   # ... or for names that are not accounts from one addres
 LOCKOUT_MINUTES = 15    # ... within this long lock that name there, or that address to all but right passwords
 MIN_PASSWORD = 12
 MAX_NAME = 150          # longer names are refused before anything is stored
-# Schema version 5's columns of the users table, added to an earlier file by Accounts (constants, never data).
-ADDED_COLUMNS = (("staff_id", "TEXT NOT NULL DEFAULT ''"), ("last_login_at", "TEXT NOT NULL DEFAULT ''"),
-                 ("disabled", "TEXT NOT NULL DEFAULT ''"), ("totp_secret", "TEXT NOT NULL DEFAULT ''"),
-                 ("totp_pending", "TEXT NOT NULL DEFAULT ''"), ("totp_last_step", "INTEGER NOT NULL DEFAULT 0"))
-_USER_COLUMNS = "name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at"
+# Schema version 5's columns of the users table, each with the statement that adds it to an earlier file (run by
+# Accounts only where the column is missing): whole literal statements, so no query is ever built from strings.
+ADDED_COLUMNS = (
+    ("staff_id", "ALTER TABLE users ADD COLUMN staff_id TEXT NOT NULL DEFAULT ''"),
+    ("last_login_at", "ALTER TABLE users ADD COLUMN last_login_at TEXT NOT NULL DEFAULT ''"),
+    ("disabled", "ALTER TABLE users ADD COLUMN disabled TEXT NOT NULL DEFAULT ''"),
+    ("totp_secret", "ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT ''"),
+    ("totp_pending", "ALTER TABLE users ADD COLUMN totp_pending TEXT NOT NULL DEFAULT ''"),
+    ("totp_last_step", "ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0"),
+)
+# The columns every User is read from (see _user), in the three ways users are listed
+_SELECT_USER = ("SELECT name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at "
+                "FROM users WHERE name = ?")
+_SELECT_USERS = ("SELECT name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at "
+                 "FROM users ORDER BY name")
+_SELECT_UNUSED = ("SELECT name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at "
+                  "FROM users WHERE (CASE last_login_at WHEN '' THEN created_at ELSE last_login_at END) < ? "
+                  "ORDER BY name")
 # Checked when a name is unknown, so that an unknown name costs as long as a known one (no user enumeration).
 _DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 NO_PASSWORD = ""        # the password hash of someone who signs in through the identity provider: matches nothing
@@ -236,9 +249,7 @@ class UserStore:
     def unused(self, days: int) -> list[User]:
         """Accounts nobody has logged in to for `days` days (never-used ones counted from their creation)."""
         since = (_now() - dt.timedelta(days=days)).isoformat()
-        return [_user(r) for r in self._conn.execute(
-            f"SELECT {_USER_COLUMNS} FROM users WHERE (CASE last_login_at WHEN '' THEN created_at "  # noqa: S608
-            "ELSE last_login_at END) < ? ORDER BY name", (since,))]
+        return [_user(r) for r in self._conn.execute(_SELECT_UNUSED, (since,))]
 
     def end_sessions(self, name: str) -> None:
         """End every session of `name` (logging out does this: a copied cookie dies with the real one)."""
@@ -249,12 +260,12 @@ class UserStore:
             raise AccountError(f"No user called {name!r}. List users with `netmap users list`.")
 
     def get(self, name: str) -> User | None:
-        row = self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users WHERE name = ?", (name,)).fetchone()  # noqa: S608
+        row = self._conn.execute(_SELECT_USER, (name,)).fetchone()
         return _user(row) if row else None
 
     def all_users(self) -> list[User]:
         """Every user, by name."""
-        return [_user(r) for r in self._conn.execute(f"SELECT {_USER_COLUMNS} FROM users ORDER BY name")]  # noqa: S608
+        return [_user(r) for r in self._conn.execute(_SELECT_USERS)]
 
     def authenticate(self, name: str, password: str, address: str = "") -> User | None:
         """The user when the password is right; None when wrong; LockedOut, before any password is checked, when
@@ -327,7 +338,7 @@ def _checked_password(password: str) -> str:
 
 
 def _user(row: tuple[str, str, str, str, str, int, str, str]) -> User:
-    """A User from a row of _USER_COLUMNS."""
+    """A User from a row of _SELECT_USER's columns."""
     name, role, key, staff_id, disabled, has_second_factor, last_login_at, created_at = row
     return User(name, role, key, staff_id, disabled, bool(has_second_factor), last_login_at, created_at)
 
