@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from flask import Flask
+from markupsafe import escape
 
 from netmap.cli import main
 from tests.conftest import TINY
@@ -165,6 +166,8 @@ def test_the_privacy_report_is_drawn_from_the_settings(tmp_path: Path, monkeypat
                         "People's rights", "Sign-off", "Legitimate interests", "Article 22"):
             assert section in text, section
         assert "not counted (--no-counts)" in text
+        assert "monitoring workers" in text  # the ICO guidance's expectations, each with how it is met
+        assert all(expectation in text or str(escape(expectation)) in text for expectation, _ in dpia.MONITORING)
     assert "| `ceo` | Schools" not in markdown and "| `ceo` | The trust" in markdown
     register = [line for line in markdown.splitlines() if line.startswith("| ") and line.count(" | ") == 4]
     assert len(register) == 2 + len(dpia.RISKS)  # heading, rule and one row per risk, every cell filled

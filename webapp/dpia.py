@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from netmap.config import Settings, redact_uri
 
-__all__ = ["LAWFUL_BASES", "NECESSITY", "PROFILING", "RIGHTS", "RISKS", "SIGN_OFF", "Outbound", "Risk",
-           "outbound"]
+__all__ = ["LAWFUL_BASES", "MONITORING", "NECESSITY", "PROFILING", "RIGHTS", "RISKS", "SIGN_OFF", "Outbound",
+           "Risk", "outbound"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,28 @@ RIGHTS = (
      "snapshots; `netmap forget` deletes past snapshots whole. A per-person erasure and exclusion across every "
      "snapshot is planned (OPEN: until then, the DPO agrees the procedure)."),
     ("Not to be subject to solely automated decisions", "None are made (section 8)."),
+)
+
+MONITORING = (
+    ("Is it monitoring? Tell workers what, why and how far.", "Mapping who collaborates with whom is monitoring of "
+     "workers in the ICO's sense. netmap collects nothing covertly: the hard wiring comes from HR and group "
+     "records, the soft wiring only from surveys whose privacy notice must be accepted before a round opens; "
+     "/about-your-data tells every member of staff, without an account, what is held, who sees it and why."),
+    ("Identify a lawful basis and complete a DPIA before starting.", "Section 2 (bases to choose from) and this "
+     "pack; a round cannot open without its privacy notice."),
+    ("Necessary and proportionate, within workers' reasonable expectations.", "Section 9; names only for roles "
+     "whose purpose acts on individuals, each person-level view asking for and auditing its purpose; the ceo role "
+     "sees aggregates only, small groups hidden (section 4)."),
+    ("Do not use the information for a new, incompatible purpose.", "Purposes are fixed here and in the notice; "
+     "the OPEN policy in section 13 keeps figures out of appraisal, capability and disciplinary processes."),
+    ("Keep only what is needed, for no longer than needed.", "The data contract asks for no contact details, free "
+     "text or special category data; retention in section 5, enforced by the app and `netmap forget`."),
+    ("Let workers exercise their rights.", "Section 11: access, erasure and objection per person."),
+    ("Consult workers and their representatives.", "OPEN in section 13: the trust records who was consulted and "
+     "how their views changed the plan (section 14)."),
+    ("No solely automated decisions with significant effects.", "None are made (section 8)."),
+    ("Keep it secure and restrict access.", "Section 7: personal accounts with roles, second factor, audited "
+     "access with tamper evidence, owner-only files."),
 )
 
 SIGN_OFF = (

@@ -127,7 +127,8 @@ def privacy_report(ctx: click.Context, out: Path, no_counts: bool, db: Path | No
     context = {**facts(settings), "today": dt.date.today().isoformat(), "counted": counted, "counts": counts,
                "counts_missing": why_not, "outbound": dpia.outbound(settings), "risks": dpia.RISKS,
                "bases": dpia.LAWFUL_BASES, "necessity": dpia.NECESSITY, "profiling": dpia.PROFILING,
-               "rights": dpia.RIGHTS, "sign_off": dpia.SIGN_OFF}
+               "rights": dpia.RIGHTS, "sign_off": dpia.SIGN_OFF,
+               "monitoring": dpia.MONITORING}
     out.mkdir(parents=True, exist_ok=True)
     for name in ("privacy-report.md", "privacy-report.html"):
         (out / name).write_text(templates.get_template(f"privacy/{name}").render(**context), encoding="utf-8")
