@@ -321,7 +321,10 @@ def _laid_out(view: TrustView, sid: str, everyone: list) -> dict[str, tuple[floa
     staff = [p for p in everyone if sub.degree(p) > 0]
     alone = [p for p in everyone if sub.degree(p) == 0]  # no tie inside the school: a row below, not flung off
     index = {p: i for i, p in enumerate(staff)}
-    graph = ig.Graph(n=len(staff), edges=[(index[a], index[b]) for a, b in sub.edges()])
+    # edges sorted: a subgraph's edges come in an order that varies with Python's string hashing, and the layout
+    # with the order its edges are given in, so that the same snapshot would otherwise be drawn differently after
+    # a restart
+    graph = ig.Graph(n=len(staff), edges=sorted(tuple(sorted((index[a], index[b]))) for a, b in sub.edges()))
     # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
     with seeded(LAYOUT_SEED):
         coords = graph.layout_fruchterman_reingold(niter=300, seed=_circle(len(staff))).coords if staff else []
@@ -777,7 +780,10 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     edges = []
     soft = view.graphs.soft
     seen = set()
-    for a, b, data in (soft.subgraph(selected).edges(data=True) if f.soft else ()):
+    # in order: a pair reported both ways is drawn once, titled by the way met first (the subgraph's own order
+    # varies with Python's string hashing from one process to the next)
+    for a, b, data in (sorted(soft.subgraph(selected).edges(data=True), key=lambda e: (e[0], e[1])) if f.soft
+                       else ()):
         kinds = data["kinds"]
         if f.kind and f.kind not in kinds:
             continue
