@@ -6,8 +6,10 @@ the web sends them are pinned by tests/test_map_payloads.py."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -33,6 +35,8 @@ from netmap.layout import (
     tie_width,
 )
 from netmap.layout.style import PHASE_PALETTE, SCHOOL_PALETTE
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -183,3 +187,30 @@ def test_more_than_nine_schools_are_coloured_by_phase() -> None:
         "secondary"]
     assert colours.of_school["S09"] == "#999999"  # no phase given
     assert [e["label"] for e in colours.legend(view, ids)] == ["primary", "secondary", "phase not given"]
+
+
+HASHED = """
+import json, random, sys
+sys.path.insert(0, {root!r})
+from tests.test_layout import snapshot
+from netmap.layout import staff_positions
+rng = random.Random(3)
+people = {{f"p{{i}}": "A" if i < 20 else "B" for i in range(100)}}  # A under half: nx iterates a set for it
+work = sorted({{tuple(sorted(rng.sample(sorted(people), 2))) for _ in range(400)}})
+print(json.dumps(staff_positions(snapshot({{("A", "B"): 1}}, {{"A": 20, "B": 80}}, people, work), set(people)),
+                 sort_keys=True))
+"""
+
+
+@pytest.mark.slow
+def test_a_schools_staff_are_placed_the_same_way_whatever_pythons_string_hashing() -> None:
+    """A web server restarted (a new PYTHONHASHSEED) draws the same staff map: a subgraph's edges come in an order
+    that follows string hashing, and the layout must not."""
+    import subprocess
+    import sys
+
+    def placed(seed: str) -> str:
+        return subprocess.run([sys.executable, "-c", HASHED.format(root=str(ROOT))], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+
+    assert placed("1") == placed("2") == placed("3")
