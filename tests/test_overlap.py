@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from webapp.overlap import footprint, overlapping_pairs, separate
+from netmap.layout.overlap import footprint, overlapping_pairs, separate
 
 
 def test_two_boxes_on_top_of_each_other_are_pushed_apart_side_by_side() -> None:

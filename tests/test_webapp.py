@@ -263,7 +263,7 @@ def test_many_schools_are_only_drawn_around_a_chosen_one(admin: FlaskClient,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A national snapshot: no map of every school; a chosen school's neighbourhood, capped, on a grid of
     separately laid out groups of schools."""
-    monkeypatch.setattr("webapp.graphview.MAX_SCHOOL_NODES", 2)
+    monkeypatch.setattr("netmap.layout.schools.MAX_SCHOOL_NODES", 2)
     whole = admin.get("/map/data?view=schools").get_json()
     assert whole["nodes"] == [] and "has 4 schools: choose a school" in whole["message"]
     around = admin.get("/map/data?view=schools&school=A").get_json()

@@ -9,6 +9,7 @@ import pandas as pd
 from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, compare
+from netmap.analysis.tables import columns_of, headings
 from netmap.suppression import hide_rows
 from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit, login_required
@@ -80,6 +81,8 @@ def index() -> Any:
                            group_names={**views[0].group_names, **views[1].group_names},
                            staff_names={**views[0].staff_names, **views[1].staff_names},
                            names=found.sees_names, shown_rows=SHOWN_ROWS,
+                           headings={t: headings(f"compare {t}") for t in ("roles", "communities", "people")}
+                           | {"ties": headings("compare ties named")},
                            chosen={"school": request.args.get("school", ""), "group": request.args.get("group", "")},
                            choices={"schools": sorted(names.items(), key=lambda item: item[1]),
                                     "groups": sorted({**views[0].group_names, **views[1].group_names}.items(),
@@ -121,8 +124,7 @@ def _tables(result: Comparison, views: tuple[TrustView, TrustView], found: Scope
             roles = roles[roles["staff_id"].isin(found.people)]
         names = {**views[0].staff_names, **views[1].staff_names}
         ties = ties.assign(name_a=ties["person_a"].map(lambda p: names.get(p, p)),
-                           name_b=ties["person_b"].map(lambda p: names.get(p, p)))[
-            ["status", "person_a", "name_a", "school_a", "person_b", "name_b", "school_b", "cross_school"]]
+                           name_b=ties["person_b"].map(lambda p: names.get(p, p)))[columns_of("compare ties named")]
         communities = result.communities.astype(object)
         tables.update(ties=ties, people=people, roles=roles,
                       communities=communities.where(communities.notna(), None))  # pandas' NA has no truth value

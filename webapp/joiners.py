@@ -13,6 +13,7 @@ import pandas as pd
 from flask import Blueprint, abort, render_template, request
 
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, Integration, integration
+from netmap.analysis.tables import table as declared_table
 from netmap.suppression import hide_rows
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
@@ -64,6 +65,7 @@ def index() -> Any:
     audit("view", f"new joiners since {since}")
     return render_template("joiners/index.html", view=view, since=since, cohorts=cohorts, people=people,
                            schools=schools, names=found.sees_names, milestones=MILESTONES,
+                           cohort_columns=declared_table("joiners cohorts").columns,
                            school_milestones=SCHOOL_MILESTONES)
 
 

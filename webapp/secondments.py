@@ -10,6 +10,7 @@ import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from netmap.analysis.tables import headings
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
 from netmap.graphs import current_and_planned_secondments
@@ -87,7 +88,8 @@ def index() -> Any:
                            typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names,
-                           to_help=to_help, under_way=under_way, flags=flags,
+                           to_help=to_help, to_help_headings=headings("schools to help"), under_way=under_way,
+                           flags=flags,
                            target_isolated=bool(school) and school in set(view.analysis.summary["isolated_schools"]))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from netmap.analysis.engine import Analysis, plain_json
+from netmap.analysis.tables import columns_of
 from netmap.graphs import TrustGraphs
 from netmap.spreadsheet import neutralised_frame
 
@@ -107,7 +108,7 @@ def _ties(before: Snapshot, after: Snapshot) -> pd.DataFrame:
         for a, b in pairs:
             sa, sb = school_of[a], school_of[b]
             rows.append((a, b, sa, sb, sa != sb, status))
-    frame = pd.DataFrame(rows, columns=["person_a", "person_b", "school_a", "school_b", "cross_school", "status"])
+    frame = pd.DataFrame(rows, columns=columns_of("compare ties"))
     return frame.sort_values(["status", "person_a", "person_b"], ignore_index=True, key=lambda c: c.astype(str))
 
 
@@ -117,7 +118,7 @@ def _people(before: Snapshot, after: Snapshot) -> pd.DataFrame:
     names = {**_names(before), **_names(after)}
     rows = [(p, names.get(p, p), "joined" if p not in was else "left" if p not in now else "stayed",
              was.get(p, ""), now.get(p, "")) for p in sorted(set(was) | set(now), key=str)]
-    return pd.DataFrame(rows, columns=["staff_id", "name", "status", "school_before", "school_after"])
+    return pd.DataFrame(rows, columns=columns_of("compare people"))
 
 
 def _names(side: Snapshot) -> dict[Hashable, str]:
@@ -156,8 +157,7 @@ def _schools(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFr
                      **{f"ties_{s}": row.get(f"ties_{s}", 0) for s in TIE_STATUSES},
                      **{f"cross_school_{s}": row.get(f"cross_school_{s}", 0) for s in TIE_STATUSES},
                      "isolation": isolation})
-    return pd.DataFrame(rows, columns=["school_id", *(f"ties_{s}" for s in TIE_STATUSES),
-                                       *(f"cross_school_{s}" for s in TIE_STATUSES), "isolation"])
+    return pd.DataFrame(rows, columns=columns_of("compare schools"))
 
 
 def _group_ties(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -201,9 +201,7 @@ def _groups(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFra
                      "dormant_after": bool(now["is_dormant"]) if now is not None else None,
                      "change": change,
                      **{f"ties_{s}": between.get(group, {}).get(s, 0) for s in TIE_STATUSES}})
-    return pd.DataFrame(rows, columns=["group_id", "members_before", "members_after", "conductivity_before",
-                                       "conductivity_after", "dormant_before", "dormant_after", "change",
-                                       *(f"ties_{s}" for s in TIE_STATUSES)])
+    return pd.DataFrame(rows, columns=columns_of("compare groups"))
 
 
 def _number(value: Any) -> float | None:
@@ -231,7 +229,7 @@ def _roles(before: Snapshot, after: Snapshot) -> pd.DataFrame:
     was, now = connectors(before), connectors(after)
     rows += [("key connector", p, names.get(p, p), s, "gained") for p, s in now - was]
     rows += [("key connector", p, names.get(p, p), s, "lost") for p, s in was - now]
-    frame = pd.DataFrame(rows, columns=["kind", "staff_id", "name", "school_id", "change"])
+    frame = pd.DataFrame(rows, columns=columns_of("compare roles"))
     return frame.sort_values(["kind", "change", "school_id", "staff_id"], ignore_index=True,
                              key=lambda c: c.astype(str))
 
@@ -309,6 +307,5 @@ def track_communities(before: dict[Hashable, int], after: dict[Hashable, int]) -
     for c in sorted(parts):
         if len(parts[c]) < 2:
             row(c, None, None, "dissolved")
-    return pd.DataFrame(rows, columns=["community_before", "community_after", "tracked", "size_before",
-                                       "size_after", "shared", "event"]).astype(
+    return pd.DataFrame(rows, columns=columns_of("compare communities")).astype(
         {"community_before": "Int64", "community_after": "Int64", "tracked": "Int64"})

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from netmap.analysis.engine import Analysis
+from netmap.analysis.tables import columns_of
 
 __all__ = ["MILESTONES", "SCHOOL_MILESTONES", "Integration", "integration", "term_of"]
 
@@ -105,9 +106,7 @@ def integration(sides: Sequence[Side], since: str) -> Integration:
             row[f"first_{milestone}"] = reached
             row[f"days_to_{milestone}"] = _days(started[person], reached)
         rows.append(row)
-    columns = ["staff_id", "school_id", "started_on", "cohort",
-               *(f"{kind}_{m}" for m in MILESTONES for kind in ("first", "days_to"))]
-    people = pd.DataFrame(rows, columns=columns)
+    people = pd.DataFrame(rows, columns=columns_of("joiners people"))
     return Integration(people, _cohorts(people, ordered[-1][0] if ordered else None),
                        _joined_schools(ordered, joined_trust, since))
 
@@ -132,9 +131,7 @@ def _joined_schools(ordered: Sequence[Side], joined_trust: dict[str, str], since
                     row[f"days_to_{milestone}"] = _days(joined, analysis.as_of)
         if row["first_snapshot"] is not None:
             rows.append(row)
-    columns = ["school_id", "joined_on", "first_snapshot",
-               *(f"{kind}_{m}" for m in SCHOOL_MILESTONES for kind in ("first", "days_to"))]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns_of("joiners schools"))
 
 
 def _cohorts(people: pd.DataFrame, latest: Analysis | None) -> pd.DataFrame:
@@ -150,7 +147,7 @@ def _cohorts(people: pd.DataFrame, latest: Analysis | None) -> pd.DataFrame:
             rows.append({"cohort": "established staff", "people": len(staff),
                          **{f"share_with_{m}": float((staff[column].fillna(0) > 0).mean())
                             for m, (column, _words) in MILESTONES.items()}})
-    return pd.DataFrame(rows, columns=["cohort", "people", *(f"share_with_{m}" for m in MILESTONES)])
+    return pd.DataFrame(rows, columns=columns_of("joiners cohorts"))
 
 
 def _term_order(cohort: str) -> tuple[int, int]:

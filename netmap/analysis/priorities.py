@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from netmap.analysis.tables import columns_of
 from netmap.contract import PRIORITIES, table_spec
 
 __all__ = ["COLUMNS", "NEEDS", "WEAK_REACH", "context_columns", "schools_to_help"]
@@ -23,8 +24,7 @@ WEAK_REACH = 2
 # Why a school needs help, most serious first.
 NEEDS = ("isolated", "weakly connected", "unclear")
 _PRIORITY_RANK = {p: i for i, p in enumerate(PRIORITIES)}
-COLUMNS = ("school_id", "name", "priority", "need", "schools_reached", "external_ties", "dependency", "reason",
-           "context")
+COLUMNS = tuple(columns_of("schools to help"))  # declared in netmap.analysis.tables
 
 
 def context_columns(schools: pd.DataFrame) -> list[str]:

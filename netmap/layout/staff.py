@@ -1,0 +1,118 @@
+"""Where staff maps draw each person: each school's staff laid out by their ties inside it, around their school's
+place (the school layout spread wider), those with no tie there in rows below; a later snapshot keeps the earlier
+one's places, so that a filtered map, or the next term's, has everyone where the full map has them. A school is
+laid out the first time someone of it is drawn, then cached with the snapshot."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable
+
+import igraph as ig
+
+from netmap.layout.force import SCALE, placed, scaled
+from netmap.layout.schools import school_layout, school_partners
+from netmap.layout.source import MapSource
+
+__all__ = ["ROW_STEP", "ROW_X_STEP", "STAFF_SPREAD", "staff_centres", "staff_positions"]
+
+Place = tuple[float, float]
+
+ROW_STEP = 45  # spacing of the rows of people with no tie in their school
+ROW_X_STEP = 110  # spacing of the people along such a row: their names, under them, do not run into each other
+STAFF_SPREAD = 2.5  # staff maps set schools this much further apart than the school layout: room for their people
+
+
+def staff_centres(view: MapSource) -> dict[str, Place]:
+    """Where each school's staff are drawn around on staff maps: the school layout spread wide enough for a
+    school's people. A snapshot after another keeps the earlier one's centres; a new school goes beside the
+    schools it collaborates with, or right of the rest."""
+    if "staff centres" not in view.layout_cache:
+        earlier = view.load_previous()
+        before = staff_centres(earlier) if earlier is not None else {}
+        schools = list(view.schools["school_id"])
+        kept = {s: before[s] for s in schools if s in before}
+        if not kept:
+            centres = {s: (x * STAFF_SPREAD, y * STAFF_SPREAD) for s, (x, y) in school_layout(view).items()}
+        else:
+            centres = dict(kept)
+            partners_of = school_partners(view)
+            right = max(x for x, _ in kept.values()) + SCALE
+            for k, school in enumerate(sorted(set(schools) - set(kept))):
+                partners = [kept[n] for n in sorted(partners_of.get(school, ())) if n in kept]
+                centres[school] = ((sum(x for x, _ in partners) / len(partners) + 0.4 * SCALE,
+                                    sum(y for _, y in partners) / len(partners) + 0.4 * SCALE) if partners
+                                   else (right, SCALE * k))
+        view.layout_cache["staff centres"] = centres
+    found: dict[str, Place] = view.layout_cache["staff centres"]
+    return found
+
+
+def staff_positions(view: MapSource, people: Iterable[Hashable]) -> dict[str, Place]:
+    """Where to draw `people` (and everyone already placed: the dict is the snapshot's cache, read it only): each
+    school's staff around their school's centre (staff_centres). A school is laid out the first time someone of
+    it is drawn, then cached, so a request costs what its schools cost, not the whole trust. A snapshot after
+    another keeps the earlier one's places (_kept_staff)."""
+    if "staff" not in view.layout_cache:
+        by_school: dict[str, list[Hashable]] = {}
+        for person, sid in view.graphs.school_of.items():
+            by_school.setdefault(sid, []).append(person)
+        view.layout_cache["staff"] = {"by_school": by_school, "positions": {}, "done": set()}
+    cache = view.layout_cache["staff"]
+    positions: dict[str, Place] = cache["positions"]
+    school_of = view.graphs.school_of
+    for sid in {school_of[p] for p in people} - cache["done"]:
+        everyone = sorted(cache["by_school"][sid], key=str)
+        earlier = view.load_previous()
+        kept = _kept_staff(view, earlier, sid, everyone) if earlier is not None else {}
+        positions.update(kept or _laid_out(view, sid, everyone))
+        cache["done"].add(sid)
+    return positions
+
+
+def _laid_out(view: MapSource, sid: str, everyone: list) -> dict[str, Place]:
+    """A school's staff laid out afresh by their ties inside it, those with none in a row below."""
+    sub = view.undirected.subgraph(everyone)
+    staff = [p for p in everyone if sub.degree(p) > 0]
+    alone = [p for p in everyone if sub.degree(p) == 0]  # no tie inside the school: a row below, not flung off
+    index = {p: i for i, p in enumerate(staff)}
+    # edges sorted: a subgraph's edges come in an order that varies with Python's string hashing, and the layout
+    # with the order its edges are given in, so that the same snapshot would otherwise be drawn differently after
+    # a restart
+    graph = ig.Graph(n=len(staff), edges=sorted(tuple(sorted((index[a], index[b]))) for a, b in sub.edges()))
+    # igraph aborts the process on a layout of no vertices: a school whose people share no tie has none
+    coords = placed(graph, 300) if staff else []
+    radius = 40 * math.sqrt(max(len(staff), 1))
+    ox, oy = staff_centres(view).get(sid, (0.0, 0.0))
+    positions = {person: (ox + x, oy + y) for person, (x, y) in scaled(staff, coords, 2 * radius).items()}
+    per_row = max(1, int(2 * radius // ROW_X_STEP))
+    for k, person in enumerate(alone):
+        positions[person] = (ox - radius + (k % per_row) * ROW_X_STEP, oy + radius + ROW_STEP * (1 + k // per_row))
+    return positions
+
+
+def _kept_staff(view: MapSource, earlier: MapSource, sid: str, everyone: list) -> dict[str, Place]:
+    """A school's staff where the earlier snapshot drew them, when some of them were there (empty otherwise).
+    Someone new (joined, or moved from another school) goes beside their colleagues there they collaborate
+    with, or, with none, in a row below the school's people."""
+    before_school = earlier.graphs.school_of
+    stayed = {p for p in everyone if before_school.get(p) == sid}
+    if not stayed:
+        return {}
+    before = staff_positions(earlier, stayed)
+    positions = {p: before[p] for p in stayed}
+    new = [p for p in everyone if p not in stayed]
+    bottom = max(y for _, y in positions.values())
+    left = min(x for x, _ in positions.values())
+    per_row = max(1, int((max(x for x, _ in positions.values()) - left) // ROW_X_STEP) + 1)
+    row = 0
+    for k, person in enumerate(new):
+        near = [positions[n] for n in sorted(view.undirected[person], key=str) if n in stayed]
+        if near:
+            angle = 2.399963 * k  # the golden angle: newcomers beside the same colleagues do not land on each other
+            positions[person] = (sum(x for x, _ in near) / len(near) + 30 * math.cos(angle),
+                                 sum(y for _, y in near) / len(near) + 30 * math.sin(angle))
+        else:
+            positions[person] = (left + (row % per_row) * ROW_X_STEP, bottom + ROW_STEP * (1 + row // per_row))
+            row += 1
+    return positions

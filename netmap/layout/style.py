@@ -1,0 +1,96 @@
+"""How maps look, as data: shapes by role, colours by school or phase, sizes by staff or collaborations, and the
+colours, dashes and words of each kind of line. Every map and page takes its colours from here, so a school has
+one colour everywhere."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from netmap.contract import PHASES
+from netmap.layout.source import MapSource
+
+__all__ = ["CHANGE_STYLES", "FOCUS_COLOUR", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR", "INSIDE_COLOUR", "PAIR_STYLES",
+           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "Colours", "colours_of",
+           "person_size", "school_radius", "tie_width"]
+
+ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
+               "support": "square", "central": "hexagon"}
+# Colour-blind-safe palettes: Paul Tol's "muted" tells up to nine schools apart; beyond nine, schools are coloured
+# by phase with Okabe and Ito's eight colours (no qualitative palette keeps more categories apart for everyone).
+SCHOOL_PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
+PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#F0E442",
+                                  "#000000"), strict=True))
+SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
+INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
+FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
+HIDDEN_PAIR_COLOUR = "#8a8a8a"  # a pair of schools linked, its details hidden (a school too small to show)
+
+# How each pair of schools is linked (netmap.analysis.wiring.school_pair_layers), as the hard vs soft map draws it
+PAIR_STYLES: dict[str, dict[str, Any]] = {
+    "both": {"colour": "#9db3d1", "dashes": False,  # the usual case, drawn light: the exceptions stand out
+             "label": "collaboration, some of it within a shared group (line width: collaborations)"},
+    "soft only": {"colour": "#A5243D", "dashes": False,
+                  "label": "collaboration, none of it within a shared group: informal only"},
+    "hard only": {"colour": HARD_COLOUR, "dashes": True,
+                  "label": "a shared group, but nobody collaborates: formal only"},
+}
+# How a pair's collaboration changed from one snapshot to the next
+CHANGE_STYLES: dict[str, dict[str, Any]] = {
+    "gained": {"colour": "#1b7837", "dashes": False, "label": "pairs of schools newly collaborating"},
+    "lost": {"colour": "#A5243D", "dashes": True, "label": "pairs of schools no longer collaborating"},
+    "persisting": {"colour": "#9db3d1", "dashes": False, "label": "pairs collaborating in both (width: now)"},
+}
+# How a person's place changed from one snapshot to the next
+PEOPLE_CHANGES = {
+    "joined": {"colour": "#1b7837", "label": "joined (green outline) since"},
+    "left": {"colour": "#d9d9d9", "label": "left (grey, where they were) since"},
+}
+
+
+def school_radius(staff: float) -> float:
+    """A school's disc: its area grows with its staff."""
+    return max(8.0, 3.0 * math.sqrt(max(staff, 0)))
+
+
+def person_size(soft_degree: float) -> float:
+    """A person's node: larger with more collaborators."""
+    return 8 + 2 * math.sqrt(soft_degree)
+
+
+def tie_width(count: float, top: float) -> float:
+    """The width of a line between two schools with `count` ties, the widest (`top`) 8."""
+    return 1 + 7 * count / top
+
+
+@dataclass(frozen=True)
+class Colours:
+    """One colour per school on every map and page: by school up to len(SCHOOL_PALETTE) schools, else by phase."""
+
+    of_school: dict[str, str]
+    by_phase: bool
+    phase_of: dict[str, str]
+
+    def legend(self, view: MapSource, schools: list[str]) -> list[dict[str, str]]:
+        """Legend entries for exactly the `schools` drawn: their names, or their phases."""
+        if self.by_phase:
+            phases = sorted({self.phase_of.get(s, "") for s in schools}, key=lambda p: (p not in PHASE_PALETTE, p))
+            return [{"label": phase or "phase not given", "colour": PHASE_PALETTE.get(phase, "#999999")}
+                    for phase in phases]
+        return [{"label": view.school_names.get(s, s), "colour": self.of_school[s]} for s in sorted(schools)]
+
+
+def colours_of(view: MapSource) -> Colours:
+    """The snapshot's school colours (cached with the view)."""
+    if "colours" not in view.layout_cache:
+        schools = view.schools
+        phase_of = dict(zip(schools["school_id"], schools["phase"].fillna(""), strict=True))
+        ids = sorted(phase_of)
+        if len(ids) <= len(SCHOOL_PALETTE):
+            view.layout_cache["colours"] = Colours({s: SCHOOL_PALETTE[i] for i, s in enumerate(ids)}, False, phase_of)
+        else:
+            view.layout_cache["colours"] = Colours({s: PHASE_PALETTE.get(phase_of[s], "#999999") for s in ids}, True,
+                                                   phase_of)
+    colours: Colours = view.layout_cache["colours"]
+    return colours
