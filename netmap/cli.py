@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from netmap import __version__
+from netmap import __version__, clock
 from netmap.analysis import AnalysisOptions, write_analysis
 from netmap.cli_common import (
     analyse_and_keep,
@@ -123,7 +123,7 @@ def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, replace: s
     other contents is refused, naming it, unless --replace ID or --keep-both says what to do."""
     if replace is not None and keep_both:
         raise click.UsageError("Give --replace ID or --keep-both, not both.")
-    date = (as_of.date() if as_of else dt.date.today()).isoformat()
+    date = (as_of.date() if as_of else clock.today()).isoformat()
     with open_store_of(ctx, db, store, create=True) as opened:
         load_folder(opened, source, date, str(source), replace=replace, keep_both=keep_both)
 
@@ -163,7 +163,7 @@ def forget(ctx: click.Context, snapshot_id: str | None, days: int | None, db: Pa
         if snapshot_id is not None:
             chosen = [opened.snapshot(snapshot_id)]
         else:
-            cutoff = (dt.date.today() - dt.timedelta(days=days or 0)).isoformat()
+            cutoff = (clock.today() - dt.timedelta(days=days or 0)).isoformat()
             chosen = [s for s in opened.list_snapshots() if s.as_of < cutoff]
         for info in chosen:
             opened.delete_snapshot(info.snapshot_id)

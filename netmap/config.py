@@ -131,23 +131,25 @@ def default_db_path() -> Path:
 
 @dataclass(frozen=True)
 class OidcSettings:
-    """Signing in through an OpenID Connect provider (NETMAP_OIDC_*); present only when an issuer is set."""
+    """Signing in through an OpenID Connect provider (NETMAP_OIDC_*); present only when an issuer is set. Every
+    field is given by `read_settings`: the defaults live in SETTINGS only."""
 
     issuer: str
     client_id: str
     client_secret: str | None = field(repr=False)
     role_map: Path
-    provider_name: str = "your trust's account"
-    scopes: str = "openid email profile"
-    allowed_domain: str | None = None
-    require_mfa: bool = True
-    mfa_acr: tuple[str, ...] = ()
-    groups_url: str = "https://graph.microsoft.com/v1.0/me/getMemberObjects"
+    provider_name: str
+    scopes: str
+    allowed_domain: str | None
+    require_mfa: bool
+    mfa_acr: tuple[str, ...]
+    groups_url: str
 
 
 @dataclass(frozen=True)
 class Settings:
-    """The validated settings in force; build with `read_settings`."""
+    """The validated settings in force; build with `read_settings`, which gives every field: the defaults live in
+    SETTINGS only."""
 
     db_path: Path
     neo4j_uri: str | None
@@ -158,26 +160,26 @@ class Settings:
     users_db_path: Path
     secret_key: str | None
     upload_limit_mb: int
-    upload_memory_mb: int = 2048
-    upload_seconds: int = 120
-    allow_http: bool = False
-    require_mfa: bool = True
-    threads: int = 8
-    trusted_proxy: tuple[IPNetwork, ...] = ()
-    proxy_hops: int = 1
-    audit_retention_days: int = 365
-    min_group_size: int = 5
-    snapshot_retention_days: int = 1095
-    scenario_retention_days: int = 365
-    public_url: str = "http://127.0.0.1:5000"
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_security: str = "starttls"
-    smtp_user: str | None = None
-    smtp_password: str | None = None
-    smtp_from: str | None = None
-    demo_dir: Path | None = None  # None: demo/ in the data directory (see demo_settings)
-    oidc: OidcSettings | None = None
+    upload_memory_mb: int
+    upload_seconds: int
+    allow_http: bool
+    require_mfa: bool
+    threads: int
+    trusted_proxy: tuple[IPNetwork, ...]
+    proxy_hops: int
+    audit_retention_days: int
+    min_group_size: int
+    snapshot_retention_days: int
+    scenario_retention_days: int
+    public_url: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_security: str
+    smtp_user: str | None
+    smtp_password: str | None
+    smtp_from: str | None
+    demo_dir: Path | None  # None: demo/ in the data directory (see demo_settings)
+    oidc: OidcSettings | None
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
         return (f"Settings(db_path={self.db_path!s}, neo4j_uri={self.neo4j_uri!r}, "
@@ -197,56 +199,64 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
             raise ConfigError(f"Unknown setting {key}.{hint} Known settings: {', '.join(_BY_NAME)}.")
 
     def get(name: str) -> str | None:
+        """The setting as given, or its declared default (None: unset)."""
         value = env.get(name, "").strip()
         return value or _BY_NAME[name].default
+
+    def text(name: str) -> str:
+        """A setting whose declaration gives a default, so it is never unset."""
+        value = get(name)
+        if value is None:
+            raise TypeError(f"{name} is declared without a default; read it with get()")
+        return value
 
     db = get("NETMAP_DB")
     uri = get("NETMAP_NEO4J_URI")
     if uri:
         check_neo4j_uri(uri, "NETMAP_NEO4J_URI")
-    batch = _positive_int(get("NETMAP_NEO4J_BATCH_SIZE") or "5000", "NETMAP_NEO4J_BATCH_SIZE")
-    upload = _positive_int(get("NETMAP_UPLOAD_LIMIT_MB") or "50", "NETMAP_UPLOAD_LIMIT_MB")
+    batch = _positive_int(text("NETMAP_NEO4J_BATCH_SIZE"), "NETMAP_NEO4J_BATCH_SIZE")
+    upload = _positive_int(text("NETMAP_UPLOAD_LIMIT_MB"), "NETMAP_UPLOAD_LIMIT_MB")
     users = get("NETMAP_USERS_DB")
     demo = get("NETMAP_DEMO_DIR")
     return Settings(
         demo_dir=Path(demo).expanduser() if demo else None,
         db_path=Path(db).expanduser() if db else default_db_path(),
         neo4j_uri=uri,
-        neo4j_user=get("NETMAP_NEO4J_USER") or "neo4j",
+        neo4j_user=text("NETMAP_NEO4J_USER"),
         neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
-        neo4j_database=get("NETMAP_NEO4J_DATABASE") or "neo4j",
+        neo4j_database=text("NETMAP_NEO4J_DATABASE"),
         neo4j_batch_size=batch,
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
         upload_limit_mb=upload,
-        upload_memory_mb=_positive_int(get("NETMAP_UPLOAD_MEMORY_MB") or "2048", "NETMAP_UPLOAD_MEMORY_MB"),
-        upload_seconds=_positive_int(get("NETMAP_UPLOAD_SECONDS") or "120", "NETMAP_UPLOAD_SECONDS"),
+        upload_memory_mb=_positive_int(text("NETMAP_UPLOAD_MEMORY_MB"), "NETMAP_UPLOAD_MEMORY_MB"),
+        upload_seconds=_positive_int(text("NETMAP_UPLOAD_SECONDS"), "NETMAP_UPLOAD_SECONDS"),
         allow_http=_flag(get("NETMAP_ALLOW_HTTP"), "NETMAP_ALLOW_HTTP"),
         require_mfa=_flag(get("NETMAP_REQUIRE_MFA"), "NETMAP_REQUIRE_MFA"),
-        threads=_positive_int(get("NETMAP_THREADS") or "8", "NETMAP_THREADS"),
-        min_group_size=check_min_group_size(_positive_int(get("NETMAP_MIN_GROUP_SIZE") or "5",
+        threads=_positive_int(text("NETMAP_THREADS"), "NETMAP_THREADS"),
+        min_group_size=check_min_group_size(_positive_int(text("NETMAP_MIN_GROUP_SIZE"),
                                                           "NETMAP_MIN_GROUP_SIZE"), "NETMAP_MIN_GROUP_SIZE"),
-        snapshot_retention_days=_positive_int(get("NETMAP_SNAPSHOT_RETENTION_DAYS") or "1095",
+        snapshot_retention_days=_positive_int(text("NETMAP_SNAPSHOT_RETENTION_DAYS"),
                                               "NETMAP_SNAPSHOT_RETENTION_DAYS"),
-        audit_retention_days=_positive_int(get("NETMAP_AUDIT_RETENTION_DAYS") or "365",
+        audit_retention_days=_positive_int(text("NETMAP_AUDIT_RETENTION_DAYS"),
                                            "NETMAP_AUDIT_RETENTION_DAYS"),
-        scenario_retention_days=_positive_int(get("NETMAP_SCENARIO_RETENTION_DAYS") or "365",
+        scenario_retention_days=_positive_int(text("NETMAP_SCENARIO_RETENTION_DAYS"),
                                               "NETMAP_SCENARIO_RETENTION_DAYS"),
         trusted_proxy=_networks(get("NETMAP_TRUSTED_PROXY"), "NETMAP_TRUSTED_PROXY"),
-        proxy_hops=_positive_int(get("NETMAP_PROXY_HOPS") or "1", "NETMAP_PROXY_HOPS"),
-        public_url=_url(get("NETMAP_PUBLIC_URL") or "http://127.0.0.1:5000", "NETMAP_PUBLIC_URL"),
+        proxy_hops=_positive_int(text("NETMAP_PROXY_HOPS"), "NETMAP_PROXY_HOPS"),
+        public_url=_url(text("NETMAP_PUBLIC_URL"), "NETMAP_PUBLIC_URL"),
         smtp_host=get("NETMAP_SMTP_HOST"),
-        smtp_port=_positive_int(get("NETMAP_SMTP_PORT") or "587", "NETMAP_SMTP_PORT"),
-        smtp_security=_choice(get("NETMAP_SMTP_SECURITY") or "starttls", ("starttls", "ssl", "none"),
+        smtp_port=_positive_int(text("NETMAP_SMTP_PORT"), "NETMAP_SMTP_PORT"),
+        smtp_security=_choice(text("NETMAP_SMTP_SECURITY"), ("starttls", "ssl", "none"),
                               "NETMAP_SMTP_SECURITY"),
         smtp_user=get("NETMAP_SMTP_USER"),
         smtp_password=get("NETMAP_SMTP_PASSWORD"),
         smtp_from=get("NETMAP_SMTP_FROM"),
-        oidc=_oidc(get),
+        oidc=_oidc(get, text),
     )
 
 
-def _oidc(get: Callable[[str], str | None]) -> OidcSettings | None:
+def _oidc(get: Callable[[str], str | None], text: Callable[[str], str]) -> OidcSettings | None:
     """The NETMAP_OIDC_* settings when NETMAP_OIDC_ISSUER is set; ConfigError naming what is missing otherwise."""
     issuer = get("NETMAP_OIDC_ISSUER")
     if not issuer:
@@ -265,12 +275,12 @@ def _oidc(get: Callable[[str], str | None]) -> OidcSettings | None:
     return OidcSettings(
         issuer=issuer, client_id=client_id, client_secret=get("NETMAP_OIDC_CLIENT_SECRET"),
         role_map=Path(role_map).expanduser(),
-        provider_name=get("NETMAP_OIDC_PROVIDER_NAME") or "your trust's account",
-        scopes=_scopes(get("NETMAP_OIDC_SCOPES") or "openid email profile"),
+        provider_name=text("NETMAP_OIDC_PROVIDER_NAME"),
+        scopes=_scopes(text("NETMAP_OIDC_SCOPES")),
         allowed_domain=(get("NETMAP_OIDC_ALLOWED_DOMAIN") or "").lower() or None,
         require_mfa=_flag(get("NETMAP_OIDC_REQUIRE_MFA"), "NETMAP_OIDC_REQUIRE_MFA"),
         mfa_acr=tuple(v.strip() for v in (get("NETMAP_OIDC_MFA_ACR") or "").split(",") if v.strip()),
-        groups_url=_url(get("NETMAP_OIDC_GROUPS_URL") or "", "NETMAP_OIDC_GROUPS_URL"),
+        groups_url=_url(text("NETMAP_OIDC_GROUPS_URL"), "NETMAP_OIDC_GROUPS_URL"),
     )
 
 

@@ -10,6 +10,7 @@
     │   ├── UnknownLink      a survey link no round issued
     │   ├── StaleAnswers     a save from a page older than the answers kept (refused)
     │   └── RoundClosed      an answer after its round closed, or before it opened (refused)
+    ├── ChallengeError       a challenge, invitation or recorded collaboration is not valid as given
     └── AccountError         a web user cannot be added, found or changed as asked
 """
 
@@ -23,10 +24,15 @@ if TYPE_CHECKING:
 __all__ = [
     "AccountError",
     "AnalysisError",
+    "ChallengeError",
     "ConfigError",
     "IngestError",
     "NetmapError",
+    "RoundClosed",
+    "StaleAnswers",
     "StorageError",
+    "SurveyError",
+    "UnknownLink",
     "ValidationFailed",
 ]
 

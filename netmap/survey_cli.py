@@ -4,7 +4,9 @@ personal links for a mail merge), reissue links, follow response rates, close in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -82,6 +84,12 @@ def _hand_over(ctx: click.Context, store: GraphStore, round_id: str, issued: lis
     return done + f"{len(rows):,} links written to {out}" + (" (those not emailed)" if send else ""), stopped
 
 
+def _on_a_round(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A `netmap survey` command about one round: its ROUND_ID argument, the store options, and the click context
+    passed first (under the command's own options, so that --help lists them in the same order)."""
+    return click.argument("round_id")(store_options(click.pass_context(command)))
+
+
 def register(main: click.Group) -> None:
     """Add `survey` and its commands to the `netmap` group."""
 
@@ -139,15 +147,13 @@ def register(main: click.Group) -> None:
                            f"{spec.closes_on or '?'}{wrote})")
 
     @survey.command("open")
-    @click.argument("round_id")
     @click.option("--links-out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                   help="CSV of everyone's link for a mail merge (kept readable by you only; the links are not "
                        "stored and cannot be listed again, only reissued).")
     @click.option("--send", is_flag=True, help="Email each person their link, with progress (NETMAP_SMTP_* "
                                                "settings, and an email column in staff.csv); --links-out then "
                                                "holds only the links of those not emailed.")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def open_command(ctx: click.Context, round_id: str, links_out: Path, send: bool, db: Path | None,
                      store: str | None) -> None:
         """Open a draft round: a personal link for everyone it surveys."""
@@ -163,7 +169,6 @@ def register(main: click.Group) -> None:
             raise SurveyError(stopped)
 
     @survey.command("links")
-    @click.argument("round_id")
     @click.option("--staff", "staff_ids", multiple=True, help="Reissue only these people's links (repeat).")
     @click.option("--remind", "remind_", is_flag=True,
                   help="Instead, remind those who have not submitted: an additional link each, and the one they hold "
@@ -171,8 +176,7 @@ def register(main: click.Group) -> None:
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
                   help="CSV of the new links (with --send: of those not emailed).")
     @click.option("--send", is_flag=True, help="Email each person their new link, with progress.")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def links(ctx: click.Context, round_id: str, staff_ids: tuple[str, ...], remind_: bool, out: Path, send: bool,
               db: Path | None, store: str | None) -> None:
         """Reissue links (everyone's, or --staff: the old ones stop working at once), or --remind."""
@@ -196,13 +200,11 @@ def register(main: click.Group) -> None:
             raise SurveyError(stopped)
 
     @survey.command("wording")
-    @click.argument("round_id")
     @click.option("--subject", help="The email's subject (placeholders {title}, {closes_on}, {name}).")
     @click.option("--body", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                   help="A text file with the email's body: it must contain {link}; also {name}, {closes_on}, "
                        "{title}.")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def wording(ctx: click.Context, round_id: str, subject: str | None, body: Path | None, db: Path | None,
                 store: str | None) -> None:
         """Show the round's email wording, or change it (--subject, --body)."""
@@ -216,11 +218,9 @@ def register(main: click.Group) -> None:
         click.echo(f"Subject: {spec.mail_subject}\n\n{spec.mail_body}")
 
     @survey.command("status")
-    @click.argument("round_id")
     @click.option("--waiting", type=click.Path(dir_okay=False, path_type=Path),
                   help="CSV of who has not answered yet, for reminders.")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def status(ctx: click.Context, round_id: str, waiting: Path | None, db: Path | None, store: str | None) -> None:
         """Response rates per school and role, with what each supports."""
         with open_store_of(ctx, db, store) as opened:
@@ -237,10 +237,8 @@ def register(main: click.Group) -> None:
             click.echo(f"{len(missing):,} people have not answered: {waiting}.")
 
     @survey.command("delete")
-    @click.argument("round_id")
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def delete(ctx: click.Context, round_id: str, yes: bool, db: Path | None, store: str | None) -> None:
         """Delete a round with its links and answers (the snapshot a closed round wrote stays: `netmap forget`
         deletes it)."""
@@ -253,9 +251,7 @@ def register(main: click.Group) -> None:
         click.echo(f"Deleted round {round_id} with its links and answers.")
 
     @survey.command("reopen")
-    @click.argument("round_id")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def reopen(ctx: click.Context, round_id: str, db: Path | None, store: str | None) -> None:
         """Open a closed round again; its links ended at closing: reissue them with `netmap survey links`."""
         with open_store_of(ctx, db, store) as opened:
@@ -265,9 +261,7 @@ def register(main: click.Group) -> None:
                    "closing it again rewrites its snapshot.")
 
     @survey.command("close")
-    @click.argument("round_id")
-    @store_options
-    @click.pass_context
+    @_on_a_round
     def close(ctx: click.Context, round_id: str, db: Path | None, store: str | None) -> None:
         """Close the round: its snapshot (dated its closing day) is written from the submitted answers."""
         with open_store_of(ctx, db, store) as opened:

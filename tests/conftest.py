@@ -3,10 +3,11 @@ session kept away from the user's own netmap data (HOME, the data folder and eve
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,17 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         timings = REPO / "test-artifacts" / "first-draw.json"
         if timings.exists():
             terminalreporter.write_line(f"Time to first draw (ms): {timings.read_text().strip()}")
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]:
+    """Set netmap's clock (netmap.clock) for the rest of the test: `clock(at)` makes now() return `at` (an aware
+    date-time) and today() its UTC date, in the library and the web app alike."""
+    import netmap.clock
+
+    def set_to(at: dt.datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError(f"the clock is set to an aware date-time (in UTC), not {at!r}")
+        monkeypatch.setattr(netmap.clock, "_source", lambda: at.astimezone(dt.UTC))
+
+    return set_to

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
-from netmap.config import SETTINGS, default_db_path, read_settings
+from netmap import config
+from netmap.config import SETTINGS, OidcSettings, Setting, Settings, default_db_path, read_settings
 from netmap.errors import ConfigError
 from tests.conftest import REPO
 
@@ -59,3 +61,55 @@ def test_the_trusted_proxy_is_a_list_of_addresses_and_networks() -> None:
     assert [str(n) for n in settings.trusted_proxy] == ["127.0.0.1/32", "10.1.2.0/24", "::1/128"]
     assert settings.proxy_hops == 2
     assert read_settings({}).trusted_proxy == ()
+
+
+# Defaults live in SETTINGS only: the dataclasses declare none, and a changed declaration changes what is read.
+OIDC_BASE = {"NETMAP_OIDC_ISSUER": "https://login.example", "NETMAP_OIDC_CLIENT_ID": "netmap",
+             "NETMAP_OIDC_ROLE_MAP": "/roles.toml"}
+DEFAULTED = [s for s in SETTINGS if s.default is not None]
+# A valid value other than the declared default, for each setting that declares one
+OTHER_VALUE = {
+    "NETMAP_NEO4J_USER": "reader", "NETMAP_NEO4J_DATABASE": "trust", "NETMAP_NEO4J_BATCH_SIZE": "7",
+    "NETMAP_UPLOAD_LIMIT_MB": "9", "NETMAP_SMTP_PORT": "25", "NETMAP_SMTP_SECURITY": "ssl",
+    "NETMAP_PUBLIC_URL": "https://netmap.trust.example", "NETMAP_UPLOAD_MEMORY_MB": "512",
+    "NETMAP_UPLOAD_SECONDS": "30", "NETMAP_MIN_GROUP_SIZE": "7", "NETMAP_SNAPSHOT_RETENTION_DAYS": "30",
+    "NETMAP_AUDIT_RETENTION_DAYS": "31", "NETMAP_SCENARIO_RETENTION_DAYS": "32", "NETMAP_PROXY_HOPS": "2",
+    "NETMAP_REQUIRE_MFA": "0", "NETMAP_THREADS": "3", "NETMAP_OIDC_PROVIDER_NAME": "Microsoft",
+    "NETMAP_OIDC_SCOPES": "openid email", "NETMAP_OIDC_REQUIRE_MFA": "0",
+    "NETMAP_OIDC_GROUPS_URL": "https://groups.example/me",
+}
+
+
+def field_of(settings: Settings, name: str) -> object:
+    """The Settings field that NETMAP_<NAME> sets (NETMAP_OIDC_<NAME>: the field of settings.oidc)."""
+    key = name.removeprefix("NETMAP_").lower()
+    if key.startswith("oidc_"):
+        return getattr(settings.oidc, key.removeprefix("oidc_"))
+    return getattr(settings, key)
+
+
+@pytest.mark.parametrize("cls", [Settings, OidcSettings])
+def test_the_settings_dataclasses_declare_no_defaults(cls: type) -> None:
+    assert [f.name for f in dataclasses.fields(cls)
+            if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING] == []
+
+
+def test_every_declared_default_has_another_value_to_test() -> None:
+    assert sorted(OTHER_VALUE) == sorted(s.name for s in DEFAULTED)
+
+
+@pytest.mark.parametrize("setting", DEFAULTED, ids=lambda s: s.name)
+def test_an_unset_setting_reads_as_its_declared_default(setting: Setting) -> None:
+    unset = read_settings(OIDC_BASE)
+    assert field_of(unset, setting.name) == field_of(read_settings({**OIDC_BASE, setting.name: setting.default}),
+                                                     setting.name)
+
+
+@pytest.mark.parametrize("setting", DEFAULTED, ids=lambda s: s.name)
+def test_the_declaration_is_the_only_default(setting: Setting, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = field_of(read_settings(OIDC_BASE), setting.name)
+    other = OTHER_VALUE[setting.name]
+    monkeypatch.setitem(config._BY_NAME, setting.name, dataclasses.replace(setting, default=other))
+    after = field_of(read_settings(OIDC_BASE), setting.name)
+    assert after != before
+    assert after == field_of(read_settings({**OIDC_BASE, setting.name: other}), setting.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -180,7 +181,7 @@ def test_an_admin_can_unlock_a_name(app: Flask, monkeypatch: pytest.MonkeyPatch)
     assert login(client, "ceo").status_code == 302
 
 
-def test_failed_logins_keep_no_names_and_are_pruned(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_logins_keep_no_names_and_are_pruned(app: Flask, clock: Callable[[dt.datetime], None]) -> None:
     client = app.test_client()
     huge = "x" * 490_000
     response = client.post("/login", data={"name": huge, "password": "a guess", "csrf_token": csrf_token(client)})
@@ -192,7 +193,7 @@ def test_failed_logins_keep_no_names_and_are_pruned(app: Flask, monkeypatch: pyt
             accounts.users.authenticate(f"someone {n}", "a guess", "10.0.0.9")
         assert accounts.users.failed_login_records() == 3
         later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
-        monkeypatch.setattr(users_module, "_now", lambda: later)
+        clock(later)
         accounts.users.authenticate("someone", "a guess", "10.0.0.9")
         assert accounts.users.failed_login_records() == 1  # the three older ones pruned
         written = b"".join(p.read_bytes() for p in path.parent.glob(f"{path.name}*"))

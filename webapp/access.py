@@ -28,10 +28,11 @@ from flask import abort, current_app, g
 from netmap.suppression import suppressed_keys
 from netmap.survey.rounds import RoundSpec
 from webapp.auth import accounts
-from webapp.data import TrustView
+from webapp.data import TrustView, require_view
 
-__all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "people_seen_by_lead", "require_names",
-           "require_person", "require_round_runner", "scope", "suppressed_groups", "suppressed_schools"]
+__all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "named_view", "people_seen_by_lead",
+           "require_names", "require_person", "require_round_runner", "scope", "scoped_view", "suppressed_groups",
+           "suppressed_schools"]
 
 
 NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
@@ -129,6 +130,19 @@ def require_names(view: TrustView | None) -> Scope:
         abort(403, description=f"This page names staff; the {found.role} role sees the trust at aggregate "
                                f"level.{hint}")
     return found
+
+
+def scoped_view() -> tuple[TrustView, Scope]:
+    """The current snapshot's view (404 with advice when none is loaded) and the current user's scope on it."""
+    view = require_view()
+    return view, scope(view)
+
+
+def named_view() -> tuple[TrustView, Scope]:
+    """The current snapshot's view and the user's scope, for a page that lists staff by name: 404 with advice when
+    none is loaded, 403 for a role that sees nobody by name (see require_names)."""
+    view = require_view()
+    return view, require_names(view)
 
 
 def require_person(view: TrustView | None, person: str) -> Scope:

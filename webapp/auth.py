@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from netmap import clock
 from webapp.accounts import ROLES, Accounts, LockedOut, User
 from webapp.accounts.audit import people_entries
 from webapp.accounts.users import MAX_NAME
@@ -57,7 +58,7 @@ def accounts() -> Accounts:
     are deleted at the first request of each hour."""
     if "accounts" not in g:
         g.accounts = Accounts(current_app.config["NETMAP_USERS_DB"])
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         if now - current_app.extensions.get("netmap_pruned", dt.datetime.min.replace(tzinfo=dt.UTC)) > PRUNE_EVERY:
             current_app.extensions["netmap_pruned"] = now
             settings = current_app.config["NETMAP_SETTINGS"]
@@ -98,7 +99,7 @@ def _holds(user: User | None, key: str, since: str, limit: dt.timedelta) -> bool
         started = dt.datetime.fromisoformat(str(session.get(since)))
     except ValueError:
         return False
-    return dt.datetime.now(dt.UTC) - started < limit
+    return clock.now() - started < limit
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -212,7 +213,7 @@ def _after_password(user: User, keep: bool) -> Response:
     session["pending_keep"] = keep
     session["pending"] = user.name
     session["pending_key"] = user.session_key
-    session["pending_since"] = dt.datetime.now(dt.UTC).isoformat()
+    session["pending_since"] = clock.now().isoformat()
     return redirect(url_for("mfa.code" if enrolled else "mfa.enrol", next=safe_next(request.args.get("next"))))
 
 
@@ -235,7 +236,7 @@ def start_session(user: User, how: str = "", keep: bool | None = None) -> None:
     session.clear()
     session["user"] = user.name
     session["key"] = user.session_key
-    session["since"] = dt.datetime.now(dt.UTC).isoformat()
+    session["since"] = clock.now().isoformat()
     session.permanent = keep
     accounts().users.record_login(user.name)
     where = request.remote_addr or "unknown address"

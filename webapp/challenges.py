@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 
+from netmap import clock
 from netmap.challenges import (
     DEFAULT_TIE_KIND,
     ChallengeSpec,
@@ -20,10 +21,10 @@ from netmap.challenges import (
     with_recorded_ties,
 )
 from netmap.errors import ChallengeError
-from webapp.access import Scope, require_names
+from webapp.access import Scope, named_view
 from webapp.accounts.challenges import Challenge
 from webapp.auth import accounts, audit, login_required, role_required
-from webapp.data import TrustView, get_store, require_view
+from webapp.data import TrustView, get_store
 from webapp.network_map import one_person
 from webapp.purpose import purpose_redirect
 from webapp.survey import refuse_wrong_link
@@ -35,9 +36,6 @@ PUBLISHERS = ("admin", "network-lead")
 MESSAGE_MAX = 1000
 SHOWN = 10  # experts suggested, and connectors to them
 
-
-def _today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def _challenge(challenge_id: int) -> Challenge:
@@ -51,15 +49,14 @@ def _challenge(challenge_id: int) -> Challenge:
 @login_required
 def index() -> Any:
     """The challenges, newest first, and the form to post one."""
-    view = require_view()
-    require_names(view)
+    view, _ = named_view()
     form = request.form
     if request.method == "POST":
         spec = ChallengeSpec(form.get("title", ""), form.get("topic", ""), tuple(form.getlist("schools")),
                              form.get("closes_on", ""), form.get("description", ""),
                              form.get("tie_kind", DEFAULT_TIE_KIND))
         try:
-            spec = check_challenge(spec, view.dataset, _today())
+            spec = check_challenge(spec, view.dataset, clock.today())
         except ChallengeError as exc:
             flash(str(exc), "error")
         else:
@@ -68,10 +65,10 @@ def index() -> Any:
             flash(f"Posted {spec.title!r}. Invite the people suggested below.", "ok")
             return redirect(url_for("challenges.show", challenge_id=challenge_id))
     challenges = accounts().challenges.all()
-    return render_template("challenges/index.html", view=view, challenges=challenges, today=_today(),
+    return render_template("challenges/index.html", view=view, challenges=challenges, today=clock.today(),
                            schools=sorted(view.school_names.items(), key=lambda s: s[1]),
                            kinds=known_tie_kinds(view.dataset), form=form,
-                           default_close=(_today() + dt.timedelta(days=28)).isoformat(),
+                           default_close=(clock.today() + dt.timedelta(days=28)).isoformat(),
                            unpublished=len(accounts().challenges.ties(unpublished=True)),
                            may_publish=g.user.role in PUBLISHERS)
 
@@ -88,8 +85,7 @@ def _who(view: TrustView, found: Scope, person: str) -> str:
 @login_required
 def show(challenge_id: int) -> Any:
     """A challenge: what it asks, experts and connectors to invite, invitations and answers, recorded ties."""
-    view = require_view()
-    found = require_names(view)
+    view, found = named_view()
     if (ask := purpose_redirect()) is not None:
         return ask
     challenge = _challenge(challenge_id)
@@ -132,17 +128,16 @@ def show(challenge_id: int) -> Any:
     audit("view", f"challenge {challenge_id}")
     return render_template("challenges/show.html", view=view, challenge=challenge, spec=challenge.spec,
                            experts=experts, connectors=connectors, invited=invited, offered=offered, ties=ties,
-                           is_open=challenge.is_open(_today()), kinds=known_tie_kinds(view.dataset))
+                           is_open=challenge.is_open(clock.today()), kinds=known_tie_kinds(view.dataset))
 
 
 @bp.route("/<int:challenge_id>/invite", methods=["POST"])
 @login_required
 def invite(challenge_id: int) -> Any:
     """Invite someone (chosen by name, or from the suggestions) with a personal link, shown once to pass on."""
-    view = require_view()
-    found = require_names(view)
+    view, found = named_view()
     challenge = _challenge(challenge_id)
-    if not challenge.is_open(_today()):
+    if not challenge.is_open(clock.today()):
         flash("This challenge has closed: nobody more can be invited.", "error")
     elif person := one_person(view, request.form.get("staff_id", "").strip(), found.people):
         token = accounts().challenges.invite(challenge, person)
@@ -157,8 +152,7 @@ def invite(challenge_id: int) -> Any:
 @login_required
 def record(challenge_id: int) -> Any:
     """Record a collaboration the challenge brought about: someone who offered, with a colleague, of a kind."""
-    view = require_view()
-    found = require_names(view)
+    view, found = named_view()
     challenge = _challenge(challenge_id)
     store = accounts().challenges
     helper = request.form.get("helper", "")
@@ -176,7 +170,7 @@ def record(challenge_id: int) -> Any:
     elif kind not in known_tie_kinds(view.dataset):
         flash(f"{kind!r} is not a kind of tie this trust uses.", "error")
     else:
-        store.record_tie(challenge_id, helper, partner, kind, _today().isoformat(), g.user.name)
+        store.record_tie(challenge_id, helper, partner, kind, clock.today().isoformat(), g.user.name)
         audit("challenge", f"recorded a {kind} tie {helper} - {partner} for challenge {challenge_id}")
         flash(f"Recorded: {view.staff_names.get(helper, helper)} and {view.staff_names.get(partner, partner)} "
               f"({kind}). It joins the soft wiring when the recorded collaborations are written into a snapshot.",
@@ -195,7 +189,7 @@ def publish() -> Any:
         flash("No recorded collaboration is waiting to be written.", "error")
         return redirect(url_for("challenges.index"))
     graph_store = get_store()
-    today = _today().isoformat()
+    today = clock.today().isoformat()
     try:
         dataset = with_recorded_ties(graph_store.read_dataset(), ties)
     except ChallengeError as exc:
@@ -221,7 +215,7 @@ def _invited(token: str) -> tuple[Any, Challenge]:
     challenge = _challenge(found.challenge_id)
     if found.revoked_at is not None:
         abort(410, description="This invitation has been replaced by a newer one: use the latest link you were sent.")
-    if dt.datetime.fromisoformat(found.expires_at) <= dt.datetime.now(dt.UTC) or not challenge.is_open(_today()):
+    if dt.datetime.fromisoformat(found.expires_at) <= clock.now() or not challenge.is_open(clock.today()):
         abort(410, description="This challenge has closed. Thank you for looking.")
     return found, challenge
 

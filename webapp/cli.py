@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import click
 
+from netmap import clock
 from netmap.cli_common import load_sample, open_store_of, settings_of, store_options
 from netmap.config import Settings, demo_settings, described
 from netmap.errors import NetmapError
@@ -334,6 +335,6 @@ def audit_verify(ctx: click.Context, head: str) -> None:
 def audit_prune(ctx: click.Context, days: int) -> None:
     """Delete audit entries older than DAYS (the web app also deletes those past NETMAP_AUDIT_RETENTION_DAYS)."""
     with _accounts(ctx) as accounts:
-        removed = accounts.audit.delete_before(dt.datetime.now(dt.UTC) - dt.timedelta(days=days))
+        removed = accounts.audit.delete_before(clock.now() - dt.timedelta(days=days))
         accounts.audit.record(_by(), "audit pruned", f"{removed} entries older than {days} days")
     click.echo(f"Deleted {removed} audit entries older than {days} days.")

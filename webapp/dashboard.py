@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, current_app, render_template
 
+from netmap import clock
 from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
@@ -147,5 +148,5 @@ def _response_by_role(summary: dict[str, Any], min_group_size: int) -> list[tupl
 def _past_retention() -> list[str]:
     """Snapshots older than NETMAP_SNAPSHOT_RETENTION_DAYS, oldest first."""
     days = current_app.config["NETMAP_SETTINGS"].snapshot_retention_days
-    cutoff = (dt.date.today() - dt.timedelta(days=days)).isoformat()
+    cutoff = (clock.today() - dt.timedelta(days=days)).isoformat()
     return [s.as_of for s in snapshots() if s.as_of < cutoff]

@@ -9,9 +9,8 @@ import pandas as pd
 from flask import Blueprint, render_template, request
 
 from netmap.analysis.expertise import find_expertise
-from webapp.access import require_names
+from webapp.access import named_view
 from webapp.auth import audit, login_required
-from webapp.data import require_view
 from webapp.network_map import resolve_person
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
@@ -23,8 +22,7 @@ SHOWN = 20
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = require_view()
-    found = require_names(view)
+    view, found = named_view()
     if (ask := purpose_redirect()) is not None:
         return ask
     topic = request.args.get("topic", "").strip()[:80]

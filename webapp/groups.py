@@ -8,9 +8,9 @@ from flask import Blueprint, render_template
 
 from netmap.analysis.group_metrics import GROUP_COLUMNS
 from netmap.suppression import fewer_than, hide_rows, suppressed_keys
-from webapp.access import scope, suppressed_groups
+from webapp.access import scope, scoped_view, suppressed_groups
 from webapp.auth import audit, login_required
-from webapp.data import require_row, require_view
+from webapp.data import require_row
 from webapp.tables import index_page
 from webapp.trends import GROUP_TRENDS, series
 
@@ -20,8 +20,7 @@ bp = Blueprint("groups", __name__, url_prefix="/groups")
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = require_view()
-    found = scope(view)
+    view, found = scoped_view()
     groups = view.analysis.groups
     frame = hide_rows(groups, groups["group_id"], suppressed_groups(view, found), FIGURES, found.min_group_size)
     return index_page(frame, "group_id", view.group_names, "Group", list(GROUP_COLUMNS[1:]),

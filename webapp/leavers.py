@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import current_app
 
+from netmap import clock
 from netmap.store.base import SnapshotInfo
 from webapp.accounts import Accounts, User
 from webapp.data import get_store
@@ -38,7 +39,7 @@ class StaffStatus:
 
     def has_left(self, today: dt.date | None = None) -> bool:
         """True when the leaving day is today or earlier."""
-        return self.left_on is not None and self.left_on <= (today or dt.date.today()).isoformat()
+        return self.left_on is not None and self.left_on <= (today or clock.today()).isoformat()
 
 
 def staff_status(staff_id: str, accounts: Accounts) -> StaffStatus:

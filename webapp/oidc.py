@@ -11,8 +11,9 @@ that sees names. Each refusal is a page saying why and an audit entry.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
@@ -89,13 +90,25 @@ def _redirect_uri() -> str:
     return current_app.config["NETMAP_SETTINGS"].public_url + url_for("oidc.callback")
 
 
+def _configured(view: Callable[[OidcSettings], Any]) -> Callable[[], Any]:
+    """`view`, given the provider's settings; the refusal page (404) saying what is missing when they are not set
+    (or not valid), without running the view."""
+
+    @functools.wraps(view)
+    def run() -> Any:
+        try:
+            settings = _settings()
+        except ConfigError as exc:
+            return _refused(str(exc), "", 404)
+        return view(settings)
+
+    return run
+
+
 @bp.route("/login/provider")
-def start() -> Any:
+@_configured
+def start(settings: OidcSettings) -> Any:
     """Send the browser to the provider, remembering where to go after signing in."""
-    try:
-        settings = _settings()
-    except ConfigError as exc:
-        return _refused(str(exc), "", 404)
     try:
         issuer = _client().load_server_metadata().get("issuer", "")
     except (requests.RequestException, ValueError) as exc:
@@ -112,12 +125,9 @@ def start() -> Any:
 
 
 @bp.route("/login/provider/callback")
-def callback() -> Any:
+@_configured
+def callback(settings: OidcSettings) -> Any:
     """Check what the provider sent, then log in with the role the role map gives, or refuse and say why."""
-    try:
-        settings = _settings()
-    except ConfigError as exc:
-        return _refused(str(exc), "", 404)
     target = safe_next(session.pop("oidc_next", None))
     if request.args.get("error"):  # the person cancelled, or the provider would not sign them in
         code = str(request.args["error"])

@@ -4,7 +4,6 @@ and from the trust's own settings, so they cannot drift from what the app does (
 
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import click
 import jinja2
 from flask import Blueprint, current_app, render_template
 
+from netmap import clock
 from netmap.cli_common import open_store_of, settings_of, store_options
 from netmap.config import Settings, redact_uri
 from netmap.errors import NetmapError
@@ -124,7 +124,7 @@ def privacy_report(ctx: click.Context, out: Path, no_counts: bool, db: Path | No
                 counted, counts = role_counts(settings, opened)
         except NetmapError as exc:
             why_not = f"not counted: {exc}"
-    context = {**facts(settings), "today": dt.date.today().isoformat(), "counted": counted, "counts": counts,
+    context = {**facts(settings), "today": clock.today().isoformat(), "counted": counted, "counts": counts,
                "counts_missing": why_not, "outbound": dpia.outbound(settings), "risks": dpia.RISKS,
                "bases": dpia.LAWFUL_BASES, "necessity": dpia.NECESSITY, "profiling": dpia.PROFILING,
                "rights": dpia.RIGHTS, "sign_off": dpia.SIGN_OFF,

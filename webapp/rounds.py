@@ -21,24 +21,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from netmap.contract import TIE_KINDS
 from netmap.errors import SurveyError
 from netmap.suppression import hide_rows
+from netmap.survey import service
 from netmap.survey.mail import Delivery, check_can_send
 from netmap.survey.mailjob import MailJob, start_mail_job
 from netmap.survey.questions import QUESTION_BANK, custom_question
 from netmap.survey.rounds import MAX_NAMES_LIMIT, RoundSpec
-from netmap.survey.service import (
-    close_round,
-    create_round,
-    find_round,
-    issue_links,
-    link_rows,
-    open_round,
-    remind,
-    reopen_round,
-    response_rates,
-    save_wording,
-    schools_of_groups,
-    spec_of,
-)
 from netmap.survey.wording import PLACEHOLDERS, fill_wording
 from webapp.access import may_create_round, may_run_round, require_round_runner, scope
 from webapp.auth import accounts, audit, audit_people, role_required
@@ -94,21 +81,21 @@ def index() -> Any:
             if form.custom_key.data:
                 chosen += (custom_question(form.custom_key.data, form.custom_text.data or "", form.custom_kind.data),)
             base = form.base.data or ""
-            schools = () if g.user.role == "admin" else schools_of_groups(
+            schools = () if g.user.role == "admin" else service.schools_of_groups(
                 get_store(), base, accounts().users.groups_of(g.user.name))
             if g.user.role != "admin" and not schools:
                 raise SurveyError(f"The groups you lead have no members in the snapshot of {base}: pick another.")
             spec = RoundSpec(form.title.data or "", base, chosen, form.max_names.data or 10,
                              bool(form.frequency.data), _day(form.opens.data), _day(form.closes.data),
                              form.notice.data or "", owner=g.user.name, schools=schools)
-            round_id = create_round(get_store(), spec)
+            round_id = service.create_round(get_store(), spec)
         except SurveyError as exc:
             form.title.errors = [*form.title.errors, str(exc)]
         else:
             audit("survey", f"created round {round_id}" + (f" over schools {', '.join(schools)}" if schools else ""))
             flash("Round created as a draft. Open it when its dates and privacy notice are right.")
             return redirect(url_for("rounds.show", round_id=round_id))
-    rounds = [(r, spec_of(r)) for r in reversed(get_store().list_rounds())]
+    rounds = [(r, service.spec_of(r)) for r in reversed(get_store().list_rounds())]
     return render_template("rounds/index.html", form=form, rounds=rounds, creates=creates), \
         422 if form.errors else 200
 
@@ -118,8 +105,9 @@ def index() -> Any:
 def show(round_id: str) -> Any:
     store = get_store()
     record = _round(round_id)
-    spec = spec_of(record)
-    rates, waiting = response_rates(store, round_id) if record.status != "draft" else (pd.DataFrame(), pd.DataFrame())
+    spec = service.spec_of(record)
+    rates, waiting = (service.response_rates(store, round_id) if record.status != "draft"
+                      else (pd.DataFrame(), pd.DataFrame()))
     found = scope(None)
     if len(rates) and found.suppress:  # small schools' rates could single someone out
         small = set(rates.loc[(rates["level"] != "trust") & (rates["surveyed"] < found.min_group_size), "id"])
@@ -153,12 +141,12 @@ def _preview(spec: RoundSpec) -> tuple[str, str]:
 @role_required(*RUNS_ROUNDS)
 def wording(round_id: str) -> Any:
     """Keep the round's email wording (subject and body with placeholders; the body must carry {link})."""
-    require_round_runner(spec_of(_round(round_id)))
+    require_round_runner(service.spec_of(_round(round_id)))
     form = WordingForm()
     if not form.validate_on_submit():
         abort(400, description="; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))
     try:
-        save_wording(get_store(), round_id, form.subject.data or "", form.body.data or "")
+        service.save_wording(get_store(), round_id, form.subject.data or "", form.body.data or "")
     except SurveyError as exc:
         flash(f"The email's wording was not changed. {exc}", "error")
     else:
@@ -171,9 +159,9 @@ def wording(round_id: str) -> Any:
 @role_required(*RUNS_ROUNDS)
 def open_(round_id: str) -> Any:
     """Open the round and hand over everyone's link, once, as the format asked."""
-    spec = spec_of(_round(round_id))
+    spec = service.spec_of(_round(round_id))
     require_round_runner(spec)
-    return _issued(round_id, lambda: open_round(get_store(), round_id), "opened round", "links", "survey-links",
+    return _issued(round_id, lambda: service.open_round(get_store(), round_id), "opened round", "links", "survey-links",
                    everyone=True)
 
 
@@ -181,18 +169,18 @@ def open_(round_id: str) -> Any:
 @role_required(*RUNS_ROUNDS)
 def reissue(round_id: str) -> Any:
     """New links for the staff ids given (one per line), or everyone's; the old ones stop working."""
-    require_round_runner(spec_of(_round(round_id)))
+    require_round_runner(service.spec_of(_round(round_id)))
     wanted = [line.strip() for line in request.form.get("staff", "").splitlines() if line.strip()]
-    return _issued(round_id, lambda: issue_links(get_store(), round_id, wanted or None), "reissued links of round",
-                   "new links", "survey-new-links", everyone=not wanted)
+    return _issued(round_id, lambda: service.issue_links(get_store(), round_id, wanted or None),
+                   "reissued links of round", "new links", "survey-new-links", everyone=not wanted)
 
 
 @bp.route("/<round_id>/remind", methods=["POST"])
 @role_required(*RUNS_ROUNDS)
 def remind_(round_id: str) -> Any:
     """A reminder for those who have not submitted: an additional link each; the one they hold keeps working."""
-    require_round_runner(spec_of(_round(round_id)))
-    return _issued(round_id, lambda: remind(get_store(), round_id),
+    require_round_runner(service.spec_of(_round(round_id)))
+    return _issued(round_id, lambda: service.remind(get_store(), round_id),
                    "issued reminders (an additional link each) of round", "reminders", "survey-reminders",
                    everyone=False)
 
@@ -201,7 +189,7 @@ def remind_(round_id: str) -> Any:
 @role_required(*RUNS_ROUNDS)
 def sending(round_id: str) -> Any:
     """The progress of the round's latest sending, as JSON (counts only), for its page to refresh."""
-    require_round_runner(spec_of(_round(round_id)))
+    require_round_runner(service.spec_of(_round(round_id)))
     job = _job(round_id)
     return jsonify(job.summary() if job else {})
 
@@ -240,8 +228,8 @@ def _links(round_id: str, issued: list[tuple[str, str]], what: str, stem: str) -
     "send" ticked, each person with an email address is emailed theirs in the background instead (NETMAP_SMTP_*),
     and only the links of those without one are handed over."""
     settings = current_app.config["NETMAP_SETTINGS"]
-    rows = link_rows(get_store(), round_id, issued, settings.public_url)
-    spec = spec_of(find_round(get_store(), round_id))
+    rows = service.link_rows(get_store(), round_id, issued, settings.public_url)
+    spec = service.spec_of(service.find_round(get_store(), round_id))
     if request.form.get("send"):
         _start_sending(round_id, spec, rows, what)
         rows = rows[rows["email"].isna()]
@@ -293,7 +281,7 @@ def close(round_id: str) -> Any:
               "sending has finished.", "error")
         return redirect(url_for("rounds.show", round_id=round_id))
     try:
-        result = close_round(get_store(), round_id)
+        result = service.close_round(get_store(), round_id)
     except SurveyError as exc:
         flash(str(exc), "error")
         return redirect(url_for("rounds.show", round_id=round_id))
@@ -308,7 +296,7 @@ def close(round_id: str) -> Any:
 @role_required("admin")
 def reopen(round_id: str) -> Any:
     try:
-        reopen_round(get_store(), round_id)
+        service.reopen_round(get_store(), round_id)
     except SurveyError as exc:
         flash(str(exc), "error")
     else:
@@ -320,6 +308,6 @@ def reopen(round_id: str) -> Any:
 
 def _round(round_id: str) -> Any:
     try:
-        return find_round(get_store(), round_id)
+        return service.find_round(get_store(), round_id)
     except SurveyError as exc:
         abort(404, description=str(exc))

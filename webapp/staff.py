@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.graphs import current_and_planned_secondments
-from webapp.access import require_names, require_person
+from webapp.access import named_view, require_person
 from webapp.auth import audit, login_required
-from webapp.data import current_view, require_view
+from webapp.data import current_view
 from webapp.purpose import purpose_redirect
 from webapp.tables import Column, table_page
 
@@ -21,8 +21,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @bp.route("/")
 @login_required
 def index() -> Any:
-    view = require_view()
-    scope = require_names(view)
+    view, scope = named_view()
     if (ask := purpose_redirect(downloads_only=True)) is not None:
         return ask
     frame = view.staff if scope.people is None else view.staff[view.staff["staff_id"].isin(scope.people)]

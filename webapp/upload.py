@@ -6,7 +6,6 @@ to keep both or to replace one snapshot named by its id."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import tempfile
 from pathlib import Path
@@ -20,6 +19,7 @@ from werkzeug.utils import secure_filename
 from wtforms import DateField, MultipleFileField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 
+from netmap import clock
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError
 from netmap.ingest.sandbox import validate_with_limits
@@ -35,7 +35,7 @@ bp = Blueprint("upload", __name__, url_prefix="/upload")
 
 class UploadForm(FlaskForm):
     files = MultipleFileField("CSV files (schools.csv, staff.csv, ...) or one .xlsx workbook")
-    as_of = DateField("Snapshot date", default=dt.date.today)
+    as_of = DateField("Snapshot date", default=clock.today)
     on_taken = RadioField("If that date already has a snapshot", default="ask", choices=[
         SelectChoice("ask", "stop and show me what is stored there"),
         SelectChoice("keep", "keep it, and store this upload beside it under its own id"),

@@ -25,7 +25,7 @@ from netmap.errors import StorageError
 from netmap.store.survey_records import SurveyRecords
 
 __all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus", "describe_snapshot",
-           "new_snapshot_id", "snapshot_order"]
+           "new_snapshot_id", "snapshot_order", "write_target"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of rows just written, so a caller can advance a progress bar."""
@@ -144,6 +144,21 @@ class GraphStore(SurveyRecords, ABC):
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
+
+
+def write_target(stored: list[SnapshotInfo], *, replace: str | None, as_of: str, content_hash: str, source: str,
+                 where: str) -> SnapshotInfo | None:
+    """The stored snapshot a write of (`as_of`, `content_hash`, `source`) lands on: the one `replace` names
+    (StorageError listing the stored ids when `where`, the store, has none of that id), else one with the same date,
+    contents and source (the same load run again); None when the write makes a new snapshot."""
+    if replace is not None:
+        target = next((s for s in stored if s.snapshot_id == replace), None)
+        if target is None:
+            raise StorageError(f"There is no snapshot {replace} to replace {where}. Stored snapshots: "
+                               f"{', '.join(s.snapshot_id for s in stored) or 'none'}.")
+        return target
+    return next((s for s in stored if s.as_of == as_of and s.content_hash == content_hash and s.source == source),
+                None)
 
 
 def new_snapshot_id(as_of: str, taken: set[str]) -> str:

@@ -16,7 +16,6 @@ its content hash (a read torn by a concurrent replace is retried once).
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -33,30 +32,12 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from graph_queries import load_query
+from netmap import clock
 from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
-from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
-from netmap.store.base import (
-    GraphStore,
-    ProgressCallback,
-    SnapshotInfo,
-    WriteResult,
-    WriteStatus,
-    new_snapshot_id,
-    snapshot_order,
-)
+from netmap.errors import StorageError, SurveyError
+from netmap.store import base, survey_records
 from netmap.store.records import frame_from_rows, table_rows
-from netmap.store.survey_records import (
-    CLOSED_MESSAGE,
-    ELSEWHERE_MESSAGE,
-    STALE_MESSAGE,
-    WITHDRAWN_MESSAGE,
-    AnswerSheet,
-    RoundRecord,
-    SheetSave,
-)
-from netmap.survey.answers import Nomination
-from netmap.survey.links import Link
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
 
@@ -78,7 +59,7 @@ _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
 _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(base.GraphStore):
     """GraphStore on a Neo4j database; `driver` may be given (tests pass a double with the same interface)."""
 
     def __init__(self, uri: str, *, user: str, password: str | None, database: str,
@@ -147,28 +128,22 @@ class Neo4jStore(GraphStore):
 
     # ---- writing ---------------------------------------------------------------------------------------
     def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
-                       progress: ProgressCallback | None = None) -> WriteResult:
+                       progress: base.ProgressCallback | None = None) -> base.WriteResult:
         """See GraphStore.write_snapshot. A new snapshot's id is chosen at publishing, under the date's lock."""
         if not self._schema_ready:
             self.init_schema()
         self._remove_stale()
         content_hash = dataset.content_hash()
         stored = self.list_snapshots()
-        if replace is not None:
-            target = next((s for s in stored if s.snapshot_id == replace), None)
-            if target is None:
-                raise StorageError(f"There is no snapshot {replace} to replace on {self.uri}. Stored snapshots: "
-                                   f"{', '.join(s.snapshot_id for s in stored) or 'none'}.")
-        else:
-            target = next((s for s in stored if s.as_of == as_of and s.content_hash == content_hash
-                           and s.source == source), None)
-        status: WriteStatus = "created" if target is None else "replaced"
+        target = base.write_target(stored, replace=replace, as_of=as_of, content_hash=content_hash, source=source,
+                              where=f"on {self.uri}")
+        status: base.WriteStatus = "created" if target is None else "replaced"
         if target is not None and target.content_hash == content_hash and target.as_of == as_of:
             if self._is_intact(target):
-                return WriteResult(target, "unchanged")
+                return base.WriteResult(target, "unchanged")
             status = "repaired"
         snapshot_id = uuid.uuid4().hex
-        loaded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        loaded_at = clock.now().isoformat(timespec="seconds")
         extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
         try:
             with self._errors(f"loading snapshot {replace or as_of}"):
@@ -184,10 +159,11 @@ class Neo4jStore(GraphStore):
             self._discard(snapshot_id)
             raise
         self._remove_stale()
-        return WriteResult(SnapshotInfo(public_id, as_of, loaded_at, source, content_hash, dataset.counts()), status)
+        info = base.SnapshotInfo(public_id, as_of, loaded_at, source, content_hash, dataset.counts())
+        return base.WriteResult(info, status)
 
     def _merge_table(self, name: str, dataset: Dataset, extras: list[str], snapshot_id: str,
-                     progress: ProgressCallback | None) -> None:
+                     progress: base.ProgressCallback | None) -> None:
         keys = ("row_no", *table_spec(name).column_names, "attributes")
         rows = (dict(zip(keys, row, strict=True)) for row in table_rows(name, dataset.table(name), extras))
         query = load_query(_MERGE_QUERIES[name])
@@ -203,14 +179,14 @@ class Neo4jStore(GraphStore):
         if not self._write("touch_snapshot", snapshot_id=snapshot_id)[0]["touched"]:
             raise LoadRemoved()
 
-    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
         with self._errors(f"keeping the analysis of snapshot {info.snapshot_id}"):
             for start in range(0, len(parts), ANALYSIS_PARTS_PER_TRANSACTION):
                 rows = [{"name": n, "payload": p} for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
                 self._write("merge_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                             options_key=key, rows=rows)
 
-    def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
+    def read_analysis(self, info: base.SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
         with self._errors(f"reading the analysis of snapshot {info.snapshot_id}"):
             rows = self._read("read_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                               options_key=key)
@@ -242,11 +218,11 @@ class Neo4jStore(GraphStore):
                 self._delete_data(row["snapshot_id"])
 
     # ---- reading ---------------------------------------------------------------------------------------
-    def list_snapshots(self) -> list[SnapshotInfo]:
+    def list_snapshots(self) -> list[base.SnapshotInfo]:
         with self._errors("listing snapshots"):
             rows = self._read("list_snapshots")
-        return sorted((SnapshotInfo(r["public_id"], r["as_of"], r["loaded_at"], r["source"], r["content_hash"],
-                                    json.loads(r["counts"])) for r in rows), key=snapshot_order)
+        return sorted((base.SnapshotInfo(r["public_id"], r["as_of"], r["loaded_at"], r["source"], r["content_hash"],
+                                    json.loads(r["counts"])) for r in rows), key=base.snapshot_order)
 
     def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         info = self.snapshot(snapshot_id)
@@ -258,7 +234,7 @@ class Neo4jStore(GraphStore):
                                "retry.")
         return Dataset.from_tables(tables).table(name)
 
-    def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
+    def _read_snapshot(self, info: base.SnapshotInfo) -> Dataset:
         """The snapshot read in one transaction and checked against its content hash; a read torn by a concurrent
         replace of the same snapshot (its nodes deleted mid-read) is retried once on its new load."""
         for attempt in range(2):
@@ -275,7 +251,7 @@ class Neo4jStore(GraphStore):
                            f"again from its files (`netmap load DIR --as-of {info.as_of} --replace "
                            f"{info.snapshot_id}` repairs it).")
 
-    def _is_intact(self, info: SnapshotInfo) -> bool:
+    def _is_intact(self, info: base.SnapshotInfo) -> bool:
         try:
             self._read_snapshot(info)
         except StorageError:
@@ -289,30 +265,30 @@ class Neo4jStore(GraphStore):
         with self._errors(action):
             return self._write(name, **parameters)
 
-    def save_round(self, record: RoundRecord) -> None:
+    def save_round(self, record: survey_records.RoundRecord) -> None:
         self._survey("saving a survey round", "merge_survey_round", round_id=record.round_id, spec=record.spec,
                      status=record.status, created_at=record.created_at, snapshot_as_of=record.snapshot_as_of)
 
-    def list_rounds(self) -> list[RoundRecord]:
+    def list_rounds(self) -> list[survey_records.RoundRecord]:
         with self._errors("listing survey rounds"):
-            return [RoundRecord(**row) for row in self._read("list_survey_rounds")]
+            return [survey_records.RoundRecord(**row) for row in self._read("list_survey_rounds")]
 
     def delete_round(self, round_id: str) -> None:
         self._survey("deleting a survey round", "delete_survey_round", round_id=round_id)
 
-    def add_links(self, links: list[Link]) -> None:
+    def add_links(self, links: list[survey_records.Link]) -> None:
         self._survey("keeping survey links", "create_survey_links", links=[
             {"digest": k.digest, "round_id": k.round_id, "staff_id": k.staff_id, "expires_at": k.expires_at,
              "revoked_at": k.revoked_at} for k in links])
 
-    def find_link(self, digest: str) -> Link | None:
+    def find_link(self, digest: str) -> survey_records.Link | None:
         with self._errors("finding a survey link"):
             rows = self._read("find_survey_link", digest=digest)
-        return Link(**rows[0]) if rows else None
+        return survey_records.Link(**rows[0]) if rows else None
 
-    def round_links(self, round_id: str) -> list[Link]:
+    def round_links(self, round_id: str) -> list[survey_records.Link]:
         with self._errors("listing survey links"):
-            return [Link(**row) for row in self._read("list_survey_links", round_id=round_id)]
+            return [survey_records.Link(**row) for row in self._read("list_survey_links", round_id=round_id)]
 
     def revoke_links(self, round_id: str, staff_ids: list[str] | None, when: str) -> int:
         rows = self._survey("revoking survey links", "revoke_survey_links", round_id=round_id,
@@ -325,35 +301,35 @@ class Neo4jStore(GraphStore):
             raise SurveyError(f"No survey round {round_id!r} (`netmap survey list`).")
         return str(rows[0]["was"])
 
-    def save_sheet(self, change: SheetSave) -> int:
+    def save_sheet(self, change: survey_records.SheetSave) -> int:
         if not self._schema_ready:
             self.init_schema()
         with self._errors("saving survey answers"), self._driver.session(database=self.database) as session:
             version: int = session.execute_write(_save_sheet, change)
         return version
 
-    def read_sheet(self, round_id: str, respondent: str) -> AnswerSheet:
+    def read_sheet(self, round_id: str, respondent: str) -> survey_records.AnswerSheet:
         with self._errors("reading survey answers"):
             rows = self._read("read_survey_sheet", round_id=round_id, respondent=respondent)
         if not rows:
-            return AnswerSheet()
+            return survey_records.AnswerSheet()
         row = rows[0]
-        def named(kind: str) -> tuple[Nomination, ...]:
-            return tuple(sorted((Nomination(respondent, a["question"], a["target"], int(a["weight"]))
+        def named(kind: str) -> tuple[survey_records.Nomination, ...]:
+            return tuple(sorted((survey_records.Nomination(respondent, a["question"], a["target"], int(a["weight"]))
                                  for a in row["answers"] if a["sheet"] == kind),
                                 key=lambda n: (n.question, n.target)))
 
-        return AnswerSheet(int(row["version"]), named("submitted") if row["submitted_on"] else None,
+        return survey_records.AnswerSheet(int(row["version"]), named("submitted") if row["submitted_on"] else None,
                            row["submitted_on"], row["submitted_via"], named("draft") if row["has_draft"] else None,
                            row["draft_via"])
 
     def read_answers(self, round_id: str, respondent: str | None = None
-                     ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+                     ) -> tuple[list[tuple[survey_records.Nomination, str]], dict[str, str]]:
         with self._errors("reading survey answers"):
             rows = self._read("read_survey_answers", round_id=round_id, respondent=respondent)
             submitted = self._read("read_survey_responses", round_id=round_id, respondent=respondent)
-        return ([(Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])), r["saved_on"])
-                 for r in rows], {r["staff_id"]: r["submitted_on"] for r in submitted})
+        return ([(survey_records.Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])),
+                  r["saved_on"]) for r in rows], {r["staff_id"]: r["submitted_on"] for r in submitted})
 
     def close(self) -> None:
         self._driver.close()
@@ -363,21 +339,15 @@ def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: An
     tx.run(query, parameters).consume()
 
 
-def _save_sheet(tx: neo4j.ManagedTransaction, change: SheetSave) -> int:
+def _save_sheet(tx: neo4j.ManagedTransaction, change: survey_records.SheetSave) -> int:
     """One answer save as one transaction: lock the round, check it is open, the link usable, no submission made
     through another link still usable, and the sheet at the version quoted, then write; raising rolls the lock
     back with nothing written."""
     rows = tx.run(load_query("lock_survey_sheet"), {"round_id": change.round_id, "respondent": change.respondent,
                                                     "digest": change.via}).data()
-    if not rows or rows[0]["status"] != "open":
-        raise RoundClosed(CLOSED_MESSAGE)
-    state = rows[0]
-    if not state["usable"]:
-        raise RoundClosed(WITHDRAWN_MESSAGE)
-    if state["submitted_elsewhere"]:
-        raise SurveyError(ELSEWHERE_MESSAGE)
-    if state["version"] != change.expected_version:
-        raise StaleAnswers(STALE_MESSAGE)
+    state = rows[0] if rows else {}
+    survey_records.check_save(change, round_open=state.get("status") == "open", link_usable=bool(state.get("usable")),
+               submitted_elsewhere=bool(state.get("submitted_elsewhere")), version=state.get("version", 0))
     tx.run(load_query("write_survey_sheet"), {
         "round_id": change.round_id, "respondent": change.respondent, "submit": change.submit,
         "version": change.expected_version + 1, "day": change.day, "via": change.via,
@@ -391,7 +361,7 @@ def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str, replace
     (whose old load is superseded) or, when None, under a new id of its date; returns the id. Raising rolls it all
     back, so a load removed meanwhile publishes nothing."""
     tx.run(load_query("lock_snapshot_date"), {"as_of": as_of, "snapshot_id": snapshot_id}).consume()
-    public_id = replace or new_snapshot_id(as_of, {r["public_id"] for r in tx.run(load_query("list_snapshots"))})
+    public_id = replace or base.new_snapshot_id(as_of, {r["public_id"] for r in tx.run(load_query("list_snapshots"))})
     if not tx.run(load_query("complete_snapshot"), {"snapshot_id": snapshot_id, "public_id": public_id}).data():
         raise LoadRemoved()
     if replace is not None:

@@ -26,43 +26,26 @@ is read by it) or after it (and is refused): the fence docs/surveys.md describes
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
 import os
 import sqlite3
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from netmap import clock
 from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
-from netmap.errors import RoundClosed, StaleAnswers, StorageError, SurveyError
-from netmap.store.base import (
-    GraphStore,
-    ProgressCallback,
-    SnapshotInfo,
-    WriteResult,
-    WriteStatus,
-    new_snapshot_id,
-    snapshot_order,
-)
+from netmap.errors import StorageError, SurveyError
+from netmap.store import base, survey_records
 from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
-from netmap.store.survey_records import (
-    CLOSED_MESSAGE,
-    ELSEWHERE_MESSAGE,
-    STALE_MESSAGE,
-    WITHDRAWN_MESSAGE,
-    AnswerSheet,
-    RoundRecord,
-    SheetSave,
-)
-from netmap.survey.answers import Nomination
-from netmap.survey.links import Link
+from netmap.store.transactions import immediate
 
 __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
@@ -209,7 +192,7 @@ def _stored_digest(rows: list[tuple[str, int, int, bytes]]) -> str:
     return _digest([(name, part, count, bytes(payload)) for name, part, count, payload in written])
 
 
-class SQLiteStore(GraphStore):
+class SQLiteStore(base.GraphStore):
     """GraphStore on one SQLite file; creates the file and its schema on first use."""
 
     def __init__(self, path: Path, *, create: bool = True) -> None:
@@ -287,11 +270,12 @@ class SQLiteStore(GraphStore):
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
         return ["snapshots", "table_parts", "analyses", *_SURVEY_TABLES]
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._conn)
+    def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT on the store's file, rolled back on any exception (see immediate)."""
+        return immediate(self._conn)
 
     def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
-                       progress: ProgressCallback | None = None) -> WriteResult:
+                       progress: base.ProgressCallback | None = None) -> base.WriteResult:
         """See GraphStore.write_snapshot. The id is chosen inside the write transaction (BEGIN IMMEDIATE holds the
         file's write lock), so two writers on one date never pick the same id."""
         parts = _parts_of(dataset)
@@ -299,24 +283,18 @@ class SQLiteStore(GraphStore):
         try:
             with self._transaction():
                 stored = self._snapshots()
-                if replace is not None:
-                    target = next((s for s in stored if s.snapshot_id == replace), None)
-                    if target is None:
-                        raise StorageError(f"There is no snapshot {replace} to replace in {self.path}. Stored "
-                                           f"snapshots: {', '.join(s.snapshot_id for s in stored) or 'none'}.")
-                else:
-                    target = next((s for s in stored if s.as_of == as_of and s.content_hash == content_hash
-                                   and s.source == source), None)
+                target = base.write_target(stored, replace=replace, as_of=as_of, content_hash=content_hash,
+                                      source=source, where=f"in {self.path}")
                 if target is not None and target.content_hash == content_hash and target.as_of == as_of:
                     if self._stored_digest(target.snapshot_id) == content_hash:
-                        return WriteResult(target, "unchanged")
-                    status: WriteStatus = "repaired"
+                        return base.WriteResult(target, "unchanged")
+                    status: base.WriteStatus = "repaired"
                 else:
                     status = "created" if target is None else "replaced"
                 snapshot_id = (target.snapshot_id if target is not None
-                               else new_snapshot_id(as_of, {s.snapshot_id for s in stored}))
+                               else base.new_snapshot_id(as_of, {s.snapshot_id for s in stored}))
                 self._delete(snapshot_id)
-                info = SnapshotInfo(snapshot_id, as_of, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                info = base.SnapshotInfo(snapshot_id, as_of, clock.now().isoformat(timespec="seconds"),
                                     source, content_hash, dataset.counts())
                 extras = {name: dataset.extra_columns(name) for name in TABLE_NAMES}
                 self._conn.execute(_INSERT_SNAPSHOT, (info.snapshot_id, info.as_of, info.loaded_at, info.source,
@@ -326,7 +304,7 @@ class SQLiteStore(GraphStore):
         except sqlite3.Error as exc:
             raise StorageError(f"Writing snapshot {replace or as_of} to {self.path} failed ({exc}); "
                                "the store is unchanged. Check free disk space and retry.") from exc
-        return WriteResult(info, status)
+        return base.WriteResult(info, status)
 
     def content_hash_of(self, dataset: Dataset) -> str:
         return _digest(_parts_of(dataset))
@@ -358,13 +336,13 @@ class SQLiteStore(GraphStore):
         self._conn.execute(_DELETE_PARTS, (snapshot_id,))
         self._conn.execute("DELETE FROM snapshots WHERE snapshot_id = ?", (snapshot_id,))
 
-    def _insert_parts(self, snapshot_id: str, parts: list[_Part], progress: ProgressCallback | None) -> None:
+    def _insert_parts(self, snapshot_id: str, parts: list[_Part], progress: base.ProgressCallback | None) -> None:
         for name, part, rows, payload in parts:
             self._conn.execute(_INSERT_PART, (snapshot_id, name, part, rows, payload))
             if progress is not None and rows:
                 progress(rows)
 
-    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
         try:
             with self._transaction():
                 row = self._conn.execute("SELECT content_hash FROM snapshots WHERE snapshot_id = ?",
@@ -378,7 +356,7 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"Keeping the analysis of snapshot {info.snapshot_id} in {self.path} failed "
                                f"({exc}).") from exc
 
-    def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
+    def read_analysis(self, info: base.SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
         try:
             rows = self._conn.execute(_SELECT_ANALYSIS, (info.snapshot_id, info.content_hash, key)).fetchall()
         except sqlite3.Error as exc:
@@ -386,16 +364,16 @@ class SQLiteStore(GraphStore):
                                f"({exc}).") from exc
         return [(name, bytes(payload)) for name, payload in rows] or None
 
-    def list_snapshots(self) -> list[SnapshotInfo]:
+    def list_snapshots(self) -> list[base.SnapshotInfo]:
         try:
             return self._snapshots()
         except sqlite3.Error as exc:
             raise StorageError(f"Reading snapshots from {self.path} failed ({exc}).") from exc
 
-    def _snapshots(self) -> list[SnapshotInfo]:
+    def _snapshots(self) -> list[base.SnapshotInfo]:
         rows = self._conn.execute(_SELECT_SNAPSHOTS).fetchall()
-        return sorted((SnapshotInfo(i, a, loaded, src, h, json.loads(counts)) for i, a, loaded, src, h, counts in rows),
-                      key=snapshot_order)
+        return sorted((base.SnapshotInfo(i, a, loaded, src, h, json.loads(counts))
+                       for i, a, loaded, src, h, counts in rows), key=base.snapshot_order)
 
     def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         info = self.snapshot(snapshot_id)
@@ -407,7 +385,7 @@ class SQLiteStore(GraphStore):
         chunks = self._decoded(info, payloads)
         return Dataset.from_tables({name: frame_from_columns(name, chunks)} if chunks else {}).table(name)
 
-    def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
+    def _read_snapshot(self, info: base.SnapshotInfo) -> Dataset:
         try:
             rows = self._conn.execute(_SELECT_PARTS, (info.snapshot_id,)).fetchall()
         except sqlite3.Error as exc:
@@ -420,7 +398,7 @@ class SQLiteStore(GraphStore):
         return Dataset.from_tables({name: frame_from_columns(name, self._decoded(info, payloads))
                                     for name, payloads in parts.items()})
 
-    def _decoded(self, info: SnapshotInfo, payloads: list[bytes]) -> list[dict[str, Any]]:
+    def _decoded(self, info: base.SnapshotInfo, payloads: list[bytes]) -> list[dict[str, Any]]:
         try:
             chunks = [json.loads(payload) for payload in payloads]
             if not all(isinstance(c, dict) and isinstance(c.get("columns"), list) for c in chunks):
@@ -432,7 +410,7 @@ class SQLiteStore(GraphStore):
     def _stored_digest(self, snapshot_id: str) -> str:
         return _stored_digest(self._conn.execute(_SELECT_PARTS, (snapshot_id,)).fetchall())
 
-    def _damaged(self, info: SnapshotInfo, what: str) -> StorageError:
+    def _damaged(self, info: base.SnapshotInfo, what: str) -> StorageError:
         return StorageError(f"Snapshot {info.snapshot_id} in {self.path} is damaged: {what}. It was changed outside "
                             "netmap or the file is corrupt; load it again from its files (`netmap load DIR --as-of "
                             f"{info.as_of} --replace {info.snapshot_id}` repairs it), or restore the store from a "
@@ -448,34 +426,34 @@ class SQLiteStore(GraphStore):
             raise StorageError(f"{action} in {self.path} failed ({exc}); nothing was changed. Check free disk "
                                "space and retry.") from exc
 
-    def save_round(self, record: RoundRecord) -> None:
+    def save_round(self, record: survey_records.RoundRecord) -> None:
         self._survey_write("Saving a survey round", [(
             "INSERT INTO survey_rounds VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET "
             "spec = excluded.spec, status = excluded.status, snapshot_as_of = excluded.snapshot_as_of",
             (record.round_id, record.spec, record.status, record.created_at, record.snapshot_as_of))])
 
-    def list_rounds(self) -> list[RoundRecord]:
+    def list_rounds(self) -> list[survey_records.RoundRecord]:
         rows = self._conn.execute("SELECT round_id, spec, status, created_at, snapshot_as_of FROM survey_rounds "
                                   "ORDER BY created_at, round_id").fetchall()
-        return [RoundRecord(*row) for row in rows]
+        return [survey_records.RoundRecord(*row) for row in rows]
 
     def delete_round(self, round_id: str) -> None:
         self._survey_write("Deleting a survey round", [(sql, (round_id,)) for sql in _DELETE_ROUND])
 
-    def add_links(self, links: list[Link]) -> None:
+    def add_links(self, links: list[survey_records.Link]) -> None:
         self._survey_write("Keeping survey links", [
             ("INSERT INTO survey_links VALUES (?, ?, ?, ?, ?)",
              (link.digest, link.round_id, link.staff_id, link.expires_at, link.revoked_at)) for link in links])
 
-    def find_link(self, digest: str) -> Link | None:
+    def find_link(self, digest: str) -> survey_records.Link | None:
         row = self._conn.execute("SELECT round_id, staff_id, digest, expires_at, revoked_at FROM survey_links "
                                  "WHERE digest = ?", (digest,)).fetchone()
-        return Link(*row) if row else None
+        return survey_records.Link(*row) if row else None
 
-    def round_links(self, round_id: str) -> list[Link]:
+    def round_links(self, round_id: str) -> list[survey_records.Link]:
         rows = self._conn.execute("SELECT round_id, staff_id, digest, expires_at, revoked_at FROM survey_links "
                                   "WHERE round_id = ? ORDER BY staff_id, expires_at", (round_id,)).fetchall()
-        return [Link(*row) for row in rows]
+        return [survey_records.Link(*row) for row in rows]
 
     def revoke_links(self, round_id: str, staff_ids: list[str] | None, when: str) -> int:
         chosen = [link for link in self.round_links(round_id) if link.revoked_at is None
@@ -498,26 +476,23 @@ class SQLiteStore(GraphStore):
                                "changed. Retry.") from exc
         return str(row[0])
 
-    def save_sheet(self, change: SheetSave) -> int:
+    def save_sheet(self, change: survey_records.SheetSave) -> int:
         sheet = "submitted" if change.submit else "draft"
         key = (change.round_id, change.respondent)
         try:
             with self._transaction():  # every check and the write in one transaction: compare-and-set
                 status = self._conn.execute("SELECT status FROM survey_rounds WHERE round_id = ?",
                                             (change.round_id,)).fetchone()
-                if status is None or status[0] != "open":
-                    raise RoundClosed(CLOSED_MESSAGE)
                 link = self._conn.execute("SELECT revoked_at FROM survey_links WHERE digest = ? AND round_id = ? "
                                           "AND staff_id = ?", (change.via, *key)).fetchone()
-                if link is None or link[0] is not None:
-                    raise RoundClosed(WITHDRAWN_MESSAGE)
-                if self._conn.execute(_SUBMITTED_ELSEWHERE, (*key, change.via)).fetchone() is not None:
-                    raise SurveyError(ELSEWHERE_MESSAGE)
                 kept = self._conn.execute("SELECT version FROM survey_sheets WHERE round_id = ? AND respondent = ?",
                                           key).fetchone()
                 version = kept[0] if kept else 0
-                if version != change.expected_version:
-                    raise StaleAnswers(STALE_MESSAGE)
+                survey_records.check_save(change, round_open=status is not None and status[0] == "open",
+                           link_usable=link is not None and link[0] is None,
+                           submitted_elsewhere=self._conn.execute(_SUBMITTED_ELSEWHERE,
+                                                                  (*key, change.via)).fetchone() is not None,
+                           version=version)
                 self._conn.execute("DELETE FROM survey_answers WHERE round_id = ? AND respondent = ? AND "
                                    "(sheet = ? OR ?)", (*key, sheet, change.submit))
                 self._conn.executemany("INSERT INTO survey_answers VALUES (?, ?, ?, ?, ?, ?, ?)", [
@@ -530,24 +505,24 @@ class SQLiteStore(GraphStore):
                                "free disk space and retry.") from exc
         return version + 1
 
-    def read_sheet(self, round_id: str, respondent: str) -> AnswerSheet:
+    def read_sheet(self, round_id: str, respondent: str) -> survey_records.AnswerSheet:
         row = self._conn.execute("SELECT version, submitted_on, submitted_via, has_draft, draft_via FROM "
                                  "survey_sheets WHERE round_id = ? AND respondent = ?", (round_id, respondent)
                                  ).fetchone()
         if row is None:
-            return AnswerSheet()
+            return survey_records.AnswerSheet()
         version, submitted_on, submitted_via, has_draft, draft_via = row
         rows = self._conn.execute("SELECT sheet, question, target, weight FROM survey_answers WHERE round_id = ? "
                                   "AND respondent = ? ORDER BY sheet, question, target", (round_id, respondent)
                                   ).fetchall()
-        def named(kind: str) -> tuple[Nomination, ...]:
-            return tuple(Nomination(respondent, q, t, int(w)) for k, q, t, w in rows if k == kind)
+        def named(kind: str) -> tuple[survey_records.Nomination, ...]:
+            return tuple(survey_records.Nomination(respondent, q, t, int(w)) for k, q, t, w in rows if k == kind)
 
-        return AnswerSheet(int(version), named("submitted") if submitted_on else None, submitted_on,
+        return survey_records.AnswerSheet(int(version), named("submitted") if submitted_on else None, submitted_on,
                            submitted_via, named("draft") if has_draft else None, draft_via)
 
     def read_answers(self, round_id: str, respondent: str | None = None
-                     ) -> tuple[list[tuple[Nomination, str]], dict[str, str]]:
+                     ) -> tuple[list[tuple[survey_records.Nomination, str]], dict[str, str]]:
         rows = self._conn.execute("SELECT respondent, question, target, weight, saved_on FROM survey_answers "
                                   "WHERE round_id = ? AND sheet = 'submitted' AND (? IS NULL OR respondent = ?) "
                                   "ORDER BY respondent, question, target", (round_id, respondent, respondent)
@@ -555,7 +530,7 @@ class SQLiteStore(GraphStore):
         submitted = self._conn.execute("SELECT respondent, submitted_on FROM survey_sheets WHERE round_id = ? "
                                        "AND submitted_on IS NOT NULL AND (? IS NULL OR respondent = ?)",
                                        (round_id, respondent, respondent)).fetchall()
-        return [(Nomination(r, q, t, int(w)), day) for r, q, t, w, day in rows], dict(submitted)
+        return [(survey_records.Nomination(r, q, t, int(w)), day) for r, q, t, w, day in rows], dict(submitted)
 
     def close(self) -> None:
         self._conn.close()
@@ -564,18 +539,3 @@ class SQLiteStore(GraphStore):
         """Every statement that recreates the file's contents; tests compare stores with it."""
         return list(self._conn.iterdump())
 
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt included)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def __enter__(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
-        if exc_type is None:
-            self._conn.execute("COMMIT")
-        else:
-            self._conn.execute("ROLLBACK")

@@ -8,11 +8,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from netmap.survey.answers import Nomination
-from netmap.survey.links import Link
+from netmap.errors import RoundClosed, StaleAnswers, SurveyError
 
-__all__ = ["CLOSED_MESSAGE", "ELSEWHERE_MESSAGE", "STALE_MESSAGE", "WITHDRAWN_MESSAGE", "AnswerSheet", "RoundRecord",
-           "SheetSave", "SurveyRecords"]
+__all__ = ["CLOSED_MESSAGE", "ELSEWHERE_MESSAGE", "STALE_MESSAGE", "WITHDRAWN_MESSAGE", "AnswerSheet", "Link",
+           "Nomination", "RoundRecord", "SheetSave", "SurveyRecords", "check_save"]
 
 # What a refused save says, whichever store refused it (the web shows it, the autosave too)
 CLOSED_MESSAGE = ("This survey round has closed: answers can no longer be given or changed. Answers submitted "
@@ -23,6 +22,28 @@ STALE_MESSAGE = ("Your answers were changed in another tab or window after this 
 WITHDRAWN_MESSAGE = "This survey link has been withdrawn. Ask whoever runs the survey for a new one."
 ELSEWHERE_MESSAGE = ("Your answers were already submitted through the link sent to you earlier; use that link "
                      "to see or change them. Nothing was saved through this one.")
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """One name given: `respondent` named `target` for question `question`; `weight` the frequency scale's value
+    (1 when the round does not ask how often)."""
+
+    respondent: str
+    question: str
+    target: str
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class Link:
+    """A person's link to a round, as kept: the token's digest, when it stops working, and when it was revoked."""
+
+    round_id: str
+    staff_id: str
+    digest: str
+    expires_at: str  # ISO date-time, UTC
+    revoked_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +90,22 @@ class SheetSave:
     nominations: tuple[Nomination, ...]
     day: str
     submit: bool
+
+
+def check_save(change: SheetSave, *, round_open: bool, link_usable: bool, submitted_elsewhere: bool,
+               version: int) -> None:
+    """Refuse `change` as every store does, in this order, inside the save's transaction: RoundClosed when the
+    round is not open or the link was revoked, SurveyError when the respondent submitted through another link that
+    still works, StaleAnswers when the sheet has moved on from the version the page quoted (`version`: the kept
+    sheet's, 0 for none)."""
+    if not round_open:
+        raise RoundClosed(CLOSED_MESSAGE)
+    if not link_usable:
+        raise RoundClosed(WITHDRAWN_MESSAGE)
+    if submitted_elsewhere:
+        raise SurveyError(ELSEWHERE_MESSAGE)
+    if version != change.expected_version:
+        raise StaleAnswers(STALE_MESSAGE)
 
 
 class SurveyRecords(ABC):

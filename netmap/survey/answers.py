@@ -4,24 +4,13 @@ checked against the round and its roster before anything is kept."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from netmap.errors import SurveyError
+from netmap.store.survey_records import Nomination  # kept by the stores, defined with them
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.rounds import RoundSpec
 
 __all__ = ["Nomination", "check_answers"]
-
-
-@dataclass(frozen=True)
-class Nomination:
-    """One name given: `respondent` named `target` for question `question`; `weight` the frequency scale's value
-    (1 when the round does not ask how often)."""
-
-    respondent: str
-    question: str
-    target: str
-    weight: int = 1
 
 
 def check_answers(spec: RoundSpec, roster_ids: frozenset[str], respondent: str,

@@ -13,9 +13,9 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 
 from netmap.errors import SurveyError, UnknownLink
+from netmap.store.survey_records import Link  # kept by the stores, defined with them
 
 __all__ = ["CODE_ALPHABET", "CODE_LENGTH", "Link", "canonical", "check_usable", "digest", "grouped", "new_link",
            "printable"]
@@ -24,17 +24,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32: no I, O, 0 or 1 (and L
 CODE_LENGTH = 52  # 52 x 5 bits = 260 bits: not guessable, whatever the rate of guessing
 GROUP = 4
 _SPACING = re.compile(r"[\s\-‐‑‒–—]+")  # spaces and any dash a phone or word processor may put in
-
-
-@dataclass(frozen=True)
-class Link:
-    """A person's link to a round, as kept: the token's digest, when it stops working, and when it was revoked."""
-
-    round_id: str
-    staff_id: str
-    digest: str
-    expires_at: str  # ISO date-time, UTC
-    revoked_at: str | None = None
 
 
 def grouped(code: str) -> str:

@@ -3,12 +3,12 @@ remaining) that the web page reads while it runs, so that emailing 2,000 people 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from netmap import clock
 from netmap.config import Settings
 from netmap.errors import SurveyError
 from netmap.survey.mail import Delivery, send_links
@@ -28,7 +28,7 @@ class MailJob:
     what: str
     by: str
     delivery: Delivery
-    started_at: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    started_at: str = field(default_factory=lambda: clock.now().isoformat(timespec="seconds"))
     finished: threading.Event = field(default_factory=threading.Event)
 
     @property

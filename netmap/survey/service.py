@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from netmap import clock
 from netmap.dataset import Dataset
 from netmap.errors import RoundClosed, SurveyError
 from netmap.store.base import GraphStore, WriteResult
@@ -36,9 +37,6 @@ __all__ = ["RATE_BANDS", "FormState", "answer", "change_answers", "close_round",
 # What a response rate supports (research on organisational network surveys): from each rate up, the reading
 RATE_BANDS = ((0.8, "fit for naming brokers"), (0.65, "directional only"), (0.0, "interpret with caution"))
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def spec_of(record: RoundRecord) -> RoundSpec:
@@ -68,7 +66,7 @@ def create_round(store: GraphStore, spec: RoundSpec) -> str:
     check_spec(spec)
     store.snapshot(spec.base_as_of)  # StorageError naming the stored dates when there is none
     round_id = secrets.token_hex(4)
-    store.save_round(_record(round_id, spec, "draft", _now().isoformat(timespec="microseconds")))
+    store.save_round(_record(round_id, spec, "draft", clock.now().isoformat(timespec="microseconds")))
     return round_id
 
 
@@ -122,7 +120,7 @@ def open_round(store: GraphStore, round_id: str, now: dt.datetime | None = None)
 
 def _check_not_past(round_id: str, spec: RoundSpec, now: dt.datetime | None) -> None:
     """SurveyError when the round's closing day has passed: links issued now would expire at once."""
-    if spec.closes_on < (now or _now()).date().isoformat():
+    if spec.closes_on < (now or clock.now()).date().isoformat():
         raise SurveyError(f"Round {round_id} closes on {spec.closes_on}, which has passed: its links would not "
                           "work. Set a closing date from today on, then open it.")
 
@@ -144,7 +142,7 @@ def issue_links(store: GraphStore, round_id: str, staff_ids: list[str] | None, n
         raise SurveyError(f"Not asked by round {round_id}: {', '.join(unknown[:5])}"
                           f"{f' and {len(unknown) - 5:,} more' if len(unknown) > 5 else ''}. Check the staff ids.")
     if not keep_old:
-        store.revoke_links(round_id, chosen, _now().isoformat(timespec="seconds"))
+        store.revoke_links(round_id, chosen, clock.now().isoformat(timespec="seconds"))
     issued = [new_link(round_id, p, _expiry(spec)) for p in chosen]
     store.add_links([link for _token, link in issued])
     return [(link.staff_id, token) for token, link in issued]
@@ -189,7 +187,7 @@ def roster_of(store: GraphStore, spec: RoundSpec) -> Roster:
 def link_of(store: GraphStore, token: str, now: dt.datetime | None = None) -> tuple[Link, RoundRecord]:
     """The usable link a token opens and its round (open, and past its opening day), or SurveyError saying why
     not: a closed round's link says the round closed (closing also withdrew it, but that is not the reason)."""
-    now = now or _now()
+    now = now or clock.now()
     found = store.find_link(digest(token))
     if found is not None:
         _check_not_closed(find_round(store, found.round_id), now)
@@ -250,7 +248,7 @@ def answer(store: GraphStore, token: str, nominations: list[Nomination], *, subm
     spec = spec_of(record)
     ids = roster_ids if roster_ids is not None else roster_of(store, spec).ids
     check_answers(spec, ids, link.staff_id, nominations)
-    today = (now or _now()).date().isoformat()
+    today = (now or clock.now()).date().isoformat()
     return store.save_sheet(SheetSave(record.round_id, link.staff_id, version, link.digest, tuple(nominations),
                                       today, submit))
 
@@ -263,7 +261,7 @@ def change_answers(store: GraphStore, token: str, *, version: int, now: dt.datet
     if shown.submitted is None:
         raise SurveyError("There are no answers submitted through this link to change: fill in the form and "
                           "submit it.")
-    today = (now or _now()).date().isoformat()
+    today = (now or clock.now()).date().isoformat()
     return store.save_sheet(SheetSave(record.round_id, link.staff_id, version, link.digest, shown.submitted, today,
                                       submit=False))
 
@@ -339,7 +337,7 @@ def close_round(store: GraphStore, round_id: str, progress: Callable[[int], None
     result = store.write_snapshot(dataset, spec.closes_on, source=f"survey round {round_id}: {spec.title}",
                                   replace=_own_snapshot(store, record), progress=progress)
     if was == "open":
-        store.revoke_links(round_id, None, _now().isoformat(timespec="seconds"))
+        store.revoke_links(round_id, None, clock.now().isoformat(timespec="seconds"))
     store.save_round(dataclasses.replace(record, status="closed", snapshot_as_of=result.snapshot.snapshot_id))
     return result
 

@@ -9,7 +9,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from webapp.accounts.transactions import immediate
+from netmap import clock
+from netmap.store.transactions import immediate
 
 __all__ = ["AuditLog", "ChainCheck", "chained_hash", "people_entries"]
 
@@ -68,7 +69,7 @@ class AuditLog:
     def record(self, user: str, action: str, subject: str, purpose: str = "") -> None:
         """Record that `user` did `action` (a view, a download, a login, a change) on `subject`, for `purpose`,
         chained to the newest entry in the same transaction (so that two writers never chain to the same one)."""
-        row = (dt.datetime.now(dt.UTC).isoformat(), user, action, subject[:SUBJECT_LENGTH], purpose[:200])
+        row = (clock.now().isoformat(), user, action, subject[:SUBJECT_LENGTH], purpose[:200])
         with immediate(self._conn):
             self._conn.execute("INSERT INTO audit_log (at, user, action, subject, purpose, hash) "
                                "VALUES (?, ?, ?, ?, ?, ?)", (*row, chained_hash(self._head(), *row)))
@@ -80,7 +81,7 @@ class AuditLog:
         `overall` in all were written within `window`: then one
         entry says that refusals from there are no longer recorded one by one, and the rest are dropped, so that
         nobody can fill the log (or hide in it) by sending wrong logins. Returns whether it wrote anything."""
-        since = (dt.datetime.now(dt.UTC) - window).isoformat()
+        since = (clock.now() - window).isoformat()
         with immediate(self._conn):
             mine, everyone = self._conn.execute(
                 "SELECT coalesce(sum(subject = ?), 0), count(*) FROM audit_log WHERE at >= ? AND action IN "

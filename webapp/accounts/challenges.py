@@ -9,9 +9,10 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
+from netmap import clock
 from netmap.challenges import ChallengeSpec, RecordedTie
+from netmap.store.transactions import immediate
 from netmap.survey.links import digest, new_link
-from webapp.accounts.transactions import immediate
 
 __all__ = ["Challenge", "ChallengeStore", "Invite", "Offer"]
 
@@ -67,8 +68,9 @@ class Offer:
     answered_at: str
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def _stamp() -> str:
+    """Now, as challenges record it (to the second, UTC)."""
+    return clock.now().isoformat(timespec="seconds")
 
 
 class ChallengeStore:
@@ -79,7 +81,7 @@ class ChallengeStore:
 
     def post(self, spec: ChallengeSpec, owner: str) -> int:
         cursor = self._conn.execute("INSERT INTO challenges (spec, owner, created_at) VALUES (?, ?, ?)",
-                                    (json.dumps(dataclasses.asdict(spec)), owner, _now()))
+                                    (json.dumps(dataclasses.asdict(spec)), owner, _stamp()))
         return int(cursor.lastrowid or 0)
 
     def get(self, challenge_id: int) -> Challenge | None:
@@ -98,7 +100,7 @@ class ChallengeStore:
         ends = dt.datetime.combine(dt.date.fromisoformat(challenge.spec.closes_on) + dt.timedelta(days=1),
                                    dt.time(), dt.UTC)
         token, link = new_link(str(challenge.challenge_id), staff_id, ends)  # the survey's tokens and digests
-        now = _now()
+        now = _stamp()
         with immediate(self._conn):
             self._conn.execute("UPDATE challenge_invites SET revoked_at = ? WHERE challenge_id = ? AND staff_id = ? "
                                "AND revoked_at IS NULL", (now, challenge.challenge_id, staff_id))
@@ -120,7 +122,7 @@ class ChallengeStore:
     def answer(self, challenge_id: int, staff_id: str, answer: str, message: str) -> None:
         """Keep an invited person's answer, replacing their earlier one."""
         self._conn.execute("INSERT OR REPLACE INTO challenge_offers VALUES (?, ?, ?, ?, ?)",
-                           (challenge_id, staff_id, answer, message, _now()))
+                           (challenge_id, staff_id, answer, message, _stamp()))
 
     def offers(self, challenge_id: int) -> list[Offer]:
         """Answers received, offers first, then by when."""

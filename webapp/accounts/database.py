@@ -11,9 +11,11 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from netmap import clock
 from netmap.config import Settings
 from netmap.errors import StorageError
 from netmap.store.files import create_private_file
+from netmap.store.transactions import immediate
 from webapp.accounts.audit import AuditLog, people_entries
 from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
@@ -23,7 +25,6 @@ from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
 from webapp.accounts.second_factor import SecondFactors
 from webapp.accounts.survey_guard import SCHEMA as SURVEY_GUARD_SCHEMA
-from webapp.accounts.transactions import immediate
 from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot", "record_command"]
@@ -117,7 +118,7 @@ class Accounts:
         """Delete audit entries and saved scenarios older than their retention, and challenges closed longer ago
         than the scenarios' (they name the people invited); returns how many went. Freed pages are overwritten
         (secure_delete) and the write-ahead log emptied."""
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         removed = self.audit.delete_before(now - dt.timedelta(days=audit_days))
         removed += self.scenarios.delete_before(now - dt.timedelta(days=scenario_days))
         removed += self.challenges.delete_closed_before((now - dt.timedelta(days=scenario_days)).date())

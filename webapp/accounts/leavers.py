@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import sqlite3
 
+from netmap import clock
 from netmap.errors import IngestError
 
 __all__ = ["SCHEMA", "LeaverStore", "read_leavers"]
@@ -50,7 +51,7 @@ class LeaverStore:
 
     def record(self, leavers: dict[str, str]) -> None:
         """Keep each staff id's leaving day (a later file's day replaces an earlier one's)."""
-        at = dt.datetime.now(dt.UTC).isoformat()
+        at = clock.now().isoformat()
         self._conn.executemany("INSERT OR REPLACE INTO leavers VALUES (?, ?, ?)",
                                ((staff_id, day, at) for staff_id, day in leavers.items()))
 

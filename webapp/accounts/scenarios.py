@@ -6,6 +6,8 @@ import datetime as dt
 import json
 import sqlite3
 
+from netmap import clock
+
 __all__ = ["ScenarioStore"]
 
 
@@ -18,7 +20,7 @@ class ScenarioStore:
     def save(self, name: str, owner: str, snapshot: str, changes: list[dict[str, str]]) -> int:
         cursor = self._conn.execute("INSERT INTO scenarios (name, owner, snapshot, changes, saved_at) "
                                     "VALUES (?, ?, ?, ?, ?)",
-                                    (name, owner, snapshot, json.dumps(changes), dt.datetime.now(dt.UTC).isoformat()))
+                                    (name, owner, snapshot, json.dumps(changes), clock.now().isoformat()))
         return int(cursor.lastrowid or 0)
 
     def all_scenarios(self) -> list[tuple[int, str, str, str, str]]:

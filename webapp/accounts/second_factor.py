@@ -23,14 +23,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import sqlite3
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 import pyotp
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from netmap import clock
 from netmap.errors import AccountError
+from netmap.store.transactions import immediate
 from webapp.accounts.users import LockedOut
 
 __all__ = ["CODE_FAILURES", "CODE_LOCKOUT_MINUTES", "DRIFT_STEPS", "RECOVERY_CODES", "SCHEMA", "STEP_SECONDS",
@@ -92,15 +93,12 @@ class SecondFactors:
         """Count `name`'s recent wrong codes, refuse when there are CODE_FAILURES, else run `check` and record a
         wrong code or forget them all after a right one: in one write transaction, so N parallel attempts see N
         different counts. Prunes wrong codes older than the window."""
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         since = (now - dt.timedelta(minutes=CODE_LOCKOUT_MINUTES)).isoformat()
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn, keep_on=(LockedOut,)) as conn:  # a refusal keeps the pruning
             conn.execute("DELETE FROM second_factor_failures WHERE at <= ?", (since,))
             (wrong,) = conn.execute("SELECT count(*) FROM second_factor_failures WHERE name = ?", (name,)).fetchone()
             if wrong >= CODE_FAILURES:
-                conn.execute("COMMIT")
                 raise LockedOut(f"Too many wrong codes. Try again in {CODE_LOCKOUT_MINUTES} minutes, or ask an "
                                 "admin to unlock the account.")
             result = check()
@@ -108,11 +106,6 @@ class SecondFactors:
                 conn.execute("INSERT INTO second_factor_failures VALUES (?, ?)", (name, now.isoformat()))
             else:
                 conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         return result
 
     def _confirm(self, name: str, code: str, at: float | None = None) -> list[str] | None:
@@ -180,7 +173,7 @@ def _matching_step(secret: str, code: str, at: float | None) -> int | None:
     if len(text) != 6 or not text.isdigit():
         return None
     totp = pyotp.TOTP(secret)
-    now = int((time.time() if at is None else at) // STEP_SECONDS)
+    now = int((clock.now().timestamp() if at is None else at) // STEP_SECONDS)
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if secrets.compare_digest(totp.generate_otp(step), text):
             return step

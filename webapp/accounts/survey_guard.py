@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
-from webapp.accounts.transactions import immediate
+from netmap import clock
+from netmap.store.transactions import immediate
 
 __all__ = ["BURST_SEARCHES", "BURST_SECONDS", "MISSES_OVERALL", "MISSES_PER_ADDRESS", "MISS_MINUTES", "MIN_SEARCHES",
            "SCHEMA", "SEARCHES_PER_NAME", "Search", "SurveyGuard", "search_budget"]
@@ -63,9 +64,6 @@ class Search(Enum):
     USED_UP = "used up"      # refused: the link's budget for the round is used up
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 class SurveyGuard:
     """The limits above, in the users file at `path` (whose tables Accounts creates); one per app, shared by
@@ -89,7 +87,7 @@ class SurveyGuard:
     def spend_search(self, link_digest: str, budget: int, now: dt.datetime | None = None) -> Search:
         """Count one search by the link with `link_digest` when the limits allow it (LAST: the budget's last
         one); otherwise say which limit stops it (a refused search is not counted)."""
-        now = now or _now()
+        now = now or clock.now()
         with self._transaction() as conn:
             row = conn.execute("SELECT used, burst_from, burst_used FROM survey_searches WHERE link_digest = ?",
                                (link_digest,)).fetchone()
@@ -109,7 +107,7 @@ class SurveyGuard:
         """Count a wrong link from `address` unless guessing is already throttled. Returns (throttled, what to
         audit): throttled when this address or everyone has reached the limit; what to audit is set only when
         this miss is the one that reaches it."""
-        now = now or _now()
+        now = now or clock.now()
         address = address[:64]
         with self._transaction() as conn:
             conn.execute("DELETE FROM survey_link_misses WHERE at <= ?",

@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from netmap import clock
 from netmap.errors import AccountError
+from netmap.store.transactions import immediate
 
 __all__ = ["ADDED_COLUMNS", "ADDRESS_FAILURES", "IDENTITY_SCHEMA", "LOCKOUT_FAILURES", "LOCKOUT_MINUTES",
            "MIN_PASSWORD", "ROLES", "LockedOut", "User", "UserStore"]
@@ -89,9 +91,6 @@ class LockedOut(AccountError):
     """Too many failed logins for this name from this address, or from this address."""
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
 
 def _digest(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:32]
@@ -112,7 +111,7 @@ class UserStore:
         try:
             self._conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key, staff_id) "
                                "VALUES (?, ?, ?, ?, ?, ?)", (name, role, generate_password_hash(password),
-                                                             _now().isoformat(), secrets.token_urlsafe(24),
+                                                             clock.now().isoformat(), secrets.token_urlsafe(24),
                                                              _checked_staff_id(staff_id)))
         except sqlite3.IntegrityError:
             raise AccountError(f"There is already a user called {name!r}; choose another name, or change their "
@@ -154,7 +153,7 @@ class UserStore:
                                "characters), e.g. 'support to connect with the maths network'.")
         self._conn.execute("DELETE FROM user_people WHERE name = ?", (name,))
         self._conn.executemany("INSERT OR IGNORE INTO user_people VALUES (?, ?, ?, ?)",
-                               ((name, person, purpose.strip(), _now().isoformat()) for person in staff_ids))
+                               ((name, person, purpose.strip(), clock.now().isoformat()) for person in staff_ids))
 
     def people_of(self, name: str) -> dict[str, str]:
         """The colleagues outside their groups `name` may see by name, each with its purpose."""
@@ -197,9 +196,7 @@ class UserStore:
         sign-in under `name`, with the role and led groups this sign-in gives. A changed role ends the person's
         other sessions. AccountError when `name` is a local account's or another identity's."""
         _check_role(role)
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn) as conn:
             row = conn.execute("SELECT name FROM external_identities WHERE issuer = ? AND subject = ?",
                                (issuer, subject)).fetchone()
             if row:
@@ -210,17 +207,12 @@ class UserStore:
                                    "is made anew at the next sign-in.")
             else:
                 conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key) "
-                             "VALUES (?, ?, ?, ?, ?)", (name, role, NO_PASSWORD, _now().isoformat(),
+                             "VALUES (?, ?, ?, ?, ?)", (name, role, NO_PASSWORD, clock.now().isoformat(),
                                                         secrets.token_urlsafe(24)))
                 conn.execute("INSERT INTO external_identities VALUES (?, ?, ?)", (issuer, subject, name))
             conn.execute("UPDATE users SET role = ?, session_key = ? WHERE name = ? AND role != ?",
                          (role, secrets.token_urlsafe(24), name, role))
             self._set_groups(name, leads)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         user = self.get(name)
         assert user is not None  # made or found in the transaction above
         return user
@@ -244,11 +236,11 @@ class UserStore:
 
     def record_login(self, name: str) -> None:
         """Keep the time of `name`'s login, for the review of accounts nobody uses."""
-        self._update(name, "UPDATE users SET last_login_at = ? WHERE name = ?", (_now().isoformat(), name))
+        self._update(name, "UPDATE users SET last_login_at = ? WHERE name = ?", (clock.now().isoformat(), name))
 
     def unused(self, days: int) -> list[User]:
         """Accounts nobody has logged in to for `days` days (never-used ones counted from their creation)."""
-        since = (_now() - dt.timedelta(days=days)).isoformat()
+        since = (clock.now() - dt.timedelta(days=days)).isoformat()
         return [_user(r) for r in self._conn.execute(_SELECT_UNUSED, (since,))]
 
     def end_sessions(self, name: str) -> None:
@@ -290,28 +282,20 @@ class UserStore:
         LOCKOUT_FAILURES; True when this address is over ADDRESS_FAILURES with names that are not accounts (an
         attempt with such a name is then not recorded: it is refused anyway). Prunes records older than the
         window."""
-        now = _now()
+        now = clock.now()
         since = (now - dt.timedelta(minutes=LOCKOUT_MINUTES)).isoformat()
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._conn, keep_on=(LockedOut,)) as conn:  # a refusal keeps the pruning
             conn.execute("DELETE FROM failed_logins WHERE at <= ?", (since,))
             (for_name,) = conn.execute("SELECT count(*) FROM failed_logins WHERE name_digest = ? AND address = ?",
                                        (digest, address)).fetchone()
             (for_address,) = conn.execute("SELECT count(*) FROM failed_logins WHERE address = ? AND known = 0",
                                           (address,)).fetchone()
             if for_name >= LOCKOUT_FAILURES:
-                conn.execute("COMMIT")
                 raise _locked()
             address_locked = bool(for_address >= ADDRESS_FAILURES)
             if known or not address_locked:
                 conn.execute("INSERT INTO failed_logins VALUES (?, ?, ?, ?)",
                              (digest, address, now.isoformat(), int(known)))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
         return address_locked
 
     def unlock(self, name: str) -> int:
