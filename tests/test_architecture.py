@@ -21,7 +21,8 @@ RULES = [
     (("netmap.contract",), ("netmap",), "the data contract is the bottom layer: it imports nothing of netmap"),
     (("netmap.ingest",), ("netmap.store", "netmap.analysis", "netmap.layout", "netmap.survey", *COMMANDS),
      "reading files produces a dataset; where it is kept and what is computed from it come later"),
-    (("netmap.store",), ("netmap.analysis", "netmap.layout", "netmap.ingest", "netmap.kept_analysis", *COMMANDS),
+    (("netmap.store",), ("netmap.analysis", "netmap.layout", "netmap.ingest", "netmap.survey", "netmap.kept_analysis",
+                         *COMMANDS),
      "a store keeps snapshots and kept results, whatever computed them"),
     (("netmap.analysis",), ("netmap.store", "netmap.ingest", "netmap.survey", "netmap.layout", "netmap.kept_analysis",
                             "netmap.config", *COMMANDS),
@@ -40,14 +41,21 @@ def _modules(package: str) -> list[tuple[str, Path]]:
     return found
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module `path` imports by absolute name (relative imports stay inside their package)."""
-    names = set()
+def imports_of(path: Path, root: Path = ROOT) -> set[str]:
+    """Every module `path` (below `root`) imports, by absolute name: a relative import resolved against the
+    module's package (``from ..survey import links`` in netmap/store counts as netmap.survey and netmap.survey.links),
+    wherever in the file the import stands."""
+    package = ".".join(path.relative_to(root).with_suffix("").parts[:-1])
+    names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            names.add(module)
+            if node.level:
+                names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
@@ -86,4 +94,12 @@ def test_a_wrong_arrow_is_found(tmp_path: Path) -> None:
     module = tmp_path / "bad.py"
     module.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from webapp.data import TrustView\n"
                       "def f():\n    import pyvis.network\n", encoding="utf-8")
-    assert imports_of(module) == {"typing", "webapp.data", "pyvis.network"}
+    assert imports_of(module, root=tmp_path) == {"typing", "webapp.data", "pyvis.network"}
+
+
+def test_a_relative_import_is_resolved(tmp_path: Path) -> None:
+    (tmp_path / "netmap" / "store").mkdir(parents=True)
+    probe = tmp_path / "netmap" / "store" / "probe.py"
+    probe.write_text("def f():\n    from ..survey import links\n    from . import base\n", encoding="utf-8")
+    assert imports_of(probe, root=tmp_path) == {"netmap.survey", "netmap.survey.links", "netmap.store",
+                                                "netmap.store.base"}
