@@ -244,8 +244,10 @@ def test_route_4_no_map_or_wiring_table_draws_a_hidden_schools_links(clients: di
         matrix = _get(client, f"/wiring/?snapshot={snapshot}")
         for school in HIDDEN[as_of]:
             assert f"{NAMES[school]} School" not in matrix.split("<table", 1)[1], (as_of, school)
-        for school in set(NAMES) - HIDDEN[as_of]:
+        for school in NAMES:
             ties = _csv(client, f"/schools/{school}?format=csv&snapshot={snapshot}")
+            if school in HIDDEN[as_of]:
+                assert ties == [], (as_of, school)
             assert not [r for r in ties if r["school_id"] in HIDDEN[as_of]], (as_of, school)
 
 
@@ -335,16 +337,25 @@ class Ledger:
 METRICS = ("staff", "external_ties", "schools_reached")
 
 
+def _pair(as_of: str, a: str, b: str) -> tuple[str, str, str]:
+    return (as_of, "|".join(sorted((a, b))), "soft_ties")
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_hidden_schools_figure_is_recovered_by_subtracting_across_pages_totals_and_snapshots(
         clients: dict[str, FlaskClient], role: str) -> None:
-    """Every school figure the role is shown, in both snapshots: the schools table and its CSV, each school's
-    page and trend tables, the dashboards' totals (staff; collaborations and the cross-school share, which give
-    the sum of every school's collaborations with others), the maps' nodes. None may pin a hidden figure."""
+    """Every school figure the role is shown, in both snapshots: the schools table's CSV, each school's page,
+    trend tables and table of ties with other schools, the dashboards' totals (staff; collaborations and the
+    cross-school share, which give the sum of every school's collaborations with others), the maps' nodes. Known
+    to any attacker besides: a school's collaborations with others are the sum of its pairs'. None of it may pin
+    a hidden school's figure in either snapshot."""
     client = clients[role]
     ledger = Ledger()
     ids = {as_of: _snapshot_id(clients["admin"], as_of) for as_of in (FIRST, SECOND)}
     for as_of, snapshot in ids.items():
+        for school in NAMES:  # what everyone knows: a school's ties with others are the sum over its pairs
+            ledger.shown({(as_of, school, "external_ties"): 1.0,
+                          **{_pair(as_of, school, other): -1.0 for other in NAMES if other != school}}, 0.0)
         for row in _csv(client, f"/schools/?format=csv&snapshot={snapshot}"):
             for metric in METRICS:
                 value = _number(row[metric])
@@ -363,14 +374,25 @@ def test_no_hidden_schools_figure_is_recovered_by_subtracting_across_pages_total
                 for date, value in points:
                     if value is not None:
                         ledger.shown({(date, school, metric): 1.0}, value)
-            for url, drawn in _map_payloads(client, ids[FIRST], ids[SECOND])[:1]:
-                for node in drawn["nodes"] if isinstance(drawn, dict) else []:
-                    match = re.search(r"([\d,]+) staff, ([\d,]+) ties to ([\d,]+) other", node.get("title", ""))
-                    if match and node["id"] in NAMES:
-                        shown_as_of = SECOND if ids[SECOND] in url else FIRST
-                        for metric, value in zip(METRICS, match.groups(), strict=True):
-                            ledger.shown({(shown_as_of, node["id"], metric): 1.0}, float(value.replace(",", "")))
+            for row in _csv(client, f"/schools/{school}?format=csv&snapshot={snapshot}"):
+                value = _number(row["soft_ties"])
+                if value is not None:
+                    ledger.shown({_pair(as_of, school, row["school_id"]): 1.0}, value)
+    for url, drawn in _map_payloads(client, ids[FIRST], ids[SECOND]):
+        if url.startswith("/compare") or not isinstance(drawn, dict):
+            continue
+        for node in drawn["nodes"]:
+            match = re.search(r"([\d,]+) staff, ([\d,]+) ties to ([\d,]+) other", node.get("title", ""))
+            if match and node["id"] in NAMES:
+                shown_as_of = SECOND if f"snapshot={ids[SECOND]}" in url else FIRST
+                for metric, value in zip(METRICS, match.groups(), strict=True):
+                    ledger.shown({(shown_as_of, node["id"], metric): 1.0}, float(value.replace(",", "")))
+    assert len(ledger.rows) > 60  # the attacker had plenty to work with
     for as_of, hidden in HIDDEN.items():
         for school in hidden:
             for metric in METRICS:
                 assert not ledger.pins((as_of, school, metric)), (role, as_of, school, metric)
+    admin = Ledger()  # the method finds what is there to find: an admin's schools table pins every figure
+    for row in _csv(clients["admin"], f"/schools/?format=csv&snapshot={ids[FIRST]}"):
+        admin.shown({(FIRST, row["school_id"], "staff"): 1.0}, float(row["staff"]))
+    assert admin.pins((FIRST, "F", "staff"))
