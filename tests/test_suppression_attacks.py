@@ -301,6 +301,38 @@ def test_route_5_the_dashboards_change_since_the_previous_snapshot_does_not_coun
     assert "Isolated schools" in admin
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_route_5_two_small_isolated_schools_are_not_given_away_by_the_trusts_totals(
+        tmp_path: Path, role: str) -> None:
+    """Elm (4) and Fir (3) hidden together, neither collaborating with another school: the trust's cross-school
+    collaborations minus the shown schools' would be 0, and so each hidden school's ("its staff have no ties").
+    The smallest shown school with some is hidden with them, so the remainder is not 0."""
+    from tests.web_helpers import login, make_app
+
+    folder = _write_trust(tmp_path / "trust", FIRST)
+    staff = folder / "staff.csv"
+    staff.write_text("".join(line for line in staff.read_text().splitlines(keepends=True)
+                             if not line.startswith(("d", "c"))))  # Ash, Beech, Elm, Fir
+    ties = folder / "collaborations.csv"
+    ties.write_text("".join(line for line in ties.read_text().splitlines(keepends=True)
+                            if not line.startswith(("e1,", "e2,", "a3,c1", "b3,c2", "c", "d"))))
+    memberships = folder / "memberships.csv"
+    memberships.write_text("".join(line for line in memberships.read_text().splitlines(keepends=True)
+                                   if not line.startswith(("c", "d"))))
+    client = make_app(tmp_path / "web", read_trust(folder)[0]).test_client()
+    login(client, role)
+    rows = {r["school_id"]: r for r in _csv(client, "/schools/?format=csv")}
+    hidden = {s for s, r in rows.items() if r["staff"] == "fewer than 5"}
+    assert {"E", "F"} < hidden  # and a third
+    html = _get(client, "/")
+    collaborations = _number(re.search(r"<strong>([\d,]+)</strong> collaborations", html).group(1)) or 0  # type: ignore[union-attr]
+    share = _number(re.search(r"<strong>([\d.]+) %</strong> cross-school", html).group(1)) or 0  # type: ignore[union-attr]
+    across = round(collaborations * share / 100)
+    for column, total in (("external_ties", 2 * across), ("internal_ties", collaborations - across)):
+        shown = sum(float(r[column]) for s, r in rows.items() if s not in hidden)
+        assert total - shown > 0, column
+
+
 # --- every page, by subtraction ----------------------------------------------------------------------------------
 
 def _snapshot_id(client: FlaskClient, as_of: str) -> str:
