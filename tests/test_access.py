@@ -269,17 +269,19 @@ def test_a_lone_small_group_takes_another_with_it(clients: dict[str, FlaskClient
     assert lead["MATHS"]["members"] == "2"  # the lead's own group, whose members they know by name
 
 
-def test_the_wiring_matrix_and_its_csv_hide_pairs_with_a_small_school(clients: dict[str, FlaskClient]) -> None:
+def test_the_wiring_matrix_and_its_csv_leave_out_pairs_with_a_small_school(
+        clients: dict[str, FlaskClient]) -> None:
+    """A small school's pairs are its links: how many there are is its hidden "schools reached"."""
     rows = list(csv.DictReader(io.StringIO(clients["ceo"].get("/wiring/?format=csv").get_data(as_text=True))))
-    for row in rows:
-        hidden = "C" in (row["school_a"], row["school_b"]) or "D" in (row["school_a"], row["school_b"])
-        assert (row["soft_ties"] == "fewer than 3") == hidden
-    assert "hidden (fewer than 3 staff)" in clients["ceo"].get("/wiring/").get_data(as_text=True)
+    assert rows and not [r for r in rows if {r["school_a"], r["school_b"]} & {"C", "D"}]
+    matrix = clients["ceo"].get("/wiring/").get_data(as_text=True).split('<table class="matrix">')[1]
+    assert "Ash Primary" in matrix and "Cedar Primary" not in matrix.split("</table>")[0]
 
 
-def test_the_school_map_hides_small_schools_figures(clients: dict[str, FlaskClient]) -> None:
+def test_the_school_map_hides_small_schools_and_their_links(clients: dict[str, FlaskClient]) -> None:
     nodes = {n["id"]: n["title"] for n in clients["ceo"].get("/map/data").get_json()["nodes"]}
-    assert "fewer than 3 staff" in nodes["C"] and "4 staff" in nodes["A"]
+    assert "C" not in nodes and "4 staff" in nodes["A"]
+    assert "2 schools whose figures are hidden" in nodes["other-small-schools"]
     admin = {n["id"]: n["title"] for n in clients["admin"].get("/map/data").get_json()["nodes"]}
     assert "2 staff" in admin["C"]
 

@@ -18,8 +18,9 @@ PLANTED = Path(__file__).parent / "data" / "planted"
 
 def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: Path) -> None:
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])  # 2026-07-01
-    client = app.test_client()
-    login(client, "ceo", purpose=None)
+    client, ceo = app.test_client(), app.test_client()
+    login(client, "admin", purpose=None)
+    login(ceo, "ceo", purpose=None)
     assert "Since the previous snapshot" not in client.get("/").get_data(as_text=True)  # the first has none
 
     later = tmp_path / "later"
@@ -37,6 +38,10 @@ def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: P
     assert rows["Isolated schools"] == ["1", "1", "no change"]  # one in, one out: the names say which
     assert rows["Collaborations"] == ["10", "10", "no change"]
     assert "Newly isolated: Cedar Primary." in page and "No longer isolated: Damson Primary." in page
+    # every planted school has fewer than 5 staff: a CEO is told neither which nor how many became isolated
+    aggregate = ceo.get("/").get_data(as_text=True).split("Since the previous snapshot", 1)[1]
+    assert "Cedar Primary" not in aggregate and "Damson Primary" not in aggregate
+    assert "<td>Isolated schools (small schools not counted)</td><td>0</td><td>0</td>" in aggregate
     earlier = client.get("/?snapshot=2026-07-01").get_data(as_text=True)
     assert "Since the previous snapshot" not in earlier  # the comparison is always with the one before
 

@@ -128,3 +128,15 @@ def test_the_joiners_page_names_people_only_to_roles_that_see_names(tmp_path: Pa
     assert 'Damson Primary</a></td><td class="date">2026-04-01</td><td class="date">fewer than 5</td>' in aggregate
     csv = admin.get("/joiners/?since=2026-01-01&table=schools&format=csv").get_data(as_text=True).splitlines()
     assert csv[0].startswith("school_id,joined_on,first_snapshot") and csv[1].startswith("D,2026-04-01,2026-07-01")
+
+
+def test_reporting_periods_start_on_a_terms_first_day_in_the_last_three_academic_years() -> None:
+    """A role that sees aggregates chooses among these (webapp/joiners.py, docs/suppression.md): every choice
+    starts where a term_of term starts, so two choices differ by whole terms."""
+    from netmap.analysis.joiners import reporting_periods, term_start
+
+    starts = [start for start, _words in reporting_periods("2026-03-01")]
+    assert starts == ["2023-09-01", "2024-01-01", "2024-04-20", "2024-09-01", "2025-01-01", "2025-04-20",
+                      "2025-09-01", "2026-01-01"]  # the 2026 summer term has not begun on 2026-03-01
+    assert all(term_start(term_of(start)) == start for start in starts)
+    assert term_of("2026-04-19") == "2026 spring" and term_of(term_start("2026 summer")) == "2026 summer"

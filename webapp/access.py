@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import abort, current_app, g
 
-from netmap.suppression import suppressed_keys
+from netmap.suppression import nonzero_complement, suppressed_keys
 from netmap.survey.rounds import RoundSpec
 from webapp.auth import accounts
 from webapp.data import TrustView, require_view
@@ -36,6 +36,7 @@ __all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "named_v
 
 
 NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
+ZERO_CHECKED = ("internal_ties", "external_ties")  # school figures whose trust totals are published
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,10 @@ def _suppressed(view: TrustView, found: Scope, table: str, key: str, size: str) 
     if cache not in view.layout_cache:
         frame = getattr(view.analysis, table)
         sizes = pd.Series(frame[size].to_numpy(), index=frame[key].to_numpy())
-        view.layout_cache[cache] = {str(k) for k in suppressed_keys(sizes, found.min_group_size)}
+        hidden = {str(k) for k in suppressed_keys(sizes, found.min_group_size)}
+        if table == "schools":  # the trust's collaborations (inside and across schools) minus the shown rows
+            hidden = {str(k) for k in nonzero_complement(frame, key, list(ZERO_CHECKED), hidden)}  # no hidden 0
+        view.layout_cache[cache] = hidden
     return set(view.layout_cache[cache])
 
 

@@ -12,10 +12,11 @@ from flask import Blueprint, current_app, render_template
 from netmap import clock
 from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
-from webapp.access import scope, suppressed_schools
+from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
 from webapp.auth import login_required
 from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, snapshots, view_of
 from webapp.formatting import with_base
+from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere
 from webapp.trends import series
 
 bp = Blueprint("dashboard", __name__)
@@ -32,6 +33,7 @@ def index() -> Any:
     found = scope(view)
     schools = a.schools
     hidden = suppressed_schools(view, found)
+    small_groups = suppressed_groups(view, found)
     to_help = view.schools_to_help
     to_help = to_help[~to_help["school_id"].isin(hidden)]
     risks = schools[schools["is_key_person_risk"] & ~schools["school_id"].isin(hidden)].sort_values(
@@ -40,19 +42,23 @@ def index() -> Any:
         "dashboard/index.html", view=view, summary=a.summary, snapshots=snapshots(), names=found.sees_names,
         by_role=_response_by_role(a.summary, found.min_group_size if found.suppress else 0),
         expired=_past_retention(), with_base=with_base,
-        isolated=[(s, view.school_names.get(s, s)) for s in a.summary["isolated_schools"]],
-        too_few=[(s, view.school_names.get(s, s)) for s in a.summary["schools_with_too_few_responses"]],
-        dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"]],
+        isolated=[(s, view.school_names.get(s, s)) for s in a.summary["isolated_schools"] if s not in hidden],
+        too_few=[(s, view.school_names.get(s, s)) for s in a.summary["schools_with_too_few_responses"]
+                 if s not in hidden],
+        dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"] if g not in small_groups],
+        shown_schools=a.summary["counts"]["schools"] - len(hidden), hidden_schools=len(hidden),
+        shown_groups=a.summary["counts"]["groups"] - len(small_groups),
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],
         to_help=list(to_help.head(DASHBOARD_TO_HELP).itertuples(index=False)), more_to_help=len(to_help),
-        new_joiners=_new_joiners(view), change=_change_since_previous(view), trends=_trust_trends(),
+        new_joiners=[j for j in _new_joiners(view) if j[0] not in hidden],
+        change=_change_since_previous(view, found), trends=_trust_trends(found),
         trend_titles=TRUST_TRENDS)
 
 
-def _trust_trends() -> dict[str, list[tuple[str, Any]]]:
+def _trust_trends(scoped: Scope) -> dict[str, list[tuple[str, Any]]]:
     """The trust's series with at least two snapshots and a value, for the charts (none before a second)."""
-    found = {metric: series("trust", "", metric) for metric in TRUST_TRENDS}
+    found = {metric: series("trust", "", metric, scoped) for metric in TRUST_TRENDS}
     return {m: points for m, points in found.items()
             if len(points) >= 2 and any(v is not None for _, v in points)}
 
@@ -69,16 +75,23 @@ class Change:
     reconnected: tuple[str, ...] = ()
 
 
-def _change_since_previous(view: TrustView) -> Change | None:
-    """How the headline figures moved since the snapshot before this one; None when this is the first."""
+def _change_since_previous(view: TrustView, found: Scope) -> Change | None:
+    """How the headline figures moved since the snapshot before this one; None when this is the first. For a
+    role that sees aggregates, schools and groups hidden in either snapshot are neither named nor counted
+    (webapp.hidden): "isolated schools: 1 -> 0" with none named would tell that a hidden one reconnected."""
     info = previous_snapshot(view.snapshot_id)
     if info is None:
         return None
     try:
-        before = view_of(info).analysis.summary
+        earlier = view_of(info)
     except AnalysisPending:
         return Change(info.as_of, pending=True)
-    now = view.analysis.summary
+    hidden = schools_hidden_anywhere(found, [earlier, view])
+    small_groups = groups_hidden_anywhere(found, [earlier, view])
+    before, now = _shown_summary(earlier.analysis.summary, hidden, small_groups), _shown_summary(
+        view.analysis.summary, hidden, small_groups)
+    not_counted = " (small schools not counted)" if hidden else ""
+    not_counted_groups = " (small ones not counted)" if small_groups else ""
 
     def share(summary: dict[str, Any], part: str) -> float:
         return summary[part] / summary["counts"]["staff"] if summary["counts"]["staff"] else 0.0
@@ -88,12 +101,13 @@ def _change_since_previous(view: TrustView) -> Change | None:
              "count", True),
             ("Cross-school share of collaborations", before["cross_school_share"] or 0.0,
              now["cross_school_share"] or 0.0, "share", True),
-            ("Isolated schools", len(before["isolated_schools"]), len(now["isolated_schools"]), "count", False),
+            ("Isolated schools" + not_counted, len(before["isolated_schools"]), len(now["isolated_schools"]),
+             "count", False),
             ("Disconnected staff (share of staff)", share(before, "disconnected_staff"),
              share(now, "disconnected_staff"), "share", False),
-            ("Dormant networks and communities", len(before["dormant_groups"]), len(now["dormant_groups"]),
-             "count", False),
-            ("Schools with a key-person risk", len(before["key_person_risk_schools"]),
+            ("Dormant networks and communities" + not_counted_groups, len(before["dormant_groups"]),
+             len(now["dormant_groups"]), "count", False),
+            ("Schools with a key-person risk" + not_counted, len(before["key_person_risk_schools"]),
              len(now["key_person_risk_schools"]), "count", False)]
     figures = tuple((what, _figure(then, kind), _figure(current, kind), _direction(then, current, kind, better))
                     for what, then, current, kind, better in rows)
@@ -102,6 +116,16 @@ def _change_since_previous(view: TrustView) -> Change | None:
     return Change(info.as_of, figures=figures,
                   newly_isolated=tuple(sorted(names.get(s, s) for s in isolated - was)),
                   reconnected=tuple(sorted(names.get(s, s) for s in was - isolated if s in names)))
+
+
+def _shown_summary(summary: dict[str, Any], hidden: set[str], small_groups: set[str]) -> dict[str, Any]:
+    """`summary` with the hidden schools and groups left out of its lists of isolated, key-person-risk schools
+    and dormant groups (the summary itself when nothing is hidden)."""
+    if not hidden and not small_groups:
+        return summary
+    return {**summary, "isolated_schools": [s for s in summary["isolated_schools"] if s not in hidden],
+            "key_person_risk_schools": [s for s in summary["key_person_risk_schools"] if s not in hidden],
+            "dormant_groups": [g for g in summary["dormant_groups"] if g not in small_groups]}
 
 
 def _figure(value: float, kind: str) -> str:

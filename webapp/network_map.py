@@ -13,6 +13,7 @@ from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_view
 from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map, wiring_map
+from webapp.hidden import without_hidden_schools
 from webapp.standalone import standalone_html
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
@@ -102,10 +103,11 @@ def data() -> Any:
     f = _filters()
     found = scope(view)
     kind = request.args.get("view")
-    if kind == "wiring":
-        return send_map(view, wiring_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
     if kind != "staff":
-        return send_map(view, school_map(view, f.school, suppressed_schools(view, found), found.min_group_size))
+        hidden = suppressed_schools(view, found)
+        focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
+        drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size)
+        return send_map(view, without_hidden_schools(drawn, view, hidden, found.min_group_size, focus))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
     if f.person and not person and f.person in view.graphs.soft:
@@ -114,7 +116,10 @@ def data() -> Any:
     try:
         result = staff_map(view, f, found.people)
     except TooLarge as exc:
-        return jsonify({**school_map(view, f.school, suppressed_schools(view, found), found.min_group_size),
+        hidden = suppressed_schools(view, found)
+        focus = "" if f.school in hidden else f.school
+        drawn = school_map(view, focus, hidden, found.min_group_size)
+        return jsonify({**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus),
                         "message": str(exc)})
     audit("download" if request.args.get("format") == "html" else "view",
           f"staff map ({request.query_string.decode()})")

@@ -13,6 +13,7 @@ from netmap.suppression import fewer_than, hide_rows
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit, login_required
 from webapp.data import TrustView, require_row, require_view
+from webapp.hidden import schools_hidden_anywhere
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
 
@@ -55,11 +56,8 @@ def show(school_id: str) -> Any:
     mine["other"] = mine["school_a"].where(mine["school_b"] == school_id, mine["school_b"])
     ties: list[tuple[str, str, int | str, int | str]] = [(o, view.school_names.get(o, o), int(s), int(h)) for o, s, h in
             sorted(zip(mine["other"], mine["soft_ties"], mine["hard_links"], strict=True), key=lambda t: -t[1])]
-    if school_id in hidden:
-        ties = [(o, name, fewer_than(found.min_group_size), "") for o, name, _s, _h in ties]
-    else:
-        ties = [(o, name, fewer_than(found.min_group_size) if o in hidden else s, "" if o in hidden else h)
-                for o, name, s, h in ties]
+    # a hidden school's pairs are its links (their number is its hidden "schools reached"): none listed
+    ties = [] if school_id in hidden else [t for t in ties if t[0] not in hidden]
     if request.args.get("format") == "csv":
         frame = pd.DataFrame(ties, columns=["school_id", "school", "soft_ties", "hard_links"])
         return csv_response(frame, f"school-ties-{school_id}-{view.as_of}.csv")
@@ -77,7 +75,7 @@ def show(school_id: str) -> Any:
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
-    trend_points = {} if school_id in hidden else {
+    trend_points = {} if school_id in schools_hidden_anywhere(found) else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
     under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
     under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]

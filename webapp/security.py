@@ -113,5 +113,6 @@ def _unexpected(exc: Exception) -> Any:
 def _error(exc: HTTPException) -> Any:
     messages = {413: "The upload is larger than this server accepts (NETMAP_UPLOAD_LIMIT_MB).",
                 400: "The request could not be read. If you were submitting a form, reload the page and try again."}
+    own = exc.description != type(exc).description  # a view's abort(400, description=...) says what to fix
     return render_template("error.html", code=exc.code, title=exc.name,
-                           message=messages.get(exc.code or 0, exc.description)), exc.code
+                           message=exc.description if own else messages.get(exc.code or 0, exc.description)), exc.code

@@ -1,6 +1,6 @@
 """Trends across every snapshot (netmap.analysis.trends) as charts with their numbers beside them: the trust's on
 the dashboard, a school's on its page, a group's on its page. Figures of schools and groups hidden from a role
-(too few people) have no chart for it."""
+(too few people) in any snapshot have no chart for it, in any snapshot (webapp.hidden)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, request
 
 from netmap.analysis.trends import TRUST_TRENDS, Trends, trends
-from webapp.access import scope, suppressed_groups, suppressed_schools
+from webapp.access import Scope, scope
 from webapp.auth import login_required
 from webapp.charts import line_chart
-from webapp.data import TrustView, analysed_views, require_view
+from webapp.data import analysed_views, require_view
+from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere
 
 __all__ = ["GROUP_TRENDS", "SCHOOL_TRENDS", "bp", "series", "trends_of_store"]
 
@@ -42,9 +43,18 @@ def trends_of_store() -> Trends:
     return kept
 
 
-def series(of: str, item: str, metric: str) -> list[tuple[str, Any]]:
-    """(date, value) over the snapshots for the trust, one school or one group."""
+# trust-wide counts of schools or groups: (the Trends table, its key, the flag counted)
+COUNTED = {"isolated_schools": ("schools", "school_id", "is_isolated"),
+           "dormant_groups": ("groups", "group_id", "is_dormant")}
+
+
+def series(of: str, item: str, metric: str, found: Scope | None = None) -> list[tuple[str, Any]]:
+    """(date, value) over the snapshots for the trust, one school or one group. With `found` a scope that sees
+    aggregates, the trust's counts of isolated schools and dormant groups leave out those hidden in any snapshot
+    (the count minus the schools named would tell a hidden one's state)."""
     t = trends_of_store()
+    if of == "trust" and found is not None and found.suppress and metric in COUNTED:
+        return _counted_without_hidden(t, metric, found)
     if of == "trust":
         frame = t.trust
     elif of == "school":
@@ -54,6 +64,17 @@ def series(of: str, item: str, metric: str) -> list[tuple[str, Any]]:
     if metric not in frame.columns:
         return []
     return [(d, None if v is None or v != v else v) for d, v in zip(frame["as_of"], frame[metric], strict=True)]
+
+
+def _counted_without_hidden(t: Trends, metric: str, found: Scope) -> list[tuple[str, Any]]:
+    table, key, flag = COUNTED[metric]
+    frame = getattr(t, table)
+    hidden = schools_hidden_anywhere(found) if table == "schools" else groups_hidden_anywhere(found)
+    if not len(frame):
+        return [(d, 0) for d in t.trust["as_of"]]
+    kept = frame[~frame[key].isin(hidden)]
+    counts = kept[kept[flag].fillna(False).astype(bool)].groupby("as_of").size()
+    return [(d, int(counts.get(d, 0))) for d in t.trust["as_of"]]
 
 
 @bp.route("/chart.svg")
@@ -66,12 +87,11 @@ def chart() -> Any:
     known = charts.get(of)
     if known is None or metric not in known:
         abort(404, description="No such chart.")
-    view: TrustView = require_view()
-    found = scope(view)
-    if (of == "school" and item in suppressed_schools(view, found)) or (
-            of == "group" and item in suppressed_groups(view, found)):
-        abort(403)
-    points = series(of, item, metric)
+    found = scope(require_view())
+    if (of == "school" and item in schools_hidden_anywhere(found)) or (
+            of == "group" and item in groups_hidden_anywhere(found)):
+        abort(403)  # hidden in any snapshot the series covers: hidden in all of them
+    points = series(of, item, metric, found)
     title, share = known[metric][0], known[metric][1]
     svg = line_chart([d for d, _ in points], [v for _, v in points], title, share=share)
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})

@@ -30,24 +30,21 @@ def index() -> Any:
     found = scope(view)
     hidden = suppressed_schools(view, found)
     pairs = view.school_pairs
+    if hidden:  # a hidden school's pairs are its links: their number is its hidden "schools reached"
+        pairs = pairs[~(pairs["school_a"].isin(hidden) | pairs["school_b"].isin(hidden))]
     if request.args.get("format") == "csv":
-        if hidden:
-            pairs = pairs.astype({c: object for c in HIDDEN_IN_CSV})
-            mask = pairs["school_a"].isin(hidden) | pairs["school_b"].isin(hidden)
-            pairs.loc[mask, list(HIDDEN_IN_CSV)] = fewer_than(found.min_group_size)
         return csv_response(pairs, f"wiring-{view.as_of}.csv")
-    schools = sorted(view.school_names)
+    schools = sorted(set(view.school_names) - hidden)
     school = request.args.get("school") or (schools[0] if schools else "")
     shown = schools if len(schools) <= MAX_MATRIX_SCHOOLS else sorted(
-        schools_around(view, school if school in view.school_names else schools[0], MAX_MATRIX_SCHOOLS))
+        set(schools_around(view, school if school in schools else schools[0], MAX_MATRIX_SCHOOLS)) - hidden)
     key = f"matrix {found.min_group_size if hidden else ''} " + " ".join(shown)
     if key not in view.layout_cache:  # the same for every user: rendered once (22,500 cells at 150 schools)
         # Markup is safe here: it wraps the output of an autoescaped .html template, in which every school name
         # was already escaped (tests/test_webapp.py checks a hostile name through the cache).
         top = max(1, int(view.analysis.wiring["soft_ties"].max())) if len(view.analysis.wiring) else 1
         view.layout_cache[key] = Markup(render_template(
-            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(pairs, shown), hidden=hidden,
-            fewer=fewer_than(found.min_group_size),
+            "wiring/_matrix.html", view=view, shown=shown, matrix=_matrix(pairs, shown),
             heat=lambda n: min(HEAT_LEVELS, round(HEAT_LEVELS * n / top))))
     groups = view.analysis.groups
     dormant = groups[groups["is_dormant"]]
@@ -57,18 +54,17 @@ def index() -> Any:
                                 found.min_group_size)
         clusters = [{**c, "size": fewer_than(found.min_group_size)} if c["community"] in small else c
                     for c in clusters]
+        clusters = [{**c, "schools": [s for s in c["schools"] if s not in hidden]} for c in clusters]  # links
     kinds = pairs["linked_by"].value_counts()
     counts = view.analysis.summary["counts"]
     return render_template("wiring/index.html", view=view, schools=schools, shown=shown,
                            matrix_html=view.layout_cache[key], dormant=[(g, view.group_names.get(g, g), c) for g, c in
                                     zip(dormant["group_id"], dormant["conductivity"], strict=True)],
                            clusters=clusters, summary=view.analysis.summary["wiring"], school=school,
+                           hidden_schools=bool(hidden),
                            names=found.sees_names, kinds={k: int(kinds.get(k, 0)) for k in LINKED_BY},
                            soft=int(counts["soft_ties_undirected"]), hard=int(counts["hard_links"]),
                            focus=school if len(schools) > MAX_SCHOOL_NODES else "")
-
-
-HIDDEN_IN_CSV = ("hard_links", "soft_ties", "soft_ties_in_groups", "soft_ties_outside_groups", "linked_by")
 
 
 def _matrix(pairs: pd.DataFrame, schools: list[str]) -> dict[str, dict[str, tuple[int, int, str]]]:

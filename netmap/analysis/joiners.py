@@ -22,7 +22,8 @@ import pandas as pd
 from netmap.analysis.engine import Analysis
 from netmap.analysis.tables import columns_of
 
-__all__ = ["MILESTONES", "SCHOOL_MILESTONES", "Integration", "integration", "term_of"]
+__all__ = ["ESTABLISHED", "MILESTONES", "SCHOOL_MILESTONES", "SPRING_ENDS", "Integration", "integration",
+           "reporting_periods", "term_of", "term_start"]
 
 # milestone: (what the analysis' staff table says, the words for it)
 MILESTONES = {"tie": ("soft_degree", "first collaboration"),
@@ -52,15 +53,54 @@ class Integration:
     schools: pd.DataFrame  # school_id, joined_on, first_snapshot, and per school milestone: first_<m>, days_to_<m>
 
 
+ESTABLISHED = "established staff"  # the cohorts table's comparison row
+SPRING_ENDS = (4, 20)  # (month, day) the summer term starts: after Easter, a fixed day so that terms never move
+
+
 def term_of(day: str) -> str:
     """The school term a date falls in, as "2025 autumn", "2026 spring" or "2026 summer" (England: autumn from
     September, spring from January, summer from April after Easter, taken here as 20 April)."""
     date = dt.date.fromisoformat(day)
     if date.month >= 9:
         return f"{date.year} autumn"
-    if (date.month, date.day) < (4, 20):
+    if (date.month, date.day) < SPRING_ENDS:
         return f"{date.year} spring"
     return f"{date.year} summer"
+
+
+def term_start(term: str) -> str:
+    """The first day of a term named as term_of names it ("2026 summer" -> "2026-04-20").
+
+    Examples
+    --------
+    >>> term_start("2025 autumn"), term_start("2026 spring"), term_start("2026 summer")
+    ('2025-09-01', '2026-01-01', '2026-04-20')
+    """
+    year, season = term.split(" ")
+    month, day = {"autumn": (9, 1), "spring": (1, 1), "summer": SPRING_ENDS}[season]
+    return dt.date(int(year), month, day).isoformat()
+
+
+def reporting_periods(latest: str, years: int = 3) -> list[tuple[str, str]]:
+    """The fixed reporting periods a role that sees aggregates may choose, as (first day, words), earliest first:
+    each term of the `years` academic years up to the one `latest` (a date) falls in, autumn terms named as the
+    start of their academic year too. Starting only on a term's first day means that two choices always differ
+    by whole terms, whose cohorts are suppressed alike in every choice (docs/suppression.md).
+
+    Examples
+    --------
+    >>> reporting_periods("2026-09-15", years=1)
+    [('2026-09-01', 'the 2026-27 academic year (from the 2026 autumn term)')]
+    """
+    date = dt.date.fromisoformat(latest)
+    last = date.year if date.month >= 9 else date.year - 1  # the academic year `latest` falls in
+    periods = []
+    for year in range(last - years + 1, last + 1):
+        periods.append((term_start(f"{year} autumn"),
+                        f"the {year}-{(year + 1) % 100:02d} academic year (from the {year} autumn term)"))
+        periods += [(term_start(f"{year + 1} {season}"), f"the {year + 1} {season} term onwards")
+                    for season in ("spring", "summer")]
+    return [(start, words) for start, words in periods if start <= latest]
 
 
 def _days(since: str, reached: str | None) -> int | None:
@@ -144,7 +184,7 @@ def _cohorts(people: pd.DataFrame, latest: Analysis | None) -> pd.DataFrame:
     if latest is not None:
         staff = latest.staff[~latest.staff["staff_id"].isin(set(people["staff_id"]))]
         if len(staff):
-            rows.append({"cohort": "established staff", "people": len(staff),
+            rows.append({"cohort": ESTABLISHED, "people": len(staff),
                          **{f"share_with_{m}": float((staff[column].fillna(0) > 0).mean())
                             for m, (column, _words) in MILESTONES.items()}})
     return pd.DataFrame(rows, columns=columns_of("joiners cohorts"))
