@@ -12,7 +12,6 @@ from flask import Blueprint, current_app, render_template
 from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import scope, suppressed_schools
-from webapp.auth import login_required
 from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, snapshots, view_of
 from webapp.formatting import with_base
 from webapp.trends import series
@@ -22,7 +21,6 @@ DASHBOARD_TO_HELP = 5  # schools to help first shown on the dashboard; the plann
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view = current_view()
     if view is None:

@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, Integration, integration
 from netmap.suppression import hide_rows
 from webapp.access import scope, suppressed_schools
-from webapp.auth import audit, login_required
+from webapp.auth import audit
 from webapp.data import analysed_views, require_view
 from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
@@ -24,7 +24,6 @@ bp = Blueprint("joiners", __name__, url_prefix="/joiners")
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view = require_view()
     found = scope(view)

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from netmap.analysis.trends import TRUST_TRENDS, Trends, trends
 from webapp.access import scope, suppressed_groups, suppressed_schools
-from webapp.auth import login_required
 from webapp.charts import line_chart
 from webapp.data import TrustView, analysed_views, require_view
 
@@ -57,7 +56,6 @@ def series(of: str, item: str, metric: str) -> list[tuple[str, Any]]:
 
 
 @bp.route("/chart.svg")
-@login_required
 def chart() -> Any:
     """?of=trust|school|group&id=ID&metric=NAME: the series as an SVG chart."""
     of, item, metric = request.args.get("of", "trust"), request.args.get("id", ""), request.args.get("metric", "")
