@@ -142,3 +142,17 @@ def test_commands_writing_named_data_are_audited_and_write_owner_only(tmp_path: 
         assert files, command
         for path in files:
             assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"netmap {command}: {path} is not owner-only"
+
+
+NAV = {"staff.index": "/staff/", "expertise.index": "/expertise/", "challenges.index": "/challenges/",
+       "secondments.index": "/secondments/", "rounds.index": "/surveys/", "upload.index": "/upload/",
+       "admin.users": "/users", "admin.audit_log": "/audit"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_menu_shows_a_role_the_pages_the_policy_lets_it_use(app: Flask, role: str) -> None:
+    client = app.test_client()
+    login(client, role)
+    nav = client.get("/").get_data(as_text=True).split("<nav>", 1)[1].split("</nav>", 1)[0]
+    shown = {endpoint for endpoint, path in NAV.items() if f'href="{path}"' in nav}
+    assert shown == {endpoint for endpoint in NAV if role in ROUTES[endpoint].who}

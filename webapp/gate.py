@@ -11,12 +11,21 @@ from webapp.access import may_see_names, names_refusal
 from webapp.policy import AGGREGATE, SCOPES, route_of
 from webapp.purpose import purpose_redirect
 
-__all__ = ["enforce", "init_app"]
+__all__ = ["enforce", "init_app", "may_use"]
 
 
 def init_app(app: Flask) -> None:
-    """Register the gate; after webapp.auth.init_app, whose hook finds the signed-in user it needs."""
+    """Register the gate; after webapp.auth.init_app, whose hook finds the signed-in user it needs. Templates get
+    may_use, so that a link is shown only to those the policy lets through it."""
     app.before_request(enforce)
+    app.context_processor(lambda: {"may_use": may_use})
+
+
+def may_use(endpoint: str) -> bool:
+    """Whether the signed-in user's role may use `endpoint` at all (the policy's `who`), for showing its link."""
+    rule = route_of(endpoint)
+    user = g.get("user")
+    return rule is not None and (rule.public or (user is not None and user.role in rule.who))
 
 
 def enforce() -> Response | None:
