@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from netmap.analysis.compare import Comparison, Snapshot, compare, write_comparison
-from netmap.cli_common import analyse_and_keep, open_store_of, store_options
+from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, store_options
 from netmap.errors import StorageError
 from netmap.graphs import build_graphs
 from netmap.store.base import GraphStore
@@ -76,4 +76,5 @@ def register(main: click.Group) -> None:
             click.echo(line)
         if out is not None:
             paths = write_comparison(result, out)
+            audit_command(ctx, "download", f"comparison {first} to {second} (people by name) written to {out}")
             click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")

@@ -10,7 +10,7 @@ import click
 import pandas as pd
 
 from netmap.analysis.expertise import find_expertise
-from netmap.cli_common import open_store_of, store_options
+from netmap.cli_common import audit_command, open_store_of, store_options
 from netmap.graphs import read_graphs
 from netmap.naming import school_id_of, staff_id_of
 from netmap.spreadsheet import neutralise
@@ -71,4 +71,6 @@ def register(main: click.Group) -> None:
         if out is not None:
             pd.DataFrame(rows, columns=["staff_id", "name", "school", "score", "evidence", "times_named",
                                         "introduction"]).map(neutralise).to_csv(out, index=False)
+            audit_command(ctx, "download", f"expertise on {topic!r} written to {out}",
+                          [str(row["staff_id"]) for row in rows])
             click.echo(f"Wrote {out}.")

@@ -1,6 +1,10 @@
-"""Who sees what, route by route and role by role: every route of the app (read from its url_map, so a new route
-cannot be missed) against every role, asserting names, aggregates only, names within a network lead's scope, or a
-refusal; small groups suppressed for the roles that see aggregates.
+"""Who sees what, route by route and identity by identity, as the access policy (webapp/policy.py) declares it:
+every route of the app (read from its url_map, so a new route cannot be missed) against admin, hr, a network lead
+with groups, one without, the ceo and someone not signed in; the expected answer of each is derived from the
+policy's entry for the route and the role's scope, never written here. Only facts about the test data are written
+here: a sample request of each route, the statuses it may answer when allowed, and whether it asks about someone
+outside the lead's scope or a unit hidden by suppression. Small groups are suppressed for the roles that see
+aggregates.
 
 The planted trust (tests/data/planted) with NETMAP_MIN_GROUP_SIZE=3: schools A (4 staff), B (3), C (2), D (2), so
 C and D are hidden together; groups HEADS (3), MATHS (2), DORM (3), so MATHS and, with it, HEADS are hidden. The
@@ -12,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from click.testing import CliRunner
@@ -27,121 +33,154 @@ from tests.conftest import PLANTED
 from tests.test_compare import later_trust
 from tests.web_helpers import PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
+from webapp.policy import AGGREGATE, BY_LINK, EVERYONE, LED, PUBLIC, ROUTES, SCOPES
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
+LEAD_OF_NOTHING, ANONYMOUS = "lead-of-nothing", "anonymous"  # a network lead who leads no group; nobody signed in
+IDENTITIES = (*ROLES, LEAD_OF_NOTHING, ANONYMOUS)
+ROLE_OF = {**{role: role for role in ROLES}, LEAD_OF_NOTHING: "network-lead"}
 NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
          "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
          "d2": "Teacher D"}
 LEAD_SCOPE = {"a2", "b2"}  # the members of MATHS; a4 (disconnected, at school A) only when assigned
 
-NAMED, SCOPED, AGGREGATE, REFUSED, OPEN = "names", "names in scope", "aggregate", "refused", "allowed"
-BY_LINK = "by link only"  # whatever the role, a made-up survey link opens nothing (and repeated, is throttled)
-EVERYONE = dict.fromkeys(ROLES, AGGREGATE)
-NAMED_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": SCOPED}
-HR_ONLY = {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED}
+OUTSIDE, HIDDEN = "a person outside the lead's scope", "a unit hidden by suppression"
+POSTER = "twin-of-"  # the accounts the POST cases sign in as
+ANSWERED = (200, 302, 404)  # a form, a redirect after it, or nothing of that id: whatever the data allows
 
-# endpoint: [(method, url, {role: outcome}), ...]; every endpoint of the app must be here.
-MATRIX: dict[str, list[tuple[str, str, dict[str, str]]]] = {
-    "dashboard.index": [("GET", "/", EVERYONE)],
-    "compare.index": [("GET", "/compare/", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE, "network-lead": SCOPED}),
-                      ("GET", "/compare/?table=ties&format=csv", NAMED_ONLY),
-                      ("GET", "/compare/?table=people&format=csv", NAMED_ONLY),
-                      ("GET", "/compare/?table=schools&format=csv", EVERYONE)],
-    "joiners.index": [("GET", "/joiners/?since=2025-01-01", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
-                                                            "network-lead": SCOPED}),
-                      ("GET", "/joiners/?since=2025-01-01&table=people&format=csv", NAMED_ONLY),
-                      ("GET", "/joiners/?since=2025-01-01&table=cohorts&format=csv", EVERYONE),
-                      ("GET", "/joiners/?since=2025-01-01&table=schools&format=csv", EVERYONE)],
-    "compare.changes": [("GET", "/compare/map?before=2026-01-01&after=2026-07-01", EVERYONE),
-                        ("GET", "/compare/map?before=2026-01-01&after=2026-07-01&school=A", NAMED_ONLY),
-                        ("GET", "/compare/map?before=2026-01-01&after=2026-07-01&group=MATHS", NAMED_ONLY)],
-    "admin.metrics": [("GET", "/metrics", EVERYONE)],
-    "admin.users": [("GET", "/users", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
-                    ("GET", "/users?format=csv", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED,
-                                                  "network-lead": REFUSED})],
-    "admin.disable_user": [("POST", "/users/disable", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED,
-                                                       "network-lead": REFUSED})],
-    "mfa.code": [("GET", "/login/code", dict.fromkeys(ROLES, OPEN))],
-    "mfa.enrol": [("GET", "/login/enrol", dict.fromkeys(ROLES, OPEN))],
-    "admin.audit_log": [("GET", "/audit", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED}),
-                        ("GET", "/audit?format=csv",
-                         {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
-    "about.your_data": [("GET", "/about-your-data", EVERYONE)],
-    "auth.login": [("GET", "/login", dict.fromkeys(ROLES, OPEN))],
-    # a survey form opens by its link, not by role (tests/test_survey_web.py); a made-up link opens nothing
-    "rounds.index": [("GET", "/surveys/", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.show": [("GET", "/surveys/nope", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.open_": [("POST", "/surveys/nope/open",
-                      {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.reissue": [("POST", "/surveys/nope/links",
-                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.remind_": [("POST", "/surveys/nope/remind",
-                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.wording": [("POST", "/surveys/nope/wording",
-                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "rounds.sending": [("GET", "/surveys/nope/sending",
-                        {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    # a round's own rules (its owner, a lead with no groups): test_a_round_is_run_by_its_owner_and_the_admins
-    "rounds.reopen": [("POST", "/surveys/nope/reopen",
-                       {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
-    "rounds.close": [("POST", "/surveys/nope/close",
-                      {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
-    "expertise.index": [("GET", "/expertise/?topic=maths", NAMED_ONLY),
-                        ("GET", "/expertise/?topic=maths&format=csv", NAMED_ONLY)],
-    "survey.form": [("GET", "/survey/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
-    # challenges name the people suggested and invited (tests/test_challenges_web.py); an offer opens by its link
-    "challenges.index": [("GET", "/challenges/", {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": OPEN})],
-    "challenges.show": [("GET", "/challenges/1", {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": OPEN})],
-    "challenges.invite": [("POST", "/challenges/1/invite",
-                           {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": OPEN})],
-    "challenges.record": [("POST", "/challenges/1/ties",
-                           {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": OPEN})],
-    "challenges.publish": [("POST", "/challenges/publish",
-                            {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": OPEN})],
-    "challenge_offer.offer": [("GET", "/challenge/not-a-link", dict.fromkeys(ROLES, BY_LINK))],
-    "survey.people": [("GET", "/survey/not-a-link/people?q=a", dict.fromkeys(ROLES, BY_LINK))],
-    "survey.code": [("GET", "/survey/", dict.fromkeys(ROLES, OPEN))],  # where a printed code is typed: no data
-    "auth.logout": [("POST", "/logout", dict.fromkeys(ROLES, OPEN))],
+
+@dataclass(frozen=True)
+class Sample:
+    """A request to try on a route, and facts about the planted data it asks for: the statuses it answers when
+    allowed; whether it lists people to those who may see them (besides what the policy marks person-level);
+    `about`: OUTSIDE or HIDDEN; `binary`: names cannot be read in the answer (XLSX); `empty`: the data has nobody
+    to show there (no challenge yet)."""
+
+    method: str
+    url: str
+    ok: tuple[int, ...] = (200,)
+    lists: bool = False
+    about: str = ""
+    binary: bool = False
+    empty: bool = False
+
+
+def get(url: str, **facts: object) -> Sample:
+    return Sample("GET", url, **facts)  # type: ignore[arg-type]
+
+
+def post(url: str, empty: bool = False) -> Sample:
+    return Sample("POST", url, ANSWERED, empty=empty)
+
+
+# endpoint: the requests tried on it; every endpoint of the app must be here (the gate's own test: test_policy)
+SAMPLES: dict[str, list[Sample]] = {
+    "dashboard.index": [get("/")],
+    "compare.index": [get("/compare/", lists=True), get("/compare/?table=ties&format=csv"),
+                      get("/compare/?table=people&format=csv"), get("/compare/?table=schools&format=csv")],
+    "joiners.index": [get("/joiners/?since=2025-01-01", lists=True),
+                      get("/joiners/?since=2025-01-01&table=people&format=csv"),
+                      get("/joiners/?since=2025-01-01&table=cohorts&format=csv"),
+                      get("/joiners/?since=2025-01-01&table=schools&format=csv")],
+    "compare.changes": [get("/compare/map?before=2026-01-01&after=2026-07-01"),
+                        get("/compare/map?before=2026-01-01&after=2026-07-01&school=A"),
+                        get("/compare/map?before=2026-01-01&after=2026-07-01&group=MATHS")],
+    "admin.metrics": [get("/metrics")],
+    "admin.users": [get("/users"), get("/users?format=csv")],
+    "admin.disable_user": [post("/users/disable")],
+    "mfa.code": [get("/login/code", ok=ANSWERED)],
+    "mfa.enrol": [get("/login/enrol", ok=ANSWERED)],
+    "admin.audit_log": [get("/audit"), get("/audit?format=csv")],
+    "about.your_data": [get("/about-your-data")],
+    "auth.login": [get("/login", ok=ANSWERED)],
+    "rounds.index": [get("/surveys/")],
+    "rounds.show": [get("/surveys/nope", ok=ANSWERED)],
+    "rounds.open_": [post("/surveys/nope/open")],
+    "rounds.reissue": [post("/surveys/nope/links")],
+    "rounds.remind_": [post("/surveys/nope/remind")],
+    "rounds.wording": [post("/surveys/nope/wording")],
+    "rounds.sending": [get("/surveys/nope/sending", ok=ANSWERED)],
+    "rounds.reopen": [post("/surveys/nope/reopen")],
+    "rounds.close": [post("/surveys/nope/close")],
+    "expertise.index": [get("/expertise/?topic=maths"), get("/expertise/?topic=maths&format=csv")],
+    "survey.form": [get("/survey/not-a-link")],
+    "survey.people": [get("/survey/not-a-link/people?q=a")],
+    "survey.code": [get("/survey/")],  # where a printed code is typed: no data
+    "challenges.index": [get("/challenges/", ok=ANSWERED, empty=True)],
+    "challenges.show": [get("/challenges/1", ok=ANSWERED, empty=True)],
+    "challenges.invite": [post("/challenges/1/invite", empty=True)],
+    "challenges.record": [post("/challenges/1/ties", empty=True)],
+    "challenges.publish": [post("/challenges/publish")],
+    "challenge_offer.offer": [get("/challenge/not-a-link")],
+    "auth.logout": [post("/logout")],
     # signing in through an identity provider (tests/test_oidc.py): not set up here, so 404 with a page saying so
-    "oidc.start": [("GET", "/login/provider", dict.fromkeys(ROLES, OPEN))],
-    "oidc.callback": [("GET", "/login/provider/callback?code=x&state=y", dict.fromkeys(ROLES, OPEN))],
-    "purpose.choose": [("GET", "/purpose/", EVERYONE)],
-    "groups.index": [("GET", "/groups/", EVERYONE), ("GET", "/groups/?format=csv", EVERYONE)],
-    "groups.show": [("GET", "/groups/MATHS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
-                                              "network-lead": SCOPED}),
-                    ("GET", "/groups/HEADS", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,
-                                              "network-lead": AGGREGATE})],
-    "network_map.people": [("GET", "/map/people?q=head", NAMED_ONLY)],
-    "network_map.index": [("GET", "/map/", EVERYONE), ("GET", "/map/?view=staff", EVERYONE)],
-    "network_map.data": [("GET", "/map/data", EVERYONE), ("GET", "/map/data?view=staff&school=A", NAMED_ONLY),
-                         ("GET", "/map/data?view=staff&person=b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED,
-                                                                    "network-lead": REFUSED})],
-    "schools.index": [("GET", "/schools/", EVERYONE), ("GET", "/schools/?format=csv", EVERYONE)],
-    "schools.show": [("GET", "/schools/B", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE, "network-lead": SCOPED}),
-                     ("GET", "/schools/D", {"admin": NAMED, "hr": NAMED, "ceo": AGGREGATE,  # D is isolated:
-                                            "network-lead": AGGREGATE})],  # its possible secondees are named
-    "secondments.index": [("GET", "/secondments/?school=D", HR_ONLY)],
-    "secondments.change_scenario": [("POST", "/secondments/scenario",
-                                     {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
-    "secondments.open_scenario": [("GET", "/secondments/scenario/1",
-                                   {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
-    "secondments.risk": [("GET", "/secondments/risk", HR_ONLY), ("GET", "/secondments/risk?format=csv", HR_ONLY)],
-    "secondments.scenario_map": [("GET", "/secondments/map/before",
-                                  {"admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
-    "staff.index": [("GET", "/staff/", NAMED_ONLY), ("GET", "/staff/?format=csv", NAMED_ONLY)],
-    "staff.show": [("GET", "/staff/a2", NAMED_ONLY),
-                   ("GET", "/staff/b1", {"admin": NAMED, "hr": NAMED, "ceo": REFUSED, "network-lead": REFUSED})],
-    "exports.download": [("GET", "/export/graphml", HR_ONLY), ("GET", "/export/xlsx", {
-        "admin": OPEN, "hr": OPEN, "ceo": REFUSED, "network-lead": REFUSED})],
-    "upload.index": [("GET", "/upload/", {"admin": OPEN, "hr": REFUSED, "ceo": REFUSED, "network-lead": REFUSED})],
-    "trends.chart": [("GET", "/trends/chart.svg?of=trust&metric=isolated_schools", EVERYONE),
-                     ("GET", "/trends/chart.svg?of=school&id=C&metric=external_ties",  # C is hidden: 2 staff
-                      {"admin": AGGREGATE, "hr": AGGREGATE, "ceo": REFUSED, "network-lead": REFUSED}),
-                     ("GET", "/trends/chart.svg?of=group&id=DORM&metric=conductivity", EVERYONE)],
-    "wiring.index": [("GET", "/wiring/", EVERYONE), ("GET", "/wiring/?format=csv", EVERYONE)],
-    "wiring.bridges": [("GET", "/wiring/bridges", NAMED_ONLY), ("GET", "/wiring/bridges?format=csv", NAMED_ONLY)],
+    "oidc.start": [get("/login/provider", ok=ANSWERED)],
+    "oidc.callback": [get("/login/provider/callback?code=x&state=y", ok=ANSWERED)],
+    "purpose.choose": [get("/purpose/")],
+    "groups.index": [get("/groups/"), get("/groups/?format=csv")],
+    "groups.show": [get("/groups/MATHS", lists=True), get("/groups/HEADS")],  # a lead lists MATHS, not HEADS
+    "network_map.people": [get("/map/people?q=head")],
+    "network_map.index": [get("/map/"), get("/map/?view=staff")],
+    "network_map.data": [get("/map/data"), get("/map/data?view=staff&school=A"),
+                         get("/map/data?view=staff&person=b1", about=OUTSIDE)],
+    "schools.index": [get("/schools/"), get("/schools/?format=csv")],
+    "schools.show": [get("/schools/B", lists=True), get("/schools/D")],  # D is isolated: possible secondees named
+    "secondments.index": [get("/secondments/?school=D")],
+    "secondments.change_scenario": [post("/secondments/scenario")],
+    "secondments.open_scenario": [get("/secondments/scenario/1", ok=ANSWERED)],
+    "secondments.risk": [get("/secondments/risk"), get("/secondments/risk?format=csv")],
+    "secondments.scenario_map": [get("/secondments/map/before")],
+    "staff.index": [get("/staff/"), get("/staff/?format=csv")],
+    "staff.show": [get("/staff/a2"), get("/staff/b1", about=OUTSIDE)],
+    "exports.download": [get("/export/graphml"), get("/export/xlsx", binary=True)],
+    "upload.index": [get("/upload/")],
+    "trends.chart": [get("/trends/chart.svg?of=trust&metric=isolated_schools"),
+                     get("/trends/chart.svg?of=school&id=C&metric=external_ties", about=HIDDEN),  # C: 2 staff
+                     get("/trends/chart.svg?of=group&id=DORM&metric=conductivity")],
+    "wiring.index": [get("/wiring/"), get("/wiring/?format=csv")],
+    "wiring.bridges": [get("/wiring/bridges"), get("/wiring/bridges?format=csv")],
+    "static": [get("/static/app.css")],
+    "vendor.vis": [get("/vendor/vis-network.css")],
 }
-NOT_DATA = {"static", "vendor.vis"}  # the app's own scripts and styles
+
+REFUSED, SIGN_IN = "refused", "sign in first"
+NONE, SCOPED, NAMED, ANY_NAMES = "nobody by name", "names in the lead's scope", "names", "names allowed"
+
+
+def _query(sample: Sample) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(sample.url).query))
+
+
+def seen_by(identity: str) -> str:
+    """Whom `identity` sees by name, as the policy's role scopes say; a lead who leads nothing sees nobody."""
+    if identity in (ANONYMOUS, LEAD_OF_NOTHING):
+        return AGGREGATE
+    return SCOPES[ROLE_OF[identity]].rows
+
+
+def expected(endpoint: str, sample: Sample, identity: str) -> tuple[str | tuple[int, ...], str]:
+    """What `identity` must get for `sample` of `endpoint`, from the policy: REFUSED (403), SIGN_IN (a redirect
+    to the sign-in page), or the statuses allowed with what the answer may name."""
+    rule = ROUTES[endpoint]
+    query = _query(sample)
+    if BY_LINK in rule.who:
+        return (404, 429), NONE  # a made-up link opens nothing, whoever asks (repeated, it is throttled)
+    sees = seen_by(identity)
+    if PUBLIC in rule.who:
+        return sample.ok, NONE if sees == AGGREGATE else ANY_NAMES
+    if identity == ANONYMOUS:
+        return SIGN_IN, NONE
+    role = ROLE_OF[identity]
+    named = rule.is_named(query)
+    if (role not in rule.who or (named and sees == AGGREGATE) or (sample.about == OUTSIDE and sees == LED)
+            or (sample.about == HIDDEN and SCOPES[role].suppressed)):
+        return REFUSED, NONE
+    if sees == AGGREGATE:
+        return sample.ok, NONE
+    if sees == LED:
+        return sample.ok, SCOPED
+    assert sees == EVERYONE
+    return sample.ok, NAMED if (named or sample.lists) and not (sample.binary or sample.empty) else ANY_NAMES
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +201,10 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot)
     with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])
+        accounts.users.add(LEAD_OF_NOTHING, "network-lead", PASSWORD)
+        for identity, role in ROLE_OF.items():  # a twin of each for the POST cases (see signed_in)
+            accounts.users.add(POSTER + identity, role, PASSWORD)
+        accounts.users.set_groups(POSTER + "network-lead", ["MATHS"])
     return created
 
 
@@ -179,44 +222,101 @@ def _names_in(text: str) -> set[str]:
     return {person for person, name in NAMES.items() if name in text}
 
 
-def test_every_route_is_in_the_matrix(app: Flask) -> None:
+def test_every_route_has_a_sample_request(app: Flask) -> None:
     endpoints = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
-    missing = sorted(set(endpoints) - set(MATRIX) - NOT_DATA)
-    assert not missing, f"routes with no row in the access matrix: {missing}"
-    for endpoint, rows in MATRIX.items():
-        assert {method for method, _url, _roles in rows} <= endpoints[endpoint], endpoint
+    missing = sorted(set(endpoints) - set(SAMPLES))
+    assert not missing, f"routes with no sample request here: {missing}"
+    for endpoint, samples in SAMPLES.items():
+        assert {sample.method for sample in samples} <= endpoints[endpoint], endpoint
 
 
-CASES = [(endpoint, method, url, role, outcome) for endpoint, rows in MATRIX.items()
-         for method, url, outcomes in rows for role, outcome in outcomes.items()]
+CASES = [(endpoint, sample, identity) for endpoint, samples in SAMPLES.items() for sample in samples
+         for identity in IDENTITIES]
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url", "role", "outcome"), CASES,
-                         ids=[f"{role}-{method}-{url}" for _e, method, url, role, _o in CASES])
-def test_each_role_gets_names_aggregates_or_a_refusal(app: Flask, endpoint: str, method: str, url: str, role: str,
-                                                      outcome: str) -> None:
-    client = app.test_client()  # a fresh session a test: logging out in one case must not end the others
-    login(client, role)
-    if method == "POST":
-        response = client.post(url, data={"csrf_token": csrf_token(client, "/purpose/"), "action": "clear"})
+@pytest.fixture(scope="module")
+def signed_in(app: Flask) -> dict[str, FlaskClient]:
+    """A session of each identity, with a purpose stated, for the GET cases. A POST is made in a fresh session of
+    the identity's twin (same role and groups): logging out ends every session of its user."""
+    clients = {}
+    for identity in IDENTITIES:
+        clients[identity] = app.test_client()
+        if identity != ANONYMOUS:
+            login(clients[identity], identity)
+    return clients
+
+
+@pytest.mark.parametrize(("endpoint", "sample", "identity"), CASES,
+                         ids=[f"{identity}-{sample.method}-{sample.url}" for _e, sample, identity in CASES])
+def test_each_identity_gets_what_the_policy_says(app: Flask, signed_in: dict[str, FlaskClient], endpoint: str,
+                                                 sample: Sample, identity: str) -> None:
+    status, names = expected(endpoint, sample, identity)
+    if sample.method == "POST":
+        client = app.test_client()
+        if identity != ANONYMOUS:
+            login(client, POSTER + identity)
+        response = client.post(sample.url, data={"csrf_token": csrf_token(client, "/login"), "action": "clear"})
     else:
-        response = client.get(url)
+        response = signed_in[identity].get(sample.url)
     text = response.get_data().decode("utf-8", "replace")  # downloads may be binary (XLSX)
+    response.close()  # a file sent from disk (the app's scripts) stays open until then
     named = _names_in(text)
-    if outcome == REFUSED:
+    if status == REFUSED:
         assert response.status_code == 403, (response.status_code, named)
-        assert not named
-        return
-    if outcome == BY_LINK:
-        assert response.status_code in (404, 429) and not named, (response.status_code, named)
-        return
-    assert response.status_code in ((200, 302, 404) if outcome == OPEN else (200,)), response.status_code
-    if outcome == AGGREGATE:
-        assert not named, f"names shown to {role}: {named}"
-    elif outcome == NAMED:
-        assert named, f"{url} shows {role} nobody by name"
-    elif outcome == SCOPED:
+    elif status == SIGN_IN:
+        assert response.status_code == 302 and response.location.startswith("/login?next="), response.status_code
+    else:
+        assert response.status_code in status, response.status_code
+    if names == NONE:
+        assert not named, f"names shown to {identity}: {named}"
+    elif names == SCOPED:
         assert named <= LEAD_SCOPE, f"names outside the lead's scope: {named - LEAD_SCOPE}"
+    elif names == NAMED:
+        assert named, f"{sample.url} shows {identity} nobody by name"
+
+
+NAMED_DOWNLOADS = [(endpoint, sample) for endpoint, samples in SAMPLES.items() for sample in samples
+                   if sample.method == "GET" and not sample.empty and ROUTES[endpoint].is_named(_query(sample))
+                   and ROUTES[endpoint].needs_purpose(_query(sample))]
+
+
+@pytest.mark.parametrize(("endpoint", "sample"), NAMED_DOWNLOADS, ids=[s.url for _e, s in NAMED_DOWNLOADS])
+def test_named_data_asks_a_purpose_first_and_is_audited_with_it(app: Flask, endpoint: str, sample: Sample) -> None:
+    """Every person-level request the policy says needs a purpose (downloads, maps, a person's page): refused
+    until one is stated, then answered, and an audit entry of this user carries the purpose."""
+    assert ROUTES[endpoint].audited
+    client = app.test_client()
+    login(client, "hr", purpose=None)
+    asked = client.get(sample.url)
+    assert asked.status_code == 302 and asked.location.startswith("/purpose/?next="), asked.status_code
+    purpose = f"Checking the data's quality: {sample.url}"
+    stated = client.post("/purpose/", data={"purpose": "Checking the data's quality", "detail": sample.url,
+                                            "csrf_token": csrf_token(client, "/purpose/")})
+    assert stated.status_code == 302
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        before = len(accounts.audit.records(user="hr"))
+    assert client.get(sample.url).status_code == 200
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        records = accounts.audit.records(user="hr")  # newest first
+    made = records[:len(records) - before]
+    assert made and all(r[4] == purpose for r in made), made
+
+
+def test_a_link_holder_opens_their_own_survey_form_whoever_is_signed_in(tmp_path: Path) -> None:
+    """The survey routes are opened by the personal link, not by a role: with a real link anyone (signed in or
+    not) gets the form and its suggestions; the made-up links of the cases above open nothing."""
+    from netmap.survey.service import create_round, open_round
+    from tests.test_survey_web import SPEC
+
+    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        token = dict(open_round(store, create_round(store, SPEC)))["a1"]
+    for identity in (ANONYMOUS, "ceo", "admin"):
+        client = app.test_client()
+        if identity != ANONYMOUS:
+            login(client, identity)
+        assert client.get(f"/survey/{token}").status_code == 200, identity
+        assert client.get(f"/survey/{token}/people?q=head").status_code == 200, identity
 
 
 def test_a_person_page_asks_for_a_purpose_first_and_audits_it(app: Flask) -> None:

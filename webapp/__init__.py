@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         data,
         expertise,
         exports,
+        gate,
         groups,
         joiners,
         mfa,
@@ -83,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     oidc.init_app(app)
     security.init_app(app)
+    gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
     for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin,
                    purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc):
         app.register_blueprint(module.bp)

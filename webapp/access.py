@@ -1,16 +1,7 @@
-"""Who may see whom: each role sees what its purpose needs, enforced on the server for pages, map data,
-downloads and search alike.
-
-- ``admin``: everything.
-- ``hr``: every person by name, for secondments and leaver risk.
-- ``network-lead``: by name, the members of the expert networks and subject communities they lead (assigned by
-  an admin: ``netmap users set-groups``), and any colleague an admin assigned them for a stated purpose (``netmap
-  users set-people``: e.g. a disconnected colleague they were asked to support); everything else at aggregate
-  level.
-- ``ceo``: schools, groups, the trust and hard against soft wiring at aggregate level only: never a staff name,
-  id or a person's map.
-
-Aggregates shown to ``ceo`` and ``network-lead`` are suppressed below NETMAP_MIN_GROUP_SIZE (netmap.suppression).
+"""Who may see whom, row by row: the current user's scope (whom they see by name, which groups in full, whether
+their aggregates are suppressed), computed from the role scopes declared in webapp.policy.SCOPES, and the finer
+checks that views make on the rows they show (a person, a round). Which roles may use which page is the policy's
+ROUTES, enforced once by webapp.gate; the reasons are in docs/access-policy.md.
 
 Survey rounds (docs/survey-rounds.md): an admin creates, runs and closes any round; a network lead who leads at
 least one group creates rounds over the staff of their groups' schools and runs (opens, reissues, downloads link
@@ -29,13 +20,14 @@ from netmap.suppression import nonzero_complement, suppressed_keys
 from netmap.survey.rounds import RoundSpec
 from webapp.auth import accounts
 from webapp.data import TrustView, require_view
+from webapp.policy import AGGREGATE, EVERYONE, SCOPES
 
-__all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "named_view", "people_seen_by_lead",
-           "require_names", "require_person", "require_round_runner", "scope", "scoped_view", "suppressed_groups",
-           "suppressed_schools"]
+__all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "may_see_names", "named_view",
+           "names_refusal", "people_seen_by_lead", "require_names", "require_person", "require_round_runner", "scope",
+           "scoped_view", "suppressed_groups", "suppressed_schools"]
 
 
-NAMED_ROLES = ("admin", "hr")  # roles that see every person by name
+NAMED_ROLES = tuple(role for role, seen in SCOPES.items() if seen.rows == EVERYONE)  # see every person by name
 ZERO_CHECKED = ("internal_ties", "external_ties")  # school figures whose trust totals are published
 
 
@@ -67,14 +59,15 @@ def scope(view: TrustView | None) -> Scope:
         return g.scope
     role = g.user.role
     size = current_app.config["NETMAP_SETTINGS"].min_group_size
-    if role in NAMED_ROLES:
-        result = Scope(role, None, None, False, size)
-    elif role == "network-lead":
+    declared = SCOPES.get(role)
+    if declared is not None and declared.rows == EVERYONE:
+        result = Scope(role, None, None, declared.suppressed, size)
+    elif declared is not None and declared.rows != AGGREGATE:  # the groups they lead, and people assigned them
         led = frozenset(accounts().users.groups_of(g.user.name))
         assigned = frozenset(accounts().users.people_of(g.user.name))
         people = _people_of(view, led) | assigned if view is not None else frozenset()
-        result = Scope(role, people, led, True, size)
-    else:
+        result = Scope(role, people, led, declared.suppressed, size)
+    else:  # aggregates only (and any role the policy does not know)
         result = Scope(role, frozenset(), frozenset(), True, size)
     g.scope = result
     return result
@@ -126,13 +119,31 @@ def _suppressed(view: TrustView, found: Scope, table: str, key: str, size: str) 
     return set(view.layout_cache[cache])
 
 
+def may_see_names() -> bool:
+    """Whether the current user's role can see anyone by name, without a snapshot: their scope's rows are
+    everyone, or (a network lead) they lead a group or were assigned a colleague. The gate asks this before a
+    view opens its snapshot; the view's scope then says whom exactly."""
+    declared = SCOPES.get(g.user.role)
+    if declared is None or declared.rows == AGGREGATE:
+        return False
+    if declared.rows == EVERYONE:
+        return True
+    users = accounts().users
+    return bool(users.groups_of(g.user.name)) or bool(users.people_of(g.user.name))
+
+
+def names_refusal(role: str) -> str:
+    """What a user is told when a page names staff and their role sees nobody by name."""
+    hint = " Ask an admin to assign you the networks you lead." if role in SCOPES and SCOPES[role].rows not in (
+        EVERYONE, AGGREGATE) else ""
+    return f"This page names staff; the {role} role sees the trust at aggregate level.{hint}"
+
+
 def require_names(view: TrustView | None) -> Scope:
     """The scope, or 403 for a role that sees nobody by name (the page lists people)."""
     found = scope(view)
     if not found.sees_names:
-        hint = (" Ask an admin to assign you the networks you lead." if found.role == "network-lead" else "")
-        abort(403, description=f"This page names staff; the {found.role} role sees the trust at aggregate "
-                               f"level.{hint}")
+        abort(403, description=names_refusal(found.role))
     return found
 
 

@@ -1,19 +1,18 @@
-"""Logging in and out, who the current user is, role checks and the audit trail of person-level data."""
+"""Logging in and out, who the current user is and the audit trail of person-level data (which role may use
+which page is webapp.policy, enforced by webapp.gate)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, PasswordField, StringField
@@ -27,7 +26,7 @@ from webapp.leavers import closed_reason
 from webapp.security import is_plain_http_from_elsewhere
 
 __all__ = ["SECOND_FACTOR_ROLES", "accounts", "audit", "audit_event", "audit_people", "audit_refusal", "bp",
-           "init_app", "login_required", "pending_user", "role_required", "safe_next", "start_session"]
+           "init_app", "pending_user", "safe_next", "start_session"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -100,27 +99,6 @@ def _holds(user: User | None, key: str, since: str, limit: dt.timedelta) -> bool
     except ValueError:
         return False
     return clock.now() - started < limit
-
-
-def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if g.get("user") is None:
-            return redirect(url_for("auth.login", next=request.full_path))
-        return view(*args, **kwargs)
-    return wrapped
-
-
-def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if g.user.role not in roles:
-                abort(403, description=f"This page is for the {' or '.join(roles)} role.")
-            return view(*args, **kwargs)
-        return wrapped
-    return decorate
 
 
 def audit(action: str, subject: str) -> None:

@@ -10,9 +10,8 @@ from flask import Blueprint, render_template, request
 
 from netmap.analysis.expertise import find_expertise
 from webapp.access import named_view
-from webapp.auth import audit, login_required
+from webapp.auth import audit
 from webapp.network_map import resolve_person
-from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
 bp = Blueprint("expertise", __name__, url_prefix="/expertise")
@@ -20,11 +19,8 @@ SHOWN = 20
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view, found = named_view()
-    if (ask := purpose_redirect()) is not None:
-        return ask
     topic = request.args.get("topic", "").strip()[:80]
     school = request.args.get("school", "")
     person, candidates = resolve_person(view, request.args.get("from", "").strip(), found.people)

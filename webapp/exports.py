@@ -11,10 +11,8 @@ from typing import Any
 from flask import Blueprint, send_file
 
 from netmap.export import export_network, write_analysis_workbook
-from webapp.access import NAMED_ROLES
-from webapp.auth import audit, role_required
+from webapp.auth import audit
 from webapp.data import require_view
-from webapp.purpose import purpose_redirect
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 _TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
@@ -22,11 +20,8 @@ _TYPES = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
 
 
 @bp.route("/<any(graphml, gexf, xlsx):fmt>")
-@role_required(*NAMED_ROLES)
 def download(fmt: str) -> Any:
     view = require_view()
-    if (ask := purpose_redirect()) is not None:
-        return ask
     with tempfile.TemporaryDirectory(prefix="netmap-export-") as folder:
         path = Path(folder) / f"netmap-{view.as_of}.{fmt}"
         if fmt == "xlsx":

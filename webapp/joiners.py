@@ -26,7 +26,7 @@ from netmap.analysis.joiners import (
 from netmap.analysis.tables import table as declared_table
 from netmap.suppression import hide_rows, suppressed_keys
 from webapp.access import scope
-from webapp.auth import audit, login_required
+from webapp.auth import audit
 from webapp.data import TrustView, analysed_views, require_view
 from webapp.hidden import schools_hidden_anywhere
 from webapp.purpose import purpose_redirect
@@ -36,7 +36,6 @@ bp = Blueprint("joiners", __name__, url_prefix="/joiners")
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view = require_view()
     found = scope(view)

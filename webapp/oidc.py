@@ -36,6 +36,7 @@ from webapp.auth import (
     start_session,
 )
 from webapp.leavers import closed_reason, staff_id_of_email
+from webapp.policy import AGGREGATE, SCOPES
 
 __all__ = ["MFA_AMR", "ROLES_SEEING_NAMES", "bp", "init_app", "logout_url", "used_second_factor"]
 
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 # RFC 8176 methods that are a second factor, or say one was used (Entra ID puts "mfa" in amr after MFA).
 MFA_AMR = frozenset({"mfa", "otp", "hwk", "swk", "sms", "sc"})
-ROLES_SEEING_NAMES = ("admin", "hr", "network-lead")  # webapp.access: these roles see staff by name
+ROLES_SEEING_NAMES = tuple(role for role, seen in SCOPES.items() if seen.rows != AGGREGATE)  # webapp.policy
 _EXTENSION = "netmap_oidc"
 # What a provider's error code (RFC 6749 4.1.2.1, OpenID Connect Core 3.1.2.6) means, in netmap's own words.
 PROVIDER_ERRORS = {

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from webapp.auth import audit, login_required, safe_next
+from webapp.auth import audit, safe_next
 
 __all__ = ["PURPOSES", "bp", "purpose_redirect"]
 
@@ -38,7 +38,6 @@ def purpose_redirect(*, downloads_only: bool = False) -> Response | None:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
 def choose() -> Any:
     form = PurposeForm()
     error = ""

@@ -10,20 +10,16 @@ from werkzeug.wrappers import Response
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.graphs import current_and_planned_secondments
 from webapp.access import named_view, require_person
-from webapp.auth import audit, login_required
+from webapp.auth import audit
 from webapp.data import current_view
-from webapp.purpose import purpose_redirect
 from webapp.tables import Column, table_page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view, scope = named_view()
-    if (ask := purpose_redirect(downloads_only=True)) is not None:
-        return ask
     frame = view.staff if scope.people is None else view.staff[view.staff["staff_id"].isin(scope.people)]
     link = lambda row: url_for("staff.show", staff_id=row["staff_id"])  # noqa: E731
     figures = request.args.get("figures", "overview")
@@ -58,12 +54,9 @@ FIGURE_NAMES = {"overview": "Overview", "brokerage": "Brokerage", "survey": "Sur
 
 
 @bp.route("/<path:staff_id>")
-@login_required
 def show(staff_id: str) -> Any:
     view = current_view()
     scope = require_person(view, staff_id)
-    if (ask := purpose_redirect()) is not None:
-        return ask
     if view is None or staff_id not in view.graphs.soft:
         abort(404, description=f"No member of staff {staff_id!r} in post in this snapshot.")
     row = view.staff.set_index("staff_id").loc[staff_id]

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, g, request
 
 from netmap.analysis.trends import TRUST_TRENDS, Trends, trends
 from webapp.access import Scope, scope
-from webapp.auth import login_required
 from webapp.charts import line_chart
 from webapp.data import analysed_views, require_view
 from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere
@@ -78,7 +77,6 @@ def _counted_without_hidden(t: Trends, metric: str, found: Scope) -> list[tuple[
 
 
 @bp.route("/chart.svg")
-@login_required
 def chart() -> Any:
     """?of=trust|school|group&id=ID&metric=NAME: the series as an SVG chart."""
     of, item, metric = request.args.get("of", "trust"), request.args.get("id", ""), request.args.get("metric", "")

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from netmap.analysis.wiring import LINKED_BY
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import require_names, scope, suppressed_schools
-from webapp.auth import audit, login_required
+from webapp.auth import audit
 from webapp.data import require_view
 from webapp.graphview import MAX_SCHOOL_NODES, schools_around
 from webapp.purpose import purpose_redirect
@@ -24,7 +24,6 @@ MAX_MATRIX_SCHOOLS = 150  # above this the matrix shows the chosen school's neig
 
 
 @bp.route("/")
-@login_required
 def index() -> Any:
     view = require_view()
     found = scope(view)
@@ -76,7 +75,6 @@ def _matrix(pairs: pd.DataFrame, schools: list[str]) -> dict[str, dict[str, tupl
 
 
 @bp.route("/bridges")
-@login_required
 def bridges() -> Any:
     """Soft-only bridges: cross-school ties no group supports (people by name: within the user's scope)."""
     view = require_view()
