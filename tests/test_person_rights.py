@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from netmap.cli import main
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
-from netmap.kept_analysis import kept_analysis
+from netmap.kept_analysis import analysis_of, kept_analysis
 from netmap.rights.holdings import find_holdings
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
@@ -264,15 +264,35 @@ def test_an_excluded_person_is_left_out_of_every_read_and_analysis_until_include
     assert code == 1 and "No one with staff id 'ZQ-4471' is held in the exclusions (excluded now: nobody)" in output
 
 
-def test_the_admin_page_downloads_the_same_export_and_audits_it(held: tuple[Path, Path], tmp_path: Path) -> None:
-    from tests.web_helpers import PASSWORD, login
+def _web(held: tuple[Path, Path]):  # noqa: ANN202 - the app over the held store and users file
+    from tests.web_helpers import PASSWORD
     from webapp import create_app
 
     with Accounts(held[1]) as accounts:
         accounts.users.add("admin1", "admin", PASSWORD)
         accounts.users.add("ceo2", "ceo", PASSWORD)
-    app = create_app({"TESTING": True, "NETMAP_DB": held[0], "NETMAP_USERS_DB": held[1], "SECRET_KEY": "test-secret",
-                      "NETMAP_REQUIRE_MFA": False})
+    return create_app({"TESTING": True, "NETMAP_DB": held[0], "NETMAP_USERS_DB": held[1], "SECRET_KEY": "test-secret",
+                       "NETMAP_REQUIRE_MFA": False})
+
+
+def test_a_running_web_app_stops_showing_a_person_once_excluded(held: tuple[Path, Path]) -> None:
+    from tests.web_helpers import login
+
+    with SQLiteStore(held[0]) as store:  # analysed, as `netmap load` leaves a snapshot
+        for info in store.list_snapshots():
+            analysis_of(store, info)
+    client = _web(held).test_client()
+    login(client, "admin1")
+    assert NAME in client.get("/staff/?format=csv").get_data(as_text=True)
+    assert _run("person", "exclude", PERSON)[0] == 0
+    assert NAME not in client.get("/staff/?format=csv").get_data(as_text=True)
+    assert "Grace Hopper" in client.get("/staff/?format=csv").get_data(as_text=True)
+
+
+def test_the_admin_page_downloads_the_same_export_and_audits_it(held: tuple[Path, Path], tmp_path: Path) -> None:
+    from tests.web_helpers import login
+
+    app = _web(held)
     client = app.test_client()
     login(client, "ceo2")
     assert client.get(f"/admin/person/{PERSON}/export.zip").status_code == 403
