@@ -104,7 +104,8 @@ def _memberships(holdings: Holdings) -> pd.DataFrame:
     for dataset in holdings.datasets.values():
         table = dataset.table("groups")
         groups.update(zip(table["group_id"].astype(str), table["name"].fillna("").astype(str), strict=True))
-    frame.insert(3, "group_name", frame["group_id"].map(lambda g: groups.get(str(g), "")))
+    frame.insert(int(frame.columns.get_loc("group_id")) + 1, "group_name",
+                 frame["group_id"].map(lambda g: groups.get(str(g), "")))
     return frame
 
 
