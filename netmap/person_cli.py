@@ -29,7 +29,11 @@ NEO4J_LOGS = ("Neo4j keeps the erased values in its transaction log files until 
 def _others(ctx: click.Context, person: Person) -> dict[str, pd.DataFrame]:
     """What other packages hold about `person` (the web app's users file), by table."""
     found: dict[str, pd.DataFrame] = {}
-    for hook in entry_points(group="netmap.person_records"):
+    hooks = entry_points(group="netmap.person_records")
+    if not hooks:
+        click.echo("Note: no package holding records of its own is installed (the web app registers one: reinstall "
+                   "netmap with `pip install -e .` if it is installed), so only the store is searched.", err=True)
+    for hook in hooks:
         found.update(hook.load()(settings_of(ctx), person))
     return found
 

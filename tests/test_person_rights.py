@@ -160,6 +160,15 @@ def test_the_export_holds_everything_about_them_and_only_counts_of_what_others_s
                                       f": 1 staff: {PERSON}")
 
 
+def test_person_list_finds_an_id_by_name_and_is_audited(held: tuple[Path, Path]) -> None:
+    code, output = _run("person", "list", "--name", "quintrell")
+    assert code == 0 and output.splitlines()[0] == f"{PERSON}\t{NAME}\tOAK\tteacher"
+    assert "1 of 5 staff in snapshot 2026-07-01." in output
+    with Accounts(held[1]) as accounts:
+        assert accounts.audit.entries(1)[0][3] == ("staff ids and names of snapshot 2026-07-01 listed (name contains "
+                                                   f"'quintrell'): 1 staff: {PERSON}")
+
+
 def test_an_unknown_id_is_refused_naming_it_and_how_to_list_ids(held: tuple[Path, Path]) -> None:
     before = held[0].read_bytes()
     for command in ("export", "erase", "exclude"):
