@@ -33,6 +33,7 @@ from netmap.export import FORMATS, export_network, write_analysis_workbook
 from netmap.graphs import read_graphs
 from netmap.ingest.validate import validate_source
 from netmap.kept_analysis import kept_analysis
+from netmap.person_cli import register as register_person
 from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
 from netmap.sample.series import write_series
@@ -285,4 +286,5 @@ register_planner(main)
 register_compare(main)
 register_survey(main)
 register_expertise(main)
+register_person(main)
 _plugins()

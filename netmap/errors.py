@@ -11,7 +11,8 @@
     │   ├── StaleAnswers     a save from a page older than the answers kept (refused)
     │   └── RoundClosed      an answer after its round closed, or before it opened (refused)
     ├── ChallengeError       a challenge, invitation or recorded collaboration is not valid as given
-    └── AccountError         a web user cannot be added, found or changed as asked
+    ├── AccountError         a web user cannot be added, found or changed as asked
+    └── RightsError          a person's rights request (export, erase, exclude) names no one held, or cannot be met
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "ConfigError",
     "IngestError",
     "NetmapError",
+    "RightsError",
     "RoundClosed",
     "StaleAnswers",
     "StorageError",
@@ -100,3 +102,7 @@ class StaleAnswers(SurveyError):
 
 class RoundClosed(SurveyError):
     """An answer that arrived after its round closed (or before it opened): refused, never kept."""
+
+
+class RightsError(NetmapError):
+    """A data subject's request (export, erase, exclude) names no one held, or cannot be carried out as asked."""

@@ -113,6 +113,9 @@ SAMPLES: dict[str, list[Sample]] = {
     "challenges.publish": [post("/challenges/publish")],
     "challenge_offer.offer": [get("/challenge/not-a-link")],
     "auth.logout": [post("/logout")],
+    "person_rights.find": [get("/admin/person")],
+    "person_rights.person": [get("/admin/person/a1")],
+    "person_rights.download": [get("/admin/person/a1/export.zip", binary=True)],
     # signing in through an identity provider (tests/test_oidc.py): not set up here, so 404 with a page saying so
     "oidc.start": [get("/login/provider", ok=ANSWERED)],
     "oidc.callback": [get("/login/provider/callback?code=x&state=y", ok=ANSWERED)],

@@ -385,7 +385,8 @@ def test_html_in_the_data_renders_as_plain_text(page: Page, server: str) -> None
 @pytest.mark.parametrize(("name", "path"), [
     ("dashboard", "/"), ("schools", "/schools/"), ("school", "/schools/SCH05"), ("groups", "/groups/"),
     ("group", "/groups/MATHS"), ("wiring", "/wiring/"), ("bridges", "/wiring/bridges"), ("upload", "/upload/"),
-    ("audit", "/audit"), ("definitions", "/metrics"),
+    ("audit", "/audit"), ("definitions", "/metrics"), ("person-find", "/admin/person"),
+    ("person-rights", "/admin/person/ST0001"),
 ])
 def test_every_page_renders(page: Page, server: str, name: str, path: str) -> None:
     page.goto(f"{server}{path}")

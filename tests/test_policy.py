@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "access-policy.md"
 # Named data leaving as a file or a map: a download format, or a route that is itself a file or a map's payload
 FILE_FORMATS = {"csv", "html"}
-FILES_AND_MAPS = {"exports.download", "network_map.data", "compare.changes"}
+FILES_AND_MAPS = {"exports.download", "network_map.data", "compare.changes", "person_rights.download"}
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,7 @@ def test_commands_writing_named_data_are_audited_and_write_owner_only(tmp_path: 
         "survey status": ["survey", "status", round_id, "--waiting", str(out / "waiting.csv")],
         "compare": ["compare", "--out", str(out / "compared")],
         "find-expertise": ["find-expertise", "maths", "--out", str(out / "experts.csv")],
+        "person export": ["person", "export", "a1", "--out", str(out / "a1.zip")],
     }
     assert set(invocations) == set(COMMANDS), "every command of the policy is run here"
     out.mkdir(mode=0o700)

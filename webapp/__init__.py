@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         mfa,
         network_map,
         oidc,
+        person_rights,
         privacy,
         purpose,
         rounds,
@@ -86,7 +87,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
     for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin,
-                   purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc):
+                   purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc,
+                   person_rights):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

@@ -183,7 +183,8 @@ def publish() -> Any:
     graph_store = get_store()
     today = clock.today().isoformat()
     try:
-        dataset = with_recorded_ties(graph_store.read_dataset(), ties)
+        # as stored, people excluded from analysis included: the exclusion applies when the new snapshot is read
+        dataset = with_recorded_ties(graph_store.read_dataset(with_excluded=True), ties)
     except ChallengeError as exc:
         flash(str(exc), "error")
         return redirect(url_for("challenges.index"))

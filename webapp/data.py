@@ -123,8 +123,8 @@ class AnalysisPending(Exception):
 
 
 class _Cache:
-    """Views by (store location, snapshot id, content hash), so a reload with new contents misses; and the
-    background analyses under way, one per snapshot."""
+    """Views by (store location, snapshot id, content hash and exclusions), so a reload with new contents, or an
+    exclusion from analysis, misses; and the background analyses under way, one per snapshot."""
 
     def __init__(self, app: Flask) -> None:
         self._app = app
@@ -133,7 +133,10 @@ class _Cache:
         self._lock = threading.Lock()
 
     def get(self, store: GraphStore, info: SnapshotInfo) -> TrustView:
-        key = (_location(store), info.snapshot_id, info.content_hash)
+        # the people excluded from analysis are part of what a view shows: an exclusion made by `netmap person
+        # exclude` while the app runs must not leave them in a view built before it
+        excluded = ",".join(sorted(store.excluded_ids()))
+        key = (_location(store), info.snapshot_id, f"{info.content_hash}|{excluded}")
         with self._lock:
             if key in self._views:
                 return self._views[key]

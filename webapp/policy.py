@@ -218,6 +218,12 @@ ROUTES: Mapping[str, Route] = {
     "admin.users": Route(_ADMIN, "accounts (CSV too)", downloads=("csv",)),
     "admin.disable_user": Route(_ADMIN, "disable an account", audited=True),
     "admin.audit_log": Route(_ADMIN, "the audit log (CSV too)", downloads=("csv",)),
+    # people's rights (docs/data-subject-rights.md): a subject access request, answered by an admin
+    "person_rights.find": Route(_ADMIN, "find the person a subject access request is about, by staff id"),
+    "person_rights.person": Route(_ADMIN, "how much is held about one person (counts only)", named=ALWAYS,
+                                  purpose=ALWAYS, audited=True),
+    "person_rights.download": Route(_ADMIN, "everything held about one person, as a zip", named=ALWAYS,
+                                    purpose=ALWAYS, audited=True, downloads=("zip",)),
 }
 
 
@@ -239,6 +245,7 @@ COMMANDS: Mapping[str, Command] = {
     "survey status": Command("--waiting", "who has not answered yet"),
     "compare": Command("--out", "what changed between two snapshots: ties, joiners and leavers by name"),
     "find-expertise": Command("--out", "who knows a topic, by name, with who can introduce you"),
+    "person export": Command("--out", "everything held about one person (a subject access request), as a zip"),
 }
 
 

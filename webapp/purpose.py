@@ -18,7 +18,8 @@ __all__ = ["PURPOSES", "bp", "purpose_redirect"]
 bp = Blueprint("purpose", __name__, url_prefix="/purpose")
 PURPOSES = ("Planning a secondment", "Supporting a disconnected colleague",
             "Leading an expert network or subject community", "Assessing leaver risk",
-            "Checking the data's quality", "Other (say which below)")
+            "Checking the data's quality", "Answering a person's request about their own data",
+            "Other (say which below)")
 
 
 class PurposeForm(FlaskForm):

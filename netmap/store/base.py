@@ -22,10 +22,11 @@ import pandas as pd
 
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
+from netmap.rights.people import table_without, without_people
 from netmap.store.survey_records import SurveyRecords
 
-__all__ = ["GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus", "describe_snapshot",
-           "new_snapshot_id", "snapshot_order", "write_target"]
+__all__ = ["Exclusion", "GraphStore", "ProgressCallback", "SnapshotInfo", "WriteResult", "WriteStatus",
+           "describe_snapshot", "new_snapshot_id", "snapshot_order", "write_target"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of rows just written, so a caller can advance a progress bar."""
@@ -42,6 +43,16 @@ class SnapshotInfo:
     source: str
     content_hash: str
     counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A person left out of every analysis after objecting (UK GDPR article 21): their staff id, the reason
+    recorded, and since when (ISO timestamp, UTC). They stay held, for the record of the objection."""
+
+    staff_id: str
+    reason: str
+    since: str
 
 
 WriteStatus = Literal["created", "replaced", "repaired", "unchanged"]
@@ -89,10 +100,13 @@ class GraphStore(SurveyRecords, ABC):
             return []
         return on_date
 
-    def read_dataset(self, snapshot_id: str | None = None) -> Dataset:
-        """The dataset of the snapshot `snapshot_id` (default: the latest), exactly as it was written. Stores hold
-        datasets; graphs are built from them in one place, netmap.graphs."""
-        return self._read_snapshot(self.snapshot(snapshot_id))
+    def read_dataset(self, snapshot_id: str | None = None, *, with_excluded: bool = False) -> Dataset:
+        """The dataset of the snapshot `snapshot_id` (default: the latest), as it was written but without the
+        people excluded from analysis (their rows and every tie to or from them; `with_excluded`: as written, for
+        a subject access export and erasure). Stores hold datasets; graphs are built from them in one place,
+        netmap.graphs."""
+        dataset = self._read_snapshot(self.snapshot(snapshot_id))
+        return dataset if with_excluded else without_people(dataset, self.excluded_ids())
 
     @abstractmethod
     def _read_snapshot(self, info: SnapshotInfo) -> Dataset:
@@ -100,8 +114,12 @@ class GraphStore(SurveyRecords, ABC):
 
     def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         """One table of a snapshot (e.g. its schools, for names), without reading the others: what the web
-        app's first page needs of a national snapshot. Stores read just that table; this default reads all."""
-        return self.read_dataset(snapshot_id).table(name)
+        app's first page needs of a national snapshot; without the people excluded from analysis."""
+        return table_without(name, self._read_one_table(snapshot_id, name), self.excluded_ids())
+
+    def _read_one_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
+        """One table as written. Stores read just that table; this default reads all."""
+        return self._read_snapshot(self.snapshot(snapshot_id)).table(name)
 
     @abstractmethod
     def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
@@ -115,6 +133,35 @@ class GraphStore(SurveyRecords, ABC):
     @abstractmethod
     def delete_snapshot(self, snapshot_id: str) -> None:
         """Delete the snapshot `snapshot_id` and all its data (for retention limits); StorageError if none."""
+
+    @abstractmethod
+    def erase_person(self, staff_id: str, rewritten: dict[str, Dataset]) -> None:
+        """Erase `staff_id` (UK GDPR article 17), all-or-nothing: each snapshot named in `rewritten` (by id)
+        takes those contents (the same snapshot without the person, netmap.rights.people.without_people) and
+        keeps its id, date, source and load time, its kept analyses dropped; every survey record of the person
+        goes (links, answer sheets, answers they gave or that name them) and so does an exclusion of theirs.
+        Afterwards the store returns nothing of them, and its files keep nothing of them that it can clear."""
+
+    @abstractmethod
+    def exclude_person(self, exclusion: Exclusion) -> None:
+        """Record `exclusion` (replacing one of the same person): every read leaves them out from now on."""
+
+    @abstractmethod
+    def include_person(self, staff_id: str) -> bool:
+        """Withdraw the exclusion of `staff_id`; whether there was one."""
+
+    @abstractmethod
+    def excluded_people(self) -> list[Exclusion]:
+        """Every exclusion, by staff id."""
+
+    def excluded_ids(self) -> frozenset[str]:
+        """The staff ids excluded from analysis."""
+        return frozenset(e.staff_id for e in self.excluded_people())
+
+    @abstractmethod
+    def forget_analyses(self, snapshot_ids: list[str]) -> None:
+        """Drop the kept analyses (under any options) of these snapshots, so that each is computed again when
+        next asked for: after an exclusion changes who is analysed in them."""
 
     @abstractmethod
     def init_schema(self) -> list[str]:

@@ -37,6 +37,9 @@ from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import StorageError, SurveyError
 from netmap.store import base, survey_records
+from netmap.store.base import (
+    Exclusion,
+)
 from netmap.store.records import frame_from_rows, table_rows
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
@@ -52,7 +55,7 @@ SCHEMA_QUERIES = ("create_school_key", "create_staff_key", "create_group_key", "
                   "create_analysis_part_key", "create_snapshot_key", "create_snapshot_date_index",
                   "create_snapshot_date_lock_key", "create_survey_round_key", "create_survey_link_key",
                   "convert_survey_answers",  # answers kept before answer sheets
-                  "set_snapshot_ids")
+                  "set_snapshot_ids", "create_exclusion_key")
 STALE_AFTER_MS = 10 * 60 * 1000  # a loading snapshot whose heartbeat stopped this long ago is a failed load
 # Tables in the order they must be written: each MATCHes nodes the earlier ones created.
 _MERGE_QUERIES = {name: f"merge_{name}" for name in TABLE_NAMES}
@@ -224,7 +227,7 @@ class Neo4jStore(base.GraphStore):
         return sorted((base.SnapshotInfo(r["public_id"], r["as_of"], r["loaded_at"], r["source"], r["content_hash"],
                                     json.loads(r["counts"])) for r in rows), key=base.snapshot_order)
 
-    def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
+    def _read_one_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         info = self.snapshot(snapshot_id)
         with self._errors(f"reading {name} of snapshot {info.snapshot_id}"), \
                 self._driver.session(database=self.database) as session:
@@ -257,6 +260,33 @@ class Neo4jStore(base.GraphStore):
         except StorageError:
             return False
         return True
+
+    # ---- people's rights (netmap.rights) -------------------------------------------------------------------
+    def erase_person(self, staff_id: str, rewritten: dict[str, Dataset]) -> None:
+        """See GraphStore.erase_person: one transaction deletes the person's nodes in every snapshot and every
+        survey record of theirs, drops the rewritten snapshots' kept analyses and records their new content hash,
+        after checking that each reads back exactly as `rewritten` (else it is rolled back, nothing changed)."""
+        if not self._schema_ready:
+            self.init_schema()
+        with self._errors(f"erasing {staff_id}"), self._driver.session(database=self.database) as session:
+            session.execute_write(_erase, staff_id, {k: v.content_hash() for k, v in rewritten.items()})
+
+    def exclude_person(self, exclusion: Exclusion) -> None:
+        self._survey("recording an exclusion from analysis", "merge_exclusion", staff_id=exclusion.staff_id,
+                     reason=exclusion.reason, since=exclusion.since)
+
+    def include_person(self, staff_id: str) -> bool:
+        rows = self._survey("withdrawing an exclusion from analysis", "delete_exclusion", staff_id=staff_id)
+        return bool(rows[0]["withdrawn"])
+
+    def excluded_people(self) -> list[Exclusion]:
+        with self._errors("reading the people excluded from analysis"):
+            return [Exclusion(**row) for row in self._read("list_exclusions")]
+
+    def forget_analyses(self, snapshot_ids: list[str]) -> None:
+        with self._errors("dropping kept analyses"):
+            internal = [r["snapshot_id"] for r in self._read("list_snapshots") if r["public_id"] in snapshot_ids]
+            self._write("delete_snapshot_analyses", snapshot_ids=internal)
 
     # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
     def _survey(self, action: str, name: str, **parameters: Any) -> list[dict[str, Any]]:
@@ -354,6 +384,24 @@ def _save_sheet(tx: neo4j.ManagedTransaction, change: survey_records.SheetSave) 
         "answers": [{"question": n.question, "target": n.target, "weight": n.weight} for n in change.nominations],
     }).consume()
     return change.expected_version + 1
+
+
+def _erase(tx: neo4j.ManagedTransaction, staff_id: str, hashes: dict[str, str]) -> None:
+    """Erase `staff_id` in one transaction; each snapshot of `hashes` (public id: the content hash it must have
+    without the person) must read back with exactly that hash, else StorageError rolls everything back."""
+    internal = {r["public_id"]: r["snapshot_id"] for r in tx.run(load_query("list_snapshots"))}
+    tx.run(load_query("erase_staff"), {"staff_id": staff_id}).consume()
+    tx.run(load_query("erase_survey_person"), {"staff_id": staff_id}).consume()
+    tx.run(load_query("delete_snapshot_analyses"),
+           {"snapshot_ids": [internal[p] for p in hashes if p in internal]}).consume()
+    for public_id, expected in hashes.items():
+        tables = _read_tables(tx, public_id, TABLE_NAMES)
+        dataset = Dataset.from_tables(tables) if tables is not None else None
+        if dataset is None or dataset.content_hash() != expected:
+            raise StorageError(f"Erasing {staff_id} would leave snapshot {public_id} other than expected (it was "
+                               "changed or replaced meanwhile); nothing was changed. Retry.")
+        tx.run(load_query("set_snapshot_content"), {"snapshot_id": internal[public_id], "content_hash": expected,
+                                                    "counts": json.dumps(dataset.counts())}).consume()
 
 
 def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str, replace: str | None) -> str:

@@ -43,6 +43,9 @@ from netmap.contract import TABLE_NAMES
 from netmap.dataset import Dataset
 from netmap.errors import StorageError, SurveyError
 from netmap.store import base, survey_records
+from netmap.store.base import (
+    Exclusion,
+)
 from netmap.store.files import create_private_file
 from netmap.store.records import frame_from_columns, frame_from_rows
 from netmap.store.transactions import immediate
@@ -51,8 +54,8 @@ __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned);
-# 6: snapshot ids
+SCHEMA_VERSION = 7  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned);
+# 6: snapshot ids; 7: people excluded from analysis (objections; a new table only)
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
 # Columns in the order a converted store has them (the date column added last), so both read alike.
@@ -89,6 +92,14 @@ _SURVEY_DDL = (
     "PRIMARY KEY (round_id, respondent, sheet, question, target)) WITHOUT ROWID",
     _SHEETS_DDL,
 )
+_EXCLUSIONS_DDL = ("CREATE TABLE IF NOT EXISTS exclusions (staff_id TEXT PRIMARY KEY, reason TEXT NOT NULL, "
+                   "since TEXT NOT NULL) WITHOUT ROWID")
+# Erasing a person from the survey records: their links, their sheets, the answers they gave and those naming them
+_ERASE_FROM_SURVEYS = ("DELETE FROM survey_answers WHERE respondent = ? OR target = ?",
+                       "DELETE FROM survey_sheets WHERE respondent = ? OR respondent = ?",
+                       "DELETE FROM survey_links WHERE staff_id = ? OR staff_id = ?",
+                       "DELETE FROM exclusions WHERE staff_id = ? OR staff_id = ?")
+_UPDATE_CONTENT = "UPDATE snapshots SET content_hash = ?, counts = ? WHERE snapshot_id = ?"
 _SURVEY_TABLES = ("survey_rounds", "survey_links", "survey_answers", "survey_sheets")
 _DELETE_ROUND = ("DELETE FROM survey_sheets WHERE round_id = ?", "DELETE FROM survey_answers WHERE round_id = ?",
                  "DELETE FROM survey_links WHERE round_id = ?", "DELETE FROM survey_rounds WHERE round_id = ?")
@@ -240,6 +251,7 @@ class SQLiteStore(base.GraphStore):
             self._conn.execute(_SNAPSHOT_DATE_INDEX)
             self._conn.execute(_PARTS_DDL)
             self._conn.execute(_ANALYSES_DDL)
+            self._conn.execute(_EXCLUSIONS_DDL)
             for ddl in _SURVEY_DDL:
                 self._conn.execute(ddl)
             if version == 1:
@@ -268,7 +280,7 @@ class SQLiteStore(base.GraphStore):
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
-        return ["snapshots", "table_parts", "analyses", *_SURVEY_TABLES]
+        return ["snapshots", "table_parts", "analyses", "exclusions", *_SURVEY_TABLES]
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT on the store's file, rolled back on any exception (see immediate)."""
@@ -375,7 +387,7 @@ class SQLiteStore(base.GraphStore):
         return sorted((base.SnapshotInfo(i, a, loaded, src, h, json.loads(counts))
                        for i, a, loaded, src, h, counts in rows), key=base.snapshot_order)
 
-    def read_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
+    def _read_one_table(self, snapshot_id: str, name: str) -> pd.DataFrame:
         info = self.snapshot(snapshot_id)
         try:
             payloads = [payload for (payload,) in self._conn.execute(_SELECT_TABLE, (info.snapshot_id, name))]
@@ -415,6 +427,51 @@ class SQLiteStore(base.GraphStore):
                             "netmap or the file is corrupt; load it again from its files (`netmap load DIR --as-of "
                             f"{info.as_of} --replace {info.snapshot_id}` repairs it), or restore the store from a "
                             "backup.")
+
+    # ---- people's rights (netmap.rights) -------------------------------------------------------------------
+    def erase_person(self, staff_id: str, rewritten: dict[str, Dataset]) -> None:
+        """See GraphStore.erase_person: one transaction, then VACUUM and an emptied write-ahead log, so that
+        (with secure_delete) no page of the file or its log keeps the person."""
+        try:
+            with self._transaction():
+                for snapshot_id, dataset in rewritten.items():
+                    parts = _parts_of(dataset)
+                    changed = self._conn.execute(_UPDATE_CONTENT, (_digest(parts), json.dumps(dataset.counts()),
+                                                                   snapshot_id)).rowcount
+                    if not changed:
+                        raise StorageError(f"There is no snapshot {snapshot_id} in {self.path} to erase "
+                                           f"{staff_id} from; nothing was changed. Retry: it was deleted meanwhile.")
+                    self._conn.execute(_DELETE_ANALYSES, (snapshot_id,))
+                    self._conn.execute(_DELETE_PARTS, (snapshot_id,))
+                    self._insert_parts(snapshot_id, parts, None)
+                for sql in _ERASE_FROM_SURVEYS:
+                    self._conn.execute(sql, (staff_id, staff_id))
+            self._conn.execute("VACUUM")
+            self._truncate_log()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Erasing {staff_id} from {self.path} failed ({exc}); nothing was changed. Check "
+                               "free disk space and retry.") from exc
+
+    def exclude_person(self, exclusion: Exclusion) -> None:
+        self._survey_write("Recording an exclusion from analysis", [(
+            "INSERT INTO exclusions VALUES (?, ?, ?) ON CONFLICT (staff_id) DO UPDATE SET reason = excluded.reason",
+            (exclusion.staff_id, exclusion.reason, exclusion.since))])
+
+    def include_person(self, staff_id: str) -> bool:
+        was = staff_id in self.excluded_ids()
+        self._survey_write("Withdrawing an exclusion from analysis",
+                           [("DELETE FROM exclusions WHERE staff_id = ?", (staff_id,))])
+        return was
+
+    def excluded_people(self) -> list[Exclusion]:
+        try:
+            rows = self._conn.execute("SELECT staff_id, reason, since FROM exclusions ORDER BY staff_id").fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading the people excluded from analysis from {self.path} failed ({exc}).") from exc
+        return [Exclusion(*row) for row in rows]
+
+    def forget_analyses(self, snapshot_ids: list[str]) -> None:
+        self._survey_write("Dropping kept analyses", [(_DELETE_ANALYSES, (i,)) for i in snapshot_ids])
 
     # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
     def _survey_write(self, action: str, statements: list[tuple[str, tuple[Any, ...]]]) -> None:

@@ -298,7 +298,9 @@ def round_dataset(store: GraphStore, round_id: str) -> Dataset:
         raise SurveyError(f"Round {round_id} was never opened: there is nothing to close.")
     answers, submitted = store.read_answers(round_id)
     spec = spec_of(record)
-    return round_snapshot(store.read_dataset(spec.base_as_of), spec, answers, submitted)
+    # the base as stored, people excluded from analysis included: their exclusion applies when the round's snapshot
+    # is read, and ends when they are included again
+    return round_snapshot(store.read_dataset(spec.base_as_of, with_excluded=True), spec, answers, submitted)
 
 
 def reopen_round(store: GraphStore, round_id: str) -> None:

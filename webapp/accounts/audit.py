@@ -126,19 +126,36 @@ class AuditLog:
 
     def verify(self, head: str = "") -> ChainCheck:
         """Walk the chain from the pruning anchor to the newest entry, recomputing every hash; `head`: a head
-        recorded earlier, which must still be in the chain."""
+        recorded earlier, which must still be in the chain. An entry redacted by a person's erasure
+        (webapp.accounts.rights) keeps its link hash, which is taken as it is: only when that hash is listed under
+        an erasure whose id, a digest of all its hashes, a chained "person erased" entry names."""
         previous = self._anchor()
         seen = not head or head == previous
         count = 0
+        redacted = self._redacted()
         for at, user, action, subject, purpose, kept in self._conn.execute(
                 "SELECT at, user, action, subject, purpose, hash FROM audit_log ORDER BY rowid"):
             count += 1
             expected = chained_hash(previous, at, user, action, subject, purpose)
-            if kept != expected:
+            if kept != expected and kept not in redacted:
                 return ChainCheck(count, previous, (at, user, action), seen)
             previous = kept
             seen = seen or kept == head
         return ChainCheck(count, previous, None, seen)
+
+    def _redacted(self) -> frozenset[str]:
+        """The link hashes of entries redacted by erasures that a chained entry vouches for: each erasure's id
+        must be the digest of exactly its listed hashes and be named by a "person erased" entry."""
+        from webapp.accounts.rights import ERASED_ACTION, erasure_id
+
+        listed: dict[str, list[str]] = {}
+        for kept, erasure in self._conn.execute("SELECT hash, erasure FROM audit_erasures"):
+            listed.setdefault(erasure, []).append(kept)
+        named = {subject for (subject,) in self._conn.execute("SELECT subject FROM audit_log WHERE action = ?",
+                                                               (ERASED_ACTION,))}
+        return frozenset(kept for erasure, hashes in listed.items()
+                         if erasure_id(hashes) == erasure and any(f"(erasure {erasure})" in s for s in named)
+                         for kept in hashes)
 
     def entries(self, limit: int = 1000) -> list[tuple[str, str, str, str]]:
         """(at, user, action, subject), newest first."""

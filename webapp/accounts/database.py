@@ -11,9 +11,12 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
+
 from netmap import clock
 from netmap.config import Settings
 from netmap.errors import StorageError
+from netmap.rights.people import Person
 from netmap.store.files import create_private_file
 from netmap.store.transactions import immediate
 from webapp.accounts.audit import AuditLog, people_entries
@@ -21,6 +24,7 @@ from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.leavers import SCHEMA as LEAVERS_SCHEMA
 from webapp.accounts.leavers import LeaverStore
+from webapp.accounts.rights import erase_person_records, records_of_person
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
 from webapp.accounts.second_factor import SecondFactors
@@ -29,12 +33,13 @@ from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot", "record_command"]
 
-SCHEMA_VERSION = 10  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 11  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
 # trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
 # logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard). 10: wrong
-# second-factor codes per account (second_factor_failures); failed logins say whether the name was an account
+# second-factor codes per account (second_factor_failures); failed logins say whether the name was an account.
+# 11: audit entries redacted by a person's erasure (audit_erasures; a new table only)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -46,6 +51,7 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS audit_log (at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL, "
     "subject TEXT NOT NULL, purpose TEXT NOT NULL DEFAULT '', hash TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS audit_anchor (hash TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS audit_erasures (hash TEXT PRIMARY KEY, erasure TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)",
     "CREATE TABLE IF NOT EXISTS user_groups (name TEXT NOT NULL, group_id TEXT NOT NULL, PRIMARY KEY (name, group_id))",
     "CREATE TABLE IF NOT EXISTS user_people (name TEXT NOT NULL, staff_id TEXT NOT NULL, purpose TEXT NOT NULL, "
@@ -132,6 +138,14 @@ class Accounts:
         if removed:
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return removed
+
+    def person_records(self, person: Person) -> dict[str, pd.DataFrame]:
+        """What this file holds about `person` (webapp.accounts.rights), for a subject access export."""
+        return records_of_person(self._conn, person)
+
+    def erase_person(self, person: Person) -> dict[str, int]:
+        """Erase `person` from this file (webapp.accounts.rights); how many rows of each kind went."""
+        return erase_person_records(self._conn, person)
 
     def close(self) -> None:
         self._conn.close()
