@@ -127,9 +127,9 @@ def register(main: click.Group) -> None:
                   snapshot_id: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
         """Rank secondees from other schools for SCHOOL (fit, new links, the home school's loss); without
         --school, list the schools to help first (isolated or weakly connected, high priority first)."""
-        planner = planner_of(ctx, db, store, snapshot_id)
-        if school is None:
-            table = schools_to_help(planner.analysis.schools, planner.graphs.dataset.schools).head(top)
+        if school is None:  # the kept analysis and the schools suffice: no graphs, no planner
+            with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+                table = schools_to_help(snapshot.analysis.schools, snapshot.dated.schools).head(top)
             if table.empty:
                 click.echo("No school is isolated or weakly connected.")
             for i, r in enumerate(table.itertuples(), start=1):
@@ -138,6 +138,7 @@ def register(main: click.Group) -> None:
             click.echo("Then: netmap recommend --school ID for the people who could connect one of them.")
             _write_json(json_path, table.to_dict("records"))
             return
+        planner = planner_of(ctx, db, store, snapshot_id)
         ranked = planner.recommend(school_id_of(planner.graphs, school), subject=subject, role=role, top=top)
         _print_ranked(ranked, "Nobody fits: try without --subject or --role.", _candidate_lines, json_path)
 

@@ -157,6 +157,10 @@ def test_planner_commands_read_the_kept_analysis(tiny: Path, tmp_path: Path,
     recommend = runner.invoke(main, ["recommend", "--school", "OAK"])
     assert [r.exit_code for r in (risk, introduce, recommend)] == [0, 0, 0], risk.output + introduce.output
     assert analyses == []  # every one read the analysis `load` kept
+    graphs_built = counted(monkeypatch, netmap.snapshot, "build_graphs")
+    to_help = runner.invoke(main, ["recommend"])  # the schools to help: the kept analysis suffices
+    assert to_help.exit_code == 0 and "Then: netmap recommend --school ID" in to_help.output
+    assert (analyses, graphs_built) == ([], [])
     graphs = build_graphs(read_trust(tiny)[0], "2026-01-05")
     fresh = Planner(graphs, analyse(graphs)).leaver_risk()  # what the commands computed before
     assert (tmp_path / "risk.json").read_text().count('"staff_id"') == len(fresh.head(20))
