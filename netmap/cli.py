@@ -20,9 +20,11 @@ from netmap.cli_common import (
     audit_command,
     generate,
     load_folder,
+    open_snapshot_of,
     open_store_of,
     print_report,
     settings_of,
+    snapshot_option,
     store_options,
 )
 from netmap.compare_cli import register as register_compare
@@ -30,9 +32,7 @@ from netmap.config import read_settings
 from netmap.errors import NetmapError, ValidationFailed
 from netmap.expertise_cli import register as register_expertise
 from netmap.export import FORMATS, export_network, write_analysis_workbook
-from netmap.graphs import read_graphs
 from netmap.ingest.validate import validate_source
-from netmap.kept_analysis import kept_analysis
 from netmap.person_cli import register as register_person
 from netmap.planner_cli import register as register_planner
 from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
@@ -190,9 +190,7 @@ def init_store(ctx: click.Context, db: Path | None, store: str | None) -> None:
 
 
 @main.command()
-@click.option("--snapshot", "snapshot_id", default=None, metavar="ID",
-              help="Id of the snapshot to analyse: its date, or date-N for a later one of that day (default: the "
-                   "latest).")
+@snapshot_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Folder to write staff.csv, schools.csv, groups.csv, wiring.csv and summary.json into.")
 @click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
@@ -203,14 +201,14 @@ def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tu
             db: Path | None, store: str | None) -> None:
     """Compute every connectivity, brokerage and isolation measure of a snapshot."""
     options = AnalysisOptions.from_strings(list(settings))
-    with open_store_of(ctx, db, store) as opened:
-        info = opened.snapshot(snapshot_id)
-        result = kept_analysis(opened, info, options)
+    with open_snapshot_of(ctx, db, store, snapshot_id, options) as snapshot:
+        info = snapshot.info
+        result = snapshot.kept_analysis()
         if result is not None:
             click.echo(f"Using the analysis kept with snapshot {info.snapshot_id}.", err=True)
         else:
             click.echo(f"Reading snapshot {info.snapshot_id} ...", err=True)
-            result = analyse_and_keep(opened, info, options)
+            result = analyse_and_keep(snapshot)
     paths = write_analysis(result, out)
     summary = result.summary
     click.echo(f"Analysed snapshot {info.snapshot_id} in {sum(result.timings.values()):.1f} s: "
@@ -225,22 +223,20 @@ def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tu
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True,
               help="graphml or gexf: the network for Gephi and other tools; xlsx: the analysis as one workbook.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
-@click.option("--snapshot", "snapshot_id", default=None, metavar="ID",
-              help="Id of the snapshot: its date, or date-N for a later one of that day (default: the latest).")
+@snapshot_option
 @store_options
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: Path, snapshot_id: str | None, db: Path | None,
            store: str | None) -> None:
     """Write a snapshot's network as GraphML or GEXF (people with their metrics, soft ties with kind and weight,
     groups as hubs joined to their members), or its analysis as one XLSX workbook."""
-    with open_store_of(ctx, db, store) as opened:
-        info = opened.snapshot(snapshot_id)
-        result = kept_analysis(opened, info) or analyse_and_keep(opened, info)
+    with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+        info = snapshot.info
+        result = snapshot.kept_analysis() or analyse_and_keep(snapshot)
         if fmt == "xlsx":
             write_analysis_workbook(result, out)
         else:
-            export_network(read_graphs(opened, info.snapshot_id), result, out,
-                           "graphml" if fmt == "graphml" else "gexf")
+            export_network(snapshot.graphs, result, out, "graphml" if fmt == "graphml" else "gexf")
     audit_command(ctx, "download", f"snapshot {info.snapshot_id} as {fmt} (people by name) written to {out}")
     click.echo(f"Wrote {out} (snapshot {info.snapshot_id}).")
 

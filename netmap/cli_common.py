@@ -1,7 +1,7 @@
 """Building blocks of netmap's commands, shared with the commands other packages plug in (the web app's
-`serve`, `demo` and `users`): the store options, opening the store, progress bars, validation reports and
-loading a folder as a snapshot. Everything here talks to a person at a terminal; the work itself is the
-library's."""
+`serve`, `demo` and `users`): the store and --snapshot options, opening the store and a snapshot, progress bars,
+validation reports and loading a folder as a snapshot. Everything here talks to a person at a terminal; the work
+itself is the library's."""
 
 from __future__ import annotations
 
@@ -23,14 +23,14 @@ from netmap.config import Settings
 from netmap.errors import ConfigError
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust
-from netmap.kept_analysis import analysis_of
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS, SampleTrust, generate_sample
 from netmap.sample.series import write_series
+from netmap.snapshot import Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
 from netmap.store.base import describe_snapshot
 
-__all__ = ["analyse_and_keep", "audit_command", "load_folder", "load_sample", "open_store_of", "print_report",
-           "progress", "settings_of", "store_options"]
+__all__ = ["analyse_and_keep", "audit_command", "load_folder", "load_sample", "open_snapshot_of", "open_store_of",
+           "print_report", "progress", "settings_of", "snapshot_option", "store_options"]
 
 WARNING_EXAMPLES = 3
 log = logging.getLogger("netmap")
@@ -70,6 +70,21 @@ def store_options(command: Callable[..., Any]) -> Callable[..., Any]:
         command)
 
 
+def snapshot_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--snapshot ID, passed as `snapshot_id`: which stored snapshot a command reads (default: the latest)."""
+    return click.option("--snapshot", "snapshot_id", default=None, metavar="ID",
+                        help="Id of the snapshot: its date, or date-N for a later one of that day (default: the "
+                             "latest).")(command)
+
+
+@contextmanager
+def open_snapshot_of(ctx: click.Context, db: Path | None, store: str | None, snapshot_id: str | None,
+                     options: AnalysisOptions | None = None) -> Iterator[Snapshot]:
+    """The snapshot a command's --db / --store / --snapshot options name, its store open while the block runs."""
+    with open_store_of(ctx, db, store) as opened:
+        yield Snapshot.open(opened, snapshot_id, options)
+
+
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr; yields a callback taking the number of items just done."""
@@ -95,7 +110,7 @@ def print_report(report: ValidationReport) -> None:
         click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s).")
 
 
-def analyse_and_keep(store: GraphStore, info: SnapshotInfo, options: AnalysisOptions | None = None) -> Analysis:
+def analyse_and_keep(snapshot: Snapshot) -> Analysis:
     """The snapshot's analysis (kept, or computed now and kept), with a progress bar over its steps."""
     with click.progressbar(length=len(STEPS), label="Analysing", file=sys.stderr,
                            item_show_func=lambda step: step) as bar:
@@ -104,7 +119,7 @@ def analyse_and_keep(store: GraphStore, info: SnapshotInfo, options: AnalysisOpt
             bar.length = total
             bar.update(done - bar.pos, step)
 
-        result = analysis_of(store, info, options, progress=show)
+        result = snapshot.analyse(progress=show)
         bar.update((bar.length or 0) - bar.pos, "done")
     return result
 
@@ -128,7 +143,7 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, repl
     written = result.snapshot
     log.info("snapshot %s %s from %s", written.snapshot_id, result.status, label)
     counts = ", ".join(f"{n} {name}" for name, n in written.counts.items())
-    analyse_and_keep(store, written)
+    analyse_and_keep(Snapshot(written, store))
     verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
     dated = "" if written.snapshot_id == written.as_of else f" (dated {written.as_of})"

@@ -7,17 +7,20 @@ from pathlib import Path
 
 import click
 
-from netmap.analysis.compare import Comparison, Snapshot, compare, write_comparison
+from netmap.analysis.compare import Comparison, compare, write_comparison
+from netmap.analysis.compare import Snapshot as Side
 from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, store_options
 from netmap.errors import StorageError
-from netmap.graphs import build_graphs
+from netmap.snapshot import Snapshot
 from netmap.store.base import GraphStore
 
 __all__ = ["register"]
 
-def _side(store: GraphStore, snapshot_id: str) -> Snapshot:
-    info = store.snapshot(snapshot_id)
-    return Snapshot(build_graphs(store.read_dataset(info.snapshot_id), info.as_of), analyse_and_keep(store, info))
+
+def _side(store: GraphStore, snapshot_id: str) -> Side:
+    """One side of the comparison: the snapshot's graphs and its analysis (kept, or computed now and kept)."""
+    snapshot = Snapshot.open(store, snapshot_id)
+    return Side(snapshot.graphs, analyse_and_keep(snapshot))
 
 
 def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:

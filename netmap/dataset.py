@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,10 @@ class Dataset:
     secondments: pd.DataFrame
     tie_kinds: pd.DataFrame
     respondents: pd.DataFrame
+    # Frames derived from the tables for a date (staff in post: netmap.graphs.active_staff), computed once per
+    # dataset and date because the tables never change. Outside equality; a `replace`d dataset starts without.
+    derived: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, init=False, compare=False,
+                                                         repr=False)
 
     @classmethod
     def from_tables(cls, tables: Mapping[str, pd.DataFrame]) -> Dataset:

@@ -10,8 +10,7 @@ import click
 import pandas as pd
 
 from netmap.analysis.expertise import find_expertise
-from netmap.cli_common import audit_command, open_store_of, store_options
-from netmap.graphs import read_graphs
+from netmap.cli_common import audit_command, open_snapshot_of, snapshot_option, store_options
 from netmap.naming import school_id_of, staff_id_of
 from netmap.spreadsheet import neutralise
 
@@ -37,7 +36,7 @@ def register(main: click.Group) -> None:
     @click.argument("topic")
     @click.option("--from", "start", help="You (staff id or name): the chain of colleagues from you to each expert.")
     @click.option("--school", help="A school (id or name): the chain from the nearest person there.")
-    @click.option("--snapshot", "snapshot_id", metavar="ID", help="Snapshot id, its date (default: the latest).")
+    @snapshot_option
     @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
     @click.option("--synonyms", type=click.Path(dir_okay=False, exists=True, path_type=Path),
                   help="CSV of the trust's own synonyms (columns term, means).")
@@ -49,8 +48,8 @@ def register(main: click.Group) -> None:
                                db: Path | None, store: str | None) -> None:
         """Who knows about TOPIC, ranked by evidence (groups led or joined, subjects, colleagues who named them
         for it in the survey), with who can introduce you."""
-        with open_store_of(ctx, db, store) as opened:
-            graphs = read_graphs(opened, snapshot_id)
+        with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+            graphs = snapshot.graphs
         start = staff_id_of(graphs, start) if start else None
         school = school_id_of(graphs, school) if school else None
         experts = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
            "in_post", "in_trust", "joined_by", "number_of_undirected_ties", "read_graphs", "response_status",
-           "working_schools"]
+           "staff_in_post", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -131,8 +131,16 @@ def in_trust(dataset: Dataset, as_of: str) -> Dataset:
 
 
 def active_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
-    """Staff in post on `as_of`."""
-    staff = dataset.staff
+    """Staff in post on `as_of`: filtered once per dataset and date and kept with the dataset (the graphs, the
+    measures and the batch plan of one analysis all ask for it). Treat it as read-only."""
+    key = ("staff in post", as_of)
+    if key not in dataset.derived:
+        dataset.derived[key] = staff_in_post(dataset.staff, as_of)
+    return dataset.derived[key]
+
+
+def staff_in_post(staff: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """The rows of a staff table in post on `as_of` (the filter itself; `active_staff` keeps its result)."""
     return staff[in_post(staff["started_on"], staff["left_on"], as_of)]
 
 

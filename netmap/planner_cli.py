@@ -10,13 +10,12 @@ from typing import Any
 
 import click
 
-from netmap.analysis import analyse
 from netmap.analysis.planner import Candidate, Planner
 from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
-from netmap.cli_common import open_store_of, store_options
+from netmap.cli_common import open_snapshot_of, snapshot_option, store_options
 from netmap.errors import AnalysisError
-from netmap.graphs import TrustGraphs, read_graphs
+from netmap.graphs import TrustGraphs
 from netmap.naming import school_id_of, staff_id_of
 
 __all__ = ["CHANGE_OPTIONS", "InOrder", "parse_changes", "register"]
@@ -70,15 +69,15 @@ def _write_json(path: Path | None, payload: Any) -> None:
 def register(main: click.Group) -> None:
     """Add the planner's commands to the `netmap` group."""
 
-    def graphs_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> TrustGraphs:
-        with open_store_of(ctx, db, store) as opened:
-            return read_graphs(opened, snapshot)
+    def graphs_of(ctx: click.Context, db: Path | None, store: str | None, snapshot_id: str | None) -> TrustGraphs:
+        with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+            return snapshot.graphs
 
-    def planner_of(ctx: click.Context, db: Path | None, store: str | None, snapshot: str | None) -> Planner:
-        graphs = graphs_of(ctx, db, store, snapshot)
-        return Planner(graphs, analyse(graphs))
+    def planner_of(ctx: click.Context, db: Path | None, store: str | None, snapshot_id: str | None) -> Planner:
+        """The snapshot's planner, over its kept analysis (computed and kept first if the store has none)."""
+        with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+            return snapshot.planner
 
-    snapshot_option = click.option("--snapshot", default=None, metavar="ID", help="Snapshot id (default: the latest).")
     json_option = click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
                                help="Also write the result as JSON to this file.")
 
@@ -93,7 +92,7 @@ def register(main: click.Group) -> None:
     @click.option("--tie", multiple=True, metavar="SOURCE:TARGET[:KIND]", help="Add a collaboration.")
     @planner_options
     def whatif(ctx: click.Context, leave: tuple[str, ...], second: tuple[str, ...], join: tuple[str, ...],
-               tie: tuple[str, ...], snapshot: str | None, json_path: Path | None, db: Path | None,
+               tie: tuple[str, ...], snapshot_id: str | None, json_path: Path | None, db: Path | None,
                store: str | None) -> None:
         """Before and after hypothetical changes, applied in the order given: schools' ties, reach and dependency;
         trust-level measures."""
@@ -101,7 +100,7 @@ def register(main: click.Group) -> None:
                                 {"leave": leave, "second": second, "join": join, "tie": tie})
         if not changes:
             raise click.UsageError("Give at least one change: --leave, --second, --join or --tie.")
-        result = what_if(graphs_of(ctx, db, store, snapshot), changes)
+        result = what_if(graphs_of(ctx, db, store, snapshot_id), changes)
         b, a = result.before, result.after
         click.echo(f"{'school':<12}{'ties before':>12}{'after':>7}{'reach before':>14}{'after':>7}"
                    f"{'dependency before':>19}{'after':>7}")
@@ -125,12 +124,12 @@ def register(main: click.Group) -> None:
     @click.option("--top", default=10, show_default=True, type=click.IntRange(1))
     @planner_options
     def recommend(ctx: click.Context, school: str | None, subject: str | None, role: str | None, top: int,
-                  snapshot: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
+                  snapshot_id: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
         """Rank secondees from other schools for SCHOOL (fit, new links, the home school's loss); without
         --school, list the schools to help first (isolated or weakly connected, high priority first)."""
-        planner = planner_of(ctx, db, store, snapshot)
-        if school is None:
-            table = schools_to_help(planner.analysis.schools, planner.graphs.dataset.schools).head(top)
+        if school is None:  # the kept analysis and the schools suffice: no graphs, no planner
+            with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
+                table = schools_to_help(snapshot.analysis.schools, snapshot.dated.schools).head(top)
             if table.empty:
                 click.echo("No school is isolated or weakly connected.")
             for i, r in enumerate(table.itertuples(), start=1):
@@ -139,6 +138,7 @@ def register(main: click.Group) -> None:
             click.echo("Then: netmap recommend --school ID for the people who could connect one of them.")
             _write_json(json_path, table.to_dict("records"))
             return
+        planner = planner_of(ctx, db, store, snapshot_id)
         ranked = planner.recommend(school_id_of(planner.graphs, school), subject=subject, role=role, top=top)
         _print_ranked(ranked, "Nobody fits: try without --subject or --role.", _candidate_lines, json_path)
 
@@ -146,10 +146,10 @@ def register(main: click.Group) -> None:
     @click.option("--staff", "staff_id", required=True, metavar="ID|NAME", help="The colleague (id or name).")
     @click.option("--top", default=5, show_default=True, type=click.IntRange(1))
     @planner_options
-    def introduce(ctx: click.Context, staff_id: str, top: int, snapshot: str | None, json_path: Path | None,
+    def introduce(ctx: click.Context, staff_id: str, top: int, snapshot_id: str | None, json_path: Path | None,
                   db: Path | None, store: str | None) -> None:
         """People at other schools in a colleague's subject or groups who would connect them best."""
-        planner = planner_of(ctx, db, store, snapshot)
+        planner = planner_of(ctx, db, store, snapshot_id)
         offers = planner.introductions(staff_id_of(planner.graphs, staff_id), top=top)
         _print_ranked(offers, "Nobody at another school shares a subject or group with them.",
                       lambda o: f"{o.name} ({o.staff_id}): {o.reason}", json_path)
@@ -157,10 +157,10 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.option("--top", default=20, show_default=True, type=click.IntRange(1))
     @planner_options
-    def risk(ctx: click.Context, top: int, snapshot: str | None, json_path: Path | None, db: Path | None,
+    def risk(ctx: click.Context, top: int, snapshot_id: str | None, json_path: Path | None, db: Path | None,
              store: str | None) -> None:
         """Leaver risk: what the network loses if each person leaves, worst first."""
-        table = planner_of(ctx, db, store, snapshot).leaver_risk()
+        table = planner_of(ctx, db, store, snapshot_id).leaver_risk()
         click.echo(f"{'staff':<10}{'school':<10}{'schools cut off':<24}{'ties lost':>10}{'brokerage':>11}"
                    f"{'betweenness':>13}")
         for r in table.head(top).itertuples():

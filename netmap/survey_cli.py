@@ -12,6 +12,7 @@ import click
 
 from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, progress, settings_of, store_options
 from netmap.errors import SurveyError
+from netmap.snapshot import Snapshot
 from netmap.spreadsheet import neutralise
 from netmap.store.base import GraphStore
 from netmap.store.files import create_private_file
@@ -270,7 +271,7 @@ def register(main: click.Group) -> None:
             dataset = round_dataset(opened, round_id)
             with progress(sum(dataset.counts().values()), f"Writing snapshot {spec.closes_on}") as advance:
                 result = close_round(opened, round_id, progress=advance, dataset=dataset)
-            analyse_and_keep(opened, result.snapshot)
+            analyse_and_keep(Snapshot(result.snapshot, opened))
         audit_command(ctx, "survey round closed", f"round {round_id}: snapshot {result.snapshot.snapshot_id} "
                       f"{result.status}")
         click.echo(f"Closed round {round_id}: snapshot {result.snapshot.snapshot_id} {result.status}, analysed "

@@ -22,8 +22,8 @@ from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.wiring import school_pair_layers
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, build_graphs, joined_by
-from netmap.kept_analysis import analysis_of, kept_analysis
+from netmap.graphs import TrustGraphs, joined_by
+from netmap.snapshot import Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
 __all__ = ["TrustView", "current_view", "get_store", "init_app", "require_row", "require_view", "snapshots"]
@@ -33,39 +33,46 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class TrustView:
-    """One snapshot as the pages see it: its kept analysis, and its dataset and graphs read when a page first
-    needs them (the dashboard needs neither the graphs nor, beyond names, the people)."""
+    """One snapshot as the pages see it: a thin web wrapper around the library's netmap.snapshot.Snapshot (its kept
+    analysis, and its dataset and graphs read when a page first needs them: the dashboard needs neither the graphs
+    nor, beyond names, the people), with what only pages need: names, the schools in the trust on its date, map
+    layouts and the snapshot before it."""
 
-    info: SnapshotInfo
-    analysis: Analysis
-    load_dataset: Callable[[], Dataset]
-    load_table: Callable[[str], pd.DataFrame]
+    snapshot: Snapshot
     layout_cache: dict[str, Any] = field(default_factory=dict)
     # the snapshot before this one (None: the first, or still being analysed): maps keep its places
     load_previous: Callable[[], TrustView | None] = lambda: None
 
     @property
+    def info(self) -> SnapshotInfo:
+        return self.snapshot.info
+
+    @property
     def snapshot_id(self) -> str:
         """The snapshot's identity: what ?snapshot= and every link name."""
-        return self.info.snapshot_id
+        return self.snapshot.snapshot_id
 
     @property
     def as_of(self) -> str:
         """The snapshot's date: what staff in post and tie windows are counted on."""
-        return self.info.as_of
+        return self.snapshot.as_of
 
-    @cached_property
+    @property
+    def analysis(self) -> Analysis:
+        """The kept analysis (a view is made only once it is kept)."""
+        return self.snapshot.analysis
+
+    @property
     def dataset(self) -> Dataset:
-        return self.load_dataset()
+        return self.snapshot.dataset
 
-    @cached_property
+    @property
     def graphs(self) -> TrustGraphs:
-        return build_graphs(self.dataset, self.as_of)
+        return self.snapshot.graphs
 
     def table(self, name: str) -> pd.DataFrame:
-        """One table of the snapshot: from the dataset when a page has read it, else read alone (a national
-        snapshot's ties are millions of rows that a table of people or schools does not need)."""
-        return self.dataset.table(name) if "dataset" in self.__dict__ else self.load_table(name)
+        """One table of the snapshot (read alone until a page has read the whole dataset: Snapshot.table)."""
+        return self.snapshot.table(name)
 
     @cached_property
     def staff_names(self) -> dict[str, str]:
@@ -93,10 +100,10 @@ class TrustView:
         soft page, its map and its CSV read the same frame."""
         return school_pair_layers(self.analysis.wiring, self.analysis.bridges)
 
-    @cached_property
+    @property
     def planner(self) -> Planner:
         """Secondment candidates, introductions and leaver risk over this snapshot (built once)."""
-        return Planner(self.graphs, self.analysis)
+        return self.snapshot.planner
 
     @cached_property
     def schools_to_help(self) -> pd.DataFrame:
@@ -142,12 +149,10 @@ class _Cache:
                 return self._views[key]
             if key in self._running:
                 raise AnalysisPending(dict(self._running[key]))
-        analysis = kept_analysis(store, info)
-        if analysis is None:
+        snapshot = Snapshot(info, get_store)
+        if snapshot.kept_analysis() is None:
             self._start(key, info)
-        view = TrustView(info, analysis, lambda: get_store().read_dataset(info.snapshot_id),
-                         lambda name: get_store().read_table(info.snapshot_id, name),
-                         load_previous=lambda: self._previous(info))
+        view = TrustView(snapshot, load_previous=lambda: self._previous(info))
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view
@@ -182,7 +187,7 @@ class _Cache:
         try:
             with open_store(config["NETMAP_SETTINGS"], db=config.get("NETMAP_DB"),
                             store_uri=config.get("NETMAP_STORE")) as store:
-                analysis_of(store, info, progress=tell)
+                Snapshot(info, store).analyse(progress=tell)
         except Exception as exc:  # noqa: BLE001 - shown on the page and logged, never lost in a thread
             log.exception("analysing snapshot %s failed", info.snapshot_id)
             state.update(error=str(exc))

@@ -1,0 +1,186 @@
+"""One stored snapshot, as the library, the commands and the web app use it.
+
+A `Snapshot` is a store's snapshot (its `SnapshotInfo`) with everything derived from it computed once, on first
+use, and kept on the object: the dataset read from the store, the dataset as the trust was on its date, the
+staff in post, the graphs, the analysis (read when the store keeps it for these contents and options; otherwise
+computed once and kept with the snapshot) and the planner. A command opens one and asks it; the web app holds one
+per snapshot for as long as the snapshot's contents are unchanged (webapp.data.TrustView wraps it).
+
+Nothing here re-derives what another part already holds: the graphs are built from the dated dataset, the analysis
+is computed from the same dataset, and the staff-in-post filter runs once for all of them (netmap.graphs.active_staff
+keeps it with the dataset).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Protocol
+
+import pandas as pd
+
+from netmap.analysis.engine import Analysis, Progress, analyse_snapshot
+from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.planner import Planner
+from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
+from netmap.dataset import Dataset
+from netmap.errors import StorageError
+from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust
+from netmap.store.base import GraphStore, SnapshotInfo
+
+__all__ = ["NamesPeople", "PolicyView", "Snapshot"]
+
+log = logging.getLogger(__name__)
+
+
+class NamesPeople(Protocol):
+    """What an access policy says about one user (the web's `Scope` is one): `people` they may see by name, or
+    None for everyone."""
+
+    @property
+    def people(self) -> frozenset[str] | None: ...
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """A snapshot as one user's policy lets them see it: the staff in post they may name, and those people's rows
+    of the analysis's staff table."""
+
+    snapshot: Snapshot
+    people: frozenset[str]
+
+    @property
+    def staff(self) -> pd.DataFrame:
+        """The analysis's staff rows of the people this view may name, in the analysis's order."""
+        staff = self.snapshot.analysis.staff
+        return staff[staff["staff_id"].isin(self.people)].reset_index(drop=True)
+
+
+class Snapshot:
+    """One snapshot of one store, each derived thing computed once (see the module docstring).
+
+    Parameters
+    ----------
+    info
+        The stored snapshot (`GraphStore.snapshot` resolves an id, or the latest).
+    store
+        The store holding it, or a function returning the store to use now: the web app passes its per-thread
+        store getter, since an embedded store's connection must stay in the thread that opened it.
+    options
+        The analysis's thresholds (default: `AnalysisOptions()`); the kept analysis is looked up under them.
+    """
+
+    def __init__(self, info: SnapshotInfo, store: GraphStore | Callable[[], GraphStore],
+                 options: AnalysisOptions | None = None) -> None:
+        self.info = info
+        self.options = options or AnalysisOptions()
+        self._store: Callable[[], GraphStore] = store if callable(store) else (lambda: store)
+        self._analysis: Analysis | None = None
+        self._lock = threading.Lock()  # one analysis at a time, when threads share the object
+
+    @classmethod
+    def open(cls, store: GraphStore, snapshot: str | None = None,
+             options: AnalysisOptions | None = None) -> Snapshot:
+        """The snapshot `snapshot` of `store`: its id (a date YYYY-MM-DD, or date-N for a later one of that day),
+        or the latest when None. Raises StorageError naming the stored ids (or how to load one) when there is no
+        such snapshot."""
+        return cls(store.snapshot(snapshot), store, options)
+
+    @classmethod
+    def in_memory(cls, info: SnapshotInfo, dataset: Dataset, analysis: Analysis) -> Snapshot:
+        """A snapshot held only in memory, with its dataset and analysis already known: a what-if's hypothetical
+        trust (dated as the snapshot `info` it was made from). It has no store to read or keep anything in."""
+        snapshot = cls(info, _no_store)
+        snapshot.__dict__["dataset"] = dataset  # what the cached property would have read
+        snapshot._analysis = analysis
+        return snapshot
+
+    @property
+    def snapshot_id(self) -> str:
+        """The snapshot's identity: what --snapshot, ?snapshot= and every link name."""
+        return self.info.snapshot_id
+
+    @property
+    def as_of(self) -> str:
+        """The snapshot's date: what staff in post and tie windows are counted on."""
+        return self.info.as_of
+
+    @property
+    def store(self) -> GraphStore:
+        """The store to read from now."""
+        return self._store()
+
+    @cached_property
+    def dataset(self) -> Dataset:
+        """The dataset exactly as stored (every school, including one that joined after the snapshot's date)."""
+        return self.store.read_dataset(self.snapshot_id)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table of the snapshot: from the dataset once it has been read, else read alone (a national
+        snapshot's ties are millions of rows that a table of people or schools does not need)."""
+        return self.dataset.table(name) if "dataset" in self.__dict__ else self.store.read_table(self.snapshot_id,
+                                                                                                   name)
+
+    @cached_property
+    def dated(self) -> Dataset:
+        """The dataset as the trust was on the snapshot's date (netmap.graphs.in_trust): what the graphs and the
+        analysis are built from."""
+        return in_trust(self.dataset, self.as_of)
+
+    @property
+    def staff_in_post(self) -> pd.DataFrame:
+        """Staff in post on the snapshot's date (filtered once: netmap.graphs.active_staff); read-only."""
+        return active_staff(self.dated, self.as_of)
+
+    @cached_property
+    def graphs(self) -> TrustGraphs:
+        """Soft and hard wiring on the snapshot's date, over the options' tie window."""
+        return build_graphs(self.dated, self.as_of, self.options.tie_window_days)
+
+    def kept_analysis(self) -> Analysis | None:
+        """The analysis the store keeps for these contents and options (read once), or None."""
+        if self._analysis is None:
+            parts = self.store.read_analysis(self.info, options_key(self.options))
+            if parts is not None:
+                self._analysis = analysis_from_parts(parts)
+        return self._analysis
+
+    def analyse(self, progress: Progress | None = None) -> Analysis:
+        """The analysis: the kept one, or computed now (`progress` told each step) and kept with the snapshot, so
+        that it is computed once however many commands, pages and threads ask."""
+        if self._analysis is not None:
+            return self._analysis
+        with self._lock:
+            kept = self.kept_analysis()
+            if kept is not None:
+                return kept
+            analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress)
+            self.store.write_analysis(self.info, options_key(self.options), analysis_to_parts(analysis))
+            log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))
+            self._analysis = analysis
+            return analysis
+
+    @property
+    def analysis(self) -> Analysis:
+        """The analysis (see `analyse`)."""
+        return self.analyse()
+
+    @cached_property
+    def planner(self) -> Planner:
+        """Secondment candidates, introductions and leaver risk over this snapshot's graphs and analysis."""
+        return Planner(self.graphs, self.analysis)
+
+    def seen_by(self, scope: NamesPeople) -> PolicyView:
+        """The snapshot as `scope` may see it: everyone in post for a scope that names everyone, else the people
+        it names who are in post."""
+        in_post = frozenset(self.analysis.staff["staff_id"])
+        return PolicyView(self, in_post if scope.people is None else in_post & scope.people)
+
+
+def _no_store() -> GraphStore:
+    """The store of a snapshot held in memory: there is none."""
+    raise StorageError("This snapshot is held in memory (a what-if), not in a store: nothing can be read or kept "
+                       "for it. Open a stored snapshot with Snapshot.open(store, snapshot_id).")
