@@ -11,8 +11,7 @@ and isolation flags can change; see docs/data-subject-rights.md).
 
 from __future__ import annotations
 
-import datetime as dt
-
+from netmap import clock
 from netmap.rights.people import mentions
 from netmap.store.base import Exclusion, GraphStore, SnapshotInfo
 
@@ -28,7 +27,7 @@ def snapshots_holding(store: GraphStore, staff_id: str) -> list[SnapshotInfo]:
 def exclude_person(store: GraphStore, staff_id: str, reason: str, held: list[SnapshotInfo]) -> Exclusion:
     """Record the objection of `staff_id` and drop the kept analyses of the snapshots `held` (those holding
     them); returns the exclusion as recorded."""
-    exclusion = Exclusion(staff_id, reason, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    exclusion = Exclusion(staff_id, reason, clock.now().isoformat(timespec="seconds"))
     store.exclude_person(exclusion)
     store.forget_analyses([info.snapshot_id for info in held])
     return exclusion

@@ -9,7 +9,6 @@ name them. The README says so.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from netmap import clock
 from netmap.rights.holdings import Holdings
 
 __all__ = ["README", "export_bytes", "export_tables", "write_export"]
@@ -150,7 +150,7 @@ def export_tables(holdings: Holdings) -> dict[str, pd.DataFrame]:
 def export_bytes(holdings: Holdings, others: Mapping[str, pd.DataFrame], trust: str = "your trust") -> bytes:
     """The export as the bytes of a zip file: README.txt, summary.json, the store's tables and `others` (what
     the users file holds, under users_file/)."""
-    generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    generated_at = clock.now().isoformat(timespec="seconds")
     tables = export_tables(holdings)
     files = {f"{name}.csv": frame for name, frame in tables.items()}
     files.update({f"users_file/{name}.csv": frame for name, frame in others.items() if len(frame)})

@@ -26,7 +26,7 @@ import pandas as pd
 
 from netmap.config import Settings
 from netmap.rights.people import Person
-from webapp.accounts.transactions import immediate
+from netmap.store.transactions import immediate
 
 __all__ = ["ERASED_ACTION", "erase_person", "erase_person_records", "person_records", "records_of_person"]
 
