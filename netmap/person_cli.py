@@ -18,6 +18,7 @@ from netmap.rights.exclusion import exclude_person, include_person, snapshots_ho
 from netmap.rights.export import export_bytes, write_export
 from netmap.rights.holdings import Holdings, find_holdings, unknown_person
 from netmap.rights.people import Person
+from netmap.snapshot import Snapshot
 from netmap.store.base import GraphStore
 
 __all__ = ["register"]
@@ -50,7 +51,7 @@ def _held(ctx: click.Context, opened: GraphStore, staff_id: str) -> tuple[Holdin
 def _recompute(opened: GraphStore, snapshot_ids: list[str]) -> None:
     """Compute and keep the default analysis of each snapshot again, saying so."""
     for snapshot_id in snapshot_ids:
-        analyse_and_keep(opened, opened.snapshot(snapshot_id))
+        analyse_and_keep(Snapshot(opened.snapshot(snapshot_id), opened))
     if snapshot_ids:
         click.echo(f"Recomputed the analysis of snapshot(s) {', '.join(snapshot_ids)} (default options); analyses "
                    "under other options were dropped and are computed when next asked for.")

@@ -38,9 +38,11 @@ RISKS = (
     Risk("A person's figures are worked out from aggregates shown to roles that see no names (small schools, "
          "subtracting one total from another).", "possible", "significant",
          "Figures about fewer than the minimum group size are hidden for the ceo and network-lead roles, with "
-         "complementary suppression so that totals do not give them back. Known gap: differences across dates and "
-         "snapshots are not yet suppressed on every page (netmap issue 27); until then give the ceo and "
-         "network-lead roles only to people who would be entitled to the named figures anyway.", "medium"),
+         "complementary suppression so that totals do not give them back; a unit hidden in any snapshot is hidden "
+         "in every snapshot's trends, comparisons, alerts and map edges, and new joiners are counted by fixed "
+         "terms, not free dates. An attack test subtracts every page's figures across siblings, totals, dates and "
+         "snapshots and recovers nothing below the threshold (docs/suppression.md lists what is still inferable, "
+         "e.g. that a shown school has some tie to a hidden one).", "low"),
     Risk("An account is used by someone else (a shared or guessed password, a leaver's account, an unlocked "
          "staff-room PC).", "possible", "severe",
          "Personal accounts with roles; passwords hashed with scrypt; throttled logins; sessions end at logout, "
@@ -114,13 +116,15 @@ PROFILING = (
 
 RIGHTS = (
     ("Right to be informed", "The survey's privacy notice and /about-your-data."),
-    ("Right of access", "The admin gathers the person's rows from each snapshot (staff, memberships, ties) and "
-     "their survey answers; a one-step export per person is planned (OPEN: until then, the DPO agrees the "
-     "procedure)."),
+    ("Right of access", "`netmap person export ID` (or the admin page /admin/person) writes one readable file "
+     "with everything held about the person in every snapshot, survey round and the users file; ties others "
+     "reported about them are given as counts, not names (third parties' data). Each export is audited."),
     ("Rectification", "Corrected in the source system and loaded as a new snapshot."),
-    ("Erasure and objection", "Removing the person from the source files and loading again leaves them out of new "
-     "snapshots; `netmap forget` deletes past snapshots whole. A per-person erasure and exclusion across every "
-     "snapshot is planned (OPEN: until then, the DPO agrees the procedure)."),
+    ("Erasure", "`netmap person erase ID` removes the person from every snapshot, round and store (SQLite and "
+     "Neo4j) and redacts the audit entries about them, overwriting the deleted bytes of the SQLite files; "
+     "docs/data-subject-rights.md says what a Neo4j server's transaction logs keep and how to rotate them."),
+    ("Objection", "`netmap person exclude ID --reason TEXT` leaves the person out of every analysis, map, table, "
+     "survey roster and new round from then on, while the record of the objection is kept; `include` undoes it."),
     ("Not to be subject to solely automated decisions", "None are made (section 8)."),
 )
 
