@@ -17,11 +17,11 @@ from webapp.data import TrustView, ready_view, snapshots
 from webapp.graphview import MapFilters, TooLarge, changes_map, people_changes_map
 from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere, without_hidden_schools
 from webapp.network_map import send_map
-from webapp.purpose import purpose_redirect
+from webapp.policy import NAMED_TABLES
 from webapp.tables import csv_response
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
-PERSON_TABLES = ("ties", "people", "roles", "communities")  # people, or groups of them: roles that see names
+PERSON_TABLES = NAMED_TABLES  # people, or groups of them: roles that see names (webapp.policy)
 SHOWN_ROWS = 200  # a page lists at most this many rows of a table; its CSV has them all
 
 
@@ -69,8 +69,6 @@ def index() -> Any:
             abort(403)
         if wanted not in tables:
             abort(404, description=f"No table {wanted!r} here.")
-        if wanted in PERSON_TABLES and (ask := purpose_redirect(downloads_only=True)) is not None:
-            return ask
         audit("download", f"comparison {before} to {after}: {wanted}")
         return csv_response(tables[wanted], f"compare-{before}-{after}-{wanted}.csv")
     audit("view", f"comparison {before} to {after}")

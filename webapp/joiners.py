@@ -29,7 +29,6 @@ from webapp.access import scope
 from webapp.auth import audit
 from webapp.data import TrustView, analysed_views, require_view
 from webapp.hidden import schools_hidden_anywhere
-from webapp.purpose import purpose_redirect
 from webapp.tables import csv_response
 
 bp = Blueprint("joiners", __name__, url_prefix="/joiners")
@@ -63,8 +62,6 @@ def index() -> Any:
         if table == "people":
             if not found.sees_names:
                 abort(403)
-            if (ask := purpose_redirect(downloads_only=True)) is not None:
-                return ask
             audit("download", f"new joiners since {since}")
             return csv_response(people, f"joiners-since-{since}.csv")
         if table == "schools":

@@ -28,12 +28,11 @@ class PurposeForm(FlaskForm):
     detail = StringField("Details (required for Other)", validators=[Length(max=150)])
 
 
-def purpose_redirect(*, downloads_only: bool = False) -> Response | None:
-    """For a view that shows (or with `downloads_only`, downloads as CSV) person-level data: a redirect to state
-    a purpose when none is stated in this session, else None. Called after the view's access checks, so that a
-    role refused the data is refused, not asked why."""
-    needed = not downloads_only or request.args.get("format") == "csv"
-    if needed and not session.get("purpose"):
+def purpose_redirect() -> Response | None:
+    """For a request the access policy says needs a purpose (webapp.gate): a redirect to state one when none is
+    stated in this session, else None. The gate asks only after the role's access checks, so that a role refused
+    the data is refused, not asked why."""
+    if not session.get("purpose"):
         return redirect(url_for("purpose.choose", next=request.full_path))
     return None
 

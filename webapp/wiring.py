@@ -15,7 +15,6 @@ from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import require_view
 from webapp.graphview import MAX_SCHOOL_NODES, schools_around
-from webapp.purpose import purpose_redirect
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("wiring", __name__, url_prefix="/wiring")
@@ -79,8 +78,6 @@ def bridges() -> Any:
     """Soft-only bridges: cross-school ties no group supports (people by name: within the user's scope)."""
     view = require_view()
     found = require_names(view)
-    if (ask := purpose_redirect(downloads_only=True)) is not None:
-        return ask
     bridges = view.analysis.bridges
     if found.people is not None:
         bridges = bridges[bridges["person_a"].isin(found.people) & bridges["person_b"].isin(found.people)]
