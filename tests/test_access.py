@@ -23,17 +23,11 @@ from netmap.cli import main
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.conftest import PLANTED
-from tests.test_compare import later_trust
+from tests.trusts import LEAD_SCOPE, PLANTED, later_trust, names_in
 from tests.web_helpers import PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
-NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
-         "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
-         "d2": "Teacher D"}
-LEAD_SCOPE = {"a2", "b2"}  # the members of MATHS; a4 (disconnected, at school A) only when assigned
-
 NAMED, SCOPED, AGGREGATE, REFUSED, OPEN = "names", "names in scope", "aggregate", "refused", "allowed"
 BY_LINK = "by link only"  # whatever the role, a made-up survey link opens nothing (and repeated, is throttled)
 EVERYONE = dict.fromkeys(ROLES, AGGREGATE)
@@ -175,10 +169,6 @@ def clients(app: Flask) -> dict[str, FlaskClient]:
     return logged_in
 
 
-def _names_in(text: str) -> set[str]:
-    return {person for person, name in NAMES.items() if name in text}
-
-
 def test_every_route_is_in_the_matrix(app: Flask) -> None:
     endpoints = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
     missing = sorted(set(endpoints) - set(MATRIX) - NOT_DATA)
@@ -202,7 +192,7 @@ def test_each_role_gets_names_aggregates_or_a_refusal(app: Flask, endpoint: str,
     else:
         response = client.get(url)
     text = response.get_data().decode("utf-8", "replace")  # downloads may be binary (XLSX)
-    named = _names_in(text)
+    named = names_in(text)
     if outcome == REFUSED:
         assert response.status_code == 403, (response.status_code, named)
         assert not named
@@ -311,7 +301,7 @@ def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_
     lead = app.test_client()
     login(lead, "network-lead")
     assert lead.get("/staff/a4").status_code == 403
-    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2"}
+    assert names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2"}
     runner = CliRunner()
     env = {"NETMAP_USERS_DB": str(app.config["NETMAP_USERS_DB"]), "NETMAP_DB": str(app.config["NETMAP_DB"])}
     refused = runner.invoke(main, ["users", "set-people", "network-lead", "a4"], env=env)
@@ -320,7 +310,7 @@ def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_
                                    "support a4 to join the maths network"], env=env)
     assert granted.exit_code == 0, granted.output
     assert lead.get("/staff/a4").status_code == 200
-    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2", "a4"}
+    assert names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2", "a4"}
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert ("people assigned", "network-lead: a4 (support a4 to join the maths network)") in [
             (action, subject) for _at, _user, action, subject in accounts.audit.entries()]
@@ -335,7 +325,7 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     from netmap.survey.questions import QUESTION_BANK
     from netmap.survey.rounds import RoundSpec
     from netmap.survey.service import create_round
-    from tests.test_survey import NOTICE
+    from tests.trusts import NOTICE
 
     app = make_app(tmp_path, read_trust(PLANTED)[0])
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:

@@ -20,8 +20,7 @@ from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.roster import SHOWN
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import create_round, open_round
-from tests.test_compare import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import NOTICE, PLANTED
 from tests.web_helpers import csrf_token, make_app
 from webapp.accounts.survey_guard import MISSES_PER_ADDRESS
 
