@@ -69,6 +69,7 @@ def test_every_command_is_declared_with_its_own_summary() -> None:
         assert sorted(group.commands) == sorted(n for n, (m, _s) in COMMANDS.items() if m == module), module
         for name, command in group.commands.items():
             assert command.get_short_help_str(10_000) == COMMANDS[name][1], name
+    assert main.list_commands(click.Context(main)) == sorted(COMMANDS)  # none added to `main` some other way
     plugins = {entry.name: entry for entry in entry_points(group=PLUGIN)}
     assert sorted(plugins) == sorted(n for n, (m, _s) in COMMANDS.items() if m == PLUGIN)
     for name, entry in plugins.items():
