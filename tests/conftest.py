@@ -1,5 +1,6 @@
-"""Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store; and the whole
-session kept away from the user's own netmap data (HOME, the data folder and every NETMAP_* path)."""
+"""Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store; the whole
+session kept away from the user's own netmap data (HOME, the data folder and every NETMAP_* path), and checked to
+have left it untouched; and, under pytest-xdist, the grouping of tests into workers (README, "Development")."""
 
 from __future__ import annotations
 
@@ -9,15 +10,16 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import platformdirs
 import pytest
 from flask import Flask
 
 from netmap.ingest.validate import read_trust
-from netmap.store import SQLiteStore
+from netmap.store import GraphStore, SQLiteStore
+from tests.trusts import PLANTED, TINY
 
-TINY = Path(__file__).parent / "data" / "tiny"
-PLANTED = Path(__file__).parent / "data" / "planted"
 REPO = Path(__file__).parent.parent
 _ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="netmap-tests-home-"))
 
@@ -25,7 +27,10 @@ _ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="netmap-tests-home-"))
 def pytest_configure(config: pytest.Config) -> None:
     """Before any test module is imported, point HOME and the XDG folders at a temporary folder and drop the
     user's NETMAP_* settings (tests-only ones stay), so that no test can read or write the user's store, users
-    file or secret key, and a developer's environment cannot change what a test sees."""
+    file or secret key, and a developer's environment cannot change what a test sees. The user's own netmap
+    folders are noted first (in PYTEST_NETMAP_USER_FOLDERS, which pytest-xdist's workers inherit) for the check that
+    the session left them untouched."""
+    os.environ.setdefault("PYTEST_NETMAP_USER_FOLDERS", os.pathsep.join(_user_folders()))
     for variable in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         folder = _ISOLATED_HOME / variable.lower()
         folder.mkdir(exist_ok=True)
@@ -36,6 +41,56 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_ISOLATED_HOME, ignore_errors=True)
+
+
+def _user_folders() -> list[str]:
+    """The folders where netmap keeps the user's own data, settings, cache and state, as the environment says
+    now (called before HOME is moved)."""
+    return [platformdirs.user_data_dir("netmap", appauthor=False), platformdirs.user_config_dir("netmap"),
+            platformdirs.user_cache_dir("netmap"), platformdirs.user_state_dir("netmap")]
+
+
+def fingerprint(folders: list[Path]) -> dict[str, tuple[int, int]]:
+    """Every file and folder under `folders` with its modification time (ns) and size: equal fingerprints mean
+    nothing there was written, created or deleted in between."""
+    found = {}
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")] if folder.exists() else []:
+            stat = path.lstat()
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _users_own_folders_untouched() -> Iterator[None]:
+    """Fails the session (at the last test's teardown) if anything under the user's own netmap folders changed
+    while the tests ran: the tests must write only in temporary folders, whatever `./run demo` left there."""
+    folders = [Path(f) for f in os.environ["PYTEST_NETMAP_USER_FOLDERS"].split(os.pathsep)]
+    before = fingerprint(folders)
+    yield
+    changed = sorted(set(fingerprint(folders).items()) ^ set(before.items()))
+    assert not changed, f"the tests wrote into the user's own netmap folders (HOME is not isolated): {changed[:5]}"
+
+
+SHARED = {"neo4j_uri": "neo4j"}  # fixture: xdist group of every test using a server started once a session
+
+
+def xdist_group_of(item: pytest.Item) -> str:
+    """The group of pytest-xdist's workers a test runs in (--dist loadgroup): a shared server's (the live Neo4j:
+    one worker starts one, for every test that uses it, by fixture or by a "neo4j" parameter), else its module's
+    (its module-scoped trusts and servers are built once, in one worker)."""
+    callspec = getattr(item, "callspec", None)
+    by_parameter = callspec is not None and any(value == "neo4j" for value in callspec.params.values()
+                                                 if isinstance(value, str))
+    uses = set(getattr(item, "fixturenames", ())) | ({"neo4j_uri"} if by_parameter else set())
+    shared = sorted(SHARED[name] for name in uses & set(SHARED))
+    return shared[0] if shared else item.nodeid.split("::")[0]
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
 
 
 @pytest.fixture
@@ -85,6 +140,26 @@ def neo4j_uri() -> Iterator[str]:
     skip_unless_required(unavailable(), "NETMAP_TEST_REQUIRE_NEO4J", "the Neo4j tests")
     with neo4j_server() as uri:
         yield uri
+
+
+def neo4j_store(uri: str) -> GraphStore:
+    """A Neo4jStore on the live server at `uri` (the neo4j_uri fixture's), with netmap's schema set up."""
+    from netmap.config import read_settings
+    from netmap.store.neo4j import Neo4jStore
+
+    settings = read_settings()
+    store = Neo4jStore(uri, user=settings.neo4j_user, password=settings.neo4j_password,
+                       database=settings.neo4j_database)
+    store.init_schema()
+    return store
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module (tests/browser.py launches it)."""
+    from tests.browser import launch_browser
+
+    yield from launch_browser()
 
 
 @pytest.fixture

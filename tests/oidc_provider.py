@@ -20,6 +20,54 @@ import requests
 from tests.conftest import REPO, skip_unless_required
 
 SERVER = REPO / "tools" / "oidc-provider" / "server.js"
+# The provider's accounts for the sign-in tests (set_users) and the role map that turns their groups into roles.
+MFA, PWD = ["pwd", "mfa"], ["pwd"]
+ROLE_MAP = """
+[[rule]]
+group = "grp-hr"
+role = "hr"
+
+[[rule]]
+group = "grp-admin"
+role = "admin"
+
+[[rule]]
+group = "grp-ceo"
+role = "ceo"
+
+[[rule]]
+group = "grp-maths-leads"
+role = "network-lead"
+leads = ["MATHS"]
+
+[[rule]]
+group = "grp-heads-leads"
+role = "network-lead"
+leads = ["HEADS"]
+
+[[rule]]
+email = "frank@trust.example"
+role = "ceo"
+"""
+
+
+def provider_user(groups: list[str], amr: list[str], **more: object) -> dict[str, object]:
+    name = str(more.pop("name", "someone"))
+    return {"password": "provider-pw", "name": name, "email": f"{name}@trust.example", "groups": groups, "amr": amr,
+            "hd": "trust.example", **more}
+
+
+USERS = {
+    "alice": provider_user(["grp-hr", "grp-unrelated"], MFA, name="alice"),
+    "bob": provider_user(["grp-maths-leads"], ["pwd", "otp"], name="bob"),
+    "carol": provider_user(["grp-ceo"], PWD, name="carol"),
+    "dave": provider_user(["grp-hr"], PWD, name="dave"),
+    "erin": provider_user(["grp-nothing-mapped"], MFA, name="erin"),
+    "frank": provider_user([], PWD, name="frank"),
+    "gina": provider_user(["grp-hr"], MFA, name="gina", hd="gmail.com"),
+    # more groups than Entra puts in a token: the token names a source instead, read with the access token
+    "olga": provider_user(["grp-admin", *(f"grp-{n}" for n in range(250))], MFA, name="olga", overage=True),
+}
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,7 @@ from netmap.cli import main
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.conftest import PLANTED
-from tests.test_compare import later_trust
+from tests.trusts import LEAD_SCOPE, NOTICE, PLANTED, SUMMER_ROUND, later_trust, names_in
 from tests.web_helpers import PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, BY_LINK, EVERYONE, LED, PUBLIC, ROUTES, SCOPES
@@ -39,10 +38,6 @@ ROLES = ("admin", "hr", "ceo", "network-lead")
 LEAD_OF_NOTHING, ANONYMOUS = "lead-of-nothing", "anonymous"  # a network lead who leads no group; nobody signed in
 IDENTITIES = (*ROLES, LEAD_OF_NOTHING, ANONYMOUS)
 ROLE_OF = {**{role: role for role in ROLES}, LEAD_OF_NOTHING: "network-lead"}
-NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
-         "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
-         "d2": "Teacher D"}
-LEAD_SCOPE = {"a2", "b2"}  # the members of MATHS; a4 (disconnected, at school A) only when assigned
 
 OUTSIDE, HIDDEN = "a person outside the lead's scope", "a unit hidden by suppression"
 POSTER = "twin-of-"  # the accounts the POST cases sign in as
@@ -221,10 +216,6 @@ def clients(app: Flask) -> dict[str, FlaskClient]:
     return logged_in
 
 
-def _names_in(text: str) -> set[str]:
-    return {person for person, name in NAMES.items() if name in text}
-
-
 def test_every_route_has_a_sample_request(app: Flask) -> None:
     endpoints = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
     missing = sorted(set(endpoints) - set(SAMPLES))
@@ -263,7 +254,7 @@ def test_each_identity_gets_what_the_policy_says(app: Flask, signed_in: dict[str
         response = signed_in[identity].get(sample.url)
     text = response.get_data().decode("utf-8", "replace")  # downloads may be binary (XLSX)
     response.close()  # a file sent from disk (the app's scripts) stays open until then
-    named = _names_in(text)
+    named = names_in(text)
     if status == REFUSED:
         assert response.status_code == 403, (response.status_code, named)
     elif status == SIGN_IN:
@@ -310,11 +301,10 @@ def test_a_link_holder_opens_their_own_survey_form_whoever_is_signed_in(tmp_path
     """The survey routes are opened by the personal link, not by a role: with a real link anyone (signed in or
     not) gets the form and its suggestions; the made-up links of the cases above open nothing."""
     from netmap.survey.service import create_round, open_round
-    from tests.test_survey_web import SPEC
 
     app = make_app(tmp_path, read_trust(PLANTED)[0])
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
-        token = dict(open_round(store, create_round(store, SPEC)))["a1"]
+        token = dict(open_round(store, create_round(store, SUMMER_ROUND)))["a1"]
     for identity in (ANONYMOUS, "ceo", "admin"):
         client = app.test_client()
         if identity != ANONYMOUS:
@@ -417,7 +407,7 @@ def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_
     lead = app.test_client()
     login(lead, "network-lead")
     assert lead.get("/staff/a4").status_code == 403
-    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2"}
+    assert names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2"}
     runner = CliRunner()
     env = {"NETMAP_USERS_DB": str(app.config["NETMAP_USERS_DB"]), "NETMAP_DB": str(app.config["NETMAP_DB"])}
     refused = runner.invoke(main, ["users", "set-people", "network-lead", "a4"], env=env)
@@ -426,7 +416,7 @@ def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_
                                    "support a4 to join the maths network"], env=env)
     assert granted.exit_code == 0, granted.output
     assert lead.get("/staff/a4").status_code == 200
-    assert _names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2", "a4"}
+    assert names_in(lead.get("/staff/?format=csv").get_data(as_text=True)) == {"a2", "b2", "a4"}
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert ("people assigned", "network-lead: a4 (support a4 to join the maths network)") in [
             (action, subject) for _at, _user, action, subject in accounts.audit.entries()]
@@ -441,7 +431,6 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     from netmap.survey.questions import QUESTION_BANK
     from netmap.survey.rounds import RoundSpec
     from netmap.survey.service import create_round
-    from tests.test_survey import NOTICE
 
     app = make_app(tmp_path, read_trust(PLANTED)[0])
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:

@@ -18,8 +18,7 @@ from netmap.analysis import Analysis, AnalysisOptions, analyse, write_analysis
 from netmap.analysis.engine import STEPS
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-
-PLANTED = Path(__file__).parent / "data" / "planted"
+from tests.trusts import PLANTED
 
 
 @pytest.fixture(scope="module")

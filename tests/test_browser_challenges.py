@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from netmap.store import SQLiteStore
-from tests.test_browser import _accessibility_problems, _log_in, _shot, browser, serve_small_trust  # noqa: F401
+from tests.browser import _accessibility_problems, _log_in, _shot, serve_small_trust
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ import pyotp
 import pytest
 
 from netmap.ingest.validate import read_trust
+from tests.browser import _accessibility_problems, _serve, _shot
 from tests.conftest import TINY
-from tests.test_browser import _accessibility_problems, _serve, _shot, browser  # noqa: F401
 from tests.web_helpers import PASSWORD, make_app
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ def _password(page: Page, server: str, name: str) -> None:
     page.click("main button[type=submit]")
 
 
-def test_enrolling_an_authenticator(browser: Browser, mfa_server: str, tmp_path: Path) -> None:  # noqa: F811
+def test_enrolling_an_authenticator(browser: Browser, mfa_server: str, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1000, "height": 900}, bypass_csp=True)  # for axe-core
     page = context.new_page()
     outside: list[str] = []
@@ -75,7 +75,7 @@ def test_enrolling_an_authenticator(browser: Browser, mfa_server: str, tmp_path:
     context.close()
 
 
-def test_the_admin_users_page_lists_unused_accounts(browser: Browser, mfa_server: str) -> None:  # noqa: F811
+def test_the_admin_users_page_lists_unused_accounts(browser: Browser, mfa_server: str) -> None:
     context = browser.new_context(viewport={"width": 1300, "height": 900}, bypass_csp=True)  # for axe-core
     page = context.new_page()
     _password(page, mfa_server, "admin")

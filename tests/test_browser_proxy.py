@@ -28,8 +28,8 @@ import pytest
 
 from benchmarks.serving import wait_until_up
 from netmap.ingest.validate import read_trust
+from tests.browser import CHROMIUM, SHOTS, _missing, _shot, sync_playwright
 from tests.conftest import PLANTED, REPO, skip_unless_required
-from tests.test_browser import CHROMIUM, SHOTS, _missing, _shot, sync_playwright
 from tests.web_helpers import PASSWORD, make_app
 from webapp.accounts import Accounts
 

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from netmap.ingest.validate import read_trust
+from tests.browser import _accessibility_problems, _shot
 from tests.conftest import PLANTED
-from tests.oidc_provider import oidc_provider
-from tests.test_browser import _accessibility_problems, _shot, browser  # noqa: F401
-from tests.test_oidc import ROLE_MAP, USERS
+from tests.oidc_provider import ROLE_MAP, USERS, oidc_provider
 from tests.web_helpers import make_app
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test

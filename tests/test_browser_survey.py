@@ -17,8 +17,8 @@ import pytest
 from netmap.analysis import analyse
 from netmap.graphs import build_graphs
 from netmap.store import SQLiteStore
-from tests.test_browser import AXE, XSS, _accessibility_problems, _log_in, _shot, browser, serve_small_trust  # noqa: F401
-from tests.test_survey import NOTICE
+from tests.browser import AXE, XSS, _accessibility_problems, _log_in, _shot, serve_small_trust
+from tests.trusts import NOTICE
 
 pytestmark = pytest.mark.slow
 

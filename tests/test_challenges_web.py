@@ -134,7 +134,7 @@ def test_ceo_is_refused_and_hr_may_not_publish(app: Flask) -> None:
 
 
 def test_a_network_lead_sees_only_people_in_scope_by_name(app: Flask) -> None:
-    from tests.test_access import LEAD_SCOPE, _names_in
+    from tests.trusts import LEAD_SCOPE, names_in
     from webapp.accounts import Accounts
 
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
@@ -142,7 +142,7 @@ def test_a_network_lead_sees_only_people_in_scope_by_name(app: Flask) -> None:
     lead = _client(app, "network-lead")
     _post_challenge(lead)
     page = lead.get("/challenges/1").get_data(as_text=True)
-    assert _names_in(page) <= LEAD_SCOPE and "Maths teacher A" in page
+    assert names_in(page) <= LEAD_SCOPE and "Maths teacher A" in page
     assert "a colleague at Cedar Primary &gt; a colleague at Ash Primary" in page  # placed, not named
     csv_text = lead.get("/challenges/1?format=csv&table=connectors").get_data(as_text=True)
-    assert _names_in(csv_text) <= LEAD_SCOPE
+    assert names_in(csv_text) <= LEAD_SCOPE

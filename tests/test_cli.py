@@ -213,7 +213,7 @@ def test_sample_refuses_too_few_staff(run, tmp_path: Path) -> None:
 
 
 def test_analyse_writes_six_outputs(run, tmp_path: Path) -> None:
-    from tests.test_analysis_planted import PLANTED
+    from tests.trusts import PLANTED
 
     assert run("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
     result = run("analyse", "--out", str(tmp_path / "out"), "--set", "dormant_share=0.25")
@@ -273,7 +273,7 @@ def test_forget_deletes_a_snapshot(run, tiny: Path) -> None:
 
 
 def test_planner_commands(run, tmp_path: Path) -> None:
-    from tests.test_analysis_planted import PLANTED
+    from tests.trusts import PLANTED
 
     run("load", str(PLANTED), "--as-of", "2026-07-01")
     whatif = run("whatif", "--second", "a2:A:D", "--json", str(tmp_path / "w.json"))
@@ -295,7 +295,7 @@ def test_planner_commands(run, tmp_path: Path) -> None:
 
 
 def test_whatif_applies_changes_in_the_order_given_and_refuses_contradictions(run) -> None:
-    from tests.test_analysis_planted import PLANTED
+    from tests.trusts import PLANTED
 
     assert run("load", str(PLANTED), "--as-of", "2026-07-01").exit_code == 0
     ordered = run("whatif", "--tie", "d1:a4", "--leave", "d1")

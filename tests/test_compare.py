@@ -13,7 +13,6 @@ A leader should read: one school newly cut off, one newly connected, the heads' 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -25,18 +24,7 @@ from netmap.analysis.compare import Comparison, Snapshot, compare
 from netmap.cli import main
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-
-PLANTED = Path(__file__).parent / "data" / "planted"
-
-
-def later_trust(folder: Path) -> Path:
-    shutil.copytree(PLANTED, folder)
-    staff = folder / "staff.csv"
-    staff.write_text("".join(line for line in staff.read_text().splitlines(keepends=True)
-                             if not line.startswith("a4,")) + "c3,C,teacher,New teacher C,\n")
-    ties = folder / "collaborations.csv"
-    ties.write_text(ties.read_text().replace("a1,c1,peer-review\n", "") + "d1,a1,advice\nc3,c2,co-planning\n")
-    return folder
+from tests.trusts import PLANTED, later_trust
 
 
 def _side(folder: Path, as_of: str) -> Snapshot:

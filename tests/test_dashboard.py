@@ -11,9 +11,8 @@ from pathlib import Path
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
+from tests.trusts import PLANTED
 from tests.web_helpers import login, make_app
-
-PLANTED = Path(__file__).parent / "data" / "planted"
 
 
 def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from netmap.analysis.expertise import _mentions, find_expertise, topic_terms
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.test_compare import PLANTED
+from tests.trusts import PLANTED
 
 
 @pytest.fixture(scope="module")

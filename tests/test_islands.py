@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -16,8 +15,8 @@ from netmap.dataset import Dataset
 from netmap.graphs import build_graphs, number_of_undirected_ties
 from netmap.ingest.validate import read_trust
 from netmap.sample.generator import generate_sample
+from tests.trusts import PLANTED
 
-PLANTED = Path(__file__).parent / "data" / "planted"
 AS_OF = "2026-07-01"
 
 

@@ -18,7 +18,7 @@ from netmap.analysis import analyse
 from netmap.analysis.joiners import integration, term_of
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.test_compare import PLANTED, later_trust
+from tests.trusts import PLANTED, later_trust
 
 STARTS = {"d1": "2026-04-01", "d2": "2026-04-01", "c3": "2026-09-01"}
 

@@ -15,10 +15,9 @@ from netmap.cli import main
 from netmap.config import read_settings
 from netmap.ingest.validate import read_trust
 from netmap.store.neo4j import Neo4jStore
-from tests.conftest import REPO
+from tests.trusts import SAMPLE
 
 pytestmark = pytest.mark.slow
-SAMPLE = REPO / "data" / "samples" / "trust"
 
 
 @pytest.fixture

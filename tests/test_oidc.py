@@ -23,62 +23,13 @@ from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.conftest import PLANTED
-from tests.oidc_provider import Provider, oidc_provider, walk_to
+from tests.oidc_provider import MFA, PWD, ROLE_MAP, USERS, Provider, oidc_provider, provider_user, walk_to
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.accounts.database import SCHEMA_VERSION
 
 PUBLIC = "http://127.0.0.1:5000"
 CALLBACK = PUBLIC + "/login/provider/callback"
-MFA, PWD = ["pwd", "mfa"], ["pwd"]
-ROLE_MAP = """
-[[rule]]
-group = "grp-hr"
-role = "hr"
-
-[[rule]]
-group = "grp-admin"
-role = "admin"
-
-[[rule]]
-group = "grp-ceo"
-role = "ceo"
-
-[[rule]]
-group = "grp-maths-leads"
-role = "network-lead"
-leads = ["MATHS"]
-
-[[rule]]
-group = "grp-heads-leads"
-role = "network-lead"
-leads = ["HEADS"]
-
-[[rule]]
-email = "frank@trust.example"
-role = "ceo"
-"""
-
-
-def _user(groups: list[str], amr: list[str], **more: object) -> dict[str, object]:
-    name = str(more.pop("name", "someone"))
-    return {"password": "provider-pw", "name": name, "email": f"{name}@trust.example", "groups": groups, "amr": amr,
-            "hd": "trust.example", **more}
-
-
-USERS = {
-    "alice": _user(["grp-hr", "grp-unrelated"], MFA, name="alice"),
-    "bob": _user(["grp-maths-leads"], ["pwd", "otp"], name="bob"),
-    "carol": _user(["grp-ceo"], PWD, name="carol"),
-    "dave": _user(["grp-hr"], PWD, name="dave"),
-    "erin": _user(["grp-nothing-mapped"], MFA, name="erin"),
-    "frank": _user([], PWD, name="frank"),
-    "gina": _user(["grp-hr"], MFA, name="gina", hd="gmail.com"),
-    # more groups than Entra puts in a token: the token names a source instead, read with the access token
-    "olga": _user(["grp-admin", *(f"grp-{n}" for n in range(250))], MFA, name="olga", overage=True),
-}
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
     with oidc_provider(tmp_path_factory.mktemp("provider"), CALLBACK, PUBLIC + "/login") as running:
@@ -203,16 +154,16 @@ def test_group_changes_take_effect_at_the_next_sign_in(app: Flask, provider: Pro
     sign_in(client, "bob")
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert (accounts.users.get("bob").role, accounts.users.groups_of("bob")) == ("network-lead", ["MATHS"])
-    provider.set_users({**USERS, "bob": _user(["grp-heads-leads", "grp-maths-leads"], MFA, name="bob")})
+    provider.set_users({**USERS, "bob": provider_user(["grp-heads-leads", "grp-maths-leads"], MFA, name="bob")})
     sign_in(client, "bob")
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert accounts.users.groups_of("bob") == ["HEADS", "MATHS"]
-    provider.set_users({**USERS, "bob": _user(["grp-ceo"], MFA, name="bob")})
+    provider.set_users({**USERS, "bob": provider_user(["grp-ceo"], MFA, name="bob")})
     assert sign_in(client, "bob")[0] == 302
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert (accounts.users.get("bob").role, accounts.users.groups_of("bob")) == ("ceo", [])
     assert client.get("/staff/").status_code == 403  # a ceo sees nobody by name
-    provider.set_users({**USERS, "bob": _user([], MFA, name="bob")})
+    provider.set_users({**USERS, "bob": provider_user([], MFA, name="bob")})
     status, page = sign_in(app.test_client(), "bob")
     assert status == 403 and "None of your groups gives a role" in page
 
@@ -234,7 +185,7 @@ def test_no_second_factor_is_asked_when_the_trust_leaves_it_to_the_provider(
 
 def test_an_acr_value_can_stand_for_the_second_factor(app: Flask, provider: Provider, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    provider.set_users({**USERS, "dave": _user(["grp-hr"], PWD, name="dave", acr="urn:trust:mfa")})
+    provider.set_users({**USERS, "dave": provider_user(["grp-hr"], PWD, name="dave", acr="urn:trust:mfa")})
     assert sign_in(app.test_client(), "dave")[0] == 403
     monkeypatch.setenv("NETMAP_OIDC_MFA_ACR", "urn:other, urn:trust:mfa")
     assert sign_in(make_app(tmp_path / "acr", None).test_client(), "dave")[0] == 302

@@ -5,7 +5,6 @@ exclusion from analysis and its withdrawal; clear refusals that change nothing."
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import sqlite3
@@ -28,19 +27,15 @@ from netmap.kept_analysis import analysis_of, kept_analysis
 from netmap.rights.holdings import find_holdings
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
-from netmap.survey.questions import QUESTION_BANK
-from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import answer, create_round, open_round, roster_of
-from tests.conftest import REPO, TINY
+from tests.conftest import REPO
+from tests.trusts import SUBJECT_EMAIL as EMAIL
+from tests.trusts import SUBJECT_ID as PERSON
+from tests.trusts import SUBJECT_NAME as NAME
+from tests.trusts import SUBJECT_ROUND as SPEC
+from tests.trusts import SUBJECT_ROUND_DAY as DURING
+from tests.trusts import subject_trust as _trust
 from webapp.accounts.database import Accounts
-
-PERSON, NAME, EMAIL = "ZQ-4471", "Alan Quintrell", "alan.quintrell@oak.example"
-NOTICE = ("Purpose: to see how colleagues collaborate across our schools, so that networks can support them. "
-          "Who sees what: the trust's network leads see names; the board sees school totals only. "
-          "Retention: answers are kept for one year, then deleted. Contact: dpo@trust.example.")
-SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"],), max_names=3, opens_on="2026-07-02",
-                 closes_on="2026-07-20", privacy_notice=NOTICE)
-DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -60,18 +55,6 @@ def _hooks(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyP
         for group, points in groups.items()), encoding="utf-8")
     monkeypatch.syspath_prepend(str(folder))
     assert list(entry_points(group="netmap.person_records"))
-
-
-def _trust(folder: Path) -> Path:
-    """tests/data/tiny with S2 renamed to PERSON, called NAME, with an email column."""
-    folder.mkdir()
-    for source in TINY.iterdir():
-        (folder / source.name).write_text(source.read_text(encoding="utf-8").replace("S2", PERSON)
-                                          .replace("Alan Turing", NAME), encoding="utf-8")
-    staff = pd.read_csv(folder / "staff.csv", dtype=str)
-    staff["email"] = [f"{n.split()[0].lower()}.{n.split()[-1].lower()}@oak.example" for n in staff["name"]]
-    staff.to_csv(folder / "staff.csv", index=False)
-    return folder
 
 
 @pytest.fixture

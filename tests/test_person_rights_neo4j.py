@@ -21,7 +21,12 @@ from netmap.rights.people import without_people
 from netmap.store.neo4j import Neo4jStore
 from netmap.survey.answers import Nomination
 from netmap.survey.service import answer, create_round, open_round
-from tests.test_person_rights import DURING, EMAIL, NAME, PERSON, SPEC, _trust
+from tests.trusts import SUBJECT_EMAIL as EMAIL
+from tests.trusts import SUBJECT_ID as PERSON
+from tests.trusts import SUBJECT_NAME as NAME
+from tests.trusts import SUBJECT_ROUND as SPEC
+from tests.trusts import SUBJECT_ROUND_DAY as DURING
+from tests.trusts import subject_trust as _trust
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from tests.conftest import REPO
-from tests.test_analysis_planted import PLANTED
+from tests.trusts import PLANTED
 
 AS_OF = "2026-07-01"
 

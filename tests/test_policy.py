@@ -14,8 +14,7 @@ from flask import Flask
 
 from netmap.cli import main
 from netmap.ingest.validate import read_trust
-from tests.conftest import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import NOTICE, PLANTED
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, ANY, BY_LINK, COMMANDS, PUBLIC, ROLES, ROUTES, SCOPES, When, render_markdown

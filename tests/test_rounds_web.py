@@ -10,8 +10,7 @@ from pathlib import Path
 
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
-from tests.test_compare import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import NOTICE, PLANTED
 from tests.web_helpers import csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.auth import audit_people

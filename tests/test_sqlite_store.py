@@ -18,8 +18,7 @@ from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from netmap.store.sqlite import SCHEMA_VERSION
 from tests.conftest import REPO, edit
-
-SAMPLE = REPO / "data" / "samples" / "trust"
+from tests.trusts import SAMPLE
 
 
 def test_loading_twice_leaves_identical_contents(store: SQLiteStore, tiny: Path) -> None:

@@ -8,29 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from netmap.config import read_settings
 from netmap.errors import StorageError
 from netmap.graphs import read_graphs
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
-from tests.conftest import REPO, edit
-
-SAMPLE = REPO / "data" / "samples" / "trust"
-
-
-def _neo4j(uri: str) -> GraphStore:
-    from netmap.store.neo4j import Neo4jStore
-
-    settings = read_settings()
-    store = Neo4jStore(uri, user=settings.neo4j_user, password=settings.neo4j_password,
-                       database=settings.neo4j_database)
-    store.init_schema()
-    return store
+from tests.conftest import REPO, edit, neo4j_store
+from tests.trusts import SAMPLE
 
 
 @pytest.fixture(params=["sqlite", "neo4j"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    s = SQLiteStore(tmp_path / "store.db") if request.param == "sqlite" else _neo4j(
+    s = SQLiteStore(tmp_path / "store.db") if request.param == "sqlite" else neo4j_store(
         request.getfixturevalue("neo4j_uri"))
     with s:
         if request.param == "neo4j" and s.list_snapshots():
@@ -177,7 +165,7 @@ def test_a_survey_round_runs_and_closes_into_a_snapshot_on_every_store(store: Gr
     from netmap.survey.questions import QUESTION_BANK
     from netmap.survey.rounds import RoundSpec
     from netmap.survey.service import answer, close_round, create_round, open_round
-    from tests.test_survey import NOTICE
+    from tests.trusts import NOTICE
 
     dataset, _ = read_trust(tiny)
     store.write_snapshot(dataset, "2026-01-01", source="tiny")
@@ -389,7 +377,7 @@ def _closed_round(store: GraphStore, base: str, title: str, closes_on: str, answ
     from netmap.survey.questions import QUESTION_BANK
     from netmap.survey.rounds import RoundSpec
     from netmap.survey.service import answer, close_round, create_round, open_round
-    from tests.test_survey import NOTICE
+    from tests.trusts import NOTICE
 
     spec = RoundSpec(title, base, (QUESTION_BANK["planning"],), opens_on="2026-01-02", closes_on=closes_on,
                      privacy_notice=NOTICE)

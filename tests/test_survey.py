@@ -34,11 +34,8 @@ from netmap.survey.service import (
     reopen_round,
     response_rates,
 )
-from tests.test_compare import PLANTED
+from tests.trusts import NOTICE, PLANTED
 
-NOTICE = ("Purpose: to see how colleagues collaborate across our schools, so that networks can support them. "
-          "Who sees what: the trust's network leads see names; the board sees school totals only. "
-          "Retention: answers are kept for one year, then deleted. Contact: dpo@trust.example.")
 SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
                  opens_on="2026-07-02", closes_on="2026-07-20", privacy_notice=NOTICE)
 DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
@@ -311,9 +308,9 @@ def test_neo4j_answers_from_before_sheets_convert_without_loss(neo4j_uri: str) -
     S1's only link, S2's draft to none (two links were issued: which one saved it is unknown)."""
     from netmap.store.survey_records import RoundRecord
     from netmap.survey.links import new_link
-    from tests.test_store_contract import _neo4j
+    from tests.conftest import neo4j_store
 
-    store = _neo4j(neo4j_uri)
+    store = neo4j_store(neo4j_uri)
     with store:
         if store.list_rounds():
             pytest.skip("the Neo4j test database must hold no survey round")

@@ -17,8 +17,7 @@ from netmap.errors import SurveyError
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
 from netmap.survey.service import answer, link_of
-from tests.test_compare import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import NOTICE, PLANTED
 from webapp.accounts import Accounts
 
 DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)

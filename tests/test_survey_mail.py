@@ -21,8 +21,7 @@ from netmap.ingest.validate import read_trust
 from netmap.sample.generator import generate_sample
 from netmap.store import SQLiteStore
 from netmap.survey.service import link_of
-from tests.test_compare import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import NOTICE, PLANTED
 from tests.web_helpers import csrf_token, login, make_app
 from webapp.accounts import Accounts
 

@@ -16,18 +16,15 @@ from flask import Flask
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from netmap.survey.links import Link, digest
-from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.roster import SHOWN
 from netmap.survey.rounds import RoundSpec
 from netmap.survey.service import create_round, open_round
-from tests.test_compare import PLANTED
-from tests.test_survey import NOTICE
+from tests.trusts import PLANTED, SUMMER_ROUND
 from tests.web_helpers import csrf_token, make_app
 from webapp.accounts.survey_guard import MISSES_PER_ADDRESS
 
 HOSTILE_B = "<b>Head</b> of B (Beech Academy, headteacher)"  # b1's label, after the fixture's renaming
-SPEC = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]), max_names=3,
-                 opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE)
+SPEC = SUMMER_ROUND
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from netmap.analysis import analyse
 from netmap.analysis.trends import trends
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.test_compare import PLANTED, later_trust
+from tests.trusts import PLANTED, later_trust
 
 
 def _analysis(folder: Path, as_of: str):  # noqa: ANN202 - an Analysis

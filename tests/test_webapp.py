@@ -17,7 +17,7 @@ from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.ingest.validate import read_trust
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
-from tests.test_analysis_planted import PLANTED
+from tests.trusts import PLANTED
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.security import CSP

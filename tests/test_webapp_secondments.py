@@ -114,7 +114,7 @@ def rated(tmp_path) -> FlaskClient:  # noqa: ANN001 - pytest's tmp_path
     import pandas as pd
 
     from netmap.ingest.validate import read_trust
-    from tests.test_analysis_planted import PLANTED
+    from tests.trusts import PLANTED
     from tests.web_helpers import make_app
 
     dataset = read_trust(PLANTED)[0]

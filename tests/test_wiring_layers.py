@@ -19,9 +19,8 @@ from netmap.analysis import analyse
 from netmap.analysis.wiring import school_pair_layers
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.trusts import PLANTED
 from tests.web_helpers import login, make_app
-
-PLANTED = Path(__file__).parent / "data" / "planted"
 
 
 def _layers(folder: Path) -> list[list]:

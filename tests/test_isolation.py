@@ -1,0 +1,47 @@
+"""The session's isolation from the user's own netmap data (tests/conftest.py): HOME and the data folder are
+temporary ones, a write under the user's folders is noticed, and tests are grouped for pytest-xdist's workers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from netmap.config import data_dir
+from tests.conftest import fingerprint, xdist_group_of
+
+
+def test_home_and_the_data_folder_are_temporary_not_the_users() -> None:
+    home = Path(os.environ["HOME"])
+    users = [Path(f) for f in os.environ["PYTEST_NETMAP_USER_FOLDERS"].split(os.pathsep)]
+    assert home.name == "home" and home.parent.name.startswith("netmap-tests-home-")
+    assert Path.home() == home and data_dir().is_relative_to(home.parent)
+    assert all(not folder.is_relative_to(home.parent) for folder in users), users
+    assert data_dir() not in users
+
+
+def test_a_file_written_created_or_deleted_under_a_folder_changes_its_fingerprint(tmp_path: Path) -> None:
+    folder = tmp_path / "netmap"
+    assert fingerprint([folder]) == {}  # a folder that does not exist: nothing to compare
+    folder.mkdir()
+    (folder / "users.db").write_bytes(b"one")
+    before = fingerprint([folder])
+    assert fingerprint([folder]) == before
+    (folder / "users.db").write_bytes(b"two!")
+    assert fingerprint([folder]) != before
+    before = fingerprint([folder])
+    (folder / "store.db").write_bytes(b"")
+    assert fingerprint([folder]) != before
+    before = fingerprint([folder])
+    (folder / "store.db").unlink()
+    assert fingerprint([folder]) != before
+
+
+def test_a_test_runs_in_its_modules_group(request: pytest.FixtureRequest) -> None:
+    assert xdist_group_of(request.node) == "tests/test_isolation.py"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "neo4j"])
+def test_a_test_of_the_live_neo4j_runs_in_its_group(request: pytest.FixtureRequest, kind: str) -> None:
+    assert xdist_group_of(request.node) == ("neo4j" if kind == "neo4j" else "tests/test_isolation.py")

@@ -1,0 +1,76 @@
+"""The small hand-built trusts the tests share, defined once: test modules import them from here, never from
+each other.
+
+- TINY (tests/data/tiny): 3 schools, 5 staff, 2 groups, 4 ties.
+- PLANTED (tests/data/planted): 11 staff in four schools, every measure known by hand (tests/test_analysis_planted.py
+  says which); NAMES are its staff's names, LEAD_SCOPE whom a network lead of MATHS sees by name.
+- later_trust(): PLANTED as a later snapshot, every change known (tests/test_compare.py describes them).
+- SAMPLE (data/samples/trust): the realistic sample trust netmap's own generator writes.
+- NOTICE: a privacy notice that passes the checks for opening a survey round; SUMMER_ROUND a round over PLANTED
+  asking two questions with it.
+- subject_trust(): TINY with one person (SUBJECT_ID, SUBJECT_NAME, SUBJECT_EMAIL) whose id, name and email occur
+  nowhere else, so that a search of a file's bytes for them after an erasure means something; SUBJECT_ROUND a
+  round over it, answered on SUBJECT_ROUND_DAY (tests/test_person_rights*.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from netmap.survey.questions import QUESTION_BANK
+from netmap.survey.rounds import RoundSpec
+
+TINY = Path(__file__).parent / "data" / "tiny"
+PLANTED = Path(__file__).parent / "data" / "planted"
+SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "trust"
+
+NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
+         "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
+         "d2": "Teacher D"}
+LEAD_SCOPE = {"a2", "b2"}  # the members of MATHS; a4 (disconnected, at school A) only when assigned
+
+NOTICE = ("Purpose: to see how colleagues collaborate across our schools, so that networks can support them. "
+          "Who sees what: the trust's network leads see names; the board sees school totals only. "
+          "Retention: answers are kept for one year, then deleted. Contact: dpo@trust.example.")
+
+
+SUMMER_ROUND = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"], QUESTION_BANK["send"]),
+                         max_names=3, opens_on="2026-07-02", closes_on="2099-07-20", privacy_notice=NOTICE)
+
+SUBJECT_ID, SUBJECT_NAME, SUBJECT_EMAIL = "ZQ-4471", "Alan Quintrell", "alan.quintrell@oak.example"
+SUBJECT_ROUND = RoundSpec("Summer 2026", "2026-07-01", (QUESTION_BANK["planning"],), max_names=3,
+                          opens_on="2026-07-02", closes_on="2026-07-20", privacy_notice=NOTICE)
+SUBJECT_ROUND_DAY = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
+
+
+def subject_trust(folder: Path) -> Path:
+    """TINY copied to `folder` with S2 renamed to SUBJECT_ID, called SUBJECT_NAME, and an email column."""
+    folder.mkdir()
+    for source in TINY.iterdir():
+        (folder / source.name).write_text(source.read_text(encoding="utf-8").replace("S2", SUBJECT_ID)
+                                          .replace("Alan Turing", SUBJECT_NAME), encoding="utf-8")
+    staff = pd.read_csv(folder / "staff.csv", dtype=str)
+    staff["email"] = [f"{n.split()[0].lower()}.{n.split()[-1].lower()}@oak.example" for n in staff["name"]]
+    staff.to_csv(folder / "staff.csv", index=False)
+    return folder
+
+
+def names_in(text: str) -> set[str]:
+    """The planted staff whose names appear in `text` (a page or a download)."""
+    return {person for person, name in NAMES.items() if name in text}
+
+
+def later_trust(folder: Path) -> Path:
+    """PLANTED copied to `folder` as a later snapshot: a1-c1 ended, d1 now asks a1 for advice, c3 joined Cedar
+    and works with c2, a4 left."""
+    shutil.copytree(PLANTED, folder)
+    staff = folder / "staff.csv"
+    staff.write_text("".join(line for line in staff.read_text().splitlines(keepends=True)
+                             if not line.startswith("a4,")) + "c3,C,teacher,New teacher C,\n")
+    ties = folder / "collaborations.csv"
+    ties.write_text(ties.read_text().replace("a1,c1,peer-review\n", "") + "d1,a1,advice\nc3,c2,co-planning\n")
+    return folder
