@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from netmap.ingest.validate import read_trust
 from tests.conftest import PLANTED
 from tests.web_helpers import PASSWORD, csrf_token, make_app
+from webapp import policy
 from webapp.accounts import Accounts
 
 PROXY = "10.0.0.5"
@@ -64,6 +65,7 @@ def test_two_proxy_hops_name_the_client_before_the_outer_proxy(tmp_path: Path,
 
 def test_forged_headers_never_reach_the_app_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(tmp_path, monkeypatch, PROXY)
+    monkeypatch.setitem(policy.ROUTES, "probe", policy.Route((policy.PUBLIC,), "what the app sees of a request"))
     seen: dict[str, object] = {}
 
     @app.get("/probe")
