@@ -123,7 +123,7 @@ class Route:
 _STAFF_MAP = (on(view="staff"),)  # the staff map's payload and its HTML download name people
 _STAFF_MAP_PAGE = tuple(on(**{arg: ANY}) for arg in ("school", "group", "subject", "phase", "role", "person")) + \
     _STAFF_MAP  # the page then draws (and lists candidates for) a staff map, for roles that see names
-NAMED_TABLES = ("ties", "people", "roles", "communities")  # the compare page's tables of people
+_NAMED_TABLES = ("ties", "people", "roles", "communities")  # the compare page's tables of people
 _ADMIN = (ADMIN,)
 _NAMED_ROLES = (ADMIN, HR)
 _RUNS_ROUNDS = (ADMIN, LEAD)  # a lead runs only the rounds they created (webapp.access.require_round_runner)
@@ -163,8 +163,8 @@ ROUTES: Mapping[str, Route] = {
                            named=(on(table="people", format="csv"),), purpose=(on(table="people", format="csv"),),
                            audited=True, suppressed=True, downloads=("csv",)),
     "compare.index": Route(SIGNED_IN, "two snapshots compared; tables of people name them",
-                           named=(on(table=NAMED_TABLES, format="csv"),),
-                           purpose=(on(table=NAMED_TABLES, format="csv"), on(school=ANY), on(group=ANY)),
+                           named=(on(table=_NAMED_TABLES, format="csv"),),
+                           purpose=(on(table=_NAMED_TABLES, format="csv"), on(school=ANY), on(group=ANY)),
                            audited=True, suppressed=True, downloads=("csv",)),
     "compare.changes": Route(SIGNED_IN, "the map of what changed; a school's or group's people by name",
                              named=(on(school=ANY), on(group=ANY)), purpose=(on(school=ANY), on(group=ANY)),
