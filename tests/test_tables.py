@@ -9,11 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import netmap.analysis.tables as tables_module
 from netmap.analysis import Analysis, analyse
 from netmap.analysis.compare import Snapshot, compare
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, integration
 from netmap.analysis.priorities import schools_to_help
-from netmap.analysis.tables import FORMATS, PERSON_MILESTONES, TABLES, columns_of, table, tables_markdown
+from netmap.analysis.tables import FORMATS, PERSON_MILESTONES, TABLES, TableColumn, columns_of, table, tables_markdown
 from netmap.analysis.tables import SCHOOL_MILESTONES as DECLARED_SCHOOL_MILESTONES
 from netmap.dataset import Dataset
 from netmap.graphs import build_graphs
@@ -82,3 +83,17 @@ def test_an_unknown_table_is_named_with_the_ones_there_are() -> None:
 def test_docs_tables_md_is_generated_from_the_declaration() -> None:
     """Regenerate with the command the page's first lines give."""
     assert (ROOT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_markdown()
+
+
+@pytest.mark.parametrize("row", ["status | Status | labels | gained or lost.", "status | Status | gained or lost."])
+def test_a_compact_column_row_that_is_not_four_parts_with_a_known_format_is_refused(row: str) -> None:
+    """A typo in a declaration stops the import with the row and the form it should take (mypy no longer sees
+    the format, so this is its check)."""
+    with pytest.raises(ValueError, match=r"'status \| Status .*': write it as 'name \| heading \| format \| "
+                                         r"description', the format one of id, text, date, "):
+        tables_module._columns(row)
+
+
+def test_a_compact_column_row_is_the_column_it_describes() -> None:
+    assert tables_module._columns("cohort | Started | label | A term | or not.") == (
+        TableColumn("cohort", "Started", "A term | or not.", "label"),)

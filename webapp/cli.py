@@ -111,14 +111,22 @@ def _by() -> str:
         return "cli"
 
 
-@users.command("add")
-@click.argument("name")
+def _user_command(command: str) -> Callable[[Callable[..., None]], click.Command]:
+    """`netmap users COMMAND NAME ...`: a users command acting on the user NAME, called with the click context, so
+    that each command declares only its own arguments (after NAME) and options."""
+
+    def register(action: Callable[..., None]) -> click.Command:
+        return users.command(command)(click.argument("name")(click.pass_context(action)))
+
+    return register
+
+
+@_user_command("add")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of "
               "generating one.")
 @click.option("--staff-id", default="", help="The person's staff_id in staff.csv: the account closes when the "
               "trust's data says they have left.")
-@click.pass_context
 def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, staff_id: str) -> None:
     """Add a user; prints a generated password unless one is given on stdin. They set up an authenticator app at
     their first login (NETMAP_REQUIRE_MFA)."""
@@ -130,30 +138,24 @@ def users_add(ctx: click.Context, name: str, role: str, password_stdin: bool, st
     _check_in_latest_snapshot(ctx, staff_id)
 
 
-@users.command("remove")
-@click.argument("name")
-@click.pass_context
+@_user_command("remove")
 def users_remove(ctx: click.Context, name: str) -> None:
     """Remove a user; they lose access at their next click, and adding the name again revives no old session."""
     _change(ctx, lambda users: users.remove(name), "user removed", name)
     click.echo(f"Removed {name}.")
 
 
-@users.command("set-role")
-@click.argument("name")
+@_user_command("set-role")
 @click.argument("role", type=click.Choice(ROLES))
-@click.pass_context
 def users_set_role(ctx: click.Context, name: str, role: str) -> None:
     """Change a user's role; their sessions end, and the new role applies when they log in again."""
     _change(ctx, lambda users: users.set_role(name, role), "role changed", f"{name} is now {role}")
     click.echo(f"{name} is now {role}.")
 
 
-@users.command("set-password")
-@click.argument("name")
+@_user_command("set-password")
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input instead of "
               "generating one.")
-@click.pass_context
 def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Give a user a new password; their sessions end at once and any lock on their name is lifted."""
     given = sys.stdin.readline().strip() if password_stdin else None
@@ -161,19 +163,15 @@ def users_set_password(ctx: click.Context, name: str, password_stdin: bool) -> N
     click.echo(f"New password set for {name}; their sessions have ended." + ("" if given else f" Password: {password}"))
 
 
-@users.command("unlock")
-@click.argument("name")
-@click.pass_context
+@_user_command("unlock")
 def users_unlock(ctx: click.Context, name: str) -> None:
     """Lift the locks that failed logins and wrong second-factor codes put on a user name, from every address."""
     forgotten = _change(ctx, lambda users: users.unlock(name), "user unlocked", name)
     click.echo(f"Unlocked {name} ({forgotten} recent failed login(s) forgotten).")
 
 
-@users.command("set-groups")
-@click.argument("name")
+@_user_command("set-groups")
 @click.argument("groups", nargs=-1)
-@click.pass_context
 def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> None:
     """Set the expert networks and subject communities (group ids) a network lead leads; they see those
     groups' members by name. No GROUPS: none."""
@@ -182,11 +180,9 @@ def users_set_groups(ctx: click.Context, name: str, groups: tuple[str, ...]) -> 
     click.echo(f"{name} leads {', '.join(groups) or 'no group'}.")
 
 
-@users.command("set-people")
-@click.argument("name")
+@_user_command("set-people")
 @click.argument("staff_ids", nargs=-1)
 @click.option("--purpose", default="", help="Why the lead needs to see them by name (recorded in the audit log).")
-@click.pass_context
 def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], purpose: str) -> None:
     """Set the colleagues outside their groups a network lead may see by name, for a stated purpose (e.g. the
     disconnected colleagues they were asked to support). No STAFF_IDS: nobody."""
@@ -195,10 +191,8 @@ def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], 
     click.echo(f"{name} may see {len(staff_ids)} colleague(s) outside their groups by name.")
 
 
-@users.command("link")
-@click.argument("name")
+@_user_command("link")
 @click.argument("staff_id")
-@click.pass_context
 def users_link(ctx: click.Context, name: str, staff_id: str) -> None:
     """Link a user to their staff_id in staff.csv (\"\" unlinks): the account closes when the trust's data says
     they have left."""
@@ -227,9 +221,7 @@ def _check_in_latest_snapshot(ctx: click.Context, staff_id: str) -> None:
                    "account closes only when that person's record says they have left.", err=True)
 
 
-@users.command("reset-mfa")
-@click.argument("name")
-@click.pass_context
+@_user_command("reset-mfa")
 def users_reset_mfa(ctx: click.Context, name: str) -> None:
     """Forget a user's authenticator and recovery codes (a lost phone); their sessions end and they set up an
     authenticator again at their next login."""
@@ -240,19 +232,15 @@ def users_reset_mfa(ctx: click.Context, name: str) -> None:
                "login.")
 
 
-@users.command("disable")
-@click.argument("name")
+@_user_command("disable")
 @click.option("--reason", default="disabled by an admin", show_default=True)
-@click.pass_context
 def users_disable(ctx: click.Context, name: str, reason: str) -> None:
     """Stop a user logging in, and end their sessions, keeping the account (see also `netmap users remove`)."""
     _change(ctx, lambda users: users.disable(name, reason), "account disabled", f"{name}: {reason}")
     click.echo(f"{name} is disabled ({reason}).")
 
 
-@users.command("enable")
-@click.argument("name")
-@click.pass_context
+@_user_command("enable")
 def users_enable(ctx: click.Context, name: str) -> None:
     """Let a disabled user log in again (one whose linked person has left is disabled again at their next
     request: unlink them first if the link was wrong)."""

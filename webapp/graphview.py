@@ -20,36 +20,12 @@ import networkx as nx
 import pandas as pd
 from pyvis.network import Network
 
+import netmap.layout as layout
 import netmap.layout.schools as laid_schools
-from netmap.layout import (
-    CHANGE_STYLES,
-    FOCUS_COLOUR,
-    FONT_SIZE,
-    HARD_COLOUR,
-    HIDDEN_PAIR_COLOUR,
-    INSIDE_COLOUR,
-    PAIR_STYLES,
-    PEOPLE_CHANGES,
-    ROLE_SHAPES,
-    SOFT_COLOUR,
-    around_group,
-    around_person,
-    around_school,
-    colours_of,
-    middle_of,
-    person_size,
-    school_label_places,
-    school_positions,
-    school_radius,
-    schools_around,
-    staff_positions,
-    tie_width,
-)
-from netmap.layout.schools import MAX_SCHOOL_NODES
 from webapp.data import TrustView
 
-__all__ = ["MAX_SCHOOL_NODES", "MAX_STAFF_NODES", "ROLE_SHAPES", "MapFilters", "TooLarge", "changes_map",
-           "people_changes_map", "school_map", "schools_around", "staff_map", "wiring_map"]
+__all__ = ["MAX_STAFF_NODES", "MapFilters", "TooLarge", "changes_map", "people_changes_map", "school_map", "staff_map",
+           "wiring_map"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
 SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's staff map (not a person)
@@ -164,15 +140,15 @@ def _placed(view: TrustView, f: MapFilters, selected: set[str]) -> tuple[dict[st
     """Where the staff map of `f` draws `selected` (netmap.layout), each person's steps from a person in focus,
     and the school names drawn over their people."""
     if _is_school_map(f):
-        positions = around_school(view, f.school, selected)
+        positions = layout.around_school(view, f.school, selected)
         return positions, {}, _school_labels(view, positions)
     if f.person in selected:
-        positions, steps = around_person(view, f.person, selected)
+        positions, steps = layout.around_person(view, f.person, selected)
         return positions, steps, []
     if f.group and not (f.school or f.subject or f.phase or f.role):
-        positions = around_group(view, selected)
+        positions = layout.around_group(view, selected)
         return positions, {}, _school_labels(view, positions)
-    return staff_positions(view, selected), {}, []
+    return layout.staff_positions(view, selected), {}, []
 
 
 def _school_labels(view: TrustView, positions: dict[str, Place]) -> list[dict]:
@@ -181,14 +157,14 @@ def _school_labels(view: TrustView, positions: dict[str, Place]) -> list[dict]:
     return [{"id": SCHOOL_LABEL + school, "label": view.school_names.get(school, school), "x": x, "y": y,
              "shape": "text", "font": {"size": 36, "strokeWidth": 6, "strokeColor": "#ffffff", "color": "#1d2733"},
              "title": view.school_names.get(school, school), "chosen": False}
-            for school, (x, y) in school_label_places(view.graphs.school_of, positions)]
+            for school, (x, y) in layout.school_label_places(view.graphs.school_of, positions)]
 
 
 def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], positions: dict[str, Place],
                   steps: dict[str, int]) -> tuple[list[dict], dict[str, dict]]:
     """A node per person (colour by school, shape by role, size by collaborators; the person in focus large and
     outlined, people two steps away fainter), and the details the page shows for each; `staff` by staff_id."""
-    colours = colours_of(view).of_school
+    colours = layout.colours_of(view).of_school
     nodes, info = [], {}
     for person in sorted(selected):
         row = staff.loc[person]
@@ -196,14 +172,14 @@ def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], posi
         name = view.staff_names.get(person, person)
         school = view.school_names.get(row["school_id"], row["school_id"])
         step = steps.get(person)
-        size = person_size(row["soft_degree"])
+        size = layout.person_size(row["soft_degree"])
         title = f"{name}\n{row['role']}, {school}"
         node: dict[str, Any] = {"id": person, "label": name, "x": x, "y": y,
-                                "shape": ROLE_SHAPES.get(row["role"], "dot"), "color": colours[row["school_id"]],
+                                "shape": layout.ROLE_SHAPES.get(row["role"], "dot"), "color": colours[row["school_id"]],
                                 "size": size, "borderWidth": 1, "title": title}
         if step == 0:  # the person in focus: in the middle, large, outlined, named in letters that read at fit
             node.update(size=size + 12, borderWidth=5, font={"size": 48, "strokeWidth": 6, "strokeColor": "#ffffff"},
-                        color={"background": colours[row["school_id"]], "border": FOCUS_COLOUR})
+                        color={"background": colours[row["school_id"]], "border": layout.FOCUS_COLOUR})
         elif step == 2:  # two steps away: fainter than direct contacts
             node.update(opacity=0.45, title=f"{title}\n2 steps away")
         nodes.append(node)
@@ -232,7 +208,7 @@ def _soft_edges(view: TrustView, f: MapFilters, selected: set[str], steps: dict[
             continue  # around a person, ties between two people two steps away say nothing about them
         seen.add(pair)
         across = view.graphs.school_of[a] != view.graphs.school_of[b]
-        edges.append({"from": pair[0], "to": pair[1], "color": SOFT_COLOUR if across else INSIDE_COLOUR,
+        edges.append({"from": pair[0], "to": pair[1], "color": layout.SOFT_COLOUR if across else layout.INSIDE_COLOUR,
                       "width": 2.5 if across else 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
     return edges
@@ -253,12 +229,13 @@ def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place]
     for group, people in sorted(members.items()):
         if len(people) < 2:
             continue
-        x, y = middle_of(people, positions)
+        x, y = layout.middle_of(people, positions)
         name = view.group_names.get(group, group)
         hubs.append({"id": HUB + group, "label": name, "x": x, "y": y, "shape": "box", "layer": "hard",
-                     "color": {"background": "#ffffff", "border": HARD_COLOUR}, "font": {"size": 30 if only else 14},
+                     "color": {"background": "#ffffff", "border": layout.HARD_COLOUR},
+                     "font": {"size": 30 if only else 14},
                      "title": f"{name}: {len(people)} of its members on this map"})
-        spokes.extend({"from": p, "to": HUB + group, "color": HARD_COLOUR, "width": 1, "dashes": True,
+        spokes.extend({"from": p, "to": HUB + group, "color": layout.HARD_COLOUR, "width": 1, "dashes": True,
                        "layer": "hard", "title": f"member of {name}"} for p in people)
     return hubs, spokes
 
@@ -279,7 +256,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         nodes.extend(hubs)
         edges.extend(spokes)
     present = Counter(staff.loc[p, "school_id"] for p in selected)
-    return _drawn("staff", nodes, edges, colours_of(view).legend(view, sorted(present)), info,
+    return _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
                   "" if nodes else "Nobody matches these filters.")
 
 
@@ -327,8 +304,9 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
     """A node per person where the staff maps draw them (those who left at their earlier place, grey; those who
     joined outlined green; contacts elsewhere smaller and fainter)."""
     left, joined = people.left, people.joined
-    positions = {**staff_positions(earlier, left), **staff_positions(view, (people.now | people.then) - left)}
-    colours, colours_before = colours_of(view).of_school, colours_of(earlier).of_school
+    positions = {**layout.staff_positions(earlier, left),
+                 **layout.staff_positions(view, (people.now | people.then) - left)}
+    colours, colours_before = layout.colours_of(view).of_school, layout.colours_of(earlier).of_school
     names = {**earlier.staff_names, **view.staff_names}
     school_names = {**earlier.school_names, **view.school_names}
     nodes = []
@@ -338,16 +316,16 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
         name = names.get(person, person)
         x, y = positions[person]
         node: dict[str, Any] = {"id": person, "label": name, "x": x, "y": y, "size": 10, "borderWidth": 1,
-                                "shape": ROLE_SHAPES.get(side.graphs.soft.nodes[person].get("role", ""), "dot"),
+                                "shape": layout.ROLE_SHAPES.get(side.graphs.soft.nodes[person].get("role", ""), "dot"),
                                 "title": f"{name}\n{school_names.get(school, school)}"}
         if person in left:
             gone = "the trust" if person not in view.graphs.school_of else "the school" if f.school else "the group"
-            node.update(color={"background": PEOPLE_CHANGES["left"]["colour"],
-                               "border": CHANGE_STYLES["lost"]["colour"]},
+            node.update(color={"background": layout.PEOPLE_CHANGES["left"]["colour"],
+                               "border": layout.CHANGE_STYLES["lost"]["colour"]},
                         shapeProperties={"borderDashes": [4, 4]}, borderWidth=2, layer="left",
                         title=f"{node['title']}\nleft {gone} after {earlier.as_of}")
         elif person in joined:
-            node.update(color={"background": colours[school], "border": PEOPLE_CHANGES["joined"]["colour"]},
+            node.update(color={"background": colours[school], "border": layout.PEOPLE_CHANGES["joined"]["colour"]},
                         borderWidth=4, layer="joined", title=f"{node['title']}\njoined after {earlier.as_of}")
         else:
             node["color"] = colours.get(school, colours_before.get(school, "#999999"))
@@ -375,7 +353,7 @@ def _changed_ties(view: TrustView, earlier: TrustView, people: _Changed) -> list
     edges = []
     for a, b in sorted(before | after):
         kind = "gained" if (a, b) not in before else "lost" if (a, b) not in after else "persisting"
-        style = CHANGE_STYLES[kind]
+        style = layout.CHANGE_STYLES[kind]
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
                       "width": 1 if kind == "persisting" else 2.5,
                       "title": f"{names.get(a, a)} - {names.get(b, b)}: {TIE_CHANGES[kind]}"})
@@ -393,12 +371,12 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
     nodes = _changed_nodes(view, earlier, f, people)
     edges = _changed_ties(view, earlier, people)
     counts = Counter(e["layer"] for e in edges) + Counter(n.get("layer") for n in nodes)
-    legend = colours_of(view).legend(view, sorted({view.graphs.school_of[p] for p in people.now}))
+    legend = layout.colours_of(view).legend(view, sorted({view.graphs.school_of[p] for p in people.now}))
     legend += [{"label": f"{TIE_CHANGES[k].replace('tion', 'tions', 1)}: {counts[k]:,}",
                 "colour": str(style["colour"]), "line": "dashed" if style["dashes"] else "solid", "layer": k}
-               for k, style in CHANGE_STYLES.items() if counts[k]]
+               for k, style in layout.CHANGE_STYLES.items() if counts[k]]
     legend += [{"label": f"{style['label']} {earlier.as_of}: {counts[k]:,}", "colour": style["colour"], "mark": k,
-                "layer": k} for k, style in PEOPLE_CHANGES.items() if counts[k]]
+                "layer": k} for k, style in layout.PEOPLE_CHANGES.items() if counts[k]]
     return _drawn("people changes", nodes, edges, legend, {},
                   "" if nodes else "Nobody matches: choose a school or group.")
 
@@ -407,24 +385,25 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
 
 def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_group_size: int) -> list[dict]:
     """One disc per school, where the school map has it, sized by staff and coloured as on every map."""
-    positions = school_positions(view)
-    colours = colours_of(view).of_school
+    positions = layout.school_positions(view)
+    colours = layout.colours_of(view).of_school
     nodes = []
     for sid, row in schools.iterrows():
         x, y = positions[sid]
         name = view.school_names.get(sid, sid)
         if sid in hidden:
             nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                          "size": school_radius(min_group_size),  # the same for every hidden school
+                          "size": layout.school_radius(min_group_size),  # the same for every hidden school
                           "title": f"{name}\nFigures hidden: fewer than {min_group_size} staff"})
             continue
         nodes.append({"id": sid, "label": name, "x": x, "y": y, "shape": "dot", "color": colours[sid],
-                      "size": school_radius(row["staff"]),
+                      "size": layout.school_radius(row["staff"]),
                       "title": f"{name}\n{row['staff']:,} staff, {row['external_ties']:,} ties to "
                                f"{row['schools_reached']:,} other schools"
                                + ("\nIsolated: no tie to another school" if row["is_isolated"] else "")})
         if row["is_isolated"]:
-            nodes[-1].update(isolated=True, borderWidth=3, color={"background": colours[sid], "border": FOCUS_COLOUR})
+            nodes[-1].update(isolated=True, borderWidth=3,
+                             color={"background": colours[sid], "border": layout.FOCUS_COLOUR})
         if row["is_hard_isolated"]:  # in no group with anyone elsewhere: a diamond, whatever its collaboration
             nodes[-1].update(hard_isolated=True, shape="diamond",
                              title=nodes[-1]["title"] + "\nIn no group with anyone at another school")
@@ -447,25 +426,25 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                                        "with the schools its staff reach, up to two steps away (at most "
                                        f"{laid_schools.MAX_SCHOOL_NODES:,} schools are drawn at once)."}
     if focus:
-        schools = schools.loc[schools_around(view, focus)]
+        schools = schools.loc[layout.schools_around(view, focus)]
     nodes = _school_nodes(view, schools, hidden, min_group_size)
     wiring = view.analysis.wiring
     soft = wiring[(wiring["soft_ties"] > 0) & wiring["school_a"].isin(schools.index) &
                   wiring["school_b"].isin(schools.index)]
     top = max(soft["soft_ties"].max(), 1) if len(soft) else 1
-    edges = [{"from": a, "to": b, "value": int(n), "width": tie_width(n, top), "color": SOFT_COLOUR,
+    edges = [{"from": a, "to": b, "value": int(n), "width": layout.tie_width(n, top), "color": layout.SOFT_COLOUR,
               "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: {int(n)} ties"}
              if a not in hidden and b not in hidden else
-             {"from": a, "to": b, "value": 1, "width": 1, "color": SOFT_COLOUR,
+             {"from": a, "to": b, "value": 1, "width": 1, "color": layout.SOFT_COLOUR,
               "title": f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}: ties (count hidden)"}
              for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
     net = _network()
     net.nodes, net.edges = nodes, edges
     options = _options(net, False)
     # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
-    options["nodes"]["font"] = {"size": FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
+    options["nodes"]["font"] = {"size": layout.FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
     return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
-            "legend": colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
+            "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
             "info": {}, "message": ""}
 
 
@@ -487,15 +466,15 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                                                    "soft_ties_in_groups", "linked_by"]].itertuples(index=False):
         names = f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}"
         if a in hidden or b in hidden:
-            edges.append({"from": a, "to": b, "width": 1, "color": HIDDEN_PAIR_COLOUR, "layer": "hidden",
+            edges.append({"from": a, "to": b, "width": 1, "color": layout.HIDDEN_PAIR_COLOUR, "layer": "hidden",
                           "title": f"{names}: linked (details hidden: fewer than {min_group_size} staff)"})
             continue
-        style = PAIR_STYLES[linked]
+        style = layout.PAIR_STYLES[linked]
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"],
-                      "width": 1.5 if linked == "hard only" else tie_width(soft, top), "layer": linked,
+                      "width": 1.5 if linked == "hard only" else layout.tie_width(soft, top), "layer": linked,
                       "title": f"{names}: {soft:,} collaborations, {inside:,} of them between people who share a "
                                f"group; {hard:,} pairs of staff share a group"})
-    return _relined(drawn, "wiring", edges, PAIR_STYLES, min_group_size,
+    return _relined(drawn, "wiring", edges, layout.PAIR_STYLES, min_group_size,
                     lambda n: f"{n:,} pair{'' if n == 1 else 's'}")
 
 
@@ -523,16 +502,16 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
             continue  # a school that left the trust: not on the later map
         names = f"{view.school_names.get(a, a)} - {view.school_names.get(b, b)}"
         if a in hidden or b in hidden:
-            edges.append({"from": a, "to": b, "width": 1, "color": HIDDEN_PAIR_COLOUR, "layer": "hidden",
+            edges.append({"from": a, "to": b, "width": 1, "color": layout.HIDDEN_PAIR_COLOUR, "layer": "hidden",
                           "title": f"{names}: changed or not (details hidden: fewer than {min_group_size} staff)"})
             continue
         before, after = then.get((a, b), 0), now.get((a, b), 0)
         kind = "gained" if not before else "lost" if not after else "persisting"
-        style = CHANGE_STYLES[kind]
+        style = layout.CHANGE_STYLES[kind]
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
-                      "width": tie_width(max(before, after) if kind != "persisting" else after, top),
+                      "width": layout.tie_width(max(before, after) if kind != "persisting" else after, top),
                       "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"})
-    return _relined(drawn, "changes", edges, CHANGE_STYLES, min_group_size, lambda n: f"{n:,}")
+    return _relined(drawn, "changes", edges, layout.CHANGE_STYLES, min_group_size, lambda n: f"{n:,}")
 
 
 def _relined(drawn: dict, kind: str, edges: list[dict], styles: dict[str, dict[str, Any]], min_group_size: int,
@@ -546,7 +525,7 @@ def _relined(drawn: dict, kind: str, edges: list[dict], styles: dict[str, dict[s
                for layer, style in styles.items() if counts[layer]]
     if counts["hidden"]:
         legend.append({"label": f"linked, details hidden (a school with fewer than {min_group_size} staff): "
-                                f"{counts['hidden']:,} pairs", "colour": HIDDEN_PAIR_COLOUR, "line": "solid"})
+                                f"{counts['hidden']:,} pairs", "colour": layout.HIDDEN_PAIR_COLOUR, "line": "solid"})
     legend += _marks_legend(drawn["nodes"], [])
     return {**drawn, "view": kind, "edges": edges, "legend": legend}
 
@@ -555,7 +534,7 @@ def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
     """Legend entries for the school map's lines and marks, only those drawn."""
     entries = []
     if edges:
-        entries.append({"label": "collaboration between two schools (wider: more)", "colour": SOFT_COLOUR,
+        entries.append({"label": "collaboration between two schools (wider: more)", "colour": layout.SOFT_COLOUR,
                         "line": "solid"})
     if any(n.get("isolated") for n in nodes):
         entries.append({"label": "isolated school: nobody there collaborates with another school (dark outline)",

@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
+from netmap.layout import ROLE_SHAPES
 from netmap.naming import matching_names, narrowed
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_view
-from webapp.graphview import ROLE_SHAPES, MapFilters, TooLarge, school_map, staff_map, wiring_map
+from webapp.graphview import MapFilters, TooLarge, school_map, staff_map, wiring_map
 from webapp.hidden import without_hidden_schools
 from webapp.standalone import standalone_html
 

@@ -10,11 +10,11 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from netmap.analysis.wiring import LINKED_BY
+from netmap.layout import MAX_SCHOOL_NODES, schools_around
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import require_view
-from webapp.graphview import MAX_SCHOOL_NODES, schools_around
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("wiring", __name__, url_prefix="/wiring")

@@ -11,7 +11,7 @@ code, pages and documentation cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 __all__ = ["TABLES", "TableColumn", "TableSpec", "columns_of", "headings", "table", "tables_markdown"]
 
@@ -71,6 +71,24 @@ def _milestones(names: dict[str, str], start: str) -> tuple[TableColumn, ...]:
                     "days")))
 
 
+def _columns(*rows: str | TableColumn) -> tuple[TableColumn, ...]:
+    """Columns from compact rows, "name | heading | format | description" (the order of docs/tables.md), so that a
+    table is declared as the rows it documents rather than a constructor call a column; a TableColumn (one that
+    _statuses or _milestones makes) is taken as it is. ValueError naming the row for a row without four parts or
+    with a format not in FORMATS."""
+    return tuple(row if isinstance(row, TableColumn) else _column(row) for row in rows)
+
+
+def _column(row: str) -> TableColumn:
+    """One compact row of _columns as its column."""
+    parts = [part.strip() for part in row.split("|", 3)]
+    if len(parts) != 4 or parts[2] not in FORMATS:
+        raise ValueError(f"table column {row!r}: write it as 'name | heading | format | description', the format one "
+                         f"of {', '.join(FORMATS)}")
+    name, heading, format_, description = parts
+    return TableColumn(name, heading, description, cast(Format, format_))
+
+
 # the milestones of netmap.analysis.joiners (a test checks these are its MILESTONES and SCHOOL_MILESTONES)
 PERSON_MILESTONES = {"tie": "first collaboration", "cross_school_tie": "first collaboration with another school",
                      "group": "first group shared with a colleague"}
@@ -81,112 +99,102 @@ COHORT_HEADINGS = {"tie": "Share who collaborate", "cross_school_tie": "Share wh
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec("compare ties", "Collaborations gained, lost and kept",
-              "Every pair of people tied in either snapshot (`netmap compare`: ties.csv).", (
-                  TableColumn("person_a", "Person", "One of the two people (the lower id).", "id"),
-                  TableColumn("person_b", "Person", "The other.", "id"),
-                  TableColumn("school_a", "School", "The first person's school, in the snapshot that has the tie "
-                                                    "(the later one if both).", "id"),
-                  TableColumn("school_b", "School", "The second person's school, likewise.", "id"),
-                  TableColumn("cross_school", "Across schools", "Whether the two work at different schools.",
-                              "flag"),
-                  TableColumn("status", "Status", "gained (later only), lost (earlier only) or persisting (both).",
-                              "label"))),
+              "Every pair of people tied in either snapshot (`netmap compare`: ties.csv).", _columns(
+                  "person_a | Person | id | One of the two people (the lower id).",
+                  "person_b | Person | id | The other.",
+                  "school_a | School | id | The first person's school, in the snapshot that has the tie (the later "
+                  "one if both).",
+                  "school_b | School | id | The second person's school, likewise.",
+                  "cross_school | Across schools | flag | Whether the two work at different schools.",
+                  "status | Status | label | gained (later only), lost (earlier only) or persisting (both).")),
     TableSpec("compare ties named", "Collaborations gained, lost and kept (the web's download)",
-              "The pairs of `compare ties` within the user's scope, with each person's name.", (
-                  TableColumn("status", "Status", "gained, lost or persisting.", "label"),
-                  TableColumn("person_a", "Person", "One of the two people.", "id"),
-                  TableColumn("name_a", "Name", "Their name.", "text"),
-                  TableColumn("school_a", "School", "Their school.", "id"),
-                  TableColumn("person_b", "Person", "The other.", "id"),
-                  TableColumn("name_b", "Name", "Their name.", "text"),
-                  TableColumn("school_b", "School", "Their school.", "id"),
-                  TableColumn("cross_school", "Across schools", "Whether the two work at different schools.",
-                              "flag"))),
+              "The pairs of `compare ties` within the user's scope, with each person's name.", _columns(
+                  "status | Status | label | gained, lost or persisting.",
+                  "person_a | Person | id | One of the two people.",
+                  "name_a | Name | text | Their name.",
+                  "school_a | School | id | Their school.",
+                  "person_b | Person | id | The other.",
+                  "name_b | Name | text | Their name.",
+                  "school_b | School | id | Their school.",
+                  "cross_school | Across schools | flag | Whether the two work at different schools.")),
     TableSpec("compare people", "Staff who joined and left",
-              "Everyone in post in either snapshot (people.csv).", (
-                  TableColumn("staff_id", "Staff id", "The person's id.", "id"),
-                  TableColumn("name", "Name", "Their name.", "text"),
-                  TableColumn("status", "Change", "joined, left or stayed.", "label"),
-                  TableColumn("school_before", "School before", "Their school in the earlier snapshot (empty: not "
-                                                                "in post).", "id"),
-                  TableColumn("school_after", "School after", "Their school in the later one (empty: not in post).",
-                              "id"))),
+              "Everyone in post in either snapshot (people.csv).", _columns(
+                  "staff_id | Staff id | id | The person's id.",
+                  "name | Name | text | Their name.",
+                  "status | Change | label | joined, left or stayed.",
+                  "school_before | School before | id | Their school in the earlier snapshot (empty: not in post).",
+                  "school_after | School after | id | Their school in the later one (empty: not in post).")),
     TableSpec("compare schools", "Schools: what changed",
-              "Per school, its staff's collaborations begun, ended and kept (schools.csv).", (
-                  TableColumn("school_id", "School", "The school's id.", "id"),
+              "Per school, its staff's collaborations begun, ended and kept (schools.csv).", _columns(
+                  "school_id | School | id | The school's id.",
                   *_statuses("ties", "Collaborations", "Collaborations of its staff"),
                   *_statuses("cross_school", "Across schools", "Collaborations of its staff with another school"),
-                  TableColumn("isolation", "Isolation", "became isolated, became connected, isolated (in both), or "
-                                                        "empty.", "label"))),
+                  "isolation | Isolation | label | became isolated, became connected, isolated (in both), or empty.")),
     TableSpec("compare groups", "Networks and communities: what changed",
-              "Per group in either snapshot (groups.csv).", (
-                  TableColumn("group_id", "Group", "The group's id.", "id"),
-                  TableColumn("members_before", "Members before", "Its members in post in the earlier snapshot.",
-                              "count"),
-                  TableColumn("members_after", "Members after", "In the later one.", "count"),
-                  TableColumn("conductivity_before", "Conductivity before", "Share of its member pairs who "
-                                                                            "collaborate, earlier.", "share"),
-                  TableColumn("conductivity_after", "Conductivity after", "The same, later.", "share"),
-                  TableColumn("dormant_before", "Dormant before", "Whether it was dormant (docs/metrics.md), "
-                                                                  "earlier.", "flag"),
-                  TableColumn("dormant_after", "Dormant after", "The same, later.", "flag"),
-                  TableColumn("change", "Change", "rose, fell or same (conductivity), new or ended.", "label"),
+              "Per group in either snapshot (groups.csv).", _columns(
+                  "group_id | Group | id | The group's id.",
+                  "members_before | Members before | count | Its members in post in the earlier snapshot.",
+                  "members_after | Members after | count | In the later one.",
+                  "conductivity_before | Conductivity before | share | Share of its member pairs who collaborate, "
+                  "earlier.",
+                  "conductivity_after | Conductivity after | share | The same, later.",
+                  "dormant_before | Dormant before | flag | Whether it was dormant (docs/metrics.md), earlier.",
+                  "dormant_after | Dormant after | flag | The same, later.",
+                  "change | Change | label | rose, fell or same (conductivity), new or ended.",
                   *_statuses("ties", "Collaborations", "Collaborations between its members"))),
     TableSpec("compare roles", "Brokers and key connectors gained and lost",
-              "People who are a broker or a school's key connector in one snapshot and not the other (roles.csv).", (
-                  TableColumn("kind", "Role", "broker or key connector.", "label"),
-                  TableColumn("staff_id", "Staff id", "The person's id.", "id"),
-                  TableColumn("name", "Person", "Their name.", "text"),
-                  TableColumn("school_id", "School", "Their school (a key connector: the school they connect).",
-                              "id"),
-                  TableColumn("change", "Change", "gained or lost.", "label"))),
+              "People who are a broker or a school's key connector in one snapshot and not the other "
+              "(roles.csv).", _columns(
+                  "kind | Role | label | broker or key connector.",
+                  "staff_id | Staff id | id | The person's id.",
+                  "name | Person | text | Their name.",
+                  "school_id | School | id | Their school (a key connector: the school they connect).",
+                  "change | Change | label | gained or lost.")),
     TableSpec("compare communities", "Informal communities followed",
-              "Each informal community followed from the earlier snapshot to the later (communities.csv).", (
-                  TableColumn("community_before", "Was", "Its number in the earlier snapshot (empty: new).", "id"),
-                  TableColumn("community_after", "Now numbered", "Its number in the later one (empty: dissolved).",
-                              "id"),
-                  TableColumn("tracked", "Community", "The number it is followed by across snapshots.", "id"),
-                  TableColumn("size_before", "People then", "Its people in the earlier snapshot.", "count"),
-                  TableColumn("size_after", "People now", "In the later one.", "count"),
-                  TableColumn("shared", "In both", "People in both.", "count"),
-                  TableColumn("event", "What happened", "continued, merged, born, split or dissolved.", "label"))),
+              "Each informal community followed from the earlier snapshot to the later "
+              "(communities.csv).", _columns(
+                  "community_before | Was | id | Its number in the earlier snapshot (empty: new).",
+                  "community_after | Now numbered | id | Its number in the later one (empty: dissolved).",
+                  "tracked | Community | id | The number it is followed by across snapshots.",
+                  "size_before | People then | count | Its people in the earlier snapshot.",
+                  "size_after | People now | count | In the later one.",
+                  "shared | In both | count | People in both.",
+                  "event | What happened | label | continued, merged, born, split or dissolved.")),
     TableSpec("joiners people", "New joiners",
-              "Each member of staff who started on or after the chosen date: when they reached each milestone.", (
-                  TableColumn("staff_id", "Staff id", "The person's id.", "id"),
-                  TableColumn("school_id", "School", "Their school in the latest snapshot.", "id"),
-                  TableColumn("started_on", "Started", "When they started (with the trust, for staff who came with "
-                                                       "a school that joined).", "date"),
-                  TableColumn("cohort", "Cohort", "The school term they started in.", "label"),
+              "Each member of staff who started on or after the chosen date: when they reached each "
+              "milestone.", _columns(
+                  "staff_id | Staff id | id | The person's id.",
+                  "school_id | School | id | Their school in the latest snapshot.",
+                  "started_on | Started | date | When they started (with the trust, for staff who came with a school "
+                  "that joined).",
+                  "cohort | Cohort | label | The school term they started in.",
                   *_milestones(PERSON_MILESTONES, "starting"))),
     TableSpec("joiners schools", "Schools that joined",
-              "Each school that joined on or after the chosen date and is in a snapshot.", (
-                  TableColumn("school_id", "School", "The school's id.", "id"),
-                  TableColumn("joined_on", "Joined", "When it joined the trust.", "date"),
-                  TableColumn("first_snapshot", "First snapshot", "The first snapshot it is in.", "date"),
+              "Each school that joined on or after the chosen date and is in a snapshot.", _columns(
+                  "school_id | School | id | The school's id.",
+                  "joined_on | Joined | date | When it joined the trust.",
+                  "first_snapshot | First snapshot | date | The first snapshot it is in.",
                   *_milestones(SCHOOL_MILESTONES, "joining"))),
     TableSpec("joiners cohorts", "New joiners by cohort",
               "Per cohort, the share of its joiners who reached each milestone by the latest snapshot; then the "
-              "staff already there, for comparison.", (
-                  TableColumn("cohort", "Started", "A school term, or established staff.", "label"),
-                  TableColumn("people", "People", "Its members.", "count"),
+              "staff already there, for comparison.", _columns(
+                  "cohort | Started | label | A school term, or established staff.",
+                  "people | People | count | Its members.",
                   *(TableColumn(f"share_with_{m}", COHORT_HEADINGS[m],
                                 f"Share who had their {words} by the latest snapshot.", "share")
                     for m, words in PERSON_MILESTONES.items()))),
     TableSpec("schools to help", "Schools to help first",
-              "The schools that need connecting, in the order to act (netmap.analysis.priorities).", (
-                  TableColumn("school_id", "School id", "The school's id.", "id"),
-                  TableColumn("name", "School", "Its name.", "text"),
-                  TableColumn("priority", "Priority", "The trust's own priority for it (schools.csv): high, medium, "
-                                                      "low or empty.", "label"),
-                  TableColumn("need", "Need", "isolated, weakly connected or unclear (too few answers).", "label"),
-                  TableColumn("schools_reached", "Schools reached", "Other schools its staff are tied to.", "count"),
-                  TableColumn("external_ties", "Ties to other schools", "Its staff's ties to other schools.",
-                              "count"),
-                  TableColumn("dependency", "Dependency", "Share of its links to other schools held by one person.",
-                              "share"),
-                  TableColumn("reason", "Why", "Why it is listed, in words.", "text"),
-                  TableColumn("context", "Context", "The trust's own columns of schools.csv for it, as name: value "
-                                                    "pairs.", "text"))),
+              "The schools that need connecting, in the order to act (netmap.analysis.priorities).", _columns(
+                  "school_id | School id | id | The school's id.",
+                  "name | School | text | Its name.",
+                  "priority | Priority | label | The trust's own priority for it (schools.csv): high, medium, low or "
+                  "empty.",
+                  "need | Need | label | isolated, weakly connected or unclear (too few answers).",
+                  "schools_reached | Schools reached | count | Other schools its staff are tied to.",
+                  "external_ties | Ties to other schools | count | Its staff's ties to other schools.",
+                  "dependency | Dependency | share | Share of its links to other schools held by one person.",
+                  "reason | Why | text | Why it is listed, in words.",
+                  "context | Context | text | The trust's own columns of schools.csv for it, as name: value pairs.")),
 )
 
 
