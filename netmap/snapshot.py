@@ -4,7 +4,7 @@ A `Snapshot` is a store's snapshot (its `SnapshotInfo`) with everything derived 
 use, and kept on the object: the dataset read from the store, the dataset as the trust was on its date, the
 staff in post, the graphs, the analysis (read when the store keeps it for these contents and options; otherwise
 computed once and kept with the snapshot) and the planner. A command opens one and asks it; the web app holds one
-per snapshot for as long as the snapshot's contents are unchanged (webapp.data.TrustView wraps it).
+per snapshot for as long as the snapshot's contents are unchanged (webapp.data.TrustView is its subclass).
 
 Nothing here re-derives what another part already holds: the graphs are built from the dated dataset, the analysis
 is computed from the same dataset, and the staff-in-post filter runs once for all of them (netmap.graphs.active_staff
@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, Self
 
 import pandas as pd
 
@@ -90,7 +90,7 @@ class Snapshot:
         return cls(store.snapshot(snapshot), store, options)
 
     @classmethod
-    def in_memory(cls, info: SnapshotInfo, dataset: Dataset, analysis: Analysis) -> Snapshot:
+    def in_memory(cls, info: SnapshotInfo, dataset: Dataset, analysis: Analysis) -> Self:
         """A snapshot held only in memory, with its dataset and analysis already known: a what-if's hypothetical
         trust (dated as the snapshot `info` it was made from). It has no store to read or keep anything in."""
         snapshot = cls(info, _no_store)

@@ -25,7 +25,6 @@ import pytest
 from netmap.analysis import analyse
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from netmap.snapshot import Snapshot
 from netmap.store import SnapshotInfo
 from webapp.data import TrustView
 from webapp.graphview import MapFilters, changes_map, people_changes_map, school_map, staff_map, wiring_map
@@ -44,8 +43,9 @@ def _views() -> tuple[TrustView, TrustView]:
 
     def view(as_of: str, previous: TrustView | None) -> TrustView:
         info = SnapshotInfo(as_of, as_of, "2026-07-01T00:00:00", "sample", "")
-        snapshot = Snapshot.in_memory(info, dataset, analyse(build_graphs(dataset, as_of)))
-        return TrustView(snapshot, load_previous=lambda: previous)
+        made = TrustView.in_memory(info, dataset, analyse(build_graphs(dataset, as_of)))
+        made.load_previous = lambda: previous
+        return made
 
     earlier = view(EARLIER, None)
     return earlier, view(LATER, earlier)

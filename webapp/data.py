@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NoReturn
 
@@ -15,14 +14,12 @@ import networkx as nx
 import pandas as pd
 from flask import Flask, abort, current_app, make_response, render_template, request
 
-from netmap.analysis import Analysis
 from netmap.analysis.engine import STEPS
-from netmap.analysis.planner import Planner
+from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.wiring import school_pair_layers
-from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, joined_by
+from netmap.graphs import joined_by
 from netmap.snapshot import Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
@@ -31,48 +28,25 @@ __all__ = ["TrustView", "current_view", "get_store", "init_app", "require_row", 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class TrustView:
-    """One snapshot as the pages see it: a thin web wrapper around the library's netmap.snapshot.Snapshot (its kept
-    analysis, and its dataset and graphs read when a page first needs them: the dashboard needs neither the graphs
-    nor, beyond names, the people), with what only pages need: names, the schools in the trust on its date, map
-    layouts and the snapshot before it."""
+class TrustView(Snapshot):
+    """One snapshot as the pages see it: the library's netmap.snapshot.Snapshot (its kept analysis, and its dataset
+    and graphs read when a page first needs them: the dashboard needs neither the graphs nor, beyond names, the
+    people), with what only pages need: names, the schools in the trust on its date, map layouts and the snapshot
+    before it.
 
-    snapshot: Snapshot
-    layout_cache: dict[str, Any] = field(default_factory=dict)
-    # the snapshot before this one (None: the first, or still being analysed): maps keep its places
-    load_previous: Callable[[], TrustView | None] = lambda: None
+    A subclass, as Flask's Request is werkzeug's with what only Flask needs: every Snapshot member (info,
+    snapshot_id, as_of, analysis, dataset, graphs, table, planner ...) is the view's own, declared once, in
+    netmap/snapshot.py. `layout_cache` holds what is computed once per snapshot for every user (map places, the
+    wiring matrix); `load_previous` gives the view of the snapshot before this one (None: the first, or still being
+    analysed), whose places maps keep.
+    """
 
-    @property
-    def info(self) -> SnapshotInfo:
-        return self.snapshot.info
-
-    @property
-    def snapshot_id(self) -> str:
-        """The snapshot's identity: what ?snapshot= and every link name."""
-        return self.snapshot.snapshot_id
-
-    @property
-    def as_of(self) -> str:
-        """The snapshot's date: what staff in post and tie windows are counted on."""
-        return self.snapshot.as_of
-
-    @property
-    def analysis(self) -> Analysis:
-        """The kept analysis (a view is made only once it is kept)."""
-        return self.snapshot.analysis
-
-    @property
-    def dataset(self) -> Dataset:
-        return self.snapshot.dataset
-
-    @property
-    def graphs(self) -> TrustGraphs:
-        return self.snapshot.graphs
-
-    def table(self, name: str) -> pd.DataFrame:
-        """One table of the snapshot (read alone until a page has read the whole dataset: Snapshot.table)."""
-        return self.snapshot.table(name)
+    def __init__(self, info: SnapshotInfo, store: GraphStore | Callable[[], GraphStore],
+                 options: AnalysisOptions | None = None, *,
+                 load_previous: Callable[[], TrustView | None] = lambda: None) -> None:
+        super().__init__(info, store, options)
+        self.layout_cache: dict[str, Any] = {}
+        self.load_previous = load_previous
 
     @cached_property
     def staff_names(self) -> dict[str, str]:
@@ -99,11 +73,6 @@ class TrustView:
         """Every pair of schools with what links them (netmap.analysis.wiring.school_pair_layers): the hard vs
         soft page, its map and its CSV read the same frame."""
         return school_pair_layers(self.analysis.wiring, self.analysis.bridges)
-
-    @property
-    def planner(self) -> Planner:
-        """Secondment candidates, introductions and leaver risk over this snapshot (built once)."""
-        return self.snapshot.planner
 
     @cached_property
     def schools_to_help(self) -> pd.DataFrame:
@@ -149,10 +118,9 @@ class _Cache:
                 return self._views[key]
             if key in self._running:
                 raise AnalysisPending(dict(self._running[key]))
-        snapshot = Snapshot(info, get_store)
-        if snapshot.kept_analysis() is None:
+        view = TrustView(info, get_store, load_previous=lambda: self._previous(info))
+        if view.kept_analysis() is None:
             self._start(key, info)
-        view = TrustView(snapshot, load_previous=lambda: self._previous(info))
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view

@@ -14,7 +14,6 @@ from netmap.analysis.tables import headings
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
 from netmap.graphs import current_and_planned_secondments
-from netmap.snapshot import Snapshot
 from webapp.auth import accounts, audit
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
@@ -178,8 +177,9 @@ def _after(view: TrustView, changes: list[Change]) -> TrustView:
         graphs, analysis = analyse_after(view.graphs, changes)
         school_map(view)  # make sure the 'before' positions exist, then reuse them
         cache.clear()
-        cache[key] = TrustView(Snapshot.in_memory(view.info, graphs.dataset, analysis),
-                               layout_cache={"schools": view.layout_cache["schools"]})
+        after = TrustView.in_memory(view.info, graphs.dataset, analysis)
+        after.layout_cache["schools"] = view.layout_cache["schools"]
+        cache[key] = after
     return cache[key]
 
 
