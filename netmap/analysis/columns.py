@@ -50,11 +50,16 @@ _BROKER_HELP = {
     "gatekeeper": "Times they bring another school's know-how into their own.",
     "liaison": "Times they link two other schools.",
 }
+# helps that two tables' columns share: the same values, described once
 _REACHED = "Other schools they are tied to (for a school: other schools it is tied to)."
+_STAFF_ID = "The person's id from staff.csv."
+_SCHOOL_OF = "Their school (or the central team)."
+_BETWEENNESS = "Share of shortest routes between two colleagues that pass through them (0 to 1)."
+_FIRST_SCHOOL, _SECOND_SCHOOL = "First school of the pair.", "Second school of the pair."
 
 COLUMNS: tuple[MetricColumn, ...] = (
-    _staff("staff_id", "id", "The person's id from staff.csv."),
-    _staff("school_id", "id", "Their school (or the central team)."),
+    _staff("staff_id", "id", _STAFF_ID),
+    _staff("school_id", "id", _SCHOOL_OF),
     _staff("seconded_to", "id", "The school they work at on a secondment under way; every school measure counts "
                                 "them there."),
     _staff("response", "label", "Survey status: responded, no response, not surveyed, or unknown (no respondents "
@@ -69,8 +74,7 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _staff("schools_reached", "count", _REACHED),
     _staff("hard_degree", "count", "Colleagues they share an expert network or subject community with."),
     _staff("groups", "list", "The groups they belong to."),
-    _staff("betweenness", "share", "Share of shortest routes between two colleagues that pass through them (0 to "
-                                   "1).", "weighted"),
+    _staff("betweenness", "share", _BETWEENNESS, "weighted"),
     _staff("constraint", "number", "How much their contacts all know each other; low means they bridge separate "
                                    "circles.", "weighted"),
     _staff("effective_size", "number", "Number of non-overlapping contacts."),
@@ -119,16 +123,16 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _group("cross_school_pairs", "count", "Collaborating pairs across schools."),
     _group("is_dormant", "flag", "Fewer than {dormant_share:.0%} of members collaborate with another member.",
            "dormant_share"),
-    MetricColumn("school_a", "wiring", "id", "First school of the pair."),
-    MetricColumn("school_b", "wiring", "id", "Second school of the pair."),
+    MetricColumn("school_a", "wiring", "id", _FIRST_SCHOOL),
+    MetricColumn("school_b", "wiring", "id", _SECOND_SCHOOL),
     MetricColumn("hard_links", "wiring", "count", "Pairs of their staff sharing a group."),
     MetricColumn("soft_ties", "wiring", "count", "Collaborations between their staff."),
     MetricColumn("person_a", "bridges", "id", "One end of the tie."),
-    MetricColumn("school_a", "bridges", "id", "First school of the pair."),
+    MetricColumn("school_a", "bridges", "id", _FIRST_SCHOOL),
     MetricColumn("person_b", "bridges", "id", "The other end."),
-    MetricColumn("school_b", "bridges", "id", "Second school of the pair."),
-    MetricColumn("staff_id", "leaver_risk", "id", "The person's id from staff.csv."),
-    MetricColumn("school_id", "leaver_risk", "id", "Their school (or the central team)."),
+    MetricColumn("school_b", "bridges", "id", _SECOND_SCHOOL),
+    MetricColumn("staff_id", "leaver_risk", "id", _STAFF_ID),
+    MetricColumn("school_id", "leaver_risk", "id", _SCHOOL_OF),
     MetricColumn("schools_cut_off", "leaver_risk", "list",
                  "Schools left with no tie to any other school if this person leaves."),
     MetricColumn("number_cut_off", "leaver_risk", "count", "How many schools that is."),
@@ -136,8 +140,7 @@ COLUMNS: tuple[MetricColumn, ...] = (
     MetricColumn("brokerage_lost", "leaver_risk", "count", "Two-step paths they broker with an end in another "
                                                            "school (coordinator paths, which stay inside one school, "
                                                            "are left out)."),
-    MetricColumn("betweenness", "leaver_risk", "share", "Share of shortest routes between two colleagues that pass "
-                                                        "through them (0 to 1)."),
+    MetricColumn("betweenness", "leaver_risk", "share", _BETWEENNESS),
 )
 
 
