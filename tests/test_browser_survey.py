@@ -23,6 +23,7 @@ from tests.trusts import NOTICE
 pytestmark = pytest.mark.slow
 
 RESPONDENTS = 30
+PURPOSE_LABEL = "Purpose: why you need these named links now"  # the round forms that hand over links ask it
 CLOSES = (dt.date.today() + dt.timedelta(days=30)).isoformat()  # answers are dated today: within the tie window
 
 
@@ -77,6 +78,9 @@ def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, 
     assert "Round created as a draft" in admin.content()
     round_page = admin.url.split("#")[0]
     _shot(admin, "survey-round-draft")
+    purpose = admin.get_by_label(PURPOSE_LABEL)  # the select is labelled, and the form will not go without it
+    assert purpose.evaluate("select => select.required") and not purpose.input_value()
+    purpose.select_option("Checking the data's quality")
     with admin.expect_download() as download:
         admin.click("text=Open and hand over the links")
     links = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
@@ -130,6 +134,14 @@ def test_a_round_created_answered_by_30_through_their_links_and_closed(browser, 
     admin.goto(round_page)
     assert f"<td>{RESPONDENTS}</td>" in admin.content()
     _shot(admin, "survey-round-open")
+    assert admin.get_by_label(PURPOSE_LABEL).count() == 2  # the reminder's form and the reissue's
+    admin.select_option("#remind-purpose", "Other (say which below)")
+    admin.locator("form:has(#remind-purpose)").get_by_label("Details (required for Other)").fill("chasing answers")
+    with admin.expect_download() as download:
+        admin.click(f"text=Remind {len(links) - RESPONDENTS} people")
+    reminded = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert len(reminded) == len(links) - RESPONDENTS
+    admin.goto(round_page)
     admin.click("button:has-text(\"Close the round\")")
     admin.locator("p.flash").wait_for(timeout=30_000)
     assert f"Round closed: snapshot {CLOSES} written" in admin.locator("p.flash").inner_text()
@@ -477,6 +489,7 @@ def test_sending_shows_its_progress_until_it_finishes(browser, mail_server) -> N
     _log_in(admin, server, "admin")
     admin.goto(f"{server}/surveys/{round_id}")
     admin.check("input[name=send]")
+    admin.get_by_label(PURPOSE_LABEL).select_option("Checking the data's quality")
     admin.click("text=Open and hand over the links")
     admin.wait_for_url(re.compile(r"#sending$"))
     state = admin.locator('#sending-progress [data-count="state"]')

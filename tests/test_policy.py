@@ -21,9 +21,11 @@ from webapp.policy import AGGREGATE, ANY, BY_LINK, COMMANDS, PUBLIC, ROLES, ROUT
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "access-policy.md"
-# Named data leaving as a file or a map: a download format, or a route that is itself a file or a map's payload
+# Named data leaving as a file or a map: a download format, or a route that is itself a file, a map's payload or
+# the JSON of its name suggestions
 FILE_FORMATS = {"csv", "html"}
-FILES_AND_MAPS = {"exports.download", "network_map.data", "compare.changes", "person_rights.download"}
+FILES_AND_MAPS = {"exports.download", "network_map.data", "compare.changes", "person_rights.download",
+                  "network_map.people"}
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +81,28 @@ def test_named_downloads_and_maps_ask_a_purpose_and_are_audited() -> None:
                     checked.add(endpoint)
                     assert rule.needs_purpose(query) and rule.audited, f"{endpoint} {query}: no purpose or audit"
     assert checked >= FILES_AND_MAPS | {"staff.index", "joiners.index", "compare.index", "wiring.bridges",
-                                        "secondments.risk", "expertise.index", "challenges.show"}
+                                        "secondments.risk", "expertise.index", "challenges.show", "rounds.show",
+                                        "rounds.open_", "rounds.reissue", "rounds.remind_"}
+
+
+def test_forms_handing_over_named_files_carry_their_own_purpose(app: Flask) -> None:
+    """A route reached only by POST (a form) whose answer is person-level and a download (a survey round's links)
+    must state its purpose in the form itself (IN_FORM): a POST is never redirected to state one. The gate
+    enforces it (tests/test_purpose.py posts each without, then with, one)."""
+    methods = {rule.endpoint: rule.methods - {"HEAD", "OPTIONS"} for rule in app.url_map.iter_rules()}
+    forms = {endpoint for endpoint, rule in ROUTES.items()
+             if methods[endpoint] == {"POST"} and rule.is_named({}) and rule.downloads}
+    assert forms == {"rounds.open_", "rounds.reissue", "rounds.remind_"}
+    for endpoint in forms:
+        assert ROUTES[endpoint].asks_in_form({}) and ROUTES[endpoint].audited, endpoint
+    in_form = {endpoint for endpoint, rule in ROUTES.items() if any(when.form for when in rule.purpose)}
+    assert in_form == forms, "a purpose in the form is for POST forms only: a GET is asked once a session"
+
+
+def test_json_routes_are_refused_as_json() -> None:
+    """A route answering a script's JSON cannot follow a redirect to state a purpose: it is marked json, and the
+    gate answers 403 with the reason as JSON instead (tests/test_purpose.py)."""
+    assert ROUTES["network_map.people"].json and ROUTES["network_map.people"].needs_purpose({})
 
 
 def test_the_access_policy_document_lists_every_entry() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from tests.trusts import NOTICE, PLANTED
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import DEFAULT_PURPOSE, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.auth import audit_people
 
@@ -37,20 +37,22 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         assert store.list_rounds() == []
     bare = _create(admin)  # no notice yet: a draft, refused on opening
-    refused = admin.post(f"/surveys/{bare}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{bare}")},
+    refused = admin.post(f"/surveys/{bare}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{bare}"),
+                                                         "purpose": DEFAULT_PURPOSE},
                          follow_redirects=True)
     assert "cannot open without a privacy notice" in refused.get_data(as_text=True)
     round_id = _create(admin, notice=NOTICE, custom_key="phonics", custom_text="Whose advice on phonics?")
     page = admin.get(f"/surveys/{round_id}").get_data(as_text=True)
     assert "Whose advice on phonics? <span class=\"base\">(records: advice)</span>" in page
     opened = admin.post(f"/surveys/{round_id}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
-                                                            "format": "csv"})
+                                                            "format": "csv", "purpose": DEFAULT_PURPOSE})
     assert opened.mimetype == "text/csv"
     links = {row["staff_id"]: row["link"] for row in csv.DictReader(io.StringIO(opened.get_data(as_text=True)))}
     assert len(links) == 11 and links["a1"].startswith("http://127.0.0.1:5000/survey/")
     token = links["a1"].rsplit("/", 1)[1]
     twice = admin.post(f"/surveys/{round_id}/open", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
-                                                           "format": "csv"}, follow_redirects=True)
+                                                           "format": "csv", "purpose": DEFAULT_PURPOSE},
+                       follow_redirects=True)
     said = twice.get_data(as_text=True)  # a second click on Open: no links, and a way that exists
     assert twice.mimetype == "text/html" and f"Round {round_id} is already open: its links were handed over" in said
     assert "--reissue" not in said and "remind those who have not answered" in said
@@ -73,7 +75,8 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     waiting = admin.get(f"/surveys/{round_id}?table=waiting&format=csv").get_data(as_text=True)
     assert "a1" not in waiting and "b1" in waiting
     sheet = admin.post(f"/surveys/{round_id}/links", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}"),
-                                                           "staff": "b1\n", "format": "sheet"})
+                                                           "staff": "b1\n", "format": "sheet",
+                                                           "purpose": DEFAULT_PURPOSE})
     text = sheet.get_data(as_text=True)
     assert sheet.status_code == 200 and text.count('class="slip"') == 1 and "Head of B" in text
     closed = admin.post(f"/surveys/{round_id}/close", data={"csrf_token": csrf_token(admin, f"/surveys/{round_id}")},

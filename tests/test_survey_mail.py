@@ -22,7 +22,7 @@ from netmap.sample.generator import generate_sample
 from netmap.store import SQLiteStore
 from netmap.survey.service import link_of
 from tests.trusts import NOTICE, PLANTED
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import DEFAULT_PURPOSE, csrf_token, login, make_app
 from webapp.accounts import Accounts
 
 DURING = dt.datetime(2026, 7, 10, 9, 0, tzinfo=dt.UTC)
@@ -148,7 +148,8 @@ def test_the_web_sends_a_few_hundred_in_the_background(tmp_path: Path, monkeypat
     text = kept.get_data(as_text=True)
     assert "Please answer: Autumn &lt;b&gt;survey&lt;/b&gt;" in text  # the preview, escaped
     assert "Hello Alex Example," in text and "Until 2099-07-20. &lt;script&gt;" in text
-    opened = admin.post(f"{page}/open", data={"csrf_token": csrf_token(admin, page), "format": "csv", "send": "1"})
+    opened = admin.post(f"{page}/open", data={"csrf_token": csrf_token(admin, page), "format": "csv", "send": "1",
+                                              "purpose": DEFAULT_PURPOSE})
     handed = opened.get_data(as_text=True).splitlines()
     assert opened.mimetype == "text/csv" and len(handed) == 2 and handed[1].startswith(first + ",")
     job = app.extensions["netmap_mail_jobs"][round_id]
@@ -167,7 +168,8 @@ def test_the_web_sends_a_few_hundred_in_the_background(tmp_path: Path, monkeypat
     shown = admin.get(page).get_data(as_text=True)
     assert f"{progress['sent']:,}</span> sent, <span data-count=\"failed\">0</span> failed" in shown
     assert "Finished." in shown
-    again = admin.post(f"{page}/open", data={"csrf_token": csrf_token(admin, page), "format": "csv"},
+    again = admin.post(f"{page}/open", data={"csrf_token": csrf_token(admin, page), "format": "csv",
+                                             "purpose": DEFAULT_PURPOSE},
                        follow_redirects=True)
     assert f"Round {round_id} is already open" in again.get_data(as_text=True)
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:

@@ -26,7 +26,7 @@ from webapp.leavers import closed_reason
 from webapp.security import is_plain_http_from_elsewhere
 
 __all__ = ["SECOND_FACTOR_ROLES", "accounts", "audit", "audit_event", "audit_people", "audit_refusal", "bp",
-           "init_app", "pending_user", "safe_next", "start_session"]
+           "current_purpose", "init_app", "pending_user", "safe_next", "start_session"]
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -101,11 +101,16 @@ def _holds(user: User | None, key: str, since: str, limit: dt.timedelta) -> bool
     return clock.now() - started < limit
 
 
+def current_purpose() -> str:
+    """The purpose of this request: the one its form stated (webapp.purpose.form_purpose), else the session's."""
+    return str(g.get("purpose") or session.get("purpose", ""))
+
+
 def audit(action: str, subject: str) -> None:
     """Record that the current user did `action` on `subject` (viewed or downloaded person-level data, changed
-    something), with the purpose they stated in this session."""
+    something), with the purpose they stated for it."""
     user: User = g.user
-    accounts().audit.record(user.name, action, subject, session.get("purpose", ""))
+    accounts().audit.record(user.name, action, subject, current_purpose())
 
 
 def audit_people(action: str, subject: str, people: list[str], *, user: str | None = None,
@@ -117,7 +122,7 @@ def audit_people(action: str, subject: str, people: list[str], *, user: str | No
     if users_db is None:
         for entry in entries:
             accounts().audit.record(user or g.user.name, action, entry,
-                                    session.get("purpose", "") if purpose is None else purpose)
+                                    current_purpose() if purpose is None else purpose)
         return
     with Accounts(users_db) as kept:
         for entry in entries:

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from webapp.access import may_see_names, names_refusal
 from webapp.policy import AGGREGATE, SCOPES, route_of
-from webapp.purpose import purpose_redirect
+from webapp.purpose import form_purpose, purpose_redirect
 
 __all__ = ["enforce", "init_app", "may_use"]
 
@@ -29,7 +29,8 @@ def may_use(endpoint: str) -> bool:
 
 
 def enforce() -> Response | None:
-    """None to let the request through to its view; a redirect to sign in or to state a purpose; or 403."""
+    """None to let the request through to its view; a redirect to sign in or to state a purpose; 400 for a form
+    without its purpose; or 403 (JSON for a route that answers JSON)."""
     if request.endpoint is None:  # no such route (404) or method (405): Flask answers that itself
         return None
     rule = route_of(request.endpoint)
@@ -48,6 +49,8 @@ def enforce() -> Response | None:
         abort(403, description=f"This page is for the {' or '.join(rule.who)} role.")
     if named and not may_see_names():
         abort(403, description=names_refusal(user.role))
-    if rule.needs_purpose(request.args) and may_see_names():
-        return purpose_redirect()
+    if rule.asks_in_form(request.args):
+        form_purpose()
+    elif rule.needs_purpose(request.args) and may_see_names():
+        return purpose_redirect(json=rule.json)
     return None

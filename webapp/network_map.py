@@ -11,7 +11,7 @@ from netmap.contract import PHASES, ROLES, TIE_KINDS
 from netmap.layout import ROLE_SHAPES
 from netmap.naming import matching_names, narrowed
 from webapp.access import require_names, scope, suppressed_schools
-from webapp.auth import audit
+from webapp.auth import audit, audit_people
 from webapp.data import TrustView, require_view
 from webapp.graphview import MapFilters, TooLarge, school_map, staff_map, wiring_map
 from webapp.hidden import without_hidden_schools
@@ -74,6 +74,7 @@ def people() -> Any:
     found = require_names(view)
     school_of = view.graphs.school_of
     matches = matching_people(view, request.args.get("q", ""), found.people)[:MAX_SUGGESTIONS]
+    audit_people("search", "the staff map's name suggestions", [p for p, _name in matches])
     return jsonify([{"id": p, "name": n, "school": view.school_names.get(school_of.get(p, ""), "")}
                     for p, n in matches])
 

@@ -13,10 +13,13 @@ How to read an entry:
 - ``named``: the requests whose answer is person-level only (a person's page, a named CSV, the staff map): a role
   whose scope names nobody (ceo; a network lead who leads no group and was assigned nobody) is refused them.
   Other requests of the route show names within the role's scope and aggregates otherwise (SCOPES).
-- ``purpose``: the requests that need a stated purpose first (webapp.purpose), asked only of roles that see names.
+- ``purpose``: the requests that need a stated purpose first (webapp.purpose), asked only of roles that see names:
+  once a session on a page (a GET is redirected to say why), or, for a form that hands over named data (IN_FORM),
+  in the form itself at every submission (a POST without one is refused and nothing is made or sent).
 - ``audited``: the view records who used it, with the purpose stated (webapp.auth.audit).
 - ``suppressed``: aggregates shown to roles whose SCOPES entry says so are hidden below NETMAP_MIN_GROUP_SIZE.
 - ``downloads``: the files the route gives with ?format= (csv, html), or in its path (graphml, gexf, xlsx).
+- ``json``: the route answers JSON to a script, so a refusal is JSON too (403 with the reason), never a redirect.
 
 Finer, row-level checks stay with the views that know the rows, and read SCOPES through webapp.access: a
 particular person outside a lead's scope (require_person), a round run by someone else (require_round_runner), a
@@ -28,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["ADMIN", "AGGREGATE", "ALWAYS", "ANY", "BY_LINK", "CEO", "COMMANDS", "CSV", "EVERYONE", "HR", "LEAD", "LED",
-           "PUBLIC", "ROLES", "ROUTES", "SCOPES", "Command", "Route", "RoleScope", "When", "on", "render_markdown",
-           "route_of"]
+__all__ = ["ADMIN", "AGGREGATE", "ALWAYS", "ANY", "BY_LINK", "CEO", "COMMANDS", "CSV", "EVERYONE", "HR", "IN_FORM",
+           "LEAD", "LED", "PUBLIC", "ROLES", "ROUTES", "SCOPES", "Command", "Route", "RoleScope", "When", "on",
+           "render_markdown", "route_of"]
 
 ADMIN, HR, LEAD, CEO = "admin", "hr", "network-lead", "ceo"
 ROLES = (ADMIN, HR, LEAD, CEO)
@@ -69,19 +72,20 @@ ANY = "*"  # in a When: the argument is present and not empty
 @dataclass(frozen=True)
 class When:
     """A request condition on its query arguments: every `args` name holds one of its values (ANY: any
-    non-empty value). When() holds for every request."""
+    non-empty value). When() holds for every request. In a route's `purpose`, `form` says the purpose is stated
+    in the submitted form itself (its `purpose` field), at each submission, rather than once a session."""
 
     args: tuple[tuple[str, frozenset[str]], ...] = ()
+    form: bool = False
 
     def holds(self, query: Mapping[str, str]) -> bool:
         return all((query.get(name, "") != "") if ANY in values else query.get(name, "") in values
                    for name, values in self.args)
 
     def __str__(self) -> str:
-        if not self.args:
-            return "always"
-        return " and ".join(f"{name} given" if ANY in values else f"{name}={'/'.join(sorted(values))}"
-                            for name, values in self.args)
+        said = " and ".join(f"{name} given" if ANY in values else f"{name}={'/'.join(sorted(values))}"
+                            for name, values in self.args) or "always"
+        return f"{said}, in the form" if self.form else said
 
 
 def on(**args: str | tuple[str, ...]) -> When:
@@ -93,6 +97,7 @@ def on(**args: str | tuple[str, ...]) -> When:
 ALWAYS = (When(),)
 NEVER: tuple[When, ...] = ()
 CSV = (on(format="csv"),)
+IN_FORM = (When(form=True),)  # a form handing over named data: its own purpose field, at every submission
 HTML_MAP = on(format="html")
 
 
@@ -107,6 +112,7 @@ class Route:
     audited: bool = False
     suppressed: bool = False
     downloads: tuple[str, ...] = ()
+    json: bool = False
 
     @property
     def public(self) -> bool:
@@ -119,10 +125,15 @@ class Route:
     def needs_purpose(self, query: Mapping[str, str]) -> bool:
         return any(when.holds(query) for when in self.purpose)
 
+    def asks_in_form(self, query: Mapping[str, str]) -> bool:
+        """Whether this request must carry its purpose in its own form (IN_FORM), not the session's."""
+        return any(when.form and when.holds(query) for when in self.purpose)
+
 
 _STAFF_MAP = (on(view="staff"),)  # the staff map's payload and its HTML download name people
 _STAFF_MAP_PAGE = tuple(on(**{arg: ANY}) for arg in ("school", "group", "subject", "phase", "role", "person")) + \
     _STAFF_MAP  # the page then draws (and lists candidates for) a staff map, for roles that see names
+_WAITING = (on(table="waiting", format="csv"),)  # a round's list of who has not answered
 _NAMED_TABLES = ("ties", "people", "roles", "communities")  # the compare page's tables of people
 _ADMIN = (ADMIN,)
 _NAMED_ROLES = (ADMIN, HR)
@@ -177,9 +188,9 @@ ROUTES: Mapping[str, Route] = {
     "staff.index": Route((ADMIN, HR, LEAD), "staff by name within scope (CSV too)", named=ALWAYS, purpose=CSV,
                          audited=True, downloads=("csv",)),
     "staff.show": Route((ADMIN, HR, LEAD), "one person's page", named=ALWAYS, purpose=ALWAYS, audited=True),
-    # JSON for the search box as a name is typed (a redirect would break it): the map it leads to asks the purpose
+    # JSON for the search box as a name is typed: a redirect would break it, so without a stated purpose it is 403
     "network_map.people": Route((ADMIN, HR, LEAD), "name suggestions for the map's person search, within scope",
-                                named=ALWAYS),
+                                named=ALWAYS, purpose=ALWAYS, audited=True, json=True),
     "wiring.bridges": Route((ADMIN, HR, LEAD), "the people who carry soft-only bridges (CSV too)", named=ALWAYS,
                             purpose=CSV, audited=True, downloads=("csv",)),
     "expertise.index": Route((ADMIN, HR, LEAD), "who knows a topic, within scope (CSV too)", named=ALWAYS,
@@ -200,15 +211,17 @@ ROUTES: Mapping[str, Route] = {
     "secondments.scenario_map": Route(_NAMED_ROLES, "the school map before or after the scenario"),
     "exports.download": Route(_NAMED_ROLES, "the whole network as GraphML or GEXF, the analysis as XLSX",
                               named=ALWAYS, purpose=ALWAYS, audited=True, downloads=("graphml", "gexf", "xlsx")),
-    # survey rounds: links and reminders name whom they reach (audited with their ids)
+    # survey rounds: links and reminders name whom they reach (audited with their ids and the form's purpose)
     "rounds.index": Route(_RUNS_ROUNDS, "survey rounds, and creating one (a lead: over their groups' schools)",
                           audited=True),
-    "rounds.show": Route(_RUNS_ROUNDS, "a round's response rates; who has not answered as CSV", audited=True,
-                         downloads=("csv",)),
-    "rounds.open_": Route(_RUNS_ROUNDS, "open a round: everyone's link (CSV) or emails", audited=True,
-                          downloads=("csv",)),
-    "rounds.reissue": Route(_RUNS_ROUNDS, "reissue links", audited=True, downloads=("csv",)),
-    "rounds.remind_": Route(_RUNS_ROUNDS, "remind those who have not submitted", audited=True, downloads=("csv",)),
+    "rounds.show": Route(_RUNS_ROUNDS, "a round's response rates; who has not answered as CSV (an admin's)",
+                         named=_WAITING, purpose=_WAITING, audited=True, downloads=("csv",)),
+    "rounds.open_": Route(_RUNS_ROUNDS, "open a round: everyone's link (CSV, sheet) or emails", named=ALWAYS,
+                          purpose=IN_FORM, audited=True, downloads=("csv",)),
+    "rounds.reissue": Route(_RUNS_ROUNDS, "reissue links", named=ALWAYS, purpose=IN_FORM, audited=True,
+                            downloads=("csv",)),
+    "rounds.remind_": Route(_RUNS_ROUNDS, "remind those who have not submitted", named=ALWAYS, purpose=IN_FORM,
+                            audited=True, downloads=("csv",)),
     "rounds.wording": Route(_RUNS_ROUNDS, "the round's email wording", audited=True),
     "rounds.sending": Route(_RUNS_ROUNDS, "progress of a sending"),
     "rounds.close": Route(_ADMIN, "close a round: writes the trust's next snapshot", audited=True),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -28,8 +28,9 @@ from netmap.survey.questions import QUESTION_BANK, custom_question
 from netmap.survey.rounds import MAX_NAMES_LIMIT, RoundSpec
 from netmap.survey.wording import PLACEHOLDERS, fill_wording
 from webapp.access import may_create_round, may_run_round, require_round_runner, scope
-from webapp.auth import accounts, audit, audit_people
+from webapp.auth import accounts, audit, audit_people, current_purpose
 from webapp.data import get_store, snapshots
+from webapp.purpose import PURPOSES
 from webapp.tables import csv_response
 
 bp = Blueprint("rounds", __name__, url_prefix="/surveys")
@@ -124,7 +125,8 @@ def show(round_id: str) -> Any:
     return render_template("rounds/show.html", record=record, spec=spec, rates=rates, waiting=waiting,
                            admin=g.user.role == "admin", runs=runs, wording=wording,
                            preview=_preview(spec) if runs else None, placeholders=PLACEHOLDERS,
-                           job=_job(round_id), smtp=bool(current_app.config["NETMAP_SETTINGS"].smtp_host))
+                           job=_job(round_id), smtp=bool(current_app.config["NETMAP_SETTINGS"].smtp_host),
+                           purposes=PURPOSES)
 
 
 def _preview(spec: RoundSpec) -> tuple[str, str]:
@@ -247,7 +249,7 @@ def _start_sending(round_id: str, spec: RoundSpec, rows: pd.DataFrame, what: str
     with_address = [p for p in people if p[2]]
     job = MailJob(round_id, what, g.user.name, Delivery(len(with_address)))
     current_app.extensions.setdefault(JOBS, {})[round_id] = job
-    user, purpose, users_db = g.user.name, session.get("purpose", ""), current_app.config["NETMAP_USERS_DB"]
+    user, purpose, users_db = g.user.name, current_purpose(), current_app.config["NETMAP_USERS_DB"]
 
     def finished(ended: MailJob) -> None:
         subject = f"emailed {what} of survey round {round_id}"
