@@ -1,5 +1,6 @@
-"""Every table's columns declared once (netmap/analysis/tables.py): the tables built have exactly the declared
-columns, the declaration is complete, and docs/tables.md is generated from it."""
+"""Every table's columns declared once (netmap/analysis/tables.py, and the web's own in webapp/table_columns.py):
+the tables built have exactly the declared columns, the declaration is complete, pages draw their headings from it
+through one macro (no template writes a heading cell of its own), and docs/tables.md is generated from it."""
 
 from __future__ import annotations
 
@@ -14,11 +15,21 @@ from netmap.analysis import Analysis, analyse
 from netmap.analysis.compare import Snapshot, compare
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, integration
 from netmap.analysis.priorities import schools_to_help
-from netmap.analysis.tables import FORMATS, PERSON_MILESTONES, TABLES, TableColumn, columns_of, table, tables_markdown
+from netmap.analysis.tables import (
+    FORMATS,
+    PERSON_MILESTONES,
+    TABLES,
+    HeadingCell,
+    TableColumn,
+    columns_of,
+    table,
+    tables_markdown,
+)
 from netmap.analysis.tables import SCHOOL_MILESTONES as DECLARED_SCHOOL_MILESTONES
 from netmap.dataset import Dataset
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from webapp.table_columns import WEB_TABLES, csv_columns, table_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER, LATER = "2024-06-01", "2026-07-01"  # Ash Grove joins in between
@@ -82,7 +93,54 @@ def test_an_unknown_table_is_named_with_the_ones_there_are() -> None:
 
 def test_docs_tables_md_is_generated_from_the_declaration() -> None:
     """Regenerate with the command the page's first lines give."""
-    assert (ROOT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_markdown()
+    assert (ROOT / "docs" / "tables.md").read_text(encoding="utf-8") == tables_markdown(WEB_TABLES)
+
+
+def test_every_web_column_has_a_description_and_a_heading_unless_it_is_a_control() -> None:
+    keys = [spec.key for spec in (*TABLES, *WEB_TABLES)]
+    assert len(set(keys)) == len(keys), "two tables of one key"
+    for spec in WEB_TABLES:
+        assert len(set(spec.names)) == len(spec.names), spec.key
+        for column in spec.columns:
+            assert column.description.endswith(".") and column.format in FORMATS, (spec.key, column.name)
+            assert column.heading or column.format == "page", (spec.key, column.name)
+
+
+def test_no_template_writes_a_heading_cell_outside_the_shared_macros() -> None:
+    """Every table's headings come from its declaration through _macros.html (headings, row_heading,
+    crosstab_headings, and the sortable table's own), so that a page cannot drift from what docs/tables.md says."""
+    templates = ROOT / "webapp" / "templates"
+    found = {str(path.relative_to(templates)): text.count("<th")
+             for path in templates.rglob("*.htm*") if path.name != "_macros.html"
+             for text in [path.read_text(encoding="utf-8").lower()] if "<th" in text.replace("<thead", "")}
+    assert not found, f"templates writing <th> themselves (use the headings macro of _macros.html): {found}"
+
+
+def test_grouped_headings_span_their_columns_with_the_dates_filled_in() -> None:
+    rows = table("compare groups").heading_rows(["group_id", "members_before", "members_after", "change",
+                                                 "ties_gained", "ties_lost", "ties_persisting"],
+                                                {"before": "2026-01-01", "after": "2026-07-01"})
+    assert [(c.text, c.scope, c.colspan, c.rowspan) for c in rows[0]] == [
+        ("Group", "col", 1, 2), ("Members", "colgroup", 2, 1), ("Change", "col", 1, 2),
+        ("Collaborations between members", "colgroup", 3, 1)]
+    assert [c.text for c in rows[1]] == ["2026-01-01", "2026-07-01", "gained", "lost", "kept"]
+    assert [c.name for c in rows[1]] == ["members_before", "members_after", "ties_gained", "ties_lost",
+                                         "ties_persisting"]
+
+
+def test_ungrouped_headings_are_one_row_of_the_columns_asked_in_that_order() -> None:
+    rows = table_spec("survey response rates").heading_rows(["name", "level"])
+    assert rows == [[HeadingCell("Who", "The school's name, the role, or whole trust.", "name"),
+                     HeadingCell("By", "school, role or trust.", "level")]]
+    with pytest.raises(KeyError):
+        table_spec("survey response rates").heading_rows(["nope"])
+
+
+def test_a_download_leaves_out_the_page_s_own_columns() -> None:
+    assert csv_columns("challenge experts") == ["staff_id", "name", "school", "score", "evidence", "introduced_by"]
+    assert csv_columns("secondments to help") == columns_of("schools to help")
+    with pytest.raises(KeyError, match="no table 'nope': the tables are compare ties, "):
+        table_spec("nope")
 
 
 @pytest.mark.parametrize("row", ["status | Status | labels | gained or lost.", "status | Status | gained or lost."])

@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         security,
         staff,
         survey,
+        table_columns,
         trends,
         upload,
         wiring,
@@ -86,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     oidc.init_app(app)
     security.init_app(app)
     gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
+    table_columns.init_app(app)
     for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin,
                    purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc,
                    person_rights):

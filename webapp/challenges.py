@@ -28,6 +28,7 @@ from webapp.data import TrustView, get_store
 from webapp.network_map import one_person
 from webapp.policy import ROUTES
 from webapp.survey import refuse_wrong_link
+from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
@@ -93,7 +94,7 @@ def show(challenge_id: int) -> Any:
                              "introduced_by": " > ".join(_who(view, found, p) for p in e.chain[:-1]) or
                              ("nobody: no chain of colleagues" if not e.chain else "")}
                             for e in suggestions.experts],
-                           columns=["staff_id", "name", "school", "score", "evidence", "introduced_by"])
+                           columns=csv_columns("challenge experts"))
     connectors = pd.DataFrame([{"staff_id": c.staff_id, "name": view.staff_names.get(c.staff_id, c.staff_id),
                                 "school": view.school_names.get(school_of.get(c.staff_id, ""), ""),
                                 "experts": len(c.experts),
@@ -101,7 +102,7 @@ def show(challenge_id: int) -> Any:
                                                        if found.may_name(e)),
                                 "at_a_school_concerned": c.at_school}
                                for c in suggestions.connectors if found.may_name(c.staff_id)],
-                              columns=["staff_id", "name", "school", "experts", "brings_in", "at_a_school_concerned"])
+                              columns=csv_columns("challenge connectors"))
     answers = {o.staff_id: o for o in store.offers(challenge_id)}
     invited = [(i, answers.get(i.staff_id)) for i in store.invites(challenge_id) if found.may_name(i.staff_id)]
     offered = [(p, view.staff_names.get(p, p)) for p, o in answers.items() if o.answer == "offer" and found.may_name(p)]
@@ -114,7 +115,7 @@ def show(challenge_id: int) -> Any:
                   "answers": pd.DataFrame([(i.staff_id, view.staff_names.get(i.staff_id, i.staff_id), i.invited_at,
                                             o.answer if o else "no answer yet", o.message if o else "")
                                            for i, o in invited],
-                                          columns=["staff_id", "name", "invited_at", "answer", "message"]),
+                                          columns=csv_columns("challenge answers")),
                   "ties": pd.DataFrame([(t.source, t.target, t.kind, t.recorded_on, t.topic, published or "")
                                         for t, published in ties],
                                        columns=["source_staff_id", "target_staff_id", "kind", "observed_on", "topic",

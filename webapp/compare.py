@@ -9,7 +9,7 @@ import pandas as pd
 from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, compare
-from netmap.analysis.tables import columns_of, headings
+from netmap.analysis.tables import columns_of
 from netmap.suppression import hide_rows, nonzero_complement
 from webapp.access import Scope, require_names, scope
 from webapp.auth import audit
@@ -77,8 +77,6 @@ def index() -> Any:
                            group_names={**views[0].group_names, **views[1].group_names},
                            staff_names={**views[0].staff_names, **views[1].staff_names},
                            names=found.sees_names, shown_rows=SHOWN_ROWS,
-                           headings={t: headings(f"compare {t}") for t in ("roles", "communities", "people")}
-                           | {"ties": headings("compare ties named")},
                            chosen={"school": request.args.get("school", ""), "group": request.args.get("group", "")},
                            choices={"schools": sorted(names.items(), key=lambda item: item[1]),
                                     "groups": sorted({**views[0].group_names, **views[1].group_names}.items(),

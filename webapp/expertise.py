@@ -12,6 +12,7 @@ from netmap.analysis.expertise import find_expertise
 from webapp.access import named_view
 from webapp.auth import audit
 from webapp.network_map import resolve_person
+from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
 
 bp = Blueprint("expertise", __name__, url_prefix="/expertise")
@@ -24,7 +25,7 @@ def index() -> Any:
     topic = request.args.get("topic", "").strip()[:80]
     school = request.args.get("school", "")
     person, candidates = resolve_person(view, request.args.get("from", "").strip(), found.people)
-    rows = pd.DataFrame(columns=["staff_id", "name", "school", "score", "evidence", "times_named", "introduction"])
+    rows = pd.DataFrame(columns=csv_columns("expertise"))
     if topic:
         experts = find_expertise(view.graphs, topic, start=person or None,
                                  school=school if school in view.school_names and not person else None,

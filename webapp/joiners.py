@@ -23,12 +23,12 @@ from netmap.analysis.joiners import (
     term_of,
     term_start,
 )
-from netmap.analysis.tables import table as declared_table
 from netmap.suppression import hide_rows, suppressed_keys
 from webapp.access import scope
 from webapp.auth import audit
 from webapp.data import TrustView, analysed_views, require_view
 from webapp.hidden import schools_hidden_anywhere
+from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
 
 bp = Blueprint("joiners", __name__, url_prefix="/joiners")
@@ -61,16 +61,18 @@ def index() -> Any:
     if request.args.get("format") == "csv":
         if table == "people":  # refused by the gate to roles that see nobody by name (webapp.policy)
             audit("download", f"new joiners since {since}")
-            return csv_response(people, f"joiners-since-{since}.csv")
+            return csv_response(people[csv_columns("joiners people named")], f"joiners-since-{since}.csv")
         if table == "schools":
-            return csv_response(schools.assign(name=schools["school_id"].map(view.school_names)),
-                                f"schools-joined-since-{since}.csv")
+            return csv_response(schools.assign(name=schools["school_id"].map(view.school_names))[
+                csv_columns("joiners schools named")], f"schools-joined-since-{since}.csv")
         return csv_response(cohorts, f"joiner-cohorts-since-{since}.csv")
     audit("view", f"new joiners since {since}")
     return render_template("joiners/index.html", view=view, since=since, cohorts=cohorts, people=people,
                            schools=schools, names=found.sees_names, milestones=MILESTONES,
-                           cohort_columns=declared_table("joiners cohorts").columns,
-                           school_milestones=SCHOOL_MILESTONES, periods=periods)
+                           school_milestones=SCHOOL_MILESTONES, periods=periods,
+                           people_keys=["name", "school_id", "started_on", *(f"first_{m}" for m in MILESTONES)],
+                           school_keys=["school_id", "joined_on", "first_snapshot",
+                                        *(f"first_{m}" for m in SCHOOL_MILESTONES)])
 
 
 def _reporting_period(view: TrustView, min_group_size: int) -> tuple[str, Integration, list[tuple[str, str]]]:

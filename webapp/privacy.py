@@ -21,6 +21,7 @@ from netmap.store.base import GraphStore
 from webapp import dpia
 from webapp.access import NAMED_ROLES, people_seen_by_lead
 from webapp.accounts import ROLES, Accounts
+from webapp.table_columns import table_spec
 
 __all__ = ["HELD", "ROLE_SEES", "bp", "facts", "privacy_report", "role_counts"]
 
@@ -113,6 +114,7 @@ def privacy_report(ctx: click.Context, out: Path, no_counts: bool, db: Path | No
     # The templates alone, without an app: writing a report must not create a secret key.
     templates = jinja2.Environment(loader=jinja2.PackageLoader("webapp", "templates"),
                                    autoescape=jinja2.select_autoescape(["html"]), keep_trailing_newline=True)
+    templates.globals["table_spec"] = table_spec  # its tables' headings, as the app's templates draw them
     settings = settings_of(ctx)
     counted, why_not = "", ""
     counts: list[tuple[str, int, str]] = []

@@ -31,6 +31,7 @@ from webapp.access import may_create_round, may_run_round, require_round_runner,
 from webapp.auth import accounts, audit, audit_people, current_purpose
 from webapp.data import get_store, snapshots
 from webapp.purpose import PURPOSES
+from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
 
 bp = Blueprint("rounds", __name__, url_prefix="/surveys")
@@ -117,8 +118,10 @@ def show(round_id: str) -> Any:
                 abort(403)
             audit_people("download", f"survey round {round_id}: who has not answered",
                          list(waiting["staff_id"]))
-            return csv_response(waiting, f"survey-{round_id}-not-answered.csv")
-        return csv_response(rates, f"survey-{round_id}-response-rates.csv")
+            return csv_response(waiting.reindex(columns=csv_columns("survey not answered")),
+                                f"survey-{round_id}-not-answered.csv")
+        return csv_response(rates.reindex(columns=csv_columns("survey response rates")),
+                            f"survey-{round_id}-response-rates.csv")
     audit("view", f"survey round {round_id}")
     runs = may_run_round(spec)
     wording = WordingForm(subject=spec.mail_subject, body=spec.mail_body) if runs else None

@@ -14,6 +14,7 @@ from webapp.access import scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_row, require_view
 from webapp.hidden import schools_hidden_anywhere
+from webapp.table_columns import csv_columns
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
 
@@ -57,7 +58,7 @@ def show(school_id: str) -> Any:
     # a hidden school's pairs are its links (their number is its hidden "schools reached"): none listed
     ties = [] if school_id in hidden else [t for t in ties if t[0] not in hidden]
     if request.args.get("format") == "csv":
-        frame = pd.DataFrame(ties, columns=["school_id", "school", "soft_ties", "hard_links"])
+        frame = pd.DataFrame(ties, columns=csv_columns("school links"))
         return csv_response(frame, f"school-ties-{school_id}-{view.as_of}.csv")
     every_connector = [c for c in (view.analysis.schools.set_index("school_id").at[school_id, "key_connectors"]
                                    or "").split(";") if c]

@@ -10,7 +10,6 @@ import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from netmap.analysis.tables import headings
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
 from netmap.graphs import current_and_planned_secondments
@@ -18,6 +17,7 @@ from webapp.auth import accounts, audit
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
 from webapp.network_map import one_person
+from webapp.table_columns import csv_columns
 from webapp.tables import Column, csv_response, table_page
 
 bp = Blueprint("secondments", __name__, url_prefix="/secondments")
@@ -76,14 +76,14 @@ def index() -> Any:
         return csv_response(to_help, f"schools-to-help-{view.as_of}.csv")
     if download and args.get("table") == "secondments":
         audit("download", "current and planned secondments")
-        return csv_response(under_way, f"secondments-{view.as_of}.csv")
+        return csv_response(under_way[csv_columns("secondments under way")], f"secondments-{view.as_of}.csv")
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, changes=changes, result=result, error=error, person=person,
                            typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names,
-                           to_help=to_help, to_help_headings=headings("schools to help"), under_way=under_way,
+                           to_help=to_help, under_way=under_way,
                            flags=flags,
                            target_isolated=bool(school) and school in set(view.analysis.summary["isolated_schools"]))
 

@@ -3,19 +3,22 @@ two snapshots, new joiners' integration, and the schools to help first. Each col
 its name, its heading on a page, a sentence saying what it holds, and its format.
 
 The functions that build these tables take their column order from here (as does the web's download of the
-compared collaborations, with names), the web's pages take their headings from it, and docs/tables.md is
-generated from it (a test checks the page is current and each table built has exactly its declared columns), so
-code, pages and documentation cannot drift apart.
+compared collaborations, with names), the web's pages take their headings from it (TableSpec.heading_rows, drawn by
+one template macro), and docs/tables.md is generated from it (a test checks the page is current and each table
+built has exactly its declared columns), so code, pages and documentation cannot drift apart. The tables only the
+web shows are declared the same way, with declare_table, in webapp/table_columns.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
-__all__ = ["TABLES", "TableColumn", "TableSpec", "columns_of", "headings", "table", "tables_markdown"]
+__all__ = ["TABLES", "HeadingCell", "HeadingGroup", "TableColumn", "TableSpec", "columns_of", "declare_table",
+           "table", "tables_markdown"]
 
-Format = Literal["id", "text", "date", "count", "days", "share", "number", "flag", "label"]
+Format = Literal["id", "text", "date", "count", "days", "share", "number", "flag", "label", "page"]
 FORMATS: dict[str, str] = {
     "id": "an id from the trust's files",
     "text": "words",
@@ -26,6 +29,7 @@ FORMATS: dict[str, str] = {
     "number": "a number",
     "flag": "true or false",
     "label": "one of the words listed",
+    "page": "on the page only (a rank, a button or a link), never in a CSV",
 }
 
 
@@ -41,17 +45,70 @@ class TableColumn:
 
 
 @dataclass(frozen=True)
+class HeadingGroup:
+    """Columns a page shows under one shared heading: `heading` (with its `title`) over the columns `names`, which
+    then carry the shorter `subheadings`, one a column, on a second heading row."""
+
+    heading: str
+    names: tuple[str, ...]
+    subheadings: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class HeadingCell:
+    """One heading cell of a table on a page: its text, its tooltip, what it heads (a column or a group), and the
+    column's `name` ("" for a group)."""
+
+    text: str
+    title: str = ""
+    name: str = ""
+    scope: Literal["col", "colgroup"] = "col"
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """One table: `key` (what code asks for), its `title` and `description`, and its columns in order."""
+    """One table: `key` (what code asks for), its `title` and `description`, its columns in order, and the
+    `groups` of columns a page heads together."""
 
     key: str
     title: str
     description: str
     columns: tuple[TableColumn, ...]
+    groups: tuple[HeadingGroup, ...] = ()
 
     @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    def heading_rows(self, keys: Sequence[str] | None = None,
+                     values: Mapping[str, str] | None = None) -> list[list[HeadingCell]]:
+        """The heading rows of a page showing the columns `keys` (default: all, in order): one row, or two when
+        some are grouped (the group's heading over their subheadings; the others span both rows). `values`
+        fills placeholders such as {before} in headings (a snapshot's date). KeyError for an undeclared key."""
+        by_name = {c.name: c for c in self.columns}
+        shown = [by_name[key] for key in keys] if keys is not None else list(self.columns)
+
+        def fill(text: str) -> str:
+            return text.format_map(values) if values else text
+
+        group_of = {name: group for group in self.groups for name in group.names}
+        if not any(c.name in group_of for c in shown):
+            return [[HeadingCell(fill(c.heading), c.description, c.name) for c in shown]]
+        top: list[HeadingCell] = []
+        below: list[HeadingCell] = []
+        for column in shown:
+            group = group_of.get(column.name)
+            if group is None:
+                top.append(HeadingCell(fill(column.heading), column.description, column.name, rowspan=2))
+                continue
+            if column.name == group.names[0]:
+                top.append(HeadingCell(group.heading, group.title, scope="colgroup", colspan=len(group.names)))
+            below.append(HeadingCell(fill(group.subheadings[group.names.index(column.name)]), column.description,
+                                     column.name))
+        return [top, below]
 
 
 def _statuses(prefix: str, heading: str, what: str) -> tuple[TableColumn, ...]:
@@ -62,10 +119,11 @@ def _statuses(prefix: str, heading: str, what: str) -> tuple[TableColumn, ...]:
 
 
 def _milestones(names: dict[str, str], start: str) -> tuple[TableColumn, ...]:
-    """first_<m> and days_to_<m> for each milestone `m` (named in `names`), counted from `start`."""
+    """first_<m> and days_to_<m> for each milestone `m` (named in `names`), counted from `start`. A page shows the
+    two in one cell under the first's heading: the date, then the days in brackets."""
     return tuple(column for m, words in names.items() for column in (
-        TableColumn(f"first_{m}", words, f"The first snapshot showing their {words.removeprefix('first ')} "
-                                         "(empty: none yet).", "date"),
+        TableColumn(f"first_{m}", f"{words[:1].upper()}{words[1:]} (days)",
+                    f"The first snapshot showing their {words.removeprefix('first ')} (empty: none yet).", "date"),
         TableColumn(f"days_to_{m}", f"days to {words.removeprefix('first ')}",
                     f"Days from {start} to that snapshot: an upper bound, as fine as snapshots are frequent.",
                     "days")))
@@ -79,6 +137,12 @@ def _columns(*rows: str | TableColumn) -> tuple[TableColumn, ...]:
     return tuple(row if isinstance(row, TableColumn) else _column(row) for row in rows)
 
 
+def declare_table(key: str, title: str, description: str, *rows: str | TableColumn,
+                  groups: Iterable[HeadingGroup] = ()) -> TableSpec:
+    """A table declared as its compact column rows (see _columns), for a module declaring the tables it shows."""
+    return TableSpec(key, title, description, _columns(*rows), tuple(groups))
+
+
 def _column(row: str) -> TableColumn:
     """One compact row of _columns as its column."""
     parts = [part.strip() for part in row.split("|", 3)]
@@ -87,6 +151,15 @@ def _column(row: str) -> TableColumn:
                          f"of {', '.join(FORMATS)}")
     name, heading, format_, description = parts
     return TableColumn(name, heading, description, cast(Format, format_))
+
+
+_CHANGES = ("gained", "lost", "kept")  # the subheadings of _statuses' columns under their group's heading
+_DATES = ("{before}", "{after}")  # the two snapshots' dates, which the page fills in
+
+
+def _status_names(prefix: str) -> tuple[str, ...]:
+    """The names of _statuses(prefix, ...)'s columns, for a HeadingGroup over them."""
+    return tuple(f"{prefix}_{status}" for status in ("gained", "lost", "persisting"))
 
 
 # the milestones of netmap.analysis.joiners (a test checks these are its MILESTONES and SCHOOL_MILESTONES)
@@ -129,7 +202,9 @@ TABLES: tuple[TableSpec, ...] = (
                   "school_id | School | id | The school's id.",
                   *_statuses("ties", "Collaborations", "Collaborations of its staff"),
                   *_statuses("cross_school", "Across schools", "Collaborations of its staff with another school"),
-                  "isolation | Isolation | label | became isolated, became connected, isolated (in both), or empty.")),
+                  "isolation | Isolation | label | became isolated, became connected, isolated (in both), or empty."),
+              (HeadingGroup("Its staff's collaborations", _status_names("ties"), _CHANGES),
+               HeadingGroup("of which across schools", _status_names("cross_school"), _CHANGES))),
     TableSpec("compare groups", "Networks and communities: what changed",
               "Per group in either snapshot (groups.csv).", _columns(
                   "group_id | Group | id | The group's id.",
@@ -141,7 +216,11 @@ TABLES: tuple[TableSpec, ...] = (
                   "dormant_before | Dormant before | flag | Whether it was dormant (docs/metrics.md), earlier.",
                   "dormant_after | Dormant after | flag | The same, later.",
                   "change | Change | label | rose, fell or same (conductivity), new or ended.",
-                  *_statuses("ties", "Collaborations", "Collaborations between its members"))),
+                  *_statuses("ties", "Collaborations", "Collaborations between its members")),
+              (HeadingGroup("Members", ("members_before", "members_after"), _DATES),
+               HeadingGroup("Conductivity", ("conductivity_before", "conductivity_after"), _DATES,
+                            "Share of member pairs who collaborate"),
+               HeadingGroup("Collaborations between members", _status_names("ties"), _CHANGES))),
     TableSpec("compare roles", "Brokers and key connectors gained and lost",
               "People who are a broker or a school's key connector in one snapshot and not the other "
               "(roles.csv).", _columns(
@@ -211,22 +290,19 @@ def columns_of(key: str) -> list[str]:
     return table(key).names
 
 
-def headings(key: str) -> dict[str, str]:
-    """Each column's heading on a page, by column name, for table `key`."""
-    return {c.name: c.heading for c in table(key).columns}
-
-
-def tables_markdown() -> str:
-    """docs/tables.md: each table with its columns, headings, formats and descriptions."""
+def tables_markdown(web: Sequence[TableSpec] = ()) -> str:
+    """docs/tables.md: each table with its columns, headings, formats and descriptions; then the `web` pages' own
+    tables (webapp.table_columns, which writes the page with them)."""
     lines = ["# Tables", "",
              "The columns of the tables netmap computes beyond the metric tables (those are in docs/metrics.md),",
-             "generated from `netmap/analysis/tables.py`; regenerate with",
-             "`python -c \"from netmap.analysis.tables import tables_markdown; print(tables_markdown(), end='')\""
-             " > docs/tables.md`.", ""]
-    for spec in TABLES:
-        lines += [f"## {spec.title} (`{spec.key}`)", "", spec.description, "",
-                  "| Column | Heading | Format | What it holds |", "|---|---|---|---|"]
-        lines += [f"| `{c.name}` | {c.heading} | {c.format} | {c.description} |" for c in spec.columns]
-        lines.append("")
+             "generated from `netmap/analysis/tables.py`, then of the tables only the web pages show, from",
+             "`webapp/table_columns.py`; regenerate with `python -m webapp.table_columns > docs/tables.md`.", ""]
+    for part, specs in (("", TABLES), ("# The web pages' own tables", web)):
+        lines += [part, ""] if part and specs else []
+        for spec in specs:
+            lines += [f"## {spec.title} (`{spec.key}`)", "", spec.description, "",
+                      "| Column | Heading | Format | What it holds |", "|---|---|---|---|"]
+            lines += [f"| `{c.name}` | {c.heading} | {c.format} | {c.description} |" for c in spec.columns]
+            lines.append("")
     lines += ["## Formats", "", *(f"- **{name}**: {meaning}" for name, meaning in FORMATS.items()), ""]
     return "\n".join(lines)
