@@ -31,7 +31,6 @@ class PurposeForm(FlaskForm):
     detail = StringField("Details (required for Other)", validators=[Length(max=150)])
 
 
-OTHER_NEEDS_DETAIL = "Say what the other purpose is."
 JSON_REFUSAL = ("Name suggestions are named staff data: state a purpose first (open a person's page or the staff "
                 "map and say why), then type the name again.")
 
@@ -43,7 +42,7 @@ def state_purpose(chosen: str, detail: str) -> str:
     if chosen not in PURPOSES:
         raise ValueError(f"Choose why you need named staff data from the Purpose list ({', '.join(PURPOSES)}).")
     if chosen.startswith("Other") and not detail:
-        raise ValueError(OTHER_NEEDS_DETAIL)
+        raise ValueError("Say what the other purpose is.")
     if len(detail) > 150:
         raise ValueError("Keep the purpose's details to 150 characters.")
     return f"{chosen}: {detail}" if detail else chosen
