@@ -439,6 +439,21 @@ def test_person_search_suggests_names_from_any_part(page: Page, server: str) -> 
     _shot(page, "person-search")
 
 
+def test_person_search_without_a_purpose_says_why_it_suggests_nobody(browser: Browser, server: str) -> None:
+    """The type-ahead answers only once a purpose is stated; until then the field says so instead of staying mute."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    _log_in(page, server, "admin", purpose=False)
+    page.goto(f"{server}/map/")
+    page.locator("input[name=person]").press_sequentially("james", delay=30)
+    note = page.locator(".suggest-note")
+    note.wait_for(timeout=10_000)
+    assert "purpose" in note.inner_text().lower()
+    assert page.locator("#people-suggestions option").count() == 0
+    _shot(page, "person-search-without-purpose")
+    context.close()
+
+
 def test_a_page_prints_as_a_board_paper(page: Page, server: str) -> None:
     page.goto(f"{server}/schools/SCH05")
     _drawn(page)

@@ -171,6 +171,19 @@
     window.netmapMaps.forEach(function (map) { setLayer(map, layer, visible); });
   }
 
+  // The server's reason beside a search field when it gives no suggestions (as text, never as markup).
+  function say(input, text) {
+    let shown = input.parentElement.querySelector(".suggest-note");
+    if (!shown && !text) return;
+    if (!shown) {
+      shown = document.createElement("span");
+      shown.className = "suggest-note note";
+      shown.setAttribute("role", "status");
+      input.after(shown);
+    }
+    shown.textContent = text;
+  }
+
   // Person search: suggestions for any part of a name, fetched as the user types (names stay text: option values).
   function suggest(input) {
     const list = document.getElementById(input.getAttribute("list"));
@@ -180,7 +193,11 @@
       timer = setTimeout(function () {
         if (input.value.trim().length < 2) { list.replaceChildren(); return; }
         fetch(input.dataset.suggest + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (r) {
+            if (r.ok) { say(input, ""); return r.json(); }
+            // a refusal (e.g. no purpose stated yet) says why beside the field instead of showing nothing
+            return r.json().then(function (body) { say(input, body.error || ""); return []; }, function () { return []; });
+          })
           .then(function (people) {
             list.replaceChildren.apply(list, people.map(function (p) {
               const option = document.createElement("option");
