@@ -11,6 +11,7 @@ access (grid downloads) is switched off, so nothing leaves the machine.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import os
@@ -169,7 +170,7 @@ def _text_of(path: Path, report: ValidationReport) -> tuple[str, str | None]:
         report.add(_too_large(name))
         return name, None
     if not zipfile.is_zipfile(path):
-        return name, decode_text(path.read_bytes(), name, report)
+        return name, _decoded(path.read_bytes(), name, report)
     try:
         with zipfile.ZipFile(path) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
@@ -193,7 +194,16 @@ def _text_of(path: Path, report: ValidationReport) -> tuple[str, str | None]:
     if len(raw) > MAX_GIAS_BYTES:
         report.add(_too_large(name))
         return name, None
-    return name, decode_text(raw, name, report)
+    return name, _decoded(raw, name, report)
+
+
+def _decoded(raw: bytes, name: str, report: ValidationReport) -> str | None:
+    """The text (netmap.ingest.reader.decode_text), or None with a fix that sends the user back to GIAS: a file
+    that is not text is not its download."""
+    text = decode_text(raw, name, report)
+    if text is None:
+        report.problems[-1] = dataclasses.replace(report.problems[-1], fix=DOWNLOAD_FIX)
+    return text
 
 
 def _too_large(name: str) -> Problem:
