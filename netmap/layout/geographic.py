@@ -6,22 +6,23 @@ layout: only where the schools stand differs. Nothing is fetched: there are no m
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
+import pyproj
 
 from netmap.layout.overlap import footprint, separate
-from netmap.layout.schools import COMPACT_UP_TO
+from netmap.layout.schools import COMPACT_UP_TO, WIDE
 from netmap.layout.source import MapSource
 from netmap.layout.style import school_radius
 
-__all__ = ["EARTH_RADIUS_KM", "MIN_PLACED", "geographic_positions", "has_places", "school_places"]
+__all__ = ["MIN_PLACED", "geographic_positions", "has_places", "school_places"]
 
 Place = tuple[float, float]
 
-EARTH_RADIUS_KM = 6371.0
 MIN_PLACED = 2  # schools with a place, at least, for the geographic layout to be offered
+SPARED = 0.75  # the share of schools drawn exactly at their places, clear of every other (see _scale)
+ROOM = 2.0  # the map's area over its schools' footprints' (see _legible_scale)
+GAP = 6.0  # map units kept between two footprints, as the usual layout keeps
 
 
 def school_places(view: MapSource) -> dict[str, Place]:
@@ -47,9 +48,9 @@ def has_places(view: MapSource) -> bool:
 
 def geographic_positions(view: MapSource) -> dict[str, Place]:
     """Where the geographic school map draws each school, in the map's units (x east, y south, as the screen):
-    places projected onto a plane (equirectangular about the trust's middle latitude: true to within a fraction
-    of a percent across a region), scaled as one so that neighbours stand about a footprint apart, and overlaps
-    pushed apart; schools without a place in a row under the rest, in order of name. Kept with the view."""
+    places projected onto a plane (_projected), scaled as one so that most schools stand clear of each other
+    (_scale), and the overlaps left pushed apart; schools without a place in a row under the rest, in order of
+    name. Kept with the view."""
     if "geographic" not in view.layout_cache:
         places = school_places(view)
         staff = view.analysis.schools.set_index("school_id")["staff"]
@@ -65,24 +66,53 @@ def geographic_positions(view: MapSource) -> dict[str, Place]:
 
 
 def _projected(places: list[Place]) -> np.ndarray:
-    """Kilometres east and south of the places' middle (equirectangular about their middle latitude)."""
+    """Kilometres east and south of the places' middle, on a transverse Mercator projection centred there (by
+    PROJ): distances true to within 0.1 % across 300 km, so a trust across several counties keeps its shape."""
     if not places:
         return np.zeros((0, 2))
-    lat = np.radians([p[0] for p in places])
-    lon = np.radians([p[1] for p in places])
-    middle = (lat.max() + lat.min()) / 2
-    return EARTH_RADIUS_KM * np.column_stack([(lon - lon.mean()) * math.cos(middle), -(lat - middle)])
+    lat = np.array([p[0] for p in places])
+    lon = np.array([p[1] for p in places])
+    middle = f"+proj=tmerc +lat_0={(lat.max() + lat.min()) / 2} +lon_0={(lon.max() + lon.min()) / 2} +units=km"
+    east, north = pyproj.Transformer.from_crs("EPSG:4326", middle, always_xy=True).transform(lon, lat)
+    return np.column_stack([east, -np.asarray(north)])
 
 
 def _separated(schools: list[str], km: np.ndarray, boxes: dict[str, tuple[float, float, float]]) -> dict[str, Place]:
-    """The projected places scaled as one to the labels' size, then pushed apart where they overlap."""
+    """The projected places scaled as one (_scale), then, where labels still overlap, pushed apart locally."""
     if not schools:
         return {}
     halves = np.array([boxes[s][:2] for s in schools])
-    centres = km + np.array([(0.0, boxes[s][2]) for s in schools])  # a footprint's box hangs below its disc
+    hang = np.array([(0.0, boxes[s][2]) for s in schools])  # a footprint's box hangs below its disc
+    centres = min(_scale(km, halves), _legible_scale(km, halves)) * km + hang
     small = len(schools) <= COMPACT_UP_TO
-    moved = separate(centres, halves, compact=small, rounds=400 if small else 60)
+    # pushed apart with widths divided by WIDE, as the usual layout is: sideways as often as up and down, so that
+    # a crowded town spreads across the map's wide box rather than down it
+    wide = np.array([WIDE, 1.0])
+    moved = wide * separate(centres / wide, halves / wide, GAP, rounds=400 if small else 60, rescale=False)
     return {s: (float(x), float(y) - boxes[s][2]) for s, (x, y) in zip(schools, moved, strict=True)}
+
+
+def _legible_scale(km: np.ndarray, halves: np.ndarray) -> float:
+    """Map units per kilometre at which the places span about ROOM times the footprints' total area: the most a
+    map can spread and keep its labels legible when it fits a screen (a town's schools a few hundred metres apart
+    are then pushed apart, keeping their bearings, rather than the whole map spread thin)."""
+    span = km.max(axis=0) - km.min(axis=0) if len(km) else np.zeros(2)
+    area = float(np.prod(np.maximum(span, 1e-3 * max(float(span.max()), 1e-3))))  # a line of schools: still 2-D
+    return float(np.sqrt(ROOM * float((4 * halves[:, 0] * halves[:, 1]).sum()) / area))
+
+
+def _scale(km: np.ndarray, halves: np.ndarray) -> float:
+    """Map units per kilometre: the least at which SPARED of the schools overlap no other school's footprint, so
+    that most stay exactly where they are (distances in proportion) and only those in the closest clusters are
+    pushed; schools far apart are drawn no further apart than that needs."""
+    delta = np.abs(km[:, None, :] - km[None, :, :])
+    reach = halves[:, None, :] + halves[None, :, :] + GAP
+    with np.errstate(divide="ignore"):
+        needed = np.where(delta > 0, reach / delta, np.inf).min(axis=2)  # apart on either axis is enough
+    np.fill_diagonal(needed, 0.0)
+    each = needed.max(axis=1)
+    finite = each[np.isfinite(each) & (each > 0)]  # two schools at one place: pushing splits them
+    return float(np.quantile(finite, SPARED)) if len(finite) else 1.0
 
 
 def _row_under(positions: dict[str, Place], schools: list[str],
