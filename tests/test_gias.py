@@ -4,6 +4,7 @@ Ordnance Survey's own worked example and an independent implementation of its pu
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import shutil
@@ -13,13 +14,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from netmap.cli import main
 from netmap.errors import ValidationFailed
 from netmap.imports.gias import phase_of, read_gias, to_lat_long, write_schools
 from netmap.ingest.validate import validate_source
+from netmap.store import SQLiteStore
 from tests.conftest import REPO
 from tests.gias_fixture import COLUMNS, OAK, gias_bytes, gias_rows, write_gias
+from tests.trusts import PLANTED
+from tests.web_helpers import csrf_token, login
 
 
 @pytest.fixture
@@ -328,3 +334,55 @@ def test_the_contract_checks_latitude_and_longitude(tiny: Path, column: str, val
     (tiny / "schools.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     _, report = validate_source(tiny)
     assert [(p.row, p.column, p.message) for p in report.errors] == [(2, column, message)]
+
+
+# --- the upload page's option -------------------------------------------------------------------------------------
+
+def _planted_on_urns(urns: list[str]) -> dict[str, bytes]:
+    """The planted trust's staff, groups, memberships and ties, its schools A-D renamed to `urns`."""
+    files = {p.name: p.read_bytes() for p in PLANTED.glob("*.csv") if p.name != "schools.csv"}
+    staff = files["staff.csv"].decode("utf-8")
+    for school, urn in zip("ABCD", urns, strict=True):
+        staff = staff.replace(f",{school},", f",{urn},")
+    files["staff.csv"] = staff.encode("utf-8")
+    return files
+
+
+def _upload(client: FlaskClient, files: dict[str, bytes], gias: bytes | None, **fields: str):
+    data = {"csrf_token": csrf_token(client, "/upload/"), "as_of": "2026-09-01", **fields,
+            "files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    if gias is not None:
+        data["gias"] = (io.BytesIO(gias), "edubasealldata20261207.csv")
+    return client.post("/upload/", data=data, content_type="multipart/form-data")
+
+
+def test_the_upload_page_takes_the_schools_from_a_gias_download(app: Flask) -> None:
+    client = app.test_client()
+    assert login(client, "admin").status_code == 302
+    rows = gias_rows()
+    kept = _oak(rows, "Open", "Open, but proposed to close")
+    response = _upload(client, _planted_on_urns([r["URN"] for r in kept[:4]]), gias_bytes(rows), gias_trust=OAK)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        stored = store.read_dataset("2026-09-01")
+    schools = stored.table("schools").set_index("school_id")
+    assert list(schools.index) == [r["URN"] for r in kept]
+    assert schools.loc[kept[0]["URN"], "name"] == kept[0]["EstablishmentName"]
+    assert schools["latitude"].notna().sum() == sum(1 for r in kept if r["Easting"])
+
+
+def test_the_upload_page_shows_the_gias_files_problems_and_stores_nothing(app: Flask) -> None:
+    client = app.test_client()
+    assert login(client, "admin").status_code == 302
+    rows = gias_rows()
+    kept = _oak(rows, "Open", "Open, but proposed to close")
+    response = _upload(client, _planted_on_urns([r["URN"] for r in kept[:4]]), gias_bytes(rows), gias_trust="99999")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "1 error(s) in the GIAS file: nothing was loaded." in html
+    assert "<td>edubasealldata20261207.csv</td><td></td><td>Trusts (code)</td><td>99999</td>" in html
+    both = _upload(client, _planted_on_urns([r["URN"] for r in kept[:4]]) | {"schools.csv": b"school_id,name,phase\n"},
+                   gias_bytes(rows), gias_trust=OAK)
+    assert both.status_code == 422
+    assert "Choose schools.csv or a GIAS download, not both" in both.get_data(as_text=True)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01"]
