@@ -42,7 +42,7 @@ class UploadForm(FlaskForm):
         SelectChoice("keep", "keep it, and store this upload beside it under its own id"),
         SelectChoice("replace", "replace the snapshot chosen here:")])
     replace = SelectField("Snapshot to replace", default="")
-    gias = FileField("Or, instead of schools.csv, the DfE's GIAS establishment fields download (CSV or zip)")
+    gias = FileField("GIAS establishment fields download (CSV, or the zip it comes in)")
     gias_trust = StringField("The trust's UID in GIAS", filters=[lambda v: (v or "").strip()])
     gias_closed = BooleanField("Keep the trust's closed schools too")
 
