@@ -1,10 +1,10 @@
 """The `netmap` command line: a thin layer over the library. Expected errors print one line and exit 1.
 
 The commands live in their own modules (netmap/data_cli.py, planner_cli.py, compare_cli.py, survey_cli.py,
-expertise_cli.py, and the web app's through the netmap.commands entry points), each imported only when one of its
-commands runs or shows its own help. `netmap --help` lists them from the summaries declared in COMMANDS, as pip
-lists its commands, so that `netmap --version` and `netmap --help` import none of the analysis stack (pandas,
-NetworkX), which takes several times as long to import as the answer takes to print.
+expertise_cli.py, import_cli.py, and the web app's through the netmap.commands entry points), each imported only
+when one of its commands runs or shows its own help. `netmap --help` lists them from the summaries declared in
+COMMANDS, as pip lists its commands, so that `netmap --version` and `netmap --help` import none of the analysis
+stack (pandas, NetworkX), which takes several times as long to import as the answer takes to print.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("netmap.data_cli", "Delete the snapshot ID (its date, or date-N for a later one of that day: see "
                                   "`netmap snapshots`), or with --older-than every snapshot past the retention "
                                   "period, and everything in them."),
+    "import": ("netmap.import_cli", "Write netmap's data files from files the trust already has: the DfE's register "
+                                    "of schools (GIAS)."),
     "init-store": ("netmap.data_cli", "Create the store's schema: constraints and indexes on Neo4j, tables in the "
                                       "embedded store."),
     "introduce": ("netmap.planner_cli", "People at other schools in a colleague's subject or groups who would "

@@ -11,6 +11,7 @@ from typing import Literal
 
 __all__ = [
     "BUILTIN_TIE_KINDS",
+    "COORDINATE_RANGES",
     "GROUP_KINDS",
     "MAX_EXTRA_LENGTH",
     "MAX_LENGTHS",
@@ -69,11 +70,14 @@ BUILTIN_TIE_KINDS: tuple[TieKind, ...] = (
 )
 TIE_KINDS = tuple(k.kind for k in BUILTIN_TIE_KINDS)
 
-ColumnKind = Literal["id", "text", "enum", "date", "weight", "list"]
+ColumnKind = Literal["id", "text", "enum", "date", "weight", "list", "coordinate"]
 
 # The longest value a column of each kind holds, in characters, unless the column says otherwise: far above any
 # real id, name or list of subjects, far below what would bloat pages, files and memory (a 40 MB "name").
-MAX_LENGTHS: dict[str, int] = {"id": 64, "text": 200, "enum": 64, "date": 32, "weight": 32, "list": 1000}
+MAX_LENGTHS: dict[str, int] = {"id": 64, "text": 200, "enum": 64, "date": 32, "weight": 32, "list": 1000,
+                               "coordinate": 32}
+# A coordinate column's bounds, in decimal degrees (WGS84, as GPS and web maps give them).
+COORDINATE_RANGES: dict[str, tuple[float, float]] = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 MAX_EXTRA_LENGTH = 1000  # a trust's own columns (context shown beside a school, such as an inspection note)
 
 
@@ -133,6 +137,10 @@ TABLES: tuple[TableSpec, ...] = (
                     "from its risk rating: planners put isolated or weakly connected high-priority schools first. "
                     "Any other column you add (inspection grade, support category) is kept and shown as context.",
                since=3),
+        Column("latitude", "coordinate", since=4,
+               help="Where the school is, in decimal degrees (WGS84, as a web map gives it), e.g. 51.5074: with "
+                    "longitude, the school map can draw schools at their places. `netmap import gias` fills both."),
+        Column("longitude", "coordinate", since=4, help="Decimal degrees east (west below 0), e.g. -0.1278."),
     )),
     TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(
         Column("staff_id", "id", required=True, help="Your HR or MIS id; never reused."),

@@ -383,9 +383,11 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
 
 # --- school maps: which schools, which figures hidden, rendered --------------------------------------------------
 
-def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_group_size: int) -> list[dict]:
-    """One disc per school, where the school map has it, sized by staff and coloured as on every map."""
-    positions = layout.school_positions(view)
+def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_group_size: int,
+                  geographic: bool = False) -> list[dict]:
+    """One disc per school, where the school map has it (by collaboration, or with `geographic` at its place),
+    sized by staff and coloured as on every map."""
+    positions = layout.geographic_positions(view) if geographic else layout.school_positions(view)
     colours = layout.colours_of(view).of_school
     nodes = []
     for sid, row in schools.iterrows():
@@ -411,9 +413,10 @@ def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_
 
 
 def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
-               min_group_size: int = 5) -> dict:
+               min_group_size: int = 5, geographic: bool = False) -> dict:
     """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
-    school and the schools up to two steps from it. A snapshot of more than MAX_SCHOOL_NODES schools is only
+    school and the schools up to two steps from it; with `geographic`, each school at its place
+    (netmap.layout.geographic) rather than by its ties. A snapshot of more than MAX_SCHOOL_NODES schools is only
     ever drawn around a chosen school. Schools in `suppressed` show no figures (see netmap.suppression): their
     tooltips say "fewer than N staff" and their ties are drawn without counts."""
     hidden = suppressed or set()
@@ -427,7 +430,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
                                        f"{laid_schools.MAX_SCHOOL_NODES:,} schools are drawn at once)."}
     if focus:
         schools = schools.loc[layout.schools_around(view, focus)]
-    nodes = _school_nodes(view, schools, hidden, min_group_size)
+    nodes = _school_nodes(view, schools, hidden, min_group_size, geographic and layout.has_places(view))
     wiring = view.analysis.wiring
     soft = wiring[(wiring["soft_ties"] > 0) & wiring["school_a"].isin(schools.index) &
                   wiring["school_b"].isin(schools.index)]
@@ -449,11 +452,11 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
 
 
 def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
-               min_group_size: int = 5) -> dict:
+               min_group_size: int = 5, geographic: bool = False) -> dict:
     """The school map's schools, in the same places, joined by how each pair is linked: by both wirings, by
     collaboration only, or by a shared group only; each kind a layer the page can hide. Pairs with a school in
     `suppressed` are drawn grey, without counts or kind."""
-    drawn = school_map(view, focus, suppressed, min_group_size)
+    drawn = school_map(view, focus, suppressed, min_group_size, geographic)
     if not drawn["nodes"]:
         return {**drawn, "view": "wiring"}
     hidden = suppressed or set()

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
-from netmap.layout import ROLE_SHAPES
+from netmap.layout import ROLE_SHAPES, has_places, school_places
 from netmap.naming import matching_names, narrowed
 from webapp.access import require_names, scope, suppressed_schools
 from webapp.auth import audit, audit_people
@@ -89,10 +89,14 @@ def index() -> Any:
     more = max(0, len(matches) - MAX_SUGGESTIONS)
     candidates = [(p, n, view.school_names.get(school_of.get(p, ""), "")) for p, n in matches[:MAX_SUGGESTIONS]]
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
+    places = school_places(view)
+    geographic = request.args.get("layout") == "geographic" and has_places(view)
     return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates, more=more,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
                            subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
-                           names=found.sees_names, staff_view=found.sees_names and request.args.get("show") != "schools"
+                           names=found.sees_names, placed=len(places), offers_geography=has_places(view),
+                           geographic=geographic, unplaced=len(view.schools) - len(places),
+                           staff_view=found.sees_names and request.args.get("show") != "schools"
                            and (request.args.get("view") == "staff" or f.any_node_filter))
 
 
@@ -105,7 +109,8 @@ def data() -> Any:
     if kind != "staff":
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
-        drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size)
+        drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size,
+                                                                 geographic=request.args.get("layout") == "geographic")
         return send_map(view, without_hidden_schools(drawn, view, hidden, found.min_group_size, focus))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)

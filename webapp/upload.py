@@ -16,12 +16,13 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, u
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
-from wtforms import DateField, MultipleFileField, RadioField, SelectField
+from wtforms import BooleanField, DateField, FileField, MultipleFileField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
 from netmap import clock
 from netmap.contract import TABLE_NAMES, normalise_header
-from netmap.errors import NetmapError
+from netmap.errors import NetmapError, ValidationFailed
+from netmap.imports.gias import read_gias, write_schools
 from netmap.ingest.sandbox import validate_with_limits
 from netmap.spreadsheet import neutralised_frame
 from netmap.store import SnapshotInfo
@@ -41,6 +42,9 @@ class UploadForm(FlaskForm):
         SelectChoice("keep", "keep it, and store this upload beside it under its own id"),
         SelectChoice("replace", "replace the snapshot chosen here:")])
     replace = SelectField("Snapshot to replace", default="")
+    gias = FileField("GIAS establishment fields download (CSV, or the zip it comes in)")
+    gias_trust = StringField("The trust's UID in GIAS", filters=[lambda v: (v or "").strip()])
+    gias_closed = BooleanField("Keep the trust's closed schools too")
 
 
 def _taken_csv(taken: list[SnapshotInfo]) -> str:
@@ -76,6 +80,7 @@ def index() -> Any:
             try:
                 uploads = _uploads(form)
                 source = _save(uploads, Path(folder))
+                _schools_from_gias(form, source)
                 settings = current_app.config["NETMAP_SETTINGS"]
                 dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
                                                        seconds=settings.upload_seconds)
@@ -105,6 +110,9 @@ def index() -> Any:
                     return redirect(url_for("dashboard.index", snapshot=written))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
                 status = 422
+            except ValidationFailed as exc:  # the GIAS download: its problems, as validation's are shown
+                problems, problems_csv = exc.report.problems, exc.report.csv_text()
+                error, status = f"{len(exc.report.errors)} error(s) in the GIAS file: nothing was loaded.", 422
             except _Unusable as exc:
                 error, status = str(exc), 400
             except _Taken as exc:
@@ -144,6 +152,27 @@ def _size(upload: FileStorage) -> int:
     size = stream.seek(0, 2)
     stream.seek(here)
     return size
+
+
+def _schools_from_gias(form: UploadForm, source: Path) -> None:
+    """With a GIAS download chosen, the trust's schools.csv written from it into the uploaded folder (as
+    `netmap import gias` writes it); ValidationFailed with its problems, or NetmapError, when it cannot be."""
+    upload = form.gias.data
+    if not isinstance(upload, FileStorage) or not upload.filename:
+        return
+    if not source.is_dir():
+        raise NetmapError("A GIAS download goes with CSV files, not a workbook: upload staff.csv and the others "
+                          "as CSV files, or put a schools sheet in the workbook instead.")
+    if (source / "schools.csv").exists():
+        raise NetmapError("Choose schools.csv or a GIAS download, not both: the GIAS download writes schools.csv.")
+    if not form.gias_trust.data:
+        raise NetmapError("Give the trust's UID in GIAS (the Trusts (code) column; GIAS shows it on the trust's "
+                          "page) to pick its schools out of the download.")
+    with tempfile.TemporaryDirectory(prefix="netmap-gias-") as inbox:
+        path = Path(inbox) / (secure_filename(upload.filename) or "gias.csv")
+        upload.save(path)
+        found = read_gias(path, form.gias_trust.data, include_closed=bool(form.gias_closed.data))
+    write_schools(found, source)
 
 
 def _save(uploads: list[FileStorage], folder: Path) -> Path:

@@ -23,7 +23,7 @@ from netmap.errors import IngestError
 from netmap.ingest.limits import MAX_CELLS, MAX_COLUMNS, check_workbook_archive
 from netmap.ingest.report import Problem, ValidationReport
 
-__all__ = ["RawTable", "read_source"]
+__all__ = ["RawTable", "decode_text", "read_source"]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32's before UTF-16's: longer
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -120,22 +120,27 @@ def _read_csv_grid(file: Path, report: ValidationReport) -> pd.DataFrame | None:
 
 
 def _decode(file: Path, report: ValidationReport) -> str | None:
-    """The file's text: UTF-8, or UTF-16/32 with a byte-order mark (Excel's "Unicode text"), or Windows-1252 (what
-    Excel's plain "CSV" writes in England); None, with one problem reported, for anything else."""
-    raw = file.read_bytes()
+    """The file's text (decode_text)."""
+    return decode_text(file.read_bytes(), file.name, report)
+
+
+def decode_text(raw: bytes, name: str, report: ValidationReport) -> str | None:
+    """Text read as `name`: UTF-8, or UTF-16/32 with a byte-order mark (Excel's "Unicode text"), or Windows-1252
+    (what Excel's plain "CSV" and the DfE's downloads write in England); None, with one problem reported, for
+    anything else."""
     fix = "Save it from your spreadsheet as 'CSV UTF-8 (Comma delimited)'."
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             try:
                 return raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                report.add(Problem("error", "encoding", file.name, None, None, None,
+                report.add(Problem("error", "encoding", name, None, None, None,
                                    f"The file starts as {encoding.upper()} text but is not ({exc.reason} at byte "
                                    f"{exc.start:,}).", fix))
                 return None
     head = raw[:4096]
     if head.count(0) > len(head) // 10:  # UTF-16 is every other byte NUL for English text; a stray NUL is not
-        report.add(Problem("error", "encoding", file.name, None, None, None,
+        report.add(Problem("error", "encoding", name, None, None, None,
                            "The file holds NUL bytes: it looks like UTF-16 or UTF-32 text without the byte-order "
                            "mark that says which, or is not a text file at all.", fix))
         return None
@@ -146,12 +151,12 @@ def _decode(file: Path, report: ValidationReport) -> str | None:
     try:
         text = raw.decode("cp1252")
     except UnicodeDecodeError:
-        report.add(Problem("error", "encoding", file.name, None, None, None,
+        report.add(Problem("error", "encoding", name, None, None, None,
                            "The file is neither UTF-8 nor Windows-1252 text.", fix))
         return None
     garbled = _MOJIBAKE.search(text)
     if garbled:
-        report.add(Problem("error", "encoding", file.name, None, None, None,
+        report.add(Problem("error", "encoding", name, None, None, None,
                            f"The file is not UTF-8, and read as Windows-1252 it gives garbled text such as "
                            f"{garbled.group()[:12]!r}: it is in another encoding (Shift-JIS, Big5, ...).", fix))
         return None

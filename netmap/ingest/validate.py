@@ -17,7 +17,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from netmap.contract import DATE_ORDER, MAX_EXTRA_LENGTH, TIE_KINDS, Column, normalise_header, table_spec
+from netmap.contract import (
+    COORDINATE_RANGES,
+    DATE_ORDER,
+    MAX_EXTRA_LENGTH,
+    TIE_KINDS,
+    Column,
+    normalise_header,
+    table_spec,
+)
 from netmap.dataset import Dataset
 from netmap.errors import ValidationFailed
 from netmap.ingest.characters import describe, first_hidden
@@ -160,6 +168,8 @@ def _check_column(column: Column, values: pd.Series, reporter: _Reporter) -> pd.
         return _check_weights(column, values, reporter)
     if column.kind == "list":
         return values.map(_normalise_list, na_action="ignore")
+    if column.kind == "coordinate":
+        _check_coordinates(column, values, reporter)
     return values
 
 
@@ -238,6 +248,21 @@ def _check_weights(column: Column, values: pd.Series, reporter: _Reporter) -> pd
                   lambda v: f"{v!r} is not above 0.",
                   lambda _v: "Weights must be above 0; delete the row if the tie does not exist.")
     return numbers.fillna(1.0).astype("float64")
+
+
+def _check_coordinates(column: Column, values: pd.Series, reporter: _Reporter) -> None:
+    """Report latitudes and longitudes that are not decimal degrees within range (kept as written: they are
+    drawn, never calculated with, and a store keeps them as text as it keeps every other column)."""
+    low, high = COORDINATE_RANGES[column.name]
+    numbers = pd.to_numeric(values, errors="coerce")
+    example = "51.5074" if column.name == "latitude" else "-0.1278"
+    reporter.rows(values.notna() & numbers.isna(), "bad-coordinate", column.name, values,
+                  lambda v: f"{v!r} is not a number of degrees.",
+                  lambda _v: f"Write {column.name} in decimal degrees (e.g. {example}), or leave it blank.")
+    reporter.rows(numbers.notna() & ~numbers.between(low, high), "bad-coordinate", column.name, values,
+                  lambda v: f"{v!r} is outside {low:g} to {high:g} degrees.",
+                  lambda _v: f"Check {column.name} was not swapped with the other coordinate or given as a grid "
+                             "reference (easting/northing: `netmap import gias` converts those).")
 
 
 def _normalise_list(text: str) -> str | None:

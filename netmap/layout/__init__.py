@@ -4,6 +4,7 @@ no drawing library: the web (webapp/graphview.py) chooses what to show and rende
 
 from netmap.layout.focus import around_group, around_person, around_school, middle_of, school_label_places
 from netmap.layout.force import LAYOUT_SEED, SCALE
+from netmap.layout.geographic import geographic_positions, has_places, school_places
 from netmap.layout.overlap import FONT_SIZE, footprint, overlapping_pairs, separate
 from netmap.layout.schools import (
     MAX_SCHOOL_NODES,
@@ -32,9 +33,10 @@ from netmap.layout.style import (
     tie_width,
 )
 
-__all__ = ["CHANGE_STYLES", "FOCUS_COLOUR", "FONT_SIZE", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR", "INSIDE_COLOUR",
-           "LAYOUT_SEED", "MAX_SCHOOL_NODES", "PAIR_STYLES", "PEOPLE_CHANGES", "ROLE_SHAPES", "SCALE", "SOFT_COLOUR",
-           "WIDE", "Colours", "MapSource", "around_group", "around_person", "around_school", "colours_of",
-           "footprint", "middle_of", "overlapping_pairs", "person_size", "school_label_places", "school_layout",
-           "school_partners", "school_positions", "school_radius", "schools_around", "separate", "staff_centres",
-           "staff_positions", "tie_width"]
+__all__ = ["CHANGE_STYLES", "Colours", "FOCUS_COLOUR", "FONT_SIZE", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR",
+           "INSIDE_COLOUR", "LAYOUT_SEED", "MAX_SCHOOL_NODES", "MapSource", "PAIR_STYLES", "PEOPLE_CHANGES",
+           "ROLE_SHAPES", "SCALE", "SOFT_COLOUR", "WIDE", "around_group", "around_person", "around_school",
+           "colours_of", "footprint", "geographic_positions", "has_places", "middle_of", "overlapping_pairs",
+           "person_size", "school_label_places", "school_layout", "school_partners", "school_places",
+           "school_positions", "school_radius", "schools_around", "separate", "staff_centres", "staff_positions",
+           "tie_width"]

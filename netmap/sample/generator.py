@@ -54,6 +54,10 @@ SUMMER_TERM = dt.date(2026, 4, 13)
 CONTEXT_COLUMNS = {"schools": ("inspection_grade",)}
 INSPECTION_GRADES = {"high": ("Requires improvement", "Requires improvement", "Not yet inspected"),
                      "medium": ("Good", "Requires improvement"), "low": ("Good", "Outstanding")}
+# Where each region's schools are (netmap.sample.names.REGIONS): a town in that part of England (latitude,
+# longitude), so that the geographic map shows plausible places.
+REGION_TOWNS = {"North": (53.80, -1.55), "South": (51.06, -1.31), "East": (52.63, 1.29), "West": (51.45, -2.59),
+                "Midlands": (52.48, -1.89), "Coast": (50.83, -0.14)}
 _PHASES = ("primary", "secondary", "special", "all-through", "alternative-provision", "nursery", "post-16")
 _PHASE_P = (0.60, 0.22, 0.06, 0.04, 0.03, 0.03, 0.02)
 _PHASE_SIZE = {"primary": 1.0, "secondary": 3.5, "special": 1.2, "all-through": 4.0,
@@ -203,7 +207,20 @@ class _Hub:
         priority = [None if phase == "central" else "high" if sid in new else str(p)
                     for sid, phase, p in zip(schools["school_id"], schools["phase"], drawn, strict=True)]
         grades = [None if p is None else str(rng.choice(INSPECTION_GRADES[p])) for p in priority]
-        return schools.assign(priority=priority, inspection_grade=grades)
+        latitude, longitude = self._places(schools)
+        return schools.assign(priority=priority, latitude=latitude, longitude=longitude, inspection_grade=grades)
+
+    def _places(self, schools: pd.DataFrame) -> tuple[list[str | None], list[str | None]]:
+        """Each school's latitude and longitude, from a stream of their own (every other draw stays as it was):
+        scattered about 10 km around the town of the hub's region (REGION_TOWNS); none for the central team."""
+        rng = np.random.default_rng([self.seed, self.hub, 4])
+        lat0, lon0 = REGION_TOWNS[str(schools["region"].iloc[0])]
+        km = rng.normal(0.0, 10.0, size=(len(schools), 2)).clip(-30, 30)
+        latitude = lat0 + km[:, 1] / 111.2
+        longitude = lon0 + km[:, 0] / (111.2 * np.cos(np.radians(lat0)))
+        central = schools["phase"] == "central"
+        return ([None if c else f"{v:.5f}" for c, v in zip(central, latitude, strict=True)],
+                [None if c else f"{v:.5f}" for c, v in zip(central, longitude, strict=True)])
 
     # ---- staff ---------------------------------------------------------------------------------------
     def _staff(self, schools: pd.DataFrame) -> pd.DataFrame:
