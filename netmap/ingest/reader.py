@@ -23,7 +23,7 @@ from netmap.errors import IngestError
 from netmap.ingest.limits import MAX_CELLS, MAX_COLUMNS, check_workbook_archive
 from netmap.ingest.report import Problem, ValidationReport
 
-__all__ = ["RawTable", "read_source"]
+__all__ = ["RawTable", "read_grid", "read_source"]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32's before UTF-16's: longer
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -74,6 +74,25 @@ def read_source(path: Path, report: ValidationReport) -> dict[str, RawTable]:
         if table is not None:
             tables[name] = table
     return tables
+
+
+def read_grid(path: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """One CSV file, or an .xlsx workbook's first sheet, as a grid of text cells (the header its first row), read
+    as every input is (encodings, size limits); None, with the problem reported, when it cannot be read."""
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return _read_csv_grid(path, report)
+    import openpyxl  # imported here: only workbook users pay for it
+
+    check_workbook_archive(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
+        raise IngestError(f"{path.name} cannot be opened as an .xlsx workbook ({exc}). "
+                          "Re-save it from Excel as .xlsx.", file=path.name) from exc
+    try:
+        return _sheet_grid(workbook.worksheets[0], path.name, report)
+    finally:
+        workbook.close()
 
 
 def _read_folder(folder: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
