@@ -99,9 +99,9 @@ class StaffMapping:
         return next((r for r in ROLES if normalise_header(r) == folded), None)
 
     def subject_of(self, code: str) -> str:
-        """The subject name a code stands for (a code not in the vocabulary is taken as the subject's name)."""
-        folded = normalise_header(code)
-        return next((name for key, name in self.subjects.items() if normalise_header(key) == folded), code)
+        """The subject name a code stands for, the code matched exactly (case too: "PE" is a code, "pe" may be a
+        trust's own name for it); a code not in the vocabulary is taken as the subject's name."""
+        return self.subjects.get(code.strip(), code.strip())
 
     def to_dict(self) -> dict[str, Any]:
         """The mapping as saved: plain data, readable as TOML or JSON."""

@@ -217,9 +217,10 @@ def _drop_repeats(frame: pd.DataFrame, rows: pd.Series, exported: StaffExport,
     return frame[keep].reset_index(drop=True), rows[keep.to_numpy()].reset_index(drop=True)
 
 
-def _merged_staff(exported: StaffExport, base: pd.DataFrame, as_of: str) -> RawTable:
-    """The export's staff, then whoever `base` (the last snapshot's staff) holds and the export does not list:
-    left on `as_of` when they were in post at a school the export covers, as they were otherwise."""
+def _merged_staff(exported: StaffExport, base: pd.DataFrame, as_of: str, schools: set[str]) -> RawTable:
+    """The export's staff, then whoever `base` (the last snapshot's staff) holds at one of `schools` and the
+    export does not list: left on `as_of` when they were in post at a school the export covers, as they were
+    otherwise (the staff of a school no longer in the trust are not carried)."""
     new = exported.table.frame.copy()
     listed = set(new["staff_id"].dropna())
     extras = [c for c in base.columns if c not in new.columns]
@@ -227,7 +228,7 @@ def _merged_staff(exported: StaffExport, base: pd.DataFrame, as_of: str) -> RawT
         carried = base.drop_duplicates("staff_id").set_index("staff_id")[extras]
         for column in extras:
             new[column] = [carried[column].get(i) if i in carried.index else None for i in new["staff_id"]]
-    absent = base[~base["staff_id"].isin(listed)].copy()
+    absent = base[~base["staff_id"].isin(listed) & base["school_id"].isin(schools)].copy()
     covered = absent["school_id"] == exported.school if exported.school else pd.Series(True, index=absent.index)
     in_post = absent["left_on"].isna() | (absent["left_on"].fillna("") > as_of)
     absent.loc[covered & in_post, "left_on"] = as_of
@@ -241,13 +242,15 @@ def _merged_staff(exported: StaffExport, base: pd.DataFrame, as_of: str) -> RawT
     return RawTable("staff", exported.file, frame, rows.astype("int64"), columns)
 
 
-def next_dataset(base: Dataset, base_label: str, exported: StaffExport, as_of: str,
-                 report: ValidationReport) -> Dataset | None:
-    """The next snapshot: `base` with its staff replaced by the export's (leavers kept, with their leaving day),
-    every table validated as a load is; None when `report` holds errors. Problems the validator finds in the
-    export name its header, not netmap's column."""
-    raw = raw_tables(base, base_label)
-    raw["staff"] = _merged_staff(exported, base.staff, as_of)
+def next_dataset(base: Dataset, base_label: str, exported: StaffExport, as_of: str, report: ValidationReport,
+                 tables: dict[str, RawTable] | None = None) -> Dataset | None:
+    """The next snapshot: `base` (the last snapshot) with its staff replaced by the export's, leavers kept with
+    their leaving day, and every table validated as a load is; None when `report` holds errors. `tables`: the
+    other tables, when a load brings them (default: `base`'s). Problems the validator finds in the export name
+    its header, not netmap's column."""
+    raw = tables if tables is not None else raw_tables(base, base_label)
+    schools = set(raw["schools"].frame["school_id"].dropna()) if "schools" in raw else set()
+    raw["staff"] = _merged_staff(exported, base.staff, as_of, schools)
     own = ValidationReport(report.source)
     dataset = validate_tables(raw, own)
     last = int(exported.table.rows.max()) if len(exported.table.rows) else 1
@@ -259,8 +262,9 @@ def next_dataset(base: Dataset, base_label: str, exported: StaffExport, as_of: s
             column = exported.headers.get(problem.column or "", problem.column)
             if (problem.row, column) in exported.reported:
                 continue  # already reported in the export's own terms
-            problem = Problem(problem.severity, problem.rule, problem.file, problem.row, column, problem.value,
-                              problem.message.replace(f"{problem.column} ", f"{column} ", 1) if problem.column
-                              else problem.message, problem.fix)
+            if problem.column and column != problem.column:
+                problem = Problem(problem.severity, problem.rule, problem.file, problem.row, column, problem.value,
+                                  problem.message.replace(problem.column, str(column)),
+                                  problem.fix.replace(problem.column, str(column)))
         report.add(problem)
     return dataset if report.ok else None
