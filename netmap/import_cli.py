@@ -18,6 +18,7 @@ from netmap.dataset import Dataset
 from netmap.imports.carry import raw_tables
 from netmap.imports.groups import apply_group_lists, find_group, match_group_list
 from netmap.imports.mapping import find_mapping
+from netmap.imports.plan import placement, plan_staff_import
 from netmap.imports.staff import next_dataset, read_staff_export
 from netmap.imports.term import staff_changes
 from netmap.ingest.reader import read_source
@@ -48,19 +49,17 @@ def _yes_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--yes", is_flag=True, help="Store without asking (the summary is still printed).")(command)
 
 
-def confirm_and_store(ctx: click.Context, store: GraphStore, base: SnapshotInfo | None, dataset: Dataset,
-                      as_of: str, label: str, summary: list[str], yes: bool) -> bool:
+def confirm_and_store(ctx: click.Context, store: GraphStore, base: SnapshotInfo, dataset: Dataset, as_of: str,
+                      label: str, summary: list[str], yes: bool) -> bool:
     """Print `summary`, ask (unless `yes`), then store `dataset` as the snapshot dated `as_of`: replacing `base`
     when it is the snapshot already on that date (the import was built on it), refusing when another is. Returns
     whether it was stored; on a no, nothing is."""
-    in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
-    replace = None
-    if in_the_way and base is not None and [s.snapshot_id for s in in_the_way] == [base.snapshot_id]:
-        replace = base.snapshot_id
-        summary = [*summary, f"It replaces snapshot {describe_snapshot(base)}, which it was built on."]
-    elif in_the_way:
-        raise click.ClickException(taken_message(as_of, in_the_way).replace(
+    replace, in_the_way = placement(store, dataset, as_of, label, base)
+    if in_the_way:
+        raise click.ClickException(taken_message(as_of, list(in_the_way)).replace(
             "run the load again with --replace", "use `netmap load` with --replace"))
+    if replace:
+        summary = [*summary, f"It replaces snapshot {describe_snapshot(base)}, which it was built on."]
     for line in summary:
         click.echo(line)
     if not yes and not click.confirm(f"Store this as the snapshot of {as_of}?", default=False):
@@ -101,20 +100,13 @@ def import_staff(ctx: click.Context, file: Path, mapping_name: str, school: str 
     school, changed role and left, and asks before storing anything."""
     mapping = find_mapping(mapping_name)
     with open_store_of(ctx, db, store) as opened:
-        base, dataset = _latest(opened)
-        date = _date(as_of, base)
-        report = ValidationReport(str(file))
-        exported = read_staff_export(file, mapping, dataset.schools, report, school=school)
-        new = None if exported is None else next_dataset(dataset, f"snapshot {base.snapshot_id}", exported, date,
-                                                          report)
-        print_report(report)
-        if new is None or exported is None:
-            raise _refused(report)
-        changes = staff_changes(dataset.staff, new.staff, date)
-        summary = [exported.dropped_note(), f"Staff from {file.name} through mapping {mapping.name}, compared with "
-                   f"snapshot {base.snapshot_id}:", *(f"  {line}" for line in changes.lines())]
-        confirm_and_store(ctx, opened, base, new, date, f"staff export {file.name} (mapping {mapping.name})",
-                          summary, yes)
+        date = _date(as_of, opened.snapshot(None))
+        plan = plan_staff_import(opened, file, mapping, as_of=date, school=school)
+        print_report(plan.report)
+        if plan.dataset is None:
+            raise _refused(plan.report)
+        confirm_and_store(ctx, opened, plan.base, plan.dataset, date, plan.label,
+                          [line for line in plan.summary() if not line.startswith("It replaces")], yes)
 
 
 @import_group.command("groups")

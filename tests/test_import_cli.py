@@ -109,7 +109,7 @@ def test_bad_export_stores_nothing_and_names_row_column_and_fix(db: Path, tmp_pa
         "ERROR   bad.csv, row 5, column Post Category: 'XX' is not in mapping itrent's role vocabulary. Fix: Add 'XX' "
         "under [roles] in the mapping with one of teacher, middle-leader, senior-leader, headteacher, support, "
         "central (or choose it on the mapping page), or correct the cell."]
-    assert result.stderr.splitlines()[-1] == ("Error: 2 error(s) in " + str(path) + ": nothing was stored. Fix them "
+    assert result.stderr.splitlines()[-1] == ("Error: 2 error(s) in bad.csv: nothing was stored. Fix them "
                                               "(in the file, or in the mapping where a line says so) and import "
                                               "again.")
     assert _digest(db) == before
