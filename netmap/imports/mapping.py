@@ -23,7 +23,7 @@ from netmap.contract import ROLES, normalise_header
 from netmap.errors import ConfigError
 
 __all__ = ["FIELDS", "Field", "StaffMapping", "builtin_names", "find_mapping", "is_sensitive", "load_mapping",
-           "mappings_dir", "save_mapping", "suggest_columns"]
+           "mapping_from_dict", "mappings_dir", "save_mapping", "suggest_columns"]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from netmap.ingest.reader import RawTable, read_grid
 from netmap.ingest.report import Problem, ValidationReport
 from netmap.ingest.validate import validate_tables
 
-__all__ = ["StaffExport", "next_dataset", "read_staff_export"]
+__all__ = ["StaffExport", "codes_in", "next_dataset", "read_staff_export"]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
                  "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -161,6 +161,22 @@ def read_staff_export(path: Path, mapping: StaffMapping, schools: pd.DataFrame, 
     exported.dropped = [h for h in header if h and normalise_header(h) not in used]
     exported.table = RawTable("staff", file, frame, rows, ["email"] if "email" in frame.columns else [])
     return exported
+
+
+def codes_in(path: Path, report: ValidationReport, columns: list[str | None], limit: int = 60
+             ) -> tuple[list[str], dict[str, list[str]]]:
+    """An export's headers, and the distinct values (at most `limit`, sorted) of each of `columns` it has: the
+    role and school codes a mapping's vocabularies translate. Never other columns' values (names, NI numbers)."""
+    grid = read_grid(path, report)
+    if grid is None or grid.empty:
+        return [], {}
+    header = [str(h).strip() for h in grid.iloc[0]]
+    values: dict[str, list[str]] = {}
+    for wanted in columns:
+        if wanted and wanted in header:
+            cells = {str(v).strip() for v in grid.iloc[1:, header.index(wanted)] if str(v).strip()}
+            values[wanted] = sorted(cells)[:limit]
+    return [h for h in header if h], values
 
 
 def _role(value: str | None, i: int, mapping: StaffMapping, exported: StaffExport, report: ValidationReport,
