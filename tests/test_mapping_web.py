@@ -118,6 +118,15 @@ def test_bad_export_shows_every_problem_and_keeps_nothing(app: Flask, admin: Fla
     assert "Store this snapshot" not in html and not list((tmp_path / "pending").iterdir())
 
 
+def test_a_mapping_that_reads_a_sensitive_column_is_not_saved(admin: FlaskClient, tmp_path: Path) -> None:
+    refused = _post(admin, "/mapping/save", {"name": "bad", "col_staff_id": "Person Number", "col_role": "Post",
+                                             "col_name": "Date of Birth"})
+    assert refused.status_code == 302
+    assert ("Not saved: Mapping from the page: name is mapped to &#39;Date of Birth&#39;, a column netmap never "
+            "reads") in admin.get("/mapping/").get_data(as_text=True)
+    assert not (tmp_path / "mappings" / "bad.json").exists()
+
+
 @pytest.mark.parametrize("role", ["hr", "ceo", "network-lead"])
 def test_only_admins_use_the_pages(app: Flask, role: str) -> None:
     client = app.test_client()

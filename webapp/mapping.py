@@ -146,8 +146,8 @@ def save() -> Any:
         mapping = mapping_from_dict(data, "from the page")
         path = save_mapping(mapping, _folder())
     except NetmapError as exc:
-        return render_template("mapping/index.html", mappings=_available(), editor=None, error=str(exc),
-                               fields=FIELDS, roles=ROLES), 422
+        flash(f"Not saved: {exc}", "error")
+        return redirect(url_for("mapping.index"))
     audit("mapping saved", f"staff export mapping {mapping.name}")
     flash(f"Saved mapping {mapping.name} ({path.name}). Import an export through it below, or with `netmap "
           f"import staff FILE --mapping {mapping.name}`.", "ok")
