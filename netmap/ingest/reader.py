@@ -81,14 +81,7 @@ def read_grid(path: Path, report: ValidationReport) -> pd.DataFrame | None:
     as every input is (encodings, size limits); None, with the problem reported, when it cannot be read."""
     if path.suffix.lower() not in {".xlsx", ".xlsm"}:
         return _read_csv_grid(path, report)
-    import openpyxl  # imported here: only workbook users pay for it
-
-    check_workbook_archive(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
-        raise IngestError(f"{path.name} cannot be opened as an .xlsx workbook ({exc}). "
-                          "Re-save it from Excel as .xlsx.", file=path.name) from exc
+    workbook = _open_workbook(path)
     try:
         return _sheet_grid(workbook.worksheets[0], path.name, report)
     finally:
@@ -198,7 +191,8 @@ def _within_limits(name: str, text: str, report: ValidationReport) -> bool:
     return True
 
 
-def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+def _open_workbook(path: Path) -> Any:
+    """The workbook at `path`, read-only, once its archive passed the size checks; IngestError when damaged."""
     import openpyxl  # imported here: only workbook users pay for it
 
     check_workbook_archive(path)
@@ -207,6 +201,11 @@ def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str,
     except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
         raise IngestError(f"{path.name} cannot be opened as an .xlsx workbook ({exc}). "
                           "Re-save it from Excel as .xlsx.", file=path.name) from exc
+    return workbook
+
+
+def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+    workbook = _open_workbook(path)
     grids: dict[str, tuple[str, pd.DataFrame | None]] = {}
     try:
         for sheet in workbook.worksheets:
