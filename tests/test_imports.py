@@ -269,3 +269,23 @@ def test_group_list_needs_staff_emails_and_a_known_group(tiny_trust: Dataset, tm
         apply_group_lists(trust, [group], AS_OF)
     made = apply_group_lists(trust, [group], AS_OF, kind="expert-network")
     assert made.groups.iloc[-1][["group_id", "name", "kind"]].tolist() == ["science", "science", "expert-network"]
+
+
+def test_an_xlsx_export_reads_as_its_csv_does(tiny_trust: Dataset, tmp_path: Path) -> None:
+    """Exports often come as workbooks: the first sheet is read, dates typed as dates included."""
+    import datetime as dt
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Person Number", "Forenames", "Surname", "Date of Birth", "Work Email Address", "Location",
+                  "Post Category", "Assignment Start Date", "Assignment End Date"])
+    for person in tiny_trust.staff.itertuples():
+        first, _, last = person.name.partition(" ")
+        sheet.append([person.staff_id, first, last, dt.datetime(1980, 1, 1), f"{first}@x.example",
+                      person.school_id, person.role, dt.datetime.fromisoformat(person.started_on), None])
+    book.save(tmp_path / "itrent.xlsx")
+    new, report, _ = _import(tmp_path / "itrent.xlsx", find_mapping("itrent"), tiny_trust)
+    assert new is not None, [p.describe() for p in report.errors]
+    pd.testing.assert_frame_equal(_sorted(new.staff), _sorted(tiny_trust.staff))

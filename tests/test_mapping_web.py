@@ -127,6 +127,14 @@ def test_a_mapping_that_reads_a_sensitive_column_is_not_saved(admin: FlaskClient
     assert not (tmp_path / "mappings" / "bad.json").exists()
 
 
+def test_an_import_dated_before_the_latest_snapshot_is_refused(admin: FlaskClient) -> None:
+    response = _post(admin, "/mapping/import", {"export": (io.BytesIO(ITRENT), "itrent.csv"), "mapping": "itrent",
+                                                "as_of": "2026-06-30"}, "/mapping/import")
+    assert response.status_code == 422
+    assert ("The snapshot date 2026-06-30 is before the latest snapshot (2026-07-01); an import builds the next "
+            "snapshot on the latest. Give a later date.") in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("role", ["hr", "ceo", "network-lead"])
 def test_only_admins_use_the_pages(app: Flask, role: str) -> None:
     client = app.test_client()

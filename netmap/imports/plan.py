@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from netmap.dataset import Dataset
+from netmap.errors import IngestError
 from netmap.imports.mapping import StaffMapping
 from netmap.imports.staff import StaffExport, next_dataset, read_staff_export
 from netmap.imports.term import StaffChanges, staff_changes
@@ -64,6 +65,9 @@ def plan_staff_import(store: GraphStore, path: Path, mapping: StaffMapping, *, a
     """Read the export at `path` through `mapping` and build the next snapshot on the latest stored one, dated
     `as_of`; every problem is in the result's report."""
     base = store.snapshot(None)
+    if as_of < base.as_of:
+        raise IngestError(f"The snapshot date {as_of} is before the latest snapshot ({base.as_of}); an import builds "
+                          "the next snapshot on the latest. Give a later date.", file=path.name)
     previous = store.read_dataset(base.snapshot_id, with_excluded=True)
     report = ValidationReport(path.name)
     exported = read_staff_export(path, mapping, previous.schools, report, school=school)
