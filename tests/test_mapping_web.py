@@ -79,8 +79,8 @@ def test_saved_mapping_imports_through_the_confirm_page(app: Flask, admin: Flask
                                                "school": "", "as_of": "2026-09-10"}, "/mapping/import")
     html = checked.get_data(as_text=True)
     assert checked.status_code == 200, html
-    assert "<li>  Moved school: 1 (Alan Turing [S2] OAK -&gt; ELM)</li>" in html
-    assert "<li>  Left: 1 (Edsger Dijkstra [S4])</li>" in html
+    assert "<li>Moved school: 1 (Alan Turing [S2] OAK -&gt; ELM)</li>" in html
+    assert "<li>Left: 1 (Edsger Dijkstra [S4])</li>" in html
     token = re.search(r'action="/mapping/import/([\w-]+)"', html).group(1)  # type: ignore[union-attr]
     assert _hash(app) == before
     stored = admin.post(f"/mapping/import/{token}", data={"action": "confirm",

@@ -271,6 +271,8 @@ def next_dataset(base: Dataset, base_label: str, exported: StaffExport, as_of: s
     dataset = validate_tables(raw, own)
     last = int(exported.table.rows.max()) if len(exported.table.rows) else 1
     for problem in own.problems:
+        if problem.severity == "warning" and (problem.file != exported.file or (problem.row or 0) > last):
+            continue  # about what the last snapshot already held, not about this export
         if problem.file == exported.file and problem.row is not None and problem.row > last:  # a carried leaver
             problem = Problem(problem.severity, problem.rule, f"staff of {base_label}", None, problem.column,
                               problem.value, problem.message, problem.fix)
