@@ -3,7 +3,7 @@ one, seeing who joined, moved school, changed role and left on a confirm page be
 
 The editor reads only the export's headers and the values of its role and school columns (codes, never names);
 the file is not kept. An import waiting for confirmation is kept, owner-only, in the data folder's
-pending-imports folder until it is confirmed or cancelled (or for an hour at most)."""
+pending-imports folder until it is confirmed or cancelled; one left for an hour is deleted at the page's next use."""
 
 from __future__ import annotations
 
