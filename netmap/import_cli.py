@@ -41,11 +41,13 @@ def import_group() -> None:
 
 
 def _as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--as-of DATE: the new snapshot's date."""
     return click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
                         help="Date of the new snapshot, YYYY-MM-DD (default: today).")(command)
 
 
 def _yes_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--yes: store without asking."""
     return click.option("--yes", is_flag=True, help="Store without asking (the summary is still printed).")(command)
 
 
@@ -76,9 +78,10 @@ def _latest(store: GraphStore) -> tuple[SnapshotInfo, Dataset]:
     return info, store.read_dataset(info.snapshot_id, with_excluded=True)
 
 
-def _date(as_of: dt.datetime | None, base: SnapshotInfo | None) -> str:
+def _date(as_of: dt.datetime | None, base: SnapshotInfo) -> str:
+    """The new snapshot's date (--as-of, or today); a usage error when it comes before the latest snapshot's."""
     date = (as_of.date() if as_of else clock.today()).isoformat()
-    if base is not None and date < base.as_of:
+    if date < base.as_of:
         raise click.UsageError(f"--as-of {date} is before the latest snapshot ({base.as_of}); an import builds the "
                                "next snapshot on the latest. Give a later date.")
     return date
@@ -154,6 +157,7 @@ def _refused(report: ValidationReport) -> click.ClickException:
 
 
 def _members(dataset: Dataset, group_id: str, on: str) -> set[str]:
+    """The staff ids in `group_id` on the day `on`."""
     m = dataset.memberships
     active = (m["group_id"] == group_id) & (m["left_on"].isna() | (m["left_on"].fillna("") > on))
     return set(m.loc[active, "staff_id"])

@@ -48,10 +48,12 @@ _TOKEN_LENGTH = 32
 
 
 def _folder() -> Path:
+    """Where the trust's own mappings are kept (NETMAP_MAPPINGS_DIR in tests)."""
     return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings_dir())
 
 
 def _pending_root() -> Path:
+    """The folder of imports awaiting confirmation (owner-only), cleared of those older than an hour."""
     root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
@@ -61,11 +63,13 @@ def _pending_root() -> Path:
 
 
 def _available() -> list[str]:
+    """The mappings an import may use: the trust's own, then the built-in ones they do not replace."""
     own = sorted(p.stem for p in _folder().glob("*") if p.suffix in (".toml", ".json")) if _folder().is_dir() else []
     return own + [n for n in builtin_names() if n not in own]
 
 
 def _upload(name: str) -> FileStorage:
+    """The file posted as `name`; NetmapError asking for one when there is none."""
     upload = request.files.get(name)
     if upload is None or not upload.filename:
         raise NetmapError("Choose the export file (CSV or .xlsx) first.")
@@ -73,6 +77,7 @@ def _upload(name: str) -> FileStorage:
 
 
 def _school_ids() -> list[str]:
+    """The latest snapshot's school ids, for the page's school choices."""
     snapshots = get_store().list_snapshots()
     if not snapshots:
         return []
@@ -190,6 +195,7 @@ def import_() -> Any:
 
 
 def _pending(token: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
     if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
         abort(404)
     folder = _pending_root() / token

@@ -181,6 +181,7 @@ def codes_in(path: Path, report: ValidationReport, columns: list[str | None], li
 
 def _role(value: str | None, i: int, mapping: StaffMapping, exported: StaffExport, report: ValidationReport,
           rows: pd.Series) -> str | None:
+    """The netmap role of export row `i`'s role code; None, with the problem reported, when the mapping lacks it."""
     if value is None:
         return None
     role = mapping.role_of(value)
@@ -196,6 +197,7 @@ def _role(value: str | None, i: int, mapping: StaffMapping, exported: StaffExpor
 
 def _school(value: str | None, i: int, mapping: StaffMapping, schools: pd.DataFrame, exported: StaffExport,
             report: ValidationReport, rows: pd.Series) -> str | None:
+    """The school id of export row `i`'s school value; None, with the problem reported, when no school is it."""
     if value is None:
         return None
     school_id = _resolve_school(value, mapping, schools)
@@ -211,6 +213,7 @@ def _school(value: str | None, i: int, mapping: StaffMapping, schools: pd.DataFr
 
 
 def _subjects(value: str | None, mapping: StaffMapping) -> str | None:
+    """An export's subjects cell as netmap's `;`-joined subject names, codes translated, repeats dropped."""
     if value is None:
         return None
     parts = [p.strip() for p in re.split(f"[{re.escape(mapping.subject_separators)}]", value) if p.strip()]
