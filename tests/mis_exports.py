@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from netmap.imports.mapping import StaffMapping, find_mapping
+from netmap.imports.mapping import StaffMapping, find_mapping, save_mapping
 
-__all__ = ["LAESTAB", "census_mapping", "write_export"]
+__all__ = ["census_mapping", "laestab", "write_export"]
 
 _ROLE_CODES = {"headteacher": "HDT", "senior-leader": "DHT", "middle-leader": "LDR", "teacher": "TCH",
                "support": "TAS", "central": "central"}
 _ETHNICITY = ("WBRI", "WIRI", "AIND", "BCRB", "MWBC", "CHNE", "WOTH")
 
 
-def LAESTAB(index: int) -> str:  # noqa: N802  (the census's own name for a school's code)
+def laestab(index: int) -> str:
     """A made-up LA and establishment number for the school at `index` (1-based), as the census writes it."""
     return f"{380 + index % 7}{4000 + index}"
 
@@ -28,10 +28,8 @@ def LAESTAB(index: int) -> str:  # noqa: N802  (the census's own name for a scho
 def census_mapping(schools: pd.DataFrame, folder: Path) -> StaffMapping:
     """The built-in workforce-census mapping with a [schools] entry per school's LAESTAB, saved in `folder` as a
     trust would on the mapping page (name census-trust)."""
-    from netmap.imports.mapping import save_mapping
-
     base = find_mapping("workforce-census", folder)
-    codes = {LAESTAB(i): str(s) for i, s in enumerate(schools["school_id"], start=1)}
+    codes = {laestab(i): str(s) for i, s in enumerate(schools["school_id"], start=1)}
     mapping = StaffMapping("census-trust", base.title, base.columns, base.roles, base.subjects, codes,
                            base.subject_separators)
     save_mapping(mapping, folder)
@@ -79,7 +77,7 @@ def write_export(layout: str, staff: pd.DataFrame, schools: pd.DataFrame, path: 
                          "Assignment Start Date": _date(person.started_on, layout),
                          "Assignment End Date": _date(person.left_on, layout)})
         else:
-            rows.append({"LAESTAB": LAESTAB(index[person.school_id]), "Staff Member ID": person.staff_id,
+            rows.append({"LAESTAB": laestab(index[person.school_id]), "Staff Member ID": person.staff_id,
                          "Family Name": surname, "Given Name": forename, **common,
                          "Ethnic Code": rng.choice(_ETHNICITY), "Email": email,
                          "Role Identifier": _ROLE_CODES[person.role], "Curriculum Subject": "/".join(subjects),
