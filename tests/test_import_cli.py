@@ -156,3 +156,15 @@ def test_load_with_mapping_reads_staff_csv_as_the_export(db: Path, tmp_path: Pat
     with SQLiteStore(db) as store:
         staff = store.read_table("2026-09-10", "staff")
     assert sorted(staff["staff_id"]) == ["S1", "S2", "S3", "S4", "S5", "S6"]
+
+
+def test_load_with_mapping_refuses_a_bad_export_and_stores_nothing(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "autumn"
+    shutil.copytree(TINY, folder)
+    (folder / "staff.csv").write_text(ITRENT.replace("Post Category", "Post"), encoding="cp1252")
+    before = _digest(db)
+    result = _run("load", str(folder), "--mapping", "itrent", "--yes")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("ERROR   staff.csv, row 1, column Post Category: The export has no column "
+                                    "'Post Category', which mapping itrent reads for role.")
+    assert _digest(db) == before
