@@ -47,8 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("netmap.data_cli", "Delete the snapshot ID (its date, or date-N for a later one of that day: see "
                                   "`netmap snapshots`), or with --older-than every snapshot past the retention "
                                   "period, and everything in them."),
-    "import": ("netmap.import_cli", "Write netmap's data files from files the trust already has: the DfE's register "
-                                    "of schools (GIAS)."),
+    "import": ("netmap.import_cli", "Bring in data as the trust already holds it: the DfE's register of schools "
+                                    "(GIAS), MIS and HR exports through a column mapping, group lists."),
     "init-store": ("netmap.data_cli", "Create the store's schema: constraints and indexes on Neo4j, tables in the "
                                       "embedded store."),
     "introduce": ("netmap.planner_cli", "People at other schools in a colleague's subject or groups who would "

@@ -20,6 +20,7 @@ import click
 from netmap.analysis.engine import STEPS, Analysis
 from netmap.analysis.options import AnalysisOptions
 from netmap.config import Settings
+from netmap.dataset import Dataset
 from netmap.errors import ConfigError
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust
@@ -30,7 +31,8 @@ from netmap.store import GraphStore, SnapshotInfo, open_store
 from netmap.store.base import describe_snapshot
 
 __all__ = ["analyse_and_keep", "audit_command", "load_folder", "load_sample", "open_snapshot_of", "open_store_of",
-           "print_report", "progress", "settings_of", "snapshot_option", "store_options"]
+           "print_report", "progress", "settings_of", "snapshot_option", "store_dataset", "store_options",
+           "taken_message"]
 
 WARNING_EXAMPLES = 3
 log = logging.getLogger("netmap")
@@ -136,7 +138,13 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, repl
     if replace is None and not keep_both:
         in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
         if in_the_way:
-            raise click.ClickException(_taken_message(as_of, in_the_way))
+            raise click.ClickException(taken_message(as_of, in_the_way))
+    store_dataset(store, dataset, as_of, label, replace=replace)
+
+
+def store_dataset(store: GraphStore, dataset: Dataset, as_of: str, label: str, *, replace: str | None = None) -> None:
+    """Write a validated `dataset` as a snapshot dated `as_of` (replacing `replace`) and analyse it, with progress
+    bars and a closing line: the end of every load and import."""
     total = sum(dataset.counts().values())
     with progress(total, f"Writing snapshot {replace or as_of}") as advance:
         result = store.write_snapshot(dataset, as_of, source=label, replace=replace, progress=advance)
@@ -150,7 +158,7 @@ def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, repl
     click.echo(f"{verb} snapshot {written.snapshot_id}{dated}: {counts}.")
 
 
-def _taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:
+def taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:
     """Why a load was refused: what is stored on its date, and the two ways on."""
     there = "; ".join(describe_snapshot(s) for s in in_the_way)
     first = in_the_way[0].snapshot_id

@@ -70,16 +70,27 @@ def validate(source: Path, report_path: Path | None) -> None:
               help="Replace the stored snapshot ID (see `netmap snapshots`) with this one; nothing else is replaced.")
 @click.option("--keep-both", is_flag=True,
               help="When the date already has a snapshot, keep it and store this one beside it under its own id.")
+@click.option("--mapping", "mapping_name", default=None, metavar="NAME",
+              help="SOURCE's staff.csv is a MIS or HR export: read it through this saved column mapping, and show "
+                   "who joined, moved, changed role and left before storing (see docs/importing.md).")
+@click.option("--school", default=None, metavar="ID", help="With --mapping: the school a one-school export is from.")
+@click.option("--yes", is_flag=True, help="With --mapping: store without asking.")
 @store_options
 @click.pass_context
 def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, replace: str | None, keep_both: bool,
-         db: Path | None, store: str | None) -> None:
+         mapping_name: str | None, school: str | None, yes: bool, db: Path | None, store: str | None) -> None:
     """Validate SOURCE, then store it as one snapshot, all or nothing. A date that already has a snapshot with
     other contents is refused, naming it, unless --replace ID or --keep-both says what to do."""
     if replace is not None and keep_both:
         raise click.UsageError("Give --replace ID or --keep-both, not both.")
     date = (as_of.date() if as_of else clock.today()).isoformat()
     with open_store_of(ctx, db, store, create=True) as opened:
+        if mapping_name is not None:
+            from netmap.import_cli import load_mapped
+
+            load_mapped(ctx, opened, source, mapping_name, school, date, yes=yes, replace=replace,
+                        keep_both=keep_both)
+            return
         load_folder(opened, source, date, str(source), replace=replace, keep_both=keep_both)
 
 

@@ -133,6 +133,10 @@ SAMPLES: dict[str, list[Sample]] = {
     "staff.show": [get("/staff/a2"), get("/staff/b1", about=OUTSIDE)],
     "exports.download": [get("/export/graphml"), get("/export/xlsx", binary=True)],
     "upload.index": [get("/upload/")],
+    "mapping.index": [get("/mapping/")],
+    "mapping.save": [post("/mapping/save")],
+    "mapping.import_": [get("/mapping/import")],
+    "mapping.confirm": [post("/mapping/import/not-a-pending-import")],
     "trends.chart": [get("/trends/chart.svg?of=trust&metric=isolated_schools"),
                      get("/trends/chart.svg?of=school&id=C&metric=external_ties", about=HIDDEN),  # C: 2 staff
                      get("/trends/chart.svg?of=group&id=DORM&metric=conductivity")],

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph_queries import declared_parameters, load_query, query_names
+from netmap.imports.mapping import builtin_names
 from tests.conftest import REPO
 
 
@@ -43,3 +44,4 @@ def test_the_built_wheel_contains_every_query(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"graph_queries/{q}.cypher" for q in query_names()} <= names
     assert "graph_queries/__init__.py" in names
+    assert {f"netmap/imports/mappings/{m}.toml" for m in builtin_names()} <= names  # the built-in staff mappings

@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         gate,
         groups,
         joiners,
+        mapping,
         mfa,
         network_map,
         oidc,
@@ -88,9 +89,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
     table_columns.init_app(app)
-    for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, admin,
-                   purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges, oidc,
-                   person_rights):
+    for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, mapping,
+                   admin, purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges,
+                   oidc, person_rights):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

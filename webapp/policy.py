@@ -228,6 +228,10 @@ ROUTES: Mapping[str, Route] = {
     "rounds.reopen": Route(_ADMIN, "reopen a closed round", audited=True),
     # running the system
     "upload.index": Route(_ADMIN, "upload a snapshot", audited=True),
+    "mapping.index": Route(_ADMIN, "staff export mappings: an export's headers beside netmap's fields"),
+    "mapping.save": Route(_ADMIN, "save a staff export mapping", audited=True),
+    "mapping.import_": Route(_ADMIN, "import staff from an export through a mapping: what changes, before storing"),
+    "mapping.confirm": Route(_ADMIN, "store (or cancel) a checked staff import", audited=True),
     "admin.users": Route(_ADMIN, "accounts (CSV too)", downloads=("csv",)),
     "admin.disable_user": Route(_ADMIN, "disable an account", audited=True),
     "admin.audit_log": Route(_ADMIN, "the audit log (CSV too)", downloads=("csv",)),

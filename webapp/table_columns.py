@@ -251,6 +251,20 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "item | item | text | What is signed off.",
         "signed | name, date | text | Who signed, and when.",
         "notes | notes | text | Notes."),
+    declare_table(
+        "mapping fields", "Fields of a staff export mapping", "Which column of the export holds each of netmap's "
+        "staff fields (the staff export mapping page).",
+        "field | netmap field | text | The staff field netmap reads.",
+        "column | Column of your export | text | The export's column that holds it."),
+    declare_table(
+        "mapping role codes", "Role codes of an export", "What each role code found in the export means.",
+        "code | In the export | text | The code as the export writes it.",
+        "role | netmap role | label | The role it stands for."),
+    declare_table(
+        "mapping school codes", "School values of an export", "Which netmap school each school value of the "
+        "export is.",
+        "code | In the export | text | The value as the export writes it.",
+        "school | netmap school | id | The school it is."),
 )
 
 _BY_KEY = {spec.key: spec for spec in (*TABLES, *WEB_TABLES)}

@@ -23,7 +23,7 @@ from netmap.errors import IngestError
 from netmap.ingest.limits import MAX_CELLS, MAX_COLUMNS, check_workbook_archive
 from netmap.ingest.report import Problem, ValidationReport
 
-__all__ = ["RawTable", "decode_text", "read_source"]
+__all__ = ["RawTable", "decode_text", "read_grid", "read_source"]
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # UTF-32's before UTF-16's: longer
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -74,6 +74,18 @@ def read_source(path: Path, report: ValidationReport) -> dict[str, RawTable]:
         if table is not None:
             tables[name] = table
     return tables
+
+
+def read_grid(path: Path, report: ValidationReport) -> pd.DataFrame | None:
+    """One CSV file, or an .xlsx workbook's first sheet, as a grid of text cells (the header its first row), read
+    as every input is (encodings, size limits); None, with the problem reported, when it cannot be read."""
+    if path.suffix.lower() not in {".xlsx", ".xlsm"}:
+        return _read_csv_grid(path, report)
+    workbook = _open_workbook(path)
+    try:
+        return _sheet_grid(workbook.worksheets[0], path.name, report)
+    finally:
+        workbook.close()
 
 
 def _read_folder(folder: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
@@ -184,7 +196,8 @@ def _within_limits(name: str, text: str, report: ValidationReport) -> bool:
     return True
 
 
-def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+def _open_workbook(path: Path) -> Any:
+    """The workbook at `path`, read-only, once its archive passed the size checks; IngestError when damaged."""
     import openpyxl  # imported here: only workbook users pay for it
 
     check_workbook_archive(path)
@@ -193,6 +206,11 @@ def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str,
     except Exception as exc:  # openpyxl raises many unrelated types for a damaged file
         raise IngestError(f"{path.name} cannot be opened as an .xlsx workbook ({exc}). "
                           "Re-save it from Excel as .xlsx.", file=path.name) from exc
+    return workbook
+
+
+def _read_workbook(path: Path, report: ValidationReport) -> dict[str, tuple[str, pd.DataFrame | None]]:
+    workbook = _open_workbook(path)
     grids: dict[str, tuple[str, pd.DataFrame | None]] = {}
     try:
         for sheet in workbook.worksheets:

@@ -32,7 +32,7 @@ from netmap.ingest.characters import describe, first_hidden
 from netmap.ingest.reader import RawTable, read_source
 from netmap.ingest.report import Problem, Severity, ValidationReport
 
-__all__ = ["MAX_PROBLEMS_PER_RULE", "read_trust", "validate_source"]
+__all__ = ["MAX_PROBLEMS_PER_RULE", "read_trust", "validate_source", "validate_tables"]
 
 # Past this many rows failing one rule in one column, the rest are summed up in one line: a mapping mistake
 # (say, the wrong column exported) would otherwise print a million identical lines.
@@ -54,7 +54,12 @@ def read_trust(path: Path) -> tuple[Dataset, ValidationReport]:
 def validate_source(path: Path) -> tuple[Dataset | None, ValidationReport]:
     """Check every rule on the files at `path`; the Dataset is None when any error was found."""
     report = ValidationReport(str(path))
-    raw = read_source(path, report)
+    return validate_tables(read_source(path, report), report), report
+
+
+def validate_tables(raw: dict[str, RawTable], report: ValidationReport) -> Dataset | None:
+    """Check every rule on tables already read (from files, or an import's mapped tables), adding problems to
+    `report`; the Dataset, or None when any error was found."""
     checked: dict[str, pd.DataFrame] = {}
     if "tie_kinds" in raw:  # first: the kinds it declares are allowed in collaborations
         checked["tie_kinds"] = _check_table(raw["tie_kinds"], report)
@@ -70,8 +75,8 @@ def validate_source(path: Path) -> tuple[Dataset | None, ValidationReport]:
         _check_secondments(raw["secondments"], checked, report)
     _warn_unconnected(raw, checked, report)
     if not report.ok:
-        return None, report
-    return Dataset.from_tables(checked), report
+        return None
+    return Dataset.from_tables(checked)
 
 
 def _says(template: str, **fixed: str) -> Callable[[str | None], str]:

@@ -1,0 +1,232 @@
+"""Staff exports (admin): make a column mapping from a MIS or HR export's headers, and import an export through
+one, seeing who joined, moved school, changed role and left on a confirm page before anything is stored.
+
+The editor reads only the export's headers and the values of its role and school columns (codes, never names);
+the file is not kept. An import waiting for confirmation is kept, owner-only, in the data folder's
+pending-imports folder until it is confirmed or cancelled; one left for an hour is deleted at the page's next use."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from netmap import clock
+from netmap.config import data_dir
+from netmap.contract import ROLES
+from netmap.errors import NetmapError
+from netmap.imports.mapping import (
+    FIELDS,
+    StaffMapping,
+    builtin_names,
+    find_mapping,
+    is_sensitive,
+    mapping_from_dict,
+    mappings_dir,
+    save_mapping,
+    suggest_columns,
+)
+from netmap.imports.plan import StaffImport, plan_staff_import
+from netmap.imports.staff import codes_in
+from netmap.ingest.report import ValidationReport
+from webapp.auth import audit
+from webapp.data import get_store
+
+log = logging.getLogger(__name__)
+bp = Blueprint("mapping", __name__, url_prefix="/mapping")
+PENDING_SECONDS = 3600
+_TOKEN_LENGTH = 32
+
+
+def _folder() -> Path:
+    """Where the trust's own mappings are kept (NETMAP_MAPPINGS_DIR in tests)."""
+    return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings_dir())
+
+
+def _pending_root() -> Path:
+    """The folder of imports awaiting confirmation (owner-only), cleared of those older than an hour."""
+    root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
+        if old.is_dir() and time.time() - old.stat().st_mtime > PENDING_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    return root
+
+
+def _available() -> list[str]:
+    """The mappings an import may use: the trust's own, then the built-in ones they do not replace."""
+    own = sorted(p.stem for p in _folder().glob("*") if p.suffix in (".toml", ".json")) if _folder().is_dir() else []
+    return own + [n for n in builtin_names() if n not in own]
+
+
+def _upload(name: str) -> FileStorage:
+    """The file posted as `name`; NetmapError asking for one when there is none."""
+    upload = request.files.get(name)
+    if upload is None or not upload.filename:
+        raise NetmapError("Choose the export file (CSV or .xlsx) first.")
+    return upload
+
+
+def _school_ids() -> list[str]:
+    """The latest snapshot's school ids, for the page's school choices."""
+    snapshots = get_store().list_snapshots()
+    if not snapshots:
+        return []
+    return sorted(map(str, get_store().read_table(snapshots[-1].snapshot_id, "schools")["school_id"]))
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> Any:
+    """The mappings kept, and (on an uploaded export) the editor: its headers beside netmap's fields."""
+    editor, error = None, ""
+    if request.method == "POST":
+        try:
+            editor = _editor(_upload("export"), request.form.get("start", ""))
+        except NetmapError as exc:
+            error = str(exc)
+    return render_template("mapping/index.html", mappings=_available(), editor=editor, error=error,
+                           fields=FIELDS, roles=ROLES), 422 if error else 200
+
+
+def _editor(upload: FileStorage, start: str) -> dict[str, Any]:
+    """What the editor shows for an export: headers (sensitive ones marked), a column chosen per field (from the
+    starting mapping, else the suggestion), and the role and school codes found with their translations."""
+    base = find_mapping(start, _folder()) if start else None
+    with tempfile.TemporaryDirectory(prefix="netmap-mapping-") as folder:
+        path = Path(folder) / (secure_filename(upload.filename or "") or "export.csv")
+        upload.save(path)
+        report = ValidationReport(path.name)
+        headers, _ = codes_in(path, report, [])
+        if not headers:
+            raise NetmapError(" ".join(p.describe() for p in report.errors) or "The export has no header row.")
+        suggested = suggest_columns(headers)
+        chosen = {f.name: list(base.header_of(f.name)) if base else [h for h in [suggested[f.name]] if h]
+                  for f in FIELDS}
+        role_column = next(iter(chosen["role"]), None)
+        school_column = next(iter(chosen["school_id"]), None)
+        _, codes = codes_in(path, report, [role_column, school_column])
+    empty = StaffMapping("new", "", {})
+    start_with = base or empty
+    return {"headers": headers, "sensitive": [h for h in headers if is_sensitive(h)], "chosen": chosen,
+            "base": base, "file": path.name,
+            "roles": [(code, start_with.role_of(code) or "") for code in codes.get(role_column or "", [])],
+            "schools": [(code, start_with.schools.get(code, "")) for code in codes.get(school_column or "", [])],
+            "school_ids": _school_ids(),
+            "subjects": "\n".join(f"{k} = {v}" for k, v in start_with.subjects.items()),
+            "extra_roles": {k: v for k, v in start_with.roles.items()}}
+
+
+@bp.route("/save", methods=["POST"])
+def save() -> Any:
+    """Save the editor's mapping under its name (a trust's own mapping of a built-in's name is used instead)."""
+    form = request.form
+    columns: dict[str, Any] = {}
+    for f in FIELDS:
+        picked = [h for h in form.getlist(f"col_{f.name}") if h]
+        if picked:
+            columns[f.name] = picked if len(picked) > 1 else picked[0]
+    roles = json.loads(form.get("extra_roles", "{}") or "{}")
+    roles.update({code: role for code, role in zip(form.getlist("role_code"), form.getlist("role_value"),
+                                                   strict=False) if role})
+    schools = {code: school for code, school in zip(form.getlist("school_code"), form.getlist("school_value"),
+                                                    strict=False) if school}
+    subjects = {}
+    for line in form.get("subjects", "").splitlines():
+        code, sep, name = line.partition("=")
+        if sep and code.strip() and name.strip():
+            subjects[code.strip()] = name.strip()
+    data = {"name": form.get("name", "").strip(), "title": form.get("title", "").strip(), "columns": columns,
+            "roles": roles, "schools": schools, "subjects": subjects, "verified": False,
+            "source": "Made on the mapping page from the trust's own export."}
+    try:
+        mapping = mapping_from_dict(data, "from the page")
+        path = save_mapping(mapping, _folder())
+    except NetmapError as exc:
+        flash(f"Not saved: {exc}", "error")
+        return redirect(url_for("mapping.index"))
+    audit("mapping saved", f"staff export mapping {mapping.name}")
+    flash(f"Saved mapping {mapping.name} ({path.name}). Import an export through it below, or with `netmap "
+          f"import staff FILE --mapping {mapping.name}`.", "ok")
+    return redirect(url_for("mapping.import_"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_() -> Any:
+    """Upload an export to import through a mapping: the confirm page shows what changes; nothing is stored yet."""
+    plan: StaffImport | None = None
+    error, token = "", ""
+    if request.method == "POST":
+        token = secrets.token_urlsafe(24)
+        pending = _pending_root() / token
+        try:
+            upload = _upload("export")
+            mapping = find_mapping(request.form.get("mapping", ""), _folder())
+            pending.mkdir(mode=0o700)
+            path = pending / (secure_filename(upload.filename or "") or "export.csv")
+            upload.save(path)
+            meta = {"mapping": mapping.name, "school": request.form.get("school") or None,
+                    "as_of": request.form.get("as_of") or clock.today().isoformat(), "user": g.user.name}
+            plan = plan_staff_import(get_store(), path, mapping, as_of=meta["as_of"], school=meta["school"])
+            if plan.dataset is None or plan.in_the_way:
+                shutil.rmtree(pending, ignore_errors=True)
+                error = (f"{len(plan.report.errors)} error(s): nothing was stored. Fix them (in the export, or in "
+                         "the mapping where a line says so) and import again." if plan.dataset is None else
+                         f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was "
+                         "not built on it. Choose another date.")
+            else:
+                meta["hash"] = plan.dataset.content_hash()
+                (pending / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        except NetmapError as exc:
+            shutil.rmtree(pending, ignore_errors=True)
+            error = str(exc)
+    status = 422 if error else 200
+    return render_template("mapping/import.html", mappings=_available(), plan=plan, error=error,
+                           token="" if error else token, today=clock.today().isoformat(),
+                           school_ids=_school_ids()), status
+
+
+def _pending(token: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
+    if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    folder = _pending_root() / token
+    if not (folder / "meta.json").is_file():
+        abort(404)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta["user"] != g.user.name:
+        abort(404)
+    return folder, meta
+
+
+@bp.route("/import/<token>", methods=["POST"])
+def confirm(token: str) -> Any:
+    """Store the import shown on the confirm page, or cancel it; either way its file is deleted."""
+    folder, meta = _pending(token)
+    try:
+        if request.form.get("action") != "confirm":
+            flash("Cancelled: nothing was stored.", "ok")
+            return redirect(url_for("mapping.import_"))
+        export = next(p for p in folder.iterdir() if p.name != "meta.json")
+        plan = plan_staff_import(get_store(), export, find_mapping(meta["mapping"], _folder()), as_of=meta["as_of"],
+                                 school=meta["school"])
+        if plan.dataset is None or plan.dataset.content_hash() != meta["hash"]:
+            flash("The trust's data changed since this import was checked: nothing was stored. Import the export "
+                  "again to see what it changes now.", "error")
+            return redirect(url_for("mapping.import_"))
+        result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
+        written = result.snapshot.snapshot_id
+        log.info("snapshot %s %s by %s through the staff import page", written, result.status, g.user.name)
+        audit("upload", f"snapshot {written} {result.status} from {plan.label}")
+        flash(f"Stored snapshot {written} from {plan.file}.", "ok")
+        return redirect(url_for("dashboard.index", snapshot=written))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
