@@ -11,7 +11,6 @@ from netmap.suppression import fewer_than, hide_rows, suppressed_keys
 from webapp.access import scope, scoped_view, suppressed_groups
 from webapp.auth import audit
 from webapp.data import require_row
-from webapp.hidden import groups_hidden_anywhere
 from webapp.tables import index_page
 from webapp.trends import GROUP_TRENDS, series
 
@@ -38,7 +37,7 @@ def show(group_id: str) -> Any:
     context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
                "hidden": group_id in suppressed_groups(view, found), "fewer": fewer_than(found.min_group_size),
                "names": found.sees_names, "trend_titles": GROUP_TRENDS,
-               "trends": {} if group_id in groups_hidden_anywhere(found) else {
+               "trends": {} if group_id in suppressed_groups(view, found) else {
                    m: points for m in GROUP_TRENDS if len(points := series("group", group_id, m)) >= 2}}
     if not found.may_list_members(group_id):  # aggregate: members counted by school, small counts hidden
         counts = members.groupby("school_id").size()

@@ -13,7 +13,6 @@ from netmap.suppression import fewer_than, hide_rows
 from webapp.access import scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_row, require_view
-from webapp.hidden import schools_hidden_anywhere
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
 
@@ -73,7 +72,7 @@ def show(school_id: str) -> Any:
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
-    trend_points = {} if school_id in schools_hidden_anywhere(found) else {
+    trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
     under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
     under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]
