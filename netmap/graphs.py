@@ -130,15 +130,16 @@ def in_trust(dataset: Dataset, as_of: str) -> Dataset:
                    secondments=seconded[~seconded["staff_id"].isin(gone) & ~seconded["to_school_id"].isin(later)])
 
 
-def without_units(dataset: Dataset, schools: frozenset[str], groups: frozenset[str]) -> Dataset:
-    """The dataset with the staff of `schools` and the members of `groups` taken out before any analysis: those
-    staff with their memberships, ties, answers and secondments, every secondment from or to those schools, and
-    every membership of those groups. The schools' and groups' own rows stay (with nobody in them), so that pages
-    list them as hidden; nothing computed from the result depends on what the units held (docs/suppression.md).
-    """
+def without_units(dataset: Dataset, schools: frozenset[str], groups: frozenset[str],
+                  kept: frozenset[str] = frozenset()) -> Dataset:
+    """The dataset with the staff of `schools` (but those `kept`) and the members of `groups` taken out before any
+    analysis: those staff with their memberships, ties, answers and secondments, every secondment from or to
+    those schools, and every membership of those groups. The schools' and groups' own rows stay (with nobody in
+    them, or only the kept), so that pages list them as hidden; nothing computed from the result depends on what
+    the units held beyond the kept people (docs/suppression.md)."""
     if not schools and not groups:
         return dataset
-    gone = set(dataset.staff.loc[dataset.staff["school_id"].isin(schools), "staff_id"])
+    gone = set(dataset.staff.loc[dataset.staff["school_id"].isin(schools), "staff_id"]) - kept
     seconded, ties, members = dataset.secondments, dataset.collaborations, dataset.memberships
     return replace(dataset, staff=dataset.staff[~dataset.staff["staff_id"].isin(gone)],
                    memberships=members[~members["staff_id"].isin(gone) & ~members["group_id"].isin(groups)],

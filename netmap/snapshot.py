@@ -48,10 +48,13 @@ class NamesPeople(Protocol):
 @dataclass(frozen=True)
 class Hidden:
     """The schools and groups a snapshot leaves out before analysis and layout (`Snapshot.without`): what
-    roles that see aggregates only may not learn anything about (netmap.suppression; docs/suppression.md)."""
+    roles that see aggregates only may not learn anything about (netmap.suppression; docs/suppression.md).
+    `kept` are staff of those schools who stay all the same: people the role may see by name (a network lead's
+    members), whose facts are not hidden from it."""
 
     schools: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.schools or self.groups)
@@ -59,7 +62,7 @@ class Hidden:
     @property
     def key(self) -> str:
         """A short digest naming the hidden units, kept beside the options' key with the analysis."""
-        text = "\x1f".join(sorted(self.schools)) + "\x1e" + "\x1f".join(sorted(self.groups))
+        text = "\x1e".join("\x1f".join(sorted(ids)) for ids in (self.schools, self.groups, self.kept))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -165,7 +168,8 @@ class Snapshot:
     def dataset(self) -> Dataset:
         """The dataset exactly as stored (every school, including one that joined after the snapshot's date),
         without the hidden units' people (see `without`)."""
-        return without_units(self.store.read_dataset(self.snapshot_id), self.hidden.schools, self.hidden.groups)
+        return without_units(self.store.read_dataset(self.snapshot_id), self.hidden.schools, self.hidden.groups,
+                             self.hidden.kept)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table of the snapshot: from the dataset once it has been read, else read alone (a national

@@ -96,7 +96,8 @@ class TrustView(Snapshot):
     def staff(self) -> pd.DataFrame:
         """The staff metrics with name, role and subjects alongside."""
         people = self.table("staff")[["staff_id", "name", "role", "subjects"]]
-        return self.analysis.staff.merge(people, on="staff_id", how="left")
+        measured = self.analysis.staff  # nobody left (every school hidden from the role): ids typed as text still
+        return measured.astype({"staff_id": object}).merge(people, on="staff_id", how="left")
 
 
 class AnalysisPending(Exception):

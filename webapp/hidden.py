@@ -11,11 +11,14 @@ lead in full. Maps draw one grey node for the hidden schools (without_hidden_sch
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 from flask import Flask, current_app, g
 
 from netmap.snapshot import Hidden
 from netmap.suppression import fewer_than, suppressed_keys
+from webapp.access import people_seen_by_lead
 from webapp.auth import accounts
 from webapp.data import TrustView, analysed_stored_views
 from webapp.policy import AGGREGATE, EVERYONE, SCOPES
@@ -26,8 +29,26 @@ __all__ = ["OTHER_SMALL_SCHOOLS", "hidden_from_user", "init_app", "left_out", "l
 
 def view_for_user(view: TrustView) -> TrustView:
     """`view` (a stored snapshot's whole view) as the signed-in user's role is given it: without the units
-    hidden from them (webapp.data.init_app passes every page's view through this)."""
-    return view.without(hidden_from_user())
+    hidden from them, but with the people of hidden schools whom they may see by name (a network lead's members
+    and assigned colleagues); webapp.data.init_app passes every page's view through this."""
+    hidden = hidden_from_user()
+    if not hidden:
+        return view
+    return view.without(replace(hidden, kept=_named_in_hidden_schools(view, hidden.schools)))
+
+
+def _named_in_hidden_schools(view: TrustView, schools: frozenset[str]) -> frozenset[str]:
+    """Staff of hidden `schools` whom the signed-in network lead may see by name: members of the groups they lead
+    (in this snapshot), and the colleagues an admin assigned them."""
+    user = g.get("user")
+    declared = SCOPES.get(user.role) if user is not None else None
+    if user is None or declared is None or declared.rows in (EVERYONE, AGGREGATE):
+        return frozenset()
+    users = accounts().users
+    led = frozenset(users.groups_of(user.name))
+    named = (people_seen_by_lead(view.staff, led) if led else frozenset()) | frozenset(users.people_of(user.name))
+    staff = view.table("staff")
+    return named & frozenset(staff.loc[staff["school_id"].isin(schools), "staff_id"])
 
 
 def hidden_from_user() -> Hidden:
