@@ -167,9 +167,9 @@ def requests_of(app: Flask, role: str, snapshots: dict[str, str]) -> list[str]:
                  for values in _path_values(sorted(rule.arguments))]
         for path in paths:
             for query in _queries(rule.endpoint):
-                for snapshot in snapshots.values():
-                    filled = {k: v.format(**snapshots) for k, v in query.items()}
-                    urls.append(_url(path, {**filled, "snapshot": snapshot}))
+                filled = {k: v.format(**snapshots) for k, v in query.items()}
+                chosen = [{}] if "before" in filled else [{"snapshot": s} for s in snapshots.values()]
+                urls += [_url(path, {**filled, **snapshot}) for snapshot in chosen]
     return urls
 
 

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 from netmap.analysis.priorities import context_columns
 from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
-from webapp.access import scope, suppressed_schools
+from webapp.access import scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_row, require_view
 from webapp.tables import csv_response, index_page
@@ -64,8 +64,9 @@ def show(school_id: str) -> Any:
     groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
+    small_groups = suppressed_groups(view, found)  # left out with their members: they are missing everywhere
     missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
-               if school_id in (m or "").split(";")]
+               if school_id in (m or "").split(";") and g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     understudies = ({c: [u for u in view.planner.understudies(school_id, c, top=8) if found.may_name(u.staff_id)][:5]
@@ -89,5 +90,5 @@ def show(school_id: str) -> Any:
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
 
 
-FIGURES = [c for c in COLUMNS[1:] if c != "caveat"]  # every figure about a school's people
+FIGURES = COLUMNS[1:]  # every figure about a school's people; a hidden school's caveat is left out with them
 
