@@ -33,13 +33,13 @@ def show(group_id: str) -> Any:
     found = scope(view)
     staff = view.staff
     members = staff[staff["groups"].map(lambda s: group_id in s.split(";"))]
-    hidden = group_id in suppressed_groups(view, found)
-    missing = [] if hidden else [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";")
+    group_hidden = group_id in suppressed_groups(view, found)
+    missing = [] if group_hidden else [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";")
                                  if s]
     context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
-               "hidden": hidden, "fewer": fewer_than(found.min_group_size),
+               "hidden": group_hidden, "fewer": fewer_than(found.min_group_size),
                "names": found.sees_names, "trend_titles": GROUP_TRENDS,
-               "trends": {} if hidden else {
+               "trends": {} if group_hidden else {
                    m: points for m in GROUP_TRENDS if len(points := series("group", group_id, m)) >= 2}}
     if not found.may_list_members(group_id):  # aggregate: members counted by school, small counts hidden
         counts = members.groupby("school_id").size()
