@@ -34,8 +34,8 @@ def show(group_id: str) -> Any:
     staff = view.staff
     members = staff[staff["groups"].map(lambda s: group_id in s.split(";"))]
     group_hidden = group_id in suppressed_groups(view, found)
-    missing = [] if group_hidden else [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";")
-                                 if s]
+    missing = [] if group_hidden else [(s, view.school_names.get(s, s))
+                                       for s in (row["schools_missing"] or "").split(";") if s]
     context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
                "hidden": group_hidden, "fewer": fewer_than(found.min_group_size),
                "names": found.sees_names, "trend_titles": GROUP_TRENDS,
