@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
            "in_post", "in_trust", "joined_by", "number_of_undirected_ties", "read_graphs", "response_status",
-           "staff_in_post", "working_schools"]
+           "staff_in_post", "without_units", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -128,6 +128,25 @@ def in_trust(dataset: Dataset, as_of: str) -> Dataset:
                    collaborations=ties[~ties["source_staff_id"].isin(gone) & ~ties["target_staff_id"].isin(gone)],
                    respondents=dataset.respondents[~dataset.respondents["staff_id"].isin(gone)],
                    secondments=seconded[~seconded["staff_id"].isin(gone) & ~seconded["to_school_id"].isin(later)])
+
+
+def without_units(dataset: Dataset, schools: frozenset[str], groups: frozenset[str],
+                  kept: frozenset[str] = frozenset()) -> Dataset:
+    """The dataset with the staff of `schools` (but those `kept`) and the members of `groups` taken out before any
+    analysis: those staff with their memberships, ties, answers and secondments, every secondment from or to
+    those schools, and every membership of those groups. The schools' and groups' own rows stay (with nobody in
+    them, or only the kept), so that pages list them as hidden; nothing computed from the result depends on what
+    the units held beyond the kept people (docs/suppression.md)."""
+    if not schools and not groups:
+        return dataset
+    gone = set(dataset.staff.loc[dataset.staff["school_id"].isin(schools), "staff_id"]) - kept
+    seconded, ties, members = dataset.secondments, dataset.collaborations, dataset.memberships
+    return replace(dataset, staff=dataset.staff[~dataset.staff["staff_id"].isin(gone)],
+                   memberships=members[~members["staff_id"].isin(gone) & ~members["group_id"].isin(groups)],
+                   collaborations=ties[~ties["source_staff_id"].isin(gone) & ~ties["target_staff_id"].isin(gone)],
+                   respondents=dataset.respondents[~dataset.respondents["staff_id"].isin(gone)],
+                   secondments=seconded[~seconded["staff_id"].isin(gone) & ~seconded["from_school_id"].isin(schools)
+                                        & ~seconded["to_school_id"].isin(schools)])
 
 
 def active_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:

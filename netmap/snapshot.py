@@ -13,6 +13,7 @@ keeps it with the dataset).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -28,10 +29,10 @@ from netmap.analysis.planner import Planner
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust
+from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, without_units
 from netmap.store.base import GraphStore, SnapshotInfo
 
-__all__ = ["NamesPeople", "PolicyView", "Snapshot"]
+__all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,30 @@ class NamesPeople(Protocol):
 
     @property
     def people(self) -> frozenset[str] | None: ...
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """The schools and groups a snapshot leaves out before analysis and layout (`Snapshot.without`): what
+    roles that see aggregates only may not learn anything about (netmap.suppression; docs/suppression.md).
+    `kept` are staff of those schools who stay all the same: people the role may see by name (a network lead's
+    members), whose facts are not hidden from it."""
+
+    schools: frozenset[str] = frozenset()
+    groups: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.schools or self.groups)
+
+    @property
+    def key(self) -> str:
+        """A short digest naming the hidden units, kept beside the options' key with the analysis."""
+        text = "\x1e".join("\x1f".join(sorted(ids)) for ids in (self.schools, self.groups, self.kept))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+NOTHING_HIDDEN = Hidden()
 
 
 @dataclass(frozen=True)
@@ -71,15 +96,19 @@ class Snapshot:
         store getter, since an embedded store's connection must stay in the thread that opened it.
     options
         The analysis's thresholds (default: `AnalysisOptions()`); the kept analysis is looked up under them.
+    hidden
+        Schools and groups left out before analysis (see `without`); none by default.
     """
 
     def __init__(self, info: SnapshotInfo, store: GraphStore | Callable[[], GraphStore],
-                 options: AnalysisOptions | None = None) -> None:
+                 options: AnalysisOptions | None = None, *, hidden: Hidden = NOTHING_HIDDEN) -> None:
         self.info = info
         self.options = options or AnalysisOptions()
+        self.hidden = hidden
         self._store: Callable[[], GraphStore] = store if callable(store) else (lambda: store)
         self._analysis: Analysis | None = None
         self._lock = threading.Lock()  # one analysis at a time, when threads share the object
+        self._without: dict[Hidden, Self] = {}
 
     @classmethod
     def open(cls, store: GraphStore, snapshot: str | None = None,
@@ -98,6 +127,28 @@ class Snapshot:
         snapshot._analysis = analysis
         return snapshot
 
+    def without(self, hidden: Hidden) -> Self:
+        """This snapshot with the `hidden` schools' staff and the `hidden` groups' members left out before
+        analysis and layout (netmap.graphs.without_units): every figure, table, trend and map of the result is
+        computed as if they were not there, so none depends on them. Built once per hidden set and kept; its
+        analysis is kept in the store beside this one's, under the options' and the hidden set's keys."""
+        if not hidden:
+            return self
+        with self._lock:
+            if hidden not in self._without:
+                self._without[hidden] = self._narrowed(hidden)
+            return self._without[hidden]
+
+    def _narrowed(self, hidden: Hidden) -> Self:
+        """A new snapshot of the same stored one, leaving out `hidden` (a subclass adds what it carries)."""
+        return type(self)(self.info, self._store, self.options, hidden=hidden)
+
+    @property
+    def analysis_key(self) -> str:
+        """What the kept analysis is filed under: the options' key, and the hidden set's when units are hidden."""
+        key = options_key(self.options)
+        return f"{key}-without-{self.hidden.key}" if self.hidden else key
+
     @property
     def snapshot_id(self) -> str:
         """The snapshot's identity: what --snapshot, ?snapshot= and every link name."""
@@ -115,14 +166,17 @@ class Snapshot:
 
     @cached_property
     def dataset(self) -> Dataset:
-        """The dataset exactly as stored (every school, including one that joined after the snapshot's date)."""
-        return self.store.read_dataset(self.snapshot_id)
+        """The dataset exactly as stored (every school, including one that joined after the snapshot's date),
+        without the hidden units' people (see `without`)."""
+        return without_units(self.store.read_dataset(self.snapshot_id), self.hidden.schools, self.hidden.groups,
+                             self.hidden.kept)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table of the snapshot: from the dataset once it has been read, else read alone (a national
         snapshot's ties are millions of rows that a table of people or schools does not need)."""
-        return self.dataset.table(name) if "dataset" in self.__dict__ else self.store.read_table(self.snapshot_id,
-                                                                                                   name)
+        if "dataset" in self.__dict__ or self.hidden:
+            return self.dataset.table(name)
+        return self.store.read_table(self.snapshot_id, name)
 
     @cached_property
     def dated(self) -> Dataset:
@@ -143,7 +197,7 @@ class Snapshot:
     def kept_analysis(self) -> Analysis | None:
         """The analysis the store keeps for these contents and options (read once), or None."""
         if self._analysis is None:
-            parts = self.store.read_analysis(self.info, options_key(self.options))
+            parts = self.store.read_analysis(self.info, self.analysis_key)
             if parts is not None:
                 self._analysis = analysis_from_parts(parts)
         return self._analysis
@@ -158,7 +212,7 @@ class Snapshot:
             if kept is not None:
                 return kept
             analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress)
-            self.store.write_analysis(self.info, options_key(self.options), analysis_to_parts(analysis))
+            self.store.write_analysis(self.info, self.analysis_key, analysis_to_parts(analysis))
             log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))
             self._analysis = analysis
             return analysis

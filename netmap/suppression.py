@@ -17,7 +17,7 @@ import pandas as pd
 from netmap.errors import ConfigError
 
 __all__ = ["DEFAULT_MIN_GROUP_SIZE", "LOWEST_MIN_GROUP_SIZE", "check_min_group_size", "fewer_than", "hide_rows",
-           "nonzero_complement", "suppressed_keys", "suppressed_table"]
+           "suppressed_keys", "suppressed_table"]
 
 DEFAULT_MIN_GROUP_SIZE = 5
 LOWEST_MIN_GROUP_SIZE = 3
@@ -55,32 +55,6 @@ def suppressed_keys(sizes: pd.Series, min_group_size: int) -> set[Hashable]:
     while hidden and (len(hidden) < 2 or people[hidden].sum() < min_group_size) and shown:
         hidden.append(shown.pop(0))
     return set(hidden)
-
-
-def nonzero_complement(frame: pd.DataFrame, key: str, columns: list[str], hidden: set[str]) -> set[str]:
-    """`hidden` (values of `frame[key]`), grown so that no figure column adds up to 0 over the hidden rows while a
-    shown row has some of it: a published total minus the shown rows leaves the hidden rows' sum, and a sum of
-    counts that is 0 says that every hidden row is 0 ("its staff have no ties"). The smallest non-zero shown row
-    of such a column joins the hidden ones; sums only grow, so a column made non-zero stays so.
-
-    Examples
-    --------
-    >>> frame = pd.DataFrame({"school": ["S", "T", "U", "V"], "lost": [0, 0, 3, 1]})
-    >>> sorted(nonzero_complement(frame, "school", ["lost"], {"S", "T"}))
-    ['S', 'T', 'V']
-    """
-    grown = set(hidden)
-    if not grown:
-        return grown
-    keys = frame[key]
-    for column in columns:
-        values = pd.to_numeric(frame[column], errors="coerce").fillna(0)
-        while values[keys.isin(grown)].sum() == 0:
-            others = values[~keys.isin(grown) & (values > 0)].sort_values(kind="stable")
-            if others.empty:
-                break  # the column is 0 everywhere: its published total says so already
-            grown.add(keys[others.index[0]])
-    return grown
 
 
 def suppressed_table(frame: pd.DataFrame, size_column: str, columns: list[str], min_group_size: int,

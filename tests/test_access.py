@@ -364,10 +364,12 @@ def test_small_schools_are_hidden_from_aggregate_roles_with_a_complement(clients
 
 def test_a_lone_small_group_takes_another_with_it(clients: dict[str, FlaskClient]) -> None:
     """MATHS has 2 members; HEADS and DORM 3. Hiding MATHS alone would leave it as the trust's memberships minus
-    the two others, so HEADS (the smaller of the rest, first in order) is hidden with it."""
+    the two others, so HEADS (the smaller of the rest, first in order) is hidden with it. DORM's member at a
+    hidden school (C or D) is left out of the CEO's figures with that school."""
     ceo = _csv(clients["ceo"], "/groups/?format=csv")
     assert ceo["MATHS"]["members"] == ceo["HEADS"]["members"] == "fewer than 3"
-    assert ceo["DORM"]["members"] == "3"
+    assert ceo["DORM"]["members"] == "2"
+    assert _csv(clients["admin"], "/groups/?format=csv")["DORM"]["members"] == "3"
     lead = _csv(clients["network-lead"], "/groups/?format=csv")
     assert lead["MATHS"]["members"] == "2"  # the lead's own group, whose members they know by name
 
@@ -395,6 +397,9 @@ def test_survey_response_by_role_hides_small_roles(tmp_path: Path, monkeypatch: 
     from tests.conftest import TINY
     folder = tmp_path / "trust"
     shutil.copytree(TINY, folder)
+    staff = folder / "staff.csv"  # one school of 5, which the CEO sees: its small roles are what is hidden
+    staff.write_text(staff.read_text(encoding="utf-8").replace(",ELM,", ",OAK,").replace(",ASH,", ",OAK,"),
+                     encoding="utf-8")
     (folder / "respondents.csv").write_text("staff_id,round,responded_on\nS1,1,2026-01-01\nS2,1,\nS3,1,2026-01-01\n"
                                             "S4,1,2026-01-02\nS5,1,2026-01-03\n", encoding="utf-8")
     monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "3")

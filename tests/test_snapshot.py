@@ -167,3 +167,28 @@ def test_planner_commands_read_the_kept_analysis(tiny: Path, tmp_path: Path,
     fresh = Planner(graphs, analyse(graphs)).leaver_risk()  # what the commands computed before
     assert (tmp_path / "risk.json").read_text().count('"staff_id"') == len(fresh.head(20))
     assert all(f"{r.staff_id:<10}{r.school_id:<10}" in risk.output for r in fresh.head(20).itertuples())
+
+
+def test_a_snapshot_without_hidden_units_is_analysed_as_if_they_were_not_there(stored: SQLiteStore) -> None:
+    """Without ELM (S3, S4) and HEADS: their people, ties and memberships are gone before analysis, their rows
+    stay with nobody in them; the analysis is kept under its own key, beside the whole snapshot's, which does not
+    change; the same hidden set gives the same object; nothing hidden gives the snapshot itself."""
+    from netmap.snapshot import NOTHING_HIDDEN, Hidden
+
+    whole = Snapshot.open(stored, "2026-01-05")
+    hidden = Hidden(frozenset({"ELM"}), frozenset({"HEADS"}))
+    narrowed = whole.without(hidden)
+    assert whole.without(Hidden(frozenset({"ELM"}), frozenset({"HEADS"}))) is narrowed
+    assert whole.without(NOTHING_HIDDEN) is whole
+    schools = narrowed.analysis.schools.set_index("school_id")
+    assert schools.loc["ELM", "staff"] == 0 and schools.loc["OAK", "staff"] == 2
+    assert schools.loc["OAK", "external_ties"] == 0  # S1-S2 stays inside OAK; S2's ties to S3 are gone
+    groups = narrowed.analysis.groups.set_index("group_id")
+    assert groups.loc["HEADS", "members"] == 0 and groups.loc["MATHS", "members"] == 1  # S2; S3 left with ELM
+    assert sorted(narrowed.table("staff")["staff_id"]) == ["S1", "S2", "S5"]
+    assert whole.analysis.schools.set_index("school_id").loc["OAK", "external_ties"] == 1  # the whole, unchanged
+    assert narrowed.analysis_key != whole.analysis_key
+    reopened = Snapshot.open(stored, "2026-01-05").without(hidden)
+    assert reopened.kept_analysis() is not None  # kept in the store: never analysed twice
+    kept = Hidden(frozenset({"ELM"}), frozenset(), kept=frozenset({"S3"}))  # a person the role may name stays
+    assert sorted(whole.without(kept).table("staff")["staff_id"]) == ["S1", "S2", "S3", "S5"]

@@ -52,16 +52,3 @@ def test_a_table_shows_fewer_than_n_in_every_cell_of_a_hidden_row() -> None:
     assert hidden == {"S", "M"}
     assert shown.set_index("school_id").loc["S"].tolist() == ["fewer than 5"] * 3
     assert shown.set_index("school_id").loc["L"].tolist() == [40, 30, False]
-
-
-def test_a_hidden_zero_takes_a_non_zero_row_with_it() -> None:
-    """Schools S and T hidden, neither lost a collaboration: the trust's 4 lost minus the shown 3 + 1 would say
-    that both lost none. The smallest shown row that lost some (V) is hidden with them; a column that is 0
-    everywhere (its total says so already) and a column already non-zero over the hidden rows add nothing."""
-    from netmap.suppression import nonzero_complement
-
-    frame = pd.DataFrame({"school": ["S", "T", "U", "V"], "lost": [0, 0, 3, 1], "gained": [1, 0, 2, 2],
-                          "kept": [0, 0, 0, 0]})
-    assert nonzero_complement(frame, "school", ["lost", "gained", "kept"], {"S", "T"}) == {"S", "T", "V"}
-    assert nonzero_complement(frame, "school", ["lost"], set()) == set()  # nothing hidden: nothing to protect
-    assert nonzero_complement(frame, "school", ["gained"], {"S", "T"}) == {"S", "T"}

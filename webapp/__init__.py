@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exports,
         gate,
         groups,
+        hidden,
         joiners,
         mapping,
         mfa,
@@ -83,7 +84,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # cookie adds no authority there. So the session's CSRF token (which expires, and would lose a form left
     # open for hours) is not asked of it; docs/surveys.md.
     csrf.exempt("webapp.survey.form")
-    data.init_app(app)
+    data.init_app(app, hidden.view_for_user)  # the one place a role's view of a snapshot is chosen
+    hidden.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)
     security.init_app(app)

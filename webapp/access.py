@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import abort, current_app, g
 
-from netmap.suppression import nonzero_complement, suppressed_keys
 from netmap.survey.rounds import RoundSpec
 from webapp.auth import accounts
 from webapp.data import TrustView, require_view
@@ -28,7 +27,6 @@ __all__ = ["NAMED_ROLES", "Scope", "may_create_round", "may_run_round", "may_see
 
 
 NAMED_ROLES = tuple(role for role, seen in SCOPES.items() if seen.rows == EVERYONE)  # see every person by name
-ZERO_CHECKED = ("internal_ties", "external_ties")  # school figures whose trust totals are published
 
 
 @dataclass(frozen=True)
@@ -93,30 +91,16 @@ def people_seen_by_lead(staff: pd.DataFrame, led: frozenset[str]) -> frozenset[s
 
 
 def suppressed_schools(view: TrustView, found: Scope) -> set[str]:
-    """Schools whose figures this scope must not show (fewer than min_group_size staff, or hidden with them so
-    that the trust's totals cannot give them back); none for roles that see names."""
-    return _suppressed(view, found, "schools", "school_id", "staff")
+    """Schools whose figures this scope must not show: those `view` leaves out (fewer than min_group_size staff
+    in some snapshot, or hidden with one; webapp.hidden), listed with "fewer than N"; none for roles that see
+    names."""
+    return set(view.hidden.schools) if found.suppress else set()
 
 
 def suppressed_groups(view: TrustView, found: Scope) -> set[str]:
     """Groups whose figures this scope must not show (as suppressed_schools, by members); a lead sees their own
     groups in full."""
-    return _suppressed(view, found, "groups", "group_id", "members") - set(found.groups or ())
-
-
-def _suppressed(view: TrustView, found: Scope, table: str, key: str, size: str) -> set[str]:
-    """The rows of an analysis table to hide from `found`, computed once per snapshot and threshold."""
-    if not found.suppress:
-        return set()
-    cache = f"suppressed {table} {found.min_group_size}"
-    if cache not in view.layout_cache:
-        frame = getattr(view.analysis, table)
-        sizes = pd.Series(frame[size].to_numpy(), index=frame[key].to_numpy())
-        hidden = {str(k) for k in suppressed_keys(sizes, found.min_group_size)}
-        if table == "schools":  # the trust's collaborations (inside and across schools) minus the shown rows
-            hidden = {str(k) for k in nonzero_complement(frame, key, list(ZERO_CHECKED), hidden)}  # no hidden 0
-        view.layout_cache[cache] = hidden
-    return set(view.layout_cache[cache])
+    return set(view.hidden.groups) - set(found.groups or ()) if found.suppress else set()
 
 
 def may_see_names() -> bool:

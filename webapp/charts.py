@@ -38,7 +38,8 @@ def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str,
         figure.autofmt_xdate(rotation=30)
         figure.tight_layout()
         out = io.BytesIO()
-        figure.savefig(out, format="svg", metadata={"Date": None})  # no timestamp: the same data, the same bytes
+        with plt.rc_context({"svg.hashsalt": "netmap"}):  # ids from the drawing, not random: and no timestamp,
+            figure.savefig(out, format="svg", metadata={"Date": None})  # so the same data gives the same bytes
         return out.getvalue()
     finally:
         plt.close(figure)

@@ -10,12 +10,12 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, compare
 from netmap.analysis.tables import columns_of
-from netmap.suppression import hide_rows, nonzero_complement
-from webapp.access import Scope, require_names, scope
+from netmap.suppression import hide_rows
+from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, ready_view, snapshots
 from webapp.graphview import MapFilters, TooLarge, changes_map, people_changes_map
-from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere, without_hidden_schools
+from webapp.hidden import without_hidden_schools
 from webapp.network_map import send_map
 from webapp.tables import csv_response
 
@@ -32,7 +32,7 @@ def changes() -> Any:
     if school or group:
         return _people_changes(before, after, MapFilters(school=school, group=group))
     found = scope(after)
-    hidden = schools_hidden_anywhere(found, [before, after])
+    hidden = suppressed_schools(after, found)  # the same in both: a unit hidden in any snapshot is in all
     drawn = changes_map(after, before, hidden, found.min_group_size)
     return send_map(after, without_hidden_schools(drawn, after, hidden, found.min_group_size))
 
@@ -69,7 +69,7 @@ def index() -> Any:
         return csv_response(tables[wanted], f"compare-{before}-{after}-{wanted}.csv")
     audit("view", f"comparison {before} to {after}")
     names = {**views[0].school_names, **views[1].school_names}
-    summary = _shown_summary(result, _hidden_schools(result, views, found))
+    summary = _shown_summary(result, suppressed_schools(views[1], found))
     return render_template("compare/index.html", dates=ids, before=before, after=after, result=result,
                            summary=summary,
                            tables={k: v.head(SHOWN_ROWS) for k, v in tables.items()},
@@ -100,14 +100,6 @@ def _comparison(before: TrustView, after: TrustView) -> Comparison:
     return result
 
 
-def _hidden_schools(result: Comparison, views: tuple[TrustView, TrustView], found: Scope) -> set[str]:
-    """Schools hidden from `found` in either snapshot, and then others until no figure of the schools table adds
-    up to 0 over the hidden rows (the page's totals minus the shown rows would tell each hidden school's 0)."""
-    hidden = schools_hidden_anywhere(found, list(views))
-    figures = [c for c in result.schools.columns if c.startswith(("ties_", "cross_school_"))]
-    return nonzero_complement(result.schools, "school_id", figures, hidden)
-
-
 def _shown_summary(result: Comparison, hidden: set[str]) -> dict[str, Any]:
     """The comparison's summary without hidden schools among those that became isolated or connected ("became
     connected" says that a school's staff had no tie to another school before)."""
@@ -119,8 +111,8 @@ def _shown_summary(result: Comparison, hidden: set[str]) -> dict[str, Any]:
 def _tables(result: Comparison, views: tuple[TrustView, TrustView], found: Scope) -> dict[str, pd.DataFrame]:
     """The tables this user may see: schools and groups for everyone (small ones' figures hidden from aggregate
     roles), ties, people and roles by name within the user's scope."""
-    hidden = _hidden_schools(result, views, found)
-    small_groups = groups_hidden_anywhere(found, list(views))
+    hidden = suppressed_schools(views[1], found)  # both views leave out the same units (webapp.hidden)
+    small_groups = suppressed_groups(views[1], found)
     schools = hide_rows(result.schools, result.schools["school_id"], hidden,
                         [c for c in result.schools.columns if c != "school_id"], found.min_group_size)
     groups = hide_rows(result.groups, result.groups["group_id"], small_groups,

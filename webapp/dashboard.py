@@ -15,7 +15,7 @@ from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
 from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, snapshots, view_of
 from webapp.formatting import with_base
-from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere
+from webapp.hidden import left_out
 from webapp.trends import series
 
 bp = Blueprint("dashboard", __name__)
@@ -44,8 +44,8 @@ def index() -> Any:
         too_few=[(s, view.school_names.get(s, s)) for s in a.summary["schools_with_too_few_responses"]
                  if s not in hidden],
         dormant=[(g, view.group_names.get(g, g)) for g in a.summary["dormant_groups"] if g not in small_groups],
-        shown_schools=a.summary["counts"]["schools"] - len(hidden), hidden_schools=len(hidden),
-        shown_groups=a.summary["counts"]["groups"] - len(small_groups),
+        shown_schools=a.summary["counts"]["schools"] - left_out(view)[0],
+        shown_groups=a.summary["counts"]["groups"] - len(small_groups & set(view.group_names)),
         risks=[(r.school_id, view.school_names.get(r.school_id, r.school_id), r.dependency)
                for r in risks.itertuples()],
         to_help=list(to_help.head(DASHBOARD_TO_HELP).itertuples(index=False)), more_to_help=len(to_help),
@@ -75,8 +75,9 @@ class Change:
 
 def _change_since_previous(view: TrustView, found: Scope) -> Change | None:
     """How the headline figures moved since the snapshot before this one; None when this is the first. For a
-    role that sees aggregates, schools and groups hidden in either snapshot are neither named nor counted
-    (webapp.hidden): "isolated schools: 1 -> 0" with none named would tell that a hidden one reconnected."""
+    role that sees aggregates, both snapshots leave out the same schools and groups (webapp.hidden), which are
+    neither named nor counted: "isolated schools: 1 -> 0" with none named would tell that a hidden one
+    reconnected."""
     info = previous_snapshot(view.snapshot_id)
     if info is None:
         return None
@@ -84,8 +85,7 @@ def _change_since_previous(view: TrustView, found: Scope) -> Change | None:
         earlier = view_of(info)
     except AnalysisPending:
         return Change(info.as_of, pending=True)
-    hidden = schools_hidden_anywhere(found, [earlier, view])
-    small_groups = groups_hidden_anywhere(found, [earlier, view])
+    hidden, small_groups = suppressed_schools(view, found), suppressed_groups(view, found)
     before, now = _shown_summary(earlier.analysis.summary, hidden, small_groups), _shown_summary(
         view.analysis.summary, hidden, small_groups)
     not_counted = " (small schools not counted)" if hidden else ""

@@ -20,10 +20,11 @@ from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.wiring import school_pair_layers
 from netmap.errors import StorageError
 from netmap.graphs import joined_by
-from netmap.snapshot import Snapshot
+from netmap.snapshot import NOTHING_HIDDEN, Hidden, Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
-__all__ = ["TrustView", "current_view", "get_store", "init_app", "require_row", "require_view", "snapshots"]
+__all__ = ["TrustView", "analysed_stored_views", "analysed_views", "current_view", "get_store", "init_app",
+           "require_row", "require_view", "snapshots", "view_of"]
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,19 @@ class TrustView(Snapshot):
     """
 
     def __init__(self, info: SnapshotInfo, store: GraphStore | Callable[[], GraphStore],
-                 options: AnalysisOptions | None = None, *,
+                 options: AnalysisOptions | None = None, *, hidden: Hidden = NOTHING_HIDDEN,
                  load_previous: Callable[[], TrustView | None] = lambda: None) -> None:
-        super().__init__(info, store, options)
+        super().__init__(info, store, options, hidden=hidden)
         self.layout_cache: dict[str, Any] = {}
         self.load_previous = load_previous
+
+    def _narrowed(self, hidden: Hidden) -> TrustView:
+        """The view without `hidden`, whose maps keep the places of the previous snapshot without them."""
+        def previous() -> TrustView | None:
+            earlier = self.load_previous()
+            return earlier.without(hidden) if earlier is not None else None
+
+        return TrustView(self.info, self._store, self.options, hidden=hidden, load_previous=previous)
 
     @cached_property
     def staff_names(self) -> dict[str, str]:
@@ -87,7 +96,8 @@ class TrustView(Snapshot):
     def staff(self) -> pd.DataFrame:
         """The staff metrics with name, role and subjects alongside."""
         people = self.table("staff")[["staff_id", "name", "role", "subjects"]]
-        return self.analysis.staff.merge(people, on="staff_id", how="left")
+        measured = self.analysis.staff  # nobody left (every school hidden from the role): ids typed as text still
+        return measured.astype({"staff_id": object}).merge(people, on="staff_id", how="left")
 
 
 class AnalysisPending(Exception):
@@ -193,9 +203,12 @@ class _Stores:
         return store
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, for_user: Callable[[TrustView], TrustView]) -> None:
+    """Attach the views' cache and the store to `app`; `for_user` turns a stored snapshot's view into the one the
+    signed-in user's role is given (webapp.hidden.view_for_user), every page's view passing through it."""
     app.extensions["netmap_cache"] = _Cache(app)
     app.extensions["netmap_stores"] = _Stores(app)
+    app.extensions["netmap_view_for_user"] = for_user
 
 
 def get_store() -> GraphStore:
@@ -217,21 +230,36 @@ def previous_snapshot(snapshot_id: str) -> SnapshotInfo | None:
     return listed[place - 1] if place > 0 else None
 
 
-def view_of(info: SnapshotInfo) -> TrustView:
-    """A snapshot's view, from this process's cache; raises AnalysisPending while it is being analysed."""
+def stored_view(info: SnapshotInfo) -> TrustView:
+    """A stored snapshot's whole view, from this process's cache; raises AnalysisPending while it is being
+    analysed. Pages show view_of's instead; this one is what the role's view is chosen from."""
     view: TrustView = current_app.extensions["netmap_cache"].get(get_store(), info)
     return view
 
 
-def analysed_views() -> list[TrustView]:
-    """Every snapshot whose analysis is ready, oldest first (one still being analysed joins once it is done)."""
+def view_of(info: SnapshotInfo) -> TrustView:
+    """A snapshot's view as the signed-in user's role is given it (see init_app); raises AnalysisPending while
+    the snapshot is being analysed."""
+    chosen: TrustView = current_app.extensions["netmap_view_for_user"](stored_view(info))
+    return chosen
+
+
+def analysed_stored_views() -> list[TrustView]:
+    """Every stored snapshot whose analysis is ready, whole, oldest first (one still being analysed joins once it
+    is done)."""
     views = []
     for info in snapshots():
         try:
-            views.append(view_of(info))
+            views.append(stored_view(info))
         except AnalysisPending:
             continue
     return views
+
+
+def analysed_views() -> list[TrustView]:
+    """analysed_stored_views as the signed-in user's role is given them."""
+    for_user = current_app.extensions["netmap_view_for_user"]
+    return [for_user(view) for view in analysed_stored_views()]
 
 
 def current_view() -> TrustView | None:

@@ -11,7 +11,6 @@ from netmap.suppression import fewer_than, hide_rows, suppressed_keys
 from webapp.access import scope, scoped_view, suppressed_groups
 from webapp.auth import audit
 from webapp.data import require_row
-from webapp.hidden import groups_hidden_anywhere
 from webapp.tables import index_page
 from webapp.trends import GROUP_TRENDS, series
 
@@ -34,11 +33,13 @@ def show(group_id: str) -> Any:
     found = scope(view)
     staff = view.staff
     members = staff[staff["groups"].map(lambda s: group_id in s.split(";"))]
-    missing = [(s, view.school_names.get(s, s)) for s in (row["schools_missing"] or "").split(";") if s]
+    group_hidden = group_id in suppressed_groups(view, found)
+    missing = [] if group_hidden else [(s, view.school_names.get(s, s))
+                                       for s in (row["schools_missing"] or "").split(";") if s]
     context = {"view": view, "group_id": group_id, "row": row, "missing": missing, "name": view.group_names[group_id],
-               "hidden": group_id in suppressed_groups(view, found), "fewer": fewer_than(found.min_group_size),
+               "hidden": group_hidden, "fewer": fewer_than(found.min_group_size),
                "names": found.sees_names, "trend_titles": GROUP_TRENDS,
-               "trends": {} if group_id in groups_hidden_anywhere(found) else {
+               "trends": {} if group_hidden else {
                    m: points for m in GROUP_TRENDS if len(points := series("group", group_id, m)) >= 2}}
     if not found.may_list_members(group_id):  # aggregate: members counted by school, small counts hidden
         counts = members.groupby("school_id").size()
@@ -59,4 +60,4 @@ def show(group_id: str) -> Any:
     return render_template("groups/show.html", by_school=by_school, counted=[], **context)
 
 
-FIGURES = [c for c in GROUP_COLUMNS[1:] if c not in ("kind", "schools_covered", "schools_missing")]
+FIGURES = [c for c in GROUP_COLUMNS[1:] if c != "kind"]  # a hidden group's schools are left out with its members

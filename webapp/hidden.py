@@ -1,29 +1,110 @@
-"""What hidden units take out of pages beyond their own rows: units hidden in any snapshot, which a page showing
-several snapshots at once (trends, the compare page, the joiners page, the dashboard's change since the previous
-snapshot) hides in every snapshot's figures; and hidden schools' links, which no map draws.
+"""The one place a role's view of a snapshot is chosen: roles that see aggregates only (SCOPES' `suppressed`)
+get every snapshot with the small units hidden from them left out before analysis and layout
+(netmap.snapshot.Snapshot.without), so that every figure, table, trend, alert, CSV and map they are shown is
+computed as if those schools' staff and those groups' members were not there; admin and hr get the whole snapshot.
 
-A school of 4 staff hidden in one snapshot but shown in the next would otherwise have its hidden figure read off
-the later snapshot's trend. The union of each snapshot's hidden set is itself a valid hidden set in every
-snapshot (it holds each snapshot's own, which is at least two rows and at least min_group_size people), so no
-further complement is needed (docs/suppression.md).
+A unit is hidden when netmap.suppression.suppressed_keys hides it in any analysed snapshot (fewer than
+min_group_size people, or hidden with one), and then in every snapshot at once: a school of 4 hidden in one
+snapshot but shown in the next would otherwise be read off the later one. A network lead sees the groups they
+lead in full. Maps draw one grey node for the hidden schools (without_hidden_schools). docs/suppression.md.
 """
 
 from __future__ import annotations
 
-from webapp.access import Scope, suppressed_groups, suppressed_schools
-from webapp.data import TrustView, analysed_views
+from dataclasses import replace
 
-__all__ = ["OTHER_SMALL_SCHOOLS", "groups_hidden_anywhere", "schools_hidden_anywhere", "without_hidden_schools"]
+import pandas as pd
+from flask import Flask, current_app, g
+
+from netmap.snapshot import Hidden
+from netmap.suppression import fewer_than, suppressed_keys
+from webapp.access import people_seen_by_lead
+from webapp.auth import accounts
+from webapp.data import TrustView, analysed_stored_views
+from webapp.policy import AGGREGATE, EVERYONE, SCOPES
+
+__all__ = ["OTHER_SMALL_SCHOOLS", "hidden_from_user", "init_app", "left_out", "left_out_note", "view_for_user",
+           "without_hidden_schools"]
 
 
-def schools_hidden_anywhere(found: Scope, views: list[TrustView] | None = None) -> set[str]:
-    """Schools hidden from `found` in any of `views` (by default every analysed snapshot)."""
-    return set().union(*(suppressed_schools(v, found) for v in (analysed_views() if views is None else views)))
+def view_for_user(view: TrustView) -> TrustView:
+    """`view` (a stored snapshot's whole view) as the signed-in user's role is given it: without the units
+    hidden from them, but with the people of hidden schools whom they may see by name (a network lead's members
+    and assigned colleagues); webapp.data.init_app passes every page's view through this."""
+    hidden = hidden_from_user()
+    if not hidden:
+        return view
+    return view.without(replace(hidden, kept=_named_in_hidden_schools(view, hidden.schools)))
 
 
-def groups_hidden_anywhere(found: Scope, views: list[TrustView] | None = None) -> set[str]:
-    """Groups hidden from `found` in any of `views` (by default every analysed snapshot)."""
-    return set().union(*(suppressed_groups(v, found) for v in (analysed_views() if views is None else views)))
+def _named_in_hidden_schools(view: TrustView, schools: frozenset[str]) -> frozenset[str]:
+    """Staff of hidden `schools` whom the signed-in network lead may see by name: members of the groups they lead
+    (in this snapshot), and the colleagues an admin assigned them."""
+    user = g.get("user")
+    declared = SCOPES.get(user.role) if user is not None else None
+    if user is None or declared is None or declared.rows in (EVERYONE, AGGREGATE):
+        return frozenset()
+    users = accounts().users
+    led = frozenset(users.groups_of(user.name))
+    named = (people_seen_by_lead(view.staff, led) if led else frozenset()) | frozenset(users.people_of(user.name))
+    staff = view.table("staff")
+    return named & frozenset(staff.loc[staff["school_id"].isin(schools), "staff_id"])
+
+
+def hidden_from_user() -> Hidden:
+    """The schools and groups hidden from the signed-in user (none for a role that sees names; a role the policy
+    does not know, or nobody signed in, sees aggregates only), computed once per request."""
+    if "hidden" in g:
+        found: Hidden = g.hidden
+        return found
+    user = g.get("user")
+    declared = SCOPES.get(user.role) if user is not None else None
+    if declared is not None and not declared.suppressed:
+        g.hidden = Hidden()
+        return g.hidden
+    led: frozenset[str] = frozenset()
+    if user is not None and declared is not None and declared.rows not in (EVERYONE, AGGREGATE):
+        led = frozenset(accounts().users.groups_of(user.name))
+    size = current_app.config["NETMAP_SETTINGS"].min_group_size
+    views = analysed_stored_views()
+    schools = set().union(*(_small(v, "schools", "school_id", "staff", size) for v in views))
+    groups = set().union(*(_small(v, "groups", "group_id", "members", size) for v in views)) - led
+    g.hidden = Hidden(frozenset(schools), frozenset(groups))
+    return g.hidden
+
+
+def _small(view: TrustView, table: str, key: str, size: str, min_group_size: int) -> frozenset[str]:
+    """The rows of a whole snapshot's analysis table that suppression hides, computed once per threshold."""
+    cache = f"suppressed {table} {min_group_size}"
+    if cache not in view.layout_cache:
+        frame = getattr(view.analysis, table)
+        sizes = pd.Series(frame[size].to_numpy(), index=frame[key].to_numpy())
+        view.layout_cache[cache] = frozenset(str(k) for k in suppressed_keys(sizes, min_group_size))
+    found: frozenset[str] = view.layout_cache[cache]
+    return found
+
+
+def init_app(app: Flask) -> None:
+    """Every page's template gets `left_out_note`: what its figures leave out, said once in the page's head."""
+    app.context_processor(lambda: {"left_out_note": left_out_note(g.get("hidden"))})
+
+
+def left_out_note(hidden: Hidden | None) -> str:
+    """The sentence a page shows a role whose figures leave units out ("" when none are), naming none of them."""
+    if not hidden:
+        return ""
+    size = current_app.config["NETMAP_SETTINGS"].min_group_size
+    parts = [f"{n} small {word}{'s' if n != 1 else ''}" for n, word in ((len(hidden.schools), "school"),
+                                                                       (len(hidden.groups), "group")) if n]
+    return (f"Figures for your role leave out {' and '.join(parts)} (fewer than {size} staff or members in a "
+            "snapshot, or hidden with one): every figure, trend and map here is computed as if they were not in "
+            "the trust, so that none singles anyone out. Their rows read "
+            f"\u201c{fewer_than(size)}\u201d.")
+
+
+def left_out(view: TrustView) -> tuple[int, int]:
+    """How many of `view`'s schools and groups its figures leave out: what its pages say, naming none."""
+    return len(view.hidden.schools & set(view.school_names)), len(view.hidden.groups & set(view.group_names))
 
 
 OTHER_SMALL_SCHOOLS = "other-small-schools"  # the id of the one node that stands for every hidden school
@@ -46,7 +127,7 @@ def without_hidden_schools(drawn: dict, view: TrustView, hidden: set[str], min_g
     legend = [entry for entry in drawn["legend"] if entry.get("label") not in names
               and not str(entry.get("label", "")).startswith("linked, details hidden")]
     out = {**drawn, "nodes": nodes, "edges": edges, "legend": legend}
-    placed = [n for n in drawn["nodes"] if "x" in n and "y" in n]  # below every school: its place says nothing
+    placed = [n for n in nodes if "x" in n and "y" in n]  # below every shown school: its place says nothing
     count = len(hidden & set(view.school_names))
     if placed and count:
         nodes.append({"id": OTHER_SMALL_SCHOOLS, "label": f"{count} small schools", "shape": "dot", "size": 12,

@@ -24,10 +24,9 @@ from netmap.analysis.joiners import (
     term_start,
 )
 from netmap.suppression import hide_rows, suppressed_keys
-from webapp.access import scope
+from webapp.access import scope, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, analysed_views, require_view
-from webapp.hidden import schools_hidden_anywhere
 from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
 
@@ -50,7 +49,7 @@ def index() -> Any:
         result = _integration(since)
     cohorts = result.cohorts
     schools = result.schools
-    schools = hide_rows(schools, schools["school_id"], schools_hidden_anywhere(found),
+    schools = hide_rows(schools, schools["school_id"], suppressed_schools(view, found),
                         [c for c in schools.columns if c not in ("school_id", "joined_on")], found.min_group_size)
     people = pd.DataFrame()
     if found.sees_names:

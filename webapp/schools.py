@@ -10,10 +10,9 @@ from flask import Blueprint, render_template, request
 from netmap.analysis.priorities import context_columns
 from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
-from webapp.access import scope, suppressed_schools
+from webapp.access import scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_row, require_view
-from webapp.hidden import schools_hidden_anywhere
 from webapp.table_columns import csv_columns
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
@@ -66,15 +65,16 @@ def show(school_id: str) -> Any:
     groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
+    small_groups = suppressed_groups(view, found)  # left out with their members: they are missing everywhere
     missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
-               if school_id in (m or "").split(";")]
+               if school_id in (m or "").split(";") and g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     understudies = ({c: [u for u in view.planner.understudies(school_id, c, top=8) if found.may_name(u.staff_id)][:5]
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
-    trend_points = {} if school_id in schools_hidden_anywhere(found) else {
+    trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
     under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
     under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]
@@ -91,5 +91,5 @@ def show(school_id: str) -> Any:
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
 
 
-FIGURES = [c for c in COLUMNS[1:] if c != "caveat"]  # every figure about a school's people
+FIGURES = COLUMNS[1:]  # every figure about a school's people; a hidden school's caveat is left out with them
 

@@ -10,10 +10,10 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, g, request
 
 from netmap.analysis.trends import TRUST_TRENDS, Trends, trends
-from webapp.access import Scope, scope
+from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
 from webapp.charts import line_chart
 from webapp.data import analysed_views, require_view
-from webapp.hidden import groups_hidden_anywhere, schools_hidden_anywhere
+from webapp.hidden import hidden_from_user
 
 __all__ = ["GROUP_TRENDS", "SCHOOL_TRENDS", "bp", "series", "trends_of_store"]
 
@@ -23,21 +23,25 @@ SCHOOL_TRENDS = {"external_ties": ("Collaborations with other schools", False),
 GROUP_TRENDS = {"conductivity": ("Conductivity (share of member pairs who collaborate)", True),
                 "active_members": ("Members who collaborate with another member", False)}
 _lock = threading.Lock()
+KEPT_TRENDS = 8  # series kept at once: the whole trust's, and each hidden set's (a role's, a lead's groups)
 
 
 def trends_of_store() -> Trends:
-    """The series over every snapshot analysed so far (a snapshot still being analysed joins once it is done);
-    computed once per set of analysed snapshots, looked up once per request."""
+    """The series over every snapshot analysed so far (a snapshot still being analysed joins once it is done),
+    as the user's role is given them (webapp.hidden); computed once per set of analysed snapshots and hidden
+    units, looked up once per request."""
     if "trends" in g:
         found: Trends = g.trends
         return found
     views = analysed_views()
-    key = tuple((v.snapshot_id, v.info.content_hash) for v in views)
-    cache = current_app.extensions.setdefault("netmap_trends", {})
+    key = tuple((v.snapshot_id, v.info.content_hash, v.analysis_key) for v in views)
+    cache: dict[tuple[tuple[str, str, str], ...], Trends] = current_app.extensions.setdefault("netmap_trends", {})
     with _lock:
-        if cache.get("key") != key:
-            cache.update(key=key, trends=trends([v.analysis for v in views]))
-        kept: Trends = cache["trends"]
+        if key not in cache:
+            if len(cache) >= KEPT_TRENDS:  # the oldest goes: a reload or a new hidden set made it stale
+                del cache[next(iter(cache))]
+            cache[key] = trends([v.analysis for v in views])
+        kept = cache[key]
     g.trends = kept
     return kept
 
@@ -68,7 +72,8 @@ def series(of: str, item: str, metric: str, found: Scope | None = None) -> list[
 def _counted_without_hidden(t: Trends, metric: str, found: Scope) -> list[tuple[str, Any]]:
     table, key, flag = COUNTED[metric]
     frame = getattr(t, table)
-    hidden = schools_hidden_anywhere(found) if table == "schools" else groups_hidden_anywhere(found)
+    left_out = hidden_from_user()
+    hidden = left_out.schools if table == "schools" else left_out.groups - set(found.groups or ())
     if not len(frame):
         return [(d, 0) for d in t.trust["as_of"]]
     kept = frame[~frame[key].isin(hidden)]
@@ -85,9 +90,10 @@ def chart() -> Any:
     known = charts.get(of)
     if known is None or metric not in known:
         abort(404, description="No such chart.")
-    found = scope(require_view())
-    if (of == "school" and item in schools_hidden_anywhere(found)) or (
-            of == "group" and item in groups_hidden_anywhere(found)):
+    view = require_view()
+    found = scope(view)
+    if (of == "school" and item in suppressed_schools(view, found)) or (
+            of == "group" and item in suppressed_groups(view, found)):
         abort(403)  # hidden in any snapshot the series covers: hidden in all of them
     points = series(of, item, metric, found)
     title, share = known[metric][0], known[metric][1]

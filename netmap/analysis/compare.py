@@ -69,7 +69,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     communities = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
                                                strict=True)) for side in (before, after)))
     status = ties["status"].value_counts()
-    cross = ties[ties["cross_school"]]["status"].value_counts()
+    cross = ties.loc[ties["cross_school"].astype(bool), "status"].value_counts()  # also when no one is tied
     joined = people["status"].value_counts()
     summary = {
         "before": before.as_of, "after": after.as_of,
