@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
-           "in_post", "in_trust", "joined_by", "number_of_undirected_ties", "read_graphs", "response_status",
-           "staff_in_post", "working_schools"]
+           "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties", "read_graphs",
+           "response_status", "staff_in_post", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -214,6 +214,18 @@ def active_ties(dataset: Dataset, as_of: str, people: set[str] | None = None, *,
     return ties[keep]
 
 
+def latest_observations(ties: pd.DataFrame) -> pd.DataFrame:
+    """`ties` with each (source, target, kind) down to its latest observation (an undated one counts as the
+    oldest), the rows kept in file order. Applied after the tie window, so that a tie seen in January 2024 and
+    again in 2026 counts once, as last seen within the window: a file kept across survey rounds gives each
+    snapshot the ties of its own window, never one tie's weights added up over the years."""
+    key = ["source_staff_id", "target_staff_id", "kind"]
+    if not ties.duplicated(key).any():
+        return ties
+    ordered = ties.assign(_when=ties["observed_on"].fillna("")).sort_values("_when", kind="stable")
+    return ordered.drop_duplicates(key, keep="last").drop(columns="_when").sort_index()
+
+
 def number_of_undirected_ties(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> int:
     """Edges U would have for this snapshot (pairs of people with an active tie either way), without building it."""
     ties = active_ties(dataset, as_of, window_days=window_days)
@@ -239,7 +251,7 @@ def build_soft_graph(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TI
     staff = active_staff(dataset, as_of)
     graph = nx.DiGraph()
     _add_staff_nodes(graph, staff, working_schools(dataset, as_of), response_status(dataset, as_of, window_days))
-    ties = active_ties(dataset, as_of, set(graph), window_days=window_days)
+    ties = latest_observations(active_ties(dataset, as_of, set(graph), window_days=window_days))
     by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
     edges: dict[tuple[str, str], dict[str, float]] = {}
     for (source, target, kind), weight in by_kind.items():

@@ -141,17 +141,29 @@ def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
         validate_source(tmp_path / "nowhere")
 
 
-def test_repeated_ties_are_merged_with_a_warning(tiny: Path) -> None:
-    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-11-01")
+def test_a_repeated_observation_is_merged_with_a_warning(tiny: Path) -> None:
+    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-10-01")
     dataset, report = validate_source(tiny)
     assert dataset is not None
     (warning,) = [p for p in report.warnings if p.rule == "duplicate-tie"]
     assert (warning.row, warning.value) == (6, "row 2")
+    assert warning.message == ("This tie repeats the one on row 2 (same source, target, kind and observed_on); "
+                               "the two are merged and their weights added.")
     merged = dataset.collaborations
     row = merged[(merged.source_staff_id == "S2") & (merged.kind == "co-planning")]
     assert row["weight"].tolist() == [5.0]
-    assert row["observed_on"].tolist() == ["2025-11-01"]
+    assert row["observed_on"].tolist() == ["2025-10-01"]
     assert len(merged) == 4
+
+
+def test_the_same_tie_observed_on_another_date_is_kept_as_its_own_observation(tiny: Path) -> None:
+    """A collaborations file kept across rounds: each round's observation stays, for the tie window to choose."""
+    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-11-01")
+    dataset, report = validate_source(tiny)
+    assert dataset is not None and not [p for p in report.warnings if p.rule == "duplicate-tie"]
+    ties = dataset.collaborations
+    row = ties[(ties.source_staff_id == "S2") & (ties.kind == "co-planning")]
+    assert row[["weight", "observed_on"]].values.tolist() == [[2.0, "2025-10-01"], [3.0, "2025-11-01"]]
 
 
 def test_unconnected_records_are_warnings_not_errors(tiny: Path) -> None:

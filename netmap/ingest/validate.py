@@ -281,13 +281,15 @@ def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
 
 
 def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
-    """Reject self-ties; merge repeated (source, target, kind) rows by summing weight, with a warning."""
+    """Reject self-ties; merge rows repeating one observation (source, target, kind and observed_on) by summing
+    weight, with a warning. The same tie observed on other dates stays a row of its own, so that the tie window
+    chooses among observations before they are merged (netmap.graphs.latest_observations)."""
     reporter = _Reporter(report, table)
     self_tie = ties["source_staff_id"].notna() & (ties["source_staff_id"] == ties["target_staff_id"])
     reporter.rows(self_tie, "self-tie", "target_staff_id", ties["target_staff_id"],
                   lambda v: f"{v!r} is recorded as collaborating with themselves.",
                   lambda _v: "Correct the source or target id, or delete the row.")
-    pair = ["source_staff_id", "target_staff_id", "kind"]
+    pair = ["source_staff_id", "target_staff_id", "kind", "observed_on"]
     repeated = ties.duplicated(pair, keep="first") & ties["source_staff_id"].notna()
     if not repeated.any():
         return ties
@@ -296,14 +298,11 @@ def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -
     first_rows = table.rows.loc[first.loc[keys].to_numpy()].to_numpy()
     described = pd.Series([f"row {r}" for r in first_rows], index=ties.index[repeated])
     reporter.rows(repeated, "duplicate-tie", "target_staff_id", described,
-                  lambda v: f"This tie repeats the one on {v} (same source, target and kind); "
+                  lambda v: f"This tie repeats the one on {v} (same source, target, kind and observed_on); "
                             "the two are merged and their weights added.",
                   lambda _v: "Nothing, if the repeat is meant; otherwise delete the row.", severity="warning")
-    grouped = ties.groupby(pair, sort=False, dropna=False)
     merged = ties[~repeated].copy()
-    merged["weight"] = grouped["weight"].transform("sum")[~repeated]
-    latest = grouped["observed_on"].transform(lambda s: s.dropna().max() if s.notna().any() else None)
-    merged["observed_on"] = latest[~repeated]
+    merged["weight"] = ties.groupby(pair, sort=False, dropna=False)["weight"].transform("sum")[~repeated]
     return merged
 
 
