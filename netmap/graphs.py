@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
            "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties", "read_graphs",
-           "response_status", "staff_in_post", "working_schools"]
+           "response_status", "staff_in_post", "survey_round", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -179,20 +179,35 @@ def window_start(as_of: str, window_days: int) -> str:
 
 
 def response_status(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> dict[str, str]:
-    """Survey status of each person in post: "responded" (answered within the tie window, on or before
-    `as_of`), "no response" (surveyed, no such answer), "not surveyed", or "unknown" for everyone when the
-    snapshot has no respondents data."""
+    """Survey status of each person in post, by the snapshot's round (`survey_round`): "responded" (answered
+    within the tie window, on or before `as_of`), "no response" (listed in the round, no such answer), "not
+    surveyed" (not listed in it, or no round answered within the window), or "unknown" for everyone when the
+    snapshot has no respondents data. Rows of other rounds are ignored."""
     people = active_staff(dataset, as_of)["staff_id"]
     rows = dataset.respondents
     if rows.empty:
         return dict.fromkeys(people, "unknown")
-    answered = rows["responded_on"]
-    current = answered.isna() | (answered.fillna("") >= window_start(as_of, window_days))
-    rows = rows[current]
-    responded = set(rows.loc[rows["responded_on"].notna() & (rows["responded_on"].fillna("") <= as_of), "staff_id"])
+    current = survey_round(rows, as_of, window_days)
+    rows = rows[rows["round"].fillna("") == current] if current is not None else rows.iloc[:0]
+    answered = rows["responded_on"].fillna("")
+    responded = set(rows.loc[(answered != "") & (answered <= as_of) &
+                             (answered >= window_start(as_of, window_days)), "staff_id"])
     surveyed = set(rows["staff_id"])
     return {p: "responded" if p in responded else "no response" if p in surveyed else "not surveyed"
             for p in people}
+
+
+def survey_round(respondents: pd.DataFrame, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> str | None:
+    """The round a snapshot's survey statuses come from ("" for rows without a round): the one whose latest answer
+    on or before `as_of` is the most recent, when that answer is within the tie window; a file holding a single
+    round that nobody has answered yet is that round; otherwise None (no round counts)."""
+    rounds = respondents["round"].fillna("")
+    answered = respondents["responded_on"].fillna("")
+    counted = (answered != "") & (answered <= as_of) & (answered >= window_start(as_of, window_days))
+    if not counted.any():
+        return str(rounds.iloc[0]) if rounds.nunique() == 1 and (answered == "").all() else None
+    last = pd.DataFrame({"round": rounds[counted], "on": answered[counted]}).groupby("round")["on"].max()
+    return str(max(last.items(), key=lambda item: (item[1], item[0]))[0])
 
 
 def active_memberships(dataset: Dataset, as_of: str) -> pd.DataFrame:

@@ -4,12 +4,14 @@ scientist would give by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from netmap.analysis import Analysis, AnalysisOptions, analyse
 from netmap.dataset import Dataset
-from netmap.graphs import build_graphs
+from netmap.graphs import build_graphs, survey_round
 
 AS_OF = "2026-07-01"
 
@@ -115,6 +117,26 @@ def test_a_non_respondent_named_by_many_keeps_their_ties_and_is_never_an_isolate
     assert (summary["coverage"], summary["surveyed"], summary["responded"], summary["not_surveyed"]) == (
         "known", 8, 6, 1)
     assert summary["by_role"]["teacher"] == {"surveyed": 8, "responded": 6, "rate": 6 / 8}
+
+
+def test_only_the_snapshots_survey_round_counts() -> None:
+    """A respondents file kept across rounds: in the autumn b, c and d did not answer; in the summer a and b did
+    and c did not, and d was not asked. On 2026-07-01 the summer round counts: d is "not surveyed" (not a
+    non-respondent from an old row) and A's rate is 2 of 3. A year later no round is inside the tie window, so
+    nobody counts as surveyed rather than old blank rows making everyone a non-respondent."""
+    rows = [("a", "2025-10-01", "2025 autumn"), ("b", None, "2025 autumn"), ("c", None, "2025 autumn"),
+            ("d", None, "2025 autumn"), ("a", "2026-06-01", "2026 summer"), ("b", "2026-06-02", "2026 summer"),
+            ("c", None, "2026 summer")]
+    dataset = replace(trust({p: "A" for p in "abcd"}, [("a", "b", "co-planning")]),
+                      respondents=pd.DataFrame(rows, columns=["staff_id", "responded_on", "round"]))
+    result = run(dataset)
+    assert dict(zip(result.staff["staff_id"], result.staff["response"], strict=True)) == {
+        "a": "responded", "b": "responded", "c": "no response", "d": "not surveyed"}
+    assert (school(result, "A")["surveyed"], school(result, "A")["responded"]) == (3, 2)
+    later = analyse(build_graphs(dataset, "2027-09-01"))
+    assert set(later.staff["response"]) == {"not surveyed"}
+    assert survey_round(dataset.respondents, "2026-01-01") == "2025 autumn"
+    assert survey_round(dataset.respondents, "2027-09-01") is None
 
 
 def test_without_respondents_data_coverage_is_unknown_and_nothing_changes() -> None:

@@ -241,6 +241,22 @@ def test_a_kind_declared_in_tie_kinds_is_allowed_and_an_undeclared_one_is_not(ti
     assert _errors(tiny) == []
 
 
+def test_someone_listed_as_not_answering_who_named_colleagues_is_warned_about(tiny: Path) -> None:
+    """S2 named S3 on 2025-10-01, inside the autumn round's answers (S1 on 2025-09-20, S4 on 2025-10-05), but is
+    listed as not answering it; S3 named S2 on the same day but answered nothing in a spring round whose answers
+    came later, so only S2's row is suspicious."""
+    (tiny / "respondents.csv").write_text(
+        "staff_id,round,responded_on\nS1,2025 autumn,2025-09-20\nS2,2025 autumn,\nS4,2025 autumn,2025-10-05\n"
+        "S3,2026 spring,\nS1,2026 spring,2026-03-01\n", encoding="utf-8")
+    dataset, report = validate_source(tiny)
+    assert dataset is not None
+    (warning,) = [p for p in report.warnings if p.rule == "named-without-response"]
+    assert (warning.file, warning.row, warning.column) == ("respondents.csv", 3, "responded_on")
+    assert warning.message == ("Listed as not answering the round, yet S2 named S3 in collaborations.csv "
+                               "(co-planning, 2025-10-01).")
+    assert warning.fix == "Fill in responded_on with the day they answered, or correct the tie's source_staff_id."
+
+
 def test_tie_kinds_and_respondents_are_checked_like_any_file(tiny: Path) -> None:
     (tiny / "tie_kinds.csv").write_text("kind,flow\nphonics-advice,backwards\n", encoding="utf-8")
     (tiny / "respondents.csv").write_text("staff_id,responded_on\nS9,2026-01-01\nS1,12/06/2026\n",
