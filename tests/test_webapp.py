@@ -425,7 +425,8 @@ def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
 
 
 def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
-    """The planted trust with respondents: A and C answered in full, b1 did not (B: 67 %), D not at all."""
+    """The planted trust with respondents: A and C answered in full, b1 did not (B: 67 %: patterns only), D not at
+    all (0 %: caution)."""
     dataset = read_trust(PLANTED)[0]
     import pandas as pd
 
@@ -440,15 +441,16 @@ def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
     dashboard = client.get("/").get_data(as_text=True)
     assert "73 %</strong> survey response (8 of 11 surveyed)" in dashboard
     assert re.search(r"Survey response by role:\s+headteacher \d+ % \(\d+ of \d+\);", dashboard)
-    assert "2 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
+    assert "1 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
     assert "0 of 4 schools (0 %) isolated" in dashboard  # D has no answers: not called isolated
     school_d = client.get("/schools/D").get_data(as_text=True)
     assert "0 % (0 of 2 surveyed)" in school_d and "not enough responses" in school_d
-    assert "67 % (2 of 3 surveyed)" in client.get("/schools/B").get_data(as_text=True)
+    school_b = client.get("/schools/B").get_data(as_text=True)
+    assert "67 % (2 of 3 surveyed)" in school_b and "<dd>patterns only</dd>" in school_b
     person = client.get("/staff/b1").get_data(as_text=True)
     assert "<dt title=\"Whether they answered the survey\">Survey</dt><dd>no response</dd>" in person
     rows = list(csv.DictReader(io.StringIO(client.get("/schools/?format=csv").get_data(as_text=True))))
-    assert {r["school_id"]: r["caveat"] for r in rows} == {"A": "few ties", "B": "not enough responses",
+    assert {r["school_id"]: r["caveat"] for r in rows} == {"A": "few ties", "B": "few ties",
                                                            "C": "few ties", "D": "not enough responses"}
     definitions = client.get("/metrics").get_data(as_text=True)
     assert "from the named colleague to the person answering" in definitions and "min_response_rate" in definitions
