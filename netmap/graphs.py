@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
-           "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties", "read_graphs",
-           "response_status", "staff_in_post", "survey_round", "working_schools"]
+           "data_date", "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties",
+           "read_graphs", "response_status", "staff_in_post", "survey_round", "tie_window_warning", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -227,6 +227,31 @@ def active_ties(dataset: Dataset, as_of: str, people: set[str] | None = None, *,
     keep = ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (
         (observed <= as_of) & (observed >= window_start(as_of, window_days)))
     return ties[keep]
+
+
+def data_date(dataset: Dataset) -> str | None:
+    """The date a snapshot of `dataset` defaults to: its latest tie observation or survey answer (the day the data
+    describe), or None when it holds neither, so that the date must be given."""
+    dates = pd.concat([dataset.collaborations["observed_on"], dataset.respondents["responded_on"]]).dropna()
+    return str(dates.max()) if len(dates) else None
+
+
+def tie_window_warning(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> str | None:
+    """A warning when the tie window drops most (over half) of the ties between people in post that were observed
+    on or before `as_of`: an old survey would otherwise silently empty the snapshot. None when it does not. It
+    says what and why; each edge adds how to fix it there."""
+    dataset = in_trust(dataset, as_of)
+    people = set(active_staff(dataset, as_of)["staff_id"])
+    ties = dataset.collaborations
+    seen = ties["observed_on"].fillna(as_of)
+    before = ties[ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (seen <= as_of)]
+    start = window_start(as_of, window_days)
+    old = before["observed_on"].fillna(as_of) < start
+    if not len(before) or 2 * int(old.sum()) <= len(before):
+        return None
+    return (f"The tie window drops {int(old.sum()):,} of {len(before):,} ties ({old.mean():.0%}): they were "
+            f"observed more than {window_days} days before {as_of} (the latest of them on "
+            f"{before.loc[old, 'observed_on'].max()}), so they do not count and schools may look isolated.")
 
 
 def latest_observations(ties: pd.DataFrame) -> pd.DataFrame:

@@ -594,3 +594,38 @@ def test_the_staff_table_shows_one_set_of_figures_at_a_time_and_downloads_them_a
     assert len(every) == 3 + len(STAFF_COLUMNS) - 3  # every figure but staff_id, school_id (shown) and groups
     header = admin.get("/staff/?figures=overview&format=csv").get_data(as_text=True).splitlines()[0].split(",")
     assert {"constraint", "broker_liaison", "times_named", "core_number"} <= set(header)
+
+
+def test_an_admin_sets_a_snapshots_thresholds_and_an_old_survey_is_flagged(tmp_path: Path) -> None:
+    """The tiny trust's ties (autumn 2025) seen from 2027-01-05: the 400-day window drops all four, and the
+    dashboard says so. An admin lengthens the window for this snapshot on the Thresholds page: the analysis
+    counts the ties again and the banner goes; a bad value is refused and nothing kept; a CEO may not change it."""
+    from netmap.kept_analysis import analysis_of
+    from tests.trusts import TINY
+
+    client = make_app(tmp_path, None).test_client()
+    with SQLiteStore(tmp_path / "store.db") as store:
+        analysis_of(store, store.write_snapshot(read_trust(TINY)[0], "2027-01-05", source="tiny").snapshot)
+    login(client, "admin")
+    banner = "The tie window drops 4 of 4 ties (100%): they were observed more than 400 days before 2027-01-05"
+    assert banner in client.get("/").get_data(as_text=True)
+    page = client.get("/thresholds").get_data(as_text=True)
+    assert 'name="tie_window_days" value="400"' in page and 'name="min_response_rate" value="0.8"' in page
+    form = {"snapshot": "2027-01-05", "tie_window_days": "800", "min_response_rate": "0.8",
+            "pattern_response_rate": "0.65", "csrf_token": csrf_token(client, "/thresholds")}
+    bad = client.post("/thresholds", data={**form, "pattern_response_rate": "0.9"})
+    assert bad.status_code == 400 and ("Nothing was changed: pattern_response_rate (0.9) must not be above "
+                                       "min_response_rate (0.8).") in bad.get_data(as_text=True)
+    saved = client.post("/thresholds", data=form)
+    assert saved.status_code == 302
+    with SQLiteStore(tmp_path / "store.db") as store:
+        assert store.read_thresholds("2027-01-05") == {"tie_window_days": "800", "min_response_rate": "0.8",
+                                                       "pattern_response_rate": "0.65"}
+        assert "being analysed" in client.get("/").get_data(as_text=True)  # under the new thresholds
+        analysis_of(store, store.snapshot("2027-01-05"))  # what the background analysis does, done here at once
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "<strong>3</strong> collaborations" in dashboard
+    assert banner not in dashboard
+    ceo = make_app(tmp_path / "ceo", None).test_client()
+    login(ceo, "ceo")
+    assert ceo.get("/thresholds").status_code == 403

@@ -68,6 +68,11 @@ class AnalysisOptions:
                 raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
 
     @classmethod
+    def from_thresholds(cls, thresholds: dict[str, str]) -> AnalysisOptions:
+        """Build from the NAME: VALUE text an admin keeps with a snapshot (GraphStore.read_thresholds)."""
+        return cls.from_strings([f"{name}={value}" for name, value in thresholds.items()])
+
+    @classmethod
     def from_strings(cls, pairs: list[str]) -> AnalysisOptions:
         """Build from NAME=VALUE strings (the CLI's --set), naming the fix for an unknown or bad one."""
         fields = {f.name: f for f in dataclasses.fields(cls)}
