@@ -24,7 +24,8 @@ from webapp.tables import Column, table_page
 bp = Blueprint("admin", __name__)
 UNUSED_DAYS = 90  # the review of accounts nobody uses (docs/accounts.md)
 # The thresholds an admin sets per snapshot (docs/metrics.md, Thresholds): the tie window and the response bands
-THRESHOLDS = ("tie_window_days", "min_response_rate", "pattern_response_rate")
+THRESHOLDS = {"tie_window_days": "Tie window (days)", "min_response_rate": "Response rate to name people",
+              "pattern_response_rate": "Response rate for patterns"}
 
 
 @bp.route("/audit")
@@ -115,10 +116,11 @@ def thresholds() -> Any:
                            snapshots=store.list_snapshots())
 
 
-def _threshold_help() -> dict[str, str]:
-    """Each settable threshold's help and default, from AnalysisOptions' declaration."""
+def _threshold_help() -> dict[str, tuple[str, str]]:
+    """Each settable threshold's label, and its help and default from AnalysisOptions' declaration."""
     fields = {f.name: f for f in dataclasses.fields(AnalysisOptions)}
-    return {name: f"{fields[name].metadata['help']} Default {fields[name].default}." for name in THRESHOLDS}
+    return {name: (label, f"{fields[name].metadata['help']} Default {fields[name].default}.")
+            for name, label in THRESHOLDS.items()}
 
 
 def _date_arg(name: str) -> str:
