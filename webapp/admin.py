@@ -99,14 +99,14 @@ def thresholds() -> Any:
     except StorageError as exc:
         abort(404, description=str(exc))
     kept = store.read_thresholds(info.snapshot_id)
-    values = {name: request.form.get(name, "").strip() for name in THRESHOLDS} if request.method == "POST" else {
-        name: kept.get(name, str(getattr(AnalysisOptions(), name))) for name in THRESHOLDS}
+    values = ({name: request.form.get(name, "").strip() for name in THRESHOLDS} if request.method == "POST" else
+              {name: kept.get(name, str(getattr(AnalysisOptions(), name))) for name in THRESHOLDS})
     if request.method == "POST":
         try:
             AnalysisOptions.from_thresholds(values)
         except AnalysisError as exc:
             flash(f"Nothing was changed: {exc}", "error")
-            return render_template("admin/thresholds.html", info=info, values=values, help=_threshold_help()), 400
+            return redirect(url_for("admin.thresholds", snapshot=info.snapshot_id))
         store.write_thresholds(info.snapshot_id, values)
         audit("thresholds changed", f"snapshot {info.snapshot_id}: " + ", ".join(f"{k}={v}" for k, v in
                                                                                   values.items()))
