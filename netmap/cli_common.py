@@ -22,6 +22,7 @@ from netmap.analysis.options import AnalysisOptions
 from netmap.config import Settings
 from netmap.dataset import Dataset
 from netmap.errors import ConfigError
+from netmap.graphs import data_date
 from netmap.ingest.report import ValidationReport
 from netmap.ingest.validate import read_trust
 from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS, SampleTrust, generate_sample
@@ -81,10 +82,13 @@ def snapshot_option(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextmanager
 def open_snapshot_of(ctx: click.Context, db: Path | None, store: str | None, snapshot_id: str | None,
-                     options: AnalysisOptions | None = None) -> Iterator[Snapshot]:
-    """The snapshot a command's --db / --store / --snapshot options name, its store open while the block runs."""
+                     settings: tuple[str, ...] = ()) -> Iterator[Snapshot]:
+    """The snapshot a command's --db / --store / --snapshot options name, its store open while the block runs;
+    its thresholds those kept with it, changed by `settings` (--set NAME=VALUE)."""
     with open_store_of(ctx, db, store) as opened:
-        yield Snapshot.open(opened, snapshot_id, options)
+        info = opened.snapshot(snapshot_id)
+        kept = [f"{name}={value}" for name, value in opened.read_thresholds(info.snapshot_id).items()]
+        yield Snapshot(info, opened, AnalysisOptions.from_strings([*kept, *settings]) if settings else None)
 
 
 @contextmanager
@@ -126,15 +130,23 @@ def analyse_and_keep(snapshot: Snapshot) -> Analysis:
     return result
 
 
-def load_folder(store: GraphStore, source: Path, as_of: str, label: str, *, replace: str | None = None,
+def load_folder(store: GraphStore, source: Path, as_of: str | None, label: str, *, replace: str | None = None,
                 keep_both: bool = False) -> None:
-    """Validate `source`, write it as a snapshot dated `as_of` and analyse it (the analysis is kept with it),
-    with progress bars and a closing line. When the date already has a snapshot with other contents, nothing is
-    written unless the user chose: `replace` (that snapshot's id) or `keep_both`; otherwise a ClickException
-    names what is there and both choices."""
+    """Validate `source`, write it as a snapshot dated `as_of` (None: the data's latest tie or survey answer,
+    netmap.graphs.data_date) and analyse it (the analysis is kept with it), with progress bars and a closing
+    line. When the date already has a snapshot with other contents, nothing is written unless the user chose:
+    `replace` (that snapshot's id) or `keep_both`; otherwise a ClickException names what is there and both
+    choices. A tie window that drops most ties is warned about."""
     click.echo(f"Validating {source} ...", err=True)
     dataset, report = read_trust(source)
     print_report(report)
+    if as_of is None:
+        as_of = data_date(dataset)
+        if as_of is None:
+            raise click.ClickException(f"{source} holds no dated tie or survey answer to date the snapshot by; "
+                                       "nothing was loaded. Give its date with --as-of YYYY-MM-DD.")
+        click.echo(f"Dating the snapshot {as_of}, the latest tie or survey answer in {source} (--as-of YYYY-MM-DD "
+                   "gives another date).", err=True)
     if replace is None and not keep_both:
         in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
         if in_the_way:
@@ -151,11 +163,20 @@ def store_dataset(store: GraphStore, dataset: Dataset, as_of: str, label: str, *
     written = result.snapshot
     log.info("snapshot %s %s from %s", written.snapshot_id, result.status, label)
     counts = ", ".join(f"{n} {name}" for name, n in written.counts.items())
-    analyse_and_keep(Snapshot(written, store))
+    snapshot = Snapshot(written, store)
+    analyse_and_keep(snapshot)
     verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
     dated = "" if written.snapshot_id == written.as_of else f" (dated {written.as_of})"
     click.echo(f"{verb} snapshot {written.snapshot_id}{dated}: {counts}.")
+    warn_tie_window(snapshot)
+
+
+def warn_tie_window(snapshot: Snapshot) -> None:
+    """Print the snapshot's tie-window warning, if it has one, on stderr."""
+    if snapshot.tie_window_warning:
+        click.secho(f"Warning: {snapshot.tie_window_warning} Date the snapshot nearer the survey (--as-of), or "
+                    "lengthen the tie window (--set tie_window_days=DAYS).", err=True, fg="yellow")
 
 
 def taken_message(as_of: str, in_the_way: list[SnapshotInfo]) -> str:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from anyascii import anyascii
+
 __all__ = [
     "BUILTIN_TIE_KINDS",
     "COORDINATE_RANGES",
@@ -221,6 +223,7 @@ def normalise_header(header: str) -> str:
 
 
 def subject_key(subject: str) -> str:
-    """A subject as matched everywhere (groups' scope, planner, what-if): case and runs of -/_/space ignored, so
-    a subject community for "Maths" finds staff whose subjects say "maths"."""
-    return " ".join(_SEPARATORS.split(subject.strip().casefold())).strip()
+    """A subject as matched everywhere (groups' scope, planner, what-if): case, accents (folded as names are,
+    "Français" = "francais") and runs of -/_/space ignored, so a subject community for "Maths" finds staff whose
+    subjects say "maths"."""
+    return " ".join(_SEPARATORS.split(anyascii(subject).strip().casefold())).strip()

@@ -24,6 +24,7 @@ from netmap.cli_common import (
     settings_of,
     snapshot_option,
     store_options,
+    warn_tie_window,
 )
 from netmap.export import FORMATS, export_network, write_analysis_workbook
 from netmap.ingest.validate import validate_source
@@ -65,7 +66,7 @@ def validate(source: Path, report_path: Path | None) -> None:
 @click.command()
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date of this snapshot, YYYY-MM-DD (default: today).")
+              help="Date of this snapshot, YYYY-MM-DD (default: the latest tie or survey answer in the data).")
 @click.option("--replace", "replace", default=None, metavar="ID",
               help="Replace the stored snapshot ID (see `netmap snapshots`) with this one; nothing else is replaced.")
 @click.option("--keep-both", is_flag=True,
@@ -83,13 +84,13 @@ def load(ctx: click.Context, source: Path, as_of: dt.datetime | None, replace: s
     other contents is refused, naming it, unless --replace ID or --keep-both says what to do."""
     if replace is not None and keep_both:
         raise click.UsageError("Give --replace ID or --keep-both, not both.")
-    date = (as_of.date() if as_of else clock.today()).isoformat()
     with open_store_of(ctx, db, store, create=True) as opened:
+        date = as_of.date().isoformat() if as_of else None  # None: dated by the data's own latest tie or answer
         if mapping_name is not None:
             from netmap.import_cli import load_mapped
 
-            load_mapped(ctx, opened, source, mapping_name, school, date, yes=yes, replace=replace,
-                        keep_both=keep_both)
+            load_mapped(ctx, opened, source, mapping_name, school, date or clock.today().isoformat(), yes=yes,
+                        replace=replace, keep_both=keep_both)
             return
         load_folder(opened, source, date, str(source), replace=replace, keep_both=keep_both)
 
@@ -165,8 +166,8 @@ def init_store(ctx: click.Context, db: Path | None, store: str | None) -> None:
 def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tuple[str, ...],
             db: Path | None, store: str | None) -> None:
     """Compute every connectivity, brokerage and isolation measure of a snapshot."""
-    options = AnalysisOptions.from_strings(list(settings))
-    with open_snapshot_of(ctx, db, store, snapshot_id, options) as snapshot:
+    AnalysisOptions.from_strings(list(settings))  # a bad --set is refused before the store is opened
+    with open_snapshot_of(ctx, db, store, snapshot_id, settings) as snapshot:
         info = snapshot.info
         result = snapshot.kept_analysis()
         if result is not None:
@@ -174,6 +175,7 @@ def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tu
         else:
             click.echo(f"Reading snapshot {info.snapshot_id} ...", err=True)
             result = analyse_and_keep(snapshot)
+        warn_tie_window(snapshot)
     paths = write_analysis(result, out)
     summary = result.summary
     click.echo(f"Analysed snapshot {info.snapshot_id} in {sum(result.timings.values()):.1f} s: "

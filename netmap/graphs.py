@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
-           "in_post", "in_trust", "joined_by", "number_of_undirected_ties", "read_graphs", "response_status",
-           "staff_in_post", "without_units", "working_schools"]
+           "data_date", "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties",
+           "read_graphs", "response_status", "staff_in_post", "survey_round", "tie_window_warning", "without_units",
+           "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -198,20 +199,35 @@ def window_start(as_of: str, window_days: int) -> str:
 
 
 def response_status(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> dict[str, str]:
-    """Survey status of each person in post: "responded" (answered within the tie window, on or before
-    `as_of`), "no response" (surveyed, no such answer), "not surveyed", or "unknown" for everyone when the
-    snapshot has no respondents data."""
+    """Survey status of each person in post, by the snapshot's round (`survey_round`): "responded" (answered
+    within the tie window, on or before `as_of`), "no response" (listed in the round, no such answer), "not
+    surveyed" (not listed in it, or no round answered within the window), or "unknown" for everyone when the
+    snapshot has no respondents data. Rows of other rounds are ignored."""
     people = active_staff(dataset, as_of)["staff_id"]
     rows = dataset.respondents
     if rows.empty:
         return dict.fromkeys(people, "unknown")
-    answered = rows["responded_on"]
-    current = answered.isna() | (answered.fillna("") >= window_start(as_of, window_days))
-    rows = rows[current]
-    responded = set(rows.loc[rows["responded_on"].notna() & (rows["responded_on"].fillna("") <= as_of), "staff_id"])
+    current = survey_round(rows, as_of, window_days)
+    rows = rows[rows["round"].fillna("") == current] if current is not None else rows.iloc[:0]
+    answered = rows["responded_on"].fillna("")
+    responded = set(rows.loc[(answered != "") & (answered <= as_of) &
+                             (answered >= window_start(as_of, window_days)), "staff_id"])
     surveyed = set(rows["staff_id"])
     return {p: "responded" if p in responded else "no response" if p in surveyed else "not surveyed"
             for p in people}
+
+
+def survey_round(respondents: pd.DataFrame, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> str | None:
+    """The round a snapshot's survey statuses come from ("" for rows without a round): the one whose latest answer
+    on or before `as_of` is the most recent, when that answer is within the tie window; a file holding a single
+    round that nobody has answered yet is that round; otherwise None (no round counts)."""
+    rounds = respondents["round"].fillna("")
+    answered = respondents["responded_on"].fillna("")
+    counted = (answered != "") & (answered <= as_of) & (answered >= window_start(as_of, window_days))
+    if not counted.any():
+        return str(rounds.iloc[0]) if rounds.nunique() == 1 and (answered == "").all() else None
+    last = pd.DataFrame({"round": rounds[counted], "on": answered[counted]}).groupby("round")["on"].max()
+    return str(max(last.items(), key=lambda item: (item[1], item[0]))[0])
 
 
 def active_memberships(dataset: Dataset, as_of: str) -> pd.DataFrame:
@@ -231,6 +247,43 @@ def active_ties(dataset: Dataset, as_of: str, people: set[str] | None = None, *,
     keep = ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (
         (observed <= as_of) & (observed >= window_start(as_of, window_days)))
     return ties[keep]
+
+
+def data_date(dataset: Dataset) -> str | None:
+    """The date a snapshot of `dataset` defaults to: its latest tie observation or survey answer (the day the data
+    describe), or None when it holds neither, so that the date must be given."""
+    dates = pd.concat([dataset.collaborations["observed_on"], dataset.respondents["responded_on"]]).dropna()
+    return str(dates.max()) if len(dates) else None
+
+
+def tie_window_warning(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> str | None:
+    """A warning when the tie window drops most (over half) of the ties between people in post that were observed
+    on or before `as_of`: an old survey would otherwise silently empty the snapshot. None when it does not. It
+    says what and why; each edge adds how to fix it there."""
+    dataset = in_trust(dataset, as_of)
+    people = set(active_staff(dataset, as_of)["staff_id"])
+    ties = dataset.collaborations
+    seen = ties["observed_on"].fillna(as_of)
+    before = ties[ties["source_staff_id"].isin(people) & ties["target_staff_id"].isin(people) & (seen <= as_of)]
+    start = window_start(as_of, window_days)
+    old = before["observed_on"].fillna(as_of) < start
+    if not len(before) or 2 * int(old.sum()) <= len(before):
+        return None
+    return (f"The tie window drops {int(old.sum()):,} of {len(before):,} ties ({old.mean():.0%}): they were "
+            f"observed more than {window_days} days before {as_of} (the latest of them on "
+            f"{before.loc[old, 'observed_on'].max()}), so they do not count and schools may look isolated.")
+
+
+def latest_observations(ties: pd.DataFrame) -> pd.DataFrame:
+    """`ties` with each (source, target, kind) down to its latest observation (an undated one counts as the
+    oldest), the rows kept in file order. Applied after the tie window, so that a tie seen in January 2024 and
+    again in 2026 counts once, as last seen within the window: a file kept across survey rounds gives each
+    snapshot the ties of its own window, never one tie's weights added up over the years."""
+    key = ["source_staff_id", "target_staff_id", "kind"]
+    if not ties.duplicated(key).any():
+        return ties
+    ordered = ties.assign(_when=ties["observed_on"].fillna("")).sort_values("_when", kind="stable")
+    return ordered.drop_duplicates(key, keep="last").drop(columns="_when").sort_index()
 
 
 def number_of_undirected_ties(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> int:
@@ -258,7 +311,7 @@ def build_soft_graph(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TI
     staff = active_staff(dataset, as_of)
     graph = nx.DiGraph()
     _add_staff_nodes(graph, staff, working_schools(dataset, as_of), response_status(dataset, as_of, window_days))
-    ties = active_ties(dataset, as_of, set(graph), window_days=window_days)
+    ties = latest_observations(active_ties(dataset, as_of, set(graph), window_days=window_days))
     by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
     edges: dict[tuple[str, str], dict[str, float]] = {}
     for (source, target, kind), weight in by_kind.items():

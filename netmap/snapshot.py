@@ -29,7 +29,7 @@ from netmap.analysis.planner import Planner
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, without_units
+from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
 from netmap.store.base import GraphStore, SnapshotInfo
 
 __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
@@ -95,7 +95,8 @@ class Snapshot:
         The store holding it, or a function returning the store to use now: the web app passes its per-thread
         store getter, since an embedded store's connection must stay in the thread that opened it.
     options
-        The analysis's thresholds (default: `AnalysisOptions()`); the kept analysis is looked up under them.
+        The analysis's thresholds (default: those an admin kept with the snapshot, GraphStore.read_thresholds,
+        else `AnalysisOptions()`); the kept analysis is looked up under them.
     hidden
         Schools and groups left out before analysis (see `without`); none by default.
     """
@@ -103,7 +104,8 @@ class Snapshot:
     def __init__(self, info: SnapshotInfo, store: GraphStore | Callable[[], GraphStore],
                  options: AnalysisOptions | None = None, *, hidden: Hidden = NOTHING_HIDDEN) -> None:
         self.info = info
-        self.options = options or AnalysisOptions()
+        if options is not None:
+            self.__dict__["options"] = options  # what the cached property would have read
         self.hidden = hidden
         self._store: Callable[[], GraphStore] = store if callable(store) else (lambda: store)
         self._analysis: Analysis | None = None
@@ -122,7 +124,7 @@ class Snapshot:
     def in_memory(cls, info: SnapshotInfo, dataset: Dataset, analysis: Analysis) -> Self:
         """A snapshot held only in memory, with its dataset and analysis already known: a what-if's hypothetical
         trust (dated as the snapshot `info` it was made from). It has no store to read or keep anything in."""
-        snapshot = cls(info, _no_store)
+        snapshot = cls(info, _no_store, AnalysisOptions())
         snapshot.__dict__["dataset"] = dataset  # what the cached property would have read
         snapshot._analysis = analysis
         return snapshot
@@ -159,6 +161,11 @@ class Snapshot:
         """The snapshot's date: what staff in post and tie windows are counted on."""
         return self.info.as_of
 
+    @cached_property
+    def options(self) -> AnalysisOptions:
+        """The analysis's thresholds: those given, else those an admin kept with the snapshot (read once)."""
+        return AnalysisOptions.from_thresholds(self.store.read_thresholds(self.snapshot_id))
+
     @property
     def store(self) -> GraphStore:
         """The store to read from now."""
@@ -193,6 +200,12 @@ class Snapshot:
     def graphs(self) -> TrustGraphs:
         """Soft and hard wiring on the snapshot's date, over the options' tie window."""
         return build_graphs(self.dated, self.as_of, self.options.tie_window_days)
+
+    @cached_property
+    def tie_window_warning(self) -> str | None:
+        """Why the snapshot may look emptier than its data, when its tie window drops most of its ties
+        (netmap.graphs.tie_window_warning): shown by load, analyse and the web's pages."""
+        return tie_window_warning(self.dated, self.as_of, self.options.tie_window_days)
 
     def kept_analysis(self) -> Analysis | None:
         """The analysis the store keeps for these contents and options (read once), or None."""

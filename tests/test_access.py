@@ -87,6 +87,7 @@ SAMPLES: dict[str, list[Sample]] = {
     "mfa.code": [get("/login/code", ok=ANSWERED)],
     "mfa.enrol": [get("/login/enrol", ok=ANSWERED)],
     "admin.audit_log": [get("/audit"), get("/audit?format=csv")],
+    "admin.thresholds": [get("/thresholds"), post("/thresholds")],
     "about.your_data": [get("/about-your-data")],
     "auth.login": [get("/login", ok=ANSWERED)],
     "rounds.index": [get("/surveys/")],

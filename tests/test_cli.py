@@ -69,6 +69,37 @@ def test_load_and_snapshots(run, tiny: Path, tmp_path: Path) -> None:
     assert "Writing snapshot 2026-01-05" in result.stderr  # the progress bar
 
 
+def test_a_load_is_dated_by_its_data_and_an_old_survey_is_warned_about(run, tiny: Path, tmp_path: Path) -> None:
+    """Without --as-of the snapshot takes the data's latest tie (2025-10-01), not today. Dated 2027-01-05, every
+    tie of the tiny trust is over 400 days old: load and analyse say so instead of silently reporting no ties."""
+    dated = run("load", str(tiny))
+    assert dated.exit_code == 0, dated.output
+    assert ("Dating the snapshot 2025-10-01, the latest tie or survey answer in " f"{tiny} (--as-of YYYY-MM-DD "
+            "gives another date).") in dated.stderr
+    assert dated.stdout.splitlines()[-1].startswith("Loaded snapshot 2025-10-01:") and "Warning" not in dated.stderr
+    warning = ("Warning: The tie window drops 4 of 4 ties (100%): they were observed more than 400 days before "
+               "2027-01-05 (the latest of them on 2025-10-01), so they do not count and schools may look isolated. "
+               "Date the snapshot nearer the survey (--as-of), or lengthen the tie window "
+               "(--set tie_window_days=DAYS).")
+    old = run("load", str(tiny), "--as-of", "2027-01-05")
+    assert warning in old.stderr.splitlines()
+    analysed = run("analyse", "--snapshot", "2027-01-05", "--out", str(tmp_path / "out"))
+    assert warning in analysed.stderr.splitlines() and " 0 soft ties;" in analysed.stdout
+    assert "Warning" not in run("analyse", "--snapshot", "2025-10-01", "--out", str(tmp_path / "o2")).stderr
+
+
+def test_a_load_of_undated_data_needs_its_date(run, tiny: Path) -> None:
+    ties = tiny / "collaborations.csv"
+    ties.write_text(ties.read_text(encoding="utf-8").replace(",2025-10-01", ",").replace(",2025-09-01", ","),
+                    encoding="utf-8")
+    result = run("load", str(tiny))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (f"Error: {tiny} holds no dated tie or survey answer to date the "
+                                              "snapshot by; nothing was loaded. Give its date with --as-of "
+                                              "YYYY-MM-DD.")
+    assert "No snapshots yet" in run("snapshots").stdout
+
+
 def test_a_load_on_a_taken_date_is_refused_until_the_user_chooses(run, tiny: Path, tmp_path: Path) -> None:
     assert run("load", str(tiny), "--as-of", "2026-01-05").exit_code == 0
     with SQLiteStore(tmp_path / "cli.db") as store:

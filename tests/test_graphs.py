@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netmap.analysis import analyse
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from tests.conftest import append, edit
@@ -17,6 +18,21 @@ def test_soft_graph_by_hand(tiny: Path) -> None:
     assert soft.nodes["S3"]["subjects"] == ("maths", "computing")
     assert sorted(soft.edges) == [("S1", "S2"), ("S2", "S3"), ("S3", "S2"), ("S4", "S3")]
     assert soft.edges["S2", "S3"] == {"weight": 2.5, "kinds": {"advice": 0.5, "co-planning": 2.0}}
+
+
+def test_the_tie_window_chooses_among_observations_before_they_merge(tiny: Path) -> None:
+    """Ada (Oakfield) coached Grace (Elm Park) in January 2024 (weight 4) and again in March 2026 (weight 1). In
+    June 2024 the tie counts with its 2024 weight; in June 2026 the 2024 observation is outside the 400-day window,
+    so the tie weighs 1, not 5; two observations within one window count once, as last seen."""
+    append(tiny, "collaborations", "S1,S3,coaching,4,2024-01-15")
+    append(tiny, "collaborations", "S1,S3,coaching,1,2026-03-01")
+    dataset = read_trust(tiny)[0]
+    assert build_graphs(dataset, "2024-06-01").soft.edges["S1", "S3"] == {"weight": 4.0, "kinds": {"coaching": 4.0}}
+    assert build_graphs(dataset, "2026-06-01").soft.edges["S1", "S3"] == {"weight": 1.0, "kinds": {"coaching": 1.0}}
+    assert build_graphs(dataset, "2026-06-01", window_days=1000).soft.edges["S1", "S3"]["weight"] == 1.0
+    assert ("S1", "S3") not in build_graphs(dataset, "2025-06-01").soft.edges  # 503 days on, before the second
+    schools = analyse(build_graphs(dataset, "2024-06-01")).schools.set_index("school_id")
+    assert schools.loc[["OAK", "ELM"], "external_ties"].tolist() == [1, 1]
 
 
 def test_hard_graph_counts_shared_active_groups(tiny: Path) -> None:

@@ -8,6 +8,7 @@ import pytest
 from netmap.analysis import analyse
 from netmap.analysis.planner import Planner
 from netmap.analysis.whatif import AddTie, JoinGroup, Leave, Second, apply_to_dataset, what_if
+from netmap.contract import subject_key
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
@@ -171,6 +172,10 @@ def test_leaver_risk_ranks_the_only_connectors_first() -> None:
     ([Leave("a1"), JoinGroup("a1", "MATHS")], r"Change 2 \(a1 joins MATHS\) names a1, who leaves in change 1"),
     ([Leave("a1"), Leave("a1")], "who leaves in change 1"),
     ([Second("a2", "A", "D"), Second("a2", "A", "C")], "a2 is already seconded to D"),
+    ([Leave("b3"), AddTie("d1", "d1")], r"^Change 2 \(tie d1 -> d1\) ties d1 to themselves: a tie needs two "
+                                         r"different people\.$"),
+    ([AddTie("d1", "a1", "gossip")], r"^Change 1 \(tie d1 -> a1\) has the unknown tie kind 'gossip': use one of "
+                                     r"advice, information, expertise, .*, other\.$"),
 ])
 def test_contradictory_changes_are_refused_with_the_changes_named(changes: list, message: str) -> None:
     dataset, _ = read_trust(PLANTED)
@@ -194,6 +199,16 @@ def test_subjects_match_whatever_their_case() -> None:
     dataset.staff.loc[dataset.staff["staff_id"] == "y", "subjects"] = "Maths"
     planner = _planner(dataset)
     assert [c.staff_id for c in planner.recommend("T", subject="MATHS")] == ["x", "y"]
+
+
+def test_subjects_match_whatever_their_accents() -> None:
+    """Names fold accents; subjects fold them the same way: "Français" on a staff record is "francais"."""
+    dataset = _trust()
+    dataset.staff.loc[dataset.staff["staff_id"] == "x", "subjects"] = "Français"
+    dataset.staff.loc[dataset.staff["staff_id"] == "y", "subjects"] = "francais"
+    planner = _planner(dataset)
+    assert [c.staff_id for c in planner.recommend("T", subject="FRANCAIS")] == ["x", "y"]
+    assert subject_key("Français") == subject_key("francais") == "francais"
 
 
 def test_leaver_risk_counts_brokerage_across_schools_only() -> None:

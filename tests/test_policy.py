@@ -169,7 +169,7 @@ def test_commands_writing_named_data_are_audited_and_write_owner_only(tmp_path: 
 
 NAV = {"staff.index": "/staff/", "expertise.index": "/expertise/", "challenges.index": "/challenges/",
        "secondments.index": "/secondments/", "rounds.index": "/surveys/", "upload.index": "/upload/",
-       "admin.users": "/users", "admin.audit_log": "/audit"}
+       "admin.users": "/users", "admin.audit_log": "/audit", "admin.thresholds": "/thresholds"}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -4,12 +4,15 @@ scientist would give by hand."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from netmap.analysis import Analysis, AnalysisOptions, analyse
 from netmap.dataset import Dataset
-from netmap.graphs import build_graphs
+from netmap.errors import AnalysisError
+from netmap.graphs import build_graphs, survey_round
 
 AS_OF = "2026-07-01"
 
@@ -117,6 +120,26 @@ def test_a_non_respondent_named_by_many_keeps_their_ties_and_is_never_an_isolate
     assert summary["by_role"]["teacher"] == {"surveyed": 8, "responded": 6, "rate": 6 / 8}
 
 
+def test_only_the_snapshots_survey_round_counts() -> None:
+    """A respondents file kept across rounds: in the autumn b, c and d did not answer; in the summer a and b did
+    and c did not, and d was not asked. On 2026-07-01 the summer round counts: d is "not surveyed" (not a
+    non-respondent from an old row) and A's rate is 2 of 3. A year later no round is inside the tie window, so
+    nobody counts as surveyed rather than old blank rows making everyone a non-respondent."""
+    rows = [("a", "2025-10-01", "2025 autumn"), ("b", None, "2025 autumn"), ("c", None, "2025 autumn"),
+            ("d", None, "2025 autumn"), ("a", "2026-06-01", "2026 summer"), ("b", "2026-06-02", "2026 summer"),
+            ("c", None, "2026 summer")]
+    dataset = replace(trust({p: "A" for p in "abcd"}, [("a", "b", "co-planning")]),
+                      respondents=pd.DataFrame(rows, columns=["staff_id", "responded_on", "round"]))
+    result = run(dataset)
+    assert dict(zip(result.staff["staff_id"], result.staff["response"], strict=True)) == {
+        "a": "responded", "b": "responded", "c": "no response", "d": "not surveyed"}
+    assert (school(result, "A")["surveyed"], school(result, "A")["responded"]) == (3, 2)
+    later = analyse(build_graphs(dataset, "2027-09-01"))
+    assert set(later.staff["response"]) == {"not surveyed"}
+    assert survey_round(dataset.respondents, "2026-01-01") == "2025 autumn"
+    assert survey_round(dataset.respondents, "2027-09-01") is None
+
+
 def test_without_respondents_data_coverage_is_unknown_and_nothing_changes() -> None:
     result = run(trust({"a": "A", "b": "A", "c": "B"}, [("a", "b", "advice")]))
     assert set(result.staff["response"]) == {"unknown"}
@@ -137,9 +160,39 @@ def test_brokers_and_key_connectors_of_a_school_with_too_few_responses_are_not_f
     assert not school(thin, "A")["is_key_person_risk"] and school(thin, "A")["key_connectors"] == "k"
     assert person(thin, "k")["ona_role"] == "not enough responses"
     assert thin.summary["schools_with_too_few_responses"] == ["A"]
-    enough = run(trust(staff, ties, respondents=respondents), min_response_rate=0.5)
+    enough = run(trust(staff, ties, respondents=respondents), min_response_rate=0.5, pattern_response_rate=0.5)
     assert school(enough, "A")["caveat"] == "" and school(enough, "A")["is_key_person_risk"]
     assert person(enough, "k")["ona_role"] == "broker"
+
+
+def test_response_bands_per_school_and_person() -> None:
+    """The trust's adviser (CEN, the central team, where nobody was surveyed) is asked for advice by three people
+    in each of A (4 of 5 answered: 80 %), B (6 of 8: 75 %) and C (3 of 6: 50 %). A network scientist says: the
+    adviser is a broker, seen through others' eyes; A's people can be named; B shows patterns but names nobody;
+    C needs caution; CEN is "not surveyed", not short of responses; a4, a non-respondent named once, has
+    unknown ties of their own rather than being peripheral; b3 answered and named nobody, but at 75 % nobody
+    at B is called disconnected."""
+    staff = {"adv": "CEN", **{f"a{i}": "A" for i in range(5)}, **{f"b{i}": "B" for i in range(8)},
+             **{f"c{i}": "C" for i in range(6)}}
+    ties = [(f"{s}{i}", "adv", "advice") for s in "abc" for i in range(3)] + [("a0", "a4", "advice")]
+    answered = [*(f"a{i}" for i in range(4)), *(f"b{i}" for i in range(6)), *(f"c{i}" for i in range(3))]
+    respondents = [(p, "2026-06-01") for p in answered] + [(p, None) for p in ("a4", "b6", "b7", "c3", "c4", "c5")]
+    result = run(trust(staff, ties, respondents=respondents))
+    bands = {s: (school(result, s)["response_band"], school(result, s)["caveat"]) for s in ("A", "B", "C", "CEN")}
+    assert bands == {"A": ("names people", "few ties"), "B": ("patterns only", "few ties"),
+                     "C": ("caution", "not enough responses"), "CEN": ("not surveyed", "not surveyed")}
+    assert not school(result, "CEN")["is_isolated"] and result.summary["schools_with_too_few_responses"] == ["C"]
+    labels = {p: person(result, p)["ona_role"] for p in ("adv", "a1", "a4", "b0", "b3", "b6", "c0")}
+    assert labels == {"adv": "broker", "a1": "peripheral", "a4": "unknown", "b0": "not enough responses",
+                      "b3": "not enough responses", "b6": "no response", "c0": "not enough responses"}
+    assert person(result, "b3")["is_isolate"] and not person(result, "b3")["is_disconnected"]
+    assert person(result, "a3")["is_disconnected"]  # answered, named nobody, at a school that names people
+
+
+def test_response_thresholds_must_be_in_order() -> None:
+    with pytest.raises(AnalysisError, match=r"^pattern_response_rate \(0.9\) must not be above min_response_rate "
+                                            r"\(0.8\)\.$"):
+        AnalysisOptions(pattern_response_rate=0.9)
 
 
 # ---- how old a tie may be --------------------------------------------------------------------------------

@@ -463,3 +463,23 @@ def test_a_store_written_before_snapshot_ids_keeps_each_date_as_its_id(store: Gr
         assert (added.status, added.snapshot.snapshot_id) == ("created", "2026-01-05-2")
         assert old.read_dataset("2026-01-05").staff["name"].tolist() != old.read_dataset("2026-01-05-2").staff[
             "name"].tolist()
+
+
+def test_thresholds_are_kept_per_snapshot_and_go_with_it(store: GraphStore, tiny: Path) -> None:
+    dataset, _ = read_trust(tiny)
+    store.write_snapshot(dataset, "2025-12-01", source="autumn")
+    store.write_snapshot(dataset, "2026-04-01", source="spring")
+    assert store.read_thresholds("2026-04-01") == {}
+    store.write_thresholds("2026-04-01", {"tie_window_days": "800", "min_response_rate": "0.75"})
+    store.write_thresholds("2026-04-01", {"tie_window_days": "900"})
+    assert store.read_thresholds("2026-04-01") == {"tie_window_days": "900"}
+    assert store.read_thresholds("2025-12-01") == {}
+    with pytest.raises(StorageError, match="No snapshot 2027-01-01"):
+        store.write_thresholds("2027-01-01", {"tie_window_days": "900"})
+    edit(tiny, "staff", "Ada Lovelace", "Ada King")
+    store.write_snapshot(read_trust(tiny)[0], "2026-04-01", source="spring", replace="2026-04-01")
+    assert store.read_thresholds("2026-04-01") == {}  # new contents start from the defaults
+    store.write_thresholds("2025-12-01", {"tie_window_days": "900"})
+    store.delete_snapshot("2025-12-01")
+    store.write_snapshot(dataset, "2025-12-01", source="autumn")
+    assert store.read_thresholds("2025-12-01") == {}

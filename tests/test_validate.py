@@ -141,17 +141,29 @@ def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
         validate_source(tmp_path / "nowhere")
 
 
-def test_repeated_ties_are_merged_with_a_warning(tiny: Path) -> None:
-    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-11-01")
+def test_a_repeated_observation_is_merged_with_a_warning(tiny: Path) -> None:
+    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-10-01")
     dataset, report = validate_source(tiny)
     assert dataset is not None
     (warning,) = [p for p in report.warnings if p.rule == "duplicate-tie"]
     assert (warning.row, warning.value) == (6, "row 2")
+    assert warning.message == ("This tie repeats the one on row 2 (same source, target, kind and observed_on); "
+                               "the two are merged and their weights added.")
     merged = dataset.collaborations
     row = merged[(merged.source_staff_id == "S2") & (merged.kind == "co-planning")]
     assert row["weight"].tolist() == [5.0]
-    assert row["observed_on"].tolist() == ["2025-11-01"]
+    assert row["observed_on"].tolist() == ["2025-10-01"]
     assert len(merged) == 4
+
+
+def test_the_same_tie_observed_on_another_date_is_kept_as_its_own_observation(tiny: Path) -> None:
+    """A collaborations file kept across rounds: each round's observation stays, for the tie window to choose."""
+    append(tiny, "collaborations", "S2,S3,co-planning,3,2025-11-01")
+    dataset, report = validate_source(tiny)
+    assert dataset is not None and not [p for p in report.warnings if p.rule == "duplicate-tie"]
+    ties = dataset.collaborations
+    row = ties[(ties.source_staff_id == "S2") & (ties.kind == "co-planning")]
+    assert row[["weight", "observed_on"]].values.tolist() == [[2.0, "2025-10-01"], [3.0, "2025-11-01"]]
 
 
 def test_unconnected_records_are_warnings_not_errors(tiny: Path) -> None:
@@ -227,6 +239,22 @@ def test_a_kind_declared_in_tie_kinds_is_allowed_and_an_undeclared_one_is_not(ti
     assert _errors(tiny) == [("not-allowed", "collaborations.csv", 5, "kind")]
     (tiny / "tie_kinds.csv").write_text("kind,flow\nphonics-advice,target-to-source\n", encoding="utf-8")
     assert _errors(tiny) == []
+
+
+def test_someone_listed_as_not_answering_who_named_colleagues_is_warned_about(tiny: Path) -> None:
+    """S2 named S3 on 2025-10-01, inside the autumn round's answers (S1 on 2025-09-20, S4 on 2025-10-05), but is
+    listed as not answering it; S3 named S2 on the same day but answered nothing in a spring round whose answers
+    came later, so only S2's row is suspicious."""
+    (tiny / "respondents.csv").write_text(
+        "staff_id,round,responded_on\nS1,2025 autumn,2025-09-20\nS2,2025 autumn,\nS4,2025 autumn,2025-10-05\n"
+        "S3,2026 spring,\nS1,2026 spring,2026-03-01\n", encoding="utf-8")
+    dataset, report = validate_source(tiny)
+    assert dataset is not None
+    (warning,) = [p for p in report.warnings if p.rule == "named-without-response"]
+    assert (warning.file, warning.row, warning.column) == ("respondents.csv", 3, "responded_on")
+    assert warning.message == ("Listed as not answering the round, yet S2 named S3 in collaborations.csv "
+                               "(co-planning, 2025-10-01).")
+    assert warning.fix == "Fill in responded_on with the day they answered, or correct the tie's source_staff_id."
 
 
 def test_tie_kinds_and_respondents_are_checked_like_any_file(tiny: Path) -> None:

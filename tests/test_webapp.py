@@ -425,7 +425,8 @@ def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
 
 
 def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
-    """The planted trust with respondents: A and C answered in full, b1 did not (B: 67 %), D not at all."""
+    """The planted trust with respondents: A and C answered in full, b1 did not (B: 67 %: patterns only), D not at
+    all (0 %: caution)."""
     dataset = read_trust(PLANTED)[0]
     import pandas as pd
 
@@ -440,15 +441,16 @@ def test_survey_coverage_and_caveats_are_shown(tmp_path: Path) -> None:
     dashboard = client.get("/").get_data(as_text=True)
     assert "73 %</strong> survey response (8 of 11 surveyed)" in dashboard
     assert re.search(r"Survey response by role:\s+headteacher \d+ % \(\d+ of \d+\);", dashboard)
-    assert "2 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
+    assert "1 school(s) with too few survey responses" in dashboard and 'href="/schools/D"' in dashboard
     assert "0 of 4 schools (0 %) isolated" in dashboard  # D has no answers: not called isolated
     school_d = client.get("/schools/D").get_data(as_text=True)
     assert "0 % (0 of 2 surveyed)" in school_d and "not enough responses" in school_d
-    assert "67 % (2 of 3 surveyed)" in client.get("/schools/B").get_data(as_text=True)
+    school_b = client.get("/schools/B").get_data(as_text=True)
+    assert "67 % (2 of 3 surveyed)" in school_b and "<dd>patterns only</dd>" in school_b
     person = client.get("/staff/b1").get_data(as_text=True)
     assert "<dt title=\"Whether they answered the survey\">Survey</dt><dd>no response</dd>" in person
     rows = list(csv.DictReader(io.StringIO(client.get("/schools/?format=csv").get_data(as_text=True))))
-    assert {r["school_id"]: r["caveat"] for r in rows} == {"A": "few ties", "B": "not enough responses",
+    assert {r["school_id"]: r["caveat"] for r in rows} == {"A": "few ties", "B": "few ties",
                                                            "C": "few ties", "D": "not enough responses"}
     definitions = client.get("/metrics").get_data(as_text=True)
     assert "from the named colleague to the person answering" in definitions and "min_response_rate" in definitions
@@ -592,3 +594,38 @@ def test_the_staff_table_shows_one_set_of_figures_at_a_time_and_downloads_them_a
     assert len(every) == 3 + len(STAFF_COLUMNS) - 3  # every figure but staff_id, school_id (shown) and groups
     header = admin.get("/staff/?figures=overview&format=csv").get_data(as_text=True).splitlines()[0].split(",")
     assert {"constraint", "broker_liaison", "times_named", "core_number"} <= set(header)
+
+
+def test_an_admin_sets_a_snapshots_thresholds_and_an_old_survey_is_flagged(tmp_path: Path) -> None:
+    """The tiny trust's ties (autumn 2025) seen from 2027-01-05: the 400-day window drops all four, and the
+    dashboard says so. An admin lengthens the window for this snapshot on the Thresholds page: the analysis
+    counts the ties again and the banner goes; a bad value is refused and nothing kept; a CEO may not change it."""
+    from netmap.kept_analysis import analysis_of
+    from tests.trusts import TINY
+
+    client = make_app(tmp_path, None).test_client()
+    with SQLiteStore(tmp_path / "store.db") as store:
+        analysis_of(store, store.write_snapshot(read_trust(TINY)[0], "2027-01-05", source="tiny").snapshot)
+    login(client, "admin")
+    banner = "The tie window drops 4 of 4 ties (100%): they were observed more than 400 days before 2027-01-05"
+    assert banner in client.get("/").get_data(as_text=True)
+    page = client.get("/thresholds").get_data(as_text=True)
+    assert 'name="tie_window_days" value="400"' in page and 'name="min_response_rate" value="0.8"' in page
+    form = {"snapshot": "2027-01-05", "tie_window_days": "800", "min_response_rate": "0.8",
+            "pattern_response_rate": "0.65", "csrf_token": csrf_token(client, "/thresholds")}
+    bad = client.post("/thresholds", data={**form, "pattern_response_rate": "0.9"}, follow_redirects=True)
+    assert ("Nothing was changed: pattern_response_rate (0.9) must not be above min_response_rate "
+            "(0.8).") in bad.get_data(as_text=True)
+    saved = client.post("/thresholds", data=form)
+    assert saved.status_code == 302
+    with SQLiteStore(tmp_path / "store.db") as store:
+        assert store.read_thresholds("2027-01-05") == {"tie_window_days": "800", "min_response_rate": "0.8",
+                                                       "pattern_response_rate": "0.65"}
+        assert "being analysed" in client.get("/").get_data(as_text=True)  # under the new thresholds
+        analysis_of(store, store.snapshot("2027-01-05"))  # what the background analysis does, done here at once
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "<strong>3</strong> collaborations" in dashboard
+    assert banner not in dashboard
+    ceo = make_app(tmp_path / "ceo", None).test_client()
+    login(ceo, "ceo")
+    assert ceo.get("/thresholds").status_code == 403

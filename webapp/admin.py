@@ -13,15 +13,19 @@ from werkzeug.wrappers import Response
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.wiring import LINKED_BY_MEANING
 from netmap.contract import BUILTIN_TIE_KINDS
+from netmap.errors import AnalysisError, StorageError
 from netmap.tie_kinds import tie_kinds
 from webapp.auth import accounts, audit
-from webapp.data import current_view
+from webapp.data import current_view, get_store
 from webapp.formatting import heading
 from webapp.metric_help import HELP
 from webapp.tables import Column, table_page
 
 bp = Blueprint("admin", __name__)
 UNUSED_DAYS = 90  # the review of accounts nobody uses (docs/accounts.md)
+# The thresholds an admin sets per snapshot (docs/metrics.md, Thresholds): the tie window and the response bands
+THRESHOLDS = {"tie_window_days": "Tie window (days)", "min_response_rate": "Response rate to name people",
+              "pattern_response_rate": "Response rate for patterns"}
 
 
 @bp.route("/audit")
@@ -83,6 +87,40 @@ def disable_user() -> Any:
         audit("account disabled", f"{name}, from the Users page")
     flash(f"{name} is disabled.", "info")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/thresholds", methods=["GET", "POST"])
+def thresholds() -> Any:
+    """A snapshot's tie window and response thresholds (?snapshot=ID, default the latest), kept with it in the
+    store and used by its analysis from then on; a bad value is refused naming the fix, nothing kept."""
+    store = get_store()
+    try:
+        info = store.snapshot(request.values.get("snapshot") or None)
+    except StorageError as exc:
+        abort(404, description=str(exc))
+    kept = store.read_thresholds(info.snapshot_id)
+    values = ({name: request.form.get(name, "").strip() for name in THRESHOLDS} if request.method == "POST" else
+              {name: kept.get(name, str(getattr(AnalysisOptions(), name))) for name in THRESHOLDS})
+    if request.method == "POST":
+        try:
+            AnalysisOptions.from_thresholds(values)
+        except AnalysisError as exc:
+            flash(f"Nothing was changed: {exc}", "error")
+            return redirect(url_for("admin.thresholds", snapshot=info.snapshot_id))
+        store.write_thresholds(info.snapshot_id, values)
+        audit("thresholds changed", f"snapshot {info.snapshot_id}: " + ", ".join(f"{k}={v}" for k, v in
+                                                                                  values.items()))
+        flash(f"Thresholds of snapshot {info.snapshot_id} saved; its pages are analysed again with them.", "ok")
+        return redirect(url_for("admin.thresholds", snapshot=info.snapshot_id))
+    return render_template("admin/thresholds.html", info=info, values=values, help=_threshold_help(),
+                           snapshots=store.list_snapshots())
+
+
+def _threshold_help() -> dict[str, tuple[str, str]]:
+    """Each settable threshold's label, and its help and default from AnalysisOptions' declaration."""
+    fields = {f.name: f for f in dataclasses.fields(AnalysisOptions)}
+    return {name: (label, f"{fields[name].metadata['help']} Default {fields[name].default}.")
+            for name, label in THRESHOLDS.items()}
 
 
 def _date_arg(name: str) -> str:

@@ -109,8 +109,9 @@ class AnalysisPending(Exception):
 
 
 class _Cache:
-    """Views by (store location, snapshot id, content hash and exclusions), so a reload with new contents, or an
-    exclusion from analysis, misses; and the background analyses under way, one per snapshot."""
+    """Views by (store location, snapshot id, content hash, exclusions and thresholds), so a reload with new
+    contents, an exclusion from analysis or an admin's new thresholds misses; and the background analyses under
+    way, one per snapshot."""
 
     def __init__(self, app: Flask) -> None:
         self._app = app
@@ -122,13 +123,16 @@ class _Cache:
         # the people excluded from analysis are part of what a view shows: an exclusion made by `netmap person
         # exclude` while the app runs must not leave them in a view built before it
         excluded = ",".join(sorted(store.excluded_ids()))
-        key = (_location(store), info.snapshot_id, f"{info.content_hash}|{excluded}")
+        # so are the thresholds an admin keeps with the snapshot: changing them makes a new view and analysis
+        thresholds = store.read_thresholds(info.snapshot_id)
+        key = (_location(store), info.snapshot_id, f"{info.content_hash}|{excluded}|{sorted(thresholds.items())}")
         with self._lock:
             if key in self._views:
                 return self._views[key]
             if key in self._running:
                 raise AnalysisPending(dict(self._running[key]))
-        view = TrustView(info, get_store, load_previous=lambda: self._previous(info))
+        view = TrustView(info, get_store, AnalysisOptions.from_thresholds(thresholds),
+                         load_previous=lambda: self._previous(info))
         if view.kept_analysis() is None:
             self._start(key, info)
         with self._lock:

@@ -19,8 +19,8 @@ HEADINGS = {
     "cross_school_ties": "Cross-school ties", "hard_degree": "Shares a group with", "ei_index": "E-I index",
     "ona_role": "Role in the network", "is_isolate": "No collaboration", "is_disconnected": "Disconnected",
     "is_isolated": "Isolated", "is_hard_isolated": "Isolated in the hard wiring", "is_key_person_risk":
-    "Key-person risk", "is_dormant": "Dormant", "response_rate": "Survey response", "dependency":
-    "Dependency on one person", "core_number": "Core number", "broker_coordinator": "Coordinator",
+    "Key-person risk", "is_dormant": "Dormant", "response_rate": "Survey response", "response_band": "Response band",
+    "dependency": "Dependency on one person", "core_number": "Core number", "broker_coordinator": "Coordinator",
     "broker_consultant": "Consultant", "broker_representative": "Representative", "broker_gatekeeper":
     "Gatekeeper", "broker_liaison": "Liaison", "schools_reached": "Schools reached", "groups_represented":
     "Groups represented", "schools_covered": "Schools covered", "schools_missing": "Schools missing",

@@ -235,6 +235,7 @@ ROUTES: Mapping[str, Route] = {
     "admin.users": Route(_ADMIN, "accounts (CSV too)", downloads=("csv",)),
     "admin.disable_user": Route(_ADMIN, "disable an account", audited=True),
     "admin.audit_log": Route(_ADMIN, "the audit log (CSV too)", downloads=("csv",)),
+    "admin.thresholds": Route(_ADMIN, "a snapshot's tie window and response thresholds, kept with it", audited=True),
     # people's rights (docs/data-subject-rights.md): a subject access request, answered by an admin
     "person_rights.find": Route(_ADMIN, "find the person a subject access request is about, by staff id"),
     "person_rights.person": Route(_ADMIN, "how much is held about one person (counts only)", named=ALWAYS,

@@ -85,15 +85,20 @@ COLUMNS: tuple[MetricColumn, ...] = (
                                  "non-respondent)."),
     _staff("is_disconnected", "flag", "No cross-school tie and no group shared with anyone elsewhere (never said "
                                       "of a non-respondent)."),
-    _staff("ona_role", "label", "One label: isolate, no response, broker, not enough responses, boundary spanner, "
-                                "central connector, peripheral or none.",
+    _staff("ona_role", "label", "One label: isolate, no response, not enough responses, broker, boundary "
+                                "spanner, central connector, unknown (a non-respondent's own ties), peripheral or "
+                                "none.",
            "broker_percentile", "min_response_rate", "spanner_schools", "connector_percentile", "peripheral_degree"),
     _school("school_id", "id", "The school's id from schools.csv."),
     _school("staff", "count", "People working here (secondees at the receiving school)."),
     _school("surveyed", "count", "People working here who were surveyed."),
     _school("responded", "count", "People working here who answered."),
-    _school("response_rate", "share", "Answered / surveyed; under {min_response_rate:.0%} the school's findings are "
-                                      "held back.", "min_response_rate"),
+    _school("response_rate", "share", "Answered / surveyed; under {min_response_rate:.0%} nobody here is named, "
+                                      "under {pattern_response_rate:.0%} the school's findings are held back.",
+            "min_response_rate", "pattern_response_rate"),
+    _school("response_band", "label", "What the answers support: names people ({min_response_rate:.0%}+), patterns "
+                                      "only ({pattern_response_rate:.0%}+), caution (below), or not surveyed.",
+            "min_response_rate", "pattern_response_rate"),
     _school("internal_ties", "count", "Collaborations inside the school."),
     _school("external_ties", "count", "Collaborations with other schools."),
     _school("ei_index", "number", "-1: all ties inward, +1: all outward."),
@@ -107,9 +112,10 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _school("dependency", "share", "Share of the school's outside links held by one person (1.0: all of them)."),
     _school("is_key_person_risk", "flag", "One person holds at least {key_connector_share:.0%} of the school's "
                                           "outside links, and the evidence is enough to act on.",
-            "key_connector_share", "min_external_ties", "min_response_rate"),
-    _school("caveat", "label", "Why findings are held back: no staff in post, not enough responses, or few ties "
-                               "(under {min_external_ties} outside ties).", "min_external_ties", "min_response_rate"),
+            "key_connector_share", "min_external_ties", "pattern_response_rate"),
+    _school("caveat", "label", "Why findings are held back: no staff in post, not surveyed, not enough responses "
+                               "(under {pattern_response_rate:.0%}), or few ties (under {min_external_ties} outside "
+                               "ties).", "min_external_ties", "pattern_response_rate"),
     _group("group_id", "id", "The group's id."),
     _group("kind", "label", "Expert network or subject community."),
     _group("members", "count", "Members in post."),

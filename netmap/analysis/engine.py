@@ -176,8 +176,10 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     staff, renumber = _renumber_communities([p.staff for p in parts])
     staff = staff.sort_values("staff_id", ignore_index=True)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
-    thin = set(schools.loc[schools["caveat"] == "not enough responses", "school_id"])
+    thin = set(schools.loc[schools["response_band"].isin(["patterns only", "caution"]), "school_id"])
     staff["ona_role"] = ona_roles(staff, options, thin)
+    works_at = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
+    staff["is_disconnected"] &= ~works_at.isin(thin)  # nobody at a school under min_response_rate is named
     staff = staff[list(STAFF_COLUMNS)]
     groups = _in_order(_concat([p.groups for p in parts]), "group_id", dataset.groups["group_id"])
     wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)

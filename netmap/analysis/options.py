@@ -32,8 +32,11 @@ class AnalysisOptions:
         5, "A school with fewer external ties has its key connectors and dependency flagged 'few ties', not as a "
            "key-person risk.")
     min_response_rate: float = _option(
-        0.7, "Brokers and key connectors of a school with a lower survey response rate are shown as 'not enough "
-             "responses'.")
+        0.8, "A school's people are named (broker, boundary spanner, central connector, peripheral, disconnected) "
+             "only at or above this survey response rate.")
+    pattern_response_rate: float = _option(
+        0.65, "Under min_response_rate but at or above this rate, a school's patterns are shown without naming "
+              "anyone in it; under it, its findings are held back ('not enough responses').")
     tie_window_days: int = _option(
         DEFAULT_TIE_WINDOW_DAYS, "A tie counts when observed within this many days before the snapshot "
                                  "(undated ties always count).")
@@ -50,15 +53,24 @@ class AnalysisOptions:
     path_sample_size: int = _option(500, "Sources sampled for the average shortest path above the limit.")
 
     def __post_init__(self) -> None:
-        for name in ("dormant_share", "key_connector_share", "formal_home_share", "min_response_rate"):
+        for name in ("dormant_share", "key_connector_share", "formal_home_share", "min_response_rate",
+                     "pattern_response_rate"):
             if not 0 < getattr(self, name) <= 1:
                 raise AnalysisError(f"{name} must be above 0 and at most 1, not {getattr(self, name)}.")
+        if self.pattern_response_rate > self.min_response_rate:
+            raise AnalysisError(f"pattern_response_rate ({self.pattern_response_rate}) must not be above "
+                                f"min_response_rate ({self.min_response_rate}).")
         for name in ("broker_percentile", "connector_percentile"):
             if not 0 <= getattr(self, name) <= 100:
                 raise AnalysisError(f"{name} must be between 0 and 100, not {getattr(self, name)}.")
         for name in ("min_external_ties", "tie_window_days"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
+
+    @classmethod
+    def from_thresholds(cls, thresholds: dict[str, str]) -> AnalysisOptions:
+        """Build from the NAME: VALUE text an admin keeps with a snapshot (GraphStore.read_thresholds)."""
+        return cls.from_strings([f"{name}={value}" for name, value in thresholds.items()])
 
     @classmethod
     def from_strings(cls, pairs: list[str]) -> AnalysisOptions:

@@ -42,6 +42,8 @@ def _need(row: Mapping[str, Any]) -> tuple[str, str]:
         return "isolated", f"no collaboration with any other school{apart}"
     if row["caveat"] == "not enough responses":
         return "unclear", "too few of its staff answered the survey to tell how connected it is"
+    if row["caveat"] == "not surveyed":
+        return "unclear", "nobody working there was surveyed: only colleagues elsewhere report its ties"
     reached, ties = int(row["schools_reached"]), int(row["external_ties"])
     if reached <= WEAK_REACH:
         return "weakly connected", (f"tied to only {reached} other school{'s' if reached != 1 else ''} "

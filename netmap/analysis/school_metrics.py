@@ -14,10 +14,11 @@ from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.school_ties import SchoolTies
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["CAVEATS", "SCHOOL_COLUMNS", "school_table"]
+__all__ = ["CAVEATS", "RESPONSE_BANDS", "SCHOOL_COLUMNS", "response_band", "school_table"]
 
 SCHOOL_COLUMNS = columns_of("schools")
-CAVEATS = ("no staff in post", "not enough responses", "few ties")
+CAVEATS = ("no staff in post", "not surveyed", "not enough responses", "few ties")
+RESPONSE_BANDS = ("names people", "patterns only", "caution", "not surveyed")
 
 
 def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
@@ -27,7 +28,8 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
 
     `school_of` is where each person works (a secondee at the receiving school); `response` their survey
     status. A school's findings are held back with a `caveat` when they would rest on too little: nobody in
-    post, a response rate under `min_response_rate`, or fewer than `min_external_ties` outside ties."""
+    post, nobody surveyed, a response rate under `pattern_response_rate`, or fewer than `min_external_ties`
+    outside ties. Its `response_band` says what its answers support (RESPONSE_BANDS, docs/metrics.md)."""
     staff = Counter(school_of[v] for v in undirected)
     ties = SchoolTies(undirected.edges(), school_of)
     hard_linked = {school_of[person] for person in hard.cross_school_people(school_of)}
@@ -47,9 +49,12 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
         e, i = ties.external[sid], ties.internal[sid]
         rate = responded[sid] / surveyed[sid] if known and surveyed[sid] else None
         dependency = ties.dependency(sid)
+        band = response_band(rate, options) if known else None
         if staff[sid] == 0:
             caveat = "no staff in post"
-        elif known and (rate is None or rate < options.min_response_rate):
+        elif band == "not surveyed":
+            caveat = "not surveyed"
+        elif band == "caution":
             caveat = "not enough responses"
         elif 0 < e < options.min_external_ties:
             caveat = "few ties"
@@ -58,7 +63,7 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
         rows.append({
             "school_id": sid, "staff": staff[sid],
             "surveyed": surveyed[sid] if known else None, "responded": responded[sid] if known else None,
-            "response_rate": rate, "internal_ties": i, "external_ties": e,
+            "response_rate": rate, "response_band": band, "internal_ties": i, "external_ties": e,
             "ei_index": (e - i) / (e + i) if e + i else None,
             "schools_reached": ties.schools_reached(sid), "groups_represented": len(groups[sid]),
             "is_isolated": e == 0 and caveat == "",
@@ -74,3 +79,14 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
     for column in ("surveyed", "responded"):  # whole numbers, or None when coverage is unknown (not NaN floats)
         table[column] = pd.Series([row[column] for row in rows], index=table.index, dtype=object)
     return table
+
+
+def response_band(rate: float | None, options: AnalysisOptions) -> str:
+    """What a school's survey answers support: "names people" (rate at or above `min_response_rate`), "patterns
+    only" (at or above `pattern_response_rate`), "caution" (below), or "not surveyed" (nobody working there was
+    surveyed, so the rate is unknown rather than low)."""
+    if rate is None:
+        return "not surveyed"
+    if rate >= options.min_response_rate:
+        return "names people"
+    return "patterns only" if rate >= options.pattern_response_rate else "caution"

@@ -26,6 +26,7 @@ from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, active_memberships, active_staff, build_graphs, working_schools
 from netmap.hard_wiring import HardWiring
+from netmap.tie_kinds import tie_kinds
 
 __all__ = ["AddTie", "Change", "JoinGroup", "Leave", "Measures", "Second", "analyse_after", "apply_to_dataset",
            "apply_to_graphs", "describe", "measure", "what_if"]
@@ -144,6 +145,19 @@ def _check(dataset: Dataset, works_at: Mapping[Hashable, str], changes: list[Cha
             works_at[change.staff_id] = change.to_school_id
         elif isinstance(change, JoinGroup) and change.group_id not in groups:
             raise AnalysisError(f"{change.group_id!r} is not a group in this snapshot.")
+        elif isinstance(change, AddTie):
+            _check_tie(dataset, number, change)
+
+
+def _check_tie(dataset: Dataset, number: int, change: AddTie) -> None:
+    """Refuse a tie from someone to themselves or of a kind the snapshot does not know, as loading would."""
+    if change.source_staff_id == change.target_staff_id:
+        raise AnalysisError(f"Change {number} ({describe(change)}) ties {change.source_staff_id} to themselves: "
+                            "a tie needs two different people.")
+    kinds = [kind.kind for kind in tie_kinds(dataset)]
+    if change.kind not in kinds:
+        raise AnalysisError(f"Change {number} ({describe(change)}) has the unknown tie kind {change.kind!r}: use one "
+                            f"of {', '.join(kinds)}.")
 
 
 def describe(change: Change) -> str:

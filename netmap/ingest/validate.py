@@ -74,6 +74,8 @@ def validate_tables(raw: dict[str, RawTable], report: ValidationReport) -> Datas
     if "secondments" in checked:
         _check_secondments(raw["secondments"], checked, report)
     _warn_unconnected(raw, checked, report)
+    if {"respondents", "collaborations"} <= checked.keys():
+        _warn_answers_without_response(raw["respondents"], raw["collaborations"].file, checked, report)
     if not report.ok:
         return None
     return Dataset.from_tables(checked)
@@ -311,13 +313,15 @@ def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
 
 
 def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
-    """Reject self-ties; merge repeated (source, target, kind) rows by summing weight, with a warning."""
+    """Reject self-ties; merge rows repeating one observation (source, target, kind and observed_on) by summing
+    weight, with a warning. The same tie observed on other dates stays a row of its own, so that the tie window
+    chooses among observations before they are merged (netmap.graphs.latest_observations)."""
     reporter = _Reporter(report, table)
     self_tie = ties["source_staff_id"].notna() & (ties["source_staff_id"] == ties["target_staff_id"])
     reporter.rows(self_tie, "self-tie", "target_staff_id", ties["target_staff_id"],
                   lambda v: f"{v!r} is recorded as collaborating with themselves.",
                   lambda _v: "Correct the source or target id, or delete the row.")
-    pair = ["source_staff_id", "target_staff_id", "kind"]
+    pair = ["source_staff_id", "target_staff_id", "kind", "observed_on"]
     repeated = ties.duplicated(pair, keep="first") & ties["source_staff_id"].notna()
     if not repeated.any():
         return ties
@@ -326,14 +330,11 @@ def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -
     first_rows = table.rows.loc[first.loc[keys].to_numpy()].to_numpy()
     described = pd.Series([f"row {r}" for r in first_rows], index=ties.index[repeated])
     reporter.rows(repeated, "duplicate-tie", "target_staff_id", described,
-                  lambda v: f"This tie repeats the one on {v} (same source, target and kind); "
+                  lambda v: f"This tie repeats the one on {v} (same source, target, kind and observed_on); "
                             "the two are merged and their weights added.",
                   lambda _v: "Nothing, if the repeat is meant; otherwise delete the row.", severity="warning")
-    grouped = ties.groupby(pair, sort=False, dropna=False)
     merged = ties[~repeated].copy()
-    merged["weight"] = grouped["weight"].transform("sum")[~repeated]
-    latest = grouped["observed_on"].transform(lambda s: s.dropna().max() if s.notna().any() else None)
-    merged["observed_on"] = latest[~repeated]
+    merged["weight"] = ties.groupby(pair, sort=False, dropna=False)["weight"].transform("sum")[~repeated]
     return merged
 
 
@@ -351,6 +352,39 @@ def _check_secondments(table: RawTable, checked: dict[str, pd.DataFrame], report
                       lambda v: f"from_school_id {v!r} is not the school staff.csv gives for this person.",
                       lambda _v: "Check which school they are seconded from; netmap keeps both as given.",
                       severity="warning")
+
+
+def _warn_answers_without_response(table: RawTable, ties_file: str, checked: dict[str, pd.DataFrame],
+                                   report: ValidationReport) -> None:
+    """Warn about someone listed as not answering a round who named colleagues in it: a tie of theirs observed
+    between the round's first and last answer (or undated), which usually means responded_on was left blank."""
+    rows, ties = checked["respondents"], checked["collaborations"]
+    rounds = rows["round"].fillna("")
+    answered = rows["responded_on"]
+    period = pd.DataFrame({"round": rounds, "on": answered}).dropna().groupby("round")["on"].agg(["min", "max"])
+    named = ties.dropna(subset=["source_staff_id"]).reset_index().groupby("source_staff_id")
+    first_tie: dict[int, str] = {}
+    for index in rows.index[answered.isna() & rows["staff_id"].isin(set(ties["source_staff_id"]))]:
+        theirs = named.get_group(rows.at[index, "staff_id"])
+        seen = theirs["observed_on"]
+        inside = seen.isna()
+        if rounds.at[index] in period.index:
+            start, end = period.loc[rounds.at[index]]
+            inside |= (seen.fillna("") >= start) & (seen.fillna("") <= end)
+        if inside.any():
+            first_tie[index] = _describe_tie(theirs[inside].iloc[0], ties_file)
+    where = pd.Series(first_tie, dtype=object).reindex(rows.index)
+    _Reporter(report, table).rows(
+        where.notna(), "named-without-response", "responded_on", where,
+        lambda v: f"Listed as not answering the round, yet {v}.",
+        lambda _v: "Fill in responded_on with the day they answered, or correct the tie's source_staff_id.",
+        severity="warning")
+
+
+def _describe_tie(tie: pd.Series, ties_file: str) -> str:
+    """A tie as the warning above shows it: "S2 named S3 in collaborations.csv (advice, 2026-06-01)"."""
+    return (f"{tie['source_staff_id']} named {tie['target_staff_id']} in {ties_file} ({tie['kind']}, "
+            f"{tie['observed_on'] or 'undated'})")
 
 
 def _warn_unconnected(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame],

@@ -131,6 +131,16 @@ class GraphStore(SurveyRecords, ABC):
         """The parts written for this snapshot's contents (its content hash) and `key`, or None."""
 
     @abstractmethod
+    def write_thresholds(self, snapshot_id: str, thresholds: dict[str, str]) -> None:
+        """Keep an admin's analysis thresholds (NAME: VALUE text, netmap.analysis.options) for the snapshot
+        `snapshot_id`, replacing any it had; StorageError when there is no such snapshot. They go when the
+        snapshot is replaced or deleted."""
+
+    @abstractmethod
+    def read_thresholds(self, snapshot_id: str) -> dict[str, str]:
+        """The thresholds kept for the snapshot `snapshot_id` (empty: the defaults)."""
+
+    @abstractmethod
     def delete_snapshot(self, snapshot_id: str) -> None:
         """Delete the snapshot `snapshot_id` and all its data (for retention limits); StorageError if none."""
 

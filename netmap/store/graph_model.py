@@ -13,7 +13,7 @@ LABELS = ("Snapshot", "SnapshotDateLock", "School", "Staff", "Group", "TieKind",
           "Exclusion")  # a person excluded from analysis (an objection), outside any snapshot
 RELATIONSHIP_TYPES = ("WORKS_AT", "MEMBER_OF", "COLLABORATES_WITH", "SECONDED_TO", "SURVEYED_IN")
 _SNAPSHOT_KEYS = ("snapshot_id", "public_id", "as_of", "status", "loaded_at", "source", "content_hash", "counts",
-                  "extra_columns", "owner", "heartbeat", "last_publisher")
+                  "extra_columns", "owner", "heartbeat", "last_publisher", "thresholds")
 # Contract columns are node and relationship properties, and the keys of the `row` maps loads UNWIND
 # (Cypher reads a map key like a property, and so does the linter).
 _ANALYSIS_KEYS = ("options_key", "payload")

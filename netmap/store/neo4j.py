@@ -195,6 +195,17 @@ class Neo4jStore(base.GraphStore):
                               options_key=key)
         return [(r["name"], bytes(r["payload"])) for r in rows] or None
 
+    def write_thresholds(self, snapshot_id: str, thresholds: dict[str, str]) -> None:
+        self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
+        with self._errors(f"keeping the thresholds of snapshot {snapshot_id}"):
+            self._write("set_snapshot_thresholds", public_id=snapshot_id,
+                        thresholds=json.dumps(thresholds, sort_keys=True))
+
+    def read_thresholds(self, snapshot_id: str) -> dict[str, str]:
+        with self._errors(f"reading the thresholds of snapshot {snapshot_id}"):
+            rows = self._read("read_snapshot_thresholds", public_id=snapshot_id)
+        return json.loads(rows[0]["thresholds"]) if rows and rows[0]["thresholds"] else {}
+
     def delete_snapshot(self, snapshot_id: str) -> None:
         self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
         with self._errors(f"deleting snapshot {snapshot_id}"):

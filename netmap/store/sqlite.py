@@ -54,8 +54,9 @@ __all__ = ["BATCH_ROWS", "SQLiteStore"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 7  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned);
-# 6: snapshot ids; 7: people excluded from analysis (objections; a new table only)
+SCHEMA_VERSION = 8  # 3: analyses kept with their snapshot; 4: survey rounds; 5: answer sheets (versioned);
+# 6: snapshot ids; 7: people excluded from analysis (objections; a new table only); 8: thresholds per snapshot
+# (a new table only)
 BATCH_ROWS = 50_000  # rows per stored part: large enough to be fast, small enough for a live progress bar
 
 # Columns in the order a converted store has them (the date column added last), so both read alike.
@@ -92,6 +93,8 @@ _SURVEY_DDL = (
     "PRIMARY KEY (round_id, respondent, sheet, question, target)) WITHOUT ROWID",
     _SHEETS_DDL,
 )
+_THRESHOLDS_DDL = ("CREATE TABLE IF NOT EXISTS snapshot_thresholds (snapshot TEXT PRIMARY KEY, thresholds TEXT "
+                   "NOT NULL) WITHOUT ROWID")
 _EXCLUSIONS_DDL = ("CREATE TABLE IF NOT EXISTS exclusions (staff_id TEXT PRIMARY KEY, reason TEXT NOT NULL, "
                    "since TEXT NOT NULL) WITHOUT ROWID")
 # Erasing a person from the survey records: their links, their sheets, the answers they gave and those naming them
@@ -252,6 +255,7 @@ class SQLiteStore(base.GraphStore):
             self._conn.execute(_PARTS_DDL)
             self._conn.execute(_ANALYSES_DDL)
             self._conn.execute(_EXCLUSIONS_DDL)
+            self._conn.execute(_THRESHOLDS_DDL)
             for ddl in _SURVEY_DDL:
                 self._conn.execute(ddl)
             if version == 1:
@@ -280,7 +284,7 @@ class SQLiteStore(base.GraphStore):
 
     def init_schema(self) -> list[str]:
         self._create_schema()  # already run on opening; kept idempotent so init-store can say so
-        return ["snapshots", "table_parts", "analyses", "exclusions", *_SURVEY_TABLES]
+        return ["snapshots", "table_parts", "analyses", "exclusions", "snapshot_thresholds", *_SURVEY_TABLES]
 
     def _transaction(self) -> AbstractContextManager[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT on the store's file, rolled back on any exception (see immediate)."""
@@ -344,6 +348,7 @@ class SQLiteStore(base.GraphStore):
                     self.path)
 
     def _delete(self, snapshot_id: str) -> None:
+        self._conn.execute("DELETE FROM snapshot_thresholds WHERE snapshot = ?", (snapshot_id,))
         self._conn.execute(_DELETE_ANALYSES, (snapshot_id,))
         self._conn.execute(_DELETE_PARTS, (snapshot_id,))
         self._conn.execute("DELETE FROM snapshots WHERE snapshot_id = ?", (snapshot_id,))
@@ -469,6 +474,21 @@ class SQLiteStore(base.GraphStore):
         except sqlite3.Error as exc:
             raise StorageError(f"Reading the people excluded from analysis from {self.path} failed ({exc}).") from exc
         return [Exclusion(*row) for row in rows]
+
+    def write_thresholds(self, snapshot_id: str, thresholds: dict[str, str]) -> None:
+        self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
+        self._survey_write(f"Keeping the thresholds of snapshot {snapshot_id}", [(
+            "INSERT INTO snapshot_thresholds VALUES (?, ?) ON CONFLICT (snapshot) DO UPDATE SET thresholds = "
+            "excluded.thresholds", (snapshot_id, json.dumps(thresholds, sort_keys=True)))])
+
+    def read_thresholds(self, snapshot_id: str) -> dict[str, str]:
+        try:
+            row = self._conn.execute("SELECT thresholds FROM snapshot_thresholds WHERE snapshot = ?",
+                                     (snapshot_id,)).fetchone()
+        except sqlite3.Error as exc:
+            raise StorageError(f"Reading the thresholds of snapshot {snapshot_id} from {self.path} failed "
+                               f"({exc}).") from exc
+        return json.loads(row[0]) if row else {}
 
     def forget_analyses(self, snapshot_ids: list[str]) -> None:
         self._survey_write("Dropping kept analyses", [(_DELETE_ANALYSES, (i,)) for i in snapshot_ids])
