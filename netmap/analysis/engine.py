@@ -18,9 +18,11 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.centrality import PathLength, average_path_length
+from netmap.analysis.cohesion import school_cohesion
 from netmap.analysis.columns import columns_of
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
+from netmap.analysis.mixing import ei_index_tests_of
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_metrics import school_table
@@ -80,6 +82,8 @@ class _Part:
     clusters: list[dict[str, Any]]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
+    works_at: dict[str, str]  # where each person works and U's edges: for the trust-wide E-I permutation test
+    ties: list[tuple[str, str]]
     paths: PathLength
     timings: dict[str, float]
 
@@ -143,8 +147,11 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
     staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
     step("schools")
     with timed(timings, "schools"):
+        known = any(status != "unknown" for status in response.values())
+        cohesion = school_cohesion(soft, undirected, school_of,
+                                   [p for p, s in response.items() if s == "responded"] if known else None)
         schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, response,
-                               options)
+                               options, cohesion)
     step("groups")
     with timed(timings, "groups"):
         groups = group_table(undirected, dataset.groups, memberships, scope, school_of, options)
@@ -164,7 +171,7 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
-                 len(components), (size, first), paths, timings)
+                 len(components), (size, first), dict(school_of), list(undirected.edges()), paths, timings)
 
 
 def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
@@ -173,9 +180,16 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     for part in parts:  # betweenness was normalised by the part's (n-1)(n-2)/2; the trust's n applies
         n = len(part.staff)
         part.staff["betweenness"] *= (n - 1) * (n - 2) / ((people - 1) * (people - 2)) if n >= 3 else 0.0
+    timings: dict[str, float] = {}
     staff, renumber = _renumber_communities([p.staff for p in parts])
     staff = staff.sort_values("staff_id", ignore_index=True)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
+    with timed(timings, "schools"):
+        tests = ei_index_tests_of({p: s for part in parts for p, s in part.works_at.items()},
+                                  (tie for part in parts for tie in part.ties), options.permutations,
+                                  options.permutation_seed)
+        schools["ei_expected"] = schools["school_id"].map({s: t.expected for s, t in tests.items()}).astype(float)
+        schools["ei_p_value"] = schools["school_id"].map({s: t.p_value for s, t in tests.items()}).astype(float)
     thin = set(schools.loc[schools["caveat"] == "not enough responses", "school_id"])
     staff["ona_role"] = ona_roles(staff, options, thin)
     staff = staff[list(STAFF_COLUMNS)]
@@ -183,7 +197,6 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
     clusters = sorted(({**c, "community": renumber[k, c["community"]]}
                        for k, p in enumerate(parts) for c in p.clusters), key=lambda c: c["community"])
-    timings: dict[str, float] = {}
     for part in parts:
         for family, seconds in part.timings.items():
             timings[family] = timings.get(family, 0.0) + seconds
