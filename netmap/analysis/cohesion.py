@@ -31,7 +31,7 @@ def density(G: nx.Graph) -> float | None:
     -----
     Same as ``nx.density`` and sna's ``gden(mode="graph")``.
     """
-    n = G.number_of_nodes()
+    n: int = G.number_of_nodes()
     return 2 * G.number_of_edges() / (n * (n - 1)) if n > 1 else None
 
 
@@ -57,10 +57,10 @@ def degree_centralization(G: nx.Graph) -> float | None:
     ----------
     Freeman, L. C. (1979). Centrality in social networks: conceptual clarification. Social Networks 1, 215-239.
     """
-    n = G.number_of_nodes()
+    n: int = G.number_of_nodes()
     if n < 3:
         return None
-    degrees = [d for _, d in G.degree()]
+    degrees: list[int] = [d for _, d in G.degree()]
     top = max(degrees)
     return sum(top - d for d in degrees) / ((n - 1) * (n - 2))
 

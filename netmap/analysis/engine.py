@@ -9,7 +9,7 @@ gives the same tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,8 +82,8 @@ class _Part:
     clusters: list[dict[str, Any]]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
-    works_at: dict[str, str]  # where each person works and U's edges: for the trust-wide E-I permutation test
-    ties: list[tuple[str, str]]
+    works_at: dict[Hashable, str]  # where each person works and U's edges: for the trust-wide E-I permutation test
+    ties: list[tuple[Hashable, Hashable]]
     paths: PathLength
     timings: dict[str, float]
 

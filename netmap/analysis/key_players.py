@@ -55,10 +55,11 @@ def fragmentation(G: nx.Graph, removed: Collection[Hashable] = ()) -> float:
     """
     gone = set(removed)
     left = nx.restricted_view(G, gone, []) if gone else G
-    n = left.number_of_nodes()
+    n: int = left.number_of_nodes()
     if n < 2:
         return 1.0
-    return 1 - sum(len(c) * (len(c) - 1) for c in nx.connected_components(left)) / (n * (n - 1))
+    joined: int = sum(len(c) * (len(c) - 1) for c in nx.connected_components(left))
+    return 1 - joined / (n * (n - 1))
 
 
 def two_step_reach(G: nx.Graph, chosen: Iterable[Hashable]) -> int:
