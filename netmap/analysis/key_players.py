@@ -1,7 +1,7 @@
 """Key-player sets (Borgatti 2006): the k people whose leaving would most fragment the soft wiring (KPP-Neg), and
 the k people who reach most colleagues within two steps (KPP-Pos).
 
-Both search every set of k people when there are at most `exact_sets` of them (every k up to 5 on 25 people) and
+Both search every set of k people when there are at most `exact_sets` of them (every k up to 3 on 25 people) and
 fall back on a greedy choice, one person at a time, above that. Each result says which it is.
 """
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-__all__ = ["EXACT_SETS", "KeyPlayers", "fragmentation", "fragmenting_players", "reaching_players",
-           "two_step_reach"]
+__all__ = ["EXACT_SETS", "KeyPlayers", "fragmentation", "fragmenting_players", "pairs_cut_apart",
+           "reaching_players", "two_step_reach"]
 
-EXACT_SETS = 60_000  # sets of k people searched exhaustively: C(25, 5) = 53,130, a few seconds at most
+EXACT_SETS = 3_000  # sets of k people searched exhaustively: C(25, 3) = 2,300 takes about a second
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,14 @@ def fragmentation(G: nx.Graph, removed: Collection[Hashable] = ()) -> float:
     return 1 - joined / (n * (n - 1))
 
 
+def pairs_cut_apart(G: nx.Graph, removed: Collection[Hashable]) -> int:
+    """Pairs of the people left who can reach each other in undirected G today but not once `removed` leave."""
+    gone = set(removed)
+    before = sum(math.comb(len(c - gone), 2) for c in nx.connected_components(G))
+    after = sum(math.comb(len(c), 2) for c in nx.connected_components(nx.restricted_view(G, gone, [])))
+    return before - after
+
+
 def two_step_reach(G: nx.Graph, chosen: Iterable[Hashable]) -> int:
     """How many people, besides `chosen`, are within two steps of one of them in undirected G (Borgatti's 2-reach)."""
     chosen = set(chosen)
@@ -87,12 +95,12 @@ def fragmenting_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) ->
 
     Notes
     -----
-    Greedy takes, k times, the person whose leaving raises fragmentation most (ties by smallest id), looking only
-    at articulation points and one non-cutting person per component size (every other person's leaving changes
-    fragmentation as one of those does), so a step costs O(a (n + m)) for a articulation points. Fragmentation is
-    not submodular: greedy has no guarantee, and misses sets whose members cut the network only together (two
-    people on a ring, neither a cut point alone). It equals the exhaustive search on trees and on networks whose
-    best set is made of cut points found one after the other.
+    Greedy takes, k times, the person whose leaving raises fragmentation most (ties by smallest id), then swaps one
+    member at a time for the best outsider while that raises it (Borgatti 2006). Each step looks only at
+    articulation points and one non-cutting person per component size (every other person's leaving changes
+    fragmentation as one of those does), so it costs O(a (n + m)) for a articulation points. Fragmentation is not
+    submodular and greedy has no guarantee: on a path of five people the best two leave nobody able to reach
+    anyone (1.0), while greedy takes the middle person first and stops at 2/3. With k = 1 it is exact.
     """
     _check(G, k)
     if math.comb(len(G), k) <= exact_sets:
@@ -101,9 +109,18 @@ def fragmenting_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) ->
     left = nx.Graph(G)
     chosen: list[Hashable] = []
     for _ in range(k):
-        person = max(sorted(_fragment_candidates(left), key=str), key=lambda v: fragmentation(left, (v,)))
+        person = _best_addition(left)
         chosen.append(person)
         left.remove_node(person)
+    improved = True
+    while improved:  # swap one member at a time for the best outsider, while that raises fragmentation
+        improved = False
+        for k_th, person in enumerate(list(chosen)):
+            others = chosen[:k_th] + chosen[k_th + 1:]
+            rest = nx.restricted_view(G, others, [])
+            best = _best_addition(rest)
+            if fragmentation(rest, (best,)) > fragmentation(rest, (person,)) + 1e-12:
+                chosen[k_th], improved = best, True
     return KeyPlayers(tuple(sorted(chosen, key=str)), fragmentation(G, chosen), fragmentation(G), False)
 
 
@@ -127,21 +144,29 @@ def reaching_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> Ke
     Notes
     -----
     Greedy takes, k times, the person whose two-step circle adds the most people not yet covered (ties by
-    smallest id). Covering is submodular, so greedy covers at least 1 - 1/e (63 %) of the most people that any k
-    could cover, themselves included (Nemhauser, Wolsey and Fisher 1978); it can fall short when the best person
-    first overlaps the two who together cover most. O(k n d^2) with d the typical degree.
+    smallest id), then swaps one member at a time for the best outsider while that covers more. Covering is
+    submodular, so greedy covers at least 1 - 1/e (63 %) of the most people that any k could cover, themselves
+    included (Nemhauser, Wolsey and Fisher 1978); it can fall short when the best single person overlaps the two
+    who together cover most. With k = 1 it is exact. O(k n d^2) with d the typical degree.
     """
     _check(G, k)
     if math.comb(len(G), k) <= exact_sets:
         people = _exhaustive(G, k, lambda chosen: two_step_reach(G, chosen))
         return KeyPlayers(people, two_step_reach(G, people), 0, True)
     balls = {v: _ball(G, v) for v in G}
-    covered: set[Hashable] = set()
-    chosen: list[Hashable] = []
+    chosen = []
     for _ in range(k):
-        person = max((v for v in sorted(G, key=str) if v not in chosen), key=lambda v: len(balls[v] - covered))
-        chosen.append(person)
-        covered |= balls[person]
+        covered = set().union(*(balls[v] for v in chosen))
+        chosen.append(max((v for v in sorted(G, key=str) if v not in chosen), key=lambda v: len(balls[v] - covered)))
+    improved = True
+    while improved:  # swap one member at a time for the best outsider, while that reaches more people
+        improved = False
+        for k_th, person in enumerate(list(chosen)):
+            others = chosen[:k_th] + chosen[k_th + 1:]
+            covered = set().union(*(balls[v] for v in others))
+            best = max((v for v in sorted(G, key=str) if v not in others), key=lambda v: len(balls[v] - covered))
+            if len(balls[best] - covered) > len(balls[person] - covered):
+                chosen[k_th], improved = best, True
     return KeyPlayers(tuple(sorted(chosen, key=str)), two_step_reach(G, chosen), 0, False)
 
 
@@ -160,6 +185,11 @@ def _exhaustive(G: nx.Graph, k: int, score: Callable[[tuple[Hashable, ...]], flo
         if value > top + 1e-12:
             best, top = chosen, value
     return best
+
+
+def _best_addition(G: nx.Graph) -> Hashable:
+    """The person whose leaving raises G's fragmentation most (ties by smallest id)."""
+    return max(sorted(_fragment_candidates(G), key=str), key=lambda v: fragmentation(G, (v,)))
 
 
 def _fragment_candidates(G: nx.Graph) -> set[Hashable]:
