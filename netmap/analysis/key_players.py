@@ -1,8 +1,8 @@
 """Key-player sets (Borgatti 2006): the k people whose leaving would most fragment the soft wiring (KPP-Neg), and
 the k people who reach most colleagues within two steps (KPP-Pos).
 
-Both search every set of k people when there are at most `exact_sets` of them (every k up to 3 on 25 people) and
-fall back on a greedy choice, one person at a time, above that. Each result says which it is.
+Both search every set of k people when there are at most `exact_sets` of them (every k up to 3 on 25 people)
+and otherwise choose greedily, then improve by swaps. Each result says which it is.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def reaching_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> Ke
         people = _exhaustive(G, k, lambda chosen: two_step_reach(G, chosen))
         return KeyPlayers(people, two_step_reach(G, people), 0, True)
     balls = {v: _ball(G, v) for v in G}
-    chosen = []
+    chosen: list[Hashable] = []
     for _ in range(k):
         covered = set().union(*(balls[v] for v in chosen))
         chosen.append(max((v for v in sorted(G, key=str) if v not in chosen), key=lambda v: len(balls[v] - covered)))
