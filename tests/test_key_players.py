@@ -105,3 +105,30 @@ def test_hand_worked_values() -> None:
 def test_k_out_of_range_is_refused() -> None:
     with pytest.raises(ValueError, match="k must be between 1 and the 3 people in the network, not 4"):
         fragmenting_players(nx.path_graph(3), 4)
+
+
+def test_key_players_command_on_the_planted_trust(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planted trust (11 in post): without a1, A-B (a2 a3 b1 b2 b3) and C (c1 c2) part; with a4 and D apart
+    already, fragmentation goes from 1 - 58/110 to 1 - 24/90, and 21 + 1 - 12 = 10 pairs are cut apart."""
+    import json
+
+    from click.testing import CliRunner
+
+    from netmap.cli import main
+    from tests.trusts import PLANTED
+
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    runner = CliRunner()
+    assert runner.invoke(main, ["load", str(PLANTED), "--as-of", "2026-07-01"]).exit_code == 0
+    result = runner.invoke(main, ["key-players", "--k", "1", "--json", str(tmp_path / "k.json")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:3] == [
+        "If this person leaves (every set compared: the best):",
+        "  Head of A (a1, A)",
+        "  Pairs of colleagues with no chain of collaboration between them: 47.27% -> 73.33%; 10 pairs who can "
+        "reach each other today no longer could."]
+    assert "Together they reach" in result.stdout
+    found = json.loads((tmp_path / "k.json").read_text())
+    assert found["fragmenting"]["people"] == ["a1"] and found["fragmenting"]["pairs_cut_apart"] == 10
+    too_many = runner.invoke(main, ["key-players", "--k", "12"])
+    assert too_many.exit_code == 1 and "--k 12: the snapshot has 11 people in post; choose fewer." in too_many.stderr
