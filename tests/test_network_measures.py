@@ -105,10 +105,11 @@ def test_person_qap_equals_the_dense_qap_test() -> None:
     graph = nx.gnp_random_graph(30, 0.15, seed=5)
     members = [(v, f"G{v % 4}") for v in range(0, 30, 2)] + [(v, "G9") for v in range(1, 12, 3)]
     hard = HardWiring(range(30), members)
-    order = list(graph)
+    order = sorted(graph, key=str)  # person_qap relabels people in order of id
+    at = {v: k for k, v in enumerate(order)}
     H = np.zeros((30, 30))
     for a, b, _ in hard.links(order):
-        H[a, b] = H[b, a] = 1
+        H[at[a], at[b]] = H[at[b], at[a]] = 1
     dense = qap_test(_matrix(graph, order), H, permutations=499, seed=11)
     counted = person_qap(graph, hard, permutations=499, seed=11)
     assert counted.correlation == pytest.approx(dense.correlation, abs=1e-12)
@@ -132,9 +133,13 @@ def test_planted_trust_schools_table() -> None:
     assert schools.at["A", "reciprocity"] == 0.0  # a1->a2, a2->a3, a3->a1: nobody named back
     assert schools.at["A", "ei_expected"] == pytest.approx((4 * 7 - 6) / (4 * 7 + 6))
     assert 0 < schools.at["A", "ei_p_value"] <= 1
-    again = analyse(build_graphs(dataset, "2026-07-01"), AnalysisOptions(permutations=99)).schools
-    assert again.set_index("school_id").at["A", "ei_p_value"] * 100 == pytest.approx(
-        round(again.set_index("school_id").at["A", "ei_p_value"] * 100))
+    again = analyse(build_graphs(dataset, "2026-07-01"), AnalysisOptions(permutations=99))
+    assert again.schools.set_index("school_id").at["A", "ei_p_value"] * 100 == pytest.approx(
+        round(again.schools.set_index("school_id").at["A", "ei_p_value"] * 100))  # (1 + count) / 100
+    qap = again.summary["wiring"]["qap"]
+    assert qap["people"]["permutations"] == qap["schools"]["permutations"] == 99
+    # 11 people, 55 pairs: 10 tied, 7 share a group (HEADS 3, MATHS 1, DORM 3), 2 both (a2-b2, a1-c1)
+    assert qap["people"]["correlation"] == pytest.approx((55 * 2 - 10 * 7) / math.sqrt(10 * 45 * 7 * 48))
 
 
 R_SCRIPT = """

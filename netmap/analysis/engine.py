@@ -24,6 +24,7 @@ from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
 from netmap.analysis.mixing import ei_index_tests_of
 from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.qap import person_qap, school_qap
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_metrics import school_table
 from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
@@ -39,6 +40,7 @@ from netmap.graphs import (
     number_of_undirected_ties,
     working_schools,
 )
+from netmap.hard_wiring import HardWiring
 from netmap.spreadsheet import neutralised_frame
 
 __all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "write_analysis"]
@@ -82,8 +84,9 @@ class _Part:
     clusters: list[dict[str, Any]]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
-    works_at: dict[Hashable, str]  # where each person works and U's edges: for the trust-wide E-I permutation test
-    ties: list[tuple[Hashable, Hashable]]
+    works_at: dict[Hashable, str]  # where each person works, U's edges and people's groups: for the trust-wide
+    ties: list[tuple[Hashable, Hashable]]  # permutation tests (E-I index, QAP)
+    groups_of: dict[Hashable, frozenset[str]]
     paths: PathLength
     timings: dict[str, float]
 
@@ -171,7 +174,8 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
-                 len(components), (size, first), dict(school_of), list(undirected.edges()), paths, timings)
+                 len(components), (size, first), dict(school_of), list(undirected.edges()), dict(groups_of), paths,
+                 timings)
 
 
 def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
@@ -206,13 +210,29 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     hard_links, both = sum(p.hard_links for p in parts), sum(p.soft_and_hard for p in parts)
     bridges = _concat([p.bridges for p in parts]).sort_values(["person_a", "person_b"], ignore_index=True)
     summary["counts"]["hard_links"] = hard_links
+    with timed(timings, "wiring"):
+        qap = _qap(parts, schools, wiring, options)
     summary["wiring"] = {
         "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
         "soft_ties_sharing_a_group": both / soft if soft else None,
         "soft_only_bridges": len(bridges),
-        "informal_clusters_without_formal_home": clusters}
+        "informal_clusters_without_formal_home": clusters,
+        "qap": qap}
     summary["options"] = asdict(options)
     return Analysis(as_of, staff, schools, groups, wiring, bridges, summary, timings)
+
+
+def _qap(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame,
+         options: AnalysisOptions) -> dict[str, dict[str, Any]]:
+    """Soft against hard wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds
+    them; over the whole trust, whatever the batches."""
+    staffed = sorted(schools.loc[schools["staff"] > 0, "school_id"])
+    people = nx.Graph()
+    people.add_nodes_from(p for part in parts for p in part.works_at)
+    people.add_edges_from(tie for part in parts for tie in part.ties)
+    hard = HardWiring(people, ((p, g) for part in parts for p, groups in part.groups_of.items() for g in groups))
+    return {"schools": asdict(school_qap(wiring, staffed, options.permutations, options.permutation_seed)),
+            "people": asdict(person_qap(people, hard, options.permutations, options.permutation_seed))}
 
 
 def _renumber_communities(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict[tuple[int, int], int]]:

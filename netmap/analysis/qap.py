@@ -109,7 +109,7 @@ def person_qap(G: nx.Graph, hard: HardWiring, permutations: int = 999, seed: int
     so the test counts the soft ties whose relabelled ends share a group (groups held as bit sets), without
     building the N x N matrices. Equals `qap_test` on the dense matrices. O(permutations m).
     """
-    nodes: list[Hashable] = list(G)
+    nodes: list[Hashable] = sorted(G, key=str)  # in order of id, so the relabellings repeat however G was built
     n = len(nodes)
     groups = sorted({g for v in nodes for g in hard.groups_of(v)}) if n else []
     member = np.zeros((n, max(len(groups), 1)), dtype=bool)
