@@ -19,8 +19,9 @@ from webapp.trends import SCHOOL_TRENDS, series
 
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
-COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_ties", "ei_index", "schools_reached",
-           "groups_represented", "is_isolated", "is_hard_isolated", "dependency", "is_key_person_risk", "caveat"]
+COLUMNS = ["school_id", "staff", "response_rate", "internal_ties", "external_ties", "ei_index", "ei_expected",
+           "ei_p_value", "density", "degree_centralization", "reciprocity", "schools_reached", "groups_represented",
+           "is_isolated", "is_hard_isolated", "dependency", "is_key_person_risk", "caveat"]
 
 
 @bp.route("/")

@@ -17,7 +17,7 @@ from netmap.analysis.options import AnalysisOptions
 __all__ = ["COLUMNS", "MetricColumn", "columns_of", "help_text"]
 
 Table = Literal["staff", "schools", "groups", "wiring", "bridges", "leaver_risk"]
-Kind = Literal["id", "count", "number", "share", "flag", "label", "list"]
+Kind = Literal["id", "count", "number", "share", "p_value", "flag", "label", "list"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _school("ei_index", "number", "-1: all ties inward, +1: all outward."),
     _school("ei_expected", "number", "The E-I index the school would have if its staff's ties fell at random "
                                      "across the trust (a small school is expected near +1)."),
-    _school("ei_p_value", "share", "How often randomly relabelled schools of the same sizes sit as far from the "
+    _school("ei_p_value", "p_value", "How often randomly relabelled schools of the same sizes sit as far from the "
                                    "expected E-I index ({permutations} relabellings); under 0.05: a real "
                                    "difference.", "permutations"),
     _school("density", "share", "Share of pairs of the school's staff who collaborate."),
