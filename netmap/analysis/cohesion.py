@@ -36,18 +36,13 @@ def density(G: nx.Graph) -> float | None:
 
 
 def degree_centralization(G: nx.Graph) -> float | None:
-    """Freeman's degree centralisation of undirected G: how far the ties gather on one person (0 to 1).
-
-    Parameters
-    ----------
-    G : nx.Graph
-        Undirected, without self-loops.
+    """Freeman's degree centralisation of undirected G (as for `density`): how far the ties gather on one person.
 
     Returns
     -------
     float or None
-        sum over people of (max degree - degree) / ((n - 1)(n - 2)): 1 for a star, 0 when everyone has the same
-        degree; None with fewer than three people (the maximum is 0).
+        From 0 to 1: sum over people of (max degree - degree) / ((n - 1)(n - 2)): 1 for a star, 0 when everyone
+        has the same degree; None with fewer than three people (the maximum is 0).
 
     Notes
     -----

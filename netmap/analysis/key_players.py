@@ -129,12 +129,8 @@ def reaching_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> Ke
 
     Parameters
     ----------
-    G : nx.Graph
-        Undirected.
-    k : int
-        People in the set (at most the people in G).
-    exact_sets : int
-        Search every set when there are at most this many; otherwise greedy.
+    G, k, exact_sets
+        As for `fragmenting_players`.
 
     Returns
     -------
