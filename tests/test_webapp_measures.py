@@ -50,3 +50,15 @@ def test_schools_table_shows_the_new_columns(app: Flask) -> None:
     html = client.get("/schools/").get_data(as_text=True)
     for heading in ("E-I index expected by chance", "E-I p-value", "Density", "Centralisation", "Reciprocity"):
         assert heading in html, heading
+
+
+def test_school_page_reads_mixing_and_cohesion(app: Flask) -> None:
+    """Ash (A): a1 a2 a3 in a triangle named one way round (a1->a2, a2->a3, a3->a1), a4 alone; 3 ties in, 3 out.
+    Expected E-I for 4 of 11 people: (28 - 6) / (28 + 6) = 0.65."""
+    client = app.test_client()
+    login(client, "hr")  # a ceo sees Ash's figures hidden: 4 staff, under the smallest group shown
+    html = client.get("/schools/A").get_data(as_text=True)
+    assert "<dd>0.00, against 0.65 if ties fell at random (more inward than chance explains: p = 0.045)</dd>" in html
+    assert "<dd>50 %</dd>" in html  # density: 3 of 6 pairs
+    assert "<dd>33 %</dd>" in html  # centralisation: (0 + 0 + 0 + 2) / (3 x 2)
+    assert "<dd>0 % (Advice 0 %, Co-planning 0 %)</dd>" in html  # nobody named back

@@ -11,7 +11,7 @@ from collections.abc import Collection, Hashable, Mapping
 
 import networkx as nx
 
-__all__ = ["degree_centralization", "density", "reciprocity", "reciprocity_by_kind", "school_cohesion"]
+__all__ = ["degree_centralization", "density", "reciprocity", "reciprocity_by_kind", "respondents", "school_cohesion"]
 
 
 def density(G: nx.Graph) -> float | None:
@@ -88,6 +88,15 @@ def reciprocity(S: nx.DiGraph, kind: str | None = None) -> float | None:
     if not edges:
         return None
     return sum(1 for a, b in edges if (b, a) in edges) / len(edges)
+
+
+def respondents(S: nx.Graph) -> set[Hashable] | None:
+    """The people whose `response` is "responded"; None when no one's survey status is known (no respondents
+    data), so that reciprocity is then measured over everyone."""
+    status = dict(S.nodes(data="response", default="unknown"))
+    if all(s == "unknown" for s in status.values()):
+        return None
+    return {person for person, s in status.items() if s == "responded"}
 
 
 def school_cohesion(S: nx.DiGraph, undirected: nx.Graph, school_of: Mapping[Hashable, str],

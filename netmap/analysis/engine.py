@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.centrality import PathLength, average_path_length
-from netmap.analysis.cohesion import school_cohesion
+from netmap.analysis.cohesion import respondents, school_cohesion
 from netmap.analysis.columns import columns_of
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
@@ -150,9 +150,7 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
     staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
     step("schools")
     with timed(timings, "schools"):
-        known = any(status != "unknown" for status in response.values())
-        cohesion = school_cohesion(soft, undirected, school_of,
-                                   [p for p, s in response.items() if s == "responded"] if known else None)
+        cohesion = school_cohesion(soft, undirected, school_of, respondents(soft))
         schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, response,
                                options, cohesion)
     step("groups")
