@@ -117,19 +117,22 @@ def person_qap(G: nx.Graph, hard: HardWiring, permutations: int = 999, seed: int
     for row, v in enumerate(nodes):
         for g in hard.groups_of(v):
             member[row, column[g]] = True
-    bits = np.packbits(member, axis=1)
+    packed = np.packbits(member, axis=1)  # groups as bits, in 64-bit words: one AND per word and pair
+    bits = np.zeros((n, -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
+    bits[:, :packed.shape[1]] = packed
+    words = bits.view(np.uint64)
     index = {v: k for k, v in enumerate(nodes)}
     edges = np.array([(index[a], index[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
     pairs, soft = n * (n - 1) // 2, len(edges)
     present = set(nodes)
     links = sum(len(hard.co_members(v) & present) for v in nodes if v in hard) // 2
-    observed = _binary_correlation(pairs, soft, links, _overlap(bits, edges))
+    observed = _binary_correlation(pairs, soft, links, _overlap(words, edges))
     if observed is None:
         return QAPResult(None, None, permutations)
     rng = np.random.default_rng(seed)
     above = 0
     for _ in range(permutations):
-        value = _binary_correlation(pairs, soft, links, _overlap(bits[rng.permutation(n)], edges))
+        value = _binary_correlation(pairs, soft, links, _overlap(words, rng.permutation(n)[edges]))
         above += value is not None and value >= observed - 1e-12
     return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
 
@@ -156,9 +159,9 @@ def school_qap(wiring: pd.DataFrame, schools: list[str], permutations: int = 999
     return qap_test(soft, hard, permutations, seed)
 
 
-def _overlap(bits: npt.NDArray[np.uint8], edges: npt.NDArray[np.int64]) -> int:
+def _overlap(words: npt.NDArray[np.uint64], edges: npt.NDArray[np.int64]) -> int:
     """Edges whose two ends share a bit (a group)."""
-    return int((bits[edges[:, 0]] & bits[edges[:, 1]]).any(axis=1).sum())
+    return int(((words[edges[:, 0]] & words[edges[:, 1]]) != 0).any(axis=1).sum())
 
 
 def _binary_correlation(pairs: int, u: int, h: int, both: int) -> float | None:
