@@ -117,7 +117,8 @@ def fragmenting_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) ->
         improved = False
         for k_th, person in enumerate(list(chosen)):
             others = chosen[:k_th] + chosen[k_th + 1:]
-            rest = nx.restricted_view(G, others, [])
+            rest = nx.Graph(G)
+            rest.remove_nodes_from(others)
             best = _best_addition(rest)
             if fragmentation(rest, (best,)) > fragmentation(rest, (person,)) + 1e-12:
                 chosen[k_th], improved = best, True
@@ -184,21 +185,26 @@ def _exhaustive(G: nx.Graph, k: int, score: Callable[[tuple[Hashable, ...]], flo
 
 
 def _best_addition(G: nx.Graph) -> Hashable:
-    """The person whose leaving raises G's fragmentation most (ties by smallest id)."""
-    return max(sorted(_fragment_candidates(G), key=str), key=lambda v: fragmentation(G, (v,)))
+    """The person whose leaving raises G's fragmentation most (ties by smallest id).
 
-
-def _fragment_candidates(G: nx.Graph) -> set[Hashable]:
-    """Articulation points, and the smallest-id other person of each component size."""
+    Only articulation points and the smallest-id other person of each component size can differ: any other
+    person's leaving shrinks their component by one, as those do. A cut point's leaving is measured on its own
+    component only."""
+    n: int = len(G)
+    components = list(nx.connected_components(G))
+    joined = sum(len(c) * (len(c) - 1) for c in components)
     cut = set(nx.articulation_points(G))
-    plain: dict[int, Hashable] = {}
-    for component in nx.connected_components(G):
-        others = [v for v in component if v not in cut]
+    joined_without: dict[Hashable, int] = {}
+    for component in components:
+        s = len(component)
+        others = sorted((v for v in component if v not in cut), key=str)
         if others:
-            first = min(others, key=str)
-            size = len(component)
-            plain[size] = min(plain.get(size, first), first, key=str)
-    return cut | set(plain.values())
+            joined_without[others[0]] = joined - s * (s - 1) + (s - 1) * (s - 2)
+        for v in cut & component:
+            parts = nx.connected_components(G.subgraph(component - {v}))
+            joined_without[v] = joined - s * (s - 1) + sum(len(p) * (len(p) - 1) for p in parts)
+    left = max(n - 1, 1) * max(n - 2, 0)
+    return min(joined_without, key=lambda v: (joined_without[v] / left if left else 0.0, str(v)))
 
 
 def _ball(G: nx.Graph, v: Hashable) -> set[Hashable]:
