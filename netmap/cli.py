@@ -53,6 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                       "embedded store."),
     "introduce": ("netmap.planner_cli", "People at other schools in a colleague's subject or groups who would "
                                         "connect them best."),
+    "key-players": ("netmap.planner_cli", "The k people whose leaving most fragments the soft wiring, and the k who "
+                                          "reach most in two steps."),
     "load": ("netmap.data_cli", "Validate SOURCE, then store it as one snapshot, all or nothing."),
     "person": ("netmap.person_cli", "A person's rights: list ids, export what is held about someone, erase them, or "
                                     "exclude them from analysis after an objection (docs/data-subject-rights.md)."),

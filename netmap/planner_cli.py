@@ -1,4 +1,4 @@
-"""The planner's commands: what-if, secondment recommendations, introductions and leaver risk."""
+"""The planner's commands: what-if, secondment recommendations, introductions, leaver risk and key players."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from netmap.analysis.key_players import KeyPlayers, fragmenting_players, pairs_cut_apart, reaching_players
 from netmap.analysis.planner import Candidate, Planner
 from netmap.analysis.priorities import schools_to_help
 from netmap.analysis.whatif import AddTie, Change, JoinGroup, Leave, Second, what_if
@@ -167,6 +168,39 @@ def register(main: click.Group) -> None:
             click.echo(f"{r.staff_id:<10}{r.school_id:<10}{r.schools_cut_off or '-':<24}{r.external_ties_lost:>10}"
                        f"{r.brokerage_lost:>11}{r.betweenness:>13.4f}")
         _write_json(json_path, table.head(top).to_dict("records"))
+
+    @main.command("key-players")
+    @click.option("--k", "k", default=3, show_default=True, type=click.IntRange(1), help="People in each set.")
+    @planner_options
+    def key_players(ctx: click.Context, k: int, snapshot_id: str | None, json_path: Path | None, db: Path | None,
+                    store: str | None) -> None:
+        """The k people whose leaving most fragments the soft wiring, and the k who reach most in two steps."""
+        graphs = graphs_of(ctx, db, store, snapshot_id)
+        network = graphs.undirected
+        if k > len(network):
+            raise AnalysisError(f"--k {k}: the snapshot has {len(network)} people in post; choose fewer.")
+        leave, reach = fragmenting_players(network, k), reaching_players(network, k)
+        cut = pairs_cut_apart(network, leave.people)
+        who = "this person leaves" if k == 1 else f"these {k} people leave"
+        click.echo(f"If {who} ({_how(leave, 'the best set found; greedy has no guarantee here')}):")
+        for person in leave.people:
+            click.echo(f"  {network.nodes[person]['name']} ({person}, {graphs.school_of[person]})")
+        click.echo(f"  Pairs of colleagues with no chain of collaboration between them: {100 * leave.baseline:.2f}% "
+                   f"-> {100 * leave.score:.2f}%; " + (f"{cut:,} pairs who can reach each other today no longer could."
+                                              if cut else "nobody who can reach each other today is cut apart."))
+        click.echo(f"Who reaches most colleagues within two steps ({_how(reach, 'at least 63% of the best')}):")
+        for person in reach.people:
+            click.echo(f"  {network.nodes[person]['name']} ({person}, {graphs.school_of[person]})")
+        others = len(network) - k
+        click.echo(f"  Together they reach {int(reach.score):,} of {others:,} colleagues "
+                   f"({_pct(reach.score / others if others else None)}).")
+        _write_json(json_path, {"k": k, "fragmenting": {**dataclasses.asdict(leave), "pairs_cut_apart": cut},
+                                "reaching": dataclasses.asdict(reach)})
+
+
+def _how(found: KeyPlayers, greedy: str) -> str:
+    """How a key-player set was found, as the terminal says it."""
+    return "every set compared: the best" if found.exact else f"greedy, then swaps: {greedy}"
 
 
 def _print_ranked(items: Sequence[Any], nothing: str, line: Callable[[Any], str], json_path: Path | None) -> None:

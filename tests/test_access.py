@@ -129,6 +129,7 @@ SAMPLES: dict[str, list[Sample]] = {
     "secondments.change_scenario": [post("/secondments/scenario")],
     "secondments.open_scenario": [get("/secondments/scenario/1", ok=ANSWERED)],
     "secondments.risk": [get("/secondments/risk"), get("/secondments/risk?format=csv")],
+    "secondments.key_players": [get("/secondments/key-players"), get("/secondments/key-players?k=1")],
     "secondments.scenario_map": [get("/secondments/map/before")],
     "staff.index": [get("/staff/"), get("/staff/?format=csv")],
     "staff.show": [get("/staff/a2"), get("/staff/b1", about=OUTSIDE)],

@@ -28,6 +28,8 @@ HEADINGS = {
     "Active members", "cross_school_pairs": "Cross-school pairs", "number_cut_off": "Schools cut off (number)",
     "external_ties_lost": "Cross-school ties lost", "brokerage_lost": "Brokerage lost",
     "schools_cut_off": "Schools cut off", "key_connectors": "Key connectors", "times_named": "Times named",
+    "ei_expected": "E-I index expected by chance", "ei_p_value": "E-I p-value", "degree_centralization":
+    "Centralisation",
 }
 
 
@@ -57,6 +59,8 @@ def shown(key: str, value: Any, names: Mapping[str, str] | None = None) -> str:
         return f"{percent:.1f} %" if 0 < abs(percent) < 10 else f"{percent:.0f} %"
     if kind == "number":
         return f"{number:,.2f}"
+    if kind == "p_value":  # 0.001 is the smallest a test of 999 relabellings can give: not rounded to 0
+        return f"{number:.3f}"
     return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
 
 

@@ -7,12 +7,16 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, render_template, request
 
+from netmap.analysis.cohesion import reciprocity_by_kind, respondents
 from netmap.analysis.priorities import context_columns
 from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
+from netmap.tie_kinds import tie_kinds
 from webapp.access import scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, require_row, require_view
+from webapp.formatting import shown
+from webapp.metric_help import help_for
 from webapp.table_columns import csv_columns
 from webapp.tables import csv_response, index_page
 from webapp.trends import SCHOOL_TRENDS, series
@@ -20,8 +24,8 @@ from webapp.trends import SCHOOL_TRENDS, series
 bp = Blueprint("schools", __name__, url_prefix="/schools")
 
 COLUMNS = ["school_id", "staff", "response_rate", "response_band", "internal_ties", "external_ties", "ei_index",
-           "schools_reached", "groups_represented", "is_isolated", "is_hard_isolated", "dependency",
-           "is_key_person_risk", "caveat"]
+           "ei_expected", "ei_p_value", "density", "degree_centralization", "reciprocity", "schools_reached",
+           "groups_represented", "is_isolated", "is_hard_isolated", "dependency", "is_key_person_risk", "caveat"]
 
 
 @bp.route("/")
@@ -82,6 +86,7 @@ def show(school_id: str) -> Any:
     seconded = [(r.staff_id if found.may_name(r.staff_id) else "", r.status, r.from_school_id, r.to_school_id,
                  r.starts_on, r.ends_on) for r in under_way.itertuples()] if school_id not in hidden else []
     return render_template("schools/show.html", view=view, school_id=school_id, row=row, ties=ties,
+                           measures=[] if school_id in hidden else _measures(view, school_id, row),
                            context=_context(view, school_id), seconded=seconded,
                            trends=trend_points, trend_titles=SCHOOL_TRENDS,
                            secondees=secondees, understudies=understudies,
@@ -90,6 +95,31 @@ def show(school_id: str) -> Any:
                            connectors=[(c, view.staff_names.get(c, c)) for c in connectors],
                            groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
+
+
+def _measures(view: TrustView, school_id: str, row: pd.Series) -> list[tuple[str, str, str]]:
+    """The school's mixing and cohesion as (label, help, text): the E-I index against chance, density,
+    centralisation, and reciprocity with its value per kind of tie (docs/metrics.md)."""
+    ei, expected, p = row["ei_index"], row["ei_expected"], row["ei_p_value"]
+    if pd.isna(ei):
+        mixing = "–"
+    else:
+        mixing = f"{shown('ei_index', ei)}, against {shown('ei_expected', expected)} if ties fell at random"
+        if not pd.isna(p):
+            side = "more inward" if ei < expected else "more outward"
+            mixing += (f" ({side} than chance explains: p = {shown('ei_p_value', p)})" if p < 0.05 else
+                       f" (within what chance gives: p = {shown('ei_p_value', p)})")
+    graphs = view.graphs
+    labels = {k.kind: k.label for k in tie_kinds(graphs.dataset)}
+    by_kind = [f"{labels.get(kind, kind)} {shown('reciprocity', share)}" for (school, kind), share in
+               reciprocity_by_kind(graphs.soft, graphs.school_of, respondents(graphs.soft)).items()
+               if school == school_id]
+    returned = shown("reciprocity", row["reciprocity"]) + (f" ({', '.join(by_kind)})" if by_kind else "")
+    return [("E-I index", help_for("ei_index"), mixing),
+            ("Density", help_for("density"), shown("density", row["density"])),
+            ("Centralisation", help_for("degree_centralization"),
+             shown("degree_centralization", row["degree_centralization"])),
+            ("Reciprocity", help_for("reciprocity"), returned)]
 
 
 FIGURES = COLUMNS[1:]  # every figure about a school's people; a hidden school's caveat is left out with them

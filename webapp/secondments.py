@@ -1,5 +1,5 @@
 """Secondments (hr, admin): ranked candidates for a school, a what-if scenario with before/after numbers and
-maps, saved scenarios, introductions for a disconnected colleague, and leaver risk."""
+maps, saved scenarios, introductions for a disconnected colleague, leaver risk and key players."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from netmap.analysis.key_players import fragmenting_players, pairs_cut_apart, reaching_players
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
 from netmap.graphs import current_and_planned_secondments
@@ -198,3 +199,23 @@ def risk() -> Any:
     if isinstance(page, Response):
         return page
     return render_template("secondments/risk.html", view=view, page=page)
+
+
+MAX_KEY_PLAYERS = 10  # beyond this a set is a list of everyone central, not a plan
+
+
+@bp.route("/key-players")
+def key_players() -> Any:
+    """If these k leave (KPP-Neg) and who reaches most in two steps (KPP-Pos), by name; computed once per k."""
+    view = require_view()
+    k = min(max(request.args.get("k", 3, type=int) or 3, 1), MAX_KEY_PLAYERS, max(len(view.graphs.undirected), 1))
+    key = f"key players {k}"
+    if key not in view.layout_cache:
+        network = view.graphs.undirected
+        leave = fragmenting_players(network, k) if len(network) else None
+        view.layout_cache[key] = (leave, reaching_players(network, k) if len(network) else None,
+                                  pairs_cut_apart(network, leave.people) if leave else 0, len(network))
+    leave, reach, cut, people = view.layout_cache[key]
+    audit("view", f"key players (k = {k})")
+    return render_template("secondments/key_players.html", view=view, k=k, leave=leave, reach=reach, cut=cut,
+                           people=people, most=MAX_KEY_PLAYERS, school_of=view.graphs.school_of)

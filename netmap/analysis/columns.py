@@ -17,7 +17,7 @@ from netmap.analysis.options import AnalysisOptions
 __all__ = ["COLUMNS", "MetricColumn", "columns_of", "help_text"]
 
 Table = Literal["staff", "schools", "groups", "wiring", "bridges", "leaver_risk"]
-Kind = Literal["id", "count", "number", "share", "flag", "label", "list"]
+Kind = Literal["id", "count", "number", "share", "p_value", "flag", "label", "list"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,15 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _school("internal_ties", "count", "Collaborations inside the school."),
     _school("external_ties", "count", "Collaborations with other schools."),
     _school("ei_index", "number", "-1: all ties inward, +1: all outward."),
+    _school("ei_expected", "number", "The E-I index the school would have if its staff's ties fell at random "
+                                     "across the trust (a small school is expected near +1)."),
+    _school("ei_p_value", "p_value", "How often randomly relabelled schools of the same sizes sit as far from the "
+                                   "expected E-I index ({permutations} relabellings); under 0.05: a real "
+                                   "difference.", "permutations"),
+    _school("density", "share", "Share of pairs of the school's staff who collaborate."),
+    _school("degree_centralization", "share", "How far the school's inside ties gather on one person (1: all on "
+                                              "one, 0: evenly spread)."),
+    _school("reciprocity", "share", "Share of inside ties the other person also named (among respondents)."),
     _school("schools_reached", "count", _REACHED),
     _school("groups_represented", "count", "Groups with at least one member here."),
     _school("is_isolated", "flag", "No soft tie to any other school (not said with too few responses or nobody in "

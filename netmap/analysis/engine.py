@@ -9,7 +9,7 @@ gives the same tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,13 @@ import networkx as nx
 import pandas as pd
 
 from netmap.analysis.centrality import PathLength, average_path_length
+from netmap.analysis.cohesion import respondents, school_cohesion
 from netmap.analysis.columns import columns_of
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
+from netmap.analysis.mixing import ei_index_tests_of
 from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.qap import person_qap, school_qap
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_metrics import school_table
 from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
@@ -37,6 +40,7 @@ from netmap.graphs import (
     number_of_undirected_ties,
     working_schools,
 )
+from netmap.hard_wiring import HardWiring
 from netmap.spreadsheet import neutralised_frame
 
 __all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "write_analysis"]
@@ -80,6 +84,9 @@ class _Part:
     clusters: list[dict[str, Any]]
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
+    works_at: dict[Hashable, str]  # where each person works, U's edges and people's groups: for the trust-wide
+    ties: list[tuple[Hashable, Hashable]]  # permutation tests (E-I index, QAP)
+    groups_of: dict[Hashable, frozenset[str]]
     paths: PathLength
     timings: dict[str, float]
 
@@ -143,8 +150,9 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
     staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
     step("schools")
     with timed(timings, "schools"):
+        cohesion = school_cohesion(soft, undirected, school_of, respondents(soft))
         schools = school_table(undirected, hard, list(dataset.schools["school_id"]), school_of, groups_of, response,
-                               options)
+                               options, cohesion)
     step("groups")
     with timed(timings, "groups"):
         groups = group_table(undirected, dataset.groups, memberships, scope, school_of, options)
@@ -164,7 +172,8 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
-                 len(components), (size, first), paths, timings)
+                 len(components), (size, first), dict(school_of), list(undirected.edges()), dict(groups_of), paths,
+                 timings)
 
 
 def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
@@ -173,9 +182,16 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     for part in parts:  # betweenness was normalised by the part's (n-1)(n-2)/2; the trust's n applies
         n = len(part.staff)
         part.staff["betweenness"] *= (n - 1) * (n - 2) / ((people - 1) * (people - 2)) if n >= 3 else 0.0
+    timings: dict[str, float] = {}
     staff, renumber = _renumber_communities([p.staff for p in parts])
     staff = staff.sort_values("staff_id", ignore_index=True)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
+    with timed(timings, "schools"):
+        tests = ei_index_tests_of({p: s for part in parts for p, s in part.works_at.items()},
+                                  (tie for part in parts for tie in part.ties), options.permutations,
+                                  options.permutation_seed)
+        schools["ei_expected"] = schools["school_id"].map({s: t.expected for s, t in tests.items()}).astype(float)
+        schools["ei_p_value"] = schools["school_id"].map({s: t.p_value for s, t in tests.items()}).astype(float)
     thin = set(schools.loc[schools["response_band"].isin(["patterns only", "caution"]), "school_id"])
     staff["ona_role"] = ona_roles(staff, options, thin)
     works_at = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
@@ -185,7 +201,6 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
     clusters = sorted(({**c, "community": renumber[k, c["community"]]}
                        for k, p in enumerate(parts) for c in p.clusters), key=lambda c: c["community"])
-    timings: dict[str, float] = {}
     for part in parts:
         for family, seconds in part.timings.items():
             timings[family] = timings.get(family, 0.0) + seconds
@@ -195,13 +210,29 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     hard_links, both = sum(p.hard_links for p in parts), sum(p.soft_and_hard for p in parts)
     bridges = _concat([p.bridges for p in parts]).sort_values(["person_a", "person_b"], ignore_index=True)
     summary["counts"]["hard_links"] = hard_links
+    with timed(timings, "wiring"):
+        qap = _qap(parts, schools, wiring, options)
     summary["wiring"] = {
         "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
         "soft_ties_sharing_a_group": both / soft if soft else None,
         "soft_only_bridges": len(bridges),
-        "informal_clusters_without_formal_home": clusters}
+        "informal_clusters_without_formal_home": clusters,
+        "qap": qap}
     summary["options"] = asdict(options)
     return Analysis(as_of, staff, schools, groups, wiring, bridges, summary, timings)
+
+
+def _qap(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame,
+         options: AnalysisOptions) -> dict[str, dict[str, Any]]:
+    """Soft against hard wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds
+    them; over the whole trust, whatever the batches."""
+    staffed = sorted(schools.loc[schools["staff"] > 0, "school_id"])
+    people = nx.Graph()
+    people.add_nodes_from(p for part in parts for p in part.works_at)
+    people.add_edges_from(tie for part in parts for tie in part.ties)
+    hard = HardWiring(people, ((p, g) for part in parts for p, groups in part.groups_of.items() for g in groups))
+    return {"schools": asdict(school_qap(wiring, staffed, options.permutations, options.permutation_seed)),
+            "people": asdict(person_qap(people, hard, options.permutations, options.permutation_seed))}
 
 
 def _renumber_communities(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict[tuple[int, int], int]]:

@@ -49,6 +49,10 @@ class AnalysisOptions:
     formal_home_share: float = _option(
         0.5, "An informal cluster has a formal home when one group holds at least this share of its members.")
     louvain_seed: int = _option(42, "Seed of the Louvain community detection, so results repeat.")
+    permutations: int = _option(
+        999, "Random relabellings behind the E-I index's and QAP's p-values (the smallest p-value is "
+             "1 / (permutations + 1)).")
+    permutation_seed: int = _option(7, "Seed of those relabellings, so p-values repeat.")
     exact_path_limit: int = _option(5000, "Average shortest path is exact up to this many staff, sampled above.")
     path_sample_size: int = _option(500, "Sources sampled for the average shortest path above the limit.")
 
@@ -63,7 +67,7 @@ class AnalysisOptions:
         for name in ("broker_percentile", "connector_percentile"):
             if not 0 <= getattr(self, name) <= 100:
                 raise AnalysisError(f"{name} must be between 0 and 100, not {getattr(self, name)}.")
-        for name in ("min_external_ties", "tie_window_days"):
+        for name in ("min_external_ties", "tie_window_days", "permutations"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
 

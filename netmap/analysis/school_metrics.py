@@ -23,13 +23,16 @@ RESPONSE_BANDS = ("names people", "patterns only", "caution", "not surveyed")
 
 def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
                  school_of: Mapping[Hashable, str], groups_of: Mapping[Hashable, AbstractSet[str]],
-                 response: Mapping[Hashable, str], options: AnalysisOptions) -> pd.DataFrame:
+                 response: Mapping[Hashable, str], options: AnalysisOptions,
+                 cohesion: Mapping[str, Mapping[str, float | None]]) -> pd.DataFrame:
     """One row per school (every school in the dataset, staffed or not); see docs/metrics.md.
 
     `school_of` is where each person works (a secondee at the receiving school); `response` their survey
     status. A school's findings are held back with a `caveat` when they would rest on too little: nobody in
     post, nobody surveyed, a response rate under `pattern_response_rate`, or fewer than `min_external_ties`
-    outside ties. Its `response_band` says what its answers support (RESPONSE_BANDS, docs/metrics.md)."""
+    outside ties. Its `response_band` says what its answers support (RESPONSE_BANDS, docs/metrics.md). `cohesion`
+    holds each staffed school's density, degree centralisation and reciprocity (netmap.analysis.cohesion); the
+    E-I index's expected value and p-value, which need the whole trust, are filled in by the engine."""
     staff = Counter(school_of[v] for v in undirected)
     ties = SchoolTies(undirected.edges(), school_of)
     hard_linked = {school_of[person] for person in hard.cross_school_people(school_of)}
@@ -64,7 +67,8 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
             "school_id": sid, "staff": staff[sid],
             "surveyed": surveyed[sid] if known else None, "responded": responded[sid] if known else None,
             "response_rate": rate, "response_band": band, "internal_ties": i, "external_ties": e,
-            "ei_index": (e - i) / (e + i) if e + i else None,
+            "ei_index": (e - i) / (e + i) if e + i else None, "ei_expected": None, "ei_p_value": None,
+            **cohesion.get(sid, dict.fromkeys(("density", "degree_centralization", "reciprocity"))),
             "schools_reached": ties.schools_reached(sid), "groups_represented": len(groups[sid]),
             "is_isolated": e == 0 and caveat == "",
             "is_hard_isolated": staff[sid] > 0 and sid not in hard_linked,
@@ -75,7 +79,9 @@ def school_table(undirected: nx.Graph, hard: HardWiring, school_ids: list[str],
             "caveat": caveat,
         })
     table = pd.DataFrame(rows, columns=list(SCHOOL_COLUMNS)).astype(
-        {"ei_index": "float64", "dependency": "float64", "response_rate": "float64"})
+        {"ei_index": "float64", "dependency": "float64", "response_rate": "float64", "ei_expected": "float64",
+         "ei_p_value": "float64", "density": "float64", "degree_centralization": "float64",
+         "reciprocity": "float64"})
     for column in ("surveyed", "responded"):  # whole numbers, or None when coverage is unknown (not NaN floats)
         table[column] = pd.Series([row[column] for row in rows], index=table.index, dtype=object)
     return table
