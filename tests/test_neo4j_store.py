@@ -14,8 +14,8 @@ from netmap.config import default_key_file
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
-from netmap.store.neo4j import SCHEMA_QUERIES, STALE_AFTER_MS, Neo4jStore
 from netmap.store.keyfile import KeyFile
+from netmap.store.neo4j import SCHEMA_QUERIES, STALE_AFTER_MS, Neo4jStore
 from netmap.store.records import table_rows
 from netmap.store.shredding import TABLE_RULES, Shredder
 from tests.neo4j_double import FakeDriver

@@ -105,6 +105,12 @@ class KeyFile:
                                "it. Restore the key file backed up with the database (NETMAP_NEO4J_KEY_FILE).")
         return staff_id, self._by_id[staff_id][1]
 
+    def is_token(self, value: str) -> bool:
+        """Whether `value` is a token of this file (a person already sealed)."""
+        if value not in self._by_token:
+            self._reload()
+        return value in self._by_token
+
     def key_of(self, staff_id: str) -> bytes:
         """`staff_id`'s key (after tokens_for)."""
         return self._by_id[staff_id][1]

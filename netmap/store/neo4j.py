@@ -49,7 +49,7 @@ from netmap.store.base import (
 )
 from netmap.store.keyfile import KeyFile
 from netmap.store.records import frame_from_rows, table_rows
-from netmap.store.shredding import GRAPH_RULES, TABLE_RULES, Shredder
+from netmap.store.shredding import GRAPH_RULES, SEALED, TABLE_RULES, Shredder
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
 
@@ -477,10 +477,15 @@ def _seal_database(tx: neo4j.ManagedTransaction, shredder: Shredder, in_clear: b
     if in_clear:
         rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
         for record in tx.run(load_query("read_clear_people")).data():
-            rule = GRAPH_RULES[record["kind"]]
-            (sealed,) = shredder.seal_rows(rule, [{**record["held"], "owner": record["owner"]}])
+            rule, held = GRAPH_RULES[record["kind"]], record["held"]
+            clear = {**held, "owner": record["owner"]}  # what is sealed already (a retried conversion) stays
+            clear.update({name: shredder.staff_id(clear[name]) for name in (*rule.ids, "owner")
+                          if isinstance(clear.get(name), str) and shredder.keys.is_token(clear[name])})
+            (sealed,) = shredder.seal_rows(rule, [clear])
             rows[record["node"]].append({"element_id": record["element_id"], "sealed": {
-                name: sealed[name] for name in (*rule.ids, *rule.sealed) if record["held"].get(name) is not None}})
+                name: sealed[name] for name in (*rule.ids, *rule.sealed) if held.get(name) is not None
+                and not (name in rule.ids and shredder.keys.is_token(held[name]))
+                and not (isinstance(held[name], str) and held[name].startswith(SEALED))}})
         tx.run(load_query("seal_nodes"), {"rows": rows[True]}).consume()
         tx.run(load_query("seal_relationships"), {"rows": rows[False]}).consume()
         tx.run(load_query("delete_analysis_parts")).consume()

@@ -2,12 +2,12 @@
 
 Every staff id netmap writes to Neo4j (a person's node, both ends of a tie, survey links, answer sheets, answers
 and their targets, exclusions) becomes the person's random token; every other value about them (name, role,
-subjects, dates, extra columns such as an email, membership, tie, secondment and survey-response details, the
-reason of an exclusion) becomes AES-GCM ciphertext under the key of the person it belongs to (a tie's under its
-source's), bound to the token and the property name. Kept analyses (which list names) are encrypted whole under
-a key of their snapshot. Tokens and keys live in the key file (netmap.store.keyfile); deleting a person's row
-there leaves whatever Neo4j still holds of them (transaction logs, freed records) unreadable. What stays in clear,
-and why, is in docs/graph-model.md ("What Neo4j holds in clear").
+subjects, dates, extra columns such as an email, membership, secondment and survey-response details, a tie's
+date and extra columns, the reason of an exclusion) becomes AES-GCM ciphertext under the key of the person it
+belongs to (a tie's under its source's), bound to the token and the property name. Kept analyses (which list
+names) are encrypted whole under a key of their own. Tokens and keys live in the key file
+(netmap.store.keyfile); deleting a person's row there leaves whatever Neo4j still holds of them (transaction logs,
+freed records) unreadable. What stays in clear, and why, is in docs/graph-model.md ("What Neo4j holds in clear").
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class Rule:
 
 _STAFF = ("role", "name", "subjects", "started_on", "left_on", "attributes")
 _MEMBERSHIP = ("role", "joined_on", "left_on", "attributes")
-_TIE = ("kind", "weight", "observed_on", "attributes")
+_TIE = ("observed_on", "attributes")  # kind and weight in clear: Cypher explores the network by them
 _SECONDMENT = ("from_school_id", "starts_on", "ends_on", "purpose", "attributes")
 _RESPONSE = ("round", "responded_on", "attributes")
 
