@@ -16,6 +16,7 @@ import pytest
 
 from benchmarks.neo4j_server import CLASSES, neo4j_server
 from netmap.config import read_settings
+from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of, kept_analysis
@@ -42,6 +43,16 @@ pytestmark = pytest.mark.slow
 _EVERYTHING = ("MATCH (n) RETURN properties(n) AS held UNION ALL MATCH ()-[r]->() RETURN properties(r) AS held")
 
 
+def _hold(store: Neo4jStore, dataset: Dataset, person: str) -> None:
+    """`dataset` in two snapshots with kept analyses, and a survey round where `person` and S3 name each other."""
+    for as_of in ("2026-01-05", "2026-07-01"):
+        analysis_of(store, store.write_snapshot(dataset, as_of, source="files").snapshot)
+    round_id = create_round(store, SPEC)
+    links = dict(open_round(store, round_id, now=DURING))
+    answer(store, links[person], [Nomination(person, "planning", "S3")], submit=True, version=0, now=DURING)
+    answer(store, links["S3"], [Nomination("S3", "planning", person)], submit=True, version=0, now=DURING)
+
+
 @pytest.fixture
 def neo4j(neo4j_uri: str, tmp_path: Path) -> Iterator[Neo4jStore]:
     """The live store holding the trust of tests/test_person_rights in two snapshots and a survey round; emptied
@@ -49,13 +60,7 @@ def neo4j(neo4j_uri: str, tmp_path: Path) -> Iterator[Neo4jStore]:
     settings = read_settings()
     with Neo4jStore(neo4j_uri, user=settings.neo4j_user, password=settings.neo4j_password,
                     database=settings.neo4j_database) as store:
-        dataset = read_trust(_trust(tmp_path / "trust"))[0]
-        for as_of in ("2026-01-05", "2026-07-01"):
-            analysis_of(store, store.write_snapshot(dataset, as_of, source="files").snapshot)
-        round_id = create_round(store, SPEC)
-        tokens = dict(open_round(store, round_id, now=DURING))
-        answer(store, tokens[PERSON], [Nomination(PERSON, "planning", "S3")], submit=True, version=0, now=DURING)
-        answer(store, tokens["S3"], [Nomination("S3", "planning", PERSON)], submit=True, version=0, now=DURING)
+        _hold(store, read_trust(_trust(tmp_path / "trust"))[0], PERSON)
         yield store
         for info in store.list_snapshots():
             store.delete_snapshot(info.snapshot_id)
@@ -169,12 +174,7 @@ def test_after_erasure_and_three_loads_no_file_of_neo4j_holds_their_id_name_or_e
     assert min(map(len, (LONG_ID, LONG_NAME, LONG_EMAIL, LONG_SCHOOL))) >= 50
     data, key_file = tmp_path / "neo4j", tmp_path / "keys" / "neo4j-keys.db"
     with neo4j_server(data=data) as uri, _own_server_store(uri, key_file) as store:
-        for as_of in ("2026-01-05", "2026-07-01"):
-            analysis_of(store, store.write_snapshot(dataset, as_of, source="files").snapshot)
-        round_id = create_round(store, SPEC)
-        links = dict(open_round(store, round_id, now=DURING))
-        answer(store, links[LONG_ID], [Nomination(LONG_ID, "planning", "S3")], submit=True, version=0, now=DURING)
-        answer(store, links["S3"], [Nomination("S3", "planning", LONG_ID)], submit=True, version=0, now=DURING)
+        _hold(store, dataset, LONG_ID)
         exclude_person(store, LONG_ID, f"objection by {LONG_NAME}", snapshots_holding(store, LONG_ID))
         include_person(store, LONG_ID, snapshots_holding(store, LONG_ID))
         # Not vacuous: what Neo4j holds of them is keyed, and the key file opens it before the erasure

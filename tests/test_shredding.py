@@ -103,3 +103,11 @@ def test_a_kept_analysis_opens_until_its_key_is_forgotten(shredder: Shredder) ->
     assert shredder.open_payload("2026-07-01|hash|opts", "staff/2", sealed) is None  # bound to its part
     shredder.keys.forget_analyses(["2026-07-01-2|", "2026-07-01|"])
     assert shredder.open_payload("2026-07-01|hash|opts", "staff/1", sealed) is None
+
+
+def test_a_person_erased_by_another_process_gets_a_new_key_not_the_one_it_remembers(shredder: Shredder) -> None:
+    old = shredder.token("S0042")
+    other = KeyFile.open(shredder.keys.path)  # the command line, while the web app runs
+    assert other is not None and other.forget_person("S0042")
+    new = shredder.token("S0042")  # the web app writes them again (a later load holds them)
+    assert new != old and other.token_of("S0042") == new

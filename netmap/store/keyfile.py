@@ -72,15 +72,15 @@ class KeyFile:
 
     # ---- people ----------------------------------------------------------------------------------------
     def tokens_for(self, staff_ids: set[str]) -> None:
-        """Make a token and key for each of `staff_ids` that has none yet (one transaction)."""
-        missing = staff_ids - self._by_id.keys()
-        if not missing:
+        """Make a token and key for each of `staff_ids` that has none yet in the file (one transaction): the file,
+        not this process's copy, decides, so a person another process erased meanwhile gets a new key."""
+        if not staff_ids:
             return
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 self._conn.executemany("INSERT OR IGNORE INTO people VALUES (?, ?, ?)",
-                                       [(s, secrets.token_hex(16), secrets.token_bytes(KEY_BYTES)) for s in missing])
+                                       [(s, secrets.token_hex(16), secrets.token_bytes(KEY_BYTES)) for s in staff_ids])
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
