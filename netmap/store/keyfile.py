@@ -9,16 +9,21 @@ which the Neo4j database records too, so a wrong or missing file is told apart f
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from netmap.errors import StorageError
 from netmap.store.files import create_private_file
 
 __all__ = ["KEY_BYTES", "KeyFile"]
+
+log = logging.getLogger(__name__)
 
 KEY_BYTES = 32  # AES-256
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS keyring (keyring_id TEXT NOT NULL)",
@@ -64,11 +69,21 @@ class KeyFile:
                                "readable and writable netmap key file (NETMAP_NEO4J_KEY_FILE).") from exc
         return cls(path, conn)
 
+    @contextmanager
+    def _using(self, action: str) -> Iterator[sqlite3.Connection]:
+        """The connection, one thread at a time; SQLite's errors become a StorageError naming the file."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StorageError(f"The Neo4j store's key file {self.path} failed while {action} ({exc}). Check "
+                                   "the disk has space and the file is writable, and retry.") from exc
+
     @property
     def keyring_id(self) -> str:
         """The id of this file's keyring, which the Neo4j database it serves records too."""
-        with self._lock:
-            return str(self._conn.execute("SELECT keyring_id FROM keyring").fetchone()[0])
+        with self._using("reading its keyring") as conn:
+            return str(conn.execute("SELECT keyring_id FROM keyring").fetchone()[0])
 
     # ---- people ----------------------------------------------------------------------------------------
     def tokens_for(self, staff_ids: set[str]) -> None:
@@ -76,14 +91,14 @@ class KeyFile:
         not this process's copy, decides, so a person another process erased meanwhile gets a new key."""
         if not staff_ids:
             return
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self._using("making keys") as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                self._conn.executemany("INSERT OR IGNORE INTO people VALUES (?, ?, ?)",
-                                       [(s, secrets.token_hex(16), secrets.token_bytes(KEY_BYTES)) for s in staff_ids])
-                self._conn.execute("COMMIT")
+                conn.executemany("INSERT OR IGNORE INTO people VALUES (?, ?, ?)",
+                                 [(s, secrets.token_hex(16), secrets.token_bytes(KEY_BYTES)) for s in staff_ids])
+                conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
         self._reload()
 
@@ -117,34 +132,33 @@ class KeyFile:
 
     def forget_person(self, staff_id: str) -> bool:
         """Delete `staff_id`'s token and key for good (secure_delete, VACUUM, log emptied); True if there was one."""
-        with self._lock:
-            gone = self._conn.execute("DELETE FROM people WHERE staff_id = ?", (staff_id,)).rowcount
+        with self._using("deleting a key") as conn:
+            gone = conn.execute("DELETE FROM people WHERE staff_id = ?", (staff_id,)).rowcount
             self._scrub()
         self._by_id.pop(staff_id, None)
         self._by_token = {token: s for s, (token, _key) in self._by_id.items()}
         return bool(gone)
 
     def _reload(self) -> None:
-        with self._lock:
-            rows = self._conn.execute("SELECT staff_id, token, key FROM people").fetchall()
+        with self._using("reading keys") as conn:
+            rows = conn.execute("SELECT staff_id, token, key FROM people").fetchall()
         self._by_id = {s: (t, bytes(k)) for s, t, k in rows}
         self._by_token = {t: s for s, t, _k in rows}
 
     # ---- kept analyses -----------------------------------------------------------------------------------
     def analysis_key(self, name: str, *, create: bool) -> bytes | None:
         """The key of the kept analysis `name` (made when missing and `create`), or None."""
-        with self._lock:
+        with self._using("reading an analysis's key") as conn:
             if create:
-                self._conn.execute("INSERT OR IGNORE INTO analyses VALUES (?, ?)",
-                                   (name, secrets.token_bytes(KEY_BYTES)))
-            row = self._conn.execute("SELECT key FROM analyses WHERE name = ?", (name,)).fetchone()
+                conn.execute("INSERT OR IGNORE INTO analyses VALUES (?, ?)", (name, secrets.token_bytes(KEY_BYTES)))
+            row = conn.execute("SELECT key FROM analyses WHERE name = ?", (name,)).fetchone()
         return bytes(row[0]) if row else None
 
     def forget_analyses(self, prefixes: list[str]) -> None:
         """Delete the keys of every kept analysis whose name starts with one of `prefixes`, for good."""
-        with self._lock:
+        with self._using("deleting analyses' keys") as conn:
             for prefix in prefixes:
-                self._conn.execute("DELETE FROM analyses WHERE substr(name, 1, ?) = ?", (len(prefix), prefix))
+                conn.execute("DELETE FROM analyses WHERE substr(name, 1, ?) = ?", (len(prefix), prefix))
             self._scrub()
 
     def _scrub(self) -> None:
@@ -155,6 +169,8 @@ class KeyFile:
             if not self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]:
                 return
             time.sleep(0.1)
+        log.warning("%s: another process kept the write-ahead log open; deleted keys leave it at the next checkpoint",
+                    self.path)
 
     def close(self) -> None:
         self._conn.close()
