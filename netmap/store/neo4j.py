@@ -157,9 +157,9 @@ class Neo4jStore(base.GraphStore):
             rows = self._read("read_keyring")
         keyring = rows[0]["keyring_id"] if rows else None
         keys = KeyFile.open(self.key_file)
-        where = f"The Neo4j database {self.database!r} at {self.uri}"
+        database = f"Neo4j database {self.database!r} at {self.uri}"
         if keyring is not None and keys is None:
-            raise StorageError(f"{where} holds its people sealed with the key file of keyring {keyring}, but there "
+            raise StorageError(f"The {database} holds its people sealed with the key file of keyring {keyring}, but there "
                                f"is no key file at {self.key_file}: without it no name or detail of anyone in it "
                                "can be read. Restore the key file backed up with the database to that path, or set "
                                "NETMAP_NEO4J_KEY_FILE to where it is.")
@@ -167,7 +167,7 @@ class Neo4jStore(base.GraphStore):
         if keyring is not None and keys.keyring_id != keyring:
             mine = keys.keyring_id
             keys.close()
-            raise StorageError(f"The key file {self.key_file} (keyring {mine}) is not the one {where[4:]} was "
+            raise StorageError(f"The key file {self.key_file} (keyring {mine}) is not the one the {database} was "
                                f"written with (keyring {keyring}). Set NETMAP_NEO4J_KEY_FILE to that database's key "
                                "file, or restore it from the backup taken with the database.")
         shredder = Shredder(keys)
