@@ -159,9 +159,9 @@ class Neo4jStore(base.GraphStore):
         keys = KeyFile.open(self.key_file)
         database = f"Neo4j database {self.database!r} at {self.uri}"
         if keyring is not None and keys is None:
-            raise StorageError(f"The {database} holds its people sealed with the key file of keyring {keyring}, but there "
-                               f"is no key file at {self.key_file}: without it no name or detail of anyone in it "
-                               "can be read. Restore the key file backed up with the database to that path, or set "
+            raise StorageError(f"The {database} holds its people sealed with the key file of keyring {keyring}, but "
+                               f"there is no key file at {self.key_file}: without it no name or detail of anyone in "
+                               "it can be read. Restore the key file backed up with the database to that path, or set "
                                "NETMAP_NEO4J_KEY_FILE to where it is.")
         keys = keys or KeyFile.create(self.key_file)
         if keyring is not None and keys.keyring_id != keyring:
