@@ -153,6 +153,7 @@ class Neo4jStore(base.GraphStore):
             return self._shredder
 
     def _open_keys(self) -> Shredder:
+        """The key file the database names (refused when missing or another's), or a new one named in it."""
         with self._errors("checking the key file"):
             rows = self._read("read_keyring")
         keyring = rows[0]["keyring_id"] if rows else None
@@ -172,9 +173,11 @@ class Neo4jStore(base.GraphStore):
                                "file, or restore it from the backup taken with the database.")
         shredder = Shredder(keys)
         if keyring is None:
-            with self._errors("sealing the people of a database written in clear"), \
+            in_clear = bool(rows and rows[0]["in_clear"])
+            with self._errors("sealing the people of a database written in clear" if in_clear else
+                              "naming the key file in the database"), \
                     self._driver.session(database=self.database) as session:
-                session.execute_write(_seal_database, shredder, bool(rows and rows[0]["in_clear"]))
+                session.execute_write(_seal_database, shredder, in_clear)
         return shredder
 
     # ---- writing ---------------------------------------------------------------------------------------
