@@ -26,10 +26,11 @@ from netmap.rights.holdings import find_holdings
 from netmap.rights.people import without_people
 from netmap.store.keyfile import KeyFile
 from netmap.store.neo4j import Neo4jStore
-from netmap.store.shredding import TABLE_RULES, Shredder
+from netmap.store.shredding import TABLE_RULES
 from netmap.survey.answers import Nomination
 from netmap.survey.service import answer, create_round, open_round
 from tests.conftest import skip_unless_required
+from tests.neo4j_double import InClear
 from tests.trusts import SUBJECT_EMAIL as EMAIL
 from tests.trusts import SUBJECT_ID as PERSON
 from tests.trusts import SUBJECT_NAME as NAME
@@ -243,29 +244,10 @@ def test_a_missing_or_other_key_file_is_refused_naming_it_and_the_fix(bare_neo4j
         assert store.read_dataset().equals(dataset)
 
 
-class _InClear(Shredder):
-    """What netmap wrote before crypto-shredding: staff ids and values as they are."""
-
-    def tokens(self, staff_ids: Any) -> dict[str, str]:
-        return {s: s for s in staff_ids}
-
-    def known_token(self, staff_id: str) -> str | None:
-        return staff_id
-
-    def seal_rows(self, rule: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return rows
-
-    def open_rows(self, rule: Any, rows: Any) -> list[dict[str, Any]]:
-        return list(rows)
-
-    def seal_payload(self, name: str, part: str, payload: bytes) -> bytes:
-        return payload
-
-
 def test_a_database_written_in_clear_is_sealed_on_first_open(bare_neo4j: str, tmp_path: Path) -> None:
     dataset = read_trust(_trust(tmp_path / "trust"))[0]
     with _own_server_store(bare_neo4j, tmp_path / "unused.db") as old:
-        old._shredder = _InClear(KeyFile.create(tmp_path / "unused.db"))  # an earlier netmap's writes
+        old._shredder = InClear(KeyFile.create(tmp_path / "unused.db"))  # an earlier netmap's writes
         old.write_snapshot(dataset, "2026-07-01", source="files")
         analysis_of(old, old.snapshot())
         round_id = create_round(old, SPEC)
