@@ -256,12 +256,13 @@ def test_a_database_written_in_clear_is_sealed_on_first_open(bare_neo4j: str, tm
         exclude_person(old, "S3", "objection", [])
         assert _found(old, NAME) and _found(old, EMAIL) and _found(old, PERSON)  # in clear
         expected = (old.read_answers(round_id), old.round_links(round_id), old.excluded_people())
+        before = old.read_dataset()  # without S3, excluded
     with _own_server_store(bare_neo4j, tmp_path / "keys.db") as store:
-        assert store.read_dataset().equals(dataset)  # sealed on first open, and read back exactly
+        assert store.read_dataset().equals(before)  # sealed on first open, and read back exactly
         assert [_found(store, text) for text in (NAME, EMAIL, PERSON, "objection")] == [0, 0, 0, 0]
         assert (store.read_answers(round_id), store.round_links(round_id), store.excluded_people()) == expected
         assert kept_analysis(store, store.snapshot()) is None  # it listed names in clear: computed again, sealed
         assert PERSON in set(analysis_of(store, store.snapshot()).staff["staff_id"])
         store.init_schema()  # idempotent: opening again seals nothing twice
     with _own_server_store(bare_neo4j, tmp_path / "keys.db") as store:
-        assert store.read_dataset().equals(dataset) and kept_analysis(store, store.snapshot()) is not None
+        assert store.read_dataset().equals(before) and kept_analysis(store, store.snapshot()) is not None
