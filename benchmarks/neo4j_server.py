@@ -32,15 +32,18 @@ def unavailable() -> str | None:
 
 
 @contextmanager
-def neo4j_server() -> Iterator[str]:
-    """The bolt:// URI of a running server, stopped (and its data deleted) afterwards."""
-    if os.environ.get("NETMAP_TEST_NEO4J_URI"):
+def neo4j_server(data: Path | None = None) -> Iterator[str]:
+    """The bolt:// URI of a running server, stopped cleanly afterwards and its data deleted, unless `data` names
+    the folder to keep it in (a server of its own, started even where NETMAP_TEST_NEO4J_URI names one)."""
+    if os.environ.get("NETMAP_TEST_NEO4J_URI") and data is None:
         yield os.environ["NETMAP_TEST_NEO4J_URI"]
         return
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    data = Path(tempfile.mkdtemp(prefix="netmap-neo4j-"))
+    keep = data is not None
+    data = data or Path(tempfile.mkdtemp(prefix="netmap-neo4j-"))
+    data.mkdir(parents=True, exist_ok=True)
     classpath = f"{LAUNCHER / 'target' / 'classes'}{os.pathsep}{LAUNCHER / 'target' / 'dependency' / '*'}"
     log = (data / "launcher.log").open("w")
     process = subprocess.Popen(["java", "-Xmx1g", "-cp", classpath, "netmap.Neo4jLauncher", str(port),
@@ -64,4 +67,5 @@ def neo4j_server() -> Iterator[str]:
         if process.stdout:
             process.stdout.close()
         log.close()
-        shutil.rmtree(data, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(data, ignore_errors=True)

@@ -5,5 +5,5 @@ WITH snap ORDER BY snap.as_of DESC LIMIT 1
 MATCH (home:School {snapshot_id: snap.snapshot_id, school_id: $school_id})<-[:WORKS_AT]-(colleague:Staff)
 MATCH (colleague)-[tie:COLLABORATES_WITH]-(contact:Staff)-[:WORKS_AT]->(other:School)
 WHERE other <> home
-RETURN colleague.name AS colleague, contact.name AS contact, other.name AS school, tie.kind AS kind
+RETURN colleague.staff_id AS colleague, contact.staff_id AS contact, other.name AS school, tie.kind AS kind
 ORDER BY school, colleague, contact

@@ -22,7 +22,7 @@ from netmap.errors import ConfigError
 from netmap.suppression import check_min_group_size
 
 __all__ = ["SETTINGS", "OidcSettings", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path",
-           "demo_settings", "described", "read_settings", "redact_uri"]
+           "default_key_file", "demo_settings", "described", "read_settings", "redact_uri"]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
     Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
     Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
+    Setting("NETMAP_NEO4J_KEY_FILE", None, "Path of the Neo4j store's key file: each person's token and key, without "
+            "which nobody's name in Neo4j can be read (back it up with the database). Default: neo4j-keys.db in "
+            "the user's data directory."),
     Setting("NETMAP_USERS_DB", None,
             "Path of the web app's users and audit log file. Default: users.db in the user's data directory."),
     Setting("NETMAP_DEMO_DIR", None,
@@ -124,6 +127,11 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("netmap", appauthor=False))
 
 
+def default_key_file() -> Path:
+    """Where the Neo4j store's key file lives when NETMAP_NEO4J_KEY_FILE does not say otherwise."""
+    return data_dir() / "neo4j-keys.db"
+
+
 def default_db_path() -> Path:
     """Where the embedded store lives when neither --db nor NETMAP_DB says otherwise."""
     return data_dir() / "netmap.db"
@@ -157,6 +165,7 @@ class Settings:
     neo4j_password: str | None
     neo4j_database: str
     neo4j_batch_size: int
+    neo4j_key_file: Path
     users_db_path: Path
     secret_key: str | None
     upload_limit_mb: int
@@ -217,6 +226,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     batch = _positive_int(text("NETMAP_NEO4J_BATCH_SIZE"), "NETMAP_NEO4J_BATCH_SIZE")
     upload = _positive_int(text("NETMAP_UPLOAD_LIMIT_MB"), "NETMAP_UPLOAD_LIMIT_MB")
     users = get("NETMAP_USERS_DB")
+    keys = get("NETMAP_NEO4J_KEY_FILE")
     demo = get("NETMAP_DEMO_DIR")
     return Settings(
         demo_dir=Path(demo).expanduser() if demo else None,
@@ -226,6 +236,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
         neo4j_database=text("NETMAP_NEO4J_DATABASE"),
         neo4j_batch_size=batch,
+        neo4j_key_file=Path(keys).expanduser() if keys else default_key_file(),
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
         upload_limit_mb=upload,

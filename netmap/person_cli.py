@@ -23,8 +23,8 @@ from netmap.store.base import GraphStore
 
 __all__ = ["register"]
 
-NEO4J_LOGS = ("Neo4j keeps the erased values in its transaction log files until they are rotated out; see "
-              "docs/data-subject-rights.md (\"Neo4j\") for the checkpoint and log pruning that clear them.")
+NEO4J_LOGS = ("Their key is deleted from the Neo4j store's key file: what Neo4j's transaction logs and freed records "
+              "still hold of them is a token and ciphertext no one can read (docs/data-subject-rights.md, \"Neo4j\").")
 
 
 def _others(ctx: click.Context, person: Person) -> dict[str, pd.DataFrame]:

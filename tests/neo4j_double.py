@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from graph_queries import load_query, query_names
+from netmap.store.shredding import Shredder
 
 _NAMES = {load_query(name): name for name in query_names()}
 
@@ -100,3 +101,26 @@ class _Transaction:
 
     def run(self, query: str, parameters: dict | None = None) -> _Result:
         return _Result(self.session.driver._run(query, parameters or {}, self.session.database, self.number))
+
+
+class InClear(Shredder):
+    """The shredder's interface writing what netmap wrote before crypto-shredding: staff ids and values as they are
+    (set as a store's `_shredder` to make a database an earlier netmap left)."""
+
+    def tokens(self, staff_ids: Any) -> dict[str, str]:
+        return {s: s for s in staff_ids}
+
+    def known_token(self, staff_id: str) -> str | None:
+        return staff_id
+
+    def staff_id(self, token: str) -> str:
+        return token
+
+    def seal_rows(self, rule: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return rows
+
+    def open_rows(self, rule: Any, rows: Any) -> list[dict[str, Any]]:
+        return list(rows)
+
+    def seal_payload(self, name: str, part: str, payload: bytes) -> bytes:
+        return payload

@@ -10,15 +10,24 @@ from pathlib import Path
 import pytest
 from neo4j import exceptions as neo4j_errors
 
+from netmap.config import default_key_file
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.ingest.validate import read_trust
+from netmap.store.keyfile import KeyFile
 from netmap.store.neo4j import SCHEMA_QUERIES, STALE_AFTER_MS, Neo4jStore
 from netmap.store.records import table_rows
+from netmap.store.shredding import TABLE_RULES, Shredder
 from tests.neo4j_double import FakeDriver
 
 PASSWORD = "pa55-w0rd-s3cret"
+KEYRING = ["read_keyring", "merge_keyring"]  # the key file checked, and named in a database that names none
 MERGES = ["merge_schools", "merge_staff", "merge_groups", "merge_memberships", "merge_collaborations"]
+
+
+def _shredder() -> Shredder:
+    """The shredder of the key file a store opens by default (in the tests' own data folder)."""
+    return Shredder(KeyFile.create(default_key_file()))
 
 
 def _store(driver: FakeDriver, batch_size: int = 1000) -> Neo4jStore:
@@ -36,21 +45,21 @@ def test_a_load_sends_schema_merges_then_publishes_in_one_transaction(dataset: D
     result = _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
     assert result.status == "created"
     beats = [name for merge in MERGES for name in (merge, "touch_snapshot")]
-    assert driver.names() == [*SCHEMA_QUERIES, "list_stale_snapshots", "list_snapshots", "begin_snapshot",
+    assert driver.names() == [*SCHEMA_QUERIES, *KEYRING, "list_stale_snapshots", "list_snapshots", "begin_snapshot",
                               *beats, "lock_snapshot_date", "list_snapshots", "complete_snapshot",
                               "list_stale_snapshots"]
     assert {c.database for c in driver.calls} == {"trust"}  # the database is always named
     publish = [c for c in driver.calls if c.transaction is not None and c.name in
                ("lock_snapshot_date", "list_snapshots", "complete_snapshot")]
     assert publish[0].transaction == publish[1].transaction == publish[2].transaction is not None
-    begin = driver.calls[len(SCHEMA_QUERIES) + 2]
+    begin = driver.calls[len(SCHEMA_QUERIES) + len(KEYRING) + 2]
     snapshot_id = begin.parameters["snapshot_id"]
     assert begin.parameters["as_of"] == "2026-01-01" and begin.parameters["content_hash"] == dataset.content_hash()
     assert begin.parameters["owner"].endswith(f":{os.getpid()}")
     assert all(c.parameters == {"snapshot_id": snapshot_id} for c in driver.calls if c.name == "touch_snapshot")
     assert json.loads(begin.parameters["counts"])["staff"] == 5
     assert json.loads(begin.parameters["extra_columns"])["staff"] == ["contract"]
-    assert all(c.parameters["snapshot_id"] == snapshot_id for c in driver.calls if c.name.startswith("merge_"))
+    assert all(c.parameters["snapshot_id"] == snapshot_id for c in driver.calls if c.name in MERGES)
     assert publish[0].parameters == {"as_of": "2026-01-01", "snapshot_id": snapshot_id}
     assert publish[2].parameters == {"public_id": "2026-01-01", "snapshot_id": snapshot_id}  # the date's first
     assert result.snapshot.snapshot_id == "2026-01-01"
@@ -62,12 +71,19 @@ def test_rows_carry_every_column_and_the_extras(dataset: Dataset) -> None:
     driver = FakeDriver()
     _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny")
     (staff,) = [c for c in driver.calls if c.name == "merge_staff"]
-    assert staff.parameters["rows"][2] == {
+    sent = staff.parameters["rows"][2]
+    assert _shredder().open_rows(TABLE_RULES["staff"], [sent]) == [{
         "row_no": 2, "staff_id": "S3", "school_id": "ELM", "role": "middle-leader", "name": "Grace Hopper",
         "subjects": "maths;computing", "started_on": "2012-09-01", "left_on": None,
-        "attributes": '{"contract": "part-time"}'}
+        "attributes": '{"contract": "part-time"}'}]
+    # What Neo4j is sent: the school in clear, the person as a token and ciphertext only
+    assert sent["school_id"] == "ELM" and sent["row_no"] == 2 and sent["left_on"] is None
+    assert sent["staff_id"] == _shredder().known_token("S3") and len(sent["staff_id"]) == 32
+    assert all(sent[c].startswith("nm-sealed-1:") for c in ("role", "name", "subjects", "started_on", "attributes"))
+    assert not {"Grace Hopper", "maths;computing", "2012-09-01", "part-time", "middle-leader"} & {
+        v for row in staff.parameters["rows"] for v in row.values()}
     (ties,) = [c for c in driver.calls if c.name == "merge_collaborations"]
-    assert ties.parameters["rows"][0]["weight"] == 2.0
+    assert _shredder().open_rows(TABLE_RULES["collaborations"], ties.parameters["rows"][:1])[0]["weight"] == 2.0
 
 
 def test_rows_are_sent_in_batches_with_progress(dataset: Dataset) -> None:
@@ -92,15 +108,16 @@ def _stored(dataset: Dataset, content_hash: str) -> dict:
                                                                         for n, _ in dataset.tables()})}]}
     for name, frame in dataset.tables():
         keys = ("row_no", *table_spec(name).column_names, "attributes")
-        responses[f"read_{name}"] = [dict(zip(keys, r, strict=True))
-                                     for r in table_rows(name, frame, dataset.extra_columns(name))]
+        rows = [dict(zip(keys, r, strict=True)) for r in table_rows(name, frame, dataset.extra_columns(name))]
+        rule = TABLE_RULES.get(name)
+        responses[f"read_{name}"] = _shredder().seal_rows(rule, rows) if rule else rows  # as Neo4j holds them
     return responses
 
 
 def test_same_contents_same_date_writes_nothing(dataset: Dataset) -> None:
     driver = FakeDriver(responses=_stored(dataset, dataset.content_hash()))
     assert _store(driver).write_snapshot(dataset, "2026-01-01", source="tiny").status == "unchanged"
-    assert not [n for n in driver.names() if n.startswith(("merge_", "begin_", "complete_"))]
+    assert not [n for n in driver.names() if n in MERGES or n.startswith(("begin_", "complete_"))]
 
 
 def test_same_hash_but_changed_stored_content_is_rewritten(dataset: Dataset, tiny: Path) -> None:
@@ -163,7 +180,7 @@ def test_a_failure_part_way_never_publishes_and_the_next_load_clears_it(dataset:
 def test_reading_back_rebuilds_the_dataset_exactly_in_one_transaction(dataset: Dataset) -> None:
     driver = FakeDriver(responses=_stored(dataset, dataset.content_hash()))
     assert _store(driver).read_dataset().equals(dataset)
-    reads = [c for c in driver.calls if c.name.startswith("read_")]
+    reads = [c for c in driver.calls if c.name.startswith("read_") and c.name not in KEYRING]
     assert {c.parameters.get("snapshot_id") for c in reads} == {"s1"}
     assert len({c.transaction for c in reads}) == 1 and reads[0].transaction is not None
 
@@ -209,7 +226,7 @@ def test_other_query_errors_name_the_code() -> None:
 def test_init_schema_is_every_constraint_and_index() -> None:
     driver = FakeDriver()
     assert _store(driver).init_schema() == list(SCHEMA_QUERIES)
-    assert driver.names() == list(SCHEMA_QUERIES)
+    assert driver.names() == [*SCHEMA_QUERIES, *KEYRING]
 
 
 def test_close_closes_the_driver() -> None:
@@ -226,5 +243,5 @@ def test_deleting_a_snapshot_retires_it_then_removes_its_data() -> None:
                                    "delete_snapshot_batch": [{"deleted": 0}]})
     _store(driver).delete_snapshot("2026-01-01")
     assert driver.names() == ["list_snapshots", "retire_snapshot", "list_stale_snapshots", "delete_snapshot_batch",
-                              "delete_snapshot"]
+                              "delete_snapshot", *KEYRING]
     assert driver.calls[1].parameters == {"public_id": "2026-01-01"}

@@ -309,23 +309,28 @@ def test_neo4j_answers_from_before_sheets_convert_without_loss(neo4j_uri: str) -
     from netmap.store.survey_records import RoundRecord
     from netmap.survey.links import new_link
     from tests.conftest import neo4j_store
+    from tests.neo4j_double import InClear
 
-    store = neo4j_store(neo4j_uri)
-    with store:
-        if store.list_rounds():
+    old = neo4j_store(neo4j_uri)  # a database of an earlier netmap: before answer sheets, so in clear
+    try:
+        if old.list_rounds():
             pytest.skip("the Neo4j test database must hold no survey round")
-        try:
-            store.save_round(RoundRecord("old", "{}", "open", "2026-01-01T00:00:00+00:00"))
+        old._driver.execute_query("MATCH (k:Keyring) DELETE k", database_=old.database)
+        old._shredder = InClear(old._shred().keys)
+        with old:
+            old.save_round(RoundRecord("old", "{}", "open", "2026-01-01T00:00:00+00:00"))
             until = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
             links = [new_link("old", p, until)[1] for p in ("S1", "S2", "S2")]
-            store.add_links(links)
-            store._driver.execute_query(
+            old.add_links(links)
+            old._driver.execute_query(
                 "UNWIND $answers AS a CREATE (:SurveyAnswer {round_id: 'old', respondent: a[0], question: "
                 "'planning', target: a[1], weight: 1, saved_on: '2026-01-10'}) WITH count(*) AS made "
                 "CREATE (:SurveyResponse {round_id: 'old', staff_id: 'S1', submitted_on: '2026-01-10'})",
-                answers=[["S1", "S2"], ["S1", "S3"], ["S2", "S1"]], database_=store.database)
-            store.init_schema()
+                answers=[["S1", "S2"], ["S1", "S3"], ["S2", "S1"]], database_=old.database)
+        with neo4j_store(neo4j_uri) as store:  # opened by this netmap: answer sheets made, everyone sealed
             store.init_schema()  # idempotent
+            assert not store._driver.execute_query("MATCH (n) WHERE n.staff_id = 'S1' OR n.respondent = 'S1' "
+                                                   "RETURN n", database_=store.database).records
             answers, submitted = store.read_answers("old")
             assert [(n.respondent, n.target) for n, _day in answers] == [("S1", "S2"), ("S1", "S3")]
             assert submitted == {"S1": "2026-01-10"}
@@ -336,5 +341,7 @@ def test_neo4j_answers_from_before_sheets_convert_without_loss(neo4j_uri: str) -
             left = store._driver.execute_query("MATCH (r:SurveyResponse) RETURN count(r) AS n",
                                                database_=store.database).records[0]["n"]
             assert left == 0
-        finally:
+    finally:
+        old.close()
+        with neo4j_store(neo4j_uri) as store:
             store.delete_round("old")

@@ -121,8 +121,9 @@ RIGHTS = (
      "reported about them are given as counts, not names (third parties' data). Each export is audited."),
     ("Rectification", "Corrected in the source system and loaded as a new snapshot."),
     ("Erasure", "`netmap person erase ID` removes the person from every snapshot, round and store (SQLite and "
-     "Neo4j) and redacts the audit entries about them, overwriting the deleted bytes of the SQLite files; "
-     "docs/data-subject-rights.md says what a Neo4j server's transaction logs keep and how to rotate them."),
+     "Neo4j) and redacts the audit entries about them, overwriting the deleted bytes of the SQLite files; on Neo4j, "
+     "where people are held only as a token and ciphertext under their own key, their key is deleted from the key "
+     "file, so what Neo4j's transaction logs keep of them can no longer be read (docs/data-subject-rights.md)."),
     ("Objection", "`netmap person exclude ID --reason TEXT` leaves the person out of every analysis, map, table, "
      "survey roster and new round from then on, while the record of the objection is kept; `include` undoes it."),
     ("Not to be subject to solely automated decisions", "None are made (section 8)."),
@@ -183,16 +184,19 @@ def _is_local(host: str) -> bool:
 def outbound(settings: Settings) -> list[Outbound]:
     """Every place the settings in force send personal data (empty: nothing leaves the machine)."""
     found = []
+    sent = ("every snapshot, pseudonymised: each person a token, their name, role, dates and extra columns "
+            "encrypted under keys kept on this machine (the key file); schools, groups, tie kinds and who is tied "
+            "to whom (as tokens) in clear")
     if settings.neo4j_uri:
         host = urllib.parse.urlsplit(settings.neo4j_uri).hostname or ""
         if host.endswith(".databases.neo4j.io"):
             found.append(Outbound(f"Neo4j Aura, a cloud service run by Neo4j, Inc. ({redact_uri(settings.neo4j_uri)})",
-                                  "every snapshot: names, roles, schools, groups and collaborations",
+                                  sent,
                                   "a data processing agreement with Neo4j, the instance's region, and a transfer "
                                   "risk assessment if it is outside the UK"))
         elif not _is_local(host):
             found.append(Outbound(f"the Neo4j server at {redact_uri(settings.neo4j_uri)}",
-                                  "every snapshot: names, roles, schools, groups and collaborations",
+                                  sent,
                                   "that server held to the same standard as this one (access, backups, "
                                   "encryption in transit: a +s URI)"))
     if settings.smtp_host and not _is_local(settings.smtp_host):

@@ -21,7 +21,8 @@ def open_store(settings: Settings, *, db: Path | None = None, store_uri: str | N
         from netmap.store.neo4j import Neo4jStore  # the driver loads only for Neo4j users
 
         return Neo4jStore(uri, user=settings.neo4j_user, password=settings.neo4j_password,
-                          database=settings.neo4j_database, batch_size=settings.neo4j_batch_size)
+                          database=settings.neo4j_database, batch_size=settings.neo4j_batch_size,
+                          key_file=settings.neo4j_key_file)
     from netmap.store.sqlite import SQLiteStore
 
     return SQLiteStore(db or settings.db_path, create=create)

@@ -12,6 +12,10 @@ half-loaded in view. Snapshot nodes written before ids existed get their date as
 and of loads whose heartbeat stopped, are deleted in batches afterwards (and at the start of the next load):
 another process's load in progress is never touched. A snapshot is read in one transaction and checked against
 its content hash (a read torn by a concurrent replace is retried once).
+
+People are written crypto-shredded (netmap.store.shredding): staff ids as tokens, everything else about them as
+ciphertext under their own key, kept in the key file beside netmap's data (netmap.store.keyfile), which the
+database names by its keyring id. A database written in clear by an earlier netmap is sealed on first open.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ import json
 import logging
 import os
 import socket
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
+from pathlib import Path
 from typing import Any, LiteralString
 
 import neo4j
@@ -33,6 +39,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph_queries import load_query
 from netmap import clock
+from netmap.config import default_key_file
 from netmap.contract import TABLE_NAMES, table_spec
 from netmap.dataset import Dataset
 from netmap.errors import StorageError, SurveyError
@@ -40,7 +47,9 @@ from netmap.store import base, survey_records
 from netmap.store.base import (
     Exclusion,
 )
+from netmap.store.keyfile import KeyFile
 from netmap.store.records import frame_from_rows, table_rows
+from netmap.store.shredding import GRAPH_RULES, SEALED, TABLE_RULES, Shredder
 
 __all__ = ["DEFAULT_BATCH_SIZE", "SCHEMA_QUERIES", "STALE_AFTER_MS", "LoadRemoved", "Neo4jStore"]
 
@@ -63,13 +72,17 @@ _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
 
 
 class Neo4jStore(base.GraphStore):
-    """GraphStore on a Neo4j database; `driver` may be given (tests pass a double with the same interface)."""
+    """GraphStore on a Neo4j database, its people sealed with the keys of `key_file` (default: NETMAP_NEO4J_KEY_FILE's
+    default); `driver` may be given (tests pass a double with the same interface)."""
 
     def __init__(self, uri: str, *, user: str, password: str | None, database: str,
-                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Any = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Any = None, key_file: Path | None = None) -> None:
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
+        self.key_file = key_file or default_key_file()
         self._password = password or ""
         self._schema_ready = False
+        self._shredder: Shredder | None = None
+        self._keys_lock = threading.Lock()
         with self._errors("connecting"):
             # The server's notifications (e.g. "property key does not exist" on a fresh database, before the first
             # load) are advice for people writing queries, not for netmap's users: off.
@@ -126,8 +139,46 @@ class Neo4jStore(base.GraphStore):
         with self._errors("creating constraints and indexes"):
             for name in SCHEMA_QUERIES:
                 self._write(name)
+        self._shred()  # checks the key file, and seals a database written in clear
         self._schema_ready = True
         return list(SCHEMA_QUERIES)
+
+    # ---- the key file (netmap.store.shredding) -------------------------------------------------------------
+    def _shred(self) -> Shredder:
+        """The shredder of this database's key file, checked against the keyring the database names once per
+        store; a database written in clear is sealed (one transaction) and a new one names the key file."""
+        with self._keys_lock:
+            if self._shredder is None:
+                self._shredder = self._open_keys()
+            return self._shredder
+
+    def _open_keys(self) -> Shredder:
+        """The key file the database names (refused when missing or another's), or a new one named in it."""
+        with self._errors("checking the key file"):
+            rows = self._read("read_keyring")
+        keyring = rows[0]["keyring_id"] if rows else None
+        keys = KeyFile.open(self.key_file)
+        database = f"Neo4j database {self.database!r} at {self.uri}"
+        if keyring is not None and keys is None:
+            raise StorageError(f"The {database} holds its people sealed with the key file of keyring {keyring}, but "
+                               f"there is no key file at {self.key_file}: without it no name or detail of anyone in "
+                               "it can be read. Restore the key file backed up with the database to that path, or set "
+                               "NETMAP_NEO4J_KEY_FILE to where it is.")
+        keys = keys or KeyFile.create(self.key_file)
+        if keyring is not None and keys.keyring_id != keyring:
+            mine = keys.keyring_id
+            keys.close()
+            raise StorageError(f"The key file {self.key_file} (keyring {mine}) is not the one the {database} was "
+                               f"written with (keyring {keyring}). Set NETMAP_NEO4J_KEY_FILE to that database's key "
+                               "file, or restore it from the backup taken with the database.")
+        shredder = Shredder(keys)
+        if keyring is None:
+            in_clear = bool(rows and rows[0]["in_clear"])
+            with self._errors("sealing the people of a database written in clear" if in_clear else
+                              "naming the key file in the database"), \
+                    self._driver.session(database=self.database) as session:
+                session.execute_write(_seal_database, shredder, in_clear)
+        return shredder
 
     # ---- writing ---------------------------------------------------------------------------------------
     def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,
@@ -170,8 +221,11 @@ class Neo4jStore(base.GraphStore):
         keys = ("row_no", *table_spec(name).column_names, "attributes")
         rows = (dict(zip(keys, row, strict=True)) for row in table_rows(name, dataset.table(name), extras))
         query = load_query(_MERGE_QUERIES[name])
+        rule = TABLE_RULES.get(name)
         with self._driver.session(database=self.database) as session:
             while batch := list(islice(rows, self.batch_size)):
+                if rule is not None:
+                    batch = self._shred().seal_rows(rule, batch)
                 session.execute_write(_run, query, snapshot_id=snapshot_id, rows=batch)
                 self._beat(snapshot_id)
                 if progress is not None:
@@ -183,9 +237,11 @@ class Neo4jStore(base.GraphStore):
             raise LoadRemoved()
 
     def write_analysis(self, info: base.SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+        shredder, sealed = self._shred(), _analysis_name(info, key)
         with self._errors(f"keeping the analysis of snapshot {info.snapshot_id}"):
             for start in range(0, len(parts), ANALYSIS_PARTS_PER_TRANSACTION):
-                rows = [{"name": n, "payload": p} for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
+                rows = [{"name": n, "payload": shredder.seal_payload(sealed, n, p)}
+                        for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
                 self._write("merge_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                             options_key=key, rows=rows)
 
@@ -193,7 +249,12 @@ class Neo4jStore(base.GraphStore):
         with self._errors(f"reading the analysis of snapshot {info.snapshot_id}"):
             rows = self._read("read_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                               options_key=key)
-        return [(r["name"], bytes(r["payload"])) for r in rows] or None
+        if not rows:
+            return None
+        shredder, sealed = self._shred(), _analysis_name(info, key)
+        parts = [(r["name"], shredder.open_payload(sealed, r["name"], bytes(r["payload"]))) for r in rows]
+        opened = [(n, p) for n, p in parts if p is not None]
+        return opened if len(opened) == len(parts) else None  # a key gone: computed again
 
     def write_thresholds(self, snapshot_id: str, thresholds: dict[str, str]) -> None:
         self.snapshot(snapshot_id)  # StorageError naming the stored snapshots when there is none
@@ -211,6 +272,7 @@ class Neo4jStore(base.GraphStore):
         with self._errors(f"deleting snapshot {snapshot_id}"):
             self._write("retire_snapshot", public_id=snapshot_id)
         self._remove_stale()
+        self._shred().keys.forget_analyses([_analysis_prefix(snapshot_id)])
 
     def _discard(self, snapshot_id: str) -> None:
         """Best effort after a failed load: delete what this load wrote. If the server is gone too, the next load
@@ -242,7 +304,7 @@ class Neo4jStore(base.GraphStore):
         info = self.snapshot(snapshot_id)
         with self._errors(f"reading {name} of snapshot {info.snapshot_id}"), \
                 self._driver.session(database=self.database) as session:
-            tables = session.execute_read(_read_tables, info.snapshot_id, (name,))
+            tables = session.execute_read(_read_tables, info.snapshot_id, (name,), self._shred())
         if tables is None:
             raise StorageError(f"Snapshot {info.snapshot_id} was replaced or deleted while it was being read; "
                                "retry.")
@@ -251,10 +313,11 @@ class Neo4jStore(base.GraphStore):
     def _read_snapshot(self, info: base.SnapshotInfo) -> Dataset:
         """The snapshot read in one transaction and checked against its content hash; a read torn by a concurrent
         replace of the same snapshot (its nodes deleted mid-read) is retried once on its new load."""
+        shredder = self._shred()
         for attempt in range(2):
             with self._errors(f"reading snapshot {info.snapshot_id}"), \
                     self._driver.session(database=self.database) as session:
-                tables = session.execute_read(_read_tables, info.snapshot_id, TABLE_NAMES)
+                tables = session.execute_read(_read_tables, info.snapshot_id, TABLE_NAMES, shredder)
             dataset = Dataset.from_tables(tables) if tables is not None else None
             if dataset is not None and dataset.content_hash() == info.content_hash:
                 return dataset
@@ -276,28 +339,41 @@ class Neo4jStore(base.GraphStore):
     def erase_person(self, staff_id: str, rewritten: dict[str, Dataset]) -> None:
         """See GraphStore.erase_person: one transaction deletes the person's nodes in every snapshot and every
         survey record of theirs, drops the rewritten snapshots' kept analyses and records their new content hash,
-        after checking that each reads back exactly as `rewritten` (else it is rolled back, nothing changed)."""
+        after checking that each reads back exactly as `rewritten` (else it is rolled back, nothing changed); then
+        their key and those analyses' keys leave the key file, so what Neo4j's logs and freed records still hold of
+        them cannot be read (crypto-shredding)."""
         if not self._schema_ready:
             self.init_schema()
+        shredder = self._shred()
         with self._errors(f"erasing {staff_id}"), self._driver.session(database=self.database) as session:
-            session.execute_write(_erase, staff_id, {k: v.content_hash() for k, v in rewritten.items()})
+            session.execute_write(_erase, staff_id, {k: v.content_hash() for k, v in rewritten.items()}, shredder)
+        shredder.keys.forget_analyses([_analysis_prefix(p) for p in rewritten])
+        shredder.keys.forget_person(staff_id)
 
     def exclude_person(self, exclusion: Exclusion) -> None:
-        self._survey("recording an exclusion from analysis", "merge_exclusion", staff_id=exclusion.staff_id,
-                     reason=exclusion.reason, since=exclusion.since)
+        (row,) = self._shred().seal_rows(GRAPH_RULES["Exclusion"], [{"staff_id": exclusion.staff_id,
+                                                                      "reason": exclusion.reason}])
+        self._survey("recording an exclusion from analysis", "merge_exclusion", staff_id=row["staff_id"],
+                     reason=row["reason"], since=exclusion.since)
 
     def include_person(self, staff_id: str) -> bool:
-        rows = self._survey("withdrawing an exclusion from analysis", "delete_exclusion", staff_id=staff_id)
+        token = self._shred().known_token(staff_id)
+        if token is None:  # nothing of theirs was ever written
+            return False
+        rows = self._survey("withdrawing an exclusion from analysis", "delete_exclusion", staff_id=token)
         return bool(rows[0]["withdrawn"])
 
     def excluded_people(self) -> list[Exclusion]:
         with self._errors("reading the people excluded from analysis"):
-            return [Exclusion(**row) for row in self._read("list_exclusions")]
+            rows = self._read("list_exclusions")
+        opened = self._shred().open_rows(GRAPH_RULES["Exclusion"], rows) if rows else []
+        return sorted((Exclusion(**row) for row in opened), key=lambda e: e.staff_id)
 
     def forget_analyses(self, snapshot_ids: list[str]) -> None:
         with self._errors("dropping kept analyses"):
             internal = [r["snapshot_id"] for r in self._read("list_snapshots") if r["public_id"] in snapshot_ids]
             self._write("delete_snapshot_analyses", snapshot_ids=internal)
+        self._shred().keys.forget_analyses([_analysis_prefix(s) for s in snapshot_ids])
 
     # ---- survey rounds (netmap.store.survey_records) -----------------------------------------------------
     def _survey(self, action: str, name: str, **parameters: Any) -> list[dict[str, Any]]:
@@ -318,22 +394,29 @@ class Neo4jStore(base.GraphStore):
         self._survey("deleting a survey round", "delete_survey_round", round_id=round_id)
 
     def add_links(self, links: list[survey_records.Link]) -> None:
+        tokens = self._shred().tokens(k.staff_id for k in links)
         self._survey("keeping survey links", "create_survey_links", links=[
-            {"digest": k.digest, "round_id": k.round_id, "staff_id": k.staff_id, "expires_at": k.expires_at,
+            {"digest": k.digest, "round_id": k.round_id, "staff_id": tokens[k.staff_id], "expires_at": k.expires_at,
              "revoked_at": k.revoked_at} for k in links])
+
+    def _links(self, rows: list[dict[str, Any]]) -> list[survey_records.Link]:
+        opened = self._shred().open_rows(GRAPH_RULES["SurveyLink"], rows) if rows else []
+        return sorted((survey_records.Link(**row) for row in opened), key=lambda k: (k.staff_id, k.expires_at))
 
     def find_link(self, digest: str) -> survey_records.Link | None:
         with self._errors("finding a survey link"):
             rows = self._read("find_survey_link", digest=digest)
-        return survey_records.Link(**rows[0]) if rows else None
+        return self._links(rows[:1])[0] if rows else None
 
     def round_links(self, round_id: str) -> list[survey_records.Link]:
         with self._errors("listing survey links"):
-            return [survey_records.Link(**row) for row in self._read("list_survey_links", round_id=round_id)]
+            return self._links(self._read("list_survey_links", round_id=round_id))
 
     def revoke_links(self, round_id: str, staff_ids: list[str] | None, when: str) -> int:
+        shredder = self._shred()
+        tokens = None if staff_ids is None else [t for s in staff_ids if (t := shredder.known_token(s))]
         rows = self._survey("revoking survey links", "revoke_survey_links", round_id=round_id,
-                            staff_ids=staff_ids, when=when)
+                            staff_ids=tokens, when=when)
         return int(rows[0]["revoked"])
 
     def close_to_answers(self, round_id: str) -> str:
@@ -345,18 +428,22 @@ class Neo4jStore(base.GraphStore):
     def save_sheet(self, change: survey_records.SheetSave) -> int:
         if not self._schema_ready:
             self.init_schema()
+        tokens = self._shred().tokens({change.respondent, *(n.target for n in change.nominations)})
         with self._errors("saving survey answers"), self._driver.session(database=self.database) as session:
-            version: int = session.execute_write(_save_sheet, change)
+            version: int = session.execute_write(_save_sheet, change, tokens)
         return version
 
     def read_sheet(self, round_id: str, respondent: str) -> survey_records.AnswerSheet:
+        shredder = self._shred()
+        token = shredder.known_token(respondent)
         with self._errors("reading survey answers"):
-            rows = self._read("read_survey_sheet", round_id=round_id, respondent=respondent)
+            rows = self._read("read_survey_sheet", round_id=round_id, respondent=token) if token else []
         if not rows:
             return survey_records.AnswerSheet()
         row = rows[0]
         def named(kind: str) -> tuple[survey_records.Nomination, ...]:
-            return tuple(sorted((survey_records.Nomination(respondent, a["question"], a["target"], int(a["weight"]))
+            return tuple(sorted((survey_records.Nomination(respondent, a["question"], shredder.staff_id(a["target"]),
+                                                           int(a["weight"]))
                                  for a in row["answers"] if a["sheet"] == kind),
                                 key=lambda n: (n.question, n.target)))
 
@@ -366,47 +453,92 @@ class Neo4jStore(base.GraphStore):
 
     def read_answers(self, round_id: str, respondent: str | None = None
                      ) -> tuple[list[tuple[survey_records.Nomination, str]], dict[str, str]]:
+        shredder = self._shred()
+        token = None if respondent is None else shredder.known_token(respondent)
+        if respondent is not None and token is None:  # nothing of theirs was ever written
+            return [], {}
         with self._errors("reading survey answers"):
-            rows = self._read("read_survey_answers", round_id=round_id, respondent=respondent)
-            submitted = self._read("read_survey_responses", round_id=round_id, respondent=respondent)
-        return ([(survey_records.Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])),
-                  r["saved_on"]) for r in rows], {r["staff_id"]: r["submitted_on"] for r in submitted})
+            rows = self._read("read_survey_answers", round_id=round_id, respondent=token)
+            submitted = self._read("read_survey_responses", round_id=round_id, respondent=token)
+        rows = shredder.open_rows(GRAPH_RULES["SurveyAnswer"], rows) if rows else []
+        answers = sorted(((survey_records.Nomination(r["respondent"], r["question"], r["target"], int(r["weight"])),
+                           r["saved_on"]) for r in rows), key=lambda a: (a[0].respondent, a[0].question, a[0].target))
+        return answers, {shredder.staff_id(r["staff_id"]): r["submitted_on"] for r in submitted}
 
     def close(self) -> None:
         self._driver.close()
+        if self._shredder is not None:
+            self._shredder.keys.close()
 
 
 def _run(tx: neo4j.ManagedTransaction, /, query: LiteralString, **parameters: Any) -> None:
     tx.run(query, parameters).consume()
 
 
-def _save_sheet(tx: neo4j.ManagedTransaction, change: survey_records.SheetSave) -> int:
+def _analysis_prefix(public_id: str) -> str:
+    """The start of the key-file names of every kept analysis of snapshot `public_id`."""
+    return f"{public_id}|"
+
+
+def _analysis_name(info: base.SnapshotInfo, key: str) -> str:
+    """The key-file name of the kept analysis of `info` (its contents) under options `key`."""
+    return f"{_analysis_prefix(info.snapshot_id)}{info.content_hash}|{key}"
+
+
+def _seal_database(tx: neo4j.ManagedTransaction, shredder: Shredder, in_clear: bool) -> None:
+    """Name the key file in the database and, when it holds people written in clear, seal every one of them
+    (GRAPH_RULES) and drop the kept analyses (computed again, sealed), all in this one transaction."""
+    if in_clear:
+        rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        for record in tx.run(load_query("read_clear_people")).data():
+            rule, held = GRAPH_RULES[record["kind"]], record["held"]
+            clear = {**held, "owner": record["owner"]}  # what is sealed already (a retried conversion) stays
+            clear.update({name: shredder.staff_id(clear[name]) for name in (*rule.ids, "owner")
+                          if isinstance(clear.get(name), str) and shredder.keys.is_token(clear[name])})
+            (sealed,) = shredder.seal_rows(rule, [clear])
+            rows[record["node"]].append({"element_id": record["element_id"], "sealed": {
+                name: sealed[name] for name in (*rule.ids, *rule.sealed) if held.get(name) is not None
+                and not (name in rule.ids and shredder.keys.is_token(held[name]))
+                and not (isinstance(held[name], str) and held[name].startswith(SEALED))}})
+        tx.run(load_query("seal_nodes"), {"rows": rows[True]}).consume()
+        tx.run(load_query("seal_relationships"), {"rows": rows[False]}).consume()
+        tx.run(load_query("delete_analysis_parts")).consume()
+    held = tx.run(load_query("merge_keyring"), {"keyring_id": shredder.keys.keyring_id}).data()
+    if held and held[0]["keyring_id"] != shredder.keys.keyring_id:  # another process named its own meanwhile
+        raise StorageError(f"Another key file than {shredder.keys.path} was named for this Neo4j database at the "
+                           "same time; set NETMAP_NEO4J_KEY_FILE to the same file in every netmap that uses it.")
+
+
+def _save_sheet(tx: neo4j.ManagedTransaction, change: survey_records.SheetSave, tokens: dict[str, str]) -> int:
     """One answer save as one transaction: lock the round, check it is open, the link usable, no submission made
     through another link still usable, and the sheet at the version quoted, then write; raising rolls the lock
     back with nothing written."""
-    rows = tx.run(load_query("lock_survey_sheet"), {"round_id": change.round_id, "respondent": change.respondent,
+    respondent = tokens[change.respondent]
+    rows = tx.run(load_query("lock_survey_sheet"), {"round_id": change.round_id, "respondent": respondent,
                                                     "digest": change.via}).data()
     state = rows[0] if rows else {}
     survey_records.check_save(change, round_open=state.get("status") == "open", link_usable=bool(state.get("usable")),
                submitted_elsewhere=bool(state.get("submitted_elsewhere")), version=state.get("version", 0))
     tx.run(load_query("write_survey_sheet"), {
-        "round_id": change.round_id, "respondent": change.respondent, "submit": change.submit,
+        "round_id": change.round_id, "respondent": respondent, "submit": change.submit,
         "version": change.expected_version + 1, "day": change.day, "via": change.via,
-        "answers": [{"question": n.question, "target": n.target, "weight": n.weight} for n in change.nominations],
+        "answers": [{"question": n.question, "target": tokens[n.target], "weight": n.weight}
+                    for n in change.nominations],
     }).consume()
     return change.expected_version + 1
 
 
-def _erase(tx: neo4j.ManagedTransaction, staff_id: str, hashes: dict[str, str]) -> None:
+def _erase(tx: neo4j.ManagedTransaction, staff_id: str, hashes: dict[str, str], shredder: Shredder) -> None:
     """Erase `staff_id` in one transaction; each snapshot of `hashes` (public id: the content hash it must have
     without the person) must read back with exactly that hash, else StorageError rolls everything back."""
     internal = {r["public_id"]: r["snapshot_id"] for r in tx.run(load_query("list_snapshots"))}
-    tx.run(load_query("erase_staff"), {"staff_id": staff_id}).consume()
-    tx.run(load_query("erase_survey_person"), {"staff_id": staff_id}).consume()
+    token = shredder.known_token(staff_id) or ""  # none: nothing of theirs was ever written ("" matches nothing)
+    tx.run(load_query("erase_staff"), {"staff_id": token}).consume()
+    tx.run(load_query("erase_survey_person"), {"staff_id": token}).consume()
     tx.run(load_query("delete_snapshot_analyses"),
            {"snapshot_ids": [internal[p] for p in hashes if p in internal]}).consume()
     for public_id, expected in hashes.items():
-        tables = _read_tables(tx, public_id, TABLE_NAMES)
+        tables = _read_tables(tx, public_id, TABLE_NAMES, shredder)
         dataset = Dataset.from_tables(tables) if tables is not None else None
         if dataset is None or dataset.content_hash() != expected:
             raise StorageError(f"Erasing {staff_id} would leave snapshot {public_id} other than expected (it was "
@@ -428,9 +560,10 @@ def _publish(tx: neo4j.ManagedTransaction, snapshot_id: str, as_of: str, replace
     return public_id
 
 
-def _read_tables(tx: neo4j.ManagedTransaction, public_id: str, names: tuple[str, ...]
+def _read_tables(tx: neo4j.ManagedTransaction, public_id: str, names: tuple[str, ...], shredder: Shredder
                  ) -> dict[str, pd.DataFrame] | None:
-    """Tables of the complete snapshot `public_id`, all in one transaction; None when there is none any more."""
+    """Tables of the complete snapshot `public_id`, all in one transaction, opened with `shredder`; None when there
+    is none any more."""
     rows = [r.data() for r in tx.run(load_query("list_snapshots")) if r["public_id"] == public_id]
     if not rows:
         return None
@@ -440,6 +573,8 @@ def _read_tables(tx: neo4j.ManagedTransaction, public_id: str, names: tuple[str,
     for name in names:
         columns = (*table_spec(name).column_names, "attributes")
         records = [r.data() for r in tx.run(load_query(_READ_QUERIES[name]), {"snapshot_id": row["snapshot_id"]})]
+        if name in TABLE_RULES and records:
+            records = shredder.open_rows(TABLE_RULES[name], records)
         tables[name] = frame_from_rows(name, [[r[c] for c in columns] for r in records],
                                        extras.get(name, []))  # tables added since it was stored
     return tables
