@@ -41,7 +41,8 @@ def register(main: click.Group) -> None:
 
 @click.group("import")
 def import_group() -> None:
-    """Bring in data as the trust holds it: the DfE's register of schools (GIAS), MIS and HR exports, group lists."""
+    """Bring in data as the trust already holds it: the DfE's register of schools (GIAS), MIS and HR exports
+    through a column mapping, group lists."""
 
 
 def _as_of_option(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -35,7 +35,7 @@ def test_key_players_name_the_set_and_what_it_holds_together(app: Flask) -> None
 
 def test_wiring_page_says_whether_the_groups_shape_collaboration(app: Flask) -> None:
     client = app.test_client()
-    login(client, "ceo")
+    login(client, "admin")  # the whole trust: a ceo's figures leave out its small schools (docs/suppression.md)
     html = client.get("/wiring/").get_data(as_text=True)
     assert "Do the groups shape who collaborates?" in html
     assert "correlate at <strong>0.81</strong>" in html
