@@ -21,13 +21,15 @@ from netmap.store import GraphStore, SQLiteStore
 from tests.trusts import PLANTED, TINY
 
 REPO = Path(__file__).parent.parent
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 _ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="netmap-tests-home-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Before any test module is imported, point HOME and the XDG folders at a temporary folder and drop the
     user's NETMAP_* settings (tests-only ones stay), so that no test can read or write the user's store, users
-    file or secret key, and a developer's environment cannot change what a test sees. The user's own netmap
+    file or secret key, and a developer's environment cannot change what a test sees; and declare a cheap password
+    hash (NETMAP_TEST_PASSWORD_HASH) unless one is set. The user's own netmap
     folders are noted first (in PYTEST_NETMAP_USER_FOLDERS, which pytest-xdist's workers inherit) for the check that
     the session left them untouched."""
     os.environ.setdefault("PYTEST_NETMAP_USER_FOLDERS", os.pathsep.join(_user_folders()))
@@ -37,6 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[variable] = str(folder)
     for variable in [v for v in os.environ if v.startswith("NETMAP_") and not v.startswith("NETMAP_TEST_")]:
         del os.environ[variable]
+    # A password costs 0.1 s of CPU with production's scrypt; the suite's many logins use a cheap declared method
+    # instead (tests/test_sessions.py checks that the production default is still scrypt at its cost).
+    os.environ.setdefault("NETMAP_TEST_PASSWORD_HASH", CHEAP_PASSWORD_HASH)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
