@@ -92,10 +92,15 @@ def xdist_group_of(item: pytest.Item) -> str:
     return shared[0] if shared else item.nodeid.split("::")[0]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks and -m deselects by them
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each test in its xdist group; mark every test of a shared server (the live Neo4j) slow: starting one
+    takes tens of seconds, and the fast set covers the Neo4j store's code through its double (tests/neo4j_double.py)."""
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+        group = xdist_group_of(item)
+        item.add_marker(pytest.mark.xdist_group(group))
+        if group in SHARED.values():
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
