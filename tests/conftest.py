@@ -83,7 +83,11 @@ SHARED = {"neo4j_uri": "neo4j"}  # fixture: xdist group of every test using a se
 def xdist_group_of(item: pytest.Item) -> str:
     """The group of pytest-xdist's workers a test runs in (--dist loadgroup): a shared server's (the live Neo4j:
     one worker starts one, for every test that uses it, by fixture or by a "neo4j" parameter), else its module's
-    (its module-scoped trusts and servers are built once, in one worker)."""
+    (its module-scoped trusts and servers are built once, in one worker), unless the test names its own group
+    with @pytest.mark.xdist_group (to split a long module whose parts share nothing across the workers)."""
+    explicit = item.get_closest_marker("xdist_group")
+    if explicit is not None:
+        return str(explicit.args[0])
     callspec = getattr(item, "callspec", None)
     by_parameter = callspec is not None and any(value == "neo4j" for value in callspec.params.values()
                                                  if isinstance(value, str))
