@@ -213,7 +213,7 @@ def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
     assert all(_close(effective[v], unweighted[v]) for v in G)
 
 
-@pytest.mark.parametrize("name", ["karate", "florentine", "sample"])
+@pytest.mark.parametrize("name", ["karate", "florentine", pytest.param("sample", marks=pytest.mark.slow)])
 def test_betweenness_split_over_processes_is_the_same(name: str) -> None:
     """Split by source over worker processes (netmap.workers), betweenness equals the one-process answer and
     NetworkX's to 1e-9, isolates and a weighted run included."""
