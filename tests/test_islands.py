@@ -72,9 +72,14 @@ def _same_value(a: object, b: object) -> None:
         assert a == b
 
 
+@pytest.fixture(scope="module")
+def whole(hubs: Dataset) -> Analysis:
+    """The hubs analysed as one graph, once for the module (an analysis is plain data, never changed by a test)."""
+    return analyse(build_graphs(hubs, AS_OF))
+
+
 @pytest.mark.parametrize("batch_staff", [1, 900, 2000])
-def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, batch_staff: int) -> None:
-    whole = analyse(build_graphs(hubs, AS_OF))
+def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, whole: Analysis, batch_staff: int) -> None:
     _same(analyse_snapshot(hubs, AS_OF, batch_staff=batch_staff), whole)
 
 
