@@ -58,6 +58,7 @@ def test_what_if_equals_a_full_recompute(changes: list) -> None:
     assert _rounded({k: got[k] for k in expected}) == _rounded(expected)
 
 
+@pytest.mark.slow  # the 2,000-staff sample analysed twice; test_what_if_equals_a_full_recompute covers it on PLANTED
 def test_what_if_on_the_sample_equals_a_full_recompute() -> None:
     dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
     changes = [Leave("ST1981"), Second("ST0295", "SCH04", "SCH12"), JoinGroup("ST1000", "MATHS"),
