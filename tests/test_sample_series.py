@@ -29,6 +29,9 @@ from netmap.sample.generator import (
 from netmap.sample.series import write_series
 
 AUTUMN, SPRING, SUMMER = TERM_ENDS
+# The 2,000-staff sample written and analysed through a year: tens of seconds of CPU. The fast set writes a series
+# through `netmap demo` (tests/test_cli.py).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
