@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 import pytest
@@ -18,7 +18,11 @@ from flask import Flask
 
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
-from tests.trusts import PLANTED, TINY
+from tests.trusts import PLANTED, SAMPLE, TINY
+
+if TYPE_CHECKING:
+    from netmap.analysis import Analysis
+    from netmap.graphs import TrustGraphs
 
 REPO = Path(__file__).parent.parent
 CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
@@ -174,6 +178,22 @@ def browser() -> Iterator[Any]:
     from tests.browser import launch_browser
 
     yield from launch_browser()
+
+
+@pytest.fixture(scope="session")
+def sample_graphs() -> TrustGraphs:
+    """The sample trust (data/samples/trust, 2,000 staff) as of 2026-07-01, built once a session: read only."""
+    from netmap.graphs import build_graphs
+
+    return build_graphs(read_trust(SAMPLE)[0], "2026-07-01")
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(sample_graphs: TrustGraphs) -> Analysis:
+    """The sample trust's analysis, computed once a session (an analysis is plain data): read only."""
+    from netmap.analysis import analyse
+
+    return analyse(sample_graphs)
 
 
 @pytest.fixture
