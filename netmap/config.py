@@ -10,6 +10,7 @@ import dataclasses
 import difflib
 import ipaddress
 import os
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -113,6 +114,9 @@ SETTINGS: tuple[Setting, ...] = (
             "access token."),
     Setting("NETMAP_TEST_NEO4J_URI", None, "Tests only: the Neo4j to test against, instead of starting one from "
             "tools/neo4j-launcher."),
+    Setting("NETMAP_TEST_PASSWORD_HASH", "scrypt:32768:8:1", "Tests only: how the web app hashes passwords "
+            "(werkzeug's method: scrypt:N:r:p or pbkdf2:sha256:ITERATIONS). The test suite sets a cheap one so that "
+            "its thousands of logins run fast; a trust keeps the default, scrypt at werkzeug's cost."),
     Setting("NETMAP_TEST_REQUIRE_NEO4J", None, "Tests only: fail, instead of skipping, the Neo4j tests when no "
             "Neo4j can be started (CI sets it)."),
 )
@@ -188,6 +192,7 @@ class Settings:
     smtp_password: str | None
     smtp_from: str | None
     demo_dir: Path | None  # None: demo/ in the data directory (see demo_settings)
+    password_hash: str  # werkzeug's method string, for generate_password_hash
     oidc: OidcSettings | None
 
     def __repr__(self) -> str:  # keep the password and secret key out of logs and tracebacks
@@ -263,6 +268,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_user=get("NETMAP_SMTP_USER"),
         smtp_password=get("NETMAP_SMTP_PASSWORD"),
         smtp_from=get("NETMAP_SMTP_FROM"),
+        password_hash=_password_hash(text("NETMAP_TEST_PASSWORD_HASH"), "NETMAP_TEST_PASSWORD_HASH"),
         oidc=_oidc(get, text),
     )
 
@@ -299,6 +305,14 @@ def _scopes(text: str) -> str:
     if "openid" not in text.split():
         raise ConfigError(f"NETMAP_OIDC_SCOPES must include openid, not {text!r}.")
     return " ".join(text.split())
+
+
+def _password_hash(text: str, name: str) -> str:
+    """A werkzeug password hashing method, scrypt:N:r:p or pbkdf2:sha256:ITERATIONS; ConfigError otherwise."""
+    if not re.fullmatch(r"scrypt:[1-9]\d*:[1-9]\d*:[1-9]\d*|pbkdf2:sha256:[1-9]\d*", text):
+        raise ConfigError(f"{name} must be scrypt:N:r:p or pbkdf2:sha256:ITERATIONS (werkzeug's methods), "
+                          f"not {text!r}.")
+    return text
 
 
 def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:

@@ -10,7 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 import pytest
@@ -18,16 +18,22 @@ from flask import Flask
 
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
-from tests.trusts import PLANTED, TINY
+from tests.trusts import PLANTED, SAMPLE, TINY
+
+if TYPE_CHECKING:
+    from netmap.analysis import Analysis
+    from netmap.graphs import TrustGraphs
 
 REPO = Path(__file__).parent.parent
+CHEAP_PASSWORD_HASH = "pbkdf2:sha256:1"
 _ISOLATED_HOME = Path(tempfile.mkdtemp(prefix="netmap-tests-home-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Before any test module is imported, point HOME and the XDG folders at a temporary folder and drop the
     user's NETMAP_* settings (tests-only ones stay), so that no test can read or write the user's store, users
-    file or secret key, and a developer's environment cannot change what a test sees. The user's own netmap
+    file or secret key, and a developer's environment cannot change what a test sees; and declare a cheap password
+    hash (NETMAP_TEST_PASSWORD_HASH) unless one is set. The user's own netmap
     folders are noted first (in PYTEST_NETMAP_USER_FOLDERS, which pytest-xdist's workers inherit) for the check that
     the session left them untouched."""
     os.environ.setdefault("PYTEST_NETMAP_USER_FOLDERS", os.pathsep.join(_user_folders()))
@@ -37,6 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[variable] = str(folder)
     for variable in [v for v in os.environ if v.startswith("NETMAP_") and not v.startswith("NETMAP_TEST_")]:
         del os.environ[variable]
+    # A password costs 0.1 s of CPU with production's scrypt; the suite's many logins use a cheap declared method
+    # instead (tests/test_sessions.py checks that the production default is still scrypt at its cost).
+    os.environ.setdefault("NETMAP_TEST_PASSWORD_HASH", CHEAP_PASSWORD_HASH)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -78,7 +87,11 @@ SHARED = {"neo4j_uri": "neo4j"}  # fixture: xdist group of every test using a se
 def xdist_group_of(item: pytest.Item) -> str:
     """The group of pytest-xdist's workers a test runs in (--dist loadgroup): a shared server's (the live Neo4j:
     one worker starts one, for every test that uses it, by fixture or by a "neo4j" parameter), else its module's
-    (its module-scoped trusts and servers are built once, in one worker)."""
+    (its module-scoped trusts and servers are built once, in one worker), unless the test names its own group
+    with @pytest.mark.xdist_group (to split a long module whose parts share nothing across the workers)."""
+    explicit = item.get_closest_marker("xdist_group")
+    if explicit is not None:
+        return str(explicit.args[0])
     callspec = getattr(item, "callspec", None)
     by_parameter = callspec is not None and any(value == "neo4j" for value in callspec.params.values()
                                                  if isinstance(value, str))
@@ -87,10 +100,15 @@ def xdist_group_of(item: pytest.Item) -> str:
     return shared[0] if shared else item.nodeid.split("::")[0]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks and -m deselects by them
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each test in its xdist group; mark every test of a shared server (the live Neo4j) slow: starting one
+    takes tens of seconds, and the fast set covers the Neo4j store's code through its double (tests/neo4j_double.py)."""
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+        group = xdist_group_of(item)
+        item.add_marker(pytest.mark.xdist_group(group))
+        if group in SHARED.values():
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
@@ -160,6 +178,22 @@ def browser() -> Iterator[Any]:
     from tests.browser import launch_browser
 
     yield from launch_browser()
+
+
+@pytest.fixture(scope="session")
+def sample_graphs() -> TrustGraphs:
+    """The sample trust (data/samples/trust, 2,000 staff) as of 2026-07-01, built once a session: read only."""
+    from netmap.graphs import build_graphs
+
+    return build_graphs(read_trust(SAMPLE)[0], "2026-07-01")
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(sample_graphs: TrustGraphs) -> Analysis:
+    """The sample trust's analysis, computed once a session (an analysis is plain data): read only."""
+    from netmap.analysis import analyse
+
+    return analyse(sample_graphs)
 
 
 @pytest.fixture

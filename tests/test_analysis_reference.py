@@ -213,7 +213,9 @@ def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
     assert all(_close(effective[v], unweighted[v]) for v in G)
 
 
-@pytest.mark.parametrize("name", ["karate", "florentine", "sample"])
+# Each run starts worker processes (seconds): karate covers the split in the fast set
+@pytest.mark.parametrize("name", ["karate", *(pytest.param(n, marks=pytest.mark.slow)
+                                               for n in ("florentine", "sample"))])
 def test_betweenness_split_over_processes_is_the_same(name: str) -> None:
     """Split by source over worker processes (netmap.workers), betweenness equals the one-process answer and
     NetworkX's to 1e-9, isolates and a weighted run included."""

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from benchmarks.runner import run
+
+pytestmark = pytest.mark.slow  # benchmark runs (a server, concurrent users, igraph): tens of seconds of CPU each
 
 
 def test_runner_measures_each_step_next_to_its_reference(tmp_path: Path) -> None:

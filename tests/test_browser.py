@@ -34,6 +34,9 @@ from tests.conftest import REPO, skip_unless_required
 from tests.web_helpers import make_app
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test
+# The tests that serve trusts of their own run in a worker apart from those of the sample's server: the whole module
+# in one worker was the suite's critical path (README, "Development").
+OWN_TRUSTS = pytest.mark.xdist_group("tests/test_browser.py::own-trusts")
 
 try:
     from playwright.sync_api import Browser, Page
@@ -223,6 +226,7 @@ def trust_of_size(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
         yield schools, url
 
 
+@OWN_TRUSTS
 def test_no_school_discs_or_labels_overlap_at_5_60_and_150_schools(browser: Browser, trust_of_size: tuple) -> None:
     schools, url = trust_of_size
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -371,6 +375,7 @@ def test_logged_in_through_the_production_server(page: Page, server: str) -> Non
     assert page.locator("h1").inner_text() == "Dashboard"
 
 
+@OWN_TRUSTS
 def test_ids_that_are_javascript_property_names_or_hold_a_slash_still_draw(browser: Browser,
                                                                           hostile_ids_server: str) -> None:
     from tests.hostile_ids import SCHOOLS, STAFF

@@ -161,11 +161,15 @@ def test_unknown_setting_stops_with_a_hint(run, monkeypatch: pytest.MonkeyPatch)
     assert result.stderr.startswith("Error: Unknown setting NETMAP_DBB. Did you mean NETMAP_DB?")
 
 
-def test_sample_then_demo(run, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sample(run, tmp_path: Path) -> None:
     result = run("sample", "--schools", "5", "--staff", "200", "--seed", "3", "--out", str(tmp_path / "s"))
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Wrote {tmp_path / 's'}: 6 schools, 200 staff, 25 groups")
     assert "Generating staff" in result.stderr
+
+
+@pytest.mark.slow  # the demo always loads and analyses the 2,000-staff sample, three terms of it: 10 s of CPU
+def test_demo(run, tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a trust's own store (NETMAP_DB) holding a snapshot on the sample's last date, its own users file, and a
     # Neo4j named in the settings: the demo must touch none of them
     assert run("load", str(tiny), "--as-of", "2026-07-01").exit_code == 0

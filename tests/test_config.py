@@ -31,6 +31,8 @@ def test_db_path_from_environment() -> None:
      "NETMAP_TRUSTED_PROXY: 'nginx.local' is not an IP address or network; give the proxy's address"),
     ({"NETMAP_PROXY_HOPS": "0"}, "NETMAP_PROXY_HOPS must be a whole number above 0, not '0'"),
     ({"NETMAP_TRUSTED_PROXIES": "1"}, "NETMAP_TRUSTED_PROXIES is no longer read: set NETMAP_TRUSTED_PROXY"),
+    ({"NETMAP_TEST_PASSWORD_HASH": "md5"},
+     "NETMAP_TEST_PASSWORD_HASH must be scrypt:N:r:p or pbkdf2:sha256:ITERATIONS .werkzeug's methods., not 'md5'"),
 ])
 def test_bad_settings_stop_start_up(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
@@ -76,13 +78,14 @@ OTHER_VALUE = {
     "NETMAP_AUDIT_RETENTION_DAYS": "31", "NETMAP_SCENARIO_RETENTION_DAYS": "32", "NETMAP_PROXY_HOPS": "2",
     "NETMAP_REQUIRE_MFA": "0", "NETMAP_THREADS": "3", "NETMAP_OIDC_PROVIDER_NAME": "Microsoft",
     "NETMAP_OIDC_SCOPES": "openid email", "NETMAP_OIDC_REQUIRE_MFA": "0",
-    "NETMAP_OIDC_GROUPS_URL": "https://groups.example/me",
+    "NETMAP_OIDC_GROUPS_URL": "https://groups.example/me", "NETMAP_TEST_PASSWORD_HASH": "pbkdf2:sha256:1",
 }
 
 
 def field_of(settings: Settings, name: str) -> object:
-    """The Settings field that NETMAP_<NAME> sets (NETMAP_OIDC_<NAME>: the field of settings.oidc)."""
-    key = name.removeprefix("NETMAP_").lower()
+    """The Settings field that NETMAP_<NAME> (or NETMAP_TEST_<NAME>) sets (NETMAP_OIDC_<NAME>: the field of
+    settings.oidc)."""
+    key = name.removeprefix("NETMAP_").lower().removeprefix("test_")
     if key.startswith("oidc_"):
         return getattr(settings.oidc, key.removeprefix("oidc_"))
     return getattr(settings, key)

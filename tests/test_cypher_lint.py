@@ -14,6 +14,7 @@ from netmap.store.graph_model import LABELS, PROPERTY_KEYS, RELATIONSHIP_TYPES
 from tests.conftest import REPO
 
 LINTER = REPO / "tools" / "cypher-lint"
+pytestmark = pytest.mark.slow  # Neo4j's linter in Node.js: seconds a run (test_graph_queries.py checks parameters)
 
 
 def _linter_missing() -> str | None:
@@ -42,7 +43,6 @@ def lint(queries: list[tuple[str, str, tuple[str, ...]]]) -> dict[str, list[dict
     return {r["name"]: r["diagnostics"] for r in json.loads(done.stdout)}
 
 
-@pytest.mark.slow
 def test_every_query_passes_neo4j_linter() -> None:
     names = query_names()
     assert len(names) >= 20

@@ -44,6 +44,7 @@ def _run_with_seed(code: str, seed: int) -> str:
     return result.stdout
 
 
+@pytest.mark.slow  # four Pythons, each importing the analysis stack
 def test_constraint_is_the_same_to_the_last_digit_whatever_the_hash_seed() -> None:
     outputs = {_run_with_seed(_CONSTRAINT, seed) for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1

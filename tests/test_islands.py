@@ -18,6 +18,9 @@ from netmap.sample.generator import generate_sample
 from tests.trusts import PLANTED
 
 AS_OF = "2026-07-01"
+# The hubs trust (2,400 staff, analysed whole and in batches) is slow: the fast set checks islands and batching on
+# the planted trust (test_planted_islands_by_hand, test_batched_planted_trust_equals_the_whole_graph).
+HUBS = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +40,7 @@ def test_planted_islands_by_hand() -> None:
     assert island["school", "D"] == 1
 
 
+@HUBS
 def test_hubs_are_islands_and_batches_hold_whole_islands(hubs: Dataset) -> None:
     island = island_of_schools_and_groups(hubs, AS_OF)
     assert len(set(island.values())) == 4
@@ -72,9 +76,15 @@ def _same_value(a: object, b: object) -> None:
         assert a == b
 
 
+@pytest.fixture(scope="module")
+def whole(hubs: Dataset) -> Analysis:
+    """The hubs analysed as one graph, once for the module (an analysis is plain data, never changed by a test)."""
+    return analyse(build_graphs(hubs, AS_OF))
+
+
+@HUBS
 @pytest.mark.parametrize("batch_staff", [1, 900, 2000])
-def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, batch_staff: int) -> None:
-    whole = analyse(build_graphs(hubs, AS_OF))
+def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, whole: Analysis, batch_staff: int) -> None:
     _same(analyse_snapshot(hubs, AS_OF, batch_staff=batch_staff), whole)
 
 
@@ -83,7 +93,7 @@ def test_batched_planted_trust_equals_the_whole_graph() -> None:
     _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
 
 
-@pytest.mark.slow
+@HUBS
 def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
     """Betweenness normalised by the whole trust, and the school modularity, as NetworkX computes them whole."""
     graphs = build_graphs(hubs, AS_OF)
@@ -106,6 +116,7 @@ def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
     assert found >= nx.community.modularity(undirected, nx.community.louvain_communities(undirected, seed=7)) - 0.01
 
 
+@HUBS
 def test_progress_names_each_batch(hubs: Dataset) -> None:
     seen: list[tuple[str, int, int]] = []
     analyse_snapshot(hubs, AS_OF, progress=lambda *told: seen.append(told), batch_staff=900)

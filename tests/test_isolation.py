@@ -43,5 +43,11 @@ def test_a_test_runs_in_its_modules_group(request: pytest.FixtureRequest) -> Non
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "neo4j"])
-def test_a_test_of_the_live_neo4j_runs_in_its_group(request: pytest.FixtureRequest, kind: str) -> None:
+def test_a_test_of_the_live_neo4j_runs_in_its_group_and_is_slow(request: pytest.FixtureRequest, kind: str) -> None:
     assert xdist_group_of(request.node) == ("neo4j" if kind == "neo4j" else "tests/test_isolation.py")
+    assert (request.node.get_closest_marker("slow") is not None) == (kind == "neo4j")  # out of the fast set
+
+
+@pytest.mark.xdist_group("tests/test_isolation.py::apart")
+def test_a_test_may_name_its_own_group(request: pytest.FixtureRequest) -> None:
+    assert xdist_group_of(request.node) == "tests/test_isolation.py::apart"

@@ -9,18 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from netmap.analysis import AnalysisOptions, analyse
+from netmap.analysis import Analysis, AnalysisOptions, analyse
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.cli import main
 from netmap.graphs import build_graphs
-from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
-from tests.conftest import REPO
 
 
-def test_an_analysis_survives_its_parts_exactly() -> None:
-    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
-    analysis = analyse(build_graphs(dataset, "2026-07-01"))
+def test_an_analysis_survives_its_parts_exactly(sample_analysis: Analysis) -> None:
+    analysis = sample_analysis
     back = analysis_from_parts(analysis_to_parts(analysis))
     for table in ("staff", "schools", "groups", "wiring", "bridges"):
         before, after = getattr(analysis, table), getattr(back, table)
@@ -59,9 +56,8 @@ def test_load_keeps_the_analysis_and_analyse_uses_it(run, tiny: Path, tmp_path: 
     assert summary["options"]["dormant_share"] == 0.9
 
 
-def test_a_kept_analysis_decodes_a_table_only_when_it_is_used() -> None:
-    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
-    analysis = analyse(build_graphs(dataset, "2026-07-01"))
+def test_a_kept_analysis_decodes_a_table_only_when_it_is_used(sample_analysis: Analysis) -> None:
+    analysis = sample_analysis
     back = analysis_from_parts(analysis_to_parts(analysis))
     assert back.summary == json.loads(json.dumps(analysis.summary, default=float))
     assert "staff" not in vars(back) and "schools" not in vars(back)  # nothing decoded yet

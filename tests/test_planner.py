@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from netmap.analysis import analyse
+from netmap.analysis import Analysis, analyse
 from netmap.analysis.planner import Planner
 from netmap.analysis.whatif import AddTie, JoinGroup, Leave, Second, apply_to_dataset, what_if
 from netmap.contract import subject_key
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
-from netmap.graphs import build_graphs
+from netmap.graphs import TrustGraphs, build_graphs
 from netmap.ingest.validate import read_trust
 from tests.conftest import REPO
 from tests.trusts import PLANTED
@@ -59,6 +59,7 @@ def test_what_if_equals_a_full_recompute(changes: list) -> None:
     assert _rounded({k: got[k] for k in expected}) == _rounded(expected)
 
 
+@pytest.mark.slow  # the 2,000-staff sample analysed twice; test_what_if_equals_a_full_recompute covers it on PLANTED
 def test_what_if_on_the_sample_equals_a_full_recompute() -> None:
     dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
     changes = [Leave("ST1981"), Second("ST0295", "SCH04", "SCH12"), JoinGroup("ST1000", "MATHS"),
@@ -139,10 +140,9 @@ def test_subject_and_role_filters() -> None:
         planner.recommend("NOPE")
 
 
-def test_planner_numbers_equal_the_what_if_engine() -> None:
-    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
-    graphs = build_graphs(dataset, AS_OF)
-    planner = Planner(graphs, analyse(graphs))
+def test_planner_numbers_equal_the_what_if_engine(sample_graphs: TrustGraphs, sample_analysis: Analysis) -> None:
+    graphs = sample_graphs
+    planner = Planner(graphs, sample_analysis)
     for target in ("SCH12", "SCH05", "SCH01"):
         for candidate in planner.recommend(target, top=4):
             after = what_if(graphs, [Second(candidate.staff_id, candidate.from_school_id, target)]).after

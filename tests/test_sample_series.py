@@ -29,6 +29,9 @@ from netmap.sample.generator import (
 from netmap.sample.series import write_series
 
 AUTUMN, SPRING, SUMMER = TERM_ENDS
+# The tests of the 2,000-staff sample written and analysed through a year (tens of seconds of CPU) are slow; the
+# fast set writes a smaller series through the command (test_the_cli_writes_the_series).
+YEAR = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +42,7 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[SampleTrust, dict[st
     return trust, datasets, {as_of: analyse(build_graphs(d, as_of)) for as_of, d in datasets.items()}
 
 
+@YEAR
 def test_each_term_folder_is_the_whole_data_as_of_its_date(year) -> None:  # noqa: ANN001
     trust, datasets, analyses = year
     whole = read_trust(trust.out)[0]
@@ -52,6 +56,7 @@ def test_each_term_folder_is_the_whole_data_as_of_its_date(year) -> None:  # noq
         assert not (datasets[as_of].collaborations["observed_on"] > as_of).any()  # nothing from the future
 
 
+@YEAR
 def test_a_network_launched_takes_hold(year) -> None:  # noqa: ANN001
     trust, _datasets, analyses = year
     assert "ORACY" not in set(analyses[AUTUMN].groups["group_id"])
@@ -62,6 +67,7 @@ def test_a_network_launched_takes_hold(year) -> None:  # noqa: ANN001
     assert 0 < spring["conductivity"] < summer["conductivity"] and not summer["is_dormant"]
 
 
+@YEAR
 def test_a_network_goes_dormant_when_its_active_members_move_on(year) -> None:  # noqa: ANN001
     _trust, datasets, analyses = year
     before = analyses[AUTUMN].groups.set_index("group_id").loc["GEOGRAPHY"]
@@ -76,6 +82,7 @@ def test_a_network_goes_dormant_when_its_active_members_move_on(year) -> None:  
     assert soft.number_of_edges() > 0  # they still collaborate: now a bridge no formal structure supports
 
 
+@YEAR
 def test_a_school_that_joins_mid_year_is_in_networks_at_once_and_collaborates_by_summer(year) -> None:  # noqa: ANN001
     trust, datasets, analyses = year
     joining = trust.mid_year_schools[0]

@@ -97,6 +97,7 @@ def test_the_home_schools_cost_is_the_what_if_engines(planner: Planner) -> None:
             result.before.schools_reached[home], result.after.schools_reached[home]), candidate.staff_id
 
 
+@pytest.mark.slow  # the 2,000-staff sample; test_the_home_schools_cost_is_the_what_if_engines covers it by hand
 def test_home_cost_on_the_sample_is_the_what_if_engines() -> None:
     dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
     graphs = build_graphs(dataset, AS_OF)

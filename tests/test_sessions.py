@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap.cli import main
+from netmap.config import read_settings
 from tests.web_helpers import PASSWORD, csrf_token, login
 from webapp.accounts import ADDRESS_FAILURES, LOCKOUT_FAILURES, Accounts, LockedOut
 from webapp.accounts import users as users_module
@@ -103,7 +104,8 @@ def test_an_unknown_name_costs_one_password_check_like_a_known_one(app: Flask,
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         assert accounts.users.authenticate("nobody-by-this-name", "a guess", "10.0.0.9") is None
         assert accounts.users.authenticate("admin", "a guess", "10.0.0.9") is None
-    assert len(checked) == 2 and all(stored.startswith("scrypt:") for stored in checked)
+    # both hashed alike (with the declared method: scrypt for a trust, the suite's cheap one here)
+    assert len(checked) == 2 and {stored.split("$")[0] for stored in checked} == {read_settings().password_hash}
 
 
 def test_someone_elsewhere_cannot_lock_the_admin_out(app: Flask) -> None:
@@ -326,3 +328,23 @@ def test_a_login_never_sends_anyone_off_site(app: Flask, target: str) -> None:
     kept = client.post("/login", query_string={"next": "/schools/?a=b"},
                        data={"name": "hr", "password": PASSWORD, "csrf_token": csrf_token(client)})
     assert kept.location == "/schools/?a=b"
+
+
+def test_passwords_are_hashed_with_scrypt_at_its_cost_unless_the_tests_declare_otherwise(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from tests.conftest import CHEAP_PASSWORD_HASH
+
+    def stored_hash() -> str:
+        with sqlite3.connect(tmp_path / "users.db") as conn:
+            return str(conn.execute("SELECT password_hash FROM users WHERE name = 'hr'").fetchone()[0])
+
+    with Accounts(tmp_path / "users.db") as accounts:
+        accounts.users.add("hr", "hr", PASSWORD)
+        assert stored_hash().startswith(CHEAP_PASSWORD_HASH + "$")  # the suite's declared cheap method
+        monkeypatch.delenv("NETMAP_TEST_PASSWORD_HASH")  # as a trust runs: the declared default
+        accounts.users.set_password("hr", PASSWORD)
+        assert stored_hash().startswith("scrypt:32768:8:1$")
+        assert accounts.users.authenticate("hr", PASSWORD, "127.0.0.1") is not None
+        assert accounts.users.authenticate("hr", PASSWORD + "!", "127.0.0.1") is None

@@ -3,13 +3,20 @@ authenticator (codes computed with pyotp, as the app would)."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import datetime as dt
 import re
+import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 
+from netmap import clock
 from netmap.dataset import Dataset
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
@@ -25,14 +32,38 @@ def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask
     it, so that a test logs in with a password alone as often as it likes (an authenticator code is accepted once
     per 30 seconds); tests/test_mfa.py and tests/test_access.py's second-factor tests turn it on."""
     db, users = tmp_path / "store.db", tmp_path / "users.db"
-    with SQLiteStore(db) as store:
-        if dataset is not None:  # loaded and analysed, as `netmap load` does: the web app only reads analyses
-            analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot)
+    SQLiteStore(db).close()  # created as netmap creates a store
+    if dataset is not None:  # loaded and analysed, as `netmap load` does (the web app only reads analyses)
+        _copy_store(analysed_store(dataset), db)
     with Accounts(users) as accounts:
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)
     return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
                        "NETMAP_REQUIRE_MFA": False, **config})
+
+
+_ANALYSED: dict[tuple[str, dt.date], Path] = {}  # (dataset's digest, today) -> its store, loaded and analysed
+_ANALYSED_FOLDER = Path(tempfile.mkdtemp(prefix="netmap-tests-stores-"))
+atexit.register(shutil.rmtree, _ANALYSED_FOLDER, ignore_errors=True)
+
+
+def analysed_store(dataset: Dataset) -> Path:
+    """A store holding `dataset` as snapshot 2026-07-01, analysed: built once a session for each dataset (and
+    clock's day), so that the web tests' apps cost a file copy, not a load and an analysis. Never write to it:
+    copy it (make_app does)."""
+    key = (dataset.content_hash(), clock.today())
+    if key not in _ANALYSED:
+        path = _ANALYSED_FOLDER / f"{len(_ANALYSED)}.db"
+        with SQLiteStore(path) as store:
+            analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot)
+        _ANALYSED[key] = path
+    return _ANALYSED[key]
+
+
+def _copy_store(source: Path, target: Path) -> None:
+    """Copy the store at `source` over the store at `target` (SQLite's backup, so its write-ahead log comes too)."""
+    with contextlib.closing(sqlite3.connect(source)) as original, contextlib.closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

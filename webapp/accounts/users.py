@@ -1,6 +1,7 @@
 """Web users, their roles, their sessions' key, and failed-login throttling.
 
-Passwords are hashed with werkzeug (scrypt). Each user has a random session key that every session cookie
+Passwords are hashed with werkzeug (scrypt at werkzeug's cost; the test suite declares a cheaper method through
+NETMAP_TEST_PASSWORD_HASH). Each user has a random session key that every session cookie
 carries: logging out, a new password, a new role or removal changes or deletes it, which ends every session
 of that user at once (a copied cookie included). Re-adding a removed name gets a new key, so old cookies stay
 dead.
@@ -25,6 +26,7 @@ disabled account's sessions end and it cannot log in until `netmap users enable`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import sqlite3
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from netmap import clock
+from netmap.config import read_settings
 from netmap.errors import AccountError
 from netmap.store.transactions import immediate
 
@@ -63,8 +66,6 @@ _SELECT_USERS = ("SELECT name, role, session_key, staff_id, disabled, totp_secre
 _SELECT_UNUSED = ("SELECT name, role, session_key, staff_id, disabled, totp_secret != '', last_login_at, created_at "
                   "FROM users WHERE (CASE last_login_at WHEN '' THEN created_at ELSE last_login_at END) < ? "
                   "ORDER BY name")
-# Checked when a name is unknown, so that an unknown name costs as long as a known one (no user enumeration).
-_DUMMY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 NO_PASSWORD = ""        # the password hash of someone who signs in through the identity provider: matches nothing
 IDENTITY_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS external_identities (issuer TEXT NOT NULL, subject TEXT NOT NULL, "
@@ -92,6 +93,17 @@ class LockedOut(AccountError):
 
 
 
+def _hashed(password: str) -> str:
+    """`password` hashed with the method the settings declare (scrypt, unless the tests chose a cheap one)."""
+    return generate_password_hash(password, read_settings().password_hash)
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked when a name is unknown, so that an unknown name costs as long as a known one (no user enumeration)."""
+    return generate_password_hash(secrets.token_urlsafe(16), method)
+
+
 def _digest(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:32]
 
@@ -110,7 +122,7 @@ class UserStore:
         password = _checked_password(password or secrets.token_urlsafe(12))
         try:
             self._conn.execute("INSERT INTO users (name, role, password_hash, created_at, session_key, staff_id) "
-                               "VALUES (?, ?, ?, ?, ?, ?)", (name, role, generate_password_hash(password),
+                               "VALUES (?, ?, ?, ?, ?, ?)", (name, role, _hashed(password),
                                                              clock.now().isoformat(), secrets.token_urlsafe(24),
                                                              _checked_staff_id(staff_id)))
         except sqlite3.IntegrityError:
@@ -172,7 +184,7 @@ class UserStore:
         self._refuse_external(name, "password")
         password = _checked_password(password or secrets.token_urlsafe(12))
         self._update(name, "UPDATE users SET password_hash = ?, session_key = ? WHERE name = ?",
-                     (generate_password_hash(password), secrets.token_urlsafe(24), name))
+                     (_hashed(password), secrets.token_urlsafe(24), name))
         self.unlock(name)
         return password
 
@@ -266,7 +278,8 @@ class UserStore:
         name, address = name[:MAX_NAME], address[:64]
         row = self._conn.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
         address_locked = self._record_attempt(_digest(name), address, known=row is not None)
-        right = check_password_hash(row[0] if row and row[0] else _DUMMY_HASH, password)  # as slow when unknown
+        stored = row[0] if row and row[0] else _dummy_hash(read_settings().password_hash)  # as slow when unknown
+        right = check_password_hash(stored, password)
         if not (row and row[0] != NO_PASSWORD and right):
             if address_locked:  # the same answer whether the name is an account or not
                 raise LockedOut("Wrong user name or password, and too many failed logins have come from this "

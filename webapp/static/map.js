@@ -174,14 +174,11 @@
   // The server's reason beside a search field when it gives no suggestions (as text, never as markup).
   function say(input, text) {
     let shown = input.parentElement.querySelector(".suggest-note");
-    if (!shown && !text) return;
-    if (!shown) {
-      shown = document.createElement("span");
-      shown.className = "suggest-note note";
-      shown.setAttribute("role", "status");
+    if (!shown && text) {
+      shown = Object.assign(document.createElement("span"), { className: "suggest-note note", role: "status" });
       input.after(shown);
     }
-    shown.textContent = text;
+    if (shown) shown.textContent = text;
   }
 
   // Person search: suggestions for any part of a name, fetched as the user types (names stay text: option values).
