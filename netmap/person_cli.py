@@ -13,6 +13,7 @@ import click
 import pandas as pd
 
 from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, settings_of, store_options
+from netmap.errors import RightsError
 from netmap.rights.erase import erase_from_store
 from netmap.rights.exclusion import exclude_person, include_person, snapshots_holding
 from netmap.rights.export import export_bytes, write_export
@@ -116,7 +117,16 @@ def register(main: click.Group) -> None:
         """Erase the person ID from every snapshot, survey round and the users file, ties to and from them
         included; audit entries about them keep only a digest. Cannot be undone."""
         with open_store_of(ctx, db, store) as opened:
-            holdings, others = _held(ctx, opened, staff_id)
+            try:
+                holdings, others = _held(ctx, opened, staff_id)
+            except RightsError:
+                if not opened.forget_leftover_key(staff_id):
+                    raise
+                click.echo(f"Nothing of {staff_id} was held any more, but their key was still in the key file (an "
+                           "earlier erasure stopped before its last step): it is deleted now, so what Neo4j's logs "
+                           "still hold of them cannot be read.")
+                audit_command(ctx, "erasure", "a leftover key deleted")
+                return
             what = (f"{len(holdings.snapshots)} snapshot(s), {len(holdings.surveys)} survey round(s) and "
                     f"{sum(len(f) for f in others.values())} row(s) of the users file")
             if not yes:

@@ -64,7 +64,7 @@ def test_the_fixture_sets_the_library_and_the_web_app(clock: Callable[[dt.dateti
     assert CliRunner().invoke(main, ["load", str(tiny)], catch_exceptions=False).exit_code == 0
     with SQLiteStore(tmp_path / "cli.db") as store:
         (info,) = store.list_snapshots()
-    assert (info.as_of, info.loaded_at) == ("2031-02-03", "2031-02-03T23:30:00+00:00")
+    assert (info.as_of, info.loaded_at) == ("2025-10-01", "2031-02-03T23:30:00+00:00")  # dated by its data
     with Accounts(tmp_path / "users.db") as accounts:
         accounts.users.add("hr1", "hr", "a long enough password 1")
         accounts.users.record_login("hr1")

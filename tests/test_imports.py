@@ -289,3 +289,15 @@ def test_an_xlsx_export_reads_as_its_csv_does(tiny_trust: Dataset, tmp_path: Pat
     new, report, _ = _import(tmp_path / "itrent.xlsx", find_mapping("itrent"), tiny_trust)
     assert new is not None, [p.describe() for p in report.errors]
     pd.testing.assert_frame_equal(_sorted(new.staff), _sorted(tiny_trust.staff))
+
+
+@pytest.mark.parametrize("header", ["Legal Sex", "Staff NI", "D.O.B.", "National Ins. No.", "NI Number", "Nino",
+                                    "Date of Birth", "Ethnicity", "Gender Identity", "Religion", "Salary"])
+def test_sensitive_headers_are_recognised_however_an_export_spells_them(header: str) -> None:
+    assert is_sensitive(header)
+
+
+@pytest.mark.parametrize("header", ["Surname", "Forename", "Initials", "Staff Id", "Email", "Post", "Main Subject",
+                                    "Start Date", "Leaving Date", "Contract Type", "Unit", "Nickname"])
+def test_ordinary_headers_stay_mappable(header: str) -> None:
+    assert not is_sensitive(header)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,8 @@ def test_cancel_stores_nothing_and_deletes_the_export(app: Flask, admin: FlaskCl
     checked = _post(admin, "/mapping/import", {"export": (io.BytesIO(export), "itrent.csv"), "mapping": "itrent",
                                                "as_of": "2026-09-10"}, "/mapping/import")
     token = re.search(r'action="/mapping/import/([\w-]+)"', checked.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    (waiting,) = [p for p in (tmp_path / "pending" / token).iterdir() if p.name != "meta.json"]
+    assert stat.S_IMODE(waiting.stat().st_mode) == 0o600  # the export as uploaded: its owner's eyes only
     before = _hash(app)
     cancelled = admin.post(f"/mapping/import/{token}", data={"action": "cancel",
                                                               "csrf_token": csrf_token(admin, "/mapping/import")})
@@ -125,6 +128,14 @@ def test_a_mapping_that_reads_a_sensitive_column_is_not_saved(admin: FlaskClient
     assert ("Not saved: Mapping from the page: name is mapped to &#39;Date of Birth&#39;, a column netmap never "
             "reads") in admin.get("/mapping/").get_data(as_text=True)
     assert not (tmp_path / "mappings" / "bad.json").exists()
+
+
+def test_a_damaged_role_codes_field_is_refused_not_an_error(admin: FlaskClient, tmp_path: Path) -> None:
+    for damaged in ("{not json", "[1, 2]", '{"TCH": 3}'):
+        refused = _post(admin, "/mapping/save", {"name": "damaged", "col_staff_id": "Person Number",
+                                                 "extra_roles": damaged})
+        assert refused.status_code == 400 and "came back damaged" in refused.get_data(as_text=True)
+    assert not (tmp_path / "mappings" / "damaged.json").exists()
 
 
 def test_an_import_dated_before_the_latest_snapshot_is_refused(admin: FlaskClient) -> None:

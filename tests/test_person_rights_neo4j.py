@@ -116,6 +116,21 @@ def test_an_erasure_that_would_leave_a_snapshot_other_than_expected_is_rolled_ba
     assert neo4j._shred().known_token(PERSON) and find_holdings(neo4j, PERSON).holds_anything
 
 
+def test_a_key_left_behind_by_a_failed_last_step_is_deleted_when_erasure_is_run_again(
+        neo4j: Neo4jStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(self: KeyFile, staff_id: str) -> bool:
+        raise StorageError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(KeyFile, "forget_person", disk_full)
+        with pytest.raises(StorageError, match=f"{PERSON} is erased from Neo4j, but their key could not be deleted "
+                                               f".* Run `netmap person erase {PERSON}` again"):
+            erase_from_store(neo4j, find_holdings(neo4j, PERSON))
+    assert not find_holdings(neo4j, PERSON).holds_anything and neo4j._shred().known_token(PERSON)  # left behind
+    assert neo4j.forget_leftover_key(PERSON) is True  # what `netmap person erase` does when nothing else is held
+    assert neo4j._shred().known_token(PERSON) is None and neo4j.forget_leftover_key(PERSON) is False
+
+
 def test_an_excluded_person_is_left_out_of_every_read_until_included(neo4j: Neo4jStore) -> None:
     held = snapshots_holding(neo4j, PERSON)
     exclude_person(neo4j, PERSON, "objection", held)

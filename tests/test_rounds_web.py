@@ -69,7 +69,7 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     assert "10 people have not submitted their answers. Each gets an additional personal link: the link they " \
         "already hold keeps working" in rates
     lead_page = lead.get(f"/surveys/{round_id}").get_data(as_text=True)
-    assert "<td>school</td><td>Ash Primary</td><td>4</td><td>fewer than 5</td>" in lead_page  # a small school
+    assert "Ash Primary" not in lead_page  # a small school: its staff count in none of a lead's rows
     assert "have not answered" not in lead_page
     assert lead.get(f"/surveys/{round_id}?table=waiting&format=csv").status_code == 403
     waiting = admin.get(f"/surveys/{round_id}?table=waiting&format=csv").get_data(as_text=True)
@@ -104,3 +104,35 @@ def test_a_long_list_of_whose_links_is_audited_in_full(tmp_path: Path) -> None:
     assert all(s.startswith("issued reminders of round r1: 400 staff (part ") for s in subjects)
     kept = [p for s in subjects for p in s.split("): ", 1)[1].split(", ")]
     assert sorted(kept) == people
+
+
+def _rates_seen(tmp_path: Path, answered_at_cedar: int) -> dict[str, str]:
+    """The response-rate CSV of a lead's round over Ash, Beech and Cedar (Cedar has fewer than 5 staff) as admin
+    and the lead see it, after `answered_at_cedar` of Cedar's staff submitted."""
+    import dataclasses
+
+    from netmap.survey.service import answer, create_round, open_round
+    from tests.trusts import SUMMER_ROUND
+
+    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        round_id = create_round(store, dataclasses.replace(SUMMER_ROUND, owner="network-lead", schools=("A", "B", "C")))
+        links = dict(open_round(store, round_id))
+        for person in sorted(p for p in links if p.startswith("c"))[:answered_at_cedar]:
+            answer(store, links[person], [], submit=True, version=0)
+    seen = {}
+    for role in ("admin", "network-lead"):
+        client = app.test_client()
+        login(client, role)
+        response = client.get(f"/surveys/{round_id}?format=csv")
+        assert response.status_code == 200
+        seen[role] = response.get_data(as_text=True)
+    return seen
+
+
+def test_a_hidden_schools_answers_move_no_figure_a_lead_sees(tmp_path: Path) -> None:
+    """Whether a Cedar colleague answered changes the admin's rates (the control) and none of the lead's: Cedar's
+    staff count in no row of theirs, not even the whole trust's, so no subtraction finds them."""
+    nobody, one = _rates_seen(tmp_path / "0", 0), _rates_seen(tmp_path / "1", 1)
+    assert nobody["admin"] != one["admin"]
+    assert nobody["network-lead"] == one["network-lead"] and "Cedar" not in one["network-lead"]

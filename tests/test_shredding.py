@@ -33,6 +33,9 @@ def test_the_key_file_is_private_and_keeps_its_keyring(tmp_path: Path) -> None:
     again = KeyFile.open(path)
     assert again is not None and again.keyring_id == made.keyring_id and len(made.keyring_id) == 32
     assert KeyFile.create(tmp_path / "other.db").keyring_id != made.keyring_id
+    path.chmod(0o644)  # as a careless restore from a backup leaves it
+    KeyFile.open(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_a_person_is_written_as_a_token_and_ciphertext_and_read_back_exactly(shredder: Shredder) -> None:

@@ -12,7 +12,6 @@ import logging
 import secrets
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +56,7 @@ def _pending_root() -> Path:
     root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
-        if old.is_dir() and time.time() - old.stat().st_mtime > PENDING_SECONDS:
+        if old.is_dir() and clock.now().timestamp() - old.stat().st_mtime > PENDING_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
     return root
 
@@ -134,7 +133,12 @@ def save() -> Any:
         picked = [h for h in form.getlist(f"col_{f.name}") if h]
         if picked:
             columns[f.name] = picked if len(picked) > 1 else picked[0]
-    roles = json.loads(form.get("extra_roles", "{}") or "{}")
+    try:
+        roles = json.loads(form.get("extra_roles", "{}") or "{}")
+    except ValueError:
+        roles = None
+    if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
+        abort(400, "The page's role codes came back damaged: open the mapping again and save it from there.")
     roles.update({code: role for code, role in zip(form.getlist("role_code"), form.getlist("role_value"),
                                                    strict=False) if role})
     schools = {code: school for code, school in zip(form.getlist("school_code"), form.getlist("school_value"),
@@ -173,6 +177,7 @@ def import_() -> Any:
             pending.mkdir(mode=0o700)
             path = pending / (secure_filename(upload.filename or "") or "export.csv")
             upload.save(path)
+            path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
             meta = {"mapping": mapping.name, "school": request.form.get("school") or None,
                     "as_of": request.form.get("as_of") or clock.today().isoformat(), "user": g.user.name}
             plan = plan_staff_import(get_store(), path, mapping, as_of=meta["as_of"], school=meta["school"])
@@ -188,6 +193,9 @@ def import_() -> Any:
         except NetmapError as exc:
             shutil.rmtree(pending, ignore_errors=True)
             error = str(exc)
+        except BaseException:  # an unexpected failure leaves no copy of the export behind either
+            shutil.rmtree(pending, ignore_errors=True)
+            raise
     status = 422 if error else 200
     return render_template("mapping/import.html", mappings=_available(), plan=plan, error=error,
                            token="" if error else token, today=clock.today().isoformat(),

@@ -207,7 +207,8 @@ ROUTES: Mapping[str, Route] = {
     "secondments.risk": Route(_NAMED_ROLES, "leaver risk by name (CSV too)", named=ALWAYS, purpose=CSV,
                               audited=True, downloads=("csv",)),
     "secondments.key_players": Route(_NAMED_ROLES, "key players by name: whose leaving together splits the network, "
-                                                   "who reaches most in two steps", named=ALWAYS, audited=True),
+                                                   "who reaches most in two steps", named=ALWAYS, purpose=ALWAYS,
+                                     audited=True),
     "secondments.change_scenario": Route(_NAMED_ROLES, "change or save a what-if scenario", audited=True),
     "secondments.open_scenario": Route(_NAMED_ROLES, "open a saved scenario"),
     "secondments.scenario_map": Route(_NAMED_ROLES, "the school map before or after the scenario"),

@@ -30,6 +30,7 @@ from netmap.survey.wording import PLACEHOLDERS, fill_wording
 from webapp.access import may_create_round, may_run_round, require_round_runner, scope
 from webapp.auth import accounts, audit, audit_people, current_purpose
 from webapp.data import get_store, snapshots
+from webapp.hidden import hidden_from_user
 from webapp.purpose import PURPOSES
 from webapp.table_columns import csv_columns
 from webapp.tables import csv_response
@@ -105,9 +106,10 @@ def show(round_id: str) -> Any:
     store = get_store()
     record = _round(round_id)
     spec = service.spec_of(record)
-    rates, waiting = (service.response_rates(store, round_id) if record.status != "draft"
-                      else (pd.DataFrame(), pd.DataFrame()))
     found = scope(None)
+    hidden = hidden_from_user().schools if found.suppress else frozenset()
+    rates, waiting = (service.response_rates(store, round_id, hidden) if record.status != "draft"
+                      else (pd.DataFrame(), pd.DataFrame()))
     if len(rates) and found.suppress:  # small schools' rates could single someone out
         small = set(rates.loc[(rates["level"] != "trust") & (rates["surveyed"] < found.min_group_size), "id"])
         rates = hide_rows(rates, rates["id"], small, ["responded", "rate", "reading"], found.min_group_size)

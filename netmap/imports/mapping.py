@@ -59,15 +59,19 @@ FIELD_NAMES = tuple(f.name for f in FIELDS)
 
 # Headers that hold what netmap must never keep: national insurance numbers, dates of birth, ethnicity and the
 # other special categories (UK GDPR art. 9). Never read, never mappable.
-_SENSITIVE = re.compile(r"\bni\b|ni_?(number|no)|national_?insurance|birth|dob|ethnic|religio|disab|gender|"
-                        r"\bsex\b|nationality|sexual|medical|health|trade_?union|salary|pay_?(point|scale)",
-                        re.IGNORECASE)
+_SENSITIVE = re.compile(r"ni_?(number|no)|national_?ins|insurance|birth|ethnic|religio|disab|gender|nationality|"
+                        r"sexual|medical|health|trade_?union|salary|pay_?(point|scale)", re.IGNORECASE)
+# ... and the short ones as whole words of the header (`Staff NI`, `Legal Sex`), or spelt letter by letter (`D.O.B.`)
+_SENSITIVE_WORDS = frozenset({"ni", "nino", "dob", "sex"})
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,47}$")
 
 
 def is_sensitive(header: str) -> bool:
     """True for a header netmap never reads: NI number, date of birth, ethnicity and other special categories."""
-    return bool(_SENSITIVE.search(normalise_header(header)))
+    name = normalise_header(header)
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    spelt = "".join(w for w in words if len(w) == 1)
+    return bool(_SENSITIVE.search(name) or _SENSITIVE_WORDS.intersection({*words, spelt}))
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,11 @@ class GraphStore(SurveyRecords, ABC):
         goes (links, answer sheets, answers they gave or that name them) and so does an exclusion of theirs.
         Afterwards the store returns nothing of them, and its files keep nothing of them that it can clear."""
 
+    def forget_leftover_key(self, staff_id: str) -> bool:
+        """Delete a key still kept for `staff_id` although nothing else of theirs is held (an erasure whose last
+        step failed); True if there was one. A store that keeps no keys has none."""
+        return False
+
     @abstractmethod
     def exclude_person(self, exclusion: Exclusion) -> None:
         """Record `exclusion` (replacing one of the same person): every read leaves them out from now on."""

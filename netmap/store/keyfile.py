@@ -54,6 +54,7 @@ class KeyFile:
 
     @classmethod
     def _connect(cls, path: Path) -> KeyFile:
+        path.chmod(0o600)  # a copy restored from a backup may come back readable by others; its -wal follows
         try:
             conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")

@@ -347,8 +347,16 @@ class Neo4jStore(base.GraphStore):
         shredder = self._shred()
         with self._errors(f"erasing {staff_id}"), self._driver.session(database=self.database) as session:
             session.execute_write(_erase, staff_id, {k: v.content_hash() for k, v in rewritten.items()}, shredder)
-        shredder.keys.forget_analyses([_analysis_prefix(p) for p in rewritten])
-        shredder.keys.forget_person(staff_id)
+        try:
+            shredder.keys.forget_analyses([_analysis_prefix(p) for p in rewritten])
+            shredder.keys.forget_person(staff_id)
+        except StorageError as exc:
+            raise StorageError(f"{staff_id} is erased from Neo4j, but their key could not be deleted from the key "
+                               f"file ({exc}). Run `netmap person erase {staff_id}` again once the key file can be "
+                               "written: it deletes the leftover key.") from exc
+
+    def forget_leftover_key(self, staff_id: str) -> bool:
+        return self._shred().keys.forget_person(staff_id)
 
     def exclude_person(self, exclusion: Exclusion) -> None:
         (row,) = self._shred().seal_rows(GRAPH_RULES["Exclusion"], [{"staff_id": exclusion.staff_id,

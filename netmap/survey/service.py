@@ -266,13 +266,16 @@ def change_answers(store: GraphStore, token: str, *, version: int, now: dt.datet
                                       submit=False))
 
 
-def response_rates(store: GraphStore, round_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def response_rates(store: GraphStore, round_id: str, leave_out: frozenset[str] = frozenset()
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per school and per role: surveyed, responded, the rate and what it supports (RATE_BANDS); and the list of
-    who has not submitted (for reminders)."""
+    who has not submitted (for reminders). The staff of the `leave_out` schools count in no row (the schools
+    hidden from a role that sees aggregates only: no total then includes them, so none can be subtracted)."""
     record = find_round(store, round_id)
     spec = spec_of(record)
     base = store.read_dataset(spec.base_as_of)
     people = asked_staff(base, spec)
+    people = people[~people["school_id"].isin(leave_out)]
     _answers, submitted = store.read_answers(round_id)
     names = dict(zip(base.schools["school_id"], base.schools["name"], strict=True))
     people = people.assign(responded=people["staff_id"].isin(set(submitted)))
