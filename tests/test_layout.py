@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -19,7 +16,6 @@ import pandas as pd
 import pytest
 
 from netmap.layout import (
-    MapSource,
     around_group,
     around_person,
     colours_of,
@@ -35,21 +31,9 @@ from netmap.layout import (
     tie_width,
 )
 from netmap.layout.style import PHASE_PALETTE, SCHOOL_PALETTE
+from tests.trusts import LayoutSnapshot as Snap
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass
-class Snap:
-    """A snapshot as layout reads it (netmap.layout.MapSource), built by hand."""
-
-    schools: pd.DataFrame
-    analysis: Any
-    graphs: Any
-    undirected: nx.Graph
-    school_names: dict[str, str]
-    layout_cache: dict[str, Any] = field(default_factory=dict)
-    load_previous: Callable[[], MapSource | None] = lambda: None
 
 
 def snapshot(ties: dict[tuple[str, str], int], staff: dict[str, int], people: dict[str, str] | None = None,

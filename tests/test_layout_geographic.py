@@ -5,30 +5,15 @@ without a place stand in a row under the map, and the layout is offered only whe
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
 
-from netmap.layout import MapSource, footprint, geographic_positions, has_places, overlapping_pairs, school_radius
-
-
-@dataclass
-class Snap:
-    """A snapshot as layout reads it (netmap.layout.MapSource), built by hand."""
-
-    schools: pd.DataFrame
-    analysis: Any
-    graphs: Any
-    undirected: nx.Graph
-    school_names: dict[str, str]
-    layout_cache: dict[str, Any] = field(default_factory=dict)
-    load_previous: Callable[[], MapSource | None] = lambda: None
+from netmap.layout import footprint, geographic_positions, has_places, overlapping_pairs, school_radius
+from tests.trusts import LayoutSnapshot as Snap
 
 
 def trust(places: dict[str, tuple[str, str]], staff: int = 60) -> Snap:

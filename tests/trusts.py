@@ -11,16 +11,22 @@ each other.
 - subject_trust(): TINY with one person (SUBJECT_ID, SUBJECT_NAME, SUBJECT_EMAIL) whose id, name and email occur
   nowhere else, so that a search of a file's bytes for them after an erasure means something; SUBJECT_ROUND a
   round over it, answered on SUBJECT_ROUND_DAY (tests/test_person_rights*.py).
+- LayoutSnapshot: a snapshot as netmap.layout reads it, built by hand (tests/test_layout*.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pandas as pd
 
+from netmap.layout import MapSource
 from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.rounds import RoundSpec
 
@@ -74,3 +80,16 @@ def later_trust(folder: Path) -> Path:
     ties = folder / "collaborations.csv"
     ties.write_text(ties.read_text().replace("a1,c1,peer-review\n", "") + "d1,a1,advice\nc3,c2,co-planning\n")
     return folder
+
+
+@dataclass
+class LayoutSnapshot:
+    """A snapshot as layout reads it (netmap.layout.MapSource), built by hand for the layout tests."""
+
+    schools: pd.DataFrame
+    analysis: Any
+    graphs: Any
+    undirected: nx.Graph
+    school_names: dict[str, str]
+    layout_cache: dict[str, Any] = field(default_factory=dict)
+    load_previous: Callable[[], MapSource | None] = lambda: None
