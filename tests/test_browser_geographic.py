@@ -15,6 +15,8 @@ from netmap.ingest.validate import read_trust
 from tests.browser import _log_in, _serve, _shot
 from tests.web_helpers import make_app
 
+pytestmark = pytest.mark.slow  # a real browser: seconds a test
+
 try:
     from playwright.sync_api import Browser, Page
 except ImportError:  # pragma: no cover - the browser fixture skips with the reason

@@ -13,6 +13,8 @@ from netmap.store import SQLiteStore
 from tests.browser import SHOTS, _accessibility_problems, _log_in, launch_browser, serve_small_trust
 from tests.mis_exports import write_export
 
+pytestmark = pytest.mark.slow  # a real browser: seconds a test
+
 try:
     from playwright.sync_api import Browser
 except ImportError:  # pragma: no cover - the browser fixture skips with the reason

@@ -31,6 +31,8 @@ from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from webapp.policy import ANY, BY_LINK, PUBLIC, ROUTES
 
+pytestmark = pytest.mark.slow  # five trusts, every page for two roles: a minute
+
 FIRST, SECOND = "2026-03-01", "2026-09-15"
 SHOWN = {"A": 12, "B": 10, "C": 8, "D": 6}
 NAMES = {"A": "Ash", "B": "Beech", "C": "Cedar", "D": "Damson", "F": "Fir"}
