@@ -23,7 +23,7 @@ from typing import Protocol, Self
 
 import pandas as pd
 
-from netmap.analysis.engine import Analysis, Progress, analyse_snapshot
+from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_community_stability
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
@@ -212,7 +212,10 @@ class Snapshot:
         if self._analysis is None:
             parts = self.store.read_analysis(self.info, self.analysis_key)
             if parts is not None:
-                self._analysis = analysis_from_parts(parts)
+                kept = analysis_from_parts(parts)
+                if "communities" not in kept.summary:  # kept before netmap measured the communities' stability
+                    kept = with_community_stability(kept, self.graphs.undirected, self.options.louvain_seed)
+                self._analysis = kept
         return self._analysis
 
     def analyse(self, progress: Progress | None = None) -> Analysis:

@@ -16,14 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 
+from netmap.analysis.communities import stability_of
 from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.tables import columns_of
 from netmap.graphs import TrustGraphs
 from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["COMMUNITY_EVENTS", "Comparison", "Snapshot", "compare", "track_communities", "write_comparison"]
+__all__ = ["COMMUNITY_EVENTS", "MIRROR", "Comparison", "Snapshot", "community_events", "compare", "track_communities",
+           "write_comparison"]
 
 TIE_STATUSES = ("gained", "lost", "persisting")
 
@@ -66,8 +69,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     schools = _schools(before, after, ties)
     groups = _groups(before, after, ties)
     roles = _roles(before, after)
-    communities = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
-                                               strict=True)) for side in (before, after)))
+    communities, tracked = _communities(before, after)
     status = ties["status"].value_counts()
     cross = ties.loc[ties["cross_school"].astype(bool), "status"].value_counts()  # also when no one is tied
     joined = people["status"].value_counts()
@@ -83,19 +85,29 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         "brokers": {c: int(((roles["kind"] == "broker") & (roles["change"] == c)).sum()) for c in ("gained", "lost")},
         "key_connectors": {c: int(((roles["kind"] == "key connector") & (roles["change"] == c)).sum())
                            for c in ("gained", "lost")},
-        "communities": _community_counts(communities),
+        "communities": tracked,
     }
     return Comparison(before.as_of, after.as_of, ties, people, schools, groups, roles, communities, summary)
 
 
 def _community_counts(events: pd.DataFrame) -> dict[str, int]:
-    """How many communities continued, merged (later ones), were born, split and dissolved (earlier ones)."""
-    def distinct(event: str, column: str) -> int:
-        return int(events.loc[events["event"] == event, column].nunique())
+    """How many changes of each kind (COMMUNITY_EVENTS): a merge of three communities counts once."""
+    found = events.drop_duplicates("change")["event"].value_counts()
+    return {event: int(found.get(event, 0)) for event in COMMUNITY_EVENTS}
 
-    return {"continued": distinct("continued", "community_after"), "merged": distinct("merged", "community_after"),
-            "born": distinct("born", "community_after"), "split": distinct("split", "community_before"),
-            "dissolved": distinct("dissolved", "community_before")}
+
+def _communities(before: Snapshot, after: Snapshot) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The communities followed, and the summary's entry: compared only when both snapshots' communities are
+    stable over seeds (netmap.analysis.communities); otherwise no row, and the sentence saying why."""
+    unstable = [side.as_of for side in (before, after) if not stability_of(side.analysis.summary)["stable"]]
+    if unstable:
+        note = (f"Informal communities are not compared: the trust has no stable informal clusters on "
+                f"{' and '.join(unstable)}, so there is nothing lasting to follow.")
+        return (pd.DataFrame(columns=columns_of("compare communities")),
+                {"compared": False, "note": note, "events": dict.fromkeys(COMMUNITY_EVENTS, 0)})
+    events = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
+                                          strict=True)) for side in (before, after)))
+    return events, {"compared": True, "note": None, "events": _community_counts(events)}
 
 
 def _ties(before: Snapshot, after: Snapshot) -> pd.DataFrame:
@@ -249,63 +261,85 @@ def write_comparison(result: Comparison, out: Path) -> list[Path]:
     return [*written, path]
 
 
-COMMUNITY_EVENTS = ("continued", "merged", "born", "split", "dissolved")
-FOLLOWS = 0.5  # a community continues in the later one holding more than this share of its members still in post
-SPLIT_PART = 0.25  # ... and has split when no later one holds that much but two or more hold at least this share
+COMMUNITY_EVENTS = ("continued", "merged", "split", "regrouped", "born", "dissolved")
+MIRROR = {"continued": "continued", "merged": "split", "split": "merged", "regrouped": "regrouped",
+          "born": "dissolved", "dissolved": "born"}  # each event read backwards
+MATCH_JACCARD = 0.3  # an earlier and a later community match when their Jaccard overlap is at least this
 
 
 def track_communities(before: dict[Hashable, int], after: dict[Hashable, int]) -> pd.DataFrame:
-    """Each later community matched to the earlier ones by the people they share, so that a cluster keeps its
-    number from one snapshot to the next (the number shown in `tracked`):
+    """Each earlier community matched to the later ones by the people in post in both snapshots (Greene,
+    Doyle and Cunningham 2010): community C (earlier) and D (later) match when |C & D| / |C | D| is at least
+    MATCH_JACCARD, C and D counting only the people in both snapshots. The matches form groups (connected
+    components); a group of
 
-    - an earlier community *continues* in the later one holding more than FOLLOWS of its members still in post;
-    - a later community that continues two or more earlier ones *merged* them (it keeps the largest one's number);
-    - an earlier community that continues in none *split* when two or more later ones each hold SPLIT_PART of its
-      remaining members (each part a new number, above every earlier one), and otherwise *dissolved* (its
-      members scattered, or left);
-    - any other later community was *born* (a new number).
+    - one earlier and one later community: it *continued*;
+    - several earlier and one later: they *merged*; one earlier and several later: it *split*;
+    - several of each: they *regrouped*;
+    - one later community alone: it was *born*; one earlier alone: it *dissolved*.
 
-    One row per event: community_before, community_after (the later one's own number), tracked, size_before,
-    size_after, shared (people in both), event.
+    Overlap is symmetric, so the pair read backwards gives the mirror events (MIRROR: merged <-> split,
+    born <-> dissolved). One row per matched pair, or per community born or dissolved, with every part listed:
+    change (the group's number, 1, 2, ... by its smallest community), community_before, community_after,
+    size_before, size_after (all their people), shared (people in both), overlap (Jaccard), event.
     """
-    old: dict[int, set[Hashable]] = {}
-    new: dict[int, set[Hashable]] = {}
-    for person, number in before.items():
-        old.setdefault(number, set()).add(person)
-    for person, number in after.items():
-        new.setdefault(number, set()).add(person)
-    successor: dict[int, int] = {}
-    parts: dict[int, list[int]] = {}
-    for c, members in old.items():
-        staying = members & after.keys()
-        shares = {d: len(staying & new[d]) for d in {after[p] for p in staying}}
-        best = max(sorted(shares), key=lambda d: shares[d], default=None)
-        if best is not None and shares[best] > FOLLOWS * len(staying):
-            successor[c] = best
-        else:
-            parts[c] = sorted(d for d, n in shares.items() if staying and n >= SPLIT_PART * len(staying))
-    predecessors: dict[int, list[int]] = {}
-    for c, d in successor.items():
-        predecessors.setdefault(d, []).append(c)
-    split_from = {d: c for c in sorted(parts, reverse=True) if len(parts[c]) >= 2 for d in parts[c]}
+    old, new = _members(before), _members(after)
+    stayed = before.keys() & after.keys()
+    kept_old = {c: people & stayed for c, people in old.items()}
+    kept_new = {d: people & stayed for d, people in new.items()}
+    matches = nx.Graph()
+    matches.add_nodes_from([("before", c) for c in old] + [("after", d) for d in new])
+    overlap: dict[tuple[int, int], float] = {}
+    for c, d in {(before[p], after[p]) for p in stayed}:
+        overlap[c, d] = len(kept_old[c] & kept_new[d]) / len(kept_old[c] | kept_new[d])
+        if overlap[c, d] >= MATCH_JACCARD:
+            matches.add_edge(("before", c), ("after", d))
+    groups = sorted((sorted(g) for g in nx.connected_components(matches)),
+                    key=lambda g: (g[0][0] != "before", g[0][1], g[-1][1]))
     rows = []
-    next_number = max(old, default=-1) + 1
-
-    def row(c: int | None, d: int | None, tracked: int | None, event: str) -> None:
-        rows.append({"community_before": c, "community_after": d, "tracked": tracked,
-                     "size_before": len(old[c]) if c is not None else 0,
-                     "size_after": len(new[d]) if d is not None else 0,
-                     "shared": len(old[c] & new[d]) if c is not None and d is not None else 0, "event": event})
-
-    for d in sorted(new):
-        came_from = sorted(predecessors.get(d, []), key=lambda c: (-len(old[c]), c))
-        for c in came_from:
-            row(c, d, came_from[0], "continued" if len(came_from) == 1 else "merged")
-        if not came_from:
-            row(split_from.get(d), d, next_number, "split" if d in split_from else "born")
-            next_number += 1
-    for c in sorted(parts):
-        if len(parts[c]) < 2:
-            row(c, None, None, "dissolved")
+    for change, group in enumerate(groups, start=1):
+        was = [c for side, c in group if side == "before"]
+        now = [d for side, d in group if side == "after"]
+        event = (("born" if not was else "dissolved" if not now else "continued") if len(was) + len(now) <= 2
+                 else "merged" if len(now) == 1 else "split" if len(was) == 1 else "regrouped")
+        pairs = [(c, d) for c in was for d in now if matches.has_edge(("before", c), ("after", d))]
+        for c, d in pairs or [(was[0] if was else None, now[0] if now else None)]:
+            rows.append({"change": change, "community_before": c, "community_after": d,
+                         "size_before": len(old[c]) if c is not None else 0,
+                         "size_after": len(new[d]) if d is not None else 0,
+                         "shared": len(old[c] & new[d]) if c is not None and d is not None else 0,
+                         "overlap": overlap.get((c, d), 0.0) if c is not None and d is not None else None,
+                         "event": event})
     return pd.DataFrame(rows, columns=columns_of("compare communities")).astype(
-        {"community_before": "Int64", "community_after": "Int64", "tracked": "Int64"})
+        {"community_before": "Int64", "community_after": "Int64", "overlap": float})
+
+
+def community_events(events: pd.DataFrame) -> list[str]:
+    """One sentence per change of track_communities' table, every part named: "Community 3 (8 people) split
+    into 5 (5 people) and 8 (3 people)."; continued communities are left out."""
+    lines = []
+    for _, rows in events.groupby("change", sort=True):
+        event = rows["event"].iloc[0]
+        was = _listed(rows, "community_before", "size_before")
+        now = _listed(rows, "community_after", "size_after")
+        lines += {"continued": [], "born": [f"Community {now} is new."],
+                  "dissolved": [f"Community {was} dissolved."],
+                  "merged": [f"Communities {was} merged into {now}."],
+                  "split": [f"Community {was} split into {now}."],
+                  "regrouped": [f"Communities {was} regrouped into {now}."]}[event]
+    return lines
+
+
+def _listed(rows: pd.DataFrame, number: str, size: str) -> str:
+    """The distinct communities of one side of a change, as "5 (5 people) and 8 (3 people)"."""
+    found = rows[[number, size]].dropna().drop_duplicates().sort_values(number)
+    parts = [f"{int(n)} ({int(k)} {'person' if k == 1 else 'people'})" for n, k in found.itertuples(index=False)]
+    return ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+
+
+def _members(labels: dict[Hashable, int]) -> dict[int, set[Hashable]]:
+    """Each community's people."""
+    members: dict[int, set[Hashable]] = {}
+    for person, number in labels.items():
+        members.setdefault(number, set()).add(person)
+    return members

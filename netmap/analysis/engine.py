@@ -20,6 +20,7 @@ import pandas as pd
 from netmap.analysis.centrality import PathLength, average_path_length
 from netmap.analysis.cohesion import respondents, school_cohesion
 from netmap.analysis.columns import columns_of
+from netmap.analysis.communities import COMMUNITY_SEEDS, community_stability, seed_runs
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
 from netmap.analysis.mixing import ei_index_tests_of
@@ -43,7 +44,8 @@ from netmap.graphs import (
 from netmap.hard_wiring import HardWiring
 from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "write_analysis"]
+__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "with_community_stability",
+           "write_analysis"]
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
@@ -89,6 +91,7 @@ class _Part:
     groups_of: dict[Hashable, frozenset[str]]
     paths: PathLength
     timings: dict[str, float]
+    runs: list[dict[Hashable, int]]  # communities for the seeds after louvain_seed: how stable they are
 
 
 def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
@@ -165,6 +168,8 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
                                 for a, b in soft_only_bridges(undirected, hard, school_of)],
                                columns=list(BRIDGE_COLUMNS))
         both, hard_links = soft_ties_sharing_a_group(undirected, hard), hard.number_of_links()
+    with timed(timings, "community stability"):
+        runs = seed_runs(undirected, seed=options.louvain_seed, total_edges=total_edges)
     step("summary")
     with timed(timings, "paths and summary"):
         components = [(len(c), min(map(str, c)), c) for c in nx.connected_components(undirected)]
@@ -173,7 +178,7 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
                  len(components), (size, first), dict(school_of), list(undirected.edges()), dict(groups_of), paths,
-                 timings)
+                 timings, runs)
 
 
 def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
@@ -185,6 +190,8 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     timings: dict[str, float] = {}
     staff, renumber = _renumber_communities([p.staff for p in parts])
     staff = staff.sort_values("staff_id", ignore_index=True)
+    with timed(timings, "community stability"):
+        stability = _community_stability(parts, staff)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
     with timed(timings, "schools"):
         tests = ei_index_tests_of({p: s for part in parts for p, s in part.works_at.items()},
@@ -201,6 +208,8 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
     clusters = sorted(({**c, "community": renumber[k, c["community"]]}
                        for k, p in enumerate(parts) for c in p.clusters), key=lambda c: c["community"])
+    if not stability["stable"]:  # one seed's arbitrary split is shown nowhere: no community, no cluster
+        staff["community"], clusters = float("nan"), []
     for part in parts:
         for family, seconds in part.timings.items():
             timings[family] = timings.get(family, 0.0) + seconds
@@ -218,6 +227,7 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
         "soft_only_bridges": len(bridges),
         "informal_clusters_without_formal_home": clusters,
         "qap": qap}
+    summary["communities"] = stability
     summary["options"] = asdict(options)
     return Analysis(as_of, staff, schools, groups, wiring, bridges, summary, timings)
 
@@ -233,6 +243,34 @@ def _qap(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame,
     hard = HardWiring(people, ((p, g) for part in parts for p, groups in part.groups_of.items() for g in groups))
     return {"schools": asdict(school_qap(wiring, staffed, options.permutations, options.permutation_seed)),
             "people": asdict(person_qap(people, hard, options.permutations, options.permutation_seed))}
+
+
+def _community_stability(parts: list[_Part], staff: pd.DataFrame) -> dict[str, Any]:
+    """How far the communities of people with a tie repeat over COMMUNITY_SEEDS seeds (netmap.analysis.
+    communities.community_stability): the louvain_seed run is staff's, each other run labelled by its part."""
+    tied = staff["soft_degree"] > 0
+    people = list(staff.loc[tied, "staff_id"])
+    runs: list[list[Hashable]] = [list(staff.loc[tied, "community"])]
+    for r in range(COMMUNITY_SEEDS - 1):
+        label = {p: (k, c) for k, part in enumerate(parts) for p, c in part.runs[r].items()}
+        runs.append([label[p] for p in people])
+    return community_stability(runs)
+
+
+def with_community_stability(analysis: Analysis, undirected: nx.Graph, seed: int) -> Analysis:
+    """An analysis kept before netmap measured its communities' stability, measured now from the snapshot's U
+    (the same runs the engine makes, on the whole graph) and, when unstable, its communities and clusters hidden
+    as the engine hides them; the analysis is changed in place and returned."""
+    staff = analysis.staff
+    tied = staff["soft_degree"] > 0
+    people = list(staff.loc[tied, "staff_id"])
+    runs: list[list[Hashable]] = [list(staff.loc[tied, "community"])]
+    runs += [[run[p] for p in people] for run in seed_runs(undirected, seed=seed)]
+    analysis.summary["communities"] = stability = community_stability(runs)
+    if not stability["stable"]:
+        analysis.staff = staff.assign(community=float("nan"))
+        analysis.summary["wiring"]["informal_clusters_without_formal_home"] = []
+    return analysis
 
 
 def _renumber_communities(tables: list[pd.DataFrame]) -> tuple[pd.DataFrame, dict[tuple[int, int], int]]:

@@ -232,13 +232,15 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("compare communities", "Informal communities followed",
               "Each informal community followed from the earlier snapshot to the later "
               "(communities.csv).", _columns(
-                  "community_before | Was | id | Its number in the earlier snapshot (empty: new).",
-                  "community_after | Now numbered | id | Its number in the later one (empty: dissolved).",
-                  "tracked | Community | id | The number it is followed by across snapshots.",
-                  "size_before | People then | count | Its people in the earlier snapshot.",
-                  "size_after | People now | count | In the later one.",
+                  "change | Change | id | Rows of one change (a merge, a split) share this number.",
+                  "community_before | Was | id | The community's number in the earlier snapshot (empty: new).",
+                  "community_after | Now | id | Its number in the later one (empty: dissolved).",
+                  "size_before | People then | count | The earlier community's people.",
+                  "size_after | People now | count | The later one's.",
                   "shared | In both | count | People in both.",
-                  "event | What happened | label | continued, merged, born, split or dissolved.")),
+                  "overlap | Overlap | share | Jaccard overlap of the two, over people in post at both dates; "
+                  "they match at 0.3 or more.",
+                  "event | What happened | label | continued, merged, split, regrouped, born or dissolved.")),
     TableSpec("joiners people", "New joiners",
               "Each member of staff who started on or after the chosen date: when they reached each "
               "milestone.", _columns(
