@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from netmap.analysis.compare import Comparison, compare, write_comparison
+from netmap.analysis.compare import Comparison, community_events, compare, write_comparison
 from netmap.analysis.compare import Snapshot as Side
 from netmap.cli_common import analyse_and_keep, audit_command, open_store_of, store_options
 from netmap.errors import StorageError
@@ -40,7 +40,16 @@ def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:
             f"{len(s['groups_conductivity_fell'])}",
             f"Brokers: {s['brokers']['gained']} gained, {s['brokers']['lost']} lost; key connectors: "
             f"{s['key_connectors']['gained']} gained, {s['key_connectors']['lost']} lost",
-            "Communities: " + ", ".join(f"{n} {event}" for event, n in s["communities"].items())]
+            *_communities(result)]
+
+
+def _communities(result: Comparison) -> list[str]:
+    """The communities' changes, every part named, or why they are not compared."""
+    found = result.summary["communities"]
+    if not found["compared"]:
+        return [found["note"]]
+    counts = ", ".join(f"{n} {event}" for event, n in found["events"].items())
+    return [f"Communities: {counts}", *(f"  {line}" for line in community_events(result.communities))]
 
 
 def register(main: click.Group) -> None:

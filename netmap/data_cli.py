@@ -13,6 +13,7 @@ import click
 
 from netmap import clock
 from netmap.analysis import AnalysisOptions, write_analysis
+from netmap.analysis.communities import stability_sentence
 from netmap.cli_common import (
     analyse_and_keep,
     audit_command,
@@ -182,6 +183,7 @@ def analyse(ctx: click.Context, snapshot_id: str | None, out: Path, settings: tu
                f"{summary['counts']['staff']} staff, {summary['counts']['soft_ties_undirected']} soft ties; "
                f"{len(summary['isolated_schools'])} isolated school(s), {summary['isolates']} isolate(s), "
                f"{summary['disconnected_staff']} disconnected, {len(summary['dormant_groups'])} dormant group(s).")
+    click.echo(stability_sentence(summary))
     audit_command(ctx, "download", f"analysis of snapshot {info.as_of} (every person's figures) written to {out}")
     click.echo("Wrote " + ", ".join(str(p) for p in paths) + ".")
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -155,25 +154,3 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     aggregate = ceo.get("/compare/").get_data(as_text=True)
     assert "Cedar Primary" in aggregate and "Head of A" not in aggregate and "New teacher C" not in aggregate
     assert ceo.get("/compare/?table=ties&format=csv").status_code == 403
-
-
-def test_communities_are_followed_by_the_people_they_share() -> None:
-    """Earlier: 0 = {a,b,c,d}, 1 = {e,f,g}, 2 = {h,i}, 3 = {j,k,l,m}, 4 = {n,o}.
-    Later:   0 = {a,b,c,x} (0 continues: 3 of its 4), 1 = {e,f,g,h,i} (1 and 2 merged, keeping 1),
-             2 = {j,k}, 3 = {l,m} (3 split in halves: new numbers 5, 6), 4 = {y,z} (born: 7), 5 = {d} (born: 8;
-             d's old community continues without them), and n, o left (4 dissolved)."""
-    from netmap.analysis.compare import track_communities
-
-    before = {**dict.fromkeys("abcd", 0), **dict.fromkeys("efg", 1), **dict.fromkeys("hi", 2),
-              **dict.fromkeys("jklm", 3), **dict.fromkeys("no", 4)}
-    after = {**dict.fromkeys("abcx", 0), **dict.fromkeys("efghi", 1), **dict.fromkeys("jk", 2),
-             **dict.fromkeys("lm", 3), **dict.fromkeys("yz", 4), "d": 5}
-    events = track_communities(before, after)
-    got = {(r.community_before if r.community_before is not pd.NA else None,
-            r.community_after if r.community_after is not pd.NA else None, r.event,
-            r.tracked if r.tracked is not pd.NA else None) for r in events.itertuples()}
-    assert got == {(0, 0, "continued", 0), (1, 1, "merged", 1), (2, 1, "merged", 1), (3, 2, "split", 5),
-                   (3, 3, "split", 6), (None, 4, "born", 7), (None, 5, "born", 8), (4, None, "dissolved", None)}
-    # the same snapshot twice: every community continues under its own number
-    same = track_communities(before, before)
-    assert set(same["event"]) == {"continued"} and list(same["tracked"]) == list(same["community_after"])

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from netmap.analysis.compare import Comparison, Snapshot, compare
+from netmap.analysis.compare import Comparison, Snapshot, community_events, compare
 from netmap.analysis.tables import columns_of
 from netmap.suppression import hide_rows
 from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
@@ -71,7 +71,7 @@ def index() -> Any:
     names = {**views[0].school_names, **views[1].school_names}
     summary = _shown_summary(result, suppressed_schools(views[1], found))
     return render_template("compare/index.html", dates=ids, before=before, after=after, result=result,
-                           summary=summary,
+                           summary=summary, community_events=community_events(result.communities),
                            tables={k: v.head(SHOWN_ROWS) for k, v in tables.items()},
                            totals={k: len(v) for k, v in tables.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},

@@ -10,6 +10,7 @@ import pandas as pd
 from flask import Blueprint, current_app, render_template
 
 from netmap import clock
+from netmap.analysis.communities import stability_of, stability_sentence
 from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
@@ -51,7 +52,8 @@ def index() -> Any:
         to_help=list(to_help.head(DASHBOARD_TO_HELP).itertuples(index=False)), more_to_help=len(to_help),
         new_joiners=[j for j in _new_joiners(view) if j[0] not in hidden],
         change=_change_since_previous(view, found), trends=_trust_trends(found),
-        trend_titles=TRUST_TRENDS)
+        trend_titles=TRUST_TRENDS, communities=stability_sentence(a.summary),
+        communities_stable=bool(stability_of(a.summary)["stable"]))
 
 
 def _trust_trends(scoped: Scope) -> dict[str, list[tuple[str, Any]]]:

@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from netmap.analysis.communities import stability_of, stability_sentence
 from netmap.analysis.wiring import LINKED_BY
 from netmap.layout import MAX_SCHOOL_NODES, schools_around
 from netmap.suppression import fewer_than, suppressed_keys
@@ -58,7 +59,9 @@ def index() -> Any:
     return render_template("wiring/index.html", view=view, schools=schools, shown=shown,
                            matrix_html=view.layout_cache[key], dormant=[(g, view.group_names.get(g, g), c) for g, c in
                                     zip(dormant["group_id"], dormant["conductivity"], strict=True)],
-                           clusters=clusters, summary=view.analysis.summary["wiring"], school=school,
+                           clusters=clusters, communities=stability_sentence(view.analysis.summary),
+                           communities_stable=bool(stability_of(view.analysis.summary)["stable"]),
+                           summary=view.analysis.summary["wiring"], school=school,
                            hidden_schools=bool(hidden),
                            names=found.sees_names, kinds={k: int(kinds.get(k, 0)) for k in LINKED_BY},
                            soft=int(counts["soft_ties_undirected"]), hard=int(counts["hard_links"]),

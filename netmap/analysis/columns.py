@@ -80,7 +80,8 @@ COLUMNS: tuple[MetricColumn, ...] = (
     _staff("effective_size", "number", "Number of non-overlapping contacts."),
     *(_staff(f"broker_{role}", "count", _BROKER_HELP[role]) for role in ROLES),
     _staff("core_number", "count", "How deep in the densely tied core they sit (k-core)."),
-    _staff("community", "id", "The informal cluster they collaborate in (Louvain).", "louvain_seed"),
+    _staff("community", "id", "The informal cluster they collaborate in (Louvain); empty when the trust has no stable "
+                        "informal clusters.", "louvain_seed"),
     _staff("is_isolate", "flag", "No reported collaboration at all, though they answered (never said of a "
                                  "non-respondent)."),
     _staff("is_disconnected", "flag", "No cross-school tie and no group shared with anyone elsewhere (never said "

@@ -44,8 +44,8 @@ from netmap.graphs import (
 from netmap.hard_wiring import HardWiring
 from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json", "with_community_stability",
-           "write_analysis"]
+__all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json",
+           "with_community_stability", "write_analysis"]
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)

@@ -1,0 +1,139 @@
+"""Communities are shown only when Louvain runs over 10 seeds agree (docs/metrics.md, "Stable communities only"):
+two cliques joined by one tie are stable, with their exact membership; a random graph is not, and shows none."""
+
+from __future__ import annotations
+
+import itertools
+from math import comb
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netmap.analysis import analyse
+from netmap.analysis.communities import (
+    COMMUNITY_SEEDS,
+    community_stability,
+    louvain_communities,
+    partition_agreement,
+    stability_of,
+    stability_sentence,
+)
+from netmap.analysis.engine import with_community_stability
+from netmap.analysis.stored import analysis_from_parts, analysis_to_parts
+from netmap.graphs import build_graphs
+from netmap.ingest.validate import read_trust
+
+AS_OF = "2026-07-01"
+UNSTABLE = ("This trust has no stable informal clusters: 10 runs of community detection with different seeds agree "
+            "0.41 (mean adjusted Rand index; 0.8 needed), so none is shown. Informal collaboration does not form "
+            "lasting sub-groups; do not plan around clusters.")
+
+
+def _trust(folder: Path, people: dict[str, str], ties: list[tuple[str, str]]) -> Path:
+    """A trust of the schools in `people` (person -> school) with the given advice ties, and one group of one."""
+    folder.mkdir()
+    schools = sorted(set(people.values()))
+    (folder / "schools.csv").write_text("school_id,name,phase,joined_on\n" + "".join(
+        f"{s},School {s},primary,2015-09-01\n" for s in schools))
+    (folder / "staff.csv").write_text("staff_id,school_id,role,name,subjects\n" + "".join(
+        f"{p},{s},teacher,Person {p},\n" for p, s in people.items()))
+    (folder / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind\n" + "".join(
+        f"{a},{b},advice\n" for a, b in ties))
+    (folder / "groups.csv").write_text("group_id,name,kind,subject,phase\nHEADS,Heads,expert-network,,\n")
+    (folder / "memberships.csv").write_text(f"staff_id,group_id,role\n{min(people)},HEADS,lead\n")
+    return folder
+
+
+def _cliques(folder: Path) -> Path:
+    """Six people at A all tied to each other, six at B likewise, and one tie a0-b0 between them."""
+    a, b = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
+    ties = [*itertools.combinations(a, 2), *itertools.combinations(b, 2), ("a0", "b0")]
+    return _trust(folder, {**dict.fromkeys(a, "A"), **dict.fromkeys(b, "B")}, ties)
+
+
+def _random(folder: Path) -> Path:
+    """G(30, 0.15) (seed 1), people in three schools by turn: no lasting sub-groups (agreement 0.41)."""
+    graph = nx.gnp_random_graph(30, 0.15, seed=1)
+    name = {i: f"p{i:02d}" for i in graph}
+    return _trust(folder, {name[i]: "ABC"[i % 3] for i in graph}, [(name[u], name[v]) for u, v in graph.edges()])
+
+
+def _analysis(folder: Path):  # type: ignore[no-untyped-def]
+    return analyse(build_graphs(read_trust(folder)[0], AS_OF))
+
+
+def test_two_cliques_joined_by_one_tie_are_stable_and_shown(tmp_path: Path) -> None:
+    result = _analysis(_cliques(tmp_path / "cliques"))
+    assert result.summary["communities"] == {"seeds": 10, "agreement": 1.0, "threshold": 0.8, "stable": True}
+    members: dict[int, set[str]] = {}
+    for person, number in zip(result.staff["staff_id"], result.staff["community"], strict=True):
+        members.setdefault(int(number), set()).add(person)
+    assert members == {1: {f"a{i}" for i in range(6)}, 2: {f"b{i}" for i in range(6)}}
+    assert stability_sentence(result.summary) == (
+        "Informal clusters are stable: 10 runs of community detection with different seeds agree 1.00 (mean "
+        "adjusted Rand index; 0.8 needed).")
+
+
+def test_a_random_graph_has_no_stable_clusters_and_shows_none(tmp_path: Path) -> None:
+    result = _analysis(_random(tmp_path / "random"))
+    found = result.summary["communities"]
+    assert found["stable"] is False and found["agreement"] == pytest.approx(0.4075, abs=1e-4)
+    assert result.staff["community"].isna().all()
+    assert result.summary["wiring"]["informal_clusters_without_formal_home"] == []
+    assert stability_sentence(result.summary) == UNSTABLE
+
+
+def test_a_stored_analysis_keeps_its_stability_and_an_old_one_is_measured_on_load(tmp_path: Path) -> None:
+    """The stability is kept with the analysis; one kept before it existed loads, and is measured from the graph."""
+    folder = _random(tmp_path / "random")
+    result = _analysis(folder)
+    kept = analysis_from_parts(analysis_to_parts(result))
+    assert kept.summary["communities"] == result.summary["communities"] and kept.staff["community"].isna().all()
+    # an old analysis: its communities (one seed's split) and clusters, no "communities" in its summary
+    graphs = build_graphs(read_trust(folder)[0], AS_OF)
+    old = analysis_from_parts(analysis_to_parts(result))
+    del old.summary["communities"]
+    assert stability_of(old.summary)["stable"] is None
+    assert stability_sentence(old.summary).startswith("Informal clusters are not shown: this analysis was kept")
+    old.staff["community"] = old.staff["staff_id"].map(louvain_communities(graphs.undirected, seed=42))  # as kept
+    upgraded = with_community_stability(old, graphs.undirected, seed=42)
+    assert upgraded.summary["communities"] == result.summary["communities"]
+    assert upgraded.staff["community"].isna().all()
+
+
+def _brute_ari(a: list[int], b: list[int]) -> float:
+    """Hubert and Arabie's adjusted Rand index by counting every pair of people."""
+    pairs = list(itertools.combinations(range(len(a)), 2))
+    both = sum(1 for i, j in pairs if a[i] == a[j] and b[i] == b[j])
+    in_a = sum(1 for i, j in pairs if a[i] == a[j])
+    in_b = sum(1 for i, j in pairs if b[i] == b[j])
+    expected = in_a * in_b / comb(len(a), 2)
+    top = (in_a + in_b) / 2
+    return 1.0 if top == expected else (both - expected) / (top - expected)
+
+
+@pytest.mark.parametrize(("a", "b", "expected"), [
+    ([0, 0, 1, 2], [0, 0, 1, 1], 0.5714285714285715),  # scikit-learn's adjusted_rand_score documentation
+    ([0, 0, 1, 1], [1, 1, 0, 0], 1.0),
+    ([0, 0, 0, 0], [0, 0, 0, 0], 1.0),  # undefined, counted as agreement (as scikit-learn does)
+    ([0, 1, 2, 3], [0, 1, 2, 3], 1.0),
+    ([0, 0, 1, 1], [0, 1, 0, 1], -0.5),
+])
+def test_agreement_of_two_runs_by_hand(a: list[int], b: list[int], expected: float) -> None:
+    assert partition_agreement([a, b]) == pytest.approx(expected)
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=12))
+def test_agreement_equals_pair_counting(labels: list[tuple[int, int]]) -> None:
+    a, b = [x for x, _ in labels], [y for _, y in labels]
+    assert partition_agreement([a, b]) == pytest.approx(_brute_ari(a, b))
+
+
+def test_agreement_is_the_mean_over_every_pair_of_runs() -> None:
+    runs = [[0, 0, 1, 1], [0, 0, 1, 1], [0, 1, 0, 1]]
+    assert partition_agreement(runs) == pytest.approx((1.0 - 0.5 - 0.5) / 3)
+    assert community_stability(runs)["stable"] is False and COMMUNITY_SEEDS == 10
+    assert community_stability([[0], [0]]) == {"seeds": 10, "agreement": None, "threshold": 0.8, "stable": True}
