@@ -11,6 +11,7 @@ import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from netmap.analysis import analyse
 from netmap.analysis.communities import (
@@ -21,10 +22,13 @@ from netmap.analysis.communities import (
     stability_of,
     stability_sentence,
 )
+from netmap.analysis.compare import Snapshot as Side
+from netmap.analysis.compare import compare
 from netmap.analysis.engine import with_community_stability
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.web_helpers import login, make_app
 
 AS_OF = "2026-07-01"
 UNSTABLE = ("This trust has no stable informal clusters: 10 runs of community detection with different seeds agree "
@@ -137,3 +141,39 @@ def test_agreement_is_the_mean_over_every_pair_of_runs() -> None:
     assert partition_agreement(runs) == pytest.approx((1.0 - 0.5 - 0.5) / 3)
     assert community_stability(runs)["stable"] is False and COMMUNITY_SEEDS == 10
     assert community_stability([[0], [0]]) == {"seeds": 10, "agreement": None, "threshold": 0.8, "stable": True}
+
+
+def test_compare_follows_communities_only_when_both_snapshots_are_stable(tmp_path: Path) -> None:
+    """Compare: two stable snapshots are followed; an unstable one is named in the sentence and nothing is listed."""
+    stable, unstable = (build_graphs(read_trust(make(tmp_path / name))[0], AS_OF)
+                        for name, make in (("cliques", _cliques), ("random", _random)))
+    sides = {name: Side(g, analyse(g)) for name, g in (("stable", stable), ("unstable", unstable))}
+    same = compare(sides["stable"], sides["stable"])
+    assert same.summary["communities"] == {"compared": True, "note": None, "events": {
+        "continued": 2, "merged": 0, "split": 0, "regrouped": 0, "born": 0, "dissolved": 0}}
+    lost = compare(sides["unstable"], sides["unstable"])
+    assert lost.communities.empty and lost.summary["communities"]["compared"] is False
+    assert lost.summary["communities"]["note"] == (
+        "Informal communities are not compared: the trust has no stable informal clusters on 2026-07-01 and "
+        "2026-07-01, so there is nothing lasting to follow.")
+
+
+def test_pages_say_plainly_that_there_are_no_stable_clusters(tmp_path: Path) -> None:
+    """The dashboard and the hard and soft wiring page, for a role that sees names and one that sees aggregates."""
+    app = make_app(tmp_path, read_trust(_random(tmp_path / "random"))[0])
+    sentence = escape(UNSTABLE)
+    for role in ("admin", "ceo"):
+        client = app.test_client()
+        login(client, role)
+        dashboard, wiring = (client.get(path).get_data(as_text=True) for path in ("/", "/wiring/"))
+        assert sentence in dashboard and sentence in wiring
+        assert "Cluster 1" not in wiring and "People who collaborate mostly with each other" not in wiring
+
+
+def test_pages_show_stable_clusters(tmp_path: Path) -> None:
+    app = make_app(tmp_path, read_trust(_cliques(tmp_path / "cliques"))[0])
+    client = app.test_client()
+    login(client, "admin")
+    wiring = client.get("/wiring/").get_data(as_text=True)
+    assert "Informal clusters are stable: 10 runs of community detection" in wiring
+    assert "People who collaborate mostly with each other" in wiring
