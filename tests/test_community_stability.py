@@ -7,9 +7,8 @@ import itertools
 from math import comb
 from pathlib import Path
 
-import networkx as nx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
@@ -28,6 +27,7 @@ from netmap.analysis.engine import with_community_stability
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.trusts import random_trust, two_cliques
 from tests.web_helpers import login, make_app
 
 AS_OF = "2026-07-01"
@@ -36,41 +36,12 @@ UNSTABLE = ("This trust has no stable informal clusters: 10 runs of community de
             "lasting sub-groups; do not plan around clusters.")
 
 
-def _trust(folder: Path, people: dict[str, str], ties: list[tuple[str, str]]) -> Path:
-    """A trust of the schools in `people` (person -> school) with the given advice ties, and one group of one."""
-    folder.mkdir()
-    schools = sorted(set(people.values()))
-    (folder / "schools.csv").write_text("school_id,name,phase,joined_on\n" + "".join(
-        f"{s},School {s},primary,2015-09-01\n" for s in schools))
-    (folder / "staff.csv").write_text("staff_id,school_id,role,name,subjects\n" + "".join(
-        f"{p},{s},teacher,Person {p},\n" for p, s in people.items()))
-    (folder / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind\n" + "".join(
-        f"{a},{b},advice\n" for a, b in ties))
-    (folder / "groups.csv").write_text("group_id,name,kind,subject,phase\nHEADS,Heads,expert-network,,\n")
-    (folder / "memberships.csv").write_text(f"staff_id,group_id,role\n{min(people)},HEADS,lead\n")
-    return folder
-
-
-def _cliques(folder: Path) -> Path:
-    """Six people at A all tied to each other, six at B likewise, and one tie a0-b0 between them."""
-    a, b = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
-    ties = [*itertools.combinations(a, 2), *itertools.combinations(b, 2), ("a0", "b0")]
-    return _trust(folder, {**dict.fromkeys(a, "A"), **dict.fromkeys(b, "B")}, ties)
-
-
-def _random(folder: Path) -> Path:
-    """G(30, 0.15) (seed 1), people in three schools by turn: no lasting sub-groups (agreement 0.41)."""
-    graph = nx.gnp_random_graph(30, 0.15, seed=1)
-    name = {i: f"p{i:02d}" for i in graph}
-    return _trust(folder, {name[i]: "ABC"[i % 3] for i in graph}, [(name[u], name[v]) for u, v in graph.edges()])
-
-
 def _analysis(folder: Path):  # type: ignore[no-untyped-def]
     return analyse(build_graphs(read_trust(folder)[0], AS_OF))
 
 
 def test_two_cliques_joined_by_one_tie_are_stable_and_shown(tmp_path: Path) -> None:
-    result = _analysis(_cliques(tmp_path / "cliques"))
+    result = _analysis(two_cliques(tmp_path / "cliques"))
     assert result.summary["communities"] == {"seeds": 10, "agreement": 1.0, "threshold": 0.8, "stable": True}
     members: dict[int, set[str]] = {}
     for person, number in zip(result.staff["staff_id"], result.staff["community"], strict=True):
@@ -82,7 +53,7 @@ def test_two_cliques_joined_by_one_tie_are_stable_and_shown(tmp_path: Path) -> N
 
 
 def test_a_random_graph_has_no_stable_clusters_and_shows_none(tmp_path: Path) -> None:
-    result = _analysis(_random(tmp_path / "random"))
+    result = _analysis(random_trust(tmp_path / "random"))
     found = result.summary["communities"]
     assert found["stable"] is False and found["agreement"] == pytest.approx(0.4075, abs=1e-4)
     assert result.staff["community"].isna().all()
@@ -92,7 +63,7 @@ def test_a_random_graph_has_no_stable_clusters_and_shows_none(tmp_path: Path) ->
 
 def test_a_stored_analysis_keeps_its_stability_and_an_old_one_is_measured_on_load(tmp_path: Path) -> None:
     """The stability is kept with the analysis; one kept before it existed loads, and is measured from the graph."""
-    folder = _random(tmp_path / "random")
+    folder = random_trust(tmp_path / "random")
     result = _analysis(folder)
     kept = analysis_from_parts(analysis_to_parts(result))
     assert kept.summary["communities"] == result.summary["communities"] and kept.staff["community"].isna().all()
@@ -130,6 +101,7 @@ def test_agreement_of_two_runs_by_hand(a: list[int], b: list[int], expected: flo
     assert partition_agreement([a, b]) == pytest.approx(expected)
 
 
+@settings(deadline=None, derandomize=True)  # no timing in tests; the same examples every run
 @given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=2, max_size=12))
 def test_agreement_equals_pair_counting(labels: list[tuple[int, int]]) -> None:
     a, b = [x for x, _ in labels], [y for _, y in labels]
@@ -146,7 +118,7 @@ def test_agreement_is_the_mean_over_every_pair_of_runs() -> None:
 def test_compare_follows_communities_only_when_both_snapshots_are_stable(tmp_path: Path) -> None:
     """Compare: two stable snapshots are followed; an unstable one is named in the sentence and nothing is listed."""
     stable, unstable = (build_graphs(read_trust(make(tmp_path / name))[0], AS_OF)
-                        for name, make in (("cliques", _cliques), ("random", _random)))
+                        for name, make in (("cliques", two_cliques), ("random", random_trust)))
     sides = {name: Side(g, analyse(g)) for name, g in (("stable", stable), ("unstable", unstable))}
     same = compare(sides["stable"], sides["stable"])
     assert same.summary["communities"] == {"compared": True, "note": None, "events": {
@@ -160,7 +132,7 @@ def test_compare_follows_communities_only_when_both_snapshots_are_stable(tmp_pat
 
 def test_pages_say_plainly_that_there_are_no_stable_clusters(tmp_path: Path) -> None:
     """The dashboard and the hard and soft wiring page, for a role that sees names and one that sees aggregates."""
-    app = make_app(tmp_path, read_trust(_random(tmp_path / "random"))[0])
+    app = make_app(tmp_path, read_trust(random_trust(tmp_path / "random"))[0])
     sentence = escape(UNSTABLE)
     for role in ("admin", "ceo"):
         client = app.test_client()
@@ -171,7 +143,7 @@ def test_pages_say_plainly_that_there_are_no_stable_clusters(tmp_path: Path) -> 
 
 
 def test_pages_show_stable_clusters(tmp_path: Path) -> None:
-    app = make_app(tmp_path, read_trust(_cliques(tmp_path / "cliques"))[0])
+    app = make_app(tmp_path, read_trust(two_cliques(tmp_path / "cliques"))[0])
     client = app.test_client()
     login(client, "admin")
     wiring = client.get("/wiring/").get_data(as_text=True)

@@ -11,12 +11,15 @@ each other.
 - subject_trust(): TINY with one person (SUBJECT_ID, SUBJECT_NAME, SUBJECT_EMAIL) whose id, name and email occur
   nowhere else, so that a search of a file's bytes for them after an erasure means something; SUBJECT_ROUND a
   round over it, answered on SUBJECT_ROUND_DAY (tests/test_person_rights*.py).
+- two_cliques(), random_trust(): two cliques of six joined by one tie (stable communities) and G(30, 0.15)
+  (no stable informal clusters), written to a folder (tests/test_community_stability.py).
 - LayoutSnapshot: a snapshot as netmap.layout reads it, built by hand (tests/test_layout*.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,3 +96,32 @@ class LayoutSnapshot:
     school_names: dict[str, str]
     layout_cache: dict[str, Any] = field(default_factory=dict)
     load_previous: Callable[[], MapSource | None] = lambda: None
+
+
+def _hand_trust(folder: Path, people: dict[str, str], ties: list[tuple[str, str]]) -> Path:
+    """A trust of the schools in `people` (person -> school) with the given advice ties, and one group of one."""
+    folder.mkdir()
+    schools = sorted(set(people.values()))
+    (folder / "schools.csv").write_text("school_id,name,phase,joined_on\n" + "".join(
+        f"{s},School {s},primary,2015-09-01\n" for s in schools))
+    (folder / "staff.csv").write_text("staff_id,school_id,role,name,subjects\n" + "".join(
+        f"{p},{s},teacher,Person {p},\n" for p, s in people.items()))
+    (folder / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind\n" + "".join(
+        f"{a},{b},advice\n" for a, b in ties))
+    (folder / "groups.csv").write_text("group_id,name,kind,subject,phase\nHEADS,Heads,expert-network,,\n")
+    (folder / "memberships.csv").write_text(f"staff_id,group_id,role\n{min(people)},HEADS,lead\n")
+    return folder
+
+
+def two_cliques(folder: Path) -> Path:
+    """Six people at A all tied to each other, six at B likewise, and one tie a0-b0 between them."""
+    a, b = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
+    ties = [*itertools.combinations(a, 2), *itertools.combinations(b, 2), ("a0", "b0")]
+    return _hand_trust(folder, {**dict.fromkeys(a, "A"), **dict.fromkeys(b, "B")}, ties)
+
+
+def random_trust(folder: Path) -> Path:
+    """G(30, 0.15) (seed 1), people in three schools by turn: no lasting sub-groups (agreement 0.41)."""
+    graph = nx.gnp_random_graph(30, 0.15, seed=1)
+    name = {i: f"p{i:02d}" for i in graph}
+    return _hand_trust(folder, {name[i]: "ABC"[i % 3] for i in graph}, [(name[u], name[v]) for u, v in graph.edges()])
