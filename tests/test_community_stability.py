@@ -140,6 +140,10 @@ def test_pages_say_plainly_that_there_are_no_stable_clusters(tmp_path: Path) -> 
         dashboard, wiring = (client.get(path).get_data(as_text=True) for path in ("/", "/wiring/"))
         assert sentence in dashboard and sentence in wiring
         assert "Cluster 1" not in wiring and "People who collaborate mostly with each other" not in wiring
+    client = app.test_client()
+    login(client, "admin")
+    staff = client.get("/staff/?figures=structure").get_data(as_text=True)
+    assert sentence in staff
 
 
 def test_pages_show_stable_clusters(tmp_path: Path) -> None:

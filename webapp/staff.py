@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from netmap.analysis.communities import stability_of, stability_sentence
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.graphs import current_and_planned_secondments
 from webapp.access import named_view, require_person
@@ -35,8 +36,11 @@ def index() -> Any:
     if isinstance(page, Response):
         return page
     schools = sorted(view.school_names.items())
+    asks = figures == "structure" or "community" in request.args  # the pages that show people's communities
+    unstable = asks and not stability_of(view.analysis.summary)["stable"]
     return render_template("staff/index.html", view=view, page=page, schools=schools, figures=figures,
-                           choices=FIGURE_NAMES)
+                           choices=FIGURE_NAMES, communities=stability_sentence(view.analysis.summary) if unstable
+                           else None)
 
 
 # The figures the staff table shows at once: a page as wide as a screen, each set for one question. The CSV
