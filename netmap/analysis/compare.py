@@ -98,15 +98,16 @@ def _community_counts(events: pd.DataFrame) -> dict[str, int]:
 
 def _communities(before: Snapshot, after: Snapshot) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The communities followed, and the summary's entry: compared only when both snapshots' communities are
-    stable over seeds (netmap.analysis.communities); otherwise no row, and the sentence saying why."""
+    stable over seeds (netmap.analysis.communities); otherwise no row, and the sentence saying why. People
+    without a tie are left out: alone in a community of one, they are no informal cluster."""
     unstable = [side.as_of for side in (before, after) if not stability_of(side.analysis.summary)["stable"]]
     if unstable:
         note = (f"Informal communities are not compared: the trust has no stable informal clusters on "
                 f"{' and '.join(unstable)}, so there is nothing lasting to follow.")
         return (pd.DataFrame(columns=columns_of("compare communities")),
                 {"compared": False, "note": note, "events": dict.fromkeys(COMMUNITY_EVENTS, 0)})
-    events = track_communities(*(dict(zip(side.analysis.staff["staff_id"], side.analysis.staff["community"],
-                                          strict=True)) for side in (before, after)))
+    tied = [side.analysis.staff[side.analysis.staff["soft_degree"] > 0] for side in (before, after)]
+    events = track_communities(*(dict(zip(staff["staff_id"], staff["community"], strict=True)) for staff in tied))
     return events, {"compared": True, "note": None, "events": _community_counts(events)}
 
 
