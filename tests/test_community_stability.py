@@ -8,6 +8,7 @@ from math import comb
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -25,6 +26,7 @@ from netmap.analysis.compare import Snapshot as Side
 from netmap.analysis.compare import compare
 from netmap.analysis.engine import with_community_stability
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts
+from netmap.cli import main
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from tests.trusts import random_trust, two_cliques
@@ -153,3 +155,24 @@ def test_pages_show_stable_clusters(tmp_path: Path) -> None:
     wiring = client.get("/wiring/").get_data(as_text=True)
     assert "Informal clusters are stable: 10 runs of community detection" in wiring
     assert "People who collaborate mostly with each other" in wiring
+
+
+def test_commands_say_whether_the_clusters_are_stable(tmp_path: Path) -> None:
+    """netmap analyse and netmap compare: the sentence, the counts, and an empty community column in staff.csv."""
+    runner = CliRunner()
+    for name, make in (("cliques", two_cliques), ("random", random_trust)):
+        db = tmp_path / f"{name}.db"
+        folder = make(tmp_path / name)
+        assert runner.invoke(main, ["load", str(folder), "--as-of", AS_OF, "--db", str(db)]).exit_code == 0
+        analysed = runner.invoke(main, ["analyse", "--db", str(db), "--out", str(tmp_path / f"{name}-out")])
+        compared = runner.invoke(main, ["compare", AS_OF, AS_OF, "--db", str(db)])
+        assert analysed.exit_code == 0 and compared.exit_code == 0, analysed.output + compared.output
+        staff = (tmp_path / f"{name}-out" / "staff.csv").read_text().splitlines()
+        community = [row.split(",")[staff[0].split(",").index("community")] for row in staff[1:]]
+        if name == "random":
+            assert UNSTABLE in analysed.output and set(community) == {""}
+            assert ("Informal communities are not compared: the trust has no stable informal clusters on "
+                    "2026-07-01 and 2026-07-01, so there is nothing lasting to follow.") in compared.output
+        else:
+            assert "Informal clusters are stable: 10 runs" in analysed.output and set(community) == {"1", "2"}
+            assert "Communities: 2 continued, 0 merged, 0 split, 0 regrouped, 0 born, 0 dissolved" in compared.output
