@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from netmap.analysis.expertise import Expert, find_expertise
+from netmap.analysis.expertise import Expert, ExpertSearch, find_expertise
+from netmap.analysis.topics import phase_named
 from netmap.contract import TIE_KINDS
 from netmap.dataset import Dataset
 from netmap.errors import ChallengeError
@@ -87,10 +88,12 @@ class Connector:
 @dataclass(frozen=True)
 class Suggestions:
     """Who to invite: experts on the topic (best evidence first; those at the schools concerned are already
-    there and are left out) and the connectors who would introduce them, most experts first."""
+    there and are left out) and the connectors who would introduce them, most experts first; `search` says what
+    was searched and, when nobody was found, the nearest topics that have evidence."""
 
     experts: list[Expert]
     connectors: list[Connector]
+    search: ExpertSearch
 
 
 def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterable[tuple[str, str]] = (),
@@ -98,11 +101,13 @@ def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterabl
     """The `top` experts on the challenge's topic who work elsewhere than the schools concerned (and whom the
     user may see, by `allowed`), each with the shortest chain from the nearest person at one of those schools;
     and the people on those chains (but the expert), ranked by how many of those experts they lead to, then by
-    being at a school concerned."""
+    being at a school concerned. The topic is read as the expertise finder reads it, preferring the phase the
+    topic, else the title or description ("Year 5"), else the schools concerned (when they share one) name."""
     concerned = set(spec.schools)
-    found = find_expertise(graphs, spec.topic, schools=tuple(spec.schools), extra_synonyms=extra_synonyms,
-                           limit=len(graphs.soft))
-    experts = [e for e in found if graphs.school_of.get(e.staff_id) not in concerned
+    search = find_expertise(graphs, spec.topic, schools=tuple(spec.schools),
+                            phase=phase_named(f"{spec.title} {spec.description}"), extra_synonyms=extra_synonyms,
+                            limit=len(graphs.soft))
+    experts = [e for e in search.experts if graphs.school_of.get(e.staff_id) not in concerned
                and (allowed is None or allowed(e.staff_id))][:top]
     leads_to: dict[str, list[str]] = defaultdict(list)
     for expert in experts:
@@ -110,7 +115,7 @@ def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterabl
             leads_to[person].append(expert.staff_id)
     connectors = sorted((Connector(p, tuple(e), graphs.school_of.get(p) in concerned) for p, e in leads_to.items()),
                         key=lambda c: (-len(c.experts), not c.at_school, c.staff_id))
-    return Suggestions(experts, connectors[:top])
+    return Suggestions(experts, connectors[:top], search)
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,22 @@ __all__ = ["register"]
 
 
 def _synonyms(path: Path | None) -> list[tuple[str, str]]:
-    """The trust's own synonyms: a CSV with columns term and means (e.g. "sums,maths")."""
+    """The trust's own vocabulary: a CSV with columns term and means (e.g. "sums,maths"), each row filled."""
     if path is None:
         return []
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if rows and not {"term", "means"} <= set(rows[0]):
-        raise click.BadParameter(f"{path} needs the columns term and means (e.g. sums,maths).",
-                                 param_hint="--synonyms")
-    return [(r["term"], r["means"]) for r in rows if r.get("term") and r.get("means")]
+        reader = csv.DictReader(handle)
+        if not {"term", "means"} <= set(reader.fieldnames or ()):
+            raise click.BadParameter(f"{path} needs the columns term and means (e.g. sums,maths).",
+                                     param_hint="--synonyms")
+        rows = list(reader)
+    for row_number, row in enumerate(rows, start=2):
+        for column in ("term", "means"):
+            if not (row.get(column) or "").strip():
+                raise click.BadParameter(f"{path}, row {row_number}, column {column}: empty; write the word people "
+                                         "type in term and the topic it means in means, or delete the row.",
+                                         param_hint="--synonyms")
+    return [(r["term"], r["means"]) for r in rows]
 
 
 def register(main: click.Group) -> None:
@@ -47,13 +54,15 @@ def register(main: click.Group) -> None:
                                snapshot_id: str | None, top: int, synonyms: Path | None, out: Path | None,
                                db: Path | None, store: str | None) -> None:
         """Who knows about TOPIC, ranked by evidence (groups led or joined, subjects, colleagues who named them
-        for it in the survey), with who can introduce you."""
+        for it in the survey; recent and same-phase evidence counts more), equal scores by who can be introduced
+        soonest, with who can introduce you."""
         with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
             graphs = snapshot.graphs
         start = staff_id_of(graphs, start) if start else None
         school = school_id_of(graphs, school) if school else None
-        experts = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),
-                                 limit=top)
+        search = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),
+                                limit=top)
+        experts = search.experts
         names = dict(zip(graphs.dataset.staff["staff_id"], graphs.dataset.staff["name"], strict=True))
         schools = dict(zip(graphs.dataset.schools["school_id"], graphs.dataset.schools["name"], strict=True))
         rows = [{"staff_id": e.staff_id, "name": names.get(e.staff_id, e.staff_id),
@@ -61,10 +70,13 @@ def register(main: click.Group) -> None:
                  "evidence": "; ".join(e.evidence), "times_named": e.times_named,
                  "introduction": " > ".join(names.get(p, p) for p in e.chain) if e.chain else
                  ("" if not (start or school) else "no chain of colleagues")} for e in experts]
+        click.echo(f"Searched for {search.searched()}.")
         if not rows:
-            click.echo(f"Nobody in the snapshot of {graphs.as_of} shows evidence of {topic!r}.")
+            near = ", ".join(f"{t} ({n} people)" for t, n in search.suggestions)
+            click.echo(f"Nobody in the snapshot of {graphs.as_of} shows evidence of {topic!r}. "
+                       f"Topics with evidence nearest to it: {near}.")
         for k, row in enumerate(rows, 1):
-            click.echo(f"{k:>2}. {row['name']} ({row['school']}), score {row['score']}: {row['evidence']}")
+            click.echo(f"{k:>2}. {row['name']} ({row['school']}), score {row['score']:g}: {row['evidence']}")
             if row["introduction"]:
                 click.echo(f"    introduction: {row['introduction']}")
         if out is not None:

@@ -25,12 +25,21 @@ def planted():  # noqa: ANN201 - a Dataset
 def test_experts_elsewhere_come_first_with_who_brings_them_in(planted) -> None:  # noqa: ANN001
     graphs = build_graphs(planted, AS_OF)
     found = suggest(graphs, ChallengeSpec("Maths mastery", "Mathematics", ("C",), "2026-08-01"))
-    # a2 leads the maths community (6), b2 belongs to it (4); c2 teaches maths but works at C, a school concerned
-    assert [(e.staff_id, e.score) for e in found.experts] == [("a2", 6), ("b2", 4)]
+    # a2 leads the maths community (6), b2 belongs to it (4, half for a secondary school's evidence to a primary
+    # school); c2 teaches maths but works at C, a school concerned
+    assert [(e.staff_id, e.score) for e in found.experts] == [("a2", 6), ("b2", 2)]
+    assert found.search.phase == "primary" and found.search.topics == ("maths",)
     assert found.experts[0].chain == ("c1", "a1", "a2")  # Head of C knows Head of A, who works with a2
     # c1 (at C) and a1 lead to both experts; a2 leads on to b2
     assert [(c.staff_id, c.experts, c.at_school) for c in found.connectors] == [
         ("c1", ("a2", "b2"), True), ("a1", ("a2", "b2"), False), ("a2", ("b2",), False)]
+
+
+def test_the_phase_a_challenge_names_comes_before_its_schools_phase(planted) -> None:  # noqa: ANN001
+    spec = ChallengeSpec("Year 9 algebra at Cedar", "maths", ("C",), "2026-08-01")
+    found = suggest(build_graphs(planted, AS_OF), spec)
+    assert found.search.phase == "secondary" and [(e.staff_id, e.score) for e in found.experts] == [
+        ("b2", 4), ("a2", 3)]
 
 
 def test_an_isolated_school_gets_experts_but_no_chain(planted) -> None:  # noqa: ANN001

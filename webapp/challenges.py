@@ -104,10 +104,14 @@ def show(challenge_id: int) -> Any:
                                for c in suggestions.connectors if found.may_name(c.staff_id)],
                               columns=csv_columns("challenge connectors"))
     answers = {o.staff_id: o for o in store.offers(challenge_id)}
-    invited = [(i, answers.get(i.staff_id)) for i in store.invites(challenge_id) if found.may_name(i.staff_id)]
+    # A network lead sees by name only people in their scope; the others are counted, never left unsaid (a page
+    # saying "Nobody invited yet" after invitations, offers and collaborations outside the scope misleads)
+    every_invite, every_tie = store.invites(challenge_id), store.ties(challenge_id)
+    invited = [(i, answers.get(i.staff_id)) for i in every_invite if found.may_name(i.staff_id)]
     offered = [(p, view.staff_names.get(p, p)) for p, o in answers.items() if o.answer == "offer" and found.may_name(p)]
-    ties = [(t, published) for t, published in store.ties(challenge_id)
-            if found.may_name(t.source) and found.may_name(t.target)]
+    ties = [(t, published) for t, published in every_tie if found.may_name(t.source) and found.may_name(t.target)]
+    unnamed = {"invited": len(every_invite) - len(invited), "ties": len(every_tie) - len(ties),
+               "offers": sum(o.answer == "offer" for p, o in answers.items() if not found.may_name(p))}
     table = request.args.get("table")
     if request.args.get("format") == "csv" and table in ("experts", "connectors", "answers", "ties"):
         audit("download", f"challenge {challenge_id} {table}")
@@ -124,6 +128,7 @@ def show(challenge_id: int) -> Any:
     audit("view", f"challenge {challenge_id}")
     return render_template("challenges/show.html", view=view, challenge=challenge, spec=challenge.spec,
                            experts=experts, connectors=connectors, invited=invited, offered=offered, ties=ties,
+                           unnamed=unnamed, search=suggestions.search,
                            is_open=challenge.is_open(clock.today()), kinds=known_tie_kinds(view.dataset))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, render_template, request
 
-from netmap.analysis.expertise import find_expertise
+from netmap.analysis.expertise import HALF_LIFE_DAYS, find_expertise
 from webapp.access import named_view
 from webapp.auth import audit
 from webapp.network_map import resolve_person
@@ -26,11 +26,12 @@ def index() -> Any:
     school = request.args.get("school", "")
     person, candidates = resolve_person(view, request.args.get("from", "").strip(), found.people)
     rows = pd.DataFrame(columns=csv_columns("expertise"))
+    search = None
     if topic:
-        experts = find_expertise(view.graphs, topic, start=person or None,
-                                 school=school if school in view.school_names and not person else None,
-                                 limit=len(view.graphs.soft))
-        shown = [e for e in experts if found.may_name(e.staff_id)][:SHOWN]
+        search = find_expertise(view.graphs, topic, start=person or None,
+                                school=school if school in view.school_names and not person else None,
+                                limit=len(view.graphs.soft))
+        shown = [e for e in search.experts if found.may_name(e.staff_id)][:SHOWN]
         school_of = view.graphs.school_of
 
         def who(p: str) -> str:  # someone outside the user's scope is not named, only placed
@@ -40,13 +41,14 @@ def index() -> Any:
 
         rows = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
                               "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
-                              "evidence": "; ".join(e.evidence), "times_named": e.times_named,
+                              "evidence": "; ".join(e.evidence), "times_named": e.times_named, "steps": e.steps,
                               "introduction": " > ".join(who(p) for p in e.chain) if e.chain else
                               ("no chain of colleagues" if person or school else "")} for e in shown],
                             columns=rows.columns)
         audit("download" if request.args.get("format") == "csv" else "view", f"expertise on {topic!r}")
         if request.args.get("format") == "csv":
             return csv_response(rows, "expertise.csv")
-    return render_template("expertise/index.html", view=view, topic=topic, school=school, person=person,
+    return render_template("expertise/index.html", view=view, topic=topic, search=search, school=school,
+                           person=person, half_life=HALF_LIFE_DAYS,
                            asked=request.args.get("from", ""), candidates=candidates[:15], rows=rows,
                            schools=sorted(view.school_names.items(), key=lambda s: s[1]))

@@ -99,6 +99,8 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "score | Score | number | How strong the evidence is.",
         "evidence | Evidence | text | Where it shows.",
         "times_named | Times named | count | Colleagues who named them for it.",
+        "steps | Steps away | count | Steps of the chain from you (or the school) to them; equal scores are ordered "
+        "by it, fewest first.",
         "introduction | Who can introduce you | text | The chain of colleagues from you to them."),
     declare_table(
         "challenges", "Challenges", "The challenges posted (the challenges page).",
