@@ -148,3 +148,28 @@ def test_a_network_lead_sees_only_people_in_scope_by_name(app: Flask) -> None:
     assert "a colleague at Cedar Primary" not in page and "Figures for your role leave out 4 small schools" in page
     csv_text = lead.get("/challenges/1?format=csv&table=connectors").get_data(as_text=True)
     assert names_in(csv_text) <= LEAD_SCOPE
+
+
+def test_what_happened_outside_a_leads_scope_is_counted_not_denied(app: Flask) -> None:
+    """HR invites Teacher C (outside the maths lead's scope), who offers; HR records a collaboration of theirs.
+    The lead's page used to say "Nobody invited yet" and "None recorded yet": it counts them, unnamed."""
+    from tests.trusts import LEAD_SCOPE, names_in
+    from webapp.accounts import Accounts
+
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    hr = _client(app, "hr")
+    _post_challenge(hr, schools=["A"])
+    token = _invite(hr, "c2")
+    visitor = app.test_client()
+    visitor.post(f"/challenge/{token}", data={"csrf_token": csrf_token(visitor, f"/challenge/{token}"),
+                                              "answer": "offer", "message": "Happy to"})
+    hr.post("/challenges/1/ties", data={"csrf_token": csrf_token(hr, "/challenges/1"), "helper": "c2",
+                                        "with": "a1", "kind": "joint-project"})
+    page = _client(app, "network-lead").get("/challenges/1").get_data(as_text=True)
+    assert "Nobody invited yet." not in page and "None recorded yet." not in page
+    assert "1 colleague outside your scope was invited (1 offered to help); they are not named here." in page
+    assert "1 collaboration with colleagues outside your scope, not named here." in page
+    assert names_in(page) <= LEAD_SCOPE
+    mine = hr.get("/challenges/1").get_data(as_text=True)  # hr sees everyone: named, nothing counted apart
+    assert "outside your scope" not in mine and "Teacher C" in mine
