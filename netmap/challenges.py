@@ -14,19 +14,21 @@ from dataclasses import dataclass
 import pandas as pd
 
 from netmap.analysis.expertise import Expert, ExpertSearch, find_expertise
+from netmap.analysis.key_players import reaching_players, two_step_reach, within_two_steps
 from netmap.analysis.topics import phase_named
 from netmap.contract import TIE_KINDS
 from netmap.dataset import Dataset
 from netmap.errors import ChallengeError
 from netmap.graphs import TrustGraphs
 
-__all__ = ["DEFAULT_TIE_KIND", "TITLE_MAX", "ChallengeSpec", "Connector", "RecordedTie", "Suggestions",
-           "check_challenge", "known_tie_kinds", "suggest", "with_recorded_ties"]
+__all__ = ["DEFAULT_TIE_KIND", "SEEDS", "TITLE_MAX", "ChallengeSpec", "Connector", "RecordedTie", "Seed", "Seeds",
+           "Suggestions", "check_challenge", "known_tie_kinds", "seed_players", "suggest", "with_recorded_ties"]
 
 TITLE_MAX = 120
 TOPIC_MAX = 80
 DESCRIPTION_MAX = 2000
 DEFAULT_TIE_KIND = "joint-project"
+SEEDS = 3  # people to seed a challenge with: a handful a poster can write to personally
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,51 @@ def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterabl
     connectors = sorted((Connector(p, tuple(e), graphs.school_of.get(p) in concerned) for p, e in leads_to.items()),
                         key=lambda c: (-len(c.experts), not c.at_school, c.staff_id))
     return Suggestions(experts, connectors[:top], search)
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One of a challenge's seeds: who, why they may be chosen (evidence of the topic, works at a school
+    concerned, or both) and how many colleagues they reach within two steps on their own."""
+
+    staff_id: str
+    expert: bool
+    at_school: bool
+    reaches: int
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The people to seed a challenge with (KPP-Pos among those relevant to it): together they reach `reach` of
+    the trust's `people` within two steps, `concerned` of them at the schools concerned; `exact` says whether
+    every set was searched or the set was chosen greedily."""
+
+    seeds: list[Seed]
+    reach: int
+    concerned: int
+    people: int
+    exact: bool
+
+
+def seed_players(graphs: TrustGraphs, spec: ChallengeSpec, search: ExpertSearch, *, k: int = SEEDS,
+                 allowed: Callable[[str], bool] | None = None) -> Seeds:
+    """The k people relevant to the challenge who between them reach most colleagues within two steps of the
+    soft wiring (KPP-Pos, netmap.analysis.key_players): chosen among everyone with evidence of its topic and the
+    staff of the schools concerned (whom the user may see, by `allowed`), since a seed is asked to pass the
+    challenge on and should know the topic or need the help; whom they reach is counted over the whole trust."""
+    network = graphs.undirected
+    concerned = set(spec.schools)
+    experts = {e.staff_id for e in search.experts}
+    pool = [p for p in network if (p in experts or graphs.school_of.get(p) in concerned)
+            and (allowed is None or allowed(p))]
+    if not pool:
+        return Seeds([], 0, 0, len(network), True)
+    chosen = reaching_players(network, min(k, len(pool)), among=pool)
+    reached = within_two_steps(network, chosen.people)
+    seeds = [Seed(str(p), p in experts, graphs.school_of.get(p) in concerned, two_step_reach(network, [p]))
+             for p in sorted(chosen.people, key=lambda p: (-two_step_reach(network, [p]), str(p)))]
+    return Seeds(seeds, int(chosen.score), sum(graphs.school_of.get(p) in concerned for p in reached),
+                 len(network), chosen.exact)
 
 
 @dataclass(frozen=True)

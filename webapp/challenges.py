@@ -17,6 +17,7 @@ from netmap.challenges import (
     ChallengeSpec,
     check_challenge,
     known_tie_kinds,
+    seed_players,
     suggest,
     with_recorded_ties,
 )
@@ -103,6 +104,12 @@ def show(challenge_id: int) -> Any:
                                 "at_a_school_concerned": c.at_school}
                                for c in suggestions.connectors if found.may_name(c.staff_id)],
                               columns=csv_columns("challenge connectors"))
+    seeds = seed_players(view.graphs, challenge.spec, suggestions.search, allowed=found.may_name)
+    seeded = pd.DataFrame([{"staff_id": s.staff_id, "name": view.staff_names.get(s.staff_id, s.staff_id),
+                            "school": view.school_names.get(school_of.get(s.staff_id, ""), ""),
+                            "why": " and ".join(w for w, yes in (("evidence of the topic", s.expert),
+                                                                 ("at a school concerned", s.at_school)) if yes),
+                            "reaches": s.reaches} for s in seeds.seeds], columns=csv_columns("challenge seeds"))
     answers = {o.staff_id: o for o in store.offers(challenge_id)}
     # A network lead sees by name only people in their scope; the others are counted, never left unsaid (a page
     # saying "Nobody invited yet" after invitations, offers and collaborations outside the scope misleads)
@@ -113,9 +120,9 @@ def show(challenge_id: int) -> Any:
     unnamed = {"invited": len(every_invite) - len(invited), "ties": len(every_tie) - len(ties),
                "offers": sum(o.answer == "offer" for p, o in answers.items() if not found.may_name(p))}
     table = request.args.get("table")
-    if request.args.get("format") == "csv" and table in ("experts", "connectors", "answers", "ties"):
+    if request.args.get("format") == "csv" and table in ("experts", "connectors", "seeds", "answers", "ties"):
         audit("download", f"challenge {challenge_id} {table}")
-        frames = {"experts": experts, "connectors": connectors,
+        frames = {"experts": experts, "connectors": connectors, "seeds": seeded,
                   "answers": pd.DataFrame([(i.staff_id, view.staff_names.get(i.staff_id, i.staff_id), i.invited_at,
                                             o.answer if o else "no answer yet", o.message if o else "")
                                            for i, o in invited],
@@ -128,7 +135,8 @@ def show(challenge_id: int) -> Any:
     audit("view", f"challenge {challenge_id}")
     return render_template("challenges/show.html", view=view, challenge=challenge, spec=challenge.spec,
                            experts=experts, connectors=connectors, invited=invited, offered=offered, ties=ties,
-                           unnamed=unnamed, search=suggestions.search,
+                           unnamed=unnamed, search=suggestions.search, seeds=seeds, seeded=seeded,
+                           scoped=found.people is not None,
                            is_open=challenge.is_open(clock.today()), kinds=known_tie_kinds(view.dataset))
 
 

@@ -129,6 +129,15 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "at_a_school_concerned | At a school concerned | flag | Whether they work at one.",
         "invite |  | page | A button to invite them."),
     declare_table(
+        "challenge seeds", "Seeds for a challenge", "The people relevant to a challenge (evidence of its topic, or "
+        "at a school concerned) who together reach most colleagues within two steps (KPP-Pos).",
+        "staff_id | Staff id | id | The person's id.",
+        "name | Name | text | Their name.",
+        "school | School | text | Their school.",
+        "why | Why them | text | Evidence of the topic, a school concerned, or both.",
+        "reaches | Colleagues within two steps | count | Whom they reach on their own.",
+        "invite |  | page | A button to invite them."),
+    declare_table(
         "challenge answers", "Invitations and answers", "Whom a challenge invited and what they answered.",
         "staff_id | Staff id | id | The person's id.",
         "name | Name | text | Their name.",
