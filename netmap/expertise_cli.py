@@ -3,37 +3,19 @@ and the chain of colleagues who can introduce you."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from netmap.analysis.expertise import find_expertise
-from netmap.cli_common import audit_command, open_snapshot_of, snapshot_option, store_options
+from netmap.cli_common import audit_command, open_snapshot_of, settings_of, snapshot_option, store_options
+from netmap.errors import IngestError
+from netmap.ingest.vocabulary import read_vocabulary
 from netmap.naming import school_id_of, staff_id_of
 from netmap.spreadsheet import neutralise
 
 __all__ = ["register"]
-
-
-def _synonyms(path: Path | None) -> list[tuple[str, str]]:
-    """The trust's own vocabulary: a CSV with columns term and means (e.g. "sums,maths"), each row filled."""
-    if path is None:
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if not {"term", "means"} <= set(reader.fieldnames or ()):
-            raise click.BadParameter(f"{path} needs the columns term and means (e.g. sums,maths).",
-                                     param_hint="--synonyms")
-        rows = list(reader)
-    for row_number, row in enumerate(rows, start=2):
-        for column in ("term", "means"):
-            if not (row.get(column) or "").strip():
-                raise click.BadParameter(f"{path}, row {row_number}, column {column}: empty; write the word people "
-                                         "type in term and the topic it means in means, or delete the row.",
-                                         param_hint="--synonyms")
-    return [(r["term"], r["means"]) for r in rows]
 
 
 def register(main: click.Group) -> None:
@@ -46,7 +28,8 @@ def register(main: click.Group) -> None:
     @snapshot_option
     @click.option("--top", type=click.IntRange(1), default=10, show_default=True)
     @click.option("--synonyms", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                  help="CSV of the trust's own synonyms (columns term, means).")
+                  help="CSV of the trust's own vocabulary (columns term, means), added to netmap's own; "
+                       "NETMAP_VOCABULARY's file when not given.")
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the list as CSV.")
     @store_options
     @click.pass_context
@@ -60,8 +43,12 @@ def register(main: click.Group) -> None:
             graphs = snapshot.graphs
         start = staff_id_of(graphs, start) if start else None
         school = school_id_of(graphs, school) if school else None
-        search = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=_synonyms(synonyms),
-                                limit=top)
+        try:
+            path = synonyms or settings_of(ctx).vocabulary
+            own = read_vocabulary(path) if path else []
+        except IngestError as exc:
+            raise click.BadParameter(str(exc), param_hint="--synonyms") from None
+        search = find_expertise(graphs, topic, start=start, school=school, extra_synonyms=own, limit=top)
         experts = search.experts
         names = dict(zip(graphs.dataset.staff["staff_id"], graphs.dataset.staff["name"], strict=True))
         schools = dict(zip(graphs.dataset.schools["school_id"], graphs.dataset.schools["name"], strict=True))

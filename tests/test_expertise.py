@@ -8,6 +8,7 @@ ask a2 first; a1 can go straight to them."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -205,6 +206,28 @@ def test_the_expertise_page_names_experts_within_the_users_scope(tmp_path: Path)
     assert 'Nobody in post shows evidence of "astronmy" (searched for astronmy; primary evidence preferred).' in nobody
     assert ('Topics with evidence nearest to it: <a href="/expertise/?topic=headship&amp;school=&amp;from=a1">'
             "headship</a>") in nobody
+    own = tmp_path / "vocabulary.csv"  # the trust's own words (NETMAP_VOCABULARY), read again when changed
+    own.write_text("term,means\nsums,maths\n")
+    app.config["NETMAP_SETTINGS"] = dataclasses.replace(app.config["NETMAP_SETTINGS"], vocabulary=own)
+    assert ">Maths teacher A<" in hr.get("/expertise/?topic=sums").get_data(as_text=True)
     csv = hr.get("/expertise/?topic=maths&from=a1&format=csv").get_data(as_text=True).splitlines()
-    assert csv[1].startswith("a2,Maths teacher A,Ash Primary,6,leads Maths community; subject: maths,0,")
+    assert csv[0] == "staff_id,name,school,score,evidence,times_named,steps,introduction"
+    assert csv[1].startswith("a2,Maths teacher A,Ash Primary,6,leads Maths community; subject: maths,0,1,")
     assert ceo.get("/expertise/?topic=maths").status_code == 403
+
+
+def test_the_trusts_vocabulary_file_is_checked(tmp_path: Path) -> None:
+    from netmap.config import read_settings
+    from netmap.errors import ConfigError, IngestError
+    from netmap.ingest.vocabulary import read_vocabulary
+
+    with pytest.raises(ConfigError, match="NETMAP_VOCABULARY: .*nowhere.csv is not a file"):
+        read_settings({"NETMAP_VOCABULARY": str(tmp_path / "nowhere.csv")})
+    bad = tmp_path / "words.csv"
+    bad.write_text("word,topic\nsums,maths\n")
+    with pytest.raises(IngestError, match=r"words.csv, row 1, column term: missing; the vocabulary needs the "
+                                          r"columns term and means \(e.g. sums,maths\).") as caught:
+        read_vocabulary(bad)
+    assert (caught.value.row, caught.value.column) == (1, "term")
+    bad.write_text("term,means\n  Sums , maths\n")
+    assert read_vocabulary(bad) == [("Sums", "maths")]

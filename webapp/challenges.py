@@ -26,6 +26,7 @@ from webapp.access import Scope, named_view
 from webapp.accounts.challenges import Challenge
 from webapp.auth import accounts, audit
 from webapp.data import TrustView, get_store
+from webapp.expertise import trust_vocabulary
 from webapp.network_map import one_person
 from webapp.policy import ROUTES
 from webapp.survey import refuse_wrong_link
@@ -87,7 +88,8 @@ def show(challenge_id: int) -> Any:
     view, found = named_view()
     challenge = _challenge(challenge_id)
     store = accounts().challenges
-    suggestions = suggest(view.graphs, challenge.spec, top=SHOWN, allowed=found.may_name)
+    suggestions = suggest(view.graphs, challenge.spec, extra_synonyms=trust_vocabulary(), top=SHOWN,
+                          allowed=found.may_name)
     school_of = view.graphs.school_of
     experts = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
                              "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,

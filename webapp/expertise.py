@@ -3,12 +3,15 @@ and who can introduce them, from a chosen colleague or school (netmap.analysis.e
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from netmap.analysis.expertise import HALF_LIFE_DAYS, find_expertise
+from netmap.ingest.vocabulary import read_vocabulary
 from webapp.access import named_view
 from webapp.auth import audit
 from webapp.network_map import resolve_person
@@ -17,6 +20,17 @@ from webapp.tables import csv_response
 
 bp = Blueprint("expertise", __name__, url_prefix="/expertise")
 SHOWN = 20
+
+
+def trust_vocabulary() -> list[tuple[str, str]]:
+    """The trust's own vocabulary (NETMAP_VOCABULARY), read again when the file changes; none when unset."""
+    path = current_app.config["NETMAP_SETTINGS"].vocabulary
+    return list(_read(path, path.stat().st_mtime_ns)) if path else []
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path, _changed: int) -> tuple[tuple[str, str], ...]:
+    return tuple(read_vocabulary(path))
 
 
 @bp.route("/")
@@ -30,7 +44,7 @@ def index() -> Any:
     if topic:
         search = find_expertise(view.graphs, topic, start=person or None,
                                 school=school if school in view.school_names and not person else None,
-                                limit=len(view.graphs.soft))
+                                extra_synonyms=trust_vocabulary(), limit=len(view.graphs.soft))
         shown = [e for e in search.experts if found.may_name(e.staff_id)][:SHOWN]
         school_of = view.graphs.school_of
 
