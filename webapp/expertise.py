@@ -55,8 +55,10 @@ def index() -> Any:
 
         rows = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
                               "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
-                              "evidence": "; ".join(e.evidence), "times_named": e.times_named, "steps": e.steps,
-                              "introduction": " > ".join(who(p) for p in e.chain) if e.chain else
+                              "evidence": "; ".join(e.evidence), "times_named": e.times_named,
+                              "steps": "" if e.steps is None else str(e.steps),
+                              "introduction": "works at the school" if e.steps == 0 and not person else
+                              " > ".join(who(p) for p in e.chain) if e.chain else
                               ("no chain of colleagues" if person or school else "")} for e in shown],
                             columns=rows.columns)
         audit("download" if request.args.get("format") == "csv" else "view", f"expertise on {topic!r}")
