@@ -13,19 +13,22 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from netmap.analysis.expertise import Expert, find_expertise
+from netmap.analysis.expertise import Expert, ExpertSearch, find_expertise
+from netmap.analysis.key_players import reaching_players, two_step_reach, within_two_steps
+from netmap.analysis.topics import phase_named
 from netmap.contract import TIE_KINDS
 from netmap.dataset import Dataset
 from netmap.errors import ChallengeError
 from netmap.graphs import TrustGraphs
 
-__all__ = ["DEFAULT_TIE_KIND", "TITLE_MAX", "ChallengeSpec", "Connector", "RecordedTie", "Suggestions",
-           "check_challenge", "known_tie_kinds", "suggest", "with_recorded_ties"]
+__all__ = ["DEFAULT_TIE_KIND", "SEEDS", "TITLE_MAX", "ChallengeSpec", "Connector", "RecordedTie", "Seed", "Seeds",
+           "Suggestions", "check_challenge", "known_tie_kinds", "seed_players", "suggest", "with_recorded_ties"]
 
 TITLE_MAX = 120
 TOPIC_MAX = 80
 DESCRIPTION_MAX = 2000
 DEFAULT_TIE_KIND = "joint-project"
+SEEDS = 3  # people to seed a challenge with: a handful a poster can write to personally
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,12 @@ class Connector:
 @dataclass(frozen=True)
 class Suggestions:
     """Who to invite: experts on the topic (best evidence first; those at the schools concerned are already
-    there and are left out) and the connectors who would introduce them, most experts first."""
+    there and are left out) and the connectors who would introduce them, most experts first; `search` says what
+    was searched and, when nobody was found, the nearest topics that have evidence."""
 
     experts: list[Expert]
     connectors: list[Connector]
+    search: ExpertSearch
 
 
 def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterable[tuple[str, str]] = (),
@@ -98,11 +103,13 @@ def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterabl
     """The `top` experts on the challenge's topic who work elsewhere than the schools concerned (and whom the
     user may see, by `allowed`), each with the shortest chain from the nearest person at one of those schools;
     and the people on those chains (but the expert), ranked by how many of those experts they lead to, then by
-    being at a school concerned."""
+    being at a school concerned. The topic is read as the expertise finder reads it, preferring the phase the
+    topic, else the title or description ("Year 5"), else the schools concerned (when they share one) name."""
     concerned = set(spec.schools)
-    found = find_expertise(graphs, spec.topic, schools=tuple(spec.schools), extra_synonyms=extra_synonyms,
-                           limit=len(graphs.soft))
-    experts = [e for e in found if graphs.school_of.get(e.staff_id) not in concerned
+    search = find_expertise(graphs, spec.topic, schools=tuple(spec.schools),
+                            phase=phase_named(f"{spec.title} {spec.description}"), extra_synonyms=extra_synonyms,
+                            limit=len(graphs.soft))
+    experts = [e for e in search.experts if graphs.school_of.get(e.staff_id) not in concerned
                and (allowed is None or allowed(e.staff_id))][:top]
     leads_to: dict[str, list[str]] = defaultdict(list)
     for expert in experts:
@@ -110,7 +117,52 @@ def suggest(graphs: TrustGraphs, spec: ChallengeSpec, *, extra_synonyms: Iterabl
             leads_to[person].append(expert.staff_id)
     connectors = sorted((Connector(p, tuple(e), graphs.school_of.get(p) in concerned) for p, e in leads_to.items()),
                         key=lambda c: (-len(c.experts), not c.at_school, c.staff_id))
-    return Suggestions(experts, connectors[:top])
+    return Suggestions(experts, connectors[:top], search)
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One of a challenge's seeds: who, why they may be chosen (evidence of the topic, works at a school
+    concerned, or both) and how many colleagues they reach within two steps on their own."""
+
+    staff_id: str
+    expert: bool
+    at_school: bool
+    reaches: int
+
+
+@dataclass(frozen=True)
+class Seeds:
+    """The people to seed a challenge with (KPP-Pos among those relevant to it): together they reach `reach` of
+    the trust's `people` within two steps, `concerned` of them at the schools concerned; `exact` says whether
+    every set was searched or the set was chosen greedily."""
+
+    seeds: list[Seed]
+    reach: int
+    concerned: int
+    people: int
+    exact: bool
+
+
+def seed_players(graphs: TrustGraphs, spec: ChallengeSpec, search: ExpertSearch, *, k: int = SEEDS,
+                 allowed: Callable[[str], bool] | None = None) -> Seeds:
+    """The k people relevant to the challenge who between them reach most colleagues within two steps of the
+    soft wiring (KPP-Pos, netmap.analysis.key_players): chosen among everyone with evidence of its topic and the
+    staff of the schools concerned (whom the user may see, by `allowed`), since a seed is asked to pass the
+    challenge on and should know the topic or need the help; whom they reach is counted over the whole trust."""
+    network = graphs.undirected
+    concerned = set(spec.schools)
+    experts = {e.staff_id for e in search.experts}
+    pool = [p for p in network if (p in experts or graphs.school_of.get(p) in concerned)
+            and (allowed is None or allowed(p))]
+    if not pool:
+        return Seeds([], 0, 0, len(network), True)
+    chosen = reaching_players(network, min(k, len(pool)), among=pool)
+    reached = within_two_steps(network, chosen.people)
+    seeds = [Seed(str(p), p in experts, graphs.school_of.get(p) in concerned, two_step_reach(network, [p]))
+             for p in sorted(chosen.people, key=lambda p: (-two_step_reach(network, [p]), str(p)))]
+    return Seeds(seeds, int(chosen.score), sum(graphs.school_of.get(p) in concerned for p in reached),
+                 len(network), chosen.exact)
 
 
 @dataclass(frozen=True)

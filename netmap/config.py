@@ -79,6 +79,9 @@ SETTINGS: tuple[Setting, ...] = (
             "older ones are deleted."),
     Setting("NETMAP_SCENARIO_RETENTION_DAYS", "365", "Days the web app keeps saved what-if scenarios (they name "
             "staff); older ones, and those of a forgotten snapshot, are deleted."),
+    Setting("NETMAP_VOCABULARY", None, "Path of the trust's own topic vocabulary (CSV with columns term, means, e.g. "
+            "sums,maths), added to netmap's own when the expertise finder and challenges read a topic. Unset: "
+            "netmap's own only."),
     Setting("NETMAP_ALLOW_HTTP", None, "Set to 1 to let people log in over plain HTTP from other machines on a "
             "trusted network (session cookies then travel unencrypted). Unset: HTTPS (or this machine) only."),
     Setting("NETMAP_TRUSTED_PROXY", None, "The reverse proxy in front of `netmap serve`: its address, or several "
@@ -192,6 +195,7 @@ class Settings:
     smtp_password: str | None
     smtp_from: str | None
     demo_dir: Path | None  # None: demo/ in the data directory (see demo_settings)
+    vocabulary: Path | None  # the trust's own topic vocabulary (netmap.ingest.vocabulary), None: netmap's only
     password_hash: str  # werkzeug's method string, for generate_password_hash
     oidc: OidcSettings | None
 
@@ -233,7 +237,12 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     users = get("NETMAP_USERS_DB")
     keys = get("NETMAP_NEO4J_KEY_FILE")
     demo = get("NETMAP_DEMO_DIR")
+    vocabulary = get("NETMAP_VOCABULARY")
+    if vocabulary and not Path(vocabulary).expanduser().is_file():
+        raise ConfigError(f"NETMAP_VOCABULARY: {vocabulary} is not a file; give the path of the trust's vocabulary "
+                          "CSV (columns term, means) or unset it.")
     return Settings(
+        vocabulary=Path(vocabulary).expanduser() if vocabulary else None,
         demo_dir=Path(demo).expanduser() if demo else None,
         db_path=Path(db).expanduser() if db else default_db_path(),
         neo4j_uri=uri,
@@ -364,6 +373,7 @@ def described(settings: Settings) -> dict[str, str]:
             "min_group_size": str(settings.min_group_size),
             "snapshot_retention_days": str(settings.snapshot_retention_days),
             "scenario_retention_days": str(settings.scenario_retention_days),
+            "vocabulary": str(settings.vocabulary or "-"),
             "oidc_issuer": settings.oidc.issuer if settings.oidc else "-"}
 
 

@@ -45,6 +45,8 @@ def test_a_challenge_posted_answered_through_a_link_and_recorded(browser, challe
     first = experts.first.locator("td").first.inner_text()
     assert "maths" in experts.first.inner_text().lower()  # its evidence says why
     assert hr.locator("table.connectors tbody tr").count() >= 1
+    seeds = hr.locator("table.seeds tbody tr")
+    assert seeds.count() == 3 and "Seed it with these people" in hr.content()
     _shot(hr, "challenge-suggestions")
     experts.first.locator("button:has-text(\"Invite\")").click()
     flash = hr.locator("p.flash.link")

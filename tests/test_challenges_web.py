@@ -148,3 +148,53 @@ def test_a_network_lead_sees_only_people_in_scope_by_name(app: Flask) -> None:
     assert "a colleague at Cedar Primary" not in page and "Figures for your role leave out 4 small schools" in page
     csv_text = lead.get("/challenges/1?format=csv&table=connectors").get_data(as_text=True)
     assert names_in(csv_text) <= LEAD_SCOPE
+
+
+def test_what_happened_outside_a_leads_scope_is_counted_not_denied(app: Flask) -> None:
+    """HR invites Teacher C (outside the maths lead's scope), who offers; HR records a collaboration of theirs.
+    The lead's page used to say "Nobody invited yet" and "None recorded yet": it counts them, unnamed."""
+    from tests.trusts import LEAD_SCOPE, names_in
+    from webapp.accounts import Accounts
+
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    hr = _client(app, "hr")
+    _post_challenge(hr, schools=["A"])
+    token = _invite(hr, "c2")
+    visitor = app.test_client()
+    visitor.post(f"/challenge/{token}", data={"csrf_token": csrf_token(visitor, f"/challenge/{token}"),
+                                              "answer": "offer", "message": "Happy to"})
+    hr.post("/challenges/1/ties", data={"csrf_token": csrf_token(hr, "/challenges/1"), "helper": "c2",
+                                        "with": "a1", "kind": "joint-project"})
+    page = _client(app, "network-lead").get("/challenges/1").get_data(as_text=True)
+    assert "Nobody invited yet." not in page and "None recorded yet." not in page
+    assert "1 colleague outside your scope was invited (1 offered to help); they are not named here." in page
+    assert "1 collaboration with colleagues outside your scope, not named here." in page
+    assert names_in(page) <= LEAD_SCOPE
+    mine = hr.get("/challenges/1").get_data(as_text=True)  # hr sees everyone: named, nothing counted apart
+    assert "outside your scope" not in mine and "Teacher C" in mine
+
+
+def test_the_poster_is_offered_key_players_to_seed_it_with_within_scope(app: Flask) -> None:
+    """Maths at Cedar on the planted trust: the seeds are chosen among the maths experts (a2, b2, c2) and Cedar's
+    staff (c1, c2); any three of them reach the same 5 others (a2, b2 and c1 among them: a1, a3, b1, b3 and c2,
+    one at Cedar), and tests/test_challenges.py checks the choice where one set is best. A lead of the maths
+    community sees only a2 and b2, so only they can be the seeds."""
+    from webapp.accounts import Accounts
+
+    hr = _client(app, "hr")
+    _post_challenge(hr)
+    page = hr.get("/challenges/1").get_data(as_text=True)
+    seeds = page[page.index("<h2>Seed it with these people</h2>"):page.index("<h2>Invited")]
+    assert ("these 3 together reach the most other colleagues within two steps: 5 of the 11 people in the soft "
+            "wiring, 1 of them at the schools concerned (the best set)") in seeds
+    assert seeds.index(">Maths teacher A<") < seeds.index(">Head of maths B<") < seeds.index(">Head of C<")
+    assert "<td>at a school concerned</td><td>4</td>" in seeds and "<td>evidence of the topic</td><td>6</td>" in seeds
+    csv_rows = hr.get("/challenges/1?format=csv&table=seeds").get_data(as_text=True).splitlines()
+    assert csv_rows[0] == "staff_id,name,school,why,reaches"
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    lead = _client(app, "network-lead").get("/challenges/1").get_data(as_text=True)
+    mine = lead[lead.index("<h2>Seed it with these people</h2>"):lead.index("<h2>Invited")]
+    assert "the staff of the schools concerned you may see by name, these 2 together reach" in mine
+    assert ">Maths teacher A<" in mine and ">Head of maths B<" in mine and "Head of C" not in mine

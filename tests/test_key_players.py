@@ -81,6 +81,22 @@ def test_greedy_equals_brute_force_where_cut_points_compose(G: nx.Graph, k: int)
     assert reaching_players(G, k, exact_sets=0).score == _best(G, k, _brute_reach)[0]
 
 
+@pytest.mark.parametrize("G", _graphs()[:6], ids=lambda G: f"n{len(G)}m{G.number_of_edges()}")
+def test_reach_chosen_among_some_people_equals_brute_force(G: nx.Graph) -> None:
+    """KPP-Pos restricted to every other person (a challenge's seeds are chosen among those relevant to it),
+    whom they reach counted over everyone: exhaustive and greedy against every set of the allowed people."""
+    among = sorted(G)[::2]
+    scored = {chosen: _brute_reach(G, chosen) for chosen in itertools.combinations(among, 2)}
+    top = max(scored.values())
+    exact = reaching_players(G, 2, among=among)
+    assert exact.exact and exact.score == top and scored[tuple(sorted(exact.people))] == top
+    greedy = reaching_players(G, 2, among=among, exact_sets=0)
+    assert set(greedy.people) <= set(among) and greedy.score >= (1 - 1 / 2.718281828) * top
+    assert reaching_players(G, 1, among=among, exact_sets=0).score == max(_brute_reach(G, (v,)) for v in among)
+    with pytest.raises(ValueError, match=r"\(1 of them to choose from\), not 2"):
+        reaching_players(G, 2, among=[among[0], "not in the network"])
+
+
 def test_greedy_falls_short_on_a_path_of_five_as_documented() -> None:
     path = nx.path_graph(5)
     assert fragmenting_players(path, 2).people == (1, 3)

@@ -17,6 +17,7 @@ from netmap.challenges import (
     ChallengeSpec,
     check_challenge,
     known_tie_kinds,
+    seed_players,
     suggest,
     with_recorded_ties,
 )
@@ -25,6 +26,7 @@ from webapp.access import Scope, named_view
 from webapp.accounts.challenges import Challenge
 from webapp.auth import accounts, audit
 from webapp.data import TrustView, get_store
+from webapp.expertise import trust_vocabulary
 from webapp.network_map import one_person
 from webapp.policy import ROUTES
 from webapp.survey import refuse_wrong_link
@@ -86,7 +88,8 @@ def show(challenge_id: int) -> Any:
     view, found = named_view()
     challenge = _challenge(challenge_id)
     store = accounts().challenges
-    suggestions = suggest(view.graphs, challenge.spec, top=SHOWN, allowed=found.may_name)
+    suggestions = suggest(view.graphs, challenge.spec, extra_synonyms=trust_vocabulary(), top=SHOWN,
+                          allowed=found.may_name)
     school_of = view.graphs.school_of
     experts = pd.DataFrame([{"staff_id": e.staff_id, "name": view.staff_names.get(e.staff_id, e.staff_id),
                              "school": view.school_names.get(school_of[e.staff_id], ""), "score": e.score,
@@ -103,15 +106,25 @@ def show(challenge_id: int) -> Any:
                                 "at_a_school_concerned": c.at_school}
                                for c in suggestions.connectors if found.may_name(c.staff_id)],
                               columns=csv_columns("challenge connectors"))
+    seeds = seed_players(view.graphs, challenge.spec, suggestions.search, allowed=found.may_name)
+    seeded = pd.DataFrame([{"staff_id": s.staff_id, "name": view.staff_names.get(s.staff_id, s.staff_id),
+                            "school": view.school_names.get(school_of.get(s.staff_id, ""), ""),
+                            "why": " and ".join(w for w, yes in (("evidence of the topic", s.expert),
+                                                                 ("at a school concerned", s.at_school)) if yes),
+                            "reaches": s.reaches} for s in seeds.seeds], columns=csv_columns("challenge seeds"))
     answers = {o.staff_id: o for o in store.offers(challenge_id)}
-    invited = [(i, answers.get(i.staff_id)) for i in store.invites(challenge_id) if found.may_name(i.staff_id)]
+    # A network lead sees by name only people in their scope; the others are counted, never left unsaid (a page
+    # saying "Nobody invited yet" after invitations, offers and collaborations outside the scope misleads)
+    every_invite, every_tie = store.invites(challenge_id), store.ties(challenge_id)
+    invited = [(i, answers.get(i.staff_id)) for i in every_invite if found.may_name(i.staff_id)]
     offered = [(p, view.staff_names.get(p, p)) for p, o in answers.items() if o.answer == "offer" and found.may_name(p)]
-    ties = [(t, published) for t, published in store.ties(challenge_id)
-            if found.may_name(t.source) and found.may_name(t.target)]
+    ties = [(t, published) for t, published in every_tie if found.may_name(t.source) and found.may_name(t.target)]
+    unnamed = {"invited": len(every_invite) - len(invited), "ties": len(every_tie) - len(ties),
+               "offers": sum(o.answer == "offer" for p, o in answers.items() if not found.may_name(p))}
     table = request.args.get("table")
-    if request.args.get("format") == "csv" and table in ("experts", "connectors", "answers", "ties"):
+    if request.args.get("format") == "csv" and table in ("experts", "connectors", "seeds", "answers", "ties"):
         audit("download", f"challenge {challenge_id} {table}")
-        frames = {"experts": experts, "connectors": connectors,
+        frames = {"experts": experts, "connectors": connectors, "seeds": seeded,
                   "answers": pd.DataFrame([(i.staff_id, view.staff_names.get(i.staff_id, i.staff_id), i.invited_at,
                                             o.answer if o else "no answer yet", o.message if o else "")
                                            for i, o in invited],
@@ -124,6 +137,8 @@ def show(challenge_id: int) -> Any:
     audit("view", f"challenge {challenge_id}")
     return render_template("challenges/show.html", view=view, challenge=challenge, spec=challenge.spec,
                            experts=experts, connectors=connectors, invited=invited, offered=offered, ties=ties,
+                           unnamed=unnamed, search=suggestions.search, seeds=seeds, seeded=seeded,
+                           scoped=found.people is not None,
                            is_open=challenge.is_open(clock.today()), kinds=known_tie_kinds(view.dataset))
 
 

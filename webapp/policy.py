@@ -196,7 +196,8 @@ ROUTES: Mapping[str, Route] = {
     "expertise.index": Route((ADMIN, HR, LEAD), "who knows a topic, within scope (CSV too)", named=ALWAYS,
                              purpose=ALWAYS, audited=True, downloads=("csv",)),
     "challenges.index": Route(_CHALLENGERS, "challenges: posting one, and the list", named=ALWAYS, audited=True),
-    "challenges.show": Route(_CHALLENGERS, "a challenge with the people suggested and invited (CSV too)",
+    "challenges.show": Route(_CHALLENGERS, "a challenge with the people suggested (experts, connectors, the key "
+                                           "players to seed it with, within scope) and invited (CSV too)",
                              named=ALWAYS, purpose=ALWAYS, audited=True, downloads=("csv",)),
     "challenges.invite": Route(_CHALLENGERS, "invite a suggested colleague", named=ALWAYS, audited=True),
     "challenges.record": Route(_CHALLENGERS, "record a collaboration a challenge brought about", named=ALWAYS,

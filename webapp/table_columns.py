@@ -99,6 +99,8 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "score | Score | number | How strong the evidence is.",
         "evidence | Evidence | text | Where it shows.",
         "times_named | Times named | count | Colleagues who named them for it.",
+        "steps | Steps away | count | Steps of the chain from you (or the school) to them; equal scores are ordered "
+        "by it, fewest first.",
         "introduction | Who can introduce you | text | The chain of colleagues from you to them."),
     declare_table(
         "challenges", "Challenges", "The challenges posted (the challenges page).",
@@ -125,6 +127,15 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "experts | Experts | count | The experts they know.",
         "brings_in | Brings in | text | Those experts, by name.",
         "at_a_school_concerned | At a school concerned | flag | Whether they work at one.",
+        "invite |  | page | A button to invite them."),
+    declare_table(
+        "challenge seeds", "Seeds for a challenge", "The people relevant to a challenge (evidence of its topic, or "
+        "at a school concerned) who together reach most colleagues within two steps (KPP-Pos).",
+        "staff_id | Staff id | id | The person's id.",
+        "name | Name | text | Their name.",
+        "school | School | text | Their school.",
+        "why | Why them | text | Evidence of the topic, a school concerned, or both.",
+        "reaches | Colleagues within two steps | count | Whom they reach on their own.",
         "invite |  | page | A button to invite them."),
     declare_table(
         "challenge answers", "Invitations and answers", "Whom a challenge invited and what they answered.",

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 __all__ = ["EXACT_SETS", "KeyPlayers", "fragmentation", "fragmenting_players", "pairs_cut_apart",
-           "reaching_players", "two_step_reach"]
+           "reaching_players", "two_step_reach", "within_two_steps"]
 
 EXACT_SETS = 3_000  # sets of k people searched exhaustively: C(25, 3) = 2,300 takes about a second
 
@@ -72,8 +72,13 @@ def pairs_cut_apart(G: nx.Graph, removed: Collection[Hashable]) -> int:
 
 def two_step_reach(G: nx.Graph, chosen: Iterable[Hashable]) -> int:
     """How many people, besides `chosen`, are within two steps of one of them in undirected G (Borgatti's 2-reach)."""
+    return len(within_two_steps(G, chosen))
+
+
+def within_two_steps(G: nx.Graph, chosen: Iterable[Hashable]) -> set[Hashable]:
+    """The people, besides `chosen`, within two steps of one of them in undirected G: whom they reach."""
     chosen = set(chosen)
-    return len(set().union(*(_ball(G, v) for v in chosen)) - chosen) if chosen else 0
+    return set().union(*(_ball(G, v) for v in chosen)) - chosen if chosen else set()
 
 
 def fragmenting_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> KeyPlayers:
@@ -125,13 +130,17 @@ def fragmenting_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) ->
     return KeyPlayers(tuple(sorted(chosen, key=str)), fragmentation(G, chosen), fragmentation(G), False)
 
 
-def reaching_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> KeyPlayers:
+def reaching_players(G: nx.Graph, k: int, *, among: Collection[Hashable] | None = None,
+                     exact_sets: int = EXACT_SETS) -> KeyPlayers:
     """KPP-Pos: the k people who between them reach the most colleagues within two steps of undirected G.
 
     Parameters
     ----------
     G, k, exact_sets
         As for `fragmenting_players`.
+    among : collection, optional
+        The people the set may be chosen from (those of them in G; everyone when None); whom they reach is
+        counted over all of G.
 
     Returns
     -------
@@ -146,34 +155,38 @@ def reaching_players(G: nx.Graph, k: int, *, exact_sets: int = EXACT_SETS) -> Ke
     included (Nemhauser, Wolsey and Fisher 1978); it can fall short when the best single person overlaps the two
     who together cover most. With k = 1 it is exact. O(k n d^2) with d the typical degree.
     """
-    _check(G, k)
-    if math.comb(len(G), k) <= exact_sets:
-        people = _exhaustive(G, k, lambda chosen: two_step_reach(G, chosen))
+    pool = sorted((v for v in among if v in G) if among is not None else G, key=str)
+    _check(G, k, len(pool))
+    if math.comb(len(pool), k) <= exact_sets:
+        people = _exhaustive(pool, k, lambda chosen: two_step_reach(G, chosen))
         return KeyPlayers(people, two_step_reach(G, people), 0, True)
-    balls = {v: _ball(G, v) for v in G}
+    balls = {v: _ball(G, v) for v in pool}
     chosen: list[Hashable] = []
     for _ in range(k):
         covered = set().union(*(balls[v] for v in chosen))
-        chosen.append(max((v for v in sorted(G, key=str) if v not in chosen), key=lambda v: len(balls[v] - covered)))
+        chosen.append(max((v for v in pool if v not in chosen), key=lambda v: len(balls[v] - covered)))
     improved = True
     while improved:  # swap one member at a time for the best outsider, while that reaches more people
         improved = False
         for k_th, person in enumerate(list(chosen)):
             others = chosen[:k_th] + chosen[k_th + 1:]
             covered = set().union(*(balls[v] for v in others))
-            best = max((v for v in sorted(G, key=str) if v not in others), key=lambda v: len(balls[v] - covered))
+            best = max((v for v in pool if v not in others), key=lambda v: len(balls[v] - covered))
             if len(balls[best] - covered) > len(balls[person] - covered):
                 chosen[k_th], improved = best, True
     return KeyPlayers(tuple(sorted(chosen, key=str)), two_step_reach(G, chosen), 0, False)
 
 
-def _check(G: nx.Graph, k: int) -> None:
-    if not 1 <= k <= len(G):
-        raise ValueError(f"k must be between 1 and the {len(G)} people in the network, not {k}.")
+def _check(G: nx.Graph, k: int, pool: int | None = None) -> None:
+    if not 1 <= k <= (len(G) if pool is None else pool):
+        among = "" if pool is None else f" ({pool} of them to choose from)"
+        raise ValueError(f"k must be between 1 and the {len(G)} people in the network{among}, not {k}.")
 
 
-def _exhaustive(G: nx.Graph, k: int, score: Callable[[tuple[Hashable, ...]], float]) -> tuple[Hashable, ...]:
-    """The set of k people with the highest score; among equals, the first in order of sorted ids."""
+def _exhaustive(G: Iterable[Hashable], k: int,
+                score: Callable[[tuple[Hashable, ...]], float]) -> tuple[Hashable, ...]:
+    """The set of k of G's people (or of a list of people) with the highest score; among equals, the first in
+    order of sorted ids."""
     people = sorted(G, key=str)
     best: tuple[Hashable, ...] = tuple(people[:k])
     top = score(best)
