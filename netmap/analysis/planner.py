@@ -321,10 +321,11 @@ class Planner:
         if from_a_school:
             priority = self.priority_of.get(home, "")
             parts.append(f"home school {priority} priority" if priority else "home school priority not set")
-        sole = [f"sole {' and '.join(cost.sole_subjects)} teacher"] if cost.sole_subjects else []
+        who = "teacher" if from_a_school else "specialist"
+        sole = [f"sole {' and '.join(cost.sole_subjects)} {who}"] if cost.sole_subjects else []
         sole += [f"sole {cost.sole_role.replace('-', ' ')}"] if cost.sole_role else []
         if sole:
-            parts.append(f"{' and '.join(sole)} at home")
+            parts.append(f"{' and '.join(sole)} {'at home' if from_a_school else 'in the central team'}")
         elif from_a_school:
             parts.append("no sole-subject or sole-role risk")
         new, external = gain
