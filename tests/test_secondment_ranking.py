@@ -4,6 +4,8 @@ teachers lowering the rank, the home school's loss read as a loss, and the one-l
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -13,6 +15,7 @@ from netmap.analysis.whatif import Second, apply_to_dataset, what_if
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
+from tests.conftest import REPO
 
 AS_OF = "2026-07-01"
 # T needs help (isolated). A, B, H and L are primaries whose maths teachers each reach X and Y: equivalent
@@ -147,3 +150,19 @@ def test_each_rank_has_a_reason_an_hr_lead_can_defend(planner: Planner) -> None:
                                   "connects School T to 3 schools it has no ties with.")
     assert by_id["h1"].reason == ("Same phase, teaches maths, home school high priority, no sole-subject or sole-role "
                                   "risk; connects School T to 3 schools it has no ties with.")
+
+
+def test_the_worked_example_of_docs_secondments_is_these_results(planner: Planner, ranked: list[str]) -> None:
+    """docs/secondments.md walks through these schools: its order, quotes and refusal are these results."""
+    text = (REPO / "docs" / "secondments.md").read_text(encoding="utf-8")
+    example = text[text.index("### A worked example"):]
+    order = re.findall(r"^\| \d+ \| (\w+) \|", example, flags=re.MULTILINE)
+    assert order == ranked[:6] == ["a1", "l3", "l4", "a2", "b1", "h1"]
+    docs = " ".join(example.split())
+    by_id = {c.staff_id: c for c in planner.recommend("T", top=50)}
+    for person in ("a1", "b1", "h1"):
+        assert f'"{by_id[person].reason}"' in docs, person
+    assert by_id["a1"].home_cost in docs
+    with pytest.raises(AnalysisError) as refused:
+        what_if(planner.graphs, [Second("l1", "L", "T")])
+    assert str(refused.value) in " ".join(text.split())  # quoted where the page's refusals are described
