@@ -164,12 +164,12 @@ def test_without_priorities_isolation_alone_orders_the_schools() -> None:
 
 
 def test_fit_and_what_the_home_school_can_spare_order_the_candidates(planner: Planner) -> None:
-    """Score 4 (same phase and a subject, nothing the home school cannot spare) first; then Q's sole teachers and
-    q3 (no subject), 2; at1 (close phase, AT's only maths teacher), 1; R's r2 (high priority), 0; the other phases
-    last."""
+    """Score 4 (same phase and a subject, nothing the home school cannot spare) first; then Q's sole teachers, 2;
+    at1 (close phase, AT's only maths teacher), 1; R's r2 (high priority), 0; the other phases last. Two at most
+    from any one school: m3 and q3 are left out."""
     ranked = planner.recommend("P", top=20)
     assert [(c.staff_id, c.score) for c in ranked] == [
-        ("m1", 4), ("m2", 4), ("m3", 4), ("q1", 2), ("q2", 2), ("q3", 2), ("at1", 1), ("at2", 1), ("r2", 0),
+        ("m1", 4), ("m2", 4), ("q1", 2), ("q2", 2), ("at1", 1), ("at2", 1), ("r2", 0),
         ("s1", -1), ("s2", -1), ("n1", -2), ("n2", -2)]
     at1 = next(c for c in ranked if c.staff_id == "at1")
     assert at1.dependency_flags == "School AT's links would still hang on one person (100%); School AT would have " \

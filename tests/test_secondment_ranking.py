@@ -5,12 +5,13 @@ teachers lowering the rank, the home school's loss read as a loss, and the one-l
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from netmap.analysis import analyse
-from netmap.analysis.planner import Planner
+from netmap.analysis.planner import PER_HOME_SCHOOL, Planner
 from netmap.analysis.whatif import Second, apply_to_dataset, what_if
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
@@ -122,9 +123,15 @@ def test_a_high_priority_home_school_ranks_its_teacher_below_an_equivalent_one(p
     assert (by_id["h1"].new_schools, by_id["h1"].fit) == (3, "good")
     assert ranked.index("h1") > ranked.index("a1") and by_id["h1"].score == 2
     # the full order: score 4 (a1 bringing 3 schools, the notice-period l3 and l4 2, a2 1), then score 2 (the sole
-    # maths teacher b1 and the high-priority school's h1 bringing 3, then B's sole English teacher, h2, and a3, who
-    # teaches no subject), each score by the schools they bring, then by id
-    assert ranked == ["a1", "l3", "l4", "a2", "b1", "h1", "b2", "h2", "a3"]
+    # maths teacher b1 and the high-priority school's h1 bringing 3, then B's sole English teacher and h2), each
+    # score by the schools they bring, then by id
+    assert ranked == ["a1", "l3", "l4", "a2", "b1", "h1", "b2", "h2"]
+
+
+def test_no_school_fills_the_list(planner: Planner, ranked: list[str]) -> None:
+    # a3 (same phase, no subject: score 2, bringing A) would come after h2, but A already offers a1 and a2
+    assert "a3" not in ranked
+    assert max(Counter(c.from_school_id for c in planner.recommend("T", top=50)).values()) == PER_HOME_SCHOOL == 2
 
 
 def test_the_home_schools_loss_reads_as_a_loss(planner: Planner) -> None:

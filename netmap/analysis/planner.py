@@ -26,7 +26,8 @@ from netmap.graphs import TrustGraphs, active_memberships, active_secondments
 LEAVER_RISK_COLUMNS = columns_of("leaver_risk")
 CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
-__all__ = ["FIT_LEVELS", "HOME_PRIORITY_COST", "NEIGHBOUR_PHASES", "PHASE_POINTS", "SOLE_COST", "SUBJECT_POINTS",
+__all__ = ["FIT_LEVELS", "HOME_PRIORITY_COST", "NEIGHBOUR_PHASES", "PER_HOME_SCHOOL", "PHASE_POINTS", "SOLE_COST",
+           "SUBJECT_POINTS",
            "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
 
 
@@ -42,6 +43,9 @@ PHASE_POINTS = {"same": 2, "close": 1, "central": 0, "other": 0}
 SUBJECT_POINTS = 2
 HOME_PRIORITY_COST = {"high": 2, "medium": 1}  # a school the trust rates in need keeps its people first
 SOLE_COST = 2  # the home school's only teacher of a subject, or only person in their role
+# At most this many candidates from one home school: the list offers a choice across schools (asking one school
+# for several of its staff at once is another decision), rather than one school's staff filling it.
+PER_HOME_SCHOOL = 2
 
 
 @dataclass(frozen=True)
@@ -185,8 +189,9 @@ class Planner:
         with `central` the central team, who are ranked apart (they work across phases, and their specialisms
         are no subject fit unless asked for). Those who would bring the target new links come first; then the
         highest score (fit points less the home school's priority and sole-subject or sole-role cost); then what
-        they add: new schools reached, more external ties, a lower dependency on one person. Nobody seconded now,
-        due to start a secondment or leaving within a term is proposed."""
+        they add: new schools reached, more external ties, a lower dependency on one person; at most
+        PER_HOME_SCHOOL from any one school. Nobody seconded now, due to start a secondment or leaving within a
+        term is proposed."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         before = sum(self.reach[school_id].values())
@@ -211,8 +216,13 @@ class Planner:
                             dependency if dependency is not None else 1.0, str(person)),
                            person, home, (new, reached, external, dependency), fit, score))
         scored.sort(key=lambda s: s[0])
-        return [self._candidate(person, home, school_id, after, fit, score)
-                for _, person, home, after, fit, score in scored[:top]]
+        chosen: list[Candidate] = []
+        asked: Counter[str] = Counter()
+        for _, person, home, after, fit, score in scored:
+            if asked[home] < PER_HOME_SCHOOL and len(chosen) < top:
+                asked[home] += 1
+                chosen.append(self._candidate(person, home, school_id, after, fit, score))
+        return chosen
 
     def _sole(self, person: Hashable, home: str) -> tuple[tuple[str, ...], str]:
         """(subjects nobody else at `home` teaches, their role if nobody else there holds it, else "")."""
