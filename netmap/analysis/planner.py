@@ -190,8 +190,8 @@ class Planner:
         are no subject fit unless asked for). Those who would bring the target new links come first; then the
         highest score (fit points less the home school's priority and sole-subject or sole-role cost); then what
         they add: new schools reached, more external ties, a lower dependency on one person; at most
-        PER_HOME_SCHOOL from any one school. Nobody seconded now, due to start a secondment or leaving within a
-        term is proposed."""
+        PER_HOME_SCHOOL from any one school (the central team's list is theirs alone). Nobody seconded now, due
+        to start a secondment or leaving within a term is proposed."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         before = sum(self.reach[school_id].values())
@@ -219,7 +219,7 @@ class Planner:
         chosen: list[Candidate] = []
         asked: Counter[str] = Counter()
         for _, person, home, after, fit, score in scored:
-            if asked[home] < PER_HOME_SCHOOL and len(chosen) < top:
+            if (central or asked[home] < PER_HOME_SCHOOL) and len(chosen) < top:  # the central team is one list
                 asked[home] += 1
                 chosen.append(self._candidate(person, home, school_id, after, fit, score))
         return chosen
