@@ -177,6 +177,7 @@ class Planner:
         self.members_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> group -> members there
         self.roles_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> role -> people in it there
         self._dependencies: dict[str, float | None] = {}
+        self._penalties: dict[Hashable, int] = {}
         for person, school in self.school_of.items():
             self.taught[school].update(self.subjects.get(person, ()))
             self.members_at[school].update(self.groups_of.get(person, ()))
@@ -233,8 +234,11 @@ class Planner:
     def _home_penalty(self, person: Hashable, home: str) -> int:
         """What the home school can least spare, in points: its priority (high 2, medium 1) and SOLE_COST when
         the person is its only teacher of a subject or only holder of their role."""
-        subjects, role = self._sole(person, home)
-        return HOME_PRIORITY_COST.get(self.priority_of.get(home, ""), 0) + SOLE_COST * bool(subjects or role)
+        if person not in self._penalties:  # the same whatever the target: worked out once per person
+            subjects, role = self._sole(person, home)
+            self._penalties[person] = (HOME_PRIORITY_COST.get(self.priority_of.get(home, ""), 0)
+                                       + SOLE_COST * bool(subjects or role))
+        return self._penalties[person]
 
     def fit(self, person: Hashable, target: str, subject: str | None = None) -> Fit:
         """How well `person` suits `target`: phase (their school's against the target's) and the subjects they
