@@ -23,6 +23,7 @@ __all__ = ["CHANGE_OPTIONS", "InOrder", "parse_changes", "register"]
 
 
 CHANGE_OPTIONS = ("leave", "second", "join", "tie")
+CENTRAL_TOP = 5  # the central team's list, shown after the schools' staff, is kept short
 
 
 class InOrder(click.Command):
@@ -126,8 +127,9 @@ def register(main: click.Group) -> None:
     @planner_options
     def recommend(ctx: click.Context, school: str | None, subject: str | None, role: str | None, top: int,
                   snapshot_id: str | None, json_path: Path | None, db: Path | None, store: str | None) -> None:
-        """Rank secondees from other schools for SCHOOL (fit, new links, the home school's loss); without
-        --school, list the schools to help first (isolated or weakly connected, high priority first)."""
+        """Rank secondees from other schools for SCHOOL (new links, then fit less what the home school can least
+        spare; the home school's loss beside), the central team apart; without --school, list the schools to help
+        first (isolated or weakly connected, high priority first)."""
         if school is None:  # the kept analysis and the schools suffice: no graphs, no planner
             with open_snapshot_of(ctx, db, store, snapshot_id) as snapshot:
                 table = schools_to_help(snapshot.analysis.schools, snapshot.dated.schools).head(top)
@@ -140,8 +142,15 @@ def register(main: click.Group) -> None:
             _write_json(json_path, table.to_dict("records"))
             return
         planner = planner_of(ctx, db, store, snapshot_id)
-        ranked = planner.recommend(school_id_of(planner.graphs, school), subject=subject, role=role, top=top)
-        _print_ranked(ranked, "Nobody fits: try without --subject or --role.", _candidate_lines, json_path)
+        target = school_id_of(planner.graphs, school)
+        ranked = planner.recommend(target, subject=subject, role=role, top=top)
+        central = planner.recommend(target, subject=subject, role=role, top=min(top, CENTRAL_TOP), central=True)
+        _print_ranked(ranked, "Nobody at the trust's schools fits: try without --subject or --role.", _candidate_lines,
+                      None)
+        if central:  # ranked apart: the central team works across phases (docs/secondments.md)
+            click.echo("From the central team (ranked apart):")
+            _print_ranked(central, "", _candidate_lines, None)
+        _write_json(json_path, [dataclasses.asdict(c) for c in ranked + central])
 
     @main.command()
     @click.option("--staff", "staff_id", required=True, metavar="ID|NAME", help="The colleague (id or name).")

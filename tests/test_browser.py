@@ -367,6 +367,20 @@ def test_secondment_scenario_maps(page: Page, server: str) -> None:
     _shot(page, "secondments")
 
 
+def test_secondment_candidates_as_an_hr_lead_reads_them(page: Page, server: str) -> None:
+    """A high-priority primary's candidates: the schools' staff ranked with a reason each, the central team apart."""
+    page.goto(f"{server}/secondments/?school=SCH05")
+    schools, central = page.locator("table.candidates").nth(0), page.locator("table.candidates.central")
+    assert page.locator("h3#central-team").inner_text() == "From the central team"
+    assert schools.locator("tbody tr").count() == 15 and central.locator("tbody tr").count() == 5
+    reasons = [row.locator("td").nth(8).inner_text() for row in schools.locator("tbody tr").all()]
+    assert all(r.startswith(("Same phase", "Close phase", "Other phase")) for r in reasons), reasons
+    assert all(row.locator("td").nth(8).inner_text().startswith("Central team")
+               for row in central.locator("tbody tr").all())
+    page.locator("h2#candidates").scroll_into_view_if_needed()
+    _shot(page, "secondments-candidates")
+
+
 def test_logged_in_through_the_production_server(page: Page, server: str) -> None:
     """The page fixture logged in through waitress (netmap serve's server): the dashboard answers from it."""
     response = page.goto(f"{server}/")

@@ -319,7 +319,7 @@ def test_planner_commands(run, tmp_path: Path) -> None:
     assert json.loads((tmp_path / "w.json").read_text())["after"]["external_ties"]["D"] == 3
     recommend = run("recommend", "--school", "D", "--top", "2")
     assert recommend.stdout.splitlines()[0].startswith(" 1. ")
-    assert "Connects Damson Primary to 2 schools it has no ties with" in recommend.stdout
+    assert "connects Damson Primary to 2 schools it has no ties with" in recommend.stdout
     risk = run("risk", "--top", "2").stdout.splitlines()
     assert {risk[1].split()[0], risk[2].split()[0]} == {"a1", "c1"} and risk[1].split()[2] == "C"
     intro = run("introduce", "--staff", "c2")

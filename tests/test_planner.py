@@ -127,15 +127,15 @@ def test_the_known_best_secondee_comes_first() -> None:
     assert {c.staff_id for c in ranked}.isdisjoint({"z", "w", "v", "t1"})  # only connector, leaver, seconded
     best = ranked[0]
     assert (best.new_schools, best.schools_reached_after, best.external_ties_after) == (3, 3, 3)
-    assert best.reason == ("Connects School T to 3 schools it has no ties with; same phase (primary); teaches maths "
-                           "(1 there); leads the Maths community.")
+    assert best.reason == ("Same phase, teaches maths, home school priority not set, sole maths teacher at home; "
+                           "connects School T to 3 schools it has no ties with; leads the Maths community.")
 
 
 def test_subject_and_role_filters() -> None:
     planner = _planner(_trust())
     assert [c.staff_id for c in planner.recommend("T", subject="maths")] == ["x", "y"]
     assert [c.staff_id for c in planner.recommend("T", role="middle-leader")] == ["y"]
-    assert "; teaches maths (1 there)" in planner.recommend("T", subject="maths", top=1)[0].reason
+    assert "Same phase, teaches maths," in planner.recommend("T", subject="maths", top=1)[0].reason
     with pytest.raises(AnalysisError, match="'NOPE' is not a school"):
         planner.recommend("NOPE")
 

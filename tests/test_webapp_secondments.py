@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.web_helpers import csrf_token, login
+from tests.test_secondment_ranking import _dataset as ranking_trust
+from tests.web_helpers import csrf_token, login, make_app
 from webapp.accounts import Accounts
 
 
@@ -34,7 +38,7 @@ def test_only_hr_and_admins(app: Flask, role: str, status: int) -> None:
 
 def test_candidates_come_ranked_with_reasons(hr: FlaskClient) -> None:
     html = hr.get("/secondments/?school=D").get_data(as_text=True)
-    assert "Connects Damson Primary to 2 schools it has no ties with" in html
+    assert "connects Damson Primary to 2 schools it has no ties with" in html
     assert html.count("Add to scenario") >= 5
 
 
@@ -177,3 +181,26 @@ def test_candidates_show_fit_and_the_home_schools_loss(hr: FlaskClient) -> None:
                                            .get_data(as_text=True))))
     assert {"fit", "phase_fit", "subject_fit", "home_cost", "dependency_flags", "from_school"} <= set(rows[0])
     assert rows[0]["fit"] in ("good", "partial", "poor")
+
+
+def test_the_central_team_is_listed_apart_and_planned_secondees_are_refused(
+        tmp_path: Path, clock: Callable[[dt.datetime], None]) -> None:
+    """On the hand-built schools of tests/test_secondment_ranking.py, dated as they are there."""
+    clock(dt.datetime(2026, 7, 1, 9, tzinfo=dt.UTC))
+    client = make_app(tmp_path, ranking_trust()).test_client()
+    login(client, "hr")
+    html = client.get("/secondments/?school=T").get_data(as_text=True)
+    schools, central = html.split('id="central-team"')
+    assert "Same phase, teaches maths, home school low priority, no sole-subject or sole-role risk" in schools
+    listed = schools.split('class="data candidates"')[1]
+    assert ">a1</a>" in listed and ">c1</a>" not in listed and ">l1</a>" not in listed and ">c1</a>" in central
+    assert "Central team, works across schools (data, finance)" in central
+    rows = list(csv.DictReader(io.StringIO(client.get("/secondments/?school=T&format=csv&table=candidates")
+                                           .get_data(as_text=True))))
+    assert [(r["staff_id"], r["category"], r["score"]) for r in rows[:2]] == [("a1", "school", "4"),
+                                                                             ("l3", "school", "4")]
+    assert [r["staff_id"] for r in rows if r["category"] == "central"] == ["c1", "c2"]
+    _post(client, action="second-by-name", staff_id="l1", to_school_id="T", school="T")
+    assert ("Change 1 (second l1 from L to T) is refused: l1 is due to start a secondment to School Y on 2026-07-15. "
+            "Choose someone else, or change that secondment in secondments.csv.") in client.get(
+        "/secondments/").get_data(as_text=True)

@@ -38,10 +38,12 @@ def index() -> Any:
     view = require_view()
     args = request.args
     school, subject, role = args.get("school", ""), args.get("subject", ""), args.get("role", "")
-    candidates = []
+    candidates, central = [], []
     if school:
         try:
             candidates = view.planner.recommend(school, subject=subject or None, role=role or None, top=15)
+            central = view.planner.recommend(school, subject=subject or None, role=role or None, top=5,
+                                             central=True)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("download" if args.get("format") == "csv" else "view", f"secondment candidates for {school}")
@@ -66,7 +68,7 @@ def index() -> Any:
     flags = view.planner.scenario_flags(result, changes) if result is not None else []
     download = request.args.get("format") == "csv"
     if download and args.get("table") == "candidates":
-        frame = pd.DataFrame([dataclasses.asdict(c) for c in candidates])
+        frame = pd.DataFrame([dataclasses.asdict(c) for c in candidates + central])
         if len(frame):
             frame.insert(3, "from_school", frame["from_school_id"].map(view.school_names))
         return csv_response(frame, f"secondment-candidates-{school}-{view.as_of}.csv")
@@ -80,8 +82,8 @@ def index() -> Any:
         return csv_response(under_way[csv_columns("secondments under way")], f"secondments-{view.as_of}.csv")
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
-                           candidates=candidates, changes=changes, result=result, error=error, person=person,
-                           typed=typed,
+                           candidates=candidates, central=central, changes=changes, result=result, error=error,
+                           person=person, typed=typed,
                            intros=intros, subjects=subjects, schools=sorted(view.school_names.items()),
                            saved=accounts().scenarios.all_scenarios(), names=view.staff_names,
                            to_help=to_help, under_way=under_way,

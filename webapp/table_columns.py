@@ -178,9 +178,11 @@ WEB_TABLES: tuple[TableSpec, ...] = (
         "from_school_id | From | id | Their school.",
         "role | Role | label | Their role.",
         "fit | Fit | label | Phase and subject fit: good, partial or poor.",
+        "score | Score | number | Fit points less what the home school can least spare (docs/secondments.md).",
         "new_schools | New schools | count | Schools the target would reach that it does not reach now.",
         "external_ties_after | Ties after | count | External ties of the target after the move.",
-        "reason | Why | text | Why they are suggested.",
+        "reason | Why | text | Why they rank there: fit, the home school's priority and sole-teacher risk, what "
+        "they add.",
         "home_cost | Home school's loss | text | What the school they come from gives up.",
         "add |  | page | A button to add the move to the scenario."),
     declare_table(

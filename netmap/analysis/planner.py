@@ -1,6 +1,7 @@
 """HR's planner: who to second where, whom to introduce to a disconnected colleague, and who the trust can least
 afford to lose. Candidates are scored incrementally (their ties and the target school only), so a whole trust
-is ranked in well under a second; the what-if engine gives the same numbers for any one of them (tested).
+is ranked in well under a second; the what-if engine gives the same numbers for any one of them (tested). The
+score (fit, less what the home school can least spare) is documented in docs/secondments.md.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.availability import unavailable_for_secondment
 from netmap.analysis.brokerage import ROLES as BROKER_ROLES
 from netmap.analysis.columns import columns_of
 from netmap.analysis.engine import Analysis
@@ -24,7 +26,9 @@ from netmap.graphs import TrustGraphs, active_memberships, active_secondments
 LEAVER_RISK_COLUMNS = columns_of("leaver_risk")
 CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coordinator")
 
-__all__ = ["FIT_LEVELS", "NEIGHBOUR_PHASES", "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
+__all__ = ["FIT_LEVELS", "HOME_PRIORITY_COST", "NEIGHBOUR_PHASES", "PER_HOME_SCHOOL", "PHASE_POINTS", "SOLE_COST",
+           "SUBJECT_POINTS",
+           "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
 
 
 # Phases close enough that a secondee's practice carries over (an all-through school has both primary and
@@ -33,7 +37,15 @@ __all__ = ["FIT_LEVELS", "NEIGHBOUR_PHASES", "Candidate", "Fit", "HomeCost", "In
 NEIGHBOUR_PHASES = frozenset({frozenset(p) for p in (("all-through", "primary"), ("all-through", "secondary"),
                                                      ("all-through", "post-16"), ("secondary", "post-16"),
                                                      ("special", "alternative-provision"))})
-FIT_LEVELS = ("poor", "partial", "good")  # worst first: the index is the score
+FIT_LEVELS = ("poor", "partial", "good")  # worst first: the index is the level
+# The score a candidate is ranked by (docs/secondments.md): fit points less what their home school can least spare.
+PHASE_POINTS = {"same": 2, "close": 1, "central": 0, "other": 0}
+SUBJECT_POINTS = 2
+HOME_PRIORITY_COST = {"high": 2, "medium": 1}  # a school the trust rates in need keeps its people first
+SOLE_COST = 2  # the home school's only teacher of a subject, or only person in their role
+# At most this many candidates from one home school: the list offers a choice across schools (asking one school
+# for several of its staff at once is another decision), rather than one school's staff filling it.
+PER_HOME_SCHOOL = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,11 @@ class Fit:
         poor: neither."""
         return FIT_LEVELS[(self.phase != "other") + bool(self.subjects)]
 
+    @property
+    def points(self) -> int:
+        """Phase points (same 2, close 1, else 0) and SUBJECT_POINTS for a subject in common."""
+        return PHASE_POINTS[self.phase] + SUBJECT_POINTS * bool(self.subjects)
+
 
 @dataclass(frozen=True)
 class HomeCost:
@@ -67,6 +84,9 @@ class HomeCost:
     colleagues: int                  # colleagues at home they work with, who lose them day to day
     sole_subjects: tuple[str, ...]   # subjects nobody else at home teaches
     sole_groups: tuple[str, ...]     # groups (names) in which they are the home school's only member
+    ties_lost: int = 0               # the home school's own ties to other schools that leave with them
+    schools_lost: int = 0            # schools the home school reaches only through them
+    sole_role: str = ""              # their role, when nobody else at home holds it
 
 
 @dataclass(frozen=True)
@@ -78,6 +98,8 @@ class Candidate:
     name: str
     from_school_id: str
     role: str
+    category: str             # school (the trust's schools' staff) or central (the central team, ranked apart)
+    score: int                # fit points less the home school's cost (docs/secondments.md)
     new_schools: int          # schools the target would reach that it does not reach now
     schools_reached_after: int
     external_ties_after: int
@@ -89,6 +111,8 @@ class Candidate:
     home_ties_after: int
     home_reached_before: int
     home_reached_after: int
+    home_ties_lost: int       # the home school's own ties to other schools that leave with them
+    home_schools_lost: int    # schools it reaches only through them
     home_cost: str            # the home school's loss, in words
     dependency_flags: str     # one-person dependencies the move creates or leaves, in words ("" if none)
     reason: str
@@ -143,28 +167,41 @@ class Planner:
         self.ties = SchoolTies(self.undirected.edges(), self.school_of)
         self.held, self.reach = self.ties.held, self.ties.reach  # school -> person / other school -> ties
         self.already_seconded = set(active_secondments(dataset, graphs.as_of)["staff_id"])
+        # seconded now, due to start a secondment or leaving: not proposed; a later leaving date: flagged
+        self.unavailable = unavailable_for_secondment(dataset, graphs.as_of, self.school_names)
         self.phase_of = dict(zip(dataset.schools["school_id"], dataset.schools["phase"], strict=True))
+        self.priority_of = {s: p if isinstance(p, str) else ""
+                            for s, p in zip(dataset.schools["school_id"], dataset.schools["priority"], strict=True)}
         self.key_share = float(analysis.summary["options"]["key_connector_share"])
         self.taught: dict[str, Counter[str]] = defaultdict(Counter)  # school -> subject -> people teaching it
         self.members_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> group -> members there
+        self.roles_at: dict[str, Counter[str]] = defaultdict(Counter)  # school -> role -> people in it there
         self._dependencies: dict[str, float | None] = {}
+        self._penalties: dict[Hashable, int] = {}
         for person, school in self.school_of.items():
             self.taught[school].update(self.subjects.get(person, ()))
             self.members_at[school].update(self.groups_of.get(person, ()))
+            self.roles_at[school][self.role.get(person, "")] += 1
 
     # ---- secondments -----------------------------------------------------------------------------------
     def recommend(self, school_id: str, *, subject: str | None = None, role: str | None = None,
-                  top: int = 10) -> list[Candidate]:
-        """People from other schools ranked for a secondment to `school_id`: those who would bring it new links
-        before those who would not; then by fit (phase and subject, docs/secondments.md); then by what they add
-        to its connectivity: new schools reached, more external ties, a lower dependency on one person."""
+                  top: int = 10, central: bool = False) -> list[Candidate]:
+        """People ranked for a secondment to `school_id` (docs/secondments.md): staff of the trust's schools, or
+        with `central` the central team, who are ranked apart (they work across phases, and their specialisms
+        are no subject fit unless asked for). Those who would bring the target new links come first; then the
+        highest score (fit points less the home school's priority and sole-subject or sole-role cost); then what
+        they add: new schools reached, more external ties, a lower dependency on one person; at most
+        PER_HOME_SCHOOL from any one school (the central team's list is theirs alone). Nobody seconded now, due
+        to start a secondment or leaving within a term is proposed."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         before = sum(self.reach[school_id].values())
         now = sum(1 for v in self.reach[school_id].values() if v > 0)
         scored = []  # everyone is scored from their own ties; only the top few are then described in full
         for person, home in self.school_of.items():
-            if home == school_id or person in self.already_seconded:
+            if home == school_id or (self.phase_of.get(home) == "central") != central:
+                continue
+            if person in self.already_seconded or (person in self.unavailable and self.unavailable[person].excluded):
                 continue
             if subject and subject_key(subject) not in self.subjects.get(person, ()):
                 continue
@@ -174,12 +211,34 @@ class Planner:
                 continue
             reached, external, dependency = self.after_move(person, school_id)
             fit = self.fit(person, school_id, subject)
+            score = fit.points - self._home_penalty(person, home)
             new = max(reached - now, 0)
-            scored.append(((new == 0 and external <= before, -FIT_LEVELS.index(fit.level), -new, -external,
+            scored.append(((new == 0 and external <= before, -score, -new, -external,
                             dependency if dependency is not None else 1.0, str(person)),
-                           person, home, (new, reached, external, dependency), fit))
+                           person, home, (new, reached, external, dependency), fit, score))
         scored.sort(key=lambda s: s[0])
-        return [self._candidate(person, home, school_id, after, fit) for _, person, home, after, fit in scored[:top]]
+        chosen: list[Candidate] = []
+        asked: Counter[str] = Counter()
+        for _, person, home, after, fit, score in scored:
+            if (central or asked[home] < PER_HOME_SCHOOL) and len(chosen) < top:  # the central team is one list
+                asked[home] += 1
+                chosen.append(self._candidate(person, home, school_id, after, fit, score))
+        return chosen
+
+    def _sole(self, person: Hashable, home: str) -> tuple[tuple[str, ...], str]:
+        """(subjects nobody else at `home` teaches, their role if nobody else there holds it, else "")."""
+        subjects = tuple(sorted(s for s in self.subjects.get(person, set()) - {"primary"} if self.taught[home][s] == 1))
+        role = self.role.get(person, "")
+        return subjects, role if role and self.roles_at[home][role] == 1 else ""
+
+    def _home_penalty(self, person: Hashable, home: str) -> int:
+        """What the home school can least spare, in points: its priority (high 2, medium 1) and SOLE_COST when
+        the person is its only teacher of a subject or only holder of their role."""
+        if person not in self._penalties:  # the same whatever the target: worked out once per person
+            subjects, role = self._sole(person, home)
+            self._penalties[person] = (HOME_PRIORITY_COST.get(self.priority_of.get(home, ""), 0)
+                                       + SOLE_COST * bool(subjects or role))
+        return self._penalties[person]
 
     def fit(self, person: Hashable, target: str, subject: str | None = None) -> Fit:
         """How well `person` suits `target`: phase (their school's against the target's) and the subjects they
@@ -188,7 +247,10 @@ class Planner:
         phase = ("same" if home == there else "central" if home == "central" else
                  "close" if frozenset((home, there)) in NEIGHBOUR_PHASES else "other")
         mine = self.subjects.get(person, set()) - {"primary"}  # "primary" says the phase, not a subject
-        shared = ({subject_key(subject)} & mine) if subject else mine & self.taught[target].keys()
+        if subject:
+            shared = {subject_key(subject)} & mine
+        else:  # the central team's specialisms (finance, data) are no subject fit for a school's own need
+            shared = set() if phase == "central" else mine & self.taught[target].keys()
         return Fit(phase, tuple(sorted(shared)), home or "", there or "")
 
     def home_cost(self, person: Hashable, target: str) -> HomeCost:
@@ -196,7 +258,7 @@ class Planner:
         the what-if engine's for the home school (tested)."""
         home = self.school_of[person]
         reach, held = Counter(self.reach[home]), Counter(self.held[home])
-        colleagues = 0
+        colleagues = lost = 0
         for n in self.undirected[person]:
             other = self.school_of[n]
             if other == home:   # a colleague's tie to them now leads out of the school
@@ -205,18 +267,21 @@ class Planner:
                 held[person] += 1
                 held[n] += 1
             else:               # their outside tie leaves with them
+                lost += 1
                 reach[other] -= 1
                 held[person] -= 1
                 held[n] -= 1
         external = sum(v for v in reach.values() if v > 0)
         top = max((v for v in held.values() if v > 0), default=0)
-        sole_subjects = tuple(sorted(s for s in self.subjects.get(person, set()) - {"primary"}
-                                     if self.taught[home][s] == 1))
+        sole_subjects, sole_role = self._sole(person, home)
         sole_groups = tuple(sorted(self.group_names.get(g, g) for g in self.groups_of.get(person, ())
                                    if self.members_at[home][g] == 1))
+        # schools the home school reaches only through them (a colleague's bridge to the target is no such school)
+        schools_lost = sum(1 for s, v in self.reach[home].items()
+                           if v > 0 and s != home and reach[s] - (colleagues if s == target else 0) <= 0)
         return HomeCost(self.ties.external[home], external, self.ties.schools_reached(home),
                         sum(1 for s, v in reach.items() if v > 0 and s != home), top / external if external else None,
-                        colleagues, sole_subjects, sole_groups)
+                        colleagues, sole_subjects, sole_groups, lost, schools_lost, sole_role)
 
     def _home_would_lose_its_connection(self, person: Hashable, home: str) -> bool:
         """True when `person` holds every one of their school's ties to other schools (its only connector)."""
@@ -247,40 +312,61 @@ class Planner:
         return reached, external, (top / external if external else None)
 
     def _candidate(self, person: Hashable, home: str, target: str,
-                   after: tuple[int, int, int, float | None], fit: Fit) -> Candidate:
+                   after: tuple[int, int, int, float | None], fit: Fit, score: int) -> Candidate:
         """A scored person described in full: why, the home school's loss, the dependencies the move makes."""
         new, reached, external, dependency = after
         name = self.names.get(person, str(person))
-        target_name = self.school_names.get(target, target)
         cost = self.home_cost(person, target)
-        parts = []
-        if new:
-            parts.append(f"Connects {target_name} to {new} school{'s' if new != 1 else ''} it has no ties with")
-        elif external > sum(self.reach[target].values()):
-            parts.append(f"Adds {external - sum(self.reach[target].values())} ties between {target_name} and "
-                         "other schools")
-        else:
-            parts.append(f"Brings no new links to {target_name}")
-        parts.append(self._fit_words(fit, target))
-        for gid in self.leads.get(person, [])[:1]:
-            parts.append(f"leads the {self.group_names.get(gid, gid)}")
-        reason = "; ".join(parts) + "."
-        return Candidate(str(person), name, home, self.role.get(person, ""), new, reached, external, dependency,
-                         fit.level, fit.phase, ";".join(fit.subjects), cost.ties_before, cost.ties_after,
-                         cost.reached_before, cost.reached_after, self._cost_words(cost, home),
-                         self._dependency_words(person, target, dependency, cost, home),
-                         reason[0].upper() + reason[1:])
+        category = "central" if fit.phase == "central" else "school"
+        return Candidate(str(person), name, home, self.role.get(person, ""), category, score, new, reached, external,
+                         dependency, fit.level, fit.phase, ";".join(fit.subjects), cost.ties_before, cost.ties_after,
+                         cost.reached_before, cost.reached_after, cost.ties_lost, cost.schools_lost,
+                         self._cost_words(cost, home, target), self._dependency_words(person, target, dependency, cost,
+                                                                                      home),
+                         self._reason(person, home, target, fit, cost, (new, external)))
 
-    def _fit_words(self, fit: Fit, target: str) -> str:
-        """The fit, in words: "same phase (primary); teaches maths (2 there)"."""
+    def _reason(self, person: Hashable, home: str, target: str, fit: Fit, cost: HomeCost,
+                gain: tuple[int, int]) -> str:
+        """Why they rank where they do, in one line an HR lead can defend: "Same phase, teaches maths, home
+        school low priority, no sole-subject or sole-role risk; connects School P to 2 schools it has no ties
+        with." (the score's terms, then what the move adds)."""
+        parts = [self._fit_words(fit, person)]
+        from_a_school = fit.phase != "central"  # the central team has no priority of its own
+        if from_a_school:
+            priority = self.priority_of.get(home, "")
+            parts.append(f"home school {priority} priority" if priority else "home school priority not set")
+        who = "teacher" if from_a_school else "specialist"
+        sole = [f"sole {' and '.join(cost.sole_subjects)} {who}"] if cost.sole_subjects else []
+        sole += [f"sole {cost.sole_role.replace('-', ' ')}"] if cost.sole_role else []
+        if sole:
+            parts.append(f"{' and '.join(sole)} {'at home' if from_a_school else 'in the central team'}")
+        elif from_a_school:
+            parts.append("no sole-subject or sole-role risk")
+        new, external = gain
+        target_name = self.school_names.get(target, target)
+        before = sum(self.reach[target].values())
+        if new:
+            adds = f"connects {target_name} to {new} school{'s' if new != 1 else ''} it has no ties with"
+        elif external > before:
+            adds = f"adds {external - before} ties between {target_name} and other schools"
+        else:
+            adds = f"brings no new links to {target_name}"
+        leads = [f"leads the {self.group_names.get(gid, gid)}" for gid in self.leads.get(person, [])[:1]]
+        reason = "; ".join([", ".join(parts), adds, *leads]) + "."
+        return reason[0].upper() + reason[1:]
+
+    def _fit_words(self, fit: Fit, person: Hashable) -> str:
+        """The fit, in words: "same phase, teaches maths", "close phase (all-through to primary), no subject in
+        common", "central team, works across schools (finance)"."""
         home, there = fit.home_phase, fit.target_phase
-        phase = {"same": f"same phase ({there})", "close": f"close phase ({home} to {there})",
-                 "central": "from the central team, across phases",
+        phase = {"same": "same phase", "close": f"close phase ({home} to {there})", "central": "central team",
                  "other": f"other phase ({home}, not {there})"}[fit.phase]
-        if not fit.subjects:
-            return f"{phase}; no subject in common with its staff"
-        counts = [f"{s} ({self.taught[target][s]} there)" for s in fit.subjects]
-        return f"{phase}; teaches {', '.join(counts)}"
+        if fit.subjects:
+            return f"{phase}, teaches {' and '.join(fit.subjects)}"
+        if fit.phase == "central":
+            fields = sorted(self.subjects.get(person, set()))
+            return f"{phase}, works across schools" + (f" ({', '.join(fields)})" if fields else "")
+        return f"{phase}, no subject in common"
 
     def _dependency_now(self, school: str) -> float | None:
         """The school's dependency on one person today, worked out once per school (candidates share homes)."""
@@ -288,19 +374,29 @@ class Planner:
             self._dependencies[school] = self.ties.dependency(school)
         return self._dependencies[school]
 
-    def _cost_words(self, cost: HomeCost, home: str) -> str:
-        """The home school's loss, in words."""
+    def _cost_words(self, cost: HomeCost, home: str, target: str) -> str:
+        """The home school's loss, in words that read as a loss: the person day to day, the ties to other schools
+        that leave with them (and schools it reaches only through them), the expertise it has nobody else for;
+        then, apart, the bridge their colleagues' ties make to the receiving school while they are away."""
         home_name = self.school_names.get(home, home)
         works = {0: "no colleague there works with them", 1: "1 colleague there works with them"}.get(
             cost.colleagues, f"{cost.colleagues} colleagues there work with them")
         parts = [f"{home_name} loses them day to day ({works})"]
-        if cost.ties_after < cost.ties_before or cost.reached_after < cost.reached_before:
-            parts.append(f"its ties to other schools {cost.ties_before} -> {cost.ties_after}, schools reached "
-                         f"{cost.reached_before} -> {cost.reached_after}")
+        if cost.ties_lost:
+            plural = "s" if cost.schools_lost != 1 else ""
+            schools = f", and its only link{plural} to {cost.schools_lost} school{plural}" if cost.schools_lost else ""
+            parts.append(f"loses {cost.ties_lost} of its {cost.ties_before} ties to other schools{schools}")
+        else:
+            parts.append("keeps all its ties to other schools")
         if cost.sole_subjects:
             parts.append(f"nobody else there teaches {', '.join(cost.sole_subjects)}")
+        if cost.sole_role:
+            parts.append(f"nobody else there is a {cost.sole_role.replace('-', ' ')}")
         if cost.sole_groups:
             parts.append(f"its only member of the {', '.join(cost.sole_groups)}")
+        if cost.colleagues:
+            parts.append(f"while they are away, colleagues' ties to them link it to "
+                         f"{self.school_names.get(target, target)}")
         return "; ".join(parts) + "."
 
     def _dependency_words(self, person: Hashable, target: str, dependency: float | None, cost: HomeCost,
@@ -319,6 +415,9 @@ class Planner:
                          f"hang on one person ({cost.dependency_after:.0%})")
         if cost.sole_subjects:
             flags.append(f"{self.school_names.get(home, home)} would have no {', '.join(cost.sole_subjects)} teacher")
+        notice = self.unavailable.get(str(person))
+        if notice is not None and not notice.excluded:
+            flags.append(f"{self.names.get(person, person)} {notice.reason}")
         return "; ".join(flags)
 
     def scenario_flags(self, result: WhatIf, changes: list[Change]) -> list[str]:
@@ -334,6 +433,9 @@ class Planner:
                              f"{'come to ' if created else 'still '}hang on one person ({after:.0%}).")
         gone: Counter[tuple[str, str]] = Counter()
         for change in changes:
+            notice = self.unavailable.get(change.staff_id) if isinstance(change, Second) else None
+            if isinstance(change, Second) and notice is not None and not notice.excluded:
+                flags.append(f"{self.names.get(change.staff_id, change.staff_id)} {notice.reason}.")
             if isinstance(change, Leave | Second) and change.staff_id in self.school_of:
                 home = self.school_of[change.staff_id]
                 gone.update((home, s) for s in self.subjects.get(change.staff_id, set()) - {"primary"})

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import pandas as pd
 
+from netmap.analysis.availability import unavailable_for_secondment
 from netmap.analysis.engine import Analysis, analyse
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.school_ties import SchoolTies
@@ -112,11 +113,14 @@ def _school_ids(dataset: Dataset) -> list[str]:
     return list(dataset.schools["school_id"])
 
 
-def _check(dataset: Dataset, works_at: Mapping[Hashable, str], changes: list[Change]) -> None:
+def _check(dataset: Dataset, as_of: str, works_at: Mapping[Hashable, str], changes: list[Change]) -> None:
     """Refuse, with the change's number and the fix, any change that names someone not in post (or who left in
-    an earlier change), an unknown school or group, or a secondment from a school the person does not work at.
-    Changes are checked in the order given, each against the trust as the earlier ones leave it."""
+    an earlier change), an unknown school or group, a secondment from a school the person does not work at, or
+    one of someone due to start another secondment or to leave the trust within a term (netmap.analysis.
+    availability). Changes are checked in the order given, each against the trust as the earlier ones leave it."""
     schools, groups = set(dataset.schools["school_id"]), set(dataset.groups["group_id"])
+    unavailable = unavailable_for_secondment(
+        dataset, as_of, dict(zip(dataset.schools["school_id"], dataset.schools["name"], strict=True)))
     home = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"], strict=True))
     works_at = dict(works_at)
     left: dict[str, int] = {}
@@ -142,6 +146,10 @@ def _check(dataset: Dataset, works_at: Mapping[Hashable, str], changes: list[Cha
             if now != change.from_school_id:
                 raise AnalysisError(f"{change.staff_id} works at {now}, not {change.from_school_id}: second them "
                                     "from their own school.")
+            why = unavailable.get(change.staff_id)
+            if why is not None and why.excluded:
+                raise AnalysisError(f"Change {number} ({describe(change)}) is refused: {change.staff_id} "
+                                    f"{why.reason}. {why.fix[0].upper()}{why.fix[1:]}.")
             works_at[change.staff_id] = change.to_school_id
         elif isinstance(change, JoinGroup) and change.group_id not in groups:
             raise AnalysisError(f"{change.group_id!r} is not a group in this snapshot.")
@@ -182,7 +190,7 @@ def apply_to_graphs(graphs: TrustGraphs,
                     changes: list[Change]) -> tuple[nx.Graph, HardWiring, dict[Hashable, str]]:
     """(U, H, school_of) after the changes, without touching `graphs`."""
     school_of = dict(graphs.school_of)
-    _check(graphs.dataset, school_of, changes)
+    _check(graphs.dataset, graphs.as_of, school_of, changes)
     undirected = graphs.undirected.copy()
     hard = graphs.hard.copy()
     subjects = {p: {subject_key(x) for x in s} for p, s in nx.get_node_attributes(graphs.soft, "subjects").items()}
@@ -220,7 +228,7 @@ def apply_to_dataset(dataset: Dataset, as_of: str, changes: list[Change]) -> Dat
     staff = dataset.staff.copy()
     memberships = dataset.memberships.copy()
     ties = dataset.collaborations.copy()
-    _check(dataset, working_schools(dataset, as_of), changes)
+    _check(dataset, as_of, working_schools(dataset, as_of), changes)
     new_ties: list[dict[str, object]] = []
     for change in changes:
         if isinstance(change, Leave):
