@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,7 +19,6 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from netmap import clock
-from netmap.config import data_dir
 from netmap.contract import ROLES
 from netmap.errors import NetmapError
 from netmap.imports.mapping import (
@@ -39,26 +37,15 @@ from netmap.imports.staff import codes_in
 from netmap.ingest.report import ValidationReport
 from webapp.auth import audit
 from webapp.data import get_store
+from webapp.pending import find_pending, new_pending, save_meta
 
 log = logging.getLogger(__name__)
 bp = Blueprint("mapping", __name__, url_prefix="/mapping")
-PENDING_SECONDS = 3600
-_TOKEN_LENGTH = 32
 
 
 def _folder() -> Path:
     """Where the trust's own mappings are kept (NETMAP_MAPPINGS_DIR in tests)."""
     return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings_dir())
-
-
-def _pending_root() -> Path:
-    """The folder of imports awaiting confirmation (owner-only), cleared of those older than an hour."""
-    root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
-        if old.is_dir() and clock.now().timestamp() - old.stat().st_mtime > PENDING_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-    return root
 
 
 def _available() -> list[str]:
@@ -169,8 +156,7 @@ def import_() -> Any:
     plan: StaffImport | None = None
     error, token = "", ""
     if request.method == "POST":
-        token = secrets.token_urlsafe(24)
-        pending = _pending_root() / token
+        token, pending = new_pending()
         try:
             upload = _upload("export")
             mapping = find_mapping(request.form.get("mapping", ""), _folder())
@@ -178,9 +164,8 @@ def import_() -> Any:
             path = pending / (secure_filename(upload.filename or "") or "export.csv")
             upload.save(path)
             path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
-            meta = {"mapping": mapping.name, "school": request.form.get("school") or None,
-                    "as_of": request.form.get("as_of") or clock.today().isoformat(), "user": g.user.name}
-            plan = plan_staff_import(get_store(), path, mapping, as_of=meta["as_of"], school=meta["school"])
+            as_of, school = request.form.get("as_of") or clock.today().isoformat(), request.form.get("school") or None
+            plan = plan_staff_import(get_store(), path, mapping, as_of=as_of, school=school)
             if plan.dataset is None or plan.in_the_way:
                 shutil.rmtree(pending, ignore_errors=True)
                 error = (f"{len(plan.report.errors)} error(s): nothing was stored. Fix them (in the export, or in "
@@ -188,8 +173,8 @@ def import_() -> Any:
                          f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was "
                          "not built on it. Choose another date.")
             else:
-                meta["hash"] = plan.dataset.content_hash()
-                (pending / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+                save_meta(pending, {"mapping": mapping.name, "school": school, "as_of": as_of,
+                                    "hash": plan.dataset.content_hash()})
         except NetmapError as exc:
             shutil.rmtree(pending, ignore_errors=True)
             error = str(exc)
@@ -202,23 +187,10 @@ def import_() -> Any:
                            school_ids=_school_ids()), status
 
 
-def _pending(token: str) -> tuple[Path, dict[str, Any]]:
-    """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
-    if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    folder = _pending_root() / token
-    if not (folder / "meta.json").is_file():
-        abort(404)
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta["user"] != g.user.name:
-        abort(404)
-    return folder, meta
-
-
 @bp.route("/import/<token>", methods=["POST"])
 def confirm(token: str) -> Any:
     """Store the import shown on the confirm page, or cancel it; either way its file is deleted."""
-    folder, meta = _pending(token)
+    folder, meta = find_pending(token)
     try:
         if request.form.get("action") != "confirm":
             flash("Cancelled: nothing was stored.", "ok")
