@@ -126,7 +126,7 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
         walk.type("input[name=gias_trust]", OAK)
         walk.click("main form.upload button[type=submit]")
         page.wait_for_url(f"{server}/mapping/")
-        assert "17 school(s) from the GIAS download (1 without a place on the map), no staff yet." in page.inner_text(
+        assert ": 17 school(s) from the GIAS download (1 without a place on the map), no staff yet." in page.inner_text(
             "main")
         walk.step("schools-loaded")
 
@@ -152,11 +152,11 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
         walk.select("select[name=kind]", "subject-community")
         walk.click("main form.upload button[type=submit]")
         summary = page.inner_text("ul.summary")
-        assert "maths-community (new group) from Maths_community.txt: 10 member(s); 10 joined, 0 left, 1 line(s) " \
+        assert "maths-community (new group) from Maths community.txt: 10 member(s); 10 joined, 0 left, 1 line(s) " \
                "unmatched." in summary
-        assert ("Maths_community.txt, line 11: 'isla.shaw@trust.example' matches no staff email (never stored). "
+        assert ("Maths community.txt, line 11: 'isla.shaw@trust.example' matches no staff email (never stored). "
                 "Closest: Isla Shah.") in summary
-        assert "english-community (new group) from English_community.csv: 9 member(s); 9 joined" in summary
+        assert "english-community (new group) from English community.csv: 9 member(s); 9 joined" in summary
         walk.step("groups-check")
         walk.click("button[value=confirm]")
         walk.analysed()

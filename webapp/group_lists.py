@@ -31,6 +31,15 @@ def _lists(folder: Path) -> list[Path]:
     return [next(sub.iterdir()) for sub in subs]
 
 
+def _file_name(sent: str, number: int) -> str:
+    """The list's file name as the trust chose it ("Maths community.txt": it names the group and every message),
+    kept safe by its folder of its own; one that could leave that folder is replaced by a safe one."""
+    name = sent.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if name in ("", ".", "..") or "\x00" in name or len(name) > 200:
+        return secure_filename(sent) or f"list-{number}.txt"
+    return name
+
+
 def _groups() -> list[tuple[str, str]]:
     """The latest snapshot's groups (id, name), for the page's note on naming the files; none before a snapshot."""
     store = get_store()
@@ -55,7 +64,7 @@ def index() -> Any:
             pending.mkdir(mode=0o700)
             for number, upload in enumerate(uploads):
                 (pending / str(number)).mkdir(mode=0o700)
-                path = pending / str(number) / (secure_filename(upload.filename or "") or f"list-{number}.txt")
+                path = pending / str(number) / _file_name(upload.filename or "", number)
                 upload.save(path)
                 path.chmod(0o600)  # members' emails, until confirmed or cancelled: their owner's eyes only
             as_of = request.form.get("as_of") or clock.today().isoformat()

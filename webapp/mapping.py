@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -33,7 +34,7 @@ from netmap.imports.mapping import (
     suggest_columns,
 )
 from netmap.imports.plan import StaffImport, plan_staff_import
-from netmap.imports.staff import codes_in
+from netmap.imports.staff import codes_in, resolve_school
 from netmap.ingest.report import ValidationReport
 from webapp.auth import audit
 from webapp.data import get_store
@@ -62,12 +63,26 @@ def _upload(name: str) -> FileStorage:
     return upload
 
 
-def _school_ids() -> list[str]:
-    """The latest snapshot's school ids, for the page's school choices."""
+def _schools() -> pd.DataFrame:
+    """The latest snapshot's schools (none before a first snapshot), for the page's school choices."""
     snapshots = get_store().list_snapshots()
     if not snapshots:
-        return []
-    return sorted(map(str, get_store().read_table(snapshots[-1].snapshot_id, "schools")["school_id"]))
+        return pd.DataFrame({"school_id": [], "name": []})
+    return get_store().read_table(snapshots[-1].snapshot_id, "schools")
+
+
+def _matched(code: str, schools: pd.DataFrame) -> str:
+    """The school an export's school value names without a mapping entry (its id or name), as "name (id)"; ""."""
+    found = resolve_school(code, StaffMapping("new", "", {}), schools)
+    names = dict(zip(map(str, schools["school_id"]), schools["name"], strict=True))
+    return "" if found is None else f"{names[found]} ({found})"
+
+
+def _school_choices() -> list[tuple[str, str]]:
+    """The latest snapshot's schools as (id, "name (id)"), by name: a trust knows its schools by name, not URN."""
+    schools = _schools()
+    return sorted(((str(i), f"{n} ({i})") for i, n in zip(schools["school_id"], schools["name"], strict=True)),
+                  key=lambda choice: choice[1])
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -102,11 +117,13 @@ def _editor(upload: FileStorage, start: str) -> dict[str, Any]:
         _, codes = codes_in(path, report, [role_column, school_column])
     empty = StaffMapping("new", "", {})
     start_with = base or empty
+    schools = _schools()
     return {"headers": headers, "sensitive": [h for h in headers if is_sensitive(h)], "chosen": chosen,
             "base": base, "file": path.name,
             "roles": [(code, start_with.role_of(code) or "") for code in codes.get(role_column or "", [])],
-            "schools": [(code, start_with.schools.get(code, "")) for code in codes.get(school_column or "", [])],
-            "school_ids": _school_ids(),
+            "schools": [(code, start_with.schools.get(code, ""), _matched(code, schools))
+                        for code in codes.get(school_column or "", [])],
+            "school_choices": _school_choices(),
             "subjects": "\n".join(f"{k} = {v}" for k, v in start_with.subjects.items()),
             "extra_roles": {k: v for k, v in start_with.roles.items()}}
 
@@ -184,7 +201,7 @@ def import_() -> Any:
     status = 422 if error else 200
     return render_template("mapping/import.html", mappings=_available(), plan=plan, error=error,
                            token="" if error else token, today=clock.today().isoformat(),
-                           school_ids=_school_ids()), status
+                           school_choices=_school_choices()), status
 
 
 @bp.route("/import/<token>", methods=["POST"])

@@ -112,13 +112,14 @@ def index() -> Any:
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
                     log.info("snapshot %s %s by %s through the upload page", written, result.status, g.user.name)
                     audit("upload", f"snapshot {written} {result.status} ({len(uploads)} file(s))")
-                    flash(f"{verb} snapshot {written} with {len(report.warnings)} warning(s).", "ok")
                     if found is not None and gias_alone:
                         unplaced = f" ({len(found.report.warnings)} without a place on the map)" if (
                             found.report.warnings) else ""
-                        flash(f"{len(dataset.schools)} school(s) from the GIAS download{unplaced}, no staff yet. Next: "
-                              "map your staff export's columns below, then import it.", "ok")
+                        flash(f"{verb} snapshot {written}: {len(dataset.schools)} school(s) from the GIAS download"
+                              f"{unplaced}, no staff yet. Next: map your staff export's columns below, then import "
+                              "it.", "ok")
                         return redirect(url_for("mapping.index"))
+                    flash(f"{verb} snapshot {written} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=written))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
                 status = 422

@@ -23,7 +23,7 @@ from netmap.ingest.reader import RawTable, read_grid
 from netmap.ingest.report import Problem, ValidationReport
 from netmap.ingest.validate import validate_tables
 
-__all__ = ["StaffExport", "codes_in", "next_dataset", "read_staff_export"]
+__all__ = ["StaffExport", "codes_in", "next_dataset", "read_staff_export", "resolve_school"]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
                  "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -66,7 +66,7 @@ def _iso(text: str) -> str:
     return text
 
 
-def _resolve_school(value: str, mapping: StaffMapping, schools: pd.DataFrame) -> str | None:
+def resolve_school(value: str, mapping: StaffMapping, schools: pd.DataFrame) -> str | None:
     """The school id an export's school value names: through the mapping's [schools], or a school's own id or
     name (case and spacing ignored); None when none."""
     folded = normalise_header(value)
@@ -200,7 +200,7 @@ def _school(value: str | None, i: int, mapping: StaffMapping, schools: pd.DataFr
     """The school id of export row `i`'s school value; None, with the problem reported, when no school is it."""
     if value is None:
         return None
-    school_id = _resolve_school(value, mapping, schools)
+    school_id = resolve_school(value, mapping, schools)
     if school_id is None:
         header = exported.headers["school_id"]
         exported.reported.add((int(rows.iat[i]), header))
