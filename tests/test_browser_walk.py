@@ -160,7 +160,10 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
         walk.step("groups-check")
         walk.click("button[value=confirm]")
         walk.analysed()
-        counts = page.inner_text(".headline") if page.locator(".headline").count() else page.inner_text("main")
+        counts = page.inner_text(".headline")
+        assert page.inner_text("p.no-ties").startswith("No collaborations in this snapshot yet")
+        assert "dormant: English community, Maths community" in page.inner_text("main")  # named as the files are
+        page.locator(".map[data-drawn=true]").wait_for(timeout=60_000)
         walk.step("dashboard")
 
         walk.link("Map")

@@ -4,23 +4,20 @@ before anything is stored, as `netmap import groups` does on the command line.""
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.utils import secure_filename
 
 from netmap import clock
 from netmap.contract import GROUP_KINDS
 from netmap.errors import NetmapError
 from netmap.imports.plan import GroupImport, plan_group_import
-from webapp.auth import audit
 from webapp.data import get_store
-from webapp.pending import find_pending, new_pending, save_meta
+from webapp.pending import find_pending, kept_until_checked, new_pending, refusal, save_meta, store_confirmed
 
-log = logging.getLogger(__name__)
 bp = Blueprint("group_lists", __name__, url_prefix="/group-lists")
 
 
@@ -58,30 +55,25 @@ def index() -> Any:
     if request.method == "POST":
         token, pending = new_pending()
         try:
-            uploads = [f for f in request.files.getlist("lists") if f.filename]
-            if not uploads:
-                raise NetmapError("Choose the group lists first: one file per group, named by the group.")
-            pending.mkdir(mode=0o700)
-            for number, upload in enumerate(uploads):
-                (pending / str(number)).mkdir(mode=0o700)
-                path = pending / str(number) / _file_name(upload.filename or "", number)
-                upload.save(path)
-                path.chmod(0o600)  # members' emails, until confirmed or cancelled: their owner's eyes only
-            as_of = request.form.get("as_of") or clock.today().isoformat()
-            plan = plan_group_import(get_store(), _lists(pending), as_of=as_of, kind=kind)
-            if plan.dataset is None or plan.in_the_way:
-                shutil.rmtree(pending, ignore_errors=True)
-                error = (f"{len(plan.report.errors)} error(s): nothing was stored. Fix them and import again."
-                         if plan.dataset is None else f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on "
-                         f"{plan.as_of}, and this import was not built on it. Choose another date.")
-            else:
-                save_meta(pending, {"as_of": plan.as_of, "kind": kind, "hash": plan.dataset.content_hash()})
+            with kept_until_checked(pending):
+                uploads = [f for f in request.files.getlist("lists") if f.filename]
+                if not uploads:
+                    raise NetmapError("Choose the group lists first: one file per group, named by the group.")
+                pending.mkdir(mode=0o700)
+                for number, upload in enumerate(uploads):
+                    (pending / str(number)).mkdir(mode=0o700)
+                    path = pending / str(number) / _file_name(upload.filename or "", number)
+                    upload.save(path)
+                    path.chmod(0o600)  # members' emails, until confirmed or cancelled: their owner's eyes only
+                as_of = request.form.get("as_of") or clock.today().isoformat()
+                plan = plan_group_import(get_store(), _lists(pending), as_of=as_of, kind=kind)
+                error = refusal(plan, "Fix them and import again.")
+                if error or plan.dataset is None:
+                    shutil.rmtree(pending, ignore_errors=True)
+                else:
+                    save_meta(pending, {"as_of": plan.as_of, "kind": kind, "hash": plan.dataset.content_hash()})
         except NetmapError as exc:
-            shutil.rmtree(pending, ignore_errors=True)
             error = str(exc)
-        except BaseException:  # an unexpected failure leaves no copy of the lists behind either
-            shutil.rmtree(pending, ignore_errors=True)
-            raise
     return render_template("group_lists/index.html", plan=plan, error=error, token="" if error else token,
                            kinds=GROUP_KINDS,
                            kind=kind, today=clock.today().isoformat(), groups=_groups()), 422 if error else 200
@@ -96,15 +88,8 @@ def confirm(token: str) -> Any:
             flash("Cancelled: nothing was stored.", "ok")
             return redirect(url_for("group_lists.index"))
         plan = plan_group_import(get_store(), _lists(folder), as_of=meta["as_of"], kind=meta["kind"])
-        if plan.dataset is None or plan.dataset.content_hash() != meta["hash"]:
-            flash("The trust's data changed since these lists were checked: nothing was stored. Import them again "
-                  "to see what they change now.", "error")
-            return redirect(url_for("group_lists.index"))
-        result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
-        written = result.snapshot.snapshot_id
-        log.info("snapshot %s %s by %s through the group lists page", written, result.status, g.user.name)
-        audit("upload", f"snapshot {written} {result.status} from {plan.label}")
-        flash(f"Stored snapshot {written} from {len(plan.lists)} group list(s).", "ok")
-        return redirect(url_for("dashboard.index", snapshot=written))
+        return store_confirmed(plan, meta["hash"], "group_lists.index", "The trust's data changed since these lists "
+                               "were checked: nothing was stored. Import them again to see what they change now.",
+                               f"{len(plan.lists)} group list(s)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -8,14 +8,13 @@ pending-imports folder until it is confirmed or cancelled; one left for an hour 
 from __future__ import annotations
 
 import json
-import logging
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -38,9 +37,8 @@ from netmap.imports.staff import codes_in, resolve_school
 from netmap.ingest.report import ValidationReport
 from webapp.auth import audit
 from webapp.data import get_store
-from webapp.pending import find_pending, new_pending, save_meta
+from webapp.pending import find_pending, kept_until_checked, new_pending, refusal, save_meta, store_confirmed
 
-log = logging.getLogger(__name__)
 bp = Blueprint("mapping", __name__, url_prefix="/mapping")
 
 
@@ -175,29 +173,25 @@ def import_() -> Any:
     if request.method == "POST":
         token, pending = new_pending()
         try:
-            upload = _upload("export")
-            mapping = find_mapping(request.form.get("mapping", ""), _folder())
-            pending.mkdir(mode=0o700)
-            path = pending / (secure_filename(upload.filename or "") or "export.csv")
-            upload.save(path)
-            path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
-            as_of, school = request.form.get("as_of") or clock.today().isoformat(), request.form.get("school") or None
-            plan = plan_staff_import(get_store(), path, mapping, as_of=as_of, school=school)
-            if plan.dataset is None or plan.in_the_way:
-                shutil.rmtree(pending, ignore_errors=True)
-                error = (f"{len(plan.report.errors)} error(s): nothing was stored. Fix them (in the export, or in "
-                         "the mapping where a line says so) and import again." if plan.dataset is None else
-                         f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was "
-                         "not built on it. Choose another date.")
-            else:
-                save_meta(pending, {"mapping": mapping.name, "school": school, "as_of": as_of,
-                                    "hash": plan.dataset.content_hash()})
+            with kept_until_checked(pending):
+                upload = _upload("export")
+                mapping = find_mapping(request.form.get("mapping", ""), _folder())
+                pending.mkdir(mode=0o700)
+                path = pending / (secure_filename(upload.filename or "") or "export.csv")
+                upload.save(path)
+                path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
+                as_of = request.form.get("as_of") or clock.today().isoformat()
+                school = request.form.get("school") or None
+                plan = plan_staff_import(get_store(), path, mapping, as_of=as_of, school=school)
+                error = refusal(plan, "Fix them (in the export, or in the mapping where a line says so) and import "
+                                      "again.")
+                if error or plan.dataset is None:
+                    shutil.rmtree(pending, ignore_errors=True)
+                else:
+                    save_meta(pending, {"mapping": mapping.name, "school": school, "as_of": as_of,
+                                        "hash": plan.dataset.content_hash()})
         except NetmapError as exc:
-            shutil.rmtree(pending, ignore_errors=True)
             error = str(exc)
-        except BaseException:  # an unexpected failure leaves no copy of the export behind either
-            shutil.rmtree(pending, ignore_errors=True)
-            raise
     status = 422 if error else 200
     return render_template("mapping/import.html", mappings=_available(), plan=plan, error=error,
                            token="" if error else token, today=clock.today().isoformat(),
@@ -215,15 +209,8 @@ def confirm(token: str) -> Any:
         export = next(p for p in folder.iterdir() if p.name != "meta.json")
         plan = plan_staff_import(get_store(), export, find_mapping(meta["mapping"], _folder()), as_of=meta["as_of"],
                                  school=meta["school"])
-        if plan.dataset is None or plan.dataset.content_hash() != meta["hash"]:
-            flash("The trust's data changed since this import was checked: nothing was stored. Import the export "
-                  "again to see what it changes now.", "error")
-            return redirect(url_for("mapping.import_"))
-        result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
-        written = result.snapshot.snapshot_id
-        log.info("snapshot %s %s by %s through the staff import page", written, result.status, g.user.name)
-        audit("upload", f"snapshot {written} {result.status} from {plan.label}")
-        flash(f"Stored snapshot {written} from {plan.file}.", "ok")
-        return redirect(url_for("dashboard.index", snapshot=written))
+        return store_confirmed(plan, meta["hash"], "mapping.import_", "The trust's data changed since this import "
+                               "was checked: nothing was stored. Import the export again to see what it changes now.",
+                               plan.file)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

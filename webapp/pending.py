@@ -5,18 +5,29 @@ when confirmed or cancelled, and at the next use of an import page once an hour 
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from flask import abort, current_app, g
+from flask import abort, current_app, flash, g, redirect, url_for
+from werkzeug.wrappers import Response
 
 from netmap import clock
 from netmap.config import data_dir
+from netmap.dataset import Dataset
+from netmap.ingest.report import ValidationReport
+from netmap.store import SnapshotInfo
+from webapp.auth import audit
+from webapp.data import get_store
 
-__all__ = ["PENDING_SECONDS", "find_pending", "new_pending", "pending_root", "save_meta"]
+__all__ = ["PENDING_SECONDS", "Planned", "find_pending", "kept_until_checked", "new_pending", "pending_root",
+           "refusal", "save_meta", "store_confirmed"]
 
+log = logging.getLogger(__name__)
 PENDING_SECONDS = 3600
 _TOKEN_LENGTH = 32
 
@@ -53,3 +64,50 @@ def find_pending(token: str) -> tuple[Path, dict[str, Any]]:
     if meta["user"] != g.user.name:
         abort(404)
     return folder, meta
+
+
+class Planned(Protocol):
+    """What the confirm pages need of a planned import (netmap.imports.plan's StaffImport and GroupImport)."""
+
+    dataset: Dataset | None
+    as_of: str
+    report: ValidationReport
+    replace: str | None
+    in_the_way: tuple[SnapshotInfo, ...]
+
+    @property
+    def label(self) -> str: ...
+
+
+def refusal(plan: Planned, fix: str) -> str:
+    """Why a checked import cannot wait for confirmation ("" when it can): its errors, or a snapshot in its way."""
+    if plan.dataset is None:
+        return f"{len(plan.report.errors)} error(s): nothing was stored. {fix}"
+    if plan.in_the_way:
+        return (f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was not built "
+                "on it. Choose another date.")
+    return ""
+
+
+@contextmanager
+def kept_until_checked(folder: Path) -> Iterator[None]:
+    """Delete an import's pending folder when checking it fails in any way: no copy of its files is left behind."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def store_confirmed(plan: Planned, checked_hash: str, page: str, changed: str, stored: str) -> Response:
+    """Store a confirmed import, planned again, if it still builds what the admin checked (else flash `changed`
+    and go back to `page`); audited, then the dashboard of the snapshot written."""
+    if plan.dataset is None or plan.dataset.content_hash() != checked_hash:
+        flash(changed, "error")
+        return redirect(url_for(page))
+    result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
+    written = result.snapshot.snapshot_id
+    log.info("snapshot %s %s by %s through %s", written, result.status, g.user.name, page)
+    audit("upload", f"snapshot {written} {result.status} from {plan.label}")
+    flash(f"Stored snapshot {written} from {stored}.", "ok")
+    return redirect(url_for("dashboard.index", snapshot=written))
