@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from netmap.imports.gias import read_gias
-from tests.browser import ARTIFACTS, SHOTS, _serve, launch_browser
+from tests.browser import ARTIFACTS, SHOTS, _accessibility_problems, _serve, launch_browser
 from tests.gias_fixture import OAK, gias_rows, write_gias
 from tests.mis_exports import write_export
 from tests.web_helpers import PASSWORD, make_app
@@ -98,6 +98,13 @@ class Walk:
         self.steps.append({"step": name, "clicks": self.clicks, "typed": self.typed,
                            "elapsed_s": round(time.perf_counter() - self.started, 2)})
 
+    def accessibility(self) -> list[str]:
+        """axe-core's serious problems on the page, its time left out of the walk's."""
+        began = time.perf_counter()
+        found = _accessibility_problems(self.page)
+        self.started += time.perf_counter() - began
+        return found
+
     def analysed(self) -> None:
         """Wait (without clicking) while the page says the snapshot is being analysed: it refreshes itself."""
         self.page.locator("h1", has_text="This snapshot is being analysed").wait_for(state="detached",
@@ -108,7 +115,7 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
                                                                        tmp_path: Path) -> None:
     app = make_app(tmp_path, None, NETMAP_MAPPINGS_DIR=tmp_path / "mappings",
                    NETMAP_PENDING_DIR=tmp_path / "pending")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, bypass_csp=True)  # for axe-core
     outside: list[str] = []
     for server in _serve(app):
         page = context.new_page()
@@ -120,6 +127,7 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
         walk.click("button[type=submit]")
         assert page.locator("h1").inner_text() == "No data yet"
         walk.step("empty")
+        empty_axe = walk.accessibility()
 
         walk.link("Upload the DfE's GIAS download")
         walk.choose_files("input[name=gias]", files["gias"])
@@ -158,6 +166,7 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
                 "Closest: Isla Shah.") in summary
         assert "english-community (new group) from English community.csv: 9 member(s); 9 joined" in summary
         walk.step("groups-check")
+        axe = {"groups-check": walk.accessibility()}
         walk.click("button[value=confirm]")
         walk.analysed()
         counts = page.inner_text(".headline")
@@ -186,3 +195,4 @@ def test_a_trust_reaches_its_dashboard_and_school_map_from_its_own_files(browser
     assert "2 networks and communities" in " ".join(counts.split())
     assert drawn == 17
     assert outside == []
+    assert ({"empty": empty_axe, **axe}) == {"empty": [], "groups-check": []}
