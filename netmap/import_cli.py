@@ -16,18 +16,15 @@ import click
 
 from netmap import clock
 from netmap.cli_common import audit_command, open_store_of, print_report, store_dataset, store_options, taken_message
-from netmap.contract import GROUP_KINDS, normalise_header
+from netmap.contract import GROUP_KINDS
 from netmap.dataset import Dataset
 from netmap.errors import ValidationFailed
-from netmap.imports.carry import raw_tables
-from netmap.imports.groups import apply_group_lists, find_group, match_group_list
 from netmap.imports.mapping import find_mapping
-from netmap.imports.plan import placement, plan_staff_import
+from netmap.imports.plan import placement, plan_group_import, plan_staff_import
 from netmap.imports.staff import next_dataset, read_staff_export
 from netmap.imports.term import staff_changes
 from netmap.ingest.reader import read_source
 from netmap.ingest.report import ValidationReport
-from netmap.ingest.validate import validate_tables
 from netmap.store import GraphStore, SnapshotInfo
 from netmap.store.base import describe_snapshot
 
@@ -77,12 +74,6 @@ def confirm_and_store(ctx: click.Context, store: GraphStore, base: SnapshotInfo,
     return True
 
 
-def _latest(store: GraphStore) -> tuple[SnapshotInfo, Dataset]:
-    """The snapshot an import builds on, and its dataset as written (people excluded from analysis included)."""
-    info = store.snapshot(None)
-    return info, store.read_dataset(info.snapshot_id, with_excluded=True)
-
-
 def _date(as_of: dt.datetime | None, base: SnapshotInfo) -> str:
     """The new snapshot's date (--as-of, or today); a usage error when it comes before the latest snapshot's."""
     date = (as_of.date() if as_of else clock.today()).isoformat()
@@ -130,42 +121,18 @@ def import_groups(ctx: click.Context, files: tuple[Path, ...], kind: str | None,
     """Memberships from group lists, one file per group named by its file (a group's id or name): one email per
     line or a CSV with an email column, matched to staff by email; unmatched lines are listed, never stored."""
     with open_store_of(ctx, db, store) as opened:
-        base, dataset = _latest(opened)
-        date = _date(as_of, base)
-        lists = []
-        for path in files:
-            group_id = find_group(path.stem, dataset.groups)
-            lists.append(match_group_list(group_id or normalise_header(path.stem).replace("_", "-"), path,
-                                          dataset.staff, new_group=group_id is None))
-        updated = apply_group_lists(dataset, lists, date, kind=kind)
-        report = ValidationReport(", ".join(f.name for f in files))
-        new = validate_tables(raw_tables(updated, f"snapshot {base.snapshot_id}"), report)
-        print_report(report)
-        if new is None:
-            raise _refused(report)
-        summary = []
-        for group in lists:
-            before = _members(dataset, group.group_id, date)
-            after = _members(new, group.group_id, date)
-            summary.append(f"{group.group_id}{' (new group)' if group.new_group else ''} from {group.file}: "
-                           f"{len(after)} member(s); {len(after - before)} joined, {len(before - after)} left, "
-                           f"{len(group.unmatched)} line(s) unmatched.")
-            summary += [f"  {line}" for line in group.unmatched_lines()]
-        confirm_and_store(ctx, opened, base, new, date, "group lists " + ", ".join(f.name for f in files), summary,
-                          yes)
+        base = opened.snapshot(None)
+        plan = plan_group_import(opened, list(files), as_of=_date(as_of, base), kind=kind)
+        print_report(plan.report)
+        if plan.dataset is None:
+            raise _refused(plan.report)
+        confirm_and_store(ctx, opened, base, plan.dataset, plan.as_of, plan.label, plan.summary(), yes)
 
 
 def _refused(report: ValidationReport) -> click.ClickException:
     """The closing line under a report with errors: nothing was stored, and what to do."""
     return click.ClickException(f"{len(report.errors)} error(s) in {report.source}: nothing was stored. Fix them "
                                 "(in the file, or in the mapping where a line says so) and import again.")
-
-
-def _members(dataset: Dataset, group_id: str, on: str) -> set[str]:
-    """The staff ids in `group_id` on the day `on`."""
-    m = dataset.memberships
-    active = (m["group_id"] == group_id) & (m["left_on"].isna() | (m["left_on"].fillna("") > on))
-    return set(m.loc[active, "staff_id"])
 
 
 def load_mapped(ctx: click.Context, store: GraphStore, source: Path, mapping_name: str, school: str | None,

@@ -139,6 +139,8 @@ SAMPLES: dict[str, list[Sample]] = {
     "mapping.save": [post("/mapping/save")],
     "mapping.import_": [get("/mapping/import")],
     "mapping.confirm": [post("/mapping/import/not-a-pending-import")],
+    "group_lists.index": [get("/group-lists/")],
+    "group_lists.confirm": [post("/group-lists/not-a-pending-import")],
     "trends.chart": [get("/trends/chart.svg?of=trust&metric=isolated_schools"),
                      get("/trends/chart.svg?of=school&id=C&metric=external_ties", about=HIDDEN),  # C: 2 staff
                      get("/trends/chart.svg?of=group&id=DORM&metric=conductivity")],

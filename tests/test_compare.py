@@ -13,6 +13,7 @@ A leader should read: one school newly cut off, one newly connected, the heads' 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,36 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     aggregate = ceo.get("/compare/").get_data(as_text=True)
     assert "Cedar Primary" in aggregate and "Head of A" not in aggregate and "New teacher C" not in aggregate
     assert ceo.get("/compare/?table=ties&format=csv").status_code == 403
+
+
+def test_the_map_of_changes_offers_the_geographic_layout_where_schools_have_places(tmp_path: Path) -> None:
+    """The same pairs and layers as the usual map of changes, each school at its place: A west, B east, C north."""
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    places = {"A": "53.80,-1.60", "B": "53.80,-1.40", "C": "53.95,-1.50", "D": "53.70,-1.50"}
+
+    def placed(folder: Path) -> Path:
+        schools = folder / "schools.csv"
+        lines = schools.read_text(encoding="utf-8").splitlines()
+        schools.write_text("\n".join([lines[0] + ",latitude,longitude"] + [
+            f"{line},{places[line.split(',', 1)[0]]}" for line in lines[1:]]) + "\n", encoding="utf-8")
+        return folder
+
+    app = make_app(tmp_path / "web", read_trust(placed(shutil.copytree(PLANTED, tmp_path / "first")))[0])
+    admin = app.test_client()
+    login(admin, "admin")
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(placed(later_trust(tmp_path / "later")))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    page = admin.get("/compare/").get_data(as_text=True)
+    assert '<a href="/compare/?before=2026-07-01&amp;after=2026-12-01&amp;layout=geographic">geographic</a>' in page
+    shown = admin.get("/compare/?layout=geographic").get_data(as_text=True)
+    assert "/compare/map?before=2026-07-01&amp;after=2026-12-01&amp;layout=geographic" in shown
+    usual = admin.get("/compare/map?before=2026-07-01&after=2026-12-01").get_json()
+    drawn = admin.get("/compare/map?before=2026-07-01&after=2026-12-01&layout=geographic").get_json()
+    assert {(e["from"], e["to"], e["layer"]) for e in drawn["edges"]} == {
+        (e["from"], e["to"], e["layer"]) for e in usual["edges"]}
+    at = {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]}
+    assert at["A"][0] < at["B"][0] and at["C"][1] < at["D"][1]  # west left of east, north above south

@@ -119,6 +119,27 @@ def test_term_over_term_says_who_joined_moved_changed_role_and_left(tiny_trust: 
     assert new.staff.set_index("staff_id").at["S2", "contract"] == "full-time"  # the trust's own column carried
 
 
+def test_a_school_name_two_schools_share_is_refused_never_guessed(tiny_trust: Dataset, tmp_path: Path) -> None:
+    """GIAS's names are not unique (two St John's Primary Schools): a name that is two schools' is an error naming
+    both, and the mapping's [schools] entry settles it; an id still matches its school alone."""
+    tables = dict(tiny_trust.tables())
+    tables["schools"] = tiny_trust.schools.assign(name=["Oakfield Primary", "Oakfield Primary", "Ash Grove Primary"])
+    trust = Dataset.from_tables(tables)
+    export = _itrent(tmp_path, "S1,Ada,Lovelace,QQ1,01/01/1970,ada@oak.example,oakfield  primary,HDT,01-Sep-2010,,\n"
+                               "S2,Alan,Turing,QQ1,01/01/1980,alan@oak.example,ELM,TCH,01-Sep-2018,,\n")
+    new, report, _ = _import(export, find_mapping("itrent"), trust)
+    assert new is None and [(p.rule, p.row, p.column, p.message, p.fix) for p in report.errors] == [
+        ("ambiguous-school", 2, "Location", "'oakfield  primary' is the name of 2 schools (OAK, ELM).",
+         "Add 'oakfield  primary' = \"SCHOOL_ID\" under [schools] in mapping itrent (or choose it on the mapping "
+         "page), or export the school's code instead of its name.")]
+    base = find_mapping("itrent")
+    settled = StaffMapping(base.name, base.title, base.columns, base.roles, base.subjects,
+                           {"Oakfield Primary": "OAK"}, base.subject_separators)
+    new, report, _ = _import(export, settled, trust)
+    assert new is not None and new.staff.set_index("staff_id").loc[["S1", "S2"], "school_id"].tolist() == [
+        "OAK", "ELM"]
+
+
 def test_one_school_export_leaves_other_schools_alone(tiny_trust: Dataset, tmp_path: Path) -> None:
     path = tmp_path / "sims.csv"
     path.write_text("Employee Number,Legal Surname,Preferred Forename,Role,Subjects,Employment Start Date,"

@@ -330,3 +330,17 @@ def test_each_column_has_a_longest_value(tiny: Path, table: str, old: str, new: 
     assert f"({longest:,} characters)" in problems[0].message
     edit(tiny, table, new, new[:longest] if column != "role" else old)
     assert [p.rule for p in validate_source(tiny)[1].errors if p.rule == "too-long"] == []
+
+
+def test_a_page_lists_every_error_and_a_few_warnings_of_each_kind_with_how_many_more() -> None:
+    from netmap.ingest.report import Problem, ValidationReport
+
+    def problem(severity: str, rule: str, row: int) -> Problem:
+        return Problem(severity, rule, "staff.csv", row, "staff_id", f"S{row}", "m", "f")  # type: ignore[arg-type]
+
+    report = ValidationReport("x", [problem("warning", "isolated", r) for r in range(2, 8)]
+                              + [problem("error", "missing-id", r) for r in range(8, 13)]
+                              + [problem("warning", "no-place", 13)])
+    shown = [(p.severity, p.row, more) for p, more in report.shown(per_rule=3)]
+    assert shown == [("warning", 2, 0), ("warning", 3, 0), ("warning", 4, 3), *(("error", r, 0) for r in range(8, 13)),
+                     ("warning", 13, 0)]

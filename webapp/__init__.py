@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         expertise,
         exports,
         gate,
+        group_lists,
         groups,
         hidden,
         joiners,
@@ -92,8 +93,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
     table_columns.init_app(app)
     for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, mapping,
-                   admin, purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise, challenges,
-                   oidc, person_rights):
+                   group_lists, admin, purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise,
+                   challenges, oidc, person_rights):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, community_events, compare
 from netmap.analysis.tables import columns_of
+from netmap.layout import has_places
 from netmap.suppression import hide_rows
 from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
@@ -33,7 +34,8 @@ def changes() -> Any:
         return _people_changes(before, after, MapFilters(school=school, group=group))
     found = scope(after)
     hidden = suppressed_schools(after, found)  # the same in both: a unit hidden in any snapshot is in all
-    drawn = changes_map(after, before, hidden, found.min_group_size)
+    drawn = changes_map(after, before, hidden, found.min_group_size,
+                        geographic=request.args.get("layout") == "geographic")
     return send_map(after, without_hidden_schools(drawn, after, hidden, found.min_group_size))
 
 
@@ -76,7 +78,8 @@ def index() -> Any:
                            totals={k: len(v) for k, v in tables.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},
                            staff_names={**views[0].staff_names, **views[1].staff_names},
-                           names=found.sees_names, shown_rows=SHOWN_ROWS,
+                           names=found.sees_names, shown_rows=SHOWN_ROWS, offers_geography=has_places(views[1]),
+                           geographic=request.args.get("layout") == "geographic" and has_places(views[1]),
                            chosen={"school": request.args.get("school", ""), "group": request.args.get("group", "")},
                            choices={"schools": sorted(names.items(), key=lambda item: item[1]),
                                     "groups": sorted({**views[0].group_names, **views[1].group_names}.items(),

@@ -482,11 +482,11 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
 
 
 def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None = None,
-                min_group_size: int = 5) -> dict:
-    """The later snapshot's school map (places kept from the earlier one) with each pair of schools' collaboration
-    told apart: newly begun, ended, or in both; each a layer the page can hide. Pairs with a school in
-    `suppressed` are drawn grey without counts."""
-    drawn = school_map(view, "", suppressed, min_group_size)
+                min_group_size: int = 5, geographic: bool = False) -> dict:
+    """The later snapshot's school map (places kept from the earlier one, or with `geographic` each school at its
+    place) with each pair of schools' collaboration told apart: newly begun, ended, or in both; each a layer the
+    page can hide. Pairs with a school in `suppressed` are drawn grey without counts."""
+    drawn = school_map(view, "", suppressed, min_group_size, geographic)
     if not drawn["nodes"]:
         return {**drawn, "view": "changes"}
     hidden = suppressed or set()

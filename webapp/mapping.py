@@ -8,19 +8,17 @@ pending-imports folder until it is confirmed or cancelled; one left for an hour 
 from __future__ import annotations
 
 import json
-import logging
-import secrets
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+import pandas as pd
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from netmap import clock
-from netmap.config import data_dir
 from netmap.contract import ROLES
 from netmap.errors import NetmapError
 from netmap.imports.mapping import (
@@ -35,30 +33,18 @@ from netmap.imports.mapping import (
     suggest_columns,
 )
 from netmap.imports.plan import StaffImport, plan_staff_import
-from netmap.imports.staff import codes_in
+from netmap.imports.staff import codes_in, resolve_school
 from netmap.ingest.report import ValidationReport
 from webapp.auth import audit
 from webapp.data import get_store
+from webapp.pending import find_pending, kept_until_checked, new_pending, refusal, save_meta, store_confirmed
 
-log = logging.getLogger(__name__)
 bp = Blueprint("mapping", __name__, url_prefix="/mapping")
-PENDING_SECONDS = 3600
-_TOKEN_LENGTH = 32
 
 
 def _folder() -> Path:
     """Where the trust's own mappings are kept (NETMAP_MAPPINGS_DIR in tests)."""
     return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings_dir())
-
-
-def _pending_root() -> Path:
-    """The folder of imports awaiting confirmation (owner-only), cleared of those older than an hour."""
-    root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
-        if old.is_dir() and clock.now().timestamp() - old.stat().st_mtime > PENDING_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-    return root
 
 
 def _available() -> list[str]:
@@ -75,12 +61,26 @@ def _upload(name: str) -> FileStorage:
     return upload
 
 
-def _school_ids() -> list[str]:
-    """The latest snapshot's school ids, for the page's school choices."""
+def _schools() -> pd.DataFrame:
+    """The latest snapshot's schools (none before a first snapshot), for the page's school choices."""
     snapshots = get_store().list_snapshots()
     if not snapshots:
-        return []
-    return sorted(map(str, get_store().read_table(snapshots[-1].snapshot_id, "schools")["school_id"]))
+        return pd.DataFrame({"school_id": [], "name": []})
+    return get_store().read_table(snapshots[-1].snapshot_id, "schools")
+
+
+def _matched(code: str, schools: pd.DataFrame) -> str:
+    """The school an export's school value names without a mapping entry (its id or name), as "name (id)"; ""."""
+    found = resolve_school(code, StaffMapping("new", "", {}), schools)
+    names = dict(zip(map(str, schools["school_id"]), schools["name"], strict=True))
+    return "" if found is None else f"{names[found]} ({found})"
+
+
+def _school_choices() -> list[tuple[str, str]]:
+    """The latest snapshot's schools as (id, "name (id)"), by name: a trust knows its schools by name, not URN."""
+    schools = _schools()
+    return sorted(((str(i), f"{n} ({i})") for i, n in zip(schools["school_id"], schools["name"], strict=True)),
+                  key=lambda choice: choice[1])
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -115,11 +115,13 @@ def _editor(upload: FileStorage, start: str) -> dict[str, Any]:
         _, codes = codes_in(path, report, [role_column, school_column])
     empty = StaffMapping("new", "", {})
     start_with = base or empty
+    schools = _schools()
     return {"headers": headers, "sensitive": [h for h in headers if is_sensitive(h)], "chosen": chosen,
             "base": base, "file": path.name,
             "roles": [(code, start_with.role_of(code) or "") for code in codes.get(role_column or "", [])],
-            "schools": [(code, start_with.schools.get(code, "")) for code in codes.get(school_column or "", [])],
-            "school_ids": _school_ids(),
+            "schools": [(code, start_with.schools.get(code, ""), _matched(code, schools))
+                        for code in codes.get(school_column or "", [])],
+            "school_choices": _school_choices(),
             "subjects": "\n".join(f"{k} = {v}" for k, v in start_with.subjects.items()),
             "extra_roles": {k: v for k, v in start_with.roles.items()}}
 
@@ -169,56 +171,37 @@ def import_() -> Any:
     plan: StaffImport | None = None
     error, token = "", ""
     if request.method == "POST":
-        token = secrets.token_urlsafe(24)
-        pending = _pending_root() / token
+        token, pending = new_pending()
         try:
-            upload = _upload("export")
-            mapping = find_mapping(request.form.get("mapping", ""), _folder())
-            pending.mkdir(mode=0o700)
-            path = pending / (secure_filename(upload.filename or "") or "export.csv")
-            upload.save(path)
-            path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
-            meta = {"mapping": mapping.name, "school": request.form.get("school") or None,
-                    "as_of": request.form.get("as_of") or clock.today().isoformat(), "user": g.user.name}
-            plan = plan_staff_import(get_store(), path, mapping, as_of=meta["as_of"], school=meta["school"])
-            if plan.dataset is None or plan.in_the_way:
-                shutil.rmtree(pending, ignore_errors=True)
-                error = (f"{len(plan.report.errors)} error(s): nothing was stored. Fix them (in the export, or in "
-                         "the mapping where a line says so) and import again." if plan.dataset is None else
-                         f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was "
-                         "not built on it. Choose another date.")
-            else:
-                meta["hash"] = plan.dataset.content_hash()
-                (pending / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            with kept_until_checked(pending):
+                upload = _upload("export")
+                mapping = find_mapping(request.form.get("mapping", ""), _folder())
+                pending.mkdir(mode=0o700)
+                path = pending / (secure_filename(upload.filename or "") or "export.csv")
+                upload.save(path)
+                path.chmod(0o600)  # the export as uploaded, until confirmed or cancelled: its owner's eyes only
+                as_of = request.form.get("as_of") or clock.today().isoformat()
+                school = request.form.get("school") or None
+                plan = plan_staff_import(get_store(), path, mapping, as_of=as_of, school=school)
+                error = refusal(plan, "Fix them (in the export, or in the mapping where a line says so) and import "
+                                      "again.")
+                if error or plan.dataset is None:
+                    shutil.rmtree(pending, ignore_errors=True)
+                else:
+                    save_meta(pending, {"mapping": mapping.name, "school": school, "as_of": as_of,
+                                        "hash": plan.dataset.content_hash()})
         except NetmapError as exc:
-            shutil.rmtree(pending, ignore_errors=True)
             error = str(exc)
-        except BaseException:  # an unexpected failure leaves no copy of the export behind either
-            shutil.rmtree(pending, ignore_errors=True)
-            raise
     status = 422 if error else 200
     return render_template("mapping/import.html", mappings=_available(), plan=plan, error=error,
                            token="" if error else token, today=clock.today().isoformat(),
-                           school_ids=_school_ids()), status
-
-
-def _pending(token: str) -> tuple[Path, dict[str, Any]]:
-    """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
-    if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
-        abort(404)
-    folder = _pending_root() / token
-    if not (folder / "meta.json").is_file():
-        abort(404)
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    if meta["user"] != g.user.name:
-        abort(404)
-    return folder, meta
+                           school_choices=_school_choices()), status
 
 
 @bp.route("/import/<token>", methods=["POST"])
 def confirm(token: str) -> Any:
     """Store the import shown on the confirm page, or cancel it; either way its file is deleted."""
-    folder, meta = _pending(token)
+    folder, meta = find_pending(token)
     try:
         if request.form.get("action") != "confirm":
             flash("Cancelled: nothing was stored.", "ok")
@@ -226,15 +209,8 @@ def confirm(token: str) -> Any:
         export = next(p for p in folder.iterdir() if p.name != "meta.json")
         plan = plan_staff_import(get_store(), export, find_mapping(meta["mapping"], _folder()), as_of=meta["as_of"],
                                  school=meta["school"])
-        if plan.dataset is None or plan.dataset.content_hash() != meta["hash"]:
-            flash("The trust's data changed since this import was checked: nothing was stored. Import the export "
-                  "again to see what it changes now.", "error")
-            return redirect(url_for("mapping.import_"))
-        result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
-        written = result.snapshot.snapshot_id
-        log.info("snapshot %s %s by %s through the staff import page", written, result.status, g.user.name)
-        audit("upload", f"snapshot {written} {result.status} from {plan.label}")
-        flash(f"Stored snapshot {written} from {plan.file}.", "ok")
-        return redirect(url_for("dashboard.index", snapshot=written))
+        return store_confirmed(plan, meta["hash"], "mapping.import_", "The trust's data changed since this import "
+                               "was checked: nothing was stored. Import the export again to see what it changes now.",
+                               plan.file)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

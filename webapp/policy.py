@@ -236,6 +236,9 @@ ROUTES: Mapping[str, Route] = {
     "mapping.save": Route(_ADMIN, "save a staff export mapping", audited=True),
     "mapping.import_": Route(_ADMIN, "import staff from an export through a mapping: what changes, before storing"),
     "mapping.confirm": Route(_ADMIN, "store (or cancel) a checked staff import", audited=True),
+    "group_lists.index": Route(_ADMIN, "import memberships from group lists matched by email: what changes, and "
+                                       "unmatched lines with the closest staff names, before storing"),
+    "group_lists.confirm": Route(_ADMIN, "store (or cancel) checked group lists", audited=True),
     "admin.users": Route(_ADMIN, "accounts (CSV too)", downloads=("csv",)),
     "admin.disable_user": Route(_ADMIN, "disable an account", audited=True),
     "admin.audit_log": Route(_ADMIN, "the audit log (CSV too)", downloads=("csv",)),

@@ -22,7 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from netmap import clock
 from netmap.contract import TABLE_NAMES, normalise_header
 from netmap.errors import NetmapError, ValidationFailed
-from netmap.imports.gias import read_gias, write_schools
+from netmap.imports.gias import GiasSchools, read_gias, schools_dataset, write_schools
+from netmap.ingest.report import ValidationReport
 from netmap.ingest.sandbox import validate_with_limits
 from netmap.spreadsheet import neutralised_frame
 from netmap.store import SnapshotInfo
@@ -80,15 +81,20 @@ def index() -> Any:
             try:
                 uploads = _uploads(form)
                 source = _save(uploads, Path(folder))
-                _schools_from_gias(form, source)
-                settings = current_app.config["NETMAP_SETTINGS"]
-                dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
-                                                       seconds=settings.upload_seconds)
-                problems = report.problems
+                found = _schools_from_gias(form, source)
+                from_gias, gias_alone = found is not None, found is not None and not uploads
+                if found is not None and not uploads:  # the register alone: a trust's start, before staff and groups
+                    report = ValidationReport(found.report.source)
+                    dataset = schools_dataset(found, report)
+                else:
+                    settings = current_app.config["NETMAP_SETTINGS"]
+                    dataset, report = validate_with_limits(source, memory_mb=settings.upload_memory_mb,
+                                                           seconds=settings.upload_seconds)
+                problems = report.errors if gias_alone else report.problems  # "no staff" is no news there
                 problems_csv = report.csv_text()
                 if dataset is not None:
                     as_of = form.as_of.data.isoformat()
-                    label = f"upload by web ({len(uploads)} file(s))"
+                    label = f"upload by web ({len(uploads)} file(s){' and a GIAS download' if from_gias else ''})"
                     replace = form.replace.data or None if form.on_taken.data == "replace" else None
                     if form.on_taken.data == "replace" and replace is None:
                         raise NetmapError("Choose the snapshot to replace, or another answer to \"If that date "
@@ -106,6 +112,13 @@ def index() -> Any:
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
                     log.info("snapshot %s %s by %s through the upload page", written, result.status, g.user.name)
                     audit("upload", f"snapshot {written} {result.status} ({len(uploads)} file(s))")
+                    if found is not None and gias_alone:
+                        unplaced = f" ({len(found.report.warnings)} without a place on the map)" if (
+                            found.report.warnings) else ""
+                        flash(f"{verb} snapshot {written}: {len(dataset.schools)} school(s) from the GIAS download"
+                              f"{unplaced}, no staff yet. Next: map your staff export's columns below, then import "
+                              "it.", "ok")
+                        return redirect(url_for("mapping.index"))
                     flash(f"{verb} snapshot {written} with {len(report.warnings)} warning(s).", "ok")
                     return redirect(url_for("dashboard.index", snapshot=written))
                 error = f"{len(report.errors)} error(s): nothing was loaded. Fix them and upload again."
@@ -137,8 +150,10 @@ def _uploads(form: UploadForm) -> list[FileStorage]:
         raise _Unusable(f"The upload could not be read ({problems}). Reload the page, choose the files and a "
                         "snapshot date, and upload again.")
     uploads = [f for f in form.files.data or [] if isinstance(f, FileStorage) and f.filename]
-    if not uploads:
-        raise _Unusable("Choose the files to upload: the CSV files of your trust, or one .xlsx workbook.")
+    gias = form.gias.data
+    if not uploads and not (isinstance(gias, FileStorage) and gias.filename):
+        raise _Unusable("Choose the files to upload: the CSV files of your trust, one .xlsx workbook, or the GIAS "
+                        "download alone to start with the trust's schools.")
     empty = [u.filename for u in uploads if _size(u) == 0]
     if empty:
         raise _Unusable(f"{', '.join(map(repr, empty))} {'is' if len(empty) == 1 else 'are'} empty (0 bytes). "
@@ -154,12 +169,13 @@ def _size(upload: FileStorage) -> int:
     return size
 
 
-def _schools_from_gias(form: UploadForm, source: Path) -> None:
+def _schools_from_gias(form: UploadForm, source: Path) -> GiasSchools | None:
     """With a GIAS download chosen, the trust's schools.csv written from it into the uploaded folder (as
-    `netmap import gias` writes it); ValidationFailed with its problems, or NetmapError, when it cannot be."""
+    `netmap import gias` writes it), and the schools read; ValidationFailed with its problems, or NetmapError, when
+    they cannot be."""
     upload = form.gias.data
     if not isinstance(upload, FileStorage) or not upload.filename:
-        return
+        return None
     if not source.is_dir():
         raise NetmapError("A GIAS download goes with CSV files, not a workbook: upload staff.csv and the others "
                           "as CSV files, or put a schools sheet in the workbook instead.")
@@ -173,6 +189,7 @@ def _schools_from_gias(form: UploadForm, source: Path) -> None:
         upload.save(path)
         found = read_gias(path, form.gias_trust.data, include_closed=bool(form.gias_closed.data))
     write_schools(found, source)
+    return found
 
 
 def _save(uploads: list[FileStorage], folder: Path) -> Path:

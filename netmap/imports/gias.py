@@ -26,11 +26,15 @@ import pyproj
 import pyproj.network
 
 from netmap.contract import normalise_header
+from netmap.dataset import Dataset
 from netmap.errors import ValidationFailed
+from netmap.imports.carry import raw_tables
 from netmap.ingest.reader import decode_text
 from netmap.ingest.report import Problem, ValidationReport
+from netmap.ingest.validate import validate_tables
 
-__all__ = ["MAX_GIAS_BYTES", "REQUIRED", "GiasSchools", "phase_of", "read_gias", "to_lat_long", "write_schools"]
+__all__ = ["MAX_GIAS_BYTES", "REQUIRED", "GiasSchools", "phase_of", "read_gias", "schools_dataset",
+           "to_lat_long", "write_schools"]
 
 MAX_GIAS_BYTES = 256 << 20  # England's whole register (about 50,000 establishments) is about 70 MB of CSV
 
@@ -122,6 +126,13 @@ def write_schools(found: GiasSchools, folder: Path, overwrite: bool = False) -> 
         Path(temporary).unlink(missing_ok=True)
         raise
     return target
+
+
+def schools_dataset(found: GiasSchools, report: ValidationReport) -> Dataset | None:
+    """A trust's first snapshot from the register alone: its schools, no staff or groups yet (they come through
+    their imports), checked as any load is; None, with the problems in `report`, when it does not pass."""
+    schools = found.schools.replace("", None)
+    return validate_tables(raw_tables(Dataset.from_tables({"schools": schools}), "the GIAS download"), report)
 
 
 def phase_of(establishment_type: str, phase: str, low_age: str = "", high_age: str = "") -> str | None:

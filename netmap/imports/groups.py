@@ -127,7 +127,8 @@ def find_group(stem: str, groups: pd.DataFrame) -> str | None:
 
 def apply_group_lists(dataset: Dataset, lists: list[GroupList], as_of: str, *, kind: str | None = None) -> Dataset:
     """`dataset` with each listed group's memberships as its list says on `as_of`: members still listed keep their
-    row, new ones join on `as_of`, those no longer listed leave on `as_of`; a new group is added (of `kind`)."""
+    row, new ones join on `as_of`, those no longer listed leave on `as_of`; a new group is added (of `kind`, named
+    by its file)."""
     groups, memberships = dataset.groups.copy(), dataset.memberships.copy()
     added = []
     for group in lists:
@@ -136,8 +137,9 @@ def apply_group_lists(dataset: Dataset, lists: list[GroupList], as_of: str, *, k
                 raise IngestError(f"{group.file}: no group is called {group.group_id!r}. Fix: rename the file to "
                                   f"a group's id or name, or create the group with --kind "
                                   f"({' or '.join(GROUP_KINDS)}).", file=group.file)
-            groups = pd.concat([groups, pd.DataFrame([{"group_id": group.group_id, "name": group.group_id,
-                                                       "kind": kind}])], ignore_index=True)
+            name = Path(group.file).stem  # as the trust wrote it ("Maths community"), the id folded from it
+            groups = pd.concat([groups, pd.DataFrame([{"group_id": group.group_id, "name": name, "kind": kind}])],
+                               ignore_index=True)
         mine = memberships["group_id"] == group.group_id
         active = mine & (memberships["left_on"].isna() | (memberships["left_on"].fillna("") > as_of))
         listed = set(group.matched)

@@ -23,7 +23,7 @@ from netmap.ingest.reader import RawTable, read_grid
 from netmap.ingest.report import Problem, ValidationReport
 from netmap.ingest.validate import validate_tables
 
-__all__ = ["StaffExport", "codes_in", "next_dataset", "read_staff_export"]
+__all__ = ["StaffExport", "codes_in", "next_dataset", "read_staff_export", "resolve_school", "schools_named"]
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d-%b-%Y", "%d %b %Y", "%d %B %Y",
                  "%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M")
@@ -66,17 +66,23 @@ def _iso(text: str) -> str:
     return text
 
 
-def _resolve_school(value: str, mapping: StaffMapping, schools: pd.DataFrame) -> str | None:
+def resolve_school(value: str, mapping: StaffMapping, schools: pd.DataFrame) -> str | None:
     """The school id an export's school value names: through the mapping's [schools], or a school's own id or
-    name (case and spacing ignored); None when none."""
+    name (case and spacing ignored); None when none, or when the name is two schools' (never a guess)."""
     folded = normalise_header(value)
     for key, school_id in mapping.schools.items():
         if normalise_header(key) == folded:
             return school_id
-    for school_id, name in zip(schools["school_id"], schools["name"], strict=True):
-        if normalise_header(str(school_id)) == folded or normalise_header(str(name or "")) == folded:
-            return str(school_id)
-    return None
+    named = schools_named(value, schools)
+    return named[0] if len(named) == 1 else None
+
+
+def schools_named(value: str, schools: pd.DataFrame) -> list[str]:
+    """The schools whose id is `value` (that one alone), else those whose name is (case and spacing ignored)."""
+    folded = normalise_header(value)
+    ids = [str(s) for s in schools["school_id"] if normalise_header(str(s)) == folded]
+    return ids or [str(s) for s, name in zip(schools["school_id"], schools["name"], strict=True)
+                   if normalise_header(str(name or "")) == folded]
 
 
 def read_staff_export(path: Path, mapping: StaffMapping, schools: pd.DataFrame, report: ValidationReport, *,
@@ -200,10 +206,17 @@ def _school(value: str | None, i: int, mapping: StaffMapping, schools: pd.DataFr
     """The school id of export row `i`'s school value; None, with the problem reported, when no school is it."""
     if value is None:
         return None
-    school_id = _resolve_school(value, mapping, schools)
+    school_id = resolve_school(value, mapping, schools)
     if school_id is None:
         header = exported.headers["school_id"]
         exported.reported.add((int(rows.iat[i]), header))
+        named = schools_named(value, schools)
+        if len(named) > 1:
+            report.add(Problem("error", "ambiguous-school", exported.file, int(rows.iat[i]), header, value,
+                               f"{value!r} is the name of {len(named)} schools ({', '.join(named)}).",
+                               f"Add {value!r} = \"SCHOOL_ID\" under [schools] in mapping {mapping.name} (or "
+                               "choose it on the mapping page), or export the school's code instead of its name."))
+            return None
         report.add(Problem("error", "unknown-school", exported.file, int(rows.iat[i]), header, value,
                            f"{value!r} is not a school netmap knows (schools: "
                            f"{', '.join(sorted(schools['school_id'].dropna()))}).",

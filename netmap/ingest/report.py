@@ -67,6 +67,23 @@ class ValidationReport:
     def counts_by_rule(self, severity: Severity) -> Counter[str]:
         return Counter(p.rule for p in self.problems if p.severity == severity)
 
+    def shown(self, per_rule: int = 3) -> list[tuple[Problem, int]]:
+        """What a page lists: every error, and the first `per_rule` warnings of each rule, the last of them with how
+        many more of its rule there are (a first import's hundreds of "no collaborations yet" read as one finding);
+        the rest with 0."""
+        total = self.counts_by_rule("warning")
+        seen: Counter[str] = Counter()
+        listed = []
+        for p in self.problems:
+            if p.severity == "warning":
+                seen[p.rule] += 1
+                if seen[p.rule] > per_rule:
+                    continue
+                listed.append((p, total[p.rule] - per_rule if seen[p.rule] == per_rule else 0))
+            else:
+                listed.append((p, 0))
+        return listed
+
     def write_csv(self, path: Path) -> None:
         """Write every problem to a CSV the user can sort and filter in a spreadsheet."""
         path.write_text(self.csv_text(), encoding="utf-8", newline="")

@@ -1,0 +1,113 @@
+"""Imports awaiting confirmation (staff exports, group lists): each one's files in a folder of its own under the data
+folder's pending-imports, owner-only, named by a random token and readable only by the admin who checked it; deleted
+when confirmed or cancelled, and at the next use of an import page once an hour old."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+from flask import abort, current_app, flash, g, redirect, url_for
+from werkzeug.wrappers import Response
+
+from netmap import clock
+from netmap.config import data_dir
+from netmap.dataset import Dataset
+from netmap.ingest.report import ValidationReport
+from netmap.store import SnapshotInfo
+from webapp.auth import audit
+from webapp.data import get_store
+
+__all__ = ["PENDING_SECONDS", "Planned", "find_pending", "kept_until_checked", "new_pending", "pending_root",
+           "refusal", "save_meta", "store_confirmed"]
+
+log = logging.getLogger(__name__)
+PENDING_SECONDS = 3600
+_TOKEN_LENGTH = 32
+
+
+def pending_root() -> Path:
+    """The folder of imports awaiting confirmation (owner-only), cleared of those older than an hour."""
+    root = Path(current_app.config.get("NETMAP_PENDING_DIR") or data_dir() / "pending-imports")
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for old in root.iterdir():  # an import never confirmed or cancelled is not kept past the hour
+        if old.is_dir() and clock.now().timestamp() - old.stat().st_mtime > PENDING_SECONDS:
+            shutil.rmtree(old, ignore_errors=True)
+    return root
+
+
+def new_pending() -> tuple[str, Path]:
+    """A new token and its folder's path (not yet made: the caller makes it, owner-only, when it has files)."""
+    token = secrets.token_urlsafe(24)
+    return token, pending_root() / token
+
+
+def save_meta(folder: Path, meta: dict[str, Any]) -> None:
+    """Keep what the confirm step needs with the files, naming the admin who may confirm it."""
+    (folder / "meta.json").write_text(json.dumps({**meta, "user": g.user.name}), encoding="utf-8")
+
+
+def find_pending(token: str) -> tuple[Path, dict[str, Any]]:
+    """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
+    if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
+        abort(404)
+    folder = pending_root() / token
+    if not (folder / "meta.json").is_file():
+        abort(404)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    if meta["user"] != g.user.name:
+        abort(404)
+    return folder, meta
+
+
+class Planned(Protocol):
+    """What the confirm pages need of a planned import (netmap.imports.plan's StaffImport and GroupImport)."""
+
+    dataset: Dataset | None
+    as_of: str
+    report: ValidationReport
+    replace: str | None
+    in_the_way: tuple[SnapshotInfo, ...]
+
+    @property
+    def label(self) -> str: ...
+
+
+def refusal(plan: Planned, fix: str) -> str:
+    """Why a checked import cannot wait for confirmation ("" when it can): its errors, or a snapshot in its way."""
+    if plan.dataset is None:
+        return f"{len(plan.report.errors)} error(s): nothing was stored. {fix}"
+    if plan.in_the_way:
+        return (f"Snapshot {plan.in_the_way[0].snapshot_id} is stored on {plan.as_of}, and this import was not built "
+                "on it. Choose another date.")
+    return ""
+
+
+@contextmanager
+def kept_until_checked(folder: Path) -> Iterator[None]:
+    """Delete an import's pending folder when checking it fails in any way: no copy of its files is left behind."""
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def store_confirmed(plan: Planned, checked_hash: str, page: str, changed: str, stored: str) -> Response:
+    """Store a confirmed import, planned again, if it still builds what the admin checked (else flash `changed`
+    and go back to `page`); audited, then the dashboard of the snapshot written."""
+    if plan.dataset is None or plan.dataset.content_hash() != checked_hash:
+        flash(changed, "error")
+        return redirect(url_for(page))
+    result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
+    written = result.snapshot.snapshot_id
+    log.info("snapshot %s %s by %s through %s", written, result.status, g.user.name, page)
+    audit("upload", f"snapshot {written} {result.status} from {plan.label}")
+    flash(f"Stored snapshot {written} from {stored}.", "ok")
+    return redirect(url_for("dashboard.index", snapshot=written))
