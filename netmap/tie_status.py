@@ -2,11 +2,12 @@
 so a tie they reported ends when they answer a later round without it, and is kept, unconfirmed, when they did not
 answer the snapshot's round. A tie not reported in a survey answer (a loaded file's) lasts the tie window.
 
-A tie observation belongs to the first survey answer its source gave on or after the day it was observed (a
-closed round observes each name on the day it was submitted; a loaded respondents file dates the answer). An
-observation after its source's last answer, undated, or from someone who never answered, belongs to none: it is
-a loaded tie. For each (source, target, kind), its latest observation within the window decides (the rule of
-netmap.graphs.latest_observations), docs/metrics.md, "When a tie ends"."""
+A tie observation belongs to the first survey answer its source gave on or after the day it was observed, when
+it was observed within that answer's round (from the round's first answer on: a closed round observes each name
+on the day it was submitted; a loaded respondents file dates the answers). Any other observation (before the
+round, after its source's last answer, undated, or from someone who never answered) is a loaded tie. For each
+(source, target, kind), its latest observation within the window decides (netmap.graphs.latest_observations);
+docs/metrics.md, "When a tie ends"."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def tie_statuses(ties: pd.DataFrame, respondents: pd.DataFrame, as_of: str, curr
     snapshot's round (netmap.graphs.survey_round), None when no round counts."""
     answers = answers_by_person(respondents, as_of)
     days = {person: [day for day, _round in given] for person, given in answers.items()}
+    opened: dict[str, str] = {}  # each round's first answer
+    for given in answers.values():
+        for day, round_ in given:
+            opened[round_] = min(day, opened.get(round_, day))
     statuses = []
     for source, observed in zip(ties["source_staff_id"], ties["observed_on"], strict=True):
         given = answers.get(source)
@@ -49,7 +54,7 @@ def tie_statuses(ties: pd.DataFrame, respondents: pd.DataFrame, as_of: str, curr
             statuses.append("loaded")
             continue
         k = bisect.bisect_left(days[source], str(observed))  # the first answer on or after the observation
-        if k == len(given):
+        if k == len(given) or str(observed) < opened[given[k][1]]:
             statuses.append("loaded")
         elif k < len(given) - 1:
             statuses.append("ended")  # answered again later, without naming them

@@ -131,15 +131,19 @@ def test_a_tie_is_kept_unconfirmed_when_its_reporter_did_not_answer_the_later_ro
 
 
 def test_a_loaded_tie_lasts_the_tie_window(tiny: Path) -> None:
-    """Ties nobody reported in a survey answer (a loaded file; Grace never answered) end only with the window:
-    Grace's tie of 2025-05-01 counts on 2026-04-01 (335 days) and not with a 300-day window."""
-    ties = "S3,S4,advice,1,2025-05-01\nS1,S2,coaching,1,2026-03-10\n"
-    graphs = _rounds(tiny, "S1,spring,2026-03-10\n", ties)
+    """Ties nobody reported in a survey answer end only with the window: Grace never answered, and Ada's tie to
+    Edsger was loaded from a file dated before the spring round began (2026-03-09, Alan's answer), so Ada's
+    answering the round without him does not end it. Both count on 2026-04-01 (335 days on) and not with a
+    300-day window."""
+    ties = "S3,S4,advice,1,2025-05-01\nS1,S4,coaching,1,2025-05-01\nS1,S2,coaching,1,2026-03-10\n"
+    graphs = _rounds(tiny, "S2,spring,2026-03-09\nS1,spring,2026-03-10\n", ties)
     assert ("S3", "S4") in graphs.soft.edges and graphs.soft.edges["S3", "S4"]["unconfirmed"] is False
+    assert ("S1", "S4") in graphs.soft.edges
     dataset = graphs.dataset
-    assert ties_with_status(dataset, "2026-04-01")["status"].tolist() == ["loaded", "confirmed"]
-    assert ("S3", "S4") not in build_graphs(dataset, "2026-04-01", window_days=300).soft.edges
-    assert number_of_undirected_ties(dataset, "2026-04-01") == 2
+    assert ties_with_status(dataset, "2026-04-01")["status"].tolist() == ["loaded", "loaded", "confirmed"]
+    shorter = build_graphs(dataset, "2026-04-01", window_days=300).soft.edges
+    assert ("S3", "S4") not in shorter and ("S1", "S4") not in shorter
+    assert number_of_undirected_ties(dataset, "2026-04-01") == 3
 
 
 def test_an_ended_tie_is_not_counted_anywhere(tiny: Path) -> None:
