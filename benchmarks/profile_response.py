@@ -22,7 +22,8 @@ from netmap.sample.series import term_tables
 def measure() -> dict[str, object]:
     """The rates of each round of the 2,000-staff sample's year, without and with the profile."""
     with tempfile.TemporaryDirectory(prefix="netmap-profile-") as folder:
-        generate_sample(Path(folder), **SAMPLE_TRUST)
+        generate_sample(Path(folder), schools=SAMPLE_TRUST["schools"], staff=SAMPLE_TRUST["staff"],
+                        seed=SAMPLE_TRUST["seed"])
         tables = {name: pd.read_csv(Path(folder) / f"{name}.csv", dtype=str, keep_default_na=False).replace("", None)
                   for name in ("schools", "staff", "groups", "memberships", "collaborations", "secondments")}
     staff = {as_of: term_tables(tables, as_of)["staff"] for as_of in TERM_ENDS}

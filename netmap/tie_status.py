@@ -44,13 +44,13 @@ def tie_statuses(ties: pd.DataFrame, respondents: pd.DataFrame, as_of: str, curr
     answers = answers_by_person(respondents, as_of)
     days = {person: [day for day, _round in given] for person, given in answers.items()}
     opened: dict[str, str] = {}  # each round's first answer
-    for given in answers.values():
-        for day, round_ in given:
+    for person_answers in answers.values():
+        for day, round_ in person_answers:
             opened[round_] = min(day, opened.get(round_, day))
     statuses = []
     for source, observed in zip(ties["source_staff_id"], ties["observed_on"], strict=True):
-        given = answers.get(source)
-        if given is None or observed is None or pd.isna(observed):
+        given = answers.get(source, [])
+        if not given or observed is None or pd.isna(observed):
             statuses.append("loaded")
             continue
         k = bisect.bisect_left(days[source], str(observed))  # the first answer on or after the observation
