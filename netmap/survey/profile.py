@@ -102,8 +102,8 @@ def network_profile(store: GraphStore, record: RoundRecord, staff_id: str, thres
 def _suggestions(staff: pd.DataFrame, phase: dict[str, str], me: str, named: set[str],
                  colleague: Callable[[str, str], Colleague]) -> tuple[Colleague, ...]:
     """Up to SUGGESTED colleagues at other schools sharing a subject with `me` (most shared first), else the
-    phase of their school; never someone they named. The order among equals is a hash of the two ids, so it is
-    fair (not alphabetical) and the same every time the page is opened."""
+    phase of their school, from as many schools as there are; never someone they named. The order among equals
+    is a hash of the two ids, so it is fair (not alphabetical) and the same every time the page is opened."""
     def subjects(person: str) -> set[str]:
         return {s for s in str(staff.at[person, "subjects"] or "").split(";") if s}
 
@@ -120,4 +120,12 @@ def _suggestions(staff: pd.DataFrame, phase: dict[str, str], me: str, named: set
         why = ("teaches " + ", ".join(sorted(shared))) if shared else f"works in a {my_phase} school too"
         order = hashlib.sha256(f"{me}|{person}".encode()).hexdigest()
         chosen.append((-len(shared), not same_phase, order, person, why))
-    return tuple(colleague(person, why) for *_rank, person, why in sorted(chosen)[:SUGGESTED])
+    ranked = sorted(chosen)
+    picked: list[tuple[str, str]] = []
+    for distinct in (True, False):  # one a school first, so that they open doors to several schools
+        for *_rank, person, why in ranked:
+            school = staff.at[person, "school_id"]
+            if len(picked) < SUGGESTED and (person, why) not in picked and not (
+                    distinct and any(staff.at[p, "school_id"] == school for p, _why in picked)):
+                picked.append((person, why))
+    return tuple(colleague(person, why) for person, why in picked)
