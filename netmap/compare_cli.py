@@ -33,6 +33,8 @@ def _report(result: Comparison, school_names: dict[str, str]) -> list[str]:
     return [f"{result.before} → {result.after}",
             f"Ties: {ties['gained']:,} gained, {ties['lost']:,} lost, {ties['persisting']:,} persisting "
             f"(across schools: {cross['gained']:,} gained, {cross['lost']:,} lost, {cross['persisting']:,} persisting)",
+            "Lost because: " + ", ".join(f"{reason} {count:,}" for reason, count in s["lost_ties"].items())
+            + f"; unconfirmed (reporter did not answer the later round): {s['unconfirmed_ties']:,}",
             f"People: {people['joined']:,} joined, {people['left']:,} left, {people['stayed']:,} stayed",
             f"Became isolated: {names(s['schools_became_isolated'])}",
             f"Became connected: {names(s['schools_became_connected'])}",

@@ -28,6 +28,7 @@ import pandas as pd
 from netmap.dataset import Dataset
 from netmap.hard_wiring import HardWiring
 from netmap.tie_kinds import flows_from
+from netmap.tie_status import tie_statuses
 
 if TYPE_CHECKING:
     from netmap.store.base import GraphStore
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_TIE_WINDOW_DAYS", "TrustGraphs", "active_memberships", "active_secondments", "active_staff",
            "active_ties", "build_graphs", "build_hard_wiring", "build_soft_graph", "current_and_planned_secondments",
            "data_date", "in_post", "in_trust", "joined_by", "latest_observations", "number_of_undirected_ties",
-           "read_graphs", "response_status", "staff_in_post", "survey_round", "tie_window_warning", "without_units",
-           "working_schools"]
+           "read_graphs", "response_status", "staff_in_post", "survey_round", "tie_window_warning", "ties_with_status",
+           "without_units", "working_schools"]
 
 DEFAULT_TIE_WINDOW_DAYS = 400  # one survey a year stays in
 MISSING_RESPONSES = frozenset({"no response", "not surveyed"})  # statuses whose own reports are missing
@@ -286,9 +287,21 @@ def latest_observations(ties: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates(key, keep="last").drop(columns="_when").sort_index()
 
 
+def ties_with_status(dataset: Dataset, as_of: str, people: set[str] | None = None, *,
+                     window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> pd.DataFrame:
+    """The latest observation of each tie within the window between people in post, with its `status`
+    (netmap.tie_status: loaded, confirmed, unconfirmed or ended). Every tie but an ended one counts."""
+    ties = latest_observations(active_ties(dataset, as_of, people, window_days=window_days))
+    respondents = dataset.respondents
+    current = survey_round(respondents, as_of, window_days) if len(respondents) else None
+    return ties.assign(status=tie_statuses(ties, respondents, as_of, current))
+
+
 def number_of_undirected_ties(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> int:
-    """Edges U would have for this snapshot (pairs of people with an active tie either way), without building it."""
-    ties = active_ties(dataset, as_of, window_days=window_days)
+    """Edges U would have for this snapshot (pairs of people with a tie either way that counts), without
+    building it."""
+    ties = ties_with_status(dataset, as_of, window_days=window_days)
+    ties = ties[ties["status"] != "ended"]
     source, target = ties["source_staff_id"].to_numpy(), ties["target_staff_id"].to_numpy()
     first = np.where(source < target, source, target)
     second = np.where(source < target, target, source)
@@ -306,17 +319,22 @@ def _add_staff_nodes(graph: nx.Graph, staff: pd.DataFrame, works_at: Mapping[Has
 
 
 def build_soft_graph(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> nx.DiGraph:
-    """S: one edge per ordered pair of staff as reported (source named target); `weight` is the summed weight,
-    `kinds` maps kind to weight."""
+    """S: one edge per ordered pair of staff as reported (source named target), ended ties left out
+    (ties_with_status); `weight` is the summed weight, `kinds` maps kind to weight, and `unconfirmed` is True
+    when every kind of it was reported in an earlier round by someone who did not answer the snapshot's."""
     staff = active_staff(dataset, as_of)
     graph = nx.DiGraph()
     _add_staff_nodes(graph, staff, working_schools(dataset, as_of), response_status(dataset, as_of, window_days))
-    ties = latest_observations(active_ties(dataset, as_of, set(graph), window_days=window_days))
-    by_kind = ties.groupby(["source_staff_id", "target_staff_id", "kind"], sort=True)["weight"].sum()
+    ties = ties_with_status(dataset, as_of, set(graph), window_days=window_days)
+    ties = ties[ties["status"] != "ended"]
     edges: dict[tuple[str, str], dict[str, float]] = {}
-    for (source, target, kind), weight in by_kind.items():
+    unconfirmed: dict[tuple[str, str], bool] = {}
+    for source, target, kind, weight, status in sorted(zip(
+            ties["source_staff_id"], ties["target_staff_id"], ties["kind"], ties["weight"], ties["status"],
+            strict=True)):
         edges.setdefault((source, target), {})[kind] = float(weight)
-    graph.add_edges_from((s, t, {"weight": sum(kinds.values()), "kinds": kinds})
+        unconfirmed[source, target] = unconfirmed.get((source, target), True) and status == "unconfirmed"
+    graph.add_edges_from((s, t, {"weight": sum(kinds.values()), "kinds": kinds, "unconfirmed": unconfirmed[s, t]})
                          for (s, t), kinds in edges.items())
     return graph
 

@@ -525,3 +525,44 @@ def test_a_printed_code_typed_on_a_phone_opens_the_form(browser, survey_server) 
     page.wait_for_url(f"{server}/survey/{code}")
     assert page.locator("h1").inner_text() == "Codes" and page.locator("input[name=add-planning]").count() == 3
     context.close()
+
+
+def test_a_respondent_sees_their_own_network_after_the_round_closes(browser, survey_server) -> None:  # noqa: ANN001, F811
+    """A teacher answers, six colleagues name them, the round closes: their link shows whom they named, "6
+    colleagues named you" (never who) and three colleagues at other schools to meet; on a desktop and a phone."""
+    from netmap.graphs import active_staff
+    from netmap.survey.answers import Nomination
+    from netmap.survey.questions import QUESTION_BANK
+    from netmap.survey.rounds import RoundSpec
+    from netmap.survey.service import answer, close_round, create_round, open_round
+
+    server, db = survey_server
+    with SQLiteStore(db) as store:
+        as_of = store.list_snapshots()[0].as_of
+        staff = active_staff(store.read_dataset(as_of), as_of)
+        spec = RoundSpec("Profile round", as_of, (QUESTION_BANK["planning"],), opens_on="2026-07-02",
+                         closes_on="2097-07-20", privacy_notice=NOTICE)
+        round_id = create_round(store, spec)
+        tokens = dict(open_round(store, round_id))
+        teachers = staff[(staff["role"] == "teacher") & staff["subjects"].notna() & ~staff["name"].str.contains("<")]
+        me = str(teachers["staff_id"].iloc[0])
+        others = [str(p) for p in staff["staff_id"] if str(p) != me][:8]
+        answer(store, tokens[me], [Nomination(me, "planning", p) for p in others[:2]], submit=True, version=0)
+        for person in others[2:8]:
+            answer(store, tokens[person], [Nomination(person, "planning", me)], submit=True, version=0)
+        close_round(store, round_id)
+        named_me = set(staff.loc[staff["staff_id"].isin(others[2:8]), "name"])
+    for label, viewport in (("desktop", {"width": 1300, "height": 900}), ("phone", {"width": 390, "height": 844})):
+        context = browser.new_context(viewport=viewport, bypass_csp=True)  # bypass: axe's script is inline
+        page = context.new_page()
+        page.goto(f"{server}/survey/{tokens[me]}")
+        text = page.inner_text("main")
+        assert "Your network" in text and "6\ncolleagues named you" in text.replace("\n\n", "\n")
+        assert "Colleagues you might meet" in text and page.locator("main ul").nth(1).locator("li").count() == 3
+        suggested = " ".join(page.locator("main ul").nth(1).all_inner_texts())
+        assert not any(name in text and name not in suggested for name in named_me)  # who named them: nowhere
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        _shot(page, f"survey-profile-{label}")
+        if AXE.exists() and label == "desktop":
+            assert _accessibility_problems(page) == []
+        context.close()

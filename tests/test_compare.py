@@ -16,13 +16,16 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from netmap.analysis import analyse
 from netmap.analysis.compare import Comparison, Snapshot, compare
+from netmap.analysis.engine import Analysis
 from netmap.cli import main
-from netmap.graphs import build_graphs
+from netmap.dataset import Dataset
+from netmap.graphs import TrustGraphs, build_graphs
 from netmap.ingest.validate import read_trust
 from tests.trusts import PLANTED, later_trust
 
@@ -188,3 +191,79 @@ def test_the_map_of_changes_offers_the_geographic_layout_where_schools_have_plac
         (e["from"], e["to"], e["layer"]) for e in usual["edges"]}
     at = {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]}
     assert at["A"][0] < at["B"][0] and at["C"][1] < at["D"][1]  # west left of east, north above south
+
+
+def _two_rounds_dataset() -> Dataset:
+    """PLANTED with dated ties from two survey rounds. Autumn: a1 names c1 and b1, b2 names a2, c1 names c2;
+    a3's tie to b3 was loaded from a file of 2025-01-05. Spring: a1 names b1 again (not c1), b2 is asked but does
+    not answer, c1 answers; c2 left in January. Compared on 2025-12-01 and 2026-04-01."""
+    dataset = read_trust(PLANTED)[0]
+    ties = pd.DataFrame([("a1", "c1", "peer-review", 1.0, "2025-11-10"), ("a1", "b1", "advice", 1.0, "2025-11-10"),
+                         ("a1", "b1", "advice", 1.0, "2026-03-10"), ("b2", "a2", "co-planning", 1.0, "2025-11-12"),
+                         ("c1", "c2", "advice", 1.0, "2025-11-11"), ("a3", "b3", "advice", 1.0, "2025-01-05")],
+                        columns=["source_staff_id", "target_staff_id", "kind", "weight", "observed_on"])
+    answers = pd.DataFrame([("a1", "autumn", "2025-11-10"), ("b2", "autumn", "2025-11-12"),
+                            ("c1", "autumn", "2025-11-11"), ("a1", "spring", "2026-03-10"), ("b2", "spring", None),
+                            ("c1", "spring", "2026-03-11")], columns=["staff_id", "round", "responded_on"])
+    staff = dataset.staff.assign(left_on=dataset.staff["left_on"].where(dataset.staff["staff_id"] != "c2",
+                                                                        "2026-01-31"))
+    tables = {**dict(dataset.tables()), "collaborations": ties, "respondents": answers, "staff": staff}
+    return Dataset.from_tables(tables)
+
+
+def _two_rounds() -> tuple[Snapshot, Snapshot]:
+    both = _two_rounds_dataset()
+    return Snapshot(*_analysed(both, "2025-12-01")), Snapshot(*_analysed(both, "2026-04-01"))
+
+
+def _analysed(dataset: Dataset, as_of: str) -> tuple[TrustGraphs, Analysis]:
+    graphs = build_graphs(dataset, as_of)
+    return graphs, analyse(graphs)
+
+
+def test_a_lost_tie_says_why_and_a_kept_one_whose_reporter_was_silent_is_unconfirmed() -> None:
+    result = compare(*_two_rounds())
+    ties = result.ties.set_index(["person_a", "person_b"])
+    assert ties.loc[("a1", "c1"), ["status", "reason"]].tolist() == ["lost", "ended"]
+    assert ties.loc[("c1", "c2"), ["status", "reason"]].tolist() == ["lost", "a person left"]
+    assert ties.loc[("a3", "b3"), ["status", "reason"]].tolist() == ["lost", "older than the tie window"]
+    assert ties.loc[("a1", "b1"), ["status", "reason"]].tolist() == ["persisting", ""]
+    assert ties.loc[("a2", "b2"), ["status", "reason"]].tolist() == ["persisting", "unconfirmed"]
+    assert result.summary["lost_ties"] == {"ended": 1, "a person left": 1, "older than the tie window": 1,
+                                           "not in the later data": 0}
+    assert result.summary["unconfirmed_ties"] == 1
+    ended = result.schools.set_index("school_id")["ties_ended"]
+    assert ended.to_dict() == {"A": 1, "B": 0, "C": 1, "D": 0}
+
+
+def test_the_compare_page_counts_ended_ties_and_lists_why_each_was_lost(tmp_path: Path) -> None:
+    """The two rounds as two stored snapshots: the page's headline and note count 1 ended and 1 gone with a
+    leaver; an admin's list and CSV say why each was lost; the CEO (aggregates, every school here too small to
+    show) sees no one's name and cannot download the list."""
+    import csv
+    import io
+
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+
+    both = _two_rounds_dataset()
+    app = make_app(tmp_path / "web", None)
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        for as_of in ("2025-12-01", "2026-04-01"):
+            analysis_of(store, store.write_snapshot(both, as_of, source="test").snapshot)
+    admin, ceo = app.test_client(), app.test_client()
+    login(admin, "admin")
+    login(ceo, "ceo", purpose=None)
+    page = admin.get("/compare/").get_data(as_text=True)
+    assert "1 ended, 1 as staff left" in page
+    assert ("Of the 3 lost, 1 ended (the colleague who reported it answered the later survey without naming the "
+            "other again), 1 went as one of the two left, 1 are older than the tie window") in page
+    assert "1 kept are unconfirmed" in page
+    rows = list(csv.DictReader(io.StringIO(admin.get("/compare/?table=ties&format=csv").get_data(as_text=True))))
+    assert {(r["name_a"], r["name_b"], r["reason"]) for r in rows if r["status"] == "lost"} == {
+        ("Head of A", "Head of C", "ended"), ("Head of C", "Teacher C", "a person left"),
+        ("Teacher A", "Teacher B", "older than the tie window")}
+    aggregate = ceo.get("/compare/").get_data(as_text=True)
+    assert "Head of C" not in aggregate and "Teacher B" not in aggregate
+    assert ceo.get("/compare/?table=ties&format=csv").status_code == 403

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from netmap.analysis import analyse
-from netmap.graphs import build_graphs
+from netmap.graphs import TrustGraphs, build_graphs, number_of_undirected_ties, ties_with_status
 from netmap.ingest.validate import read_trust
 from tests.conftest import append, edit
 
@@ -17,7 +17,8 @@ def test_soft_graph_by_hand(tiny: Path) -> None:
     assert sorted(soft.nodes) == ["S1", "S2", "S3", "S4", "S5"]
     assert soft.nodes["S3"]["subjects"] == ("maths", "computing")
     assert sorted(soft.edges) == [("S1", "S2"), ("S2", "S3"), ("S3", "S2"), ("S4", "S3")]
-    assert soft.edges["S2", "S3"] == {"weight": 2.5, "kinds": {"advice": 0.5, "co-planning": 2.0}}
+    assert soft.edges["S2", "S3"] == {"weight": 2.5, "kinds": {"advice": 0.5, "co-planning": 2.0},
+                                       "unconfirmed": False}
 
 
 def test_the_tie_window_chooses_among_observations_before_they_merge(tiny: Path) -> None:
@@ -27,8 +28,10 @@ def test_the_tie_window_chooses_among_observations_before_they_merge(tiny: Path)
     append(tiny, "collaborations", "S1,S3,coaching,4,2024-01-15")
     append(tiny, "collaborations", "S1,S3,coaching,1,2026-03-01")
     dataset = read_trust(tiny)[0]
-    assert build_graphs(dataset, "2024-06-01").soft.edges["S1", "S3"] == {"weight": 4.0, "kinds": {"coaching": 4.0}}
-    assert build_graphs(dataset, "2026-06-01").soft.edges["S1", "S3"] == {"weight": 1.0, "kinds": {"coaching": 1.0}}
+    assert build_graphs(dataset, "2024-06-01").soft.edges["S1", "S3"] == {"weight": 4.0, "kinds": {"coaching": 4.0},
+                                                                      "unconfirmed": False}
+    assert build_graphs(dataset, "2026-06-01").soft.edges["S1", "S3"] == {"weight": 1.0, "kinds": {"coaching": 1.0},
+                                                                      "unconfirmed": False}
     assert build_graphs(dataset, "2026-06-01", window_days=1000).soft.edges["S1", "S3"]["weight"] == 1.0
     assert ("S1", "S3") not in build_graphs(dataset, "2025-06-01").soft.edges  # 503 days on, before the second
     schools = analyse(build_graphs(dataset, "2024-06-01")).schools.set_index("school_id")
@@ -95,3 +98,60 @@ def test_current_and_planned_secondments() -> None:
     table = current_and_planned_secondments(seconded, staff, "2026-07-01")
     assert list(zip(table["staff_id"], table["status"], strict=True)) == [("b", "current"), ("a", "current"),
                                                                           ("a", "planned")]
+
+
+def _rounds(tiny: Path, respondents: str, ties: str) -> TrustGraphs:
+    """The tiny trust with its own ties replaced by `ties` and a respondents file, as of 2026-04-01."""
+    (tiny / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind,weight,observed_on\n" + ties,
+                                             encoding="utf-8")
+    (tiny / "respondents.csv").write_text("staff_id,round,responded_on\n" + respondents, encoding="utf-8")
+    return build_graphs(read_trust(tiny)[0], "2026-04-01")
+
+
+def test_a_tie_ends_when_its_reporter_answers_a_later_round_without_it(tiny: Path) -> None:
+    """Autumn: Ada named Alan and Grace. Spring: Ada answered again naming only Alan: her tie to Grace ended;
+    the one to Alan holds (confirmed)."""
+    graphs = _rounds(tiny, "S1,autumn,2025-11-10\nS1,spring,2026-03-10\n",
+                     "S1,S2,coaching,1,2025-11-10\nS1,S3,coaching,1,2025-11-10\nS1,S2,coaching,1,2026-03-10\n")
+    assert sorted(graphs.soft.edges) == [("S1", "S2")]
+    assert graphs.soft.edges["S1", "S2"]["unconfirmed"] is False
+    statuses = ties_with_status(graphs.dataset, "2026-04-01").set_index("target_staff_id")["status"]
+    assert statuses.to_dict() == {"S2": "confirmed", "S3": "ended"}
+
+
+def test_a_tie_is_kept_unconfirmed_when_its_reporter_did_not_answer_the_later_round(tiny: Path) -> None:
+    """Ada named Grace in the autumn and was asked again in the spring but did not answer (Alan did): the tie is
+    kept, marked unconfirmed, and still joins Oakfield to Elm Park."""
+    graphs = _rounds(tiny, "S1,autumn,2025-11-10\nS1,spring,\nS2,spring,2026-03-12\n",
+                     "S1,S3,coaching,1,2025-11-10\nS2,S3,co-planning,1,2026-03-12\n")
+    assert sorted(graphs.soft.edges) == [("S1", "S3"), ("S2", "S3")]
+    assert graphs.soft.edges["S1", "S3"]["unconfirmed"] is True
+    assert graphs.soft.edges["S2", "S3"]["unconfirmed"] is False
+    assert graphs.soft.nodes["S1"]["response"] == "no response"
+
+
+def test_a_loaded_tie_lasts_the_tie_window(tiny: Path) -> None:
+    """Ties nobody reported in a survey answer end only with the window: Grace never answered, and Ada's tie to
+    Edsger was loaded from a file dated before the spring round began (2026-03-09, Alan's answer), so Ada's
+    answering the round without him does not end it. Both count on 2026-04-01 (335 days on) and not with a
+    300-day window."""
+    ties = "S3,S4,advice,1,2025-05-01\nS1,S4,coaching,1,2025-05-01\nS1,S2,coaching,1,2026-03-10\n"
+    graphs = _rounds(tiny, "S2,spring,2026-03-09\nS1,spring,2026-03-10\n", ties)
+    assert ("S3", "S4") in graphs.soft.edges and graphs.soft.edges["S3", "S4"]["unconfirmed"] is False
+    assert ("S1", "S4") in graphs.soft.edges
+    dataset = graphs.dataset
+    assert ties_with_status(dataset, "2026-04-01")["status"].tolist() == ["loaded", "loaded", "confirmed"]
+    shorter = build_graphs(dataset, "2026-04-01", window_days=300).soft.edges
+    assert ("S3", "S4") not in shorter and ("S1", "S4") not in shorter
+    assert number_of_undirected_ties(dataset, "2026-04-01") == 3
+
+
+def test_an_ended_tie_is_not_counted_anywhere(tiny: Path) -> None:
+    """Ada's only cross-school tie ends when she answers the spring round without it: Oakfield's external ties go
+    from 1 to 0, and the undirected count drops with it."""
+    ties = "S1,S3,coaching,1,2025-11-10\nS2,S1,co-planning,1,2026-03-10\n"
+    autumn = _rounds(tiny, "S1,autumn,2025-11-10\n", ties)
+    assert analyse(autumn).schools.set_index("school_id").at["OAK", "external_ties"] == 1
+    spring = _rounds(tiny, "S1,autumn,2025-11-10\nS1,spring,2026-03-10\nS2,spring,2026-03-10\n", ties)
+    assert analyse(spring).schools.set_index("school_id").at["OAK", "external_ties"] == 0
+    assert number_of_undirected_ties(spring.dataset, "2026-04-01") == 1

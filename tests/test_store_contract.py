@@ -178,8 +178,9 @@ def test_a_survey_round_runs_and_closes_into_a_snapshot_on_every_store(store: Gr
            now=dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
     assert close_round(store, round_id).status == "created"
     written = store.read_dataset("2026-01-20")
-    assert list(zip(written.collaborations["source_staff_id"], written.collaborations["target_staff_id"],
-                    strict=True)) == [(people[0], people[1])]
+    answered = written.collaborations[written.collaborations["question"].notna()]  # the base's ties carried over
+    assert list(zip(answered["source_staff_id"], answered["target_staff_id"], strict=True)) == [(people[0], people[1])]
+    assert len(written.collaborations) == len(dataset.collaborations) + 1
     assert close_round(store, round_id).status == "unchanged"
 
 
@@ -406,8 +407,9 @@ def test_rounds_closing_on_a_loads_date_keep_the_load_and_each_other(store: Grap
         ("2026-01-01", "tiny"), ("2026-01-20", "january files"), ("2026-01-20-2", f"survey round {first}"),
         ("2026-01-20-3", f"survey round {second}")]
     assert store.read_dataset("2026-01-20").equals(dataset)  # the load's ties kept
-    assert len(store.read_dataset("2026-01-20-2").collaborations) == 1
-    assert len(store.read_dataset("2026-01-20-3").collaborations) == 2
+    carried = len(dataset.collaborations)  # a round carries its base's ties over
+    assert len(store.read_dataset("2026-01-20-2").collaborations) == carried + 1
+    assert len(store.read_dataset("2026-01-20-3").collaborations) == carried + 2
     assert [find_round(store, r).snapshot_as_of for r in (first, second)] == ["2026-01-20-2", "2026-01-20-3"]
     reopen_round(store, first)
     again = close_round(store, first)

@@ -171,17 +171,18 @@ def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_
     result = close_round(store, round_id)
     assert (result.status, result.snapshot.as_of) == ("created", "2026-07-20")
     dataset = store.read_dataset("2026-07-20")
-    ties = dataset.collaborations
+    ties = dataset.collaborations[dataset.collaborations["question"].notna()]
     assert sorted(zip(ties["source_staff_id"], ties["target_staff_id"], ties["kind"], strict=True)) == [
         ("a1", "b1", "co-planning"), ("a1", "c1", "advice"), ("b1", "a1", "co-planning")]
     assert set(ties["observed_on"]) == {"2026-07-10"} and set(ties["question"]) == {"planning", "send"}
     assert dict(zip(ties["question"], ties["topic"], strict=True)) == {"planning": None, "send": "send"}
+    assert len(dataset.collaborations) == 11 + 3  # the base's (undated, loaded) ties are carried over
     responded = dict(zip(dataset.respondents["staff_id"], dataset.respondents["responded_on"], strict=True))
     assert len(responded) == 11 and responded["a1"] == "2026-07-10" and responded["c1"] is None
     staff = analyse(build_graphs(dataset, "2026-07-20")).staff.set_index("staff_id")
-    assert staff.loc["c1", "response"] == "no response" and staff.loc["c1", "soft_degree"] == 1  # a1 named c1
-    assert staff.loc["c2", "ona_role"] == "no response"  # no tie, but did not answer: not called an isolate
-    assert staff.loc["a1", "soft_degree"] == 2
+    assert staff.loc["c1", "response"] == "no response" and staff.loc["c1", "soft_degree"] == 2  # c2, a1
+    assert staff.loc["c2", "ona_role"] not in ("isolate", "peripheral")  # did not answer: own ties unknown
+    assert staff.loc["a1", "soft_degree"] == 4  # a2, a3, c1 (loaded), b1 (the round's)
     assert close_round(store, round_id).status == "unchanged"  # closing again changes nothing
     assert find_round(store, round_id).status == "closed"
     with pytest.raises(SurveyError, match="This survey round has closed"):  # not "withdrawn, ask for a new one"
@@ -191,7 +192,7 @@ def test_closing_writes_a_snapshot_of_the_submitted_answers_with_every_surveyed_
     again = dict(issue_links(store, round_id, ["c1"], now=DURING))  # the links ended at closing
     answer(store, again["c1"], [Nomination("c1", "planning", "c2")], submit=True, version=1, now=DURING)
     assert close_round(store, round_id).status == "replaced"  # c1's answer is in the rewritten snapshot
-    assert len(store.read_dataset("2026-07-20").collaborations) == 4
+    assert len(store.read_dataset("2026-07-20").collaborations) == 11 + 4
 
 
 def test_dates_are_enforced_answers_from_the_opening_day_and_no_opening_after_the_closing_day(

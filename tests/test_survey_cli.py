@@ -81,7 +81,7 @@ def test_a_round_from_creation_to_an_analysed_snapshot(run, tmp_path: Path) -> N
         link_of(store, reminders["b1"].rsplit("/", 1)[1], DURING)  # reissuing ends every earlier link of b1
     closed = run("survey", "close", round_id)
     assert closed.exit_code == 0, closed.output
-    assert "snapshot 2099-07-20 created, analysed (1 collaborations)" in closed.stdout
+    assert "snapshot 2099-07-20 created, analysed (12 collaborations)" in closed.stdout  # 11 carried over, 1 new
     assert "Writing snapshot 2099-07-20" in closed.stderr
     assert run("survey", "close", round_id).stdout.count("unchanged") == 1
     assert run("survey", "delete", round_id, "--yes").stdout.strip() == (

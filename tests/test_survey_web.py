@@ -174,7 +174,8 @@ def test_suggestions_are_few_and_each_link_has_a_budget(opened, monkeypatch) -> 
 
 def test_the_next_round_does_not_show_last_rounds_answers(opened) -> None:  # noqa: ANN001
     """a1 named b1 in a closed round; the next round's link, which a round runner's file of links also holds,
-    opens a blank form: nothing of before is shown."""
+    opens a blank form: nothing of before is shown. The closed round's link a1 submitted through shows a1's
+    network profile (whom they named, as its form did); a link that submitted nothing says the round closed."""
     from netmap.survey.service import close_round
 
     app, tokens = opened
@@ -186,7 +187,9 @@ def test_the_next_round_does_not_show_last_rounds_answers(opened) -> None:  # no
         later = dict(open_round(store, create_round(store, SPEC)))
     page = client.get(f"/survey/{later['a1']}").get_data(as_text=True)
     assert "Beech Academy, headteacher" not in page and "checked" not in page and "My network" not in page
-    closed = client.get(f"/survey/{tokens['a1']}")
+    profile = client.get(f"/survey/{tokens['a1']}").get_data(as_text=True)
+    assert "<h1>Your network</h1>" in profile and "&lt;b&gt;Head&lt;/b&gt; of B (Beech Academy" in profile
+    closed = client.get(f"/survey/{tokens['b1']}")
     assert closed.status_code == 410 and "This survey round has closed" in closed.get_data(as_text=True)
     assert "withdrawn" not in closed.get_data(as_text=True)
 

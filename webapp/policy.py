@@ -153,7 +153,8 @@ ROUTES: Mapping[str, Route] = {
     "vendor.vis": Route((PUBLIC,), "the vis-network script, served from the app (no CDN)"),
     # survey respondents and invited helpers: by their personal link, never by a role
     "survey.code": Route((PUBLIC,), "where a printed survey code is typed; it opens the form as the link would"),
-    "survey.form": Route((BY_LINK,), "a respondent's own survey form", audited=True),
+    "survey.form": Route((BY_LINK,), "a respondent's own survey form; once the round has closed, their own "
+                         "network profile through the link they submitted with", audited=True),
     "survey.people": Route((BY_LINK,), "colleague suggestions within the link's roster and search budget",
                            audited=True),
     "challenge_offer.offer": Route((BY_LINK,), "an invited colleague's answer to a challenge"),

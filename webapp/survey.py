@@ -2,7 +2,8 @@
 then each question with the colleagues already named (kept or removed) and new ones chosen from the roster by
 type-ahead; saved as a draft or submitted, changeable ("change my answers") until the round closes. A link shows
 only what was saved through it, never another person's answers nor those of an earlier link; every save quotes
-the version its page showed and a stale one is refused, the typing kept (docs/surveys.md). A respondent with a
+the version its page showed and a stale one is refused, the typing kept (docs/surveys.md). Once the round has
+closed, the link the answers were submitted through shows the respondent's own network profile. A respondent with a
 printed code types it on the code page. The type-ahead offers a few people a search within each link's limits,
 and wrong links are throttled without ever refusing a valid one (webapp.accounts.survey_guard)."""
 
@@ -29,6 +30,7 @@ from netmap.errors import RoundClosed, StaleAnswers, SurveyError, UnknownLink
 from netmap.store.base import GraphStore
 from netmap.survey.answers import Nomination
 from netmap.survey.links import Link, printable
+from netmap.survey.profile import closed_link_of, network_profile
 from netmap.survey.questions import FREQUENCY_SCALE
 from netmap.survey.roster import Roster
 from netmap.survey.rounds import RoundSpec
@@ -132,6 +134,8 @@ def form(token: str) -> Any:
     """The form (GET), or one save (POST: action save, submit or change, with the version the page showed);
     the autosave posts with autosave=1 and is answered in JSON. Exempt from the session's CSRF token (see
     create_app): the link in the address is what authenticates this form, not a cookie."""
+    if request.method == "GET" and (shown := _profile(token)) is not None:
+        return shown
     link, record, spec = _opened(token)
     roster = _roster(record.round_id, spec)
     store = get_store()
@@ -155,6 +159,18 @@ def form(token: str) -> Any:
         return jsonify(version=version)
     flash(_THANKS.get(action, _THANKS["save"]).format(spec.closes_on))
     return redirect(url_for("survey.form", token=token))
+
+
+def _profile(token: str) -> str | None:
+    """The respondent's network profile when `token` is the link they submitted through and its round has closed
+    (netmap.survey.profile); None otherwise, and the form's own answer (closed, withdrawn, unknown) is given."""
+    store = get_store()
+    try:
+        link, record = closed_link_of(store, token)
+    except (UnknownLink, RoundClosed):
+        return None
+    threshold = current_app.config["NETMAP_SETTINGS"].min_group_size
+    return render_template("survey/profile.html", profile=network_profile(store, record, link.staff_id, threshold))
 
 
 def _refused(spec: RoundSpec, roster: Roster, store: GraphStore, link: Link, message: str, code: int,

@@ -5,7 +5,10 @@ before and after. The same question asked backwards gives the mirror answer (gai
 Ties are the pairs of U (one per pair of colleagues, whichever way and however often they named each other):
 a tie "persists" when the same two people are tied in both snapshots. A tie counts for the schools its two people
 work at in the snapshot that has it (the later one for a persisting tie), so a school's figures read as "its
-staff's collaborations".
+staff's collaborations". A lost tie says why (LOST_REASONS): it ended (its reporter answered the later round
+without naming the colleague again: netmap.tie_status), one of the two left, it is older than the later
+snapshot's tie window, or the later data do not have it; a kept or gained one reads "unconfirmed" when every
+report of it comes from an earlier round whose reporter did not answer the later one.
 """
 
 from __future__ import annotations
@@ -22,13 +25,15 @@ import pandas as pd
 from netmap.analysis.communities import stability_of
 from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.tables import columns_of
-from netmap.graphs import TrustGraphs
+from netmap.graphs import TrustGraphs, ties_with_status
 from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["COMMUNITY_EVENTS", "MIRROR", "Comparison", "Snapshot", "community_events", "compare", "track_communities",
+__all__ = ["COMMUNITY_EVENTS", "LOST_REASONS", "MIRROR", "Comparison", "Snapshot", "community_events", "compare",
+           "track_communities",
            "write_comparison"]
 
 TIE_STATUSES = ("gained", "lost", "persisting")
+LOST_REASONS = ("ended", "a person left", "older than the tie window", "not in the later data")
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class Comparison:
 
 
 def _pairs(graphs: TrustGraphs) -> set[tuple[Hashable, Hashable]]:
-    return {(a, b) if str(a) <= str(b) else (b, a) for a, b in graphs.undirected.edges()}
+    return {_pair(a, b) for a, b in graphs.undirected.edges()}
 
 
 def compare(before: Snapshot, after: Snapshot) -> Comparison:
@@ -77,6 +82,8 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         "before": before.as_of, "after": after.as_of,
         "ties": {s: int(status.get(s, 0)) for s in TIE_STATUSES},
         "cross_school_ties": {s: int(cross.get(s, 0)) for s in TIE_STATUSES},
+        "lost_ties": {r: int(((ties["status"] == "lost") & (ties["reason"] == r)).sum()) for r in LOST_REASONS},
+        "unconfirmed_ties": int((ties["reason"] == "unconfirmed").sum()),
         "people": {s: int(joined.get(s, 0)) for s in ("joined", "left", "stayed")},
         "schools_became_isolated": sorted(schools.loc[schools["isolation"] == "became isolated", "school_id"]),
         "schools_became_connected": sorted(schools.loc[schools["isolation"] == "became connected", "school_id"]),
@@ -112,17 +119,54 @@ def _communities(before: Snapshot, after: Snapshot) -> tuple[pd.DataFrame, dict[
 
 
 def _ties(before: Snapshot, after: Snapshot) -> pd.DataFrame:
-    """Every pair tied in either snapshot, with the schools of the snapshot that has it (the later one if both)."""
+    """Every pair tied in either snapshot, with the schools of the snapshot that has it (the later one if both)
+    and, for a lost one, why (LOST_REASONS); a kept or gained one all of whose reports are unconfirmed in the
+    later snapshot reads "unconfirmed"."""
     old, new = _pairs(before.graphs), _pairs(after.graphs)
+    ended, dropped = _ended_and_dropped(after.graphs)
+    unconfirmed = _unconfirmed(after.graphs)
     rows = []
     for pairs, status, graphs in ((new - old, "gained", after.graphs), (old - new, "lost", before.graphs),
                                   (old & new, "persisting", after.graphs)):
         school_of = graphs.school_of
         for a, b in pairs:
             sa, sb = school_of[a], school_of[b]
-            rows.append((a, b, sa, sb, sa != sb, status))
+            if status != "lost":
+                reason = "unconfirmed" if (a, b) in unconfirmed else ""
+            elif a not in after.graphs.school_of or b not in after.graphs.school_of:
+                reason = "a person left"
+            else:
+                reason = "ended" if (a, b) in ended else (
+                    "older than the tie window" if (a, b) in dropped else "not in the later data")
+            rows.append((a, b, sa, sb, sa != sb, status, reason))
     frame = pd.DataFrame(rows, columns=columns_of("compare ties"))
     return frame.sort_values(["status", "person_a", "person_b"], ignore_index=True, key=lambda c: c.astype(str))
+
+
+def _pair(a: Hashable, b: Hashable) -> tuple[Hashable, Hashable]:
+    return (a, b) if str(a) <= str(b) else (b, a)
+
+
+def _ended_and_dropped(graphs: TrustGraphs) -> tuple[set[tuple[Hashable, Hashable]], set[tuple[Hashable, Hashable]]]:
+    """The pairs of people in post whose ties all ended on the snapshot's date (netmap.tie_status), and those
+    whose ties were observed on or before it but all outside its tie window."""
+    people = set(graphs.soft)
+    ties = ties_with_status(graphs.dataset, graphs.as_of, people, window_days=graphs.tie_window_days)
+    ended = {_pair(a, b) for a, b, status in zip(ties["source_staff_id"], ties["target_staff_id"], ties["status"],
+                                                 strict=True) if status == "ended"} - _pairs(graphs)
+    seen = graphs.dataset.collaborations
+    seen = seen[seen["source_staff_id"].isin(people) & seen["target_staff_id"].isin(people)
+                & (seen["observed_on"].fillna(graphs.as_of) <= graphs.as_of)]
+    dropped = {_pair(a, b) for a, b in zip(seen["source_staff_id"], seen["target_staff_id"], strict=True)}
+    return ended, dropped - _pairs(graphs) - ended
+
+
+def _unconfirmed(graphs: TrustGraphs) -> set[tuple[Hashable, Hashable]]:
+    """Pairs every tie of which (either way) is unconfirmed in the snapshot."""
+    pairs: dict[tuple[Hashable, Hashable], bool] = {}
+    for a, b, flag in graphs.soft.edges(data="unconfirmed", default=False):
+        pairs[_pair(a, b)] = pairs.get(_pair(a, b), True) and bool(flag)
+    return {pair for pair, flag in pairs.items() if flag}
 
 
 def _people(before: Snapshot, after: Snapshot) -> pd.DataFrame:
@@ -143,10 +187,13 @@ def _schools(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFr
     """Per school in either snapshot: its staff's ties and cross-school ties gained, lost and persisting, and
     whether it became isolated (no collaboration with another school) or connected."""
     counts: dict[str, dict[str, int]] = {}
-    for sa, sb, cross, status in ties[["school_a", "school_b", "cross_school", "status"]].itertuples(index=False):
+    for sa, sb, cross, status, reason in ties[["school_a", "school_b", "cross_school", "status", "reason"]
+                                              ].itertuples(index=False):
         for school in {sa, sb}:
             row = counts.setdefault(school, {})
             row[f"ties_{status}"] = row.get(f"ties_{status}", 0) + 1
+            if status == "lost" and reason == "ended":
+                row["ties_ended"] = row.get("ties_ended", 0) + 1
             if cross:
                 row[f"cross_school_{status}"] = row.get(f"cross_school_{status}", 0) + 1
     isolated_before = set(before.analysis.summary["isolated_schools"])
@@ -169,7 +216,7 @@ def _schools(before: Snapshot, after: Snapshot, ties: pd.DataFrame) -> pd.DataFr
         rows.append({"school_id": school,
                      **{f"ties_{s}": row.get(f"ties_{s}", 0) for s in TIE_STATUSES},
                      **{f"cross_school_{s}": row.get(f"cross_school_{s}", 0) for s in TIE_STATUSES},
-                     "isolation": isolation})
+                     "ties_ended": row.get("ties_ended", 0), "isolation": isolation})
     return pd.DataFrame(rows, columns=columns_of("compare schools"))
 
 

@@ -179,7 +179,11 @@ TABLES: tuple[TableSpec, ...] = (
                   "one if both).",
                   "school_b | School | id | The second person's school, likewise.",
                   "cross_school | Across schools | flag | Whether the two work at different schools.",
-                  "status | Status | label | gained (later only), lost (earlier only) or persisting (both).")),
+                  "status | Status | label | gained (later only), lost (earlier only) or persisting (both).",
+                  "reason | Why lost | label | For a lost one: ended (its reporter answered the later round "
+                  "without naming the colleague again), a person left, older than the tie window, or not in the "
+                  "later data; for a kept or gained one: unconfirmed when its reporter did not answer the later "
+                  "round (kept from an earlier one), else empty.")),
     TableSpec("compare ties named", "Collaborations gained, lost and kept (the web's download)",
               "The pairs of `compare ties` within the user's scope, with each person's name.", _columns(
                   "status | Status | label | gained, lost or persisting.",
@@ -189,7 +193,9 @@ TABLES: tuple[TableSpec, ...] = (
                   "person_b | Person | id | The other.",
                   "name_b | Name | text | Their name.",
                   "school_b | School | id | Their school.",
-                  "cross_school | Across schools | flag | Whether the two work at different schools.")),
+                  "cross_school | Across schools | flag | Whether the two work at different schools.",
+                  "reason | Why lost | label | ended, a person left, older than the tie window, not in the later "
+                  "data; unconfirmed for a kept one whose reporter did not answer the later round.")),
     TableSpec("compare people", "Staff who joined and left",
               "Everyone in post in either snapshot (people.csv).", _columns(
                   "staff_id | Staff id | id | The person's id.",
@@ -202,6 +208,8 @@ TABLES: tuple[TableSpec, ...] = (
                   "school_id | School | id | The school's id.",
                   *_statuses("ties", "Collaborations", "Collaborations of its staff"),
                   *_statuses("cross_school", "Across schools", "Collaborations of its staff with another school"),
+                  "ties_ended | Ended | count | Of its staff's collaborations lost, those whose reporter answered "
+                  "the later round without naming the colleague again.",
                   "isolation | Isolation | label | became isolated, became connected, isolated (in both), or empty."),
               (HeadingGroup("Its staff's collaborations", _status_names("ties"), _CHANGES),
                HeadingGroup("of which across schools", _status_names("cross_school"), _CHANGES))),

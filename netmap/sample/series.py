@@ -1,6 +1,10 @@
 """A sample trust as a series of termly snapshots: the data a trust's systems would export at the end of each term
-(schools joined by then, staff started by then, memberships begun by then, ties observed by then, and nothing
-of what came later), one folder per term, each loadable with `netmap load FOLDER --as-of DATE`."""
+(schools joined by then, staff started by then, memberships begun by then, and nothing of what came later), one
+folder per term, each loadable with `netmap load FOLDER --as-of DATE`, every column of the whole data kept.
+
+The soft wiring comes from a simulated survey round each term (netmap.sample.rounds): collaborations.csv holds
+every round's answers so far and respondents.csv who was asked and who answered, so that ties end, are kept
+unconfirmed and begin as they would in a trust that re-surveys each term."""
 
 from __future__ import annotations
 
@@ -9,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from netmap.contract import table_spec
 from netmap.graphs import joined_by
+from netmap.sample.rounds import RoundModel, simulate_rounds
 
 __all__ = ["write_series"]
 
@@ -54,14 +58,19 @@ def term_tables(tables: dict[str, pd.DataFrame], as_of: str) -> dict[str, pd.Dat
             "collaborations": ties, "secondments": seconded}
 
 
-def write_series(full: Path, out: Path, term_ends: Sequence[str]) -> list[Path]:
-    """From a sample written whole in `full`, write `out`/DATE/ for each date of `term_ends`; returns the folders."""
+def write_series(full: Path, out: Path, term_ends: Sequence[str], model: RoundModel | None = None) -> list[Path]:
+    """From a sample written whole in `full`, write `out`/DATE/ for each date of `term_ends` (the soft wiring
+    from a survey round each term, simulated by `model`); returns the folders."""
     tables = {name: _read(full, name) for name in _FILES}
+    terms = {as_of: term_tables(tables, as_of) for as_of in term_ends}
+    rounds = simulate_rounds(tables["collaborations"], {t: frame["staff"] for t, frame in terms.items()},
+                             model or RoundModel())
     folders = []
-    for as_of in term_ends:
+    for as_of, term in terms.items():
         folder = out / as_of
         folder.mkdir(parents=True, exist_ok=True)
-        for name, frame in term_tables(tables, as_of).items():
-            frame[list(table_spec(name).column_names)].to_csv(folder / f"{name}.csv", index=False)
+        term.update(rounds[as_of])
+        for name, frame in term.items():
+            frame.to_csv(folder / f"{name}.csv", index=False)
         folders.append(folder)
     return folders

@@ -1,7 +1,9 @@
-"""The snapshot a closed round makes: staff, schools, groups, memberships and secondments carried over from the
-round's base snapshot; collaborations from the answers (source the respondent, target the person named, the
-question's tie kind, the frequency as weight, observed on the day answered, the question's key and topic beside);
-and the respondents: everyone the round asked, with the day they submitted, or blank."""
+"""The snapshot a closed round makes: everything carried over from the round's base snapshot, with the round's
+answers added to its collaborations (source the respondent, target the person named, the question's tie kind,
+the frequency as weight, observed on the day answered, the question's key and topic beside) and its respondents
+(everyone the round asked, with the day they submitted, or blank) added to those of earlier rounds. The base's
+ties stay: a tie its reporter did not name again in this round ends, one whose reporter did not answer is kept
+unconfirmed, and a loaded one lasts the tie window (netmap.tie_status)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,13 @@ def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nominatio
     people = asked_staff(base, spec)["staff_id"]
     respondents = pd.DataFrame({"staff_id": list(people), "round": spec.title,
                                 "responded_on": [submitted.get(p) for p in people]})
+    earlier = base.respondents[base.respondents["round"].fillna("") != spec.title]
     tables = {name: frame for name, frame in base.tables()}
-    tables.update(collaborations=collaborations, respondents=respondents)
+    tables.update(collaborations=_joined(base.collaborations, collaborations),
+                  respondents=_joined(earlier, respondents))
     return Dataset.from_tables(tables)
+
+
+def _joined(before: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `before`, then those of `added` (either may be empty), every column of both kept."""
+    return added if before.empty else before if added.empty else pd.concat([before, added], ignore_index=True)
