@@ -186,8 +186,8 @@ def test_the_people_table_lists_everyone_the_tiles_count_however_long_the_other_
     who joined and the one who left (the stayers that sort first used to take the rows)."""
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from webapp import compare as compare_page
     from tests.web_helpers import login, make_app
+    from webapp import compare as compare_page
 
     monkeypatch.setattr(compare_page, "SHOWN_ROWS", 2)
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
