@@ -515,9 +515,13 @@ def test_a_map_downloads_as_a_picture_and_as_a_file_that_draws_offline(page: Pag
     page.goto(f"{server}/wiring/")
     drawn = _drawn(page)
     with page.expect_download() as picture:
-        page.get_by_text("picture (PNG)").first.click()
+        page.get_by_text("picture with title and key (PNG)").first.click()
     png = Path(picture.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert picture.value.suggested_filename.startswith("netmap-wiring-")
+    with page.expect_download() as printed:
+        page.get_by_text("page to print (PDF)").first.click()
+    assert Path(printed.value.path()).read_bytes()[:5] == b"%PDF-"
     with page.expect_download() as saved:
         page.get_by_text("interactive file (HTML").first.click()
     file = tmp_path / "map.html"

@@ -16,7 +16,7 @@ from webapp.auth import audit
 from webapp.data import TrustView, ready_view, snapshots
 from webapp.graphview import MapFilters, TooLarge, changes_map, people_changes_map
 from webapp.hidden import without_hidden_schools
-from webapp.network_map import send_map
+from webapp.network_map import DOWNLOADS, send_map
 from webapp.tables import csv_response
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
@@ -46,7 +46,7 @@ def _people_changes(before: TrustView, after: TrustView, f: MapFilters) -> Any:
         drawn = people_changes_map(after, before, f, found.people, scope(before).people)
     except TooLarge as exc:
         return jsonify({"nodes": [], "edges": [], "legend": [], "info": {}, "message": str(exc)})
-    audit("download" if request.args.get("format") == "html" else "view",
+    audit("download" if request.args.get("format") in DOWNLOADS else "view",
           f"people's changes {before.snapshot_id} to {after.snapshot_id} ({request.query_string.decode()})")
     return send_map(after, drawn)
 
