@@ -64,7 +64,7 @@ def draw_map(drawn: dict[str, Any], title: str, subtitle: str) -> Figure:
     figure.text(0.03, 0.905, subtitle, fontsize=11, color=MUTED, va="top")
     figure.text(0.03, 0.02, "netmap. Staff data: keep and share this as the trust's data protection policy says.",
                 fontsize=7, color=MUTED)
-    draw_network(figure, figure.add_axes((0.02, 0.06, 0.68, 0.8)), drawn)
+    draw_network(figure, figure.add_axes((0.02, 0.06, 0.66, 0.8)), drawn)
     _draw_key(figure, drawn, [n for n in drawn.get("nodes", []) if "x" in n])
     return figure
 
@@ -127,20 +127,28 @@ def _place_names(figure: Figure, axes: Axes, nodes: list[dict[str, Any]], points
     assert isinstance(canvas, FigureCanvasAgg)  # draw_map gave it one
     renderer = canvas.get_renderer()
     placed: list[Bbox] = [title.get_window_extent(renderer) for title in titles]
+    frame = axes.get_position(original=True).transformed(figure.transFigure)  # the map's area: never over the key
     biggest = sorted(nodes, key=lambda n: (-float(n.get("size", 10)), str(n.get("label", ""))))[:MAX_LABELS]
     for node in biggest:
         label = str(node.get("label") or "")
         if not label:
             continue
         offset = float(node.get("size", 10)) * points_per_unit + 2
-        text = axes.annotate(label, (float(node["x"]), float(node["y"])), xytext=(offset, 0),
-                             textcoords="offset points", fontsize=font_size, color=INK, va="center", zorder=3,
-                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
-        box = text.get_window_extent(renderer)
-        if any(box.overlaps(other) for other in placed):
+        for side in (1, -1):  # to the right of the node, else to its left
+            text = axes.annotate(label, (float(node["x"]), float(node["y"])), xytext=(side * offset, 0),
+                                 textcoords="offset points", fontsize=font_size, color=INK, va="center",
+                                 ha="left" if side > 0 else "right", zorder=3,
+                                 bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5})
+            box = text.get_window_extent(renderer)
+            if _inside(box, frame) and not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
             text.remove()
-        else:
-            placed.append(box)
+
+
+def _inside(box: Bbox, frame: Bbox) -> bool:
+    """Whether `box` lies wholly within `frame`."""
+    return bool(box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
 
 
 def _draw_key(figure: Figure, drawn: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
