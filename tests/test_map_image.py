@@ -93,3 +93,21 @@ def test_the_ceos_board_summary_leaves_out_small_schools_as_their_dashboard_does
     assert "Snapshot of 2026-07-01" in text and "(small schools not counted)" in text
     assert "Damson Primary:" not in text and "Head of A" not in text
     assert "Schools and groups of fewer than 5 staff are left out." in text
+
+
+def test_a_later_board_summary_shows_the_change_and_the_trends(tmp_path: Path) -> None:
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.trusts import later_trust
+
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    hr = app.test_client()
+    login(hr, "hr")
+    text = pdf_text(hr.get("/board.pdf").data)
+    assert "Snapshot of 2026-12-01, compared with 2026-07-01." in text and "Change" in text
+    assert "Trends appear from the second snapshot on." not in text
+    assert text.count("Cross-school share of collaborations") == 2  # a headline figure, and its trend chart
+    assert "Became" not in text and "Head of A" not in text

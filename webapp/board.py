@@ -103,7 +103,7 @@ def _trends(figure: Figure, summary: BoardSummary) -> None:
         return
     width = 0.88 / len(shown)
     for index, (title, share, points) in enumerate(shown):
-        axes = figure.add_axes((0.06 + index * width + 0.04, 0.4, width - 0.07, 0.12))
+        axes = figure.add_axes((0.06 + index * width + 0.04, 0.415, width - 0.07, 0.11))
         kept = [(d, float(v) * (100 if share else 1)) for d, v in points if v is not None]
         axes.plot([d for d, _ in kept], [v for _, v in kept], marker="o", color=ACCENT, linewidth=1.8)
         axes.set_title(title, fontsize=8, color=INK, loc="left")
