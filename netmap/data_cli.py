@@ -27,11 +27,12 @@ from netmap.cli_common import (
     store_options,
     warn_tie_window,
 )
-from netmap.export import FORMATS, export_network, write_analysis_workbook
+from netmap.export import FORMATS, export_network, names_of
 from netmap.ingest.validate import validate_source
 from netmap.sample.generator import LAUNCHED_ON, MOVED_ON, SAMPLE_TRUST, SCHOOL_JOINS_ON, TERM_ENDS
 from netmap.sample.series import write_series
 from netmap.store.base import describe_snapshot
+from netmap.workbook import write_analysis_workbook
 
 __all__ = ["register"]
 
@@ -203,7 +204,7 @@ def export(ctx: click.Context, fmt: str, out: Path, snapshot_id: str | None, db:
         info = snapshot.info
         result = snapshot.kept_analysis() or analyse_and_keep(snapshot)
         if fmt == "xlsx":
-            write_analysis_workbook(result, out)
+            write_analysis_workbook(result, out, names_of(snapshot.graphs), snapshot.options)
         else:
             export_network(snapshot.graphs, result, out, "graphml" if fmt == "graphml" else "gexf")
     audit_command(ctx, "download", f"snapshot {info.snapshot_id} as {fmt} (people by name) written to {out}")

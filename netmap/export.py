@@ -1,29 +1,27 @@
 """The network and its analysis in the formats other tools open: GraphML and GEXF for Gephi, Cytoscape or NetworkX
-(people with their metrics; soft ties with their kind and weight, hard wiring as a node per group joined to its
-members), and the analysis as one XLSX workbook (a sheet per table, the summary on the first)."""
+(people with their metrics, labelled by name; soft ties with their kind and weight, hard wiring as a node per group
+joined to its members). The analysis as a workbook is netmap.workbook."""
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
-import pandas as pd
 
 from netmap.analysis.engine import Analysis
 from netmap.graphs import TrustGraphs
-from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["FORMATS", "export_network", "network_for_export", "write_analysis_workbook"]
+__all__ = ["FORMATS", "export_network", "names_of", "network_for_export"]
 
 FORMATS = ("graphml", "gexf", "xlsx")
 Format = Literal["graphml", "gexf"]
 
 
 def network_for_export(graphs: TrustGraphs, analysis: Analysis, names: dict[str, str] | None = None) -> nx.DiGraph:
-    """People as nodes (`type` "person": name, school, role, subjects, and every staff metric), soft ties as
+    """People as nodes (`type` "person": label and name, school, role, subjects, and every staff metric: Gephi
+    shows the label), soft ties as
     directed edges in the direction reported (`layer` "soft", kind: the kinds joined by ";", weight), and each group
     as a node (`type` "group") with an edge from each member (`layer` "hard", kind "member_of"): the hard wiring as
     hubs, not cliques. Values are str, int, float or bool,
@@ -31,7 +29,8 @@ def network_for_export(graphs: TrustGraphs, analysis: Analysis, names: dict[str,
     network = nx.DiGraph(name=f"netmap snapshot {graphs.as_of}")
     metrics = analysis.staff.set_index("staff_id")
     for person, data in graphs.soft.nodes(data=True):
-        attributes: dict[str, Any] = {"type": "person", "name": data.get("name") or person,
+        name = data.get("name") or person
+        attributes: dict[str, Any] = {"type": "person", "label": name, "name": name,
                                       "school_id": data.get("school_id"), "role": data.get("role"),
                                       "subjects": ";".join(data.get("subjects") or ())}
         if person in metrics.index:
@@ -43,7 +42,8 @@ def network_for_export(graphs: TrustGraphs, analysis: Analysis, names: dict[str,
     groups = graphs.dataset.groups.set_index("group_id")
     for group in groups.index:
         node = f"group:{group}"
-        network.add_node(node, **_plain({"type": "group", "name": (names or {}).get(group) or groups.at[group, "name"],
+        name = (names or {}).get(group) or groups.at[group, "name"]
+        network.add_node(node, **_plain({"type": "group", "label": name, "name": name,
                                          "kind": groups.at[group, "kind"]}))
         for member in sorted(graphs.hard.members(group), key=str):
             if member in network:
@@ -61,16 +61,13 @@ def export_network(graphs: TrustGraphs, analysis: Analysis, path: Path, fmt: For
     return path
 
 
-def write_analysis_workbook(analysis: Analysis, path: Path) -> Path:
-    """The analysis as one .xlsx: a Summary sheet (each figure of summary.json on a row), then staff, schools,
-    groups, wiring and bridges; text that a spreadsheet would run as a formula is neutralised."""
-    summary = pd.DataFrame([(key, json.dumps(value, default=str) if isinstance(value, (dict, list)) else value)
-                            for key, value in analysis.summary.items()], columns=["figure", "value"])
-    with pd.ExcelWriter(path, engine="openpyxl") as workbook:
-        neutralised_frame(summary).to_excel(workbook, sheet_name="Summary", index=False)
-        for name in ("staff", "schools", "groups", "wiring", "bridges"):
-            neutralised_frame(getattr(analysis, name)).to_excel(workbook, sheet_name=name.capitalize(), index=False)
-    return path
+def names_of(graphs: TrustGraphs) -> dict[str, dict[str, str]]:
+    """Each staff, school and group id's name in the snapshot's files (a missing name: the id)."""
+    data = graphs.dataset
+    return {what: {str(i): str(n) if isinstance(n, str) and n else str(i)
+                   for i, n in zip(frame[key], frame["name"], strict=True)}
+            for what, frame, key in (("staff", data.staff, "staff_id"), ("schools", data.schools, "school_id"),
+                                     ("groups", data.groups, "group_id"))}
 
 
 def _plain(attributes: dict[str, Any]) -> dict[str, Any]:

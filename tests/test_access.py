@@ -72,6 +72,7 @@ def post(url: str, empty: bool = False) -> Sample:
 # endpoint: the requests tried on it; every endpoint of the app must be here (the gate's own test: test_policy)
 SAMPLES: dict[str, list[Sample]] = {
     "dashboard.index": [get("/")],
+    "dashboard.board": [get("/board.pdf", binary=True)],
     "compare.index": [get("/compare/", lists=True), get("/compare/?table=ties&format=csv"),
                       get("/compare/?table=people&format=csv"), get("/compare/?table=schools&format=csv")],
     "joiners.index": [get("/joiners/?since=2025-01-01", lists=True),
@@ -122,7 +123,8 @@ SAMPLES: dict[str, list[Sample]] = {
     "network_map.people": [get("/map/people?q=head")],
     "network_map.index": [get("/map/"), get("/map/?view=staff")],
     "network_map.data": [get("/map/data"), get("/map/data?view=staff&school=A"),
-                         get("/map/data?view=staff&person=b1", about=OUTSIDE)],
+                         get("/map/data?view=staff&person=b1", about=OUTSIDE), get("/map/data?format=pdf", binary=True),
+                         get("/map/data?view=staff&school=A&format=png", binary=True)],
     "schools.index": [get("/schools/"), get("/schools/?format=csv")],
     "schools.show": [get("/schools/B", lists=True), get("/schools/D")],  # D is isolated: possible secondees named
     "secondments.index": [get("/secondments/?school=D")],

@@ -529,9 +529,13 @@ def test_a_map_downloads_as_a_picture_and_as_a_file_that_draws_offline(page: Pag
     page.goto(f"{server}/wiring/")
     drawn = _drawn(page)
     with page.expect_download() as picture:
-        page.get_by_text("picture (PNG)").first.click()
+        page.get_by_text("picture with title and key (PNG)").first.click()
     png = Path(picture.value.path()).read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    assert picture.value.suggested_filename.startswith("netmap-wiring-")
+    with page.expect_download() as printed:
+        page.get_by_text("page to print (PDF)").first.click()
+    assert Path(printed.value.path()).read_bytes()[:5] == b"%PDF-"
     with page.expect_download() as saved:
         page.get_by_text("interactive file (HTML").first.click()
     file = tmp_path / "map.html"
@@ -627,3 +631,39 @@ def test_a_schools_staff_keep_their_places_and_compare_draws_who_joined_left_and
     kept.check()
     page.locator("#people-changes").scroll_into_view_if_needed()
     _shot(page, "compare-people-changes")
+
+
+@pytest.mark.parametrize("role", ["admin", "hr", "ceo", "network-lead"])
+def test_no_page_a_role_reaches_is_wider_than_a_phone(browser: Browser, server: str, role: str) -> None:
+    """On a 390 px screen every page fits its width (a wide table scrolls inside its own box, not the page)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _log_in(page, server, role)
+    too_wide = {}
+    for name, path in ROLE_PAGES:
+        response = page.goto(f"{server}{path}")
+        assert response is not None
+        if response.status != 200:
+            continue
+        if page.locator(".map").count():
+            _drawn(page)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            too_wide[name] = width
+            _shot(page, f"phone-{role}-{name}")
+    context.close()
+    assert too_wide == {}
+
+
+def test_metric_help_opens_from_the_keyboard_and_by_a_tap(page: Page, server: str) -> None:
+    page.goto(f"{server}/schools/")
+    tip = page.locator("th details.help").first
+    assert tip.locator(".tip").is_hidden()
+    tip.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert tip.locator(".tip").is_visible() and "More" in tip.locator(".tip").inner_text()
+    _shot(page, "metric-help-open")
+    page.keyboard.press("Enter")
+    assert tip.locator(".tip").is_hidden()
+    tip.locator("summary").click()  # a tap is a click to the page
+    assert tip.locator(".tip").is_visible()

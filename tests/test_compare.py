@@ -13,6 +13,7 @@ A leader should read: one school newly cut off, one newly connected, the heads' 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -267,3 +268,29 @@ def test_the_compare_page_counts_ended_ties_and_lists_why_each_was_lost(tmp_path
     aggregate = ceo.get("/compare/").get_data(as_text=True)
     assert "Head of C" not in aggregate and "Teacher B" not in aggregate
     assert ceo.get("/compare/?table=ties&format=csv").status_code == 403
+
+
+def test_the_people_table_lists_everyone_the_tiles_count_however_long_the_other_tables(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Joiners and leavers are filtered before any cut: with room for 2 rows a table, the page still lists the one
+    who joined and the one who left (the stayers that sort first used to take the rows)."""
+    from netmap.kept_analysis import analysis_of
+    from netmap.store import SQLiteStore
+    from tests.web_helpers import login, make_app
+    from webapp import compare as compare_page
+
+    monkeypatch.setattr(compare_page, "SHOWN_ROWS", 2)
+    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    hr = app.test_client()
+    login(hr, "hr")
+    with SQLiteStore(tmp_path / "web" / "store.db") as store:
+        later = read_trust(later_trust(tmp_path / "later"))[0]
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+    page = hr.get("/compare/").get_data(as_text=True)
+    tile = re.search(r"<strong>(\d+)</strong>staff joined<span class=\"base\">(\d+) left", page)
+    assert tile is not None and tile.groups() == ("1", "1")
+    table = page[page.index('aria-label="Staff who joined and left"'):]
+    table = table[:table.index("</table>")]
+    assert sorted(re.findall(r"<tr><td>([^<]+)</td><td>(\w+)</td>", table)) == [
+        ("Isolate A", "left"), ("New teacher C", "joined")]
+    assert "1 joined and 1 left." in page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import networkx as nx
@@ -16,9 +17,10 @@ from flask import Flask
 from netmap.analysis.engine import analyse
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.cli import main
-from netmap.export import export_network, network_for_export, write_analysis_workbook
+from netmap.export import export_network, names_of, network_for_export
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from netmap.workbook import write_analysis_workbook
 from tests.conftest import PLANTED
 from tests.web_helpers import login
 
@@ -45,6 +47,7 @@ def test_the_network_reads_back_with_every_attribute(planted: tuple, tmp_path: P
     soft = {(u, v): d for u, v, d in read.edges(data=True) if d.get("layer") == "soft"}
     assert len(soft) == graphs.soft.number_of_edges()
     assert soft[("a2", "b2")]["kind"] == "resource-sharing" and float(soft[("a2", "b2")]["weight"]) == 1.0
+    assert read.nodes["a2"]["label"] == "Maths teacher A" and read.nodes["group:MATHS"]["label"] == "Maths community"
 
 
 def test_the_hard_wiring_is_one_edge_per_membership_not_a_clique(planted: tuple) -> None:
@@ -56,14 +59,49 @@ def test_the_hard_wiring_is_one_edge_per_membership_not_a_clique(planted: tuple)
     assert {u for u, v in memberships if v == "group:MATHS"} == {"a2", "b2"}
 
 
-def test_the_analysis_is_one_workbook(planted: tuple, tmp_path: Path) -> None:
-    _graphs, analysis = planted
-    book = openpyxl.load_workbook(write_analysis_workbook(analysis, tmp_path / "analysis.xlsx"), read_only=True)
-    assert book.sheetnames == ["Summary", "Staff", "Schools", "Groups", "Wiring", "Bridges"]
-    staff = list(book["Staff"].values)
-    assert list(staff[0]) == list(analysis.staff.columns) and len(staff) == len(analysis.staff) + 1
+def test_the_analysis_is_one_workbook_people_can_read(planted: tuple, tmp_path: Path) -> None:
+    """Names beside ids, readable headings, number formats by kind, and a sheet describing every column."""
+    graphs, analysis = planted
+    path = write_analysis_workbook(analysis, tmp_path / "analysis.xlsx", names_of(graphs))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Summary", "Staff", "Schools", "Groups", "Wiring", "Bridges", "About the columns"]
+    staff = book["Staff"]
+    headings = [c.value for c in staff[1]]
+    assert headings[:4] == ["Id", "Name", "School", "School (name)"]
+    assert "Betweenness" in headings and "Cross-school ties" in headings
+    assert not [h for h in headings if "_" in str(h)]  # no snake_case
+    assert staff.max_row == len(analysis.staff) + 1 and staff.freeze_panes == "A2"
+    rows = {r[0].value: r for r in staff.iter_rows(min_row=2)}
+    a2 = {h: c for h, c in zip(headings, rows["a2"], strict=True)}
+    assert a2["Name"].value == "Maths teacher A" and a2["School (name)"].value == "Ash Primary"
+    assert a2["Betweenness"].number_format == "0.0%" and isinstance(a2["Betweenness"].value, float)
+    assert a2["Collaborators"].number_format == "#,##0" and a2["Collaborators"].value == 3
+    assert a2["Groups (name)"].value == "Maths community"
+    schools = book["Schools"]
+    school_headings = [c.value for c in schools[1]]
+    damson = {h: c for h, c in zip(school_headings, next(r for r in schools.iter_rows(min_row=2)
+                                                         if r[0].value == "D"), strict=True)}
+    assert damson["E-I index"].value == -1 and damson["E-I index"].number_format == "0.00"  # a number, not text
+    about = {(r[0], r[1]): r for r in book["About the columns"].iter_rows(min_row=2, values_only=True)}
+    assert about[("Staff", "Betweenness")][2:] == (
+        "betweenness", "Share of shortest routes between two colleagues that pass through them (0 to 1).")
+    assert about[("Staff", "Name")][3] == "The name of the person in the column to its left, from the trust's files."
+    described = {(sheet, heading) for sheet, heading, *_ in about.values()}
+    for name in ("Staff", "Schools", "Groups", "Wiring", "Bridges"):
+        assert {(name, c.value) for c in book[name][1]} <= described
     figures = {row[0]: row[1] for row in list(book["Summary"].values)[1:]}
-    assert figures["isolates"] == analysis.summary["isolates"]
+    assert figures["Isolates"] == analysis.summary["isolates"]
+
+
+def test_formula_like_names_are_text_in_the_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    staff = folder / "staff.csv"
+    staff.write_text(staff.read_text().replace("Head of A", "=cmd|' /C calc'!A0"))
+    graphs = build_graphs(read_trust(folder)[0], "2026-07-01")
+    book = openpyxl.load_workbook(write_analysis_workbook(analyse(graphs), tmp_path / "a.xlsx", names_of(graphs)))
+    a1 = next(r for r in book["Staff"].iter_rows(min_row=2) if r[0].value == "a1")
+    assert a1[1].value == "'=cmd|' /C calc'!A0" and a1[1].data_type == "s"
 
 
 def test_export_from_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -634,3 +634,18 @@ def test_an_admin_sets_a_snapshots_thresholds_and_an_old_survey_is_flagged(tmp_p
     ceo = make_app(tmp_path / "ceo", None).test_client()
     login(ceo, "ceo")
     assert ceo.get("/thresholds").status_code == 403
+
+
+def test_csv_numbers_stay_numbers_and_formula_text_is_still_defused(tmp_path: Path) -> None:
+    """A negative figure (Damson's E-I index, -1) reads back as a number; a school named like a command is text."""
+    folder = tmp_path / "trust"
+    shutil.copytree(PLANTED, folder)
+    schools = folder / "schools.csv"
+    schools.write_text(schools.read_text().replace("Damson Primary", "\"=cmd|' /C calc'!A0\""))
+    client = make_app(tmp_path, read_trust(folder)[0]).test_client()
+    login(client, "admin")
+    rows = {r["school_id"]: r for r in csv.DictReader(io.StringIO(
+        client.get("/schools/?format=csv").get_data(as_text=True)))}
+    assert rows["D"]["ei_index"] == "-1" and float(rows["D"]["ei_index"]) == -1.0
+    assert rows["D"]["name"] == "'=cmd|' /C calc'!A0"
+    assert rows["A"]["density"] == "0.5"

@@ -17,11 +17,12 @@ from webapp.auth import audit
 from webapp.data import TrustView, ready_view, snapshots
 from webapp.graphview import MapFilters, TooLarge, changes_map, people_changes_map
 from webapp.hidden import without_hidden_schools
-from webapp.network_map import send_map
+from webapp.network_map import DOWNLOADS, send_map
 from webapp.tables import csv_response
 
 bp = Blueprint("compare", __name__, url_prefix="/compare")
-SHOWN_ROWS = 200  # a page lists at most this many rows of a table; its CSV has them all
+SHOWN_ROWS = 200  # a page lists at most this many rows of a long table (its CSV has them all); joiners and
+# leavers are listed in full, as many as the tile counts
 
 
 @bp.route("/map")
@@ -47,7 +48,7 @@ def _people_changes(before: TrustView, after: TrustView, f: MapFilters) -> Any:
         drawn = people_changes_map(after, before, f, found.people, scope(before).people)
     except TooLarge as exc:
         return jsonify({"nodes": [], "edges": [], "legend": [], "info": {}, "message": str(exc)})
-    audit("download" if request.args.get("format") == "html" else "view",
+    audit("download" if request.args.get("format") in DOWNLOADS else "view",
           f"people's changes {before.snapshot_id} to {after.snapshot_id} ({request.query_string.decode()})")
     return send_map(after, drawn)
 
@@ -72,10 +73,11 @@ def index() -> Any:
     audit("view", f"comparison {before} to {after}")
     names = {**views[0].school_names, **views[1].school_names}
     summary = _shown_summary(result, suppressed_schools(views[1], found))
+    shown = _shown_rows(tables)
     return render_template("compare/index.html", dates=ids, before=before, after=after, result=result,
                            summary=summary, community_events=community_events(result.communities),
-                           tables={k: v.head(SHOWN_ROWS) for k, v in tables.items()},
-                           totals={k: len(v) for k, v in tables.items()}, school_names=names,
+                           tables={k: v if k == "people" else v.head(SHOWN_ROWS) for k, v in shown.items()},
+                           totals={k: len(v) for k, v in shown.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},
                            staff_names={**views[0].staff_names, **views[1].staff_names},
                            names=found.sees_names, shown_rows=SHOWN_ROWS, offers_geography=has_places(views[1]),
@@ -101,6 +103,19 @@ def _comparison(before: TrustView, after: TrustView) -> Comparison:
                                           Snapshot(after.graphs, after.analysis))
     result: Comparison = after.layout_cache[key]
     return result
+
+
+def _shown_rows(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The rows the page lists, filtered before any cut so that a table and its tile agree: people who joined or
+    left (every one of them), communities that changed."""
+    shown = dict(tables)
+    if "people" in shown:
+        shown["people"] = shown["people"][shown["people"]["status"] != "stayed"]
+    if "communities" in shown:
+        communities = shown["communities"]
+        shown["communities"] = communities[(communities["event"] != "continued")
+                                           | (communities["size_before"] != communities["size_after"])]
+    return shown
 
 
 def _shown_summary(result: Comparison, hidden: set[str]) -> dict[str, Any]:

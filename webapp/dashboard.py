@@ -7,16 +7,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, current_app, render_template
 
 from netmap import clock
 from netmap.analysis.communities import stability_of, stability_sentence
 from netmap.analysis.trends import TRUST_TRENDS
 from netmap.suppression import fewer_than, suppressed_keys
 from webapp.access import Scope, scope, suppressed_groups, suppressed_schools
-from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, snapshots, view_of
+from webapp.auth import audit
+from webapp.board import BoardSummary, board_pdf
+from webapp.data import AnalysisPending, TrustView, current_view, previous_snapshot, require_view, snapshots, view_of
 from webapp.formatting import with_base
-from webapp.hidden import left_out
+from webapp.graphview import school_map
+from webapp.hidden import left_out, without_hidden_schools
 from webapp.trends import series
 
 bp = Blueprint("dashboard", __name__)
@@ -56,6 +59,36 @@ def index() -> Any:
         communities_stable=bool(stability_of(a.summary)["stable"]))
 
 
+@bp.route("/board.pdf")
+def board() -> Any:
+    """The board summary of the current (or ?snapshot=) snapshot as a one-page PDF (webapp.board), from what this
+    page shows the same user: small schools and groups left out for aggregate roles, no staff named."""
+    view = require_view()
+    found = scope(view)
+    hidden, small_groups = suppressed_schools(view, found), suppressed_groups(view, found)
+    change = _change_since_previous(view, found)
+    if change is not None and change.figures:
+        figures = [(what, now, then, direction) for what, then, now, direction in change.figures]
+    else:
+        shown = _shown_summary(view.analysis.summary, hidden, small_groups)
+        figures = [(what, _figure(value, kind), "", "")
+                   for what, value, kind, _ in _headline(shown, bool(hidden), bool(small_groups))]
+    to_help = view.schools_to_help
+    to_help = to_help[~to_help["school_id"].isin(hidden)]
+    drawn = school_map(view, "", hidden, found.min_group_size)
+    summary = BoardSummary(
+        view.as_of, change.previous if change is not None and change.figures else "", figures,
+        [(str(r.name), str(r.reason)) for r in to_help.head(DASHBOARD_TO_HELP).itertuples(index=False)],
+        len(to_help), [(title, share, series("trust", "", metric, found))
+                       for metric, (title, share, _better) in TRUST_TRENDS.items()],
+        without_hidden_schools(drawn, view, hidden, found.min_group_size),
+        notes=(f"Schools and groups of fewer than {found.min_group_size} staff are left out.",) if hidden or
+        small_groups else ())
+    audit("download", f"board summary of {view.as_of}")
+    return Response(board_pdf(summary), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="netmap-board-summary-{view.as_of}.pdf"'})
+
+
 def _trust_trends(scoped: Scope) -> dict[str, list[tuple[str, Any]]]:
     """The trust's series with at least two snapshots and a value, for the charts (none before a second)."""
     found = {metric: series("trust", "", metric, scoped) for metric in TRUST_TRENDS}
@@ -90,32 +123,32 @@ def _change_since_previous(view: TrustView, found: Scope) -> Change | None:
     hidden, small_groups = suppressed_schools(view, found), suppressed_groups(view, found)
     before, now = _shown_summary(earlier.analysis.summary, hidden, small_groups), _shown_summary(
         view.analysis.summary, hidden, small_groups)
-    not_counted = " (small schools not counted)" if hidden else ""
-    not_counted_groups = " (small ones not counted)" if small_groups else ""
-
-    def share(summary: dict[str, Any], part: str) -> float:
-        return summary[part] / summary["counts"]["staff"] if summary["counts"]["staff"] else 0.0
-
-    rows = [("Staff in post", before["counts"]["staff"], now["counts"]["staff"], "count", None),
-            ("Collaborations", before["counts"]["soft_ties_undirected"], now["counts"]["soft_ties_undirected"],
-             "count", True),
-            ("Cross-school share of collaborations", before["cross_school_share"] or 0.0,
-             now["cross_school_share"] or 0.0, "share", True),
-            ("Isolated schools" + not_counted, len(before["isolated_schools"]), len(now["isolated_schools"]),
-             "count", False),
-            ("Disconnected staff (share of staff)", share(before, "disconnected_staff"),
-             share(now, "disconnected_staff"), "share", False),
-            ("Dormant networks and communities" + not_counted_groups, len(before["dormant_groups"]),
-             len(now["dormant_groups"]), "count", False),
-            ("Schools with a key-person risk" + not_counted, len(before["key_person_risk_schools"]),
-             len(now["key_person_risk_schools"]), "count", False)]
     figures = tuple((what, _figure(then, kind), _figure(current, kind), _direction(then, current, kind, better))
-                    for what, then, current, kind, better in rows)
+                    for (what, then, kind, better), (_, current, _, _) in zip(
+                        _headline(before, bool(hidden), bool(small_groups)),
+                        _headline(now, bool(hidden), bool(small_groups)), strict=True))
     was, isolated = set(before["isolated_schools"]), set(now["isolated_schools"])
     names = view.school_names
     return Change(info.as_of, figures=figures,
                   newly_isolated=tuple(sorted(names.get(s, s) for s in isolated - was)),
                   reconnected=tuple(sorted(names.get(s, s) for s in was - isolated if s in names)))
+
+
+def _headline(summary: dict[str, Any], schools_hidden: bool,
+              groups_hidden: bool) -> list[tuple[str, float, str, bool | None]]:
+    """The headline figures of a (shown) summary: (what, value, "count" or "share", whether higher is better)."""
+    not_counted = " (small schools not counted)" if schools_hidden else ""
+    staff = summary["counts"]["staff"]
+    return [("Staff in post", staff, "count", None),
+            ("Collaborations", summary["counts"]["soft_ties_undirected"], "count", True),
+            ("Cross-school share of collaborations", summary["cross_school_share"] or 0.0, "share", True),
+            ("Isolated schools" + not_counted, len(summary["isolated_schools"]), "count", False),
+            ("Disconnected staff (share of staff)", summary["disconnected_staff"] / staff if staff else 0.0,
+             "share", False),
+            ("Dormant networks and communities" + (" (small ones not counted)" if groups_hidden else ""),
+             len(summary["dormant_groups"]), "count", False),
+            ("Schools with a key-person risk" + not_counted, len(summary["key_person_risk_schools"]), "count",
+             False)]
 
 
 def _shown_summary(summary: dict[str, Any], hidden: set[str], small_groups: set[str]) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import Blueprint, send_file
 
-from netmap.export import export_network, write_analysis_workbook
+from netmap.export import export_network, names_of
+from netmap.workbook import write_analysis_workbook
 from webapp.auth import audit
 from webapp.data import require_view
 
@@ -25,7 +26,7 @@ def download(fmt: str) -> Any:
     with tempfile.TemporaryDirectory(prefix="netmap-export-") as folder:
         path = Path(folder) / f"netmap-{view.as_of}.{fmt}"
         if fmt == "xlsx":
-            write_analysis_workbook(view.analysis, path)
+            write_analysis_workbook(view.analysis, path, names_of(view.graphs), view.options)
         else:
             export_network(view.graphs, view.analysis, path, "graphml" if fmt == "graphml" else "gexf")
         content = path.read_bytes()

@@ -15,6 +15,7 @@ from webapp.auth import audit, audit_people
 from webapp.data import TrustView, require_view
 from webapp.graphview import MapFilters, TooLarge, school_map, staff_map, wiring_map
 from webapp.hidden import without_hidden_schools
+from webapp.map_image import map_image
 from webapp.standalone import standalone_html
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
@@ -125,7 +126,7 @@ def data() -> Any:
         drawn = school_map(view, focus, hidden, found.min_group_size)
         return jsonify({**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus),
                         "message": str(exc)})
-    audit("download" if request.args.get("format") == "html" else "view",
+    audit("download" if request.args.get("format") in DOWNLOADS else "view",
           f"staff map ({request.query_string.decode()})")
     return send_map(view, result)
 
@@ -134,14 +135,27 @@ TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "s
           "changes": "What changed between two snapshots", "people changes": "Who joined, left and collaborates anew"}
 
 
+DOWNLOADS = ("html", "png", "pdf")
+_IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
+
+
 def send_map(view: TrustView, drawn: dict) -> Any:
-    """The map as JSON for the page, or with ?format=html as a standalone HTML file to keep or send."""
-    if request.args.get("format") != "html":
+    """The map as JSON for the page; with ?format=html as a standalone HTML file to keep or send, with ?format=png
+    or pdf as a page to print (title, date, key and names: webapp.map_image)."""
+    fmt = request.args.get("format", "")
+    if fmt not in DOWNLOADS:
         return jsonify(drawn)
     title = TITLES.get(drawn["view"], "Map")
+    stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))
+    if fmt in ("png", "pdf"):
+        focus = view.school_names.get(request.args.get("school", "")) or view.group_names.get(
+            request.args.get("group", ""), "")
+        image = map_image(drawn, f"{title}{': ' + focus if focus else ''}", f"Snapshot of {view.as_of}",
+                          "png" if fmt == "png" else "pdf")
+        return Response(image, mimetype=_IMAGE_TYPES[fmt],
+                        headers={"Content-Disposition": f'attachment; filename="netmap-{_safe(stamp)}.{fmt}"'})
     note = (f"netmap, snapshot of {view.as_of}. Staff data: keep this file as the trust's data protection policy "
             "says. Hover for details; scroll to zoom; drag to move.")
-    stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))
     return Response(standalone_html(drawn, f"{title}, {view.as_of}", note), mimetype="text/html",
                     headers={"Content-Disposition": f'attachment; filename="netmap-{_safe(stamp)}.html"'})
 

@@ -18,7 +18,8 @@ How to read an entry:
   in the form itself at every submission (a POST without one is refused and nothing is made or sent).
 - ``audited``: the view records who used it, with the purpose stated (webapp.auth.audit).
 - ``suppressed``: aggregates shown to roles whose SCOPES entry says so are hidden below NETMAP_MIN_GROUP_SIZE.
-- ``downloads``: the files the route gives with ?format= (csv, html), or in its path (graphml, gexf, xlsx).
+- ``downloads``: the files the route gives with ?format= (csv, html, png, pdf), or in its path (graphml, gexf,
+  xlsx).
 - ``json``: the route answers JSON to a script, so a refusal is JSON too (403 with the reason), never a redirect.
 
 Finer, row-level checks stay with the views that know the rows, and read SCOPES through webapp.access: a
@@ -160,6 +161,9 @@ ROUTES: Mapping[str, Route] = {
     "challenge_offer.offer": Route((BY_LINK,), "an invited colleague's answer to a challenge"),
     # aggregate pages: names only within the role's scope
     "dashboard.index": Route(SIGNED_IN, "the trust at a glance", suppressed=True),
+    "dashboard.board": Route(SIGNED_IN, "the board summary: one page of headline figures, schools to help, trends "
+                                        "and the school map, as PDF (no staff named)", audited=True,
+                             suppressed=True, downloads=("pdf",)),
     "admin.metrics": Route(SIGNED_IN, "what each measure means"),
     "purpose.choose": Route(SIGNED_IN, "state a purpose before person-level data", audited=True),
     "schools.index": Route(SIGNED_IN, "every school's figures (CSV too)", suppressed=True, downloads=("csv",)),
@@ -178,13 +182,15 @@ ROUTES: Mapping[str, Route] = {
                            named=(on(table=_NAMED_TABLES, format="csv"),),
                            purpose=(on(table=_NAMED_TABLES, format="csv"), on(school=ANY), on(group=ANY)),
                            audited=True, suppressed=True, downloads=("csv",)),
-    "compare.changes": Route(SIGNED_IN, "the map of what changed; a school's or group's people by name",
-                             named=(on(school=ANY), on(group=ANY)), purpose=(on(school=ANY), on(group=ANY)),
-                             audited=True, suppressed=True, downloads=("html",)),
+    "compare.changes": Route(SIGNED_IN, "the map of what changed (HTML, PNG or PDF too); a school's or group's "
+                                        "people by name", named=(on(school=ANY), on(group=ANY)),
+                             purpose=(on(school=ANY), on(group=ANY)), audited=True, suppressed=True,
+                             downloads=("html", "png", "pdf")),
     "network_map.index": Route(SIGNED_IN, "the map page: schools for everyone, staff for roles that see names",
                                purpose=_STAFF_MAP_PAGE, suppressed=True),
-    "network_map.data": Route(SIGNED_IN, "the map's JSON and its HTML download; the staff map names people",
-                              named=_STAFF_MAP, purpose=_STAFF_MAP, audited=True, suppressed=True, downloads=("html",)),
+    "network_map.data": Route(SIGNED_IN, "the map's JSON and its HTML, PNG and PDF downloads; the staff map names "
+                                         "people", named=_STAFF_MAP, purpose=_STAFF_MAP, audited=True,
+                              suppressed=True, downloads=("html", "png", "pdf")),
     # person-level pages: refused to roles that see nobody by name
     "staff.index": Route((ADMIN, HR, LEAD), "staff by name within scope (CSV too)", named=ALWAYS, purpose=CSV,
                          audited=True, downloads=("csv",)),

@@ -76,12 +76,13 @@ def csv_response(frame: pd.DataFrame, filename: str) -> Response:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(str(c)) for c in frame.columns])
     for row in frame.itertuples(index=False, name=None):
-        writer.writerow([neutralise(_cell(v)) for v in row])
+        writer.writerow([_cell(neutralise(v)) for v in row])  # only text is defused: -0.88 stays a number
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _cell(value: Any) -> Any:
+    """A cell as the CSV writes it: blank for missing, floats to six significant figures."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float):

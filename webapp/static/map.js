@@ -127,36 +127,25 @@
           }
         });
         if (message) message.textContent = data.message || "";
-        if (data.nodes.length) tools(wrap, container, network, data.view);
+        if (data.nodes.length) tools(wrap, container);
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
       .catch(function (error) { if (message) message.textContent = error.message; });
   }
 
-  // Under each map: the picture as a PNG (white behind it, as printed) and the map as a standalone HTML file.
-  function tools(wrap, container, network, view) {
+  // Under each map: the map drawn by the server with its title, date, key and names, as a picture (PNG) or a
+  // page to print (PDF), and the map as a standalone HTML file.
+  function tools(wrap, container) {
     const bar = text("p", "Download this map: ", "map-tools");
-    const png = text("a", "picture (PNG)");
-    png.href = "#";
-    png.addEventListener("click", function (event) {
-      event.preventDefault();
-      const canvas = container.querySelector("canvas");
-      const copy = document.createElement("canvas");
-      copy.width = canvas.width;
-      copy.height = canvas.height;
-      const context = copy.getContext("2d");
-      context.fillStyle = "#ffffff";
-      context.fillRect(0, 0, copy.width, copy.height);
-      context.drawImage(canvas, 0, 0);
-      const link = document.createElement("a");
-      link.download = "netmap-" + view + "-map.png";
-      link.href = copy.toDataURL("image/png");
-      link.click();
+    const endpoint = container.dataset.endpoint + (container.dataset.endpoint.indexOf("?") < 0 ? "?" : "&");
+    const links = [["picture with title and key (PNG)", "png"], ["page to print (PDF)", "pdf"],
+                   ["interactive file (HTML, opens offline)", "html"]].map(function (pair) {
+      const link = text("a", pair[0]);
+      link.href = endpoint + "format=" + pair[1];
+      link.className = "download";
+      return link;
     });
-    const html = text("a", "interactive file (HTML, opens offline)");
-    html.href = container.dataset.endpoint + (container.dataset.endpoint.indexOf("?") < 0 ? "?" : "&") + "format=html";
-    html.className = "download";
-    bar.append(png, " · ", html);
+    bar.append(links[0], " · ", links[1], " · ", links[2]);
     wrap.appendChild(bar);
   }
 
