@@ -68,8 +68,11 @@ def test_the_survey_rates_are_computed_with_the_declared_columns(app: Flask) -> 
 
 def test_the_compare_page_draws_its_grouped_headings_from_the_declaration(admin: FlaskClient) -> None:
     page = admin.get("/compare/?before=2026-01-01&after=2026-07-01").get_data(as_text=True)
-    assert ('<th scope="col" rowspan="2" title="The group&#39;s id.">Group</th><th scope="colgroup" colspan="2">'
-            'Members</th><th scope="colgroup" colspan="2" title="Share of member pairs who collaborate">'
-            'Conductivity</th>') in page
-    assert '<th scope="col" title="Its members in post in the earlier snapshot.">2026-01-01</th>' in page
+    assert ('<th scope="col" rowspan="2">Group <details class="help"><summary aria-label="What is Group?" '
+            'title="The group&#39;s id.">?</summary>') in page
+    assert ('<th scope="colgroup" colspan="2">Members</th><th scope="colgroup" colspan="2">Conductivity <details '
+            'class="help"><summary aria-label="What is Conductivity?" title="Share of member pairs who collaborate">'
+            '?</summary>') in page
+    assert ('<th scope="col">2026-01-01 <details class="help"><summary aria-label="What is 2026-01-01?" '
+            'title="Its members in post in the earlier snapshot.">?</summary>') in page
     assert "Dormant before" not in page  # a column of the CSV the page does not show
