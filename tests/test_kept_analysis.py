@@ -31,6 +31,15 @@ def test_the_key_follows_every_threshold() -> None:
     assert options_key(AnalysisOptions(dormant_share=0.3)) != options_key(AnalysisOptions())
 
 
+def test_an_analysis_kept_under_older_rules_is_not_served(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A netmap that reads ties differently files its analyses under another key, so an upgrade recomputes."""
+    import netmap.analysis.stored as stored
+
+    now = options_key(AnalysisOptions())
+    monkeypatch.setattr(stored, "RULES_VERSION", stored.RULES_VERSION - 1)
+    assert options_key(AnalysisOptions()) != now
+
+
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("NETMAP_DB", str(tmp_path / "store.db"))

@@ -21,15 +21,21 @@ import pandas as pd
 from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.options import AnalysisOptions
 
-__all__ = ["TABLES", "KeptAnalysis", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
+__all__ = ["RULES_VERSION", "TABLES", "KeptAnalysis", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
 
 TABLES = ("staff", "schools", "groups", "wiring", "bridges")
 Part = tuple[str, bytes]  # (name, payload): "meta", or "<table>/<column number>"
 
 
+# How ties and measures are read. Raise it when a change alters what a kept analysis holds for the same data and
+# options (v2: survey ties end when their reporter answers again without them; communities only when stable), so
+# that an analysis kept by an older netmap is computed afresh rather than served stale.
+RULES_VERSION = 2
+
+
 def options_key(options: AnalysisOptions) -> str:
-    """A short digest of every threshold: equal options, equal key."""
-    text = json.dumps(dataclasses.asdict(options), sort_keys=True)
+    """A short digest of every threshold and of the rules' version: equal options and rules, equal key."""
+    text = json.dumps({"rules": RULES_VERSION, **dataclasses.asdict(options)}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
