@@ -188,12 +188,18 @@ def sample_graphs() -> TrustGraphs:
     return build_graphs(read_trust(SAMPLE)[0], "2026-07-01")
 
 
+# The permutation tests' relabellings (999 by default) are a third of the sample's analysis: a test that reads no
+# p-value analyses with this declared count (tests/test_network_measures.py tests the permutation tests themselves).
+FEW_PERMUTATIONS = 99
+
+
 @pytest.fixture(scope="session")
 def sample_analysis(sample_graphs: TrustGraphs) -> Analysis:
-    """The sample trust's analysis, computed once a session (an analysis is plain data): read only."""
-    from netmap.analysis import analyse
+    """The sample trust's analysis with FEW_PERMUTATIONS, computed once a session (an analysis is plain data):
+    read only."""
+    from netmap.analysis import AnalysisOptions, analyse
 
-    return analyse(sample_graphs)
+    return analyse(sample_graphs, AnalysisOptions(permutations=FEW_PERMUTATIONS))
 
 
 @pytest.fixture

@@ -11,14 +11,6 @@ import pytest
 from netmap.analysis.centrality import average_path_length, betweenness
 from netmap.analysis.communities import louvain_communities
 from netmap.analysis.structural_holes import structural_holes
-from netmap.graphs import build_graphs
-from netmap.ingest.validate import read_trust
-from tests.conftest import REPO
-
-
-def _sample() -> nx.Graph:
-    dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
-    return _unweighted(build_graphs(dataset, "2026-07-01").soft.to_undirected())
 
 
 def _davis() -> nx.Graph:
@@ -38,7 +30,10 @@ GRAPHS = {"karate": nx.karate_club_graph, "florentine": _with_isolates, "davis":
 
 @pytest.fixture(scope="module", params=[*GRAPHS, "sample"])
 def graph(request: pytest.FixtureRequest) -> nx.Graph:
-    G = _sample() if request.param == "sample" else _unweighted(GRAPHS[request.param]())
+    if request.param == "sample":  # the session's sample graphs (conftest), read only: copied here
+        G = _unweighted(request.getfixturevalue("sample_graphs").soft.to_undirected())
+    else:
+        G = _unweighted(GRAPHS[request.param]())
     G.graph["name"] = request.param
     return G
 
@@ -192,12 +187,8 @@ def test_weighted_betweenness_equals_networkx_and_igraph(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", [*WEIGHTED, "sample"])
-def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
-    if name == "sample":
-        dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
-        G = build_graphs(dataset, "2026-07-01").weighted_undirected
-    else:
-        G = WEIGHTED[name]()
+def test_weighted_constraint_equals_igraph_and_networkx(name: str, request: pytest.FixtureRequest) -> None:
+    G = request.getfixturevalue("sample_graphs").weighted_undirected if name == "sample" else WEIGHTED[name]()
     constraint, effective = structural_holes(G, weight="weight")
     graph, nodes = _igraph(G)
     reference = graph.constraint(weights=[G[nodes[e.source]][nodes[e.target]]["weight"] for e in graph.es])
@@ -216,10 +207,11 @@ def test_weighted_constraint_equals_igraph_and_networkx(name: str) -> None:
 # Each run starts worker processes (seconds): karate covers the split in the fast set
 @pytest.mark.parametrize("name", ["karate", *(pytest.param(n, marks=pytest.mark.slow)
                                                for n in ("florentine", "sample"))])
-def test_betweenness_split_over_processes_is_the_same(name: str) -> None:
+def test_betweenness_split_over_processes_is_the_same(name: str, request: pytest.FixtureRequest) -> None:
     """Split by source over worker processes (netmap.workers), betweenness equals the one-process answer and
     NetworkX's to 1e-9, isolates and a weighted run included."""
-    G = _sample() if name == "sample" else _unweighted(GRAPHS[name]())
+    G = _unweighted(request.getfixturevalue("sample_graphs").soft.to_undirected() if name == "sample"
+                    else GRAPHS[name]())
     one, split = betweenness(G, jobs=1), betweenness(G, jobs=3)
     assert all(_close(one[v], split[v]) for v in G)
     if name != "sample":

@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import jinja2
 import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
@@ -38,8 +39,29 @@ def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask
     with Accounts(users) as accounts:
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)
-    return create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
-                       "NETMAP_REQUIRE_MFA": False, **config})
+    app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "test-secret",
+                      "NETMAP_REQUIRE_MFA": False, **config})
+    app.jinja_env.bytecode_cache = _TEMPLATES
+    return app
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in memory for every app of the session: a served app compiles each template
+    once, but the tests build hundreds of apps, and compiling cost about 40% of a test's app, log-in and first
+    pages. Jinja checks each entry against its template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
 
 
 _ANALYSED: dict[tuple[str, dt.date], Path] = {}  # (dataset's digest, today) -> its store, loaded and analysed
