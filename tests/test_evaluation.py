@@ -1,0 +1,151 @@
+"""Intervention evaluation (netmap.analysis.evaluation): the difference in differences of cross-school
+colleagues, its permutation p-value against brute-force enumeration, and its bootstrap interval, on hand-built
+series with and without a planted effect (tests/trusts.py, intervention_series)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from netmap.analysis.evaluation import Intervention, cross_school_colleagues, evaluate, permutation_test
+from netmap.dataset import Dataset
+from netmap.errors import AnalysisError
+from netmap.graphs import build_graphs
+from tests.trusts import EVALUATION_DATES, intervention_series
+
+MATHS = Intervention("group", "MATHS")
+
+
+def _with(dataset: Dataset, **tables: pd.DataFrame) -> Dataset:
+    """`dataset` with some of its tables replaced."""
+    return Dataset.from_tables({**dict(dataset.tables()), **tables})
+
+
+def _series(planted: bool):  # type: ignore[no-untyped-def]
+    dataset = intervention_series(planted)
+    return tuple(build_graphs(dataset, day) for day in EVALUATION_DATES)
+
+
+def test_planted_effect_is_found_with_its_size() -> None:
+    before, after = _series(planted=True)
+    result = evaluate(before, after, MATHS, permutations=2000, seed=7)
+    assert (result.members, result.comparison, result.matched_on) == (6, 12, "school and role")
+    assert result.member_change == 2.0
+    assert result.comparison_change == 0.0
+    assert result.dividend == 2.0
+    assert 1.5 < result.low < 2.0 < result.high < 2.5  # the comparison set's spread: a3 +1, b3 -1
+    assert not result.exact
+    assert result.p_value < 0.01  # only the members' own assignment of 18,564 is as extreme
+    assert result.sentence() == ("Members gained 2.0 more cross-school colleagues than comparable staff "
+                                 "(95 % interval +1.8 to +2.2; p < 0.001).")
+
+
+def test_no_effect_interval_covers_zero() -> None:
+    before, after = _series(planted=False)
+    result = evaluate(before, after, MATHS, permutations=2000, seed=7)
+    assert result.dividend == 0.0
+    assert result.low < 0 < result.high
+    assert result.p_value > 0.5
+    assert result.sentence().startswith("No evidence of a difference: members' cross-school colleagues changed "
+                                        "by 0.0, comparable staff's by 0.0 (95 % interval ")
+
+
+def test_each_persons_change_is_counted_from_the_graphs() -> None:
+    before, after = _series(planted=False)
+    assert cross_school_colleagues(before)["b1"] == 1 and cross_school_colleagues(after)["b1"] == 0
+    people = evaluate(before, after, MATHS, permutations=100).people.set_index("staff_id")
+    assert people.loc[["a1", "b1", "a3", "b3"], "change"].tolist() == [1, -1, 1, -1]
+    assert set(people.index[people["arm"] == "member"]) == {"a1", "a2", "b1", "b2", "c1", "c2"}
+    assert not any(p.startswith("d") for p in people.index)  # Damson has no member: not comparable
+
+
+def _brute_force_p(members: list[float], compared: list[float]) -> float:
+    """Every way of choosing which len(members) of the pooled people are members, counted by hand."""
+    pooled = members + compared
+    observed = abs(np.mean(members) - np.mean(compared))
+    extreme = total = 0
+    for chosen in itertools.combinations(range(len(pooled)), len(members)):
+        a = [pooled[i] for i in chosen]
+        b = [pooled[i] for i in range(len(pooled)) if i not in chosen]
+        total += 1
+        extreme += abs(np.mean(a) - np.mean(b)) >= observed - 1e-12
+    return extreme / total
+
+
+@pytest.mark.parametrize(("members", "compared"), [([3, 2], [0, 1, 0, -1]), ([1, 1, 2], [0, 0, 1, 2, -1]),
+                                                   ([0, 0], [0, 0, 0]), ([-2], [1, 0, 1, 0])])
+def test_exact_p_value_equals_brute_force_enumeration(members: list[float], compared: list[float]) -> None:
+    p, exact = permutation_test(np.array(members, float), np.array(compared, float), 1000, seed=0)
+    assert exact
+    assert p == pytest.approx(_brute_force_p(members, compared), abs=1e-12)
+
+
+def test_random_permutations_approach_the_exact_p_value() -> None:
+    members, compared = [3.0, 2.0, 2.0, 1.0], [0.0, 1.0, 0.0, -1.0, 1.0, 0.0, 2.0, 0.0]
+    exact = _brute_force_p(members, compared)  # C(12, 4) = 495 assignments
+    p, is_exact = permutation_test(np.array(members), np.array(compared), 20000, seed=3)
+    assert not (permutation_test(np.array(members), np.array(compared), 494, seed=3)[1])
+    assert is_exact  # 495 <= 20,000: enumerated
+    sampled, _ = permutation_test(np.array(members), np.array(compared), 400, seed=3)
+    assert sampled == pytest.approx(exact, abs=0.03)
+
+
+def test_small_exact_case_through_evaluate() -> None:
+    """Two members among six comparable people: 28 assignments, enumerated, equal to brute force."""
+    dataset = intervention_series(planted=True)
+    dataset = _with(dataset, memberships=dataset.memberships.head(2))  # only a1 and a2 join
+    before, after = (build_graphs(dataset, day) for day in EVALUATION_DATES)
+    result = evaluate(before, after, MATHS, permutations=1000, min_comparison=3)
+    assert result.exact and result.matched_on == "school and role" and result.comparison == 4
+    people = result.people
+    expected = _brute_force_p(people.loc[people["arm"] == "member", "change"].tolist(),
+                              people.loc[people["arm"] == "comparison", "change"].tolist())
+    assert result.p_value == pytest.approx(expected)
+
+
+def test_comparison_falls_back_to_role_then_everyone() -> None:
+    before, after = _series(planted=True)
+    assert evaluate(before, after, MATHS, permutations=10, min_comparison=13).matched_on == "role"
+    dataset = intervention_series(planted=True)
+    staff = dataset.staff.copy()
+    staff.loc[staff["school_id"] == "D", "role"] = "support"
+    dataset = _with(dataset, staff=staff)
+    before, after = (build_graphs(dataset, day) for day in EVALUATION_DATES)
+    result = evaluate(before, after, MATHS, permutations=10, min_comparison=13)
+    assert (result.matched_on, result.comparison) == ("all staff", 18)
+
+
+def test_secondments_are_an_intervention() -> None:
+    dataset = intervention_series(planted=True)
+    dataset = _with(dataset, memberships=pd.DataFrame(),
+                    secondments=pd.DataFrame({"staff_id": ["a1", "b1"], "from_school_id": ["A", "B"],
+                                              "to_school_id": ["D", "D"], "starts_on": ["2025-02-01"] * 2}))
+    before, after = (build_graphs(dataset, day) for day in EVALUATION_DATES)
+    result = evaluate(before, after, Intervention("secondments"), permutations=500)
+    assert result.members == 2 and result.member_change == 2.0  # a1 and b1 each gained two, counted from home
+
+
+@pytest.mark.parametrize(("intervention", "dates", "message"), [
+    (Intervention("group", "ART"), EVALUATION_DATES,
+     "No group 'ART' in either snapshot: use a group_id from groups.csv."),
+    (MATHS, ("2025-03-01", "2025-07-01"),
+     "Nobody joined group 'MATHS' between 2025-03-01 and 2025-07-01 while in post in both: choose snapshots on "
+     "either side of when it began."),
+    (MATHS, EVALUATION_DATES[::-1], "The earlier snapshot (2025-07-01) must be dated before the later one "
+                                    "(2024-09-01)."),
+])
+def test_clear_errors(intervention: Intervention, dates: tuple[str, str], message: str) -> None:
+    dataset = intervention_series(planted=True)
+    with pytest.raises(AnalysisError) as caught:
+        evaluate(*(build_graphs(dataset, day) for day in dates), intervention)
+    assert str(caught.value) == message
+
+
+def test_intervention_names() -> None:
+    assert Intervention.parse("group:MATHS") == MATHS and MATHS.key == "group:MATHS"
+    assert Intervention.parse("secondments").key == "secondments"
+    with pytest.raises(AnalysisError, match="a group .with its id. or secondments"):
+        Intervention.parse("group")
