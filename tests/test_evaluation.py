@@ -4,17 +4,25 @@ series with and without a planted effect (tests/trusts.py, intervention_series).
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from flask import Flask
 
 from netmap.analysis.evaluation import Intervention, cross_school_colleagues, evaluate, permutation_test
+from netmap.analysis.tables import columns_of
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
+from netmap.kept_analysis import analysis_of
+from netmap.store import SQLiteStore
 from tests.trusts import EVALUATION_DATES, intervention_series
+from tests.web_helpers import login, make_app
 
 MATHS = Intervention("group", "MATHS")
 
@@ -149,3 +157,57 @@ def test_intervention_names() -> None:
     assert Intervention.parse("secondments").key == "secondments"
     with pytest.raises(AnalysisError, match="a group .with its id. or secondments"):
         Intervention.parse("group")
+
+
+def _web(tmp_path: Path, planted: bool, joiners: int = 6, members: int = 6) -> Flask:
+    """The app over the intervention series as two snapshots, analysed: MATHS has its first `members` members,
+    the last `joiners` of whom join on its date (the others belonged before)."""
+    dataset = intervention_series(planted)
+    memberships = dataset.memberships.head(members).copy()
+    memberships.loc[memberships.index[:members - joiners], "joined_on"] = None
+    dataset = _with(dataset, memberships=memberships)
+    app = make_app(tmp_path, None)
+    with SQLiteStore(tmp_path / "store.db") as store:
+        for day in EVALUATION_DATES:
+            analysis_of(store, store.write_snapshot(dataset, day, source="test").snapshot)
+    return app
+
+
+PAGE = "/compare/?before=2024-09-01&after=2025-07-01&intervention=group:MATHS"
+
+
+def test_the_compare_page_evaluates_an_intervention_for_every_role(tmp_path: Path) -> None:
+    app = _web(tmp_path, planted=True)
+    admin, ceo = app.test_client(), app.test_client()
+    login(admin, "admin")
+    login(ceo, "ceo", purpose=None)
+    sentence = ("Members gained 2.0 more cross-school colleagues than comparable staff (95 % interval +1.8 to +2.2; "
+                "p &lt; 0.001).")
+    for client in (admin, ceo):
+        page = client.get(PAGE).get_data(as_text=True)
+        assert sentence in page
+        assert "<td>6</td><td>12</td><td>school and role</td><td>+2.00</td><td>+0.00</td><td>+2.00</td>" in page
+        assert ("Teacher a1" in page) == (client is admin)  # the ceo's page names nobody
+    rows = list(csv.DictReader(io.StringIO(ceo.get(PAGE + "&table=evaluation&format=csv").get_data(as_text=True))))
+    assert [(r["intervention"], r["members"], r["comparison"], r["dividend"]) for r in rows] == [
+        ("group:MATHS", "6", "12", "2")]
+    assert list(rows[0]) == columns_of("evaluation")
+    none = admin.get(PAGE.replace("group:MATHS", "secondments")).get_data(as_text=True)
+    assert ("Nobody joined a secondment between 2024-09-01 and 2025-07-01 while in post in both: choose snapshots "
+            "on either side of when it began.") in none
+
+
+@pytest.mark.parametrize(("joiners", "members"), [(4, 6), (4, 4)])
+def test_aggregate_roles_are_refused_an_evaluation_of_too_few_members(tmp_path: Path, joiners: int,
+                                                                      members: int) -> None:
+    """Four joiners of a group of six (a group shown, too few joiners), or a group of four (hidden)."""
+    app = _web(tmp_path, planted=True, joiners=joiners, members=members)
+    admin, ceo = app.test_client(), app.test_client()
+    login(admin, "admin")
+    login(ceo, "ceo", purpose=None)
+    assert "Members gained" in admin.get(PAGE).get_data(as_text=True)
+    page = ceo.get(PAGE).get_data(as_text=True)
+    assert "Members gained" not in page and "No evidence" not in page
+    assert ("Not shown: fewer than 5 members or comparable staff, and a figure about so few people could single "
+            "someone out.") in page
+    assert ceo.get(PAGE + "&table=evaluation&format=csv").status_code == 404

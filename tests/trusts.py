@@ -127,3 +127,12 @@ def intervention_series(planted: bool) -> Any:
         "schools": schools, "staff": staff, "collaborations": collaborations,
         "groups": pd.DataFrame({"group_id": ["MATHS"], "name": ["Maths network"], "kind": ["subject-community"]}),
         "memberships": pd.DataFrame({"staff_id": members, "group_id": "MATHS", "joined_on": "2025-01-01"})})
+
+
+def intervention_folder(folder: Path, planted: bool) -> Path:
+    """intervention_series(planted) written to `folder` as CSV files, to load with `netmap load`."""
+    folder.mkdir()
+    for name, frame in intervention_series(planted).tables():
+        if len(frame):
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder

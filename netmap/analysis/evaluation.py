@@ -26,17 +26,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from netmap.analysis.tables import columns_of
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, in_post
+from netmap.spreadsheet import neutralised_frame
 
-__all__ = ["DEFAULT_PERMUTATIONS", "Evaluation", "Intervention", "cross_school_colleagues", "evaluate",
-           "intervention_date", "permutation_test"]
+__all__ = ["DEFAULT_PERMUTATIONS", "Evaluation", "Intervention", "bootstrap_interval", "cross_school_colleagues",
+           "evaluate", "format_p", "intervention_date", "permutation_test", "write_evaluation"]
 
 DEFAULT_PERMUTATIONS = 2000
 CONFIDENCE = 0.95
@@ -106,14 +109,14 @@ class Evaluation:
         return (f"Members gained {abs(self.dividend):.1f} {more} cross-school colleagues than comparable staff "
                 f"({shown}).")
 
-    def row(self) -> dict[str, object]:
-        """The result as one row of the evaluation table (netmap.analysis.tables, "evaluation")."""
-        return {"intervention": self.intervention.key, "before": self.before, "after": self.after,
+    def table(self) -> pd.DataFrame:
+        """The result as the one-row table "evaluation" (netmap.analysis.tables)."""
+        return pd.DataFrame([{"intervention": self.intervention.key, "before": self.before, "after": self.after,
                 "members": self.members, "comparison": self.comparison, "matched_on": self.matched_on,
                 "member_change": self.member_change, "comparison_change": self.comparison_change,
                 "dividend": self.dividend, "low": self.low, "high": self.high, "p_value": self.p_value,
                 "exact": self.exact, "permutations": self.permutations, "seed": self.seed,
-                "conclusion": self.sentence()}
+                "conclusion": self.sentence()}], columns=columns_of("evaluation"))
 
 
 def _signed(value: float) -> str:
@@ -215,8 +218,7 @@ def evaluate(before: TrustGraphs, after: TrustGraphs, intervention: Intervention
     return Evaluation(intervention, before.as_of, after.as_of, n_members, len(compared), matched_on,
                       float(members.mean()), float(compared.mean()), float(members.mean() - compared.mean()),
                       low, high, p_value, exact, permutations, seed,
-                      shown[["staff_id", "arm", "school_id", "role", "before", "after", "change"]]
-                      .reset_index(drop=True))
+                      shown[columns_of("evaluation people")].reset_index(drop=True))
 
 
 def _what(intervention: Intervention) -> str:
@@ -232,14 +234,13 @@ def permutation_test(members: np.ndarray, compared: np.ndarray, permutations: in
     n = len(pooled)
     tolerance = 1e-9 * max(1.0, observed)
 
-    def differences(picks: Iterable[np.ndarray] | np.ndarray) -> np.ndarray:
-        sums = np.asarray([pooled[list(p)].sum() for p in picks]) if not isinstance(picks, np.ndarray) \
-            else pooled[picks].sum(axis=1)
-        return np.abs(sums / m - (total - sums) / (n - m))
+    def differences(picks: np.ndarray) -> np.ndarray:
+        sums = pooled[picks].sum(axis=1)
+        return np.asarray(np.abs(sums / m - (total - sums) / (n - m)))
 
     if math.comb(n, m) <= permutations:
-        extreme = differences(itertools.combinations(range(n), m)) >= observed - tolerance
-        return float(extreme.mean()), True
+        every = np.array(list(itertools.combinations(range(n), m)), dtype=int).reshape(-1, m)
+        return float((differences(every) >= observed - tolerance).mean()), True
     rng = np.random.default_rng(seed)
     picks = np.argsort(rng.random((permutations, n)), axis=1)[:, :m]
     extreme = int((differences(picks) >= observed - tolerance).sum())
@@ -255,3 +256,15 @@ def bootstrap_interval(members: np.ndarray, compared: np.ndarray, resamples: int
     tail = (1 - CONFIDENCE) / 2
     low, high = np.quantile(a - b, [tail, 1 - tail])
     return float(low), float(high)
+
+
+def write_evaluation(result: Evaluation, out: Path) -> list[Path]:
+    """evaluation.csv (the result) and people.csv (each member's and comparable person's change) in `out`;
+    returns the paths. Text a spreadsheet would run as a formula is neutralised (netmap.spreadsheet)."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in (("evaluation", result.table()), ("people", result.people)):
+        path = out / f"{name}.csv"
+        neutralised_frame(frame).to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+        written.append(path)
+    return written
