@@ -12,16 +12,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 
 from netmap.analysis.evaluation import Intervention, cross_school_colleagues, evaluate, permutation_test
 from netmap.analysis.tables import columns_of
+from netmap.cli import main
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.trusts import EVALUATION_DATES, intervention_series
+from tests.trusts import EVALUATION_DATES, intervention_folder, intervention_series
 from tests.web_helpers import login, make_app
 
 MATHS = Intervention("group", "MATHS")
@@ -211,3 +213,30 @@ def test_aggregate_roles_are_refused_an_evaluation_of_too_few_members(tmp_path: 
     assert ("Not shown: fewer than 5 members or comparable staff, and a figure about so few people could single "
             "someone out.") in page
     assert ceo.get(PAGE + "&table=evaluation&format=csv").status_code == 404
+
+
+def test_netmap_evaluate_reports_and_writes_the_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NETMAP_DB", str(tmp_path / "cli.db"))
+    runner = CliRunner()
+    series = str(intervention_folder(tmp_path / "series", planted=True))
+    for day in (*EVALUATION_DATES, "2025-08-01"):  # a third, later snapshot: the default pair skips the middle one
+        assert runner.invoke(main, ["load", series, "--as-of", day]).exit_code == 0
+    result = runner.invoke(main, ["evaluate", "--group", "MATHS", "--seed", "7", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:4] == [
+        "group:MATHS: 2024-09-01 → 2025-08-01",
+        "Members: 6, change +2.00; comparison (school and role): 12, change +0.00",
+        "Dividend +2.00, 95 % bootstrap interval +1.75 to +2.25, permutation p = 0.0005 (2,000 permutations and "
+        "bootstrap resamples, seed 7)",
+        "Members gained 2.0 more cross-school colleagues than comparable staff (95 % interval +1.8 to +2.2; "
+        "p < 0.001)."]
+    people = pd.read_csv(tmp_path / "out" / "people.csv")
+    assert list(people.columns) == columns_of("evaluation people") and len(people) == 18
+    assert pd.read_csv(tmp_path / "out" / "evaluation.csv")["dividend"].tolist() == [2.0]
+    wrong = runner.invoke(main, ["evaluate", "--group", "MATHS", "--before", "2025-07-01"])
+    assert wrong.exit_code == 1
+    assert wrong.output.strip().endswith(
+        "Nobody joined group 'MATHS' between 2025-07-01 and 2025-08-01 while in post in both: choose snapshots on "
+        "either side of when it began.")
+    neither = runner.invoke(main, ["evaluate"])
+    assert neither.exit_code == 2 and "Give one intervention: --group ID or --secondments." in neither.output
