@@ -1,0 +1,125 @@
+"""Sensitivity of named lists: how many of the people a list names (brokers, key connectors, isolates,
+disconnected staff) would still be named if a tenth of respondents had not answered.
+
+Each draw drops `share` of the respondents at random (people whose survey status is "responded"; when nobody's
+status is known, everyone who named a colleague): their own answers (the ties they reported) are removed and
+they count as not answering, as if they had not taken part. The lists are then recomputed by the analysis's own
+rules (netmap.analysis.roles, netmap.analysis.school_ties) with the trust's schools' response bands held as they
+were. A person's stability is the number of draws whose list still names them; a list's is the mean share of
+its people still named.
+
+Cost: `draws` times one betweenness computation on the snapshot's U (the rest is linear in its ties), bounded by
+the number of draws, whatever the number of respondents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from netmap.analysis.centrality import betweenness
+from netmap.analysis.options import AnalysisOptions
+from netmap.analysis.roles import ona_roles
+from netmap.analysis.school_ties import SchoolTies
+from netmap.graphs import MISSING_RESPONSES, TrustGraphs
+
+__all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "ListStability", "list_stability", "named_lists"]
+
+DEFAULT_DRAWS = 20
+DROP_SHARE = 0.1
+LISTS = ("broker", "key connector", "isolate", "disconnected")
+
+
+@dataclass(frozen=True)
+class ListStability:
+    """Each list's people (`named`: list -> the people, a key connector as "person@school"), in how many of
+    `draws` draws each is still named (`survived`), and which respondents each draw dropped."""
+
+    named: dict[str, list[str]]
+    survived: dict[str, dict[str, int]]
+    dropped: list[frozenset[Hashable]]
+    draws: int
+    share: float
+    seed: int
+
+    def list_share(self, name: str) -> float | None:
+        """The mean share of list `name`'s people still named in a draw; None for an empty list."""
+        people = self.named[name]
+        if not people or not self.draws:
+            return None
+        return sum(self.survived[name].values()) / (len(people) * self.draws)
+
+    def sentence(self, name: str, person: str) -> str:
+        """How stable one person's place in a list is, in words: "in 18 of 20 draws"."""
+        return f"in {self.survived[name][person]} of {self.draws} draws"
+
+
+def _respondents(graphs: TrustGraphs) -> list[Hashable]:
+    """Whose answers a draw may drop: those recorded as responding, else everyone who named a colleague."""
+    status = dict(graphs.soft.nodes(data="response", default="unknown"))
+    if any(s != "unknown" for s in status.values()):
+        return sorted((p for p, s in status.items() if s == "responded"), key=str)
+    return sorted({a for a, _ in graphs.soft.edges()}, key=str)
+
+
+def _without_answers(graphs: TrustGraphs, dropped: Collection[Hashable]) -> TrustGraphs:
+    """`graphs` as if the `dropped` people had not answered: their reported ties gone, their status missing."""
+    soft = graphs.soft.copy()
+    soft.remove_edges_from([(a, b) for a, b in graphs.soft.edges() if a in dropped])
+    for person in dropped:
+        soft.nodes[person]["response"] = "no response"
+    return replace(graphs, soft=soft)
+
+
+def named_lists(graphs: TrustGraphs, options: AnalysisOptions, thin: Collection[str] = ()) -> dict[str, set[str]]:
+    """Each named list of LISTS as the analysis draws it from `graphs` (schools in `thin`, whose response rate is
+    too low to name anyone, named nobody)."""
+    soft, undirected, school = graphs.soft, graphs.undirected, graphs.school_of
+    nodes = list(soft)
+    home = dict(soft.nodes(data="home_school_id"))
+    response = dict(soft.nodes(data="response", default="unknown"))
+    weight = "weight" if options.weighted else None
+    between = betweenness(graphs.weighted_undirected if weight else undirected, weight=weight)
+    staff = pd.DataFrame({
+        "staff_id": nodes, "school_id": [home.get(v, school[v]) for v in nodes],
+        "seconded_to": [school[v] if school[v] != home.get(v, school[v]) else "" for v in nodes],
+        "response": [response[v] for v in nodes], "soft_degree": [undirected.degree(v) for v in nodes],
+        "cross_school_ties": [sum(1 for n in undirected[v] if school[n] != school[v]) for v in nodes],
+        "schools_reached": [len({school[n] for n in undirected[v]} - {school[v]}) for v in nodes],
+        "betweenness": [between[v] for v in nodes]})
+    roles = ona_roles(staff, options, set(thin)) if nodes else pd.Series(dtype=object)
+    hard_cross = graphs.hard.cross_school_people(school)
+    works_at = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
+    disconnected = ((staff["cross_school_ties"] == 0) & ~staff["staff_id"].isin(hard_cross)
+                    & ~staff["response"].isin(MISSING_RESPONSES) & ~works_at.isin(set(thin)))
+    ties = SchoolTies(undirected.edges(), school)
+    return {"broker": set(staff.loc[roles == "broker", "staff_id"].map(str)),
+            "key connector": {f"{p}@{s}" for s in set(school.values()) - set(thin)
+                              for p in ties.key_connectors(s, options.key_connector_share)},
+            "isolate": set(staff.loc[roles == "isolate", "staff_id"].map(str)),
+            "disconnected": set(staff.loc[disconnected, "staff_id"].map(str))}
+
+
+def list_stability(graphs: TrustGraphs, options: AnalysisOptions | None = None, thin: Collection[str] = (), *,
+                   draws: int = DEFAULT_DRAWS, share: float = DROP_SHARE, seed: int = 0) -> ListStability:
+    """How many of `draws` draws, each dropping `share` of respondents (at least one) chosen from `seed`, still
+    name each person of each list of LISTS (see the module's docstring)."""
+    options = options or AnalysisOptions()
+    named = named_lists(graphs, options, thin)
+    survived = {name: dict.fromkeys(sorted(people), 0) for name, people in named.items()}
+    pool = _respondents(graphs)
+    rng = np.random.default_rng(seed)
+    dropped: list[frozenset[Hashable]] = []
+    for _ in range(draws):
+        k = min(len(pool), max(1, round(share * len(pool))))
+        chosen = frozenset(pool[i] for i in rng.choice(len(pool), size=k, replace=False)) if pool else frozenset()
+        dropped.append(chosen)
+        again = named_lists(_without_answers(graphs, chosen), options, thin)
+        for name, people in survived.items():
+            for person in people:
+                people[person] += person in again[name]
+    return ListStability({name: sorted(people) for name, people in named.items()}, survived, dropped, draws,
+                         share, seed)
