@@ -8,7 +8,8 @@ minus the comparison set's mean change, so that what happened to everyone (a new
 cancels out.
 
 - Eligible: staff in post in both snapshots who were not already in the intervention at the earlier one.
-- Members: the eligible who are in it at the later one (joined the group; a secondment started in between).
+- Members: the eligible who are in it at the later one (joined the group; a secondment started since the
+  earlier one and under way at the later one).
 - Comparison set: the eligible non-members of the members' own (school, role) pairs at the earlier snapshot; when
   those are fewer than `min_comparison`, the non-members of the members' roles; when still fewer, every eligible
   non-member. The result says which (`matched_on`).
