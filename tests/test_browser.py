@@ -477,8 +477,8 @@ ROLE_PAGES = [("dashboard", "/"), ("map", "/map/"), ("schools", "/schools/"), ("
               ("upload", "/upload/"), ("audit", "/audit"), ("bridges", "/wiring/bridges"),
               ("school-staff-map", "/map/?view=staff&school=SCH05"), ("purpose", "/purpose/"), ("compare", "/compare/"),
               ("compare-people", "/compare/?school=SCH03"),
-              ("compare-evaluation", "/compare/?intervention=group:SEND#evaluation"), ("joiners", "/joiners/?since=2025-09-01"),
-              ("about-your-data", "/about-your-data")]
+              ("compare-evaluation", "/compare/?intervention=group:SEND#evaluation"),
+              ("joiners", "/joiners/?since=2025-09-01"), ("about-your-data", "/about-your-data")]
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "ceo", "network-lead"])
