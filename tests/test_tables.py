@@ -15,7 +15,9 @@ from netmap.analysis import Analysis, analyse
 from netmap.analysis.compare import Snapshot, compare
 from netmap.analysis.evaluation import Intervention, evaluate
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, integration
+from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.priorities import schools_to_help
+from netmap.analysis.sensitivity import with_stability
 from netmap.analysis.tables import (
     FORMATS,
     PERSON_MILESTONES,
@@ -54,7 +56,8 @@ def built() -> dict[str, pd.DataFrame]:
     series = intervention_series(planted=True)
     evaluated = evaluate(*(build_graphs(series, day) for day in EVALUATION_DATES), Intervention("group", "MATHS"),
                          permutations=10)
-    return {"evaluation": evaluated.table(), "evaluation people": evaluated.people,
+    stable = with_stability(analyses[LATER], build_graphs(dataset, LATER), AnalysisOptions(stability_draws=3))
+    return {"evaluation": evaluated.table(), "evaluation people": evaluated.people, "stability": stable.stability,
             "compare ties": result.ties, "compare people": result.people, "compare schools": result.schools,
             "compare groups": result.groups, "compare roles": result.roles,
             "compare communities": result.communities, "joiners people": joiners.people,

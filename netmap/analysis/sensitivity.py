@@ -26,6 +26,7 @@ from netmap.analysis.engine import Analysis
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_ties import SchoolTies
+from netmap.analysis.tables import columns_of
 from netmap.graphs import MISSING_RESPONSES, TrustGraphs
 
 __all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "ListStability", "list_stability", "named_lists",
@@ -75,13 +76,15 @@ def _undirected_without(graphs: TrustGraphs, dropped: Collection[Hashable], weig
         return graphs.weighted_undirected if weighted else graphs.undirected
     graph = nx.Graph()
     graph.add_nodes_from(graphs.soft)
+    if not weighted:
+        graph.add_edges_from((a, b) for a, b in graphs.soft.edges() if a not in dropped)
+        return graph
     for a, b, weight in graphs.soft.edges(data="weight", default=1.0):
-        if a in dropped:
-            continue
-        if weighted and graph.has_edge(a, b):
-            graph[a][b]["weight"] += weight
-        else:
-            graph.add_edge(a, b, **({"weight": weight} if weighted else {}))
+        if a not in dropped:
+            if graph.has_edge(a, b):
+                graph[a][b]["weight"] += weight
+            else:
+                graph.add_edge(a, b, weight=weight)
     return graph
 
 
@@ -164,7 +167,7 @@ def with_stability(analysis: Analysis, graphs: TrustGraphs, options: AnalysisOpt
     result = list_stability(graphs, options, thin, draws=draws, progress=tell)
     rows = [(name, *(person.rpartition("@")[::2] if name == "key connector" else (person, "")), count)
             for name, people in result.survived.items() for person, count in people.items()]
-    table = pd.DataFrame(rows, columns=["list", "staff_id", "school_id", "stable_in"]).astype(
+    table = pd.DataFrame(rows, columns=list(columns_of("stability"))).astype(
         {"list": object, "staff_id": object, "school_id": object, "stable_in": "int64"})
     stability = {"draws": draws, "share": result.share, "seed": result.seed,
                  "lists": {name: result.list_share(name) for name in LISTS}}

@@ -239,6 +239,14 @@ TABLES: tuple[TableSpec, ...] = (
                   "size_after | People now | count | In the later one.",
                   "shared | In both | count | People in both.",
                   "event | What happened | label | continued, merged, born, split or dissolved.")),
+    TableSpec("stability", "Stability of named lists",
+              "Each person a named list names, and in how many draws, each dropping 10 % of respondents at random, "
+              "the list still names them (kept with the analysis; beside each list on the pages and in their "
+              "CSVs). docs/metrics.md, \"Sensitivity of named lists\".", _columns(
+                  "list | List | label | broker, key connector, isolate or disconnected.",
+                  "staff_id | Person | id | Who the list names.",
+                  "school_id | School | id | The school a key connector connects (empty for the other lists).",
+                  "stable_in | Stable in | count | Draws whose list still names them (of the summary's draws).")),
     TableSpec("evaluation", "Intervention evaluation: the dividend over time",
               "A dated intervention's members against comparable staff, from one snapshot to a later one "
               "(`netmap evaluate`: evaluation.csv; the Compare page). docs/metrics.md, \"Intervention "
