@@ -29,8 +29,11 @@ from netmap.analysis.school_ties import SchoolTies
 from netmap.analysis.tables import columns_of
 from netmap.graphs import MISSING_RESPONSES, TrustGraphs
 
-__all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "ListStability", "list_stability", "named_lists",
-           "with_stability"]
+__all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "NOT_COMPUTED", "ListStability", "list_stability",
+           "named_lists", "stability_line", "stable_in", "with_stability"]
+
+NOT_COMPUTED = ("Stability not computed for this analysis (stability_draws was 0, or it was kept before the step "
+                "existed).")
 
 DEFAULT_DRAWS = 20
 DROP_SHARE = 0.1
@@ -172,3 +175,31 @@ def with_stability(analysis: Analysis, graphs: TrustGraphs, options: AnalysisOpt
     stability = {"draws": draws, "share": result.share, "seed": result.seed,
                  "lists": {name: result.list_share(name) for name in LISTS}}
     return replace(analysis, stability=table, summary={**analysis.summary, "stability": stability})
+
+
+def stability_line(analysis: Analysis, name: str) -> str:
+    """One line on list `name`'s stability for a page: "87 % of this list survives when 10 % of respondents are
+    dropped at random (20 draws)." with what to conclude, why it was skipped, or NOT_COMPUTED."""
+    stability = analysis.summary.get("stability")
+    if not stability:
+        return NOT_COMPUTED
+    if "skipped" in stability:
+        return str(stability["skipped"])
+    share = stability["lists"].get(name)
+    if share is None:
+        return "Nobody is on this list, so it has no stability to measure."
+    return (f"{share:.0%} of this list survives when {stability['share']:.0%} of respondents are dropped at random "
+            f"({stability['draws']} draws). A name seen in fewer than half the draws rests on a few answers: "
+            "check it before acting.").replace("%", " %")
+
+
+def stable_in(analysis: Analysis, name: str) -> dict[tuple[str, str], str]:
+    """Each person on list `name` (keyed by (staff_id, school_id), the school empty except for key connectors)
+    with the words for their stability, "in 18 of 20 draws"; empty when stability was not computed."""
+    table = analysis.stability
+    if table is None:
+        return {}
+    draws = analysis.summary["stability"]["draws"]
+    mine = table[table["list"] == name]
+    return {(str(p), str(s)): f"{n} of {draws} draws"
+            for p, s, n in zip(mine["staff_id"], mine["school_id"], mine["stable_in"], strict=True)}
