@@ -107,7 +107,7 @@ def test_no_draws_is_not_computed_and_an_island_above_the_limit_is_skipped_with_
 
 
 def test_the_staff_page_and_its_csv_show_how_stable_each_broker_is(tmp_path: Path) -> None:
-    client = make_app(tmp_path, _dataset()).test_client()
+    client = make_app(tmp_path, _dataset(), stability=True).test_client()
     login(client, "hr")
     page = client.get("/staff/?ona_role=broker").get_data(as_text=True)
     assert "Stable in" in page
