@@ -24,7 +24,7 @@ from netmap.graphs import build_graphs
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.trusts import EVALUATION_DATES, intervention_folder, intervention_series
-from tests.web_helpers import login, make_app
+from tests.web_helpers import NO_STABILITY, login, make_app
 
 MATHS = Intervention("group", "MATHS")
 
@@ -171,7 +171,7 @@ def _web(tmp_path: Path, planted: bool, joiners: int = 6, members: int = 6) -> F
     app = make_app(tmp_path, None)
     with SQLiteStore(tmp_path / "store.db") as store:
         for day in EVALUATION_DATES:
-            analysis_of(store, store.write_snapshot(dataset, day, source="test").snapshot)
+            analysis_of(store, store.write_snapshot(dataset, day, source="test").snapshot, NO_STABILITY)
     return app
 
 

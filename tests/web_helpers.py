@@ -44,6 +44,8 @@ def make_app(tmp_path: Path, dataset: Dataset | None, *, stability: bool = False
                        "NETMAP_REQUIRE_MFA": False, **config})
 
 
+NO_STABILITY = AnalysisOptions(stability_draws=0)  # for a test that does not test the named lists' stability
+
 _ANALYSED: dict[tuple[str, dt.date, bool], Path] = {}  # (dataset's digest, today, stability) -> its analysed store
 _ANALYSED_FOLDER = Path(tempfile.mkdtemp(prefix="netmap-tests-stores-"))
 atexit.register(shutil.rmtree, _ANALYSED_FOLDER, ignore_errors=True)
@@ -58,7 +60,7 @@ def analysed_store(dataset: Dataset, stability: bool = False) -> Path:
         path = _ANALYSED_FOLDER / f"{len(_ANALYSED)}.db"
         with SQLiteStore(path) as store:
             analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot,
-                        None if stability else AnalysisOptions(stability_draws=0))
+                        None if stability else NO_STABILITY)
         _ANALYSED[key] = path
     return _ANALYSED[key]
 
