@@ -120,6 +120,9 @@ def test_the_staff_page_and_its_csv_show_how_stable_each_broker_is(tmp_path: Pat
              for line in csv[1:]}
     assert by_id["x"] == "20 of 20 draws" and by_id["y"] == f"{_kept_y()} of 20 draws"
     assert "Stable in" not in client.get("/staff/").get_data(as_text=True)  # not a named list: no column
+    school = client.get("/schools/A").get_data(as_text=True)  # x holds all of A's outside ties
+    assert "Person X</a> <span class=\"muted\">(stable in 20 of 20 draws)</span>" in school
+    assert "Across the trust's key connectors: " in school
 
 
 def test_a_page_over_an_analysis_without_stability_says_so(tmp_path: Path) -> None:
