@@ -120,6 +120,8 @@ def test_the_staff_page_and_its_csv_show_how_stable_each_broker_is(tmp_path: Pat
              for line in csv[1:]}
     assert by_id["x"] == "20 of 20 draws" and by_id["y"] == f"{_kept_y()} of 20 draws"
     assert "Stable in" not in client.get("/staff/").get_data(as_text=True)  # not a named list: no column
+    disconnected = client.get("/staff/?is_disconnected=True").get_data(as_text=True)
+    assert "Stable in" in disconnected and "of this list survives when 10 % of respondents" in disconnected
     school = client.get("/schools/A").get_data(as_text=True)  # x holds all of A's outside ties
     assert "Person X</a> <span class=\"muted\">(stable in 20 of 20 draws)</span>" in school
     assert "Across the trust's key connectors: " in school
