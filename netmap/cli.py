@@ -38,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                       "connected, groups, brokers and key connectors."),
     "demo": (PLUGIN, "Load the sample trust into the demo's own folder (NETMAP_DEMO_DIR), create a demo admin with a "
                      "one-time password there, and start the web app on it."),
+    "evaluate": ("netmap.evaluate_cli", "Whether joining a group (--group ID) or a secondment (--secondments) "
+                                        "changed members' cross-school colleagues beyond comparable staff's, "
+                                        "between two snapshots: a difference in differences with a permutation "
+                                        "p-value and a bootstrap interval."),
     "export": ("netmap.data_cli", "Write a snapshot's network as GraphML or GEXF (people with their metrics, soft "
                                   "ties with kind and weight, groups as hubs joined to their members), or its "
                                   "analysis as one XLSX workbook."),

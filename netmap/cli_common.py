@@ -131,12 +131,13 @@ def analyse_and_keep(snapshot: Snapshot) -> Analysis:
 
 
 def load_folder(store: GraphStore, source: Path, as_of: str | None, label: str, *, replace: str | None = None,
-                keep_both: bool = False) -> None:
+                keep_both: bool = False, options: AnalysisOptions | None = None) -> None:
     """Validate `source`, write it as a snapshot dated `as_of` (None: the data's latest tie or survey answer,
     netmap.graphs.data_date) and analyse it (the analysis is kept with it), with progress bars and a closing
     line. When the date already has a snapshot with other contents, nothing is written unless the user chose:
     `replace` (that snapshot's id) or `keep_both`; otherwise a ClickException names what is there and both
-    choices. A tie window that drops most ties is warned about."""
+    choices. A tie window that drops most ties is warned about. `options`: the analysis's (default: the
+    snapshot's kept thresholds)."""
     click.echo(f"Validating {source} ...", err=True)
     dataset, report = read_trust(source)
     print_report(report)
@@ -151,19 +152,21 @@ def load_folder(store: GraphStore, source: Path, as_of: str | None, label: str, 
         in_the_way = store.snapshots_in_the_way(dataset, as_of, label)
         if in_the_way:
             raise click.ClickException(taken_message(as_of, in_the_way))
-    store_dataset(store, dataset, as_of, label, replace=replace)
+    store_dataset(store, dataset, as_of, label, replace=replace, options=options)
 
 
-def store_dataset(store: GraphStore, dataset: Dataset, as_of: str, label: str, *, replace: str | None = None) -> None:
-    """Write a validated `dataset` as a snapshot dated `as_of` (replacing `replace`) and analyse it, with progress
-    bars and a closing line: the end of every load and import."""
+def store_dataset(store: GraphStore, dataset: Dataset, as_of: str, label: str, *, replace: str | None = None,
+                  options: AnalysisOptions | None = None) -> None:
+    """Write a validated `dataset` as a snapshot dated `as_of` (replacing `replace`) and analyse it under
+    `options` (default: its kept thresholds), with progress bars and a closing line: the end of every load and
+    import."""
     total = sum(dataset.counts().values())
     with progress(total, f"Writing snapshot {replace or as_of}") as advance:
         result = store.write_snapshot(dataset, as_of, source=label, replace=replace, progress=advance)
     written = result.snapshot
     log.info("snapshot %s %s from %s", written.snapshot_id, result.status, label)
     counts = ", ".join(f"{n} {name}" for name, n in written.counts.items())
-    snapshot = Snapshot(written, store)
+    snapshot = Snapshot(written, store, options)
     analyse_and_keep(snapshot)
     verb = {"created": "Loaded", "replaced": "Replaced", "unchanged": "Already loaded, unchanged:",
             "repaired": "Repaired (its stored copy no longer matched its hash)"}[result.status]
@@ -199,11 +202,14 @@ def generate(out: Path, schools: int, staff: int, seed: int) -> SampleTrust:
 def load_sample(store: GraphStore) -> str:
     """Generate the sample trust as a series of termly snapshots (netmap.sample.series) and load each as of its
     term's end, so the demo's dashboard, trends, new joiners and Compare pages have a year to show on first start;
-    returns where it is."""
+    returns where it is. Only the latest term's analysis has its named lists' stability (the one the dashboard
+    opens on; a minute of draws), the earlier ones say "stability not computed"."""
     with tempfile.TemporaryDirectory(prefix="netmap-sample-") as folder:
         whole = Path(folder) / "whole"
         generate(whole, **SAMPLE_TRUST)
         label = "sample trust: netmap sample --series " + " ".join(f"--{k} {v}" for k, v in SAMPLE_TRUST.items())
-        for term in write_series(whole, Path(folder) / "series", TERM_ENDS):
-            load_folder(store, term, term.name, label)
+        terms = write_series(whole, Path(folder) / "series", TERM_ENDS)
+        for term in terms:
+            load_folder(store, term, term.name, label,
+                        options=None if term == terms[-1] else AnalysisOptions(stability_draws=0))
     return str(getattr(store, "uri", None) or getattr(store, "path", "the store"))

@@ -26,6 +26,7 @@ import pandas as pd
 from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_community_stability
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
+from netmap.analysis.sensitivity import with_stability
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
@@ -219,8 +220,9 @@ class Snapshot:
         return self._analysis
 
     def analyse(self, progress: Progress | None = None) -> Analysis:
-        """The analysis: the kept one, or computed now (`progress` told each step) and kept with the snapshot, so
-        that it is computed once however many commands, pages and threads ask."""
+        """The analysis: the kept one, or computed now (`progress` told each step, then each draw of the named
+        lists' stability) and kept with the snapshot, so that it is computed once however many commands, pages
+        and threads ask."""
         if self._analysis is not None:
             return self._analysis
         with self._lock:
@@ -228,6 +230,8 @@ class Snapshot:
             if kept is not None:
                 return kept
             analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress)
+            analysis = with_stability(analysis, self.graphs, self.options, progress and (
+                lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))
             self.store.write_analysis(self.info, self.analysis_key, analysis_to_parts(analysis))
             log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))
             self._analysis = analysis

@@ -30,7 +30,7 @@ from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.trusts import LEAD_SCOPE, NOTICE, PLANTED, SUMMER_ROUND, later_trust, names_in
-from tests.web_helpers import DEFAULT_PURPOSE, PASSWORD, csrf_token, enrol, login, make_app
+from tests.web_helpers import DEFAULT_PURPOSE, NO_STABILITY, PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, BY_LINK, EVERYONE, LED, PUBLIC, ROUTES, SCOPES
 from webapp.purpose import JSON_REFUSAL
@@ -207,7 +207,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         staff.write_text("\n".join([lines[0] + ",started_on"] + [
             line + ("," + ("2025-09-01" if line.startswith("a2,") else "2015-09-01")) for line in lines[1:]]) + "\n")
         earlier = read_trust(folder_earlier)[0]
-        analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot, NO_STABILITY)
     with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])
         accounts.users.add(LEAD_OF_NOTHING, "network-lead", PASSWORD)

@@ -31,7 +31,7 @@ from tests.browser import (
     _shot,
 )
 from tests.conftest import REPO, skip_unless_required
-from tests.web_helpers import make_app
+from tests.web_helpers import NO_STABILITY, make_app
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test
 # The tests that serve trusts of their own run in a worker apart from those of the sample's server: the whole module
@@ -66,7 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kept = [ties[0]] + [line for k, line in enumerate(ties[1:]) if k % 7]
     (earlier / "collaborations.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
     with SQLiteStore(web / "store.db") as store:
-        analysis_of(store, store.write_snapshot(read_trust(earlier)[0], "2026-03-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(read_trust(earlier)[0], "2026-03-01", source="test").snapshot,
+                    NO_STABILITY)
     yield from _serve(app)
 
 
@@ -490,8 +491,9 @@ ROLE_PAGES = [("dashboard", "/"), ("map", "/map/"), ("schools", "/schools/"), ("
               ("wiring", "/wiring/"), ("secondments", "/secondments/?school=SCH12"), ("definitions", "/metrics"),
               ("upload", "/upload/"), ("audit", "/audit"), ("bridges", "/wiring/bridges"),
               ("school-staff-map", "/map/?view=staff&school=SCH05"), ("purpose", "/purpose/"), ("compare", "/compare/"),
-              ("compare-people", "/compare/?school=SCH03"), ("joiners", "/joiners/?since=2025-09-01"),
-              ("about-your-data", "/about-your-data")]
+              ("compare-people", "/compare/?school=SCH03"),
+              ("compare-evaluation", "/compare/?intervention=group:SEND#evaluation"),
+              ("joiners", "/joiners/?since=2025-09-01"), ("about-your-data", "/about-your-data")]
 
 
 @pytest.mark.parametrize("role", ["admin", "hr", "ceo", "network-lead"])

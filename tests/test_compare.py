@@ -130,7 +130,7 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
 
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
     admin, ceo = app.test_client(), app.test_client()
@@ -139,7 +139,7 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     assert "Comparing needs two snapshots" in admin.get("/compare/").get_data(as_text=True)
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
-        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
     page = admin.get("/compare/").get_data(as_text=True)  # default: the last two
     assert "Became isolated: <a href=\"/schools/C\">Cedar Primary</a>" in page
     assert "Became connected: <a href=\"/schools/D\">Damson Primary</a>" in page

@@ -12,7 +12,7 @@ from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from tests.trusts import PLANTED
-from tests.web_helpers import login, make_app
+from tests.web_helpers import NO_STABILITY, login, make_app
 
 
 def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: Path) -> None:
@@ -27,7 +27,8 @@ def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: P
     ties = later / "collaborations.csv"
     ties.write_text(ties.read_text().replace("a1,c1,peer-review\n", "") + "d1,a1,advice\n")
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
-        analysis_of(store, store.write_snapshot(read_trust(later)[0], "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(read_trust(later)[0], "2026-12-01", source="test").snapshot,
+                    NO_STABILITY)
 
     page = client.get("/").get_data(as_text=True)
     assert "Since the previous snapshot (2026-07-01)" in page

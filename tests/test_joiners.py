@@ -104,14 +104,14 @@ def test_the_joiners_page_names_people_only_to_roles_that_see_names(tmp_path: Pa
 
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     first = tmp_path / "first"
     shutil.copytree(PLANTED, first)
     app = make_app(tmp_path / "web", read_trust(_with_starts(first))[0])
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(_with_starts(later_trust(tmp_path / "later")))[0]
-        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
     admin, ceo = app.test_client(), app.test_client()
     login(admin, "admin")
     login(ceo, "ceo", purpose=None)

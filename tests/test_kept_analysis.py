@@ -29,6 +29,8 @@ def test_an_analysis_survives_its_parts_exactly(sample_analysis: Analysis) -> No
 def test_the_key_follows_every_threshold() -> None:
     assert options_key(AnalysisOptions()) == options_key(AnalysisOptions())
     assert options_key(AnalysisOptions(dormant_share=0.3)) != options_key(AnalysisOptions())
+    # the stability step's options do not: an analysis kept before the step, or without it, still loads
+    assert options_key(AnalysisOptions(stability_draws=0, stability_staff_limit=9)) == options_key(AnalysisOptions())
 
 
 def test_an_analysis_kept_under_older_rules_is_not_served(monkeypatch: pytest.MonkeyPatch) -> None:

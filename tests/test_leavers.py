@@ -20,7 +20,7 @@ from netmap.cli import main
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 
 TODAY = dt.date.today()
@@ -53,7 +53,7 @@ def load_with_leavers(app: Flask, tiny: Path, leavers: dict[str, dt.date], as_of
             row[left_on] = leavers[row[0]].isoformat()
     path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
-        analysis_of(store, store.write_snapshot(read_trust(tiny)[0], as_of, source="test").snapshot)
+        analysis_of(store, store.write_snapshot(read_trust(tiny)[0], as_of, source="test").snapshot, NO_STABILITY)
 
 
 def logged_in(app: Flask, name: str) -> FlaskClient:

@@ -37,6 +37,7 @@ from tests.trusts import SUBJECT_NAME as NAME
 from tests.trusts import SUBJECT_ROUND as SPEC
 from tests.trusts import SUBJECT_ROUND_DAY as DURING
 from tests.trusts import subject_trust as _trust
+from tests.web_helpers import NO_STABILITY
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +48,7 @@ _EVERYTHING = ("MATCH (n) RETURN properties(n) AS held UNION ALL MATCH ()-[r]->(
 def _hold(store: Neo4jStore, dataset: Dataset, person: str) -> None:
     """`dataset` in two snapshots with kept analyses, and a survey round where `person` and S3 name each other."""
     for as_of in ("2026-01-05", "2026-07-01"):
-        analysis_of(store, store.write_snapshot(dataset, as_of, source="files").snapshot)
+        analysis_of(store, store.write_snapshot(dataset, as_of, source="files").snapshot, NO_STABILITY)
     round_id = create_round(store, SPEC)
     links = dict(open_round(store, round_id, now=DURING))
     answer(store, links[person], [Nomination(person, "planning", "S3")], submit=True, version=0, now=DURING)

@@ -14,7 +14,7 @@ from flask import Flask
 
 from netmap.cli import main
 from netmap.ingest.validate import read_trust
-from tests.trusts import NOTICE, PLANTED
+from tests.trusts import EVALUATION_DATES, NOTICE, PLANTED, intervention_folder
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, ANY, BY_LINK, COMMANDS, PUBLIC, ROLES, ROUTES, SCOPES, When, render_markdown
@@ -139,6 +139,9 @@ def test_commands_writing_named_data_are_audited_and_write_owner_only(tmp_path: 
     notice.write_text(NOTICE, encoding="utf-8")
     round_id = run("survey", "create", "--base", "2026-07-01", "--title", "Summer", "--question", "planning",
                    "--opens", "2026-07-02", "--closes", "2099-07-20", "--notice", str(notice)).split()[2]
+    series = str(intervention_folder(tmp_path / "series", planted=True))
+    for day in EVALUATION_DATES:  # a group joined between two snapshots, in a store of its own
+        run("load", series, "--as-of", day, "--db", str(tmp_path / "series.db"))
     out = tmp_path / "out"
     invocations = {
         "analyse": ["analyse", "--out", str(out / "analysis")],
@@ -147,6 +150,8 @@ def test_commands_writing_named_data_are_audited_and_write_owner_only(tmp_path: 
         "survey links": ["survey", "links", round_id, "--out", str(out / "again.csv")],
         "survey status": ["survey", "status", round_id, "--waiting", str(out / "waiting.csv")],
         "compare": ["compare", "--out", str(out / "compared")],
+        "evaluate": ["evaluate", "--group", "MATHS", "--db", str(tmp_path / "series.db"), "--out",
+                     str(out / "evaluated")],
         "find-expertise": ["find-expertise", "maths", "--out", str(out / "experts.csv")],
         "person export": ["person", "export", "a1", "--out", str(out / "a1.zip")],
     }

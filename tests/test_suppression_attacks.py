@@ -77,13 +77,13 @@ def _write_trust(folder: Path, as_of: str) -> Path:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The web app over both snapshots, a user of each role; the network lead leads LEADS."""
-    from tests.web_helpers import make_app
+    from tests.web_helpers import NO_STABILITY, make_app
 
     root = tmp_path_factory.mktemp("attack")
     with SQLiteStore(root / "store.db") as store:
         for as_of in (FIRST, SECOND):
             dataset = read_trust(_write_trust(root / as_of, as_of))[0]
-            analysis_of(store, store.write_snapshot(dataset, as_of, source="test").snapshot)
+            analysis_of(store, store.write_snapshot(dataset, as_of, source="test").snapshot, NO_STABILITY)
     app = make_app(root, None)
     with Accounts(root / "users.db") as accounts:
         accounts.users.set_groups("network-lead", ["LEADS"])

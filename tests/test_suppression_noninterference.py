@@ -96,13 +96,13 @@ def _write_trust(folder: Path, as_of: str, variant: Variant) -> Path:
 def _app(root: Path, variant: Variant) -> Flask:
     """The web app over both snapshots of `variant`, loaded and analysed, a user of each role; the network lead
     leads LEADS."""
-    from tests.web_helpers import make_app
+    from tests.web_helpers import NO_STABILITY, make_app
     from webapp.accounts import Accounts
 
     with SQLiteStore(root / "store.db") as store:
         for as_of in (FIRST, SECOND):
             dataset = read_trust(_write_trust(root / as_of, as_of, variant))[0]
-            analysis_of(store, store.write_snapshot(dataset, as_of, source="test").snapshot)
+            analysis_of(store, store.write_snapshot(dataset, as_of, source="test").snapshot, NO_STABILITY)
     app = make_app(root, None)
     with Accounts(root / "users.db") as accounts:
         accounts.users.set_groups("network-lead", ["LEADS"])

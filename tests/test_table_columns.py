@@ -15,7 +15,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from netmap.survey.service import create_round, open_round, response_rates
 from tests.trusts import PLANTED, SUMMER_ROUND, later_trust
-from tests.web_helpers import login, make_app
+from tests.web_helpers import NO_STABILITY, login, make_app
 from webapp.table_columns import csv_columns
 
 
@@ -25,7 +25,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     created = make_app(folder, read_trust(PLANTED)[0])
     with SQLiteStore(created.config["NETMAP_DB"]) as store:
         earlier = read_trust(later_trust(tmp_path_factory.mktemp("earlier") / "trust"))[0]
-        analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot, NO_STABILITY)
         round_id = create_round(store, SUMMER_ROUND)
         open_round(store, round_id)
     created.config["TEST_ROUND"] = round_id

@@ -13,8 +13,11 @@ import pytest
 import netmap.analysis.tables as tables_module
 from netmap.analysis import Analysis, analyse
 from netmap.analysis.compare import Snapshot, compare
+from netmap.analysis.evaluation import Intervention, evaluate
 from netmap.analysis.joiners import MILESTONES, SCHOOL_MILESTONES, integration
+from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.priorities import schools_to_help
+from netmap.analysis.sensitivity import with_stability
 from netmap.analysis.tables import (
     FORMATS,
     PERSON_MILESTONES,
@@ -29,6 +32,7 @@ from netmap.analysis.tables import SCHOOL_MILESTONES as DECLARED_SCHOOL_MILESTON
 from netmap.dataset import Dataset
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.trusts import EVALUATION_DATES, intervention_series
 from webapp.table_columns import WEB_TABLES, csv_columns, table_spec
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +53,12 @@ def built() -> dict[str, pd.DataFrame]:
     result = compare(snapshots[EARLIER], snapshots[LATER])
     sides = [(analyses[d], dataset.staff, dataset.schools) for d in (EARLIER, LATER)]
     joiners = integration(sides, since="2000-01-01")
-    return {"compare ties": result.ties, "compare people": result.people, "compare schools": result.schools,
+    series = intervention_series(planted=True)
+    evaluated = evaluate(*(build_graphs(series, day) for day in EVALUATION_DATES), Intervention("group", "MATHS"),
+                         permutations=10)
+    stable = with_stability(analyses[LATER], build_graphs(dataset, LATER), AnalysisOptions(stability_draws=3))
+    return {"evaluation": evaluated.table(), "evaluation people": evaluated.people, "stability": stable.stability,
+            "compare ties": result.ties, "compare people": result.people, "compare schools": result.schools,
             "compare groups": result.groups, "compare roles": result.roles,
             "compare communities": result.communities, "joiners people": joiners.people,
             "joiners schools": joiners.schools, "joiners cohorts": joiners.cohorts,

@@ -39,7 +39,7 @@ def test_the_series_follow_the_snapshots_in_date_order(tmp_path: Path) -> None:
 def test_charts_and_their_numbers_on_the_dashboard_school_and_group_pages(tmp_path: Path) -> None:
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
     client = app.test_client()
@@ -47,7 +47,7 @@ def test_charts_and_their_numbers_on_the_dashboard_school_and_group_pages(tmp_pa
     assert "Trends, snapshot by snapshot" not in client.get("/").get_data(as_text=True)  # one snapshot: no trend
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
-        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
     page = client.get("/").get_data(as_text=True)
     assert "Trends, snapshot by snapshot" in page
     assert "<td>2026-07-01</td><td>30.0 %</td>" in page and "<td>2026-12-01</td><td>27.3 %</td>" in page
@@ -69,12 +69,12 @@ def test_a_later_snapshots_school_map_keeps_the_earlier_places(tmp_path: Path) -
 
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
-        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
     client = app.test_client()
     login(client, "admin")
     after = {n["id"]: (n["x"], n["y"]) for n in client.get("/map/data").get_json()["nodes"]}
@@ -94,12 +94,12 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
 
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
-        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
     client, ceo = app.test_client(), app.test_client()
     login(client, "admin")
     login(ceo, "ceo", purpose=None)
@@ -134,14 +134,15 @@ def test_someone_who_leaves_a_group_but_still_collaborates_keeps_the_collaborati
     should read: the collaboration outlived the membership."""
     from netmap.kept_analysis import analysis_of
     from netmap.store import SQLiteStore
-    from tests.web_helpers import login, make_app
+    from tests.web_helpers import NO_STABILITY, login, make_app
 
     app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
     folder = later_trust(tmp_path / "later")
     members = folder / "memberships.csv"
     members.write_text(members.read_text().replace("b2,MATHS,member\n", ""))
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
-        analysis_of(store, store.write_snapshot(read_trust(folder)[0], "2026-12-01", source="test").snapshot)
+        analysis_of(store, store.write_snapshot(read_trust(folder)[0], "2026-12-01", source="test").snapshot,
+                    NO_STABILITY)
     client = app.test_client()
     login(client, "admin")
     maths = client.get("/compare/map?before=2026-07-01&after=2026-12-01&group=MATHS").get_json()

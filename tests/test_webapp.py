@@ -18,7 +18,7 @@ from netmap.ingest.validate import read_trust
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
 from tests.trusts import PLANTED
-from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.security import CSP
 
@@ -605,7 +605,8 @@ def test_an_admin_sets_a_snapshots_thresholds_and_an_old_survey_is_flagged(tmp_p
 
     client = make_app(tmp_path, None).test_client()
     with SQLiteStore(tmp_path / "store.db") as store:
-        analysis_of(store, store.write_snapshot(read_trust(TINY)[0], "2027-01-05", source="tiny").snapshot)
+        analysis_of(store, store.write_snapshot(read_trust(TINY)[0], "2027-01-05", source="tiny").snapshot,
+                    NO_STABILITY)
     login(client, "admin")
     banner = "The tie window drops 4 of 4 ties (100%): they were observed more than 400 days before 2027-01-05"
     assert banner in client.get("/").get_data(as_text=True)

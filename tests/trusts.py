@@ -125,3 +125,46 @@ def random_trust(folder: Path) -> Path:
     graph = nx.gnp_random_graph(30, 0.15, seed=1)
     name = {i: f"p{i:02d}" for i in graph}
     return _hand_trust(folder, {name[i]: "ABC"[i % 3] for i in graph}, [(name[u], name[v]) for u, v in graph.edges()])
+
+
+EVALUATION_DATES = ("2024-09-01", "2025-07-01")  # the snapshots either side of MATHS beginning (2025-01-01)
+
+
+def intervention_series(planted: bool) -> Any:
+    """Four schools of six teachers (a1..d6) and a group MATHS that a1, a2, b1, b2, c1 and c2 join on 2025-01-01,
+    between the two EVALUATION_DATES; the comparison set is a3-a6, b3-b6, c3-c6 (same schools and role).
+
+    planted: each member gains exactly 2 cross-school colleagues (among the members), while a3 gains one (d1)
+    and b3 loses one (d2): the dividend is 2. Otherwise: members change by +1, -1, +1, -1, 0, 0 (ties with D)
+    and a3 by +1, b3 by -1: no dividend.
+    """
+    from netmap.dataset import Dataset  # the shared trusts import netmap lazily elsewhere too
+
+    people = [f"{s}{i}" for s in "abcd" for i in range(1, 7)]
+    schools = pd.DataFrame({"school_id": list("ABCD"), "name": ["Ash", "Birch", "Cedar", "Damson"],
+                            "phase": "primary"})
+    staff = pd.DataFrame({"staff_id": people, "school_id": [p[0].upper() for p in people], "role": "teacher",
+                          "name": [f"Teacher {p}" for p in people]})
+    members = ["a1", "a2", "b1", "b2", "c1", "c2"]
+    old, new = "2024-03-01", "2025-06-01"  # within the default 400-day window of one snapshot only
+    ties = [("a4", "a5", old), ("b4", "b5", old), ("b3", "d2", old), ("a3", "d1", new)]
+    if planted:
+        ties += [(x, y, new) for x, y in (("a1", "b1"), ("a1", "c1"), ("b1", "c1"), ("a2", "b2"), ("a2", "c2"),
+                                          ("b2", "c2"))]
+    else:
+        ties += [("b1", "d3", old), ("c2", "d4", old), ("a1", "d5", new), ("c1", "d6", new)]
+    collaborations = pd.DataFrame(ties, columns=["source_staff_id", "target_staff_id", "observed_on"]).assign(
+        kind="co-planning")
+    return Dataset.from_tables({
+        "schools": schools, "staff": staff, "collaborations": collaborations,
+        "groups": pd.DataFrame({"group_id": ["MATHS"], "name": ["Maths network"], "kind": ["subject-community"]}),
+        "memberships": pd.DataFrame({"staff_id": members, "group_id": "MATHS", "joined_on": "2025-01-01"})})
+
+
+def intervention_folder(folder: Path, planted: bool) -> Path:
+    """intervention_series(planted) written to `folder` as CSV files, to load with `netmap load`."""
+    folder.mkdir()
+    for name, frame in intervention_series(planted).tables():
+        if len(frame):
+            frame.to_csv(folder / f"{name}.csv", index=False)
+    return folder

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from netmap import clock
+from netmap.analysis.options import AnalysisOptions
 from netmap.dataset import Dataset
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
@@ -28,14 +29,15 @@ PASSWORD = "correct horse battery"
 ROLES = ("admin", "hr", "ceo", "network-lead")
 
 
-def make_app(tmp_path: Path, dataset: Dataset | None, **config: object) -> Flask:
+def make_app(tmp_path: Path, dataset: Dataset | None, *, stability: bool = False, **config: object) -> Flask:
     """The app over `dataset`, loaded, with a user of each role. NETMAP_REQUIRE_MFA is off, as a trust may set
     it, so that a test logs in with a password alone as often as it likes (an authenticator code is accepted once
-    per 30 seconds); tests/test_mfa.py and tests/test_access.py's second-factor tests turn it on."""
+    per 30 seconds); tests/test_mfa.py and tests/test_access.py's second-factor tests turn it on. The named lists'
+    stability is computed only with `stability` (its draws are most of an analysis's time)."""
     db, users = tmp_path / "store.db", tmp_path / "users.db"
     SQLiteStore(db).close()  # created as netmap creates a store
     if dataset is not None:  # loaded and analysed, as `netmap load` does (the web app only reads analyses)
-        _copy_store(analysed_store(dataset), db)
+        _copy_store(analysed_store(dataset, stability), db)
     with Accounts(users) as accounts:
         for role in ROLES:
             accounts.users.add(role, role, PASSWORD)
@@ -64,20 +66,23 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _TEMPLATES = _CompiledTemplates()
 
 
-_ANALYSED: dict[tuple[str, dt.date], Path] = {}  # (dataset's digest, today) -> its store, loaded and analysed
+NO_STABILITY = AnalysisOptions(stability_draws=0)  # for a test that does not test the named lists' stability
+
+_ANALYSED: dict[tuple[str, dt.date, bool], Path] = {}  # (dataset's digest, today, stability) -> its analysed store
 _ANALYSED_FOLDER = Path(tempfile.mkdtemp(prefix="netmap-tests-stores-"))
 atexit.register(shutil.rmtree, _ANALYSED_FOLDER, ignore_errors=True)
 
 
-def analysed_store(dataset: Dataset) -> Path:
-    """A store holding `dataset` as snapshot 2026-07-01, analysed: built once a session for each dataset (and
-    clock's day), so that the web tests' apps cost a file copy, not a load and an analysis. Never write to it:
-    copy it (make_app does)."""
-    key = (dataset.content_hash(), clock.today())
+def analysed_store(dataset: Dataset, stability: bool = False) -> Path:
+    """A store holding `dataset` as snapshot 2026-07-01, analysed (with the named lists' stability only when
+    `stability`; otherwise stability_draws=0): built once a session for each dataset (and clock's day), so that
+    the web tests' apps cost a file copy, not a load and an analysis. Never write to it: copy it (make_app does)."""
+    key = (dataset.content_hash(), clock.today(), stability)
     if key not in _ANALYSED:
         path = _ANALYSED_FOLDER / f"{len(_ANALYSED)}.db"
         with SQLiteStore(path) as store:
-            analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot)
+            analysis_of(store, store.write_snapshot(dataset, "2026-07-01", source="test").snapshot,
+                        None if stability else NO_STABILITY)
         _ANALYSED[key] = path
     return _ANALYSED[key]
 

@@ -1,5 +1,6 @@
 """The Compare page: what changed between two snapshots (netmap.analysis.compare), with the schools, groups and,
-for roles that see names, the people behind each number; every table downloads as CSV."""
+for roles that see names, the people behind each number, and whether an intervention (joining a group, a
+secondment) paid off (netmap.analysis.evaluation); every table downloads as CSV."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import pandas as pd
 from flask import Blueprint, abort, jsonify, render_template, request
 
 from netmap.analysis.compare import Comparison, Snapshot, community_events, compare
+from netmap.analysis.evaluation import Evaluation, Intervention, evaluate
 from netmap.analysis.tables import columns_of
+from netmap.errors import AnalysisError
 from netmap.layout import has_places
-from netmap.suppression import hide_rows
+from netmap.suppression import fewer_than, hide_rows
 from webapp.access import Scope, require_names, scope, suppressed_groups, suppressed_schools
 from webapp.auth import audit
 from webapp.data import TrustView, ready_view, snapshots
@@ -64,6 +67,9 @@ def index() -> Any:
     found = scope(views[1])
     result = _comparison(*views)
     tables = _tables(result, views, found)
+    evaluation = _evaluation(views, found, request.args.get("intervention", ""))
+    if isinstance(evaluation, Evaluation):
+        tables["evaluation"] = evaluation.table()
     wanted = request.args.get("table", "")
     if request.args.get("format") == "csv":
         if wanted not in tables:
@@ -76,6 +82,7 @@ def index() -> Any:
     shown = _shown_rows(tables)
     return render_template("compare/index.html", dates=ids, before=before, after=after, result=result,
                            summary=summary, community_events=community_events(result.communities),
+                           evaluation=evaluation, intervention=request.args.get("intervention", ""),
                            tables={k: v if k == "people" else v.head(SHOWN_ROWS) for k, v in shown.items()},
                            totals={k: len(v) for k, v in shown.items()}, school_names=names,
                            group_names={**views[0].group_names, **views[1].group_names},
@@ -86,6 +93,34 @@ def index() -> Any:
                            choices={"schools": sorted(names.items(), key=lambda item: item[1]),
                                     "groups": sorted({**views[0].group_names, **views[1].group_names}.items(),
                                                      key=lambda item: item[1])})
+
+
+def _evaluation(views: tuple[TrustView, TrustView], found: Scope, key: str) -> Evaluation | str | None:
+    """The chosen intervention's evaluation from the earlier view to the later (kept with the later view), or
+    why there is none to show: its error, or, for a role whose aggregates are suppressed, members or comparison
+    set below the threshold; None when none is chosen."""
+    if not key:
+        return None
+    before, after = views
+    refused = (f"Not shown: {fewer_than(found.min_group_size)} members or comparable staff, and a figure about so "
+               "few people could single someone out.")
+    try:
+        intervention = Intervention.parse(key)
+    except AnalysisError as exc:
+        return str(exc)
+    if intervention.group_id in suppressed_groups(after, found) | suppressed_groups(before, found):
+        return refused
+    cached = f"evaluation of {key} since {before.snapshot_id} {before.info.content_hash}"
+    try:
+        if cached not in after.layout_cache:
+            after.layout_cache[cached] = evaluate(before.graphs, after.graphs, intervention,
+                                                  min_comparison=found.min_group_size)
+    except AnalysisError as exc:
+        return str(exc)
+    result: Evaluation = after.layout_cache[cached]
+    if found.suppress and min(result.members, result.comparison) < found.min_group_size:
+        return refused
+    return result
 
 
 def _view(snapshot_id: str) -> TrustView:

@@ -178,7 +178,8 @@ ROUTES: Mapping[str, Route] = {
     "joiners.index": Route(SIGNED_IN, "new joiners' integration; the people table names them",
                            named=(on(table="people", format="csv"),), purpose=(on(table="people", format="csv"),),
                            audited=True, suppressed=True, downloads=("csv",)),
-    "compare.index": Route(SIGNED_IN, "two snapshots compared; tables of people name them",
+    "compare.index": Route(SIGNED_IN, "two snapshots compared, and an intervention evaluated (refused below the "
+                                      "suppression threshold); tables of people name them",
                            named=(on(table=_NAMED_TABLES, format="csv"),),
                            purpose=(on(table=_NAMED_TABLES, format="csv"), on(school=ANY), on(group=ANY)),
                            audited=True, suppressed=True, downloads=("csv",)),
@@ -276,6 +277,8 @@ COMMANDS: Mapping[str, Command] = {
     "survey links": Command("--out", "reissued links, or reminders' links"),
     "survey status": Command("--waiting", "who has not answered yet"),
     "compare": Command("--out", "what changed between two snapshots: ties, joiners and leavers by name"),
+    "evaluate": Command("--out", "an intervention's result, and each member's and comparable person's change by "
+                                 "staff id"),
     "find-expertise": Command("--out", "who knows a topic, by name, with who can introduce you"),
     "person export": Command("--out", "everything held about one person (a subject access request), as a zip"),
 }

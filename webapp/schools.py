@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 
 from netmap.analysis.cohesion import reciprocity_by_kind, respondents
 from netmap.analysis.priorities import context_columns
+from netmap.analysis.sensitivity import stability_line, stable_in
 from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
 from netmap.tie_kinds import tie_kinds
@@ -67,6 +68,7 @@ def show(school_id: str) -> Any:
     every_connector = [c for c in (view.analysis.schools.set_index("school_id").at[school_id, "key_connectors"]
                                    or "").split(";") if c]
     connectors = [c for c in every_connector if found.may_name(c)]
+    stable = stable_in(view.analysis, "key connector")
     groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
@@ -92,7 +94,9 @@ def show(school_id: str) -> Any:
                            secondees=secondees, understudies=understudies,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
                            fewer=fewer_than(found.min_group_size), names=found.sees_names,
-                           connectors=[(c, view.staff_names.get(c, c)) for c in connectors],
+                           connectors=[(c, view.staff_names.get(c, c), stable.get((c, school_id), ""))
+                                       for c in connectors],
+                           stability=stability_line(view.analysis, "key connector"),
                            groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
 

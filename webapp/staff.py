@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from netmap.analysis.communities import stability_of, stability_sentence
+from netmap.analysis.sensitivity import stability_line, stable_in
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.graphs import current_and_planned_secondments
 from webapp.access import named_view, require_person
@@ -29,6 +31,11 @@ def index() -> Any:
     columns = [Column("name", "Name", link), Column("school_id", "School", names=view.school_names),
                Column("role", "Role")] + [Column(c, names=view.school_names if c == "seconded_to" else None)
                                           for c in chosen]
+    listed = _named_list(request.args)
+    if listed:  # a named list: how stable each name on it is, beside it (and in its CSV)
+        stable = stable_in(view.analysis, listed)
+        frame = frame.assign(stable_in=[stable.get((str(p), ""), "") for p in frame["staff_id"]])
+        columns.insert(3, Column("stable_in", "Stable in"))
     page = table_page(frame, columns, filename=f"staff-{view.as_of}.csv", default_sort="betweenness", ids=("staff_id",),
                       filters=("school_id", "role", "ona_role", "is_isolate", "is_disconnected", "community"))
     audit("download" if isinstance(page, Response) else "view",
@@ -40,7 +47,16 @@ def index() -> Any:
     unstable = asks and not stability_of(view.analysis.summary)["stable"]
     return render_template("staff/index.html", view=view, page=page, schools=schools, figures=figures,
                            choices=FIGURE_NAMES, communities=stability_sentence(view.analysis.summary) if unstable
-                           else None)
+                           else None, stability=stability_line(view.analysis, listed) if listed else None)
+
+
+def _named_list(args: Mapping[str, str]) -> str | None:
+    """The named list (netmap.analysis.sensitivity.LISTS) the table's filter shows, if it shows one: brokers or
+    isolates by their role, disconnected staff by their flag."""
+    role = args.get("ona_role", "")
+    if role in ("broker", "isolate"):
+        return role
+    return "disconnected" if args.get("is_disconnected") == "True" else None
 
 
 # The figures the staff table shows at once: a page as wide as a screen, each set for one question. The CSV

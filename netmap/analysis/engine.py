@@ -69,6 +69,7 @@ class Analysis:
     bridges: pd.DataFrame
     summary: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    stability: pd.DataFrame | None = None  # named lists' stability (netmap.analysis.sensitivity); None: not computed
 
 
 @dataclass

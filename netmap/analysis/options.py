@@ -55,6 +55,11 @@ class AnalysisOptions:
     permutation_seed: int = _option(7, "Seed of those relabellings, so p-values repeat.")
     exact_path_limit: int = _option(5000, "Average shortest path is exact up to this many staff, sampled above.")
     path_sample_size: int = _option(500, "Sources sampled for the average shortest path above the limit.")
+    stability_draws: int = _option(
+        20, "Draws behind the stability of named lists, each dropping 10 % of respondents (0: not computed).")
+    stability_staff_limit: int = _option(
+        3000, "Stability of named lists is skipped, with a stated message, when the largest island has more "
+              "staff than this (each draw recomputes betweenness).")
 
     def __post_init__(self) -> None:
         for name in ("dormant_share", "key_connector_share", "formal_home_share", "min_response_rate",
@@ -67,9 +72,11 @@ class AnalysisOptions:
         for name in ("broker_percentile", "connector_percentile"):
             if not 0 <= getattr(self, name) <= 100:
                 raise AnalysisError(f"{name} must be between 0 and 100, not {getattr(self, name)}.")
-        for name in ("min_external_ties", "tie_window_days", "permutations"):
+        for name in ("min_external_ties", "tie_window_days", "permutations", "stability_staff_limit"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
+        if self.stability_draws < 0:
+            raise AnalysisError(f"stability_draws must be 0 (not computed) or more, not {self.stability_draws}.")
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, str]) -> AnalysisOptions:

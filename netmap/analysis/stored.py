@@ -21,9 +21,11 @@ import pandas as pd
 from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.options import AnalysisOptions
 
-__all__ = ["RULES_VERSION", "TABLES", "KeptAnalysis", "Part", "analysis_from_parts", "analysis_to_parts", "options_key"]
+__all__ = ["OPTIONAL_TABLES", "RULES_VERSION", "STEP_OPTIONS", "TABLES", "KeptAnalysis", "Part",
+           "analysis_from_parts", "analysis_to_parts", "options_key"]
 
 TABLES = ("staff", "schools", "groups", "wiring", "bridges")
+OPTIONAL_TABLES = ("stability",)  # absent from analyses kept before it existed, or with it off
 Part = tuple[str, bytes]  # (name, payload): "meta", or "<table>/<column number>"
 
 
@@ -32,10 +34,16 @@ Part = tuple[str, bytes]  # (name, payload): "meta", or "<table>/<column number>
 # that an analysis kept by an older netmap is computed afresh rather than served stale.
 RULES_VERSION = 2
 
+# The stability step's options: kept analyses are filed without them, so an analysis kept before the step existed
+# (or with it off) still loads, its pages saying "stability not computed".
+STEP_OPTIONS = ("stability_draws", "stability_staff_limit")
+
 
 def options_key(options: AnalysisOptions) -> str:
-    """A short digest of every threshold and of the rules' version: equal options and rules, equal key."""
-    text = json.dumps({"rules": RULES_VERSION, **dataclasses.asdict(options)}, sort_keys=True)
+    """A short digest of every threshold of the main analysis (not STEP_OPTIONS) and of the rules' version: equal
+    options and rules, equal key."""
+    values = {k: v for k, v in dataclasses.asdict(options).items() if k not in STEP_OPTIONS}
+    text = json.dumps({"rules": RULES_VERSION, **values}, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -43,8 +51,10 @@ def analysis_to_parts(analysis: Analysis) -> list[Part]:
     """The analysis as named parts (see the module docstring)."""
     parts: list[Part] = []
     tables: dict[str, dict[str, Any]] = {}
-    for table in TABLES:
-        frame: pd.DataFrame = getattr(analysis, table)
+    for table in TABLES + OPTIONAL_TABLES:
+        frame: pd.DataFrame | None = getattr(analysis, table)
+        if frame is None:
+            continue
         tables[table] = {"columns": [str(c) for c in frame.columns],
                          "dtypes": [str(t) for t in frame.dtypes], "rows": len(frame)}
         for number, column in enumerate(frame.columns):
@@ -81,6 +91,7 @@ class KeptAnalysis(Analysis):
     groups = cached_property(lambda self: self._table("groups"))
     wiring = cached_property(lambda self: self._table("wiring"))
     bridges = cached_property(lambda self: self._table("bridges"))
+    stability = cached_property(lambda self: self._table("stability") if "stability" in self._specs else None)
 
 
 def _column_bytes(values: pd.Series) -> bytes:

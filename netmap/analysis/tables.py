@@ -249,6 +249,45 @@ TABLES: tuple[TableSpec, ...] = (
                   "overlap | Overlap | share | Jaccard overlap of the two, over people in post at both dates; "
                   "they match at 0.3 or more.",
                   "event | What happened | label | continued, merged, split, regrouped, born or dissolved.")),
+    TableSpec("stability", "Stability of named lists",
+              "Each person a named list names, and in how many draws, each dropping 10 % of respondents at random, "
+              "the list still names them (kept with the analysis; beside each list on the pages and in their "
+              "CSVs). docs/metrics.md, \"Sensitivity of named lists\".", _columns(
+                  "list | List | label | broker, key connector, isolate or disconnected.",
+                  "staff_id | Person | id | Who the list names.",
+                  "school_id | School | id | The school a key connector connects (empty for the other lists).",
+                  "stable_in | Stable in | count | Draws whose list still names them (of the summary's draws).")),
+    TableSpec("evaluation", "Intervention evaluation: the dividend over time",
+              "A dated intervention's members against comparable staff, from one snapshot to a later one "
+              "(`netmap evaluate`: evaluation.csv; the Compare page). docs/metrics.md, \"Intervention "
+              "evaluation\".", _columns(
+                  "intervention | Intervention | id | group:ID (joining the group) or secondments (one starting).",
+                  "before | Before | date | The earlier snapshot.",
+                  "after | After | date | The later snapshot.",
+                  "members | Members | count | People in post in both who joined in between.",
+                  "comparison | Comparison | count | Comparable people who did not (see matched_on).",
+                  "matched_on | Compared with | label | school and role, role, or all staff: what the comparison "
+                  "set shares with the members.",
+                  "member_change | Members' change | number | Members' mean change in cross-school colleagues.",
+                  "comparison_change | Comparison's change | number | The comparison set's mean change.",
+                  "dividend | Dividend | number | The difference of the two changes (difference in differences).",
+                  "low | Interval from | number | The 95 % bootstrap percentile interval's lower end.",
+                  "high | Interval to | number | Its upper end.",
+                  "p_value | p-value | share | Two-sided permutation p-value (member labels permuted).",
+                  "exact | Exact | flag | Whether every assignment of labels was enumerated.",
+                  "permutations | Permutations | count | Random permutations and bootstrap resamples drawn.",
+                  "seed | Seed | count | The seed they were drawn from.",
+                  "conclusion | Conclusion | text | The result in one sentence.")),
+    TableSpec("evaluation people", "Intervention evaluation: each person's change",
+              "Each member and comparable person's cross-school colleagues before and after (`netmap evaluate "
+              "--out`: people.csv; names no one, but ids are personal data).", _columns(
+                  "staff_id | Staff id | id | The person's id.",
+                  "arm | Arm | label | member or comparison.",
+                  "school_id | School | id | Their school in the earlier snapshot.",
+                  "role | Role | label | Their role in the earlier snapshot.",
+                  "before | Before | count | Their cross-school colleagues in the earlier snapshot.",
+                  "after | After | count | In the later one.",
+                  "change | Change | number | After minus before.")),
     TableSpec("joiners people", "New joiners",
               "Each member of staff who started on or after the chosen date: when they reached each "
               "milestone.", _columns(
