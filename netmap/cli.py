@@ -46,8 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                   "ties with kind and weight, groups as hubs joined to their members), or its "
                                   "analysis as one XLSX workbook."),
     "find-expertise": ("netmap.expertise_cli", "Who knows about TOPIC, ranked by evidence (groups led or joined, "
-                                               "subjects, colleagues who named them for it in the survey), with who "
-                                               "can introduce you."),
+                                               "subjects, colleagues who named them for it in the survey; recent and "
+                                               "same-phase evidence counts more), equal scores by who can be "
+                                               "introduced soonest, with who can introduce you."),
     "forget": ("netmap.data_cli", "Delete the snapshot ID (its date, or date-N for a later one of that day: see "
                                   "`netmap snapshots`), or with --older-than every snapshot past the retention "
                                   "period, and everything in them."),
@@ -66,9 +67,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                "bases, who sees what (counted on the data loaded), thresholds, retention, what "
                                "leaves the machine with these settings, the risk register, necessity and "
                                "proportionality, profiling, people's rights, and the sign-off for the trust's DPO."),
-    "recommend": ("netmap.planner_cli", "Rank secondees from other schools for SCHOOL (fit, new links, the home "
-                                        "school's loss); without --school, list the schools to help first (isolated "
-                                        "or weakly connected, high priority first)."),
+    "recommend": ("netmap.planner_cli", "Rank secondees from other schools for SCHOOL (new links, then fit less "
+                                        "what the home school can least spare; the home school's loss beside), the "
+                                        "central team apart; without --school, list the schools to help first "
+                                        "(isolated or weakly connected, high priority first)."),
     "risk": ("netmap.planner_cli", "Leaver risk: what the network loses if each person leaves, worst first."),
     "sample": ("netmap.data_cli", "Generate a realistic, deterministic sample trust as CSV files: one folder of "
                                   "dated data (staff start and leave, ties are observed through the 2025/26 school "

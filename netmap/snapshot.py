@@ -17,7 +17,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Protocol, Self
 
@@ -36,6 +36,9 @@ from netmap.store.base import GraphStore, SnapshotInfo
 __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 
 log = logging.getLogger(__name__)
+
+NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
+            "show, and its draws would be spent on lists it names nobody from; the whole trust's analysis has it.")
 
 
 class NamesPeople(Protocol):
@@ -230,8 +233,11 @@ class Snapshot:
             if kept is not None:
                 return kept
             analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress)
-            analysis = with_stability(analysis, self.graphs, self.options, progress and (
-                lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))
+            if self.hidden:  # a narrowed view (aggregate roles, leads): draws for every hidden set would multiply
+                analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": NARROWED}})
+            else:
+                analysis = with_stability(analysis, self.graphs, self.options, progress and (
+                    lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))
             self.store.write_analysis(self.info, self.analysis_key, analysis_to_parts(analysis))
             log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))
             self._analysis = analysis

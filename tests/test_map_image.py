@@ -111,3 +111,20 @@ def test_a_later_board_summary_shows_the_change_and_the_trends(tmp_path: Path) -
     assert "Trends appear from the second snapshot on." not in text
     assert text.count("Cross-school share of collaborations") == 2  # a headline figure, and its trend chart
     assert "Became" not in text and "Head of A" not in text
+
+
+def test_names_with_dollar_signs_print_as_written(tmp_path: Path) -> None:
+    """matplotlib reads "$...$" as mathematics unless told not to: "Ca$h Academy $5" lost its dollars and
+    "Bad $\\frac{$ name" failed the whole download."""
+    import shutil
+
+    folder = shutil.copytree(PLANTED, tmp_path / "trust")
+    schools = folder / "schools.csv"
+    schools.write_text(schools.read_text(encoding="utf-8").replace("Ash Primary", "Ca$h Academy $5").replace(
+        "Beech Academy", "Bad $\\frac{$ name"), encoding="utf-8")
+    hr = make_app(tmp_path / "web", read_trust(folder)[0]).test_client()
+    login(hr, "hr")
+    response = hr.get("/map/data?format=pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "Ca$h Academy $5" in text and "Bad $\\frac{$ name" in text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_a_link_form_without_a_purpose_is_refused_and_changes_nothing(app: Flask
         text = refused.get_data(as_text=True)
         assert refused.status_code == 400 and refused.mimetype == "text/html", refused.status_code
         assert "Nothing was made or sent: this form hands over named staff data, so it needs a purpose." in text
-        assert fix in text and "a1" not in text
+        assert fix in text and "a1" not in re.sub(r'(value|content)="[^"]*"', "", text)  # a random token may hold "a1"
     assert _trail(app, "admin") == before  # nothing handed over, so nothing to audit
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         assert find_round(store, round_id).status == ("draft" if action == "open" else "open")

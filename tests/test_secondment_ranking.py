@@ -173,3 +173,21 @@ def test_the_worked_example_of_docs_secondments_is_these_results(planner: Planne
     with pytest.raises(AnalysisError) as refused:
         what_if(planner.graphs, [Second("l1", "L", "T")])
     assert str(refused.value) in " ".join(text.split())  # quoted where the page's refusals are described
+
+
+def test_what_if_refuses_someone_seconded_now_with_the_fix_not_a_crash() -> None:
+    """S2 is on a current secondment from ELM to OAK (staff.csv already places them at OAK); seconding them from OAK
+    to ELM in a what-if used to fail with an IndexError (the current secondment had no fix to quote)."""
+    from netmap.analysis.whatif import apply_to_graphs
+    from netmap.ingest.validate import read_trust
+    from tests.trusts import TINY
+
+    tiny = read_trust(TINY)[0]
+    tables = {**dict(tiny.tables()), "secondments": pd.DataFrame([{
+        "staff_id": "S2", "from_school_id": "ELM", "to_school_id": "OAK", "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31"}])}
+    graphs = build_graphs(Dataset.from_tables(tables), "2026-07-01")
+    with pytest.raises(AnalysisError, match=re.escape(
+            "Change 1 (second S2 from OAK to ELM) is refused: S2 is already seconded to Oakfield Primary until "
+            "2026-12-31. Choose someone else, or end that secondment in secondments.csv.")):
+        apply_to_graphs(graphs, [Second("S2", "OAK", "ELM")])

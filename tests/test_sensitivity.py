@@ -137,3 +137,16 @@ def test_a_page_over_an_analysis_without_stability_says_so(tmp_path: Path) -> No
     login(client, "hr")
     page = client.get("/staff/?ona_role=broker").get_data(as_text=True)
     assert "Stability not computed for this analysis" in page
+
+
+def test_a_view_that_leaves_units_out_spends_no_draws_and_says_so(store: SQLiteStore) -> None:
+    """Roles that see aggregates get a narrowed view per hidden set: the draws run once, for the whole trust."""
+    from netmap.snapshot import NARROWED, Hidden
+
+    info = store.write_snapshot(_dataset(), AS_OF, source="test").snapshot
+    told: list[str] = []
+    narrowed = Snapshot(info, store).without(Hidden(schools=frozenset({"B"}))).analyse(
+        progress=lambda step, done, total: told.append(step))
+    assert narrowed.stability is None and not any(step.startswith("stability draw") for step in told)
+    assert stability_line(narrowed, "broker") == NARROWED
+    assert Snapshot(info, store).analyse().stability is not None  # the whole trust's analysis still has it

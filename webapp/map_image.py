@@ -11,6 +11,7 @@ from typing import Any, Literal
 import matplotlib
 
 matplotlib.use("Agg")  # no display: images only
+matplotlib.rcParams["text.parse_math"] = False  # a name is text: "Ca$h $5" must not be read as mathematics
 
 from matplotlib.axes import Axes  # noqa: E402 - after choosing the backend
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402

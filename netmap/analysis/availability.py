@@ -46,7 +46,8 @@ def unavailable_for_secondment(dataset: Dataset, as_of: str,
         school = names.get(row.to_school_id, row.to_school_id)
         if row.status == "current":
             until = row.ends_on if isinstance(row.ends_on, str) else "further notice"
-            found[row.staff_id] = Unavailable(True, f"is already seconded to {school} until {until}")
+            found[row.staff_id] = Unavailable(True, f"is already seconded to {school} until {until}",
+                                              "choose someone else, or end that secondment in secondments.csv")
         elif row.staff_id not in found or not found[row.staff_id].excluded:
             found[row.staff_id] = Unavailable(True, f"is due to start a secondment to {school} on {row.starts_on}",
                                               "choose someone else, or change that secondment in secondments.csv")

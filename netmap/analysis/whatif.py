@@ -148,8 +148,9 @@ def _check(dataset: Dataset, as_of: str, works_at: Mapping[Hashable, str], chang
                                     "from their own school.")
             why = unavailable.get(change.staff_id)
             if why is not None and why.excluded:
+                fix = f" {why.fix[0].upper()}{why.fix[1:]}." if why.fix else ""
                 raise AnalysisError(f"Change {number} ({describe(change)}) is refused: {change.staff_id} "
-                                    f"{why.reason}. {why.fix[0].upper()}{why.fix[1:]}.")
+                                    f"{why.reason}.{fix}")
             works_at[change.staff_id] = change.to_school_id
         elif isinstance(change, JoinGroup) and change.group_id not in groups:
             raise AnalysisError(f"{change.group_id!r} is not a group in this snapshot.")
