@@ -117,3 +117,18 @@ def test_the_gias_download_alone_starts_a_trust_with_its_schools(tmp_path: Path)
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         stored = store.read_dataset("2026-09-01")
     assert len(stored.schools) == 17 and stored.staff.empty and stored.groups.empty
+
+
+def test_the_gias_download_alone_over_a_loaded_trust_is_refused_and_stores_nothing(app: Flask,
+                                                                                     admin: FlaskClient) -> None:
+    before = _snapshots(app)
+    response = admin.post("/upload/", data={
+        "csrf_token": csrf_token(admin, "/upload/"), "as_of": "2026-09-01", "on_taken": "keep", "gias_trust": OAK,
+        "gias": (io.BytesIO(gias_bytes(gias_rows(schools=80))), "edubasealldata20261207.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert ("The GIAS download alone only starts a trust that has no snapshot yet; this store already holds one, so "
+            "nothing was loaded. To update the schools, upload the GIAS download with the full set of files "
+            "(staff.csv, groups.csv, memberships.csv and the rest), or import your staff export with its column "
+            "mapping on the mapping page.") in response.get_data(as_text=True)
+    assert _snapshots(app) == before
