@@ -168,8 +168,12 @@ def test_what_happened_outside_a_leads_scope_is_counted_not_denied(app: Flask) -
                                         "with": "a1", "kind": "joint-project"})
     page = _client(app, "network-lead").get("/challenges/1").get_data(as_text=True)
     assert "Nobody invited yet." not in page and "None recorded yet." not in page
-    assert "1 colleague outside your scope was invited (1 offered to help); they are not named here." in page
-    assert "1 collaboration with colleagues outside your scope, not named here." in page
+    size = app.config["NETMAP_SETTINGS"].min_group_size
+    assert size > 1  # one invitee and one collaboration: below it, so not counted exactly, and no offers told
+    assert (f"Fewer than {size} colleagues outside your scope were invited; they are not named here, nor their "
+            "answers.") in page
+    assert f"Fewer than {size} collaborations with colleagues outside your scope, not named here." in page
+    assert "offered to help)" not in page and "1 colleague" not in page and "1 collaboration" not in page
     assert names_in(page) <= LEAD_SCOPE
     mine = hr.get("/challenges/1").get_data(as_text=True)  # hr sees everyone: named, nothing counted apart
     assert "outside your scope" not in mine and "Teacher C" in mine
@@ -198,3 +202,10 @@ def test_the_poster_is_offered_key_players_to_seed_it_with_within_scope(app: Fla
     mine = lead[lead.index("<h2>Seed it with these people</h2>"):lead.index("<h2>Invited")]
     assert "the staff of the schools concerned you may see by name, these 2 together reach" in mine
     assert ">Maths teacher A<" in mine and ">Head of maths B<" in mine and "Head of C" not in mine
+
+
+def test_counts_outside_a_scope_are_given_only_from_the_minimum_group_size() -> None:
+    from webapp.challenges import _outside
+
+    assert [_outside(n, 5, "colleague") for n in (0, 1, 4, 5, 12)] == [
+        "", "fewer than 5 colleagues", "fewer than 5 colleagues", "5 colleagues", "12 colleagues"]

@@ -154,6 +154,15 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     assert [e["label"].rsplit(": ", 1)[1] for e in drawn["legend"] if "layer" in e] == ["1", "1", "1"]
     standalone = admin.get("/compare/map?before=2026-07-01&after=2026-12-01&format=html")
     assert standalone.mimetype == "text/html" and "new vis.Network" in standalone.get_data(as_text=True)
+    assert admin.get("/compare/map?before=2026-07-01&after=2026-12-01&school=A&format=png").status_code == 200
+    from webapp.accounts import Accounts
+
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        downloads = [s for _, u, a, s in accounts.audit.entries() if (u, a) == ("admin", "download")]
+    assert ("What changed between two snapshots as html, snapshot 2026-12-01 (before=2026-07-01&after=2026-12-01&"
+            "format=html)") in downloads
+    assert ("Who joined, left and collaborates anew as png, snapshot 2026-12-01 (before=2026-07-01&after=2026-12-01&"
+            "school=A&format=png)") in downloads
     backwards = admin.get("/compare/?before=2026-12-01&after=2026-07-01").get_data(as_text=True)
     assert "Became isolated: <a href=\"/schools/D\">Damson Primary</a>" in backwards
     aggregate = ceo.get("/compare/").get_data(as_text=True)

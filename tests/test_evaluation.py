@@ -135,7 +135,23 @@ def test_secondments_are_an_intervention() -> None:
                                               "to_school_id": ["D", "D"], "starts_on": ["2025-02-01"] * 2}))
     before, after = (build_graphs(dataset, day) for day in EVALUATION_DATES)
     result = evaluate(before, after, Intervention("secondments"), permutations=500)
-    assert result.members == 2 and result.member_change == 2.0  # a1 and b1 each gained two, counted from home
+    # each counted where they work on each date: a1 and b1 both at D after, so their tie is within a school;
+    # each gained c1 only (counted from home, as before, they gained two each)
+    assert result.members == 2 and result.member_change == 1.0
+    people = result.people.set_index("staff_id")
+    assert people.loc[["a1", "b1"], ["before", "after"]].to_numpy().tolist() == [[0, 1], [0, 1]]
+
+
+def test_a_secondees_colleagues_at_the_host_school_are_not_cross_school() -> None:
+    """a1 is seconded from Ash to Damson and collaborates there with d5 only: no cross-school gain for either."""
+    dataset = _with(intervention_series(planted=False), memberships=pd.DataFrame(),
+                    secondments=pd.DataFrame({"staff_id": ["a1"], "from_school_id": ["A"], "to_school_id": ["D"],
+                                              "starts_on": ["2025-02-01"]}))
+    before, after = (build_graphs(dataset, day) for day in EVALUATION_DATES)
+    assert after.school_of["a1"] == "D" and set(after.undirected["a1"]) == {"d5"}
+    was, now = cross_school_colleagues(before), cross_school_colleagues(after)
+    assert (was["a1"], now["a1"], was["d5"], now["d5"]) == (0, 0, 0, 0)
+    assert now["c1"] == 1  # c1-d6: Cedar with Damson, no secondment
 
 
 @pytest.mark.parametrize(("intervention", "dates", "message"), [

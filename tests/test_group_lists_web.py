@@ -117,3 +117,30 @@ def test_the_gias_download_alone_starts_a_trust_with_its_schools(tmp_path: Path)
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         stored = store.read_dataset("2026-09-01")
     assert len(stored.schools) == 17 and stored.staff.empty and stored.groups.empty
+
+
+def test_the_gias_download_alone_over_a_loaded_trust_is_refused_and_stores_nothing(app: Flask,
+                                                                                     admin: FlaskClient) -> None:
+    before = _snapshots(app)
+    response = admin.post("/upload/", data={
+        "csrf_token": csrf_token(admin, "/upload/"), "as_of": "2026-09-01", "on_taken": "keep", "gias_trust": OAK,
+        "gias": (io.BytesIO(gias_bytes(gias_rows(schools=80))), "edubasealldata20261207.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert ("The GIAS download alone only starts a trust that has no snapshot yet; this store already holds one, so "
+            "nothing was loaded. To update the schools, upload the GIAS download with the full set of files "
+            "(staff.csv, groups.csv, memberships.csv and the rest), or import your staff export with its column "
+            "mapping on the mapping page.") in response.get_data(as_text=True)
+    assert _snapshots(app) == before
+
+
+def test_a_list_in_utf16_is_read_and_one_nothing_decodes_is_refused_naming_file_and_fix(app: Flask,
+                                                                                          admin: FlaskClient) -> None:
+    before = _snapshots(app)
+    teams = _check(admin, {"MATHS.csv": "Email\r\nada@oak.example\r\n".encode("utf-16")})
+    assert teams.status_code == 200 and 'action="/group-lists/' in teams.get_data(as_text=True)
+    bad = _check(admin, {"MATHS.txt": b"ada@oak.example\n\x81\x8d\x90@x\n"})
+    assert bad.status_code == 422
+    assert ("MATHS.txt is not text netmap can read (neither UTF-8, UTF-16 nor Windows-1252). Fix: save the list as "
+            "CSV UTF-8 (or as plain text, one email per line) and upload it again.") in bad.get_data(as_text=True)
+    assert _snapshots(app) == before

@@ -168,3 +168,15 @@ def test_load_with_mapping_refuses_a_bad_export_and_stores_nothing(db: Path, tmp
     assert result.stdout.startswith("ERROR   staff.csv, row 1, column Post Category: The export has no column "
                                     "'Post Category', which mapping itrent reads for role.")
     assert _digest(db) == before
+
+
+def test_import_groups_refuses_a_list_nothing_decodes_in_one_line(db: Path, export: Path, tmp_path: Path) -> None:
+    assert _run("import", "staff", str(export), "--mapping", "itrent", "--as-of", "2026-09-10", "--yes").exit_code == 0
+    maths = tmp_path / "MATHS.txt"
+    maths.write_bytes(b"alan.turing@oak.example\n\x81\x8d\x90@x\n")
+    before = _digest(db)
+    result = _run("import", "groups", str(maths), "--as-of", "2026-09-11", "--yes")
+    assert result.exit_code == 1
+    assert ("MATHS.txt is not text netmap can read (neither UTF-8, UTF-16 nor Windows-1252). Fix: save the list as "
+            "CSV UTF-8 (or as plain text, one email per line) and upload it again.") in result.stderr
+    assert _digest(db) == before

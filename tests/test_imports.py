@@ -322,3 +322,29 @@ def test_sensitive_headers_are_recognised_however_an_export_spells_them(header: 
                                     "Start Date", "Leaving Date", "Contract Type", "Unit", "Nickname"])
 def test_ordinary_headers_stay_mappable(header: str) -> None:
     assert not is_sensitive(header)
+
+
+def test_group_list_reads_utf16_and_bom_marked_utf8_as_teams_and_excel_save_them(tmp_path: Path) -> None:
+    for name, encoding in (("teams.csv", "utf-16"), ("excel.csv", "utf-8-sig")):
+        path = tmp_path / name
+        path.write_bytes("Email\r\nada@oak.example\r\n".encode(encoding))
+        assert read_group_list(path) == [(2, "ada@oak.example")]
+
+
+def test_group_list_that_nothing_decodes_or_csv_refuses_is_an_ingest_error_naming_file_and_fix(
+        tmp_path: Path) -> None:
+    undecodable = tmp_path / "MATHS.txt"
+    undecodable.write_bytes(b"ada@oak.example\n\x81\x8d\x90@x\n")
+    with pytest.raises(IngestError) as caught:
+        read_group_list(undecodable)
+    assert str(caught.value).endswith(
+        "MATHS.txt is not text netmap can read (neither UTF-8, UTF-16 nor Windows-1252). Fix: save the list as CSV "
+        "UTF-8 (or as plain text, one email per line) and upload it again.")
+    no_bom = tmp_path / "maths.csv"  # UTF-16 without its mark: a carriage return then a NUL inside a field
+    no_bom.write_bytes("Email\r\nada@oak.example\r\n".encode("utf-16-le"))
+    with pytest.raises(IngestError) as caught:
+        read_group_list(no_bom)
+    assert "maths.csv, row 1: cannot be read as CSV (new-line character seen in unquoted field" in str(caught.value)
+    assert str(caught.value).endswith("Fix: save the list as CSV UTF-8 (or as plain text, one email per line) and "
+                                      "upload it again.")
+    assert (caught.value.file, caught.value.row) == ("maths.csv", 1)

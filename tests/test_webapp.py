@@ -199,6 +199,29 @@ def test_person_level_views_and_downloads_are_audited(app: Flask, admin: FlaskCl
     assert ("admin", "view", "staff map") in entries
 
 
+
+def test_every_map_download_is_audited_schools_and_wiring_too(app: Flask, admin: FlaskClient) -> None:
+    """network_map.data is an audited route (webapp.policy): its PNG, PDF and HTML files leave netmap."""
+    for query in ("format=png", "view=wiring&format=pdf", "view=staff&school=A&format=html"):
+        assert admin.get(f"/map/data?{query}").status_code == 200
+    admin.get("/map/data?view=staff&school=A")
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        entries = [(a, s) for _, u, a, s in accounts.audit.entries() if u == "admin"]
+    snapshot = _latest(app)
+    assert sorted(s for a, s in entries if a == "download") == [  # newest first in the log
+        f"Hard vs soft wiring by school as pdf, snapshot {snapshot} (view=wiring&format=pdf)",
+        f"School map as png, snapshot {snapshot} (format=png)",
+        f"Staff map as html, snapshot {snapshot} (view=staff&school=A&format=html)"]
+    assert ("view", "staff map (view=staff&school=A)") in entries
+
+
+def _latest(app: Flask) -> str:
+    from netmap.store import SQLiteStore
+
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        return store.list_snapshots()[-1].snapshot_id
+
+
 XSS = "<img src=x onerror=alert(1)>"
 
 

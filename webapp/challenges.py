@@ -22,6 +22,7 @@ from netmap.challenges import (
     with_recorded_ties,
 )
 from netmap.errors import ChallengeError
+from netmap.suppression import fewer_than
 from webapp.access import Scope, named_view
 from webapp.accounts.challenges import Challenge
 from webapp.auth import accounts, audit
@@ -119,8 +120,8 @@ def show(challenge_id: int) -> Any:
     invited = [(i, answers.get(i.staff_id)) for i in every_invite if found.may_name(i.staff_id)]
     offered = [(p, view.staff_names.get(p, p)) for p, o in answers.items() if o.answer == "offer" and found.may_name(p)]
     ties = [(t, published) for t, published in every_tie if found.may_name(t.source) and found.may_name(t.target)]
-    unnamed = {"invited": len(every_invite) - len(invited), "ties": len(every_tie) - len(ties),
-               "offers": sum(o.answer == "offer" for p, o in answers.items() if not found.may_name(p))}
+    unnamed = {"invited": _outside(len(every_invite) - len(invited), found.min_group_size, "colleague"),
+               "ties": _outside(len(every_tie) - len(ties), found.min_group_size, "collaboration")}
     table = request.args.get("table")
     if request.args.get("format") == "csv" and table in ("experts", "connectors", "seeds", "answers", "ties"):
         audit("download", f"challenge {challenge_id} {table}")
@@ -140,6 +141,17 @@ def show(challenge_id: int) -> Any:
                            unnamed=unnamed, search=suggestions.search, seeds=seeds, seeded=seeded,
                            scoped=found.people is not None,
                            is_open=challenge.is_open(clock.today()), kinds=known_tie_kinds(view.dataset))
+
+
+def _outside(count: int, min_group_size: int, noun: str) -> str:
+    """How many `noun`s involve people outside the viewer's scope, as shown to them: "" for none, "fewer than N
+    colleagues" below the minimum group size (a small count would point at someone), else the count. Who among them
+    answered is never said."""
+    if count == 0:
+        return ""
+    if count < min_group_size:
+        return f"{fewer_than(min_group_size)} {noun}s"
+    return f"{count} {noun}s"
 
 
 @bp.route("/<int:challenge_id>/invite", methods=["POST"])

@@ -126,8 +126,8 @@ def data() -> Any:
         drawn = school_map(view, focus, hidden, found.min_group_size)
         return jsonify({**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus),
                         "message": str(exc)})
-    audit("download" if request.args.get("format") in DOWNLOADS else "view",
-          f"staff map ({request.query_string.decode()})")
+    if request.args.get("format") not in DOWNLOADS:  # a download is audited by send_map, as every map's is
+        audit("view", f"staff map ({request.query_string.decode()})")
     return send_map(view, result)
 
 
@@ -141,11 +141,13 @@ _IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 def send_map(view: TrustView, drawn: dict) -> Any:
     """The map as JSON for the page; with ?format=html as a standalone HTML file to keep or send, with ?format=png
-    or pdf as a page to print (title, date, key and names: webapp.map_image)."""
+    or pdf as a page to print (title, date, key and names: webapp.map_image). Every download is audited: a map of
+    schools is a file that leaves netmap too."""
     fmt = request.args.get("format", "")
     if fmt not in DOWNLOADS:
         return jsonify(drawn)
     title = TITLES.get(drawn["view"], "Map")
+    audit("download", f"{title} as {fmt}, snapshot {view.snapshot_id} ({request.query_string.decode()})")
     stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))
     if fmt in ("png", "pdf"):
         focus = view.school_names.get(request.args.get("school", "")) or view.group_names.get(

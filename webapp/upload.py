@@ -84,6 +84,12 @@ def index() -> Any:
                 found = _schools_from_gias(form, source)
                 from_gias, gias_alone = found is not None, found is not None and not uploads
                 if found is not None and not uploads:  # the register alone: a trust's start, before staff and groups
+                    if snapshots():  # over a loaded trust it would store a latest snapshot with no staff at all
+                        raise NetmapError(
+                            "The GIAS download alone only starts a trust that has no snapshot yet; this store already "
+                            "holds one, so nothing was loaded. To update the schools, upload the GIAS download with "
+                            "the full set of files (staff.csv, groups.csv, memberships.csv and the rest), or import "
+                            "your staff export with its column mapping on the mapping page.")
                     report = ValidationReport(found.report.source)
                     dataset = schools_dataset(found, report)
                 else:

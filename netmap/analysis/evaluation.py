@@ -130,16 +130,13 @@ def format_p(p: float) -> str:
 
 
 def cross_school_colleagues(graphs: TrustGraphs) -> dict[Hashable, int]:
-    """Each person in post's number of distinct colleagues tied to them (U) whose school in staff.csv differs
-    from theirs (a secondee counts from their home school)."""
-    home = _home_schools(graphs)
+    """Each person in post's number of distinct colleagues tied to them (U) whose school differs from theirs, both
+    taken as where they work on the graphs' date (a secondee: the host school while seconded). Ties at the host
+    school are then within school, so being seconded does not by itself count as a gain."""
+    school = graphs.school_of
     undirected = graphs.undirected
-    return {p: sum(1 for q in undirected[p] if home.get(q, home[p]) != home[p]) for p in undirected if p in home}
-
-
-def _home_schools(graphs: TrustGraphs) -> dict[Hashable, str]:
-    staff = graphs.dataset.staff
-    return {p: s for p, s in zip(staff["staff_id"], staff["school_id"], strict=True) if p in graphs.school_of}
+    return {p: sum(1 for q in undirected[p] if school.get(q, school[p]) != school[p]) for p in undirected
+            if p in school}
 
 
 def _treated(graphs: TrustGraphs, intervention: Intervention) -> set[Hashable]:

@@ -7,6 +7,7 @@ holds keep their membership's history with a leaving day; new members join on th
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -56,6 +57,22 @@ def email_column(staff: pd.DataFrame) -> str:
                       "--mapping NAME), or add an email column to staff.csv.", column="email")
 
 
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _decoded(raw: bytes, name: str) -> str:
+    """The text of a group list: by its byte-order mark (UTF-8 or UTF-16, as Teams and Excel save), else UTF-8,
+    else Windows-1252; IngestError naming the file and the fix when nothing decodes it."""
+    encodings = [encoding for bom, encoding in _BOMS if raw.startswith(bom)][:1] or ["utf-8", "cp1252"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise IngestError(f"{name} is not text netmap can read (neither UTF-8, UTF-16 nor Windows-1252). Fix: save the "
+                      "list as CSV UTF-8 (or as plain text, one email per line) and upload it again.", file=name)
+
+
 def read_group_list(path: Path) -> list[tuple[int, str]]:
     """The entries of a group list as (line number, text): one email per line, or the email column of a CSV
     (its header names it: Email, Mail, UserPrincipalName, ...). Blank lines are skipped."""
@@ -63,13 +80,15 @@ def read_group_list(path: Path) -> list[tuple[int, str]]:
         raw = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path} cannot be read ({exc.strerror}). Check the path.", file=path.name) from exc
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    rows = list(csv.reader(io.StringIO(text)))
+    text = _decoded(raw, path.name)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        line = reader.line_num
+        raise IngestError(f"{path.name}, row {line}: cannot be read as CSV ({exc}). Fix: save the list as CSV UTF-8 "
+                          "(or as plain text, one email per line) and upload it again.",
+                          file=path.name, row=line) from exc
     if not rows:
         raise IngestError(f"{path.name} is empty. Export the group's members again.", file=path.name)
     header = [normalise_header(h) for h in rows[0]]
