@@ -199,6 +199,11 @@ TABLES: tuple[TableSpec, ...] = (
         Column("staff_id", "id", required=True, refers_to="staff"),
         Column("round", "text", help="The survey round, e.g. 2026 summer."),
         Column("responded_on", "date", help="When they answered; blank if surveyed but did not answer."),
+        Column("round_id", "id", since=5,
+               help="The round's id, telling apart rounds with the same title (written by a closed round)."),
+        Column("kinds", "text", since=5,
+               help="The tie kinds the round asked about, space-separated, e.g. advice collaboration; blank: not "
+                    "known, so a later answer ends none of this person's earlier ties."),
     )),
 )
 TABLE_NAMES = tuple(t.name for t in TABLES)

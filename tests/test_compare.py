@@ -214,7 +214,8 @@ def _two_rounds_dataset() -> Dataset:
                         columns=["source_staff_id", "target_staff_id", "kind", "weight", "observed_on"])
     answers = pd.DataFrame([("a1", "autumn", "2025-11-10"), ("b2", "autumn", "2025-11-12"),
                             ("c1", "autumn", "2025-11-11"), ("a1", "spring", "2026-03-10"), ("b2", "spring", None),
-                            ("c1", "spring", "2026-03-11")], columns=["staff_id", "round", "responded_on"])
+                            ("c1", "spring", "2026-03-11")], columns=["staff_id", "round", "responded_on"]
+                           ).assign(kinds="advice co-planning peer-review")  # both rounds asked every kind here
     staff = dataset.staff.assign(left_on=dataset.staff["left_on"].where(dataset.staff["staff_id"] != "c2",
                                                                         "2026-01-31"))
     tables = {**dict(dataset.tables()), "collaborations": ties, "respondents": answers, "staff": staff}

@@ -100,11 +100,16 @@ def test_current_and_planned_secondments() -> None:
                                                                           ("a", "planned")]
 
 
-def _rounds(tiny: Path, respondents: str, ties: str) -> TrustGraphs:
-    """The tiny trust with its own ties replaced by `ties` and a respondents file, as of 2026-04-01."""
+ALL_KINDS = "advice co-planning coaching"
+
+
+def _rounds(tiny: Path, respondents: str, ties: str, kinds: str = ALL_KINDS) -> TrustGraphs:
+    """The tiny trust with its own ties replaced by `ties` and a respondents file, as of 2026-04-01; every round
+    asked about `kinds` (blank: not known)."""
     (tiny / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind,weight,observed_on\n" + ties,
                                              encoding="utf-8")
-    (tiny / "respondents.csv").write_text("staff_id,round,responded_on\n" + respondents, encoding="utf-8")
+    rows = "".join(f"{line},{kinds}\n" for line in respondents.splitlines())
+    (tiny / "respondents.csv").write_text("staff_id,round,responded_on,kinds\n" + rows, encoding="utf-8")
     return build_graphs(read_trust(tiny)[0], "2026-04-01")
 
 

@@ -84,8 +84,17 @@ def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None
     assert "Round closed: snapshot 2099-07-20 written (created)" in closed.get_data(as_text=True)
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01", "2099-07-20"]
-        assert len(store.read_dataset("2099-07-20").collaborations) == 1
-    assert respondent.get(f"/survey/{token}").status_code == 410  # the round is over: links end
+        # closing carries the base snapshot's ties forward (PLANTED's 11, undated: loaded ties) and adds the
+        # round's answers (a1 named Head of B, b1): 11 + 1
+        written = store.read_dataset("2099-07-20").collaborations
+        assert len(written) == 12
+        added = written.dropna(subset=["observed_on"])
+        assert list(zip(added["source_staff_id"], added["target_staff_id"], strict=True)) == [("a1", "b1")]
+    # the round is over: the form is gone; the link a1 submitted through shows their network profile instead
+    # (netmap.survey.profile); b1's link, which submitted nothing, says the round has closed
+    after = respondent.get(f"/survey/{token}")
+    assert after.status_code == 200 and "<h1>Your network</h1>" in after.get_data(as_text=True)
+    assert app.test_client().get(f"/survey/{links['b1'].rsplit('/', 1)[1]}").status_code == 410
     for action in ("close", "reopen", "open", "links"):  # every form of the page needs its CSRF token
         assert admin.post(f"/surveys/{round_id}/{action}", data={"format": "csv"}).status_code == 400
     reopened = admin.post(f"/surveys/{round_id}/reopen",

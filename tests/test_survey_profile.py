@@ -54,7 +54,7 @@ def test_a_profile_names_whom_they_named_counts_who_named_them_and_suggests_coll
         assert mine.named_by == 6  # a count: d2's draft does not count
         # a maths teacher in a primary school: Cedar's maths teacher first (b2, named already, is not suggested),
         # then two of the other primary schools' staff; never someone of Ash Primary
-        assert [c.name for c in mine.suggestions][0] == "Teacher C" and mine.suggestions[0].why == "teaches maths"
+        assert [c.name for c in mine.suggestions][0] == "Teacher C" and mine.suggestions[0].why == "teaches maths too"
         assert len(mine.suggestions) == 3 and {c.school for c in mine.suggestions} <= {"Cedar Primary",
                                                                                         "Damson Primary"}
         assert all(c.why == "works in a primary school too" for c in mine.suggestions[1:])
@@ -88,3 +88,21 @@ def test_an_open_round_shows_the_form_not_a_profile(tmp_path: Path) -> None:
         with pytest.raises(RoundClosed, match="has not closed yet"):
             closed_link_of(store, tokens["a1"])
     assert "Your network" not in app.test_client().get(f"/survey/{tokens['a1']}").get_data(as_text=True)
+
+
+def test_names_from_someone_since_excluded_do_not_count_and_an_excluded_respondent_sees_the_closed_page(
+        closed) -> None:  # noqa: ANN001
+    """a1, one of the six who named a2, objects after the round closed: a2 is named by 5 (the answers the analysis
+    uses). a2 objects too: their link shows the closed form's page (410), not a profile and not an error."""
+    from netmap.store.base import Exclusion
+
+    app, tokens, round_id = closed
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        store.exclude_person(Exclusion("a1", "objected", "2026-07-25T09:00:00+00:00"))
+        record = find_round(store, round_id)
+        assert network_profile(store, record, "a2", threshold=5).named_by == 5
+        store.exclude_person(Exclusion("a2", "objected", "2026-07-25T09:00:00+00:00"))
+        with pytest.raises(RoundClosed, match=r"^This survey closed on 2099-07-20\.$"):
+            network_profile(store, record, "a2", threshold=5)
+    page = app.test_client().get(f"/survey/{tokens['a2']}")
+    assert page.status_code == 410 and "Your network" not in page.get_data(as_text=True)

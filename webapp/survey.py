@@ -165,12 +165,13 @@ def _profile(token: str) -> str | None:
     """The respondent's network profile when `token` is the link they submitted through and its round has closed
     (netmap.survey.profile); None otherwise, and the form's own answer (closed, withdrawn, unknown) is given."""
     store = get_store()
+    threshold = current_app.config["NETMAP_SETTINGS"].min_group_size
     try:
         link, record = closed_link_of(store, token)
-    except (UnknownLink, RoundClosed):
+        profile = network_profile(store, record, link.staff_id, threshold)
+    except (UnknownLink, RoundClosed):  # RoundClosed too for a respondent since excluded from analysis
         return None
-    threshold = current_app.config["NETMAP_SETTINGS"].min_group_size
-    return render_template("survey/profile.html", profile=network_profile(store, record, link.staff_id, threshold))
+    return render_template("survey/profile.html", profile=profile)
 
 
 def _refused(spec: RoundSpec, roster: Roster, store: GraphStore, link: Link, message: str, code: int,

@@ -102,7 +102,8 @@ def simulate_rounds(ties: pd.DataFrame, staff_by_term: Mapping[str, pd.DataFrame
         result[as_of] = {
             "collaborations": pd.DataFrame(answer_rows, columns=["source_staff_id", "target_staff_id", "kind",
                                                                  "weight", "observed_on"]),
-            "respondents": pd.DataFrame(respondent_rows, columns=["staff_id", "round", "responded_on"])}
+            "respondents": pd.DataFrame(respondent_rows, columns=["staff_id", "round", "responded_on"]
+                                        ).assign(kinds=" ".join(sorted(set(ties["kind"]))))}  # every round asks all
     return result
 
 

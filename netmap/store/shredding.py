@@ -45,7 +45,7 @@ _STAFF = ("role", "name", "subjects", "started_on", "left_on", "attributes")
 _MEMBERSHIP = ("role", "joined_on", "left_on", "attributes")
 _TIE = ("observed_on", "attributes")  # kind and weight in clear: Cypher explores the network by them
 _SECONDMENT = ("from_school_id", "starts_on", "ends_on", "purpose", "attributes")
-_RESPONSE = ("round", "responded_on", "attributes")
+_RESPONSE = ("round", "responded_on", "round_id", "kinds", "attributes")
 
 # A snapshot's tables as loads write them and reads return them (schools, groups and tie kinds are not about a
 # person: in clear).

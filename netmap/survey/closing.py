@@ -32,9 +32,11 @@ def asked_staff(base: Dataset, spec: RoundSpec) -> pd.DataFrame:
 
 
 def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nomination, str]],
-                   submitted: Mapping[str, str]) -> Dataset:
+                   submitted: Mapping[str, str], round_id: str = "") -> Dataset:
     """The dataset a closed round writes. `answers`: each nomination with the day it was saved; `submitted`:
-    each respondent who submitted and the day. Only submitted answers count (a draft is not an answer)."""
+    each respondent who submitted and the day; `round_id`: the round's id, written beside its respondents with the
+    tie kinds it asked (rows of the same id, from closing it before, are replaced; another round with the same
+    title is kept). Only submitted answers count (a draft is not an answer)."""
     questions = {q.key: q for q in spec.questions}
     rows = [(n.respondent, n.target, questions[n.question].kind, n.weight, day, n.question,
              questions[n.question].topic or None) for n, day in answers if n.respondent in submitted]
@@ -42,9 +44,13 @@ def round_snapshot(base: Dataset, spec: RoundSpec, answers: list[tuple[Nominatio
                                                  "observed_on", "question", "topic"])
     collaborations["weight"] = collaborations["weight"].astype(float)
     people = asked_staff(base, spec)["staff_id"]
+    kinds = " ".join(sorted({q.kind for q in spec.questions}))
     respondents = pd.DataFrame({"staff_id": list(people), "round": spec.title,
-                                "responded_on": [submitted.get(p) for p in people]})
-    earlier = base.respondents[base.respondents["round"].fillna("") != spec.title]
+                                "responded_on": [submitted.get(p) for p in people],
+                                "round_id": round_id or None, "kinds": kinds})
+    before = base.respondents
+    ids = before["round_id"].fillna("") if "round_id" in before.columns else pd.Series("", index=before.index)
+    earlier = before[(ids != round_id) | (ids == "")] if round_id else before[before["round"].fillna("") != spec.title]
     tables = {name: frame for name, frame in base.tables()}
     tables.update(collaborations=_joined(base.collaborations, collaborations),
                   respondents=_joined(earlier, respondents))

@@ -75,14 +75,17 @@ def closed_link_of(store: GraphStore, token: str, now: dt.datetime | None = None
 
 def network_profile(store: GraphStore, record: RoundRecord, staff_id: str, threshold: int) -> Profile:
     """`staff_id`'s profile after the closed round `record`: from the round's submitted answers and the staff of
-    its base snapshot (people excluded from analysis left out). `threshold`: the smallest count shown exactly."""
+    its base snapshot (people excluded from analysis left out: their nominations are not counted, and a respondent
+    since excluded gets RoundClosed, the closed form's message). `threshold`: the smallest count shown exactly."""
     spec = spec_of(record)
     base = store.read_dataset(spec.base_as_of)
     staff = surveyed_staff(base, spec).set_index("staff_id")
     schools = base.schools.set_index("school_id")
     phase = schools["phase"].to_dict()
     names = schools["name"].to_dict()
-    answers, _submitted = store.read_answers(record.round_id)
+    if staff_id not in staff.index:
+        raise RoundClosed(f"This survey closed on {spec.closes_on}.")
+    answers, submitted = store.read_answers(record.round_id)
     questions = {q.key: q.text for q in spec.questions}
 
     def colleague(person: str, why: str) -> Colleague:
@@ -92,7 +95,9 @@ def network_profile(store: GraphStore, record: RoundRecord, staff_id: str, thres
 
     mine = [n for n, _day in answers if n.respondent == staff_id and n.target in staff.index]
     named = tuple(colleague(n.target, questions.get(n.question, n.question)) for n in mine)
-    count = len({n.respondent for n, _day in answers if n.target == staff_id and n.respondent != staff_id})
+    # the nominations the analysis uses: submitted, by someone in its data (not excluded, not objected)
+    count = len({n.respondent for n, _day in answers if n.target == staff_id and n.respondent != staff_id
+                 and n.respondent in submitted and n.respondent in staff.index})
     me = staff.loc[staff_id]
     return Profile(spec.title, str(me["name"] or staff_id), str(names.get(me["school_id"], me["school_id"])), named,
                    count if count >= threshold else None, threshold,
@@ -117,7 +122,8 @@ def _suggestions(staff: pd.DataFrame, phase: dict[str, str], me: str, named: set
         same_phase = bool(my_phase) and phase.get(staff.at[person, "school_id"]) == my_phase
         if not shared and not same_phase:
             continue
-        why = ("teaches " + ", ".join(sorted(shared))) if shared else f"works in a {my_phase} school too"
+        # only what they share: the form's roster showed name, role and school, never a colleague's subjects
+        why = f"teaches {', '.join(sorted(shared))} too" if shared else f"works in a {my_phase} school too"
         order = hashlib.sha256(f"{me}|{person}".encode()).hexdigest()
         chosen.append((-len(shared), not same_phase, order, person, why))
     ranked = sorted(chosen)

@@ -303,7 +303,8 @@ def round_dataset(store: GraphStore, round_id: str) -> Dataset:
     spec = spec_of(record)
     # the base as stored, people excluded from analysis included: their exclusion applies when the round's snapshot
     # is read, and ends when they are included again
-    return round_snapshot(store.read_dataset(spec.base_as_of, with_excluded=True), spec, answers, submitted)
+    return round_snapshot(store.read_dataset(spec.base_as_of, with_excluded=True), spec, answers, submitted,
+                          round_id)
 
 
 def reopen_round(store: GraphStore, round_id: str) -> None:
