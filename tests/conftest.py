@@ -46,6 +46,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # A password costs 0.1 s of CPU with production's scrypt; the suite's many logins use a cheap declared method
     # instead (tests/test_sessions.py checks that the production default is still scrypt at its cost).
     os.environ.setdefault("NETMAP_TEST_PASSWORD_HASH", CHEAP_PASSWORD_HASH)
+    keep_group_order(config)
+
+
+def keep_group_order(config: pytest.Config) -> None:
+    """Under --dist loadgroup, let pytest-xdist hand out the groups in the order heaviest_groups_first gives them,
+    not re-sorted by their number of tests (a group of 100 quick tests is not longer than one of 4 browser tests)."""
+    if getattr(config.option, "dist", "no") == "loadgroup":
+        config.option.loadscopereorder = False
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -81,34 +89,63 @@ def _users_own_folders_untouched() -> Iterator[None]:
     assert not changed, f"the tests wrote into the user's own netmap folders (HOME is not isolated): {changed[:5]}"
 
 
-SHARED = {"neo4j_uri": "neo4j"}  # fixture: xdist group of every test using a server started once a session
+SHARED = {"neo4j_uri": "neo4j"}  # fixture: the server it starts once a worker, and the suffix of its tests' groups
 
 
 def xdist_group_of(item: pytest.Item) -> str:
-    """The group of pytest-xdist's workers a test runs in (--dist loadgroup): a shared server's (the live Neo4j:
-    one worker starts one, for every test that uses it, by fixture or by a "neo4j" parameter), else its module's
-    (its module-scoped trusts and servers are built once, in one worker), unless the test names its own group
-    with @pytest.mark.xdist_group (to split a long module whose parts share nothing across the workers)."""
+    """The group of pytest-xdist's workers a test runs in (--dist loadgroup): its module's (its module-scoped
+    trusts and servers are built once, in one worker), with a shared server's suffix for a test of the live Neo4j
+    (by fixture or by a "neo4j" parameter: each worker that runs one starts one server, so the Neo4j modules spread
+    over the workers), unless the test names its own group with @pytest.mark.xdist_group (to split a long module
+    whose parts share nothing across the workers)."""
     explicit = item.get_closest_marker("xdist_group")
     if explicit is not None:
         return str(explicit.args[0])
+    module = item.nodeid.split("::")[0]
+    shared = _shared_server_of(item)
+    return f"{module}::{shared}" if shared else module
+
+
+def _shared_server_of(item: pytest.Item) -> str | None:
+    """The shared server (SHARED) a test uses, by fixture or by parameter, or None."""
     callspec = getattr(item, "callspec", None)
     by_parameter = callspec is not None and any(value == "neo4j" for value in callspec.params.values()
                                                  if isinstance(value, str))
     uses = set(getattr(item, "fixturenames", ())) | ({"neo4j_uri"} if by_parameter else set())
     shared = sorted(SHARED[name] for name in uses & set(SHARED))
-    return shared[0] if shared else item.nodeid.split("::")[0]
+    return shared[0] if shared else None
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the marks and -m deselects by them
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put each test in its xdist group; mark every test of a shared server (the live Neo4j) slow: starting one
-    takes tens of seconds, and the fast set covers the Neo4j store's code through its double (tests/neo4j_double.py)."""
+    takes tens of seconds, and the fast set covers the Neo4j store's code through its double (tests/neo4j_double.py).
+    In an xdist worker, order the groups heaviest first (see heaviest_groups_first)."""
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+        if _shared_server_of(item) is not None:
+            item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):
+        items[:] = heaviest_groups_first(items)
+
+
+# What a test is reckoned to cost when the groups are ordered (not measured per test: a slow test takes seconds to a
+# minute, most others a fraction of a second); the order only decides which group a free worker takes next.
+SLOW_TEST_WEIGHT, TEST_WEIGHT = 10.0, 0.2
+
+
+def heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The tests with their xdist groups in order of reckoned cost, heaviest first, each group's own order kept:
+    pytest-xdist hands the next group in this order to whichever worker is free (--no-loadscope-reorder, set in
+    pytest_configure), so the long groups start early and the many short ones fill in at the end, and the two
+    workers finish together instead of one waiting while the other runs a long group taken last."""
+    weight: dict[str, float] = {}
     for item in items:
         group = xdist_group_of(item)
-        item.add_marker(pytest.mark.xdist_group(group))
-        if group in SHARED.values():
-            item.add_marker(pytest.mark.slow)
+        slow = item.get_closest_marker("slow") is not None
+        weight[group] = weight.get(group, 0.0) + (SLOW_TEST_WEIGHT if slow else TEST_WEIGHT)
+    rank = {group: place for place, group in enumerate(sorted(weight, key=lambda g: -weight[g]))}
+    return sorted(items, key=lambda item: rank[xdist_group_of(item)])
 
 
 @pytest.fixture
@@ -151,8 +188,8 @@ def skip_unless_required(reason: str | None, required_by: str, what: str) -> Non
 
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    """A live Neo4j for the whole session (benchmarks/neo4j_server.py); skipped with the reason where none can
-    run, failed where NETMAP_TEST_REQUIRE_NEO4J says it must (CI)."""
+    """A live Neo4j for the rest of the session, one a worker (benchmarks/neo4j_server.py); skipped with the
+    reason where none can run, failed where NETMAP_TEST_REQUIRE_NEO4J says it must (CI)."""
     from benchmarks.neo4j_server import neo4j_server, unavailable
 
     skip_unless_required(unavailable(), "NETMAP_TEST_REQUIRE_NEO4J", "the Neo4j tests")
@@ -172,9 +209,10 @@ def neo4j_store(uri: str) -> GraphStore:
     return store
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright, one per test module (tests/browser.py launches it)."""
+    """Debian's Chromium driven by Playwright, one per worker (tests/browser.py launches it); each test opens a
+    context of its own."""
     from tests.browser import launch_browser
 
     yield from launch_browser()
