@@ -1,6 +1,7 @@
 """What refusing each hostile file of the attack run costs (wall time and peak memory), from the CLI
 (`netmap validate`) and from the upload page's path (validation in a child with limits), and how long a login
-takes for a known and an unknown user name (they should match: no user enumeration).
+takes for a known and an unknown user name (they should match: no user enumeration); and the readers' full fuzz run
+(tests/fuzz_readers.py, 500 examples a fuzzer within 1 GB; the test suite runs a smaller one, tests/test_fuzz.py).
 
     python -m benchmarks.hostile_input --out benchmarks/results/DATE-hostile-input.json
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +27,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 10
 TARGET_MB = 300
+FUZZ_EXAMPLES = 500  # a fuzzer (the workbook bombs: tests.fuzz_readers.BOMB_EXAMPLES)
+ONE_GB = 1 << 30
 # Runs one command as a child and reports its wall time, its CPU time (what the wall time would be on an idle
 # machine, near enough: a loaded one makes the wall time longer) and peak memory (ru_maxrss of the child, in KB).
 _MEASURE = """
@@ -78,6 +82,29 @@ def hostile_files(work: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def _cap_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (ONE_GB, ONE_GB))
+
+
+def fuzz_readers(examples: int) -> subprocess.CompletedProcess[str]:
+    """The five fuzzers of tests/fuzz_readers.py at `examples` each (Hypothesis derandomised: the same inputs every
+    run), in a child capped at 1 GB of memory, so that unbounded memory fails the run too."""
+    return subprocess.run([sys.executable, "-m", "tests.fuzz_readers", str(examples)], capture_output=True,
+                          text=True, cwd=REPO, timeout=900, preexec_fn=_cap_memory,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def fuzz_run(examples: int = FUZZ_EXAMPLES) -> dict[str, Any]:
+    """The full fuzz run, timed: wall and CPU seconds, and whether every fuzzer ended without a failure."""
+    start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = fuzz_readers(examples)
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"examples": examples, "seconds": time.perf_counter() - start,
+            "cpu_seconds": used.ru_utime + used.ru_stime - before.ru_utime - before.ru_stime,
+            "no_failure": done.returncode == 0 and done.stdout.count("no failure") == 5,
+            "said": (done.stdout + done.stderr[-1500:]).strip(), "load_average": os.getloadavg()[0]}
+
+
 def login_times(attempts: int = 15) -> dict[str, float]:
     """Median seconds of a wrong-password login for an existing and for an unknown user name."""
     from webapp.accounts import Accounts
@@ -96,10 +123,15 @@ def login_times(attempts: int = 15) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--fuzz-only", action="store_true", help="only the full fuzz run")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="netmap-hostile-") as work:
-        result = {"date": time.strftime("%Y-%m-%d"), "files": hostile_files(Path(work)), "login": login_times()}
-    print(json.dumps(result["login"]))
+    result: dict[str, Any] = {"date": time.strftime("%Y-%m-%d")}
+    if not args.fuzz_only:
+        with tempfile.TemporaryDirectory(prefix="netmap-hostile-") as work:
+            result |= {"files": hostile_files(Path(work)), "login": login_times()}
+        print(json.dumps(result["login"]))
+    result["fuzz"] = fuzz_run()
+    print(json.dumps(result["fuzz"]))
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
 
