@@ -40,7 +40,7 @@ def test_a_file_written_created_or_deleted_under_a_folder_changes_its_fingerprin
 
 def test_a_test_runs_in_its_modules_group(request: pytest.FixtureRequest) -> None:
     assert xdist_group_of(request.node) == "tests/test_isolation.py"
-    if getattr(request.config.option, "loadgroup", False):  # in a worker of --dist loadgroup: the scheduler sees the group
+    if getattr(request.config.option, "loadgroup", False):  # a worker of --dist loadgroup: the scheduler sees it
         assert request.node.nodeid.endswith("@tests/test_isolation.py"), request.node.nodeid
 
 
