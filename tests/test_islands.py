@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import networkx as nx
 import pandas as pd
@@ -11,6 +12,7 @@ import pytest
 from netmap.analysis import Analysis, analyse
 from netmap.analysis.engine import analyse_snapshot
 from netmap.analysis.islands import Batches, Islands, island_of_schools_and_groups
+from netmap.analysis.qap import person_qap
 from netmap.dataset import Dataset
 from netmap.graphs import TrustGraphs, build_graphs, number_of_undirected_ties
 from netmap.ingest.validate import read_trust
@@ -91,6 +93,16 @@ def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, whole: Analysis,
 def test_batched_planted_trust_equals_the_whole_graph() -> None:
     dataset = read_trust(PLANTED)[0]
     _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
+
+
+def test_the_person_qap_of_batches_is_the_whole_graphs() -> None:
+    """The engine's person x person QAP, from each batch's ties, groups and hard links, equals person_qap on the
+    whole snapshot's U and H (the same relabellings), with no graph of everyone built."""
+    dataset = read_trust(PLANTED)[0]
+    graphs = build_graphs(dataset, AS_OF)
+    batched = analyse_snapshot(dataset, AS_OF, batch_staff=1).summary["wiring"]["qap"]["people"]
+    assert batched == asdict(person_qap(graphs.undirected, graphs.hard, 999, 7))
+    assert batched["correlation"] is not None and 0 < batched["p_value"] < 1
 
 
 @HUBS
