@@ -1,10 +1,12 @@
 """The web app's first pages on a store already loaded (its analysis kept), in a fresh process: how long a
-person waits after `netmap serve` starts. python -m benchmarks.first_request --db STORE --out RESULT.json"""
+person waits after `netmap serve` starts, then the first staff map of one school (the store's last), that school's
+page, one of its people's page and map. python -m benchmarks.first_request --db STORE --out RESULT.json"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
@@ -12,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 PAGES = ("/", "/", "/schools/", "/groups/")
+AROUND = ("/map/data?view=staff&school={school}", "/map/data?view=staff&school={school}", "/schools/{school}",
+          "/staff/{person}", "/map/data?view=staff&person={person}")  # a school's staff map first, then again
 
 
 def measure(db: Path) -> dict[str, Any]:
@@ -25,13 +29,20 @@ def measure(db: Path) -> dict[str, Any]:
                       "WTF_CSRF_ENABLED": False, "NETMAP_REQUIRE_MFA": False})  # pages measured, not the login
     client = app.test_client()
     client.post("/login", data={"name": "bench", "password": "benchmark-password"})  # redirect not followed
+    from netmap.store import SQLiteStore
+
+    with SQLiteStore(db) as store:
+        info = store.snapshot(None)
+        staff = store.read_table(info.snapshot_id, "staff")
+    school, person = str(staff["school_id"].iloc[-1]), str(staff["staff_id"].iloc[-1])
     timings = []
-    for path in PAGES:
-        start = time.perf_counter()
+    for path in [*PAGES, *(page.format(school=school, person=person) for page in AROUND)]:
+        start, cpu = time.perf_counter(), time.process_time()
         status = client.get(path).status_code
-        timings.append({"page": path, "status": status, "seconds": time.perf_counter() - start})
+        timings.append({"page": path, "status": status, "seconds": time.perf_counter() - start,
+                        "cpu_seconds": time.process_time() - cpu})
     return {"db": str(db), "pages": timings, "first_request_s": timings[0]["seconds"],
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load_average": os.getloadavg()}
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -24,6 +25,7 @@ from typing import Protocol, Self
 import pandas as pd
 
 from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_community_stability
+from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
 from netmap.analysis.sensitivity import with_stability
@@ -36,6 +38,8 @@ from netmap.store.base import GraphStore, SnapshotInfo
 __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 
 log = logging.getLogger(__name__)
+
+ISLANDS_KEPT = 32  # island graphs a snapshot keeps at once (the least recently used go first)
 
 NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
             "show, and its draws would be spent on lists it names nobody from; the whole trust's analysis has it.")
@@ -115,6 +119,8 @@ class Snapshot:
         self._analysis: Analysis | None = None
         self._lock = threading.Lock()  # one analysis at a time, when threads share the object
         self._without: dict[Hidden, Self] = {}
+        self._island_graphs: OrderedDict[int, TrustGraphs] = OrderedDict()
+        self._islands_lock = threading.Lock()  # apart from _lock: a map is drawn while an analysis runs
 
     @classmethod
     def open(cls, store: GraphStore, snapshot: str | None = None,
@@ -204,6 +210,29 @@ class Snapshot:
     def graphs(self) -> TrustGraphs:
         """Soft and hard wiring on the snapshot's date, over the options' tie window."""
         return build_graphs(self.dated, self.as_of, self.options.tie_window_days)
+
+    @cached_property
+    def islands(self) -> Islands:
+        """The snapshot's islands (netmap.analysis.islands): schools and groups no tie, membership or secondment
+        joins to the rest."""
+        return Islands(self.dated, self.as_of, self.options.tie_window_days)
+
+    def island_graphs(self, school_id: str) -> TrustGraphs:
+        """The graphs of the island holding `school_id`: `graphs` restricted to it, every node and edge as there,
+        since no tie, shared group or secondment leaves an island. Built on first use and shared by every request
+        (the ISLANDS_KEPT most recently used are kept), so a page about one school or person costs its island, not
+        the whole snapshot; `graphs` itself once it is built. KeyError for a school not in the snapshot."""
+        if "graphs" in self.__dict__:
+            return self.graphs
+        with self._islands_lock:
+            number = self.islands.number_of(school_id)
+            if number not in self._island_graphs:
+                self._island_graphs[number] = build_graphs(self.islands.dataset_of(number), self.as_of,
+                                                           self.options.tie_window_days)
+                while len(self._island_graphs) > ISLANDS_KEPT:
+                    self._island_graphs.popitem(last=False)
+            self._island_graphs.move_to_end(number)
+            return self._island_graphs[number]
 
     @cached_property
     def tie_window_warning(self) -> str | None:

@@ -8,6 +8,7 @@ import igraph as ig
 import networkx as nx
 import pytest
 
+import netmap.analysis.centrality as centrality
 from netmap.analysis.centrality import average_path_length, betweenness
 from netmap.analysis.communities import louvain_communities
 from netmap.analysis.structural_holes import structural_holes
@@ -220,3 +221,29 @@ def test_betweenness_split_over_processes_is_the_same(name: str, request: pytest
         W = WEIGHTED[name]()
         assert all(_close(a, b) for a, b in zip(betweenness(W, "weight", jobs=1).values(),
                                                  betweenness(W, "weight", jobs=2).values(), strict=True))
+
+
+@pytest.mark.parametrize(("load", "cores", "free"), [
+    (0.0, 2, 2), (1.0, 2, 2),  # this process alone: both cores
+    (1.6, 2, 1), (2.0, 2, 1), (25.0, 2, 1),  # another process busy, or many: one (never none)
+    (3.0, 8, 6),
+])
+def test_free_cores_leave_out_the_cores_others_hold(monkeypatch: pytest.MonkeyPatch, load: float, cores: int,
+                                                    free: int) -> None:
+    monkeypatch.setattr(centrality.os, "getloadavg", lambda: (load, load, load))
+    monkeypatch.setattr(centrality.os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert centrality.free_cores() == free
+
+
+def test_betweenness_stays_in_one_process_when_the_cores_are_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine a split would wait for the other cores and run slower than igraph alone: no worker is
+    started, and the answer is igraph's."""
+    def never(*_args: object) -> list[float]:
+        raise AssertionError("worker processes started on a busy machine")
+
+    monkeypatch.setattr(centrality.os, "getloadavg", lambda: (25.0, 25.0, 25.0))
+    monkeypatch.setattr(centrality, "betweenness_by_sources", never)
+    G = nx.path_graph(centrality.PARALLEL_MIN_NODES)
+    found = betweenness(G)
+    n = centrality.PARALLEL_MIN_NODES
+    assert found[0] == 0.0 and found[n // 2] == pytest.approx((n // 2) * (n - 1 - n // 2) / ((n - 1) * (n - 2) / 2))

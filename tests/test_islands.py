@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import networkx as nx
 import pandas as pd
@@ -10,9 +11,10 @@ import pytest
 
 from netmap.analysis import Analysis, analyse
 from netmap.analysis.engine import analyse_snapshot
-from netmap.analysis.islands import Batches, island_of_schools_and_groups
+from netmap.analysis.islands import Batches, Islands, island_of_schools_and_groups
+from netmap.analysis.qap import person_qap
 from netmap.dataset import Dataset
-from netmap.graphs import build_graphs, number_of_undirected_ties
+from netmap.graphs import TrustGraphs, build_graphs, number_of_undirected_ties
 from netmap.ingest.validate import read_trust
 from netmap.sample.generator import generate_sample
 from tests.trusts import PLANTED
@@ -93,6 +95,16 @@ def test_batched_planted_trust_equals_the_whole_graph() -> None:
     _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
 
 
+def test_the_person_qap_of_batches_is_the_whole_graphs() -> None:
+    """The engine's person x person QAP, from each batch's ties, groups and hard links, equals person_qap on the
+    whole snapshot's U and H (the same relabellings), with no graph of everyone built."""
+    dataset = read_trust(PLANTED)[0]
+    graphs = build_graphs(dataset, AS_OF)
+    batched = analyse_snapshot(dataset, AS_OF, batch_staff=1).summary["wiring"]["qap"]["people"]
+    assert batched == asdict(person_qap(graphs.undirected, graphs.hard, 999, 7))
+    assert batched["correlation"] is not None and 0 < batched["p_value"] < 1
+
+
 @HUBS
 def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
     """Betweenness normalised by the whole trust, and the school modularity, as NetworkX computes them whole."""
@@ -123,3 +135,30 @@ def test_progress_names_each_batch(hubs: Dataset) -> None:
     assert seen[:6] == [("staff", 0, 15), ("schools", 1, 15), ("groups", 2, 15), ("wiring", 3, 15),
                         ("summary", 4, 15), ("staff (batch 2 of 3)", 5, 15)]
     assert seen[-1] == ("summary (batch 3 of 3)", 14, 15) and len(seen) == 15
+
+
+def _restricted(graphs: TrustGraphs, people: set[str]) -> tuple[list, list, dict, dict]:
+    """S's nodes and edges with their data, each person's school and groups, among `people`, in a fixed order."""
+    soft = graphs.soft.subgraph(people)
+    return (sorted(soft.nodes(data=True)), sorted(soft.edges(data=True)),
+            {p: s for p, s in graphs.school_of.items() if p in people},
+            {p: g for p, g in graphs.groups_of.items() if p in people})
+
+
+def test_an_islands_graphs_are_the_whole_graphs_restricted_to_it() -> None:
+    """PLANTED's two islands (A, B, C with their groups; D alone): each island's graphs hold exactly the whole
+    graphs' people, ties (with their kinds and weights), schools and groups of that island."""
+    dataset = read_trust(PLANTED)[0]
+    whole = build_graphs(dataset, AS_OF)
+    islands = Islands(dataset, AS_OF)
+    assert len(islands) == 2 and "A" in islands and "Z" not in islands
+    assert islands.number_of("A") == islands.number_of("C") == 0 and islands.number_of("D") == 1
+    seen: set[str] = set()
+    for number in range(len(islands)):
+        part = build_graphs(islands.dataset_of(number), AS_OF)
+        people = set(part.soft)
+        assert _restricted(part, people) == _restricted(whole, people)
+        assert part.undirected.number_of_edges() == whole.undirected.subgraph(people).number_of_edges()
+        seen |= people
+    assert seen == set(whole.soft)  # every person in post is in one island
+    assert {p for p, s in whole.school_of.items() if s == "D"} == set(build_graphs(islands.dataset_of(1), AS_OF).soft)

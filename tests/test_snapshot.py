@@ -192,3 +192,20 @@ def test_a_snapshot_without_hidden_units_is_analysed_as_if_they_were_not_there(s
     assert reopened.kept_analysis() is not None  # kept in the store: never analysed twice
     kept = Hidden(frozenset({"ELM"}), frozenset(), kept=frozenset({"S3"}))  # a person the role may name stays
     assert sorted(whole.without(kept).table("staff")["staff_id"]) == ["S1", "S2", "S3", "S5"]
+
+
+def test_a_schools_island_graphs_are_built_alone_and_shared(stored: SQLiteStore) -> None:
+    """On 2026-01-05 OAK and ELM are one island (ties, MATHS) and ASH another (S5: no tie, no group): each
+    island's graphs are built once and hold exactly the whole graphs' people and ties there, without the whole
+    snapshot's graphs being built; once those exist, they are what an island is given."""
+    snapshot = Snapshot.open(stored, "2026-01-05")
+    oak, ash = snapshot.island_graphs("OAK"), snapshot.island_graphs("ASH")
+    assert "graphs" not in snapshot.__dict__  # the whole snapshot's graphs were not built
+    assert snapshot.island_graphs("ELM") is oak  # shared, not rebuilt
+    assert (sorted(oak.soft), sorted(ash.soft)) == (["S1", "S2", "S3", "S4"], ["S5"])
+    whole = snapshot.graphs
+    assert sorted(oak.soft.edges(data=True)) == sorted(whole.soft.edges(data=True))
+    assert oak.groups_of == whole.groups_of and ash.school_of == {"S5": "ASH"}
+    assert snapshot.island_graphs("ASH") is whole
+    with pytest.raises(KeyError):
+        Snapshot.open(stored, "2026-01-05").island_graphs("NO SUCH SCHOOL")

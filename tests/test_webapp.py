@@ -673,3 +673,18 @@ def test_csv_numbers_stay_numbers_and_formula_text_is_still_defused(tmp_path: Pa
     assert rows["D"]["ei_index"] == "-1" and float(rows["D"]["ei_index"]) == -1.0
     assert rows["D"]["name"] == "'=cmd|' /C calc'!A0"
     assert rows["A"]["density"] == "0.5"
+
+
+def test_a_schools_staff_map_builds_only_its_islands_graphs(app: Flask, admin: FlaskClient) -> None:
+    """D shares no tie, group or secondment with A, B and C: its staff map builds D's island alone (the whole
+    snapshot's graphs are not built for it), and draws exactly what the whole graphs draw."""
+    alone = admin.get("/map/data?view=staff&school=D").get_json()
+    (view,) = app.extensions["netmap_cache"]._views.values()
+    assert "graphs" not in view.__dict__
+    people = {n["id"] for n in alone["nodes"] if not n["id"].startswith("\x1e")}
+    assert people == {"d1", "d2"}
+    assert {(e["from"], e["to"]) for e in alone["edges"]} == {("d1", "d2")}
+    assert admin.get("/map/data?view=staff&person=a1").status_code == 200
+    assert "graphs" not in view.__dict__  # a person's map: their island's graphs
+    view.graphs  # noqa: B018 - the whole graphs built, as a map of everyone builds them
+    assert admin.get("/map/data?view=staff&school=D").get_json() == alone

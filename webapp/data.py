@@ -4,6 +4,7 @@ in a background thread while its pages say so, with the progress."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections.abc import Callable
@@ -91,6 +92,35 @@ class TrustView(Snapshot):
     @property
     def undirected(self) -> nx.Graph:
         return self.graphs.undirected
+
+    @cached_property
+    def works_at(self) -> dict[str, str]:
+        """Where each person in post works (a secondee: the receiving school), as the graphs' school_of says, read
+        from the analysis: a search or a lookup needs no graph."""
+        staff = self.analysis.staff
+        school = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
+        return dict(zip(staff["staff_id"], school, strict=True))
+
+    def around(self, school_id: str) -> TrustView:
+        """This view with only the graphs of the island holding `school_id` (Snapshot.island_graphs): the same
+        analysis, names and map places (one layout cache), so that a map of a school or a person builds their
+        island's graphs, not the whole snapshot's; the view itself once its whole graphs are built. The earlier
+        snapshot's view, whose places a map keeps, is narrowed to the same island."""
+        if "graphs" in self.__dict__:
+            return self
+        graphs = self.island_graphs(school_id)
+        for shared in ("staff", "staff_names", "school_names", "group_names", "schools", "works_at"):
+            getattr(self, shared)  # computed once on this view, so the island's copy shares them
+        island = copy.copy(self)
+        island.__dict__["graphs"] = graphs
+        earlier = self.load_previous
+
+        def previous() -> TrustView | None:
+            before = earlier()
+            return before.around(school_id) if before is not None and school_id in before.islands else before
+
+        island.load_previous = previous
+        return island
 
     @cached_property
     def staff(self) -> pd.DataFrame:

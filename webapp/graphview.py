@@ -107,6 +107,13 @@ def _select(view: TrustView, f: MapFilters) -> set[str]:
 
 
 
+def _around_focus(view: TrustView, f: MapFilters) -> TrustView:
+    """The view with the graphs of the island of the person or school in focus only (TrustView.around): every
+    person such a map draws, their contacts and ties are in it; the whole view for a map without that focus."""
+    school = view.works_at.get(f.person, "") if f.person else f.school
+    return view.around(school) if school in view.school_names else view
+
+
 def _chosen_people(view: TrustView, f: MapFilters, allowed: frozenset[str] | None) -> set[str]:
     """The people a staff map draws: those the filters choose (everyone without one), within `allowed`; refused
     (TooLarge) when they are too many to send."""
@@ -243,6 +250,7 @@ def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place]
 def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None) -> dict:
     """People as nodes (colour by school, shape by role); soft ties and, on request, hard links. With `allowed`,
     only those people are drawn (a network lead's scope)."""
+    view = _around_focus(view, f)
     selected = _chosen_people(view, f, allowed)
     if _is_school_map(f):
         selected = _with_contacts(view, selected, allowed)

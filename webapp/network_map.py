@@ -33,7 +33,7 @@ def resolve_person(view: TrustView, text: str,
                    allowed: frozenset[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
     """A staff id from an id or a name, among `allowed` people (None: everyone); with several people of that name,
     none and the candidates (netmap.naming's rules)."""
-    if not text or (text in view.graphs.soft and (allowed is None or text in allowed)):
+    if not text or (text in view.works_at and (allowed is None or text in allowed)):
         return text, []
     matches = narrowed(matching_people(view, text, allowed), text)
     if len(matches) == 1:
@@ -45,7 +45,7 @@ def one_person(view: TrustView, text: str, allowed: frozenset[str] | None = None
     """The staff id `text` names (an id, or any part of a name that one person in post, among `allowed`,
     matches); otherwise "" with a message flashed saying why."""
     person, matches = resolve_person(view, text, allowed)
-    if person and person in view.graphs.soft:
+    if person and person in view.works_at:
         return person
     if matches:
         shown = ", ".join(f"{n} ({p})" for p, n in matches[:5])
@@ -62,9 +62,9 @@ MAX_SUGGESTIONS = 15
 def matching_people(view: TrustView, text: str, allowed: frozenset[str] | None = None) -> list[tuple[str, str]]:
     """People in post whose name contains every word of `text` (any case, in any order), among `allowed`;
     sorted by name."""
-    soft = view.graphs.soft
+    in_post = view.works_at
     return matching_names({p: n for p, n in view.staff_names.items()
-                           if p in soft and (allowed is None or p in allowed)}, text)
+                           if p in in_post and (allowed is None or p in allowed)}, text)
 
 
 @bp.route("/people")
@@ -73,7 +73,7 @@ def people() -> Any:
     their school, within the user's scope (none for roles that see no names)."""
     view = require_view()
     found = require_names(view)
-    school_of = view.graphs.school_of
+    school_of = view.works_at
     matches = matching_people(view, request.args.get("q", ""), found.people)[:MAX_SUGGESTIONS]
     audit_people("search", "the staff map's name suggestions", [p for p, _name in matches])
     return jsonify([{"id": p, "name": n, "school": view.school_names.get(school_of.get(p, ""), "")}
@@ -86,7 +86,7 @@ def index() -> Any:
     found = scope(view)
     f = _filters()
     person, matches = resolve_person(view, f.person, found.people) if found.sees_names else ("", [])
-    school_of = view.graphs.school_of if matches else {}
+    school_of = view.works_at if matches else {}
     more = max(0, len(matches) - MAX_SUGGESTIONS)
     candidates = [(p, n, view.school_names.get(school_of.get(p, ""), "")) for p, n in matches[:MAX_SUGGESTIONS]]
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
@@ -115,7 +115,7 @@ def data() -> Any:
         return send_map(view, without_hidden_schools(drawn, view, hidden, found.min_group_size, focus))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
-    if f.person and not person and f.person in view.graphs.soft:
+    if f.person and not person and f.person in view.works_at:
         abort(403)  # someone outside the user's scope: not even their network's shape
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:

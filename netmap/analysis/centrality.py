@@ -18,7 +18,7 @@ import numpy as np
 from netmap.analysis.igraph_bridge import to_igraph
 from netmap.workers import betweenness_by_sources
 
-__all__ = ["MAX_JOBS", "PARALLEL_MIN_NODES", "PathLength", "average_path_length", "betweenness"]
+__all__ = ["MAX_JOBS", "PARALLEL_MIN_NODES", "PathLength", "average_path_length", "betweenness", "free_cores"]
 
 PARALLEL_MIN_NODES = 5000  # below this, betweenness takes well under a second: not worth starting processes
 MAX_JOBS = 8
@@ -35,8 +35,10 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
         None: every tie one step. Otherwise the edge attribute holding a tie's strength: a path's length is
         the sum of 1/strength over its ties, so strong ties are short (the usual reading of tie strength).
     jobs : int or None
-        Processes to split the work over, by source vertex (exact: netmap.workers). None: one per core (at most
-        MAX_JOBS) for graphs of PARALLEL_MIN_NODES nodes or more, where the work outweighs starting them.
+        Processes to split the work over, by source vertex (exact: netmap.workers). None: one per free core
+        (`free_cores`, at most MAX_JOBS) for graphs of PARALLEL_MIN_NODES nodes or more, where the work
+        outweighs starting them; one process when the other cores are busy, where a split would wait for them
+        and run slower than igraph alone.
 
     Returns
     -------
@@ -55,12 +57,20 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
     scale = 2.0 / ((n - 1) * (n - 2))
     distances = None if weight is None else [1.0 / w for _, _, w in G.edges(data=weight, default=1.0)]
     if jobs is None:
-        jobs = min(os.cpu_count() or 1, MAX_JOBS) if n >= PARALLEL_MIN_NODES else 1
+        jobs = min(free_cores(), MAX_JOBS) if n >= PARALLEL_MIN_NODES else 1
     if jobs > 1:
         values = betweenness_by_sources(n, graph.get_edgelist(), distances, jobs)
     else:
         values = graph.betweenness(directed=False, weights=distances)
     return {node: value * scale for node, value in zip(nodes, values, strict=True)}
+
+
+def free_cores() -> int:
+    """Cores this process may use that no other work holds: its cores less the runnable processes of the last
+    minute's load average other than itself (at least 1)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    others = max(0.0, os.getloadavg()[0] - 1) if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(cores, int(cores - others + 0.5)))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 import igraph as ig
 import networkx as nx
 
-from netmap.analysis.igraph_bridge import seeded, to_igraph
+from netmap.analysis.igraph_bridge import seeded
 
 __all__ = ["COMMUNITY_SEEDS", "STABLE_AGREEMENT", "community_stability", "louvain_communities",
            "partition_agreement", "seed_runs", "stability_of", "stability_sentence"]
@@ -34,13 +34,33 @@ def louvain_communities(G: nx.Graph, *, seed: int, total_edges: int | None = Non
     Components of one or two people are one community each. Ties in size are ordered by their smallest
     member, so the numbering repeats for the same graph and seed.
     """
-    edges = G.number_of_edges() if total_edges is None else total_edges
+    return _louvain(_components(G), seed, G.number_of_edges() if total_edges is None else total_edges)
+
+
+Component = tuple[list[Hashable], ig.Graph | None]  # its nodes in sorted order; its igraph (None: 1-2 nodes)
+
+
+def _components(G: nx.Graph) -> list[Component]:
+    """G's connected components, each with its igraph copy (nodes in sorted order, edges in the order G lists
+    them, as to_igraph(G.subgraph(component)) gives them), built in one pass over G's edges: every Louvain run
+    over G shares them."""
+    found = [sorted(c, key=str) for c in nx.connected_components(G)]
+    where = {node: (k, i) for k, nodes in enumerate(found) for i, node in enumerate(nodes)}
+    edges: list[list[tuple[int, int]]] = [[] for _ in found]
+    for a, b in G.edges():
+        k, i = where[a]
+        edges[k].append((i, where[b][1]))
+    return [(nodes, ig.Graph(n=len(nodes), edges=ties) if len(nodes) > 2 else None)
+            for nodes, ties in zip(found, edges, strict=True)]
+
+
+def _louvain(components: list[Component], seed: int, edges: int) -> dict[Hashable, int]:
+    """louvain_communities over components already built."""
     found: list[set[Hashable]] = []
-    for component in nx.connected_components(G):
-        if len(component) <= 2:
-            found.append(component)
+    for nodes, graph in components:
+        if graph is None:
+            found.append(set(nodes))
             continue
-        graph, nodes = to_igraph(G.subgraph(component), sorted(component, key=str))
         with seeded(seed):
             membership = graph.community_multilevel(resolution=graph.ecount() / edges).membership
         groups: dict[int, set[Hashable]] = {}
@@ -58,7 +78,8 @@ STABLE_AGREEMENT = 0.8  # mean pairwise adjusted Rand index at or above which co
 def seed_runs(G: nx.Graph, *, seed: int, total_edges: int | None = None) -> list[dict[Hashable, int]]:
     """Louvain communities of G for the seeds after `seed` (seed + 1, ..., seed + COMMUNITY_SEEDS - 1), to set
     beside the run with `seed` itself and measure how far the partition depends on the seed."""
-    return [louvain_communities(G, seed=seed + k, total_edges=total_edges) for k in range(1, COMMUNITY_SEEDS)]
+    components, edges = _components(G), G.number_of_edges() if total_edges is None else total_edges
+    return [_louvain(components, seed + k, edges) for k in range(1, COMMUNITY_SEEDS)]
 
 
 def partition_agreement(runs: Sequence[Sequence[Hashable]]) -> float | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from netmap.analysis.centrality import PathLength, average_path_length
@@ -25,7 +26,7 @@ from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
 from netmap.analysis.mixing import ei_index_tests_of
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.qap import person_qap, school_qap
+from netmap.analysis.qap import membership_qap, school_qap
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_metrics import school_table
 from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
@@ -41,7 +42,6 @@ from netmap.graphs import (
     number_of_undirected_ties,
     working_schools,
 )
-from netmap.hard_wiring import HardWiring
 from netmap.spreadsheet import neutralised_frame
 
 __all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snapshot", "plain_json",
@@ -236,14 +236,17 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
 def _qap(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame,
          options: AnalysisOptions) -> dict[str, dict[str, Any]]:
     """Soft against hard wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds
-    them; over the whole trust, whatever the batches."""
+    them; over the whole trust, whatever the batches: people by id, as person_qap relabels them, with no graph
+    of everyone built (hard links never leave a batch, so the batches' counts add up)."""
     staffed = sorted(schools.loc[schools["staff"] > 0, "school_id"])
-    people = nx.Graph()
-    people.add_nodes_from(p for part in parts for p in part.works_at)
-    people.add_edges_from(tie for part in parts for tie in part.ties)
-    hard = HardWiring(people, ((p, g) for part in parts for p, groups in part.groups_of.items() for g in groups))
+    people = sorted((p for part in parts for p in part.works_at), key=str)
+    index = {p: k for k, p in enumerate(people)}
+    ties = np.array([(index[a], index[b]) for part in parts for a, b in part.ties], dtype=np.int64).reshape(-1, 2)
+    held = {p: g for part in parts for p, g in part.groups_of.items()}
+    groups = [held.get(p, frozenset()) for p in people]
+    links = sum(p.hard_links for p in parts)
     return {"schools": asdict(school_qap(wiring, staffed, options.permutations, options.permutation_seed)),
-            "people": asdict(person_qap(people, hard, options.permutations, options.permutation_seed))}
+            "people": asdict(membership_qap(ties, groups, links, options.permutations, options.permutation_seed))}
 
 
 def _community_stability(parts: list[_Part], staff: pd.DataFrame) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from netmap.graphs import (
     working_schools,
 )
 
-__all__ = ["Batches", "island_of_schools_and_groups"]
+__all__ = ["Batches", "Islands", "island_of_schools_and_groups"]
 
 
 def island_of_schools_and_groups(dataset: Dataset, as_of: str,
@@ -79,8 +79,7 @@ class Batches:
             yield self.dataset
             return
         for rows in self._rows:
-            yield Dataset.from_tables({name: self.dataset.table(name).take(positions).reset_index(drop=True)
-                                       for name, positions in rows.items()})
+            yield _taken(self.dataset, rows)
 
     @staticmethod
     def _plan(dataset: Dataset, as_of: str, in_post: pd.DataFrame, max_staff: int,
@@ -96,24 +95,61 @@ class Batches:
                 batch, filled = batch + 1, 0
             batch_of_island[number] = batch
             filled += size
-        school_batch = {s: batch_of_island[n] for s, n in school_island.items()}
-        staff_batch = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"].map(school_batch),
-                               strict=True))
-        group_batch = {g: batch_of_island[island["group", g]] for g in dataset.groups["group_id"]}
-        codes = {
-            "schools": dataset.schools["school_id"].map(school_batch),
-            "staff": dataset.staff["school_id"].map(school_batch),
-            "groups": dataset.groups["group_id"].map(group_batch),
-            "memberships": dataset.memberships["group_id"].map(group_batch),
-            "collaborations": dataset.collaborations["source_staff_id"].map(staff_batch),
-            "secondments": dataset.secondments["staff_id"].map(staff_batch),
-            "respondents": dataset.respondents["staff_id"].map(staff_batch),
-        }
-        rows = {name: _positions(code.to_numpy()) for name, code in codes.items()}
-        empty = np.array([], dtype=np.intp)
-        every_kind = np.arange(len(dataset.tie_kinds), dtype=np.intp)  # every batch reads every kind's flow
-        return [{"tie_kinds": every_kind, **{name: rows[name].get(number, empty) for name in codes}}
-                for number in range(batch + 1)]
+        return _rows_of_parts(dataset, {s: batch_of_island[n] for s, n in school_island.items()},
+                              {g: batch_of_island[island["group", g]] for g in dataset.groups["group_id"]}, batch + 1)
+
+
+class Islands:
+    """The snapshot's islands, each's dataset built when first asked for: what a page about one school or person
+    needs of the graphs (its island's), without building the whole snapshot's. Only row positions are kept."""
+
+    def __init__(self, dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> None:
+        self.dataset = dataset
+        island = island_of_schools_and_groups(dataset, as_of, window_days)
+        self._school = {s: island["school", s] for s in dataset.schools["school_id"]}
+        self._rows = _rows_of_parts(dataset, self._school, {g: island["group", g] for g in dataset.groups["group_id"]},
+                                    max(island.values(), default=-1) + 1)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, school_id: object) -> bool:
+        return school_id in self._school
+
+    def number_of(self, school_id: str) -> int:
+        """The island holding `school_id`; KeyError for a school not in the dataset."""
+        return self._school[school_id]
+
+    def dataset_of(self, number: int) -> Dataset:
+        """Island `number`'s schools, their staff, groups, memberships, ties, secondments and answers."""
+        return _taken(self.dataset, self._rows[number])
+
+
+def _rows_of_parts(dataset: Dataset, school_part: dict[str, int], group_part: dict[str, int],
+                   parts: int) -> list[dict[str, np.ndarray]]:
+    """Row positions of each table for each of `parts` parts, given each school's and group's part: staff go with
+    their school, ties and secondments with the person they start from, memberships with their group."""
+    staff_part = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"].map(school_part), strict=True))
+    codes = {
+        "schools": dataset.schools["school_id"].map(school_part),
+        "staff": dataset.staff["school_id"].map(school_part),
+        "groups": dataset.groups["group_id"].map(group_part),
+        "memberships": dataset.memberships["group_id"].map(group_part),
+        "collaborations": dataset.collaborations["source_staff_id"].map(staff_part),
+        "secondments": dataset.secondments["staff_id"].map(staff_part),
+        "respondents": dataset.respondents["staff_id"].map(staff_part),
+    }
+    rows = {name: _positions(code.to_numpy()) for name, code in codes.items()}
+    empty = np.array([], dtype=np.intp)
+    every_kind = np.arange(len(dataset.tie_kinds), dtype=np.intp)  # every part reads every kind's flow
+    return [{"tie_kinds": every_kind, **{name: rows[name].get(number, empty) for name in codes}}
+            for number in range(parts)]
+
+
+def _taken(dataset: Dataset, rows: dict[str, np.ndarray]) -> Dataset:
+    """The dataset of the rows at `rows`' positions, table by table."""
+    return Dataset.from_tables({name: dataset.table(name).take(positions).reset_index(drop=True)
+                                for name, positions in rows.items()})
 
 
 def _positions(codes: np.ndarray) -> dict[int, np.ndarray]:

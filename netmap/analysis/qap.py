@@ -3,7 +3,7 @@ schools) and its p-value against relabelling one of them at random (Krackhardt 1
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
@@ -13,7 +13,7 @@ import pandas as pd
 
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["QAPResult", "graph_correlation", "person_qap", "qap_test", "school_qap"]
+__all__ = ["QAPResult", "graph_correlation", "membership_qap", "person_qap", "qap_test", "school_qap"]
 
 Matrix = npt.NDArray[np.float64]
 
@@ -106,33 +106,56 @@ def person_qap(G: nx.Graph, hard: HardWiring, permutations: int = 999, seed: int
     -----
     With 0/1 networks on N people (P = N (N - 1) / 2 pairs), u soft ties, h hard links and o pairs with both,
     the correlation is (P o - u h) / sqrt(u (P - u) h (P - h)): a relabelling keeps u and h and changes only o,
-    so the test counts the soft ties whose relabelled ends share a group (groups held as bit sets), without
-    building the N x N matrices. Equals `qap_test` on the dense matrices. O(permutations m).
+    so the test counts the soft ties whose relabelled ends share a group (`membership_qap`), without building
+    the N x N matrices. Equals `qap_test` on the dense matrices.
     """
     nodes: list[Hashable] = sorted(G, key=str)  # in order of id, so the relabellings repeat however G was built
-    n = len(nodes)
-    groups = sorted({g for v in nodes for g in hard.groups_of(v)}) if n else []
-    member = np.zeros((n, max(len(groups), 1)), dtype=bool)
-    column = {g: k for k, g in enumerate(groups)}
-    for row, v in enumerate(nodes):
-        for g in hard.groups_of(v):
-            member[row, column[g]] = True
-    packed = np.packbits(member, axis=1)  # groups as bits, in 64-bit words: one AND per word and pair
-    bits = np.zeros((n, -(-packed.shape[1] // 8) * 8), dtype=np.uint8)
-    bits[:, :packed.shape[1]] = packed
-    words = bits.view(np.uint64)
     index = {v: k for k, v in enumerate(nodes)}
     edges = np.array([(index[a], index[b]) for a, b in G.edges()], dtype=np.int64).reshape(-1, 2)
-    pairs, soft = n * (n - 1) // 2, len(edges)
     present = set(nodes)
     links = sum(len(hard.co_members(v) & present) for v in nodes if v in hard) // 2
-    observed = _binary_correlation(pairs, soft, links, _overlap(words, edges))
+    return membership_qap(edges, [hard.groups_of(v) for v in nodes], links, permutations, seed)
+
+
+def membership_qap(edges: npt.NDArray[np.int64], groups: Sequence[Collection[Hashable]], links: int,
+                   permutations: int = 999, seed: int = 7) -> QAPResult:
+    """`person_qap` from plain arrays: what a national snapshot's engine passes without building one graph of
+    every person in post.
+
+    Parameters
+    ----------
+    edges : ndarray
+        m x 2, the soft ties (U's edges, each pair once) as positions of people in `groups`.
+    groups : sequence
+        Each person's groups, in the order the relabellings draw them (person_qap: by id).
+    links : int
+        Pairs of people sharing at least one group (H's links).
+    permutations, seed
+        As for `qap_test`.
+
+    Notes
+    -----
+    Each relabelling counts the ties whose relabelled ends share a group. People hold few groups, so each
+    person's group numbers sit in one row of a small padded array and a tie compares the rows of its two ends:
+    O(permutations m k^2) for k the most groups one person holds, however many groups the trust has (a bit set
+    per person grows with them: 160 words a person for every group of England's academies).
+    """
+    n = len(groups)
+    number: dict[Hashable, int] = {}
+    width = max((len(g) for g in groups), default=0)
+    left = np.full((n, max(width, 1)), -1, dtype=np.int32)  # padding never equals a group number, nor the right's
+    for row, held in enumerate(groups):
+        left[row, :len(held)] = [number.setdefault(g, len(number)) for g in sorted(held, key=str)]
+    right = np.where(left < 0, -2, left)
+    grouped = left[:, 0] >= 0
+    pairs, soft = n * (n - 1) // 2, len(edges)
+    observed = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, edges))
     if observed is None:
         return QAPResult(None, None, permutations)
     rng = np.random.default_rng(seed)
     above = 0
     for _ in range(permutations):
-        value = _binary_correlation(pairs, soft, links, _overlap(words, rng.permutation(n)[edges]))
+        value = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, rng.permutation(n)[edges]))
         above += value is not None and value >= observed - 1e-12
     return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
 
@@ -159,9 +182,14 @@ def school_qap(wiring: pd.DataFrame, schools: list[str], permutations: int = 999
     return qap_test(soft, hard, permutations, seed)
 
 
-def _overlap(words: npt.NDArray[np.uint64], edges: npt.NDArray[np.int64]) -> int:
-    """Edges whose two ends share a bit (a group)."""
-    return int(((words[edges[:, 0]] & words[edges[:, 1]]) != 0).any(axis=1).sum())
+def _overlap(left: npt.NDArray[np.int32], right: npt.NDArray[np.int32], grouped: npt.NDArray[np.bool_],
+             edges: npt.NDArray[np.int64]) -> int:
+    """Edges whose two ends share a group: only ties between two people in some group can, so only theirs are
+    compared, each group number of one end against each of the other's."""
+    a, b = edges[:, 0], edges[:, 1]
+    both = grouped[a] & grouped[b]
+    ends_a, ends_b = left[a[both]], right[b[both]]
+    return int((ends_a[:, :, None] == ends_b[:, None, :]).any(axis=(1, 2)).sum())
 
 
 def _binary_correlation(pairs: int, u: int, h: int, both: int) -> float | None:

@@ -53,16 +53,16 @@ def staff_positions(view: MapSource, people: Iterable[Hashable]) -> dict[str, Pl
     school's staff around their school's centre (staff_centres). A school is laid out the first time someone of
     it is drawn, then cached, so a request costs what its schools cost, not the whole trust. A snapshot after
     another keeps the earlier one's places (_kept_staff)."""
-    if "staff" not in view.layout_cache:
-        by_school: dict[str, list[Hashable]] = {}
-        for person, sid in view.graphs.school_of.items():
-            by_school.setdefault(sid, []).append(person)
-        view.layout_cache["staff"] = {"by_school": by_school, "positions": {}, "done": set()}
-    cache = view.layout_cache["staff"]
+    cache = view.layout_cache.setdefault("staff", {"positions": {}, "done": set()})
     positions: dict[str, Place] = cache["positions"]
-    school_of = view.graphs.school_of
-    for sid in {school_of[p] for p in people} - cache["done"]:
-        everyone = sorted(cache["by_school"][sid], key=str)
+    school_of = view.graphs.school_of  # the whole snapshot's, or an island's holding every school of `people`
+    new = {school_of[p] for p in people} - cache["done"]
+    by_school: dict[str, list[Hashable]] = {sid: [] for sid in new}
+    for person, sid in school_of.items():
+        if sid in by_school:
+            by_school[sid].append(person)
+    for sid in new:
+        everyone = sorted(by_school[sid], key=str)
         earlier = view.load_previous()
         kept = _kept_staff(view, earlier, sid, everyone) if earlier is not None else {}
         positions.update(kept or _laid_out(view, sid, everyone))
