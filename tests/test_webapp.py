@@ -17,6 +17,7 @@ from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.ingest.validate import read_trust
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
+from netmap.layout import faded
 from tests.trusts import PLANTED
 from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
@@ -583,8 +584,9 @@ def test_a_focused_person_is_in_the_middle_with_one_and_two_step_contacts_told_a
     nodes = {n["id"]: n for n in data["nodes"]}
     assert (nodes["a1"]["x"], nodes["a1"]["y"]) == (0.0, 0.0) and nodes["a1"]["borderWidth"] == 5
     one_step, two_steps = {"a2", "a3", "c1"}, {"b1", "b2", "c2"}
-    assert all("opacity" not in nodes[p] for p in one_step)
-    assert all(nodes[p]["opacity"] == 0.45 and "2 steps away" in nodes[p]["title"] for p in two_steps)
+    assert all(isinstance(nodes[p]["color"], str) for p in one_step)  # their school's colour, full strength
+    assert all(nodes[p]["color"]["background"] == faded(nodes[p]["color"]["border"]) and "opacity" not in nodes[p]
+               and "2 steps away" in nodes[p]["title"] for p in two_steps)  # lighter, outlined in their own colour
     near = max(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in one_step)
     far = min(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in two_steps)
     assert near < far

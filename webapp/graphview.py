@@ -180,8 +180,9 @@ def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], posi
         if step == 0:  # the person in focus: in the middle, large, outlined, named in letters that read at fit
             node.update(size=size + 12, borderWidth=5, font={"size": 48, "strokeWidth": 6, "strokeColor": "#ffffff"},
                         color={"background": colours[row["school_id"]], "border": layout.FOCUS_COLOUR})
-        elif step == 2:  # two steps away: fainter than direct contacts
-            node.update(opacity=0.45, title=f"{title}\n2 steps away")
+        elif step == 2:  # two steps away: lighter than direct contacts, in their own school's hue and outline
+            node.update(color={"background": layout.faded(colours[row["school_id"]]),
+                               "border": colours[row["school_id"]]}, title=f"{title}\n2 steps away")
         nodes.append(node)
         info[person] = {"name": name, "school": school, "role": row["role"], "subjects": row["subjects"] or "",
                         "soft_degree": int(row["soft_degree"]), "schools_reached": int(row["schools_reached"]),
@@ -304,8 +305,7 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
     """A node per person where the staff maps draw them (those who left at their earlier place, grey; those who
     joined outlined green; contacts elsewhere smaller and fainter)."""
     left, joined = people.left, people.joined
-    positions = {**layout.staff_positions(earlier, left),
-                 **layout.staff_positions(view, (people.now | people.then) - left)}
+    positions = _changed_places(view, earlier, f, people)
     colours, colours_before = layout.colours_of(view).of_school, layout.colours_of(earlier).of_school
     names = {**earlier.staff_names, **view.staff_names}
     school_names = {**earlier.school_names, **view.school_names}
@@ -333,6 +333,16 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
             node.update(size=6, opacity=0.6, font={"size": 10}, title=f"{node['title']}\n(a contact elsewhere)")
         nodes.append(node)
     return nodes
+
+
+def _changed_places(view: TrustView, earlier: TrustView, f: MapFilters, people: _Changed) -> dict[str, Place]:
+    """Where a changes map draws each person: for a school, as its staff map does (its people where they always
+    are, their contacts in small groups round them, not spread over the whole trust's width), those who left where
+    the earlier map had them; else where the trust's staff map draws them."""
+    present = (people.now | people.then) - people.left
+    if not f.school:
+        return {**layout.staff_positions(earlier, people.left), **layout.staff_positions(view, present)}
+    return {**layout.around_school(earlier, f.school, people.then), **layout.around_school(view, f.school, present)}
 
 
 TIE_CHANGES = {"gained": "collaboration begun", "lost": "collaboration ended", "persisting": "collaboration kept"}
@@ -484,8 +494,9 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
 def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None = None,
                 min_group_size: int = 5, geographic: bool = False) -> dict:
     """The later snapshot's school map (places kept from the earlier one, or with `geographic` each school at its
-    place) with each pair of schools' collaboration told apart: newly begun, ended, or in both; each a layer the
-    page can hide. Pairs with a school in `suppressed` are drawn grey without counts."""
+    place) with each pair of schools' collaboration drawn as its change: more ties, fewer (dashed), or as many,
+    each wider by the size of the change (a pair fallen from 16 ties to 1 a wide loss) and a layer the page can
+    hide. Pairs with a school in `suppressed` are drawn grey without counts."""
     drawn = school_map(view, "", suppressed, min_group_size, geographic)
     if not drawn["nodes"]:
         return {**drawn, "view": "changes"}
@@ -498,7 +509,7 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
 
     then, now = ties(earlier), ties(view)
     shown = {n["id"] for n in drawn["nodes"]}
-    top = max(list(now.values()) + list(then.values()) + [1])
+    top = max([abs(now.get(p, 0) - then.get(p, 0)) for p in set(then) | set(now)] + [1])  # the largest change
     edges = []
     for a, b in sorted(set(then) | set(now)):
         if a not in shown or b not in shown:
@@ -509,11 +520,12 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
                           "title": f"{names}: changed or not (details hidden: fewer than {min_group_size} staff)"})
             continue
         before, after = then.get((a, b), 0), now.get((a, b), 0)
-        kind = "gained" if not before else "lost" if not after else "persisting"
+        kind = "gained" if after > before else "lost" if after < before else "persisting"
         style = layout.CHANGE_STYLES[kind]
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
-                      "width": layout.tie_width(max(before, after) if kind != "persisting" else after, top),
-                      "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"})
+                      "width": layout.tie_width(abs(after - before), top) if kind != "persisting" else 1,
+                      "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"
+                               + (f" ({after - before:+,})" if kind != "persisting" else " (unchanged)")})
     return _relined(drawn, "changes", edges, layout.CHANGE_STYLES, min_group_size, lambda n: f"{n:,}")
 
 
