@@ -15,9 +15,9 @@ from flask.testing import FlaskClient
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.ingest.validate import read_trust
+from netmap.layout import faded
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
-from netmap.layout import faded
 from tests.trusts import PLANTED
 from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
@@ -344,7 +344,8 @@ def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     assert [n["label"] for n in group["nodes"] if n["id"] == hub] == ["A network nobody uses"]
     kinds = admin.get("/map/data?view=staff&kind=peer-review").get_json()
     assert {(e["from"], e["to"]) for e in kinds["edges"]} == {("a1", "c1")}
-    assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == "Nobody matches these filters."
+    assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == (
+        "Nobody in post on 2026-07-01 matches person 'nobody'. Remove a filter, or choose another school, group or person.")
 
 
 def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,8 +257,11 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         nodes.extend(hubs)
         edges.extend(spokes)
     present = Counter(staff.loc[p, "school_id"] for p in selected)
-    return _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
-                  "" if nodes else "Nobody matches these filters.")
+    drawn = _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
+                   "" if nodes else "Nobody matches these filters.")
+    if _is_school_map(f):
+        drawn = fade_contacts(drawn, f.school, view.graphs.school_of)
+    return {**drawn, "legend": drawn["legend"] + staff_key(view, f, drawn)}
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -558,3 +561,74 @@ def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
         entries.append({"label": "diamond: nobody there shares a group with anyone at another school",
                         "colour": "#ffffff", "mark": "hard-isolated"})
     return entries
+
+
+# --- focus and keys: the page's own school, group or person picked out; what each shape and line means -----------
+
+FOCUS_FONT = {"size": 20, "color": "#111111", "strokeWidth": 5, "strokeColor": "#ffffff"}
+FADED_FONT = {"color": "#4d4d4d"}  # a faded school's name: lighter than the focus's, still 8:1 on white
+
+
+def highlight_school(drawn: dict, school: str, name: str) -> dict:
+    """A school map (school, wiring or changes) with `school` picked out: its disc outlined and named larger, its
+    lines as drawn; every other school lighter in its own hue and every other line light, all still readable;
+    the key names the focus. Unchanged when `school` is not drawn."""
+    if not any(n["id"] == school for n in drawn["nodes"]):
+        return drawn
+    nodes = []
+    for node in drawn["nodes"]:
+        fill = node.get("color")
+        colour = fill.get("background") if isinstance(fill, dict) else fill
+        if node["id"] == school:
+            node = {**node, "borderWidth": 6, "font": FOCUS_FONT, "focus": True,
+                    "color": {"background": colour, "border": layout.FOCUS_COLOUR}}
+        elif isinstance(colour, str) and colour.startswith("#"):
+            border = fill.get("border", colour) if isinstance(fill, dict) else colour
+            node = {**node, "color": {"background": layout.faded(colour), "border": border}, "font": FADED_FONT}
+        nodes.append(node)
+    edges = [e if school in (e["from"], e["to"]) else {**e, "color": layout.INSIDE_COLOUR} for e in drawn["edges"]]
+    entry = {"label": f"{name}: this page's school (dark outline; its own lines in full colour, the rest lighter)",
+             "colour": next(n["color"]["background"] for n in nodes if n.get("focus")), "mark": "focus"}
+    return {**drawn, "nodes": nodes, "edges": edges, "legend": [entry, *drawn["legend"]]}
+
+
+def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> list[dict]:
+    """The key's entries for a staff map beyond its school colours: who the map is about (a school's staff, a
+    group, a person), the shape of each role drawn and each kind of line drawn."""
+    nodes = [n for n in drawn["nodes"] if n.get("shape") not in ("text", "box")]
+    entries: list[dict] = []
+    if f.person and any(n.get("borderWidth") == 5 for n in nodes):
+        name = view.staff_names.get(f.person, f.person)
+        entries.append({"label": f"{name}: the person this map is about (large, dark outline); their direct "
+                                 "contacts in full colour, people two steps away lighter", "colour": "#ffffff",
+                        "mark": "focus"})
+    elif _is_school_map(f):
+        name = view.school_names.get(f.school, f.school)
+        entries.append({"label": f"{name}'s staff (full colour); their contacts at other schools lighter, grouped "
+                                 "by school", "colour": "#ffffff", "mark": "focus"})
+    elif f.group and any(n.get("shape") == "box" for n in drawn["nodes"]):
+        name = view.group_names.get(f.group, f.group)
+        entries.append({"label": f"{name}: the group this map is about (the box in the middle, joined to each "
+                                 "member by a dashed line)", "colour": "#ffffff", "mark": "focus"})
+    drawn_shapes = {n.get("shape") for n in nodes}
+    entries += [{"label": role, "shape": shape, "colour": "#5b6775"}
+                for role, shape in layout.ROLE_SHAPES.items() if shape in drawn_shapes]
+    colours = {e.get("color") for e in drawn["edges"]}
+    lines = [(layout.SOFT_COLOUR, "collaboration between two schools", "solid"),
+             (layout.INSIDE_COLOUR, "collaboration inside a school", "solid"),
+             (layout.HARD_COLOUR, "member of a group (hard wiring)", "dashed")]
+    entries += [{"label": label, "colour": colour, "line": style} for colour, label, style in lines
+                if colour in colours]
+    return entries
+
+
+def fade_contacts(drawn: dict, school: str, school_of: Mapping[Hashable, str]) -> dict:
+    """A school's staff map with their contacts at other schools lighter (outlined in their school's colour), so
+    that the school's own people stand out."""
+    nodes = []
+    for node in drawn["nodes"]:
+        colour = node.get("color")
+        if node["id"] in school_of and school_of[node["id"]] != school and isinstance(colour, str):
+            node = {**node, "color": {"background": layout.faded(colour), "border": colour}}
+        nodes.append(node)
+    return {**drawn, "nodes": nodes}

@@ -12,8 +12,8 @@ from netmap.contract import PHASES
 from netmap.layout.source import MapSource
 
 __all__ = ["CHANGE_STYLES", "FOCUS_COLOUR", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR", "INSIDE_COLOUR", "PAIR_STYLES",
-           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "Colours", "colours_of", "faded",
-           "person_size", "school_radius", "tie_width"]
+           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "Colours", "colours_of",
+           "faded", "person_size", "school_radius", "tie_width"]
 
 ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
                "support": "square", "central": "hexagon"}
