@@ -345,7 +345,8 @@ def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     kinds = admin.get("/map/data?view=staff&kind=peer-review").get_json()
     assert {(e["from"], e["to"]) for e in kinds["edges"]} == {("a1", "c1")}
     assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == (
-        "Nobody in post on 2026-07-01 matches person 'nobody'. Remove a filter, or choose another school, group or person.")
+        "Nobody in post on 2026-07-01 matches person 'nobody'. Remove a filter, or choose another school, group or "
+        "person.")
 
 
 def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -527,7 +528,7 @@ def _fill(node: dict) -> str:
 
 
 def _school_entries(legend: list[dict]) -> list[str]:
-    return [e["label"] for e in legend if "line" not in e and "mark" not in e]
+    return [e["label"] for e in legend if "line" not in e and "mark" not in e and "shape" not in e]
 
 
 def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn(admin: FlaskClient) -> None:

@@ -614,11 +614,8 @@ def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> list[dict]:
     entries += [{"label": role, "shape": shape, "colour": "#5b6775"}
                 for role, shape in layout.ROLE_SHAPES.items() if shape in drawn_shapes]
     colours = {e.get("color") for e in drawn["edges"]}
-    lines = [(layout.SOFT_COLOUR, "collaboration between two schools", "solid"),
-             (layout.INSIDE_COLOUR, "collaboration inside a school", "solid"),
-             (layout.HARD_COLOUR, "member of a group (hard wiring)", "dashed")]
-    entries += [{"label": label, "colour": colour, "line": style} for colour, label, style in lines
-                if colour in colours]
+    entries += [{"label": label, "colour": colour, "line": "dashed" if dashed else "solid"}
+                for label, colour, dashed in layout.STAFF_LINES if colour in colours]
     return entries
 
 

@@ -179,10 +179,7 @@ def empty_advice(view: TrustView, f: MapFilters, found: Scope) -> str:
         f.subject and f"subject {f.subject}", f.phase and f"{f.phase} schools", f.role and f"role {f.role}",
         f.person and f"person {f.person!r}") if part) or "these filters"
     if found.people is not None:  # a network lead: their groups' members only
-        if not found.groups:
-            return ("You lead no network yet, so no staff map can name anyone: an admin can assign you the groups "
-                    "you lead. The school map and every school's figures stay open to you.")
-        led = ", ".join(sorted(view.group_names.get(g, g) for g in found.groups))
+        led = ", ".join(sorted(view.group_names.get(g, g) for g in found.groups or ()))
         where = (f"None of the members of the networks you lead ({led}) work at {asked}" if f.school and not
                  (f.group or f.subject or f.phase or f.role or f.person)
                  else f"Nobody in the networks you lead ({led}) matches {asked}")

@@ -12,8 +12,8 @@ from netmap.contract import PHASES
 from netmap.layout.source import MapSource
 
 __all__ = ["CHANGE_STYLES", "FOCUS_COLOUR", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR", "INSIDE_COLOUR", "PAIR_STYLES",
-           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "Colours", "colours_of",
-           "faded", "person_size", "school_radius", "tie_width"]
+           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "STAFF_LINES", "Colours",
+           "colours_of", "faded", "person_size", "school_radius", "tie_width"]
 
 ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
                "support": "square", "central": "hexagon"}
@@ -28,6 +28,10 @@ PHASE_PALETTE = dict(zip(PHASES, ("#F0E442", "#CC3311", "#006CD1", "#332288", "#
 FADE_KEEP = 0.6  # a faded node keeps this much of its colour, the rest white: lighter, never another school's colour
 SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#c26a00"  # both at least 3:1 against the white page (WCAG non-text contrast)
 INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
+# The lines of a staff map, as its key names them: (words, colour, dashed)
+STAFF_LINES = (("collaboration inside a school", INSIDE_COLOUR, False),
+               ("collaboration between schools", SOFT_COLOUR, False),
+               ("member of a group (hard wiring)", HARD_COLOUR, True))
 FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 HIDDEN_PAIR_COLOUR = "#8a8a8a"  # a pair of schools linked, its details hidden (a school too small to show)
 
