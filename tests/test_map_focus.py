@@ -16,6 +16,7 @@ from netmap.layout import FOCUS_COLOUR, INSIDE_COLOUR, ROLE_SHAPES, SOFT_COLOUR,
 from tests.trusts import PLANTED
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
+from webapp.trends import GROUP_TRENDS, SCHOOL_TRENDS
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
 ISOLATED = ("Damson Primary has no collaboration with any other school on 2026-07-01, so no line joins it to one. "
@@ -130,3 +131,27 @@ def test_an_empty_staff_map_says_why_and_what_to_do_within_each_role(clients: di
     if message is not None:
         assert response.get_json()["nodes"] == [] and response.get_json()["message"] == message
 
+
+
+@pytest.mark.parametrize("title", [t for t, _share in (*GROUP_TRENDS.values(), *SCHOOL_TRENDS.values())])
+def test_a_charts_title_is_never_cut(monkeypatch: pytest.MonkeyPatch, title: str) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from webapp import charts
+
+    drawn: list[Figure] = []
+    close = plt.close
+    monkeypatch.setattr(charts.plt, "close", lambda figure: (drawn.append(figure), close(figure)))
+    charts.line_chart(["2025-07-01", "2026-07-01"], [0.25, 0.039], title, share=True)
+    figure = drawn[0]
+    texts = [t for t in figure.findobj(Text) if t.get_text().replace("\n", " ") == title]
+    box = texts[0].get_window_extent(FigureCanvasAgg(figure).get_renderer())  # closed: drawn afresh
+    assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= figure.bbox.x1 and box.y1 <= figure.bbox.y1
+
+
+def test_conductivity_reads_as_a_percentage_beside_its_chart(clients: dict[str, FlaskClient]) -> None:
+    page = clients["admin"].get("/groups/HEADS").get_data(as_text=True)
+    assert "<dd>33.3 %</dd>" in page and "0.333" not in page  # 1 of 3 pairs of heads collaborate
