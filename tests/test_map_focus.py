@@ -105,6 +105,13 @@ def test_an_isolated_schools_page_map_says_why_within_each_role(clients: dict[st
         assert "/staff/?school_id=D" not in page and "Nobody matches" not in page
 
 
+def test_a_hidden_schools_page_map_says_why_it_is_not_drawn(clients: dict[str, FlaskClient]) -> None:
+    drawn = clients["ceo"].get("/map/data?view=schools&school=C").get_json()
+    assert "C" not in {n["id"] for n in drawn["nodes"]} and drawn["message"] == (
+        "Cedar Primary has fewer than 3 staff, so it is among the small schools drawn apart, without its links; the "
+        "map shows the rest of the trust.")
+
+
 def test_an_isolated_schools_map_points_hr_to_the_secondments_it_may_open(clients: dict[str, FlaskClient]) -> None:
     drawn = clients["hr"].get("/map/data?view=schools&school=D").get_json()
     assert drawn["message"].endswith("The secondments page suggests who could link it to other schools.")

@@ -116,6 +116,10 @@ def data() -> Any:
         shown = without_hidden_schools(drawn, view, hidden, found.min_group_size, focus)
         if focus and not shown["edges"] and shown["nodes"] and not shown["message"]:
             shown = {**shown, "message": isolated_advice(view, focus)}
+        elif f.school in hidden and not shown["message"]:  # not drawn: its place and links would show its figures
+            shown = {**shown, "message": f"{view.school_names.get(f.school, f.school)} has fewer than "
+                                         f"{found.min_group_size} staff, so it is among the small schools drawn "
+                                         "apart, without its links; the map shows the rest of the trust."}
         return send_map(view, highlight_school(shown, f.school, view.school_names.get(f.school, f.school)))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
