@@ -261,7 +261,8 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
                    "" if nodes else "Nobody matches these filters.")
     if _is_school_map(f):
         drawn = fade_contacts(drawn, f.school, view.graphs.school_of)
-    return {**drawn, "legend": drawn["legend"] + staff_key(view, f, drawn)}
+    focus, key = staff_key(view, f, drawn)
+    return {**drawn, "legend": focus + drawn["legend"] + key}
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -592,9 +593,9 @@ def highlight_school(drawn: dict, school: str, name: str) -> dict:
     return {**drawn, "nodes": nodes, "edges": edges, "legend": [entry, *drawn["legend"]]}
 
 
-def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> list[dict]:
+def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> tuple[list[dict], list[dict]]:
     """The key's entries for a staff map beyond its school colours: who the map is about (a school's staff, a
-    group, a person), the shape of each role drawn and each kind of line drawn."""
+    group, a person; first in the key), and the shape of each role drawn and each kind of line drawn."""
     nodes = [n for n in drawn["nodes"] if n.get("shape") not in ("text", "box")]
     entries: list[dict] = []
     if f.person and any(n.get("borderWidth") == 5 for n in nodes):
@@ -611,12 +612,13 @@ def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> list[dict]:
         entries.append({"label": f"{name}: the group this map is about (the box in the middle, joined to each "
                                  "member by a dashed line)", "colour": "#ffffff", "mark": "focus"})
     drawn_shapes = {n.get("shape") for n in nodes}
+    focus, entries = entries, []
     entries += [{"label": role, "shape": shape, "colour": "#5b6775"}
                 for role, shape in layout.ROLE_SHAPES.items() if shape in drawn_shapes]
     colours = {e.get("color") for e in drawn["edges"]}
     entries += [{"label": label, "colour": colour, "line": "dashed" if dashed else "solid"}
                 for label, colour, dashed in layout.STAFF_LINES if colour in colours]
-    return entries
+    return focus, entries
 
 
 def fade_contacts(drawn: dict, school: str, school_of: Mapping[Hashable, str]) -> dict:
