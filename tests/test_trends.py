@@ -121,7 +121,7 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
     assert next(n for n in cedar["nodes"] if n["id"] == "a1")["size"] < 10  # a contact at another school: smaller
     assert {(e["from"], e["to"], e["layer"]) for e in cedar["edges"]} == {
         ("c2", "c3", "gained"), ("a1", "c1", "lost"), ("c1", "c2", "persisting")}  # Cedar's tie out of it ended
-    assert any("joined (green outline) since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
+    assert any("joined (blue outline) since 2026-07-01: 1" in entry["label"] for entry in cedar["legend"])
     assert ceo.get(f"{url}&school=C").status_code == 403  # people by name: not for an aggregate role
     page = client.get("/compare/?before=2026-07-01&after=2026-12-01&school=C").get_data(as_text=True)
     assert "/compare/map?before=2026-07-01&amp;after=2026-12-01&amp;school=C" in page

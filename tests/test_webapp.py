@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
 from netmap.ingest.validate import read_trust
+from netmap.layout import faded
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
 from tests.trusts import PLANTED
@@ -343,7 +344,9 @@ def test_staff_map_filters_and_layers(admin: FlaskClient) -> None:
     assert [n["label"] for n in group["nodes"] if n["id"] == hub] == ["A network nobody uses"]
     kinds = admin.get("/map/data?view=staff&kind=peer-review").get_json()
     assert {(e["from"], e["to"]) for e in kinds["edges"]} == {("a1", "c1")}
-    assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == "Nobody matches these filters."
+    assert admin.get("/map/data?view=staff&person=nobody").get_json()["message"] == (
+        "Nobody in post on 2026-07-01 matches person 'nobody'. Remove a filter, or choose another school, group or "
+        "person.")
 
 
 def test_large_trusts_are_never_sent_whole(admin: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -525,7 +528,7 @@ def _fill(node: dict) -> str:
 
 
 def _school_entries(legend: list[dict]) -> list[str]:
-    return [e["label"] for e in legend if "line" not in e and "mark" not in e]
+    return [e["label"] for e in legend if "line" not in e and "mark" not in e and "shape" not in e]
 
 
 def test_a_school_has_one_colour_on_every_map_and_the_legend_lists_what_is_drawn(admin: FlaskClient) -> None:
@@ -583,8 +586,9 @@ def test_a_focused_person_is_in_the_middle_with_one_and_two_step_contacts_told_a
     nodes = {n["id"]: n for n in data["nodes"]}
     assert (nodes["a1"]["x"], nodes["a1"]["y"]) == (0.0, 0.0) and nodes["a1"]["borderWidth"] == 5
     one_step, two_steps = {"a2", "a3", "c1"}, {"b1", "b2", "c2"}
-    assert all("opacity" not in nodes[p] for p in one_step)
-    assert all(nodes[p]["opacity"] == 0.45 and "2 steps away" in nodes[p]["title"] for p in two_steps)
+    assert all(isinstance(nodes[p]["color"], str) for p in one_step)  # their school's colour, full strength
+    assert all(nodes[p]["color"]["background"] == faded(nodes[p]["color"]["border"]) and "opacity" not in nodes[p]
+               and "2 steps away" in nodes[p]["title"] for p in two_steps)  # lighter, outlined in their own colour
     near = max(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in one_step)
     far = min(abs(complex(nodes[p]["x"], nodes[p]["y"])) for p in two_steps)
     assert near < far

@@ -4,6 +4,7 @@ with <img>, so no script runs and nothing is fetched from elsewhere; the same nu
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -16,6 +17,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 __all__ = ["line_chart"]
 
 INK, ACCENT = "#1d2733", "#2f5d8a"
+TITLE_WIDTH = 40  # characters on one line of a title: the chart is 420 px wide, its title starts ~80 px in
 
 
 def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str, share: bool = False) -> bytes:
@@ -24,7 +26,8 @@ def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str,
     try:
         points = [(d, float(v) * (100 if share else 1)) for d, v in zip(dates, values, strict=True) if v is not None]
         axes.plot([d for d, _ in points], [v for _, v in points], marker="o", color=ACCENT, linewidth=2)
-        axes.set_title(title, fontsize=10, color=INK, loc="left")
+        # wrapped to the width beside the axis labels: a long title is never cut at the edge
+        axes.set_title(textwrap.fill(title, TITLE_WIDTH), fontsize=10, color=INK, loc="left")
         axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f} %" if share else f"{v:,.0f}"))
         if not share:
             axes.yaxis.set_major_locator(MaxNLocator(integer=True))

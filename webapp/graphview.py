@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -187,8 +187,9 @@ def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], posi
         if step == 0:  # the person in focus: in the middle, large, outlined, named in letters that read at fit
             node.update(size=size + 12, borderWidth=5, font={"size": 48, "strokeWidth": 6, "strokeColor": "#ffffff"},
                         color={"background": colours[row["school_id"]], "border": layout.FOCUS_COLOUR})
-        elif step == 2:  # two steps away: fainter than direct contacts
-            node.update(opacity=0.45, title=f"{title}\n2 steps away")
+        elif step == 2:  # two steps away: lighter than direct contacts, in their own school's hue and outline
+            node.update(color={"background": layout.faded(colours[row["school_id"]]),
+                               "border": colours[row["school_id"]]}, title=f"{title}\n2 steps away")
         nodes.append(node)
         info[person] = {"name": name, "school": school, "role": row["role"], "subjects": row["subjects"] or "",
                         "soft_degree": int(row["soft_degree"]), "schools_reached": int(row["schools_reached"]),
@@ -264,8 +265,12 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         nodes.extend(hubs)
         edges.extend(spokes)
     present = Counter(staff.loc[p, "school_id"] for p in selected)
-    return _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
-                  "" if nodes else "Nobody matches these filters.")
+    drawn = _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
+                   "" if nodes else "Nobody matches these filters.")
+    if _is_school_map(f):
+        drawn = fade_contacts(drawn, f.school, view.graphs.school_of)
+    focus, key = staff_key(view, f, drawn)
+    return {**drawn, "legend": focus + drawn["legend"] + key}
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -312,8 +317,7 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
     """A node per person where the staff maps draw them (those who left at their earlier place, grey; those who
     joined outlined green; contacts elsewhere smaller and fainter)."""
     left, joined = people.left, people.joined
-    positions = {**layout.staff_positions(earlier, left),
-                 **layout.staff_positions(view, (people.now | people.then) - left)}
+    positions = _changed_places(view, earlier, f, people)
     colours, colours_before = layout.colours_of(view).of_school, layout.colours_of(earlier).of_school
     names = {**earlier.staff_names, **view.staff_names}
     school_names = {**earlier.school_names, **view.school_names}
@@ -341,6 +345,16 @@ def _changed_nodes(view: TrustView, earlier: TrustView, f: MapFilters, people: _
             node.update(size=6, opacity=0.6, font={"size": 10}, title=f"{node['title']}\n(a contact elsewhere)")
         nodes.append(node)
     return nodes
+
+
+def _changed_places(view: TrustView, earlier: TrustView, f: MapFilters, people: _Changed) -> dict[str, Place]:
+    """Where a changes map draws each person: for a school, as its staff map does (its people where they always
+    are, their contacts in small groups round them, not spread over the whole trust's width), those who left where
+    the earlier map had them; else where the trust's staff map draws them."""
+    present = (people.now | people.then) - people.left
+    if not f.school:
+        return {**layout.staff_positions(earlier, people.left), **layout.staff_positions(view, present)}
+    return {**layout.around_school(earlier, f.school, people.then), **layout.around_school(view, f.school, present)}
 
 
 TIE_CHANGES = {"gained": "collaboration begun", "lost": "collaboration ended", "persisting": "collaboration kept"}
@@ -492,8 +506,9 @@ def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
 def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None = None,
                 min_group_size: int = 5, geographic: bool = False) -> dict:
     """The later snapshot's school map (places kept from the earlier one, or with `geographic` each school at its
-    place) with each pair of schools' collaboration told apart: newly begun, ended, or in both; each a layer the
-    page can hide. Pairs with a school in `suppressed` are drawn grey without counts."""
+    place) with each pair of schools' collaboration drawn as its change: more ties, fewer (dashed), or as many,
+    each wider by the size of the change (a pair fallen from 16 ties to 1 a wide loss) and a layer the page can
+    hide. Pairs with a school in `suppressed` are drawn grey without counts."""
     drawn = school_map(view, "", suppressed, min_group_size, geographic)
     if not drawn["nodes"]:
         return {**drawn, "view": "changes"}
@@ -506,7 +521,7 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
 
     then, now = ties(earlier), ties(view)
     shown = {n["id"] for n in drawn["nodes"]}
-    top = max(list(now.values()) + list(then.values()) + [1])
+    top = max([abs(now.get(p, 0) - then.get(p, 0)) for p in set(then) | set(now)] + [1])  # the largest change
     edges = []
     for a, b in sorted(set(then) | set(now)):
         if a not in shown or b not in shown:
@@ -517,11 +532,12 @@ def changes_map(view: TrustView, earlier: TrustView, suppressed: set[str] | None
                           "title": f"{names}: changed or not (details hidden: fewer than {min_group_size} staff)"})
             continue
         before, after = then.get((a, b), 0), now.get((a, b), 0)
-        kind = "gained" if not before else "lost" if not after else "persisting"
+        kind = "gained" if after > before else "lost" if after < before else "persisting"
         style = layout.CHANGE_STYLES[kind]
         edges.append({"from": a, "to": b, "color": style["colour"], "dashes": style["dashes"], "layer": kind,
-                      "width": layout.tie_width(max(before, after) if kind != "persisting" else after, top),
-                      "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"})
+                      "width": layout.tie_width(abs(after - before), top) if kind != "persisting" else 1,
+                      "title": f"{names}: {before:,} collaborations on {earlier.as_of}, {after:,} on {view.as_of}"
+                               + (f" ({after - before:+,})" if kind != "persisting" else " (unchanged)")})
     return _relined(drawn, "changes", edges, layout.CHANGE_STYLES, min_group_size, lambda n: f"{n:,}")
 
 
@@ -554,3 +570,72 @@ def _marks_legend(nodes: list[dict], edges: list[dict]) -> list[dict]:
         entries.append({"label": "diamond: nobody there shares a group with anyone at another school",
                         "colour": "#ffffff", "mark": "hard-isolated"})
     return entries
+
+
+# --- focus and keys: the page's own school, group or person picked out; what each shape and line means -----------
+
+FOCUS_FONT = {"size": 20, "color": "#111111", "strokeWidth": 5, "strokeColor": "#ffffff"}
+FADED_FONT = {"color": "#4d4d4d"}  # a faded school's name: lighter than the focus's, still 8:1 on white
+
+
+def highlight_school(drawn: dict, school: str, name: str) -> dict:
+    """A school map (school, wiring or changes) with `school` picked out: its disc outlined and named larger, its
+    lines as drawn; every other school lighter in its own hue and every other line light, all still readable;
+    the key names the focus. Unchanged when `school` is not drawn."""
+    if not any(n["id"] == school for n in drawn["nodes"]):
+        return drawn
+    nodes = []
+    for node in drawn["nodes"]:
+        fill = node.get("color")
+        colour = fill.get("background") if isinstance(fill, dict) else fill
+        if node["id"] == school:
+            node = {**node, "borderWidth": 6, "font": FOCUS_FONT, "focus": True,
+                    "color": {"background": colour, "border": layout.FOCUS_COLOUR}}
+        elif isinstance(colour, str) and colour.startswith("#"):
+            border = fill.get("border", colour) if isinstance(fill, dict) else colour
+            node = {**node, "color": {"background": layout.faded(colour), "border": border}, "font": FADED_FONT}
+        nodes.append(node)
+    edges = [e if school in (e["from"], e["to"]) else {**e, "color": layout.INSIDE_COLOUR} for e in drawn["edges"]]
+    entry = {"label": f"{name}: this page's school (dark outline; its own lines in full colour, the rest lighter)",
+             "colour": next(n["color"]["background"] for n in nodes if n.get("focus")), "mark": "focus"}
+    return {**drawn, "nodes": nodes, "edges": edges, "legend": [entry, *drawn["legend"]]}
+
+
+def staff_key(view: TrustView, f: MapFilters, drawn: dict) -> tuple[list[dict], list[dict]]:
+    """The key's entries for a staff map beyond its school colours: who the map is about (a school's staff, a
+    group, a person; first in the key), and the shape of each role drawn and each kind of line drawn."""
+    nodes = [n for n in drawn["nodes"] if n.get("shape") not in ("text", "box")]
+    entries: list[dict] = []
+    if f.person and any(n.get("borderWidth") == 5 for n in nodes):
+        name = view.staff_names.get(f.person, f.person)
+        entries.append({"label": f"{name}: the person this map is about (large, dark outline); their direct "
+                                 "contacts in full colour, people two steps away lighter", "colour": "#ffffff",
+                        "mark": "focus"})
+    elif _is_school_map(f):
+        name = view.school_names.get(f.school, f.school)
+        entries.append({"label": f"{name}'s staff (full colour); their contacts at other schools lighter, grouped "
+                                 "by school", "colour": "#ffffff", "mark": "focus"})
+    elif f.group and any(n.get("shape") == "box" for n in drawn["nodes"]):
+        name = view.group_names.get(f.group, f.group)
+        entries.append({"label": f"{name}: the group this map is about (the box in the middle, joined to each "
+                                 "member by a dashed line)", "colour": "#ffffff", "mark": "focus"})
+    drawn_shapes = {n.get("shape") for n in nodes}
+    focus, entries = entries, []
+    entries += [{"label": role, "shape": shape, "colour": "#5b6775"}
+                for role, shape in layout.ROLE_SHAPES.items() if shape in drawn_shapes]
+    colours = {e.get("color") for e in drawn["edges"]}
+    entries += [{"label": label, "colour": colour, "line": "dashed" if dashed else "solid"}
+                for label, colour, dashed in layout.STAFF_LINES if colour in colours]
+    return focus, entries
+
+
+def fade_contacts(drawn: dict, school: str, school_of: Mapping[Hashable, str]) -> dict:
+    """A school's staff map with their contacts at other schools lighter (outlined in their school's colour), so
+    that the school's own people stand out."""
+    nodes = []
+    for node in drawn["nodes"]:
+        colour = node.get("color")
+        if node["id"] in school_of and school_of[node["id"]] != school and isinstance(colour, str):
+            node = {**node, "color": {"background": layout.faded(colour), "border": colour}}
+        nodes.append(node)
+    return {**drawn, "nodes": nodes}

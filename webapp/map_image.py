@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from netmap.layout.style import HARD_COLOUR, INSIDE_COLOUR, ROLE_SHAPES, SOFT_COLOUR  # noqa: E402
+from netmap.layout.style import ROLE_SHAPES, SOFT_COLOUR, STAFF_LINES  # noqa: E402
 
 __all__ = ["A4_LANDSCAPE", "INK", "MAX_LABELS", "MUTED", "draw_map", "draw_network", "map_image", "saved"]
 
@@ -35,9 +35,8 @@ MARKERS = {"dot": "o", "star": "*", "diamond": "D", "triangle": "^", "square": "
 _SHAPE_NAMES = {**{shape: role.replace("-", " ") for role, shape in ROLE_SHAPES.items()},
                 "box": "a group: its members are joined to it"}
 _MARKER_SCALE = {"D": 0.75, "s": 0.85, "*": 1.3}  # so that every shape covers about the area of a disc
-_STAFF_LINES: tuple[tuple[str, str, Literal["-", "--"]], ...] = (
-    ("collaboration inside a school", INSIDE_COLOUR, "-"), ("collaboration between schools", SOFT_COLOUR, "-"),
-    ("member of a group (hard wiring)", HARD_COLOUR, "--"))
+_STAFF_LINES: tuple[tuple[str, str, Literal["-", "--"]], ...] = tuple(
+    (label, colour, "--" if dashed else "-") for label, colour, dashed in STAFF_LINES)
 
 
 def map_image(drawn: dict[str, Any], title: str, subtitle: str, fmt: ImageFormat) -> bytes:
@@ -158,6 +157,8 @@ def _draw_key(figure: Figure, drawn: dict[str, Any], nodes: list[dict[str, Any]]
     handles: list[Line2D] = []
     legend = drawn.get("legend", [])
     for entry in legend:
+        if "shape" in entry:
+            continue  # a role's shape: drawn below with the shapes on the map, in their own markers
         label = _short(str(entry.get("label", "")))
         colour = str(entry.get("colour", "#999999"))
         if "line" in entry:

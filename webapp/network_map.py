@@ -10,10 +10,11 @@ from flask import Blueprint, Response, abort, flash, jsonify, render_template, r
 from netmap.contract import PHASES, ROLES, TIE_KINDS
 from netmap.layout import ROLE_SHAPES, has_places, school_places
 from netmap.naming import matching_names, narrowed
-from webapp.access import require_names, scope, suppressed_schools
+from webapp.access import Scope, require_names, scope, suppressed_schools
 from webapp.auth import audit, audit_people
 from webapp.data import TrustView, require_view
-from webapp.graphview import MapFilters, TooLarge, school_map, staff_map, wiring_map
+from webapp.gate import may_use
+from webapp.graphview import MapFilters, TooLarge, highlight_school, school_map, staff_map, wiring_map
 from webapp.hidden import without_hidden_schools
 from webapp.map_image import map_image
 from webapp.standalone import standalone_html
@@ -112,7 +113,14 @@ def data() -> Any:
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
         drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size,
                                                                  geographic=request.args.get("layout") == "geographic")
-        return send_map(view, without_hidden_schools(drawn, view, hidden, found.min_group_size, focus))
+        shown = without_hidden_schools(drawn, view, hidden, found.min_group_size, focus)
+        if focus and not shown["edges"] and shown["nodes"] and not shown["message"]:
+            shown = {**shown, "message": isolated_advice(view, focus)}
+        elif f.school in hidden and not shown["message"]:  # not drawn: its place and links would show its figures
+            shown = {**shown, "message": f"{view.school_names.get(f.school, f.school)} has fewer than "
+                                         f"{found.min_group_size} staff, so it is among the small schools drawn "
+                                         "apart, without its links; the map shows the rest of the trust."}
+        return send_map(view, highlight_school(shown, f.school, view.school_names.get(f.school, f.school)))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
     if f.person and not person and f.person in view.works_at:
@@ -120,6 +128,7 @@ def data() -> Any:
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:
         result = staff_map(view, f, found.people)
+        result = {**result, "message": result["message"] and empty_advice(view, f, found)}
     except TooLarge as exc:
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school
@@ -165,3 +174,28 @@ def send_map(view: TrustView, drawn: dict) -> Any:
 def _safe(text: str) -> str:
     """A file name's part: letters, digits and dashes only (ids may hold anything)."""
     return "".join(c if c.isalnum() or c == "-" else "_" for c in text)[:80]
+
+
+def empty_advice(view: TrustView, f: MapFilters, found: Scope) -> str:
+    """Why a staff map draws nobody and what the viewer can do about it, within what their role may open."""
+    asked = ", ".join(part for part in (
+        f.school and view.school_names.get(f.school, f.school), f.group and view.group_names.get(f.group, f.group),
+        f.subject and f"subject {f.subject}", f.phase and f"{f.phase} schools", f.role and f"role {f.role}",
+        f.person and f"person {f.person!r}") if part) or "these filters"
+    if found.people is not None:  # a network lead: their groups' members only
+        led = ", ".join(sorted(view.group_names.get(g, g) for g in found.groups or ()))
+        where = (f"None of the members of the networks you lead ({led}) work at {asked}" if f.school and not
+                 (f.group or f.subject or f.phase or f.role or f.person)
+                 else f"Nobody in the networks you lead ({led}) matches {asked}")
+        return (f"{where}: you map their members only. Remove a filter, or choose one of your groups; the school "
+                "map shows how every school is linked.")
+    return (f"Nobody in post on {view.as_of} matches {asked}. Remove a filter, or choose another school, group or "
+            "person.")
+
+
+def isolated_advice(view: TrustView, school: str) -> str:
+    """What a map around an isolated school says, and where the viewer's role can act on it."""
+    name = view.school_names.get(school, school)
+    act = ("The secondments page suggests who could link it to other schools." if may_use("secondments.index")
+           else "Its page lists the groups it is missing from: a way in for its staff.")
+    return f"{name} has no collaboration with any other school on {view.as_of}, so no line joins it to one. {act}"

@@ -94,6 +94,8 @@ def show(school_id: str) -> Any:
                            secondees=secondees, understudies=understudies,
                            unnamed_connectors=len(every_connector) - len(connectors), hidden=school_id in hidden,
                            fewer=fewer_than(found.min_group_size), names=found.sees_names,
+                           staff_here=found.sees_names and (found.people is None or not found.people.isdisjoint(
+                               staff.loc[staff["school_id"] == school_id, "staff_id"])),
                            connectors=[(c, view.staff_names.get(c, c), stable.get((c, school_id), ""))
                                        for c in connectors],
                            stability=stability_line(view.analysis, "key connector"),

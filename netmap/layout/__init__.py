@@ -26,8 +26,10 @@ from netmap.layout.style import (
     PEOPLE_CHANGES,
     ROLE_SHAPES,
     SOFT_COLOUR,
+    STAFF_LINES,
     Colours,
     colours_of,
+    faded,
     person_size,
     school_radius,
     tie_width,
@@ -35,8 +37,8 @@ from netmap.layout.style import (
 
 __all__ = ["CHANGE_STYLES", "Colours", "FOCUS_COLOUR", "FONT_SIZE", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR",
            "INSIDE_COLOUR", "LAYOUT_SEED", "MAX_SCHOOL_NODES", "MapSource", "PAIR_STYLES", "PEOPLE_CHANGES",
-           "ROLE_SHAPES", "SCALE", "SOFT_COLOUR", "WIDE", "around_group", "around_person", "around_school",
-           "colours_of", "footprint", "geographic_positions", "has_places", "middle_of", "overlapping_pairs",
-           "person_size", "school_label_places", "school_layout", "school_partners", "school_places",
-           "school_positions", "school_radius", "schools_around", "separate", "staff_centres", "staff_positions",
-           "tie_width"]
+           "ROLE_SHAPES", "SCALE", "SOFT_COLOUR", "STAFF_LINES", "WIDE", "around_group", "around_person",
+           "around_school", "colours_of", "faded", "footprint", "geographic_positions", "has_places", "middle_of",
+           "overlapping_pairs", "person_size", "school_label_places", "school_layout", "school_partners",
+           "school_places", "school_positions", "school_radius", "schools_around", "separate", "staff_centres",
+           "staff_positions", "tie_width"]

@@ -12,18 +12,26 @@ from netmap.contract import PHASES
 from netmap.layout.source import MapSource
 
 __all__ = ["CHANGE_STYLES", "FOCUS_COLOUR", "HARD_COLOUR", "HIDDEN_PAIR_COLOUR", "INSIDE_COLOUR", "PAIR_STYLES",
-           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "Colours", "colours_of",
-           "person_size", "school_radius", "tie_width"]
+           "PEOPLE_CHANGES", "PHASE_PALETTE", "ROLE_SHAPES", "SCHOOL_PALETTE", "SOFT_COLOUR", "STAFF_LINES", "Colours",
+           "colours_of", "faded", "person_size", "school_radius", "tie_width"]
 
 ROLE_SHAPES = {"headteacher": "star", "senior-leader": "diamond", "middle-leader": "triangle", "teacher": "dot",
                "support": "square", "central": "hexagon"}
-# Colour-blind-safe palettes: Paul Tol's "muted" tells up to nine schools apart; beyond nine, schools are coloured
-# by phase with Okabe and Ito's eight colours (no qualitative palette keeps more categories apart for everyone).
-SCHOOL_PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
-PHASE_PALETTE = dict(zip(PHASES, ("#E69F00", "#56B4E9", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#F0E442",
-                                  "#000000"), strict=True))
-SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#e08a1e"
+# Colour-blind-safe palettes, drawn from Okabe and Ito's and Paul Tol's colours and chosen so that every pair stays
+# apart (CIEDE2000) for normal vision and simulated protanopia, deuteranopia and tritanopia, both at full strength
+# and faded (`faded`, on a person's map), with the first few schools the farthest apart: tests/test_colours.py.
+# Up to nine schools get a colour each; beyond nine, schools are coloured by phase, the commonest two (primary and
+# secondary) a blue and a red that no fading or colour blindness brings together.
+SCHOOL_PALETTE = ("#006CD1", "#F0E442", "#CC3311", "#66CCEE", "#332288", "#999933", "#882255", "#CC6677", "#000000")
+PHASE_PALETTE = dict(zip(PHASES, ("#F0E442", "#CC3311", "#006CD1", "#332288", "#CC6677", "#882255", "#66CCEE",
+                                  "#999933"), strict=True))
+FADE_KEEP = 0.6  # a faded node keeps this much of its colour, the rest white: lighter, never another school's colour
+SOFT_COLOUR, HARD_COLOUR = "#4a6fa5", "#c26a00"  # both at least 3:1 against the white page (WCAG non-text contrast)
 INSIDE_COLOUR = "#c3cddb"  # ties inside one school, drawn light so that ties between schools stand out
+# The lines of a staff map, as its key names them: (words, colour, dashed)
+STAFF_LINES = (("collaboration inside a school", INSIDE_COLOUR, False),
+               ("collaboration between schools", SOFT_COLOUR, False),
+               ("member of a group (hard wiring)", HARD_COLOUR, True))
 FOCUS_COLOUR = "#111111"  # the outline of the person a map is focused on
 HIDDEN_PAIR_COLOUR = "#8a8a8a"  # a pair of schools linked, its details hidden (a school too small to show)
 
@@ -36,17 +44,28 @@ PAIR_STYLES: dict[str, dict[str, Any]] = {
     "hard only": {"colour": HARD_COLOUR, "dashes": True,
                   "label": "a shared group, but nobody collaborates: formal only"},
 }
-# How a pair's collaboration changed from one snapshot to the next
+# How a pair's collaboration changed from one snapshot to the next: more ties, fewer (the same pair falling from 16
+# ties to 1 is a loss of 15), or the same; a blue and a dashed orange that colour-blind viewers tell apart, the
+# unchanged a neutral grey (tests/test_colours.py)
 CHANGE_STYLES: dict[str, dict[str, Any]] = {
-    "gained": {"colour": "#1b7837", "dashes": False, "label": "pairs of schools newly collaborating"},
-    "lost": {"colour": "#A5243D", "dashes": True, "label": "pairs of schools no longer collaborating"},
-    "persisting": {"colour": "#9db3d1", "dashes": False, "label": "pairs collaborating in both (width: now)"},
+    "gained": {"colour": "#2166ac", "dashes": False,
+               "label": "pairs of schools collaborating more (wider: more ties gained)"},
+    "lost": {"colour": "#b35806", "dashes": True,
+             "label": "pairs of schools collaborating less (dashed; wider: more ties lost)"},
+    "persisting": {"colour": "#bdbdbd", "dashes": False, "label": "pairs with as many ties in both (thin grey)"},
 }
 # How a person's place changed from one snapshot to the next
 PEOPLE_CHANGES = {
-    "joined": {"colour": "#1b7837", "label": "joined (green outline) since"},
-    "left": {"colour": "#d9d9d9", "label": "left (grey, where they were) since"},
+    "joined": {"colour": CHANGE_STYLES["gained"]["colour"], "label": "joined (blue outline) since"},
+    "left": {"colour": "#d9d9d9", "label": "left (grey, dashed outline, where they were) since"},
 }
+
+
+def faded(colour: str) -> str:
+    """`colour` faded towards the white page (FADE_KEEP of it kept), as a solid colour: a person further from the
+    focus drawn lighter but in their school's own hue, their name left dark enough to read."""
+    channels = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - FADE_KEEP * (255 - c)):02x}" for c in channels)
 
 
 def school_radius(staff: float) -> float:

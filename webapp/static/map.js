@@ -46,7 +46,10 @@
     entries.forEach(function (entry) {
       const item = text(entry.layer ? "label" : "span", entry.label, "legend-item");
       const swatch = document.createElement("i");
-      if (entry.line) {
+      if (entry.shape) {  // a role's shape on a staff map, drawn as a character (app.css .shape-*)
+        swatch.className = "shape shape-" + entry.shape;
+        swatch.style.color = entry.colour;
+      } else if (entry.line) {
         swatch.className = "line " + entry.line;
         swatch.style.borderColor = entry.colour;
       } else {
