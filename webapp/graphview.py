@@ -22,10 +22,12 @@ from pyvis.network import Network
 
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
+from netmap.layout.backbone import backbone
 from webapp.data import TrustView
 
-__all__ = ["MAX_STAFF_NODES", "MapFilters", "TooLarge", "changes_map", "people_changes_map", "school_map", "staff_map",
-           "wiring_map"]
+__all__ = ["BACKBONE_FROM_LINKS", "BACKBONE_FROM_SCHOOLS", "MAX_STAFF_NODES", "MapFilters", "TooLarge",
+           "backbone_by_default", "changes_map", "people_changes_map", "school_map", "staff_map", "wiring_map",
+           "with_backbone"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
 SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's staff map (not a person)
@@ -449,6 +451,46 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
             "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
             "info": {}, "message": ""}
+
+
+BACKBONE_FROM_LINKS = 400  # above this many lines (or BACKBONE_FROM_SCHOOLS schools) the backbone is the default
+BACKBONE_FROM_SCHOOLS = 60
+LINKS = ("all", "backbone")  # the school map's choice of lines: every link, or the backbone (netmap.layout.backbone)
+
+
+def backbone_by_default(schools: int, links: int) -> bool:
+    """Whether a school map of `schools` and `links` shows its backbone unless asked for all links: past about 60
+    schools or 400 lines the map is a hairball of equal lines."""
+    return schools > BACKBONE_FROM_SCHOOLS or links > BACKBONE_FROM_LINKS
+
+
+def with_backbone(drawn: dict, links: str = "") -> dict:
+    """A school map's JSON (`drawn`, after suppression: only what is drawn counts) with only its backbone's lines
+    when `links` is "backbone", or by default (links "") on a large map, and a note saying how many lines are
+    hidden and how to show them. The backbone is weighed by the counts as drawn (a hidden pair counts 1), and no
+    school loses its last line to it."""
+    edges = drawn["edges"]
+    schools = sum(1 for n in drawn["nodes"] if n.get("shape") != "text")
+    mode = links if links in LINKS else "backbone" if backbone_by_default(schools, len(edges)) else "all"
+    if not edges:
+        return {**drawn, "links": mode}
+    graph = nx.Graph()
+    for e in edges:  # one line per pair on a school map
+        graph.add_edge(e["from"], e["to"], weight=e.get("value", 1))
+    kept = backbone(graph)
+    shown = [e for e in edges if (e["from"], e["to"]) in kept or (e["to"], e["from"]) in kept]
+    hidden = len(edges) - len(shown)
+    if mode == "all":
+        note = (f"All {len(edges):,} links between schools are drawn. Choose “backbone” above the map to "
+                f"draw only the {len(shown):,} that carry an unusually large share of a school’s "
+                "collaborations." if hidden and backbone_by_default(schools, len(edges)) else "")
+        return {**drawn, "links": mode, "note": note}
+    note = (f"Backbone: {len(shown):,} of {len(edges):,} links between schools are drawn, those that carry an "
+            "unusually large share of either school’s collaborations (the disparity filter); every school "
+            f"keeps at least its strongest link, so none is cut off by the filter. {hidden:,} weaker "
+            f"link{'' if hidden == 1 else 's'} {'is' if hidden == 1 else 'are'} hidden: choose “all links” "
+            "above the map to draw them.")
+    return {**drawn, "edges": shown, "links": mode, "note": note}
 
 
 def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,

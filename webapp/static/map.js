@@ -127,6 +127,7 @@
           }
         });
         if (message) message.textContent = data.message || "";
+        linksNote(wrap, message, data.note);
         if (data.nodes.length) tools(wrap, container);
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
@@ -147,6 +148,13 @@
     });
     bar.append(links[0], " · ", links[1], " · ", links[2]);
     wrap.appendChild(bar);
+  }
+
+  // The school map's sentence on its lines (how many the backbone hides, and how to show them), under the map.
+  function linksNote(wrap, message, note) {
+    if (!note) return;
+    const p = text("p", note, "map-note");
+    if (message) message.after(p); else wrap.appendChild(p);
   }
 
   function setLayer(map, layer, visible) {
