@@ -23,6 +23,7 @@ from pyvis.network import Network
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
 from netmap.layout.backbone import backbone
+from netmap.layout.staff import GROUP_FROM
 from webapp.data import TrustView
 
 __all__ = ["BACKBONE_FROM_LINKS", "BACKBONE_FROM_SCHOOLS", "MAX_STAFF_NODES", "MapFilters", "TooLarge",
@@ -143,7 +144,7 @@ def _placed(view: TrustView, f: MapFilters, selected: set[str]) -> tuple[dict[st
     and the school names drawn over their people."""
     if _is_school_map(f):
         positions = layout.around_school(view, f.school, selected)
-        return positions, {}, _school_labels(view, positions)
+        return positions, {}, _school_labels(view, positions) + _role_labels(view, f.school, positions)
     if f.person in selected:
         positions, steps = layout.around_person(view, f.person, selected)
         return positions, steps, []
@@ -160,6 +161,22 @@ def _school_labels(view: TrustView, positions: dict[str, Place]) -> list[dict]:
              "shape": "text", "font": {"size": 36, "strokeWidth": 6, "strokeColor": "#ffffff", "color": "#1d2733"},
              "title": view.school_names.get(school, school), "chosen": False}
             for school, (x, y) in layout.school_label_places(view.graphs.school_of, positions)]
+
+
+def _role_labels(view: TrustView, school: str, positions: dict[str, Place]) -> list[dict]:
+    """Under each role's group of a big school's staff (netmap.layout.staff.grouped_staff), its name and count."""
+    school_of, nodes = view.graphs.school_of, view.graphs.soft.nodes
+    roles: dict[str, list[Place]] = {}
+    for person, place in positions.items():
+        if school_of.get(person) == school:
+            roles.setdefault(str(nodes[person].get("role", "")), []).append(place)
+    if sum(len(places) for places in roles.values()) <= GROUP_FROM:
+        return []
+    return [{"id": f"{SCHOOL_LABEL}{school}\x1erole:{role}", "label": f"{role} ({len(places):,})",
+             "x": sum(x for x, _ in places) / len(places), "y": max(y for _, y in places) + 40, "shape": "text",
+             "font": {"size": 22, "strokeWidth": 5, "strokeColor": "#ffffff", "color": "#3d4a57"},
+             "title": f"{len(places):,} {role} staff of {view.school_names.get(school, school)}", "chosen": False}
+            for role, places in sorted(roles.items())]
 
 
 def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], positions: dict[str, Place],
@@ -213,7 +230,7 @@ def _soft_edges(view: TrustView, f: MapFilters, selected: set[str], steps: dict[
         edges.append({"from": pair[0], "to": pair[1], "color": layout.SOFT_COLOUR if across else layout.INSIDE_COLOUR,
                       "width": 2.5 if across else 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
-    return edges
+    return sorted(edges, key=lambda e: e["width"])  # ties between schools drawn last: on top of those inside one
 
 
 def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place],
