@@ -31,6 +31,7 @@ __all__ = ["BACKBONE_FROM_LINKS", "BACKBONE_FROM_SCHOOLS", "MAX_STAFF_NODES", "M
            "with_backbone"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
+LARGE_EDGES = 1000  # a map of more lines hides them while it is dragged or zoomed: it follows the hand
 SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's staff map (not a person)
 HUB = "\x1egroup:"  # a group hub's node id: ids from the data never hold control characters (validation refuses them)
 Place = tuple[float, float]
@@ -71,6 +72,10 @@ def _options(net: Network, large: bool) -> dict:
                               "hideEdgesOnZoom": large, "navigationButtons": False,
                               "keyboard": {"enabled": True, "bindToWindow": False}}  # when the map has the focus
     options["nodes"] = {"font": {"size": 12}}
+    # positions come from netmap.layout: nothing for vis-network to simulate, stabilise or lay out before the
+    # first frame (benchmarks/first_draw.py)
+    options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
+    options["layout"] = {"improvedLayout": False}
     return options
 
 
@@ -79,7 +84,8 @@ def _drawn(view: str, nodes: list[dict], edges: list[dict], legend: list[dict], 
     """A map's JSON: nodes and edges as pyvis holds them, with vis-network's options."""
     net = _network()
     net.nodes, net.edges = nodes, edges
-    return {"view": view, "nodes": net.nodes, "edges": net.edges, "options": _options(net, len(nodes) > 500),
+    return {"view": view, "nodes": net.nodes, "edges": net.edges,
+            "options": _options(net, len(nodes) > 500 or len(edges) > LARGE_EDGES),
             "legend": legend, "info": info, "message": message}
 
 
@@ -185,8 +191,9 @@ def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], posi
     outlined, people two steps away fainter), and the details the page shows for each; `staff` by staff_id."""
     colours = layout.colours_of(view).of_school
     nodes, info = [], {}
+    rows = staff.loc[sorted(selected)].to_dict("index")  # one lookup, not one a person: 1,500 cost a second
     for person in sorted(selected):
-        row = staff.loc[person]
+        row = rows[person]
         x, y = positions[person]
         name = view.staff_names.get(person, person)
         school = view.school_names.get(row["school_id"], row["school_id"])
@@ -274,7 +281,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         hubs, spokes = _group_hubs(view, selected, positions, only=f.group)
         nodes.extend(hubs)
         edges.extend(spokes)
-    present = Counter(staff.loc[p, "school_id"] for p in selected)
+    present = Counter(view.graphs.school_of[p] for p in selected)
     return _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
                   "" if nodes else "Nobody matches these filters.")
 
@@ -462,7 +469,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
              for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
     net = _network()
     net.nodes, net.edges = nodes, edges
-    options = _options(net, False)
+    options = _options(net, len(edges) > LARGE_EDGES)
     # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
     options["nodes"]["font"] = {"size": layout.FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
     return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
