@@ -504,8 +504,9 @@ def with_backbone(drawn: dict, links: str = "") -> dict:
     kept = backbone(graph)
     shown = [e for e in edges if (e["from"], e["to"]) in kept or (e["to"], e["from"]) in kept]
     hidden = len(edges) - len(shown)
+    where = "above the map" if links in LINKS else "on the School map page"  # only the map page has the control
     if mode == "all":
-        note = (f"All {len(edges):,} links between schools are drawn. Choose “backbone” above the map to "
+        note = (f"All {len(edges):,} links between schools are drawn. Choose “backbone” {where} to "
                 f"draw only the {len(shown):,} that carry an unusually large share of a school’s "
                 "collaborations." if hidden and backbone_by_default(schools, len(edges)) else "")
         return {**drawn, "links": mode, "note": note}
@@ -513,7 +514,7 @@ def with_backbone(drawn: dict, links: str = "") -> dict:
             "unusually large share of either school’s collaborations (the disparity filter); every school "
             f"keeps at least its strongest link, so none is cut off by the filter. {hidden:,} weaker "
             f"link{'' if hidden == 1 else 's'} {'is' if hidden == 1 else 'are'} hidden: choose “all links” "
-            "above the map to draw them.")
+            f"{where} to draw them.")
     return {**drawn, "edges": shown, "links": mode, "note": note}
 
 
