@@ -669,3 +669,35 @@ def test_metric_help_opens_from_the_keyboard_and_by_a_tap(page: Page, server: st
     assert tip.locator(".tip").is_hidden()
     tip.locator("summary").click()  # a tap is a click to the page
     assert tip.locator(".tip").is_visible()
+
+
+@OWN_TRUSTS
+def test_the_school_map_shows_its_backbone_past_60_schools_with_a_control(browser: Browser,
+                                                                         trust_of_size: tuple) -> None:
+    schools, url = trust_of_size
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    _log_in(tab, url, "admin", purpose=False)
+    tab.goto(f"{url}/map/")
+    drawn = _drawn(tab)
+    if schools <= 60:  # 61 with the central team at 60: the backbone is the default past 60 schools or 400 lines
+        assert tab.locator("nav.links-toggle").count() == (1 if schools == 60 else 0)
+    note = tab.locator(".map-note")
+    _shot(tab, f"map-schools-backbone-{schools}-schools")
+    if schools >= 60:
+        assert "links between schools are drawn" in note.inner_text() and "choose “all links”" in note.inner_text()
+        tab.locator("nav.links-toggle a", has_text="all links").click()
+        every = _drawn(tab)
+        assert every["edges"] > drawn["edges"]
+        assert tab.locator(".map-note").inner_text().startswith(f"All {every['edges']:,} links between schools")
+        _shot(tab, f"map-schools-all-links-{schools}-schools")
+    context.close()
+
+
+def test_a_big_schools_staff_map_groups_its_people_by_role(page: Page, server: str) -> None:
+    page.goto(f"{server}/map/?view=staff&school=SCH01")
+    _drawn(page)
+    labels = page.evaluate("""() => window.netmapMaps[0].nodes.get({filter: n => n.key.includes('\\x1erole:')})
+        .map(n => n.label)""")
+    assert any(label.startswith("teacher (") for label in labels)
+    _shot(page, "map-staff-school-grouped")

@@ -22,12 +22,16 @@ from pyvis.network import Network
 
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
+from netmap.layout.backbone import backbone
+from netmap.layout.staff import GROUP_FROM
 from webapp.data import TrustView
 
-__all__ = ["MAX_STAFF_NODES", "MapFilters", "TooLarge", "changes_map", "people_changes_map", "school_map", "staff_map",
-           "wiring_map"]
+__all__ = ["BACKBONE_FROM_LINKS", "BACKBONE_FROM_SCHOOLS", "MAX_STAFF_NODES", "MapFilters", "TooLarge",
+           "backbone_by_default", "changes_map", "people_changes_map", "school_map", "staff_map", "wiring_map",
+           "with_backbone"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
+LARGE_EDGES = 1000  # a map of more lines hides them while it is dragged or zoomed: it follows the hand
 SCHOOL_LABEL = "\x1eschool:"  # a school's name over its people on a school's staff map (not a person)
 HUB = "\x1egroup:"  # a group hub's node id: ids from the data never hold control characters (validation refuses them)
 Place = tuple[float, float]
@@ -68,6 +72,10 @@ def _options(net: Network, large: bool) -> dict:
                               "hideEdgesOnZoom": large, "navigationButtons": False,
                               "keyboard": {"enabled": True, "bindToWindow": False}}  # when the map has the focus
     options["nodes"] = {"font": {"size": 12}}
+    # positions come from netmap.layout: nothing for vis-network to simulate, stabilise or lay out before the
+    # first frame (benchmarks/first_draw.py)
+    options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
+    options["layout"] = {"improvedLayout": False}
     return options
 
 
@@ -76,7 +84,8 @@ def _drawn(view: str, nodes: list[dict], edges: list[dict], legend: list[dict], 
     """A map's JSON: nodes and edges as pyvis holds them, with vis-network's options."""
     net = _network()
     net.nodes, net.edges = nodes, edges
-    return {"view": view, "nodes": net.nodes, "edges": net.edges, "options": _options(net, len(nodes) > 500),
+    return {"view": view, "nodes": net.nodes, "edges": net.edges,
+            "options": _options(net, len(nodes) > 500 or len(edges) > LARGE_EDGES),
             "legend": legend, "info": info, "message": message}
 
 
@@ -148,7 +157,7 @@ def _placed(view: TrustView, f: MapFilters, selected: set[str]) -> tuple[dict[st
     and the school names drawn over their people."""
     if _is_school_map(f):
         positions = layout.around_school(view, f.school, selected)
-        return positions, {}, _school_labels(view, positions)
+        return positions, {}, _school_labels(view, positions) + _role_labels(view, f.school, positions)
     if f.person in selected:
         positions, steps = layout.around_person(view, f.person, selected)
         return positions, steps, []
@@ -167,14 +176,31 @@ def _school_labels(view: TrustView, positions: dict[str, Place]) -> list[dict]:
             for school, (x, y) in layout.school_label_places(view.graphs.school_of, positions)]
 
 
+def _role_labels(view: TrustView, school: str, positions: dict[str, Place]) -> list[dict]:
+    """Under each role's group of a big school's staff (netmap.layout.staff.grouped_staff), its name and count."""
+    school_of, nodes = view.graphs.school_of, view.graphs.soft.nodes
+    roles: dict[str, list[Place]] = {}
+    for person, place in positions.items():
+        if school_of.get(person) == school:
+            roles.setdefault(str(nodes[person].get("role", "")), []).append(place)
+    if sum(len(places) for places in roles.values()) <= GROUP_FROM:
+        return []
+    return [{"id": f"{SCHOOL_LABEL}{school}\x1erole:{role}", "label": f"{role} ({len(places):,})",
+             "x": sum(x for x, _ in places) / len(places), "y": max(y for _, y in places) + 40, "shape": "text",
+             "font": {"size": 22, "strokeWidth": 5, "strokeColor": "#ffffff", "color": "#3d4a57"},
+             "title": f"{len(places):,} {role} staff of {view.school_names.get(school, school)}", "chosen": False}
+            for role, places in sorted(roles.items())]
+
+
 def _person_nodes(view: TrustView, staff: pd.DataFrame, selected: set[str], positions: dict[str, Place],
                   steps: dict[str, int]) -> tuple[list[dict], dict[str, dict]]:
     """A node per person (colour by school, shape by role, size by collaborators; the person in focus large and
     outlined, people two steps away fainter), and the details the page shows for each; `staff` by staff_id."""
     colours = layout.colours_of(view).of_school
     nodes, info = [], {}
+    rows = staff.loc[sorted(selected)].to_dict("index")  # one lookup, not one a person: 1,500 cost a second
     for person in sorted(selected):
-        row = staff.loc[person]
+        row = rows[person]
         x, y = positions[person]
         name = view.staff_names.get(person, person)
         school = view.school_names.get(row["school_id"], row["school_id"])
@@ -219,7 +245,7 @@ def _soft_edges(view: TrustView, f: MapFilters, selected: set[str], steps: dict[
         edges.append({"from": pair[0], "to": pair[1], "color": layout.SOFT_COLOUR if across else layout.INSIDE_COLOUR,
                       "width": 2.5 if across else 1, "layer": "soft",
                       "title": ", ".join(sorted(kinds)) + (" (between schools)" if across else "")})
-    return edges
+    return sorted(edges, key=lambda e: e["width"])  # ties between schools drawn last: on top of those inside one
 
 
 def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place],
@@ -465,12 +491,53 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
              for a, b, n in zip(soft["school_a"], soft["school_b"], soft["soft_ties"], strict=True)]
     net = _network()
     net.nodes, net.edges = nodes, edges
-    options = _options(net, False)
+    options = _options(net, len(edges) > LARGE_EDGES)
     # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
     options["nodes"]["font"] = {"size": layout.FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
     return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
             "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
             "info": {}, "message": ""}
+
+
+BACKBONE_FROM_LINKS = 400  # above this many lines (or BACKBONE_FROM_SCHOOLS schools) the backbone is the default
+BACKBONE_FROM_SCHOOLS = 60
+LINKS = ("all", "backbone")  # the school map's choice of lines: every link, or the backbone (netmap.layout.backbone)
+
+
+def backbone_by_default(schools: int, links: int) -> bool:
+    """Whether a school map of `schools` and `links` shows its backbone unless asked for all links: past about 60
+    schools or 400 lines the map is a hairball of equal lines."""
+    return schools > BACKBONE_FROM_SCHOOLS or links > BACKBONE_FROM_LINKS
+
+
+def with_backbone(drawn: dict, links: str = "") -> dict:
+    """A school map's JSON (`drawn`, after suppression: only what is drawn counts) with only its backbone's lines
+    when `links` is "backbone", or by default (links "") on a large map, and a note saying how many lines are
+    hidden and how to show them. The backbone is weighed by the counts as drawn (a hidden pair counts 1), and no
+    school loses its last line to it."""
+    edges = drawn["edges"]
+    schools = sum(1 for n in drawn["nodes"] if n.get("shape") != "text")
+    mode = links if links in LINKS else "backbone" if backbone_by_default(schools, len(edges)) else "all"
+    if not edges:
+        return {**drawn, "links": mode}
+    graph = nx.Graph()
+    for e in edges:  # one line per pair on a school map
+        graph.add_edge(e["from"], e["to"], weight=e.get("value", 1))
+    kept = backbone(graph)
+    shown = [e for e in edges if (e["from"], e["to"]) in kept or (e["to"], e["from"]) in kept]
+    hidden = len(edges) - len(shown)
+    where = "above the map" if links in LINKS else "on the School map page"  # only the map page has the control
+    if mode == "all":
+        note = (f"All {len(edges):,} links between schools are drawn. Choose “backbone” {where} to "
+                f"draw only the {len(shown):,} that carry an unusually large share of a school’s "
+                "collaborations." if hidden and backbone_by_default(schools, len(edges)) else "")
+        return {**drawn, "links": mode, "note": note}
+    note = (f"Backbone: {len(shown):,} of {len(edges):,} links between schools are drawn, those that carry an "
+            "unusually large share of either school’s collaborations (the disparity filter); every school "
+            f"keeps at least its strongest link, so none is cut off by the filter. {hidden:,} weaker "
+            f"link{'' if hidden == 1 else 's'} {'is' if hidden == 1 else 'are'} hidden: choose “all links” "
+            f"{where} to draw them.")
+    return {**drawn, "edges": shown, "links": mode, "note": note}
 
 
 def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,

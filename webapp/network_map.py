@@ -14,7 +14,16 @@ from webapp.access import Scope, require_names, scope, suppressed_schools
 from webapp.auth import audit, audit_people
 from webapp.data import TrustView, require_view
 from webapp.gate import may_use
-from webapp.graphview import MapFilters, TooLarge, highlight_school, school_map, staff_map, wiring_map
+from webapp.graphview import (
+    MapFilters,
+    TooLarge,
+    backbone_by_default,
+    highlight_school,
+    school_map,
+    staff_map,
+    wiring_map,
+    with_backbone,
+)
 from webapp.hidden import without_hidden_schools
 from webapp.map_image import map_image
 from webapp.standalone import standalone_html
@@ -93,11 +102,15 @@ def index() -> Any:
     subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
     places = school_places(view)
     geographic = request.args.get("layout") == "geographic" and has_places(view)
+    links = request.args.get("links", "")
+    if links not in ("all", "backbone"):
+        wiring = view.analysis.wiring
+        links = "backbone" if backbone_by_default(len(view.schools), int((wiring["soft_ties"] > 0).sum())) else ""
     return render_template("network_map/index.html", view=view, f=f, person=person, candidates=candidates, more=more,
                            schools=sorted(view.school_names.items()), groups=sorted(view.group_names.items()),
                            subjects=subjects, phases=PHASES, roles=ROLES, kinds=TIE_KINDS, shapes=ROLE_SHAPES,
                            names=found.sees_names, placed=len(places), offers_geography=has_places(view),
-                           geographic=geographic, unplaced=len(view.schools) - len(places),
+                           geographic=geographic, unplaced=len(view.schools) - len(places), links=links,
                            staff_view=found.sees_names and request.args.get("show") != "schools"
                            and (request.args.get("view") == "staff" or f.any_node_filter))
 
@@ -114,6 +127,8 @@ def data() -> Any:
         drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size,
                                                                  geographic=request.args.get("layout") == "geographic")
         shown = without_hidden_schools(drawn, view, hidden, found.min_group_size, focus)
+        if kind != "wiring":
+            shown = with_backbone(shown, request.args.get("links", ""))
         if focus and not shown["edges"] and shown["nodes"] and not shown["message"]:
             shown = {**shown, "message": isolated_advice(view, focus)}
         elif f.school in hidden and not shown["message"]:  # not drawn: its place and links would show its figures

@@ -9,7 +9,7 @@ from collections.abc import Hashable, Iterable, Mapping
 
 from netmap.layout.schools import WIDE, school_layout
 from netmap.layout.source import MapSource
-from netmap.layout.staff import ROW_STEP, staff_positions
+from netmap.layout.staff import GROUP_FROM, ROW_STEP, grouped_staff, staff_positions
 
 __all__ = ["around_group", "around_person", "around_school", "middle_of", "school_label_places"]
 
@@ -17,11 +17,13 @@ Place = tuple[float, float]
 
 
 def around_school(view: MapSource, school: str, people: set[str]) -> dict[str, Place]:
-    """A school's staff laid out as on every staff map, and their contacts elsewhere in small groups on a ring
-    around them, one group per school, in the direction of that school on the school map."""
+    """A school's staff laid out as on every staff map (a big school's in groups by role), and their contacts
+    elsewhere in small groups on a ring around them, one group per school, in the direction of that school on the
+    school map."""
     school_of = view.graphs.school_of
     mine = {p for p in people if school_of[p] == school}
-    laid = staff_positions(view, mine)
+    # a big school's staff are a clump: in groups by role instead, leaders first (netmap.layout.staff)
+    laid = grouped_staff(view, school, mine) if len(mine) > GROUP_FROM else staff_positions(view, mine)
     positions = {p: laid[p] for p in mine}
     if not positions:
         return positions

@@ -6,7 +6,7 @@ laid out the first time someone of it is drawn, then cached with the snapshot.""
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import igraph as ig
 
@@ -14,13 +14,19 @@ from netmap.layout.force import SCALE, placed, scaled
 from netmap.layout.schools import school_layout, school_partners
 from netmap.layout.source import MapSource
 
-__all__ = ["ROW_STEP", "ROW_X_STEP", "STAFF_SPREAD", "staff_centres", "staff_positions"]
+__all__ = ["GROUP_FROM", "ROW_STEP", "ROW_X_STEP", "STAFF_SPREAD", "grouped_places", "grouped_staff", "staff_centres",
+           "staff_positions"]
 
 Place = tuple[float, float]
 
 ROW_STEP = 45  # spacing of the rows of people with no tie in their school
 ROW_X_STEP = 110  # spacing of the people along such a row: their names, under them, do not run into each other
 STAFF_SPREAD = 2.5  # staff maps set schools this much further apart than the school layout: room for their people
+GROUP_FROM = 60  # a school of more staff than this is drawn on its own map in groups by role, not as one clump
+GROUP_STEP = 24.0  # the sunflower's scale inside a group: neighbours about 1.8 times this apart
+GROUP_GAP = 90.0  # the space between two groups' discs: room for a group's name under it
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+ROLE_ORDER = ("headteacher", "senior-leader", "middle-leader", "teacher", "support", "central")  # leaders first
 
 
 def staff_centres(view: MapSource) -> dict[str, Place]:
@@ -115,4 +121,56 @@ def _kept_staff(view: MapSource, earlier: MapSource, sid: str, everyone: list) -
         else:
             positions[person] = (left + (row % per_row) * ROW_X_STEP, bottom + ROW_STEP * (1 + row // per_row))
             row += 1
+    return positions
+
+
+def grouped_places(groups: Mapping[str, Sequence[Hashable]], centre: Place = (0.0, 0.0), wide: float = 2.6,
+                   step: float = GROUP_STEP) -> tuple[dict[Hashable, Place], dict[str, tuple[Place, float]]]:
+    """Each group's people on a disc of its own (a sunflower: the first in the middle, the last on the rim), the
+    discs in `groups`' order in rows about `wide` times as wide as tall, GROUP_GAP apart, centred on `centre`.
+    Returns each person's place and each group's disc (centre, radius): discs never overlap and everyone lies
+    inside their group's disc."""
+    radius = {g: step * math.sqrt(max(len(people), 1)) + step for g, people in groups.items()}
+    area = sum((2 * r + GROUP_GAP) ** 2 for r in radius.values())
+    width = max(math.sqrt(area * wide), *(2 * r + GROUP_GAP for r in radius.values())) if radius else 0.0
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for group, r in radius.items():
+        if rows[-1] and used + 2 * r + GROUP_GAP > width:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(group)
+        used += 2 * r + GROUP_GAP
+    discs: dict[str, tuple[Place, float]] = {}
+    top = 0.0
+    for row in rows:
+        tall = max(2 * radius[g] for g in row)
+        x = -sum(2 * radius[g] + GROUP_GAP for g in row) / 2 + GROUP_GAP / 2
+        for group in row:
+            discs[group] = ((x + radius[group], top + tall / 2), radius[group])
+            x += 2 * radius[group] + GROUP_GAP
+        top += tall + GROUP_GAP
+    shift = (centre[0], centre[1] - (top - GROUP_GAP) / 2)
+    discs = {g: ((cx + shift[0], cy + shift[1]), r) for g, ((cx, cy), r) in discs.items()}
+    positions: dict[Hashable, Place] = {}
+    for group, people in groups.items():
+        (cx, cy), _ = discs[group]
+        for i, person in enumerate(people):
+            r, a = step * math.sqrt(i), i * GOLDEN_ANGLE
+            positions[person] = (cx + r * math.cos(a), cy + r * math.sin(a))
+    return positions, discs
+
+
+def grouped_staff(view: MapSource, school: str, people: Iterable[Hashable],
+                  order: Sequence[str] = ROLE_ORDER) -> dict[Hashable, Place]:
+    """`people` of `school` in groups by role (roles in `order`, any other after them), around the school's
+    place on staff maps (staff_centres); in each group those with more contacts at other schools further out,
+    on the rim nearest the contacts drawn round the school."""
+    nodes, school_of, undirected = view.graphs.soft.nodes, view.graphs.school_of, view.undirected
+    by_role: dict[str, list[Hashable]] = {}
+    for person in sorted(people, key=lambda p: (sum(school_of.get(n) != school for n in undirected[p]), str(p))):
+        by_role.setdefault(str(nodes[person].get("role", "")), []).append(person)
+    rank = {role: k for k, role in enumerate(order)}
+    groups = {role: by_role[role] for role in sorted(by_role, key=lambda r: (rank.get(r, len(rank)), r))}
+    positions, _ = grouped_places(groups, staff_centres(view).get(school, (0.0, 0.0)))
     return positions

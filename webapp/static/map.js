@@ -93,6 +93,7 @@
         const edges = new vis.DataSet(data.edges.map(function (e, i) {
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
         }));
+        const received = performance.now();  // timings for benchmarks/first_draw.py: data in, drawing built
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
         fit(network);
         const frame = container.querySelector(".vis-network");  // vis-network makes it focusable (tabIndex 0)
@@ -101,10 +102,11 @@
           frame.setAttribute("aria-label", container.dataset.label || "Network map");
         }
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
-                        firstDraw: null };
+                        firstDraw: null, timings: { received: received, built: performance.now() } };
         window.netmapMaps.push(entry);
         network.once("afterDrawing", function () {
           entry.firstDraw = performance.now() - started;
+          entry.timings.drawn = performance.now();  // since navigation began
           container.dataset.drawn = "true";
           const font = ((data.options.nodes || {}).font || {}).size || 14;
           if (data.view !== "staff" && data.view !== "people changes" && message && !data.message && network.getScale() * font < 8) {
@@ -130,6 +132,7 @@
           }
         });
         if (message) message.textContent = data.message || "";
+        linksNote(wrap, message, data.note);
         if (data.nodes.length) tools(wrap, container);
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
@@ -150,6 +153,13 @@
     });
     bar.append(links[0], " · ", links[1], " · ", links[2]);
     wrap.appendChild(bar);
+  }
+
+  // The school map's sentence on its lines (how many the backbone hides, and how to show them), under the map.
+  function linksNote(wrap, message, note) {
+    if (!note) return;
+    const p = text("p", note, "map-note");
+    if (message) message.after(p); else wrap.appendChild(p);
   }
 
   function setLayer(map, layer, visible) {
