@@ -110,8 +110,10 @@ def data() -> Any:
     if kind != "staff":
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
-        drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size,
-                                                                 geographic=request.args.get("layout") == "geographic")
+        geographic = request.args.get("layout") == "geographic"
+        drawn = (wiring_map(view, focus, hidden, found.min_group_size, geographic=geographic) if kind == "wiring"
+                 else school_map(view, focus, hidden, found.min_group_size, geographic=geographic,
+                                 size=request.args.get("size", "")))
         return send_map(view, without_hidden_schools(drawn, view, hidden, found.min_group_size, focus))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
@@ -119,7 +121,7 @@ def data() -> Any:
         abort(403)  # someone outside the user's scope: not even their network's shape
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:
-        result = staff_map(view, f, found.people)
+        result = staff_map(view, f, found.people, size=request.args.get("size", ""))
     except TooLarge as exc:
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school

@@ -1,0 +1,222 @@
+"""Which names a map shows at each zoom: every node's *label threshold scale*, the smallest zoom at which its name,
+drawn at a constant screen size, touches no disc and no name of a more important node.
+
+Discs scale with zoom while names keep their screen size, so in the map's own units a name's box at zoom scale
+`s` is its anchor plus offsets times t = 1/s: every edge of every box is linear in t, and two boxes overlap for t
+in an interval found in closed form. Nodes are taken most important first; each takes the place round its disc
+(below, above, right, left) that frees it at the smallest scale. A page then shows exactly the names whose
+threshold is at most its current scale: zooming in only ever adds names, and none ever overlap.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "Label", "label_thresholds", "name_places", "text_width"]
+
+LABEL_PX = 12  # names are drawn this many CSS pixels high at every zoom
+LABEL_FONT = '"DejaVu Sans", Verdana, sans-serif'  # the canvas font; widths are DejaVu Sans's (wider than most)
+LINE = 1.25  # a name's box height, in font sizes
+PAD = 2.0  # clear space round every name's box, in screen pixels
+DISC_PAD = 1.0  # clear space round every disc, in screen pixels
+FIT_ROOM = (350.0, 300.0)  # map units a fit shows round the middle at least: pages never fit closer than life size
+EXACT_FIRST = 150  # names placed exactly (the rest: see label_thresholds)
+GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, so a disc drawn on top of another
+# leaves the upper one's name clear
+
+
+@lru_cache(maxsize=1)
+def _font() -> object:
+    """DejaVu Sans as matplotlib ships it (the same file on every machine), at 1 pixel per unit."""
+    import matplotlib
+    from matplotlib import ft2font
+
+    font = ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
+    font.set_size(100, 72)  # 100 px: advances read to a hundredth of a pixel
+    return font
+
+
+@lru_cache(maxsize=4096)
+def _advance(char: str) -> float:
+    """One character's advance width in font sizes (a character the font lacks: as wide as "W")."""
+    font = _font()
+    glyph = font.get_char_index(ord(char))  # type: ignore[attr-defined]
+    return float(font.load_char(ord(char if glyph else "W")).linearHoriAdvance) / 65536 / 100  # type: ignore[attr-defined]
+
+
+def text_width(text: str, px: float = LABEL_PX) -> float:
+    """The width in pixels of `text` drawn in DejaVu Sans `px` high (kerning ignored: it only ever narrows)."""
+    return px * sum(_advance(c) for c in text)
+
+
+@dataclass(frozen=True)
+class Label:
+    """Where a node's name goes: shown from zoom scale `at` on (None: never, hover only), its box's top left at
+    (x + dx / scale, y + dy / scale) in map units, `width` by `height` screen pixels."""
+
+    at: float | None
+    x: float
+    y: float
+    dx: float
+    dy: float
+    width: float
+    height: float
+
+    def as_dict(self) -> dict[str, float | None]:
+        """The page's form: the threshold and the box, rounded."""
+        return {"at": None if self.at is None else round(self.at, 5), "x": round(self.x, 2), "y": round(self.y, 2),
+                "dx": round(self.dx, 2), "dy": round(self.dy, 2), "w": round(self.width, 2),
+                "h": round(self.height, 2)}
+
+
+def _candidates(x: float, y: float, r: float, w: float, h: float) -> np.ndarray:
+    """Rows (anchor x, anchor y, dx, dy) of a name's box below, above, right and left of a disc (dx, dy in
+    pixels)."""
+    return np.array([(x, y + r, -w / 2, GAP), (x, y - r, -w / 2, -GAP - h), (x + r, y, GAP, -h / 2),
+                     (x - r, y, -GAP - w, -h / 2)])
+
+
+def _clash_scales(conditions: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The smallest scale from which two boxes never overlap, where they overlap for exactly the t = 1/scale > 0
+    meeting every condition k t < m (an edge of one box beyond an edge of the other; every edge is linear in t):
+    1 / (the lowest such t), infinite when that is 0 (they overlap however far one zooms in), 0 when none."""
+    arrays = np.broadcast_arrays(*(part for condition in conditions for part in condition))
+    conditions = list(zip(arrays[0::2], arrays[1::2], strict=True))
+    lo = np.zeros(arrays[0].shape)
+    hi = np.full_like(lo, np.inf)
+    dead = np.zeros(lo.shape, dtype=bool)
+    for k, m in conditions:
+        safe = np.where(k != 0, k, 1.0)
+        hi = np.where(k > 0, np.minimum(hi, m / safe), hi)  # k t < m with k > 0: t < m / k
+        lo = np.where(k < 0, np.maximum(lo, m / safe), lo)  # with k < 0: t > m / k
+        dead |= (k == 0) & (m <= 0)  # 0 < m fails for every t
+    clash = (lo < hi) & ~dead
+    with np.errstate(divide="ignore"):
+        return np.where(clash, np.where(lo > 0, 1.0 / np.where(lo > 0, lo, 1.0), np.inf), 0.0)
+
+
+Linear = np.ndarray | float  # an edge's place, or how it moves with t
+
+
+def _overlap_conditions(a0: Linear, a: Linear, b: Linear, q0: Linear, c: Linear, q1: Linear,
+                        d: Linear) -> list[tuple[np.ndarray, np.ndarray]]:
+    """On one axis, intervals [a0 + a t, a0 + b t] and [q0 + c t, q1 + d t] overlap iff (a - d) t < q1 - a0 and
+    (c - b) t < a0 - q0."""
+    return [(np.asarray(a - d), np.asarray(q1 - a0)), (np.asarray(c - b), np.asarray(a0 - q0))]
+
+
+def _within(cands: np.ndarray, w: float, h: float, bounds: tuple[float, float, float, float]) -> np.ndarray:
+    """Per candidate, the scale from which its box lies inside `bounds` (x0, y0, x1, y1): what a fit shows."""
+    need = np.zeros(len(cands))
+    for axis, size, low_edge, high_edge in ((0, w, bounds[0], bounds[2]), (1, h, bounds[1], bounds[3])):
+        anchor, low, high = cands[:, axis], cands[:, 2 + axis], cands[:, 2 + axis] + size
+        for room, reach in ((anchor - low_edge, -low), (high_edge - anchor, high)):  # reach / scale <= room
+            with np.errstate(divide="ignore", invalid="ignore"):
+                need = np.maximum(need, np.where(reach > 0, np.where(room > 0, reach / room, np.inf), 0.0))
+    return need
+
+
+def _threshold_of(cands: np.ndarray, w: float, h: float, own: int, xy: np.ndarray, radii: np.ndarray,
+                  placed: np.ndarray, near_disc: np.ndarray, near_box: np.ndarray) -> np.ndarray:
+    """Per candidate, the scale from which its box clears the discs `near_disc` selects (but its own) and the
+    names `placed` (anchor x, anchor y, dx, dy, w, threshold) that `near_box` selects, from their thresholds."""
+    at = np.zeros(len(cands))
+    ax, ay, dx, dy = (cands[:, k][:, None] for k in range(4))
+    discs = np.flatnonzero(near_disc)
+    discs = discs[discs != own]
+    if len(discs):
+        x, y, r = xy[discs, 0][None, :], xy[discs, 1][None, :], radii[discs][None, :]
+        found = _clash_scales(_overlap_conditions(ax, dx, dx + w, x - r, -DISC_PAD, x + r, DISC_PAD)
+                              + _overlap_conditions(ay, dy, dy + h, y - r, -DISC_PAD, y + r, DISC_PAD))
+        at = np.maximum(at, found.max(axis=1))
+    boxes = placed[near_box]
+    if len(boxes):
+        bx, by, bdx, bdy, bw, bat = (boxes[:, k][None, :] for k in range(6))
+        found = _clash_scales(_overlap_conditions(ax, dx - PAD, dx + w + PAD, bx, bdx - PAD, bx, bdx + bw + PAD)
+                              + _overlap_conditions(ay, dy - PAD, dy + h + PAD, by, bdy - PAD, by, bdy + h + PAD))
+        # a clash only below the other name's own threshold never shows: that name is hidden there
+        at = np.maximum(at, np.where(found > bat, found, 0.0).max(axis=1))
+    return at
+
+
+def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], order: Sequence[int],
+                     px: float = LABEL_PX, room: tuple[float, float] = FIT_ROOM) -> list[Label]:
+    """Each node's Label: from which zoom scale its name (drawn `px` high) shows, and where. `xy` (n x 2) and
+    `radii` are the discs in map units; `order` lists every node once, most important first. A name clears every
+    disc, the names of more important nodes from the scale they show on, and what a fit shows: the discs' extent,
+    widened to `room` round its middle. The most important node takes its best place round its disc.
+
+    Notes: each node is checked against the discs and names near it, the neighbourhood widened until it holds
+    every disc and name that could clash at the threshold found (so the result is exact) for the first
+    EXACT_FIRST nodes; later ones widen it no further than a fifth of the map (their threshold at least the scale
+    that makes a name that wide: never too low, so never an overlap). A name that clashes at every zoom (its
+    own disc drawn under another's) has no threshold (None)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    radii = np.asarray(radii, dtype=float)
+    n = len(xy)
+    if sorted(order) != list(range(n)):
+        raise ValueError(f"label_thresholds: `order` must list each of the {n} nodes once")
+    if n == 0:
+        return []
+    low, high = (xy - radii[:, None]).min(axis=0), (xy + radii[:, None]).max(axis=0)
+    middle, half = (low + high) / 2, np.maximum((high - low) / 2, np.asarray(room) / 2)
+    bounds = (float(middle[0] - half[0]), float(middle[1] - half[1]), float(middle[0] + half[0]),
+              float(middle[1] + half[1]))
+    height = LINE * px
+    widths = [text_width(name, px) for name in names]
+    reach = max(widths, default=0.0) + GAP + height + PAD  # no box reaches further than this from its anchor
+    r_max = float(radii.max())
+    # the first `exact` names are placed exactly; the rest only from `coarse` on, a scale at which a name spans
+    # a fifth of the map: checking each against the whole map would cost seconds on a map of thousands
+    exact = EXACT_FIRST
+    coarse = 2 * reach / max(float((high - low).max()) / 5, 1.0)
+    placed = np.zeros((n, 6))  # anchor x, anchor y, dx, dy, w, threshold of the names placed so far
+    labels: dict[int, Label] = {}
+    for count, i in enumerate(order):
+        w = widths[i]
+        cands = _candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, height)
+        bound = _within(cands, w, height, bounds)
+        floor = 0.0 if count < exact else coarse
+        scale = max(float(bound.min()), 1.0, floor)
+        while True:  # boxes and discs further than `far` cannot clash at scales of `scale` or more
+            far = r_max + 2 * reach / scale
+            near_disc = np.all(np.abs(xy - xy[i]) <= far, axis=1)
+            near_box = np.zeros(n, dtype=bool)
+            near_box[:count] = np.all(np.abs(placed[:count, :2] - xy[i]) <= far + r_max, axis=1)
+            at = np.maximum(bound, _threshold_of(cands, w, height, i, xy, radii, placed, near_disc, near_box))
+            best = int(np.argmin(at))
+            if at[best] >= scale or (near_disc.all() and near_box[:count].all()):
+                break  # exact: what lies further clashes only below at[best], and more clashes only raise it
+            if scale <= floor:  # what lies further clashes only below the floor: shown from there on, safely
+                at = np.maximum(at, floor)
+                best = int(np.argmin(at))
+                break
+            scale = max(float(at[best]), floor, 1e-9)  # widen the neighbourhood to what could clash there
+        ax, ay, dx, dy = cands[best]
+        labels[i] = Label(None if math.isinf(at[best]) else float(at[best]), float(ax), float(ay), float(dx),
+                          float(dy), w, height)
+        placed[count] = (ax, ay, dx, dy, w, at[best])
+    return [labels[k] for k in range(n)]
+
+
+def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
+                first: Collection[str] = ()) -> dict[str, dict[str, float | None]]:
+    """Each map node's name place (Label.as_dict), by id: nodes as a map holds them (id, x, y, size, label),
+    ordered `first` first, then by `values` (highest first; a node without one last), then by id. A node
+    without a place or a label gets none; a name with no disc (size absent) is a point."""
+    drawn = [n for n in nodes if "x" in n and "y" in n and n.get("label")]
+    rank = {key: k for k, key in enumerate(first)}
+    order = sorted(range(len(drawn)), key=lambda k: (rank.get(str(drawn[k]["id"]), len(rank)),
+                                                     -values.get(str(drawn[k]["id"]), -math.inf),
+                                                     str(drawn[k]["id"])))
+    found = label_thresholds(np.array([(float(n["x"]), float(n["y"])) for n in drawn]).reshape(-1, 2),
+                             np.array([float(n.get("size", 0.0)) for n in drawn]),
+                             [str(n["label"]) for n in drawn], order)
+    return {str(n["id"]): label.as_dict() for n, label in zip(drawn, found, strict=True)}
