@@ -270,8 +270,9 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     _sized_people(nodes, person_values(view, measure), measure, f.person)
     drawn = _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
                    "" if nodes else "Nobody matches these filters.")
-    first = [f.person] + [n["id"] for n in labels]
-    return _named(drawn, person_values(view, measure), first, measure, "people")
+    values = person_values(view, measure)
+    top = f.person if f.person in selected else min(selected, key=lambda p: (-values.get(p, 0.0), p), default="")
+    return _named(drawn, values, [top] + [n["id"] for n in labels], measure, "people")
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------

@@ -4,8 +4,8 @@ drawn at a constant screen size, touches no disc and no name of a more important
 Discs scale with zoom while names keep their screen size, so in the map's own units a name's box at zoom scale
 `s` is its anchor plus offsets times t = 1/s: every edge of every box is linear in t, and two boxes overlap for t
 in an interval found in closed form. Nodes are taken most important first; each takes the place round its disc
-(below, above, right, left) that frees it at the smallest scale. A page then shows exactly the names whose
-threshold is at most its current scale: zooming in only ever adds names, and none ever overlap.
+(below, above, right, left), on one line or two, that frees it at the smallest scale. A page then shows exactly
+the names whose threshold is at most its current scale: zooming in only ever adds names, and none ever overlap.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "Label", "label_thresholds", "name_places", "text_width"]
+__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "LINE", "Label", "label_thresholds", "name_places", "text_width",
+           "wrapped"]
 
 LABEL_PX = 12  # names are drawn this many CSS pixels high at every zoom
 LABEL_FONT = '"DejaVu Sans", Verdana, sans-serif'  # the canvas font; widths are DejaVu Sans's (wider than most)
@@ -56,10 +57,21 @@ def text_width(text: str, px: float = LABEL_PX) -> float:
     return px * sum(_advance(c) for c in text)
 
 
+def wrapped(text: str, px: float = LABEL_PX) -> list[list[str]]:
+    """The ways a name may be set: on one line, and (two words or more) on two lines broken where the wider
+    line is narrowest."""
+    words = text.split()
+    ways = [[text]]
+    if len(words) > 1:
+        splits = [[" ".join(words[:k]), " ".join(words[k:])] for k in range(1, len(words))]
+        ways.append(min(splits, key=lambda lines: max(text_width(line, px) for line in lines)))
+    return ways
+
+
 @dataclass(frozen=True)
 class Label:
-    """Where a node's name goes: shown from zoom scale `at` on (None: never, hover only), its box's top left at
-    (x + dx / scale, y + dy / scale) in map units, `width` by `height` screen pixels."""
+    """Where a node's name goes: shown from zoom scale `at` on (None: never, hover only), set in `lines`, its
+    box's top left at (x + dx / scale, y + dy / scale) in map units, `width` by `height` screen pixels."""
 
     at: float | None
     x: float
@@ -68,19 +80,24 @@ class Label:
     dy: float
     width: float
     height: float
+    lines: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, float | None]:
-        """The page's form: the threshold and the box, rounded."""
-        return {"at": None if self.at is None else round(self.at, 5), "x": round(self.x, 2), "y": round(self.y, 2),
-                "dx": round(self.dx, 2), "dy": round(self.dy, 2), "w": round(self.width, 2),
-                "h": round(self.height, 2)}
+    def as_dict(self) -> dict[str, Any]:
+        """The page's form: the threshold and the box, rounded (to a hundredth of a map unit: well under a
+        pixel at any zoom a page allows); the lines only when the name is broken."""
+        at = None if self.at is None else math.ceil(self.at * 1e5) / 1e5  # rounded up: never shown too soon
+        found: dict[str, Any] = {"at": at, "x": round(self.x, 2), "y": round(self.y, 2), "dx": round(self.dx, 2),
+                                 "dy": round(self.dy, 2), "w": round(self.width, 2), "h": round(self.height, 2)}
+        if len(self.lines) > 1:
+            found["lines"] = list(self.lines)
+        return found
 
 
 def _candidates(x: float, y: float, r: float, w: float, h: float) -> np.ndarray:
-    """Rows (anchor x, anchor y, dx, dy) of a name's box below, above, right and left of a disc (dx, dy in
-    pixels)."""
-    return np.array([(x, y + r, -w / 2, GAP), (x, y - r, -w / 2, -GAP - h), (x + r, y, GAP, -h / 2),
-                     (x - r, y, -GAP - w, -h / 2)])
+    """Rows (anchor x, anchor y, dx, dy, w, h) of a `w` by `h` pixel box below, above, right and left of a
+    disc (dx, dy in pixels)."""
+    return np.array([(x, y + r, -w / 2, GAP, w, h), (x, y - r, -w / 2, -GAP - h, w, h), (x + r, y, GAP, -h / 2, w, h),
+                     (x - r, y, -GAP - w, -h / 2, w, h)])
 
 
 def _clash_scales(conditions: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -112,23 +129,24 @@ def _overlap_conditions(a0: Linear, a: Linear, b: Linear, q0: Linear, c: Linear,
     return [(np.asarray(a - d), np.asarray(q1 - a0)), (np.asarray(c - b), np.asarray(a0 - q0))]
 
 
-def _within(cands: np.ndarray, w: float, h: float, bounds: tuple[float, float, float, float]) -> np.ndarray:
+def _within(cands: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:
     """Per candidate, the scale from which its box lies inside `bounds` (x0, y0, x1, y1): what a fit shows."""
     need = np.zeros(len(cands))
-    for axis, size, low_edge, high_edge in ((0, w, bounds[0], bounds[2]), (1, h, bounds[1], bounds[3])):
-        anchor, low, high = cands[:, axis], cands[:, 2 + axis], cands[:, 2 + axis] + size
+    for axis, low_edge, high_edge in ((0, bounds[0], bounds[2]), (1, bounds[1], bounds[3])):
+        anchor, low = cands[:, axis], cands[:, 2 + axis]
+        high = low + cands[:, 4 + axis]
         for room, reach in ((anchor - low_edge, -low), (high_edge - anchor, high)):  # reach / scale <= room
             with np.errstate(divide="ignore", invalid="ignore"):
                 need = np.maximum(need, np.where(reach > 0, np.where(room > 0, reach / room, np.inf), 0.0))
     return need
 
 
-def _threshold_of(cands: np.ndarray, w: float, h: float, own: int, xy: np.ndarray, radii: np.ndarray,
-                  placed: np.ndarray, near_disc: np.ndarray, near_box: np.ndarray) -> np.ndarray:
+def _threshold_of(cands: np.ndarray, own: int, xy: np.ndarray, radii: np.ndarray, placed: np.ndarray,
+                  near_disc: np.ndarray, near_box: np.ndarray) -> np.ndarray:
     """Per candidate, the scale from which its box clears the discs `near_disc` selects (but its own) and the
-    names `placed` (anchor x, anchor y, dx, dy, w, threshold) that `near_box` selects, from their thresholds."""
+    names `placed` (anchor x, anchor y, dx, dy, w, h, threshold) that `near_box` selects, from their thresholds."""
     at = np.zeros(len(cands))
-    ax, ay, dx, dy = (cands[:, k][:, None] for k in range(4))
+    ax, ay, dx, dy, w, h = (cands[:, k][:, None] for k in range(6))
     discs = np.flatnonzero(near_disc)
     discs = discs[discs != own]
     if len(discs):
@@ -138,9 +156,9 @@ def _threshold_of(cands: np.ndarray, w: float, h: float, own: int, xy: np.ndarra
         at = np.maximum(at, found.max(axis=1))
     boxes = placed[near_box]
     if len(boxes):
-        bx, by, bdx, bdy, bw, bat = (boxes[:, k][None, :] for k in range(6))
+        bx, by, bdx, bdy, bw, bh, bat = (boxes[:, k][None, :] for k in range(7))
         found = _clash_scales(_overlap_conditions(ax, dx - PAD, dx + w + PAD, bx, bdx - PAD, bx, bdx + bw + PAD)
-                              + _overlap_conditions(ay, dy - PAD, dy + h + PAD, by, bdy - PAD, by, bdy + h + PAD))
+                              + _overlap_conditions(ay, dy - PAD, dy + h + PAD, by, bdy - PAD, by, bdy + bh + PAD))
         # a clash only below the other name's own threshold never shows: that name is hidden there
         at = np.maximum(at, np.where(found > bat, found, 0.0).max(axis=1))
     return at
@@ -148,8 +166,8 @@ def _threshold_of(cands: np.ndarray, w: float, h: float, own: int, xy: np.ndarra
 
 def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], order: Sequence[int],
                      px: float = LABEL_PX, room: tuple[float, float] = FIT_ROOM) -> list[Label]:
-    """Each node's Label: from which zoom scale its name (drawn `px` high) shows, and where. `xy` (n x 2) and
-    `radii` are the discs in map units; `order` lists every node once, most important first. A name clears every
+    """Each node's Label: from which zoom scale its name (drawn `px` high) shows, where, on how many lines.
+    `xy` (n x 2) and `radii` are the discs in map units; `order` lists every node once, most important first. A name clears every
     disc, the names of more important nodes from the scale they show on, and what a fit shows: the discs' extent,
     widened to `room` round its middle. The most important node takes its best place round its disc.
 
@@ -170,19 +188,21 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
     bounds = (float(middle[0] - half[0]), float(middle[1] - half[1]), float(middle[0] + half[0]),
               float(middle[1] + half[1]))
     height = LINE * px
-    widths = [text_width(name, px) for name in names]
-    reach = max(widths, default=0.0) + GAP + height + PAD  # no box reaches further than this from its anchor
+    ways = [wrapped(name, px) if name else [[""]] for name in names]
+    sizes = [[(max(text_width(line, px) for line in lines), height * len(lines)) for lines in way] for way in ways]
+    # no box reaches further than this from its anchor
+    reach = max((w + h for size in sizes for w, h in size), default=0.0) + GAP + PAD
     r_max = float(radii.max())
     # the first `exact` names are placed exactly; the rest only from `coarse` on, a scale at which a name spans
     # a fifth of the map: checking each against the whole map would cost seconds on a map of thousands
     exact = EXACT_FIRST
     coarse = 2 * reach / max(float((high - low).max()) / 5, 1.0)
-    placed = np.zeros((n, 6))  # anchor x, anchor y, dx, dy, w, threshold of the names placed so far
+    placed = np.zeros((n, 7))  # anchor x, anchor y, dx, dy, w, h, threshold of the names placed so far
     labels: dict[int, Label] = {}
     for count, i in enumerate(order):
-        w = widths[i]
-        cands = _candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, height)
-        bound = _within(cands, w, height, bounds)
+        cands = np.vstack([_candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, h)
+                           for w, h in sizes[i]])
+        bound = _within(cands, bounds)
         floor = 0.0 if count < exact else coarse
         scale = max(float(bound.min()), 1.0, floor)
         while True:  # boxes and discs further than `far` cannot clash at scales of `scale` or more
@@ -190,7 +210,7 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
             near_disc = np.all(np.abs(xy - xy[i]) <= far, axis=1)
             near_box = np.zeros(n, dtype=bool)
             near_box[:count] = np.all(np.abs(placed[:count, :2] - xy[i]) <= far + r_max, axis=1)
-            at = np.maximum(bound, _threshold_of(cands, w, height, i, xy, radii, placed, near_disc, near_box))
+            at = np.maximum(bound, _threshold_of(cands, i, xy, radii, placed, near_disc, near_box))
             best = int(np.argmin(at))
             if at[best] >= scale or (near_disc.all() and near_box[:count].all()):
                 break  # exact: what lies further clashes only below at[best], and more clashes only raise it
@@ -199,15 +219,15 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
                 best = int(np.argmin(at))
                 break
             scale = max(float(at[best]), floor, 1e-9)  # widen the neighbourhood to what could clash there
-        ax, ay, dx, dy = cands[best]
-        labels[i] = Label(None if math.isinf(at[best]) else float(at[best]), float(ax), float(ay), float(dx),
-                          float(dy), w, height)
-        placed[count] = (ax, ay, dx, dy, w, at[best])
+        ax, ay, dx, dy, w, h = (float(v) for v in cands[best])
+        labels[i] = Label(None if math.isinf(at[best]) else float(at[best]), ax, ay, dx, dy, w, h,
+                          tuple(ways[i][best // 4]))
+        placed[count] = (ax, ay, dx, dy, w, h, at[best])
     return [labels[k] for k in range(n)]
 
 
 def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
-                first: Collection[str] = ()) -> dict[str, dict[str, float | None]]:
+                first: Collection[str] = ()) -> dict[str, dict[str, Any]]:
     """Each map node's name place (Label.as_dict), by id: nodes as a map holds them (id, x, y, size, label),
     ordered `first` first, then by `values` (highest first; a node without one last), then by id. A node
     without a place or a label gets none; a name with no disc (size absent) is a point."""

@@ -147,7 +147,7 @@
   function names(wrap, entry, data) {
     const sizing = data.sizing;
     const named = data.nodes.filter(function (n) { return n.name_at && n.name_at.at !== null; })
-      .map(function (n) { return { key: n.id, name: n.label, place: n.name_at }; });
+      .map(function (n) { return { key: n.id, name: n.label, lines: n.name_at.lines || [n.label], place: n.name_at }; });
     let line = wrap.querySelector(".map-names");
     if (!line) {
       line = text("p", "", "map-names");
@@ -159,6 +159,8 @@
     const count = text("span", "");
     line.appendChild(count);
     entry.names = [];
+    // fit again once drawn: before its first frame vis-network knows the discs' places, not their sizes
+    entry.network.once("afterDrawing", function () { fit(entry.network); });
     entry.network.on("afterDrawing", function (ctx) {
       const scale = entry.network.getScale();
       const px = sizing.px / scale;
@@ -174,12 +176,17 @@
       named.forEach(function (n) {
         const p = n.place;
         if (p.at > scale) return;
-        const x = p.x + p.dx / scale, y = p.y + (p.dy + p.h / 2) / scale;
-        ctx.strokeText(n.name, x, y);
-        ctx.fillText(n.name, x, y);
+        const x = p.x + p.dx / scale, step = p.h / n.lines.length;
+        let measured = 0;
+        n.lines.forEach(function (line, k) {
+          const y = p.y + (p.dy + (k + 0.5) * step) / scale;
+          ctx.strokeText(line, x, y);
+          ctx.fillText(line, x, y);
+          measured = Math.max(measured, ctx.measureText(line).width * scale);
+        });
         const corner = entry.network.canvasToDOM({ x: p.x + p.dx / scale, y: p.y + p.dy / scale });
         drawn.push({ key: n.key, left: corner.x, top: corner.y, width: p.w, height: p.h, px: sizing.px,
-                     measured: ctx.measureText(n.name).width * scale });
+                     measured: measured, lines: n.lines.length });
       });
       ctx.restore();
       entry.names = drawn;
