@@ -107,8 +107,10 @@ def _check(page: Page, what: str, top: str, crowded: bool = False, shot: str = "
     more = _zoomed_in(page)
     if shown < named:
         assert more > shown, what
-    return {"shown at fit": shown, "top named at fit": top in keys, "nodes": len(drawn["nodes"]), "smallest px": min(n["px"] for n in drawn["names"]),
-            "shown zoomed in 2x": more, "scale at fit": round(drawn["scale"], 4)}
+    return {"shown at fit": shown, "top named at fit": top in keys, "nodes": len(drawn["nodes"]),
+            "smallest px": min(n["px"] for n in drawn["names"]), "names on two lines": sum(
+                1 for n in drawn["names"] if n["lines"] > 1), "shown zoomed in 2x": more,
+            "scale at fit": round(drawn["scale"], 4)}
 
 
 def _top(page: Page, url: str, query: str = "") -> str:

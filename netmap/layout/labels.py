@@ -167,9 +167,10 @@ def _threshold_of(cands: np.ndarray, own: int, xy: np.ndarray, radii: np.ndarray
 def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], order: Sequence[int],
                      px: float = LABEL_PX, room: tuple[float, float] = FIT_ROOM) -> list[Label]:
     """Each node's Label: from which zoom scale its name (drawn `px` high) shows, where, on how many lines.
-    `xy` (n x 2) and `radii` are the discs in map units; `order` lists every node once, most important first. A name clears every
-    disc, the names of more important nodes from the scale they show on, and what a fit shows: the discs' extent,
-    widened to `room` round its middle. The most important node takes its best place round its disc.
+    `xy` (n x 2) and `radii` are the discs in map units; `order` lists every node once, most important first.
+    A name clears every disc, the names of more important nodes from the scale they show on, and what a fit
+    shows: the discs' extent, widened to `room` round its middle. The most important node takes its best place
+    round its disc.
 
     Notes: each node is checked against the discs and names near it, the neighbourhood widened until it holds
     every disc and name that could clash at the threshold found (so the result is exact) for the first
