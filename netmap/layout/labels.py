@@ -10,6 +10,7 @@ the names whose threshold is at most its current scale: zooming in only ever add
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ PAD = 2.0  # clear space round every name's box, in screen pixels
 DISC_PAD = 1.0  # clear space round every disc, in screen pixels
 FIT_ROOM = (350.0, 300.0)  # map units a fit shows round the middle at least: pages never fit closer than life size
 EXACT_FIRST = 150  # names placed exactly (the rest: see label_thresholds)
+FIRST_FEW = 30  # names that may also go off a disc's corners and on three lines
 GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, so a disc drawn on top of another
 # leaves the upper one's name clear
 
@@ -57,13 +59,14 @@ def text_width(text: str, px: float = LABEL_PX) -> float:
     return px * sum(_advance(c) for c in text)
 
 
-def wrapped(text: str, px: float = LABEL_PX) -> list[list[str]]:
-    """The ways a name may be set: on one line, and (two words or more) on two lines broken where the wider
-    line is narrowest."""
+def wrapped(text: str, px: float = LABEL_PX, most: int = 2) -> list[list[str]]:
+    """The ways a name may be set: on one line, and (with the words for it) on two, and up to `most`, lines, each
+    broken where the widest line is narrowest."""
     words = text.split()
     ways = [[text]]
-    if len(words) > 1:
-        splits = [[" ".join(words[:k]), " ".join(words[k:])] for k in range(1, len(words))]
+    for count in range(2, min(most, len(words)) + 1):
+        splits = [[" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+                  for cuts in itertools.combinations(range(1, len(words)), count - 1)]
         ways.append(min(splits, key=lambda lines: max(text_width(line, px) for line in lines)))
     return ways
 
@@ -93,11 +96,15 @@ class Label:
         return found
 
 
-def _candidates(x: float, y: float, r: float, w: float, h: float) -> np.ndarray:
+def _candidates(x: float, y: float, r: float, w: float, h: float, corners: bool = False) -> np.ndarray:
     """Rows (anchor x, anchor y, dx, dy, w, h) of a `w` by `h` pixel box below, above, right and left of a
-    disc (dx, dy in pixels)."""
-    return np.array([(x, y + r, -w / 2, GAP, w, h), (x, y - r, -w / 2, -GAP - h, w, h), (x + r, y, GAP, -h / 2, w, h),
-                     (x - r, y, -GAP - w, -h / 2, w, h)])
+    disc (dx, dy in pixels), and with `corners` off its four corners too."""
+    rows = [(x, y + r, -w / 2, GAP, w, h), (x, y - r, -w / 2, -GAP - h, w, h), (x + r, y, GAP, -h / 2, w, h),
+            (x - r, y, -GAP - w, -h / 2, w, h)]
+    if corners:
+        rows += [(x + r, y + r, GAP, GAP, w, h), (x - r, y + r, -GAP - w, GAP, w, h),
+                 (x + r, y - r, GAP, -GAP - h, w, h), (x - r, y - r, -GAP - w, -GAP - h, w, h)]
+    return np.array(rows)
 
 
 def _clash_scales(conditions: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
@@ -189,7 +196,9 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
     bounds = (float(middle[0] - half[0]), float(middle[1] - half[1]), float(middle[0] + half[0]),
               float(middle[1] + half[1]))
     height = LINE * px
-    ways = [wrapped(name, px) if name else [[""]] for name in names]
+    rank = {node: k for k, node in enumerate(order)}
+    # the names that come first (those a map's key speaks of) may also go off a disc's corners and on three lines
+    ways = [wrapped(name, px, 3 if rank[k] < FIRST_FEW else 2) if name else [[""]] for k, name in enumerate(names)]
     sizes = [[(max(text_width(line, px) for line in lines), height * len(lines)) for lines in way] for way in ways]
     # no box reaches further than this from its anchor
     reach = max((w + h for size in sizes for w, h in size), default=0.0) + GAP + PAD
@@ -201,7 +210,7 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
     placed = np.zeros((n, 7))  # anchor x, anchor y, dx, dy, w, h, threshold of the names placed so far
     labels: dict[int, Label] = {}
     for count, i in enumerate(order):
-        cands = np.vstack([_candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, h)
+        cands = np.vstack([_candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, h, count < FIRST_FEW)
                            for w, h in sizes[i]])
         bound = _within(cands, bounds)
         floor = 0.0 if count < exact else coarse
@@ -222,7 +231,7 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
             scale = max(float(at[best]), floor, 1e-9)  # widen the neighbourhood to what could clash there
         ax, ay, dx, dy, w, h = (float(v) for v in cands[best])
         labels[i] = Label(None if math.isinf(at[best]) else float(at[best]), ax, ay, dx, dy, w, h,
-                          tuple(ways[i][best // 4]))
+                          tuple(ways[i][best // (len(cands) // len(ways[i]))]))
         placed[count] = (ax, ay, dx, dy, w, h, at[best])
     return [labels[k] for k in range(n)]
 

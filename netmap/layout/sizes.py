@@ -94,7 +94,7 @@ def school_radii(view: MapSource, measure: SizeMeasure, schools: list[str],
     if measure.key == "staff":
         return {s: school_radius(staff.get(s, 0.0)) for s in schools}
     values = school_values(view, measure)
-    largest = max((school_radius(staff.get(s, 0.0)) for s in schools), default=8.0)
+    largest = max([school_radius(staff.get(s, 0.0)) for s in schools] + [24.0])  # small trusts: still told apart
     radii = scaled_radii({s: values.get(s, 0.0) for s in schools}, 8.0, largest)
     xy = np.array([places[s] for s in schools], dtype=float).reshape(-1, 2)
     if len(xy) > 1:
