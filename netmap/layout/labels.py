@@ -246,7 +246,9 @@ def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
     order = sorted(range(len(drawn)), key=lambda k: (rank.get(str(drawn[k]["id"]), len(rank)),
                                                      -values.get(str(drawn[k]["id"]), -math.inf),
                                                      str(drawn[k]["id"])))
-    found = label_thresholds(np.array([(float(n["x"]), float(n["y"])) for n in drawn]).reshape(-1, 2),
-                             np.array([float(n.get("size", 0.0)) for n in drawn]),
+    # places rounded to a hundredth: layouts sum in an order that varies with Python's string hashing, and the
+    # last bits of a place must not change which side a name takes
+    xy = np.array([(round(float(n["x"]), 2), round(float(n["y"]), 2)) for n in drawn]).reshape(-1, 2)
+    found = label_thresholds(xy, np.array([round(float(n.get("size", 0.0)), 2) for n in drawn]),
                              [str(n["label"]) for n in drawn], order)
     return {str(n["id"]): label.as_dict() for n, label in zip(drawn, found, strict=True)}
