@@ -272,7 +272,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
                    "" if nodes else "Nobody matches these filters.")
     values = person_values(view, measure)
     top = f.person if f.person in selected else min(selected, key=lambda p: (-values.get(p, 0.0), p), default="")
-    return _named(drawn, values, [top] + [n["id"] for n in labels], measure, "people")
+    return _named(view, drawn, values, [top] + [n["id"] for n in labels], measure, "people")
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -395,7 +395,8 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
     drawn = _drawn("people changes", nodes, edges, legend, {},
                    "" if nodes else "Nobody matches: choose a school or group.")
     measure = measure_of("")
-    return _named(drawn, person_values(view, measure), sorted(people.chosen), measure, "people", offered=False)
+    return _named(view, drawn, person_values(view, measure), sorted(people.chosen), measure, "people",
+                  offered=False)
 
 
 # --- school maps: which schools, which figures hidden, rendered --------------------------------------------------
@@ -467,7 +468,7 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
     options["nodes"]["font"] = {"size": layout.FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
     values = {s: v for s, v in school_values(view, measure).items() if s not in hidden}
-    return _named({"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
+    return _named(view, {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
                    "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
                    "info": {}, "message": ""}, values, [focus] if focus else [], measure, "schools")
 
@@ -592,11 +593,27 @@ def _sized_people(nodes: list[dict], values: dict[str, float], measure: SizeMeas
         node["size"] = person_radius(values[node["id"]], top, measure) + (12 if node["id"] == focus else 0)
 
 
-def _named(drawn: dict, values: dict[str, float], first: list[str], measure: SizeMeasure, noun: str,
-           offered: bool = True) -> dict:
+NAMES_KEPT = 32  # maps whose name places a snapshot's view keeps
+
+
+def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float], first: list[str]) -> dict:
+    """netmap.layout.labels.name_places, kept with the view for the last NAMES_KEPT maps asked for: placing the
+    names of a map of thousands takes seconds, and a map is asked for again as people come back to it."""
+    key = json.dumps([first, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
+                               values.get(str(n["id"]))) for n in nodes]], default=str)
+    kept: dict[str, dict] = view.layout_cache.setdefault("name places", {})
+    if key not in kept:
+        if len(kept) >= NAMES_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = name_places(nodes, values, first)
+    return kept[key]
+
+
+def _named(view: TrustView, drawn: dict, values: dict[str, float], first: list[str], measure: SizeMeasure,
+           noun: str, offered: bool = True) -> dict:
     """`drawn` with each node's name place (netmap.layout.labels: from which zoom its name shows, and where),
     the nodes in `first` named first, then the highest by `measure`; and the words the map's key says it with."""
-    places = name_places(drawn["nodes"], values, [n for n in first if n])
+    places = _name_places_of(view, drawn["nodes"], values, [n for n in first if n])
     for node in drawn["nodes"]:
         if node["id"] in places:
             node["name_at"] = places[node["id"]]

@@ -181,7 +181,7 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
 
     Notes: each node is checked against the discs and names near it, the neighbourhood widened until it holds
     every disc and name that could clash at the threshold found (so the result is exact) for the first
-    EXACT_FIRST nodes; later ones widen it no further than a fifth of the map (their threshold at least the scale
+    EXACT_FIRST nodes; later ones widen it no further than an eighth of the map (their threshold at least the scale
     that makes a name that wide: never too low, so never an overlap). A name that clashes at every zoom (its
     own disc drawn under another's) has no threshold (None)."""
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
@@ -204,9 +204,9 @@ def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], or
     reach = max((w + h for size in sizes for w, h in size), default=0.0) + GAP + PAD
     r_max = float(radii.max())
     # the first `exact` names are placed exactly; the rest only from `coarse` on, a scale at which a name spans
-    # a fifth of the map: checking each against the whole map would cost seconds on a map of thousands
+    # an eighth of the map: checking each against the whole map would cost seconds on a map of thousands
     exact = EXACT_FIRST
-    coarse = 2 * reach / max(float((high - low).max()) / 5, 1.0)
+    coarse = 2 * reach / max(float((high - low).max()) / 8, 1.0)
     placed = np.zeros((n, 7))  # anchor x, anchor y, dx, dy, w, h, threshold of the names placed so far
     labels: dict[int, Label] = {}
     for count, i in enumerate(order):
