@@ -23,6 +23,16 @@ from pyvis.network import Network
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
 from netmap.layout.backbone import backbone
+from netmap.layout.labels import LABEL_FONT, LABEL_PX, name_places
+from netmap.layout.sizes import (
+    SIZE_MEASURES,
+    SizeMeasure,
+    measure_of,
+    person_radius,
+    person_values,
+    school_radii,
+    school_values,
+)
 from netmap.layout.staff import GROUP_FROM
 from webapp.data import TrustView
 
@@ -274,9 +284,9 @@ def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place]
     return hubs, spokes
 
 
-def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None) -> dict:
-    """People as nodes (colour by school, shape by role); soft ties and, on request, hard links. With `allowed`,
-    only those people are drawn (a network lead's scope)."""
+def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None, size: str = "") -> dict:
+    """People as nodes (colour by school, shape by role, size by the measure `size` names); soft ties and, on
+    request, hard links. With `allowed`, only those people are drawn (a network lead's scope)."""
     view = _around_focus(view, f)
     selected = _chosen_people(view, f, allowed)
     if _is_school_map(f):
@@ -291,12 +301,17 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         nodes.extend(hubs)
         edges.extend(spokes)
     present = Counter(staff.loc[p, "school_id"] for p in selected)
+    measure = measure_of(size)
+    values = person_values(view, measure)
+    _sized_people(nodes, values, measure, f.person)
     drawn = _drawn("staff", nodes, edges, layout.colours_of(view).legend(view, sorted(present)), info,
                    "" if nodes else "Nobody matches these filters.")
     if _is_school_map(f):
         drawn = fade_contacts(drawn, f.school, view.graphs.school_of)
     focus, key = staff_key(view, f, drawn)
-    return {**drawn, "legend": focus + drawn["legend"] + key}
+    drawn = {**drawn, "legend": focus + drawn["legend"] + key}
+    top = f.person if f.person in selected else min(selected, key=lambda p: (-values.get(p, 0.0), p), default="")
+    return _named(view, drawn, values, [top] + [n["id"] for n in labels], measure, "people")
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -425,8 +440,11 @@ def people_changes_map(view: TrustView, earlier: TrustView, f: MapFilters, allow
                for k, style in layout.CHANGE_STYLES.items() if counts[k]]
     legend += [{"label": f"{style['label']} {earlier.as_of}: {counts[k]:,}", "colour": style["colour"], "mark": k,
                 "layer": k} for k, style in layout.PEOPLE_CHANGES.items() if counts[k]]
-    return _drawn("people changes", nodes, edges, legend, {},
-                  "" if nodes else "Nobody matches: choose a school or group.")
+    drawn = _drawn("people changes", nodes, edges, legend, {},
+                   "" if nodes else "Nobody matches: choose a school or group.")
+    measure = measure_of("")
+    return _named(view, drawn, person_values(view, measure), sorted(people.chosen), measure, "people",
+                  offered=False)
 
 
 # --- school maps: which schools, which figures hidden, rendered --------------------------------------------------
@@ -461,12 +479,13 @@ def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_
 
 
 def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
-               min_group_size: int = 5, geographic: bool = False) -> dict:
+               min_group_size: int = 5, geographic: bool = False, size: str = "") -> dict:
     """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
     school and the schools up to two steps from it; with `geographic`, each school at its place
     (netmap.layout.geographic) rather than by its ties. A snapshot of more than MAX_SCHOOL_NODES schools is only
     ever drawn around a chosen school. Schools in `suppressed` show no figures (see netmap.suppression): their
-    tooltips say "fewer than N staff" and their ties are drawn without counts."""
+    tooltips say "fewer than N staff" and their ties are drawn without counts. Discs are sized by the measure
+    `size` names (netmap.layout.sizes; staff by default), and names shown biggest first."""
     hidden = suppressed or set()
     schools = view.analysis.schools.set_index("school_id")
     if focus and focus not in schools.index:
@@ -479,6 +498,8 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     if focus:
         schools = schools.loc[layout.schools_around(view, focus)]
     nodes = _school_nodes(view, schools, hidden, min_group_size, geographic and layout.has_places(view))
+    measure = measure_of(size)
+    _sized_schools(view, nodes, hidden, measure)
     wiring = view.analysis.wiring
     soft = wiring[(wiring["soft_ties"] > 0) & wiring["school_a"].isin(schools.index) &
                   wiring["school_b"].isin(schools.index)]
@@ -494,9 +515,10 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     options = _options(net, len(edges) > LARGE_EDGES)
     # the size overlap removal kept labels apart at, outlined in white so that lines passing behind stay behind
     options["nodes"]["font"] = {"size": layout.FONT_SIZE, "strokeWidth": 4, "strokeColor": "#ffffff"}
-    return {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
-            "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
-            "info": {}, "message": ""}
+    values = {s: v for s, v in school_values(view, measure).items() if s not in hidden}
+    return _named(view, {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
+                   "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
+                   "info": {}, "message": ""}, values, [focus] if focus else [], measure, "schools")
 
 
 BACKBONE_FROM_LINKS = 400  # above this many lines (or BACKBONE_FROM_SCHOOLS schools) the backbone is the default
@@ -706,3 +728,58 @@ def fade_contacts(drawn: dict, school: str, school_of: Mapping[Hashable, str]) -
             node = {**node, "color": {"background": layout.faded(colour), "border": colour}}
         nodes.append(node)
     return {**drawn, "nodes": nodes}
+
+
+# --- sizes and names: nodes sized by a chosen measure, names shown biggest first where they fit ----------------
+
+def _sized_schools(view: TrustView, nodes: list[dict], hidden: set[str], measure: SizeMeasure) -> None:
+    """Each shown school's disc by `measure` (hidden schools keep their one size: no figure of theirs shows)."""
+    if measure.key == "staff":
+        return  # the discs the places were made for
+    shown = [n["id"] for n in nodes if n["id"] not in hidden]
+    radii = school_radii(view, measure, shown, {n["id"]: (n["x"], n["y"]) for n in nodes})
+    for node in nodes:
+        if node["id"] in radii:
+            node["size"] = radii[node["id"]]
+
+
+def _sized_people(nodes: list[dict], values: dict[str, float], measure: SizeMeasure, focus: str) -> None:
+    """Each person's node by `measure` (the person in focus as much larger as always)."""
+    if measure.key == "staff":
+        return
+    people = [n for n in nodes if n["id"] in values]
+    top = max((values[n["id"]] for n in people), default=0.0)
+    for node in people:
+        node["size"] = person_radius(values[node["id"]], top, measure) + (12 if node["id"] == focus else 0)
+
+
+NAMES_KEPT = 32  # maps whose name places a snapshot's view keeps
+
+
+def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float], first: list[str]) -> dict:
+    """netmap.layout.labels.name_places, kept with the view for the last NAMES_KEPT maps asked for: placing the
+    names of a map of thousands takes seconds, and a map is asked for again as people come back to it."""
+    key = json.dumps([first, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
+                               values.get(str(n["id"]))) for n in nodes]], default=str)
+    kept: dict[str, dict] = view.layout_cache.setdefault("name places", {})
+    if key not in kept:
+        if len(kept) >= NAMES_KEPT:
+            kept.pop(next(iter(kept)))
+        kept[key] = name_places(nodes, values, first)
+    return kept[key]
+
+
+def _named(view: TrustView, drawn: dict, values: dict[str, float], first: list[str], measure: SizeMeasure,
+           noun: str, offered: bool = True) -> dict:
+    """`drawn` with each node's name place (netmap.layout.labels: from which zoom its name shows, and where),
+    the nodes in `first` named first, then the highest by `measure`; and the words the map's key says it with."""
+    places = _name_places_of(view, drawn["nodes"], values, [n for n in first if n])
+    for node in drawn["nodes"]:
+        if node["id"] in places:
+            node["name_at"] = places[node["id"]]
+    person = noun == "people"
+    sizing = {"measure": measure.key, "words": measure.person_words if person else measure.school_words,
+              "most": measure.most, "noun": noun, "px": LABEL_PX, "font": LABEL_FONT,
+              "offered": [[m.key, m.person_words if person else m.school_words] for m in SIZE_MEASURES.values()]
+              if offered else []}
+    return {**drawn, "sizing": sizing}

@@ -124,8 +124,10 @@ def data() -> Any:
     if kind != "staff":
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
-        drawn = (wiring_map if kind == "wiring" else school_map)(view, focus, hidden, found.min_group_size,
-                                                                 geographic=request.args.get("layout") == "geographic")
+        geographic = request.args.get("layout") == "geographic"
+        drawn = (wiring_map(view, focus, hidden, found.min_group_size, geographic=geographic) if kind == "wiring"
+                 else school_map(view, focus, hidden, found.min_group_size, geographic=geographic,
+                                 size=request.args.get("size", "")))
         shown = without_hidden_schools(drawn, view, hidden, found.min_group_size, focus)
         if kind != "wiring":
             shown = with_backbone(shown, request.args.get("links", ""))
@@ -142,7 +144,7 @@ def data() -> Any:
         abort(403)  # someone outside the user's scope: not even their network's shape
     f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
     try:
-        result = staff_map(view, f, found.people)
+        result = staff_map(view, f, found.people, size=request.args.get("size", ""))
         result = {**result, "message": result["message"] and empty_advice(view, f, found)}
     except TooLarge as exc:
         hidden = suppressed_schools(view, found)

@@ -88,7 +88,7 @@
       })
       .then(function (data) {
         const nodes = new vis.DataSet(data.nodes.map(function (n) {
-          return Object.assign({}, n, { id: PREFIX + n.id, key: n.id });
+          return Object.assign({}, n, { id: PREFIX + n.id, key: n.id }, unlabelled(n));
         }));
         const edges = new vis.DataSet(data.edges.map(function (e, i) {
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
@@ -103,13 +103,16 @@
         }
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
                         firstDraw: null, timings: { received: received, built: performance.now() } };
-        window.netmapMaps.push(entry);
+        const previous = window.netmapMaps.findIndex(function (m) { return m.wrap === wrap; });
+        entry.wrap = wrap;
+        if (previous >= 0) window.netmapMaps[previous] = entry; else window.netmapMaps.push(entry);
+        if (data.sizing) names(wrap, entry, data);
         network.once("afterDrawing", function () {
           entry.firstDraw = performance.now() - started;
           entry.timings.drawn = performance.now();  // since navigation began
           container.dataset.drawn = "true";
           const font = ((data.options.nodes || {}).font || {}).size || 14;
-          if (data.view !== "staff" && data.view !== "people changes" && message && !data.message && network.getScale() * font < 8) {
+          if (!data.sizing && data.view !== "staff" && data.view !== "people changes" && message && !data.message && network.getScale() * font < 8) {
             message.textContent = "Zoom in (scroll, or pinch) to read the schools' names; hover a school for " +
               "its figures, click it to open its page.";
             message.classList.add("hint");
@@ -137,6 +140,94 @@
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
       .catch(function (error) { if (message) message.textContent = error.message; });
+  }
+
+  // Names: the server gives each node the zoom scale from which its name clears every disc and every more
+  // important name (netmap/layout/labels.py), and where the name goes; the page draws names at a constant screen
+  // size and shows exactly those whose scale has been reached: nothing to work out here but a comparison.
+  function unlabelled(n) {
+    if (!n.name_at) return {};
+    return n.shape === "text" ? { name: n.label, label: undefined, hidden: true } : { name: n.label, label: undefined };
+  }
+
+  function names(wrap, entry, data) {
+    const sizing = data.sizing;
+    const named = data.nodes.filter(function (n) { return n.name_at && n.name_at.at !== null; })
+      .map(function (n) { return { key: n.id, name: n.label, lines: n.name_at.lines || [n.label], place: n.name_at }; });
+    let line = wrap.querySelector(".map-names");
+    if (!line) {
+      line = text("p", "", "map-names");
+      wrap.querySelector(".legend").before(line);
+    }
+    line.replaceChildren();
+    if (sizing.offered.length) line.appendChild(sizeControl(wrap, sizing));
+    else line.appendChild(text("span", "Size: " + sizing.words + ". "));
+    const count = text("span", "");
+    line.appendChild(count);
+    entry.names = [];
+    // fit again once drawn: before its first frame vis-network knows the discs' places, not their sizes
+    entry.network.once("afterDrawing", function () { fit(entry.network); });
+    entry.network.on("afterDrawing", function (ctx) {
+      const scale = entry.network.getScale();
+      const px = sizing.px / scale;
+      const drawn = [];
+      ctx.save();
+      ctx.font = px + "px " + sizing.font;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "middle";
+      ctx.lineJoin = "round";
+      ctx.lineWidth = 3 / scale;
+      ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = "#1d2733";
+      named.forEach(function (n) {
+        const p = n.place;
+        if (p.at > scale) return;
+        const x = p.x + p.dx / scale, step = p.h / n.lines.length;
+        let measured = 0;
+        n.lines.forEach(function (line, k) {
+          const y = p.y + (p.dy + (k + 0.5) * step) / scale;
+          ctx.strokeText(line, x, y);
+          ctx.fillText(line, x, y);
+          measured = Math.max(measured, ctx.measureText(line).width * scale);
+        });
+        const corner = entry.network.canvasToDOM({ x: p.x + p.dx / scale, y: p.y + p.dy / scale });
+        drawn.push({ key: n.key, left: corner.x, top: corner.y, width: p.w, height: p.h, px: sizing.px,
+                     measured: measured, lines: n.lines.length });
+      });
+      ctx.restore();
+      entry.names = drawn;
+      const noun = sizing.noun, total = named.length;
+      count.textContent = drawn.length >= total
+        ? "Names of all " + total.toLocaleString() + " " + noun + " shown."
+        : "Names of the " + drawn.length.toLocaleString() + " " + noun + " with " + sizing.most + " " + sizing.words +
+          " shown; zoom in for more (hover any for its name).";
+    });
+  }
+
+  // A choice of what the map's discs are sized by (and whose names come first): the map is fetched again.
+  function sizeControl(wrap, sizing) {
+    const label = text("label", "Size: ", "size-control");
+    const select = document.createElement("select");
+    sizing.offered.forEach(function (pair) {
+      const option = text("option", pair[1]);
+      option.value = pair[0];
+      option.selected = pair[0] === sizing.measure;
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      const container = wrap.querySelector(".map");
+      const url = new URL(container.dataset.endpoint, window.location.href);
+      url.searchParams.set("size", select.value);
+      container.dataset.endpoint = url.pathname + url.search;
+      delete container.dataset.drawn;
+      const old = window.netmapMaps.find(function (m) { return m.wrap === wrap; });
+      if (old) old.network.destroy();
+      wrap.querySelectorAll(".map-tools").forEach(function (bar) { bar.remove(); });
+      draw(wrap);
+    });
+    label.appendChild(select);
+    label.append(". ");
+    return label;
   }
 
   // Under each map: the map drawn by the server with its title, date, key and names, as a picture (PNG) or a

@@ -1,0 +1,254 @@
+"""Which names a map shows at each zoom: every node's *label threshold scale*, the smallest zoom at which its name,
+drawn at a constant screen size, touches no disc and no name of a more important node.
+
+Discs scale with zoom while names keep their screen size, so in the map's own units a name's box at zoom scale
+`s` is its anchor plus offsets times t = 1/s: every edge of every box is linear in t, and two boxes overlap for t
+in an interval found in closed form. Nodes are taken most important first; each takes the place round its disc
+(below, above, right, left), on one line or two, that frees it at the smallest scale. A page then shows exactly
+the names whose threshold is at most its current scale: zooming in only ever adds names, and none ever overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "LINE", "Label", "label_thresholds", "name_places", "text_width",
+           "wrapped"]
+
+LABEL_PX = 12  # names are drawn this many CSS pixels high at every zoom
+LABEL_FONT = '"DejaVu Sans", Verdana, sans-serif'  # the canvas font; widths are DejaVu Sans's (wider than most)
+LINE = 1.25  # a name's box height, in font sizes
+PAD = 2.0  # clear space round every name's box, in screen pixels
+DISC_PAD = 1.0  # clear space round every disc, in screen pixels
+FIT_ROOM = (350.0, 300.0)  # map units a fit shows round the middle at least: pages never fit closer than life size
+EXACT_FIRST = 150  # names placed exactly (the rest: see label_thresholds)
+FIRST_FEW = 30  # names that may also go off a disc's corners and on three lines
+GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, so a disc drawn on top of another
+# leaves the upper one's name clear
+
+
+@lru_cache(maxsize=1)
+def _font() -> object:
+    """DejaVu Sans as matplotlib ships it (the same file on every machine), at 1 pixel per unit."""
+    import matplotlib
+    from matplotlib import ft2font
+
+    font = ft2font.FT2Font(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"))
+    font.set_size(100, 72)  # 100 px: advances read to a hundredth of a pixel
+    return font
+
+
+@lru_cache(maxsize=4096)
+def _advance(char: str) -> float:
+    """One character's advance width in font sizes (a character the font lacks: as wide as "W")."""
+    font = _font()
+    glyph = font.get_char_index(ord(char))  # type: ignore[attr-defined]
+    return float(font.load_char(ord(char if glyph else "W")).linearHoriAdvance) / 65536 / 100  # type: ignore[attr-defined]
+
+
+def text_width(text: str, px: float = LABEL_PX) -> float:
+    """The width in pixels of `text` drawn in DejaVu Sans `px` high (kerning ignored: it only ever narrows)."""
+    return px * sum(_advance(c) for c in text)
+
+
+def wrapped(text: str, px: float = LABEL_PX, most: int = 2) -> list[list[str]]:
+    """The ways a name may be set: on one line, and (with the words for it) on two, and up to `most`, lines, each
+    broken where the widest line is narrowest."""
+    words = text.split()
+    ways = [[text]]
+    for count in range(2, min(most, len(words)) + 1):
+        splits = [[" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+                  for cuts in itertools.combinations(range(1, len(words)), count - 1)]
+        ways.append(min(splits, key=lambda lines: max(text_width(line, px) for line in lines)))
+    return ways
+
+
+@dataclass(frozen=True)
+class Label:
+    """Where a node's name goes: shown from zoom scale `at` on (None: never, hover only), set in `lines`, its
+    box's top left at (x + dx / scale, y + dy / scale) in map units, `width` by `height` screen pixels."""
+
+    at: float | None
+    x: float
+    y: float
+    dx: float
+    dy: float
+    width: float
+    height: float
+    lines: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The page's form: the threshold and the box, rounded (to a hundredth of a map unit: well under a
+        pixel at any zoom a page allows); the lines only when the name is broken."""
+        at = None if self.at is None else math.ceil(self.at * 1e5) / 1e5  # rounded up: never shown too soon
+        found: dict[str, Any] = {"at": at, "x": round(self.x, 2), "y": round(self.y, 2), "dx": round(self.dx, 2),
+                                 "dy": round(self.dy, 2), "w": round(self.width, 2), "h": round(self.height, 2)}
+        if len(self.lines) > 1:
+            found["lines"] = list(self.lines)
+        return found
+
+
+def _candidates(x: float, y: float, r: float, w: float, h: float, corners: bool = False) -> np.ndarray:
+    """Rows (anchor x, anchor y, dx, dy, w, h) of a `w` by `h` pixel box below, above, right and left of a
+    disc (dx, dy in pixels), and with `corners` off its four corners too."""
+    rows = [(x, y + r, -w / 2, GAP, w, h), (x, y - r, -w / 2, -GAP - h, w, h), (x + r, y, GAP, -h / 2, w, h),
+            (x - r, y, -GAP - w, -h / 2, w, h)]
+    if corners:
+        rows += [(x + r, y + r, GAP, GAP, w, h), (x - r, y + r, -GAP - w, GAP, w, h),
+                 (x + r, y - r, GAP, -GAP - h, w, h), (x - r, y - r, -GAP - w, -GAP - h, w, h)]
+    return np.array(rows)
+
+
+def _clash_scales(conditions: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """The smallest scale from which two boxes never overlap, where they overlap for exactly the t = 1/scale > 0
+    meeting every condition k t < m (an edge of one box beyond an edge of the other; every edge is linear in t):
+    1 / (the lowest such t), infinite when that is 0 (they overlap however far one zooms in), 0 when none."""
+    arrays = np.broadcast_arrays(*(part for condition in conditions for part in condition))
+    conditions = list(zip(arrays[0::2], arrays[1::2], strict=True))
+    lo = np.zeros(arrays[0].shape)
+    hi = np.full_like(lo, np.inf)
+    dead = np.zeros(lo.shape, dtype=bool)
+    for k, m in conditions:
+        safe = np.where(k != 0, k, 1.0)
+        hi = np.where(k > 0, np.minimum(hi, m / safe), hi)  # k t < m with k > 0: t < m / k
+        lo = np.where(k < 0, np.maximum(lo, m / safe), lo)  # with k < 0: t > m / k
+        dead |= (k == 0) & (m <= 0)  # 0 < m fails for every t
+    clash = (lo < hi) & ~dead
+    with np.errstate(divide="ignore"):
+        return np.where(clash, np.where(lo > 0, 1.0 / np.where(lo > 0, lo, 1.0), np.inf), 0.0)
+
+
+Linear = np.ndarray | float  # an edge's place, or how it moves with t
+
+
+def _overlap_conditions(a0: Linear, a: Linear, b: Linear, q0: Linear, c: Linear, q1: Linear,
+                        d: Linear) -> list[tuple[np.ndarray, np.ndarray]]:
+    """On one axis, intervals [a0 + a t, a0 + b t] and [q0 + c t, q1 + d t] overlap iff (a - d) t < q1 - a0 and
+    (c - b) t < a0 - q0."""
+    return [(np.asarray(a - d), np.asarray(q1 - a0)), (np.asarray(c - b), np.asarray(a0 - q0))]
+
+
+def _within(cands: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:
+    """Per candidate, the scale from which its box lies inside `bounds` (x0, y0, x1, y1): what a fit shows."""
+    need = np.zeros(len(cands))
+    for axis, low_edge, high_edge in ((0, bounds[0], bounds[2]), (1, bounds[1], bounds[3])):
+        anchor, low = cands[:, axis], cands[:, 2 + axis]
+        high = low + cands[:, 4 + axis]
+        for room, reach in ((anchor - low_edge, -low), (high_edge - anchor, high)):  # reach / scale <= room
+            with np.errstate(divide="ignore", invalid="ignore"):
+                need = np.maximum(need, np.where(reach > 0, np.where(room > 0, reach / room, np.inf), 0.0))
+    return need
+
+
+def _threshold_of(cands: np.ndarray, own: int, xy: np.ndarray, radii: np.ndarray, placed: np.ndarray,
+                  near_disc: np.ndarray, near_box: np.ndarray) -> np.ndarray:
+    """Per candidate, the scale from which its box clears the discs `near_disc` selects (but its own) and the
+    names `placed` (anchor x, anchor y, dx, dy, w, h, threshold) that `near_box` selects, from their thresholds."""
+    at = np.zeros(len(cands))
+    ax, ay, dx, dy, w, h = (cands[:, k][:, None] for k in range(6))
+    discs = np.flatnonzero(near_disc)
+    discs = discs[discs != own]
+    if len(discs):
+        x, y, r = xy[discs, 0][None, :], xy[discs, 1][None, :], radii[discs][None, :]
+        found = _clash_scales(_overlap_conditions(ax, dx, dx + w, x - r, -DISC_PAD, x + r, DISC_PAD)
+                              + _overlap_conditions(ay, dy, dy + h, y - r, -DISC_PAD, y + r, DISC_PAD))
+        at = np.maximum(at, found.max(axis=1))
+    boxes = placed[near_box]
+    if len(boxes):
+        bx, by, bdx, bdy, bw, bh, bat = (boxes[:, k][None, :] for k in range(7))
+        found = _clash_scales(_overlap_conditions(ax, dx - PAD, dx + w + PAD, bx, bdx - PAD, bx, bdx + bw + PAD)
+                              + _overlap_conditions(ay, dy - PAD, dy + h + PAD, by, bdy - PAD, by, bdy + bh + PAD))
+        # a clash only below the other name's own threshold never shows: that name is hidden there
+        at = np.maximum(at, np.where(found > bat, found, 0.0).max(axis=1))
+    return at
+
+
+def label_thresholds(xy: np.ndarray, radii: np.ndarray, names: Sequence[str], order: Sequence[int],
+                     px: float = LABEL_PX, room: tuple[float, float] = FIT_ROOM) -> list[Label]:
+    """Each node's Label: from which zoom scale its name (drawn `px` high) shows, where, on how many lines.
+    `xy` (n x 2) and `radii` are the discs in map units; `order` lists every node once, most important first.
+    A name clears every disc, the names of more important nodes from the scale they show on, and what a fit
+    shows: the discs' extent, widened to `room` round its middle. The most important node takes its best place
+    round its disc.
+
+    Notes: each node is checked against the discs and names near it, the neighbourhood widened until it holds
+    every disc and name that could clash at the threshold found (so the result is exact) for the first
+    EXACT_FIRST nodes; later ones widen it no further than an eighth of the map (their threshold at least the scale
+    that makes a name that wide: never too low, so never an overlap). A name that clashes at every zoom (its
+    own disc drawn under another's) has no threshold (None)."""
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    radii = np.asarray(radii, dtype=float)
+    n = len(xy)
+    if sorted(order) != list(range(n)):
+        raise ValueError(f"label_thresholds: `order` must list each of the {n} nodes once")
+    if n == 0:
+        return []
+    low, high = (xy - radii[:, None]).min(axis=0), (xy + radii[:, None]).max(axis=0)
+    middle, half = (low + high) / 2, np.maximum((high - low) / 2, np.asarray(room) / 2)
+    bounds = (float(middle[0] - half[0]), float(middle[1] - half[1]), float(middle[0] + half[0]),
+              float(middle[1] + half[1]))
+    height = LINE * px
+    rank = {node: k for k, node in enumerate(order)}
+    # the names that come first (those a map's key speaks of) may also go off a disc's corners and on three lines
+    ways = [wrapped(name, px, 3 if rank[k] < FIRST_FEW else 2) if name else [[""]] for k, name in enumerate(names)]
+    sizes = [[(max(text_width(line, px) for line in lines), height * len(lines)) for lines in way] for way in ways]
+    # no box reaches further than this from its anchor
+    reach = max((w + h for size in sizes for w, h in size), default=0.0) + GAP + PAD
+    r_max = float(radii.max())
+    # the first `exact` names are placed exactly; the rest only from `coarse` on, a scale at which a name spans
+    # an eighth of the map: checking each against the whole map would cost seconds on a map of thousands
+    exact = EXACT_FIRST
+    coarse = 2 * reach / max(float((high - low).max()) / 8, 1.0)
+    placed = np.zeros((n, 7))  # anchor x, anchor y, dx, dy, w, h, threshold of the names placed so far
+    labels: dict[int, Label] = {}
+    for count, i in enumerate(order):
+        cands = np.vstack([_candidates(float(xy[i, 0]), float(xy[i, 1]), float(radii[i]), w, h, count < FIRST_FEW)
+                           for w, h in sizes[i]])
+        bound = _within(cands, bounds)
+        floor = 0.0 if count < exact else coarse
+        scale = max(float(bound.min()), 1.0, floor)
+        while True:  # boxes and discs further than `far` cannot clash at scales of `scale` or more
+            far = r_max + 2 * reach / scale
+            near_disc = np.all(np.abs(xy - xy[i]) <= far, axis=1)
+            near_box = np.zeros(n, dtype=bool)
+            near_box[:count] = np.all(np.abs(placed[:count, :2] - xy[i]) <= far + r_max, axis=1)
+            at = np.maximum(bound, _threshold_of(cands, i, xy, radii, placed, near_disc, near_box))
+            best = int(np.argmin(at))
+            if at[best] >= scale or (near_disc.all() and near_box[:count].all()):
+                break  # exact: what lies further clashes only below at[best], and more clashes only raise it
+            if scale <= floor:  # what lies further clashes only below the floor: shown from there on, safely
+                at = np.maximum(at, floor)
+                best = int(np.argmin(at))
+                break
+            scale = max(float(at[best]), floor, 1e-9)  # widen the neighbourhood to what could clash there
+        ax, ay, dx, dy, w, h = (float(v) for v in cands[best])
+        labels[i] = Label(None if math.isinf(at[best]) else float(at[best]), ax, ay, dx, dy, w, h,
+                          tuple(ways[i][best // (len(cands) // len(ways[i]))]))
+        placed[count] = (ax, ay, dx, dy, w, h, at[best])
+    return [labels[k] for k in range(n)]
+
+
+def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
+                first: Collection[str] = ()) -> dict[str, dict[str, Any]]:
+    """Each map node's name place (Label.as_dict), by id: nodes as a map holds them (id, x, y, size, label),
+    ordered `first` first, then by `values` (highest first; a node without one last), then by id. A node
+    without a place or a label gets none; a name with no disc (size absent) is a point."""
+    drawn = [n for n in nodes if "x" in n and "y" in n and n.get("label")]
+    rank = {key: k for k, key in enumerate(first)}
+    order = sorted(range(len(drawn)), key=lambda k: (rank.get(str(drawn[k]["id"]), len(rank)),
+                                                     -values.get(str(drawn[k]["id"]), -math.inf),
+                                                     str(drawn[k]["id"])))
+    # places rounded to a hundredth: layouts sum in an order that varies with Python's string hashing, and the
+    # last bits of a place must not change which side a name takes
+    xy = np.array([(round(float(n["x"]), 2), round(float(n["y"]), 2)) for n in drawn]).reshape(-1, 2)
+    found = label_thresholds(xy, np.array([round(float(n.get("size", 0.0)), 2) for n in drawn]),
+                             [str(n["label"]) for n in drawn], order)
+    return {str(n["id"]): label.as_dict() for n, label in zip(drawn, found, strict=True)}

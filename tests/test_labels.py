@@ -1,0 +1,163 @@
+"""Names on maps (netmap/layout/labels.py): each node's label threshold scale on hand-built layouts, worked out
+by hand, and checked at many zooms by an independent overlap test; and nodes sized by a chosen measure
+(netmap/layout/sizes.py) as the web sends them, within what a role may see."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from netmap.layout.labels import DISC_PAD, GAP, LINE, PAD, label_thresholds, name_places, text_width, wrapped
+from netmap.layout.sizes import SIZE_MEASURES, measure_of, scaled_radii
+
+OPEN = (1e9, 1e9)  # a fit that shows everything: no name is held back for want of room on screen
+H = LINE * 12  # a one-line name's height in pixels
+
+
+def _boxes(labels: list, scale: float) -> list[tuple[int, float, float, float, float]]:
+    """The names shown at `scale`, as (node, left, top, right, bottom) in map units."""
+    return [(k, lab.x + lab.dx / scale, lab.y + lab.dy / scale, lab.x + (lab.dx + lab.width) / scale,
+             lab.y + (lab.dy + lab.height) / scale)
+            for k, lab in enumerate(labels) if lab.at is not None and lab.at <= scale]
+
+
+def _clashes(labels: list, xy: np.ndarray, radii: np.ndarray, scale: float) -> list[str]:
+    """Every overlap at `scale` between two shown names, or a shown name and a disc (as its square, DISC_PAD
+    pixels wider), by brute force: what label_thresholds promises never happens."""
+    found = []
+    boxes = _boxes(labels, scale)
+    for a, (i, l1, t1, r1, b1) in enumerate(boxes):
+        for j, l2, t2, r2, b2 in boxes[a + 1:]:
+            if l1 < r2 and l2 < r1 and t1 < b2 and t2 < b1:
+                found.append(f"names {i} and {j} at {scale}")
+        for k, ((x, y), disc) in enumerate(zip(xy, radii, strict=True)):
+            r = disc + DISC_PAD / scale
+            if l1 < x + r and x - r < r1 and t1 < y + r and y - r < b1:
+                found.append(f"name {i} and disc {k} at {scale}")
+    return found
+
+
+def test_a_name_is_measured_in_dejavu_sans_letter_by_letter() -> None:
+    assert text_width("W") > text_width("i") > 0
+    assert text_width("Wi") == pytest.approx(text_width("W") + text_width("i"))
+    assert text_width("Wi", px=24) == pytest.approx(2 * text_width("Wi"))
+    assert 120 < text_width("Oakfield Primary Academy") < 180  # about 6.6 px a letter at 12 px
+    assert wrapped("Oakfield Primary Academy") == [["Oakfield Primary Academy"], ["Oakfield Primary", "Academy"]]
+    assert wrapped("Oakfield") == [["Oakfield"]]
+    assert wrapped("St Mary Church of England Primary", most=3)[2] == ["St Mary Church", "of England", "Primary"]
+
+
+def test_two_names_side_by_side_go_on_opposite_sides_and_show_at_every_zoom() -> None:
+    xy, radii = np.array([[0.0, 0.0], [100.0, 0.0]]), np.array([10.0, 10.0])
+    first, second = label_thresholds(xy, radii, ["Alpha", "Beta"], [0, 1], room=OPEN)
+    assert first.at == pytest.approx(0, abs=1e-6) and first.dy == GAP and first.y == 10  # below its disc
+    # below its disc the second would touch the first's name from scale ((wA + wB) / 2 + 2 PAD) / 100 down: above,
+    # it never does
+    assert second.at == pytest.approx(0, abs=1e-6) and second.dy == -GAP - H and second.y == -10
+    assert _clashes([first, second], xy, radii, 0.01) == []
+
+
+@pytest.mark.parametrize(("name", "side"), [("Al", "right"), ("Northumberland", "below")])
+def test_a_name_shows_from_the_scale_at_which_it_clears_the_nearest_disc(name: str, side: str) -> None:
+    # discs (radius 10) 40 above and below the first node, 60 right and left, and off its corners at (+-60, +-40):
+    # below (or above), its name clears the disc 40 below once 10 + (GAP + H + DISC_PAD) t <= 30, that is from
+    # scale (3 + H) / 20; right (or left), once 10 + (GAP + w + DISC_PAD) t <= 50, from scale (3 + w) / 40; off a
+    # corner, once either holds: never sooner. The smaller wins.
+    xy = np.array([[0.0, 0.0], [0.0, 40.0], [0.0, -40.0], [60.0, 0.0], [-60.0, 0.0], [60.0, 40.0], [-60.0, 40.0],
+                   [60.0, -40.0], [-60.0, -40.0]])
+    radii = np.full(len(xy), 10.0)
+    labels = label_thresholds(xy, radii, [name] + [""] * 8, list(range(9)), room=OPEN)
+    width = text_width(name)
+    expected = {"right": (3 + width) / 40, "below": (3 + H) / 20}
+    assert labels[0].at == pytest.approx(min(expected.values()))
+    assert labels[0].at == pytest.approx(expected[side])
+    for scale in (labels[0].at * (1 + 1e-9), labels[0].at * 1.01, 1.0, 10.0):
+        assert _clashes(labels[:1], xy, radii, scale) == []
+    shown = dataclasses.replace(labels[0], at=0.0)
+    assert _clashes([shown], xy, radii, labels[0].at * 0.99)  # any further out and it would touch a disc
+
+
+def test_a_chain_of_names_never_overlaps_at_any_zoom_and_zooming_in_only_adds_names() -> None:
+    xy = np.array([[60.0 * k, 7.0 * (k % 3)] for k in range(30)])
+    radii = np.full(30, 6.0)
+    names = [f"Person number {k}" for k in range(30)]
+    labels = label_thresholds(xy, radii, names, list(range(30)), room=OPEN)
+    assert labels[0].at == pytest.approx(0, abs=1e-6)  # the most important is named at every zoom
+    shown = []
+    for scale in np.geomspace(0.01, 20, 60):
+        assert _clashes(labels, xy, radii, float(scale)) == []
+        shown.append(len(_boxes(labels, float(scale))))
+    assert shown == sorted(shown) and shown[0] < shown[-1] == 30  # every name shows once close enough
+
+
+def test_names_at_identical_positions_take_the_places_round_the_disc_and_the_rest_only_hover() -> None:
+    xy, radii = np.zeros((12, 2)), np.full(12, 10.0)
+    labels = label_thresholds(xy, radii, ["Ann"] * 12, list(range(12)), room=OPEN)
+    named = [lab for lab in labels if lab.at is not None]
+    assert labels[0].at == pytest.approx(0, abs=1e-6)
+    assert len(named) == 8  # below, above, right, left and the four corners: one name each, never two
+    assert len({(lab.x, lab.y, lab.dx, lab.dy) for lab in named}) == 8
+    for scale in (0.05, 0.5, 5.0):
+        assert _clashes(labels, xy, radii, scale) == []
+
+
+def test_a_name_stays_on_the_part_of_the_map_a_fit_shows() -> None:
+    # one disc: what a fit shows is at least 350 x 300 map units round it; "Al" right of the disc fits once
+    # (GAP + w) / scale <= 175 - 10, and a very wide name below it once w / 2 / scale <= 175
+    wide = "W" * 60
+    short, long_ = (label_thresholds(np.zeros((1, 2)), np.array([10.0]), [name], [0])[0] for name in ("Al", wide))
+    assert short.at == pytest.approx((GAP + text_width("Al")) / 165) and short.dx == GAP
+    assert long_.at == pytest.approx((text_width(wide) / 2) / 175) and long_.dy == GAP
+
+
+def test_the_order_decides_whose_name_shows_first() -> None:
+    xy, radii = np.array([[0.0, 0.0], [0.0, 0.0]]), np.array([10.0, 10.0])
+    places = name_places([{"id": "a", "x": 0.0, "y": 0.0, "size": 10.0, "label": "Anne"},
+                          {"id": "b", "x": 0.0, "y": 0.0, "size": 10.0, "label": "Bea"},
+                          {"id": "hub", "x": 0.0, "y": 0.0, "label": ""}],  # no name: no place
+                         {"a": 1.0, "b": 5.0})
+    assert set(places) == {"a", "b"} and places["b"]["dy"] == GAP  # b, the higher, takes the first place: below
+    first = name_places([{"id": "a", "x": 0.0, "y": 0.0, "size": 10.0, "label": "Anne"},
+                         {"id": "b", "x": 0.0, "y": 0.0, "size": 10.0, "label": "Bea"}], {"a": 1.0, "b": 5.0},
+                        first=["a"])
+    assert first["a"]["dy"] == GAP
+    assert PAD > 0 and len(xy) == len(radii)
+
+
+def test_sizes_grow_by_area_and_the_measures_are_declared_once() -> None:
+    radii = scaled_radii({"a": 0.0, "b": 25.0, "c": 100.0}, 8.0, 28.0)
+    assert radii == {"a": 8.0, "b": 18.0, "c": 28.0}
+    assert scaled_radii({"a": 0.0}, 8.0, 28.0) == {"a": 8.0}
+    assert list(SIZE_MEASURES) == ["staff", "betweenness", "brokerage", "external"]
+    assert measure_of("nonsense").key == measure_of(None).key == "staff"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - Flask's test client
+    from netmap.ingest.validate import read_trust
+    from tests.trusts import PLANTED
+    from tests.web_helpers import make_app
+
+    app = make_app(tmp_path_factory.mktemp("labels-web"), read_trust(Path(PLANTED))[0])
+    return app.test_client()
+
+
+def test_the_school_map_sizes_by_the_measure_asked_and_names_the_biggest_first(client) -> None:  # noqa: ANN001
+    from tests.web_helpers import login
+
+    login(client, "admin")
+    by_staff = client.get("/map/data?view=schools").get_json()
+    by_external = client.get("/map/data?view=schools&size=external").get_json()
+    assert by_staff["sizing"]["measure"] == "staff" and by_external["sizing"]["words"] == "cross-school ties"
+    assert [m for m, _ in by_staff["sizing"]["offered"]] == list(SIZE_MEASURES)
+    assert client.get("/map/data?view=schools&size=__proto__").get_json()["sizing"]["measure"] == "staff"
+    sizes = {n["id"]: n["size"] for n in by_external["nodes"]}
+    places = {n["id"]: n["x"] for n in by_external["nodes"]}
+    assert places == {n["id"]: n["x"] for n in by_staff["nodes"]}  # the same places, other sizes
+    assert sizes != {n["id"]: n["size"] for n in by_staff["nodes"]}
+    assert all("name_at" in n for n in by_external["nodes"])
+    people = client.get("/map/data?view=staff&size=betweenness").get_json()
+    assert people["sizing"]["noun"] == "people" and people["sizing"]["measure"] == "betweenness"
