@@ -692,3 +692,33 @@ def test_a_schools_staff_map_builds_only_its_islands_graphs(app: Flask, admin: F
     assert "graphs" not in view.__dict__  # a person's map: their island's graphs
     view.graphs  # noqa: B018 - the whole graphs built, as a map of everyone builds them
     assert admin.get("/map/data?view=staff&school=D").get_json() == alone
+
+
+def test_staff_maps_asked_for_at_once_are_drawn_as_when_asked_for_one_at_a_time(tmp_path: Path) -> None:
+    """Eight people opening staff maps of every school at the same moment (a double click, a meeting's worth of
+    tabs) all get their map, with everyone where a lone request places them: the layout kept with the snapshot is
+    published whole, never changed under a request reading it."""
+    import threading
+
+    paths = [f"/map/data?view=staff&school={s}" for s in "ABCD"] * 2
+    alone = make_app(tmp_path / "alone", read_trust(PLANTED)[0]).test_client()
+    login(alone, "admin")
+    expected = {p: {n["id"]: (n["x"], n["y"]) for n in alone.get(p).get_json()["nodes"]} for p in paths}
+    together = make_app(tmp_path / "together", read_trust(PLANTED)[0])
+    clients = [together.test_client() for _ in paths]
+    for c in clients:
+        login(c, "admin")
+    start, got = threading.Barrier(len(paths)), {}
+
+    def draw(i: int) -> None:
+        start.wait()
+        response = clients[i].get(paths[i])
+        got[i] = (response.status_code, {n["id"]: (n["x"], n["y"]) for n in response.get_json()["nodes"]})
+
+    threads = [threading.Thread(target=draw, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [got[i][0] for i in range(len(paths))] == [200] * len(paths)
+    assert all(got[i][1] == expected[p] for i, p in enumerate(paths))

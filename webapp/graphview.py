@@ -764,7 +764,7 @@ def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float]
     kept: dict[str, dict] = view.layout_cache.setdefault("name places", {})
     if key not in kept:
         if len(kept) >= NAMES_KEPT:
-            kept.pop(next(iter(kept)))
+            kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
         kept[key] = name_places(nodes, values, first)
     return kept[key]
 

@@ -59,10 +59,14 @@ def staff_positions(view: MapSource, people: Iterable[Hashable]) -> dict[str, Pl
     school's staff around their school's centre (staff_centres). A school is laid out the first time someone of
     it is drawn, then cached, so a request costs what its schools cost, not the whole trust. A snapshot after
     another keeps the earlier one's places (_kept_staff)."""
-    cache = view.layout_cache.setdefault("staff", {"positions": {}, "done": set()})
-    positions: dict[str, Place] = cache["positions"]
+    cache = view.layout_cache.get("staff") or {"positions": {}, "done": frozenset()}
     school_of = view.graphs.school_of  # the whole snapshot's, or an island's holding every school of `people`
     new = {school_of[p] for p in people} - cache["done"]
+    if not new:
+        return cache["positions"]
+    # copied, extended, then published whole: a request reading the cache while another lays out a school never
+    # sees a dict change under it (two requests laying out the same school at once reach the same places)
+    positions: dict[str, Place] = dict(cache["positions"])
     by_school: dict[str, list[Hashable]] = {sid: [] for sid in new}
     for person, sid in school_of.items():
         if sid in by_school:
@@ -72,7 +76,7 @@ def staff_positions(view: MapSource, people: Iterable[Hashable]) -> dict[str, Pl
         earlier = view.load_previous()
         kept = _kept_staff(view, earlier, sid, everyone) if earlier is not None else {}
         positions.update(kept or _laid_out(view, sid, everyone))
-        cache["done"].add(sid)
+    view.layout_cache["staff"] = {"positions": positions, "done": cache["done"] | new}
     return positions
 
 
