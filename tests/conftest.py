@@ -19,7 +19,7 @@ from flask import Flask
 from netmap.analysis.options import AnalysisOptions
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
-from tests.trusts import PLANTED, SAMPLE, TINY
+from tests.trusts import SAMPLE, TINY, planted_dataset
 
 if TYPE_CHECKING:
     from netmap.analysis import Analysis
@@ -138,7 +138,7 @@ def app(tmp_path: Path) -> Flask:
     """The web app over the planted trust (tests/data/planted), with a user of each role (tests/web_helpers)."""
     from tests.web_helpers import make_app
 
-    return make_app(tmp_path, read_trust(PLANTED)[0])
+    return make_app(tmp_path, planted_dataset())
 
 
 def skip_unless_required(reason: str | None, required_by: str, what: str) -> None:
