@@ -21,7 +21,8 @@ from netmap.export import export_network, names_of, network_for_export
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from netmap.workbook import write_analysis_workbook
-from tests.conftest import PLANTED, QUICK
+from tests.conftest import QUICK
+from tests.trusts import PLANTED
 from tests.web_helpers import login
 
 

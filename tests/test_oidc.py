@@ -22,9 +22,8 @@ from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.conftest import PLANTED
 from tests.oidc_provider import MFA, PWD, ROLE_MAP, USERS, Provider, oidc_provider, provider_user, walk_to
-from tests.trusts import planted_dataset
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.accounts.database import SCHEMA_VERSION

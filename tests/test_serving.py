@@ -10,8 +10,7 @@ import pytest
 from flask import Flask
 
 from netmap.ingest.validate import read_trust
-from tests.conftest import PLANTED
-from tests.trusts import planted_dataset
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import csrf_token, login, make_app
 
 
