@@ -16,9 +16,10 @@ import platformdirs
 import pytest
 from flask import Flask
 
+from netmap.analysis.options import AnalysisOptions
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
-from tests.trusts import PLANTED, SAMPLE, TINY
+from tests.trusts import SAMPLE, TINY, planted_dataset
 
 if TYPE_CHECKING:
     from netmap.analysis import Analysis
@@ -174,7 +175,7 @@ def app(tmp_path: Path) -> Flask:
     """The web app over the planted trust (tests/data/planted), with a user of each role (tests/web_helpers)."""
     from tests.web_helpers import make_app
 
-    return make_app(tmp_path, read_trust(PLANTED)[0])
+    return make_app(tmp_path, planted_dataset())
 
 
 def skip_unless_required(reason: str | None, required_by: str, what: str) -> None:
@@ -226,18 +227,19 @@ def sample_graphs() -> TrustGraphs:
     return build_graphs(read_trust(SAMPLE)[0], "2026-07-01")
 
 
-# The permutation tests' relabellings (999 by default) are a third of the sample's analysis: a test that reads no
-# p-value analyses with this declared count (tests/test_network_measures.py tests the permutation tests themselves).
-FEW_PERMUTATIONS = 99
+# The analysis profile of every test that reads no p-value and no named list's stability: the permutation tests'
+# relabellings (999 by default) are a third of a small trust's analysis and of the sample's; the tests of those
+# measures (tests/test_network_measures.py, tests/test_sensitivity.py) keep the full counts.
+QUICK = AnalysisOptions.profile("quick")
 
 
 @pytest.fixture(scope="session")
 def sample_analysis(sample_graphs: TrustGraphs) -> Analysis:
-    """The sample trust's analysis with FEW_PERMUTATIONS, computed once a session (an analysis is plain data):
+    """The sample trust's analysis with the QUICK profile, computed once a session (an analysis is plain data):
     read only."""
-    from netmap.analysis import AnalysisOptions, analyse
+    from netmap.analysis import analyse
 
-    return analyse(sample_graphs, AnalysisOptions(permutations=FEW_PERMUTATIONS))
+    return analyse(sample_graphs, QUICK)
 
 
 @pytest.fixture

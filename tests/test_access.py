@@ -29,7 +29,7 @@ from netmap.cli import main
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.trusts import LEAD_SCOPE, NOTICE, PLANTED, SUMMER_ROUND, later_trust, names_in
+from tests.trusts import LEAD_SCOPE, NOTICE, SUMMER_ROUND, later_trust, names_in, planted_dataset
 from tests.web_helpers import DEFAULT_PURPOSE, NO_STABILITY, PASSWORD, csrf_token, enrol, login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, BY_LINK, EVERYONE, LED, PUBLIC, ROUTES, SCOPES
@@ -197,7 +197,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     folder = tmp_path_factory.mktemp("access")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NETMAP_MIN_GROUP_SIZE", "3")
-        created = make_app(folder, read_trust(PLANTED)[0])
+        created = make_app(folder, planted_dataset())
     # an earlier snapshot, so that the Compare page has something to compare (tests/test_compare.py's pair, with
     # the planted trust, 2026-07-01, still the latest)
     with SQLiteStore(folder / "store.db") as store:
@@ -317,7 +317,7 @@ def test_a_link_holder_opens_their_own_survey_form_whoever_is_signed_in(tmp_path
     not) gets the form and its suggestions; the made-up links of the cases above open nothing."""
     from netmap.survey.service import create_round, open_round
 
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         token = dict(open_round(store, create_round(store, SUMMER_ROUND)))["a1"]
     for identity in (ANONYMOUS, "ceo", "admin"):
@@ -421,7 +421,7 @@ def test_survey_response_by_role_hides_small_roles(tmp_path: Path, monkeypatch: 
 def test_a_lead_sees_a_colleague_outside_their_groups_only_when_assigned_with_a_purpose(tmp_path: Path) -> None:
     """Half the trust was in a lead's scope when it took the disconnected colleagues of every school their groups
     touch; now only their groups' members, and whom an admin assigns them, with the purpose audited."""
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])
     lead = app.test_client()
@@ -452,7 +452,7 @@ def test_a_round_is_run_by_its_owner_and_the_admins(tmp_path: Path) -> None:
     from netmap.survey.rounds import RoundSpec
     from netmap.survey.service import create_round
 
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.set_groups("network-lead", ["MATHS"])
         accounts.users.add("other-lead", "network-lead", PASSWORD)
@@ -519,7 +519,7 @@ def test_every_role_sets_up_a_second_factor_before_any_page(tmp_path: Path) -> N
     """With NETMAP_REQUIRE_MFA on (the default; the fixtures above turn it off to log in at every case), every
     role, the ceo included (docs/accounts.md), is taken from the password to enrolment, and sees its pages only
     after the first code, computed here as the authenticator app would."""
-    app = make_app(tmp_path, read_trust(PLANTED)[0], NETMAP_REQUIRE_MFA=True)
+    app = make_app(tmp_path, planted_dataset(), NETMAP_REQUIRE_MFA=True)
     for role in ROLES:
         client = app.test_client()
         response = login(client, role, purpose=None)

@@ -18,13 +18,14 @@ from netmap.analysis import Analysis, AnalysisOptions, analyse, write_analysis
 from netmap.analysis.engine import STEPS
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.conftest import QUICK
 from tests.trusts import PLANTED
 
 
 @pytest.fixture(scope="module")
 def result() -> Analysis:
     dataset, _ = read_trust(PLANTED)
-    return analyse(build_graphs(dataset, "2026-07-01"))
+    return analyse(build_graphs(dataset, "2026-07-01"), QUICK)
 
 
 def _row(frame, key: str, value: str) -> dict:
@@ -136,7 +137,7 @@ def test_people_who_left_are_not_counted(tmp_path: Path) -> None:
                                                "staff_id,school_id,role,name,subjects,left_on")
                      .replace("c1,C,headteacher,Head of C,", "c1,C,headteacher,Head of C,,2026-03-31"))
     dataset, _ = read_trust(tmp_path / "t")
-    analysis = analyse(build_graphs(dataset, "2026-07-01"))
+    analysis = analyse(build_graphs(dataset, "2026-07-01"), QUICK)
     assert "c1" not in set(analysis.staff["staff_id"])
     assert _row(analysis.schools, "school_id", "C")["is_isolated"]  # c1 was C's only link
 

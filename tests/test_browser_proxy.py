@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from benchmarks.serving import wait_until_up
-from netmap.ingest.validate import read_trust
 from tests.browser import CHROMIUM, SHOTS, _missing, _shot, sync_playwright
-from tests.conftest import PLANTED, REPO, skip_unless_required
+from tests.conftest import REPO, skip_unless_required
+from tests.trusts import planted_dataset
 from tests.web_helpers import PASSWORD, make_app
 from webapp.accounts import Accounts
 
@@ -127,7 +127,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, limit
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     skip_unless_required(_unavailable(), "CI", "the reverse proxy tests")
     folder = tmp_path_factory.mktemp("deployment")
-    make_app(folder, read_trust(PLANTED)[0])  # the store and a user of each role (tests/web_helpers)
+    make_app(folder, planted_dataset())  # the store and a user of each role (tests/web_helpers)
     cert, key = folder / "netmap.crt", folder / "netmap.key"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
                     "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out",

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from netmap.ingest.validate import read_trust
 from tests.browser import _accessibility_problems, _shot
-from tests.conftest import PLANTED
 from tests.oidc_provider import ROLE_MAP, USERS, oidc_provider
+from tests.trusts import planted_dataset
 from tests.web_helpers import make_app
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test
@@ -41,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             "PROVIDER_NAME": "Trust Microsoft 365"}.items():
             patch.setenv(f"NETMAP_OIDC_{name}", value)
         patch.setenv("NETMAP_PUBLIC_URL", address)
-        app = make_app(folder, read_trust(PLANTED)[0])
+        app = make_app(folder, planted_dataset())
         http = create_server(app, host="127.0.0.1", port=int(address.rsplit(":", 1)[1]), threads=4)
         thread = threading.Thread(target=http.run, daemon=True)
         thread.start()

@@ -18,7 +18,7 @@ from netmap.challenges import (
 from netmap.errors import ChallengeError
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.conftest import PLANTED
+from tests.trusts import PLANTED
 
 AS_OF = "2026-07-01"
 TODAY = dt.date(2026, 7, 1)

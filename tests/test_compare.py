@@ -28,12 +28,13 @@ from netmap.cli import main
 from netmap.dataset import Dataset
 from netmap.graphs import TrustGraphs, build_graphs
 from netmap.ingest.validate import read_trust
-from tests.trusts import PLANTED, later_trust
+from tests.conftest import QUICK
+from tests.trusts import PLANTED, later_trust, planted_dataset
 
 
 def _side(folder: Path, as_of: str) -> Snapshot:
     graphs = build_graphs(read_trust(folder)[0], as_of)
-    return Snapshot(graphs, analyse(graphs))
+    return Snapshot(graphs, analyse(graphs, QUICK))
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +133,7 @@ def test_the_compare_page_shows_the_changes_and_the_people_behind_them_to_those_
     from netmap.store import SQLiteStore
     from tests.web_helpers import NO_STABILITY, login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     admin, ceo = app.test_client(), app.test_client()
     login(admin, "admin")
     login(ceo, "ceo", purpose=None)
@@ -229,7 +230,7 @@ def _two_rounds() -> tuple[Snapshot, Snapshot]:
 
 def _analysed(dataset: Dataset, as_of: str) -> tuple[TrustGraphs, Analysis]:
     graphs = build_graphs(dataset, as_of)
-    return graphs, analyse(graphs)
+    return graphs, analyse(graphs, QUICK)
 
 
 def test_a_lost_tie_says_why_and_a_kept_one_whose_reporter_was_silent_is_unconfirmed() -> None:
@@ -290,7 +291,7 @@ def test_the_people_table_lists_everyone_the_tiles_count_however_long_the_other_
     from webapp import compare as compare_page
 
     monkeypatch.setattr(compare_page, "SHOWN_ROWS", 2)
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     hr = app.test_client()
     login(hr, "hr")
     with SQLiteStore(tmp_path / "web" / "store.db") as store:

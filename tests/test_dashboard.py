@@ -11,12 +11,12 @@ from pathlib import Path
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.trusts import PLANTED
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import NO_STABILITY, login, make_app
 
 
 def test_the_dashboard_says_what_changed_since_the_previous_snapshot(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])  # 2026-07-01
+    app = make_app(tmp_path / "web", planted_dataset())  # 2026-07-01
     client, ceo = app.test_client(), app.test_client()
     login(client, "admin", purpose=None)
     login(ceo, "ceo", purpose=None)

@@ -18,7 +18,7 @@ from netmap.analysis.expertise import HALF_LIFE_DAYS, evidence_topics, find_expe
 from netmap.analysis.topics import read_topic, vocabulary
 from netmap.graphs import TrustGraphs, build_graphs
 from netmap.ingest.validate import read_trust
-from tests.trusts import PLANTED
+from tests.trusts import PLANTED, planted_dataset
 
 SPELLINGS = Path(__file__).parent / "data" / "expertise_spellings.csv"
 
@@ -193,7 +193,7 @@ def test_the_expertise_page_names_experts_within_the_users_scope(tmp_path: Path)
     their scope, not even inside a chain: tests/test_access.py.)"""
     from tests.web_helpers import login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     hr, ceo = app.test_client(), app.test_client()
     login(hr, "hr")
     login(ceo, "ceo", purpose=None)

@@ -21,14 +21,15 @@ from netmap.export import export_network, names_of, network_for_export
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from netmap.workbook import write_analysis_workbook
-from tests.conftest import PLANTED
+from tests.conftest import QUICK
+from tests.trusts import PLANTED
 from tests.web_helpers import login
 
 
 @pytest.fixture(scope="module")
 def planted() -> tuple:
     graphs = build_graphs(read_trust(PLANTED)[0], "2026-07-01")
-    return graphs, analyse(graphs)
+    return graphs, analyse(graphs, QUICK)
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
@@ -99,7 +100,8 @@ def test_formula_like_names_are_text_in_the_workbook(tmp_path: Path) -> None:
     staff = folder / "staff.csv"
     staff.write_text(staff.read_text().replace("Head of A", "=cmd|' /C calc'!A0"))
     graphs = build_graphs(read_trust(folder)[0], "2026-07-01")
-    book = openpyxl.load_workbook(write_analysis_workbook(analyse(graphs), tmp_path / "a.xlsx", names_of(graphs)))
+    book = openpyxl.load_workbook(write_analysis_workbook(analyse(graphs, QUICK), tmp_path / "a.xlsx",
+                                                          names_of(graphs)))
     a1 = next(r for r in book["Staff"].iter_rows(min_row=2) if r[0].value == "a1")
     assert a1[1].value == "'=cmd|' /C calc'!A0" and a1[1].data_type == "s"
 

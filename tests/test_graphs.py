@@ -7,7 +7,7 @@ from pathlib import Path
 from netmap.analysis import analyse
 from netmap.graphs import TrustGraphs, build_graphs, number_of_undirected_ties, ties_with_status
 from netmap.ingest.validate import read_trust
-from tests.conftest import append, edit
+from tests.conftest import QUICK, append, edit
 
 
 def test_soft_graph_by_hand(tiny: Path) -> None:
@@ -34,7 +34,7 @@ def test_the_tie_window_chooses_among_observations_before_they_merge(tiny: Path)
                                                                       "unconfirmed": False}
     assert build_graphs(dataset, "2026-06-01", window_days=1000).soft.edges["S1", "S3"]["weight"] == 1.0
     assert ("S1", "S3") not in build_graphs(dataset, "2025-06-01").soft.edges  # 503 days on, before the second
-    schools = analyse(build_graphs(dataset, "2024-06-01")).schools.set_index("school_id")
+    schools = analyse(build_graphs(dataset, "2024-06-01"), QUICK).schools.set_index("school_id")
     assert schools.loc[["OAK", "ELM"], "external_ties"].tolist() == [1, 1]
 
 
@@ -70,7 +70,7 @@ def test_a_school_is_in_the_trust_from_the_day_it_joined() -> None:
     from netmap.graphs import in_trust
 
     dataset = read_trust(Path(__file__).parent / "data" / "planted")[0]
-    before, after = analyse(build_graphs(dataset, "2026-03-31")), analyse(build_graphs(dataset, "2026-04-01"))
+    before, after = (analyse(build_graphs(dataset, day), QUICK) for day in ("2026-03-31", "2026-04-01"))
     assert list(before.schools["school_id"]) == ["A", "B", "C"]
     assert not {"d1", "d2"} & set(before.staff["staff_id"])
     assert list(after.schools["school_id"]) == ["A", "B", "C", "D"] and {"d1", "d2"} <= set(after.staff["staff_id"])
@@ -81,7 +81,7 @@ def test_a_school_is_in_the_trust_from_the_day_it_joined() -> None:
 def analyse_snapshot_schools(dataset, as_of: str) -> list[str]:  # noqa: ANN001
     from netmap.analysis import analyse_snapshot
 
-    return list(analyse_snapshot(dataset, as_of, batch_staff=1).schools["school_id"])
+    return list(analyse_snapshot(dataset, as_of, batch_staff=1, options=QUICK).schools["school_id"])
 
 
 def test_current_and_planned_secondments() -> None:
@@ -156,7 +156,7 @@ def test_an_ended_tie_is_not_counted_anywhere(tiny: Path) -> None:
     from 1 to 0, and the undirected count drops with it."""
     ties = "S1,S3,coaching,1,2025-11-10\nS2,S1,co-planning,1,2026-03-10\n"
     autumn = _rounds(tiny, "S1,autumn,2025-11-10\n", ties)
-    assert analyse(autumn).schools.set_index("school_id").at["OAK", "external_ties"] == 1
+    assert analyse(autumn, QUICK).schools.set_index("school_id").at["OAK", "external_ties"] == 1
     spring = _rounds(tiny, "S1,autumn,2025-11-10\nS1,spring,2026-03-10\nS2,spring,2026-03-10\n", ties)
-    assert analyse(spring).schools.set_index("school_id").at["OAK", "external_ties"] == 0
+    assert analyse(spring, QUICK).schools.set_index("school_id").at["OAK", "external_ties"] == 0
     assert number_of_undirected_ties(spring.dataset, "2026-04-01") == 1

@@ -17,6 +17,7 @@ from netmap.dataset import Dataset
 from netmap.graphs import TrustGraphs, build_graphs, number_of_undirected_ties
 from netmap.ingest.validate import read_trust
 from netmap.sample.generator import generate_sample
+from tests.conftest import QUICK
 from tests.trusts import PLANTED
 
 AS_OF = "2026-07-01"
@@ -81,18 +82,18 @@ def _same_value(a: object, b: object) -> None:
 @pytest.fixture(scope="module")
 def whole(hubs: Dataset) -> Analysis:
     """The hubs analysed as one graph, once for the module (an analysis is plain data, never changed by a test)."""
-    return analyse(build_graphs(hubs, AS_OF))
+    return analyse(build_graphs(hubs, AS_OF), QUICK)
 
 
 @HUBS
 @pytest.mark.parametrize("batch_staff", [1, 900, 2000])
 def test_batched_analysis_equals_the_whole_graph(hubs: Dataset, whole: Analysis, batch_staff: int) -> None:
-    _same(analyse_snapshot(hubs, AS_OF, batch_staff=batch_staff), whole)
+    _same(analyse_snapshot(hubs, AS_OF, batch_staff=batch_staff, options=QUICK), whole)
 
 
 def test_batched_planted_trust_equals_the_whole_graph() -> None:
     dataset = read_trust(PLANTED)[0]
-    _same(analyse_snapshot(dataset, AS_OF, batch_staff=1), analyse(build_graphs(dataset, AS_OF)))
+    _same(analyse_snapshot(dataset, AS_OF, batch_staff=1, options=QUICK), analyse(build_graphs(dataset, AS_OF), QUICK))
 
 
 def test_the_person_qap_of_batches_is_the_whole_graphs() -> None:
@@ -110,7 +111,7 @@ def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
     """Betweenness normalised by the whole trust, and the school modularity, as NetworkX computes them whole."""
     graphs = build_graphs(hubs, AS_OF)
     undirected = graphs.undirected
-    result = analyse_snapshot(hubs, AS_OF, batch_staff=900)
+    result = analyse_snapshot(hubs, AS_OF, batch_staff=900, options=QUICK)
     assert number_of_undirected_ties(hubs, AS_OF) == undirected.number_of_edges()
     school = nx.get_node_attributes(undirected, "school_id")
     parts: dict[str, set] = {}
@@ -131,7 +132,7 @@ def test_trust_wide_quantities_against_networkx(hubs: Dataset) -> None:
 @HUBS
 def test_progress_names_each_batch(hubs: Dataset) -> None:
     seen: list[tuple[str, int, int]] = []
-    analyse_snapshot(hubs, AS_OF, progress=lambda *told: seen.append(told), batch_staff=900)
+    analyse_snapshot(hubs, AS_OF, progress=lambda *told: seen.append(told), batch_staff=900, options=QUICK)
     assert seen[:6] == [("staff", 0, 15), ("schools", 1, 15), ("groups", 2, 15), ("wiring", 3, 15),
                         ("summary", 4, 15), ("staff (batch 2 of 3)", 5, 15)]
     assert seen[-1] == ("summary (batch 3 of 3)", 14, 15) and len(seen) == 15

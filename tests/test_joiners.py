@@ -18,6 +18,7 @@ from netmap.analysis import analyse
 from netmap.analysis.joiners import integration, term_of
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.conftest import QUICK
 from tests.trusts import PLANTED, later_trust
 
 STARTS = {"d1": "2026-04-01", "d2": "2026-04-01", "c3": "2026-09-01"}
@@ -34,7 +35,7 @@ def _with_starts(folder: Path) -> Path:
 
 def _side(folder: Path, as_of: str):  # noqa: ANN202 - (Analysis, staff table, schools table)
     dataset = read_trust(folder)[0]
-    return analyse(build_graphs(dataset, as_of)), dataset.staff, dataset.schools
+    return analyse(build_graphs(dataset, as_of), QUICK), dataset.staff, dataset.schools
 
 
 @pytest.fixture(scope="module")

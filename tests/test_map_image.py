@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from netmap.ingest.validate import read_trust
-from tests.trusts import PLANTED
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import login, make_app
 
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
@@ -100,7 +100,7 @@ def test_a_later_board_summary_shows_the_change_and_the_trends(tmp_path: Path) -
     from netmap.store import SQLiteStore
     from tests.trusts import later_trust
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
         analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot)

@@ -8,7 +8,7 @@ from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from netmap.naming import NameIndex, folded, matching_names, narrowed, school_id_of, staff_id_of, typed_words
-from tests.conftest import PLANTED
+from tests.trusts import PLANTED
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,8 @@ from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.conftest import PLANTED
 from tests.oidc_provider import MFA, PWD, ROLE_MAP, USERS, Provider, oidc_provider, provider_user, walk_to
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.accounts.database import SCHEMA_VERSION
@@ -40,7 +40,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
 def planted_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The planted trust loaded and analysed once for the module (the tests only read it)."""
     folder = tmp_path_factory.mktemp("planted")
-    make_app(folder, read_trust(PLANTED)[0])
+    make_app(folder, planted_dataset())
     return folder / "store.db"
 
 

@@ -13,7 +13,7 @@ from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import TrustGraphs, build_graphs
 from netmap.ingest.validate import read_trust
-from tests.conftest import REPO
+from tests.conftest import QUICK, REPO
 from tests.trusts import PLANTED
 
 AS_OF = "2026-07-01"
@@ -29,7 +29,7 @@ def _rounded(value: object) -> object:
 
 
 def _full_recompute(dataset: Dataset, changes: list) -> dict:
-    analysis = analyse(build_graphs(apply_to_dataset(dataset, AS_OF, changes), AS_OF))
+    analysis = analyse(build_graphs(apply_to_dataset(dataset, AS_OF, changes), AS_OF), QUICK)
     schools = analysis.schools.set_index("school_id")
     s = analysis.summary
     return {"external_ties": schools["external_ties"].to_dict(),
@@ -118,7 +118,7 @@ def _trust() -> Dataset:
 
 def _planner(dataset: Dataset) -> Planner:
     graphs = build_graphs(dataset, AS_OF)
-    return Planner(graphs, analyse(graphs))
+    return Planner(graphs, analyse(graphs, QUICK))
 
 
 def test_the_known_best_secondee_comes_first() -> None:
@@ -215,7 +215,7 @@ def test_leaver_risk_counts_brokerage_across_schools_only() -> None:
     """Coordinator paths never leave a school, so they are not part of what the trust loses when someone goes."""
     dataset, _ = read_trust(PLANTED)
     graphs = build_graphs(dataset, AS_OF)
-    analysis = analyse(graphs)
+    analysis = analyse(graphs, QUICK)
     risk = Planner(graphs, analysis).leaver_risk().set_index("staff_id")
     staff = analysis.staff.set_index("staff_id")
     for person in staff.index:

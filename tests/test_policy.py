@@ -14,7 +14,7 @@ from flask import Flask
 
 from netmap.cli import main
 from netmap.ingest.validate import read_trust
-from tests.trusts import EVALUATION_DATES, NOTICE, PLANTED, intervention_folder
+from tests.trusts import EVALUATION_DATES, NOTICE, PLANTED, intervention_folder, planted_dataset
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import AGGREGATE, ANY, BY_LINK, COMMANDS, PUBLIC, ROLES, ROUTES, SCOPES, When, render_markdown
@@ -42,7 +42,7 @@ def test_every_route_has_a_policy_entry_and_every_entry_a_route(app: Flask) -> N
 
 
 def test_a_route_without_an_entry_is_refused_to_everyone(tmp_path: Path) -> None:
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     app.add_url_rule("/unlisted", "unlisted", lambda: "every salary in the trust")
     anonymous, admin = app.test_client(), app.test_client()
     login(admin, "admin")

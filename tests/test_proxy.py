@@ -13,8 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from netmap.ingest.validate import read_trust
-from tests.conftest import PLANTED
+from tests.trusts import planted_dataset
 from tests.web_helpers import PASSWORD, csrf_token, make_app
 from webapp import policy
 from webapp.accounts import Accounts
@@ -25,7 +24,7 @@ PROXY = "10.0.0.5"
 def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trusted: str | None, **config: object) -> Flask:
     if trusted is not None:
         monkeypatch.setenv("NETMAP_TRUSTED_PROXY", trusted)
-    return make_app(tmp_path, read_trust(PLANTED)[0], **config)
+    return make_app(tmp_path, planted_dataset(), **config)
 
 
 def _failed_login(client: FlaskClient, peer: str, forwarded: str) -> int:

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from netmap.survey.service import create_round, find_round, link_of, open_round
-from tests.trusts import PLANTED, SUMMER_ROUND
+from tests.trusts import SUMMER_ROUND, planted_dataset
 from tests.web_helpers import DEFAULT_PURPOSE, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.policy import IN_FORM, ROUTES
@@ -28,7 +27,7 @@ OTHER = "Other (say which below)"
 
 @pytest.fixture
 def app(tmp_path: Path) -> Flask:
-    return make_app(tmp_path, read_trust(PLANTED)[0])
+    return make_app(tmp_path, planted_dataset())
 
 
 def _trail(app: Flask, user: str) -> list[tuple[str, str, str]]:

@@ -13,6 +13,7 @@ from netmap.analysis import Analysis, AnalysisOptions, analyse
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs, survey_round
+from tests.conftest import QUICK
 
 AS_OF = "2026-07-01"
 
@@ -134,7 +135,7 @@ def test_only_the_snapshots_survey_round_counts() -> None:
     assert dict(zip(result.staff["staff_id"], result.staff["response"], strict=True)) == {
         "a": "responded", "b": "responded", "c": "no response", "d": "not surveyed"}
     assert (school(result, "A")["surveyed"], school(result, "A")["responded"]) == (3, 2)
-    later = analyse(build_graphs(dataset, "2027-09-01"))
+    later = analyse(build_graphs(dataset, "2027-09-01"), QUICK)
     assert set(later.staff["response"]) == {"not surveyed"}
     assert survey_round(dataset.respondents, "2026-01-01") == "2025 autumn"
     assert survey_round(dataset.respondents, "2027-09-01") is None

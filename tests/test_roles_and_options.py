@@ -51,6 +51,16 @@ def test_bad_options_are_clear(pairs: list[str], message: str) -> None:
         AnalysisOptions.from_strings(pairs)
 
 
+def test_profiles_change_only_resampling() -> None:
+    """"full" is every default; "quick" only draws fewer relabellings and leaves out the lists' stability, and
+    takes changes on top; an unknown profile names the ones there are."""
+    assert AnalysisOptions.profile("full") == AnalysisOptions()
+    assert AnalysisOptions.profile("quick") == AnalysisOptions(permutations=99, stability_draws=0)
+    assert AnalysisOptions.profile("quick", permutations=999).permutations == 999
+    with pytest.raises(AnalysisError, match="^Unknown analysis profile 'fast'; use one of full, quick.$"):
+        AnalysisOptions.profile("fast")
+
+
 def test_every_option_is_documented() -> None:
     import dataclasses
 

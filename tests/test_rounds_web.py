@@ -8,9 +8,8 @@ import csv
 import io
 from pathlib import Path
 
-from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
-from tests.trusts import NOTICE, PLANTED
+from tests.trusts import NOTICE, planted_dataset
 from tests.web_helpers import DEFAULT_PURPOSE, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.auth import audit_people
@@ -26,7 +25,7 @@ def _create(client, **fields: object) -> str:  # noqa: ANN001
 
 
 def test_an_admin_runs_a_round_from_creation_to_snapshot(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     admin, lead, ceo = app.test_client(), app.test_client(), app.test_client()
     login(admin, "admin")
     login(lead, "network-lead")
@@ -123,7 +122,7 @@ def _rates_seen(tmp_path: Path, answered_at_cedar: int) -> dict[str, str]:
     from netmap.survey.service import answer, create_round, open_round
     from tests.trusts import SUMMER_ROUND
 
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         round_id = create_round(store, dataclasses.replace(SUMMER_ROUND, owner="network-lead", schools=("A", "B", "C")))
         links = dict(open_round(store, round_id))

@@ -13,7 +13,7 @@ from netmap.analysis.whatif import Leave, Second, what_if
 from netmap.dataset import Dataset
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.conftest import REPO
+from tests.conftest import QUICK, REPO
 
 AS_OF = "2026-07-01"
 # school: (phase, priority, inspection grade)
@@ -61,7 +61,7 @@ def _dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def planner() -> Planner:
     graphs = build_graphs(_dataset(), AS_OF)
-    return Planner(graphs, analyse(graphs))
+    return Planner(graphs, analyse(graphs, QUICK))
 
 
 def test_the_best_fit_secondee_comes_before_better_connected_people_of_another_phase(planner: Planner) -> None:
@@ -104,7 +104,7 @@ def test_the_home_schools_cost_is_the_what_if_engines(planner: Planner) -> None:
 def test_home_cost_on_the_sample_is_the_what_if_engines() -> None:
     dataset, _ = read_trust(REPO / "data" / "samples" / "trust")
     graphs = build_graphs(dataset, AS_OF)
-    planner = Planner(graphs, analyse(graphs))
+    planner = Planner(graphs, analyse(graphs, QUICK))
     for candidate in planner.recommend("SCH12", top=5) + planner.recommend("SCH01", top=5):
         target = "SCH12" if candidate in planner.recommend("SCH12", top=5) else "SCH01"
         result = what_if(graphs, [Second(candidate.staff_id, candidate.from_school_id, target)])
@@ -141,7 +141,7 @@ def test_one_person_dependencies_are_flagged(planner: Planner) -> None:
 def test_high_priority_isolated_school_comes_first_and_says_why() -> None:
     dataset = _dataset()
     graphs = build_graphs(dataset, AS_OF)
-    table = schools_to_help(analyse(graphs).schools, dataset.schools)
+    table = schools_to_help(analyse(graphs, QUICK).schools, dataset.schools)
     assert list(table["school_id"])[:2] == ["P", "R"]  # high priority: isolated before weakly connected
     first, second = table.iloc[0], table.iloc[1]
     assert (first["need"], first["priority"]) == ("isolated", "high")
@@ -159,7 +159,7 @@ def test_without_priorities_isolation_alone_orders_the_schools() -> None:
     dataset = _dataset()
     dataset.schools["priority"] = None
     graphs = build_graphs(dataset, AS_OF)
-    table = schools_to_help(analyse(graphs).schools, dataset.schools)
+    table = schools_to_help(analyse(graphs, QUICK).schools, dataset.schools)
     assert table.iloc[0]["school_id"] == "P" and table.iloc[0]["need"] == "isolated"
 
 

@@ -16,7 +16,7 @@ from netmap.analysis.whatif import Second, apply_to_dataset, what_if
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
-from tests.conftest import REPO
+from tests.conftest import QUICK, REPO
 
 AS_OF = "2026-07-01"
 # T needs help (isolated). A, B, H and L are primaries whose maths teachers each reach X and Y: equivalent
@@ -57,7 +57,7 @@ def _dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def planner() -> Planner:
     graphs = build_graphs(_dataset(), AS_OF)
-    return Planner(graphs, analyse(graphs))
+    return Planner(graphs, analyse(graphs, QUICK))
 
 
 @pytest.fixture(scope="module")

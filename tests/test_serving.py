@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from netmap.ingest.validate import read_trust
-from tests.conftest import PLANTED
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import csrf_token, login, make_app
 
 
@@ -47,7 +47,7 @@ LAN = {"REMOTE_ADDR": "192.168.1.20"}
 
 
 def test_plain_http_from_another_machine_is_explained_on_the_login_page(tmp_path: Path) -> None:
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     client = app.test_client()
     html = client.get("/login", base_url="http://netmap.trust.lan", environ_base=LAN).get_data(as_text=True)
     assert "You reached netmap over plain HTTP from another machine" in html and "NETMAP_ALLOW_HTTP=1" in html
@@ -57,7 +57,7 @@ def test_plain_http_from_another_machine_is_explained_on_the_login_page(tmp_path
 
 
 def test_a_form_without_its_session_says_why_instead_of_a_bare_400(tmp_path: Path) -> None:
-    app = make_app(tmp_path, read_trust(PLANTED)[0], WTF_CSRF_ENABLED=True)
+    app = make_app(tmp_path, planted_dataset(), WTF_CSRF_ENABLED=True)
     client = app.test_client()
     token = csrf_token(client, "/login")
     client.delete_cookie("session")  # what a browser does with a Secure cookie over plain HTTP
@@ -70,7 +70,7 @@ def test_a_form_without_its_session_says_why_instead_of_a_bare_400(tmp_path: Pat
 def test_allowing_plain_http_on_a_trusted_network_drops_the_secure_flag(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NETMAP_ALLOW_HTTP", "1")
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     assert app.config["SESSION_COOKIE_SECURE"] is False
     client = app.test_client()
     assert "plain HTTP" not in client.get("/login", base_url="http://netmap.trust.lan",

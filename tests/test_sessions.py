@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 
 from netmap.cli import main
 from netmap.config import read_settings
+from tests.trusts import planted_dataset
 from tests.web_helpers import PASSWORD, csrf_token, login
 from webapp.accounts import ADDRESS_FAILURES, LOCKOUT_FAILURES, Accounts, LockedOut
 from webapp.accounts import users as users_module
@@ -222,12 +223,10 @@ def test_a_version_1_users_file_is_converted(tmp_path: Path) -> None:
 
 
 def test_behind_a_trusted_proxy_each_client_is_throttled_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from netmap.ingest.validate import read_trust
-    from tests.conftest import PLANTED
     from tests.web_helpers import make_app
 
     monkeypatch.setenv("NETMAP_TRUSTED_PROXY", "127.0.0.1")  # the test client's own address
-    app = make_app(tmp_path, read_trust(PLANTED)[0])
+    app = make_app(tmp_path, planted_dataset())
     client = app.test_client()
 
     def attempt(password: str, address: str) -> int:

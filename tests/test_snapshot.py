@@ -23,7 +23,7 @@ from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
 from netmap.snapshot import Snapshot
 from netmap.store import SQLiteStore
-from tests.conftest import edit
+from tests.conftest import QUICK, edit
 
 
 @pytest.fixture
@@ -98,9 +98,9 @@ def test_everything_is_computed_once_and_the_analysis_kept(stored: SQLiteStore,
 def test_one_analysis_filters_staff_in_post_once(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dataset, _ = read_trust(tiny)
     filters = counted(monkeypatch, netmap.graphs, "staff_in_post")
-    analyse_snapshot(dataset, "2026-01-05")
+    analyse_snapshot(dataset, "2026-01-05", options=QUICK)
     assert len(filters) == 1
-    analyse_snapshot(dataset, "2026-03-01")  # another date: its own filter
+    analyse_snapshot(dataset, "2026-03-01", options=QUICK)  # another date: its own filter
     assert len(filters) == 2
 
 
@@ -164,7 +164,7 @@ def test_planner_commands_read_the_kept_analysis(tiny: Path, tmp_path: Path,
     assert to_help.exit_code == 0 and "Then: netmap recommend --school ID" in to_help.output
     assert (analyses, graphs_built) == ([], [])
     graphs = build_graphs(read_trust(tiny)[0], "2026-01-05")
-    fresh = Planner(graphs, analyse(graphs)).leaver_risk()  # what the commands computed before
+    fresh = Planner(graphs, analyse(graphs, QUICK)).leaver_risk()  # what the commands computed before
     assert (tmp_path / "risk.json").read_text().count('"staff_id"') == len(fresh.head(20))
     assert all(f"{r.staff_id:<10}{r.school_id:<10}" in risk.output for r in fresh.head(20).itertuples())
 

@@ -12,12 +12,11 @@ import pytest
 from flask import Flask
 
 from netmap.errors import RoundClosed
-from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from netmap.survey.answers import Nomination
 from netmap.survey.profile import PROFILE_DAYS, closed_link_of, network_profile
 from netmap.survey.service import answer, close_round, create_round, find_round, open_round
-from tests.trusts import PLANTED, SUMMER_ROUND
+from tests.trusts import SUMMER_ROUND, planted_dataset
 from tests.web_helpers import make_app
 
 NAMING_A2 = ("a1", "a3", "b1", "b3", "c1", "d1")  # six colleagues name Maths teacher A (a2) for planning
@@ -27,7 +26,7 @@ NAMING_A2 = ("a1", "a3", "b1", "b3", "c1", "d1")  # six colleagues name Maths te
 def closed(tmp_path: Path) -> tuple[Flask, dict[str, str], str]:
     """The app over PLANTED with SUMMER_ROUND closed: a2 named b2 (planning) and c1 (SEND); six named a2; b2
     submitted naming nobody; d2 never submitted."""
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     during = dt.datetime(2026, 7, 10, tzinfo=dt.UTC)
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         round_id = create_round(store, SUMMER_ROUND)
@@ -82,7 +81,7 @@ def test_only_the_submitting_link_of_a_closed_round_shows_a_profile(closed) -> N
 
 
 def test_an_open_round_shows_the_form_not_a_profile(tmp_path: Path) -> None:
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         tokens = dict(open_round(store, create_round(store, SUMMER_ROUND)))
         with pytest.raises(RoundClosed, match="has not closed yet"):

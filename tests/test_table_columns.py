@@ -14,7 +14,7 @@ from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
 from netmap.survey.service import create_round, open_round, response_rates
-from tests.trusts import PLANTED, SUMMER_ROUND, later_trust
+from tests.trusts import SUMMER_ROUND, later_trust, planted_dataset
 from tests.web_helpers import NO_STABILITY, login, make_app
 from webapp.table_columns import csv_columns
 
@@ -22,7 +22,7 @@ from webapp.table_columns import csv_columns
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     folder = tmp_path_factory.mktemp("columns")
-    created = make_app(folder, read_trust(PLANTED)[0])
+    created = make_app(folder, planted_dataset())
     with SQLiteStore(created.config["NETMAP_DB"]) as store:
         earlier = read_trust(later_trust(tmp_path_factory.mktemp("earlier") / "trust"))[0]
         analysis_of(store, store.write_snapshot(earlier, "2026-01-01", source="test").snapshot, NO_STABILITY)

@@ -14,11 +14,12 @@ from netmap.analysis import analyse
 from netmap.analysis.trends import trends
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.trusts import PLANTED, later_trust
+from tests.conftest import QUICK
+from tests.trusts import PLANTED, later_trust, planted_dataset
 
 
 def _analysis(folder: Path, as_of: str):  # noqa: ANN202 - an Analysis
-    return analyse(build_graphs(read_trust(folder)[0], as_of))
+    return analyse(build_graphs(read_trust(folder)[0], as_of), QUICK)
 
 
 def test_the_series_follow_the_snapshots_in_date_order(tmp_path: Path) -> None:
@@ -41,7 +42,7 @@ def test_charts_and_their_numbers_on_the_dashboard_school_and_group_pages(tmp_pa
     from netmap.store import SQLiteStore
     from tests.web_helpers import NO_STABILITY, login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     client = app.test_client()
     login(client, "admin")
     assert "Trends, snapshot by snapshot" not in client.get("/").get_data(as_text=True)  # one snapshot: no trend
@@ -71,7 +72,7 @@ def test_a_later_snapshots_school_map_keeps_the_earlier_places(tmp_path: Path) -
     from netmap.store import SQLiteStore
     from tests.web_helpers import NO_STABILITY, login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
         analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
@@ -96,7 +97,7 @@ def test_a_later_snapshots_staff_map_keeps_everyones_place_and_the_changes_map_s
     from netmap.store import SQLiteStore
     from tests.web_helpers import NO_STABILITY, login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     with SQLiteStore(tmp_path / "web" / "store.db") as store:
         later = read_trust(later_trust(tmp_path / "later"))[0]
         analysis_of(store, store.write_snapshot(later, "2026-12-01", source="test").snapshot, NO_STABILITY)
@@ -136,7 +137,7 @@ def test_someone_who_leaves_a_group_but_still_collaborates_keeps_the_collaborati
     from netmap.store import SQLiteStore
     from tests.web_helpers import NO_STABILITY, login, make_app
 
-    app = make_app(tmp_path / "web", read_trust(PLANTED)[0])
+    app = make_app(tmp_path / "web", planted_dataset())
     folder = later_trust(tmp_path / "later")
     members = folder / "memberships.csv"
     members.write_text(members.read_text().replace("b2,MATHS,member\n", ""))

@@ -16,6 +16,7 @@ from netmap.analysis import analyse
 from netmap.analysis.planner import Planner
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
+from tests.conftest import QUICK
 
 FILES = {
     "schools.csv": "school_id,name,phase,joined_on\nS,Sefton High,secondary,2015-09-01\nT,Tarn High,secondary,"
@@ -34,7 +35,7 @@ def _planner(tmp_path: Path) -> Planner:
     for name, text in FILES.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     graphs = build_graphs(read_trust(tmp_path)[0], "2026-07-01")
-    return Planner(graphs, analyse(graphs))
+    return Planner(graphs, analyse(graphs, QUICK))
 
 
 def test_understudies_are_the_colleagues_closest_to_the_key_connectors_contacts(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from netmap.ingest.validate import read_trust
 from netmap.layout import faded
 from netmap.spreadsheet import neutralise
 from netmap.store import SQLiteStore
-from tests.trusts import PLANTED
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import LOCKOUT_FAILURES, Accounts
 from webapp.security import CSP
@@ -430,7 +430,7 @@ def test_upload_refuses_unknown_files_and_needs_csrf(admin: FlaskClient) -> None
 
 
 def test_upload_size_limit(tmp_path: Path) -> None:
-    client = make_app(tmp_path, read_trust(PLANTED)[0], MAX_CONTENT_LENGTH=1024).test_client()
+    client = make_app(tmp_path, planted_dataset(), MAX_CONTENT_LENGTH=1024).test_client()
     login(client, "admin")
     response = _upload(client, {"staff.csv": b"x" * 4096})
     assert response.status_code == 413

@@ -19,12 +19,13 @@ from netmap.analysis import analyse
 from netmap.analysis.wiring import school_pair_layers
 from netmap.graphs import build_graphs
 from netmap.ingest.validate import read_trust
-from tests.trusts import PLANTED
+from tests.conftest import QUICK
+from tests.trusts import PLANTED, planted_dataset
 from tests.web_helpers import login, make_app
 
 
 def _layers(folder: Path) -> list[list]:
-    analysis = analyse(build_graphs(read_trust(folder)[0], "2026-07-01"))
+    analysis = analyse(build_graphs(read_trust(folder)[0], "2026-07-01"), QUICK)
     return school_pair_layers(analysis.wiring, analysis.bridges).values.tolist()
 
 
@@ -39,7 +40,7 @@ def test_each_pair_of_schools_is_linked_by_both_soft_only_or_hard_only(tmp_path:
 
 
 def _map(tmp_path: Path, role: str) -> tuple[dict, FlaskClient]:
-    client = make_app(tmp_path, read_trust(PLANTED)[0]).test_client()
+    client = make_app(tmp_path, planted_dataset()).test_client()
     login(client, role)
     return client.get("/map/data?view=wiring").get_json(), client
 
@@ -65,7 +66,7 @@ def test_pairs_with_a_small_school_are_not_drawn_for_aggregate_roles(tmp_path: P
     collaboration inside a group (a2 and b2, in MATHS of 2 members) is left out with that hidden group's
     members: for the CEO, the pair collaborates outside groups only."""
     monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "3")
-    client = make_app(tmp_path, read_trust(PLANTED)[0]).test_client()
+    client = make_app(tmp_path, planted_dataset()).test_client()
     login(client, "ceo")
     drawn = client.get("/map/data?view=wiring").get_json()
     assert {n["id"] for n in drawn["nodes"]} == {"A", "B", "other-small-schools"}
@@ -78,7 +79,7 @@ def test_what_each_kind_of_link_means_is_said_once_for_the_docs_and_the_definiti
     from tests.conftest import REPO
 
     docs = (REPO / "docs" / "metrics.md").read_text(encoding="utf-8")
-    client = make_app(tmp_path, read_trust(PLANTED)[0]).test_client()
+    client = make_app(tmp_path, planted_dataset()).test_client()
     login(client, "ceo", purpose=None)
     definitions = client.get("/metrics").get_data(as_text=True)
     for kind, meaning in LINKED_BY_MEANING.items():

@@ -5,6 +5,7 @@ each other.
 - PLANTED (tests/data/planted): 11 staff in four schools, every measure known by hand (tests/test_analysis_planted.py
   says which); NAMES are its staff's names, LEAD_SCOPE whom a network lead of MATHS sees by name.
 - later_trust(): PLANTED as a later snapshot, every change known (tests/test_compare.py describes them).
+- planted_dataset(): PLANTED read and checked once a session, shared read only (an app's store is built from it).
 - SAMPLE (data/samples/trust): the realistic sample trust netmap's own generator writes.
 - NOTICE: a privacy notice that passes the checks for opening a survey round; SUMMER_ROUND a round over PLANTED
   asking two questions with it.
@@ -19,6 +20,7 @@ each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import shutil
 from collections.abc import Callable
@@ -29,6 +31,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from netmap.dataset import Dataset
+from netmap.ingest.validate import read_trust
 from netmap.layout import MapSource
 from netmap.survey.questions import QUESTION_BANK
 from netmap.survey.rounds import RoundSpec
@@ -36,6 +40,15 @@ from netmap.survey.rounds import RoundSpec
 TINY = Path(__file__).parent / "data" / "tiny"
 PLANTED = Path(__file__).parent / "data" / "planted"
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "trust"
+
+
+
+@functools.cache
+def planted_dataset() -> Dataset:
+    """PLANTED read and checked once a session (0.1 s of CPU each time): shared, so never change it; a test that
+    changes the trust reads its own copy."""
+    return read_trust(PLANTED)[0]
+
 
 NAMES = {"a1": "Head of A", "a2": "Maths teacher A", "a3": "Teacher A", "a4": "Isolate A", "b1": "Head of B",
          "b2": "Head of maths B", "b3": "Teacher B", "c1": "Head of C", "c2": "Teacher C", "d1": "Head of D",
@@ -138,8 +151,6 @@ def intervention_series(planted: bool) -> Any:
     and b3 loses one (d2): the dividend is 2. Otherwise: members change by +1, -1, +1, -1, 0, 0 (ties with D)
     and a3 by +1, b3 by -1: no dividend.
     """
-    from netmap.dataset import Dataset  # the shared trusts import netmap lazily elsewhere too
-
     people = [f"{s}{i}" for s in "abcd" for i in range(1, 7)]
     schools = pd.DataFrame({"school_id": list("ABCD"), "name": ["Ash", "Birch", "Cedar", "Damson"],
                             "phase": "primary"})

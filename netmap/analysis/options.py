@@ -10,10 +10,15 @@ from typing import Any
 from netmap.errors import AnalysisError
 from netmap.graphs import DEFAULT_TIE_WINDOW_DAYS
 
-__all__ = ["AnalysisOptions"]
+__all__ = ["PROFILES", "AnalysisOptions"]
 
 
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+# Declared sets of options, each changing only how much resampling an analysis does, never a threshold: "full" is
+# every default; "quick" draws 99 relabellings behind the p-values (the smallest p-value 0.01) and leaves out the
+# named lists' stability, for checks that read neither (the test suite's fixtures analyse with it).
+PROFILES: dict[str, dict[str, int]] = {"full": {}, "quick": {"permutations": 99, "stability_draws": 0}}
 
 
 def _option(default: float | int | bool, help: str) -> Any:  # Any: a dataclass field stands in for its value
@@ -77,6 +82,14 @@ class AnalysisOptions:
                 raise AnalysisError(f"{name} must be at least 1, not {getattr(self, name)}.")
         if self.stability_draws < 0:
             raise AnalysisError(f"stability_draws must be 0 (not computed) or more, not {self.stability_draws}.")
+
+    @classmethod
+    def profile(cls, name: str, **changes: Any) -> AnalysisOptions:
+        """The options of the declared profile `name` (PROFILES), with `changes` on top; an unknown name is refused
+        naming the profiles there are."""
+        if name not in PROFILES:
+            raise AnalysisError(f"Unknown analysis profile {name!r}; use one of {', '.join(PROFILES)}.")
+        return cls(**{**PROFILES[name], **changes})
 
     @classmethod
     def from_thresholds(cls, thresholds: dict[str, str]) -> AnalysisOptions:
