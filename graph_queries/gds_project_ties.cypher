@@ -6,6 +6,7 @@
 MATCH (snap:Snapshot {public_id: $public_id, status: 'complete'})
 MATCH (p:Staff {snapshot_id: snap.snapshot_id})
 WHERE p.row_no IN $staff_rows
+WITH p ORDER BY p.row_no  // GDS numbers nodes as it meets them: the same order each time, so a seed repeats
 OPTIONAL MATCH (p)-[c:COLLABORATES_WITH]-(q:Staff)
 WHERE c.row_no IN $tie_rows AND p.row_no < q.row_no
 WITH p, q, sum(c.weight) AS strength
