@@ -2,8 +2,8 @@
 
 Python path: read the snapshot out of Neo4j over Bolt, build U and compute components, degree, exact betweenness
 and communities over COMMUNITY_SEEDS seeds in netmap. GDS path: the same four measures inside Neo4j
-(netmap.in_database), only their results read back. Bytes read are the process's read() bytes (/proc/self/io
-rchar) over each step: Bolt's socket reads, and nothing else runs then. Usage (a server with GDS, e.g. one
+(netmap.in_database), only their results read back. Bytes read are those the driver's sockets receive
+(socket.recv_into counted over each step). Usage (a server with GDS, e.g. one
 tools/neo4j-launcher started, else one is started here):
     python -m benchmarks.in_database --size S|L|L1 [--out FILE]
 """
@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,12 +29,23 @@ from benchmarks.runner import HUB_SCHOOLS, RESULTS, SEED, SIZES, _machine
 AS_OF = "2026-07-01"
 
 
+_RECEIVED = [0]
+_recv_into = socket.socket.recv_into
+
+
+def _counted_recv_into(self: socket.socket, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+    """socket.recv_into, adding what it received to _RECEIVED (the Bolt driver reads through it)."""
+    got = _recv_into(self, buffer, nbytes, flags)
+    _RECEIVED[0] += got
+    return got
+
+
+socket.socket.recv_into = _counted_recv_into  # type: ignore[method-assign]
+
+
 def _read_bytes() -> int:
-    """Bytes this process has read through read() and friends so far (sockets included)."""
-    for line in Path("/proc/self/io").read_text().splitlines():
-        if line.startswith("rchar:"):
-            return int(line.split()[1])
-    raise RuntimeError("/proc/self/io has no rchar")
+    """Bytes this process's sockets have received so far."""
+    return _RECEIVED[0]
 
 
 def _measured(work: Callable[[], Any]) -> tuple[Any, float, int]:
