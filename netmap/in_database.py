@@ -10,9 +10,12 @@ Rand index at least STABLE_AGREEMENT), so that unstable communities are not show
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pandas as pd
 
 from netmap.analysis.communities import COMMUNITY_SEEDS, community_stability
 from netmap.analysis.options import AnalysisOptions
@@ -50,7 +53,8 @@ def in_database_measures(store: Neo4jStore, public_id: str, dataset: Dataset, as
     if not who:
         return InDatabaseMeasures({}, {}, {}, {}, community_stability([]), 0)
     seeds = [options.louvain_seed + k for k in range(COMMUNITY_SEEDS)]
-    found = gds_figures(store, public_id, list(who), list(ties.index), weighted=options.weighted, seeds=seeds)
+    found = gds_figures(store, public_id, list(who), list(ties.index), weighted=options.weighted, seeds=seeds,
+                        distance_scale=_whole_distances(ties))
     n = len(who)
     scale = 2.0 / ((n - 1) * (n - 2)) if n >= 3 else 0.0  # GDS already counts each unordered pair once on U
     runs = [_numbered({who[r]: c for r, c in run.items()}) for run in found.communities]
@@ -62,6 +66,20 @@ def in_database_measures(store: Neo4jStore, public_id: str, dataset: Dataset, as
         community=runs[0],
         stability=community_stability([[run[p] for p in people] for run in runs]),
         records=found.records)
+
+
+def _whole_distances(ties: pd.DataFrame) -> float:
+    """A scale making every tie's distance (scale / strength, strength the summed weight of a pair's ties) a whole
+    number when the strengths are whole, so that GDS's exact comparison of path lengths sees the equal paths
+    netmap's igraph sees (1/3 + 1/3 + 1/3 is not 1.0 in floating point); 1.0 otherwise. Shortest paths, and so
+    betweenness, do not change with the scale."""
+    pairs = pd.DataFrame({"a": ties[["source_staff_id", "target_staff_id"]].min(axis=1),
+                          "b": ties[["source_staff_id", "target_staff_id"]].max(axis=1), "w": ties["weight"]})
+    strengths = set(pairs.groupby(["a", "b"])["w"].sum())
+    if not strengths or any(s <= 0 or s != int(s) for s in strengths):
+        return 1.0
+    scale = math.lcm(*(int(s) for s in strengths))
+    return float(scale) if scale < 2**40 else 1.0
 
 
 def _numbered(labels: Mapping[str, Hashable]) -> dict[str, int]:

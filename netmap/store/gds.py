@@ -43,11 +43,11 @@ def gds_version(store: Neo4jStore) -> str:
 
 
 def gds_figures(store: Neo4jStore, public_id: str, staff_rows: Sequence[int], tie_rows: Sequence[int], *,
-                weighted: bool, seeds: Sequence[int]) -> GdsFigures:
+                weighted: bool, seeds: Sequence[int], distance_scale: float = 1.0) -> GdsFigures:
     """Project the snapshot `public_id`'s staff `staff_rows` and ties `tie_rows` (row numbers of its staff and
     collaborations tables) and compute, in Neo4j, each person's component, degree, exact betweenness (path length
-    the sum of 1/tie strength when `weighted`) and Leiden community for each of `seeds`."""
-    with _projection(store, public_id, list(staff_rows), list(tie_rows)) as (name, summary):
+    the sum of 1/tie strength when `weighted`, times `distance_scale`) and Leiden community for each of `seeds`."""
+    with _projection(store, public_id, list(staff_rows), list(tie_rows), distance_scale) as (name, summary):
         figures = GdsFigures(summary["nodes"], summary["relationships"], {}, {}, {}, [], records=1)
 
         def stream(query: str, key: str, **parameters: Any) -> dict[int, Any]:
@@ -65,13 +65,14 @@ def gds_figures(store: Neo4jStore, public_id: str, staff_rows: Sequence[int], ti
 
 
 @contextmanager
-def _projection(store: Neo4jStore, public_id: str, staff_rows: list[int], tie_rows: list[int]
-                ) -> Iterator[tuple[str, dict[str, int]]]:
+def _projection(store: Neo4jStore, public_id: str, staff_rows: list[int], tie_rows: list[int],
+                distance_scale: float) -> Iterator[tuple[str, dict[str, int]]]:
     """A projection of its own name in GDS's catalog, dropped on leaving, whatever happened inside."""
     name = f"netmap-{uuid.uuid4().hex}"
     try:
         rows = store.read_records("gds_project_ties", f"projecting snapshot {public_id} into Graph Data Science",
-                                  graph_name=name, public_id=public_id, staff_rows=staff_rows, tie_rows=tie_rows)
+                                  graph_name=name, public_id=public_id, staff_rows=staff_rows, tie_rows=tie_rows,
+                                  distance_scale=distance_scale)
         if not rows or rows[0]["nodes"] != len(staff_rows):
             raise StorageError(f"Snapshot {public_id} in Neo4j does not hold the {len(staff_rows)} staff in post "
                                "netmap expects (it was replaced or deleted meanwhile); retry.")
