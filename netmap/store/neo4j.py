@@ -129,6 +129,12 @@ class Neo4jStore(base.GraphStore):
                                             database_=self.database)
         return [record.data() for record in result.records]
 
+    def read_records(self, name: str, action: str, **parameters: Any) -> list[dict[str, Any]]:
+        """The records of read query `name` (graph_queries), the driver's errors as one StorageError naming
+        `action`: for in-database analysis (netmap.store.gds)."""
+        with self._errors(action):
+            return self._read(name, **parameters)
+
     def _write(self, name: str, **parameters: Any) -> list[dict[str, Any]]:
         result = self._driver.execute_query(load_query(name), parameters_=parameters,
                                             routing_=RoutingControl.WRITE, database_=self.database)

@@ -1,6 +1,7 @@
 package netmap;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
@@ -10,7 +11,8 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 /**
  * Starts Neo4j Community with its Bolt connector on 127.0.0.1:PORT, data in DATA_DIR, prints "READY" and runs
  * until its standard input closes (so it never outlives the test run that started it).
- * Authentication is off: the server listens on loopback only and holds nothing but test data.
+ * Authentication is off: the server listens on loopback only and holds nothing but test data. Graph Data Science's
+ * procedures (gds.*) are loaded and allowed, so that netmap's in-database analysis can run against it.
  */
 public final class Neo4jLauncher {
     private Neo4jLauncher() {}
@@ -25,6 +27,10 @@ public final class Neo4jLauncher {
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                // Graph Data Science (org.neo4j.gds:proc, on the class path) registers through Neo4j's extension
+                // loader; its procedures reach below the Cypher API, so Neo4j runs them only when unrestricted.
+                .setConfig(GraphDatabaseSettings.plugin_dir, gdsPlugins())
+                .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"))
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown));
         dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);  // fails fast if the database cannot start
@@ -34,5 +40,11 @@ public final class Neo4jLauncher {
             // wait for the parent to close our standard input
         }
         dbms.shutdown();
+    }
+
+    /** target/gds-plugins beside target/classes: GDS's jars, which the pom copies there. */
+    private static Path gdsPlugins() throws Exception {
+        Path classes = Path.of(Neo4jLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return classes.getParent().resolve("gds-plugins");
     }
 }
