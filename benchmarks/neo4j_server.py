@@ -16,7 +16,7 @@ from pathlib import Path
 
 LAUNCHER = Path(__file__).parent.parent / "tools" / "neo4j-launcher"
 CLASSES = LAUNCHER / "target" / "classes" / "netmap" / "Neo4jLauncher.class"
-START_TIMEOUT_S = 180
+START_TIMEOUT_S = 300
 
 
 def unavailable() -> str | None:

@@ -23,10 +23,9 @@ from netmap.errors import ConfigError
 from netmap.suppression import check_min_group_size
 
 __all__ = ["SETTINGS", "OidcSettings", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path",
-           "NEO4J_ANALYSES", "default_key_file", "demo_settings", "described", "read_settings", "redact_uri"]
+           "default_key_file", "demo_settings", "described", "read_settings", "redact_uri"]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-NEO4J_ANALYSES = ("python", "gds")  # NETMAP_NEO4J_ANALYSIS: where the Neo4j store's graph measures run
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
 
@@ -48,9 +47,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
     Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
     Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
-    Setting("NETMAP_NEO4J_ANALYSIS", "python", "With the Neo4j store, where components, degree, betweenness and "
-            "communities are computed: python (netmap reads the snapshot and computes) or gds (inside Neo4j, "
-            "through its Graph Data Science plugin, which the server must have; docs/metrics.md)."),
     Setting("NETMAP_NEO4J_KEY_FILE", None, "Path of the Neo4j store's key file: each person's token and key, without "
             "which nobody's name in Neo4j can be read (back it up with the database). Default: neo4j-keys.db in "
             "the user's data directory."),
@@ -177,7 +173,6 @@ class Settings:
     neo4j_database: str
     neo4j_batch_size: int
     neo4j_key_file: Path
-    neo4j_analysis: str  # "python" or "gds" (NEO4J_ANALYSES)
     users_db_path: Path
     secret_key: str | None
     upload_limit_mb: int
@@ -256,7 +251,6 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_database=text("NETMAP_NEO4J_DATABASE"),
         neo4j_batch_size=batch,
         neo4j_key_file=Path(keys).expanduser() if keys else default_key_file(),
-        neo4j_analysis=_choice(text("NETMAP_NEO4J_ANALYSIS"), NEO4J_ANALYSES, "NETMAP_NEO4J_ANALYSIS"),
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
         upload_limit_mb=upload,

@@ -1,5 +1,5 @@
 """netmap's components, degree, betweenness and communities of a snapshot in the Neo4j store, computed inside
-Neo4j by Graph Data Science (NETMAP_NEO4J_ANALYSIS=gds), as the figures netmap's own engine gives.
+Neo4j by Graph Data Science, as the figures netmap's own engine gives.
 
 netmap's rules choose who and which ties count (netmap.graphs: staff in post on the date, ties within the window,
 latest observation, ended ties out); GDS projects exactly those from the stored graph (netmap.store.gds) and this

@@ -72,7 +72,6 @@ DEFAULTED = [s for s in SETTINGS if s.default is not None]
 # A valid value other than the declared default, for each setting that declares one
 OTHER_VALUE = {
     "NETMAP_NEO4J_USER": "reader", "NETMAP_NEO4J_DATABASE": "trust", "NETMAP_NEO4J_BATCH_SIZE": "7",
-    "NETMAP_NEO4J_ANALYSIS": "gds",
     "NETMAP_UPLOAD_LIMIT_MB": "9", "NETMAP_SMTP_PORT": "25", "NETMAP_SMTP_SECURITY": "ssl",
     "NETMAP_PUBLIC_URL": "https://netmap.trust.example", "NETMAP_UPLOAD_MEMORY_MB": "512",
     "NETMAP_UPLOAD_SECONDS": "30", "NETMAP_MIN_GROUP_SIZE": "7", "NETMAP_SNAPSHOT_RETENTION_DAYS": "30",

@@ -38,7 +38,7 @@ class GdsFigures:
 def gds_version(store: Neo4jStore) -> str:
     """The version of Graph Data Science on the store's server; StorageError saying how to add it when absent."""
     (row,) = store.read_records("gds_version", "asking for Graph Data Science's version (install its plugin on "
-                                "the server, or set NETMAP_NEO4J_ANALYSIS=python)")
+                                "the server: tools/neo4j-launcher loads it from Maven Central)")
     return str(row["version"])
 
 
