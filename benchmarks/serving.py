@@ -110,6 +110,7 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
         first_s, first_status = fetch("/")
         latencies: list[float] = []
         errors = [0]
+        failed: list[str] = []  # "STATUS PATH" of each answer that was not 200, so that a failure says what failed
         deadline = time.perf_counter() + timeout_s
         lock = threading.Lock()
 
@@ -121,6 +122,8 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
                 with lock:
                     latencies.append(seconds)
                     errors[0] += status != 200
+                    if status != 200:
+                        failed.append(f"{status} {PAGES[(k + i) % len(PAGES)]}")
 
         threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
         load_start = time.perf_counter()
@@ -139,4 +142,5 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
             "requests_per_s": len(latencies) / wall if wall else None,
             "p50_s": statistics.median(ordered) if ordered else None,
             "p95_s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
-            "max_s": ordered[-1] if ordered else None, "server_peak_rss_mb": peak[0], "pages": list(PAGES)}
+            "max_s": ordered[-1] if ordered else None, "server_peak_rss_mb": peak[0], "pages": list(PAGES),
+            "failed": failed}

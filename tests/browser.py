@@ -25,7 +25,7 @@ XSS = "<img src=x onerror=alert(1)>"
 FIRST_DRAW: dict[str, float] = {}
 
 try:
-    from playwright.sync_api import Browser, Page, sync_playwright
+    from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 except ImportError:  # pragma: no cover - reported by the skip below
     sync_playwright = None
 
@@ -65,19 +65,23 @@ def serve_small_trust(tmp_path_factory: pytest.TempPathFactory, name: str,
         yield address, web / "store.db"
 
 
-def launch_browser() -> Iterator[Browser]:
-    """Debian's Chromium through Playwright, skipped with the reason where it cannot run (failed in CI); on closing,
-    the first-draw times tests/test_browser.py measured are written out."""
+def start_playwright() -> Iterator[Playwright]:
+    """Playwright's driver, once a worker (a second sync_playwright in the same thread is refused), skipped with the
+    reason where it cannot run (failed in CI); on closing, the first-draw times tests/test_browser.py measured are
+    written out."""
     skip_unless_required(_missing(), "CI", "the browser tests")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield launched
-        launched.close()
+        yield playwright
     if FIRST_DRAW:  # another module's browser (tests/test_browser_survey.py) measures none: it keeps these
         (ARTIFACTS / "first-draw.json").write_text(json.dumps(FIRST_DRAW, indent=2) + "\n", encoding="utf-8")
+
+
+def launch_chromium(playwright: Playwright, *args: str) -> Browser:
+    """Debian's Chromium with the flags a closed network needs, and any `args` more."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", *args])
 
 
 def _log_in(page: Page, server: str, name: str, purpose: bool = True) -> None:

@@ -211,12 +211,21 @@ def neo4j_store(uri: str) -> GraphStore:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright, one per worker (tests/browser.py launches it); each test opens a
-    context of its own."""
-    from tests.browser import launch_browser
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, one per worker (tests/browser.py starts it): every browser a test uses comes from it."""
+    from tests.browser import start_playwright
 
-    yield from launch_browser()
+    yield from start_playwright()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per worker; each test opens a context of its own."""
+    from tests.browser import launch_chromium
+
+    launched = launch_chromium(playwright_driver)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -283,7 +283,7 @@ def test_search_a_person_then_open_their_page(page: Page, server: str) -> None:
     assert "ST0002" in drawn["ids"] and drawn["nodes"] == 22  # ST0002 and their 21 collaborators
     panel = page.locator(".panel")
     _click_node(page, "ST0002", panel)
-    names = page.evaluate("window.netmapMaps[0].nodes.get('node:ST0002').label")
+    names = page.evaluate("window.netmapMaps[0].nodes.get('node:ST0002').name")
     assert panel.locator("h3").inner_text() == names and "senior-leader" in panel.inner_text()
     _shot(page, "map-person-panel")
     page.click(".panel a")
@@ -698,6 +698,6 @@ def test_a_big_schools_staff_map_groups_its_people_by_role(page: Page, server: s
     page.goto(f"{server}/map/?view=staff&school=SCH01")
     _drawn(page)
     labels = page.evaluate("""() => window.netmapMaps[0].nodes.get({filter: n => n.key.includes('\\x1erole:')})
-        .map(n => n.label)""")
+        .map(n => n.name)""")
     assert any(label.startswith("teacher (") for label in labels)
     _shot(page, "map-staff-school-grouped")

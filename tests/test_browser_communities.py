@@ -11,7 +11,7 @@ import pytest
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store import SQLiteStore
-from tests.browser import SHOTS, _log_in, _serve, _shot, launch_browser
+from tests.browser import SHOTS, _log_in, _serve, _shot
 from tests.trusts import random_trust
 from tests.web_helpers import make_app
 
@@ -32,11 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with SQLiteStore(web / "store.db") as store:
         analysis_of(store, store.write_snapshot(read_trust(folder)[0], "2026-03-01", source="test").snapshot)
     yield from _serve(app)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_browser()
 
 
 def test_no_stable_clusters_is_said_on_every_page_that_shows_communities(browser: Browser, server: str) -> None:

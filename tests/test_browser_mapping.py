@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from netmap.store import SQLiteStore
-from tests.browser import SHOTS, _accessibility_problems, _log_in, launch_browser, serve_small_trust
+from tests.browser import SHOTS, _accessibility_problems, _log_in, serve_small_trust
 from tests.mis_exports import write_export
 
 pytestmark = pytest.mark.slow  # a real browser: seconds a test
@@ -19,11 +19,6 @@ try:
     from playwright.sync_api import Browser
 except ImportError:  # pragma: no cover - the browser fixture skips with the reason
     pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_browser()
 
 
 @pytest.fixture(scope="module")

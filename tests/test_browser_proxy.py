@@ -27,14 +27,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from benchmarks.serving import wait_until_up
-from tests.browser import CHROMIUM, SHOTS, _missing, _shot, sync_playwright
+from tests.browser import SHOTS, _missing, _shot, launch_chromium
 from tests.conftest import REPO, skip_unless_required
 from tests.trusts import planted_dataset
 from tests.web_helpers import PASSWORD, make_app
 from webapp.accounts import Accounts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Playwright
 
 pytestmark = pytest.mark.slow  # nginx, two servers and a browser
 
@@ -172,16 +172,13 @@ http {{
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(playwright_driver: Playwright) -> Iterator[Browser]:
     """Chromium as tests/test_browser.py launches it, resolving netmap.test to loopback (as a LAN's DNS would
     resolve the server's name)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1"])
-        yield launched
-        launched.close()
+    launched = launch_chromium(playwright_driver, f"--host-resolver-rules=MAP {LAN_NAME} 127.0.0.1")
+    yield launched
+    launched.close()
 
 
 class Visitor:

@@ -10,14 +10,13 @@ import json
 import os
 import platform
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from netmap.imports.gias import read_gias
-from tests.browser import ARTIFACTS, SHOTS, _accessibility_problems, _serve, launch_browser
+from tests.browser import ARTIFACTS, SHOTS, _accessibility_problems, _serve
 from tests.gias_fixture import OAK, gias_rows, write_gias
 from tests.mis_exports import write_export
 from tests.web_helpers import PASSWORD, make_app
@@ -34,11 +33,6 @@ SURNAMES = ("Okafor", "Hughes", "Patel", "Nowak", "Byrne", "Clarke", "Evans", "M
             "Zhou", "Ahmed", "Bell", "Cole", "Doyle", "Fox", "Gray")
 ROLES = ("headteacher", "senior-leader", "senior-leader", "middle-leader", "middle-leader", "middle-leader",
          "teacher", "teacher", "teacher", "teacher", "support", "support")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    yield from launch_browser()
 
 
 @pytest.fixture(scope="module")

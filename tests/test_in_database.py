@@ -21,7 +21,7 @@ from netmap.ingest.validate import read_trust
 from netmap.store import gds
 from netmap.store.gds import gds_version
 from netmap.store.neo4j import Neo4jStore
-from tests.conftest import FEW_PERMUTATIONS, neo4j_store
+from tests.conftest import neo4j_store
 from tests.trusts import PLANTED, SAMPLE, random_trust, two_cliques
 
 pytestmark = pytest.mark.slow
@@ -70,7 +70,7 @@ def test_gds_is_loaded(store: Neo4jStore) -> None:
 @pytest.mark.parametrize("trust", list(TRUSTS))
 def test_gds_equals_netmap(store: Neo4jStore, tmp_path: Path, trust: str, weighted: bool) -> None:
     dataset = read_trust(TRUSTS[trust](tmp_path / "trust"))[0]
-    options = AnalysisOptions(weighted=weighted, permutations=FEW_PERMUTATIONS)
+    options = AnalysisOptions.profile("quick", weighted=weighted)
     measured, analysis, undirected = _both(store, dataset, options)
     staff = analysis.staff.set_index("staff_id")  # type: ignore[attr-defined]
     assert sorted(measured.degree) == sorted(staff.index)

@@ -19,7 +19,7 @@ from webapp.accounts import Accounts
 from webapp.trends import GROUP_TRENDS, SCHOOL_TRENDS
 
 ROLES = ("admin", "hr", "ceo", "network-lead")
-ISOLATED = ("Damson Primary has no collaboration with any other school on 2026-07-01, so no line joins it to one. "
+ISOLATED = ("Damson Primary has no collaboration with any school shown here on 2026-07-01, so no line joins it to one. "
             "Its page lists the groups it is missing from: a way in for its staff.")
 
 
@@ -108,8 +108,8 @@ def test_an_isolated_schools_page_map_says_why_within_each_role(clients: dict[st
 def test_a_hidden_schools_page_map_says_why_it_is_not_drawn(clients: dict[str, FlaskClient]) -> None:
     drawn = clients["ceo"].get("/map/data?view=schools&school=C").get_json()
     assert "C" not in {n["id"] for n in drawn["nodes"]} and drawn["message"] == (
-        "Cedar Primary has fewer than 3 staff, so it is among the small schools drawn apart, without its links; the "
-        "map shows the rest of the trust.")
+        "Cedar Primary has fewer than 3 staff, or is hidden with one, so it is among the small schools drawn apart, "
+        "without its links; the map shows the rest of the trust.")
 
 
 def test_an_isolated_schools_map_points_hr_to_the_secondments_it_may_open(clients: dict[str, FlaskClient]) -> None:

@@ -556,7 +556,7 @@ def with_backbone(drawn: dict, links: str = "") -> dict:
         return {**drawn, "links": mode, "note": note}
     note = (f"Backbone: {len(shown):,} of {len(edges):,} links between schools are drawn, those that carry an "
             "unusually large share of either school’s collaborations (the disparity filter); every school "
-            f"keeps at least its strongest link, so none is cut off by the filter. {hidden:,} weaker "
+            f"keeps at least one link, so none is cut off by the filter. {hidden:,} weaker "
             f"link{'' if hidden == 1 else 's'} {'is' if hidden == 1 else 'are'} hidden: choose “all links” "
             f"{where} to draw them.")
     return {**drawn, "edges": shown, "links": mode, "note": note}

@@ -135,8 +135,9 @@ def data() -> Any:
             shown = {**shown, "message": isolated_advice(view, focus)}
         elif f.school in hidden and not shown["message"]:  # not drawn: its place and links would show its figures
             shown = {**shown, "message": f"{view.school_names.get(f.school, f.school)} has fewer than "
-                                         f"{found.min_group_size} staff, so it is among the small schools drawn "
-                                         "apart, without its links; the map shows the rest of the trust."}
+                                         f"{found.min_group_size} staff, or is hidden with one, so it is among the "
+                                         "small schools drawn apart, without its links; the map shows the rest of "
+                                         "the trust."}
         return send_map(view, highlight_school(shown, f.school, view.school_names.get(f.school, f.school)))
     require_names(view)
     person, _ = resolve_person(view, f.person, found.people)
@@ -215,4 +216,4 @@ def isolated_advice(view: TrustView, school: str) -> str:
     name = view.school_names.get(school, school)
     act = ("The secondments page suggests who could link it to other schools." if may_use("secondments.index")
            else "Its page lists the groups it is missing from: a way in for its staff.")
-    return f"{name} has no collaboration with any other school on {view.as_of}, so no line joins it to one. {act}"
+    return f"{name} has no collaboration with any school shown here on {view.as_of}, so no line joins it to one. {act}"

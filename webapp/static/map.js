@@ -248,6 +248,7 @@
 
   // The school map's sentence on its lines (how many the backbone hides, and how to show them), under the map.
   function linksNote(wrap, message, note) {
+    wrap.querySelectorAll(".map-note").forEach(function (old) { old.remove(); });  // a redraw (Size) says it once
     if (!note) return;
     const p = text("p", note, "map-note");
     if (message) message.after(p); else wrap.appendChild(p);
