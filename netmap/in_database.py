@@ -1,5 +1,6 @@
 """netmap's components, degree, betweenness and communities of a snapshot in the Neo4j store, computed inside
-Neo4j by Graph Data Science, as the figures netmap's own engine gives.
+Neo4j by Graph Data Science: components, degree and betweenness as netmap's own engine gives them; communities
+by GDS's Leiden (the engine runs Louvain), shown under the engine's stability rule.
 
 netmap's rules choose who and which ties count (netmap.graphs: staff in post on the date, ties within the window,
 latest observation, ended ties out); GDS projects exactly those from the stored graph (netmap.store.gds) and this

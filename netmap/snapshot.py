@@ -222,9 +222,10 @@ class Snapshot:
         since no tie, shared group or secondment leaves an island. Built on first use and shared by every request
         (the ISLANDS_KEPT most recently used are kept), so a page about one school or person costs its island, not
         the whole snapshot; `graphs` itself once it is built. KeyError for a school not in the snapshot."""
-        if "graphs" in self.__dict__:
-            return self.graphs
         with self._islands_lock:
+            if "graphs" in self.__dict__:
+                self._island_graphs.clear()  # the whole graphs hold every island: keep one copy, not two
+                return self.graphs
             number = self.islands.number_of(school_id)
             if number not in self._island_graphs:
                 self._island_graphs[number] = build_graphs(self.islands.dataset_of(number), self.as_of,

@@ -197,7 +197,8 @@ def test_a_snapshot_without_hidden_units_is_analysed_as_if_they_were_not_there(s
 def test_a_schools_island_graphs_are_built_alone_and_shared(stored: SQLiteStore) -> None:
     """On 2026-01-05 OAK and ELM are one island (ties, MATHS) and ASH another (S5: no tie, no group): each
     island's graphs are built once and hold exactly the whole graphs' people and ties there, without the whole
-    snapshot's graphs being built; once those exist, they are what an island is given."""
+    snapshot's graphs being built; once those exist, they are what an island is given, and the islands' own are let
+    go."""
     snapshot = Snapshot.open(stored, "2026-01-05")
     oak, ash = snapshot.island_graphs("OAK"), snapshot.island_graphs("ASH")
     assert "graphs" not in snapshot.__dict__  # the whole snapshot's graphs were not built
@@ -207,5 +208,6 @@ def test_a_schools_island_graphs_are_built_alone_and_shared(stored: SQLiteStore)
     assert sorted(oak.soft.edges(data=True)) == sorted(whole.soft.edges(data=True))
     assert oak.groups_of == whole.groups_of and ash.school_of == {"S5": "ASH"}
     assert snapshot.island_graphs("ASH") is whole
+    assert not snapshot._island_graphs  # one copy of each graph, not an island's beside the whole snapshot's
     with pytest.raises(KeyError):
         Snapshot.open(stored, "2026-01-05").island_graphs("NO SUCH SCHOOL")
