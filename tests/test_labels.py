@@ -161,3 +161,28 @@ def test_the_school_map_sizes_by_the_measure_asked_and_names_the_biggest_first(c
     assert all("name_at" in n for n in by_external["nodes"])
     people = client.get("/map/data?view=staff&size=betweenness").get_json()
     assert people["sizing"]["noun"] == "people" and people["sizing"]["measure"] == "betweenness"
+
+
+def test_names_measured_on_many_threads_at_once_measure_as_on_one() -> None:
+    """The server measures names on several threads; FreeType's face is shared, so measuring must be serialised:
+    unserialised, two threads loading glyphs at once corrupted the heap and brought the server down."""
+    import threading
+
+    from netmap.layout import labels
+
+    names = ["".join(chr(0x41 + (i * 7 + j) % 900) for j in range(12)) for i in range(400)]
+    labels._advance.cache_clear()
+    alone = [labels.text_width(n) for n in names]
+    labels._advance.cache_clear()
+    start, got = threading.Barrier(8), {}
+
+    def measure(k: int) -> None:
+        start.wait()
+        got[k] = [labels.text_width(n) for n in names[k::8]]
+
+    threads = [threading.Thread(target=measure, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(got[k] == alone[k::8] for k in range(8))

@@ -14,6 +14,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from webapp.drawing_lock import DRAWING
 from webapp.map_image import INK, MUTED, draw_network, saved
 
 __all__ = ["A4_PORTRAIT", "BoardSummary", "board_pdf"]
@@ -39,6 +40,12 @@ class BoardSummary:
 
 def board_pdf(summary: BoardSummary) -> bytes:
     """The one-page summary as PDF bytes."""
+    with DRAWING:
+        return _board_pdf(summary)
+
+
+def _board_pdf(summary: BoardSummary) -> bytes:
+    """board_pdf, drawn while holding the drawing lock."""
     figure = Figure(figsize=A4_PORTRAIT)
     FigureCanvasAgg(figure)
     title = "How our staff connect across the trust"

@@ -14,6 +14,8 @@ matplotlib.use("Agg")  # no display: images only
 import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from webapp.drawing_lock import DRAWING  # noqa: E402
+
 __all__ = ["line_chart"]
 
 INK, ACCENT = "#1d2733", "#2f5d8a"
@@ -22,6 +24,12 @@ TITLE_WIDTH = 40  # characters on one line of a title: the chart is 420 px wide,
 
 def line_chart(dates: Sequence[str], values: Sequence[float | None], title: str, share: bool = False) -> bytes:
     """`values` over `dates` (missing values leave a gap) as an SVG image, `title` above; shares as percentages."""
+    with DRAWING:
+        return _line_chart(dates, values, title, share)
+
+
+def _line_chart(dates: Sequence[str], values: Sequence[float | None], title: str, share: bool) -> bytes:
+    """line_chart, drawn while holding the drawing lock."""
     figure, axes = plt.subplots(figsize=(4.2, 2.3), dpi=100)
     try:
         points = [(d, float(v) * (100 if share else 1)) for d, v in zip(dates, values, strict=True) if v is not None]

@@ -23,6 +23,7 @@ from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 from netmap.layout.style import ROLE_SHAPES, SOFT_COLOUR, STAFF_LINES  # noqa: E402
+from webapp.drawing_lock import DRAWING  # noqa: E402
 
 __all__ = ["A4_LANDSCAPE", "INK", "MAX_LABELS", "MUTED", "draw_map", "draw_network", "map_image", "saved"]
 
@@ -42,7 +43,8 @@ _STAFF_LINES: tuple[tuple[str, str, Literal["-", "--"]], ...] = tuple(
 def map_image(drawn: dict[str, Any], title: str, subtitle: str, fmt: ImageFormat) -> bytes:
     """`drawn` (a map's JSON) as a one-page PNG or PDF: `title` and `subtitle` (the snapshot's date) above the map,
     the key beside it. The same map gives the same bytes (no timestamp in the file)."""
-    return saved(draw_map(drawn, title, subtitle), title, fmt)
+    with DRAWING:
+        return saved(draw_map(drawn, title, subtitle), title, fmt)
 
 
 def saved(figure: Figure, title: str, fmt: ImageFormat) -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,9 @@ GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, 
 # leaves the upper one's name clear
 
 
+_FONT_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _font() -> object:
     """DejaVu Sans as matplotlib ships it (the same file on every machine), at 1 pixel per unit."""
@@ -49,9 +53,10 @@ def _font() -> object:
 @lru_cache(maxsize=4096)
 def _advance(char: str) -> float:
     """One character's advance width in font sizes (a character the font lacks: as wide as "W")."""
-    font = _font()
-    glyph = font.get_char_index(ord(char))  # type: ignore[attr-defined]
-    return float(font.load_char(ord(char if glyph else "W")).linearHoriAdvance) / 65536 / 100  # type: ignore[attr-defined]
+    with _FONT_LOCK:  # FreeType's face is not thread-safe: two requests measuring at once corrupted the heap
+        font = _font()
+        glyph = font.get_char_index(ord(char))  # type: ignore[attr-defined]
+        return float(font.load_char(ord(char if glyph else "W")).linearHoriAdvance) / 65536 / 100  # type: ignore[attr-defined]
 
 
 def text_width(text: str, px: float = LABEL_PX) -> float:
