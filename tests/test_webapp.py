@@ -39,25 +39,47 @@ def admin(client: FlaskClient) -> FlaskClient:
     return client
 
 
+@pytest.fixture(scope="module")
+def shared_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One app for this module's tests that only read pages, tables and downloads (an app costs about 0.1 s of
+    CPU): each takes a fresh client, so no session carries over. A test that writes (accounts, failed logins,
+    uploads, scenarios), reads back the audit log, draws maps (their places are kept) or changes a limit takes
+    its own `app`."""
+    return make_app(tmp_path_factory.mktemp("shared-web"), planted_dataset())
+
+
+@pytest.fixture
+def reader(shared_app: Flask) -> FlaskClient:
+    """A fresh client of the shared app, not signed in."""
+    return shared_app.test_client()
+
+
+@pytest.fixture
+def reader_admin(reader: FlaskClient) -> FlaskClient:
+    """A fresh client of the shared app, signed in as the admin."""
+    assert login(reader, "admin").status_code == 302
+    return reader
+
+
 @pytest.mark.parametrize("path", [*PAGES, "/upload/", "/audit", "/staff/?format=csv"])
-def test_every_page_needs_login(client: FlaskClient, path: str) -> None:
-    response = client.get(path)
+def test_every_page_needs_login(reader: FlaskClient, path: str) -> None:
+    response = reader.get(path)
     assert response.status_code == 302 and response.location.startswith("/login?next=")
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_works_for_the_roles_that_see_names(app: Flask, path: str) -> None:
+def test_every_page_works_for_the_roles_that_see_names(shared_app: Flask, path: str) -> None:
     """Every role against every route is tests/test_access.py's matrix."""
     for role in ("admin", "hr"):
-        client = app.test_client()
+        client = shared_app.test_client()
         login(client, role)
         assert client.get(path).status_code == 200, (role, path)
 
 
 @pytest.mark.parametrize(("path", "allowed"), [("/upload/", {"admin"}), ("/audit", {"admin"})])
-def test_admin_pages_refuse_other_roles(app: Flask, path: str, allowed: set[str]) -> None:
+def test_admin_pages_refuse_other_roles(shared_app: Flask, path: str, allowed: set[str]) -> None:
     for role in ("admin", "hr", "ceo", "network-lead"):
-        client = app.test_client()
+        client = shared_app.test_client()
         login(client, role)
         assert client.get(path).status_code == (200 if role in allowed else 403), role
 
@@ -76,15 +98,15 @@ def test_failed_logins_are_throttled(client: FlaskClient) -> None:
     assert "Too many failed attempts" in response.get_data(as_text=True)
 
 
-def test_session_cookie_flags(client: FlaskClient) -> None:
-    response = login(client, "hr")
+def test_session_cookie_flags(reader: FlaskClient) -> None:
+    response = login(reader, "hr")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_login_never_redirects_off_site(app: Flask) -> None:
+def test_login_never_redirects_off_site(shared_app: Flask) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/schools/"):
-        client = app.test_client()
+        client = shared_app.test_client()
         response = client.post(f"/login?next={target}", data={"name": "hr", "password": PASSWORD,
                                                               "csrf_token": csrf_token(client)})
         assert response.location == ("/schools/" if target == "/schools/" else "/")
@@ -110,17 +132,17 @@ def test_logout_needs_csrf_and_ends_the_session(admin: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize("path", TABLES)
-def test_every_table_downloads_as_csv(admin: FlaskClient, path: str) -> None:
-    admin.get("/staff/a1")  # so the audit log has a row
-    response = admin.get(path + ("&" if "?" in path else "?") + "format=csv")
+def test_every_table_downloads_as_csv(reader_admin: FlaskClient, path: str) -> None:
+    reader_admin.get("/staff/a1")  # so the audit log has a row
+    response = reader_admin.get(path + ("&" if "?" in path else "?") + "format=csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert len(rows) >= 2
 
 
-def test_staff_csv_has_every_person_and_metric(admin: FlaskClient) -> None:
-    rows = list(csv.DictReader(io.StringIO(admin.get("/staff/?format=csv").get_data(as_text=True))))
+def test_staff_csv_has_every_person_and_metric(reader_admin: FlaskClient) -> None:
+    rows = list(csv.DictReader(io.StringIO(reader_admin.get("/staff/?format=csv").get_data(as_text=True))))
     assert len(rows) == 11
     a1 = next(r for r in rows if r["staff_id"] == "a1")
     assert (a1["soft_degree"], a1["cross_school_ties"], a1["name"]) == ("3", "1", "Head of A")
@@ -146,24 +168,24 @@ def test_downloads_neutralise_names_from_the_data(tmp_path: Path) -> None:
     assert "'=HYPERLINK" in text and ',=HYPERLINK' not in text
 
 
-def test_tables_sort_filter_and_search(admin: FlaskClient) -> None:
-    html = admin.get("/staff/?sort=soft_degree&order=asc&school_id=A").get_data(as_text=True)
+def test_tables_sort_filter_and_search(reader_admin: FlaskClient) -> None:
+    html = reader_admin.get("/staff/?sort=soft_degree&order=asc&school_id=A").get_data(as_text=True)
     ids = re.findall(r'href="/staff/([a-z]\d)"', html)
     assert ids and set(ids) <= {"a1", "a2", "a3", "a4"} and ids[0] == "a4"
-    assert "Head of B" in admin.get("/staff/?q=head+of+b").get_data(as_text=True)
-    assert "Head of A" not in admin.get("/staff/?q=head+of+b").get_data(as_text=True)
-    isolated = admin.get("/schools/?is_isolated=True&format=csv").get_data(as_text=True)
+    assert "Head of B" in reader_admin.get("/staff/?q=head+of+b").get_data(as_text=True)
+    assert "Head of A" not in reader_admin.get("/staff/?q=head+of+b").get_data(as_text=True)
+    isolated = reader_admin.get("/schools/?is_isolated=True&format=csv").get_data(as_text=True)
     assert [r[0] for r in csv.reader(io.StringIO(isolated))][1:] == ["D"]
 
 
-def test_metric_headings_explain_themselves(admin: FlaskClient) -> None:
-    html = admin.get("/staff/").get_data(as_text=True)
+def test_metric_headings_explain_themselves(reader_admin: FlaskClient) -> None:
+    html = reader_admin.get("/staff/").get_data(as_text=True)
     assert 'title="Share of shortest routes between two colleagues that pass through them (0 to 1)."' in html
     assert 'href="/metrics#betweenness"' in html
 
 
-def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
-    html = admin.get("/").get_data(as_text=True)
+def test_dashboard_alerts_link_to_detail(reader_admin: FlaskClient) -> None:
+    html = reader_admin.get("/").get_data(as_text=True)
     assert "1 of 4 schools (25 %) isolated" in html and 'href="/schools/D"' in html
     assert "1 of 3 networks and communities (33 %) dormant" in html and 'href="/groups/DORM"' in html
     assert "3 of 11 staff (27 %)</a> disconnected" in html
@@ -175,18 +197,18 @@ def test_dashboard_alerts_link_to_detail(admin: FlaskClient) -> None:
     assert to_help.index('href="/schools/D"') < to_help.index('href="/schools/C"')
     assert "Cedar Primary</a>: No priority set; tied to only 1 other school (1 tie)." in to_help
     assert "Unknown</strong> survey coverage" in html
-    assert "With only 1 tie to other schools, this is too few" in admin.get("/schools/C").get_data(as_text=True)
+    assert "With only 1 tie to other schools, this is too few" in reader_admin.get("/schools/C").get_data(as_text=True)
 
 
-def test_school_group_and_person_pages(admin: FlaskClient) -> None:
-    school = admin.get("/schools/C").get_data(as_text=True)
+def test_school_group_and_person_pages(reader_admin: FlaskClient) -> None:
+    school = reader_admin.get("/schools/C").get_data(as_text=True)
     assert 'href="/staff/c1"' in school and 'href="/staff/a1"' in school  # its key connectors
     assert "Maths community" in school  # missing: C has a maths teacher but no member
-    group = admin.get("/groups/DORM").get_data(as_text=True)
+    group = reader_admin.get("/groups/DORM").get_data(as_text=True)
     assert group.count("collaborates with no other member") == 3
-    person = admin.get("/staff/a2").get_data(as_text=True)
+    person = reader_admin.get("/staff/a2").get_data(as_text=True)
     assert "Head of maths B" in person and "Maths community" in person
-    assert admin.get("/staff/zz").status_code == 404
+    assert reader_admin.get("/staff/zz").status_code == 404
 
 
 def test_person_level_views_and_downloads_are_audited(app: Flask, admin: FlaskClient) -> None:
@@ -244,8 +266,8 @@ def test_labels_from_the_data_are_escaped(tmp_path: Path) -> None:
     assert XSS in labels  # plain text in JSON; the page puts it into the DOM as text (browser test)
 
 
-def test_security_headers_allow_no_external_host(admin: FlaskClient) -> None:
-    response = admin.get("/")
+def test_security_headers_allow_no_external_host(reader_admin: FlaskClient) -> None:
+    response = reader_admin.get("/")
     assert response.headers["Content-Security-Policy"] == CSP
     assert "http" not in CSP and "'unsafe-inline'" not in CSP
     assert response.headers["X-Frame-Options"] == "DENY"
@@ -260,11 +282,11 @@ def test_no_page_or_asset_names_an_external_host() -> None:
         assert not re.search(r"(src|href)=\"https?://|url\(https?://|//cdn", path.read_text(encoding="utf-8")), path
 
 
-def test_vis_network_is_served_by_the_app(admin: FlaskClient) -> None:
-    response = admin.get("/vendor/vis-network.min.js")
+def test_vis_network_is_served_by_the_app(reader_admin: FlaskClient) -> None:
+    response = reader_admin.get("/vendor/vis-network.min.js")
     assert response.status_code == 200 and b"vis" in response.data[:2000]
     response.close()
-    assert admin.get("/vendor/other.js").status_code == 404
+    assert reader_admin.get("/vendor/other.js").status_code == 404
 
 
 def test_school_map_data(admin: FlaskClient) -> None:
@@ -445,8 +467,8 @@ def test_an_empty_store_explains_what_to_do(tmp_path: Path) -> None:
     assert client.get("/schools/").status_code == 404
 
 
-def test_unknown_snapshot_is_a_clear_404(admin: FlaskClient) -> None:
-    response = admin.get("/?snapshot=2020-01-01")
+def test_unknown_snapshot_is_a_clear_404(reader_admin: FlaskClient) -> None:
+    response = reader_admin.get("/?snapshot=2020-01-01")
     assert response.status_code == 404 and "No snapshot 2020-01-01" in response.get_data(as_text=True)
 
 
@@ -495,29 +517,29 @@ def test_a_hostile_school_name_stays_text_in_the_cached_wiring_matrix(tmp_path: 
         assert XSS not in html and 'title="&lt;img src=x onerror=alert(1)&gt; – ' in html
 
 
-def test_person_search_matches_any_part_of_a_name(admin: FlaskClient) -> None:
-    suggestions = admin.get("/map/people?q=HEAD of").get_json()
+def test_person_search_matches_any_part_of_a_name(reader_admin: FlaskClient) -> None:
+    suggestions = reader_admin.get("/map/people?q=HEAD of").get_json()
     assert [p["name"] for p in suggestions] == ["Head of A", "Head of B", "Head of C", "Head of D",
                                                 "Head of maths B"]
     assert suggestions[0] == {"id": "a1", "name": "Head of A", "school": "Ash Primary"}
-    assert [p["id"] for p in admin.get("/map/people?q=maths b").get_json()] == ["b2"]
-    one = admin.get("/map/?view=staff&person=isolate").get_data(as_text=True)
+    assert [p["id"] for p in reader_admin.get("/map/people?q=maths b").get_json()] == ["b2"]
+    one = reader_admin.get("/map/?view=staff&person=isolate").get_data(as_text=True)
     assert "person=a4" in one  # one match: the map is of that person
-    several = admin.get("/map/?view=staff&person=teacher").get_data(as_text=True)
+    several = reader_admin.get("/map/?view=staff&person=teacher").get_data(as_text=True)
     assert "Several people match" in several and "Maths teacher A (Ash Primary)" in several
 
 
-def test_alerts_lead_to_actions(admin: FlaskClient, app: Flask) -> None:
+def test_alerts_lead_to_actions(reader_admin: FlaskClient, shared_app: Flask) -> None:
     """A disconnected colleague's page names who could introduce them; an isolated school's page ranks
     secondees; a dormant group names its lead; the dashboard links an isolated school to secondment planning."""
-    person = admin.get("/staff/a4").get_data(as_text=True)  # a4: no collaboration at all
+    person = reader_admin.get("/staff/a4").get_data(as_text=True)  # a4: no collaboration at all
     assert "Who could connect them" in person
-    school = admin.get("/schools/D").get_data(as_text=True)  # D: isolated
+    school = reader_admin.get("/schools/D").get_data(as_text=True)  # D: isolated
     assert "Who could connect it" in school and "Possible secondee" in school
     assert 'href="/secondments/?school=D' in school
-    assert 'led by\n<a href="/staff/c2">Teacher C</a>' in admin.get("/groups/DORM").get_data(as_text=True)
-    assert "find secondees" in admin.get("/").get_data(as_text=True)
-    ceo = app.test_client()
+    assert 'led by\n<a href="/staff/c2">Teacher C</a>' in reader_admin.get("/groups/DORM").get_data(as_text=True)
+    assert "find secondees" in reader_admin.get("/").get_data(as_text=True)
+    ceo = shared_app.test_client()
     login(ceo, "ceo")
     assert "Possible secondee" not in ceo.get("/schools/D").get_data(as_text=True)
 
@@ -607,19 +629,19 @@ def test_upload_problems_download_as_csv(admin: FlaskClient) -> None:
         ("staff.csv", "3", "role", "'=teachr")]
 
 
-def test_the_staff_table_shows_one_set_of_figures_at_a_time_and_downloads_them_all(admin: FlaskClient) -> None:
+def test_the_staff_table_shows_one_set_of_figures_at_a_time_and_downloads_them_all(reader_admin: FlaskClient) -> None:
     def headings(html: str) -> list[str]:
         head = html.split('<table class="data">')[1].split("</thead>")[0]
         return re.findall(r'<th title="[^"]*"><a href="[^"]*">([^<]+)</a>', head)
 
-    overview = headings(admin.get("/staff/").get_data(as_text=True))
+    overview = headings(reader_admin.get("/staff/").get_data(as_text=True))
     assert overview == ["Name", "School", "Role", "Role in the network", "Collaborators", "Cross-school ties",
                         "Schools reached", "Betweenness", "Disconnected"]
-    brokerage = headings(admin.get("/staff/?figures=brokerage").get_data(as_text=True))
+    brokerage = headings(reader_admin.get("/staff/?figures=brokerage").get_data(as_text=True))
     assert "Gatekeeper" in brokerage and "Collaborators" not in brokerage
-    every = headings(admin.get("/staff/?figures=all").get_data(as_text=True))
+    every = headings(reader_admin.get("/staff/?figures=all").get_data(as_text=True))
     assert len(every) == 3 + len(STAFF_COLUMNS) - 3  # every figure but staff_id, school_id (shown) and groups
-    header = admin.get("/staff/?figures=overview&format=csv").get_data(as_text=True).splitlines()[0].split(",")
+    header = reader_admin.get("/staff/?figures=overview&format=csv").get_data(as_text=True).splitlines()[0].split(",")
     assert {"constraint", "broker_liaison", "times_named", "core_number"} <= set(header)
 
 
