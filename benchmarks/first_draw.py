@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import HUB_SCHOOLS, SEED, SIZES, _machine
+from benchmarks.runner import HUB_SCHOOLS, SEED, SIZES, _machine, log_in_browser
 
 PASSWORD = "benchmark-password"
 TIMINGS = """() => { const m = window.netmapMaps[0];
@@ -85,15 +85,7 @@ def _measure(app: Any, pages: dict[str, str], runs: int) -> dict[str, Any]:
             "--disable-sync", "--no-first-run"])
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        page.goto(f"{base}/login")
-        page.fill("input[name=name]", "bench")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
-        page.goto(f"{base}/purpose/")  # a purpose is stated before person-level maps
-        page.select_option("select[name=purpose]", "Checking the data's quality")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        log_in_browser(page, base)
         page.close()
         for label, path in pages.items():
             samples = []

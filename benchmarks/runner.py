@@ -261,15 +261,7 @@ def _first_draw(app: Any, school: str) -> dict | str:
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/login")
-        page.fill("input[name=name]", "bench")
-        page.fill("input[name=password]", "benchmark-password")
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{base}/")
-        page.goto(f"{base}/purpose/")  # a purpose is stated before person-level maps
-        page.select_option("select[name=purpose]", "Checking the data's quality")
-        page.click("main button[type=submit]")
-        page.wait_for_url(f"{base}/")
+        log_in_browser(page, base)
         for label, path in (("school_map", "/map/"),
                             ("school_map_around_one_school", f"/map/?show=schools&school={school}"),
                             ("one_school_staff_map", f"/map/?view=staff&school={school}"),
@@ -280,6 +272,20 @@ def _first_draw(app: Any, school: str) -> dict | str:
         browser.close()
     http.shutdown()
     return draws
+
+
+def log_in_browser(page: Any, base: str) -> None:
+    """Log the benchmark's admin ("bench") in at `base` in a Playwright page and state a purpose, as a user does
+    before person-level maps."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=name]", "bench")
+    page.fill("input[name=password]", "benchmark-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/purpose/")
+    page.select_option("select[name=purpose]", "Checking the data's quality")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
 
 
 def bench_neo4j_load(folder: Path) -> dict:
