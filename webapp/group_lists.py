@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from werkzeug.utils import secure_filename
 
 from netmap import clock
@@ -16,7 +16,7 @@ from netmap.contract import GROUP_KINDS
 from netmap.errors import NetmapError
 from netmap.imports.plan import GroupImport, plan_group_import
 from webapp.data import get_store
-from webapp.pending import find_pending, kept_until_checked, new_pending, refusal, save_meta, store_confirmed
+from webapp.pending import confirm_pending, kept_until_checked, new_pending, refusal, save_meta
 
 bp = Blueprint("group_lists", __name__, url_prefix="/group-lists")
 
@@ -82,14 +82,9 @@ def index() -> Any:
 @bp.route("/<token>", methods=["POST"])
 def confirm(token: str) -> Any:
     """Store the import shown on the confirm page, or cancel it; either way its files are deleted."""
-    folder, meta = find_pending(token)
-    try:
-        if request.form.get("action") != "confirm":
-            flash("Cancelled: nothing was stored.", "ok")
-            return redirect(url_for("group_lists.index"))
-        plan = plan_group_import(get_store(), _lists(folder), as_of=meta["as_of"], kind=meta["kind"])
-        return store_confirmed(plan, meta["hash"], "group_lists.index", "The trust's data changed since these lists "
-                               "were checked: nothing was stored. Import them again to see what they change now.",
-                               f"{len(plan.lists)} group list(s)")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return confirm_pending(
+        token, "group_lists.index",
+        lambda folder, meta: plan_group_import(get_store(), _lists(folder), as_of=meta["as_of"], kind=meta["kind"]),
+        "The trust's data changed since these lists were checked: nothing was stored. Import them again to see what "
+        "they change now.",
+        lambda plan: f"{len(plan.lists)} group list(s)")

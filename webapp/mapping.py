@@ -21,36 +21,26 @@ from werkzeug.utils import secure_filename
 from netmap import clock
 from netmap.contract import ROLES
 from netmap.errors import NetmapError
-from netmap.imports.mapping import (
-    FIELDS,
-    StaffMapping,
-    builtin_names,
-    find_mapping,
-    is_sensitive,
-    mapping_from_dict,
-    mappings_dir,
-    save_mapping,
-    suggest_columns,
-)
+from netmap.imports import mapping as mappings
 from netmap.imports.plan import StaffImport, plan_staff_import
 from netmap.imports.staff import codes_in, resolve_school
 from netmap.ingest.report import ValidationReport
 from webapp.auth import audit
 from webapp.data import get_store
-from webapp.pending import find_pending, kept_until_checked, new_pending, refusal, save_meta, store_confirmed
+from webapp.pending import confirm_pending, kept_until_checked, new_pending, refusal, save_meta
 
 bp = Blueprint("mapping", __name__, url_prefix="/mapping")
 
 
 def _folder() -> Path:
     """Where the trust's own mappings are kept (NETMAP_MAPPINGS_DIR in tests)."""
-    return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings_dir())
+    return Path(current_app.config.get("NETMAP_MAPPINGS_DIR") or mappings.mappings_dir())
 
 
 def _available() -> list[str]:
     """The mappings an import may use: the trust's own, then the built-in ones they do not replace."""
     own = sorted(p.stem for p in _folder().glob("*") if p.suffix in (".toml", ".json")) if _folder().is_dir() else []
-    return own + [n for n in builtin_names() if n not in own]
+    return own + [n for n in mappings.builtin_names() if n not in own]
 
 
 def _upload(name: str) -> FileStorage:
@@ -71,7 +61,7 @@ def _schools() -> pd.DataFrame:
 
 def _matched(code: str, schools: pd.DataFrame) -> str:
     """The school an export's school value names without a mapping entry (its id or name), as "name (id)"; ""."""
-    found = resolve_school(code, StaffMapping("new", "", {}), schools)
+    found = resolve_school(code, mappings.StaffMapping("new", "", {}), schools)
     names = dict(zip(map(str, schools["school_id"]), schools["name"], strict=True))
     return "" if found is None else f"{names[found]} ({found})"
 
@@ -93,13 +83,13 @@ def index() -> Any:
         except NetmapError as exc:
             error = str(exc)
     return render_template("mapping/index.html", mappings=_available(), editor=editor, error=error,
-                           fields=FIELDS, roles=ROLES), 422 if error else 200
+                           fields=mappings.FIELDS, roles=ROLES), 422 if error else 200
 
 
 def _editor(upload: FileStorage, start: str) -> dict[str, Any]:
     """What the editor shows for an export: headers (sensitive ones marked), a column chosen per field (from the
     starting mapping, else the suggestion), and the role and school codes found with their translations."""
-    base = find_mapping(start, _folder()) if start else None
+    base = mappings.find_mapping(start, _folder()) if start else None
     with tempfile.TemporaryDirectory(prefix="netmap-mapping-") as folder:
         path = Path(folder) / (secure_filename(upload.filename or "") or "export.csv")
         upload.save(path)
@@ -107,16 +97,16 @@ def _editor(upload: FileStorage, start: str) -> dict[str, Any]:
         headers, _ = codes_in(path, report, [])
         if not headers:
             raise NetmapError(" ".join(p.describe() for p in report.errors) or "The export has no header row.")
-        suggested = suggest_columns(headers)
+        suggested = mappings.suggest_columns(headers)
         chosen = {f.name: list(base.header_of(f.name)) if base else [h for h in [suggested[f.name]] if h]
-                  for f in FIELDS}
+                  for f in mappings.FIELDS}
         role_column = next(iter(chosen["role"]), None)
         school_column = next(iter(chosen["school_id"]), None)
         _, codes = codes_in(path, report, [role_column, school_column])
-    empty = StaffMapping("new", "", {})
+    empty = mappings.StaffMapping("new", "", {})
     start_with = base or empty
     schools = _schools()
-    return {"headers": headers, "sensitive": [h for h in headers if is_sensitive(h)], "chosen": chosen,
+    return {"headers": headers, "sensitive": [h for h in headers if mappings.is_sensitive(h)], "chosen": chosen,
             "base": base, "file": path.name,
             "roles": [(code, start_with.role_of(code) or "") for code in codes.get(role_column or "", [])],
             "schools": [(code, start_with.schools.get(code, ""), _matched(code, schools))
@@ -131,7 +121,7 @@ def save() -> Any:
     """Save the editor's mapping under its name (a trust's own mapping of a built-in's name is used instead)."""
     form = request.form
     columns: dict[str, Any] = {}
-    for f in FIELDS:
+    for f in mappings.FIELDS:
         picked = [h for h in form.getlist(f"col_{f.name}") if h]
         if picked:
             columns[f.name] = picked if len(picked) > 1 else picked[0]
@@ -154,8 +144,8 @@ def save() -> Any:
             "roles": roles, "schools": schools, "subjects": subjects, "verified": False,
             "source": "Made on the mapping page from the trust's own export."}
     try:
-        mapping = mapping_from_dict(data, "from the page")
-        path = save_mapping(mapping, _folder())
+        mapping = mappings.mapping_from_dict(data, "from the page")
+        path = mappings.save_mapping(mapping, _folder())
     except NetmapError as exc:
         flash(f"Not saved: {exc}", "error")
         return redirect(url_for("mapping.index"))
@@ -175,7 +165,7 @@ def import_() -> Any:
         try:
             with kept_until_checked(pending):
                 upload = _upload("export")
-                mapping = find_mapping(request.form.get("mapping", ""), _folder())
+                mapping = mappings.find_mapping(request.form.get("mapping", ""), _folder())
                 pending.mkdir(mode=0o700)
                 path = pending / (secure_filename(upload.filename or "") or "export.csv")
                 upload.save(path)
@@ -201,16 +191,13 @@ def import_() -> Any:
 @bp.route("/import/<token>", methods=["POST"])
 def confirm(token: str) -> Any:
     """Store the import shown on the confirm page, or cancel it; either way its file is deleted."""
-    folder, meta = find_pending(token)
-    try:
-        if request.form.get("action") != "confirm":
-            flash("Cancelled: nothing was stored.", "ok")
-            return redirect(url_for("mapping.import_"))
+    def plan_again(folder: Path, meta: dict[str, Any]) -> StaffImport:
         export = next(p for p in folder.iterdir() if p.name != "meta.json")
-        plan = plan_staff_import(get_store(), export, find_mapping(meta["mapping"], _folder()), as_of=meta["as_of"],
-                                 school=meta["school"])
-        return store_confirmed(plan, meta["hash"], "mapping.import_", "The trust's data changed since this import "
-                               "was checked: nothing was stored. Import the export again to see what it changes now.",
-                               plan.file)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        return plan_staff_import(get_store(), export, mappings.find_mapping(meta["mapping"], _folder()),
+                                 as_of=meta["as_of"], school=meta["school"])
+
+    return confirm_pending(
+        token, "mapping.import_", plan_again,
+        "The trust's data changed since this import was checked: nothing was stored. Import the export again to see "
+        "what it changes now.",
+        lambda plan: plan.file)

@@ -8,12 +8,12 @@ import json
 import logging
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from flask import abort, current_app, flash, g, redirect, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from netmap import clock
@@ -24,8 +24,8 @@ from netmap.store import SnapshotInfo
 from webapp.auth import audit
 from webapp.data import get_store
 
-__all__ = ["PENDING_SECONDS", "Planned", "find_pending", "kept_until_checked", "new_pending", "pending_root",
-           "refusal", "save_meta", "store_confirmed"]
+__all__ = ["PENDING_SECONDS", "Planned", "confirm_pending", "find_pending", "kept_until_checked", "new_pending",
+           "pending_root", "refusal", "save_meta"]
 
 log = logging.getLogger(__name__)
 PENDING_SECONDS = 3600
@@ -79,6 +79,9 @@ class Planned(Protocol):
     def label(self) -> str: ...
 
 
+P = TypeVar("P", bound=Planned)
+
+
 def refusal(plan: Planned, fix: str) -> str:
     """Why a checked import cannot wait for confirmation ("" when it can): its errors, or a snapshot in its way."""
     if plan.dataset is None:
@@ -99,15 +102,25 @@ def kept_until_checked(folder: Path) -> Iterator[None]:
         raise
 
 
-def store_confirmed(plan: Planned, checked_hash: str, page: str, changed: str, stored: str) -> Response:
-    """Store a confirmed import, planned again, if it still builds what the admin checked (else flash `changed`
-    and go back to `page`); audited, then the dashboard of the snapshot written."""
-    if plan.dataset is None or plan.dataset.content_hash() != checked_hash:
-        flash(changed, "error")
-        return redirect(url_for(page))
-    result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
-    written = result.snapshot.snapshot_id
-    log.info("snapshot %s %s by %s through %s", written, result.status, g.user.name, page)
-    audit("upload", f"snapshot {written} {result.status} from {plan.label}")
-    flash(f"Stored snapshot {written} from {stored}.", "ok")
-    return redirect(url_for("dashboard.index", snapshot=written))
+def confirm_pending(token: str, page: str, plan_again: Callable[[Path, dict[str, Any]], P], changed: str,
+                    stored: Callable[[P], str]) -> Response:
+    """The confirm page's answer to the signed-in admin's pending import `token`: cancelled, or planned again from
+    its folder and stored if it still builds what the admin checked (else flash `changed` and go back to `page`),
+    audited, then the dashboard of the snapshot written. Either way its folder is deleted."""
+    folder, meta = find_pending(token)
+    try:
+        if request.form.get("action") != "confirm":
+            flash("Cancelled: nothing was stored.", "ok")
+            return redirect(url_for(page))
+        plan = plan_again(folder, meta)
+        if plan.dataset is None or plan.dataset.content_hash() != meta["hash"]:
+            flash(changed, "error")
+            return redirect(url_for(page))
+        result = get_store().write_snapshot(plan.dataset, plan.as_of, source=plan.label, replace=plan.replace)
+        written = result.snapshot.snapshot_id
+        log.info("snapshot %s %s by %s through %s", written, result.status, g.user.name, page)
+        audit("upload", f"snapshot {written} {result.status} from {plan.label}")
+        flash(f"Stored snapshot {written} from {stored(plan)}.", "ok")
+        return redirect(url_for("dashboard.index", snapshot=written))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
