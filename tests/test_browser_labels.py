@@ -124,7 +124,7 @@ def _check(page: Page, what: str, top: str, guaranteed: int, shot: str = "") -> 
             "set apart (leader)": apart, "turned a quarter turn": drawn["turned"],
             "smallest px": min(n["px"] for n in drawn["names"]), "names on two lines": sum(
                 1 for n in drawn["names"] if n["lines"] > 1), "shown zoomed in 2x": more,
-            "scale at fit": round(drawn["scale"], 4)}
+            "scale at fit": round(drawn["scale"], 4), "map box px": [round(drawn["width"]), round(drawn["height"])]}
 
 
 def _top(page: Page, url: str, query: str = "") -> str:

@@ -73,6 +73,7 @@
   // With a frame from the server (the map's middle and the map units the box shows at fit, computed for this box:
   // netmap/layout/screen.py), the page fits to it, so that the names placed for that fit are the names shown.
   const MAX_FIT_SCALE = 1.0;
+  const RESHAPED = 40;  // CSS pixels a map's box may grow or shrink by before its names are placed again
   function fit(network, frame, container) {
     if (frame && container && container.clientWidth && container.clientHeight) {
       const scale = Math.min(container.clientWidth / frame.w, container.clientHeight / frame.h, MAX_FIT_SCALE);
@@ -98,6 +99,7 @@
     const panel = wrap.querySelector(".panel");
     const message = wrap.querySelector(".map-message");
     const started = performance.now();
+    const asked = [container.clientWidth, container.clientHeight];
     fetch(sized(container), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("The map could not be loaded (" + response.status + ").");
@@ -139,8 +141,22 @@
         let moved = false;
         network.on("dragStart", function () { moved = true; });
         network.on("zoom", function () { moved = true; });
+        // A box of another shape than the one the names were placed for (a phone turned, a window resized) asks
+        // for the map again, placed for the new box.
         if (window.ResizeObserver) {
-          new ResizeObserver(function () { if (!moved) fit(network, data.fit, container); }).observe(container);
+          let later = null;
+          const reshaped = function () {
+            return data.fit && (Math.abs(container.clientWidth - asked[0]) > RESHAPED ||
+                                Math.abs(container.clientHeight - asked[1]) > RESHAPED);
+          };
+          entry.observer = new ResizeObserver(function () {
+            if (moved) return;
+            fit(network, data.fit, container);
+            if (!reshaped()) return;
+            clearTimeout(later);
+            later = setTimeout(function () { if (!moved && reshaped()) redraw(wrap); }, 400);
+          });
+          entry.observer.observe(container);
         }
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
@@ -246,6 +262,18 @@
     ctx.restore();
   }
 
+  // The map in `wrap` fetched and drawn again (another size measure, another box).
+  function redraw(wrap) {
+    delete wrap.querySelector(".map").dataset.drawn;
+    const old = window.netmapMaps.find(function (m) { return m.wrap === wrap; });
+    if (old) {
+      if (old.observer) old.observer.disconnect();
+      old.network.destroy();
+    }
+    wrap.querySelectorAll(".map-tools").forEach(function (bar) { bar.remove(); });
+    draw(wrap);
+  }
+
   // A choice of what the map's discs are sized by (and whose names come first): the map is fetched again.
   function sizeControl(wrap, sizing) {
     const label = text("label", "Size: ", "size-control");
@@ -261,11 +289,7 @@
       const url = new URL(container.dataset.endpoint, window.location.href);
       url.searchParams.set("size", select.value);
       container.dataset.endpoint = url.pathname + url.search;
-      delete container.dataset.drawn;
-      const old = window.netmapMaps.find(function (m) { return m.wrap === wrap; });
-      if (old) old.network.destroy();
-      wrap.querySelectorAll(".map-tools").forEach(function (bar) { bar.remove(); });
-      draw(wrap);
+      redraw(wrap);
     });
     label.appendChild(select);
     label.append(". ");
