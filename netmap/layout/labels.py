@@ -186,25 +186,28 @@ def _threshold_of(cands: np.ndarray, own: int, xy: np.ndarray, radii: np.ndarray
     return at
 
 
-def _segments_miss(start: np.ndarray, ends: np.ndarray, centres: np.ndarray, reach: np.ndarray) -> np.ndarray:
-    """Per segment from `start` to each of `ends`, whether it keeps further than `reach` from every one of
-    `centres` (exact: the distance to the segment's nearest point)."""
+def _segments_miss(starts: np.ndarray, ends: np.ndarray, centres: np.ndarray, reach: np.ndarray) -> np.ndarray:
+    """Per segment from each of `starts` to the matching one of `ends`, whether it keeps further than `reach`
+    from every one of `centres` (exact: the distance to the segment's nearest point)."""
     if not len(centres):
         return np.ones(len(ends), dtype=bool)
-    d = ends - start  # (c, 2)
-    to = centres[None, :, :] - start  # (1, n, 2)
+    start = starts[:, None, :]  # (c, 1, 2)
+    d = ends - starts  # (c, 2)
+    to = centres[None, :, :] - start  # (c, n, 2)
     length = np.maximum((d * d).sum(axis=1), 1e-18)[:, None]
     t = np.clip((to * d[:, None, :]).sum(axis=2) / length, 0.0, 1.0)  # (c, n)
     nearest = start + t[:, :, None] * d[:, None, :]
     return np.asarray((np.hypot(*(nearest - centres[None, :, :]).transpose(2, 0, 1)) > reach[None, :]).all(axis=1))
 
 
-def _segments_miss_boxes(start: np.ndarray, ends: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Per segment from `start` to each of `ends`, whether it misses every box (x0, y0, x1, y1) (slab test)."""
+def _segments_miss_boxes(starts: np.ndarray, ends: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Per segment from each of `starts` to the matching one of `ends`, whether it misses every box (x0, y0, x1,
+    y1) (slab test)."""
     if not len(boxes):
         return np.ones(len(ends), dtype=bool)
-    d = (ends - start)[:, None, :]  # (c, 1, 2)
-    low, high = boxes[None, :, :2] - start, boxes[None, :, 2:] - start  # (1, m, 2)
+    start = starts[:, None, :]  # (c, 1, 2)
+    d = (ends - starts)[:, None, :]  # (c, 1, 2)
+    low, high = boxes[None, :, :2] - start, boxes[None, :, 2:] - start  # (c, m, 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         safe = np.where(d != 0, d, 1.0)
         t1, t2 = low / safe, high / safe
@@ -216,25 +219,31 @@ def _segments_miss_boxes(start: np.ndarray, ends: np.ndarray, boxes: np.ndarray)
 
 def _callout(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, radii: np.ndarray, placed: np.ndarray,
              fit: Fit) -> tuple[np.ndarray, int, float] | None:
-    """Node `i`'s name set apart (_set_apart), its leader missing every other disc if it can, else (a disc
-    hemmed in by others) crossing them but no name."""
-    return _set_apart(i, sizes, xy, radii, placed, fit, True) or _set_apart(i, sizes, xy, radii, placed, fit, False)
+    """Node `i`'s name set apart (_set_apart), its leader missing every other disc and name if it can, else (a
+    disc hemmed in by others) crossing discs but no name, else (names shown at fit all round) passing under
+    names too (a name's white outline hides it there)."""
+    for miss_discs, miss_names in ((True, True), (False, True), (False, False)):
+        found = _set_apart(i, sizes, xy, radii, placed, fit, miss_discs, miss_names)
+        if found is not None:
+            return found
+    return None
 
 
 def _set_apart(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, radii: np.ndarray, placed: np.ndarray,
-               fit: Fit, miss_discs: bool) -> tuple[np.ndarray, int, float] | None:
+               fit: Fit, miss_discs: bool, miss_names: bool) -> tuple[np.ndarray, int, float] | None:
     """Node `i`'s name set apart: (its box's row, which way of setting it, the scale it shows from), the box in
     the free place nearest its disc inside the fit's frame, or None if the frame has none. The box, centred on
     its anchor, only shrinks round it on zooming in, so clear of every disc and of the names `placed` at the
     fit (CALLOUT_SLACK smaller, as the page may round) it stays clear at every zoom beyond; its leader, from the
-    disc's middle to the box's nearest point at fit, misses every name shown at fit and, with `miss_discs`,
-    every other disc."""
+    disc's rim to the box's nearest point at fit, misses, with `miss_names`, every name shown at fit and,
+    with `miss_discs`, every other disc."""
     scale = fit.scale * CALLOUT_SLACK
     start = xy[i]
     others = np.arange(len(xy)) != i
     shown = placed[placed[:, 6] <= fit.scale]
-    boxes = np.column_stack([shown[:, :2] + (shown[:, 2:4] - PAD) / fit.scale,
-                             shown[:, :2] + (shown[:, 2:4] + shown[:, 4:6] + PAD) / fit.scale])
+    clear = DISC_PAD / 2  # pixels round a name a leader keeps off: less than a name keeps off a disc's rim
+    boxes = np.column_stack([shown[:, :2] + (shown[:, 2:4] - clear) / fit.scale,
+                             shown[:, :2] + (shown[:, 2:4] + shown[:, 4:6] + clear) / fit.scale])
     found: tuple[float, int, np.ndarray] | None = None
     for way, (w, h) in enumerate(sizes):
         half_w, half_h = w / 2 / scale, h / 2 / scale
@@ -248,6 +257,8 @@ def _set_apart(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, rad
         reach = np.array([w, h]) / 2 / fit.scale
         ends = np.clip(start, centres - reach, centres + reach)
         length = np.hypot(*(ends - start).T)
+        # the leader's near end: on the disc's rim (a name shown at fit may come within DISC_PAD of the disc)
+        rims = start + (ends - start) * np.minimum(1.0, radii[i] / np.maximum(length, 1e-12))[:, None]
         tried = np.argsort(length, kind="stable")
         if found is not None:
             tried = tried[length[tried] < found[0]]
@@ -260,9 +271,10 @@ def _set_apart(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, rad
                                np.ones(len(placed), dtype=bool))
             ok = at <= scale
             if ok.any() and miss_discs:
-                ok[ok] = _segments_miss(start, ends[batch][ok], xy[others], radii[others] + DISC_PAD / fit.scale)
-            if ok.any():
-                ok[ok] = _segments_miss_boxes(start, ends[batch][ok], boxes)
+                ok[ok] = _segments_miss(rims[batch][ok], ends[batch][ok], xy[others],
+                                        radii[others] + DISC_PAD / fit.scale)
+            if ok.any() and miss_names:
+                ok[ok] = _segments_miss_boxes(rims[batch][ok], ends[batch][ok], boxes)
             if ok.any():
                 k = int(np.argmax(ok))
                 found = (float(length[batch[k]]), way, rows[k])
