@@ -37,8 +37,10 @@ FIRST_FEW = 30  # names that may also go off a disc's corners and on three lines
 CALLOUT_SLACK = 0.98  # a name set apart is placed for a fit this much smaller than the page's: shown at fit
 # whatever the page's last bit of rounding
 CALLOUT_STEP = 6.0  # screen pixels between the places tried for a name set apart
-CALLOUT_BATCH = 512  # places tried at once, nearest first
-LEADER_SAMPLES = 24  # points along a leader checked against discs and names
+CALLOUT_BATCH = 64  # places checked exactly at once, nearest first
+CALLOUT_TRIES = 4096  # places checked exactly at most, for each way of setting a name ...
+CLEAR_LEADER_TRIES = 512  # ... and while looking for a leader that crosses no disc (on a dense map: none near)
+RASTER = 2.0  # screen pixels a side of the cells that find free places fast (then checked exactly)
 GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, so a disc drawn on top of another
 # leaves the upper one's name clear
 
@@ -222,44 +224,94 @@ def _callout(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, radii
     """Node `i`'s name set apart (_set_apart), its leader missing every other disc and name if it can, else (a
     disc hemmed in by others) crossing discs but no name, else (names shown at fit all round) passing under
     names too (a name's white outline hides it there)."""
+    table = _free_space(xy, radii, placed, fit, fit.scale * CALLOUT_SLACK)
     for miss_discs, miss_names in ((True, True), (False, True), (False, False)):
-        found = _set_apart(i, sizes, xy, radii, placed, fit, miss_discs, miss_names)
+        found = _set_apart(i, sizes, xy, radii, placed, fit, table, miss_discs, miss_names)
         if found is not None:
             return found
     return None
 
 
+def _free_space(xy: np.ndarray, radii: np.ndarray, placed: np.ndarray, fit: Fit, scale: float) -> np.ndarray:
+    """A summed-area table of the fit's frame cut into cells RASTER pixels a side at `scale`, counting the cells
+    a disc (its square, DISC_PAD wider) or a placed name covers: a name from the scale it shows on, so the hull of
+    its anchor and its box at `scale` (a box only shrinks towards its anchor on zooming in), 2 PAD wider. A cell
+    counted may still be free (cells are whole): it only spares exact checks of places sure to fail."""
+    unit = RASTER / scale
+    size = np.array([math.ceil((fit.x1 - fit.x0) / unit) + 1, math.ceil((fit.y1 - fit.y0) / unit) + 1])
+    pad = (radii + DISC_PAD / scale)[:, None]
+    lows, highs = [xy - pad], [xy + pad]
+    names = placed[np.isfinite(placed[:, 6])]
+    if len(names):
+        box_lo = names[:, :2] + names[:, 2:4] / scale
+        box_hi = box_lo + names[:, 4:6] / scale
+        lows.append(np.minimum(names[:, :2], box_lo) - 2 * PAD / scale)
+        highs.append(np.maximum(names[:, :2], box_hi) + 2 * PAD / scale)
+    origin = np.array([fit.x0, fit.y0])
+    low, high = np.floor((np.vstack(lows) - origin) / unit), np.floor((np.vstack(highs) - origin) / unit)
+    inside = np.all((high >= 0) & (low < size), axis=1)
+    low, high = (np.clip(v[inside], 0, size - 1).astype(int) for v in (low, high))
+    edges = np.zeros((size[1] + 1, size[0] + 1))
+    for dy, dx, sign in ((0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, 1)):
+        np.add.at(edges, (np.where(dy, high[:, 1] + 1, low[:, 1]), np.where(dx, high[:, 0] + 1, low[:, 0])), sign)
+    covered = (edges.cumsum(axis=0).cumsum(axis=1)[:size[1], :size[0]] > 0).astype(np.int64)
+    table = np.zeros((size[1] + 1, size[0] + 1), dtype=np.int64)
+    table[1:, 1:] = covered.cumsum(axis=0).cumsum(axis=1)
+    return table
+
+
+def _is_free(table: np.ndarray, fit: Fit, scale: float, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
+    """Per box (its low and high corners in map units, inside the frame), whether no cell it touches in `table`
+    (_free_space) is covered."""
+    unit = RASTER / scale
+    limit = np.array(table.shape[::-1]) - 2
+    origin = np.array([fit.x0, fit.y0])
+    i0 = np.clip(np.floor((lows - origin) / unit).astype(int), 0, limit)
+    i1 = np.clip(np.floor((highs - origin) / unit).astype(int), 0, limit)
+    count = (table[i1[:, 1] + 1, i1[:, 0] + 1] - table[i0[:, 1], i1[:, 0] + 1] - table[i1[:, 1] + 1, i0[:, 0]]
+             + table[i0[:, 1], i0[:, 0]])
+    return np.asarray(count == 0)
+
+
+def _touching(xy: np.ndarray, reach: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Which squares (middles `xy`, half sides `reach`) touch the box from `low` to `high`."""
+    return np.asarray(np.all((xy + reach[:, None] >= low) & (xy - reach[:, None] <= high), axis=1))
+
+
 def _set_apart(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, radii: np.ndarray, placed: np.ndarray,
-               fit: Fit, miss_discs: bool, miss_names: bool) -> tuple[np.ndarray, int, float] | None:
+               fit: Fit, table: np.ndarray, miss_discs: bool, miss_names: bool) -> tuple[np.ndarray, int, float] | None:
     """Node `i`'s name set apart: (its box's row, which way of setting it, the scale it shows from), the box in
     the free place nearest its disc inside the fit's frame, or None if the frame has none. The box, centred on
     its anchor, only shrinks round it on zooming in, so clear of every disc and of the names `placed` at the
     fit (CALLOUT_SLACK smaller, as the page may round) it stays clear at every zoom beyond; its leader, from the
     disc's rim to the box's nearest point at fit, misses, with `miss_names`, every name shown at fit and,
-    with `miss_discs`, every other disc."""
+    with `miss_discs`, every other disc. Places are tried nearest first, those `table` shows free only (the
+    first CALLOUT_TRIES of them, CLEAR_LEADER_TRIES with `miss_discs`), each checked exactly."""
     scale = fit.scale * CALLOUT_SLACK
     start = xy[i]
-    others = np.arange(len(xy)) != i
+    others = np.flatnonzero(np.arange(len(xy)) != i)
     shown = placed[placed[:, 6] <= fit.scale]
     clear = DISC_PAD / 2  # pixels round a name a leader keeps off: less than a name keeps off a disc's rim
     boxes = np.column_stack([shown[:, :2] + (shown[:, 2:4] - clear) / fit.scale,
                              shown[:, :2] + (shown[:, 2:4] + shown[:, 4:6] + clear) / fit.scale])
+    disc_reach = radii + DISC_PAD / scale
     found: tuple[float, int, np.ndarray] | None = None
     for way, (w, h) in enumerate(sizes):
-        half_w, half_h = w / 2 / scale, h / 2 / scale
+        half = np.array([w, h]) / 2 / scale
         step = CALLOUT_STEP / scale
-        xs = np.arange(fit.x0 + half_w + PAD / scale, fit.x1 - half_w - PAD / scale, step)
-        ys = np.arange(fit.y0 + half_h + PAD / scale, fit.y1 - half_h - PAD / scale, step)
+        xs = np.arange(fit.x0 + half[0] + PAD / scale, fit.x1 - half[0] - PAD / scale, step)
+        ys = np.arange(fit.y0 + half[1] + PAD / scale, fit.y1 - half[1] - PAD / scale, step)
         if not len(xs) or not len(ys):
             continue
         centres = np.column_stack([np.repeat(xs, len(ys)), np.tile(ys, len(xs))])
+        centres = centres[_is_free(table, fit, scale, centres - half, centres + half)]
         # the leader's far end: the point of the box at fit nearest the disc's middle
         reach = np.array([w, h]) / 2 / fit.scale
         ends = np.clip(start, centres - reach, centres + reach)
         length = np.hypot(*(ends - start).T)
         # the leader's near end: on the disc's rim (a name shown at fit may come within DISC_PAD of the disc)
         rims = start + (ends - start) * np.minimum(1.0, radii[i] / np.maximum(length, 1e-12))[:, None]
-        tried = np.argsort(length, kind="stable")
+        tried = np.argsort(length, kind="stable")[:CLEAR_LEADER_TRIES if miss_discs else CALLOUT_TRIES]
         if found is not None:
             tried = tried[length[tried] < found[0]]
         for batch in np.array_split(tried, max(1, math.ceil(len(tried) / CALLOUT_BATCH))):
@@ -267,12 +319,16 @@ def _set_apart(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, rad
                 continue
             rows = np.column_stack([centres[batch], np.full(len(batch), -w / 2), np.full(len(batch), -h / 2),
                                     np.full(len(batch), w), np.full(len(batch), h)])
-            at = _threshold_of(rows, -1, xy, radii, placed, np.ones(len(xy), dtype=bool),
-                               np.ones(len(placed), dtype=bool))
+            # only discs touching one of these boxes at `scale` can touch it at a larger scale
+            near = _touching(xy, disc_reach, centres[batch].min(axis=0) - half, centres[batch].max(axis=0) + half)
+            at = _threshold_of(rows, -1, xy, radii, placed, near, np.ones(len(placed), dtype=bool))
             ok = at <= scale
             if ok.any() and miss_discs:
-                ok[ok] = _segments_miss(rims[batch][ok], ends[batch][ok], xy[others],
-                                        radii[others] + DISC_PAD / fit.scale)
+                lo = np.minimum(rims[batch][ok], ends[batch][ok]).min(axis=0)
+                hi = np.maximum(rims[batch][ok], ends[batch][ok]).max(axis=0)
+                close = others[_touching(xy[others], disc_reach[others], lo, hi)]
+                ok[ok] = _segments_miss(rims[batch][ok], ends[batch][ok], xy[close],
+                                        radii[close] + DISC_PAD / fit.scale)
             if ok.any() and miss_names:
                 ok[ok] = _segments_miss_boxes(rims[batch][ok], ends[batch][ok], boxes)
             if ok.any():
