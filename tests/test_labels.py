@@ -269,3 +269,22 @@ def test_names_measured_on_many_threads_at_once_measure_as_on_one() -> None:
     for t in threads:
         t.join()
     assert all(got[k] == alone[k::8] for k in range(8))
+
+
+def test_the_map_data_places_names_for_the_page_box_it_is_asked_for(client) -> None:  # noqa: ANN001
+    from tests.web_helpers import login
+
+    login(client, "admin")
+    plain = client.get("/map/data?view=schools").get_json()
+    assert "fit" not in plain  # no box asked: names placed for the map's own extent, as before
+    for width, k in ((1233, 10), (343, 5)):
+        drawn = client.get(f"/map/data?view=schools&width={width}&height=598").get_json()
+        scale = drawn["fit"]["scale"]
+        best = [n for n in drawn["nodes"] if n.get("name_at", {}).get("rank", k) < k]
+        assert len(best) == min(k, sum(1 for n in plain["nodes"] if "rank" in n.get("name_at", {})))
+        assert all(n["name_at"]["at"] is not None and n["name_at"]["at"] <= scale for n in best)
+        where = {n["id"]: (n["x"], n["y"]) for n in plain["nodes"]}
+        turned = {n["id"]: (-n["y"], n["x"]) for n in plain["nodes"]}
+        assert {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]} == (turned if drawn["turned"] else where)
+    assert not client.get("/map/data?view=schools&width=343&height=598&layout=geographic").get_json()["turned"]
+    assert "fit" not in client.get("/map/data?view=schools&width=99999&height=598").get_json()  # no such box
