@@ -206,6 +206,7 @@ def test_a_screen_places_the_best_ranked_names_for_its_fit_and_turns_a_wide_map_
     assert guaranteed_names(1280) == 10 and guaranteed_names(358) == 5
     wide = np.array([[0.0, 0.0], [2600.0, 0.0], [1300.0, 1000.0]])
     assert turn_helps(wide, np.full(3, 10.0), 358, 598) and not turn_helps(wide, np.full(3, 10.0), 1278, 598)
+    assert not turn_helps(wide[:, ::-1], np.full(3, 10.0), 1278, 598)  # a tall map on a wide box: never turned
     turned = quarter_turned([{"id": "a", "x": 3.0, "y": 4.0}, {"id": "b", "x": 0.0, "y": 0.0}, {"id": "t"}])
     assert turned == [{"id": "a", "x": -4.0, "y": 3.0}, {"id": "b", "x": -0.0, "y": 0.0}, {"id": "t"}]
 

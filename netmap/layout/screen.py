@@ -3,7 +3,8 @@ whether a map drawn wide is better turned a quarter turn for a tall box (a phone
 
 The page fits the map to the frame the library computed, so the names placed for that frame (netmap/layout/labels.py)
 are exactly the names the page shows at fit. A quarter turn keeps every distance between discs; it is taken only
-when it lets the map be drawn larger, so the same map on the same box is always drawn the same way.
+on a box taller than wide, when it lets the map be drawn larger, so the same map on the same box is always drawn
+the same way.
 """
 
 from __future__ import annotations
@@ -66,10 +67,11 @@ def fit_of(xy: np.ndarray, radii: np.ndarray, width: float, height: float) -> Fi
 
 
 def turn_helps(xy: np.ndarray, radii: np.ndarray, width: float, height: float) -> bool:
-    """Whether a quarter turn lets a `width` by `height` box draw the map larger (by more than a twentieth: a
-    nearly square map is left as it is)."""
+    """Whether a `width` by `height` box is taller than wide (a phone held upright: a wider box always shows the
+    map as laid out) and a quarter turn lets it draw the map larger (by more than a twentieth: a nearly square map
+    is left as it is)."""
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-    if not len(xy):
+    if not len(xy) or height <= width:
         return False
     radii = np.asarray(radii, dtype=float)
     return fit_of(xy[:, ::-1], radii, width, height).scale > 1.05 * fit_of(xy, radii, width, height).scale
