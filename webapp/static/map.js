@@ -145,9 +145,12 @@
         // for the map again, placed for the new box.
         if (window.ResizeObserver) {
           let later = null;
-          const reshaped = function () {
-            return data.fit && (Math.abs(container.clientWidth - asked[0]) > RESHAPED ||
-                                Math.abs(container.clientHeight - asked[1]) > RESHAPED);
+          const reshaped = function () {  // names set apart show from 98 % of the fit's scale on: below, ask again
+            if (!data.fit || !container.clientWidth || !container.clientHeight) return false;
+            const scale = Math.min(container.clientWidth / data.fit.w, container.clientHeight / data.fit.h,
+                                   MAX_FIT_SCALE);
+            return scale < 0.99 * data.fit.scale || Math.abs(container.clientWidth - asked[0]) > RESHAPED ||
+              Math.abs(container.clientHeight - asked[1]) > RESHAPED;
           };
           entry.observer = new ResizeObserver(function () {
             if (moved) return;
