@@ -5,12 +5,24 @@ by hand, and checked at many zooms by an independent overlap test; and nodes siz
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from netmap.layout.labels import DISC_PAD, GAP, LINE, PAD, label_thresholds, name_places, text_width, wrapped
+from netmap.layout.labels import (
+    DISC_PAD,
+    GAP,
+    LINE,
+    PAD,
+    label_thresholds,
+    name_places,
+    screen_places,
+    text_width,
+    wrapped,
+)
+from netmap.layout.screen import fit_of, guaranteed_names, quarter_turned, turn_helps
 from netmap.layout.sizes import SIZE_MEASURES, measure_of, scaled_radii
 
 OPEN = (1e9, 1e9)  # a fit that shows everything: no name is held back for want of room on screen
@@ -127,6 +139,78 @@ def test_the_order_decides_whose_name_shows_first() -> None:
     assert PAD > 0 and len(xy) == len(radii)
 
 
+def _hemmed_in() -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A crowded case: the top node's disc ringed by eight discs touching it and each other (no room beside it
+    for its name at any zoom a page fits to), two far discs making the map wide, an opening in the ring below."""
+    angles = np.arange(8) * np.pi / 4
+    ring = np.column_stack([np.cos(angles), np.sin(angles)]) * 24
+    xy = np.vstack([[0.0, 0.0], ring, [[600.0, 300.0], [-600.0, -300.0]]])
+    return xy, np.full(11, 10.0), ["Oakfield Primary Academy", *[""] * 8, "Beacon", "Cedar"]
+
+
+def _box_at(label, scale: float) -> tuple[float, float, float, float]:  # noqa: ANN001 - a Label
+    """A name's box at `scale`, in map units: left, top, right, bottom."""
+    left, top = label.x + label.dx / scale, label.y + label.dy / scale
+    return left, top, left + label.width / scale, top + label.height / scale
+
+
+def test_a_name_with_no_room_beside_its_disc_is_set_apart_clear_of_everything_at_fit_and_beyond() -> None:
+    xy, radii, names = _hemmed_in()
+    fit = fit_of(xy, radii, 800, 500)
+    beside = label_thresholds(xy, radii, names, list(range(11)), fit=fit)
+    assert beside[0].at > fit.scale and beside[0].leader is None  # without the guarantee: not named at fit
+    labels = label_thresholds(xy, radii, names, list(range(11)), fit=fit, guaranteed=[0])
+    top = labels[0]
+    assert top.leader == (0.0, 0.0, 10.0) and top.at is not None and top.at < fit.scale  # shown at fit
+    for scale in (fit.scale, 1.5 * fit.scale, 4 * fit.scale, 20 * fit.scale):
+        assert _clashes(labels, xy, radii, scale) == []  # no name on a name or any disc, its own included
+    left, top_edge, right, bottom = _box_at(top, fit.scale)
+    assert fit.x0 <= left and right <= fit.x1 and fit.y0 <= top_edge and bottom <= fit.y1  # on the map at fit
+    # nearest free place: within a name's width of the ring, not in a corner of the map
+    assert math.dist((top.x, top.y), (0.0, 0.0)) < 34 + (top.width + top.height) / fit.scale
+    assert label_thresholds(xy, radii, names, list(range(11)), fit=fit, guaranteed=[0]) == labels  # deterministic
+
+
+def test_a_leader_goes_through_an_opening_and_misses_every_other_disc_and_name() -> None:
+    xy, radii, names = _hemmed_in()
+    xy = np.delete(xy, 3, axis=0)  # the disc at the ring's bottom (angle pi / 2, y down) left out: an opening
+    radii, names = radii[:-1], names[:-1]
+    fit = fit_of(xy, radii, 800, 500)
+    labels = label_thresholds(xy, radii, names, list(range(10)), fit=fit, guaranteed=[0, 8, 9])
+    top = labels[0]
+    assert top.leader is not None and top.at is not None and top.at < fit.scale
+    left, upper, right, lower = _box_at(top, fit.scale)
+    end = np.array([min(max(0.0, left), right), min(max(0.0, upper), lower)])  # the box's point nearest the disc
+    for k in range(1, len(xy)):  # the leader from the disc's middle to `end` keeps off every other disc
+        t = float(np.clip(np.dot(xy[k], end) / np.dot(end, end), 0.0, 1.0))
+        assert math.dist(t * end, xy[k]) > radii[k] + DISC_PAD / fit.scale, k
+    for k in (8, 9):  # the far schools are named beside their discs, and the leader passes none of their names
+        assert labels[k].leader is None and labels[k].at is not None and labels[k].at <= fit.scale
+        b = _box_at(labels[k], fit.scale)
+        assert not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for x, y in np.linspace((0.0, 0.0), end, 200))
+
+
+def test_a_screen_places_the_best_ranked_names_for_its_fit_and_turns_a_wide_map_for_a_phone() -> None:
+    xy, radii, names = _hemmed_in()
+    nodes = [{"id": f"n{k}", "x": float(x), "y": float(y), "size": float(r), "label": name or f"Ring {k}"}
+             for k, ((x, y), r, name) in enumerate(zip(xy, radii, names, strict=True))]
+    nodes.append({"id": "hub", "x": 0.0, "y": 0.0, "label": ""})  # no name: no place
+    values = {f"n{k}": float(20 - k) for k in range(11)}
+    placed = name_places(nodes, values, first=["n10"])
+    assert [placed[f"n{k}"]["order"] for k in (10, 0, 1)] == [0, 1, 2] and "hub" not in placed
+    assert placed["n0"]["rank"] == 0 and placed["n10"]["rank"] == 10  # first in order, last by value
+    named = [{**n, "name_at": placed[n["id"]]} if n["id"] in placed else n for n in nodes]
+    places, fit = screen_places(named, 1280, 800)
+    assert places["n0"]["at"] <= fit.scale and "leader" in places["n0"] and places["n0"]["rank"] == 0
+    assert screen_places(named, 1280, 800) == (places, fit)  # the same map on the same screen: the same places
+    assert guaranteed_names(1280) == 10 and guaranteed_names(358) == 5
+    wide = np.array([[0.0, 0.0], [2600.0, 0.0], [1300.0, 1000.0]])
+    assert turn_helps(wide, np.full(3, 10.0), 358, 598) and not turn_helps(wide, np.full(3, 10.0), 1278, 598)
+    assert not turn_helps(wide[:, ::-1], np.full(3, 10.0), 1278, 598)  # a tall map on a wide box: never turned
+    turned = quarter_turned([{"id": "a", "x": 3.0, "y": 4.0}, {"id": "b", "x": 0.0, "y": 0.0}, {"id": "t"}])
+    assert turned == [{"id": "a", "x": -4.0, "y": 3.0}, {"id": "b", "x": -0.0, "y": 0.0}, {"id": "t"}]
+
+
 def test_sizes_grow_by_area_and_the_measures_are_declared_once() -> None:
     radii = scaled_radii({"a": 0.0, "b": 25.0, "c": 100.0}, 8.0, 28.0)
     assert radii == {"a": 8.0, "b": 18.0, "c": 28.0}
@@ -186,3 +270,22 @@ def test_names_measured_on_many_threads_at_once_measure_as_on_one() -> None:
     for t in threads:
         t.join()
     assert all(got[k] == alone[k::8] for k in range(8))
+
+
+def test_the_map_data_places_names_for_the_page_box_it_is_asked_for(client) -> None:  # noqa: ANN001
+    from tests.web_helpers import login
+
+    login(client, "admin")
+    plain = client.get("/map/data?view=schools").get_json()
+    assert "fit" not in plain  # no box asked: names placed for the map's own extent, as before
+    for width, k in ((1233, 10), (343, 5)):
+        drawn = client.get(f"/map/data?view=schools&width={width}&height=598").get_json()
+        scale = drawn["fit"]["scale"]
+        best = [n for n in drawn["nodes"] if n.get("name_at", {}).get("rank", k) < k]
+        assert len(best) == min(k, sum(1 for n in plain["nodes"] if "rank" in n.get("name_at", {})))
+        assert all(n["name_at"]["at"] is not None and n["name_at"]["at"] <= scale for n in best)
+        where = {n["id"]: (n["x"], n["y"]) for n in plain["nodes"]}
+        turned = {n["id"]: (-n["y"], n["x"]) for n in plain["nodes"]}
+        assert {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]} == (turned if drawn["turned"] else where)
+    assert not client.get("/map/data?view=schools&width=343&height=598&layout=geographic").get_json()["turned"]
+    assert "fit" not in client.get("/map/data?view=schools&width=99999&height=598").get_json()  # no such box

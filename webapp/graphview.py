@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 from pyvis.network import Network
 
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
 from netmap.layout.backbone import backbone
-from netmap.layout.labels import LABEL_FONT, LABEL_PX, name_places
+from netmap.layout.labels import LABEL_FONT, LABEL_PX, name_places, screen_places
+from netmap.layout.screen import quarter_turned, turn_helps
 from netmap.layout.sizes import (
     SIZE_MEASURES,
     SizeMeasure,
@@ -37,8 +39,8 @@ from netmap.layout.staff import GROUP_FROM
 from webapp.data import TrustView
 
 __all__ = ["BACKBONE_FROM_LINKS", "BACKBONE_FROM_SCHOOLS", "MAX_STAFF_NODES", "MapFilters", "TooLarge",
-           "backbone_by_default", "changes_map", "people_changes_map", "school_map", "staff_map", "wiring_map",
-           "with_backbone"]
+           "backbone_by_default", "changes_map", "on_screen", "people_changes_map", "school_map", "staff_map",
+           "wiring_map", "with_backbone"]
 
 MAX_STAFF_NODES = 2500  # above this the browser gets a filtered view only, never the whole trust
 LARGE_EDGES = 1000  # a map of more lines hides them while it is dragged or zoomed: it follows the hand
@@ -756,17 +758,49 @@ def _sized_people(nodes: list[dict], values: dict[str, float], measure: SizeMeas
 NAMES_KEPT = 32  # maps whose name places a snapshot's view keeps
 
 
-def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float], first: list[str]) -> dict:
-    """netmap.layout.labels.name_places, kept with the view for the last NAMES_KEPT maps asked for: placing the
+def _kept(view: TrustView, key: str, place: Callable[[], Any]) -> Any:
+    """What `place` returns, kept with the view under `key` for the last NAMES_KEPT maps asked for: placing the
     names of a map of thousands takes seconds, and a map is asked for again as people come back to it."""
-    key = json.dumps([first, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
-                               values.get(str(n["id"]))) for n in nodes]], default=str)
-    kept: dict[str, dict] = view.layout_cache.setdefault("name places", {})
+    kept: dict[str, Any] = view.layout_cache.setdefault("name places", {})
     if key not in kept:
         if len(kept) >= NAMES_KEPT:
             kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
-        kept[key] = name_places(nodes, values, first)
+        kept[key] = place()
     return kept[key]
+
+
+def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float], first: list[str]) -> dict:
+    """netmap.layout.labels.name_places, kept (_kept)."""
+    key = json.dumps([first, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
+                               values.get(str(n["id"]))) for n in nodes]], default=str)
+    return _kept(view, key, lambda: name_places(nodes, values, first))
+
+
+LEADER_ENTRY = {"label": "a name set apart from its disc, joined to it by a dotted hairline (not a link)",
+                "colour": "#1d2733", "line": "leader"}
+
+
+def on_screen(view: TrustView, drawn: dict, width: int, height: int, turnable: bool = True) -> dict:
+    """A named map (`drawn`, from _named) for a page whose map box is `width` by `height` CSS pixels: turned a
+    quarter turn when that draws it larger (a wide map on a phone held upright; never with `turnable` off, as
+    for a map of real places, north up), its names placed again for what that box shows at fit
+    (netmap.layout.labels.screen_places: the most important always named, set apart with a leader where their
+    disc leaves no room), and the frame the page fits to (`fit`). Anything else is returned as it is."""
+    nodes = drawn.get("nodes") or []
+    if "sizing" not in drawn or not nodes:
+        return drawn
+    placed = [n for n in nodes if "x" in n and "y" in n]
+    turned = turnable and turn_helps(np.array([(float(n["x"]), float(n["y"])) for n in placed]),
+                                     np.array([float(n.get("size", 0.0)) for n in placed]), width, height)
+    if turned:
+        nodes = quarter_turned(nodes)
+    key = json.dumps(["screen", width, height, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
+                                                 n.get("name_at")) for n in nodes]], default=str)
+    places, fit = _kept(view, key, lambda: screen_places(nodes, width, height))
+    nodes = [{**n, "name_at": places[str(n["id"])]} if str(n["id"]) in places else n for n in nodes]
+    leaders = any("leader" in p for p in places.values())
+    return {**drawn, "nodes": nodes, "fit": fit.as_dict(), "turned": turned,
+            "legend": [*drawn.get("legend", []), *([LEADER_ENTRY] if leaders else [])]}
 
 
 def _named(view: TrustView, drawn: dict, values: dict[str, float], first: list[str], measure: SizeMeasure,

@@ -19,6 +19,7 @@ from webapp.graphview import (
     TooLarge,
     backbone_by_default,
     highlight_school,
+    on_screen,
     school_map,
     staff_map,
     wiring_map,
@@ -163,6 +164,7 @@ TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "s
 
 
 DOWNLOADS = ("html", "png", "pdf")
+MIN_BOX, MAX_BOX = 100, 8000  # a map box the page may ask names placed for, in CSS pixels (else: none asked)
 _IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
@@ -172,6 +174,9 @@ def send_map(view: TrustView, drawn: dict) -> Any:
     schools is a file that leaves netmap too."""
     fmt = request.args.get("format", "")
     if fmt not in DOWNLOADS:
+        width, height = (request.args.get(k, 0, type=int) or 0 for k in ("width", "height"))
+        if MIN_BOX <= width <= MAX_BOX and MIN_BOX <= height <= MAX_BOX:  # the page's map box: fit for it
+            drawn = on_screen(view, drawn, width, height, turnable=request.args.get("layout") != "geographic")
         return jsonify(drawn)
     title = TITLES.get(drawn["view"], "Map")
     audit("download", f"{title} as {fmt}, snapshot {view.snapshot_id} ({request.query_string.decode()})")

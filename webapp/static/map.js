@@ -70,10 +70,28 @@
 
   // The whole map in view, but no closer than life size: a map of a few schools would otherwise fill the box
   // with giant discs and letters.
+  // With a frame from the server (the map's middle and the map units the box shows at fit, computed for this box:
+  // netmap/layout/screen.py), the page fits to it, so that the names placed for that fit are the names shown.
   const MAX_FIT_SCALE = 1.0;
-  function fit(network) {
+  const RESHAPED = 40;  // CSS pixels a map's box may grow or shrink by before its names are placed again
+  function fit(network, frame, container) {
+    if (frame && container && container.clientWidth && container.clientHeight) {
+      const scale = Math.min(container.clientWidth / frame.w, container.clientHeight / frame.h, MAX_FIT_SCALE);
+      network.moveTo({ position: { x: frame.x, y: frame.y }, scale: scale, animation: false });
+      return;
+    }
     network.fit({ animation: false });
     if (network.getScale() > MAX_FIT_SCALE) network.moveTo({ scale: MAX_FIT_SCALE, animation: false });
+  }
+
+  // The data's address with the map box's size: the server places the names for what this box shows at fit.
+  function sized(container) {
+    const url = new URL(container.dataset.endpoint, window.location.href);
+    if (container.clientWidth && container.clientHeight) {
+      url.searchParams.set("width", String(Math.round(container.clientWidth)));
+      url.searchParams.set("height", String(Math.round(container.clientHeight)));
+    }
+    return url.pathname + url.search;
   }
 
   function draw(wrap) {
@@ -81,7 +99,8 @@
     const panel = wrap.querySelector(".panel");
     const message = wrap.querySelector(".map-message");
     const started = performance.now();
-    fetch(container.dataset.endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    const asked = [container.clientWidth, container.clientHeight];
+    fetch(sized(container), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error("The map could not be loaded (" + response.status + ").");
         return response.json();
@@ -95,14 +114,14 @@
         }));
         const received = performance.now();  // timings for benchmarks/first_draw.py: data in, drawing built
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-        fit(network);
+        fit(network, data.fit, container);
         const frame = container.querySelector(".vis-network");  // vis-network makes it focusable (tabIndex 0)
         if (frame) {
           frame.setAttribute("role", "region");
           frame.setAttribute("aria-label", container.dataset.label || "Network map");
         }
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
-                        firstDraw: null, timings: { received: received, built: performance.now() } };
+                        turned: !!data.turned, firstDraw: null, timings: { received: received, built: performance.now() } };
         const previous = window.netmapMaps.findIndex(function (m) { return m.wrap === wrap; });
         entry.wrap = wrap;
         if (previous >= 0) window.netmapMaps[previous] = entry; else window.netmapMaps.push(entry);
@@ -122,8 +141,25 @@
         let moved = false;
         network.on("dragStart", function () { moved = true; });
         network.on("zoom", function () { moved = true; });
+        // A box of another shape than the one the names were placed for (a phone turned, a window resized) asks
+        // for the map again, placed for the new box.
         if (window.ResizeObserver) {
-          new ResizeObserver(function () { if (!moved) fit(network); }).observe(container);
+          let later = null;
+          const reshaped = function () {  // names set apart show from 98 % of the fit's scale on: below, ask again
+            if (!data.fit || !container.clientWidth || !container.clientHeight) return false;
+            const scale = Math.min(container.clientWidth / data.fit.w, container.clientHeight / data.fit.h,
+                                   MAX_FIT_SCALE);
+            return scale < 0.99 * data.fit.scale || Math.abs(container.clientWidth - asked[0]) > RESHAPED ||
+              Math.abs(container.clientHeight - asked[1]) > RESHAPED;
+          };
+          entry.observer = new ResizeObserver(function () {
+            if (moved) return;
+            fit(network, data.fit, container);
+            if (!reshaped()) return;
+            clearTimeout(later);
+            later = setTimeout(function () { if (!moved && reshaped()) redraw(wrap); }, 400);
+          });
+          entry.observer.observe(container);
         }
         network.on("click", function (params) {
           if (!params.nodes.length) { if (panel) panel.hidden = true; return; }
@@ -166,7 +202,7 @@
     line.appendChild(count);
     entry.names = [];
     // fit again once drawn: before its first frame vis-network knows the discs' places, not their sizes
-    entry.network.once("afterDrawing", function () { fit(entry.network); });
+    entry.network.once("afterDrawing", function () { fit(entry.network, data.fit, wrap.querySelector(".map")); });
     entry.network.on("afterDrawing", function (ctx) {
       const scale = entry.network.getScale();
       const px = sizing.px / scale;
@@ -179,6 +215,7 @@
       ctx.lineWidth = 3 / scale;
       ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = "#1d2733";
+      named.forEach(function (n) { if (n.place.leader && n.place.at <= scale) leader(ctx, n.place, scale); });
       named.forEach(function (n) {
         const p = n.place;
         if (p.at > scale) return;
@@ -192,7 +229,7 @@
         });
         const corner = entry.network.canvasToDOM({ x: p.x + p.dx / scale, y: p.y + p.dy / scale });
         drawn.push({ key: n.key, left: corner.x, top: corner.y, width: p.w, height: p.h, px: sizing.px,
-                     measured: measured, lines: n.lines.length });
+                     measured: measured, lines: n.lines.length, apart: !!p.leader });
       });
       ctx.restore();
       entry.names = drawn;
@@ -202,6 +239,42 @@
         : "Names of the " + drawn.length.toLocaleString() + " " + noun + " with " + sizing.most + " " + sizing.words +
           " shown; zoom in for more (hover any for its name).";
     });
+  }
+
+  // A name set apart from its disc (the server found no room beside it at fit): a dotted hairline from the disc's
+  // rim to the nearest point of the name's box, and a dot on the rim; not a tie (the key says so).
+  function leader(ctx, p, scale) {
+    const disc = p.leader, left = p.x + p.dx / scale, top = p.y + p.dy / scale;
+    const x = Math.min(Math.max(disc[0], left), left + p.w / scale);
+    const y = Math.min(Math.max(disc[1], top), top + p.h / scale);
+    const length = Math.hypot(x - disc[0], y - disc[1]);
+    if (length <= disc[2]) return;
+    const fromX = disc[0] + (x - disc[0]) * disc[2] / length, fromY = disc[1] + (y - disc[1]) * disc[2] / length;
+    ctx.save();
+    ctx.strokeStyle = "#1d2733";
+    ctx.fillStyle = "#1d2733";
+    ctx.lineWidth = 1 / scale;
+    ctx.setLineDash([2 / scale, 2 / scale]);
+    ctx.beginPath();
+    ctx.moveTo(fromX, fromY);
+    ctx.lineTo(x, y);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(fromX, fromY, 2 / scale, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.restore();
+  }
+
+  // The map in `wrap` fetched and drawn again (another size measure, another box).
+  function redraw(wrap) {
+    delete wrap.querySelector(".map").dataset.drawn;
+    const old = window.netmapMaps.find(function (m) { return m.wrap === wrap; });
+    if (old) {
+      if (old.observer) old.observer.disconnect();
+      old.network.destroy();
+    }
+    wrap.querySelectorAll(".map-tools").forEach(function (bar) { bar.remove(); });
+    draw(wrap);
   }
 
   // A choice of what the map's discs are sized by (and whose names come first): the map is fetched again.
@@ -219,11 +292,7 @@
       const url = new URL(container.dataset.endpoint, window.location.href);
       url.searchParams.set("size", select.value);
       container.dataset.endpoint = url.pathname + url.search;
-      delete container.dataset.drawn;
-      const old = window.netmapMaps.find(function (m) { return m.wrap === wrap; });
-      if (old) old.network.destroy();
-      wrap.querySelectorAll(".map-tools").forEach(function (bar) { bar.remove(); });
-      draw(wrap);
+      redraw(wrap);
     });
     label.appendChild(select);
     label.append(". ");
