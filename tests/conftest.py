@@ -1,6 +1,7 @@
 """Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store; the whole
 session kept away from the user's own netmap data (HOME, the data folder and every NETMAP_* path), and checked to
-have left it untouched; and, under pytest-xdist, the grouping of tests into workers (README, "Development")."""
+have left it untouched; under pytest-xdist, the grouping of tests into workers (README, "Development"); and the
+run's timeline (tests/timeline.py; benchmarks/timeline.py reads it)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from flask import Flask
 from netmap.analysis.options import AnalysisOptions
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
+from tests import timeline
 from tests.trusts import SAMPLE, TINY, planted_dataset
 
 if TYPE_CHECKING:
@@ -48,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # instead (tests/test_sessions.py checks that the production default is still scrypt at its cost).
     os.environ.setdefault("NETMAP_TEST_PASSWORD_HASH", CHEAP_PASSWORD_HASH)
     keep_group_order(config)
+    timeline.register(config, xdist_group_of)
 
 
 def keep_group_order(config: pytest.Config) -> None:
