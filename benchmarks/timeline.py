@@ -4,7 +4,7 @@ lengths, the slowest tests, and how busy the whole machine's cores were across t
 
     python -m benchmarks.timeline                       # after ./run tests (or any pytest run)
     python -m benchmarks.timeline --min-group 5         # list only groups of 5 s or more, in each worker's order
-    python -m benchmarks.timeline --durations tests/data/group_durations.json   # keep the groups' lengths
+    python -m benchmarks.timeline --group-lengths tests/data/group_lengths.json  # for heaviest_groups_first
 
 On a shared machine the wall times stretch; the order and the relative sizes still show what to fix: a worker
 idle at the end while the other runs a long group taken late, or a group longer than half the run.
@@ -139,12 +139,13 @@ def main() -> None:
     parser.add_argument("--min-group", type=float, default=3.0, help="list groups at least this long (s)")
     parser.add_argument("--slowest", type=int, default=15)
     parser.add_argument("--step", type=float, default=60.0, help="the machine's use in slices of this length (s)")
-    parser.add_argument("--durations", type=Path, help="write each group's length (s) here, as JSON")
+    parser.add_argument("--group-lengths", type=Path,
+                        help="write each group's length (s) here, as JSON (tests/conftest.py orders the groups by it)")
     args = parser.parse_args()
     groups = report(args.timeline, args.min_group, args.slowest, args.step)
-    if args.durations:
+    if args.group_lengths:
         kept = {group: round(seconds, 1) for group, seconds in sorted(groups.items())}
-        args.durations.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
+        args.group_lengths.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
