@@ -121,7 +121,9 @@ def test_a_server_started_in_the_background_is_handed_out_and_stopped() -> None:
 def test_the_live_neo4j_is_started_in_the_background_only_where_a_test_needs_it(
         request: pytest.FixtureRequest) -> None:
     """In the process running this test, the Neo4j was started early exactly when a collected test uses it."""
-    from tests.conftest import _STARTED, _shared_server_of
+    from tests.conftest import REPO, _shared_server_of
 
+    # pytest's own conftest module (imported as "conftest"; `tests.conftest` is another copy of it)
+    conftest = request.config.pluginmanager.get_plugin(str(REPO / "tests" / "conftest.py"))
     needs = any(_shared_server_of(item) == "neo4j" for item in request.session.items)
-    assert ("neo4j_uri" in _STARTED) == (needs and unavailable() is None)
+    assert ("neo4j_uri" in conftest._STARTED) == (needs and unavailable() is None)

@@ -3,7 +3,8 @@ test-artifacts/timeline.jsonl, with the machine's CPU counters (/proc/stat), so 
 show each worker's busy time, its idle tail, the groups it ran in order, and how busy the whole machine was.
 
 Always on and cheap (one short line and one read of /proc/stat a test: well under a millisecond); the file is
-started afresh by each run's first process (the controller under pytest-xdist), so it holds the last run only.
+started afresh by each run's first process (the controller under pytest-xdist), so it holds the last run only (two
+runs at once in one checkout mix their lines: run one at a time to read it).
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ class Recorder:
 
 def register(config: pytest.Config, group_of: Callable[[pytest.Item], str]) -> None:
     """Record this process's tests in the timeline; the process that started the run (not a worker) starts the
-    file and notes the run's start and end."""
+    file and notes the run's start and end. A run that only collects leaves the last run's timeline alone."""
+    if config.option.collectonly:
+        return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     recorder = Recorder(worker, group_of)
     config.pluginmanager.register(recorder, "netmap-timeline")
