@@ -210,13 +210,16 @@ _STARTED: dict[str, BackgroundServer] = {}  # the shared servers this process st
 def pytest_collection_finish(session: pytest.Session) -> None:
     """In a process that runs tests (a worker, or the only process), start the live Neo4j in the background as
     soon as a test that will run here (not deselected) uses it: Java's start then overlaps the tests before it
-    instead of holding up the first Neo4j test. (A worker cannot know which groups it will be given; with a
-    dozen Neo4j groups, handed out heaviest first, each worker runs some.)"""
+    instead of holding up the first Neo4j test. A worker cannot know which groups it will be given, so under
+    pytest-xdist only when there are at least as many Neo4j groups as workers (the whole suite has nine, handed
+    out among the first: each worker runs some); with fewer, the worker given one starts its server then."""
     config = session.config
     controller = bool(config.getoption("numprocesses", default=None)) and not hasattr(config, "workerinput")
     if config.option.collectonly or controller or "neo4j_uri" in _STARTED:
         return
-    if any(_shared_server_of(item) == SHARED["neo4j_uri"] for item in session.items):
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    groups = {xdist_group_of(item) for item in session.items if _shared_server_of(item) == SHARED["neo4j_uri"]}
+    if groups and len(groups) >= workers:
         from benchmarks.neo4j_server import neo4j_server, unavailable
 
         if unavailable() is None:

@@ -120,10 +120,13 @@ def test_a_server_started_in_the_background_is_handed_out_and_stopped() -> None:
 
 def test_the_live_neo4j_is_started_in_the_background_only_where_a_test_needs_it(
         request: pytest.FixtureRequest) -> None:
-    """In the process running this test, the Neo4j was started early exactly when a collected test uses it."""
+    """In the process running this test, the Neo4j was started early exactly when collected tests use it in at
+    least as many groups as there are workers (each worker will run some)."""
     from tests.conftest import REPO, _shared_server_of
 
     # pytest's own conftest module (imported as "conftest"; `tests.conftest` is another copy of it)
     conftest = request.config.pluginmanager.get_plugin(str(REPO / "tests" / "conftest.py"))
-    needs = any(_shared_server_of(item) == "neo4j" for item in request.session.items)
+    groups = {xdist_group_of(item) for item in request.session.items if _shared_server_of(item) == "neo4j"}
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    needs = bool(groups) and len(groups) >= workers
     assert ("neo4j_uri" in conftest._STARTED) == (needs and unavailable() is None)

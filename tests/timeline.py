@@ -65,7 +65,8 @@ class Recorder:
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item) -> Generator[None, None, None]:
         """Time one test from its setup to its teardown (a module's or a worker's shared fixtures are set up in
-        its first test: a server's start counts there, as it does on the critical path)."""
+        its first test and torn down in its last: a server's start and stop count there, as on the critical
+        path; the CPU of a server process counts where it is reaped, at its stop)."""
         start, cpu = time.time(), own_cpu()
         yield
         self.write({"event": "test", "worker": self.worker, "test": item.nodeid, "group": self.group_of(item),
