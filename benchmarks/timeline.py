@@ -141,10 +141,12 @@ def main() -> None:
     parser.add_argument("--step", type=float, default=60.0, help="the machine's use in slices of this length (s)")
     parser.add_argument("--group-lengths", type=Path,
                         help="write each group's length (s) here, as JSON (tests/conftest.py orders the groups by it)")
+    parser.add_argument("--source", default="", help="with --group-lengths: the run's date, commit and machine")
     args = parser.parse_args()
     groups = report(args.timeline, args.min_group, args.slowest, args.step)
     if args.group_lengths:
-        kept = {group: round(seconds, 1) for group, seconds in sorted(groups.items())}
+        source = f"benchmarks/timeline.py from {args.timeline.name} (run of {len(groups)} groups, {args.source})"
+        kept = {"source": source, "lengths": {group: round(seconds, 1) for group, seconds in sorted(groups.items())}}
         args.group_lengths.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
 
 

@@ -139,14 +139,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # test takes seconds to a minute, most others a fraction of a second. Measured lengths are better (GROUP_LENGTHS).
 SLOW_TEST_WEIGHT, TEST_WEIGHT = 10.0, 0.2
 # Each group's length (s) in a whole run, as benchmarks/timeline.py measured it from the timeline (tests/timeline.py)
-# and wrote it (`python -m benchmarks.timeline --durations tests/data/group_lengths.json`); absent, or a group not in
-# it (new, or renamed), is reckoned from its tests.
+# and wrote it (`python -m benchmarks.timeline --group-lengths tests/data/group_lengths.json`): {"source": where
+# and when measured, "lengths": {group: seconds}}; a group not in it (new, renamed) is reckoned from its tests.
 GROUP_LENGTHS = REPO / "tests" / "data" / "group_lengths.json"
 
 
 def measured_group_lengths(path: Path = GROUP_LENGTHS) -> dict[str, float]:
     """The groups' lengths measured in a whole run (GROUP_LENGTHS), or none where it was never measured."""
-    return {str(g): float(s) for g, s in json.loads(path.read_text(encoding="utf-8")).items()} if path.exists() else {}
+    if not path.exists():
+        return {}
+    return {str(g): float(s) for g, s in json.loads(path.read_text(encoding="utf-8"))["lengths"].items()}
 
 
 def heaviest_groups_first(items: list[pytest.Item], measured: dict[str, float] | None = None) -> list[pytest.Item]:

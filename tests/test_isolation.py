@@ -92,7 +92,8 @@ def test_a_groups_measured_length_outweighs_its_reckoned_one() -> None:
 
 def test_the_measured_lengths_are_read_from_their_file(tmp_path: Path) -> None:
     assert measured_group_lengths(tmp_path / "absent.json") == {}
-    (tmp_path / "lengths.json").write_text('{"tests/test_a.py": 12.5, "tests/test_b.py::neo4j": 40}')
+    (tmp_path / "lengths.json").write_text('{"source": "a run", "lengths": {"tests/test_a.py": 12.5, '
+                                           '"tests/test_b.py::neo4j": 40}}')
     assert measured_group_lengths(tmp_path / "lengths.json") == {"tests/test_a.py": 12.5,
                                                                  "tests/test_b.py::neo4j": 40.0}
 
@@ -130,3 +131,13 @@ def test_the_live_neo4j_is_started_in_the_background_only_where_a_test_needs_it(
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     needs = bool(groups) and len(groups) >= workers
     assert ("neo4j_uri" in conftest._STARTED) == (needs and unavailable() is None)
+
+
+def test_the_kept_lengths_name_groups_that_exist() -> None:
+    """Every group in tests/data/group_lengths.json is one a test of this suite runs in (a module's, or a module's
+    Neo4j group): a renamed module leaves no stale length to mislead the order unnoticed."""
+    from tests.conftest import REPO
+
+    for group in measured_group_lengths():
+        module = group.split("::")[0]
+        assert (REPO / module).is_file() or "::" not in group and not group.startswith("tests/"), group
