@@ -79,6 +79,9 @@ def machine_use(tests: list[dict], marks: dict[str, dict], start: float, step: f
             busy, total = counters[0] - previous[1][0], counters[1] - previous[1][1]
             slices.append((previous[0] - start, busy / total if total else 0.0))
             previous, edge = (at, counters), at + step
+    if previous is not None and samples and samples[-1][0] > previous[0]:  # the last, shorter slice
+        busy, total = samples[-1][1][0] - previous[1][0], samples[-1][1][1] - previous[1][1]
+        slices.append((previous[0] - start, busy / total if total else 0.0))
     return slices
 
 
