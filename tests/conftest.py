@@ -1,10 +1,12 @@
 """Shared fixtures: a tiny valid trust copied per test, a helper to edit its files, a fresh store; the whole
 session kept away from the user's own netmap data (HOME, the data folder and every NETMAP_* path), and checked to
-have left it untouched; and, under pytest-xdist, the grouping of tests into workers (README, "Development")."""
+have left it untouched; under pytest-xdist, the grouping of tests into workers (README, "Development"); and the
+run's timeline (tests/timeline.py; benchmarks/timeline.py reads it)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -19,6 +21,8 @@ from flask import Flask
 from netmap.analysis.options import AnalysisOptions
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
+from tests import timeline
+from tests.background import BackgroundServer
 from tests.trusts import SAMPLE, TINY, planted_dataset
 
 if TYPE_CHECKING:
@@ -48,6 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # instead (tests/test_sessions.py checks that the production default is still scrypt at its cost).
     os.environ.setdefault("NETMAP_TEST_PASSWORD_HASH", CHEAP_PASSWORD_HASH)
     keep_group_order(config)
+    timeline.register(config, xdist_group_of)
 
 
 def keep_group_order(config: pytest.Config) -> None:
@@ -130,21 +135,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = heaviest_groups_first(items)
 
 
-# What a test is reckoned to cost when the groups are ordered (not measured per test: a slow test takes seconds to a
-# minute, most others a fraction of a second); the order only decides which group a free worker takes next.
+# What a test is reckoned to cost (s) when the groups are ordered and its group's length was not measured: a slow
+# test takes seconds to a minute, most others a fraction of a second. Measured lengths are better (GROUP_LENGTHS).
 SLOW_TEST_WEIGHT, TEST_WEIGHT = 10.0, 0.2
+# Each group's length (s) in a whole run, as benchmarks/timeline.py measured it from the timeline (tests/timeline.py)
+# and wrote it (`python -m benchmarks.timeline --group-lengths tests/data/group_lengths.json`): {"source": where
+# and when measured, "lengths": {group: seconds}}; a group not in it (new, renamed) is reckoned from its tests.
+GROUP_LENGTHS = REPO / "tests" / "data" / "group_lengths.json"
 
 
-def heaviest_groups_first(items: list[pytest.Item]) -> list[pytest.Item]:
-    """The tests with their xdist groups in order of reckoned cost, heaviest first, each group's own order kept:
-    pytest-xdist hands the next group in this order to whichever worker is free (--no-loadscope-reorder, set in
-    pytest_configure), so the long groups start early and the many short ones fill in at the end, and the two
-    workers finish together instead of one waiting while the other runs a long group taken last."""
+def measured_group_lengths(path: Path = GROUP_LENGTHS) -> dict[str, float]:
+    """The groups' lengths measured in a whole run (GROUP_LENGTHS), or none where it was never measured."""
+    if not path.exists():
+        return {}
+    return {str(g): float(s) for g, s in json.loads(path.read_text(encoding="utf-8"))["lengths"].items()}
+
+
+def heaviest_groups_first(items: list[pytest.Item], measured: dict[str, float] | None = None) -> list[pytest.Item]:
+    """The tests with their xdist groups in order of cost, heaviest first, each group's own order kept: its length
+    as `measured` (default: GROUP_LENGTHS) where it was, else reckoned from its tests. pytest-xdist hands the next
+    group in this order to whichever worker is free (--no-loadscope-reorder, set in pytest_configure), so the long
+    groups start early and the many short ones fill in at the end, and the two workers finish together instead of
+    one waiting while the other runs a long group taken last."""
+    lengths = measured_group_lengths() if measured is None else measured
     weight: dict[str, float] = {}
     for item in items:
         group = xdist_group_of(item)
         slow = item.get_closest_marker("slow") is not None
         weight[group] = weight.get(group, 0.0) + (SLOW_TEST_WEIGHT if slow else TEST_WEIGHT)
+    weight.update({group: lengths[group] for group in weight if group in lengths})
     rank = {group: place for place, group in enumerate(sorted(weight, key=lambda g: -weight[g]))}
     return sorted(items, key=lambda item: rank[xdist_group_of(item)])
 
@@ -187,13 +206,41 @@ def skip_unless_required(reason: str | None, required_by: str, what: str) -> Non
         pytest.skip(f"{what} cannot run: {reason}")
 
 
+_STARTED: dict[str, BackgroundServer] = {}  # the shared servers this process started in the background, by fixture
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """In a process that runs tests (a worker, or the only process), start the live Neo4j in the background as
+    soon as a test that will run here (not deselected) uses it: Java's start then overlaps the tests before it
+    instead of holding up the first Neo4j test. A worker cannot know which groups it will be given, so under
+    pytest-xdist only when there are at least as many Neo4j groups as workers (the whole suite has nine, handed
+    out among the first: each worker runs some); with fewer, the worker given one starts its server then."""
+    config = session.config
+    controller = bool(config.getoption("numprocesses", default=None)) and not hasattr(config, "workerinput")
+    if config.option.collectonly or controller or "neo4j_uri" in _STARTED:
+        return
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    groups = {xdist_group_of(item) for item in session.items if _shared_server_of(item) == SHARED["neo4j_uri"]}
+    if groups and len(groups) >= workers:
+        from benchmarks.neo4j_server import neo4j_server, unavailable
+
+        if unavailable() is None:
+            server = _STARTED["neo4j_uri"] = BackgroundServer(neo4j_server)
+            config.add_cleanup(server.stop)
+
+
 @pytest.fixture(scope="session")
 def neo4j_uri() -> Iterator[str]:
-    """A live Neo4j for the rest of the session, one a worker (benchmarks/neo4j_server.py); skipped with the
-    reason where none can run, failed where NETMAP_TEST_REQUIRE_NEO4J says it must (CI)."""
+    """A live Neo4j for the rest of the session, one a worker (benchmarks/neo4j_server.py), started in the
+    background once collected tests need it (pytest_collection_finish); skipped with the reason where none can
+    run, failed where NETMAP_TEST_REQUIRE_NEO4J says it must (CI)."""
     from benchmarks.neo4j_server import neo4j_server, unavailable
 
     skip_unless_required(unavailable(), "NETMAP_TEST_REQUIRE_NEO4J", "the Neo4j tests")
+    started = _STARTED.get("neo4j_uri")
+    if started is not None:
+        yield started.value()
+        return
     with neo4j_server() as uri:
         yield uri
 

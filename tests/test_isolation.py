@@ -4,12 +4,16 @@ temporary ones, a write under the user's folders is noticed, and tests are group
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from benchmarks.neo4j_server import unavailable
 from netmap.config import data_dir
-from tests.conftest import fingerprint, heaviest_groups_first, xdist_group_of
+from tests.background import BackgroundServer
+from tests.conftest import fingerprint, heaviest_groups_first, measured_group_lengths, xdist_group_of
 
 
 def test_home_and_the_data_folder_are_temporary_not_the_users() -> None:
@@ -74,3 +78,66 @@ def test_groups_are_handed_out_heaviest_first_each_in_its_own_order() -> None:
     apart = _Test("tests/test_a.py::test_apart", pytest.mark.xdist_group("tests/test_a.py::apart"), pytest.mark.slow)
     ordered = heaviest_groups_first([one, *quick[:10], apart, *browser, *quick[10:]])  # type: ignore[list-item]
     assert [t.nodeid for t in ordered] == [t.nodeid for t in [*browser, apart, *quick, one]]
+
+
+def test_a_groups_measured_length_outweighs_its_reckoned_one() -> None:
+    """A group measured long in a whole run (tests/data/group_lengths.json, benchmarks/timeline.py) goes first,
+    however few and quick its tests; groups not measured keep their reckoned order."""
+    quick = [_Test(f"tests/test_a.py::test_{i}") for i in range(3)]
+    browser = [_Test(f"tests/test_c.py::test_{i}", pytest.mark.slow) for i in range(2)]
+    one = _Test("tests/test_b.py::test_one")
+    ordered = heaviest_groups_first([one, *browser, *quick], {"tests/test_a.py": 300.0})  # type: ignore[list-item]
+    assert [t.nodeid for t in ordered] == [t.nodeid for t in [*quick, *browser, one]]
+
+
+def test_the_measured_lengths_are_read_from_their_file(tmp_path: Path) -> None:
+    assert measured_group_lengths(tmp_path / "absent.json") == {}
+    (tmp_path / "lengths.json").write_text('{"source": "a run", "lengths": {"tests/test_a.py": 12.5, '
+                                           '"tests/test_b.py::neo4j": 40}}')
+    assert measured_group_lengths(tmp_path / "lengths.json") == {"tests/test_a.py": 12.5,
+                                                                 "tests/test_b.py::neo4j": 40.0}
+
+
+@contextmanager
+def _server(log: list[str], fail: bool = False) -> Iterator[str]:
+    log.append("start")
+    if fail:
+        raise RuntimeError("no Java")
+    yield "bolt://127.0.0.1:1"
+    log.append("stop")
+
+
+def test_a_server_started_in_the_background_is_handed_out_and_stopped() -> None:
+    log: list[str] = []
+    server = BackgroundServer(lambda: _server(log))
+    assert server.value() == "bolt://127.0.0.1:1" and server.value() == "bolt://127.0.0.1:1"
+    server.stop()
+    assert log == ["start", "stop"]
+    failing = BackgroundServer(lambda: _server(log, fail=True))
+    with pytest.raises(RuntimeError, match="no Java"):
+        failing.value()
+    failing.stop()
+
+
+def test_the_live_neo4j_is_started_in_the_background_only_where_a_test_needs_it(
+        request: pytest.FixtureRequest) -> None:
+    """In the process running this test, the Neo4j was started early exactly when collected tests use it in at
+    least as many groups as there are workers (each worker will run some)."""
+    from tests.conftest import REPO, _shared_server_of
+
+    # pytest's own conftest module (imported as "conftest"; `tests.conftest` is another copy of it)
+    conftest = request.config.pluginmanager.get_plugin(str(REPO / "tests" / "conftest.py"))
+    groups = {xdist_group_of(item) for item in request.session.items if _shared_server_of(item) == "neo4j"}
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    needs = bool(groups) and len(groups) >= workers
+    assert ("neo4j_uri" in conftest._STARTED) == (needs and unavailable() is None)
+
+
+def test_the_kept_lengths_name_groups_that_exist() -> None:
+    """Every group in tests/data/group_lengths.json is one a test of this suite runs in (a module's, or a module's
+    Neo4j group): a renamed module leaves no stale length to mislead the order unnoticed."""
+    from tests.conftest import REPO
+
+    for group in measured_group_lengths():
+        module = group.split("::")[0]
+        assert (REPO / module).is_file() or "::" not in group and not group.startswith("tests/"), group
