@@ -29,6 +29,8 @@ TIMINGS = """() => { const m = window.netmapMaps[0];
     const data = performance.getEntriesByType('resource').find(e => e.name.includes('/map/data'));
     return {navigation_to_draw_ms: m.timings.drawn, fetch_to_draw_ms: m.firstDraw,
             json_request_ms: data.responseEnd - data.requestStart, json_kb: data.encodedBodySize / 1024,
+            font_wait_ms: Math.max(0, m.timings.font - m.timings.json),
+            datasets_ms: m.timings.received - Math.max(m.timings.json, m.timings.font),
             build_ms: m.timings.built - m.timings.received, first_frame_ms: m.timings.drawn - m.timings.built,
             nodes: m.nodes.length, edges: m.edges.length}; }"""
 

@@ -26,6 +26,7 @@ from webapp.graphview import (
 )
 from webapp.hidden import without_hidden_schools
 from webapp.map_image import map_image
+from webapp.map_wire import packed
 from webapp.standalone import standalone_html
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
@@ -135,31 +136,41 @@ def data() -> Any:
         if kind == "staff" and not staff_drawn:
             return jsonify(drawn)  # too large to draw: the school map with the reason, as the page gets it
         return send_map(view, drawn)
-    body, staff_drawn = _kept_json(view, f, found, kind)
+    body, staff_drawn = _kept_json(view, f, found, kind, request.headers.get(FORM_HEADER) == "packed")
     if staff_drawn:
         audit("view", f"staff map ({request.query_string.decode()})")
-    return Response(body, mimetype="application/json")
+    response = Response(body, mimetype="application/json")
+    response.vary.add(FORM_HEADER)
+    return response
 
 
 MAPS_KEPT = 32  # map JSONs a snapshot's view keeps
+FORM_HEADER = "X-Map-Form"  # "packed": the page's compact form of the map (webapp.map_wire); else plain objects
 
 
-def _kept_json(view: TrustView, f: MapFilters, found: Scope, kind: str | None) -> tuple[bytes, bool]:
-    """The map's JSON as `_built` makes it, and whether it is a staff map (audited on every view), kept in the
-    view's layout cache under everything the map depends on: the request's map parameters (every argument but
-    the download format), the filters as resolved (a name to a person) and the user's whole scope (role, people
-    and groups seen, suppression). The entry is published whole, once built (two requests for a map not yet kept
-    may both build it; either result is the same), so concurrent requests never see part of one."""
-    key = (tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "format")), f, found)
+def _kept_json(view: TrustView, f: MapFilters, found: Scope, kind: str | None,
+               compact: bool) -> tuple[bytes, bool]:
+    """The map's JSON as `_built` makes it (`compact`: in webapp.map_wire's packed form), and whether it is a
+    staff map (audited on every view), kept in the view's layout cache under everything the map depends on: the
+    request's map parameters (every argument but the download format), the filters as resolved (a name to a
+    person), the user's whole scope (role, people and groups seen, suppression) and the form. The entry is
+    published whole, once built (two requests for a map not yet kept may both build it; either result is the
+    same), so concurrent requests never see part of one."""
+    key = (tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "format")), f, found, compact)
     kept: dict[Any, tuple[bytes, bool]] = view.layout_cache.setdefault("map json", {})
     found_json = kept.get(key)
     if found_json is None:
         drawn, staff_drawn = _built(view, f, found, kind)
-        found_json = ((current_app.json.dumps(drawn) + "\n").encode(), staff_drawn)  # as jsonify sends it
+        found_json = (_json(packed(drawn) if compact else drawn), staff_drawn)
         if len(kept) >= MAPS_KEPT:
             kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
         kept[key] = found_json
     return found_json
+
+
+def _json(drawn: dict) -> bytes:
+    """`drawn` as jsonify sends it (the app's JSON provider: keys sorted, compact)."""
+    return (current_app.json.dumps(drawn, separators=(",", ":")) + "\n").encode()
 
 
 def _built(view: TrustView, f: MapFilters, found: Scope, kind: str | None) -> tuple[dict, bool]:
