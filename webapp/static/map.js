@@ -92,6 +92,7 @@
       .then(function (data) {
         data = unpacked(data);
         timings.json = performance.now();
+        if (!data.sizing) { timings.font = timings.json; return data; }  // a map without names waits for nothing
         return font.then(function () { return data; });
       })
       .then(function (data) {
@@ -187,7 +188,9 @@
   // would draw them in a wider fallback that overlaps. A font that fails to load never holds the map back.
   function namesFont(timings) {
     const ready = document.fonts && document.fonts.load ? document.fonts.load('12px "DejaVu Sans"') : Promise.resolve();
-    return ready.catch(function () { return null; }).then(function () { timings.font = performance.now(); });
+    return ready.catch(function () { return null; }).then(function () {
+      if (timings.font === undefined) timings.font = performance.now();
+    });
   }
 
   // Names: the server gives each node the zoom scale from which its name clears every disc and every more
