@@ -245,7 +245,10 @@ def _soft_edges(view: TrustView, f: MapFilters, selected: set[str], steps: dict[
     seen = set()
     # in order: a pair reported both ways is drawn once, titled by the way met first (the subgraph's own order
     # varies with Python's string hashing from one process to the next)
-    for a, b, data in sorted(view.graphs.soft.subgraph(selected).edges(data=True), key=lambda e: (e[0], e[1])):
+    successors = view.graphs.soft.succ  # the subgraph's edges, read straight off the adjacency (a subgraph view
+    # filters every neighbour through its own checks: a third of a 1,500-person map's time)
+    ties = [(a, b, data) for a in selected if a in successors for b, data in successors[a].items() if b in selected]
+    for a, b, data in sorted(ties, key=lambda e: (e[0], e[1])):
         kinds = data["kinds"]
         if f.kind and f.kind not in kinds:
             continue
@@ -302,7 +305,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
         hubs, spokes = _group_hubs(view, selected, positions, only=f.group)
         nodes.extend(hubs)
         edges.extend(spokes)
-    present = Counter(staff.loc[p, "school_id"] for p in selected)
+    present = Counter(staff.loc[sorted(selected), "school_id"])  # one lookup, not one a person
     measure = measure_of(size)
     values = person_values(view, measure)
     _sized_people(nodes, values, measure, f.person)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, flash, jsonify, render_template, request
 
 from netmap.contract import PHASES, ROLES, TIE_KINDS
 from netmap.layout import ROLE_SHAPES, has_places, school_places
@@ -27,6 +27,7 @@ from webapp.graphview import (
 )
 from webapp.hidden import without_hidden_schools
 from webapp.map_image import map_image
+from webapp.map_wire import packed
 from webapp.standalone import standalone_html
 
 bp = Blueprint("network_map", __name__, url_prefix="/map")
@@ -118,10 +119,65 @@ def index() -> Any:
 
 @bp.route("/data")
 def data() -> Any:
+    """A map's JSON (or, with ?format=, its download). The JSON is kept per snapshot view for the request's map
+    parameters and the user's scope (`_kept_json`): a map of 1,500 people costs the server a few hundred ms of CPU
+    to build and encode, and people come back to the same maps."""
     view = require_view()
     f = _filters()
     found = scope(view)
     kind = request.args.get("view")
+    if kind == "staff":
+        require_names(view)
+        person, _ = resolve_person(view, f.person, found.people)
+        if f.person and not person and f.person in view.works_at:
+            abort(403)  # someone outside the user's scope: not even their network's shape
+        f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
+    if request.args.get("format") in DOWNLOADS:  # a download is audited by send_map, as every map's is
+        drawn, staff_drawn = _built(view, f, found, kind)
+        if kind == "staff" and not staff_drawn:
+            return jsonify(drawn)  # too large to draw: the school map with the reason, as the page gets it
+        return send_map(view, drawn)
+    body, staff_drawn = _kept_json(view, f, found, kind, request.headers.get(FORM_HEADER) == "packed")
+    if staff_drawn:
+        audit("view", f"staff map ({request.query_string.decode()})")
+    response = Response(body, mimetype="application/json")
+    response.vary.add(FORM_HEADER)
+    return response
+
+
+MAPS_KEPT = 32  # map JSONs a snapshot's view keeps
+FORM_HEADER = "X-Map-Form"  # "packed": the page's compact form of the map (webapp.map_wire); else plain objects
+
+
+def _kept_json(view: TrustView, f: MapFilters, found: Scope, kind: str | None,
+               compact: bool) -> tuple[bytes, bool]:
+    """The map's JSON as `_built` makes it (`compact`: in webapp.map_wire's packed form), and whether it is a
+    staff map (audited on every view), kept in the view's layout cache under everything the map depends on: the
+    request's map parameters (every argument but the download format), the filters as resolved (a name to a
+    person), the user's whole scope (role, people and groups seen, suppression) and the form. The entry is
+    published whole, once built (two requests for a map not yet kept may both build it; either result is the
+    same), so concurrent requests never see part of one."""
+    key = (tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "format")), f, found, compact)
+    kept: dict[Any, tuple[bytes, bool]] = view.layout_cache.setdefault("map json", {})
+    found_json = kept.get(key)
+    if found_json is None:
+        drawn, staff_drawn = _built(view, f, found, kind)
+        drawn = _for_box(view, drawn)  # the box's size is among the request's arguments, so in the key
+        found_json = (_json(packed(drawn) if compact else drawn), staff_drawn)
+        if len(kept) >= MAPS_KEPT:
+            kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
+        kept[key] = found_json
+    return found_json
+
+
+def _json(drawn: dict) -> bytes:
+    """`drawn` as jsonify sends it (the app's JSON provider: keys sorted, compact)."""
+    return (current_app.json.dumps(drawn, separators=(",", ":")) + "\n").encode()
+
+
+def _built(view: TrustView, f: MapFilters, found: Scope, kind: str | None) -> tuple[dict, bool]:
+    """The map the request asks for (school, wiring or staff map), and whether it is a staff map (False when the
+    staff map asked for is too large and the school map is drawn instead)."""
     if kind != "staff":
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
@@ -139,24 +195,15 @@ def data() -> Any:
                                          f"{found.min_group_size} staff, or is hidden with one, so it is among the "
                                          "small schools drawn apart, without its links; the map shows the rest of "
                                          "the trust."}
-        return send_map(view, highlight_school(shown, f.school, view.school_names.get(f.school, f.school)))
-    require_names(view)
-    person, _ = resolve_person(view, f.person, found.people)
-    if f.person and not person and f.person in view.works_at:
-        abort(403)  # someone outside the user's scope: not even their network's shape
-    f = replace(f, person=person or f.person)  # an unknown name stays, and matches nobody
+        return highlight_school(shown, f.school, view.school_names.get(f.school, f.school)), False
     try:
         result = staff_map(view, f, found.people, size=request.args.get("size", ""))
-        result = {**result, "message": result["message"] and empty_advice(view, f, found)}
+        return {**result, "message": result["message"] and empty_advice(view, f, found)}, True
     except TooLarge as exc:
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school
         drawn = school_map(view, focus, hidden, found.min_group_size)
-        return jsonify({**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus),
-                        "message": str(exc)})
-    if request.args.get("format") not in DOWNLOADS:  # a download is audited by send_map, as every map's is
-        audit("view", f"staff map ({request.query_string.decode()})")
-    return send_map(view, result)
+        return {**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus), "message": str(exc)}, False
 
 
 TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "staff": "Staff map",
@@ -168,16 +215,22 @@ MIN_BOX, MAX_BOX = 100, 8000  # a map box the page may ask names placed for, in 
 _IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
+def _for_box(view: TrustView, drawn: dict) -> dict:
+    """`drawn` fitted to the page's map box when the request gives its size (names placed for what it shows at
+    fit, a wide map turned on a tall box: netmap.layout.screen); as it is otherwise."""
+    width, height = (request.args.get(k, 0, type=int) or 0 for k in ("width", "height"))
+    if MIN_BOX <= width <= MAX_BOX and MIN_BOX <= height <= MAX_BOX:
+        return on_screen(view, drawn, width, height, turnable=request.args.get("layout") != "geographic")
+    return drawn
+
+
 def send_map(view: TrustView, drawn: dict) -> Any:
     """The map as JSON for the page; with ?format=html as a standalone HTML file to keep or send, with ?format=png
     or pdf as a page to print (title, date, key and names: webapp.map_image). Every download is audited: a map of
     schools is a file that leaves netmap too."""
     fmt = request.args.get("format", "")
     if fmt not in DOWNLOADS:
-        width, height = (request.args.get(k, 0, type=int) or 0 for k in ("width", "height"))
-        if MIN_BOX <= width <= MAX_BOX and MIN_BOX <= height <= MAX_BOX:  # the page's map box: fit for it
-            drawn = on_screen(view, drawn, width, height, turnable=request.args.get("layout") != "geographic")
-        return jsonify(drawn)
+        return jsonify(_for_box(view, drawn))
     title = TITLES.get(drawn["view"], "Map")
     audit("download", f"{title} as {fmt}, snapshot {view.snapshot_id} ({request.query_string.decode()})")
     stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))

@@ -100,10 +100,19 @@
     const message = wrap.querySelector(".map-message");
     const started = performance.now();
     const asked = [container.clientWidth, container.clientHeight];
-    fetch(sized(container), { credentials: "same-origin", headers: { Accept: "application/json" } })
+    const timings = {};  // for benchmarks/first_draw.py: JSON in, names' font ready, drawing built, first frame
+    const font = namesFont(timings);  // fetched alongside the map's JSON
+    fetch(sized(container), { credentials: "same-origin",
+                              headers: { Accept: "application/json", "X-Map-Form": "packed" } })
       .then(function (response) {
         if (!response.ok) throw new Error("The map could not be loaded (" + response.status + ").");
         return response.json();
+      })
+      .then(function (data) {
+        data = unpacked(data);
+        timings.json = performance.now();
+        if (!data.sizing) { timings.font = timings.json; return data; }  // a map without names waits for nothing
+        return font.then(function () { return data; });
       })
       .then(function (data) {
         const nodes = new vis.DataSet(data.nodes.map(function (n) {
@@ -112,7 +121,7 @@
         const edges = new vis.DataSet(data.edges.map(function (e, i) {
           return Object.assign({}, e, { id: i, from: PREFIX + e.from, to: PREFIX + e.to });
         }));
-        const received = performance.now();  // timings for benchmarks/first_draw.py: data in, drawing built
+        timings.received = performance.now();
         const network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
         fit(network, data.fit, container);
         const frame = container.querySelector(".vis-network");  // vis-network makes it focusable (tabIndex 0)
@@ -121,7 +130,8 @@
           frame.setAttribute("aria-label", container.dataset.label || "Network map");
         }
         const entry = { network: network, nodes: nodes, edges: edges, view: data.view, options: data.options,
-                        turned: !!data.turned, firstDraw: null, timings: { received: received, built: performance.now() } };
+                        turned: !!data.turned, firstDraw: null,
+                        timings: Object.assign(timings, { built: performance.now() }) };
         const previous = window.netmapMaps.findIndex(function (m) { return m.wrap === wrap; });
         entry.wrap = wrap;
         if (previous >= 0) window.netmapMaps[previous] = entry; else window.netmapMaps.push(entry);
@@ -176,6 +186,48 @@
         legend(wrap.querySelector(".legend"), data.legend, entry);
       })
       .catch(function (error) { if (message) message.textContent = error.message; });
+  }
+
+  // A map's JSON as the server builds it, from the compact form the page asks for (webapp/map_wire.py): nodes,
+  // edges and people's details sent as columns, repeated values once, lines' ends as node indices.
+  function unpacked(data) {
+    if (!data.packed) return data;
+    const nodes = rows(data.nodes);
+    const edges = rows(data.edges).map(function (e) {
+      if (typeof e.from === "number") e.from = nodes[e.from].id;
+      if (typeof e.to === "number") e.to = nodes[e.to].id;
+      return e;
+    });
+    const info = {};
+    rows(data.info.rows).forEach(function (row, i) { info[data.info.ids[i]] = row; });
+    return Object.assign({}, data, { nodes: nodes, edges: edges, info: info });
+  }
+
+  function rows(table) {
+    const found = [];
+    for (let i = 0; i < table.n; i++) found.push({});
+    Object.keys(table.columns).forEach(function (key) {
+      const column = table.columns[key];
+      if (column.p) {
+        column.p.forEach(function (value, i) { if (value !== null) found[i][key] = value; });
+      } else {  // each row its own copy of a shared object, as if parsed from its own text
+        const shared = column.v.map(function (value) { return typeof value === "object" && value !== null; });
+        column.c.forEach(function (code, i) {
+          if (code >= 0) found[i][key] = shared[code] ? JSON.parse(JSON.stringify(column.v[code])) : column.v[code];
+        });
+      }
+    });
+    return found;
+  }
+
+  // The names' font (netmap.layout.labels.LABEL_FONT, which app.css's @font-face serves from the app), loaded
+  // before a map's first draw: names are placed by DejaVu Sans's widths, and a computer without it (Windows, macOS)
+  // would draw them in a wider fallback that overlaps. A font that fails to load never holds the map back.
+  function namesFont(timings) {
+    const ready = document.fonts && document.fonts.load ? document.fonts.load('12px "DejaVu Sans"') : Promise.resolve();
+    return ready.catch(function () { return null; }).then(function () {
+      if (timings.font === undefined) timings.font = performance.now();
+    });
   }
 
   // Names: the server gives each node the zoom scale from which its name clears every disc and every more

@@ -1,0 +1,85 @@
+"""The map JSON kept per snapshot view (webapp/network_map.py `_kept_json`): a map asked again is sent as built the
+first time, every view of a staff map is still audited, and no user is ever sent a map kept for another scope."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import webapp.network_map as network_map
+from tests.trusts import LEAD_SCOPE, planted_dataset
+from tests.web_helpers import login, make_app
+from webapp.accounts import Accounts
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NETMAP_MIN_GROUP_SIZE", "3")  # schools C and D hidden from the board (the CEO)
+        created = make_app(tmp_path_factory.mktemp("map-cache"), planted_dataset())
+    with Accounts(created.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.users.set_groups("network-lead", ["MATHS"])
+    return created
+
+
+def _client(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, role)
+    return client
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch, name: str) -> list[Any]:
+    """Calls to webapp.network_map's `name`, recorded (and passed on)."""
+    calls: list[Any] = []
+    real = getattr(network_map, name)
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(network_map, name, counting)
+    return calls
+
+
+def test_a_staff_map_asked_again_is_sent_as_kept_and_audited_each_time(
+        app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    admin = _client(app, "admin")
+    built, audited = _counted(monkeypatch, "staff_map"), _counted(monkeypatch, "audit")
+    first = admin.get("/map/data?view=staff&school=A")
+    again = admin.get("/map/data?view=staff&school=A")
+    assert first.status_code == again.status_code == 200
+    assert first.mimetype == "application/json" and first.get_data() == again.get_data()
+    assert len(built) == 1  # built once
+    assert [a[0] for a in audited] == ["view", "view"]  # every view of people's names is audited
+    assert {n["id"] for n in again.get_json()["nodes"]} >= {"a1", "a2"}
+    admin.get("/map/data?view=staff&school=A&size=betweenness")
+    assert len(built) == 2  # other parameters: another map
+
+
+def _people(drawn: dict) -> set[str]:
+    return {n["id"] for n in drawn["nodes"] if n.get("shape") != "text"}  # not the schools' names
+
+
+def test_a_map_kept_for_one_scope_is_never_sent_to_another(app: Flask) -> None:
+    admin, ceo, lead = _client(app, "admin"), _client(app, "ceo"), _client(app, "network-lead")
+    for _ in range(2):  # the second time, every map is the kept one
+        everyone = _people(admin.get("/map/data?view=staff&school=A").get_json())
+        led = _people(lead.get("/map/data?view=staff&school=A").get_json())
+        assert led == LEAD_SCOPE != everyone  # the lead's members only
+        assert "C" in {n["id"] for n in admin.get("/map/data").get_json()["nodes"]}
+        assert "C" not in {n["id"] for n in ceo.get("/map/data").get_json()["nodes"]}  # a small school, hidden
+        assert ceo.get("/map/data?view=staff&school=A").status_code == 403  # no names for the board
+
+
+def test_a_kept_map_is_the_map_built_afresh(app: Flask, tmp_path: Path) -> None:
+    """The kept JSON equals the JSON of a fresh app (nothing kept) for the same request."""
+    admin = _client(app, "admin")
+    path = "/map/data?view=staff&school=B&hard=1"
+    admin.get(path)
+    kept = admin.get(path).get_json()
+    fresh = _client(make_app(tmp_path, planted_dataset()), "admin").get(path).get_json()
+    assert kept == fresh
