@@ -1,15 +1,18 @@
 """Names you can read on every map, measured in Chromium: on trusts of 5, 25, 60 and 150 schools, on a 1280 px
-desktop and a 390 px phone, the school map (sized by staff and by betweenness), the hard vs soft wiring map and
-the biggest school's staff map show names at least 11 px high at fit, none overlapping another name or any disc or
-leaving the map; the K most important nodes by the map's measure (K = 10 on the desktop, 5 on the phone: the
-guarantee docs/maps.md states) always named at fit, beside their disc or set apart with a leader; and more names
-on zooming in. The boxes come from the library (netmap/layout/labels.py) as the page drew them (map.js records
-each name it draws, with the width the browser measured for it).
+desktop and a 390 px phone, the school map (sized by staff and by betweenness), the hard vs soft wiring map, the
+biggest school's staff map, the biggest group's map and a person's two steps show names at least 11 px high at
+fit, none overlapping another name or any disc or leaving the map; the K most important nodes by the map's
+measure (K = 10 on the desktop, 5 on the phone: the guarantee docs/maps.md states) always named at fit, beside
+their disc or set apart with a leader; and more names on zooming in. The boxes come from the library
+(netmap/layout/labels.py) as the page drew them (map.js records each name it draws, with the width the browser
+measured for it).
 
 The counts go to test-artifacts/labels.json (benchmarks/results/ keeps a run's record)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -127,6 +130,15 @@ def _check(page: Page, what: str, top: str, guaranteed: int, shot: str = "") -> 
             "scale at fit": round(drawn["scale"], 4), "map box px": [round(drawn["width"]), round(drawn["height"])]}
 
 
+def _biggest_group(page: Page, url: str) -> str:
+    """The group with the most members (ties: the smallest id), from the groups table's CSV."""
+    response = page.request.get(f"{url}/groups/?format=csv")
+    assert response.ok, response.status
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    most = max(int(r["members"]) for r in rows)
+    return min(r["group_id"] for r in rows if int(r["members"]) == most)
+
+
 def _top(page: Page, url: str, query: str = "") -> str:
     """The node a map names first: the one with the highest size measure (ties: the smallest id)."""
     response = page.request.get(f"{url}/map/data?{query}")
@@ -166,6 +178,17 @@ def test_maps_name_their_most_important_nodes_readably_at_fit(browser: Browser, 
     staff_top = _top(page, url, f"view=staff&school={top}")
     record["biggest school's staff map"] = _check(page, f"{top}'s staff, {schools} schools, {screen}", staff_top,
                                                   k, shot=f"names-staff-map-{schools}-{screen}")
+    group = _biggest_group(page, url)
+    page.goto(f"{url}/map/?view=staff&group={group}")
+    _names(page)
+    record["biggest group's map"] = _check(page, f"group {group}'s map, {schools} schools, {screen}",
+                                           _top(page, url, f"view=staff&group={group}"), k,
+                                           shot=f"names-group-map-{schools}-{screen}")
+    page.goto(f"{url}/map/?view=staff&person={staff_top}&depth=2")
+    _names(page)
+    record["a person's two steps"] = _check(page, f"{staff_top}'s two steps, {schools} schools, {screen}",
+                                            _top(page, url, f"view=staff&person={staff_top}&depth=2"), k,
+                                            shot=f"names-person-map-{schools}-{screen}")
     context.close()
     COUNTS[f"{schools} schools, {screen}"] = record
     (ARTIFACTS / "labels.json").write_text(json.dumps(COUNTS, indent=2, sort_keys=True) + "\n", encoding="utf-8")
