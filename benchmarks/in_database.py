@@ -20,6 +20,7 @@ import json
 import os
 import resource
 import socket
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -159,7 +160,9 @@ def main(argv: list[str] | None = None) -> None:
     hubs = {"hub_schools": HUB_SCHOOLS[args.size]} if args.size in HUB_SCHOOLS else {}
     with tempfile.TemporaryDirectory(prefix="netmap-bench-") as tmp, neo4j_server() as uri:
         generate_sample(Path(tmp) / "trust", schools=schools, staff=staff, seed=SEED, **hubs)
-        results = {"size": args.size, "date": dt.date.today().isoformat(), "machine": _machine(),
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, check=False).stdout.strip()
+        results = {"size": args.size, "date": dt.date.today().isoformat(), "commit": commit, "machine": _machine(),
                    "load_average": os.getloadavg(), **bench_in_database(uri, Path(tmp) / "trust")}
     out = args.out or RESULTS / f"{results['date']}-{args.size}-in-database.json"
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
