@@ -191,6 +191,9 @@ def test_a_page_renders_from_an_in_database_analysis(loaded_with_gds: tuple[Snap
     assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in page.get_data(as_text=True)
     view = client.get("/staff/", query_string={"sort": "betweenness", "order": "desc"})
     assert view.status_code == 200
+    ceo = app.test_client()  # aggregates only: small schools and groups left out before the analysis, also in GDS
+    login(ceo, "ceo")
+    assert ceo.get("/").status_code == 200
     app.extensions["netmap_stores"].get().close()  # the app's one Neo4j store (a served app keeps it open)
 
 
