@@ -113,6 +113,7 @@ def bench_in_database(uri: str, folder: Path) -> dict[str, Any]:
 
         ours, compute = _measured(python_path)
         theirs, gds = _measured(lambda: in_database_measures(store, info.snapshot_id, stored, AS_OF))
+        again, warm = _measured(lambda: in_database_measures(store, info.snapshot_id, stored, AS_OF))
         quick = AnalysisOptions.profile("quick")
         engine, engine_cost = _measured(lambda: analyse_snapshot(stored, AS_OF, quick))
         in_db, in_db_cost = _measured(lambda: analyse_snapshot(
@@ -127,7 +128,9 @@ def bench_in_database(uri: str, folder: Path) -> dict[str, Any]:
         "python": {"read": read, "compute": compute, "total_wall_s": read["wall_s"] + compute["wall_s"],
                    "total_cpu_s": read["cpu_s"] + read["server_cpu_s"] + compute["cpu_s"] + compute["server_cpu_s"],
                    "records_read": ours["rows"]},
+        # the first run on a fresh server includes loading and compiling GDS's code; the second is a warm server's
         "gds": {"in_database": gds, "total_cpu_s": gds["cpu_s"] + gds["server_cpu_s"], "steps_wall_s": theirs.seconds,
+                "warm": {**warm, "total_cpu_s": warm["cpu_s"] + warm["server_cpu_s"], "steps_wall_s": again.seconds},
                 "records_read": theirs.records,
                 "communities_stable": theirs.stability["stable"], "agreement": theirs.stability["agreement"]},
         "agree": {
