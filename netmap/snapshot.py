@@ -284,6 +284,8 @@ class Snapshot:
             if kept is not None:
                 return kept
             started = time.perf_counter()
+            if progress and self.in_database:
+                progress("components, degree, betweenness and communities in Neo4j", 0, 1)
             given = self._given()
             in_database = time.perf_counter() - started
             analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress, given=given)
