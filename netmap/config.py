@@ -22,10 +22,11 @@ import platformdirs
 from netmap.errors import ConfigError
 from netmap.suppression import check_min_group_size
 
-__all__ = ["SETTINGS", "OidcSettings", "Setting", "Settings", "check_neo4j_uri", "data_dir", "default_db_path",
-           "default_key_file", "demo_settings", "described", "read_settings", "redact_uri"]
+__all__ = ["ANALYSIS_PLACES", "SETTINGS", "OidcSettings", "Setting", "Settings", "check_neo4j_uri", "data_dir",
+           "default_db_path", "default_key_file", "demo_settings", "described", "read_settings", "redact_uri"]
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+ANALYSIS_PLACES = ("netmap", "gds")  # NETMAP_NEO4J_ANALYSIS: netmap's engine, or Graph Data Science in Neo4j
 _NEO4J_SCHEMES = {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}
 
 
@@ -47,6 +48,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("NETMAP_NEO4J_PASSWORD", None, "Neo4j password. Never printed or logged.", secret=True),
     Setting("NETMAP_NEO4J_DATABASE", "neo4j", "Neo4j database name; always passed to the server."),
     Setting("NETMAP_NEO4J_BATCH_SIZE", "5000", "Rows per Neo4j write transaction (UNWIND batch)."),
+    Setting("NETMAP_NEO4J_ANALYSIS", "netmap", "Where a Neo4j snapshot's components, degree, betweenness and "
+            "communities are computed: netmap (its own engine) or gds (inside Neo4j, by its Graph Data Science "
+            "plugin, which the server must have; communities by Leiden). Needs NETMAP_NEO4J_URI; see "
+            "docs/deployment.md."),
     Setting("NETMAP_NEO4J_KEY_FILE", None, "Path of the Neo4j store's key file: each person's token and key, without "
             "which nobody's name in Neo4j can be read (back it up with the database). Default: neo4j-keys.db in "
             "the user's data directory."),
@@ -172,6 +177,7 @@ class Settings:
     neo4j_password: str | None
     neo4j_database: str
     neo4j_batch_size: int
+    neo4j_analysis: str  # "netmap" or "gds" (NETMAP_NEO4J_ANALYSIS)
     neo4j_key_file: Path
     users_db_path: Path
     secret_key: str | None
@@ -233,6 +239,12 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if uri:
         check_neo4j_uri(uri, "NETMAP_NEO4J_URI")
     batch = _positive_int(text("NETMAP_NEO4J_BATCH_SIZE"), "NETMAP_NEO4J_BATCH_SIZE")
+    analysis = _choice(text("NETMAP_NEO4J_ANALYSIS"), ANALYSIS_PLACES, "NETMAP_NEO4J_ANALYSIS")
+    if analysis == "gds" and not uri:
+        raise ConfigError("NETMAP_NEO4J_ANALYSIS=gds computes the analysis inside Neo4j, but the store is the "
+                          "embedded SQLite file (NETMAP_NEO4J_URI is not set). Set NETMAP_NEO4J_URI to a Neo4j "
+                          "server with the Graph Data Science plugin, or unset NETMAP_NEO4J_ANALYSIS "
+                          "(see docs/deployment.md).")
     upload = _positive_int(text("NETMAP_UPLOAD_LIMIT_MB"), "NETMAP_UPLOAD_LIMIT_MB")
     users = get("NETMAP_USERS_DB")
     keys = get("NETMAP_NEO4J_KEY_FILE")
@@ -250,6 +262,7 @@ def read_settings(environ: Mapping[str, str] | None = None) -> Settings:
         neo4j_password=get("NETMAP_NEO4J_PASSWORD"),
         neo4j_database=text("NETMAP_NEO4J_DATABASE"),
         neo4j_batch_size=batch,
+        neo4j_analysis=analysis,
         neo4j_key_file=Path(keys).expanduser() if keys else default_key_file(),
         users_db_path=Path(users).expanduser() if users else data_dir() / "users.db",
         secret_key=get("NETMAP_SECRET_KEY"),
@@ -353,7 +366,7 @@ def demo_settings(settings: Settings) -> Settings:
     the sample can neither replace a trust's snapshot nor add an admin to its users. It signs in with its own local
     account (never the trust's identity provider) and asks no second factor: its people are made up."""
     folder = settings.demo_dir or data_dir() / "demo"
-    return dataclasses.replace(settings, db_path=folder / "netmap.db", neo4j_uri=None,
+    return dataclasses.replace(settings, db_path=folder / "netmap.db", neo4j_uri=None, neo4j_analysis="netmap",
                                users_db_path=folder / "users.db", demo_dir=folder, oidc=None,
                                require_mfa=False)
 
@@ -362,7 +375,8 @@ def described(settings: Settings) -> dict[str, str]:
     """Every setting in force, for a start-up log line: secrets shown only as set or unset."""
     return {"db": str(settings.db_path), "neo4j_uri": settings.neo4j_uri or "-", "neo4j_user": settings.neo4j_user,
             "neo4j_password": "***" if settings.neo4j_password else "unset",
-            "neo4j_database": settings.neo4j_database, "users_db": str(settings.users_db_path),
+            "neo4j_database": settings.neo4j_database, "neo4j_analysis": settings.neo4j_analysis,
+            "users_db": str(settings.users_db_path),
             "secret_key": "***" if settings.secret_key else "generated",
             "upload_limit_mb": str(settings.upload_limit_mb), "upload_memory_mb": str(settings.upload_memory_mb),
             "upload_seconds": str(settings.upload_seconds),

@@ -16,15 +16,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self, cast
 
 import pandas as pd
 
 from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_community_stability
+from netmap.analysis.given import GivenMeasures
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
@@ -34,6 +36,9 @@ from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
 from netmap.store.base import GraphStore, SnapshotInfo
+
+if TYPE_CHECKING:
+    from netmap.store.neo4j import Neo4jStore
 
 __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 
@@ -157,9 +162,25 @@ class Snapshot:
 
     @property
     def analysis_key(self) -> str:
-        """What the kept analysis is filed under: the options' key, and the hidden set's when units are hidden."""
-        key = options_key(self.options)
+        """What the kept analysis is filed under: the options' key, "-gds" when computed in the database (its
+        communities are Leiden's, not the engine's), and the hidden set's key when units are hidden."""
+        key = options_key(self.options) + ("-gds" if self.in_database else "")
         return f"{key}-without-{self.hidden.key}" if self.hidden else key
+
+    @property
+    def in_database(self) -> bool:
+        """Whether components, degree, betweenness and communities are computed inside the store's database
+        (Graph Data Science in Neo4j: NETMAP_NEO4J_ANALYSIS=gds) rather than by netmap's engine."""
+        return self.store.analysis == "gds"
+
+    def _given(self) -> GivenMeasures | None:
+        """The measures the database computes for the engine when `in_database`, else None (the engine's own)."""
+        if not self.in_database:
+            return None
+        from netmap.in_database import given_measures  # the Neo4j driver loads only for Neo4j users
+
+        store = cast("Neo4jStore", self.store)  # only Neo4jStore sets analysis "gds" (GraphStore.analysis)
+        return given_measures(store, self.snapshot_id, self.dataset, self.as_of, self.options)
 
     @property
     def snapshot_id(self) -> str:
@@ -262,7 +283,14 @@ class Snapshot:
             kept = self.kept_analysis()
             if kept is not None:
                 return kept
-            analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress)
+            started = time.perf_counter()
+            if progress and self.in_database:
+                progress("components, degree, betweenness and communities in Neo4j", 0, 1)
+            given = self._given()
+            in_database = time.perf_counter() - started
+            analysis = analyse_snapshot(self.dated, self.as_of, self.options, progress=progress, given=given)
+            if given is not None:
+                analysis.timings["in database"] = in_database
             if self.hidden:  # a narrowed view (aggregate roles, leads): draws for every hidden set would multiply
                 analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": NARROWED}})
             else:

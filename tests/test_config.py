@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from netmap import config
-from netmap.config import SETTINGS, OidcSettings, Setting, Settings, default_db_path, read_settings
+from netmap.config import (
+    SETTINGS,
+    OidcSettings,
+    Setting,
+    Settings,
+    default_db_path,
+    demo_settings,
+    described,
+    read_settings,
+)
 from netmap.errors import ConfigError
 from tests.conftest import REPO
 
@@ -33,10 +42,22 @@ def test_db_path_from_environment() -> None:
     ({"NETMAP_TRUSTED_PROXIES": "1"}, "NETMAP_TRUSTED_PROXIES is no longer read: set NETMAP_TRUSTED_PROXY"),
     ({"NETMAP_TEST_PASSWORD_HASH": "md5"},
      "NETMAP_TEST_PASSWORD_HASH must be scrypt:N:r:p or pbkdf2:sha256:ITERATIONS .werkzeug's methods., not 'md5'"),
+    ({"NETMAP_NEO4J_URI": "neo4j://db:7687", "NETMAP_NEO4J_ANALYSIS": "graph-data-science"},
+     "NETMAP_NEO4J_ANALYSIS must be one of netmap, gds, not 'graph-data-science'"),
+    ({"NETMAP_NEO4J_ANALYSIS": "gds"}, "NETMAP_NEO4J_ANALYSIS=gds computes the analysis inside Neo4j, but the store "
+     "is the embedded SQLite file .NETMAP_NEO4J_URI is not set.. Set NETMAP_NEO4J_URI to a Neo4j server with the "
+     "Graph Data Science plugin, or unset NETMAP_NEO4J_ANALYSIS"),
 ])
 def test_bad_settings_stop_start_up(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("?", r"\?")):
         read_settings(env)
+
+
+def test_in_database_analysis_is_read_and_the_demo_never_uses_it() -> None:
+    settings = read_settings({"NETMAP_NEO4J_URI": "neo4j://db:7687", "NETMAP_NEO4J_ANALYSIS": "gds"})
+    assert settings.neo4j_analysis == "gds" and described(settings)["neo4j_analysis"] == "gds"
+    assert read_settings({}).neo4j_analysis == "netmap"
+    assert demo_settings(settings).neo4j_analysis == "netmap"  # the demo's store is its own SQLite file
 
 
 def test_password_never_in_repr() -> None:
@@ -67,11 +88,13 @@ def test_the_trusted_proxy_is_a_list_of_addresses_and_networks() -> None:
 
 # Defaults live in SETTINGS only: the dataclasses declare none, and a changed declaration changes what is read.
 OIDC_BASE = {"NETMAP_OIDC_ISSUER": "https://login.example", "NETMAP_OIDC_CLIENT_ID": "netmap",
-             "NETMAP_OIDC_ROLE_MAP": "/roles.toml"}
+             "NETMAP_OIDC_ROLE_MAP": "/roles.toml",
+             "NETMAP_NEO4J_URI": "neo4j://db.trust.example:7687"}  # NETMAP_NEO4J_ANALYSIS=gds needs Neo4j
 DEFAULTED = [s for s in SETTINGS if s.default is not None]
 # A valid value other than the declared default, for each setting that declares one
 OTHER_VALUE = {
     "NETMAP_NEO4J_USER": "reader", "NETMAP_NEO4J_DATABASE": "trust", "NETMAP_NEO4J_BATCH_SIZE": "7",
+    "NETMAP_NEO4J_ANALYSIS": "gds",
     "NETMAP_UPLOAD_LIMIT_MB": "9", "NETMAP_SMTP_PORT": "25", "NETMAP_SMTP_SECURITY": "ssl",
     "NETMAP_PUBLIC_URL": "https://netmap.trust.example", "NETMAP_UPLOAD_MEMORY_MB": "512",
     "NETMAP_UPLOAD_SECONDS": "30", "NETMAP_MIN_GROUP_SIZE": "7", "NETMAP_SNAPSHOT_RETENTION_DAYS": "30",

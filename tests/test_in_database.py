@@ -4,25 +4,36 @@ sample, and the projection never outlives the call."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import igraph as ig
 import networkx as nx
+import pandas as pd
 import pytest
+from click.testing import CliRunner
+from neo4j import exceptions as neo4j_errors
 
 from netmap.analysis import AnalysisOptions, analyse
-from netmap.analysis.communities import STABLE_AGREEMENT
+from netmap.analysis.communities import GIVEN_MEASURES, STABLE_AGREEMENT
+from netmap.analysis.engine import analyse_snapshot
+from netmap.cli import main
+from netmap.config import read_settings
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.graphs import build_graphs
-from netmap.in_database import InDatabaseMeasures, in_database_measures
+from netmap.in_database import InDatabaseMeasures, given_measures, in_database_measures
 from netmap.ingest.validate import read_trust
+from netmap.snapshot import Snapshot
 from netmap.store import gds
+from netmap.store.factory import open_store
 from netmap.store.gds import gds_version
 from netmap.store.neo4j import Neo4jStore
 from tests.conftest import neo4j_store
+from tests.neo4j_double import FakeDriver
 from tests.trusts import PLANTED, SAMPLE, random_trust, two_cliques
+from tests.web_helpers import login, make_app
 
 pytestmark = pytest.mark.slow
 
@@ -104,3 +115,99 @@ def test_snapshot_not_holding_the_staff_is_refused(store: Neo4jStore, tmp_path: 
     with pytest.raises(StorageError, match=f"Snapshot {info.snapshot_id} in Neo4j does not hold the 13 staff"):
         gds.gds_figures(store, info.snapshot_id, list(range(13)), [], weighted=False, seeds=[1])
     assert _projections(store) == []
+
+
+# ---- the engine's analysis with NETMAP_NEO4J_ANALYSIS=gds ---------------------------------------------------------
+
+SAMPLE_AS_OF = "2026-06-30"
+MOVED = ["betweenness", "community"]  # equal within 1e-9, and Leiden's (under the stability rule), respectively
+
+
+@pytest.fixture
+def gds_env(store: Neo4jStore, neo4j_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The settings of a trust whose IT asks for the analysis in Neo4j; the live store's URI."""
+    monkeypatch.setenv("NETMAP_NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("NETMAP_NEO4J_ANALYSIS", "gds")
+    return neo4j_uri
+
+
+@pytest.fixture
+def loaded_with_gds(gds_env: str) -> Iterator[tuple[Snapshot, str]]:
+    """The sample loaded by `netmap load` with NETMAP_NEO4J_ANALYSIS=gds, opened as the commands open it, and
+    what the load printed."""
+    result = CliRunner().invoke(main, ["load", str(SAMPLE), "--as-of", SAMPLE_AS_OF], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with open_store(read_settings()) as opened:
+        assert opened.analysis == "gds"
+        yield Snapshot.open(opened), result.output
+
+
+def test_load_keeps_an_analysis_computed_in_neo4j_equal_to_the_engines(loaded_with_gds: tuple[Snapshot, str]) -> None:
+    snapshot, _ = loaded_with_gds
+    kept = snapshot.kept_analysis()
+    assert kept is not None, "netmap load did not keep the in-database analysis"
+    assert snapshot.analysis_key.endswith("-gds")
+    assert kept.summary["computed_by"] == {GIVEN_MEASURES: "Graph Data Science 2.13.9 in Neo4j",
+                                           "communities": "Leiden"}
+    engine = analyse_snapshot(snapshot.dataset, snapshot.as_of, snapshot.options)
+    assert "computed_by" not in engine.summary
+    ours, theirs = kept.staff.set_index("staff_id"), engine.staff.set_index("staff_id")
+    pd.testing.assert_frame_equal(ours.drop(columns=MOVED), theirs.drop(columns=MOVED))
+    assert (ours["betweenness"] - theirs["betweenness"]).abs().max() <= 1e-9
+    for table in ("schools", "groups", "wiring", "bridges"):
+        pd.testing.assert_frame_equal(getattr(kept, table), getattr(engine, table))
+    assert kept.summary["components"] == engine.summary["components"]
+    assert kept.summary["largest_component_share"] == engine.summary["largest_component_share"]
+    same = {k for k in engine.summary if k not in ("communities", "wiring", "computed_by", "stability")}
+    assert {k: kept.summary[k] for k in same} == {k: engine.summary[k] for k in same}
+    # communities: Leiden's, shown only when its runs agree by netmap's rule, and then like the engine's Louvain
+    found = kept.summary["communities"]
+    assert found["stable"] == (found["agreement"] >= STABLE_AGREEMENT)
+    if not found["stable"]:
+        assert ours["community"].isna().all()
+    elif engine.summary["communities"]["stable"]:
+        tied = ours.index[ours["soft_degree"] > 0]
+        assert _ari(ours.loc[tied, "community"].to_dict(), theirs.loc[tied, "community"].to_dict()) >= 0.5
+
+
+def test_analyse_writes_the_in_database_analysis_and_says_leiden(loaded_with_gds: tuple[Snapshot, str],
+                                                                 tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["analyse", "--out", str(tmp_path / "out")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Using the analysis kept with snapshot" in result.output
+    assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["computed_by"]["communities"] == "Leiden"
+
+
+def test_a_page_renders_from_an_in_database_analysis(loaded_with_gds: tuple[Snapshot, str], gds_env: str,
+                                                      tmp_path: Path) -> None:
+    app = make_app(tmp_path, None, NETMAP_STORE=gds_env)
+    client = app.test_client()
+    login(client, "admin")
+    assert client.get("/").status_code == 200
+    page = client.get("/wiring/")
+    assert page.status_code == 200
+    assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in page.get_data(as_text=True)
+    view = client.get("/staff/", query_string={"sort": "betweenness", "order": "desc"})
+    assert view.status_code == 200
+    ceo = app.test_client()  # aggregates only: small schools and groups left out before the analysis, also in GDS
+    login(ceo, "ceo")
+    assert ceo.get("/").status_code == 200
+    app.extensions["netmap_stores"].get().close()  # the app's one Neo4j store (a served app keeps it open)
+
+
+def _client_error(code: str, message: str) -> neo4j_errors.Neo4jError:
+    return neo4j_errors.Neo4jError._hydrate_neo4j(code=code, message=message)
+
+
+def test_without_gds_on_the_server_the_error_names_the_fix(tmp_path: Path) -> None:
+    missing = _client_error("Neo.ClientError.Procedure.ProcedureNotFound",
+                            "There is no procedure with the name `gds.version` registered for this database instance.")
+    driver = FakeDriver(errors={"gds_version": missing})
+    store = Neo4jStore("neo4j://db.trust.local:7687", user="netmap", password=None, database="trust", driver=driver,
+                       analysis="gds")
+    dataset = read_trust(two_cliques(tmp_path / "trust"))[0]
+    with pytest.raises(StorageError, match=r"NETMAP_NEO4J_ANALYSIS=gds needs its plugin on the Neo4j server "
+                                           r"\(see docs/deployment.md\), or set NETMAP_NEO4J_ANALYSIS=netmap"):
+        given_measures(store, "2026-07-01", dataset, AS_OF)

@@ -19,7 +19,7 @@ import networkx as nx
 
 from netmap.analysis.igraph_bridge import seeded
 
-__all__ = ["COMMUNITY_SEEDS", "STABLE_AGREEMENT", "community_stability", "louvain_communities",
+__all__ = ["COMMUNITY_SEEDS", "GIVEN_MEASURES", "STABLE_AGREEMENT", "community_stability", "louvain_communities",
            "partition_agreement", "seed_runs", "stability_of", "stability_sentence"]
 
 
@@ -71,6 +71,7 @@ def _louvain(components: list[Component], seed: int, edges: int) -> dict[Hashabl
     return {node: number for number, members in enumerate(ordered, start=1) for node in members}
 
 
+GIVEN_MEASURES = "components, degree, betweenness and communities"  # the summary's computed_by key of their source
 COMMUNITY_SEEDS = 10  # Louvain runs compared: the analysis's seed and the next nine
 STABLE_AGREEMENT = 0.8  # mean pairwise adjusted Rand index at or above which communities are shown
 
@@ -119,7 +120,9 @@ def stability_sentence(summary: Mapping[str, Any]) -> str:
                 "over several runs; analyse the snapshot again to see them.")
     if found["agreement"] is None:
         return "Informal clusters are stable: nobody collaborates yet, so there is nothing to split."
-    measured = (f"{found['seeds']} runs of community detection with different seeds agree "
+    computed = summary.get("computed_by")  # communities computed in the database (netmap.analysis.given)
+    how = f" ({computed['communities']}, by {computed[GIVEN_MEASURES]})" if computed else ""
+    measured = (f"{found['seeds']} runs of community detection{how} with different seeds agree "
                 f"{found['agreement']:.2f} (mean adjusted Rand index; {found['threshold']:.1f} needed)")
     if found["stable"]:
         return f"Informal clusters are stable: {measured}."

@@ -21,7 +21,8 @@ import pandas as pd
 from netmap.analysis.centrality import PathLength, average_path_length
 from netmap.analysis.cohesion import respondents, school_cohesion
 from netmap.analysis.columns import columns_of
-from netmap.analysis.communities import COMMUNITY_SEEDS, community_stability, seed_runs
+from netmap.analysis.communities import COMMUNITY_SEEDS, GIVEN_MEASURES, community_stability, seed_runs
+from netmap.analysis.given import GivenMeasures, numbered
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
 from netmap.analysis.mixing import ei_index_tests_of
@@ -109,11 +110,15 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
 
 
 def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | None = None,
-                     progress: Progress | None = None, *, batch_staff: int = BATCH_STAFF) -> Analysis:
+                     progress: Progress | None = None, *, batch_staff: int = BATCH_STAFF,
+                     given: GivenMeasures | None = None) -> Analysis:
     """The same result as ``analyse(build_graphs(dataset, as_of))``, built a batch of islands at a time, so that
     memory grows with the largest batch (about `batch_staff` people) instead of the whole snapshot.
 
     `progress` is told each step of each batch, named "step" in the first batch and "step (batch k of n)" after.
+    `given` (netmap.analysis.given) supplies the components, degree, betweenness and communities computed
+    elsewhere (inside Neo4j by Graph Data Science), taken instead of the engine's own; the summary's `computed_by`
+    says so.
     """
     options = options or AnalysisOptions()
     tell: Progress = progress or _silent
@@ -128,8 +133,11 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
         def step(name: str, k: int = k) -> None:
             tell(name if k == 0 else f"{name} (batch {k + 1} of {len(batches)})",
                  k * len(STEPS) + STEPS.index(name), total)
-        parts.append(_analyse_part(build_graphs(batch, as_of, window), scope, edges, options, step))
-    return _combine(as_of, dataset, parts, options)
+        parts.append(_analyse_part(build_graphs(batch, as_of, window), scope, edges, options, step, given))
+    analysis = _combine(as_of, dataset, parts, options)
+    if given is not None:
+        analysis.summary["computed_by"] = {GIVEN_MEASURES: given.source, "communities": given.method}
+    return analysis
 
 
 def _silent(_step: str, _done: int, _total: int) -> None:
@@ -143,7 +151,7 @@ def _working_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
 
 
 def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | None, options: AnalysisOptions,
-                  step: Step) -> _Part:
+                  step: Step, given: GivenMeasures | None = None) -> _Part:
     dataset, soft, hard = graphs.dataset, graphs.soft, graphs.hard
     undirected = graphs.undirected
     school_of, groups_of = graphs.school_of, graphs.groups_of
@@ -151,7 +159,7 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
     memberships = active_memberships(dataset, graphs.as_of)
     timings: dict[str, float] = {}
     step("staff")
-    staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges)
+    staff = staff_table(graphs, groups_of, options, timings, total_edges=total_edges, given=given)
     step("schools")
     with timed(timings, "schools"):
         cohesion = school_cohesion(soft, undirected, school_of, respondents(soft))
@@ -170,16 +178,26 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
                                columns=list(BRIDGE_COLUMNS))
         both, hard_links = soft_ties_sharing_a_group(undirected, hard), hard.number_of_links()
     with timed(timings, "community stability"):
-        runs = seed_runs(undirected, seed=options.louvain_seed, total_edges=total_edges)
+        runs = (seed_runs(undirected, seed=options.louvain_seed, total_edges=total_edges) if given is None else
+                [numbered(run, undirected) for run in given.communities[1:]])
     step("summary")
     with timed(timings, "paths and summary"):
-        components = [(len(c), min(map(str, c)), c) for c in nx.connected_components(undirected)]
+        found = nx.connected_components(undirected) if given is None else _given_components(given, undirected)
+        components = [(len(c), min(map(str, c)), c) for c in found]
         size, first, members = min(components, key=lambda c: (-c[0], c[1]), default=(0, "", set()))
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
                  len(components), (size, first), dict(school_of), list(undirected.edges()), dict(groups_of), paths,
                  timings, runs)
+
+
+def _given_components(given: GivenMeasures, undirected: nx.Graph) -> list[set[Hashable]]:
+    """The components `given` labels, of the people of `undirected` (one batch of islands holds whole ones)."""
+    groups: dict[Hashable, set[Hashable]] = {}
+    for person in undirected:
+        groups.setdefault(given.component[str(person)], set()).add(person)
+    return list(groups.values())
 
 
 def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:

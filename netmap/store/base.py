@@ -68,7 +68,13 @@ class WriteResult:
 
 
 class GraphStore(SurveyRecords, ABC):
-    """Where snapshots of a trust are kept, and its survey rounds. Use as a context manager, or call close()."""
+    """Where snapshots of a trust are kept, and its survey rounds. Use as a context manager, or call close().
+
+    `analysis` says where a snapshot's components, degree, betweenness and communities are computed: "netmap"
+    (its own engine, every store) or "gds" (inside the database: only Neo4jStore, NETMAP_NEO4J_ANALYSIS);
+    netmap.snapshot reads it."""
+
+    analysis: str = "netmap"
 
     @abstractmethod
     def write_snapshot(self, dataset: Dataset, as_of: str, *, source: str, replace: str | None = None,

@@ -22,7 +22,7 @@ def open_store(settings: Settings, *, db: Path | None = None, store_uri: str | N
 
         return Neo4jStore(uri, user=settings.neo4j_user, password=settings.neo4j_password,
                           database=settings.neo4j_database, batch_size=settings.neo4j_batch_size,
-                          key_file=settings.neo4j_key_file)
+                          key_file=settings.neo4j_key_file, analysis=settings.neo4j_analysis)
     from netmap.store.sqlite import SQLiteStore
 
     return SQLiteStore(db or settings.db_path, create=create)

@@ -9,14 +9,17 @@ when an algorithm fails. Figures come back raw, by row number; netmap.in_databas
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netmap.errors import StorageError
-from netmap.store.neo4j import Neo4jStore
+
+if TYPE_CHECKING:
+    from netmap.store.neo4j import Neo4jStore
 
 __all__ = ["GdsFigures", "gds_figures", "gds_version"]
 
@@ -24,7 +27,8 @@ __all__ = ["GdsFigures", "gds_figures", "gds_version"]
 @dataclass
 class GdsFigures:
     """What GDS computed for one projection, keyed by the staff table's row number; `records` counts the records
-    read back over Bolt (the projection's summary included)."""
+    read back over Bolt (the projection's summary included); `seconds` the wall time of each step (projecting,
+    each algorithm, dropping), for the benchmark."""
 
     nodes: int
     relationships: int
@@ -33,12 +37,14 @@ class GdsFigures:
     betweenness: dict[int, float]  # raw (GDS halves it on an undirected graph: each pair once), not normalised
     communities: list[dict[int, int]]  # one partition per seed, in the order of the seeds asked for
     records: int = field(default=0)
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def gds_version(store: Neo4jStore) -> str:
     """The version of Graph Data Science on the store's server; StorageError saying how to add it when absent."""
-    (row,) = store.read_records("gds_version", "asking for Graph Data Science's version (install its plugin on "
-                                "the server: tools/neo4j-launcher loads it from Maven Central)")
+    (row,) = store.read_records("gds_version", "asking for Graph Data Science's version: NETMAP_NEO4J_ANALYSIS=gds "
+                                "needs its plugin on the Neo4j server (see docs/deployment.md), or set "
+                                "NETMAP_NEO4J_ANALYSIS=netmap")
     return str(row["version"])
 
 
@@ -47,27 +53,33 @@ def gds_figures(store: Neo4jStore, public_id: str, staff_rows: Sequence[int], ti
     """Project the snapshot `public_id`'s staff `staff_rows` and ties `tie_rows` (row numbers of its staff and
     collaborations tables) and compute, in Neo4j, each person's component, degree, exact betweenness (path length
     the sum of 1/tie strength when `weighted`, times `distance_scale`) and Leiden community for each of `seeds`."""
-    with _projection(store, public_id, list(staff_rows), list(tie_rows), distance_scale) as (name, summary):
-        figures = GdsFigures(summary["nodes"], summary["relationships"], {}, {}, {}, [], records=1)
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    with _projection(store, public_id, list(staff_rows), list(tie_rows), distance_scale, seconds) as (name, summary):
+        seconds["project"] = time.perf_counter() - start
+        figures = GdsFigures(summary["nodes"], summary["relationships"], {}, {}, {}, [], records=1, seconds=seconds)
 
-        def stream(query: str, key: str, **parameters: Any) -> dict[int, Any]:
-            rows = store.read_records(query, f"computing {key} in Neo4j (Graph Data Science)", graph_name=name,
+        def stream(query: str, key: str, step: str | None = None, **parameters: Any) -> dict[int, Any]:
+            began, step = time.perf_counter(), step or key
+            rows = store.read_records(query, f"computing {step} in Neo4j (Graph Data Science)", graph_name=name,
                                       **parameters)
+            seconds[step] = seconds.get(step, 0.0) + time.perf_counter() - began
             figures.records += len(rows)
             return {int(r["row_no"]): r[key] for r in rows}
 
         figures.component = stream("gds_stream_components", "component")
         figures.degree = stream("gds_stream_degree", "degree")
         figures.betweenness = stream("gds_stream_weighted_betweenness" if weighted else "gds_stream_betweenness",
-                                     "score")
+                                     "score", "betweenness")
         figures.communities = [stream("gds_stream_communities", "community", seed=seed) for seed in seeds]
     return figures
 
 
 @contextmanager
 def _projection(store: Neo4jStore, public_id: str, staff_rows: list[int], tie_rows: list[int],
-                distance_scale: float) -> Iterator[tuple[str, dict[str, int]]]:
-    """A projection of its own name in GDS's catalog, dropped on leaving, whatever happened inside."""
+                distance_scale: float, seconds: dict[str, float]) -> Iterator[tuple[str, dict[str, int]]]:
+    """A projection of its own name in GDS's catalog, dropped on leaving, whatever happened inside (the time
+    dropping takes added to `seconds`)."""
     name = f"netmap-{uuid.uuid4().hex}"
     try:
         rows = store.read_records("gds_project_ties", f"projecting snapshot {public_id} into Graph Data Science",
@@ -78,4 +90,6 @@ def _projection(store: Neo4jStore, public_id: str, staff_rows: list[int], tie_ro
                                "netmap expects (it was replaced or deleted meanwhile); retry.")
         yield name, rows[0]
     finally:
+        began = time.perf_counter()
         store.read_records("gds_drop_graph", "dropping a Graph Data Science projection", graph_name=name)
+        seconds["drop"] = time.perf_counter() - began

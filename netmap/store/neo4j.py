@@ -73,11 +73,14 @@ _READ_QUERIES = {name: f"read_{name}" for name in TABLE_NAMES}
 
 class Neo4jStore(base.GraphStore):
     """GraphStore on a Neo4j database, its people sealed with the keys of `key_file` (default: NETMAP_NEO4J_KEY_FILE's
-    default); `driver` may be given (tests pass a double with the same interface)."""
+    default); `driver` may be given (tests pass a double with the same interface); `analysis` "gds" has snapshots'
+    components, degree, betweenness and communities computed inside the database (NETMAP_NEO4J_ANALYSIS)."""
 
     def __init__(self, uri: str, *, user: str, password: str | None, database: str,
-                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Any = None, key_file: Path | None = None) -> None:
+                 batch_size: int = DEFAULT_BATCH_SIZE, driver: Any = None, key_file: Path | None = None,
+                 analysis: str = "netmap") -> None:
         self.uri, self.user, self.database, self.batch_size = uri, user, database, batch_size
+        self.analysis = analysis
         self.key_file = key_file or default_key_file()
         self._password = password or ""
         self._schema_ready = False
