@@ -45,6 +45,7 @@ __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 log = logging.getLogger(__name__)
 
 ISLANDS_KEPT = 32  # island graphs a snapshot keeps at once (the least recently used go first)
+VIEWS_KEPT = 16  # views without hidden units a snapshot keeps at once (one per role and lead; least recently used go)
 
 NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
             "show, and its draws would be spent on lists it names nobody from; the whole trust's analysis has it.")
@@ -123,7 +124,7 @@ class Snapshot:
         self._store: Callable[[], GraphStore] = store if callable(store) else (lambda: store)
         self._analysis: Analysis | None = None
         self._lock = threading.Lock()  # one analysis at a time, when threads share the object
-        self._without: dict[Hidden, Self] = {}
+        self._without: OrderedDict[Hidden, Self] = OrderedDict()
         self._island_graphs: OrderedDict[int, TrustGraphs] = OrderedDict()
         self._islands_lock = threading.Lock()  # apart from _lock: a map is drawn while an analysis runs
 
@@ -147,13 +148,17 @@ class Snapshot:
     def without(self, hidden: Hidden) -> Self:
         """This snapshot with the `hidden` schools' staff and the `hidden` groups' members left out before
         analysis and layout (netmap.graphs.without_units): every figure, table, trend and map of the result is
-        computed as if they were not there, so none depends on them. Built once per hidden set and kept; its
-        analysis is kept in the store beside this one's, under the options' and the hidden set's keys."""
+        computed as if they were not there, so none depends on them. Built once per hidden set and kept (the
+        VIEWS_KEPT most recently used; they die with this snapshot); its analysis is kept in the store beside this
+        one's, under the options' and the hidden set's keys."""
         if not hidden:
             return self
         with self._lock:
             if hidden not in self._without:
                 self._without[hidden] = self._narrowed(hidden)
+                while len(self._without) > VIEWS_KEPT:
+                    self._without.popitem(last=False)
+            self._without.move_to_end(hidden)
             return self._without[hidden]
 
     def _narrowed(self, hidden: Hidden) -> Self:
