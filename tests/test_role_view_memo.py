@@ -13,7 +13,7 @@ from netmap.kept_analysis import analysis_of
 from netmap.rights.exclusion import exclude_person, snapshots_holding
 from netmap.snapshot import VIEWS_KEPT, Hidden, Snapshot
 from netmap.store import SQLiteStore
-from tests.test_suppression_noninterference import SECOND, VARIANTS, _app
+from tests.hidden_units import SECOND, VARIANTS, hidden_units_app
 from tests.web_helpers import NO_STABILITY, login
 from webapp import data, hidden
 from webapp.accounts import Accounts
@@ -24,7 +24,7 @@ from webapp.auth import accounts
 def app(tmp_path: Path) -> Flask:
     """Two snapshots of five schools, two of them (and two groups) hidden from aggregate roles; the network lead
     leads LEADS (tests/test_suppression_noninterference.py)."""
-    return _app(tmp_path, VARIANTS[0])
+    return hidden_units_app(tmp_path, VARIANTS[0])
 
 
 @pytest.fixture
