@@ -147,16 +147,16 @@ def membership_qap(edges: npt.NDArray[np.int64], groups: Sequence[Collection[Has
     left = np.full((n, max(width, 1)), -1, dtype=np.int32)  # padding never equals a group number, nor the right's
     for row, held in enumerate(groups):
         left[row, :len(held)] = [number.setdefault(g, len(number)) for g in sorted(held, key=str)]
-    right = np.where(left < 0, -2, left)
-    grouped = left[:, 0] >= 0
+    members = _Held(left)
     pairs, soft = n * (n - 1) // 2, len(edges)
-    observed = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, edges))
+    heads, tails = np.ascontiguousarray(edges[:, 0]), np.ascontiguousarray(edges[:, 1])
+    observed = _binary_correlation(pairs, soft, links, members.overlap(heads, tails))
     if observed is None:
         return QAPResult(None, None, permutations)
     rng = np.random.default_rng(seed)
     above = 0
     for _ in range(permutations):
-        value = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, rng.permutation(n)[edges]))
+        value = _binary_correlation(pairs, soft, links, members.overlap(heads, tails, rng.permutation(n)))
         above += value is not None and value >= observed - 1e-12
     return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
 
@@ -245,14 +245,32 @@ def weighted_qap(n: int, keys: npt.NDArray[np.int64], x: npt.NDArray[np.int64], 
     return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
 
 
-def _overlap(left: npt.NDArray[np.int32], right: npt.NDArray[np.int32], grouped: npt.NDArray[np.bool_],
-             edges: npt.NDArray[np.int64]) -> int:
-    """Edges whose two ends share a group: only ties between two people in some group can, so only theirs are
-    compared, each group number of one end against each of the other's."""
-    a, b = edges[:, 0], edges[:, 1]
-    both = grouped[a] & grouped[b]
-    ends_a, ends_b = left[a[both]], right[b[both]]
-    return int((ends_a[:, :, None] == ends_b[:, None, :]).any(axis=(1, 2)).sum())
+class _Held:
+    """Each person's group numbers (a padded row each, -1 after the last) for counting ties whose two ends share
+    a group: most people hold one group or none, so a tie first compares its ends' first groups, and only ties
+    with an end holding several (and different first groups) compare every group of one end with the other's."""
+
+    def __init__(self, left: npt.NDArray[np.int32]) -> None:
+        self.left, self.right = left, np.where(left < 0, -2, left)  # padding never equals a number nor the other's
+        self.first = left[:, 0].astype(np.int16 if len(left) and left.max() < 2**15 else np.int32)
+        self.several = left[:, 1] >= 0 if left.shape[1] > 1 else np.zeros(len(left), dtype=bool)
+
+    def overlap(self, heads: npt.NDArray[np.integer], tails: npt.NDArray[np.integer],
+                relabel: npt.NDArray[np.int64] | None = None) -> int:
+        """Ties (heads[k], tails[k]) whose two ends share a group, each person p taken as relabel[p] when given."""
+        first, several = (self.first, self.several) if relabel is None else (self.first[relabel],
+                                                                             self.several[relabel])
+        first_a, first_b = first[heads], first[tails]
+        same = first_a == first_b
+        grouped = first_a >= 0
+        found = int(np.count_nonzero(same & grouped))
+        rest = np.flatnonzero(~same & grouped & (first_b >= 0))  # both in some group, first groups differ
+        rest = rest[several[heads[rest]] | several[tails[rest]]]
+        if not len(rest):
+            return found
+        people = np.arange(len(first)) if relabel is None else relabel
+        ends_a, ends_b = self.left[people[heads[rest]]], self.right[people[tails[rest]]]
+        return found + int((ends_a[:, :, None] == ends_b[:, None, :]).any(axis=(1, 2)).sum())
 
 
 def _binary_correlation(pairs: int, u: int, h: int, both: int) -> float | None:
