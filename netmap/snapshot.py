@@ -28,7 +28,7 @@ from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_co
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
-from netmap.analysis.sensitivity import with_stability
+from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
@@ -287,7 +287,7 @@ class Snapshot:
             if self.hidden:  # a narrowed view (aggregate roles, leads): draws for every hidden set would multiply
                 analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": NARROWED}})
             else:
-                analysis = with_stability(analysis, self.graphs, self.options, progress and (
+                analysis = with_stability_of(analysis, self.dated, self.as_of, self.options, progress and (
                     lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))
             self.store.write_analysis(self.info, self.analysis_key, analysis_to_parts(analysis))
             log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))
