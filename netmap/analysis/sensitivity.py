@@ -29,7 +29,7 @@ from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_ties import SchoolTies
 from netmap.analysis.tables import columns_of
 from netmap.dataset import Dataset
-from netmap.graphs import MISSING_RESPONSES, TrustGraphs, build_graphs
+from netmap.graphs import MISSING_RESPONSES, TrustGraphs, build_graphs, ties_with_status
 
 __all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "NOT_COMPUTED", "ListStability", "list_stability",
            "list_stability_in_batches", "named_lists", "stability_line", "stable_in", "with_stability",
@@ -175,20 +175,22 @@ def list_stability_in_batches(dataset: Dataset, as_of: str, staff: pd.DataFrame,
                               batch_staff: int = BATCH_STAFF) -> ListStability:
     """`list_stability` of the snapshot (`dataset` dated as of `as_of`, `staff` its analysis's staff table) built
     a batch of islands at a time, as `analyse_snapshot` builds it: each batch's graphs once for every draw, never
-    the whole snapshot's. The same draws: the respondents are read from `staff` (its response and soft out-degree
-    are the graphs' own). `progress` is told the draws' share done after each batch."""
+    the whole snapshot's. The same draws: the respondents are read from `staff` and the dataset's ties, as the
+    graphs hold them. `progress` is told the draws' share done after each batch."""
     options = options or AnalysisOptions()
     batches = Batches(dataset, as_of, batch_staff, options.tie_window_days)
     graphs = (build_graphs(batch, as_of, options.tie_window_days) for batch in batches)
-    return _stability(graphs, len(batches), len(staff), _respondents_of(staff), options, set(thin), draws, share,
-                      seed, progress)
+    pool = _respondents_of(staff, dataset, as_of, options.tie_window_days)
+    return _stability(graphs, len(batches), len(staff), pool, options, set(thin), draws, share, seed, progress)
 
 
-def _respondents_of(staff: pd.DataFrame) -> list[Hashable]:
-    """`_respondents` read from an analysis's staff table."""
+def _respondents_of(staff: pd.DataFrame, dataset: Dataset, as_of: str, window_days: int) -> list[Hashable]:
+    """`_respondents` without the graphs: the statuses from an analysis's staff table, else the people who
+    reported a tie that S keeps (not ended; netmap.graphs.build_soft_graph)."""
     if (staff["response"] != "unknown").any():
         return sorted(staff.loc[staff["response"] == "responded", "staff_id"], key=str)
-    return sorted(staff.loc[staff["soft_out_degree"] > 0, "staff_id"], key=str)
+    ties = ties_with_status(dataset, as_of, set(staff["staff_id"]), window_days=window_days)
+    return sorted(set(ties.loc[ties["status"] != "ended", "source_staff_id"]), key=str)
 
 
 def _stability(batches: Iterable[TrustGraphs], count: int, people: int, pool: list[Hashable],
