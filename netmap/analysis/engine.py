@@ -92,7 +92,8 @@ class _Part:
     groups_of: dict[Hashable, frozenset[str]]
     paths: PathLength
     timings: dict[str, float]
-    runs: list[dict[Hashable, int]]  # communities for the seeds after louvain_seed: how stable they are
+    runs: np.ndarray  # communities for the seeds after louvain_seed (a row a seed, a column a person of works_at,
+    # -1 for none): how stable they are
 
 
 def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
@@ -178,9 +179,10 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
     works_at = dict(school_of)
+    runs_kept = np.array([[run.get(p, -1) for p in works_at] for run in runs], dtype=np.int32).reshape(len(runs), -1)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
                  len(components), (size, first), works_at, _positions(undirected, works_at), dict(groups_of), paths,
-                 timings, runs)
+                 timings, runs_kept)
 
 
 def _positions(undirected: nx.Graph, people: dict[Hashable, str]) -> np.ndarray:
@@ -272,9 +274,12 @@ def _community_stability(parts: list[_Part], staff: pd.DataFrame) -> dict[str, A
     tied = staff["soft_degree"] > 0
     people = list(staff.loc[tied, "staff_id"])
     runs: list[list[Hashable]] = [list(staff.loc[tied, "community"])]
-    for r in range(COMMUNITY_SEEDS - 1):
-        label = {p: (k, c) for k, part in enumerate(parts) for p, c in part.runs[r].items()}
-        runs.append([label[p] for p in people])
+    at = {p: k for k, p in enumerate(p for part in parts for p in part.works_at)}
+    where = np.fromiter((at[p] for p in people), dtype=np.int64, count=len(people))
+    part_of = np.concatenate([np.full(len(part.works_at), k, dtype=np.int64) for k, part in enumerate(parts)])
+    for r in range(COMMUNITY_SEEDS - 1):  # a community is (part, number in the part): one integer, the same runs
+        found = np.concatenate([part.runs[r] for part in parts]).astype(np.int64)
+        runs.append((part_of[where] << 32 | found[where]).tolist())
     return community_stability(runs)
 
 
