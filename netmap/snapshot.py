@@ -30,7 +30,7 @@ from netmap.analysis.given import GivenMeasures
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.planner import Planner
-from netmap.analysis.sensitivity import with_stability
+from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import StorageError
@@ -126,6 +126,7 @@ class Snapshot:
         self._lock = threading.Lock()  # one analysis at a time, when threads share the object
         self._without: OrderedDict[Hidden, Self] = OrderedDict()
         self._island_graphs: OrderedDict[int, TrustGraphs] = OrderedDict()
+        self._island_planners: dict[int, Planner] = {}  # beside the island's graphs, let go with them
         self._islands_lock = threading.Lock()  # apart from _lock: a map is drawn while an analysis runs
 
     @classmethod
@@ -249,17 +250,37 @@ class Snapshot:
         (the ISLANDS_KEPT most recently used are kept), so a page about one school or person costs its island, not
         the whole snapshot; `graphs` itself once it is built. KeyError for a school not in the snapshot."""
         with self._islands_lock:
-            if "graphs" in self.__dict__:
-                self._island_graphs.clear()  # the whole graphs hold every island: keep one copy, not two
-                return self.graphs
-            number = self.islands.number_of(school_id)
-            if number not in self._island_graphs:
-                self._island_graphs[number] = build_graphs(self.islands.dataset_of(number), self.as_of,
-                                                           self.options.tie_window_days)
-                while len(self._island_graphs) > ISLANDS_KEPT:
-                    self._island_graphs.popitem(last=False)
-            self._island_graphs.move_to_end(number)
-            return self._island_graphs[number]
+            return self._island_graphs_of(school_id)[1]
+
+    def _island_graphs_of(self, school_id: str) -> tuple[int | None, TrustGraphs]:
+        """(island number, its graphs) under _islands_lock; (None, the whole graphs) once those are built."""
+        if "graphs" in self.__dict__:
+            self._island_graphs.clear()  # the whole graphs hold every island: keep one copy, not two
+            self._island_planners.clear()
+            return None, self.graphs
+        number = self.islands.number_of(school_id)
+        if number not in self._island_graphs:
+            self._island_graphs[number] = build_graphs(self.islands.dataset_of(number), self.as_of,
+                                                       self.options.tie_window_days)
+            while len(self._island_graphs) > ISLANDS_KEPT:
+                self._island_planners.pop(self._island_graphs.popitem(last=False)[0], None)
+        self._island_graphs.move_to_end(number)
+        return number, self._island_graphs[number]
+
+    def island_planner(self, school_id: str) -> Planner:
+        """A planner over the island holding `school_id` (its graphs as `island_graphs` gives them, the whole
+        analysis): for what stays inside the island, such as a key connector's understudies at their school (their
+        contacts and colleagues are all there), with the whole planner's answers. Kept with the island's graphs and
+        shared; `planner` itself once the whole graphs are built. Not for secondees (`Planner.recommend` ranks
+        everyone in the snapshot). KeyError for a school not in the snapshot."""
+        analysis = self.analysis  # before the lock: an analysis in progress must not hold up the maps' islands
+        with self._islands_lock:
+            number, graphs = self._island_graphs_of(school_id)
+            if number is None:
+                return self.planner
+            if number not in self._island_planners:
+                self._island_planners[number] = Planner(graphs, analysis)
+            return self._island_planners[number]
 
     @cached_property
     def tie_window_warning(self) -> str | None:
@@ -299,7 +320,7 @@ class Snapshot:
             if self.hidden:  # a narrowed view (aggregate roles, leads): draws for every hidden set would multiply
                 analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": NARROWED}})
             else:
-                analysis = with_stability(analysis, self.graphs, self.options, progress and (
+                analysis = with_stability_of(analysis, self.dated, self.as_of, self.options, progress and (
                     lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))
             self.store.write_analysis(self.info, self.analysis_key, analysis_to_parts(analysis))
             log.info("snapshot %s analysed in %.1f s and kept", self.snapshot_id, sum(analysis.timings.values()))

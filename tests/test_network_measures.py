@@ -15,7 +15,7 @@ import pytest
 
 from netmap.analysis import AnalysisOptions, analyse
 from netmap.analysis.cohesion import degree_centralization, density, reciprocity, reciprocity_by_kind
-from netmap.analysis.mixing import ei_index_tests, expected_ei_index
+from netmap.analysis.mixing import ei_index_tests, ei_index_tests_of, expected_ei_index
 from netmap.analysis.qap import graph_correlation, person_qap, qap_test, school_qap
 from netmap.graphs import build_graphs
 from netmap.hard_wiring import HardWiring
@@ -202,3 +202,71 @@ def test_school_qap_reads_the_wiring_table() -> None:
     assert result.correlation == pytest.approx(1.0)
     # 4 schools: 24 relabellings, of which only the identity keeps the pattern (B-A-C weighted 4 and 2)
     assert result.p_value is not None and 0.01 <= result.p_value <= 0.12  # exactly 1/24 of relabellings
+
+
+@pytest.mark.parametrize(("n", "density", "seed"), [(2, 1.0, 0), (9, 0.4, 1), (30, 0.1, 2), (60, 0.05, 3)])
+def test_school_qap_equals_the_dense_qap_test(n: int, density: float, seed: int) -> None:
+    """The pairs-only school test gives the dense matrices' correlation and, with the same seed and relabellings,
+    the same p-value (weighted ties, pairs with one wiring only, schools with neither)."""
+    rng = np.random.default_rng(seed)
+    schools = [f"S{k:02d}" for k in range(n)]
+    rows = [(schools[a], schools[b], int(rng.integers(0, 5)), int(rng.integers(0, 7)))
+            for a in range(n) for b in range(a + 1, n) if rng.random() < density]
+    wiring = pd.DataFrame(rows, columns=["school_a", "school_b", "hard_links", "soft_ties"])
+    soft, hard = np.zeros((n, n)), np.zeros((n, n))
+    for a, b, h, s in rows:
+        i, j = schools.index(a), schools.index(b)
+        hard[i, j] = hard[j, i] = h
+        soft[i, j] = soft[j, i] = s
+    for order in (schools, schools[::-1]):  # the school order given decides the relabellings, as a matrix's does
+        at = [schools.index(s) for s in order]
+        dense = qap_test(soft[np.ix_(at, at)], hard[np.ix_(at, at)], permutations=299, seed=seed)
+        sparse = school_qap(wiring, order, permutations=299, seed=seed)
+        if dense.correlation is None:
+            assert sparse.correlation is None and sparse.p_value is None
+        else:
+            assert sparse.correlation == pytest.approx(dense.correlation, abs=1e-12)
+            assert sparse.p_value == dense.p_value and sparse.permutations == 299
+
+
+def _ei_tests_edge_by_edge(school_of: dict, ties: list, permutations: int, seed: int) -> dict:
+    """The E-I permutation test counted tie by tie for every relabelling (netmap's form before it counted only the
+    ties inside a school): (observed, p-value) per school, the reference for exact equality."""
+    nodes = sorted(school_of, key=str)
+    at = {v: k for k, v in enumerate(nodes)}
+    edges = np.array([(at[a], at[b]) for a, b in ties], dtype=np.int64).reshape(-1, 2)
+    schools = sorted(set(school_of.values()))
+    labels = np.array([schools.index(school_of[v]) for v in nodes], dtype=np.int64)
+
+    def ei(lab: np.ndarray) -> np.ndarray:
+        a, b = lab[edges[:, 0]], lab[edges[:, 1]]
+        inside = np.bincount(a[a == b], minlength=len(schools))
+        outside = np.bincount(a[a != b], minlength=len(schools)) + np.bincount(b[a != b], minlength=len(schools))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(inside + outside > 0, (outside - inside) / (inside + outside), np.nan)
+
+    observed = ei(labels)
+    sizes = np.bincount(labels, minlength=len(schools))
+    expected = np.array([expected_ei_index(int(s), len(nodes)) for s in sizes])
+    extreme = np.zeros(len(schools), dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    for _ in range(permutations):
+        extreme += np.abs(ei(rng.permutation(labels)) - expected) >= np.abs(observed - expected) - 1e-12
+    return {s: (None if np.isnan(observed[k]) else float(observed[k]),
+                None if np.isnan(observed[k]) else float((1 + extreme[k]) / (1 + permutations)))
+            for k, s in enumerate(schools)}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ei_index_tests_equal_the_tie_by_tie_count(seed: int) -> None:
+    """Counting only the ties inside a school (the rest from degrees) gives exactly the tie-by-tie values and
+    p-values, with a self-tie, a repeated tie, a school without ties and people without any."""
+    graph = nx.gnp_random_graph(40, 0.08, seed=seed)
+    school_of = {v: f"S{v % 7}" if v < 35 else "EMPTY" for v in graph}
+    ties = [*graph.edges(), (3, 3), (4, 11), (4, 11)]
+    ties = [(a, b) for a, b in ties if school_of[a] != "EMPTY" and school_of[b] != "EMPTY"]
+    found = ei_index_tests_of(school_of, ties, permutations=199, seed=seed)
+    reference = _ei_tests_edge_by_edge(school_of, ties, 199, seed)
+    assert {s: (t.observed, t.p_value) for s, t in found.items()} == reference
+    assert found["EMPTY"].observed is None
+

@@ -6,10 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from netmap.analysis import analyse
+from netmap.analysis import analyse, analyse_snapshot
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.sensitivity import NOT_COMPUTED, list_stability, named_lists, stability_line, with_stability
+from netmap.analysis.sensitivity import (
+    NOT_COMPUTED,
+    list_stability,
+    list_stability_in_batches,
+    named_lists,
+    stability_line,
+    with_stability,
+    with_stability_of,
+)
 from netmap.dataset import Dataset
 from netmap.graphs import TrustGraphs, build_graphs
 from netmap.snapshot import Snapshot
@@ -150,3 +159,21 @@ def test_a_view_that_leaves_units_out_spends_no_draws_and_says_so(store: SQLiteS
     assert narrowed.stability is None and not any(step.startswith("stability draw") for step in told)
     assert stability_line(narrowed, "broker") == NARROWED
     assert Snapshot(info, store).analyse().stability is not None  # the whole trust's analysis still has it
+
+
+@pytest.mark.parametrize("batch_staff", [1, 12, 1000])
+def test_stability_a_batch_of_islands_at_a_time_is_the_whole_graphs_stability(batch_staff: int) -> None:
+    """A-B-x and E-F-y are two islands: drawn a batch at a time (each island alone, or both in one batch), the
+    draws, the lists and every person's count are those of the whole snapshot's graphs, and the kept table too."""
+    dataset = _dataset()
+    analysis = analyse_snapshot(dataset, AS_OF)
+    whole = list_stability(_trust(), draws=20, seed=1)
+    batched = list_stability_in_batches(dataset, AS_OF, analysis.staff, draws=20, seed=1, batch_staff=batch_staff)
+    assert batched.dropped == whole.dropped
+    assert (batched.named, batched.survived) == (whole.named, whole.survived)
+    options = AnalysisOptions(stability_draws=20)
+    told: list[int] = []
+    kept = with_stability_of(analysis, dataset, AS_OF, options, lambda done, _: told.append(done))
+    reference = with_stability(analysis, _trust(), options)
+    assert kept.stability is not None and kept.stability.equals(reference.stability)
+    assert kept.summary["stability"] == reference.summary["stability"] and told[-1] == 20

@@ -77,7 +77,8 @@ def show(school_id: str) -> Any:
                if school_id in (m or "").split(";") and g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
-    understudies = ({c: [u for u in view.planner.understudies(school_id, c, top=8) if found.may_name(u.staff_id)][:5]
+    understudies = ({c: [u for u in view.island_planner(school_id).understudies(school_id, c, top=8)
+                         if found.may_name(u.staff_id)][:5]
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
     secondees = (view.planner.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
@@ -115,7 +116,7 @@ def _measures(view: TrustView, school_id: str, row: pd.Series) -> list[tuple[str
             side = "more inward" if ei < expected else "more outward"
             mixing += (f" ({side} than chance explains: p = {shown('ei_p_value', p)})" if p < 0.05 else
                        f" (within what chance gives: p = {shown('ei_p_value', p)})")
-    graphs = view.graphs
+    graphs = view.around(school_id).graphs  # a school's ties never leave its island: its graphs, not all
     labels = {k.kind: k.label for k in tie_kinds(graphs.dataset)}
     by_kind = [f"{labels.get(kind, kind)} {shown('reciprocity', share)}" for (school, kind), share in
                reciprocity_by_kind(graphs.soft, graphs.school_of, respondents(graphs.soft)).items()

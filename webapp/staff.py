@@ -77,13 +77,14 @@ FIGURE_NAMES = {"overview": "Overview", "brokerage": "Brokerage", "survey": "Sur
 def show(staff_id: str) -> Any:
     view = current_view()
     scope = require_person(view, staff_id)
-    if view is None or staff_id not in view.graphs.soft:
+    if view is None or staff_id not in view.works_at:
         abort(404, description=f"No member of staff {staff_id!r} in post in this snapshot.")
+    island = view.around(view.works_at[staff_id])  # their ties never leave their island: its graphs, not all
     row = view.staff.set_index("staff_id").loc[staff_id]
-    soft = view.graphs.soft
-    school_of = view.graphs.school_of
+    soft = island.graphs.soft
+    school_of = island.graphs.school_of
     ties = []
-    for other in sorted(view.undirected[staff_id], key=lambda p: view.staff_names.get(p, p)):
+    for other in sorted(island.undirected[staff_id], key=lambda p: view.staff_names.get(p, p)):
         if not scope.may_name(other):
             continue  # a network lead sees the collaborators inside their scope (the count above has everyone)
         kinds = set(soft.edges[staff_id, other]["kinds"]) if soft.has_edge(staff_id, other) else set()

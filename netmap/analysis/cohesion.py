@@ -120,15 +120,30 @@ def school_cohesion(S: nx.DiGraph, undirected: nx.Graph, school_of: Mapping[Hash
     dict
         school -> {"density", "degree_centralization", "reciprocity"}, for every school someone works at.
     """
-    members: dict[str, list[Hashable]] = defaultdict(list)
-    for person in undirected:
-        members[school_of[person]].append(person)
+    size: Counter[str] = Counter(school_of[p] for p in undirected)
+    inside: Counter[str] = Counter()  # edges with both ends at the school (a self-loop too, as a subgraph keeps it)
+    degree: Counter[Hashable] = Counter()  # ties to colleagues at one's own school (a self-loop counts 2)
+    for a, b in undirected.edges():
+        if school_of[a] == school_of[b]:
+            inside[school_of[a]] += 1
+            degree[a] += 1
+            degree[b] += 1
     answered = set(undirected) if respondents is None else set(respondents)
+    named: dict[str, set[tuple[Hashable, Hashable]]] = defaultdict(set)  # each school's answered people's ties
+    for a, b in S.edges():
+        if a in answered and b in answered and a in undirected and b in undirected and school_of[a] == school_of[b]:
+            named[school_of[a]].add((a, b))
+    degrees: dict[str, list[int]] = defaultdict(list)
+    for person in undirected:
+        degrees[school_of[person]].append(degree[person])
     result = {}
-    for school, people in members.items():
-        inside = undirected.subgraph(people)
-        result[school] = {"density": density(inside), "degree_centralization": degree_centralization(inside),
-                          "reciprocity": reciprocity(S.subgraph(p for p in people if p in answered))}
+    for school, n in size.items():  # the figures of `density`, `degree_centralization`, `reciprocity` on the
+        top = max(degrees[school])   # school's own subgraph, from the counts (no subgraph built per school)
+        ties = named[school]
+        result[school] = {
+            "density": 2 * inside[school] / (n * (n - 1)) if n > 1 else None,
+            "degree_centralization": sum(top - d for d in degrees[school]) / ((n - 1) * (n - 2)) if n >= 3 else None,
+            "reciprocity": sum(1 for a, b in ties if (b, a) in ties) / len(ties) if ties else None}
     return result
 
 

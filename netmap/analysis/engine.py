@@ -25,7 +25,7 @@ from netmap.analysis.communities import COMMUNITY_SEEDS, GIVEN_MEASURES, communi
 from netmap.analysis.given import GivenMeasures, numbered
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
-from netmap.analysis.mixing import ei_index_tests_of
+from netmap.analysis.mixing import ei_index_tests_indexed
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.qap import membership_qap, school_qap
 from netmap.analysis.roles import ona_roles
@@ -89,11 +89,12 @@ class _Part:
     components: int
     largest: tuple[int, str]  # (size, smallest staff id) of the part's largest component
     works_at: dict[Hashable, str]  # where each person works, U's edges and people's groups: for the trust-wide
-    ties: list[tuple[Hashable, Hashable]]  # permutation tests (E-I index, QAP)
+    ties: np.ndarray  # permutation tests (E-I index, QAP); U's edges as m x 2 positions of people in works_at
     groups_of: dict[Hashable, frozenset[str]]
     paths: PathLength
     timings: dict[str, float]
-    runs: list[dict[Hashable, int]]  # communities for the seeds after louvain_seed: how stable they are
+    runs: np.ndarray  # communities for the seeds after louvain_seed (a row a seed, a column a person of works_at,
+    # -1 for none): how stable they are
 
 
 def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
@@ -187,9 +188,19 @@ def _analyse_part(graphs: TrustGraphs, scope: GroupScope, total_edges: int | Non
         size, first, members = min(components, key=lambda c: (-c[0], c[1]), default=(0, "", set()))
         paths = average_path_length(undirected.subgraph(members), exact_limit=options.exact_path_limit,
                                     sample_size=options.path_sample_size, seed=options.louvain_seed)
+    works_at = dict(school_of)
+    runs_kept = np.array([[run.get(p, -1) for p in works_at] for run in runs], dtype=np.int32).reshape(len(runs), -1)
     return _Part(staff, schools, groups, wiring, soft.number_of_edges(), hard_links, both, bridges, clusters,
-                 len(components), (size, first), dict(school_of), list(undirected.edges()), dict(groups_of), paths,
-                 timings, runs)
+                 len(components), (size, first), works_at, _positions(undirected, works_at), dict(groups_of), paths,
+                 timings, runs_kept)
+
+
+def _positions(undirected: nx.Graph, people: dict[Hashable, str]) -> np.ndarray:
+    """U's edges as an m x 2 array of positions in `people` (4 bytes an end, not a Python tuple a tie)."""
+    at = {p: k for k, p in enumerate(people)}
+    ends = np.fromiter((at[v] for edge in undirected.edges() for v in edge), dtype=np.int32,
+                       count=2 * undirected.number_of_edges())
+    return ends.reshape(-1, 2)
 
 
 def _given_components(given: GivenMeasures, undirected: nx.Graph) -> list[set[Hashable]]:
@@ -212,10 +223,11 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     with timed(timings, "community stability"):
         stability = _community_stability(parts, staff)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
+    in_order, ties = _trust_ties(parts)
     with timed(timings, "schools"):
-        tests = ei_index_tests_of({p: s for part in parts for p, s in part.works_at.items()},
-                                  (tie for part in parts for tie in part.ties), options.permutations,
-                                  options.permutation_seed)
+        works_at_all = {p: s for part in parts for p, s in part.works_at.items()}
+        tests = ei_index_tests_indexed([works_at_all[p] for p in in_order], ties, options.permutations,
+                                       options.permutation_seed)
         schools["ei_expected"] = schools["school_id"].map({s: t.expected for s, t in tests.items()}).astype(float)
         schools["ei_p_value"] = schools["school_id"].map({s: t.p_value for s, t in tests.items()}).astype(float)
     thin = set(schools.loc[schools["response_band"].isin(["patterns only", "caution"]), "school_id"])
@@ -239,7 +251,7 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     bridges = _concat([p.bridges for p in parts]).sort_values(["person_a", "person_b"], ignore_index=True)
     summary["counts"]["hard_links"] = hard_links
     with timed(timings, "wiring"):
-        qap = _qap(parts, schools, wiring, options)
+        qap = _qap(parts, in_order, ties, schools, wiring, options)
     summary["wiring"] = {
         "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
         "soft_ties_sharing_a_group": both / soft if soft else None,
@@ -251,15 +263,22 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     return Analysis(as_of, staff, schools, groups, wiring, bridges, summary, timings)
 
 
-def _qap(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame,
+def _trust_ties(parts: list[_Part]) -> tuple[list[Hashable], np.ndarray]:
+    """Everyone in post in order of id (as the permutation tests relabel them, whatever the batches) and U's
+    edges as positions in that order: built once for the E-I tests and the person QAP."""
+    people = sorted((p for part in parts for p in part.works_at), key=str)
+    index = {p: k for k, p in enumerate(people)}
+    moved = [np.fromiter((index[p] for p in part.works_at), dtype=np.int32, count=len(part.works_at))[part.ties]
+             for part in parts]
+    return people, np.concatenate(moved) if moved else np.zeros((0, 2), dtype=np.int32)
+
+
+def _qap(parts: list[_Part], people: list[Hashable], ties: np.ndarray, schools: pd.DataFrame, wiring: pd.DataFrame,
          options: AnalysisOptions) -> dict[str, dict[str, Any]]:
     """Soft against hard wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds
     them; over the whole trust, whatever the batches: people by id, as person_qap relabels them, with no graph
     of everyone built (hard links never leave a batch, so the batches' counts add up)."""
     staffed = sorted(schools.loc[schools["staff"] > 0, "school_id"])
-    people = sorted((p for part in parts for p in part.works_at), key=str)
-    index = {p: k for k, p in enumerate(people)}
-    ties = np.array([(index[a], index[b]) for part in parts for a, b in part.ties], dtype=np.int64).reshape(-1, 2)
     held = {p: g for part in parts for p, g in part.groups_of.items()}
     groups = [held.get(p, frozenset()) for p in people]
     links = sum(p.hard_links for p in parts)
@@ -273,9 +292,12 @@ def _community_stability(parts: list[_Part], staff: pd.DataFrame) -> dict[str, A
     tied = staff["soft_degree"] > 0
     people = list(staff.loc[tied, "staff_id"])
     runs: list[list[Hashable]] = [list(staff.loc[tied, "community"])]
-    for r in range(COMMUNITY_SEEDS - 1):
-        label = {p: (k, c) for k, part in enumerate(parts) for p, c in part.runs[r].items()}
-        runs.append([label[p] for p in people])
+    at = {p: k for k, p in enumerate(p for part in parts for p in part.works_at)}
+    where = np.fromiter((at[p] for p in people), dtype=np.int64, count=len(people))
+    part_of = np.concatenate([np.full(len(part.works_at), k, dtype=np.int64) for k, part in enumerate(parts)])
+    for r in range(COMMUNITY_SEEDS - 1):  # a community is (part, number in the part): one integer, the same runs
+        found = np.concatenate([part.runs[r] for part in parts]).astype(np.int64)
+        runs.append((part_of[where] << 32 | found[where]).tolist())
     return community_stability(runs)
 
 

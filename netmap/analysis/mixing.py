@@ -3,14 +3,14 @@ permutation p-value (Krackhardt and Stern's test, as UCINET runs it)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["EITest", "ei_index_tests", "ei_index_tests_of", "expected_ei_index"]
+__all__ = ["EITest", "ei_index_tests", "ei_index_tests_indexed", "ei_index_tests_of", "expected_ei_index"]
 
 
 @dataclass(frozen=True)
@@ -82,29 +82,50 @@ def ei_index_tests_of(school_of: Mapping[Hashable, str], ties: Iterable[tuple[Ha
     nodes = sorted(school_of, key=str)
     index = {v: k for k, v in enumerate(nodes)}
     edges = np.array([(index[a], index[b]) for a, b in ties], dtype=np.int64).reshape(-1, 2)
-    schools = sorted(set(school_of.values()))
+    return ei_index_tests_indexed([school_of[v] for v in nodes], edges, permutations, seed)
+
+
+def ei_index_tests_indexed(schools_of: Sequence[str], edges: npt.NDArray[np.integer], permutations: int = 999,
+                           seed: int = 7) -> dict[str, EITest]:
+    """`ei_index_tests_of` with people as positions: `schools_of[k]` where person k works (people in order of id,
+    as the relabellings draw them) and `edges` the ties of U as m x 2 positions, in any order.
+
+    Notes
+    -----
+    A relabelling keeps each school's size and moves whole people, so a school's ties E + 2 I are the sum of its
+    people's degrees, and only the ties whose ends share a school (I) need the m edges compared: one comparison
+    of the ends' schools a relabelling and a count over the people, in integers, as the edge-by-edge count gives.
+    """
+    schools = sorted(set(schools_of))
     code = {s: k for k, s in enumerate(schools)}
-    labels = np.array([code[school_of[v]] for v in nodes], dtype=np.int64)
-    observed = _ei(labels, edges, len(schools))
+    small = np.int16 if len(schools) < 2**15 else np.int32
+    labels = np.array([code[s] for s in schools_of], dtype=small)
+    n = len(labels)
+    ends = np.asarray(edges, dtype=np.int64).reshape(-1, 2).astype(np.int32 if n < 2**31 else np.int64)
+    heads, tails = ends[:, 0].copy(), ends[:, 1].copy()
+    degree = np.bincount(ends.ravel(), minlength=n)
+    observed = _ei_of(labels, heads, tails, degree, len(schools))
     sizes = np.bincount(labels, minlength=len(schools))
-    expected = np.array([expected_ei_index(int(s), len(nodes)) for s in sizes])
+    expected = np.array([expected_ei_index(int(s), n) for s in sizes])
     extreme = np.zeros(len(schools), dtype=np.int64)
     distance = np.abs(observed - expected) - 1e-12  # equal values count as extreme whatever the rounding
     rng = np.random.default_rng(seed)
     for _ in range(permutations):
-        shuffled = _ei(rng.permutation(labels), edges, len(schools))
+        shuffled = _ei_of(rng.permutation(labels), heads, tails, degree, len(schools))
         extreme += np.abs(shuffled - expected) >= distance  # NaN (no tie) compares False
     return {s: EITest(None if np.isnan(observed[k]) else float(observed[k]), float(expected[k]),
                       None if np.isnan(observed[k]) else float((1 + extreme[k]) / (1 + permutations)))
             for k, s in enumerate(schools)}
 
 
-def _ei(labels: npt.NDArray[np.int64], edges: npt.NDArray[np.int64], groups: int) -> npt.NDArray[np.float64]:
-    """(E - I) / (E + I) of every group for one labelling; NaN where a group has no tie."""
-    a, b = labels[edges[:, 0]], labels[edges[:, 1]]
-    same = a == b
-    internal = np.bincount(a[same], minlength=groups)
-    external = np.bincount(a[~same], minlength=groups) + np.bincount(b[~same], minlength=groups)
+def _ei_of(labels: np.ndarray, heads: np.ndarray, tails: np.ndarray, degree: np.ndarray,
+           groups: int) -> npt.NDArray[np.float64]:
+    """(E - I) / (E + I) of every group for one labelling; NaN where a group has no tie. E + 2 I is the group's
+    degree sum; I counts the edges whose two ends' labels are equal."""
+    a = labels[heads]
+    internal = np.bincount(a[a == labels[tails]], minlength=groups)
+    ends = np.bincount(labels, weights=degree, minlength=groups).astype(np.int64)  # exact: sums below 2^53
+    external = ends - 2 * internal
     total = internal + external
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, (external - internal) / total, np.nan)

@@ -13,7 +13,8 @@ import pandas as pd
 
 from netmap.hard_wiring import HardWiring
 
-__all__ = ["QAPResult", "graph_correlation", "membership_qap", "person_qap", "qap_test", "school_qap"]
+__all__ = ["QAPResult", "graph_correlation", "membership_qap", "person_qap", "qap_test", "school_qap",
+           "weighted_qap"]
 
 Matrix = npt.NDArray[np.float64]
 
@@ -146,16 +147,16 @@ def membership_qap(edges: npt.NDArray[np.int64], groups: Sequence[Collection[Has
     left = np.full((n, max(width, 1)), -1, dtype=np.int32)  # padding never equals a group number, nor the right's
     for row, held in enumerate(groups):
         left[row, :len(held)] = [number.setdefault(g, len(number)) for g in sorted(held, key=str)]
-    right = np.where(left < 0, -2, left)
-    grouped = left[:, 0] >= 0
+    members = _Held(left)
     pairs, soft = n * (n - 1) // 2, len(edges)
-    observed = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, edges))
+    heads, tails = np.ascontiguousarray(edges[:, 0]), np.ascontiguousarray(edges[:, 1])
+    observed = _binary_correlation(pairs, soft, links, members.overlap(heads, tails))
     if observed is None:
         return QAPResult(None, None, permutations)
     rng = np.random.default_rng(seed)
     above = 0
     for _ in range(permutations):
-        value = _binary_correlation(pairs, soft, links, _overlap(left, right, grouped, rng.permutation(n)[edges]))
+        value = _binary_correlation(pairs, soft, links, members.overlap(heads, tails, rng.permutation(n)))
         above += value is not None and value >= observed - 1e-12
     return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
 
@@ -171,25 +172,105 @@ def school_qap(wiring: pd.DataFrame, schools: list[str], permutations: int = 999
         The schools to compare (staffed ones: a school nobody works at would add only zeros).
     permutations, seed
         As for `qap_test`.
+
+    Notes
+    -----
+    Equals `qap_test` on the dense school x school matrices (soft X, hard Y relabelled; the same relabellings
+    with the same seed), computed from the pairs that have either (`weighted_qap`), never an n x n matrix: at
+    every academy in England a dense matrix is 0.9 GB.
     """
     where = {s: k for k, s in enumerate(schools)}
-    hard, soft = np.zeros((len(schools), len(schools))), np.zeros((len(schools), len(schools)))
-    for a, b, h, s in zip(wiring["school_a"], wiring["school_b"], wiring["hard_links"], wiring["soft_ties"],
-                          strict=True):
-        if a in where and b in where:
-            hard[where[a], where[b]] = hard[where[b], where[a]] = h
-            soft[where[a], where[b]] = soft[where[b], where[a]] = s
-    return qap_test(soft, hard, permutations, seed)
+    a = wiring["school_a"].map(where)
+    b = wiring["school_b"].map(where)
+    keep = (a.notna() & b.notna()).to_numpy()
+    a, b = a.to_numpy()[keep].astype(np.int64), b.to_numpy()[keep].astype(np.int64)
+    off = a != b  # the diagonal lies outside the pairs compared, and relabelling keeps it there
+    low, high = np.minimum(a, b)[off], np.maximum(a, b)[off]
+    pairs = pd.DataFrame({"key": low * len(schools) + high,
+                          "soft": wiring["soft_ties"].to_numpy()[keep][off].astype(np.int64),
+                          "hard": wiring["hard_links"].to_numpy()[keep][off].astype(np.int64)})
+    pairs = pairs.drop_duplicates("key", keep="last")  # a pair listed twice: its last row, as a matrix keeps
+    return weighted_qap(len(schools), pairs["key"].to_numpy(), pairs["soft"].to_numpy(), pairs["hard"].to_numpy(),
+                        permutations, seed)
 
 
-def _overlap(left: npt.NDArray[np.int32], right: npt.NDArray[np.int32], grouped: npt.NDArray[np.bool_],
-             edges: npt.NDArray[np.int64]) -> int:
-    """Edges whose two ends share a group: only ties between two people in some group can, so only theirs are
-    compared, each group number of one end against each of the other's."""
-    a, b = edges[:, 0], edges[:, 1]
-    both = grouped[a] & grouped[b]
-    ends_a, ends_b = left[a[both]], right[b[both]]
-    return int((ends_a[:, :, None] == ends_b[:, None, :]).any(axis=(1, 2)).sum())
+def weighted_qap(n: int, keys: npt.NDArray[np.int64], x: npt.NDArray[np.int64], y: npt.NDArray[np.int64],
+                 permutations: int = 999, seed: int = 7) -> QAPResult:
+    """`qap_test` of two symmetric integer networks on `n` nodes given by their nonzero pairs.
+
+    Parameters
+    ----------
+    n : int
+        Nodes (matrix rows).
+    keys : ndarray
+        Each listed pair (i < j) as i n + j, each once.
+    x, y : ndarray
+        The two networks' values on those pairs (integers; every pair not listed is 0 in both).
+    permutations, seed
+        As for `qap_test`: Y's nodes relabelled by ``rng.permutation(n)``, the same draws.
+
+    Notes
+    -----
+    A relabelling keeps the pairs' count P and the sums and sums of squares of each network over them, so only
+    the cross sum changes: the correlation is (P Sxy - Sx Sy) / sqrt((P Sxx - Sx^2) (P Syy - Sy^2)), taken in
+    exact integers, with Sxy summed over X's nonzero pairs looked up (relabelled) among Y's.
+    O(permutations m log m) for m pairs listed.
+    """
+    pairs = n * (n - 1) // 2
+    with_x, with_y = x != 0, y != 0
+    x_keys, x_values = keys[with_x], x[with_x]
+    order = np.argsort(keys[with_y])
+    y_keys, y_values = keys[with_y][order], y[with_y][order]
+    i, j = np.divmod(x_keys, max(n, 1))
+    sx, sy = int(x.sum()), int(y.sum())
+    spread = (pairs * int((x * x).sum()) - sx * sx) * (pairs * int((y * y).sum()) - sy * sy)
+    if pairs < 2 or spread == 0:
+        return QAPResult(None, None, permutations)
+    scale = float(np.sqrt(float(spread)))
+
+    def correlation(cross: int) -> float:
+        return (pairs * cross - sx * sy) / scale
+
+    observed = correlation(int((x * y).sum()))
+    rng = np.random.default_rng(seed)
+    above = 0
+    for _ in range(permutations):
+        relabel = rng.permutation(n)
+        a, b = relabel[i], relabel[j]
+        found = np.minimum(a, b) * n + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(y_keys, found), max(len(y_keys) - 1, 0))
+        hit = y_keys[at] == found if len(y_keys) else np.zeros(len(found), dtype=bool)
+        cross = int((x_values[hit] * y_values[at[hit]]).sum())
+        above += correlation(cross) >= observed - 1e-12
+    return QAPResult(observed, (1 + above) / (1 + permutations), permutations)
+
+
+class _Held:
+    """Each person's group numbers (a padded row each, -1 after the last) for counting ties whose two ends share
+    a group: most people hold one group or none, so a tie first compares its ends' first groups, and only ties
+    with an end holding several (and different first groups) compare every group of one end with the other's."""
+
+    def __init__(self, left: npt.NDArray[np.int32]) -> None:
+        self.left, self.right = left, np.where(left < 0, -2, left)  # padding never equals a number nor the other's
+        self.first = left[:, 0].astype(np.int16 if len(left) and left.max() < 2**15 else np.int32)
+        self.several = left[:, 1] >= 0 if left.shape[1] > 1 else np.zeros(len(left), dtype=bool)
+
+    def overlap(self, heads: npt.NDArray[np.integer], tails: npt.NDArray[np.integer],
+                relabel: npt.NDArray[np.int64] | None = None) -> int:
+        """Ties (heads[k], tails[k]) whose two ends share a group, each person p taken as relabel[p] when given."""
+        first, several = (self.first, self.several) if relabel is None else (self.first[relabel],
+                                                                             self.several[relabel])
+        first_a, first_b = first[heads], first[tails]
+        same = first_a == first_b
+        grouped = first_a >= 0
+        found = int(np.count_nonzero(same & grouped))
+        rest = np.flatnonzero(~same & grouped & (first_b >= 0))  # both in some group, first groups differ
+        rest = rest[several[heads[rest]] | several[tails[rest]]]
+        if not len(rest):
+            return found
+        people = np.arange(len(first)) if relabel is None else relabel
+        ends_a, ends_b = self.left[people[heads[rest]]], self.right[people[tails[rest]]]
+        return found + int((ends_a[:, :, None] == ends_b[:, None, :]).any(axis=(1, 2)).sum())
 
 
 def _binary_correlation(pairs: int, u: int, h: int, both: int) -> float | None:

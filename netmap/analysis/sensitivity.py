@@ -14,7 +14,7 @@ the number of draws, whatever the number of respondents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, replace
 
 import networkx as nx
@@ -22,15 +22,18 @@ import numpy as np
 import pandas as pd
 
 from netmap.analysis.centrality import betweenness
-from netmap.analysis.engine import Analysis
+from netmap.analysis.engine import BATCH_STAFF, Analysis
+from netmap.analysis.islands import Batches
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.roles import ona_roles
 from netmap.analysis.school_ties import SchoolTies
 from netmap.analysis.tables import columns_of
-from netmap.graphs import MISSING_RESPONSES, TrustGraphs
+from netmap.dataset import Dataset
+from netmap.graphs import MISSING_RESPONSES, TrustGraphs, build_graphs, ties_with_status
 
 __all__ = ["DEFAULT_DRAWS", "DROP_SHARE", "LISTS", "NOT_COMPUTED", "ListStability", "list_stability",
-           "named_lists", "stability_line", "stable_in", "with_stability"]
+           "list_stability_in_batches", "named_lists", "stability_line", "stable_in", "with_stability",
+           "with_stability_of"]
 
 NOT_COMPUTED = ("Stability not computed for this analysis (stability_draws was 0, or it was kept before the step "
                 "existed).")
@@ -96,7 +99,26 @@ def named_lists(graphs: TrustGraphs, options: AnalysisOptions, thin: Collection[
     """Each named list of LISTS as the analysis draws it from `graphs` (schools in `thin`, whose response rate is
     too low to name anyone, named nobody), as if the `dropped` people had not answered: their reported ties gone,
     their status "no response". Only the measures the lists need are computed."""
+    part = _part_lists(graphs, options, set(thin), frozenset(dropped), graphs.soft.number_of_nodes())
+    return _lists([part], options, set(thin))
+
+
+@dataclass
+class _Part:
+    """What one batch of islands gives a draw's lists: its people's figures for the roles (betweenness already
+    on the trust's scale) and its own key connectors and disconnected staff, which never depend on another."""
+
+    staff: pd.DataFrame
+    key_connectors: set[str]
+    disconnected: set[str]
+
+
+def _part_lists(graphs: TrustGraphs, options: AnalysisOptions, thin: set[str], dropped: frozenset[Hashable],
+                people: int) -> _Part:
+    """A batch's share of `named_lists` (`graphs` one batch's, `people` the trust's staff in post): betweenness
+    normalised as over the whole trust, as the engine does (netmap.analysis.engine._combine)."""
     soft, school = graphs.soft, graphs.school_of
+    dropped = dropped & frozenset(soft)  # the others' answers lie in other batches
     undirected = _undirected_without(graphs, dropped, weighted=False)
     nodes = list(soft)
     home = dict(soft.nodes(data="home_school_id"))
@@ -104,6 +126,7 @@ def named_lists(graphs: TrustGraphs, options: AnalysisOptions, thin: Collection[
     weight = "weight" if options.weighted else None
     between = betweenness(_undirected_without(graphs, dropped, weighted=True) if weight else undirected,
                           weight=weight)
+    n = len(nodes)
     staff = pd.DataFrame({
         "staff_id": nodes, "school_id": [home.get(v, school[v]) for v in nodes],
         "seconded_to": [school[v] if school[v] != home.get(v, school[v]) else "" for v in nodes],
@@ -111,17 +134,29 @@ def named_lists(graphs: TrustGraphs, options: AnalysisOptions, thin: Collection[
         "cross_school_ties": [sum(1 for n in undirected[v] if school[n] != school[v]) for v in nodes],
         "schools_reached": [len({school[n] for n in undirected[v]} - {school[v]}) for v in nodes],
         "betweenness": [between[v] for v in nodes]})
-    roles = ona_roles(staff, options, set(thin)) if nodes else pd.Series(dtype=object)
+    if n < people:  # normalised by the batch's (n-1)(n-2)/2: the trust's applies (one batch: kept as computed)
+        staff["betweenness"] *= (n - 1) * (n - 2) / ((people - 1) * (people - 2)) if n >= 3 else 0.0
     hard_cross = graphs.hard.cross_school_people(school)
     works_at = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
     disconnected = ((staff["cross_school_ties"] == 0) & ~staff["staff_id"].isin(hard_cross)
-                    & ~staff["response"].isin(MISSING_RESPONSES) & ~works_at.isin(set(thin)))
+                    & ~staff["response"].isin(MISSING_RESPONSES) & ~works_at.isin(thin))
     ties = SchoolTies(undirected.edges(), school)
+    return _Part(staff[["staff_id", "school_id", "seconded_to", "response", "soft_degree", "schools_reached",
+                        "betweenness"]],
+                 {f"{p}@{s}" for s in set(school.values()) - thin
+                  for p in ties.key_connectors(s, options.key_connector_share)},
+                 set(staff.loc[disconnected, "staff_id"].map(str)))
+
+
+def _lists(parts: list[_Part], options: AnalysisOptions, thin: set[str]) -> dict[str, set[str]]:
+    """The named lists of one draw from its batches' parts: the roles over the whole trust's people (their
+    percentiles), the rest the union of the batches'."""
+    staff = pd.concat([p.staff for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].staff
+    roles = ona_roles(staff, options, thin) if len(staff) else pd.Series(dtype=object)
     return {"broker": set(staff.loc[roles == "broker", "staff_id"].map(str)),
-            "key connector": {f"{p}@{s}" for s in set(school.values()) - set(thin)
-                              for p in ties.key_connectors(s, options.key_connector_share)},
+            "key connector": set().union(*(p.key_connectors for p in parts)),
             "isolate": set(staff.loc[roles == "isolate", "staff_id"].map(str)),
-            "disconnected": set(staff.loc[disconnected, "staff_id"].map(str))}
+            "disconnected": set().union(*(p.disconnected for p in parts))}
 
 
 def list_stability(graphs: TrustGraphs, options: AnalysisOptions | None = None, thin: Collection[str] = (), *,
@@ -129,24 +164,70 @@ def list_stability(graphs: TrustGraphs, options: AnalysisOptions | None = None, 
                    progress: Callable[[int], None] | None = None) -> ListStability:
     """How many of `draws` draws, each dropping `share` of respondents (at least one) chosen from `seed`, still
     name each person of each list of LISTS (see the module's docstring); `progress` is told each draw done."""
+    return _stability([graphs], 1, graphs.soft.number_of_nodes(), _respondents(graphs), options or AnalysisOptions(),
+                      set(thin), draws, share, seed, progress)
+
+
+def list_stability_in_batches(dataset: Dataset, as_of: str, staff: pd.DataFrame,
+                              options: AnalysisOptions | None = None, thin: Collection[str] = (), *,
+                              draws: int = DEFAULT_DRAWS, share: float = DROP_SHARE, seed: int = 0,
+                              progress: Callable[[int], None] | None = None,
+                              batch_staff: int = BATCH_STAFF) -> ListStability:
+    """`list_stability` of the snapshot (`dataset` dated as of `as_of`, `staff` its analysis's staff table) built
+    a batch of islands at a time, as `analyse_snapshot` builds it: each batch's graphs once for every draw, never
+    the whole snapshot's. The same draws: the respondents are read from `staff` and the dataset's ties, as the
+    graphs hold them. `progress` is told the draws' share done after each batch."""
     options = options or AnalysisOptions()
-    named = named_lists(graphs, options, thin)
-    survived = {name: dict.fromkeys(sorted(people), 0) for name, people in named.items()}
-    pool = _respondents(graphs)
+    batches = Batches(dataset, as_of, batch_staff, options.tie_window_days)
+    graphs = (build_graphs(batch, as_of, options.tie_window_days) for batch in batches)
+    pool = _respondents_of(staff, dataset, as_of, options.tie_window_days)
+    return _stability(graphs, len(batches), len(staff), pool, options, set(thin), draws, share, seed, progress)
+
+
+def _respondents_of(staff: pd.DataFrame, dataset: Dataset, as_of: str, window_days: int) -> list[Hashable]:
+    """`_respondents` without the graphs: the statuses from an analysis's staff table, else the people who
+    reported a tie that S keeps (not ended; netmap.graphs.build_soft_graph)."""
+    if (staff["response"] != "unknown").any():
+        return sorted(staff.loc[staff["response"] == "responded", "staff_id"], key=str)
+    ties = ties_with_status(dataset, as_of, set(staff["staff_id"]), window_days=window_days)
+    return sorted(set(ties.loc[ties["status"] != "ended", "source_staff_id"]), key=str)
+
+
+def _stability(batches: Iterable[TrustGraphs], count: int, people: int, pool: list[Hashable],
+               options: AnalysisOptions, thin: set[str], draws: int, share: float, seed: int,
+               progress: Callable[[int], None] | None) -> ListStability:
+    """The draws (each a set of respondents dropped, all chosen first from `seed`), then each of the `count`
+    batches' parts of the lists without and with each draw's drops, then each draw's lists over the whole."""
     rng = np.random.default_rng(seed)
     dropped: list[frozenset[Hashable]] = []
     for _ in range(draws):
         k = min(len(pool), max(1, round(share * len(pool))))
-        chosen = frozenset(pool[i] for i in rng.choice(len(pool), size=k, replace=False)) if pool else frozenset()
-        dropped.append(chosen)
-        again = named_lists(graphs, options, thin, chosen)
-        for name, people in survived.items():
-            for person in people:
-                people[person] += person in again[name]
-        if progress:
-            progress(len(dropped))
+        dropped.append(frozenset(pool[i] for i in rng.choice(len(pool), size=k, replace=False)) if pool
+                       else frozenset())
+    parts: list[list[_Part]] = [[] for _ in range(draws + 1)]  # the lists as named, then each draw's
+    for done, graphs in enumerate(batches, start=1):
+        for k, gone in enumerate([frozenset(), *dropped]):
+            parts[k].append(_slim(_part_lists(graphs, options, thin, gone, people)))
+            if progress and k and count == 1:
+                progress(k)
+        if progress and draws and count > 1:
+            progress(draws * done // count)
+    named = _lists(parts[0], options, thin)
+    survived = {name: dict.fromkeys(sorted(people), 0) for name, people in named.items()}
+    for draw in parts[1:]:
+        again = _lists(draw, options, thin)
+        for name, chosen in survived.items():
+            for person in chosen:
+                chosen[person] += person in again[name]
     return ListStability({name: sorted(people) for name, people in named.items()}, survived, dropped, draws,
                          share, seed)
+
+
+def _slim(part: _Part) -> _Part:
+    """A part kept until every batch is done: only what the roles before broker and broker's percentile read
+    (no list names a role after it); the people's ids and schools are the batch's own strings, shared."""
+    kept = part.staff[["staff_id", "school_id", "seconded_to", "response", "soft_degree", "betweenness"]]
+    return _Part(kept.assign(schools_reached=0), part.key_connectors, part.disconnected)
 
 
 def with_stability(analysis: Analysis, graphs: TrustGraphs, options: AnalysisOptions,
@@ -155,10 +236,31 @@ def with_stability(analysis: Analysis, graphs: TrustGraphs, options: AnalysisOpt
     analysis): a table of (list, staff_id, school_id, stable_in) and the summary's "stability" (draws, share,
     seed, each list's surviving share), or, above `options.stability_staff_limit` staff in the largest island,
     the summary's "stability" saying why it was skipped. With no draws it is returned as it was."""
+    if not options.stability_draws:
+        return analysis
+    largest = max((len(c) for c in nx.connected_components(graphs.undirected)), default=0)
+    return _with(analysis, options, largest, lambda thin, tell: list_stability(
+        graphs, options, thin, draws=options.stability_draws, progress=tell), progress)
+
+
+def with_stability_of(analysis: Analysis, dataset: Dataset, as_of: str, options: AnalysisOptions,
+                      progress: Callable[[int, int], None] | None = None) -> Analysis:
+    """`with_stability` of the snapshot `dataset` (dated as of `as_of`) a batch of islands at a time
+    (`list_stability_in_batches`): what `netmap analyse` keeps, without the whole snapshot's graphs. The largest
+    island is the analysis's largest component."""
+    summary = analysis.summary
+    largest = round((summary["largest_component_share"] or 0) * summary["counts"]["staff"])
+    return _with(analysis, options, largest, lambda thin, tell: list_stability_in_batches(
+        dataset, as_of, analysis.staff, options, thin, draws=options.stability_draws, progress=tell), progress)
+
+
+def _with(analysis: Analysis, options: AnalysisOptions, largest: int,
+          measure: Callable[[set[str], Callable[[int], None] | None], ListStability],
+          progress: Callable[[int, int], None] | None) -> Analysis:
+    """`analysis` with the stability `measure` gives (told the thin schools and a progress callback)."""
     draws = options.stability_draws
     if not draws:
         return analysis
-    largest = max((len(c) for c in nx.connected_components(graphs.undirected)), default=0)
     if largest > options.stability_staff_limit:
         skipped = (f"Stability of named lists not computed: the largest island has {largest:,} staff, above "
                    f"stability_staff_limit ({options.stability_staff_limit:,}); raise it with --set "
@@ -167,7 +269,7 @@ def with_stability(analysis: Analysis, graphs: TrustGraphs, options: AnalysisOpt
     schools = analysis.schools
     thin = set(schools.loc[schools["response_band"].isin(["patterns only", "caution"]), "school_id"])
     tell = (lambda done: progress(done, draws)) if progress else None
-    result = list_stability(graphs, options, thin, draws=draws, progress=tell)
+    result = measure(thin, tell)
     rows = [(name, *(person.rpartition("@")[::2] if name == "key connector" else (person, "")), count)
             for name, people in result.survived.items() for person, count in people.items()]
     table = pd.DataFrame(rows, columns=list(columns_of("stability"))).astype(

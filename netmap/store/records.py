@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import count, islice, repeat
+from itertools import chain, count, islice, repeat
 from typing import Any
 
 import pandas as pd
@@ -56,15 +56,18 @@ def frame_from_rows(name: str, rows: Iterable[Sequence[Any]], extras: list[str])
     return frame
 
 
-def frame_from_columns(name: str, parts: list[dict[str, Any]]) -> pd.DataFrame:
-    """Table `name` rebuilt from stored parts, each {"columns": [...], "values": [[...], ...]}, in order.
+def frame_from_columns(name: str, parts: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Table `name` rebuilt from stored parts (at least one), each {"columns": [...], "values": [[...], ...]}, in
+    order; taken one at a time, so `parts` may decode each as it is asked for.
 
     As in frame_from_rows, each distinct value is kept once.
     """
-    columns: list[str] = parts[0]["columns"]
+    parts = iter(parts)
+    first = next(parts)
+    columns: list[str] = first["columns"]
     data: dict[str, list[object]] = {c: [] for c in columns}
     shared: dict[object, object] = {}
-    for part in parts:
+    for part in chain((first,), parts):
         for column, values in zip(columns, part["values"], strict=True):
             data[column].extend(map(shared.setdefault, values, values))
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in data.items()}, columns=columns)

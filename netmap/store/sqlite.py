@@ -32,6 +32,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -399,8 +400,8 @@ class SQLiteStore(base.GraphStore):
         except sqlite3.Error as exc:
             raise StorageError(f"Reading {name} of snapshot {info.snapshot_id} from {self.path} failed "
                                f"({exc}).") from exc
-        chunks = self._decoded(info, payloads)
-        return Dataset.from_tables({name: frame_from_columns(name, chunks)} if chunks else {}).table(name)
+        return Dataset.from_tables({name: frame_from_columns(name, self._decoded(info, payloads))} if payloads
+                                   else {}).table(name)
 
     def _read_snapshot(self, info: base.SnapshotInfo) -> Dataset:
         try:
@@ -412,17 +413,22 @@ class SQLiteStore(base.GraphStore):
         parts: dict[str, list[bytes]] = {}
         for name, _part, _count, payload in rows:
             parts.setdefault(name, []).append(payload)
+        del rows  # each payload is let go once decoded (below): a national snapshot's are hundreds of MB
         return Dataset.from_tables({name: frame_from_columns(name, self._decoded(info, payloads))
                                     for name, payloads in parts.items()})
 
-    def _decoded(self, info: base.SnapshotInfo, payloads: list[bytes]) -> list[dict[str, Any]]:
-        try:
-            chunks = [json.loads(payload) for payload in payloads]
-            if not all(isinstance(c, dict) and isinstance(c.get("columns"), list) for c in chunks):
-                raise ValueError("a part is not a table")
-        except ValueError as exc:
-            raise self._damaged(info, f"a stored part cannot be decoded ({exc})") from exc
-        return chunks
+    def _decoded(self, info: base.SnapshotInfo, payloads: list[bytes]) -> Iterator[dict[str, Any]]:
+        """Each part decoded in turn, and its payload let go (taken out of `payloads`), so that one part's
+        values are held as Python objects at a time, not a whole table's (5 million ties: 1.3 GB)."""
+        payloads.reverse()
+        while payloads:
+            try:
+                chunk = json.loads(payloads.pop())
+                if not (isinstance(chunk, dict) and isinstance(chunk.get("columns"), list)):
+                    raise ValueError("a part is not a table")
+            except ValueError as exc:
+                raise self._damaged(info, f"a stored part cannot be decoded ({exc})") from exc
+            yield chunk
 
     def _stored_digest(self, snapshot_id: str) -> str:
         return _stored_digest(self._conn.execute(_SELECT_PARTS, (snapshot_id,)).fetchall())
