@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import HUB_SCHOOLS, SEED, SIZES, _machine, log_in_browser
+from benchmarks.runner import HUB_SCHOOLS, SEED, SIZES, _machine, bench_app, log_in_browser
 
-PASSWORD = "benchmark-password"
 TIMINGS = """() => { const m = window.netmapMaps[0];
     const data = performance.getEntriesByType('resource').find(e => e.name.includes('/map/data'));
     return {navigation_to_draw_ms: m.timings.drawn, fetch_to_draw_ms: m.firstDraw,
@@ -44,8 +43,6 @@ def _app(work: Path, size: str) -> tuple[Any, str]:
     from netmap.ingest.validate import read_trust
     from netmap.sample.generator import generate_sample
     from netmap.store import SQLiteStore
-    from webapp import create_app
-    from webapp.accounts import Accounts
 
     schools, staff = SIZES[size]
     hubs = {"hub_schools": HUB_SCHOOLS[size]} if size in HUB_SCHOOLS else {}
@@ -53,12 +50,7 @@ def _app(work: Path, size: str) -> tuple[Any, str]:
     largest = str(pd.read_csv(work / "trust" / "staff.csv", dtype=str)["school_id"].value_counts().index[0])
     with SQLiteStore(work / "store.db") as store:
         store.write_snapshot(read_trust(work / "trust")[0], "2026-07-01", source="bench")
-    with Accounts(work / "users.db") as accounts:
-        accounts.users.add("bench", "admin", PASSWORD)
-    app = create_app({"TESTING": True, "NETMAP_DB": work / "store.db", "NETMAP_USERS_DB": work / "users.db",
-                      "SECRET_KEY": "bench", "NETMAP_REQUIRE_MFA": False, "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    client.post("/login", data={"name": "bench", "password": PASSWORD})
+    app, client = bench_app(work / "store.db", work / "users.db")
     assert client.get("/map/data").status_code in (200, 503), "the benchmark user could not log in"
     while client.get("/map/data").status_code == 503:  # analysed in the background: wait, then time the pages
         time.sleep(0.5)

@@ -16,26 +16,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.runner import bench_app
+
 PAGES = ("/", "/", "/schools/", "/groups/")
-PURPOSE = "Checking the data's quality"  # a purpose the web asks for before person-level pages (webapp.purpose)
 AROUND = ("/map/data?view=staff&school={school}", "/map/data?view=staff&school={school}", "/schools/{school}",
           "/staff/{person}", "/map/data?view=staff&person={person}")  # a school's staff map first, then again
 
 
 def measure(db: Path) -> dict[str, Any]:
-    from webapp import create_app
-    from webapp.accounts import Accounts
-
-    users = Path(tempfile.mkdtemp()) / "users.db"
-    with Accounts(users) as accounts:
-        accounts.users.add("bench", "admin", "benchmark-password")
-    app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "NETMAP_REQUIRE_MFA": False})  # pages measured, not the login
-    client = app.test_client()
-    client.post("/login", data={"name": "bench", "password": "benchmark-password"})  # redirect not followed
-    stated = client.post("/purpose/", data={"purpose": PURPOSE, "detail": ""})  # as a user does before names
-    if stated.status_code != 302:
-        raise SystemExit(f"stating a purpose failed: {stated.status_code}")
+    _, client = bench_app(db, Path(tempfile.mkdtemp()) / "users.db")
     from netmap.graphs import staff_in_post
     from netmap.store import SQLiteStore
 

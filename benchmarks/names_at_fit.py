@@ -19,9 +19,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import _machine
+from benchmarks.runner import _machine, bench_app
 
-PASSWORD = "benchmark-password"
 BOXES = {"desktop": (1233, 598), "phone": (343, 598)}  # the map's box in Chromium at 1280x800 and 390x844
 
 
@@ -30,19 +29,11 @@ def _client(work: Path, schools: int) -> Any:
     from netmap.ingest.validate import read_trust
     from netmap.sample.generator import generate_sample
     from netmap.store import SQLiteStore
-    from webapp import create_app
-    from webapp.accounts import Accounts
 
     generate_sample(work / "trust", schools=schools, staff=20 * schools, seed=schools)
     with SQLiteStore(work / "store.db") as store:
         store.write_snapshot(read_trust(work / "trust")[0], "2026-07-01", source="bench")
-    with Accounts(work / "users.db") as accounts:
-        accounts.users.add("bench", "admin", PASSWORD)
-    app = create_app({"TESTING": True, "NETMAP_DB": work / "store.db", "NETMAP_USERS_DB": work / "users.db",
-                      "SECRET_KEY": "bench", "NETMAP_REQUIRE_MFA": False, "WTF_CSRF_ENABLED": False})
-    client = app.test_client()
-    client.post("/login", data={"name": "bench", "password": PASSWORD})
-    client.post("/purpose/", data={"purpose": "Checking the data's quality", "detail": ""})  # before staff maps
+    _, client = bench_app(work / "store.db", work / "users.db")
     while client.get("/map/data").status_code == 503:  # analysed in the background
         time.sleep(0.5)
     return client
