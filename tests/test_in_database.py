@@ -123,18 +123,23 @@ SAMPLE_AS_OF = "2026-06-30"
 MOVED = ["betweenness", "community"]  # equal within 1e-9, and Leiden's (under the stability rule), respectively
 
 
-@pytest.fixture
-def gds_env(store: Neo4jStore, neo4j_uri: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The settings of a trust whose IT asks for the analysis in Neo4j; the live store's URI."""
-    monkeypatch.setenv("NETMAP_NEO4J_URI", neo4j_uri)
-    monkeypatch.setenv("NETMAP_NEO4J_ANALYSIS", "gds")
-    return neo4j_uri
+@pytest.fixture(scope="class")
+def gds_env(neo4j_uri: str) -> Iterator[str]:
+    """The settings of a trust whose IT asks for the analysis in Neo4j (for one class's tests); the live store's
+    URI, emptied of snapshots afterwards."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NETMAP_NEO4J_URI", neo4j_uri)
+        patch.setenv("NETMAP_NEO4J_ANALYSIS", "gds")
+        yield neo4j_uri
+        with open_store(read_settings()) as opened:
+            for info in opened.list_snapshots():
+                opened.delete_snapshot(info.snapshot_id)
 
 
-@pytest.fixture
+@pytest.fixture(scope="class")
 def loaded_with_gds(gds_env: str) -> Iterator[tuple[Snapshot, str]]:
     """The sample loaded by `netmap load` with NETMAP_NEO4J_ANALYSIS=gds, opened as the commands open it, and
-    what the load printed."""
+    what the load printed: loaded once for the tests that only read it (a load into Neo4j takes tens of seconds)."""
     result = CliRunner().invoke(main, ["load", str(SAMPLE), "--as-of", SAMPLE_AS_OF], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     with open_store(read_settings()) as opened:
@@ -142,59 +147,64 @@ def loaded_with_gds(gds_env: str) -> Iterator[tuple[Snapshot, str]]:
         yield Snapshot.open(opened), result.output
 
 
-def test_load_keeps_an_analysis_computed_in_neo4j_equal_to_the_engines(loaded_with_gds: tuple[Snapshot, str]) -> None:
-    snapshot, _ = loaded_with_gds
-    kept = snapshot.kept_analysis()
-    assert kept is not None, "netmap load did not keep the in-database analysis"
-    assert snapshot.analysis_key.endswith("-gds")
-    assert kept.summary["computed_by"] == {GIVEN_MEASURES: "Graph Data Science 2.13.9 in Neo4j",
-                                           "communities": "Leiden"}
-    engine = analyse_snapshot(snapshot.dataset, snapshot.as_of, snapshot.options)
-    assert "computed_by" not in engine.summary
-    ours, theirs = kept.staff.set_index("staff_id"), engine.staff.set_index("staff_id")
-    pd.testing.assert_frame_equal(ours.drop(columns=MOVED), theirs.drop(columns=MOVED))
-    assert (ours["betweenness"] - theirs["betweenness"]).abs().max() <= 1e-9
-    for table in ("schools", "groups", "wiring", "bridges"):
-        pd.testing.assert_frame_equal(getattr(kept, table), getattr(engine, table))
-    assert kept.summary["components"] == engine.summary["components"]
-    assert kept.summary["largest_component_share"] == engine.summary["largest_component_share"]
-    same = {k for k in engine.summary if k not in ("communities", "wiring", "computed_by", "stability")}
-    assert {k: kept.summary[k] for k in same} == {k: engine.summary[k] for k in same}
-    # communities: Leiden's, shown only when its runs agree by netmap's rule, and then like the engine's Louvain
-    found = kept.summary["communities"]
-    assert found["stable"] == (found["agreement"] >= STABLE_AGREEMENT)
-    if not found["stable"]:
-        assert ours["community"].isna().all()
-    elif engine.summary["communities"]["stable"]:
-        tied = ours.index[ours["soft_degree"] > 0]
-        assert _ari(ours.loc[tied, "community"].to_dict(), theirs.loc[tied, "community"].to_dict()) >= 0.5
+class TestTheEngineWithGDS:
+    """`netmap load`, `netmap analyse` and the web with NETMAP_NEO4J_ANALYSIS=gds, over one load of the sample."""
+
+    def test_load_keeps_an_analysis_computed_in_neo4j_equal_to_the_engines(
+            self, loaded_with_gds: tuple[Snapshot, str]) -> None:
+        snapshot, _ = loaded_with_gds
+        kept = snapshot.kept_analysis()
+        assert kept is not None, "netmap load did not keep the in-database analysis"
+        assert snapshot.analysis_key.endswith("-gds")
+        assert kept.summary["computed_by"] == {GIVEN_MEASURES: "Graph Data Science 2.13.9 in Neo4j",
+                                               "communities": "Leiden"}
+        engine = analyse_snapshot(snapshot.dataset, snapshot.as_of, snapshot.options)
+        assert "computed_by" not in engine.summary
+        ours, theirs = kept.staff.set_index("staff_id"), engine.staff.set_index("staff_id")
+        pd.testing.assert_frame_equal(ours.drop(columns=MOVED), theirs.drop(columns=MOVED))
+        assert (ours["betweenness"] - theirs["betweenness"]).abs().max() <= 1e-9
+        for table in ("schools", "groups", "wiring", "bridges"):
+            pd.testing.assert_frame_equal(getattr(kept, table), getattr(engine, table))
+        assert kept.summary["components"] == engine.summary["components"]
+        assert kept.summary["largest_component_share"] == engine.summary["largest_component_share"]
+        same = {k for k in engine.summary if k not in ("communities", "wiring", "computed_by", "stability")}
+        assert {k: kept.summary[k] for k in same} == {k: engine.summary[k] for k in same}
+        # communities: Leiden's, shown only when its runs agree by netmap's rule, and then like the engine's Louvain
+        found = kept.summary["communities"]
+        assert found["stable"] == (found["agreement"] >= STABLE_AGREEMENT)
+        if not found["stable"]:
+            assert ours["community"].isna().all()
+        elif engine.summary["communities"]["stable"]:
+            tied = ours.index[ours["soft_degree"] > 0]
+            assert _ari(ours.loc[tied, "community"].to_dict(), theirs.loc[tied, "community"].to_dict()) >= 0.5
 
 
-def test_analyse_writes_the_in_database_analysis_and_says_leiden(loaded_with_gds: tuple[Snapshot, str],
-                                                                 tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["analyse", "--out", str(tmp_path / "out")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "Using the analysis kept with snapshot" in result.output
-    assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in result.output
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["computed_by"]["communities"] == "Leiden"
+    def test_analyse_writes_the_in_database_analysis_and_says_leiden(self, loaded_with_gds: tuple[Snapshot, str],
+                                                                     tmp_path: Path) -> None:
+        result = CliRunner().invoke(main, ["analyse", "--out", str(tmp_path / "out")], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "Using the analysis kept with snapshot" in result.output
+        assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in result.output
+        summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+        assert summary["computed_by"]["communities"] == "Leiden"
 
 
-def test_a_page_renders_from_an_in_database_analysis(loaded_with_gds: tuple[Snapshot, str], gds_env: str,
-                                                      tmp_path: Path) -> None:
-    app = make_app(tmp_path, None, NETMAP_STORE=gds_env)
-    client = app.test_client()
-    login(client, "admin")
-    assert client.get("/").status_code == 200
-    page = client.get("/wiring/")
-    assert page.status_code == 200
-    assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in page.get_data(as_text=True)
-    view = client.get("/staff/", query_string={"sort": "betweenness", "order": "desc"})
-    assert view.status_code == 200
-    ceo = app.test_client()  # aggregates only: small schools and groups left out before the analysis, also in GDS
-    login(ceo, "ceo")
-    assert ceo.get("/").status_code == 200
-    app.extensions["netmap_stores"].get().close()  # the app's one Neo4j store (a served app keeps it open)
+    def test_a_page_renders_from_an_in_database_analysis(self, loaded_with_gds: tuple[Snapshot, str], gds_env: str,
+                                                          tmp_path: Path) -> None:
+        app = make_app(tmp_path, None, NETMAP_STORE=gds_env)
+        client = app.test_client()
+        login(client, "admin")
+        assert client.get("/").status_code == 200
+        page = client.get("/wiring/")
+        assert page.status_code == 200
+        assert "runs of community detection (Leiden, by Graph Data Science 2.13.9 in Neo4j)" in page.get_data(
+            as_text=True)
+        view = client.get("/staff/", query_string={"sort": "betweenness", "order": "desc"})
+        assert view.status_code == 200
+        ceo = app.test_client()  # aggregates only: small schools and groups left out before the analysis, also in GDS
+        login(ceo, "ceo")
+        assert ceo.get("/").status_code == 200
+        app.extensions["netmap_stores"].get().close()  # the app's one Neo4j store (a served app keeps it open)
 
 
 def _client_error(code: str, message: str) -> neo4j_errors.Neo4jError:
