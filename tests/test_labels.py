@@ -15,7 +15,9 @@ from netmap.layout.labels import (
     DISC_PAD,
     GAP,
     LINE,
+    MAX_CELLS,
     PAD,
+    _free_space,
     label_thresholds,
     name_places,
     screen_places,
@@ -190,6 +192,18 @@ def test_a_leader_goes_through_an_opening_and_misses_every_other_disc_and_name()
         assert not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for x, y in np.linspace((0.0, 0.0), end, 200))
 
 
+def test_a_huge_box_gets_coarser_cells_not_more_memory_and_still_names_the_best_ranked() -> None:
+    xy, radii, names = _hemmed_in()
+    nodes = [{"id": f"n{k}", "x": float(x), "y": float(y), "size": float(r), "label": name or f"Ring {k}"}
+             for k, ((x, y), r, name) in enumerate(zip(xy, radii, names, strict=True))]
+    placed = name_places(nodes, {f"n{k}": float(20 - k) for k in range(11)}, first=[])
+    named = [{**n, "name_at": placed[n["id"]]} for n in nodes]
+    places, fit = screen_places(named, 3840, 3840)
+    assert places["n0"]["at"] <= fit.scale  # the best ranked still named at fit
+    table = _free_space(xy, radii, np.full((0, 7), np.nan), fit, fit.scale)
+    assert MAX_CELLS <= 1_000_000 and (table.shape[0] - 1) * (table.shape[1] - 1) <= 1_010_000  # not 3.7 million
+
+
 def test_a_screen_places_the_best_ranked_names_for_its_fit_and_turns_a_wide_map_for_a_phone() -> None:
     xy, radii, names = _hemmed_in()
     nodes = [{"id": f"n{k}", "x": float(x), "y": float(y), "size": float(r), "label": name or f"Ring {k}"}
@@ -289,3 +303,4 @@ def test_the_map_data_places_names_for_the_page_box_it_is_asked_for(client) -> N
         assert {n["id"]: (n["x"], n["y"]) for n in drawn["nodes"]} == (turned if drawn["turned"] else where)
     assert not client.get("/map/data?view=schools&width=343&height=598&layout=geographic").get_json()["turned"]
     assert "fit" not in client.get("/map/data?view=schools&width=99999&height=598").get_json()  # no such box
+    assert "fit" not in client.get("/map/data?view=schools&width=3841&height=598").get_json()  # wider than 4K

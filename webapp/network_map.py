@@ -211,7 +211,8 @@ TITLES = {"schools": "School map", "wiring": "Hard vs soft wiring by school", "s
 
 
 DOWNLOADS = ("html", "png", "pdf")
-MIN_BOX, MAX_BOX = 100, 8000  # a map box the page may ask names placed for, in CSS pixels (else: none asked)
+MIN_BOX, MAX_BOX = 100, 3840  # a map box the page may ask names placed for, in CSS pixels (else: none asked;
+# 3840: a 4K screen's width, so that no request makes the server place names for a box no screen has)
 _IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 

@@ -41,6 +41,7 @@ CALLOUT_BATCH = 64  # places checked exactly at once, nearest first
 CALLOUT_TRIES = 4096  # places checked exactly at most, for each way of setting a name ...
 CLEAR_LEADER_TRIES = 512  # ... and while looking for a leader that crosses no disc (on a dense map: none near)
 RASTER = 2.0  # screen pixels a side of the cells that find free places fast (then checked exactly)
+MAX_CELLS = 1_000_000  # cells of that raster at most: a larger frame gets coarser cells, never more memory or time
 GAP = 2.0  # between a disc and its name, in screen pixels: more than DISC_PAD, so a disc drawn on top of another
 # leaves the upper one's name clear
 
@@ -232,12 +233,20 @@ def _callout(i: int, sizes: Sequence[tuple[float, float]], xy: np.ndarray, radii
     return None
 
 
+def _cell(fit: Fit, scale: float) -> float:
+    """The side of the raster's cells in map units: RASTER screen pixels at `scale`, or coarser where the frame
+    would hold more than MAX_CELLS of them (a coarser cell is only more cautious: see _free_space)."""
+    unit = RASTER / scale
+    cells = ((fit.x1 - fit.x0) / unit + 1) * ((fit.y1 - fit.y0) / unit + 1)
+    return unit * max(1.0, math.sqrt(cells / MAX_CELLS))
+
+
 def _free_space(xy: np.ndarray, radii: np.ndarray, placed: np.ndarray, fit: Fit, scale: float) -> np.ndarray:
-    """A summed-area table of the fit's frame cut into cells RASTER pixels a side at `scale`, counting the cells
-    a disc (its square, DISC_PAD wider) or a placed name covers: a name from the scale it shows on, so the hull of
+    """A summed-area table of the fit's frame cut into cells (_cell: RASTER pixels a side at `scale`), counting the
+    cells a disc (its square, DISC_PAD wider) or a placed name covers: a name from the scale it shows on, so the hull of
     its anchor and its box at `scale` (a box only shrinks towards its anchor on zooming in), 2 PAD wider. A cell
     counted may still be free (cells are whole): it only spares exact checks of places sure to fail."""
-    unit = RASTER / scale
+    unit = _cell(fit, scale)
     size = np.array([math.ceil((fit.x1 - fit.x0) / unit) + 1, math.ceil((fit.y1 - fit.y0) / unit) + 1])
     pad = (radii + DISC_PAD / scale)[:, None]
     lows, highs = [xy - pad], [xy + pad]
@@ -263,7 +272,7 @@ def _free_space(xy: np.ndarray, radii: np.ndarray, placed: np.ndarray, fit: Fit,
 def _is_free(table: np.ndarray, fit: Fit, scale: float, lows: np.ndarray, highs: np.ndarray) -> np.ndarray:
     """Per box (its low and high corners in map units, inside the frame), whether no cell it touches in `table`
     (_free_space) is covered."""
-    unit = RASTER / scale
+    unit = _cell(fit, scale)
     limit = np.array(table.shape[::-1]) - 2
     origin = np.array([fit.x0, fit.y0])
     i0 = np.clip(np.floor((lows - origin) / unit).astype(int), 0, limit)
