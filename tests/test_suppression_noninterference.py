@@ -39,9 +39,12 @@ PATH_VALUES = {  # what each path argument of a route is tried with (a new argum
 }
 ANY_VALUES = {"school": tuple(NAMES), "group": ("LEADS", "SMALL"), "person": ("a1",), "subject": ("maths",),
               "phase": ("primary",), "role": ("teacher",)}  # a policy condition's "any value"
+BOXES = [{"width": "1233", "height": "598"}, {"width": "343", "height": "598"}]  # the page's map box, desktop and phone
 PAGE_ARGUMENTS = {  # the query arguments a page reads beyond those the policy names (webapp.policy.When)
     "network_map.data": [{"view": v} for v in ("schools", "wiring", "staff")]
-    + [{"view": v, "school": s} for v in ("schools", "wiring") for s in NAMES] + [{"view": "staff", "group": "LEADS"}],
+    + [{"view": v, "school": s} for v in ("schools", "wiring") for s in NAMES] + [{"view": "staff", "group": "LEADS"}]
+    + [{"view": v, **box} for v in ("schools", "wiring") for box in BOXES]
+    + [{"view": "staff", "group": "LEADS", **BOXES[1]}],
     "network_map.index": [{"school": "A"}, {"group": "LEADS"}, {"view": "wiring"}],
     "compare.index": [{"table": t, "format": "csv"} for t in ("schools", "groups")]
     + [{"before": "{second}", "after": "{first}"}],
