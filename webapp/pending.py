@@ -24,7 +24,7 @@ from netmap.store import SnapshotInfo
 from webapp.auth import audit
 from webapp.data import get_store
 
-__all__ = ["PENDING_SECONDS", "Planned", "confirm_pending", "find_pending", "kept_until_checked", "new_pending",
+__all__ = ["PENDING_SECONDS", "Planned", "confirm_pending", "kept_until_checked", "new_pending",
            "pending_root", "refusal", "save_meta"]
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def save_meta(folder: Path, meta: dict[str, Any]) -> None:
     (folder / "meta.json").write_text(json.dumps({**meta, "user": g.user.name}), encoding="utf-8")
 
 
-def find_pending(token: str) -> tuple[Path, dict[str, Any]]:
+def _find_pending(token: str) -> tuple[Path, dict[str, Any]]:
     """The folder and details of the signed-in admin's import awaiting confirmation; 404 for any other token."""
     if len(token) != _TOKEN_LENGTH or not token.replace("-", "").replace("_", "").isalnum():
         abort(404)
@@ -107,7 +107,7 @@ def confirm_pending(token: str, page: str, plan_again: Callable[[Path, dict[str,
     """The confirm page's answer to the signed-in admin's pending import `token`: cancelled, or planned again from
     its folder and stored if it still builds what the admin checked (else flash `changed` and go back to `page`),
     audited, then the dashboard of the snapshot written. Either way its folder is deleted."""
-    folder, meta = find_pending(token)
+    folder, meta = _find_pending(token)
     try:
         if request.form.get("action") != "confirm":
             flash("Cancelled: nothing was stored.", "ok")
