@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_ap
 from webapp.accounts import Accounts
 
 TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
+def _held_on_today(clock: Callable[[dt.datetime], None]) -> None:
+    """netmap's clock held at noon (UTC) of TODAY for each test: leaving days are set relative to TODAY, and a run
+    crossing midnight must not turn tomorrow's leaver into today's."""
+    clock(dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC))
 
 
 @pytest.fixture
