@@ -216,10 +216,10 @@ def test_a_version_4_users_file_gains_the_new_columns(tmp_path: Path) -> None:
 def test_a_survey_rounds_snapshot_never_hides_a_leaver(app: Flask, tiny: Path) -> None:
     """A round's snapshot carries the staff of its older base snapshot; dated after a load that marks S1 as left,
     it must not make S1 look in post again: leavers come from the latest load."""
-    yesterday = dt.date.today() - dt.timedelta(days=1)
-    load_with_leavers(app, tiny, {"S1": yesterday}, as_of=dt.date.today().isoformat())
+    yesterday = TODAY - dt.timedelta(days=1)
+    load_with_leavers(app, tiny, {"S1": yesterday}, as_of=TODAY.isoformat())
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         base = store.read_dataset(store.list_snapshots()[0].snapshot_id)  # S1 still in post there
-        later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        later = (TODAY + dt.timedelta(days=30)).isoformat()
         store.write_snapshot(base, later, source="survey round r9: Summer")
     assert login(app.test_client(), "sam", purpose=None).status_code == 403  # sam is linked to S1
