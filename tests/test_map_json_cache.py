@@ -83,3 +83,28 @@ def test_a_kept_map_is_the_map_built_afresh(app: Flask, tmp_path: Path) -> None:
     kept = admin.get(path).get_json()
     fresh = _client(make_app(tmp_path, planted_dataset()), "admin").get(path).get_json()
     assert kept == fresh
+
+
+def test_a_view_keeps_the_most_recently_used_and_lets_the_least_recently_used_go(app: Flask) -> None:
+    """TrustView.kept, behind the map JSON, name places and a lead's kept people: a value asked again is not made
+    again, the least recently used goes past the limit, and the dict is replaced whole (a reader holding the old
+    one sees it unchanged)."""
+    from netmap.store import SQLiteStore
+    from webapp.data import TrustView
+
+    made: list[str] = []
+
+    def make(key: str) -> Any:
+        return lambda: made.append(key) or key.upper()
+
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        view = TrustView(store.snapshot(None), store)
+        for key in ("a", "b", "c"):
+            assert view.kept("test", key, make(key), 3) == key.upper()
+        assert view.kept("test", "a", make("a"), 3) == "A"  # kept: not made again, and now the most recent
+        view.kept("test", "d", make("d"), 3)  # b, the least recently used, goes
+        assert list(view.layout_cache["test"]) == ["c", "a", "d"]
+        assert made == ["a", "b", "c", "d"]
+        held = view.layout_cache["test"]
+        view.kept("test", "c", make("c"), 3)
+        assert held == {"c": "C", "a": "A", "d": "D"} and list(view.layout_cache["test"]) == ["a", "d", "c"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 import copy
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import cached_property
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import networkx as nx
 import pandas as pd
@@ -28,6 +28,7 @@ __all__ = ["TrustView", "analysed_stored_views", "analysed_views", "current_view
            "require_row", "require_view", "snapshots", "view_of"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TrustView(Snapshot):
@@ -49,6 +50,18 @@ class TrustView(Snapshot):
         super().__init__(info, store, options, hidden=hidden)
         self.layout_cache: dict[str, Any] = {}
         self.load_previous = load_previous
+
+    def kept(self, name: str, key: Hashable, make: Callable[[], T], limit: int) -> T:
+        """What `make` returns, kept in this view's `layout_cache[name]` under `key` for the `limit` most recently
+        used keys (the rest let go, least recently used first). The dict is replaced whole, never changed under a
+        reader (the server answers on several threads); two requests for a key not yet kept may both make it, and
+        either result is kept."""
+        memo: dict[Hashable, Any] = self.layout_cache.get(name, {})
+        found: T = memo[key] if key in memo else make()
+        if list(memo)[-1:] != [key]:  # the most recently used last
+            rest = [(k, v) for k, v in memo.items() if k != key][-(limit - 1):] if limit > 1 else []
+            self.layout_cache[name] = {**dict(rest), key: found}
+        return found
 
     def _narrowed(self, hidden: Hidden) -> TrustView:
         """The view without `hidden`, whose maps keep the places of the previous snapshot without them."""

@@ -762,14 +762,9 @@ NAMES_KEPT = 32  # maps whose name places a snapshot's view keeps
 
 
 def _kept(view: TrustView, key: str, place: Callable[[], Any]) -> Any:
-    """What `place` returns, kept with the view under `key` for the last NAMES_KEPT maps asked for: placing the
+    """What `place` returns, kept with the view under `key` for the NAMES_KEPT maps last asked for: placing the
     names of a map of thousands takes seconds, and a map is asked for again as people come back to it."""
-    kept: dict[str, Any] = view.layout_cache.setdefault("name places", {})
-    if key not in kept:
-        if len(kept) >= NAMES_KEPT:
-            kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
-        kept[key] = place()
-    return kept[key]
+    return view.kept("name places", key, place, NAMES_KEPT)
 
 
 def _name_places_of(view: TrustView, nodes: list[dict], values: dict[str, float], first: list[str]) -> dict:
@@ -799,7 +794,7 @@ def on_screen(view: TrustView, drawn: dict, width: int, height: int, turnable: b
         nodes = quarter_turned(nodes)
     key = json.dumps(["screen", width, height, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
                                                  n.get("name_at")) for n in nodes]], default=str)
-    places, fit = _kept(view, key, lambda: screen_places(nodes, width, height))
+    places, fit = view.kept("screen places", key, lambda: screen_places(nodes, width, height), NAMES_KEPT)
     nodes = [{**n, "name_at": places[str(n["id"])]} if str(n["id"]) in places else n for n in nodes]
     leaders = any("leader" in p for p in places.values())
     return {**drawn, "nodes": nodes, "fit": fit.as_dict(), "turned": turned,

@@ -56,21 +56,13 @@ def _staff_and_members(view: TrustView, schools: frozenset[str],
                        led: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The staff of `schools` in the whole `view`, and those of them who are members of the groups `led`: what a
     lead's kept people are read from, computed once per snapshot (its layout_cache, which dies with the view: a
-    new content, exclusion or thresholds make a new view) and per key, not on every request. A dict is published
-    whole, never changed under a reader (the server answers on several threads)."""
-    key = (schools, led)
-    memo: dict[tuple[frozenset[str], frozenset[str]], tuple[frozenset[str], frozenset[str]]] = (
-        view.layout_cache.get("staff of hidden schools", {}))
-    if key in memo:
-        found = memo[key]
-    else:
+    new content, exclusion or thresholds make a new view) and per key, not on every request (TrustView.kept)."""
+    def read() -> tuple[frozenset[str], frozenset[str]]:
         staff = view.table("staff")
         in_schools = frozenset(staff.loc[staff["school_id"].isin(schools), "staff_id"])
-        found = (in_schools, (people_seen_by_lead(view.staff, led) if led else frozenset()) & in_schools)
-    if list(memo)[-1:] != [key]:  # the most recently used last; the oldest beyond NAMED_KEPT go
-        kept = [(k, v) for k, v in memo.items() if k != key][-(NAMED_KEPT - 1):]
-        view.layout_cache["staff of hidden schools"] = {**dict(kept), key: found}
-    return found
+        return in_schools, (people_seen_by_lead(view.staff, led) if led else frozenset()) & in_schools
+
+    return view.kept("staff of hidden schools", (schools, led), read, NAMED_KEPT)
 
 
 def hidden_from_user() -> Hidden:

@@ -154,20 +154,15 @@ def _kept_json(view: TrustView, f: MapFilters, found: Scope, kind: str | None,
     """The map's JSON as `_built` makes it (`compact`: in webapp.map_wire's packed form), and whether it is a
     staff map (audited on every view), kept in the view's layout cache under everything the map depends on: the
     request's map parameters (every argument but the download format), the filters as resolved (a name to a
-    person), the user's whole scope (role, people and groups seen, suppression) and the form. The entry is
-    published whole, once built (two requests for a map not yet kept may both build it; either result is the
-    same), so concurrent requests never see part of one."""
+    person), the user's whole scope (role, people and groups seen, suppression) and the form (TrustView.kept)."""
     key = (tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "format")), f, found, compact)
-    kept: dict[Any, tuple[bytes, bool]] = view.layout_cache.setdefault("map json", {})
-    found_json = kept.get(key)
-    if found_json is None:
+
+    def build() -> tuple[bytes, bool]:
         drawn, staff_drawn = _built(view, f, found, kind)
         drawn = _for_box(view, drawn)  # the box's size is among the request's arguments, so in the key
-        found_json = (_json(packed(drawn) if compact else drawn), staff_drawn)
-        if len(kept) >= MAPS_KEPT:
-            kept.pop(next(iter(list(kept))), None)  # list(): another request may add one meanwhile
-        kept[key] = found_json
-    return found_json
+        return _json(packed(drawn) if compact else drawn), staff_drawn
+
+    return view.kept("map json", key, build, MAPS_KEPT)
 
 
 def _json(drawn: dict) -> bytes:
