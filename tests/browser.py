@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +39,31 @@ def _missing() -> str | None:
     return None
 
 
-def _serve(app: Any) -> Iterator[str]:
+@contextmanager
+def waitress_server(app: Any, port: int = 0, threads: int = 8) -> Iterator[str]:
+    """The production server `netmap serve` runs (waitress), serving `app` on a loopback port from a thread; yields
+    its address. Stopped in order: the request threads finish first, then the server's own loop closes every
+    connection from inside itself. Closing it from outside while a request was in flight (the browser's last fetch)
+    wrote to a closed pipe and failed the test that happened to be running."""
+    from waitress import wasyncore
     from waitress.server import create_server
 
-    http = create_server(app, host="127.0.0.1", port=0, threads=8)  # the production server netmap serve runs
-    thread = threading.Thread(target=http.run, daemon=True)
+    http = create_server(app, host="127.0.0.1", port=port, threads=threads)
+    thread = threading.Thread(target=http.run, name="waitress", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.effective_port}"
-    http.close()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{http.effective_port}"
+    finally:
+        http.task_dispatcher.shutdown(timeout=30)  # waits for requests in flight
+        http.trigger.pull_trigger(lambda: wasyncore.close_all(http._map))  # the loop ends when its map is empty
+        thread.join(timeout=30)
+        if thread.is_alive():  # pragma: no cover - a hung server is a failure, not a leak into the next test
+            raise RuntimeError("waitress did not stop within 30 s")
+
+
+def _serve(app: Any) -> Iterator[str]:
+    with waitress_server(app) as address:
+        yield address
 
 
 def serve_small_trust(tmp_path_factory: pytest.TempPathFactory, name: str,

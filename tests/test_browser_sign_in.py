@@ -5,12 +5,11 @@ without a second factor meets. Screenshots go to test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser import _accessibility_problems, _shot
+from tests.browser import _accessibility_problems, _shot, waitress_server
 from tests.oidc_provider import ROLE_MAP, USERS, oidc_provider
 from tests.trusts import planted_dataset
 from tests.web_helpers import make_app
@@ -27,8 +26,6 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """netmap served by waitress on a known port, signing in through a provider that knows that address."""
-    from waitress.server import create_server
-
     folder = tmp_path_factory.mktemp("sign-in")
     address = f"http://127.0.0.1:{_free_port()}"
     with oidc_provider(folder, address + "/login/provider/callback", address + "/login") as provider, \
@@ -41,12 +38,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             patch.setenv(f"NETMAP_OIDC_{name}", value)
         patch.setenv("NETMAP_PUBLIC_URL", address)
         app = make_app(folder, planted_dataset())
-        http = create_server(app, host="127.0.0.1", port=int(address.rsplit(":", 1)[1]), threads=4)
-        thread = threading.Thread(target=http.run, daemon=True)
-        thread.start()
-        yield address
-        http.close()
-        thread.join(timeout=10)
+        with waitress_server(app, port=int(address.rsplit(":", 1)[1]), threads=4):
+            yield address
 
 
 def _sign_in(browser, server: str, name: str, shot: str | None = None):  # noqa: ANN001, ANN202, F811
