@@ -16,7 +16,7 @@ from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from tests.gias_fixture import OAK, gias_bytes, gias_rows
 from tests.trusts import TINY
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import csrf_token, left_behind, login, make_app
 
 EMAILS = ["ada@oak.example", "alan.turing@oak.example", "Grace@Elm.example", None, "bl@ash.example"]
 
@@ -74,7 +74,7 @@ def test_lists_are_checked_on_a_confirm_page_then_stored(app: Flask, admin: Flas
     assert maths == {"S2": None, "S3": "2026-09-10"}  # Grace, not listed, leaves; her history stays
     assert data.groups.set_index("group_id").loc["phonics-leads", ["name", "kind"]].tolist() == [
         "Phonics leads", "expert-network"]
-    assert not any((Path(app.config["NETMAP_PENDING_DIR"])).iterdir())  # the lists are not kept
+    assert not left_behind(Path(app.config["NETMAP_PENDING_DIR"]))  # the lists are not kept
 
 
 def test_a_cancel_or_a_bad_list_stores_nothing_and_keeps_no_copy(app: Flask, admin: FlaskClient) -> None:
@@ -93,7 +93,7 @@ def test_a_cancel_or_a_bad_list_stores_nothing_and_keeps_no_copy(app: Flask, adm
     none = _check(admin, {})
     assert none.status_code == 422 and "Choose the group lists first" in none.get_data(as_text=True)
     assert _snapshots(app) == before
-    assert not any((Path(app.config["NETMAP_PENDING_DIR"])).iterdir())
+    assert not left_behind(Path(app.config["NETMAP_PENDING_DIR"]))
 
 
 def test_only_an_admin_imports_group_lists(app: Flask) -> None:

@@ -7,6 +7,8 @@ import io
 import json
 import re
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from flask.testing import FlaskClient
 from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
 from tests.trusts import TINY
-from tests.web_helpers import csrf_token, login, make_app
+from tests.web_helpers import csrf_token, left_behind, login, make_app
 
 ITRENT = ("Person Number,Forenames,Surname,NI Number,Date of Birth,Work Email Address,Location,Post Category,"
           "Assignment Start Date,Assignment End Date,Ethnic Origin\n"
@@ -90,7 +92,7 @@ def test_saved_mapping_imports_through_the_confirm_page(app: Flask, admin: Flask
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         staff = store.read_table("2026-09-10", "staff").set_index("staff_id")
     assert staff.at["S5", "role"] == "middle-leader" and staff.at["S4", "left_on"] == "2026-09-10"
-    assert not list((tmp_path / "pending").iterdir())  # the export is not kept after confirming
+    assert not left_behind(tmp_path / "pending")  # the export is not kept after confirming
 
 
 def test_cancel_stores_nothing_and_deletes_the_export(app: Flask, admin: FlaskClient, tmp_path: Path) -> None:
@@ -105,7 +107,7 @@ def test_cancel_stores_nothing_and_deletes_the_export(app: Flask, admin: FlaskCl
                                                               "csrf_token": csrf_token(admin, "/mapping/import")})
     assert cancelled.status_code == 302
     assert "Cancelled: nothing was stored." in admin.get("/mapping/import").get_data(as_text=True)
-    assert _hash(app) == before and not list((tmp_path / "pending").iterdir())
+    assert _hash(app) == before and not left_behind(tmp_path / "pending")
     again = admin.post(f"/mapping/import/{token}", data={"action": "confirm",
                                                           "csrf_token": csrf_token(admin, "/mapping/import")})
     assert again.status_code == 404
@@ -118,7 +120,7 @@ def test_bad_export_shows_every_problem_and_keeps_nothing(app: Flask, admin: Fla
     assert response.status_code == 422 and "3 error(s): nothing was stored." in html
     assert "<td>itrent.csv</td><td>3</td><td>Location</td><td>Elm site</td>" in html
     assert "<td>itrent.csv</td><td>5</td><td>Post Category</td><td>HoY</td>" in html
-    assert "Store this snapshot" not in html and not list((tmp_path / "pending").iterdir())
+    assert "Store this snapshot" not in html and not left_behind(tmp_path / "pending")
 
 
 def test_a_mapping_that_reads_a_sensitive_column_is_not_saved(admin: FlaskClient, tmp_path: Path) -> None:
@@ -152,3 +154,49 @@ def test_only_admins_use_the_pages(app: Flask, role: str) -> None:
     login(client, role, purpose=None)
     assert client.get("/mapping/").status_code == 403
     assert client.get("/mapping/import").status_code == 403
+
+
+def _checked_token(admin: FlaskClient) -> str:
+    export = ITRENT.replace(b"Elm site", b"ELM").replace(b"HoY", b"TCH")
+    checked = _post(admin, "/mapping/import", {"export": (io.BytesIO(export), "itrent.csv"), "mapping": "itrent",
+                                               "as_of": "2026-09-10"}, "/mapping/import")
+    assert checked.status_code == 200, checked.get_data(as_text=True)
+    return re.search(r'action="/mapping/import/([\w-]+)"', checked.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+
+
+def test_a_second_click_on_confirm_gets_the_first_clicks_answer_and_stores_nothing_twice(
+        app: Flask, admin: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = _checked_token(admin)
+    second = app.test_client()
+    login(second, "admin")  # the same admin's second request, as a browser sends on a double click
+    forms = [{"action": "confirm", "csrf_token": csrf_token(client, "/mapping/import")} for client in (admin, second)]
+    writes: list[str] = []
+    real_write = SQLiteStore.write_snapshot
+
+    def slow_write(store: SQLiteStore, *args: object, **kwargs: object) -> object:
+        writes.append(threading.current_thread().name)
+        time.sleep(0.3)  # the second click arrives while the first is storing
+        return real_write(store, *args, **kwargs)
+
+    monkeypatch.setattr(SQLiteStore, "write_snapshot", slow_write)
+    answers: dict[int, object] = {}
+    clicks = [threading.Thread(target=lambda i=i, c=c: answers.__setitem__(i, c.post(f"/mapping/import/{token}",
+                                                                                    data=forms[i])))
+              for i, c in enumerate((admin, second))]
+    for click in clicks:
+        click.start()
+        time.sleep(0.05)
+    for click in clicks:
+        click.join(10)
+    assert [answers[i].status_code for i in (0, 1)] == [302, 302]  # type: ignore[attr-defined]
+    assert answers[0].location == answers[1].location and "snapshot=2026-09-10" in answers[1].location  # type: ignore[attr-defined]
+    assert len(writes) == 1
+    assert "Stored snapshot 2026-09-10" in second.get("/mapping/import").get_data(as_text=True)
+    assert [s for s, _ in _hash(app)] == ["2026-07-01", "2026-09-10"]
+    assert [p.name for p in (tmp_path / "pending").iterdir()] == [f"{token}.done.json"]
+    later = admin.post(f"/mapping/import/{token}", data={"action": "cancel",
+                                                          "csrf_token": csrf_token(admin, "/mapping/import")})
+    assert later.status_code == 404  # another button on a finished import: nothing to cancel
+    other = app.test_client()
+    login(other, "hr", purpose=None)
+    assert other.post(f"/mapping/import/{token}", data={"action": "confirm"}).status_code in (400, 403)

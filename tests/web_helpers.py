@@ -142,3 +142,9 @@ def enrol(client: FlaskClient, name: str) -> tuple[str, list[str]]:
     assert done.status_code == 200, done.get_data(as_text=True)
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", done.get_data(as_text=True))
     return secret, codes
+
+
+def left_behind(pending: Path) -> list[str]:
+    """What a finished import left in the pending-imports folder besides its outcome (the answer a second click
+    gets: a message and an address, never the files): should be nothing."""
+    return sorted(p.name for p in pending.iterdir() if not p.name.endswith(".done.json"))
