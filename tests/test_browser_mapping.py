@@ -63,7 +63,7 @@ def test_map_an_export_then_import_it_through_the_confirm_page(browser: Browser,
     confirm_problems = _accessibility_problems(page)
     with SQLiteStore(store_path) as store:
         assert [s.as_of for s in store.list_snapshots()] == ["2026-07-01"]
-    page.click("button[value=confirm]")
+    page.dblclick("button[value=confirm]")  # a careless double click: stored once, no error page
     page.wait_for_url(f"{server}/?snapshot=2026-09-30")
     with SQLiteStore(store_path) as store:
         left = store.read_table("2026-09-30", "staff").set_index("staff_id").loc[leavers, "left_on"]
