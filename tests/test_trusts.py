@@ -25,7 +25,8 @@ NORTH, SOUTH, WEST = "NORTH", "SOUTH", "WEST"
 
 @pytest.fixture
 def partnership(tmp_path: Path) -> Path:
-    """A writable copy of tests/data/partnership: trusts NORTH (NA, NB), SOUTH (SA) and WEST (WA)."""
+    """A writable copy of tests/data/partnership: trusts NORTH (NA of 4 staff, NB of none), SOUTH (SA, 4) and
+    WEST (WA, 2)."""
     return Path(shutil.copytree(PARTNERSHIP, tmp_path / "partnership"))
 
 
@@ -90,7 +91,7 @@ def test_a_trust_view_holds_nothing_of_another_trust() -> None:
     ends = set(north.collaborations["source_staff_id"]) | set(north.collaborations["target_staff_id"])
     assert ends == {"N1", "N2", "N3", "BEA"}  # BEA-S1 and W1-N1 cross trusts: gone
     south = within_trusts(dataset, frozenset({SOUTH}))
-    assert set(south.groups["group_id"]) == {"MATHS"}  # NMATHS has no SOUTH member: not even its row
+    assert set(south.groups["group_id"]) == {"MATHS", "SREAD"}  # NMATHS has no SOUTH member: not even its row
     west = within_trusts(dataset, frozenset({WEST}))
     assert west.groups.empty and set(west.staff["staff_id"]) == {"W1", "W2"}
 
@@ -107,16 +108,17 @@ def test_cross_trust_ties_count_each_colleague_once() -> None:
 def test_bea_bridges_the_two_trusts_only_in_the_partnership_view(snapshot: Snapshot) -> None:
     """What a user should conclude: in NORTH alone Bea is one of four colleagues who all work together (nobody
     brokers anything); in the NORTH and SOUTH partnership, Bea is the one person through whom NORTH reaches
-    SOUTH. By hand: 7 people, (7-1)(7-2)/2 = 15 pairs of others; every shortest path between N1, N2, N3 and S1,
-    S2, S3 (9 pairs) runs through Bea: 9/15 = 0.6; through S1, those between N1, N2, N3, Bea and S2, S3: 8/15."""
+    SOUTH. By hand: 8 people, (8-1)(8-2)/2 = 21 pairs of others; every shortest path between N1, N2, N3 and the
+    four of SOUTH (12 pairs) runs through Bea: 12/21; through S1, those between N1, N2, N3, Bea and S2, S3, S4
+    (12 pairs): 12/21."""
     north = snapshot.without(Hidden(within=frozenset({NORTH}))).analysis.staff.set_index("staff_id")
     assert north["betweenness"].to_dict() == {"BEA": 0.0, "N1": 0.0, "N2": 0.0, "N3": 0.0}
     assert north.loc["BEA", "ona_role"] != "broker"
     view = snapshot.without(Hidden(within=frozenset({NORTH, SOUTH})))
     staff = view.analysis.staff.set_index("staff_id")
-    assert set(staff.index) == {"BEA", "N1", "N2", "N3", "S1", "S2", "S3"}  # WEST did not consent: left out
-    assert staff.loc["BEA", "betweenness"] == pytest.approx(9 / 15)
-    assert staff.loc["S1", "betweenness"] == pytest.approx(8 / 15)
+    assert set(staff.index) == {"BEA", "N1", "N2", "N3", "S1", "S2", "S3", "S4"}  # WEST left out
+    assert staff.loc["BEA", "betweenness"] == pytest.approx(12 / 21)
+    assert staff.loc["S1", "betweenness"] == pytest.approx(12 / 21)
     assert staff.loc["N1", "betweenness"] == 0.0  # N1's tie to W1 counts only with WEST in the partnership
     assert staff.loc["BEA", "ona_role"] == "broker"
     # an independent implementation: igraph's betweenness on the same ties, normalised as NetworkX does
