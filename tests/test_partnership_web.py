@@ -175,3 +175,18 @@ def test_small_numbers_are_judged_within_the_trust(app: Flask) -> None:
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(both))}
     assert rows["MATHS"]["members"] == "5"
     assert rows["NMATHS"]["members"] == rows["SREAD"]["members"] == "fewer than 4"
+
+
+def test_the_partnership_page_says_who_consents_and_what_to_do(app: Flask) -> None:
+    page = _client(app, "north-admin").get("/partnership/").get_data(as_text=True)
+    assert "This store holds 3 trusts." in page
+    assert "needs at least two trusts to consent; 0 do" in page
+    assert "Turn the partnership on for Northern Schools Trust" in page  # a trust's admin: their own trust's switch
+    assert "Western Academies (<code>WEST</code>): does not consent" in page
+    assert "Turn the partnership" not in _client(app, "north-hr").get("/partnership/").get_data(as_text=True)
+    _consent(app, "north-admin")
+    _consent(app, "south-admin")
+    page = _client(app, "north-admin").get("/partnership/").get_data(as_text=True)
+    assert "Turn the partnership off for Northern Schools Trust" in page
+    assert "2 trusts consent: the partnership view analyses them as one network." in page
+    assert "Partnership</a>" in page  # linked in the navigation of a store of several trusts

@@ -2,7 +2,8 @@
 (webapp.trusts; docs/partnerships.md), then roles that see aggregates only (SCOPES' `suppressed`)
 get every snapshot with the small units hidden from them left out before analysis and layout
 (netmap.snapshot.Snapshot.without), so that every figure, table, trend, alert, CSV and map they are shown is
-computed as if those schools' staff and those groups' members were not there; admin and hr get the whole snapshot.
+computed as if those schools' staff and those groups' members were not there; admin and hr get the whole snapshot
+(of their trust).
 
 A unit is hidden when netmap.suppression.suppressed_keys hides it in any analysed snapshot (fewer than
 min_group_size people, or hidden with one), and then in every snapshot at once: a school of 4 hidden in one

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, g
 
+from netmap.errors import StorageError
 from netmap.trusts import trusts_of
 from webapp.accounts.partnership import PARTNERSHIP
 from webapp.auth import accounts
@@ -90,20 +91,29 @@ def is_store_wide_for_user(endpoint: str) -> bool:
     user = g.get("user")
     if endpoint in TRUST_SCOPED_ROUTES or endpoint.startswith("partnership.") or user is None:
         return False
-    return bool(store_trusts()) and accounts().partnership.trust_of(user.name) is not None
+    if accounts().partnership.trust_of(user.name) is None:
+        return False
+    try:
+        return bool(store_trusts())
+    except StorageError:  # the store cannot say whether it holds several trusts: refuse (fail closed)
+        return True
 
 
 def check_trust(endpoint: str) -> None:
     """403 when the signed-in account belongs to a trust or to the partnership and `endpoint` reads or writes the
     whole store (not in TRUST_SCOPED_ROUTES), or when it may see no trust's data at all; nothing otherwise (a
     one-trust store, the store's operator). The refusal names no data."""
-    g.several_trusts = bool(store_trusts())
+    try:
+        g.several_trusts = bool(store_trusts())
+    except StorageError:  # a page that reads the store shows its error; one that does not is judged below
+        g.several_trusts = False
     if endpoint.startswith("partnership.") or endpoint in SHOWS_NO_DATA:
         return  # the partnership page says itself what the account may do; the others show no trust's data
     if is_store_wide_for_user(endpoint):
         abort(403, description="This page works on the whole store of the partnership's trusts, so it is for the "
                                "store's admin, not for an account of one trust or of the partnership.")
-    trust_scope()
+    if g.several_trusts:
+        trust_scope()
 
 
 def init_app(app: Flask) -> None:
