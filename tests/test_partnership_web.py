@@ -23,7 +23,7 @@ from webapp.accounts.partnership import PARTNERSHIP as OF_PARTNERSHIP
 # account -> (role, trust)
 ACCOUNTS = {"north-hr": ("hr", "NORTH"), "north-admin": ("admin", "NORTH"), "south-admin": ("admin", "SOUTH"),
             "north-ceo": ("ceo", "NORTH"), "partner-hr": ("hr", OF_PARTNERSHIP),
-            "partner-ceo": ("ceo", OF_PARTNERSHIP)}
+            "partner-ceo": ("ceo", OF_PARTNERSHIP), "north-lead": ("network-lead", "NORTH")}
 
 
 @pytest.fixture
@@ -36,6 +36,7 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
         for name, (role, trust) in ACCOUNTS.items():
             accounts.users.add(name, role, PASSWORD)
             accounts.partnership.set_trust(name, trust)
+        accounts.users.set_groups("north-lead", ["MATHS"])  # a group NORTH shares with SOUTH
     return made
 
 
@@ -190,3 +191,15 @@ def test_the_partnership_page_says_who_consents_and_what_to_do(app: Flask) -> No
     assert "Turn the partnership off for Northern Schools Trust" in page
     assert "2 trusts consent: the partnership view analyses them as one network." in page
     assert "Partnership</a>" in page  # linked in the navigation of a store of several trusts
+
+
+def test_a_lead_of_a_shared_group_sees_its_members_of_their_own_trust_only(app: Flask) -> None:
+    """NORTH's lead of MATHS (which has NORTH and SOUTH members) names NORTH's members, and SOUTH's are as
+    unknown to them as a made-up id."""
+    client = _client(app, "north-lead")
+    assert set(_staff_csv(client)) == {"N1", "N2", "BEA"}
+    assert _answer(client, "/staff/S1")[0] == _answer(client, "/staff/NOBODY")[0] == 403
+    assert _answer(client, "/staff/S1")[1].replace("S1", "ID") == _answer(client, "/staff/NOBODY")[1].replace(
+        "NOBODY", "ID")
+    page = client.get("/groups/MATHS").get_data(as_text=True)
+    assert "Bea Bridge" in page and "Sam South" not in page and "Sara South" not in page
