@@ -61,6 +61,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "key-players": ("netmap.planner_cli", "The k people whose leaving most fragments the soft wiring, and the k who "
                                           "reach most in two steps."),
     "load": ("netmap.data_cli", "Validate SOURCE, then store it as one snapshot, all or nothing."),
+    "partnership": (PLUGIN, "A partnership of trusts in one store: each trust's consent, and the consenting trusts "
+                            "as one network."),
     "person": ("netmap.person_cli", "A person's rights: list ids, export what is held about someone, erase them, or "
                                     "exclude them from analysis after an objection (docs/data-subject-rights.md)."),
     "privacy-report": (PLUGIN, "Write the DPIA pack: what netmap holds, for which purposes and on which lawful "

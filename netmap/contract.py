@@ -143,6 +143,11 @@ TABLES: tuple[TableSpec, ...] = (
                help="Where the school is, in decimal degrees (WGS84, as a web map gives it), e.g. 51.5074: with "
                     "longitude, the school map can draw schools at their places. `netmap import gias` fills both."),
         Column("longitude", "coordinate", since=4, help="Decimal degrees east (west below 0), e.g. -0.1278."),
+        Column("trust_id", "id", since=6,
+               help="In a store shared by a partnership of trusts, the trust the school belongs to, e.g. NORTH: "
+                    "given for every school or for none (none: one trust). docs/partnerships.md."),
+        Column("trust_name", "text", since=6, help="The trust's name as pages show it, e.g. Northern Schools "
+                                                   "Trust; one name per trust_id."),
     )),
     TableSpec("staff", key="staff_id", help="One row per member of staff.", columns=(
         Column("staff_id", "id", required=True, help="Your HR or MIS id; never reused."),

@@ -36,6 +36,7 @@ from netmap.dataset import Dataset
 from netmap.errors import StorageError
 from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
 from netmap.store.base import GraphStore, SnapshotInfo
+from netmap.trusts import within_trusts
 
 if TYPE_CHECKING:
     from netmap.store.neo4j import Neo4jStore
@@ -49,6 +50,9 @@ VIEWS_KEPT = 16  # views without hidden units a snapshot keeps at once (one per 
 
 NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
             "show, and its draws would be spent on lists it names nobody from; the whole trust's analysis has it.")
+
+WITHIN_TRUSTS = ("Stability of named lists not computed for a trust's or the partnership's view of a shared store: "
+                 "its draws would be repeated for every such view; the whole store's analysis has it.")
 
 
 class NamesPeople(Protocol):
@@ -64,19 +68,23 @@ class Hidden:
     """The schools and groups a snapshot leaves out before analysis and layout (`Snapshot.without`): what
     roles that see aggregates only may not learn anything about (netmap.suppression; docs/suppression.md).
     `kept` are staff of those schools who stay all the same: people the role may see by name (a network lead's
-    members), whose facts are not hidden from it."""
+    members), whose facts are not hidden from it. `within`, when given, are the only trusts kept (a trust's or a
+    partnership's view: netmap.trusts.within_trusts, applied first); empty keeps every trust."""
 
     schools: frozenset[str] = frozenset()
     groups: frozenset[str] = frozenset()
     kept: frozenset[str] = frozenset()
+    within: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
-        return bool(self.schools or self.groups)
+        return bool(self.schools or self.groups or self.within)
 
     @property
     def key(self) -> str:
-        """A short digest naming the hidden units, kept beside the options' key with the analysis."""
-        text = "\x1e".join("\x1f".join(sorted(ids)) for ids in (self.schools, self.groups, self.kept))
+        """A short digest naming the hidden units (and the trusts kept, when any), kept beside the options' key
+        with the analysis."""
+        parts = (self.schools, self.groups, self.kept, *((self.within,) if self.within else ()))
+        text = "\x1e".join("\x1f".join(sorted(ids)) for ids in parts)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -212,8 +220,10 @@ class Snapshot:
     def dataset(self) -> Dataset:
         """The dataset exactly as stored (every school, including one that joined after the snapshot's date),
         without the hidden units' people (see `without`)."""
-        return without_units(self.store.read_dataset(self.snapshot_id), self.hidden.schools, self.hidden.groups,
-                             self.hidden.kept)
+        stored = self.store.read_dataset(self.snapshot_id)
+        if self.hidden.within:
+            stored = within_trusts(stored, self.hidden.within)
+        return without_units(stored, self.hidden.schools, self.hidden.groups, self.hidden.kept)
 
     def table(self, name: str) -> pd.DataFrame:
         """One table of the snapshot: from the dataset once it has been read, else read alone (a national
@@ -318,7 +328,8 @@ class Snapshot:
             if given is not None:
                 analysis.timings["in database"] = in_database
             if self.hidden:  # a narrowed view (aggregate roles, leads): draws for every hidden set would multiply
-                analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": NARROWED}})
+                skipped = NARROWED if self.hidden.schools or self.hidden.groups else WITHIN_TRUSTS
+                analysis = replace(analysis, summary={**analysis.summary, "stability": {"skipped": skipped}})
             else:
                 analysis = with_stability_of(analysis, self.dated, self.as_of, self.options, progress and (
                     lambda done, draws: progress(f"stability draw {done} of {draws}", done, draws)))

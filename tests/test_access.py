@@ -89,6 +89,8 @@ SAMPLES: dict[str, list[Sample]] = {
     "mfa.enrol": [get("/login/enrol", ok=ANSWERED)],
     "admin.audit_log": [get("/audit"), get("/audit?format=csv")],
     "admin.thresholds": [get("/thresholds"), post("/thresholds")],
+    "partnership.index": [get("/partnership/", ok=(404,))],  # the planted store is one trust: no partnership
+    "partnership.consent": [post("/partnership/consent")],
     "about.your_data": [get("/about-your-data")],
     "auth.login": [get("/login", ok=ANSWERED)],
     "rounds.index": [get("/surveys/")],

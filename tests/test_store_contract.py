@@ -13,7 +13,7 @@ from netmap.graphs import read_graphs
 from netmap.ingest.validate import read_trust
 from netmap.store import GraphStore, SQLiteStore
 from tests.conftest import REPO, edit, neo4j_store
-from tests.trusts import SAMPLE
+from tests.trusts import PARTNERSHIP, SAMPLE
 
 
 @pytest.fixture(params=["sqlite", "neo4j"])
@@ -48,6 +48,16 @@ def test_round_trip_of_the_sample_trust(store: GraphStore) -> None:
     assert store.read_dataset("2026-07-01").equals(dataset)
     graphs = read_graphs(store)
     assert graphs.soft.number_of_nodes() == 1964 and graphs.as_of == "2026-07-01"
+
+
+def test_round_trip_of_a_partnership_of_trusts(store: GraphStore) -> None:
+    """Each school's trust (trust_id, trust_name: docs/partnerships.md) is kept and read back, and so is its
+    content hash."""
+    dataset, _ = read_trust(PARTNERSHIP)
+    store.write_snapshot(dataset, "2026-07-01", source="partnership")
+    back = store.read_dataset("2026-07-01")
+    assert back.equals(dataset) and back.content_hash() == dataset.content_hash()
+    assert list(store.read_table("2026-07-01", "schools")["trust_id"]) == ["NORTH", "NORTH", "SOUTH", "WEST"]
 
 
 def test_reload_is_idempotent(store: GraphStore, tiny: Path) -> None:

@@ -39,6 +39,7 @@ from netmap.survey.rounds import RoundSpec
 
 TINY = Path(__file__).parent / "data" / "tiny"
 PLANTED = Path(__file__).parent / "data" / "planted"
+PARTNERSHIP = Path(__file__).parent / "data" / "partnership"  # trusts NORTH, SOUTH and WEST: tests/test_trusts.py
 SAMPLE = Path(__file__).parent.parent / "data" / "samples" / "trust"
 
 

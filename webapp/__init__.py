@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         mfa,
         network_map,
         oidc,
+        partnership,
         person_rights,
         privacy,
         purpose,
@@ -72,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         survey,
         table_columns,
         trends,
+        trusts,
         upload,
         wiring,
     )
@@ -92,9 +94,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     gate.init_app(app)  # the access policy (webapp.policy), after the user is loaded
     table_columns.init_app(app)
+    trusts.init_app(app)
     for module in (auth, mfa, dashboard, schools, staff, groups, wiring, network_map, secondments, upload, mapping,
                    group_lists, admin, purpose, privacy, exports, compare, trends, joiners, survey, rounds, expertise,
-                   challenges, oidc, person_rights):
+                   challenges, oidc, person_rights, partnership):
         app.register_blueprint(module.bp)
     app.register_blueprint(challenges.offers_bp)
     return app

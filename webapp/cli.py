@@ -21,6 +21,7 @@ from netmap.sample.generator import SAMPLE_TRUST, TERM_ENDS
 from netmap.store import open_store
 from webapp.accounts import ROLES, Accounts, User, UserStore
 from webapp.accounts.leavers import read_leavers
+from webapp.accounts.partnership import PARTNERSHIP
 
 DEMO_ADMIN = "demo-admin"
 T = TypeVar("T")
@@ -189,6 +190,24 @@ def users_set_people(ctx: click.Context, name: str, staff_ids: tuple[str, ...], 
     _change(ctx, lambda users: users.set_people(name, list(staff_ids), purpose), "people assigned",
             f"{name}: {', '.join(staff_ids) or 'nobody'}" + (f" ({purpose.strip()})" if staff_ids else ""))
     click.echo(f"{name} may see {len(staff_ids)} colleague(s) outside their groups by name.")
+
+
+@_user_command("set-trust")
+@click.argument("trust", required=False)
+@click.option("--partnership", "of_partnership", is_flag=True,
+              help="An account of the partnership: the consenting trusts as one network.")
+@click.option("--none", "of_none", is_flag=True, help="An account of no trust (in a store of several trusts: only "
+                                                      "an admin, the store's operator, sees anything).")
+def users_set_trust(ctx: click.Context, name: str, trust: str | None, of_partnership: bool, of_none: bool) -> None:
+    """Set the trust (a trust_id of schools.csv) whose people, schools and figures the account sees, in a store
+    shared by a partnership of trusts (docs/partnerships.md)."""
+    if sum((trust is not None, of_partnership, of_none)) != 1:
+        raise click.UsageError("Give one of TRUST, --partnership or --none.")
+    said = f"trust {trust}" if trust else "the partnership" if of_partnership else "no trust"
+    with _accounts(ctx) as accounts:
+        accounts.partnership.set_trust(name, PARTNERSHIP if of_partnership else trust)
+        accounts.audit.record(_by(), "trust assigned", f"{name}: {said}")
+    click.echo(f"{name} sees {said}.")
 
 
 @_user_command("link")

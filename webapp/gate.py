@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from webapp.access import may_see_names, names_refusal
 from webapp.policy import AGGREGATE, SCOPES, route_of
 from webapp.purpose import form_purpose, purpose_redirect
+from webapp.trusts import check_trust, is_store_wide_for_user
 
 __all__ = ["enforce", "init_app", "may_use"]
 
@@ -25,7 +26,8 @@ def may_use(endpoint: str) -> bool:
     """Whether the signed-in user's role may use `endpoint` at all (the policy's `who`), for showing its link."""
     rule = route_of(endpoint)
     user = g.get("user")
-    return rule is not None and (rule.public or (user is not None and user.role in rule.who))
+    return rule is not None and (rule.public or (user is not None and user.role in rule.who
+                                                 and not is_store_wide_for_user(endpoint)))
 
 
 def enforce() -> Response | None:
@@ -47,6 +49,7 @@ def enforce() -> Response | None:
         if named and SCOPES.get(user.role) is not None and SCOPES[user.role].rows == AGGREGATE:
             abort(403, description=names_refusal(user.role))
         abort(403, description=f"This page is for the {' or '.join(rule.who)} role.")
+    check_trust(request.endpoint)
     if named and not may_see_names():
         abort(403, description=names_refusal(user.role))
     if rule.asks_in_form(request.args):

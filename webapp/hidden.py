@@ -1,7 +1,9 @@
-"""The one place a role's view of a snapshot is chosen: roles that see aggregates only (SCOPES' `suppressed`)
+"""The one place a role's view of a snapshot is chosen: first narrowed to the trusts the account sees
+(webapp.trusts; docs/partnerships.md), then roles that see aggregates only (SCOPES' `suppressed`)
 get every snapshot with the small units hidden from them left out before analysis and layout
 (netmap.snapshot.Snapshot.without), so that every figure, table, trend, alert, CSV and map they are shown is
-computed as if those schools' staff and those groups' members were not there; admin and hr get the whole snapshot.
+computed as if those schools' staff and those groups' members were not there; admin and hr get the whole snapshot
+(of their trust).
 
 A unit is hidden when netmap.suppression.suppressed_keys hides it in any analysed snapshot (fewer than
 min_group_size people, or hidden with one), and then in every snapshot at once: a school of 4 hidden in one
@@ -22,6 +24,7 @@ from webapp.access import people_seen_by_lead
 from webapp.auth import accounts
 from webapp.data import TrustView, analysed_stored_views
 from webapp.policy import AGGREGATE, EVERYONE, SCOPES
+from webapp.trusts import trust_scope
 
 __all__ = ["OTHER_SMALL_SCHOOLS", "hidden_from_user", "init_app", "left_out", "left_out_note", "view_for_user",
            "without_hidden_schools"]
@@ -31,10 +34,12 @@ def view_for_user(view: TrustView) -> TrustView:
     """`view` (a stored snapshot's whole view) as the signed-in user's role is given it: without the units
     hidden from them, but with the people of hidden schools whom they may see by name (a network lead's members
     and assigned colleagues); webapp.data.init_app passes every page's view through this."""
+    within = trust_scope()
     hidden = hidden_from_user()
-    if not hidden:
+    if not hidden and not within:
         return view
-    return view.without(replace(hidden, kept=_named_in_hidden_schools(view, hidden.schools)))
+    kept = _named_in_hidden_schools(view, hidden.schools) if hidden else frozenset()
+    return view.without(replace(hidden, kept=kept, within=within))
 
 
 def _named_in_hidden_schools(view: TrustView, schools: frozenset[str]) -> frozenset[str]:
@@ -80,7 +85,8 @@ def hidden_from_user() -> Hidden:
     if user is not None and declared is not None and declared.rows not in (EVERYONE, AGGREGATE):
         led = frozenset(accounts().users.groups_of(user.name))
     size = current_app.config["NETMAP_SETTINGS"].min_group_size
-    views = analysed_stored_views()
+    within = trust_scope()  # what is small is judged within the trusts the user sees: a group shared by trusts
+    views = [v.without(Hidden(within=within)) if within else v for v in analysed_stored_views()]
     schools = set().union(*(_small(v, "schools", "school_id", "staff", size) for v in views))
     groups = set().union(*(_small(v, "groups", "group_id", "members", size) for v in views)) - led
     g.hidden = Hidden(frozenset(schools), frozenset(groups))

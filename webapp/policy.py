@@ -251,6 +251,10 @@ ROUTES: Mapping[str, Route] = {
     "admin.disable_user": Route(_ADMIN, "disable an account", audited=True),
     "admin.audit_log": Route(_ADMIN, "the audit log (CSV too)", downloads=("csv",)),
     "admin.thresholds": Route(_ADMIN, "a snapshot's tie window and response thresholds, kept with it", audited=True),
+    # a partnership of trusts in one store (docs/partnerships.md): which trusts consent to the partnership view
+    "partnership.index": Route(SIGNED_IN, "the store's trusts and which consent to the partnership view"),
+    "partnership.consent": Route(_ADMIN, "turn the partnership view on or off for the admin's own trust",
+                                 audited=True),
     # people's rights (docs/data-subject-rights.md): a subject access request, answered by an admin
     "person_rights.find": Route(_ADMIN, "find the person a subject access request is about, by staff id"),
     "person_rights.person": Route(_ADMIN, "how much is held about one person (counts only)", named=ALWAYS,

@@ -69,6 +69,8 @@ def validate_tables(raw: dict[str, RawTable], report: ValidationReport) -> Datas
             checked[name] = _check_table(table, report, {"kind": declared} if name == "collaborations" else {})
     _check_references(raw, checked, report)
     _check_date_order(raw, checked, report)
+    if "schools" in checked:
+        _check_trusts(raw["schools"], checked["schools"], report)
     if "collaborations" in checked:
         checked["collaborations"] = _check_ties(raw["collaborations"], checked["collaborations"], report)
     if "secondments" in checked:
@@ -310,6 +312,27 @@ def _check_date_order(raw: dict[str, RawTable], checked: dict[str, pd.DataFrame]
             backwards, "date-order", end, frame[end],
             _says("{end} {value} is before {start}.", end=end, start=start),
             _says("Check both dates: {end} must be on or after {start}.", end=end, start=start))
+
+
+def _check_trusts(table: RawTable, schools: pd.DataFrame, report: ValidationReport) -> None:
+    """A store of several trusts (docs/partnerships.md): a trust_id on every school or on none, and one
+    trust_name per trust_id."""
+    trust = schools["trust_id"]
+    if not trust.notna().any():
+        return
+    reporter = _Reporter(report, table)
+    reporter.rows(trust.isna(), "trust-missing", "trust_id", trust,
+                  lambda _v: "Other schools name their trust, but this one has no trust_id.",
+                  lambda _v: "Give every school its trust_id, or leave the column blank for every school (one "
+                             "trust).")
+    named = schools[trust.notna() & schools["trust_name"].notna()]
+    first = named.drop_duplicates("trust_id").set_index("trust_id")["trust_name"]
+    expected = named["trust_id"].map(first)
+    differs = pd.Series(False, index=schools.index)
+    differs.loc[named.index] = named["trust_name"] != expected
+    reporter.rows(differs, "trust-name", "trust_name", schools["trust_name"],
+                  lambda v: f"The trust_name {v!r} differs from the name an earlier row gives the same trust_id.",
+                  lambda _v: "Give each trust_id one trust_name (or leave trust_name blank after its first row).")
 
 
 def _check_ties(table: RawTable, ties: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:

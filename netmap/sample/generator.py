@@ -52,6 +52,8 @@ SUMMER_TERM = dt.date(2026, 4, 13)
 # The trust's own context on each school, beyond the contract (kept as extra columns) and the grades drawn
 # for each priority.
 CONTEXT_COLUMNS = {"schools": ("inspection_grade",)}
+# Contract columns the generator leaves out: a sample is one trust, so its schools name none (docs/partnerships.md)
+LEFT_OUT_COLUMNS = {"schools": ("trust_id", "trust_name")}
 INSPECTION_GRADES = {"high": ("Requires improvement", "Requires improvement", "Not yet inspected"),
                      "medium": ("Good", "Requires improvement"), "low": ("Good", "Outstanding")}
 # Where each region's schools are (netmap.sample.names.REGIONS): a town in that part of England (latitude,
@@ -137,7 +139,9 @@ class _Writers:
             handle = (out / f"{name}.csv").open("w", newline="", encoding="utf-8")
             self._files[name] = handle
             self._writers[name] = csv.writer(handle, lineterminator="\n")
-            self._writers[name].writerow(table_spec(name).column_names + CONTEXT_COLUMNS.get(name, ()))
+            self._writers[name].writerow(
+                tuple(c for c in table_spec(name).column_names if c not in LEFT_OUT_COLUMNS.get(name, ()))
+                + CONTEXT_COLUMNS.get(name, ()))
             self.counts[name] = 0
 
     def write(self, name: str, rows: list[tuple]) -> None:

@@ -24,6 +24,8 @@ from webapp.accounts.challenges import SCHEMA as CHALLENGE_SCHEMA
 from webapp.accounts.challenges import ChallengeStore
 from webapp.accounts.leavers import SCHEMA as LEAVERS_SCHEMA
 from webapp.accounts.leavers import LeaverStore
+from webapp.accounts.partnership import SCHEMA as PARTNERSHIP_SCHEMA
+from webapp.accounts.partnership import PartnershipStore
 from webapp.accounts.rights import erase_person_records, records_of_person
 from webapp.accounts.scenarios import ScenarioStore
 from webapp.accounts.second_factor import SCHEMA as SECOND_FACTOR_SCHEMA
@@ -33,13 +35,14 @@ from webapp.accounts.users import ADDED_COLUMNS, IDENTITY_SCHEMA, UserStore
 
 __all__ = ["Accounts", "forget_snapshot", "record_command"]
 
-SCHEMA_VERSION = 11  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
+SCHEMA_VERSION = 12  # 2: a session key per user; failed logins by name digest and address. 3: led groups, purposes.
 # 4: challenges. 5: the audit log chained by hashes (netmap audit verify), with the anchor pruning leaves.
 # 6: colleagues a network lead may see by name for a stated purpose. 7: external identities (signing in through the
 # trust's identity provider; a new table only). 8: second factors (TOTP, recovery codes), linked staff ids, last
 # logins, disabled accounts, leavers. 9: survey links' searches and wrong survey links (survey_guard). 10: wrong
 # second-factor codes per account (second_factor_failures); failed logins say whether the name was an account.
-# 11: audit entries redacted by a person's erasure (audit_erasures; a new table only)
+# 11: audit entries redacted by a person's erasure (audit_erasures; a new table only). 12: accounts' trusts and
+# trusts' consent to the partnership view (user_trusts, partnership_consents; new tables only)
 # PRAGMA takes no bound parameters; SCHEMA_VERSION is this module's integer constant, not data.
 _SET_SCHEMA_VERSION = "PRAGMA user_version=" + str(int(SCHEMA_VERSION))
 _SCHEMA = (
@@ -63,12 +66,14 @@ _SCHEMA = (
     *SECOND_FACTOR_SCHEMA,
     *LEAVERS_SCHEMA,
     *SURVEY_GUARD_SCHEMA,
+    *PARTNERSHIP_SCHEMA,
 )
 
 
 class Accounts:
     """The file at `path` (created on first use) and its parts: `users`, `audit`, `scenarios`, `challenges`,
-    `second_factors` and `leavers` (and the tables of survey_guard.SurveyGuard, which keeps its own connection)."""
+    `second_factors`, `leavers` and `partnership` (and the tables of survey_guard.SurveyGuard, which keeps its own
+    connection)."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -87,6 +92,7 @@ class Accounts:
         self.challenges = ChallengeStore(self._conn)
         self.second_factors = SecondFactors(self._conn)
         self.leavers = LeaverStore(self._conn)
+        self.partnership = PartnershipStore(self._conn)
 
     def _create_schema(self) -> None:
         """Create the tables, converting an earlier file in one transaction: version 1 had no session keys and

@@ -138,6 +138,7 @@ class UserStore:
         self._conn.execute("DELETE FROM external_identities WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM recovery_codes WHERE name = ?", (name,))
         self._conn.execute("DELETE FROM second_factor_failures WHERE name = ?", (name,))
+        self._conn.execute("DELETE FROM user_trusts WHERE name = ?", (name,))
 
     def set_groups(self, name: str, groups: list[str]) -> None:
         """The expert networks and subject communities `name` leads (a network lead sees their members by name)."""
