@@ -81,9 +81,9 @@ def _load() -> str:
 
 def _run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT, *,
          prints_json: bool = True) -> dict[str, Any]:
-    """Run `command` to its end: its CPU (user + system, children it waited for included), peak RSS (the
-    largest of it and its children), wall time, the load average before and after, and the JSON it printed
-    (else its output's last line)."""
+    """Run `command` to its end: its CPU (user + system, children it waited for included), wall time, the load
+    average before and after, and the JSON it printed (else its output's last line). Not its ru_maxrss: Linux
+    carries the spawning process's peak across exec, so each process reports its own (`_peak_mb`)."""
     load_before, start = _load(), time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=cwd)
     assert process.stdout is not None
@@ -94,8 +94,24 @@ def _run(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
     if process.returncode != 0:
         raise RuntimeError(f"{command[:4]} failed (exit status {process.returncode})")
     result = json.loads(output) if prints_json else {"output": output.decode().strip().splitlines()[-1:]}
-    return {**result, "process_cpu_s": usage.ru_utime + usage.ru_stime, "process_peak_rss_mb": usage.ru_maxrss / 1024,
-            "process_wall_s": time.perf_counter() - start, "load_before": load_before, "load_after": _load()}
+    return {**result, "process_cpu_s": usage.ru_utime + usage.ru_stime, "process_wall_s": time.perf_counter() - start,
+            "load_before": load_before, "load_after": _load()}
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory since it started its program (VmHWM, reset by exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+
+
+# `netmap analyse` as a user runs it, writing its peak (VmHWM) to the file named by PEAK_FILE as it exits
+ANALYSE = ("import atexit, os, pathlib\n"
+           "from benchmarks.growth import _peak_mb\n"
+           "atexit.register(lambda: pathlib.Path(os.environ['PEAK_FILE']).write_text(str(_peak_mb())))\n"
+           "from netmap.cli import main\n"
+           "main()\n")
 
 
 def _measure(kind: str, edges_file: Path, values_file: Path) -> dict[str, Any]:
@@ -129,8 +145,7 @@ def _measure(kind: str, edges_file: Path, values_file: Path) -> dict[str, Any]:
         found = betweenness(G, jobs=2)
         values = np.asarray([found[v] for v in range(n)])
     result = {"cpu_s": time.process_time() - cpu, "workers_cpu_s": children_cpu(), "wall_s": time.perf_counter() - wall,
-              "self_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-              "workers_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+              "peak_rss_mb": _peak_mb()}
     np.save(values_file, values)
     return result
 
@@ -169,9 +184,11 @@ def _betweenness_child(kind: str, work: Path, checkout: Path) -> dict[str, Any]:
 def _analyse_child(store: Path, work: Path) -> dict[str, Any]:
     """`netmap analyse` as a user runs it, without the named lists' stability draws (as XL was measured)."""
     home = Path(tempfile.mkdtemp(prefix="growth-home-", dir=work))
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "PYTHONPATH": str(ROOT)}
-    return _run([sys.executable, "-c", "from netmap.cli import main; main()", "analyse", "--db", str(store), "--out",
-                 str(work / "analysis"), "--set", "stability_draws=0"], env, prints_json=False)
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "PYTHONPATH": str(ROOT),
+           "PEAK_FILE": str(home / "peak")}
+    result = _run([sys.executable, "-c", ANALYSE, "analyse", "--db", str(store), "--out", str(work / "analysis"),
+                   "--set", "stability_draws=0"], env, prints_json=False)
+    return {**result, "peak_rss_mb": float((home / "peak").read_text())}
 
 
 def measure_connected(staff: int, analyse: bool, reference: Path | None) -> dict[str, Any]:
@@ -218,7 +235,7 @@ def measure_islands(name: str, schools: int, staff: int) -> dict[str, Any]:
         in_post = len(active_staff(dataset, AS_OF))
         analysed = _analyse_child(work / "store.db", work)
     return {"name": name, "staff": in_post, "cpu_s": analysed["process_cpu_s"],
-            "peak_rss_mb": analysed["process_peak_rss_mb"], "analyse": analysed,
+            "peak_rss_mb": analysed["peak_rss_mb"], "analyse": analysed,
             "source": "this file, `netmap analyse --set stability_draws=0` on a fresh store"}
 
 
@@ -228,10 +245,10 @@ def fits(results: dict[str, Any]) -> dict[str, Any]:
     series: dict[str, list[tuple[float, float]]] = {
         "igraph_betweenness_cpu_s": [(r["trust"]["staff_in_post"], r["igraph"]["cpu_s"]) for r in rows],
         "netmap_betweenness_cpu_s": [(r["trust"]["staff_in_post"], r["two_core_limit"]["netmap_cpu_s"]) for r in rows],
-        "netmap_betweenness_peak_rss_mb": [(r["trust"]["staff_in_post"], r["netmap"]["process_peak_rss_mb"])
+        "netmap_betweenness_peak_rss_mb": [(r["trust"]["staff_in_post"], r["netmap"]["peak_rss_mb"])
                                            for r in rows],
         "analyse_cpu_s": [(r["trust"]["staff_in_post"], r["analyse"]["process_cpu_s"]) for r in rows if "analyse" in r],
-        "analyse_peak_rss_mb": [(r["trust"]["staff_in_post"], r["analyse"]["process_peak_rss_mb"])
+        "analyse_peak_rss_mb": [(r["trust"]["staff_in_post"], r["analyse"]["peak_rss_mb"])
                                 for r in rows if "analyse" in r]}
     islands = sorted(results.get("islands", []) + RECORDED_ISLANDS, key=lambda r: r["staff"])
     series["islands_analyse_cpu_s"] = [(r["staff"], r["cpu_s"]) for r in islands]

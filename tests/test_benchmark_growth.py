@@ -45,9 +45,9 @@ def test_fits_read_each_series_from_the_results() -> None:
     """Connected trusts whose betweenness grows as n^2 and memory as n^1, with the recorded islands."""
     def row(n: int, analysed: bool) -> dict:
         result = {"trust": {"staff_in_post": n}, "igraph": {"cpu_s": 1e-8 * n ** 2},
-                  "two_core_limit": {"netmap_cpu_s": 1.1e-8 * n ** 2}, "netmap": {"process_peak_rss_mb": 0.01 * n}}
+                  "two_core_limit": {"netmap_cpu_s": 1.1e-8 * n ** 2}, "netmap": {"peak_rss_mb": 0.01 * n}}
         if analysed:
-            result["analyse"] = {"process_cpu_s": 2e-8 * n ** 2, "process_peak_rss_mb": 0.02 * n}
+            result["analyse"] = {"process_cpu_s": 2e-8 * n ** 2, "peak_rss_mb": 0.02 * n}
         return result
 
     results = {"connected": {str(n): row(n, n <= 12_000) for n in (3_000, 6_000, 12_000, 24_000)}}
