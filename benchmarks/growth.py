@@ -256,9 +256,13 @@ def fits(results: dict[str, Any]) -> dict[str, Any]:
     fitted = {}
     for name, points in series.items():
         if len(points) >= 2:
-            law = fit_power_law(*zip(*points, strict=True))
-            fitted[name] = {**asdict(law), "sizes": [p[0] for p in points], "values": [p[1] for p in points],
-                            "at_1m": law.at(MILLION)}
+            sizes, values = zip(*points, strict=True)
+            law = fit_power_law(sizes, values)
+            fitted[name] = {**asdict(law), "sizes": list(sizes), "values": list(values), "at_1m": law.at(MILLION)}
+            if name.endswith("_mb"):  # memory is a fixed base (interpreter, imports) plus a share per person
+                per_staff, base = np.polyfit(sizes, values, 1)
+                fitted[name]["affine"] = {"base_mb": float(base), "per_1000_staff_mb": float(per_staff * 1000),
+                                          "at_1m": float(base + per_staff * MILLION)}
     return fitted
 
 

@@ -55,5 +55,8 @@ def test_fits_read_each_series_from_the_results() -> None:
     assert fitted["igraph_betweenness_cpu_s"]["exponent"] == pytest.approx(2.0)
     assert fitted["netmap_betweenness_cpu_s"]["at_1m"] == pytest.approx(1.1e-8 * MILLION ** 2, rel=1e-6)
     assert fitted["netmap_betweenness_peak_rss_mb"]["exponent"] == pytest.approx(1.0)
+    affine = fitted["analyse_peak_rss_mb"]["affine"]
+    assert affine["base_mb"] == pytest.approx(0.0, abs=1e-6) and affine["per_1000_staff_mb"] == pytest.approx(20.0)
+    assert affine["at_1m"] == pytest.approx(20_000.0)
     assert fitted["analyse_cpu_s"]["points"] == 3
     assert fitted["islands_analyse_cpu_s"]["points"] == len(RECORDED_ISLANDS)
