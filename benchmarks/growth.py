@@ -3,6 +3,7 @@
     python -m benchmarks.growth --sizes 3000,6000,12000,24000 --analyse-up-to 12000 --reference /work/main
     python -m benchmarks.growth --sizes 50000 --analyse-up-to 0        # adds a size to the same results
     python -m benchmarks.growth --islands                               # W1 and W2 (separate trusts) analysed
+    python -m benchmarks.growth --interleaved 6000 --rounds 3 --reference /work/main  # runs taking turns
 
 One connected trust per size (the generator's one-hub shape, as `--size L1`: 80 staff a school, every school
 in one hub, seed 7). On its graph U, each measure runs in a process of its own, its CPU (user + system, its
@@ -218,6 +219,20 @@ def measure_connected(staff: int, analyse: bool, reference: Path | None) -> dict
     return result
 
 
+def measure_interleaved(staff: int, rounds: int, reference: Path | None) -> dict[str, Any]:
+    """igraph's betweenness, netmap's and (with `reference`) the other checkout's taking turns `rounds` times on
+    one trust: under a changing load, turns side by side compare better than one run each."""
+    with tempfile.TemporaryDirectory(prefix="netmap-growth-") as tmp:
+        work = Path(tmp)
+        trust = _connected_trust(staff, work)
+        kinds = [("igraph", "igraph", ROOT), ("netmap", "netmap", ROOT)]
+        if reference is not None:
+            kinds.append(("netmap_reference", "netmap", reference))
+        turns = [{"measure": name, **_betweenness_child(kind, work, checkout)}
+                 for _ in range(rounds) for name, kind, checkout in kinds]
+    return {"trust": trust, "rounds": rounds, "reference": str(reference), "turns": turns}
+
+
 def measure_islands(name: str, schools: int, staff: int) -> dict[str, Any]:
     """W1 (one 25-school trust) or W2 (six side by side), loaded and analysed as `_analyse_child` does."""
     from netmap.ingest.validate import read_trust
@@ -281,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--analyse-up-to", type=int, default=12_000, help="run `netmap analyse` up to this size")
     parser.add_argument("--reference", type=Path, help="another checkout whose betweenness to measure beside")
     parser.add_argument("--islands", action="store_true", help="analyse W1 and W2 afresh for the islands' fit")
+    parser.add_argument("--interleaved", type=int, help="a size whose betweenness runs take turns (--rounds)")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of each betweenness with --interleaved")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="results JSON, added to if it exists")
     parser.add_argument("--measure", choices=("igraph", "netmap"), help=argparse.SUPPRESS)
     parser.add_argument("--edges", type=Path, help=argparse.SUPPRESS)
@@ -298,6 +315,9 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps({staff: results["connected"][str(staff)]["two_core_limit"]}), file=sys.stderr)
         results["fits"] = fits(results)
         args.out.write_text(json.dumps(results, indent=1) + "\n")
+    if args.interleaved:
+        turns = measure_interleaved(args.interleaved, args.rounds, args.reference)
+        results.setdefault("interleaved", {})[str(args.interleaved)] = turns
     if args.islands:
         results["islands"] = [measure_islands("W1", 24, 2_000), measure_islands("W2", 150, 12_000)]
     results["fits"] = fits(results)
