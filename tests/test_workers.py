@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
+import netmap.workers as workers
 from netmap.workers import PIECES, betweenness_by_sources
 
 
@@ -41,10 +42,14 @@ def _generated_trust(tmp_path: Path) -> nx.Graph:
     return build_graphs(read_trust(tmp_path / "trust")[0], "2026-07-01").undirected
 
 
+@pytest.mark.parametrize("shared", [True, False])
 @pytest.mark.parametrize("kind", ["random", "generated"])
-def test_split_is_bit_identical_to_one_process_and_matches_igraph(kind: str, tmp_path: Path) -> None:
+def test_split_is_bit_identical_to_one_process_and_matches_igraph(kind: str, shared: bool, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Whichever process takes which piece, the pieces are summed in one order: 1, 2 or 3 processes give the
-    same numbers bit for bit, and igraph's whole-graph betweenness to 1e-9 once normalised."""
+    same numbers bit for bit, and igraph's whole-graph betweenness to 1e-9 once normalised; with the pieces
+    taken from a shared pipe (POSIX) or dealt in fixed shares (where a pipe cannot be passed on)."""
+    monkeypatch.setattr(workers, "SHARED_QUEUE", shared)
     G = nx.gnm_random_graph(700, 2100, seed=3) if kind == "random" else _generated_trust(tmp_path)
     n = G.number_of_nodes()
     assert n > PIECES
