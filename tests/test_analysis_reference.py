@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 import netmap.analysis.centrality as centrality
+import netmap.workers as workers
 from netmap.analysis.centrality import average_path_length, betweenness
 from netmap.analysis.communities import louvain_communities
 from netmap.analysis.structural_holes import structural_holes
@@ -238,11 +239,11 @@ def test_free_cores_leave_out_the_cores_others_hold(monkeypatch: pytest.MonkeyPa
 def test_betweenness_stays_in_one_process_when_the_cores_are_busy(monkeypatch: pytest.MonkeyPatch) -> None:
     """On a busy machine a split would wait for the other cores and run slower than igraph alone: no worker is
     started, and the answer is igraph's."""
-    def never(*_args: object) -> list[float]:
+    def never(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("worker processes started on a busy machine")
 
     monkeypatch.setattr(centrality.os, "getloadavg", lambda: (25.0, 25.0, 25.0))
-    monkeypatch.setattr(centrality, "betweenness_by_sources", never)
+    monkeypatch.setattr(workers.subprocess, "Popen", never)
     G = nx.path_graph(centrality.PARALLEL_MIN_NODES)
     found = betweenness(G)
     n = centrality.PARALLEL_MIN_NODES

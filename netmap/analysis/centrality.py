@@ -37,8 +37,9 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
     jobs : int or None
         Processes to split the work over, by source vertex (exact: netmap.workers). None: one per free core
         (`free_cores`, at most MAX_JOBS) for graphs of PARALLEL_MIN_NODES nodes or more, where the work
-        outweighs starting them; one process when the other cores are busy, where a split would wait for them
-        and run slower than igraph alone.
+        outweighs starting them; one process when the other cores are busy. From PARALLEL_MIN_NODES nodes on,
+        the work is done in the same pieces whatever the number of processes, so the numbers do not depend on
+        the machine's load.
 
     Returns
     -------
@@ -58,7 +59,7 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
     distances = None if weight is None else [1.0 / w for _, _, w in G.edges(data=weight, default=1.0)]
     if jobs is None:
         jobs = min(free_cores(), MAX_JOBS) if n >= PARALLEL_MIN_NODES else 1
-    if jobs > 1:
+    if jobs > 1 or n >= PARALLEL_MIN_NODES:  # by pieces, in this process alone when jobs is 1: the same numbers
         values = betweenness_by_sources(n, graph.get_edgelist(), distances, jobs)
     else:
         values = graph.betweenness(directed=False, weights=distances)
