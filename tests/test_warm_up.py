@@ -4,6 +4,7 @@ a step at a time while the app answers no request; what it keeps changes no map 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,14 @@ def test_the_warm_up_waits_while_a_request_is_answered(tmp_path: Path) -> None:
     answering.join()
     thread.join(60)
     assert not thread.is_alive() and "schools" in view.layout_cache and "islands" in view.__dict__
+
+
+def test_idle_means_no_request_answered_for_the_quiet_time() -> None:
+    requests = Requests()
+    answering, release = _blocked(requests)
+    assert not requests.wait_idle(0.05)  # one being answered
+    release.set()
+    answering.join()
+    started = time.monotonic()
+    assert requests.wait_idle(5, quiet=0.2) and time.monotonic() - started >= 0.15  # waited for the quiet
+    assert not requests.wait_idle(0.05, quiet=10)  # not quiet long enough in time

@@ -4,11 +4,11 @@ The first map of a snapshot computes what every later one reuses: the school map
 of a school its island's graphs (Snapshot.island_graphs: in a 12,000-staff trust one island, seconds of CPU).
 Once the latest snapshot's whole view is made (webapp.data's cache calls `warm_up`), a daemon thread computes
 them: the school map's places and the staff maps' school centres, then the dataset, the islands, the largest
-island's graphs and their undirected form. It runs one step at a time, each only once the server is answering
-no request (`Requests`): the request that made the view, and any later one, never waits behind a step that has
-not begun, and a request arriving during a step shares the CPU with it for that step alone (the longest, the
-graphs, about 1 s at 12,000 staff). A map asked for meanwhile computes what it needs itself, as it always did,
-or waits for the step computing it.
+island's graphs and their undirected form. It runs one step at a time, each only once the server has answered
+no request for QUIET_S (`Requests`): the request that made the view, and the pages following it at once (a page
+and its map's data), never wait behind a step that has not begun; a request arriving during a step shares the
+CPU with it for that step alone (the longest, the graphs, about 1 s at 12,000 staff). A map asked for meanwhile
+computes what it needs itself, as it always did, or waits for the step computing it.
 
 What it keeps cannot reach a role that may not see it: it computes places and graphs, never a map, and only on
 the snapshot's whole view; a role shown a narrowed view (units hidden from it: Snapshot.without) has that view's
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -36,13 +37,16 @@ __all__ = ["Requests", "init_app", "warm_up"]
 log = logging.getLogger(__name__)
 
 IDLE_WAIT_S = 600.0  # how long a step waits for the server to be idle before the warm-up gives up
+QUIET_S = 0.5  # ... idle this long: a page's own requests (its HTML, then its map's data) come closer together
 
 
 class Requests:
-    """How many requests the app is answering now (counted by `counting`), and waiting until it answers none."""
+    """How many requests the app is answering now (counted by `counting`), and waiting until it has answered none
+    for a while."""
 
     def __init__(self) -> None:
         self._busy = 0
+        self._last = time.monotonic()  # when the last request was answered
         self._changed = threading.Condition()
 
     def counting(self, wsgi_app: WSGIApplication) -> WSGIApplication:
@@ -55,14 +59,24 @@ class Requests:
             finally:
                 with self._changed:
                     self._busy -= 1
+                    self._last = time.monotonic()
                     self._changed.notify_all()
 
         return counted
 
-    def wait_idle(self, timeout: float) -> bool:
-        """Whether the app answered no request at some moment within `timeout` seconds (waiting until it does)."""
+    def wait_idle(self, timeout: float, quiet: float = 0.0) -> bool:
+        """Whether, within `timeout` seconds (waiting until then), the app came to answer no request and to have
+        answered none for the last `quiet` seconds."""
+        deadline = time.monotonic() + timeout
         with self._changed:
-            return self._changed.wait_for(lambda: self._busy == 0, timeout)
+            while True:
+                now = time.monotonic()
+                rest = 0.0 if self._busy else self._last + quiet - now
+                if not self._busy and rest <= 0:
+                    return True
+                if now >= deadline:
+                    return False
+                self._changed.wait(min(deadline - now, rest) if rest > 0 else deadline - now)
 
 
 def init_app(app: Flask) -> None:
@@ -89,7 +103,7 @@ def _run(app: Flask, view: TrustView, requests: Requests) -> None:
     with app.app_context():
         try:
             for step in _steps(view):
-                if not requests.wait_idle(IDLE_WAIT_S):
+                if not requests.wait_idle(IDLE_WAIT_S, QUIET_S):
                     log.info("warming up snapshot %s: the server was never idle; left to the first request",
                              view.snapshot_id)
                     return
