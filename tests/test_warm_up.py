@@ -143,3 +143,10 @@ def test_idle_means_no_request_answered_for_the_quiet_time() -> None:
     started = time.monotonic()
     assert requests.wait_idle(5, quiet=0.2) and time.monotonic() - started >= 0.15  # waited for the quiet
     assert not requests.wait_idle(0.05, quiet=10)  # not quiet long enough in time
+
+
+def test_a_served_app_warms_up_and_a_test_app_only_when_asked(tmp_path: Path) -> None:
+    served = make_app(tmp_path / "served", None, TESTING=False)  # as `netmap serve` makes it
+    tested = make_app(tmp_path / "tested", None)
+    assert "netmap_warm_up" in served.extensions and "netmap_warm_up" not in tested.extensions
+    assert "netmap_requests" in tested.extensions  # requests are counted either way
