@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import netmap.snapshot
+from netmap.ingest.validate import read_trust
 from netmap.store import SQLiteStore
-from tests.trusts import LEAD_SCOPE, planted_dataset
+from tests.trusts import LEAD_SCOPE, planted_dataset, two_cliques
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
 from webapp.data import TrustView, get_store
@@ -150,3 +151,18 @@ def test_a_served_app_warms_up_and_a_test_app_only_when_asked(tmp_path: Path) ->
     tested = make_app(tmp_path / "tested", None)
     assert "netmap_warm_up" in served.extensions and "netmap_warm_up" not in tested.extensions
     assert "netmap_requests" in tested.extensions  # requests are counted either way
+
+
+def test_a_trust_of_one_island_has_its_whole_graphs_warmed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cliques joined by one tie: one island, so the warm-up builds the whole graphs (which a school's map then
+    uses, as does a map of every member of staff), and the maps are those of an app that warms nothing."""
+    dataset = read_trust(two_cliques(tmp_path / "trust"))[0]
+    warm, cold = make_app(tmp_path / "warm", dataset, WARM_UP=True), make_app(tmp_path / "cold", dataset)
+    admin, plain = _client(warm, "admin"), _client(cold, "admin")
+    admin.get("/")
+    _warmed()
+    built = _graphs_built(monkeypatch)
+    paths = ("/map/data?view=staff&width=900&height=700", "/map/data?view=staff&school=B&width=900&height=700")
+    sent = [admin.get(path).get_json() for path in paths]
+    assert built == []  # nothing left to build
+    assert sent == [plain.get(path).get_json() for path in paths]

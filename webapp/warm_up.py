@@ -118,14 +118,20 @@ def _steps(view: TrustView) -> Iterator[Callable[[], object]]:
     """The warm-up's steps, in order: the school map's places and the staff maps' school centres (every user's
     first map; only once the snapshot before, whose places they keep, is ready: _places_settled), the dataset,
     the islands, the largest island's graphs (with the names and staff rows a map of it shares:
-    TrustView.around), their undirected form. Each is run before the next is asked for."""
+    TrustView.around; the whole graphs when the snapshot is one island), their undirected form. Each is run
+    before the next is asked for."""
     if _places_settled(view):
         yield lambda: layout.school_positions(view)
         yield lambda: layout.staff_centres(view)
     yield lambda: view.dated
     yield lambda: view.islands
     school = view.islands.largest_school()
-    if school is not None:
+    if school is None:
+        return
+    if len(view.islands) == 1:  # the island is the snapshot: its whole graphs, which island_graphs then gives,
+        yield lambda: view.graphs  # and a map of the whole trust's staff needs too
+        yield lambda: view.graphs.undirected
+    else:
         yield lambda: view.around(school)
         yield lambda: view.around(school).graphs.undirected
 
