@@ -5,10 +5,11 @@ of a school its island's graphs (Snapshot.island_graphs: in a 12,000-staff trust
 Once the latest snapshot's whole view is made (webapp.data's cache calls `warm_up`), a daemon thread computes
 them: the school map's places and the staff maps' school centres, then the dataset, the islands, the largest
 island's graphs and their undirected form. It runs one step at a time, each only once the server has answered
-no request for QUIET_S (`Requests`): the request that made the view, and the pages following it at once (a page
-and its map's data), never wait behind a step that has not begun; a request arriving during a step shares the
-CPU with it for that step alone (the longest, the graphs, about 1 s at 12,000 staff). A map asked for meanwhile
-computes what it needs itself, as it always did, or waits for the step computing it.
+no request for QUIET_S (`Requests`): the request that made the view, and the pages following it at once (a page,
+its map's data, a quick click to the next), never share the CPU with a step, which begin while someone reads. A
+request arriving during a step shares the CPU with it for that step alone (the longest, the graphs, about 1 s
+at 12,000 staff); a map asked for meanwhile computes what it needs itself, as it always did, or waits for the
+step computing it.
 
 What it keeps cannot reach a role that may not see it: it computes places and graphs, never a map, and only on
 the snapshot's whole view; a role shown a narrowed view (units hidden from it: Snapshot.without) has that view's
@@ -37,7 +38,8 @@ __all__ = ["Requests", "init_app", "warm_up"]
 log = logging.getLogger(__name__)
 
 IDLE_WAIT_S = 600.0  # how long a step waits for the server to be idle before the warm-up gives up
-QUIET_S = 0.5  # ... idle this long: a page's own requests (its HTML, then its map's data) come closer together
+QUIET_S = 2.0  # ... idle this long: a page's own requests (its HTML, then its map's data) and a quick click to
+# the next page come closer together; a person reading a page leaves longer
 
 
 class Requests:
