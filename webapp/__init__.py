@@ -40,7 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
-    # build a big trust's heaviest graphs in the background while idle (webapp.warm_up); off in tests unless asked
+    # a new snapshot's map places and largest island's graphs computed while idle (webapp.warm_up); in tests if asked
     app.config.setdefault("WARM_UP", not app.config.get("TESTING"))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(data_dir() / "secret_key")

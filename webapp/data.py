@@ -183,7 +183,7 @@ class _Cache:
             self._views[key] = view
         warm = self._app.extensions.get("netmap_warm_up")  # webapp.warm_up, when the app's WARM_UP is on
         if warm is not None and store.list_snapshots()[-1].snapshot_id == info.snapshot_id:
-            warm(view)  # the latest snapshot's whole view: its largest island's graphs, built while idle
+            warm(view)  # the latest snapshot's whole view: its map places and largest island's graphs
         return view
 
     def _previous(self, info: SnapshotInfo) -> TrustView | None:
