@@ -216,17 +216,18 @@ def bench_compare(folder: Path, db: Path) -> dict:
 BENCH_PASSWORD = "benchmark-password"  # the benchmark's admin, "bench"
 
 
-def bench_app(db: Path, users: Path) -> tuple[Any, Any]:
+def bench_app(db: Path, users: Path, warm_up: bool = False) -> tuple[Any, Any]:
     """The web app over the store `db`, its users in `users` with the benchmark's admin ("bench"), and a test
     client logged in as them with a purpose stated (as before person-level maps). Pages are measured, not the
-    login: no second factor, no CSRF tokens."""
+    login: no second factor, no CSRF tokens. With `warm_up`, the app warms new views while idle as `netmap serve`
+    does (webapp.warm_up; off by default, as in tests)."""
     from webapp import create_app
     from webapp.accounts import Accounts
 
     with Accounts(users) as accounts:
         accounts.users.add("bench", "admin", BENCH_PASSWORD)
     app = create_app({"TESTING": True, "NETMAP_DB": db, "NETMAP_USERS_DB": users, "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "NETMAP_REQUIRE_MFA": False})
+                      "WTF_CSRF_ENABLED": False, "NETMAP_REQUIRE_MFA": False, "WARM_UP": warm_up})
     client = app.test_client()
     client.post("/login", data={"name": "bench", "password": BENCH_PASSWORD})
     stated = client.post("/purpose/", data={"purpose": "Checking the data's quality", "detail": ""})

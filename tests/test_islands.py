@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -163,3 +164,22 @@ def test_an_islands_graphs_are_the_whole_graphs_restricted_to_it() -> None:
         seen |= people
     assert seen == set(whole.soft)  # every person in post is in one island
     assert {p for p, s in whole.school_of.items() if s == "D"} == set(build_graphs(islands.dataset_of(1), AS_OF).soft)
+
+
+def test_the_largest_island_is_the_one_with_most_staff(tmp_path: Path) -> None:
+    """PLANTED: A, B and C's island outnumbers D's, and its first school is A; a trust whose second island is the
+    larger gives that island's school; a trust without schools, none."""
+    dataset = read_trust(PLANTED)[0]
+    islands = Islands(dataset, AS_OF)
+    staff = dataset.staff["school_id"].map(islands.number_of).value_counts()
+    assert staff[0] > staff[1] and islands.largest_school() == "A"
+    (tmp_path / "schools.csv").write_text("school_id,name,phase,joined_on\nA,Ash,primary,2015-09-01\n"
+                                          "B,Birch,primary,2015-09-01\n")
+    (tmp_path / "staff.csv").write_text("staff_id,school_id,role,name,subjects\na1,A,teacher,Ann,\n"
+                                        "b1,B,teacher,Bea,\nb2,B,teacher,Ben,\nb3,B,teacher,Bo,\n")
+    (tmp_path / "collaborations.csv").write_text("source_staff_id,target_staff_id,kind\nb1,b2,advice\n")
+    (tmp_path / "groups.csv").write_text("group_id,name,kind,subject,phase\nHEADS,Heads,expert-network,,\n")
+    (tmp_path / "memberships.csv").write_text("staff_id,group_id,role\na1,HEADS,lead\n")
+    two = Islands(read_trust(tmp_path)[0], AS_OF)
+    assert (len(two), two.largest_school()) == (2, "B")
+    assert Islands(Dataset.from_tables({}), AS_OF).largest_school() is None

@@ -3,6 +3,7 @@ first time, every view of a staff map is still audited, and no user is ever sent
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,55 @@ def test_a_view_keeps_the_most_recently_used_and_lets_the_least_recently_used_go
         held = view.layout_cache["test"]
         view.kept("test", "c", make("c"), 3)
         assert held == {"c": "C", "a": "A", "d": "D"} and list(view.layout_cache["test"]) == ["a", "d", "c"]
+
+
+def _placed(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """Calls to the two name placements webapp.graphview makes: for zooming (`name_places`) and for the page's
+    box (`screen_places`), recorded (and passed on)."""
+    import webapp.graphview as graphview
+
+    calls: dict[str, list[Any]] = {"name_places": [], "screen_places": []}
+
+    def counted(real: Any, made: list[Any]) -> Any:
+        def counting(*args: Any) -> Any:
+            made.append(args)
+            return real(*args)
+
+        return counting
+
+    for name, made in calls.items():
+        monkeypatch.setattr(graphview, name, counted(getattr(graphview, name), made))
+    return calls
+
+
+@pytest.mark.parametrize("path", ["/map/data?view=staff&school=A", "/map/data?view=staff&person=a2&depth=2",
+                                  "/map/data", "/map/data?view=wiring"])
+def test_a_map_for_a_page_box_has_its_names_placed_once_as_placing_them_twice_did(
+        path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first request of a map with the page's box places its names once, for the box: the places for
+    zooming (name_places) are not made, since the box's placement reads only their order and rank; and the map
+    sent is the one placing them for zooming first, then for the box, makes. They are made, once, when a page
+    without a box or a download asks for the same map."""
+    from netmap.store import SQLiteStore
+    from webapp.data import TrustView
+    from webapp.graphview import MapFilters, on_screen, school_map, staff_map, wiring_map, with_backbone
+
+    app = make_app(tmp_path, planted_dataset())
+    admin = _client(app, "admin")
+    calls = _placed(monkeypatch)
+    sent = admin.get(f"{path}{'&' if '?' in path else '?'}width=900&height=700", headers={"X-Map-Form": "plain"})
+    assert sent.status_code == 200
+    assert (len(calls["name_places"]), len(calls["screen_places"])) == (0, 1)
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:  # placed for zooming, then for the box: as before
+        view = TrustView(store.snapshot(None), store)
+        drawn = (staff_map(view, MapFilters(school="A")) if "school=A" in path else
+                 staff_map(view, MapFilters(person="a2", depth=2)) if "person" in path else
+                 wiring_map(view) if "wiring" in path else with_backbone(school_map(view)))
+        expected = on_screen(view, drawn, 900, 700)
+    assert sent.get_json() == json.loads(app.json.dumps(expected))
+    assert any(n.get("name_at", {}).get("at") for n in expected["nodes"])  # names shown, placed for the box
+    for made in calls.values():
+        made.clear()  # the expected map's own placements
+    admin.get(path)  # no box: the places for zooming, made now
+    admin.get(f"{path}{'&' if '?' in path else '?'}format=html")  # a download: those, kept
+    assert (len(calls["name_places"]), len(calls["screen_places"])) == (1, 0)

@@ -40,6 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config:
         app.config.update(test_config)
+    # a new snapshot's map places and largest island's graphs computed while idle (webapp.warm_up); in tests if asked
+    app.config.setdefault("WARM_UP", not app.config.get("TESTING"))
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(data_dir() / "secret_key")
 
@@ -75,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         trends,
         trusts,
         upload,
+        warm_up,
         wiring,
     )
 
@@ -88,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # open for hours) is not asked of it; docs/surveys.md.
     csrf.exempt("webapp.survey.form")
     data.init_app(app, hidden.view_for_user)  # the one place a role's view of a snapshot is chosen
+    warm_up.init_app(app)  # counts requests (inside the proxy's view of them), warms new views while idle
     hidden.init_app(app)
     auth.init_app(app)
     oidc.init_app(app)

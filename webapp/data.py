@@ -25,7 +25,7 @@ from netmap.snapshot import NOTHING_HIDDEN, Hidden, Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
 
 __all__ = ["TrustView", "analysed_stored_views", "analysed_views", "current_view", "get_store", "init_app",
-           "require_row", "require_view", "snapshots", "view_of"]
+           "release_store", "require_row", "require_view", "snapshots", "view_of"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -181,6 +181,9 @@ class _Cache:
         with self._lock:
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view
+        warm = self._app.extensions.get("netmap_warm_up")  # webapp.warm_up, when the app's WARM_UP is on
+        if warm is not None and store.list_snapshots()[-1].snapshot_id == info.snapshot_id:
+            warm(view)  # the latest snapshot's whole view: its map places and largest island's graphs
         return view
 
     def _previous(self, info: SnapshotInfo) -> TrustView | None:
@@ -249,6 +252,12 @@ class _Stores:
             store = self._local.store = open_store(settings, db=config.get("NETMAP_DB"))
         return store
 
+    def release(self) -> None:
+        """Close and forget this thread's embedded store, if it has one (a shared store stays open)."""
+        store: GraphStore | None = self._local.__dict__.pop("store", None)
+        if store is not None:
+            store.close()
+
 
 def init_app(app: Flask, for_user: Callable[[TrustView], TrustView]) -> None:
     """Attach the views' cache and the store to `app`; `for_user` turns a stored snapshot's view into the one the
@@ -256,6 +265,13 @@ def init_app(app: Flask, for_user: Callable[[TrustView], TrustView]) -> None:
     app.extensions["netmap_cache"] = _Cache(app)
     app.extensions["netmap_stores"] = _Stores(app)
     app.extensions["netmap_view_for_user"] = for_user
+
+
+def release_store() -> None:
+    """Close this thread's embedded store, if it opened one (see _Stores): for a thread of netmap's own that is
+    about to end (a request's thread keeps its store)."""
+    stores: _Stores = current_app.extensions["netmap_stores"]
+    stores.release()
 
 
 def get_store() -> GraphStore:

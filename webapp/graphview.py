@@ -24,7 +24,7 @@ from pyvis.network import Network
 import netmap.layout as layout
 import netmap.layout.schools as laid_schools
 from netmap.layout.backbone import backbone
-from netmap.layout.labels import LABEL_FONT, LABEL_PX, name_places, screen_places
+from netmap.layout.labels import LABEL_FONT, LABEL_PX, name_order, name_places, screen_places
 from netmap.layout.screen import quarter_turned, turn_helps
 from netmap.layout.sizes import (
     SIZE_MEASURES,
@@ -289,9 +289,11 @@ def _group_hubs(view: TrustView, selected: set[str], positions: dict[str, Place]
     return hubs, spokes
 
 
-def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None, size: str = "") -> dict:
+def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = None, size: str = "", *,
+              for_screen: bool = False) -> dict:
     """People as nodes (colour by school, shape by role, size by the measure `size` names); soft ties and, on
-    request, hard links. With `allowed`, only those people are drawn (a network lead's scope)."""
+    request, hard links. With `allowed`, only those people are drawn (a network lead's scope). With `for_screen`,
+    the names are only ordered, for on_screen to place once for the page's box (see _named)."""
     view = _around_focus(view, f)
     selected = _chosen_people(view, f, allowed)
     if _is_school_map(f):
@@ -316,7 +318,7 @@ def staff_map(view: TrustView, f: MapFilters, allowed: frozenset[str] | None = N
     focus, key = staff_key(view, f, drawn)
     drawn = {**drawn, "legend": focus + drawn["legend"] + key}
     top = f.person if f.person in selected else min(selected, key=lambda p: (-values.get(p, 0.0), p), default="")
-    return _named(view, drawn, values, [top] + [n["id"] for n in labels], measure, "people")
+    return _named(view, drawn, values, [top] + [n["id"] for n in labels], measure, "people", for_screen=for_screen)
 
 
 # --- who joined and left: the people of a school or group in two snapshots ---------------------------------------
@@ -484,13 +486,14 @@ def _school_nodes(view: TrustView, schools: pd.DataFrame, hidden: set[str], min_
 
 
 def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
-               min_group_size: int = 5, geographic: bool = False, size: str = "") -> dict:
+               min_group_size: int = 5, geographic: bool = False, size: str = "", *, for_screen: bool = False) -> dict:
     """Schools sized by staff, joined by their cross-school soft ties (width by count); with `focus`, only that
     school and the schools up to two steps from it; with `geographic`, each school at its place
     (netmap.layout.geographic) rather than by its ties. A snapshot of more than MAX_SCHOOL_NODES schools is only
     ever drawn around a chosen school. Schools in `suppressed` show no figures (see netmap.suppression): their
     tooltips say "fewer than N staff" and their ties are drawn without counts. Discs are sized by the measure
-    `size` names (netmap.layout.sizes; staff by default), and names shown biggest first."""
+    `size` names (netmap.layout.sizes; staff by default), and names shown biggest first (with `for_screen` only
+    ordered, for on_screen to place: see _named)."""
     hidden = suppressed or set()
     schools = view.analysis.schools.set_index("school_id")
     if focus and focus not in schools.index:
@@ -523,7 +526,8 @@ def school_map(view: TrustView, focus: str = "", suppressed: set[str] | None = N
     values = {s: v for s, v in school_values(view, measure).items() if s not in hidden}
     return _named(view, {"view": "schools", "nodes": net.nodes, "edges": net.edges, "options": options,
                    "legend": layout.colours_of(view).legend(view, list(schools.index)) + _marks_legend(nodes, edges),
-                   "info": {}, "message": ""}, values, [focus] if focus else [], measure, "schools")
+                   "info": {}, "message": ""}, values, [focus] if focus else [], measure, "schools",
+                  for_screen=for_screen)
 
 
 BACKBONE_FROM_LINKS = 400  # above this many lines (or BACKBONE_FROM_SCHOOLS schools) the backbone is the default
@@ -568,11 +572,11 @@ def with_backbone(drawn: dict, links: str = "") -> dict:
 
 
 def wiring_map(view: TrustView, focus: str = "", suppressed: set[str] | None = None,
-               min_group_size: int = 5, geographic: bool = False) -> dict:
+               min_group_size: int = 5, geographic: bool = False, *, for_screen: bool = False) -> dict:
     """The school map's schools, in the same places, joined by how each pair is linked: by both wirings, by
     collaboration only, or by a shared group only; each kind a layer the page can hide. Pairs with a school in
-    `suppressed` are drawn grey, without counts or kind."""
-    drawn = school_map(view, focus, suppressed, min_group_size, geographic)
+    `suppressed` are drawn grey, without counts or kind; `for_screen` as for school_map."""
+    drawn = school_map(view, focus, suppressed, min_group_size, geographic, for_screen=for_screen)
     if not drawn["nodes"]:
         return {**drawn, "view": "wiring"}
     hidden = suppressed or set()
@@ -793,7 +797,7 @@ def on_screen(view: TrustView, drawn: dict, width: int, height: int, turnable: b
     if turned:
         nodes = quarter_turned(nodes)
     key = json.dumps(["screen", width, height, [(n["id"], n.get("x"), n.get("y"), n.get("size"), n.get("label"),
-                                                 n.get("name_at")) for n in nodes]], default=str)
+                                                 _order_of(n)) for n in nodes]], default=str)
     places, fit = view.kept("screen places", key, lambda: screen_places(nodes, width, height), NAMES_KEPT)
     nodes = [{**n, "name_at": places[str(n["id"])]} if str(n["id"]) in places else n for n in nodes]
     leaders = any("leader" in p for p in places.values())
@@ -801,11 +805,22 @@ def on_screen(view: TrustView, drawn: dict, width: int, height: int, turnable: b
             "legend": [*drawn.get("legend", []), *([LEADER_ENTRY] if leaders else [])]}
 
 
+def _order_of(node: dict) -> Any:
+    """What screen_places reads of a node's name place: its order and rank (None: it has none)."""
+    place = node.get("name_at")
+    return [place.get("order"), place.get("rank")] if isinstance(place, dict) else None
+
+
 def _named(view: TrustView, drawn: dict, values: dict[str, float], first: list[str], measure: SizeMeasure,
-           noun: str, offered: bool = True) -> dict:
+           noun: str, offered: bool = True, for_screen: bool = False) -> dict:
     """`drawn` with each node's name place (netmap.layout.labels: from which zoom its name shows, and where),
-    the nodes in `first` named first, then the highest by `measure`; and the words the map's key says it with."""
-    places = _name_places_of(view, drawn["nodes"], values, [n for n in first if n])
+    the nodes in `first` named first, then the highest by `measure`; and the words the map's key says it with.
+    With `for_screen`, each place only says its node's order and rank (name_order): on_screen places the names
+    for the page's box from those alone, so a map sent to a page has its names placed once, not twice (the
+    zoom-only places, seconds on a map of thousands, are made when a download or a page without a box asks)."""
+    first = [n for n in first if n]
+    places = name_order(drawn["nodes"], values, first) if for_screen else _name_places_of(view, drawn["nodes"],
+                                                                                          values, first)
     for node in drawn["nodes"]:
         if node["id"] in places:
             node["name_at"] = places[node["id"]]

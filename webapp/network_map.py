@@ -158,8 +158,9 @@ def _kept_json(view: TrustView, f: MapFilters, found: Scope, kind: str | None,
     key = (tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "format")), f, found, compact)
 
     def build() -> tuple[bytes, bool]:
-        drawn, staff_drawn = _built(view, f, found, kind)
-        drawn = _for_box(view, drawn)  # the box's size is among the request's arguments, so in the key
+        box = _box()
+        drawn, staff_drawn = _built(view, f, found, kind, for_screen=box is not None)
+        drawn = _for_box(view, drawn, box)  # the box's size is among the request's arguments, so in the key
         return _json(packed(drawn) if compact else drawn), staff_drawn
 
     return view.kept("map json", key, build, MAPS_KEPT)
@@ -170,16 +171,19 @@ def _json(drawn: dict) -> bytes:
     return (current_app.json.dumps(drawn, separators=(",", ":")) + "\n").encode()
 
 
-def _built(view: TrustView, f: MapFilters, found: Scope, kind: str | None) -> tuple[dict, bool]:
+def _built(view: TrustView, f: MapFilters, found: Scope, kind: str | None,
+           for_screen: bool = False) -> tuple[dict, bool]:
     """The map the request asks for (school, wiring or staff map), and whether it is a staff map (False when the
-    staff map asked for is too large and the school map is drawn instead)."""
+    staff map asked for is too large and the school map is drawn instead). With `for_screen`, its names are only
+    ordered, for _for_box to place for the page's box (webapp.graphview._named)."""
     if kind != "staff":
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school  # a hidden school's surroundings are its links
         geographic = request.args.get("layout") == "geographic"
-        drawn = (wiring_map(view, focus, hidden, found.min_group_size, geographic=geographic) if kind == "wiring"
-                 else school_map(view, focus, hidden, found.min_group_size, geographic=geographic,
-                                 size=request.args.get("size", "")))
+        drawn = (wiring_map(view, focus, hidden, found.min_group_size, geographic=geographic, for_screen=for_screen)
+                 if kind == "wiring" else
+                 school_map(view, focus, hidden, found.min_group_size, geographic=geographic,
+                            size=request.args.get("size", ""), for_screen=for_screen))
         shown = without_hidden_schools(drawn, view, hidden, found.min_group_size, focus)
         if kind != "wiring":
             shown = with_backbone(shown, request.args.get("links", ""))
@@ -192,12 +196,12 @@ def _built(view: TrustView, f: MapFilters, found: Scope, kind: str | None) -> tu
                                          "the trust."}
         return highlight_school(shown, f.school, view.school_names.get(f.school, f.school)), False
     try:
-        result = staff_map(view, f, found.people, size=request.args.get("size", ""))
+        result = staff_map(view, f, found.people, size=request.args.get("size", ""), for_screen=for_screen)
         return {**result, "message": result["message"] and empty_advice(view, f, found)}, True
     except TooLarge as exc:
         hidden = suppressed_schools(view, found)
         focus = "" if f.school in hidden else f.school
-        drawn = school_map(view, focus, hidden, found.min_group_size)
+        drawn = school_map(view, focus, hidden, found.min_group_size, for_screen=for_screen)
         return {**without_hidden_schools(drawn, view, hidden, found.min_group_size, focus), "message": str(exc)}, False
 
 
@@ -211,13 +215,19 @@ MIN_BOX, MAX_BOX = 100, 3840  # a map box the page may ask names placed for, in 
 _IMAGE_TYPES = {"png": "image/png", "pdf": "application/pdf"}
 
 
-def _for_box(view: TrustView, drawn: dict) -> dict:
-    """`drawn` fitted to the page's map box when the request gives its size (names placed for what it shows at
-    fit, a wide map turned on a tall box: netmap.layout.screen); as it is otherwise."""
+def _box() -> tuple[int, int] | None:
+    """The page's map box, width by height in CSS pixels, when the request gives a size names may be placed
+    for (MIN_BOX to MAX_BOX each way); else None."""
     width, height = (request.args.get(k, 0, type=int) or 0 for k in ("width", "height"))
-    if MIN_BOX <= width <= MAX_BOX and MIN_BOX <= height <= MAX_BOX:
-        return on_screen(view, drawn, width, height, turnable=request.args.get("layout") != "geographic")
-    return drawn
+    return (width, height) if MIN_BOX <= width <= MAX_BOX and MIN_BOX <= height <= MAX_BOX else None
+
+
+def _for_box(view: TrustView, drawn: dict, box: tuple[int, int] | None) -> dict:
+    """`drawn` fitted to the page's map `box` (_box) when the request gives one (names placed for what it shows
+    at fit, a wide map turned on a tall box: netmap.layout.screen); as it is otherwise."""
+    if box is None:
+        return drawn
+    return on_screen(view, drawn, *box, turnable=request.args.get("layout") != "geographic")
 
 
 def send_map(view: TrustView, drawn: dict) -> Any:
@@ -226,7 +236,7 @@ def send_map(view: TrustView, drawn: dict) -> Any:
     schools is a file that leaves netmap too."""
     fmt = request.args.get("format", "")
     if fmt not in DOWNLOADS:
-        return jsonify(_for_box(view, drawn))
+        return jsonify(_for_box(view, drawn, _box()))
     title = TITLES.get(drawn["view"], "Map")
     audit("download", f"{title} as {fmt}, snapshot {view.snapshot_id} ({request.query_string.decode()})")
     stamp = "-".join(filter(None, (drawn["view"], request.args.get("school"), request.args.get("group"), view.as_of)))

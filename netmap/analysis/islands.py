@@ -120,6 +120,15 @@ class Islands:
         """The island holding `school_id`; KeyError for a school not in the dataset."""
         return self._school[school_id]
 
+    def largest_school(self) -> str | None:
+        """A school (the first listed) of the island with the most staff, the first such island on a tie; None
+        without schools: where a big trust's heaviest maps are drawn."""
+        staff = [len(rows["staff"]) for rows in self._rows]
+        if not staff:
+            return None
+        number = max(range(len(staff)), key=staff.__getitem__)
+        return next((school for school, part in self._school.items() if part == number), None)
+
     def dataset_of(self, number: int) -> Dataset:
         """Island `number`'s schools, their staff, groups, memberships, ties, secondments and answers."""
         return _taken(self.dataset, self._rows[number])

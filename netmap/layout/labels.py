@@ -23,8 +23,8 @@ import numpy as np
 
 from netmap.layout.screen import Fit, fit_of, guaranteed_names
 
-__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "LINE", "Label", "label_thresholds", "name_places", "screen_places",
-           "text_width", "wrapped"]
+__all__ = ["FIT_ROOM", "LABEL_FONT", "LABEL_PX", "LINE", "Label", "label_thresholds", "name_order", "name_places",
+           "screen_places", "text_width", "wrapped"]
 
 LABEL_PX = 12  # names are drawn this many CSS pixels high at every zoom
 LABEL_FONT = '"DejaVu Sans", Verdana, sans-serif'  # the canvas font; widths are DejaVu Sans's (wider than most)
@@ -128,17 +128,23 @@ def _candidates(x: float, y: float, r: float, w: float, h: float, corners: bool 
 def _clash_scales(conditions: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     """The smallest scale from which two boxes never overlap, where they overlap for exactly the t = 1/scale > 0
     meeting every condition k t < m (an edge of one box beyond an edge of the other; every edge is linear in t):
-    1 / (the lowest such t), infinite when that is 0 (they overlap however far one zooms in), 0 when none."""
-    arrays = np.broadcast_arrays(*(part for condition in conditions for part in condition))
-    conditions = list(zip(arrays[0::2], arrays[1::2], strict=True))
-    lo = np.zeros(arrays[0].shape)
-    hi = np.full_like(lo, np.inf)
-    dead = np.zeros(lo.shape, dtype=bool)
-    for k, m in conditions:
-        safe = np.where(k != 0, k, 1.0)
-        hi = np.where(k > 0, np.minimum(hi, m / safe), hi)  # k t < m with k > 0: t < m / k
-        lo = np.where(k < 0, np.maximum(lo, m / safe), lo)  # with k < 0: t > m / k
-        dead |= (k == 0) & (m <= 0)  # 0 < m fails for every t
+    1 / (the lowest such t), infinite when that is 0 (they overlap however far one zooms in), 0 when none.
+
+    Each condition's parts broadcast together (a candidate's k against every other box's m): the bounds are
+    updated in place where a k's sign asks, never broadcasting a k to the whole table first (the first
+    placement of a 1,500-person map makes 3,000 of these tables)."""
+    shape = np.broadcast_shapes(*(np.shape(part) for condition in conditions for part in condition))
+    lo = np.zeros(shape)
+    hi = np.full(shape, np.inf)
+    dead = np.zeros(shape, dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k, m in conditions:
+            ratio = m / k  # where k is 0 the bound is not touched: the inf or nan there is never read
+            np.minimum(hi, ratio, out=hi, where=k > 0)  # k t < m with k > 0: t < m / k
+            np.maximum(lo, ratio, out=lo, where=k < 0)  # with k < 0: t > m / k
+            zero = k == 0
+            if zero.any():
+                dead |= zero & (m <= 0)  # 0 < m fails for every t
     clash = (lo < hi) & ~dead
     with np.errstate(divide="ignore"):
         return np.where(clash, np.where(lo > 0, 1.0 / np.where(lo > 0, lo, 1.0), np.inf), 0.0)
@@ -438,28 +444,47 @@ def _rounded_discs(drawn: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.n
     return xy, np.array([round(float(n.get("size", 0.0)), 2) for n in drawn])
 
 
-def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
-                first: Collection[str] = ()) -> dict[str, dict[str, Any]]:
-    """Each map node's name place (Label.as_dict), by id: nodes as a map holds them (id, x, y, size, label),
-    ordered `first` first, then by `values` (highest first; a node without one last), then by id. A node
-    without a place or a label gets none; a name with no disc (size absent) is a point. Each place also says
-    its node's `order` (0 first) and, for a node with a value, its `rank` by value (0 the highest): what
-    screen_places needs to place the names again for a page's screen."""
+def name_order(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
+               first: Collection[str] = ()) -> dict[str, dict[str, int]]:
+    """Each named map node's `order` (0 first: `first` first, then by `values`, highest first, a node without one
+    last, then by id) and, for a node with a value, its `rank` by value (0 the highest), by id: all that
+    screen_places needs of name_places, without placing a name (a page that sends its box gets its names placed
+    once, for that box). Nodes as name_places takes them; a node without a place or a label gets none."""
     drawn = [n for n in nodes if "x" in n and "y" in n and n.get("label")]
+    return {str(drawn[k]["id"]): ranks for k, ranks in enumerate(_ordered(drawn, values, first))}
+
+
+def _ordered(drawn: Sequence[Mapping[str, Any]], values: Mapping[str, float],
+             first: Collection[str]) -> list[dict[str, int]]:
+    """Per node of `drawn` (each placed and labelled), its `order` and, with a value, its `rank` (name_order)."""
     rank = {key: k for k, key in enumerate(first)}
     order = sorted(range(len(drawn)), key=lambda k: (rank.get(str(drawn[k]["id"]), len(rank)),
                                                      -values.get(str(drawn[k]["id"]), -math.inf),
                                                      str(drawn[k]["id"])))
     by_value = sorted((k for k in range(len(drawn)) if str(drawn[k]["id"]) in values),
                       key=lambda k: (-values[str(drawn[k]["id"])], str(drawn[k]["id"])))
+    found: list[dict[str, int]] = [{"order": 0} for _ in drawn]
+    for position, k in enumerate(order):
+        found[k]["order"] = position
+    for position, k in enumerate(by_value):
+        found[k]["rank"] = position
+    return found
+
+
+def name_places(nodes: Sequence[Mapping[str, Any]], values: Mapping[str, float],
+                first: Collection[str] = ()) -> dict[str, dict[str, Any]]:
+    """Each map node's name place (Label.as_dict), by id: nodes as a map holds them (id, x, y, size, label),
+    ordered `first` first, then by `values` (highest first; a node without one last), then by id. A node
+    without a place or a label gets none; a name with no disc (size absent) is a point. Each place also says
+    its node's `order` (0 first) and, for a node with a value, its `rank` by value (0 the highest): what
+    screen_places needs to place the names again for a page's screen (name_order gives those alone)."""
+    drawn = [n for n in nodes if "x" in n and "y" in n and n.get("label")]
+    ranks = _ordered(drawn, values, first)
+    order = sorted(range(len(drawn)), key=lambda k: ranks[k]["order"])
     xy, radii = _rounded_discs(drawn)
     found = label_thresholds(xy, radii, [str(n["label"]) for n in drawn], order)
-    places = {str(n["id"]): {**label.as_dict(), "order": 0} for n, label in zip(drawn, found, strict=True)}
-    for position, k in enumerate(order):
-        places[str(drawn[k]["id"])]["order"] = position
-    for position, k in enumerate(by_value):
-        places[str(drawn[k]["id"])]["rank"] = position
-    return places
+    return {str(n["id"]): {**label.as_dict(), **ranked}
+            for n, label, ranked in zip(drawn, found, ranks, strict=True)}
 
 
 def screen_places(nodes: Sequence[Mapping[str, Any]], width: float,
