@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,21 @@ def test_an_analysis_survives_its_parts_exactly(sample_analysis: Analysis) -> No
         assert before.equals(after) and list(before.dtypes) == list(after.dtypes), table
     assert json.dumps(back.summary, sort_keys=True) == json.dumps(analysis.summary, sort_keys=True, default=float)
     assert back.as_of == analysis.as_of and back.timings == analysis.timings
+
+
+def test_text_is_kept_compressed_a_slice_of_rows_at_a_time_and_plain_json_kept_before_still_reads(
+        sample_analysis: Analysis, monkeypatch: pytest.MonkeyPatch) -> None:
+    import netmap.analysis.stored as stored
+
+    monkeypatch.setattr(stored, "TEXT_ROWS", 7)  # the sample's staff ids in many slices, and a last short one
+    parts = dict(analysis_to_parts(sample_analysis))
+    staff_ids = parts["staff/0"]
+    assert staff_ids[:1] == b"Z"
+    assert json.loads(zlib.decompress(staff_ids[1:])) == list(sample_analysis.staff["staff_id"])
+    plain = {name: b"J" + zlib.decompress(p[1:]) if p[:1] == b"Z" else p for name, p in parts.items()}
+    assert analysis_from_parts(list(plain.items())).staff.equals(sample_analysis.staff)
+    empty = sample_analysis.bridges.iloc[0:0]
+    assert stored._column_bytes(empty["person_a"]) == b"Z" + zlib.compress(b"[]", 1)
 
 
 def test_the_key_follows_every_threshold() -> None:

@@ -25,7 +25,7 @@ from netmap.analysis.communities import COMMUNITY_SEEDS, GIVEN_MEASURES, communi
 from netmap.analysis.given import GivenMeasures, numbered
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
-from netmap.analysis.mixing import ei_index_tests_indexed
+from netmap.analysis.mixing import EITest, ei_index_tests_indexed
 from netmap.analysis.options import AnalysisOptions
 from netmap.analysis.qap import membership_qap, school_qap
 from netmap.analysis.roles import ona_roles
@@ -33,6 +33,7 @@ from netmap.analysis.school_metrics import school_table
 from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
 from netmap.analysis.timing import timed
 from netmap.analysis.wiring import informal_clusters, soft_only_bridges, soft_ties_sharing_a_group, wiring_table
+from netmap.analysis.forked import available_workers, forked_map
 from netmap.dataset import Dataset
 from netmap.graphs import (
     TrustGraphs,
@@ -50,6 +51,7 @@ __all__ = ["BATCH_STAFF", "BRIDGE_COLUMNS", "Analysis", "analyse", "analyse_snap
 
 STEPS = ("staff", "schools", "groups", "wiring", "summary")
 BATCH_STAFF = 25_000  # staff in post per batch of islands: bounds memory (about 0.3 GB of graphs a batch)
+FORK_TIES = 100_000  # ties of U from which the permutation tests are worth a worker process each (a fork)
 
 Progress = Callable[[str, int, int], None]  # (step, steps done before it, steps in all)
 Step = Callable[[str], None]  # told the name of each step of one batch as it starts
@@ -107,19 +109,21 @@ def analyse(graphs: TrustGraphs, options: AnalysisOptions | None = None,
     scope = GroupScope(dataset.schools, _working_staff(dataset, graphs.as_of))
     tell: Progress = progress or _silent
     part = _analyse_part(graphs, scope, None, options, lambda step: tell(step, STEPS.index(step), len(STEPS)))
-    return _combine(graphs.as_of, dataset, [part], options)
+    return _combine(graphs.as_of, dataset, [part], options, available_workers())
 
 
 def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | None = None,
-                     progress: Progress | None = None, *, batch_staff: int = BATCH_STAFF,
-                     given: GivenMeasures | None = None) -> Analysis:
+                     progress: Progress | None = None, *, batch_staff: int | None = None,
+                     given: GivenMeasures | None = None, workers: int | None = None) -> Analysis:
     """The same result as ``analyse(build_graphs(dataset, as_of))``, built a batch of islands at a time, so that
-    memory grows with the largest batch (about `batch_staff` people) instead of the whole snapshot.
+    memory grows with the largest batch (about `batch_staff` people; default BATCH_STAFF shared by the workers)
+    instead of the whole snapshot.
 
     `progress` is told each step of each batch, named "step" in the first batch and "step (batch k of n)" after.
     `given` (netmap.analysis.given) supplies the components, degree, betweenness and communities computed
     elsewhere (inside Neo4j by Graph Data Science), taken instead of the engine's own; the summary's `computed_by`
-    says so.
+    says so. The batches are analysed in up to `workers` forked processes (default: netmap.analysis.forked.
+    available_workers, this process's cores; 1: here, one after another): the result is the same.
     """
     options = options or AnalysisOptions()
     tell: Progress = progress or _silent
@@ -127,15 +131,30 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     dataset = in_trust(dataset, as_of)
     scope = GroupScope(dataset.schools, _working_staff(dataset, as_of))
     edges = number_of_undirected_ties(dataset, as_of, window)
+    workers = available_workers() if workers is None else workers
+    if batch_staff is None:  # workers share the memory one batch of BATCH_STAFF takes: 1/workers of it each
+        batch_staff = max(1, BATCH_STAFF // max(1, workers))
     batches = Batches(dataset, as_of, batch_staff, window)
     total = len(STEPS) * len(batches)
-    parts = []
-    for k, batch in enumerate(batches):
-        def step(name: str, k: int = k) -> None:
+
+    def told(k: int) -> Step:
+        def step(name: str) -> None:
             tell(name if k == 0 else f"{name} (batch {k + 1} of {len(batches)})",
                  k * len(STEPS) + STEPS.index(name), total)
-        parts.append(_analyse_part(build_graphs(batch, as_of, window), scope, edges, options, step, given))
-    analysis = _combine(as_of, dataset, parts, options)
+        return step
+
+    if workers < 2 or len(batches) < 2:
+        parts = [_analyse_part(build_graphs(batch, as_of, window), scope, edges, options, told(k), given)
+                 for k, batch in enumerate(batches)]
+    else:  # each batch in a worker, told nothing; its steps are told here as it comes back
+        parts = []
+        for k, part in enumerate(forked_map(lambda k: _analyse_part(
+                build_graphs(batches[k], as_of, window), scope, edges, options, _quiet, given),
+                len(batches), workers)):
+            for name in STEPS:
+                told(k)(name)
+            parts.append(part)
+    analysis = _combine(as_of, dataset, parts, options, workers)
     if given is not None:
         analysis.summary["computed_by"] = {GIVEN_MEASURES: given.source, "communities": given.method}
     return analysis
@@ -143,6 +162,10 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
 
 def _silent(_step: str, _done: int, _total: int) -> None:
     """The progress callback when nobody listens."""
+
+
+def _quiet(_step: str) -> None:
+    """A batch's step callback in a worker process, which has nobody to tell."""
 
 
 def _working_staff(dataset: Dataset, as_of: str) -> pd.DataFrame:
@@ -211,8 +234,10 @@ def _given_components(given: GivenMeasures, undirected: nx.Graph) -> list[set[Ha
     return list(groups.values())
 
 
-def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions) -> Analysis:
-    """The parts as one analysis: trust-wide normalisation, numbering and roles, tables in dataset order."""
+def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: AnalysisOptions,
+             workers: int = 1) -> Analysis:
+    """The parts as one analysis: trust-wide normalisation, numbering and roles, tables in dataset order; the
+    permutation tests in up to `workers` processes."""
     people = sum(len(p.staff) for p in parts)
     for part in parts:  # betweenness was normalised by the part's (n-1)(n-2)/2; the trust's n applies
         n = len(part.staff)
@@ -223,20 +248,16 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     with timed(timings, "community stability"):
         stability = _community_stability(parts, staff)
     schools = _in_order(_concat([p.schools for p in parts]), "school_id", dataset.schools["school_id"])
-    in_order, ties = _trust_ties(parts)
-    with timed(timings, "schools"):
-        works_at_all = {p: s for part in parts for p, s in part.works_at.items()}
-        tests = ei_index_tests_indexed([works_at_all[p] for p in in_order], ties, options.permutations,
-                                       options.permutation_seed)
-        schools["ei_expected"] = schools["school_id"].map({s: t.expected for s, t in tests.items()}).astype(float)
-        schools["ei_p_value"] = schools["school_id"].map({s: t.p_value for s, t in tests.items()}).astype(float)
+    wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
+    tests, qap = _permutation_tests(parts, schools, wiring, options, timings, workers)
+    schools["ei_expected"] = schools["school_id"].map({s: t.expected for s, t in tests.items()}).astype(float)
+    schools["ei_p_value"] = schools["school_id"].map({s: t.p_value for s, t in tests.items()}).astype(float)
     thin = set(schools.loc[schools["response_band"].isin(["patterns only", "caution"]), "school_id"])
     staff["ona_role"] = ona_roles(staff, options, thin)
     works_at = staff["seconded_to"].where(staff["seconded_to"] != "", staff["school_id"])
     staff["is_disconnected"] &= ~works_at.isin(thin)  # nobody at a school under min_response_rate is named
     staff = staff[list(STAFF_COLUMNS)]
     groups = _in_order(_concat([p.groups for p in parts]), "group_id", dataset.groups["group_id"])
-    wiring = _concat([p.wiring for p in parts]).sort_values(["school_a", "school_b"], ignore_index=True)
     clusters = sorted(({**c, "community": renumber[k, c["community"]]}
                        for k, p in enumerate(parts) for c in p.clusters), key=lambda c: c["community"])
     if not stability["stable"]:  # one seed's arbitrary split is shown nowhere: no community, no cluster
@@ -250,8 +271,6 @@ def _combine(as_of: str, dataset: Dataset, parts: list[_Part], options: Analysis
     hard_links, both = sum(p.hard_links for p in parts), sum(p.soft_and_hard for p in parts)
     bridges = _concat([p.bridges for p in parts]).sort_values(["person_a", "person_b"], ignore_index=True)
     summary["counts"]["hard_links"] = hard_links
-    with timed(timings, "wiring"):
-        qap = _qap(parts, in_order, ties, schools, wiring, options)
     summary["wiring"] = {
         "hard_soft_jaccard": both / (soft + hard_links - both) if soft + hard_links else None,
         "soft_ties_sharing_a_group": both / soft if soft else None,
@@ -273,17 +292,42 @@ def _trust_ties(parts: list[_Part]) -> tuple[list[Hashable], np.ndarray]:
     return people, np.concatenate(moved) if moved else np.zeros((0, 2), dtype=np.int32)
 
 
-def _qap(parts: list[_Part], people: list[Hashable], ties: np.ndarray, schools: pd.DataFrame, wiring: pd.DataFrame,
-         options: AnalysisOptions) -> dict[str, dict[str, Any]]:
-    """Soft against hard wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds
-    them; over the whole trust, whatever the batches: people by id, as person_qap relabels them, with no graph
-    of everyone built (hard links never leave a batch, so the batches' counts add up)."""
+def _permutation_tests(parts: list[_Part], schools: pd.DataFrame, wiring: pd.DataFrame, options: AnalysisOptions,
+                       timings: dict[str, float], workers: int) -> tuple[dict[str, EITest], dict[str, dict[str, Any]]]:
+    """The trust-wide permutation tests: each school's E-I index (netmap.analysis.mixing) and soft against hard
+    wiring, school x school and person x person (netmap.analysis.qap), as summary.json holds them. Over the whole
+    trust, whatever the batches: people by id, as the tests relabel them, with no graph of everyone built (hard
+    links never leave a batch, so the batches' counts add up). The three are independent, each with its own
+    draws, so they run side by side in `workers` processes when there are ties enough to be worth a fork."""
+    people, ties = _trust_ties(parts)
+    permutations, seed = options.permutations, options.permutation_seed
     staffed = sorted(schools.loc[schools["staff"] > 0, "school_id"])
-    held = {p: g for part in parts for p, g in part.groups_of.items()}
-    groups = [held.get(p, frozenset()) for p in people]
     links = sum(p.hard_links for p in parts)
-    return {"schools": asdict(school_qap(wiring, staffed, options.permutations, options.permutation_seed)),
-            "people": asdict(membership_qap(ties, groups, links, options.permutations, options.permutation_seed))}
+
+    def school_of_each() -> list[str]:
+        works_at = {p: s for part in parts for p, s in part.works_at.items()}
+        return [works_at[p] for p in people]
+
+    def groups_of_each() -> list[frozenset[str]]:
+        held = {p: g for part in parts for p, g in part.groups_of.items()}
+        return [held.get(p, frozenset()) for p in people]
+
+    tests: list[tuple[str, Callable[[], Any]]] = [  # the longest first, so two workers share them evenly
+        ("wiring", lambda: membership_qap(ties, groups_of_each(), links, permutations, seed)),
+        ("schools", lambda: ei_index_tests_indexed(school_of_each(), ties, permutations, seed)),
+        ("wiring", lambda: school_qap(wiring, staffed, permutations, seed))]
+
+    def run(k: int) -> tuple[Any, dict[str, float]]:
+        spent: dict[str, float] = {}
+        with timed(spent, tests[k][0]):
+            return tests[k][1](), spent
+
+    results = list(forked_map(run, len(tests), workers if len(ties) >= FORK_TIES else 1))
+    for _, spent in results:
+        for family, seconds in spent.items():
+            timings[family] = timings.get(family, 0.0) + seconds
+    (people_qap, _), (ei, _), (schools_qap, _) = results
+    return ei, {"schools": asdict(schools_qap), "people": asdict(people_qap)}
 
 
 def _community_stability(parts: list[_Part], staff: pd.DataFrame) -> dict[str, Any]:

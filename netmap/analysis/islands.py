@@ -75,11 +75,15 @@ class Batches:
         return 1 if self._rows is None else len(self._rows)
 
     def __iter__(self) -> Iterator[Dataset]:
+        return (self[k] for k in range(len(self)))
+
+    def __getitem__(self, k: int) -> Dataset:
+        """Batch `k`'s dataset, built now (IndexError past the last)."""
         if self._rows is None:
-            yield self.dataset
-            return
-        for rows in self._rows:
-            yield _taken(self.dataset, rows)
+            if k != 0:
+                raise IndexError(k)
+            return self.dataset
+        return _taken(self.dataset, self._rows[k])
 
     @staticmethod
     def _plan(dataset: Dataset, as_of: str, in_post: pd.DataFrame, max_staff: int,

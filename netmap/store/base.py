@@ -13,7 +13,7 @@ unless the caller names it (write_snapshot's `replace`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Literal
@@ -128,9 +128,10 @@ class GraphStore(SurveyRecords, ABC):
         return self._read_snapshot(self.snapshot(snapshot_id)).table(name)
 
     @abstractmethod
-    def write_analysis(self, info: SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
-        """Keep an analysis of the snapshot `info` (as named byte parts, see netmap.analysis.stored) under
-        `key` (its options); it goes when the snapshot is replaced or deleted."""
+    def write_analysis(self, info: SnapshotInfo, key: str, parts: Iterable[tuple[str, bytes]]) -> None:
+        """Keep an analysis of the snapshot `info` (as named byte parts, see netmap.analysis.stored; taken one at a
+        time, each made as it is taken) under `key` (its options); it goes when the snapshot is replaced or
+        deleted."""
 
     @abstractmethod
     def read_analysis(self, info: SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:

@@ -20,13 +20,14 @@ database names by its keyring id. A database written in clear by an earlier netm
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
@@ -245,12 +246,12 @@ class Neo4jStore(base.GraphStore):
         if not self._write("touch_snapshot", snapshot_id=snapshot_id)[0]["touched"]:
             raise LoadRemoved()
 
-    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: Iterable[tuple[str, bytes]]) -> None:
         shredder, sealed = self._shred(), _analysis_name(info, key)
+        taken = iter(parts)
         with self._errors(f"keeping the analysis of snapshot {info.snapshot_id}"):
-            for start in range(0, len(parts), ANALYSIS_PARTS_PER_TRANSACTION):
-                rows = [{"name": n, "payload": shredder.seal_payload(sealed, n, p)}
-                        for n, p in parts[start:start + ANALYSIS_PARTS_PER_TRANSACTION]]
+            while rows := [{"name": n, "payload": shredder.seal_payload(sealed, n, p)}
+                           for n, p in itertools.islice(taken, ANALYSIS_PARTS_PER_TRANSACTION)]:
                 self._write("merge_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                             options_key=key, rows=rows)
 

@@ -32,7 +32,7 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -360,7 +360,7 @@ class SQLiteStore(base.GraphStore):
             if progress is not None and rows:
                 progress(rows)
 
-    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: list[tuple[str, bytes]]) -> None:
+    def write_analysis(self, info: base.SnapshotInfo, key: str, parts: Iterable[tuple[str, bytes]]) -> None:
         try:
             with self._transaction():
                 row = self._conn.execute("SELECT content_hash FROM snapshots WHERE snapshot_id = ?",

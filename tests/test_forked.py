@@ -1,0 +1,93 @@
+"""Forked worker processes: forked_map's results in order from other processes, and a batched analysis of a trust of many
+islands computed in two worker processes equal, to the last digit, to the same analysis in one process."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import threading
+
+import pandas as pd
+import pytest
+
+from netmap.analysis import engine
+from netmap.analysis.engine import Analysis, analyse_snapshot, plain_json
+from netmap.analysis.islands import Batches
+from netmap.analysis.forked import available_workers, forked_map
+from netmap.dataset import Dataset
+from netmap.ingest.validate import read_trust
+from netmap.sample.generator import generate_sample
+from tests.conftest import QUICK
+
+AS_OF = "2026-07-01"
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def test_forked_map_returns_each_pieces_result_in_order_from_worker_processes() -> None:
+    parent = os.getpid()
+    found = list(forked_map(lambda k: (k * k, os.getpid()), 5, workers=2))
+    assert [value for value, _ in found] == [0, 1, 4, 9, 16]
+    assert parent not in {pid for _, pid in found}
+    assert len({pid for _, pid in found}) == 5  # each piece in a fresh process
+
+
+def test_forked_map_in_this_process_for_one_worker_or_one_piece() -> None:
+    assert list(forked_map(lambda k: os.getpid(), 3, workers=1)) == [os.getpid()] * 3
+    assert list(forked_map(lambda k: os.getpid(), 1, workers=2)) == [os.getpid()]
+
+
+def test_a_workers_exception_is_raised_in_the_parent() -> None:
+    def fail(k: int) -> int:
+        if k == 1:
+            raise ValueError("piece 1 failed")
+        return k
+
+    with pytest.raises(ValueError, match="piece 1 failed"):
+        list(forked_map(fail, 3, workers=2))
+
+
+def test_no_workers_while_another_thread_runs() -> None:
+    """Forking a process with other threads can copy a lock one of them holds: such a process works alone."""
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert available_workers() == 1
+    finally:
+        release.set()
+        other.join()
+
+
+@pytest.fixture(scope="module")
+def islands(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """120 schools and 2,400 staff in 16 islands (separate hubs and unreachable schools)."""
+    folder = tmp_path_factory.mktemp("islands")
+    generate_sample(folder, schools=120, staff=2400, seed=3)
+    return read_trust(folder)[0]
+
+
+def _same_to_the_digit(a: Analysis, b: Analysis) -> None:
+    for name in ("staff", "schools", "groups", "wiring", "bridges"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
+    assert json.dumps(a.summary, default=plain_json) == json.dumps(b.summary, default=plain_json)
+
+
+@pytest.mark.slow
+def test_batches_in_two_worker_processes_equal_one_process(islands: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batches, then the three permutation tests (forked whatever the ties), each in a worker process."""
+    assert len(Batches(islands, AS_OF, 300)) == 6
+    serial = analyse_snapshot(islands, AS_OF, QUICK, batch_staff=300, workers=1)
+    monkeypatch.setattr(engine, "FORK_TIES", 0)
+    before = _children_cpu()
+    told: list[tuple[str, int, int]] = []
+    parallel = analyse_snapshot(islands, AS_OF, QUICK, batch_staff=300, workers=2,
+                                progress=lambda *step: told.append(step))
+    assert _children_cpu() > before  # the batches were analysed in worker processes, now ended
+    _same_to_the_digit(parallel, serial)
+    steps = len(told)
+    assert [done for _, done, _ in told] == list(range(steps)) and {total for *_, total in told} == {steps}
