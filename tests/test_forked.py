@@ -1,5 +1,5 @@
-"""Forked worker processes: forked_map's results in order from other processes, and a batched analysis of a trust of many
-islands computed in two worker processes equal, to the last digit, to the same analysis in one process."""
+"""Forked worker processes: forked_map's results in order from other processes, and a batched analysis of a trust
+of many islands computed in two worker processes equal, to the last digit, to the same analysis in one process."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 
 from netmap.analysis import engine
 from netmap.analysis.engine import Analysis, analyse_snapshot, plain_json
-from netmap.analysis.islands import Batches
 from netmap.analysis.forked import available_workers, forked_map
+from netmap.analysis.islands import Batches
 from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
 from netmap.sample.generator import generate_sample

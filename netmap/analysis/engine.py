@@ -22,6 +22,7 @@ from netmap.analysis.centrality import PathLength, average_path_length
 from netmap.analysis.cohesion import respondents, school_cohesion
 from netmap.analysis.columns import columns_of
 from netmap.analysis.communities import COMMUNITY_SEEDS, GIVEN_MEASURES, community_stability, seed_runs
+from netmap.analysis.forked import available_workers, forked_map
 from netmap.analysis.given import GivenMeasures, numbered
 from netmap.analysis.group_metrics import GroupScope, group_table
 from netmap.analysis.islands import Batches
@@ -33,7 +34,6 @@ from netmap.analysis.school_metrics import school_table
 from netmap.analysis.staff_metrics import STAFF_COLUMNS, staff_table
 from netmap.analysis.timing import timed
 from netmap.analysis.wiring import informal_clusters, soft_only_bridges, soft_ties_sharing_a_group, wiring_table
-from netmap.analysis.forked import available_workers, forked_map
 from netmap.dataset import Dataset
 from netmap.graphs import (
     TrustGraphs,
