@@ -19,7 +19,8 @@ from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store.sqlite import SQLiteStore
-from tests.trusts import PARTNERSHIP
+from netmap.survey.service import create_round, open_round
+from tests.trusts import PARTNERSHIP, SUMMER_ROUND
 from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
 from webapp.accounts import Accounts
 from webapp.accounts.partnership import PARTNERSHIP as OF_PARTNERSHIP
@@ -223,3 +224,42 @@ def test_a_one_trust_store_is_untouched_by_accounts_trusts(tmp_path: Path) -> No
     assert _staff_ids(scoped) == _staff_ids(plain) == {"N1", "N2", "N3", "BEA", "S1", "S2", "S3", "S4", "W1", "W2"}
     assert scoped.get("/compare/").status_code == plain.get("/compare/").status_code
     assert scoped.get("/partnership/").status_code == 404
+
+
+def test_a_survey_link_finds_no_one_of_another_trust_without_consent(app: Flask) -> None:
+    """A survey round over the whole store: NORTH's Nia, typing into her form, is offered no SOUTH or WEST name
+    and no school of theirs, and cannot name one by its label; once NORTH and SOUTH consent, SOUTH's people are
+    hers to name (their ties count in the partnership view), WEST's still not."""
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        tokens = dict(open_round(store, create_round(store, SUMMER_ROUND)))
+    client = app.test_client()  # no account: the link is the key
+    form = client.get(f"/survey/{tokens['N1']}").get_data(as_text=True)
+    assert "North Acre" in form and not _leaks(form, "")
+    for typed in ("Sam", "Sara", "Wyn", "South", "West"):
+        assert client.get(f"/survey/{tokens['N1']}/people?q={typed}").get_json() == [], typed
+    assert client.get(f"/survey/{tokens['N1']}/people?q=Noah").get_json() == ["Noah North (North Acre Primary, "
+                                                                              "teacher)"]
+    version = re.search(r'name="version" value="(\d+)"', form)
+    assert version
+    named = client.post(f"/survey/{tokens['N1']}", data={"version": version.group(1), "action": "save",
+                                                        "add-planning": "Sam South (South Acre Primary, teacher)"})
+    assert named.status_code == 422 and "not on the list of staff" in named.get_data(as_text=True)
+    assert client.get(f"/survey/{tokens['S1']}/people?q=Nia").get_json() == []
+    _consent(app, "north-admin")
+    _consent(app, "south-admin")
+    assert client.get(f"/survey/{tokens['N1']}/people?q=Sam").get_json() == ["Sam South (South Acre Primary, "
+                                                                             "teacher)"]
+    assert client.get(f"/survey/{tokens['N1']}/people?q=Wyn").get_json() == []
+    assert client.get(f"/survey/{tokens['W1']}/people?q=Nia").get_json() == []
+
+
+def test_a_trusts_figures_count_its_own_people_only(app: Flask) -> None:
+    """The dashboard's trust-wide totals for NORTH's ceo count NORTH's 4 staff and 2 schools, not the store's 10
+    and 4; an account given a trust the store does not hold (a typo) sees nobody rather than everybody."""
+    page = _client(app, "north-ceo").get("/").get_data(as_text=True)
+    assert "<strong>4</strong> staff in post" in page and "<strong>2</strong> schools" in page
+    with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
+        accounts.partnership.set_trust("north-hr", "NROTH")
+    client = _client(app, "north-hr")
+    status, body = _answer(client, "/staff/?format=csv")
+    assert status in (200, 403) and not _leaks(body, "") and "Nia North" not in body
