@@ -195,6 +195,7 @@ def test_a_snapshot_that_names_no_trust_shows_a_trust_account_nothing(app: Flask
             status, body = _answer(client, path)
             assert status in (200, 403, 404), path
             assert not _leaks(body, ""), (name, path, _leaks(body, ""))
+        assert 'href="/compare/"' not in client.get("/").get_data(as_text=True)  # a page refused to them: not linked
 
 
 def test_the_partnership_view_cannot_be_subtracted_to_count_a_few_of_another_trust(app: Flask) -> None:
