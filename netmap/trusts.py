@@ -44,11 +44,14 @@ def within_trusts(dataset: Dataset, trusts: frozenset[str]) -> Dataset:
     """`dataset` with only the schools of `trusts` and what belongs to them: their staff, those staff's
     memberships and answers, the ties whose two ends both stay, the secondments whose person and both schools
     stay, and the groups that keep a member. Nothing of another trust stays, not even its rows, so a page asked
-    for one answers as for an id never loaded. A dataset of one trust (no trust_id) is returned unchanged."""
-    schools = dataset.schools
-    if "trust_id" not in schools.columns or not schools["trust_id"].notna().any():
+    for one answers as for an id never loaded. Empty `trusts` keep everything. A dataset whose schools name no
+    trust (a store of several trusts can hold one: loaded before trusts were named, or by an import that names
+    none) belongs to none of `trusts`, so nothing of it stays (fail closed: not the whole store)."""
+    if not trusts:
         return dataset
-    kept_schools = schools[schools["trust_id"].isin(trusts)]
+    schools = dataset.schools
+    named = schools["trust_id"] if "trust_id" in schools.columns else pd.Series(None, index=schools.index)
+    kept_schools = schools[named.isin(trusts)]
     school_ids = set(kept_schools["school_id"])
     staff = dataset.staff[dataset.staff["school_id"].isin(school_ids)]
     people = set(staff["staff_id"])

@@ -164,8 +164,9 @@ def test_accounts_of_no_trust(app: Flask) -> None:
 
 def test_small_numbers_are_judged_within_the_trust(app: Flask) -> None:
     """Aggregates describe at least 4 people here. MATHS has 5 members across NORTH and SOUTH, of whom NORTH holds
-    3: NORTH's ceo reads "fewer than 4" (with NMATHS, NORTH's 2), where the partnership's ceo reads 5 (NMATHS
-    hidden there with SOUTH's SREAD of 3, so that the hidden groups hold at least 4 people together)."""
+    3: NORTH's ceo reads "fewer than 4" (with NMATHS, NORTH's 2), and so does the partnership's ceo: its 5 less
+    NORTH's own 3 would count SOUTH's 2 (tests/test_partnership_attacks.py); NMATHS and SOUTH's SREAD of 3 are
+    hidden there too."""
     north = _client(app, "north-ceo").get("/groups/?format=csv").get_data(as_text=True)
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(north))}
     assert set(rows) == {"MATHS", "NMATHS"}
@@ -174,8 +175,7 @@ def test_small_numbers_are_judged_within_the_trust(app: Flask) -> None:
     _consent(app, "south-admin")
     both = _client(app, "partner-ceo").get("/groups/?format=csv").get_data(as_text=True)
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(both))}
-    assert rows["MATHS"]["members"] == "5"
-    assert rows["NMATHS"]["members"] == rows["SREAD"]["members"] == "fewer than 4"
+    assert rows["MATHS"]["members"] == rows["NMATHS"]["members"] == rows["SREAD"]["members"] == "fewer than 4"
 
 
 def test_the_partnership_page_says_who_consents_and_what_to_do(app: Flask) -> None:

@@ -73,7 +73,9 @@ def test_a_store_of_one_trust_is_unchanged(tiny: Path) -> None:
     stored = dict(dataset.stored_tables())
     assert "trust_id" not in stored["schools"].columns and "trust_name" not in stored["schools"].columns
     assert trusts_of(dataset.schools) == {} and trust_of_staff(dataset) == {}
-    assert within_trusts(dataset, frozenset({NORTH})) is dataset
+    assert within_trusts(dataset, frozenset()) is dataset
+    # a snapshot naming no trust belongs to no trust: a trust's view of it holds nobody (fail closed)
+    assert within_trusts(dataset, frozenset({NORTH})).staff.empty
     assert cross_trust_ties(dataset).empty
     # the key of a hidden set without trusts is what it was (the digest of schools, groups and kept alone)
     assert Hidden(frozenset({"OAK"})).key == "374d7fa38681ca30"

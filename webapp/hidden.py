@@ -88,8 +88,12 @@ def hidden_from_user() -> Hidden:
     within = trust_scope()  # what is small is judged within the trusts the user sees: a group shared by trusts
     views = [v.without(Hidden(within=within)) if within else v for v in analysed_stored_views()]
     schools = set().union(*(_small(v, "schools", "school_id", "staff", size) for v in views))
-    groups = set().union(*(_small(v, "groups", "group_id", "members", size) for v in views)) - led
-    g.hidden = Hidden(frozenset(schools), frozenset(groups))
+    groups = set().union(*(_small(v, "groups", "group_id", "members", size) for v in views))
+    if len(within) > 1:  # the partnership: a group is hidden where one of its trusts hides it, or else its figure
+        # less that trust's own (which the trust's accounts read) would count that trust's few members of it
+        groups |= set().union(*(_small(v.without(Hidden(within=frozenset({trust}))), "groups", "group_id",
+                                       "members", size) for v in analysed_stored_views() for trust in within))
+    g.hidden = Hidden(frozenset(schools), frozenset(groups - led))
     return g.hidden
 
 

@@ -13,6 +13,7 @@ import dataclasses
 import re
 from typing import Any, NoReturn
 
+import pandas as pd
 from flask import (
     Blueprint,
     abort,
@@ -47,12 +48,44 @@ SEARCH_LIMITS = {
 }
 
 
-def _roster(round_id: str, spec: RoundSpec) -> Roster:
-    """One roster per round, built on first use (12,000 names take a moment to fold)."""
-    cache: dict[str, Roster] = current_app.extensions.setdefault("netmap_survey_rosters", {})
+def _roster(round_id: str, spec: RoundSpec, me: str) -> Roster:
+    """The roster respondent `me` searches and names from: one per round, built on first use (12,000 names take a
+    moment to fold). In a store of several trusts (docs/partnerships.md), only their own trust's people, with the
+    other consenting trusts' when their trust consents: another trust's names are not shown to them otherwise."""
+    cache: dict[Any, Roster] = current_app.extensions.setdefault("netmap_survey_rosters", {})
     if round_id not in cache:
         cache[round_id] = roster_of(get_store(), spec)
-    return cache[round_id]
+    whole = cache[round_id]
+    reach = _reach(whole, spec, me)
+    if reach is None:
+        return whole
+    if (round_id, reach) not in cache:
+        kept = [e for e in whole.entries if e.school_id in reach]
+        cache[round_id, reach] = Roster(pd.DataFrame({"staff_id": [e.staff_id for e in kept],
+                                                      "name": [e.name for e in kept],
+                                                      "school_id": [e.school_id for e in kept],
+                                                      "role": [e.role for e in kept]}),
+                                        {e.school_id: e.school for e in kept})
+    return cache[round_id, reach]
+
+
+def _reach(whole: Roster, spec: RoundSpec, me: str) -> frozenset[str] | None:
+    """The schools whose people respondent `me` may find: None (all) when the round's base snapshot names no
+    trust; else their trust's, and the other consenting trusts' when theirs consents (none when `me` is not on
+    the roster: fail closed). Each school's trust is read once per base snapshot."""
+    kept: dict[str, dict[str, str]] = current_app.extensions.setdefault("netmap_survey_trusts", {})
+    if spec.base_as_of not in kept:
+        schools = get_store().read_table(spec.base_as_of, "schools")
+        named = schools["trust_id"] if "trust_id" in schools.columns else pd.Series(None, index=schools.index)
+        kept[spec.base_as_of] = {str(s): str(t) for s, t in zip(schools["school_id"], named, strict=True)
+                                 if isinstance(t, str)}
+    school_trust = kept[spec.base_as_of]
+    if not school_trust:
+        return None
+    mine = next((school_trust.get(e.school_id) for e in whole.entries if e.staff_id == me), None)
+    consenting = accounts().partnership.consenting()
+    trusts = consenting if mine in consenting else frozenset({mine} if mine else ())
+    return frozenset(s for s, t in school_trust.items() if t in trusts)
 
 
 def link_guard() -> SurveyGuard:
@@ -115,7 +148,7 @@ def people(token: str) -> Any:
                                 f"round {record.round_id}: the link of {link.staff_id} reached {budget} searches")
     elif verdict is not Search.ALLOWED:
         return jsonify({"message": SEARCH_LIMITS[verdict]}), 429
-    roster = _roster(record.round_id, spec)
+    roster = _roster(record.round_id, spec, link.staff_id)
     found = roster.search(request.args.get("q", ""), request.args.get("school", ""), exclude=link.staff_id)
     return jsonify([roster.labels[e.staff_id] for e in found])
 
@@ -137,7 +170,7 @@ def form(token: str) -> Any:
     if request.method == "GET" and (shown := _profile(token)) is not None:
         return shown
     link, record, spec = _opened(token)
-    roster = _roster(record.round_id, spec)
+    roster = _roster(record.round_id, spec, link.staff_id)
     store = get_store()
     if request.method == "GET":
         return _page(spec, roster, link.staff_id, form_state(store, link))
