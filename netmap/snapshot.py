@@ -29,7 +29,8 @@ from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_co
 from netmap.analysis.given import GivenMeasures
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.planner import Planner
+from netmap.analysis.planner import Candidate, Planner, choose
+from netmap.analysis.secondees import SecondeeFigures
 from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
@@ -271,8 +272,8 @@ class Snapshot:
         """A planner over the island holding `school_id` (its graphs as `island_graphs` gives them, the whole
         analysis): for what stays inside the island, such as a key connector's understudies at their school (their
         contacts and colleagues are all there), with the whole planner's answers. Kept with the island's graphs and
-        shared; `planner` itself once the whole graphs are built. Not for secondees (`Planner.recommend` ranks
-        everyone in the snapshot). KeyError for a school not in the snapshot."""
+        shared; `planner` itself once the whole graphs are built. Not for secondees, who may come from any island
+        (`recommend`). KeyError for a school not in the snapshot."""
         analysis = self.analysis  # before the lock: an analysis in progress must not hold up the maps' islands
         with self._islands_lock:
             number, graphs = self._island_graphs_of(school_id)
@@ -281,6 +282,30 @@ class Snapshot:
             if number not in self._island_planners:
                 self._island_planners[number] = Planner(graphs, analysis)
             return self._island_planners[number]
+
+    def recommend(self, school_id: str, *, subject: str | None = None, role: str | None = None, top: int = 10,
+                  central: bool = False) -> list[Candidate]:
+        """`Planner.recommend`'s secondees for `school_id`, the same people in the same order, without building
+        the whole snapshot's graphs (unless they are built already): its island's people are scored by its
+        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees), and
+        the chosen are described by a planner over the target's island and the chosen people's islands."""
+        if "graphs" in self.__dict__:
+            return self.planner.recommend(school_id, subject=subject, role=role, top=top, central=central)
+        target = self.island_planner(school_id)
+        inside = target.scored(school_id, subject=subject, role=role, central=central)
+        outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central)
+        chosen = choose(inside + outside, top, central)
+        numbers = {self.islands.number_of(school_id)} | {self.islands.number_of(c.home) for c in chosen}
+        if len(numbers) == 1:
+            return target.recommend(school_id, subject=subject, role=role, top=top, central=central)
+        graphs = build_graphs(self.islands.dataset_of_many(numbers), self.as_of, self.options.tie_window_days)
+        return Planner(graphs, self.analysis).recommend(school_id, subject=subject, role=role, top=top,
+                                                        central=central)
+
+    @cached_property
+    def secondee_figures(self) -> SecondeeFigures:
+        """Every person's figures for ranking secondees across islands (netmap.analysis.secondees), computed once."""
+        return SecondeeFigures(self.dated, self.as_of, self.analysis)
 
     @cached_property
     def tie_window_warning(self) -> str | None:

@@ -80,7 +80,7 @@ def show(school_id: str) -> Any:
     understudies = ({c: [u for u in view.island_planner(school_id).understudies(school_id, c, top=8)
                          if found.may_name(u.staff_id)][:5]
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
-    secondees = (view.planner.recommend(school_id, top=5)
+    secondees = (view.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}

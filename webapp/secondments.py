@@ -41,9 +41,8 @@ def index() -> Any:
     candidates, central = [], []
     if school:
         try:
-            candidates = view.planner.recommend(school, subject=subject or None, role=role or None, top=15)
-            central = view.planner.recommend(school, subject=subject or None, role=role or None, top=5,
-                                             central=True)
+            candidates = view.recommend(school, subject=subject or None, role=role or None, top=15)
+            central = view.recommend(school, subject=subject or None, role=role or None, top=5, central=True)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("download" if args.get("format") == "csv" else "view", f"secondment candidates for {school}")

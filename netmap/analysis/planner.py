@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
@@ -28,7 +29,7 @@ CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coor
 
 __all__ = ["FIT_LEVELS", "HOME_PRIORITY_COST", "NEIGHBOUR_PHASES", "PER_HOME_SCHOOL", "PHASE_POINTS", "SOLE_COST",
            "SUBJECT_POINTS",
-           "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
+           "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Scored", "Understudy", "choose", "rank_key"]
 
 
 # Phases close enough that a secondee's practice carries over (an all-through school has both primary and
@@ -142,6 +143,40 @@ class Understudy:
     reason: str
 
 
+class Scored(NamedTuple):
+    """A possible secondee as `Planner.scored` finds them: the key they are ranked by, who they are, their school,
+    what the target has after the move (new schools, schools reached, external ties, dependency), fit and score."""
+
+    key: tuple[bool, int, int, int, float, str]
+    person: Hashable
+    home: str
+    after: tuple[int, int, int, float | None]
+    fit: Fit
+    score: int
+
+
+def rank_key(new: int, external: int, before: int, score: int, dependency: float | None,
+             person: Hashable) -> tuple[bool, int, int, int, float, str]:
+    """How `recommend` ranks a candidate, first first: those who bring the target new links, then the highest
+    score, the most new schools, the most external ties, the lowest dependency on one person, then by id."""
+    return (new == 0 and external <= before, -score, -new, -external,
+            dependency if dependency is not None else 1.0, str(person))
+
+
+def choose(scored: list[Scored], top: int, central: bool) -> list[Scored]:
+    """The first `top` of `scored` by rank, at most PER_HOME_SCHOOL from any one school (the central team's list
+    is theirs alone)."""
+    chosen: list[Scored] = []
+    asked: Counter[str] = Counter()
+    for s in sorted(scored, key=lambda s: s.key):
+        if len(chosen) == top:
+            break
+        if central or asked[s.home] < PER_HOME_SCHOOL:
+            asked[s.home] += 1
+            chosen.append(s)
+    return chosen
+
+
 class Planner:
     """Recommendations over one analysed snapshot."""
 
@@ -193,6 +228,14 @@ class Planner:
         they add: new schools reached, more external ties, a lower dependency on one person; at most
         PER_HOME_SCHOOL from any one school (the central team's list is theirs alone). Nobody seconded now, due
         to start a secondment or leaving within a term is proposed."""
+        chosen = choose(self.scored(school_id, subject=subject, role=role, central=central), top, central)
+        return [self._candidate(s.person, s.home, school_id, s.after, s.fit, s.score) for s in chosen]
+
+    def scored(self, school_id: str, *, subject: str | None = None, role: str | None = None,
+               central: bool = False) -> list[Scored]:
+        """Everyone `recommend` may propose for `school_id` among this planner's people, each with the key they
+        are ranked by (`choose` sorts and picks). Each key depends only on the person's own ties and school and
+        on the target's, so the keys of a planner over one island are those of the whole snapshot's planner."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         before = sum(self.reach[school_id].values())
@@ -213,17 +256,9 @@ class Planner:
             fit = self.fit(person, school_id, subject)
             score = fit.points - self._home_penalty(person, home)
             new = max(reached - now, 0)
-            scored.append(((new == 0 and external <= before, -score, -new, -external,
-                            dependency if dependency is not None else 1.0, str(person)),
-                           person, home, (new, reached, external, dependency), fit, score))
-        scored.sort(key=lambda s: s[0])
-        chosen: list[Candidate] = []
-        asked: Counter[str] = Counter()
-        for _, person, home, after, fit, score in scored:
-            if (central or asked[home] < PER_HOME_SCHOOL) and len(chosen) < top:  # the central team is one list
-                asked[home] += 1
-                chosen.append(self._candidate(person, home, school_id, after, fit, score))
-        return chosen
+            scored.append(Scored(rank_key(new, external, before, score, dependency, person), person, home,
+                                 (new, reached, external, dependency), fit, score))
+        return scored
 
     def _sole(self, person: Hashable, home: str) -> tuple[tuple[str, ...], str]:
         """(subjects nobody else at `home` teaches, their role if nobody else there holds it, else "")."""
