@@ -287,20 +287,15 @@ class Snapshot:
                   central: bool = False) -> list[Candidate]:
         """`Planner.recommend`'s secondees for `school_id`, the same people in the same order, without building
         the whole snapshot's graphs (unless they are built already): its island's people are scored by its
-        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees), and
-        the chosen are described by a planner over the target's island and the chosen people's islands."""
+        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees); the
+        chosen are described by their own island's planner and the target's (shared islands, built once)."""
         if "graphs" in self.__dict__:
             return self.planner.recommend(school_id, subject=subject, role=role, top=top, central=central)
         target = self.island_planner(school_id)
         inside = target.scored(school_id, subject=subject, role=role, central=central)
         outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central)
-        chosen = choose(inside + outside, top, central)
-        numbers = {self.islands.number_of(school_id)} | {self.islands.number_of(c.home) for c in chosen}
-        if len(numbers) == 1:
-            return target.recommend(school_id, subject=subject, role=role, top=top, central=central)
-        graphs = build_graphs(self.islands.dataset_of_many(numbers), self.as_of, self.options.tie_window_days)
-        return Planner(graphs, self.analysis).recommend(school_id, subject=subject, role=role, top=top,
-                                                        central=central)
+        return [(target if s.person in target.school_of else self.island_planner(s.home)).describe(s, school_id, target)
+                for s in choose(inside + outside, top, central)]
 
     @cached_property
     def secondee_figures(self) -> SecondeeFigures:

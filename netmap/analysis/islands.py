@@ -124,15 +124,6 @@ class Islands:
         """Island `number`'s schools, their staff, groups, memberships, ties, secondments and answers."""
         return _taken(self.dataset, self._rows[number])
 
-    def dataset_of_many(self, numbers: set[int]) -> Dataset:
-        """The islands `numbers` together, every table's rows in the whole dataset's order."""
-        if len(numbers) == 1:
-            return self.dataset_of(next(iter(numbers)))
-        first = self._rows[min(numbers)]
-        rows = {name: first[name] if name == "tie_kinds" else
-                np.sort(np.concatenate([self._rows[n][name] for n in numbers])) for name in first}
-        return _taken(self.dataset, rows)
-
 
 def _rows_of_parts(dataset: Dataset, school_part: dict[str, int], group_part: dict[str, int],
                    parts: int) -> list[dict[str, np.ndarray]]:
