@@ -241,13 +241,14 @@ class Snapshot:
 
     @cached_property
     def islands(self) -> Islands:
-        """The snapshot's islands (netmap.analysis.islands): schools and groups no tie, membership or secondment
-        joins to the rest."""
+        """The snapshot's islands (netmap.analysis.islands.Islands): schools no tie or secondment joins to the rest,
+        each with its people's memberships (a group spanning many islands does not join them)."""
         return Islands(self.dated, self.as_of, self.options.tie_window_days)
 
     def island_graphs(self, school_id: str) -> TrustGraphs:
-        """The graphs of the island holding `school_id`: `graphs` restricted to it, every node and edge as there,
-        since no tie, shared group or secondment leaves an island. Built on first use and shared by every request
+        """The graphs of the island holding `school_id`: `graphs` restricted to it, every person, tie and each
+        person's groups as there, since no tie or secondment leaves an island (a group's members elsewhere are not
+        in it: nothing about one school or person needs them). Built on first use and shared by every request
         (the ISLANDS_KEPT most recently used are kept), so a page about one school or person costs its island, not
         the whole snapshot; `graphs` itself once it is built. KeyError for a school not in the snapshot."""
         with self._islands_lock:

@@ -40,6 +40,7 @@ class _Figures:
 
     home: str                 # the school they work at (a secondee's receiving school)
     subjects: frozenset[str]  # subject keys they teach
+    taught: tuple[str, ...]   # those that can fit a school's need ("primary" says the phase), in order
     role: str
     degree: int               # their ties (edges of U): each becomes one of the target's
     schools: int              # the schools their ties lead to (their own, when tied to a colleague)
@@ -58,8 +59,12 @@ class SecondeeFigures:
         self.phase_of = dict(zip(schools["school_id"], schools["phase"], strict=True))
         priority_of = {s: p if isinstance(p, str) else ""
                        for s, p in zip(schools["school_id"], schools["priority"], strict=True)}
-        subjects = {p: frozenset(subject_key(x) for x in s.split(";")) if isinstance(s, str) and s else frozenset()
-                    for p, s in zip(staff["staff_id"], staff["subjects"], strict=True)}
+        keys: dict[object, frozenset[str]] = {}  # staff share a few lists of subjects: each read once
+        for text in staff["subjects"].unique():
+            keys[text] = (frozenset(subject_key(x) for x in text.split(";")) if isinstance(text, str) and text
+                          else frozenset())
+        subjects = dict(zip(staff["staff_id"], staff["subjects"].map(keys), strict=True))
+        ordered = {mine: tuple(sorted(mine - {"primary"})) for mine in keys.values()}
         role = dict(zip(staff["staff_id"], staff["role"], strict=True))
         taught: dict[str, Counter[str]] = defaultdict(Counter)
         roles_at: dict[str, Counter[str]] = defaultdict(Counter)
@@ -82,7 +87,7 @@ class SecondeeFigures:
             excluded = person in seconded or (person in unavailable and unavailable[person].excluded)
             only_connector = external[home] > 0 and cross[person] == external[home]
             self.people[person] = _Figures(
-                home, subjects[person], role[person], degree[person],
+                home, subjects[person], ordered[subjects[person]], role[person], degree[person],
                 reached[person] + (degree[person] > cross[person]),
                 HOME_PRIORITY_COST.get(priority_of.get(home, ""), 0) + SOLE_COST * sole,
                 not excluded and not only_connector)
@@ -118,11 +123,10 @@ class SecondeeFigures:
         home = self.phase_of.get(p.home)
         phase = ("same" if home == there else "central" if home == "central" else
                  "close" if frozenset((home, there)) in NEIGHBOUR_PHASES else "other")
-        mine = p.subjects - {"primary"}
-        shared: frozenset[str] | set[str]
+        shared: tuple[str, ...]
         if asked:
-            shared = {asked} & mine
+            shared = (asked,) if asked in p.taught else ()
         else:
-            shared = set() if phase == "central" else mine & taught
-        return Fit(phase, tuple(sorted(shared)), home or "", there or "")
+            shared = () if phase == "central" else tuple(s for s in p.taught if s in taught)
+        return Fit(phase, shared, home or "", there or "")
 
