@@ -294,7 +294,8 @@ class Snapshot:
             return self.planner.recommend(school_id, subject=subject, role=role, top=top, central=central)
         target = self.island_planner(school_id)
         inside = target.scored(school_id, subject=subject, role=role, central=central)
-        outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central)
+        outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central,
+                                               top=top)
         return [(target if s.person in target.school_of else self.island_planner(s.home)).describe(s, school_id, target)
                 for s in choose(inside + outside, top, central)]
 
