@@ -12,8 +12,7 @@ the whole graphs (tested); the target's own island is scored by its island's pla
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -58,44 +57,36 @@ class SecondeeFigures:
                                      if isinstance(text, str) and text else frozenset())
         # those that can fit a school's need ("primary" says the phase, not a subject), in order
         self.ordered = [tuple(sorted(mine - {"primary"})) for mine in self.subject_sets]
-        code = dict(zip(staff["staff_id"], staff["subjects"].map(keys), strict=True))
-        role = dict(zip(staff["staff_id"], staff["role"], strict=True))
-        taught: dict[str, Counter[str]] = defaultdict(Counter)
-        roles_at: dict[str, Counter[str]] = defaultdict(Counter)
-        for person, school in works_at.items():
-            taught[school].update(self.subject_sets[code[person]])
-            roles_at[school][role[person]] += 1
-        table = analysis.staff
-        degree = dict(zip(table["staff_id"], table["soft_degree"].astype(int), strict=True))
-        cross = dict(zip(table["staff_id"], table["cross_school_ties"].astype(int), strict=True))
-        reached = dict(zip(table["staff_id"], table["schools_reached"].astype(int), strict=True))
-        external: Counter[str] = Counter()  # a school's ties to other schools: its staff's cross-school ties
-        for person, school in works_at.items():
-            external[school] += cross[person]
-        seconded = set(active_secondments(dataset, as_of)["staff_id"])
-        unavailable = unavailable_for_secondment(dataset, as_of)
-        people = list(works_at)
-        homes = [works_at[p] for p in people]
-
-        def sole(person: Hashable, home: str) -> bool:
-            subjects = self.subject_sets[code[person]] - {"primary"}
-            return (any(taught[home][s] == 1 for s in subjects)
-                    or bool(role[person] and roles_at[home][role[person]] == 1))
-
+        people = staff["staff_id"].to_numpy(dtype=object)
+        home = staff["staff_id"].map(works_at).to_numpy(dtype=object)
         self.people = pd.Index(people)
-        self.home = np.array(homes, dtype=object)
-        self.home_phase = np.array([self.phase_of.get(h) for h in homes], dtype=object)
-        self.role = np.array([role[p] for p in people], dtype=object)
-        self.subjects = np.array([code[p] for p in people], dtype=np.intp)
-        self.degree = np.array([degree[p] for p in people], dtype=np.int64)
+        self.home = home
+        self.home_phase = pd.Series(home).map(self.phase_of).to_numpy(dtype=object)
+        self.role = staff["role"].to_numpy(dtype=object)
+        self.subjects = staff["subjects"].map(keys).to_numpy(dtype=np.intp)
+        measures = analysis.staff.set_index("staff_id").reindex(people)
+        self.degree = measures["soft_degree"].to_numpy(dtype=np.int64)
+        cross = measures["cross_school_ties"].to_numpy(dtype=np.int64)
         # the schools their ties lead to: the other schools they reach, and their own when tied to a colleague
-        self.schools = np.array([reached[p] + (degree[p] > cross[p]) for p in people], dtype=np.int64)
-        self.penalty = np.array([HOME_PRIORITY_COST.get(priority_of.get(h, ""), 0) + SOLE_COST * sole(p, h)
-                                 for p, h in zip(people, homes, strict=True)], dtype=np.int64)
+        self.schools = measures["schools_reached"].to_numpy(dtype=np.int64) + (self.degree > cross)
+        # what their school can least spare (Planner._home_penalty): its priority, and whether they are its only
+        # teacher of a subject or only holder of their role
+        taking = [len(self.ordered[c]) for c in self.subjects]
+        taught = pd.DataFrame({"person": np.repeat(np.arange(len(people)), taking), "home": np.repeat(home, taking),
+                               "subject": [x for c in self.subjects for x in self.ordered[c]]})
+        sole_subject = np.zeros(len(people), dtype=bool)
+        only = taught[taught.groupby(["home", "subject"])["person"].transform("size").to_numpy() == 1]
+        sole_subject[only["person"].to_numpy(dtype=np.intp)] = True
+        holders = pd.DataFrame({"home": home, "role": self.role}).groupby(["home", "role"])["role"].transform("size")
+        sole_role = (holders.to_numpy() == 1) & pd.Series(self.role).fillna("").astype(bool).to_numpy()
+        priority = pd.Series(home).map(priority_of).map(HOME_PRIORITY_COST).fillna(0).to_numpy(dtype=np.int64)
+        self.penalty = priority + SOLE_COST * (sole_subject | sole_role)
         # not seconded, due to start a secondment or leaving soon, nor their school's only connector
-        self.proposable = np.array([not (p in seconded or (p in unavailable and unavailable[p].excluded))
-                                    and not (external[h] > 0 and cross[p] == external[h])
-                                    for p, h in zip(people, homes, strict=True)], dtype=bool)
+        excluded = set(active_secondments(dataset, as_of)["staff_id"]) | {
+            p for p, why in unavailable_for_secondment(dataset, as_of).items() if why.excluded}
+        external = pd.Series(cross).groupby(home).sum()  # a school's ties to other schools: its staff's own
+        home_external = pd.Series(home).map(external).to_numpy(dtype=np.int64)
+        self.proposable = ~self.people.isin(list(excluded)) & ~((home_external > 0) & (cross == home_external))
         self.ids = np.array([str(p) for p in people])
 
     def scored(self, target: Planner, school_id: str, *, subject: str | None = None, role: str | None = None,
