@@ -46,6 +46,7 @@ __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 log = logging.getLogger(__name__)
 
 ISLANDS_KEPT = 32  # island graphs a snapshot keeps at once (the least recently used go first)
+HOMES_KEPT = 256  # planners of one school and its contacts kept at once (secondees' homes; least recently used go)
 VIEWS_KEPT = 16  # views without hidden units a snapshot keeps at once (one per role and lead; least recently used go)
 
 NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
@@ -128,6 +129,7 @@ class Snapshot:
         self._without: OrderedDict[Hidden, Self] = OrderedDict()
         self._island_graphs: OrderedDict[int, TrustGraphs] = OrderedDict()
         self._island_planners: dict[int, Planner] = {}  # beside the island's graphs, let go with them
+        self._home_planners: OrderedDict[str, Planner] = OrderedDict()
         self._islands_lock = threading.Lock()  # apart from _lock: a map is drawn while an analysis runs
 
     @classmethod
@@ -259,6 +261,7 @@ class Snapshot:
         if "graphs" in self.__dict__:
             self._island_graphs.clear()  # the whole graphs hold every island: keep one copy, not two
             self._island_planners.clear()
+            self._home_planners.clear()
             return None, self.graphs
         number = self.islands.number_of(school_id)
         if number not in self._island_graphs:
@@ -296,8 +299,28 @@ class Snapshot:
         inside = target.scored(school_id, subject=subject, role=role, central=central)
         outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central,
                                                top=top)
-        return [(target if s.person in target.school_of else self.island_planner(s.home)).describe(s, school_id, target)
+        return [(target if s.person in target.school_of else self.home_planner(s.home)).describe(s, school_id, target)
                 for s in choose(inside + outside, top, central)]
+
+    def home_planner(self, school_id: str) -> Planner:
+        """A planner that knows what `school_id` gives up when one of its people is seconded (Planner.home_cost,
+        describe): its island's planner when that is built, else one over the school's people and their contacts
+        alone (Islands.dataset_around), which costs one school, not its island; the HOMES_KEPT most recently used
+        are kept and shared, so that ranking secondees for many schools does not rebuild their homes' islands."""
+        analysis = self.analysis  # before the lock, as island_planner
+        with self._islands_lock:
+            if "graphs" in self.__dict__:
+                return self.planner
+            number = self.islands.number_of(school_id)
+            if number in self._island_planners:
+                return self._island_planners[number]
+            if school_id not in self._home_planners:
+                graphs = build_graphs(self.islands.dataset_around(school_id), self.as_of, self.options.tie_window_days)
+                self._home_planners[school_id] = Planner(graphs, analysis)
+                while len(self._home_planners) > HOMES_KEPT:
+                    self._home_planners.popitem(last=False)
+            self._home_planners.move_to_end(school_id)
+            return self._home_planners[school_id]
 
     @cached_property
     def secondee_figures(self) -> SecondeeFigures:

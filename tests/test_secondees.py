@@ -1,6 +1,7 @@
 """Secondees ranked without the whole snapshot's graphs (Snapshot.recommend, netmap.analysis.secondees): the same
 people, in the same order, described the same way, as the whole graphs' planner proposes, on a hand-built trust
-with an isolated school and on the sample trust; and neither builds the whole snapshot's graphs."""
+with an isolated school and on the sample trust; neither builds the whole snapshot's graphs, and a secondee's home
+school is described without its island's."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def test_an_isolated_schools_secondees_are_the_whole_graphs(store: SQLiteStore) 
     assert islands.islands.number_of("T") not in {islands.islands.number_of(s) for s in RANKING_SCHOOLS if s != "T"}
     proposed = [c["staff_id"] for c in _proposals(islands, "T", {}, whole=False)]
     assert proposed and "t1" not in proposed and "l1" not in proposed  # others' staff; l1 starts a secondment
+    # their homes are described from each home school's people and contacts, not their islands' graphs
+    assert list(islands._island_graphs) == [islands.islands.number_of("T")]
     for school in RANKING_SCHOOLS:
         for asked in ASKED:
             _same_keys(islands, whole, school, asked)

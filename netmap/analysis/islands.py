@@ -130,6 +130,28 @@ class Islands:
         and answers."""
         return _taken(self.dataset, self._rows[number])
 
+    def dataset_around(self, school_id: str) -> Dataset:
+        """The school's own people (its staff and anyone seconded to or from it) and everyone tied to them, with
+        those ties, their memberships and groups, secondments and answers, and the island's schools: everything a
+        planner needs to say what the school gives up when one of its people is seconded (`Planner.home_cost`),
+        at the cost of one school rather than its island. KeyError for a school not in the dataset."""
+        island = _taken(self.dataset, self._rows[self._school[school_id]])
+        seconded = island.secondments
+        own = (set(island.staff.loc[island.staff["school_id"] == school_id, "staff_id"])
+               | set(seconded.loc[(seconded["to_school_id"] == school_id)
+                                  | (seconded["from_school_id"] == school_id), "staff_id"]))
+        ties = island.collaborations
+        ties = ties[ties["source_staff_id"].isin(own) | ties["target_staff_id"].isin(own)]
+        people = own | set(ties["source_staff_id"]) | set(ties["target_staff_id"])
+        members = island.memberships[island.memberships["staff_id"].isin(people)]
+        groups = island.groups[island.groups["group_id"].isin(set(members["group_id"]))]
+        parts = {"staff": island.staff[island.staff["staff_id"].isin(people)], "collaborations": ties,
+                 "memberships": members, "groups": groups,
+                 "secondments": seconded[seconded["staff_id"].isin(people)],
+                 "respondents": island.respondents[island.respondents["staff_id"].isin(people)]}
+        return Dataset.from_tables({**dict(island.tables()),
+                                    **{name: part.reset_index(drop=True) for name, part in parts.items()}})
+
 
 def _rows_of_parts(dataset: Dataset, school_part: dict[str, int], group_part: dict[str, int],
                    parts: int) -> list[dict[str, np.ndarray]]:
