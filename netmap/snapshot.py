@@ -29,12 +29,12 @@ from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_co
 from netmap.analysis.given import GivenMeasures
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.planner import Candidate, Planner, choose
-from netmap.analysis.secondees import SecondeeFigures
+from netmap.analysis.planner import Candidate, Introduction, Planner, choose
+from netmap.analysis.secondees import SecondeeFigures, introductions
 from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
-from netmap.errors import StorageError
+from netmap.errors import AnalysisError, StorageError
 from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
 from netmap.store.base import GraphStore, SnapshotInfo
 
@@ -301,6 +301,17 @@ class Snapshot:
                                                top=top)
         return [(target if s.person in target.school_of else self.home_planner(s.home)).describe(s, school_id, target)
                 for s in choose(inside + outside, top, central)]
+
+    def introductions(self, staff_id: str, *, top: int = 5) -> list[Introduction]:
+        """`Planner.introductions`: the same people, without the whole snapshot's graphs unless built (their island's
+        planner for who they already work with, everyone else's figures; netmap.analysis.secondees)."""
+        if "graphs" in self.__dict__:
+            return self.planner.introductions(staff_id, top=top)
+        figures = self.secondee_figures
+        if staff_id not in figures.people:
+            raise AnalysisError(f"{staff_id!r} is not a member of staff in post in this snapshot.")
+        home = str(figures.home[figures.people.get_loc(staff_id)])
+        return introductions(figures, self.island_planner(home), staff_id, top=top)
 
     def home_planner(self, school_id: str) -> Planner:
         """A planner that knows what `school_id` gives up when one of its people is seconded (Planner.home_cost,

@@ -11,6 +11,7 @@ from dataclasses import asdict
 import pytest
 
 from netmap.dataset import Dataset
+from netmap.errors import AnalysisError
 from netmap.ingest.validate import read_trust
 from netmap.snapshot import Snapshot
 from netmap.store import SQLiteStore
@@ -81,3 +82,20 @@ def test_the_samples_secondees_are_the_whole_graphs(sample: tuple[Snapshot, Snap
             assert _proposals(islands, school, asked, whole=False) == _proposals(whole, school, asked, whole=True), (
                 school, asked)
     assert "graphs" not in islands.__dict__
+
+
+def test_introductions_are_the_whole_graphs(sample: tuple[Snapshot, Snapshot]) -> None:
+    """A disconnected colleague's introductions (and anyone's), from their island and everyone's figures, are the
+    whole planner's, field by field, without the whole graphs; someone not in post is refused the same way."""
+    islands, whole = sample
+    staff = islands.analysis.staff
+    people = [*staff.loc[staff["is_disconnected"], "staff_id"][:20], *staff["staff_id"].iloc[::97]]
+    offered = 0
+    for person in people:
+        found = [asdict(i) for i in islands.introductions(person)]
+        assert found == [asdict(i) for i in whole.planner.introductions(person)], person
+        offered += len(found)
+    assert offered > len(people)  # most are offered someone: the comparison is not of empty lists
+    assert "graphs" not in islands.__dict__
+    with pytest.raises(AnalysisError, match="not a member of staff in post"):
+        islands.introductions("NOBODY")

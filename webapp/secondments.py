@@ -58,7 +58,7 @@ def index() -> Any:
     intros = []
     if person:
         try:
-            intros = view.planner.introductions(person)
+            intros = view.introductions(person)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"introductions for {person}")

@@ -95,7 +95,7 @@ def show(staff_id: str) -> Any:
                      ", ".join(sorted(kinds)), direction))
     audit("view", f"staff {staff_id}")
     groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
-    intros = [i for i in view.planner.introductions(staff_id) if scope.may_name(i.staff_id)] \
+    intros = [i for i in view.introductions(staff_id) if scope.may_name(i.staff_id)] \
         if bool(row["is_disconnected"]) else []
     under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
     seconded = list(under_way[under_way["staff_id"] == staff_id].itertuples())

@@ -27,15 +27,17 @@ from netmap.analysis.planner import (
     SOLE_COST,
     SUBJECT_POINTS,
     Fit,
+    Introduction,
     Planner,
     Scored,
     rank_key,
 )
 from netmap.contract import subject_key
 from netmap.dataset import Dataset
+from netmap.errors import AnalysisError
 from netmap.graphs import active_secondments, active_staff, working_schools
 
-__all__ = ["SecondeeFigures"]
+__all__ = ["SecondeeFigures", "introductions"]
 
 
 class SecondeeFigures:
@@ -68,7 +70,15 @@ class SecondeeFigures:
         self.degree = measures["soft_degree"].to_numpy(dtype=np.int64)
         cross = measures["cross_school_ties"].to_numpy(dtype=np.int64)
         # the schools their ties lead to: the other schools they reach, and their own when tied to a colleague
-        self.schools = measures["schools_reached"].to_numpy(dtype=np.int64) + (self.degree > cross)
+        self.reached = measures["schools_reached"].to_numpy(dtype=np.int64)
+        self.schools = self.reached + (self.degree > cross)
+        self.groups = [frozenset(g.split(";")) - {""} if isinstance(g, str) else frozenset()
+                       for g in measures["groups"]]
+        self.names = dict(zip(dataset.staff["staff_id"], dataset.staff["name"].fillna(dataset.staff["staff_id"]),
+                              strict=True))
+        self.school_names = dict(zip(schools["school_id"], schools["name"], strict=True))
+        self.group_names = dict(zip(dataset.groups["group_id"], dataset.groups["name"], strict=True))
+        self._holders: dict[tuple[str, str], np.ndarray] | None = None
         # what their school can least spare (Planner._home_penalty): its priority, and whether they are its only
         # teacher of a subject or only holder of their role
         taking = [len(self.ordered[c]) for c in self.subjects]
@@ -139,6 +149,49 @@ class SecondeeFigures:
             found.append(Scored(rank_key(int(new[k]), int(external[k]), before, int(score[k]), depends, person), person,
                                 home, (int(new[k]), now + int(new[k]), int(external[k]), depends), fit, int(score[k])))
         return found
+
+
+def _holders_of(figures: SecondeeFigures) -> dict[tuple[str, str], np.ndarray]:
+    """Row numbers of the people teaching each subject (("subject", key), "primary" left out) and belonging to each
+    group (("group", id))."""
+    rows: dict[tuple[str, str], list[int]] = {}
+    for row, code in enumerate(figures.subjects):
+        for subject in figures.ordered[code]:
+            rows.setdefault(("subject", subject), []).append(row)
+    for row, groups in enumerate(figures.groups):
+        for group in groups:
+            rows.setdefault(("group", group), []).append(row)
+    return {key: np.array(found, dtype=np.intp) for key, found in rows.items()}
+
+
+def introductions(figures: SecondeeFigures, planner: Planner, staff_id: str, *, top: int = 5) -> list[Introduction]:
+    """`Planner.introductions` of `staff_id` over the whole snapshot, from `planner` over their island (who they
+    already work with) and everyone's subjects, groups and schools reached in `figures`: the people sharing most
+    with them come from counting, per subject and group of theirs, who else holds it."""
+    if staff_id not in planner.school_of:
+        raise AnalysisError(f"{staff_id!r} is not a member of staff in post in this snapshot.")
+    if figures._holders is None:
+        figures._holders = _holders_of(figures)
+    me = figures.people.get_loc(staff_id)
+    keys = [("subject", s) for s in figures.ordered[figures.subjects[me]]] + [("group", g) for g in figures.groups[me]]
+    held = [figures._holders[key] for key in keys]
+    if not held:
+        return []
+    shared = np.bincount(np.concatenate(held), minlength=len(figures.people))
+    rows = np.flatnonzero(shared)
+    rows = rows[(figures.home[rows] != planner.school_of[staff_id])
+                & ~figures.people[rows].isin(list(planner.undirected[staff_id]))]
+    rows = rows[np.lexsort((figures.ids[rows], -figures.reached[rows], -shared[rows]))][:top]
+    mine_subjects, mine_groups = set(figures.ordered[figures.subjects[me]]), figures.groups[me]
+    found = []
+    for row in rows:
+        person, school, reached = str(figures.people[row]), str(figures.home[row]), int(figures.reached[row])
+        shares = (sorted(mine_subjects & set(figures.ordered[figures.subjects[row]]))
+                  + sorted(figures.group_names.get(g, g) for g in mine_groups & figures.groups[row]))
+        found.append(Introduction(person, figures.names.get(person, person), school, "; ".join(shares), reached,
+                                  f"Shares {', '.join(shares)}; works at {figures.school_names.get(school, school)} "
+                                  f"and is tied to {reached} other school{'s' if reached != 1 else ''}."))
+    return found
 
 
 def _phase(home: str | None, there: str | None) -> str:
