@@ -35,7 +35,15 @@ from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
 from netmap.errors import AnalysisError, StorageError
-from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
+from netmap.graphs import (
+    TrustGraphs,
+    active_staff,
+    build_graphs,
+    current_and_planned_secondments,
+    in_trust,
+    tie_window_warning,
+    without_units,
+)
 from netmap.store.base import GraphStore, SnapshotInfo
 
 if TYPE_CHECKING:
@@ -235,6 +243,12 @@ class Snapshot:
     def staff_in_post(self) -> pd.DataFrame:
         """Staff in post on the snapshot's date (filtered once: netmap.graphs.active_staff); read-only."""
         return active_staff(self.dated, self.as_of)
+
+    @cached_property
+    def secondments_under_way(self) -> pd.DataFrame:
+        """Current and planned secondments of people in post (netmap.graphs.current_and_planned_secondments),
+        worked out once: the pages of a school, a person and the secondments each show their part; read-only."""
+        return current_and_planned_secondments(self.table("secondments"), self.table("staff"), self.as_of)
 
     @cached_property
     def graphs(self) -> TrustGraphs:

@@ -10,7 +10,6 @@ from flask import Blueprint, render_template, request
 from netmap.analysis.cohesion import reciprocity_by_kind, respondents
 from netmap.analysis.priorities import context_columns
 from netmap.analysis.sensitivity import stability_line, stable_in
-from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
 from netmap.tie_kinds import tie_kinds
 from webapp.access import scope, suppressed_groups, suppressed_schools
@@ -84,7 +83,7 @@ def show(school_id: str) -> Any:
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
-    under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
+    under_way = view.secondments_under_way
     under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]
     seconded = [(r.staff_id if found.may_name(r.staff_id) else "", r.status, r.from_school_id, r.to_school_id,
                  r.starts_on, r.ends_on) for r in under_way.itertuples()] if school_id not in hidden else []
