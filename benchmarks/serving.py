@@ -198,6 +198,28 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
             "failed": failed}
 
 
+def cpu_by_page(db: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """CPU seconds of each page of the mix in this process (the app's test client, no HTTP), over the same
+    schools and people: "cold" the first time each is asked for, "warm" the second; what a page costs the server
+    whatever else the machine runs (the latencies under load are wall-clock)."""
+    from benchmarks.runner import bench_app
+
+    schools, people = chosen(db)
+    _, client = bench_app(db, Path(tempfile.mkdtemp()) / "users.db")
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    for round_ in ("cold", "warm"):
+        for page, _ in MIX:
+            cpu = []
+            for school, person in zip(schools, people, strict=True):
+                start = time.process_time()
+                status = client.get(page.format(school=school, person=person)).status_code
+                cpu.append(time.process_time() - start)
+                if status != 200:
+                    raise SystemExit(f"{page} answered {status}")
+            found.setdefault(round_, {})[page] = {"mean_cpu_s": sum(cpu) / len(cpu), "max_cpu_s": max(cpu)}
+    return found
+
+
 def main() -> None:
     from benchmarks.runner import _machine
     from webapp.accounts import Accounts
@@ -213,11 +235,13 @@ def main() -> None:
         accounts.users.add("load", "admin", "load-test-password")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).parent, check=False).stdout.strip()
-    result = {"db": str(args.db), "commit": commit, "machine": _machine(),
+    by_page = cpu_by_page(args.db)
+    result = {"db": str(args.db), "commit": commit, "machine": _machine(), "in_process_cpu_by_page": by_page,
               **bench_serving(args.db, users, "load", "load-test-password", clients=args.clients,
                               requests_each=args.requests_each)}
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in result.items() if k not in ("by_page", "machine")}, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("by_page", "machine", "schools", "people")},
+                     indent=2))
 
 
 if __name__ == "__main__":
