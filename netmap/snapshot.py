@@ -305,8 +305,8 @@ class Snapshot:
                   central: bool = False) -> list[Candidate]:
         """`Planner.recommend`'s secondees for `school_id`, the same people in the same order, without building
         the whole snapshot's graphs (unless they are built already): its island's people are scored by its
-        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees); the
-        chosen are described by their own island's planner and the target's (shared islands, built once)."""
+        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees); each
+        chosen person is described by their home school's planner (`home_planner`) and the target's."""
         if "graphs" in self.__dict__:
             return self.planner.recommend(school_id, subject=subject, role=role, top=top, central=central)
         target = self.island_planner(school_id)
