@@ -7,7 +7,9 @@ the target needs only their own figures, which the kept analysis's staff table h
 school when they work with a colleague); their home school's external ties they hold (`cross_school_ties`) say
 whether they are its only connector. Their fit and what their school can least spare come from the staff table
 (subjects, roles and priorities). `SecondeeFigures.scored` gives them the keys `Planner.scored` gives them over
-the whole graphs (tested); the target's own island is scored by its island's planner.
+the whole graphs (tested); the target's own island is scored by its island's planner. `introductions` finds a
+disconnected colleague's introductions the same way: who shares their subjects and groups is counted from
+everyone's figures, whom they already work with from their island.
 """
 
 from __future__ import annotations
