@@ -68,12 +68,10 @@ def show(school_id: str) -> Any:
                                    or "").split(";") if c]
     connectors = [c for c in every_connector if found.may_name(c)]
     stable = stable_in(view.analysis, "key connector")
-    groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
     small_groups = suppressed_groups(view, found)  # left out with their members: they are missing everywhere
-    missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
-               if school_id in (m or "").split(";") and g not in small_groups and school_id not in hidden]
+    missing = [g for g in view.groups_missing.get(school_id, []) if g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     understudies = ({c: [u for u in view.island_planner(school_id).understudies(school_id, c, top=8)
