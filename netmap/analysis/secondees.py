@@ -99,7 +99,9 @@ class SecondeeFigures:
         external = pd.Series(cross).groupby(home).sum()  # a school's ties to other schools: its staff's own
         home_external = pd.Series(home).map(external).to_numpy(dtype=np.int64)
         self.proposable = ~self.people.isin(list(excluded)) & ~((home_external > 0) & (cross == home_external))
-        self.ids = np.array([str(p) for p in people])
+        ids = np.array([str(p) for p in people])
+        self.id_order = np.empty(len(ids), dtype=np.int64)  # each id's place in id order: sorting by it sorts by id
+        self.id_order[np.argsort(ids, kind="stable")] = np.arange(len(ids))
 
     def scored(self, target: Planner, school_id: str, *, subject: str | None = None, role: str | None = None,
                central: bool = False, top: int | None = None) -> list[Scored]:
@@ -132,7 +134,7 @@ class SecondeeFigures:
         external = before + degree
         dependency = np.where(external > 0, np.maximum(top_now, degree) / np.maximum(external, 1), 1.0)
         first = (new == 0) & (external <= before)
-        order = np.lexsort((self.ids[rows], dependency, -external, -new, -score, first))
+        order = np.lexsort((self.id_order[rows], dependency, -external, -new, -score, first))
         found: list[Scored] = []
         asked_of: Counter[str] = Counter()
         for k in order:
@@ -183,7 +185,7 @@ def introductions(figures: SecondeeFigures, planner: Planner, staff_id: str, *, 
     rows = np.flatnonzero(shared)
     rows = rows[(figures.home[rows] != planner.school_of[staff_id])
                 & ~figures.people[rows].isin(list(planner.undirected[staff_id]))]
-    rows = rows[np.lexsort((figures.ids[rows], -figures.reached[rows], -shared[rows]))][:top]
+    rows = rows[np.lexsort((figures.id_order[rows], -figures.reached[rows], -shared[rows]))][:top]
     mine_subjects, mine_groups = set(figures.ordered[figures.subjects[me]]), figures.groups[me]
     found = []
     for row in rows:
