@@ -136,19 +136,6 @@ class TrustView(Snapshot):
         return island
 
     @cached_property
-    def groups_missing(self) -> dict[str, list[str]]:
-        """School -> the groups it is missing from (the analysis's schools_missing), in the groups table's order,
-        worked out once: a school's page lists its own without reading every group's list (thousands of schools
-        each at national scale)."""
-        found: dict[str, list[str]] = {}
-        groups = self.analysis.groups
-        for group, missing in zip(groups["group_id"], groups["schools_missing"], strict=True):
-            for school in dict.fromkeys((missing or "").split(";")):
-                if school:
-                    found.setdefault(school, []).append(group)
-        return found
-
-    @cached_property
     def subjects_taught(self) -> list[str]:
         """Every subject someone in post teaches, in order (the secondments page's choice), worked out once."""
         return sorted({s for v in self.staff["subjects"].dropna() for s in v.split(";")})

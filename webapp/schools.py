@@ -71,7 +71,9 @@ def show(school_id: str) -> Any:
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
     small_groups = suppressed_groups(view, found)  # left out with their members: they are missing everywhere
-    missing = [g for g in view.groups_missing.get(school_id, []) if g not in small_groups and school_id not in hidden]
+    groups = view.analysis.groups
+    missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
+               if m and _listed(school_id, m) and g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     understudies = ({c: [u for u in view.island_planner(school_id).understudies(school_id, c, top=8)
@@ -99,6 +101,13 @@ def show(school_id: str) -> Any:
                            stability=stability_line(view.analysis, "key connector"),
                            groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
+
+
+def _listed(school_id: str, schools: str) -> bool:
+    """Whether `school_id` is one of the ;-separated `schools`: found in place, not by splitting the list (a national
+    group's list of schools missing from it runs to thousands, and a school's page reads every group's)."""
+    return (schools == school_id or schools.startswith(f"{school_id};") or schools.endswith(f";{school_id}")
+            or f";{school_id};" in schools)
 
 
 def _measures(view: TrustView, school_id: str, row: pd.Series) -> list[tuple[str, str, str]]:
