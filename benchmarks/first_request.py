@@ -1,7 +1,8 @@
 """The web app's first pages on a store already loaded (its analysis kept), in a fresh process: how long a
 person waits after `netmap serve` starts, then the first staff map of one school (the store's last), that school's
 page, one of its people's page and map, then a key-person-risk school's and an isolated school's pages (their
-secondment planner). python -m benchmarks.first_request --db STORE --out RESULT.json"""
+secondment planner) and the secondments page for that school.
+python -m benchmarks.first_request --db STORE --out RESULT.json"""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ import io
 import json
 import os
 import resource
+import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.runner import bench_app
+from benchmarks.runner import _machine, bench_app
 
-PAGES = ("/", "/", "/schools/", "/groups/")
+PAGES = ("/", "/", "/schools/", "/groups/", "/staff/?sort=betweenness")
 AROUND = ("/map/data?view=staff&school={school}", "/map/data?view=staff&school={school}", "/schools/{school}",
           "/staff/{person}", "/map/data?view=staff&person={person}")  # a school's staff map first, then again
 
@@ -48,7 +50,12 @@ def measure(db: Path) -> dict[str, Any]:
         chosen = [r["school_id"] for r in schools if r[flag] == "True" and r["school_id"] != school]
         if chosen:
             timed_get(f"/schools/{chosen[-1]}")
-    return {"db": str(db), "pages": timings, "first_request_s": timings[0]["seconds"],
+    if chosen:  # the secondments page's candidates for the isolated school (its own and the central team's list)
+        timed_get(f"/secondments/?school={chosen[-1]}")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent, check=False).stdout.strip()
+    return {"db": str(db), "commit": commit, "machine": _machine(), "pages": timings,
+            "first_request_s": timings[0]["seconds"],
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "load_average": os.getloadavg()}
 
 

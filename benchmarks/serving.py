@@ -1,14 +1,18 @@
 """`netmap serve` (waitress) under load: many users on loopback requesting the pages people use, with the
-latencies they see and the memory of the serving process. A load generator, bounded in time and requests."""
+latencies they see and the memory and CPU of the serving process. A load generator, bounded in time and requests.
+python -m benchmarks.serving --db STORE --out RESULT.json (the store's latest snapshot, its analysis kept)."""
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import re
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -18,7 +22,12 @@ from typing import Any
 
 import psutil
 
-PAGES = ("/", "/schools/", "/groups/", "/wiring/", "/map/data", "/staff/?sort=betweenness")
+# The pages people use, in the proportions they use them (issue 33: dashboard, schools, people, groups, school
+# staff maps, secondments), as one cycle of 20 requests; {school} and {person} go round a spread of the snapshot's
+# schools (its isolated ones first, whose pages rank secondees) and staff, so that many islands are drawn at once.
+MIX = (("/", 3), ("/schools/", 2), ("/schools/{school}", 4), ("/staff/?sort=betweenness", 2), ("/staff/{person}", 3),
+       ("/groups/", 1), ("/map/data?view=staff&school={school}", 3), ("/secondments/?school={school}", 2))
+SPREAD = 12  # schools and people the mix goes round
 
 
 def _free_port() -> int:
@@ -74,10 +83,43 @@ def wait_until_up(base: str, limit_s: float = 120) -> float:
             time.sleep(0.1)
 
 
+def cycle() -> list[str]:
+    """MIX as one cycle of page templates, each page's turns spread through it (not all of one page together)."""
+    turns = sorted(((k + 0.5) / weight, page) for page, weight in MIX for k in range(weight))
+    return [page for _, page in turns]
+
+
+def chosen(db: Path) -> tuple[list[str], list[str]]:
+    """(schools, people) the mix goes round: the snapshot's isolated schools first, then schools spread evenly
+    over the rest; staff in post spread evenly (from the store and its kept analysis, read in this process)."""
+    from netmap.snapshot import Snapshot
+    from netmap.store import SQLiteStore
+
+    with SQLiteStore(db) as store:
+        snapshot = Snapshot.open(store)
+        kept = snapshot.kept_analysis()
+        if kept is None:
+            raise SystemExit(f"{db} keeps no analysis for its latest snapshot: run `netmap analyse` first")
+        schools, staff = kept.schools, kept.staff
+    isolated = list(schools.loc[schools["is_isolated"].astype(bool), "school_id"])[:SPREAD // 3]
+    rest = [s for s in schools["school_id"] if s not in isolated]
+    spread = [rest[k * len(rest) // (SPREAD - len(isolated))] for k in range(SPREAD - len(isolated))]
+    people = [str(staff["staff_id"].iloc[k * len(staff) // SPREAD]) for k in range(SPREAD)]
+    return [str(s) for s in isolated + spread], people
+
+
 def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients: int = 50,
                   requests_each: int = 12, timeout_s: float = 600) -> dict[str, Any]:
     """Start `netmap serve` on a free port, time its first request, then `clients` threads each request the
-    pages in turn `requests_each` times; p50/p95/max latency, errors, and the server's peak memory."""
+    pages of the mix in turn `requests_each` times; p50/p95/max latency (also by page), errors, the server's peak
+    memory and CPU, and the load average."""
+    schools, people = chosen(db)
+    pages = cycle()
+
+    def page_for(k: int, i: int) -> str:
+        template = pages[(k + i) % len(pages)]
+        return template.format(school=schools[(k + 3 * i) % len(schools)], person=people[(k + 5 * i) % len(people)])
+
     base, server = start_server(db, users_db)
     process = psutil.Process(server.pid)
     peak = [0.0]
@@ -109,6 +151,7 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
 
         first_s, first_status = fetch("/")
         latencies: list[float] = []
+        by_page: dict[str, list[float]] = {}
         errors = [0]
         failed: list[str] = []  # "STATUS PATH" of each answer that was not 200, so that a failure says what failed
         deadline = time.perf_counter() + timeout_s
@@ -118,12 +161,14 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
             for i in range(requests_each):
                 if time.perf_counter() > deadline:
                     return
-                seconds, status = fetch(PAGES[(k + i) % len(PAGES)])
+                path = page_for(k, i)
+                seconds, status = fetch(path)
                 with lock:
                     latencies.append(seconds)
+                    by_page.setdefault(pages[(k + i) % len(pages)], []).append(seconds)
                     errors[0] += status != 200
                     if status != 200:
-                        failed.append(f"{status} {PAGES[(k + i) % len(PAGES)]}")
+                        failed.append(f"{status} {path}")
 
         threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
         load_start = time.perf_counter()
@@ -132,6 +177,8 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - load_start
+        cpu = process.cpu_times()
+        load_average = os.getloadavg()
     finally:
         stop.set()
         server.terminate()
@@ -142,5 +189,60 @@ def bench_serving(db: Path, users_db: Path, user: str, password: str, *, clients
             "requests_per_s": len(latencies) / wall if wall else None,
             "p50_s": statistics.median(ordered) if ordered else None,
             "p95_s": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
-            "max_s": ordered[-1] if ordered else None, "server_peak_rss_mb": peak[0], "pages": list(PAGES),
+            "max_s": ordered[-1] if ordered else None, "server_peak_rss_mb": peak[0],
+            "server_cpu_s": cpu.user + cpu.system, "load_average": load_average, "mix": dict(MIX),
+            "schools": schools, "people": people,
+            "by_page": {page: {"requests": len(times), "p50_s": statistics.median(times),
+                               "p95_s": sorted(times)[int(0.95 * (len(times) - 1))], "max_s": max(times)}
+                        for page, times in sorted(by_page.items())},
             "failed": failed}
+
+
+def cpu_by_page(db: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """CPU seconds of each page of the mix in this process (the app's test client, no HTTP), over the same
+    schools and people: "cold" the first time each is asked for, "warm" the second; what a page costs the server
+    whatever else the machine runs (the latencies under load are wall-clock)."""
+    from benchmarks.runner import bench_app
+
+    schools, people = chosen(db)
+    _, client = bench_app(db, Path(tempfile.mkdtemp()) / "users.db")
+    found: dict[str, dict[str, dict[str, float]]] = {}
+    for round_ in ("cold", "warm"):
+        for page, _ in MIX:
+            cpu = []
+            for school, person in zip(schools, people, strict=True):
+                start = time.process_time()
+                status = client.get(page.format(school=school, person=person)).status_code
+                cpu.append(time.process_time() - start)
+                if status != 200:
+                    raise SystemExit(f"{page} answered {status}")
+            found.setdefault(round_, {})[page] = {"mean_cpu_s": sum(cpu) / len(cpu), "max_cpu_s": max(cpu)}
+    return found
+
+
+def main() -> None:
+    from benchmarks.runner import _machine
+    from webapp.accounts import Accounts
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests-each", type=int, default=12)
+    args = parser.parse_args()
+    users = Path(tempfile.mkdtemp()) / "users.db"
+    with Accounts(users) as accounts:
+        accounts.users.add("load", "admin", "load-test-password")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent, check=False).stdout.strip()
+    by_page = cpu_by_page(args.db)
+    result = {"db": str(args.db), "commit": commit, "machine": _machine(), "in_process_cpu_by_page": by_page,
+              **bench_serving(args.db, users, "load", "load-test-password", clients=args.clients,
+                              requests_each=args.requests_each)}
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: v for k, v in result.items() if k not in ("by_page", "machine", "schools", "people")},
+                     indent=2))
+
+
+if __name__ == "__main__":
+    main()

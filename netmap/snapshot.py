@@ -29,12 +29,21 @@ from netmap.analysis.engine import Analysis, Progress, analyse_snapshot, with_co
 from netmap.analysis.given import GivenMeasures
 from netmap.analysis.islands import Islands
 from netmap.analysis.options import AnalysisOptions
-from netmap.analysis.planner import Planner
+from netmap.analysis.planner import Candidate, Introduction, Planner, choose
+from netmap.analysis.secondees import SecondeeFigures, introductions
 from netmap.analysis.sensitivity import with_stability_of
 from netmap.analysis.stored import analysis_from_parts, analysis_to_parts, options_key
 from netmap.dataset import Dataset
-from netmap.errors import StorageError
-from netmap.graphs import TrustGraphs, active_staff, build_graphs, in_trust, tie_window_warning, without_units
+from netmap.errors import AnalysisError, StorageError
+from netmap.graphs import (
+    TrustGraphs,
+    active_staff,
+    build_graphs,
+    current_and_planned_secondments,
+    in_trust,
+    tie_window_warning,
+    without_units,
+)
 from netmap.store.base import GraphStore, SnapshotInfo
 from netmap.trusts import within_trusts
 
@@ -46,6 +55,7 @@ __all__ = ["NOTHING_HIDDEN", "Hidden", "NamesPeople", "PolicyView", "Snapshot"]
 log = logging.getLogger(__name__)
 
 ISLANDS_KEPT = 32  # island graphs a snapshot keeps at once (the least recently used go first)
+HOMES_KEPT = 256  # planners of one school and its contacts kept at once (secondees' homes; least recently used go)
 VIEWS_KEPT = 16  # views without hidden units a snapshot keeps at once (one per role and lead; least recently used go)
 
 NARROWED = ("Stability of named lists not computed for this view: it leaves out schools or groups too small to "
@@ -135,6 +145,7 @@ class Snapshot:
         self._without: OrderedDict[Hidden, Self] = OrderedDict()
         self._island_graphs: OrderedDict[int, TrustGraphs] = OrderedDict()
         self._island_planners: dict[int, Planner] = {}  # beside the island's graphs, let go with them
+        self._home_planners: OrderedDict[str, Planner] = OrderedDict()
         self._islands_lock = threading.Lock()  # apart from _lock: a map is drawn while an analysis runs
 
     @classmethod
@@ -244,19 +255,26 @@ class Snapshot:
         return active_staff(self.dated, self.as_of)
 
     @cached_property
+    def secondments_under_way(self) -> pd.DataFrame:
+        """Current and planned secondments of people in post (netmap.graphs.current_and_planned_secondments),
+        worked out once: the pages of a school, a person and the secondments each show their part; read-only."""
+        return current_and_planned_secondments(self.table("secondments"), self.table("staff"), self.as_of)
+
+    @cached_property
     def graphs(self) -> TrustGraphs:
         """Soft and hard wiring on the snapshot's date, over the options' tie window."""
         return build_graphs(self.dated, self.as_of, self.options.tie_window_days)
 
     @cached_property
     def islands(self) -> Islands:
-        """The snapshot's islands (netmap.analysis.islands): schools and groups no tie, membership or secondment
-        joins to the rest."""
+        """The snapshot's islands (netmap.analysis.islands.Islands): schools no tie or secondment joins to the rest,
+        each with its people's memberships (a group spanning many islands does not join them)."""
         return Islands(self.dated, self.as_of, self.options.tie_window_days)
 
     def island_graphs(self, school_id: str) -> TrustGraphs:
-        """The graphs of the island holding `school_id`: `graphs` restricted to it, every node and edge as there,
-        since no tie, shared group or secondment leaves an island. Built on first use and shared by every request
+        """The graphs of the island holding `school_id`: `graphs` restricted to it, every person, tie and each
+        person's groups as there, since no tie or secondment leaves an island (a group's members elsewhere are not
+        in it: nothing about one school or person needs them). Built on first use and shared by every request
         (the ISLANDS_KEPT most recently used are kept), so a page about one school or person costs its island, not
         the whole snapshot; `graphs` itself once it is built. KeyError for a school not in the snapshot."""
         with self._islands_lock:
@@ -267,6 +285,7 @@ class Snapshot:
         if "graphs" in self.__dict__:
             self._island_graphs.clear()  # the whole graphs hold every island: keep one copy, not two
             self._island_planners.clear()
+            self._home_planners.clear()
             return None, self.graphs
         number = self.islands.number_of(school_id)
         if number not in self._island_graphs:
@@ -281,8 +300,8 @@ class Snapshot:
         """A planner over the island holding `school_id` (its graphs as `island_graphs` gives them, the whole
         analysis): for what stays inside the island, such as a key connector's understudies at their school (their
         contacts and colleagues are all there), with the whole planner's answers. Kept with the island's graphs and
-        shared; `planner` itself once the whole graphs are built. Not for secondees (`Planner.recommend` ranks
-        everyone in the snapshot). KeyError for a school not in the snapshot."""
+        shared; `planner` itself once the whole graphs are built. Not for secondees, who may come from any island
+        (`recommend`). KeyError for a school not in the snapshot."""
         analysis = self.analysis  # before the lock: an analysis in progress must not hold up the maps' islands
         with self._islands_lock:
             number, graphs = self._island_graphs_of(school_id)
@@ -291,6 +310,57 @@ class Snapshot:
             if number not in self._island_planners:
                 self._island_planners[number] = Planner(graphs, analysis)
             return self._island_planners[number]
+
+    def recommend(self, school_id: str, *, subject: str | None = None, role: str | None = None, top: int = 10,
+                  central: bool = False) -> list[Candidate]:
+        """`Planner.recommend`'s secondees for `school_id`, the same people in the same order, without building
+        the whole snapshot's graphs (unless they are built already): its island's people are scored by its
+        island's planner, everyone else from their figures in the kept analysis (netmap.analysis.secondees); each
+        chosen person is described by their home school's planner (`home_planner`) and the target's."""
+        if "graphs" in self.__dict__:
+            return self.planner.recommend(school_id, subject=subject, role=role, top=top, central=central)
+        target = self.island_planner(school_id)
+        inside = target.scored(school_id, subject=subject, role=role, central=central)
+        outside = self.secondee_figures.scored(target, school_id, subject=subject, role=role, central=central,
+                                               top=top)
+        return [(target if s.person in target.school_of else self.home_planner(s.home)).describe(s, school_id, target)
+                for s in choose(inside + outside, top, central)]
+
+    def introductions(self, staff_id: str, *, top: int = 5) -> list[Introduction]:
+        """`Planner.introductions`: the same people, without the whole snapshot's graphs unless built (their island's
+        planner for who they already work with, everyone else's figures; netmap.analysis.secondees)."""
+        if "graphs" in self.__dict__:
+            return self.planner.introductions(staff_id, top=top)
+        figures = self.secondee_figures
+        if staff_id not in figures.people:
+            raise AnalysisError(f"{staff_id!r} is not a member of staff in post in this snapshot.")
+        home = str(figures.home[figures.people.get_loc(staff_id)])
+        return introductions(figures, self.island_planner(home), staff_id, top=top)
+
+    def home_planner(self, school_id: str) -> Planner:
+        """A planner that knows what `school_id` gives up when one of its people is seconded (Planner.home_cost,
+        describe): its island's planner when that is built, else one over the school's people and their contacts
+        alone (Islands.dataset_around), which costs one school, not its island; the HOMES_KEPT most recently used
+        are kept and shared, so that ranking secondees for many schools does not rebuild their homes' islands."""
+        analysis = self.analysis  # before the lock, as island_planner
+        with self._islands_lock:
+            if "graphs" in self.__dict__:
+                return self.planner
+            number = self.islands.number_of(school_id)
+            if number in self._island_planners:
+                return self._island_planners[number]
+            if school_id not in self._home_planners:
+                graphs = build_graphs(self.islands.dataset_around(school_id), self.as_of, self.options.tie_window_days)
+                self._home_planners[school_id] = Planner(graphs, analysis)
+                while len(self._home_planners) > HOMES_KEPT:
+                    self._home_planners.popitem(last=False)
+            self._home_planners.move_to_end(school_id)
+            return self._home_planners[school_id]
+
+    @cached_property
+    def secondee_figures(self) -> SecondeeFigures:
+        """Every person's figures for ranking secondees across islands (netmap.analysis.secondees), computed once."""
+        return SecondeeFigures(self.dated, self.as_of, self.analysis)
 
     @cached_property
     def tie_window_warning(self) -> str | None:

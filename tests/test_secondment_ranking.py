@@ -17,46 +17,12 @@ from netmap.dataset import Dataset
 from netmap.errors import AnalysisError
 from netmap.graphs import build_graphs
 from tests.conftest import QUICK, REPO
+from tests.trusts import ranking_trust
 
 AS_OF = "2026-07-01"
-# T needs help (isolated). A, B, H and L are primaries whose maths teachers each reach X and Y: equivalent
-# candidates but for their home school (B's is its only maths teacher; H is a high-priority school) and their
-# plans (l1 starts a secondment in two weeks, l2 leaves at the end of August, l3 has resigned for December).
-SCHOOLS = {"T": ("primary", "high"), "A": ("primary", "low"), "B": ("primary", "low"), "H": ("primary", "high"),
-           "L": ("primary", "low"), "X": ("secondary", "low"), "Y": ("secondary", "low"),
-           "Z": ("secondary", "low"), "CEN": ("central", None)}
-STAFF = {"t1": ("T", "maths", "teacher"), "t2": ("T", "english", "teacher"), "t3": ("T", "finance", "support"),
-         "a1": ("A", "maths", "teacher"), "a2": ("A", "maths", "teacher"), "a3": ("A", None, "teacher"),
-         "b1": ("B", "maths", "teacher"), "b2": ("B", "english", "teacher"),
-         "h1": ("H", "maths", "teacher"), "h2": ("H", "maths", "teacher"),
-         "l1": ("L", "maths", "teacher"), "l2": ("L", "maths", "teacher"), "l3": ("L", "maths", "teacher"),
-         "l4": ("L", "maths", "teacher"),
-         "c1": ("CEN", "finance;data", "central"), "c2": ("CEN", "maths", "central"),
-         "x1": ("X", "maths", "teacher"), "y1": ("Y", "maths", "teacher"), "z1": ("Z", "maths", "teacher")}
-LEFT_ON = {"l2": "2026-08-31", "l3": "2026-12-31"}
-REACHING = ("a1", "b1", "h1", "l1", "l2", "l3", "l4", "c1", "c2")  # each tied to x1 and y1
-TIES = ([(p, o) for p in REACHING for o in ("x1", "y1")] + [("t1", "t2"), ("t2", "t3"), ("a2", "z1"), ("b2", "z1"),
-                                                              ("h2", "z1"), ("a1", "a3"), ("b1", "b2"), ("h1", "h2"),
-                                                              ("c1", "c2")])
-
-
-def _dataset() -> Dataset:
-    schools = pd.DataFrame({"school_id": list(SCHOOLS), "name": [f"School {s}" for s in SCHOOLS],
-                            "phase": [v[0] for v in SCHOOLS.values()], "priority": [v[1] for v in SCHOOLS.values()]})
-    staff = pd.DataFrame({"staff_id": list(STAFF), "school_id": [v[0] for v in STAFF.values()],
-                          "subjects": [v[1] for v in STAFF.values()], "role": [v[2] for v in STAFF.values()],
-                          "left_on": [LEFT_ON.get(p) for p in STAFF]})
-    ties = pd.DataFrame({"source_staff_id": [a for a, _ in TIES], "target_staff_id": [b for _, b in TIES],
-                         "kind": "co-planning", "weight": 1.0})
-    secondments = pd.DataFrame({"staff_id": ["l1"], "from_school_id": ["L"], "to_school_id": ["Y"],
-                                "starts_on": ["2026-07-15"], "ends_on": ["2027-07-14"], "purpose": ["Cover"]})
-    return Dataset.from_tables({"schools": schools, "staff": staff, "collaborations": ties,
-                                "secondments": secondments})
-
-
 @pytest.fixture(scope="module")
 def planner() -> Planner:
-    graphs = build_graphs(_dataset(), AS_OF)
+    graphs = build_graphs(ranking_trust(), AS_OF)
     return Planner(graphs, analyse(graphs, QUICK))
 
 

@@ -701,6 +701,24 @@ def test_csv_numbers_stay_numbers_and_formula_text_is_still_defused(tmp_path: Pa
     assert rows["A"]["density"] == "0.5"
 
 
+def test_a_schools_page_lists_the_groups_it_is_missing_from(admin: FlaskClient) -> None:
+    """MATHS covers A and B and misses C (a phase it serves): C's page names it among the groups it is missing
+    from, A's among none."""
+    def missing(school: str) -> str:
+        page = admin.get(f"/schools/{school}").get_data(as_text=True)
+        return page.split("Groups it is missing from</h2>")[1].split("</p>")[0]
+
+    assert "/groups/MATHS" in missing("C") and "None." in missing("A")
+
+
+@pytest.mark.parametrize(("school", "schools"), [("A", "A"), ("A", "A;B"), ("B", "A;B"), ("B", "A;B;C"),
+                                                 ("A", "AB;B"), ("B", "A;AB"), ("B", "AB"), ("SCH1", "SCH10;SCH11")])
+def test_a_school_is_listed_exactly_as_splitting_the_list_says(school: str, schools: str) -> None:
+    from webapp.schools import _listed
+
+    assert _listed(school, schools) == (school in schools.split(";"))
+
+
 def test_a_schools_staff_map_builds_only_its_islands_graphs(app: Flask, admin: FlaskClient) -> None:
     """D shares no tie, group or secondment with A, B and C: its staff map builds D's island alone (the whole
     snapshot's graphs are not built for it), and draws exactly what the whole graphs draw."""

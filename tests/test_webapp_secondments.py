@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.test_secondment_ranking import _dataset as ranking_trust
+from tests.trusts import ranking_trust
 from tests.web_helpers import csrf_token, login, make_app
 from webapp.accounts import Accounts
 

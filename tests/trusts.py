@@ -15,6 +15,8 @@ each other.
 - two_cliques(), random_trust(): two cliques of six joined by one tie (stable communities) and G(30, 0.15)
   (no stable informal clusters), written to a folder (tests/test_community_stability.py).
 - LayoutSnapshot: a snapshot as netmap.layout reads it, built by hand (tests/test_layout*.py).
+- ranking_trust(): an isolated school T and candidates for it whose right order is known
+  (tests/test_secondment_ranking.py, tests/test_secondees.py).
 """
 
 from __future__ import annotations
@@ -180,3 +182,41 @@ def intervention_folder(folder: Path, planted: bool) -> Path:
         if len(frame):
             frame.to_csv(folder / f"{name}.csv", index=False)
     return folder
+
+
+# T needs help (isolated). A, B, H and L are primaries whose maths teachers each reach X and Y: equivalent
+# candidates but for their home school (B's is its only maths teacher; H is a high-priority school) and their
+# plans (l1 starts a secondment in two weeks, l2 leaves at the end of August, l3 has resigned for December).
+RANKING_SCHOOLS = {"T": ("primary", "high"), "A": ("primary", "low"), "B": ("primary", "low"),
+                   "H": ("primary", "high"), "L": ("primary", "low"), "X": ("secondary", "low"),
+                   "Y": ("secondary", "low"), "Z": ("secondary", "low"), "CEN": ("central", None)}
+RANKING_STAFF = {"t1": ("T", "maths", "teacher"), "t2": ("T", "english", "teacher"), "t3": ("T", "finance", "support"),
+                 "a1": ("A", "maths", "teacher"), "a2": ("A", "maths", "teacher"), "a3": ("A", None, "teacher"),
+                 "b1": ("B", "maths", "teacher"), "b2": ("B", "english", "teacher"),
+                 "h1": ("H", "maths", "teacher"), "h2": ("H", "maths", "teacher"),
+                 "l1": ("L", "maths", "teacher"), "l2": ("L", "maths", "teacher"), "l3": ("L", "maths", "teacher"),
+                 "l4": ("L", "maths", "teacher"),
+                 "c1": ("CEN", "finance;data", "central"), "c2": ("CEN", "maths", "central"),
+                 "x1": ("X", "maths", "teacher"), "y1": ("Y", "maths", "teacher"), "z1": ("Z", "maths", "teacher")}
+RANKING_LEFT_ON = {"l2": "2026-08-31", "l3": "2026-12-31"}
+RANKING_REACHING = ("a1", "b1", "h1", "l1", "l2", "l3", "l4", "c1", "c2")  # each tied to x1 and y1
+RANKING_TIES = ([(p, o) for p in RANKING_REACHING for o in ("x1", "y1")]
+                + [("t1", "t2"), ("t2", "t3"), ("a2", "z1"), ("b2", "z1"), ("h2", "z1"), ("a1", "a3"), ("b1", "b2"),
+                   ("h1", "h2"), ("c1", "c2")])
+
+
+def ranking_trust() -> Dataset:
+    """The ranking trust (tests/test_secondment_ranking.py, tests/test_secondees.py), described above."""
+    schools, staff = RANKING_SCHOOLS, RANKING_STAFF
+    schools_table = pd.DataFrame({"school_id": list(schools), "name": [f"School {s}" for s in schools],
+                                  "phase": [v[0] for v in schools.values()],
+                                  "priority": [v[1] for v in schools.values()]})
+    staff_table = pd.DataFrame({"staff_id": list(staff), "school_id": [v[0] for v in staff.values()],
+                                "subjects": [v[1] for v in staff.values()], "role": [v[2] for v in staff.values()],
+                                "left_on": [RANKING_LEFT_ON.get(p) for p in staff]})
+    ties = pd.DataFrame({"source_staff_id": [a for a, _ in RANKING_TIES],
+                         "target_staff_id": [b for _, b in RANKING_TIES], "kind": "co-planning", "weight": 1.0})
+    secondments = pd.DataFrame({"staff_id": ["l1"], "from_school_id": ["L"], "to_school_id": ["Y"],
+                                "starts_on": ["2026-07-15"], "ends_on": ["2027-07-14"], "purpose": ["Cover"]})
+    return Dataset.from_tables({"schools": schools_table, "staff": staff_table, "collaborations": ties,
+                                "secondments": secondments})

@@ -136,6 +136,11 @@ class TrustView(Snapshot):
         return island
 
     @cached_property
+    def subjects_taught(self) -> list[str]:
+        """Every subject someone in post teaches, in order (the secondments page's choice), worked out once."""
+        return sorted({s for v in self.staff["subjects"].dropna() for s in v.split(";")})
+
+    @cached_property
     def staff(self) -> pd.DataFrame:
         """The staff metrics with name, role and subjects alongside."""
         people = self.table("staff")[["staff_id", "name", "role", "subjects"]]

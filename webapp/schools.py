@@ -10,7 +10,6 @@ from flask import Blueprint, render_template, request
 from netmap.analysis.cohesion import reciprocity_by_kind, respondents
 from netmap.analysis.priorities import context_columns
 from netmap.analysis.sensitivity import stability_line, stable_in
-from netmap.graphs import current_and_planned_secondments
 from netmap.suppression import fewer_than, hide_rows
 from netmap.tie_kinds import tie_kinds
 from webapp.access import scope, suppressed_groups, suppressed_schools
@@ -69,22 +68,22 @@ def show(school_id: str) -> Any:
                                    or "").split(";") if c]
     connectors = [c for c in every_connector if found.may_name(c)]
     stable = stable_in(view.analysis, "key connector")
-    groups = view.analysis.groups
     staff = view.staff
     here = set(";".join(staff.loc[staff["school_id"] == school_id, "groups"]).split(";")) - {""}
     small_groups = suppressed_groups(view, found)  # left out with their members: they are missing everywhere
+    groups = view.analysis.groups
     missing = [g for g, m in zip(groups["group_id"], groups["schools_missing"], strict=True)
-               if school_id in (m or "").split(";") and g not in small_groups and school_id not in hidden]
+               if m and _listed(school_id, m) and g not in small_groups and school_id not in hidden]
     if connectors and school_id not in hidden:
         audit("view", f"school {school_id} key connectors")
     understudies = ({c: [u for u in view.island_planner(school_id).understudies(school_id, c, top=8)
                          if found.may_name(u.staff_id)][:5]
                      for c in connectors} if bool(row["is_key_person_risk"]) and school_id not in hidden else {})
-    secondees = (view.planner.recommend(school_id, top=5)
+    secondees = (view.recommend(school_id, top=5)
                  if bool(row["is_isolated"]) and found.people is None and school_id not in hidden else [])
     trend_points = {} if school_id in hidden else {
         m: points for m in SCHOOL_TRENDS if len(points := series("school", school_id, m)) >= 2}
-    under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
+    under_way = view.secondments_under_way
     under_way = under_way[(under_way["from_school_id"] == school_id) | (under_way["to_school_id"] == school_id)]
     seconded = [(r.staff_id if found.may_name(r.staff_id) else "", r.status, r.from_school_id, r.to_school_id,
                  r.starts_on, r.ends_on) for r in under_way.itertuples()] if school_id not in hidden else []
@@ -102,6 +101,13 @@ def show(school_id: str) -> Any:
                            stability=stability_line(view.analysis, "key connector"),
                            groups_here=sorted((g, view.group_names.get(g, g)) for g in here),
                            groups_missing=[(g, view.group_names.get(g, g)) for g in missing])
+
+
+def _listed(school_id: str, schools: str) -> bool:
+    """Whether `school_id` is one of the ;-separated `schools`: found in place, not by splitting the list (a national
+    group's list of schools missing from it runs to thousands, and a school's page reads every group's)."""
+    return (schools == school_id or schools.startswith(f"{school_id};") or schools.endswith(f";{school_id}")
+            or f";{school_id};" in schools)
 
 
 def _measures(view: TrustView, school_id: str, row: pd.Series) -> list[tuple[str, str, str]]:

@@ -13,7 +13,6 @@ from werkzeug.wrappers import Response
 from netmap.analysis.key_players import fragmenting_players, pairs_cut_apart, reaching_players
 from netmap.analysis.whatif import Change, Leave, Second, analyse_after, what_if
 from netmap.errors import AnalysisError
-from netmap.graphs import current_and_planned_secondments
 from webapp.auth import accounts, audit
 from webapp.data import TrustView, current_view, require_view
 from webapp.graphview import school_map
@@ -41,9 +40,8 @@ def index() -> Any:
     candidates, central = [], []
     if school:
         try:
-            candidates = view.planner.recommend(school, subject=subject or None, role=role or None, top=15)
-            central = view.planner.recommend(school, subject=subject or None, role=role or None, top=5,
-                                             central=True)
+            candidates = view.recommend(school, subject=subject or None, role=role or None, top=15)
+            central = view.recommend(school, subject=subject or None, role=role or None, top=5, central=True)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("download" if args.get("format") == "csv" else "view", f"secondment candidates for {school}")
@@ -59,7 +57,7 @@ def index() -> Any:
     intros = []
     if person:
         try:
-            intros = view.planner.introductions(person)
+            intros = view.introductions(person)
         except AnalysisError as exc:
             flash(str(exc), "error")
         audit("view", f"introductions for {person}")
@@ -80,7 +78,7 @@ def index() -> Any:
     if download and args.get("table") == "secondments":
         audit("download", "current and planned secondments")
         return csv_response(under_way[csv_columns("secondments under way")], f"secondments-{view.as_of}.csv")
-    subjects = sorted({s for v in view.staff["subjects"].dropna() for s in v.split(";")})
+    subjects = view.subjects_taught
     return render_template("secondments/index.html", view=view, school=school, subject=subject, role=role,
                            candidates=candidates, central=central, changes=changes, result=result, error=error,
                            person=person, typed=typed,
@@ -93,7 +91,7 @@ def index() -> Any:
 
 def _under_way(view: TrustView) -> pd.DataFrame:
     """Current and planned secondments in the data, with names (hr and admin see every name)."""
-    table = current_and_planned_secondments(view.dataset.secondments, view.dataset.staff, view.as_of)
+    table = view.secondments_under_way
     return pd.DataFrame({"status": table["status"], "staff_id": table["staff_id"],
                          "name": table["staff_id"].map(view.staff_names),
                          "from_school": table["from_school_id"].map(view.school_names),

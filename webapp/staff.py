@@ -11,7 +11,6 @@ from werkzeug.wrappers import Response
 from netmap.analysis.communities import stability_of, stability_sentence
 from netmap.analysis.sensitivity import stability_line, stable_in
 from netmap.analysis.staff_metrics import STAFF_COLUMNS
-from netmap.graphs import current_and_planned_secondments
 from webapp.access import named_view, require_person
 from webapp.auth import audit
 from webapp.data import current_view
@@ -95,9 +94,9 @@ def show(staff_id: str) -> Any:
                      ", ".join(sorted(kinds)), direction))
     audit("view", f"staff {staff_id}")
     groups = [(g, view.group_names.get(g, g)) for g in (row["groups"] or "").split(";") if g]
-    intros = [i for i in view.planner.introductions(staff_id) if scope.may_name(i.staff_id)] \
+    intros = [i for i in view.introductions(staff_id) if scope.may_name(i.staff_id)] \
         if bool(row["is_disconnected"]) else []
-    under_way = current_and_planned_secondments(view.table("secondments"), view.table("staff"), view.as_of)
+    under_way = view.secondments_under_way
     seconded = list(under_way[under_way["staff_id"] == staff_id].itertuples())
     return render_template("staff/show.html", view=view, staff_id=staff_id, row=row, ties=ties, groups=groups,
                            intros=intros, seconded=seconded,

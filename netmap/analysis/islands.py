@@ -27,24 +27,26 @@ from netmap.graphs import (
 __all__ = ["Batches", "Islands", "island_of_schools_and_groups"]
 
 
-def island_of_schools_and_groups(dataset: Dataset, as_of: str,
-                                 window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> dict[tuple[str, str], int]:
+def island_of_schools_and_groups(dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS, *,
+                                 groups_join: bool = True) -> dict[tuple[str, str], int]:
     """Island number of every ("school", id) and ("group", id): connected through an active tie between their
     staff, an active membership or a secondment under way (which joins the two schools). Islands are numbered by
-    their smallest school (then group) id, so the numbering repeats."""
+    their smallest school (then group) id, so the numbering repeats. Without `groups_join`, schools only, joined by
+    ties and secondments alone (a national network with a member in every school does not make one island)."""
     in_post = active_staff(dataset, as_of)
     school_of = pd.Series(working_schools(dataset, as_of))
     ties = active_ties(dataset, as_of, set(in_post["staff_id"]), window_days=window_days)
     pairs = pd.DataFrame({"a": ties["source_staff_id"].map(school_of).to_numpy(),
                           "b": ties["target_staff_id"].map(school_of).to_numpy()}).drop_duplicates()
-    members = active_memberships(dataset, as_of)
-    joins = pd.DataFrame({"g": members["group_id"].to_numpy(),
-                          "s": members["staff_id"].map(school_of).to_numpy()}).drop_duplicates()
     graph = nx.Graph()
     graph.add_nodes_from(("school", s) for s in dataset.schools["school_id"])
-    graph.add_nodes_from(("group", g) for g in dataset.groups["group_id"])
     graph.add_edges_from((("school", a), ("school", b)) for a, b in zip(pairs["a"], pairs["b"], strict=True))
-    graph.add_edges_from((("group", g), ("school", s)) for g, s in zip(joins["g"], joins["s"], strict=True))
+    if groups_join:
+        members = active_memberships(dataset, as_of)
+        joins = pd.DataFrame({"g": members["group_id"].to_numpy(),
+                              "s": members["staff_id"].map(school_of).to_numpy()}).drop_duplicates()
+        graph.add_nodes_from(("group", g) for g in dataset.groups["group_id"])
+        graph.add_edges_from((("group", g), ("school", s)) for g, s in zip(joins["g"], joins["s"], strict=True))
     seconded = active_secondments(dataset, as_of)
     graph.add_edges_from((("school", a), ("school", b)) for a, b in zip(
         seconded["staff_id"].map(dict(zip(in_post["staff_id"], in_post["school_id"], strict=True))),
@@ -104,15 +106,18 @@ class Batches:
 
 
 class Islands:
-    """The snapshot's islands, each's dataset built when first asked for: what a page about one school or person
-    needs of the graphs (its island's), without building the whole snapshot's. Only row positions are kept."""
+    """The snapshot's schools in islands that no tie and no secondment join, each's dataset built when first asked
+    for: what a page about one school or person needs of the graphs (its island's), without building the whole
+    snapshot's. Groups do not join islands here (unlike `Batches`, whose group measures need every member): a
+    group's memberships go with their members, so an island's graphs hold each of its people's groups, and a
+    national network with a member in every school leaves the islands as small as their ties make them. Only row
+    positions are kept."""
 
     def __init__(self, dataset: Dataset, as_of: str, window_days: int = DEFAULT_TIE_WINDOW_DAYS) -> None:
         self.dataset = dataset
-        island = island_of_schools_and_groups(dataset, as_of, window_days)
+        island = island_of_schools_and_groups(dataset, as_of, window_days, groups_join=False)
         self._school = {s: island["school", s] for s in dataset.schools["school_id"]}
-        self._rows = _rows_of_parts(dataset, self._school, {g: island["group", g] for g in dataset.groups["group_id"]},
-                                    max(island.values(), default=-1) + 1)
+        self._rows = _rows_by_people(dataset, self._school, max(island.values(), default=-1) + 1)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -134,8 +139,31 @@ class Islands:
         return next((school for school, part in self._school.items() if part == number), None)
 
     def dataset_of(self, number: int) -> Dataset:
-        """Island `number`'s schools, their staff, groups, memberships, ties, secondments and answers."""
+        """Island `number`'s schools, their staff, their staff's memberships and those groups, ties, secondments
+        and answers."""
         return _taken(self.dataset, self._rows[number])
+
+    def dataset_around(self, school_id: str) -> Dataset:
+        """The school's own people (its staff and anyone seconded to or from it) and everyone tied to them, with
+        those ties, their memberships and groups, secondments and answers, and the island's schools: everything a
+        planner needs to say what the school gives up when one of its people is seconded (`Planner.home_cost`),
+        at the cost of one school rather than its island. KeyError for a school not in the dataset."""
+        island = _taken(self.dataset, self._rows[self._school[school_id]])
+        seconded = island.secondments
+        own = (set(island.staff.loc[island.staff["school_id"] == school_id, "staff_id"])
+               | set(seconded.loc[(seconded["to_school_id"] == school_id)
+                                  | (seconded["from_school_id"] == school_id), "staff_id"]))
+        ties = island.collaborations
+        ties = ties[ties["source_staff_id"].isin(own) | ties["target_staff_id"].isin(own)]
+        people = own | set(ties["source_staff_id"]) | set(ties["target_staff_id"])
+        members = island.memberships[island.memberships["staff_id"].isin(people)]
+        groups = island.groups[island.groups["group_id"].isin(set(members["group_id"]))]
+        parts = {"staff": island.staff[island.staff["staff_id"].isin(people)], "collaborations": ties,
+                 "memberships": members, "groups": groups,
+                 "secondments": seconded[seconded["staff_id"].isin(people)],
+                 "respondents": island.respondents[island.respondents["staff_id"].isin(people)]}
+        return Dataset.from_tables({**dict(island.tables()),
+                                    **{name: part.reset_index(drop=True) for name, part in parts.items()}})
 
 
 def _rows_of_parts(dataset: Dataset, school_part: dict[str, int], group_part: dict[str, int],
@@ -157,6 +185,31 @@ def _rows_of_parts(dataset: Dataset, school_part: dict[str, int], group_part: di
     every_kind = np.arange(len(dataset.tie_kinds), dtype=np.intp)  # every part reads every kind's flow
     return [{"tie_kinds": every_kind, **{name: rows[name].get(number, empty) for name in codes}}
             for number in range(parts)]
+
+
+def _rows_by_people(dataset: Dataset, school_part: dict[str, int], parts: int) -> list[dict[str, np.ndarray]]:
+    """Row positions of each table for each of `parts` parts, given each school's part: staff go with their school,
+    ties, secondments and memberships with the person they start from, and a group's row with every part holding
+    a membership of it."""
+    staff_part = dict(zip(dataset.staff["staff_id"], dataset.staff["school_id"].map(school_part), strict=True))
+    members = dataset.memberships["staff_id"].map(staff_part)
+    codes = {
+        "schools": dataset.schools["school_id"].map(school_part),
+        "staff": dataset.staff["school_id"].map(school_part),
+        "memberships": members,
+        "collaborations": dataset.collaborations["source_staff_id"].map(staff_part),
+        "secondments": dataset.secondments["staff_id"].map(staff_part),
+        "respondents": dataset.respondents["staff_id"].map(staff_part),
+    }
+    rows = {name: _positions(code.to_numpy()) for name, code in codes.items()}
+    group_row = pd.Series(np.arange(len(dataset.groups), dtype=np.intp), index=dataset.groups["group_id"].to_numpy())
+    held = pd.DataFrame({"part": members.to_numpy(), "row": dataset.memberships["group_id"].map(group_row).to_numpy()})
+    groups = {int(part): np.sort(found.to_numpy(dtype=np.intp))
+              for part, found in held.drop_duplicates().groupby("part")["row"]}
+    empty = np.array([], dtype=np.intp)
+    every_kind = np.arange(len(dataset.tie_kinds), dtype=np.intp)  # every part reads every kind's flow
+    return [{"tie_kinds": every_kind, "groups": groups.get(number, empty),
+             **{name: rows[name].get(number, empty) for name in codes}} for number in range(parts)]
 
 
 def _taken(dataset: Dataset, rows: dict[str, np.ndarray]) -> Dataset:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import pandas as pd
@@ -28,7 +29,7 @@ CROSS_SCHOOL_BROKERAGE = tuple(f"broker_{r}" for r in BROKER_ROLES if r != "coor
 
 __all__ = ["FIT_LEVELS", "HOME_PRIORITY_COST", "NEIGHBOUR_PHASES", "PER_HOME_SCHOOL", "PHASE_POINTS", "SOLE_COST",
            "SUBJECT_POINTS",
-           "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Understudy"]
+           "Candidate", "Fit", "HomeCost", "Introduction", "Planner", "Scored", "Understudy", "choose", "rank_key"]
 
 
 # Phases close enough that a secondee's practice carries over (an all-through school has both primary and
@@ -142,6 +143,40 @@ class Understudy:
     reason: str
 
 
+class Scored(NamedTuple):
+    """A possible secondee as `Planner.scored` finds them: the key they are ranked by, who they are, their school,
+    what the target has after the move (new schools, schools reached, external ties, dependency), fit and score."""
+
+    key: tuple[bool, int, int, int, float, str]
+    person: Hashable
+    home: str
+    after: tuple[int, int, int, float | None]
+    fit: Fit
+    score: int
+
+
+def rank_key(new: int, external: int, before: int, score: int, dependency: float | None,
+             person: Hashable) -> tuple[bool, int, int, int, float, str]:
+    """How `recommend` ranks a candidate, first first: those who bring the target new links, then the highest
+    score, the most new schools, the most external ties, the lowest dependency on one person, then by id."""
+    return (new == 0 and external <= before, -score, -new, -external,
+            dependency if dependency is not None else 1.0, str(person))
+
+
+def choose(scored: list[Scored], top: int, central: bool) -> list[Scored]:
+    """The first `top` of `scored` by rank, at most PER_HOME_SCHOOL from any one school (the central team's list
+    is theirs alone)."""
+    chosen: list[Scored] = []
+    asked: Counter[str] = Counter()
+    for s in sorted(scored, key=lambda s: s.key):
+        if len(chosen) == top:
+            break
+        if central or asked[s.home] < PER_HOME_SCHOOL:
+            asked[s.home] += 1
+            chosen.append(s)
+    return chosen
+
+
 class Planner:
     """Recommendations over one analysed snapshot."""
 
@@ -193,6 +228,14 @@ class Planner:
         they add: new schools reached, more external ties, a lower dependency on one person; at most
         PER_HOME_SCHOOL from any one school (the central team's list is theirs alone). Nobody seconded now, due
         to start a secondment or leaving within a term is proposed."""
+        chosen = choose(self.scored(school_id, subject=subject, role=role, central=central), top, central)
+        return [self.describe(s, school_id) for s in chosen]
+
+    def scored(self, school_id: str, *, subject: str | None = None, role: str | None = None,
+               central: bool = False) -> list[Scored]:
+        """Everyone `recommend` may propose for `school_id` among this planner's people, each with the key they
+        are ranked by (`choose` sorts and picks). Each key depends only on the person's own ties and school and
+        on the target's, so the keys of a planner over one island are those of the whole snapshot's planner."""
         if school_id not in self.schools.index:
             raise AnalysisError(f"{school_id!r} is not a school in this snapshot.")
         before = sum(self.reach[school_id].values())
@@ -213,17 +256,9 @@ class Planner:
             fit = self.fit(person, school_id, subject)
             score = fit.points - self._home_penalty(person, home)
             new = max(reached - now, 0)
-            scored.append(((new == 0 and external <= before, -score, -new, -external,
-                            dependency if dependency is not None else 1.0, str(person)),
-                           person, home, (new, reached, external, dependency), fit, score))
-        scored.sort(key=lambda s: s[0])
-        chosen: list[Candidate] = []
-        asked: Counter[str] = Counter()
-        for _, person, home, after, fit, score in scored:
-            if (central or asked[home] < PER_HOME_SCHOOL) and len(chosen) < top:  # the central team is one list
-                asked[home] += 1
-                chosen.append(self._candidate(person, home, school_id, after, fit, score))
-        return chosen
+            scored.append(Scored(rank_key(new, external, before, score, dependency, person), person, home,
+                                 (new, reached, external, dependency), fit, score))
+        return scored
 
     def _sole(self, person: Hashable, home: str) -> tuple[tuple[str, ...], str]:
         """(subjects nobody else at `home` teaches, their role if nobody else there holds it, else "")."""
@@ -311,21 +346,27 @@ class Planner:
         top = max((v for v in held.values() if v > 0), default=0)
         return reached, external, (top / external if external else None)
 
-    def _candidate(self, person: Hashable, home: str, target: str,
-                   after: tuple[int, int, int, float | None], fit: Fit, score: int) -> Candidate:
-        """A scored person described in full: why, the home school's loss, the dependencies the move makes."""
-        new, reached, external, dependency = after
+    def describe(self, scored: Scored, target: str, there: Planner | None = None) -> Candidate:
+        """A scored person described in full: why, the home school's loss, the dependencies the move makes. This
+        planner holds their home school; `there` the target (default: this one too), so that a person from
+        another island is described by their island's planner and the target's (Snapshot.recommend)."""
+        there = there or self
+        person, home, fit, score = scored.person, scored.home, scored.fit, scored.score
+        new, reached, external, dependency = scored.after
         name = self.names.get(person, str(person))
         cost = self.home_cost(person, target)
         category = "central" if fit.phase == "central" else "school"
+        target_name = there.school_names.get(target, target)
         return Candidate(str(person), name, home, self.role.get(person, ""), category, score, new, reached, external,
                          dependency, fit.level, fit.phase, ";".join(fit.subjects), cost.ties_before, cost.ties_after,
                          cost.reached_before, cost.reached_after, cost.ties_lost, cost.schools_lost,
-                         self._cost_words(cost, home, target), self._dependency_words(person, target, dependency, cost,
-                                                                                      home),
-                         self._reason(person, home, target, fit, cost, (new, external)))
+                         self._cost_words(cost, home, target_name),
+                         self._dependency_words(person, there.ties.external[target] > 0, target_name, dependency,
+                                                cost, home),
+                         self._reason(person, home, (target_name, sum(there.reach[target].values())), fit, cost,
+                                      (new, external)))
 
-    def _reason(self, person: Hashable, home: str, target: str, fit: Fit, cost: HomeCost,
+    def _reason(self, person: Hashable, home: str, target: tuple[str, int], fit: Fit, cost: HomeCost,
                 gain: tuple[int, int]) -> str:
         """Why they rank where they do, in one line an HR lead can defend: "Same phase, teaches maths, home
         school low priority, no sole-subject or sole-role risk; connects School P to 2 schools it has no ties
@@ -343,8 +384,7 @@ class Planner:
         elif from_a_school:
             parts.append("no sole-subject or sole-role risk")
         new, external = gain
-        target_name = self.school_names.get(target, target)
-        before = sum(self.reach[target].values())
+        target_name, before = target  # its name and its ties to other schools now
         if new:
             adds = f"connects {target_name} to {new} school{'s' if new != 1 else ''} it has no ties with"
         elif external > before:
@@ -374,7 +414,7 @@ class Planner:
             self._dependencies[school] = self.ties.dependency(school)
         return self._dependencies[school]
 
-    def _cost_words(self, cost: HomeCost, home: str, target: str) -> str:
+    def _cost_words(self, cost: HomeCost, home: str, target_name: str) -> str:
         """The home school's loss, in words that read as a loss: the person day to day, the ties to other schools
         that leave with them (and schools it reaches only through them), the expertise it has nobody else for;
         then, apart, the bridge their colleagues' ties make to the receiving school while they are away."""
@@ -395,19 +435,17 @@ class Planner:
         if cost.sole_groups:
             parts.append(f"its only member of the {', '.join(cost.sole_groups)}")
         if cost.colleagues:
-            parts.append(f"while they are away, colleagues' ties to them link it to "
-                         f"{self.school_names.get(target, target)}")
+            parts.append(f"while they are away, colleagues' ties to them link it to {target_name}")
         return "; ".join(parts) + "."
 
-    def _dependency_words(self, person: Hashable, target: str, dependency: float | None, cost: HomeCost,
-                          home: str) -> str:
+    def _dependency_words(self, person: Hashable, linked: bool, target_name: str, dependency: float | None,
+                          cost: HomeCost, home: str) -> str:
         """One-person dependencies the move creates or leaves: the target's links hanging on one person (for a
-        target with links now), the home school's, or expertise only the secondee held at home."""
+        target with links now: `linked`), the home school's, or expertise only the secondee held at home."""
         flags = []
         # an isolated target hangs on whoever goes, whoever it is: said once on the page, not on every candidate
-        if dependency is not None and dependency >= self.key_share and self.ties.external[target] > 0:
-            flags.append(f"{self.school_names.get(target, target)}'s links to other schools would hang on one "
-                         f"person ({dependency:.0%})")
+        if dependency is not None and dependency >= self.key_share and linked:
+            flags.append(f"{target_name}'s links to other schools would hang on one person ({dependency:.0%})")
         before = self._dependency_now(home)
         if cost.dependency_after is not None and cost.dependency_after >= self.key_share:
             created = before is None or before < self.key_share
