@@ -90,6 +90,8 @@ def betweenness_by_sources(n: int, edges: list[tuple[int, int]], weights: list[f
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
+            if worker.stdout is not None:
+                worker.stdout.close()
     total = np.zeros(n, dtype=float)
     for piece in range(pieces):
         total += found[piece]

@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import threading
+import time
+from collections.abc import Iterator
 
 import pandas as pd
 import pytest
 
-from netmap.analysis import engine
+from netmap.analysis import centrality, engine, forked
 from netmap.analysis.engine import Analysis, analyse_snapshot, plain_json
-from netmap.analysis.forked import available_workers, forked_map
+from netmap.analysis.forked import MAX_WORKERS, WorkerDied, available_workers, forked_map
 from netmap.analysis.islands import Batches
 from netmap.dataset import Dataset
 from netmap.ingest.validate import read_trust
@@ -61,6 +64,92 @@ def test_no_workers_while_another_thread_runs() -> None:
     finally:
         release.set()
         other.join()
+
+
+def _children() -> set[int]:
+    """This process's child processes now (Linux)."""
+    with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as listing:
+        return {int(pid) for pid in listing.read().split()}
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """A test that would hang fails instead after 20 s."""
+    def late(_signum: int, _frame: object) -> None:
+        raise TimeoutError("forked_map did not return within 20 s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_killed_worker_is_an_error_naming_its_piece_and_no_worker_is_left(deadline: None) -> None:
+    """A worker killed before it answers (the OOM killer's SIGKILL) is reported at once; the others are ended."""
+    def work(k: int) -> int:
+        if k == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif k != 0:
+            time.sleep(60)  # still running when piece 1 dies: must be killed, not waited for
+        return k
+
+    before = _children()
+    with pytest.raises(WorkerDied, match=r"piece 1 died without answering \(signal SIGKILL\)"):
+        list(forked_map(work, 4, workers=3))
+    assert _children() <= before
+
+
+def test_every_worker_is_forked_by_the_calling_thread_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No fork from a helper thread while other threads run (a pool's replacement workers): unsafe, and
+    deprecated from Python 3.12."""
+    threads_at_fork: list[int] = []
+    fork = os.fork
+
+    def counted() -> int:
+        threads_at_fork.append(threading.active_count())
+        return fork()
+
+    monkeypatch.setattr(os, "fork", counted)
+    assert list(forked_map(lambda k: k, 5, workers=2)) == [0, 1, 2, 3, 4]
+    assert threads_at_fork == [1] * 5
+
+
+def test_betweenness_in_a_worker_uses_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's siblings hold the other cores: betweenness inside it starts no processes of its own."""
+    import networkx as nx
+
+    jobs: list[int] = []
+    split = centrality.betweenness_by_sources
+
+    def recorded(n: int, edges: list[tuple[int, int]], weights: list[float] | None, jobs_: int) -> list[float]:
+        jobs.append(jobs_)
+        return split(n, edges, weights, jobs_)
+
+    monkeypatch.setattr(centrality, "PARALLEL_MIN_NODES", 10)
+    monkeypatch.setattr(centrality, "free_cores", lambda: 2)
+    monkeypatch.setattr(centrality, "betweenness_by_sources", recorded)
+    graph = nx.path_graph(12)
+
+    def work(_k: int) -> tuple[list[int], dict[object, float]]:
+        return jobs, centrality.betweenness(graph)
+
+    in_workers = list(forked_map(work, 2, workers=2))
+    assert [used for used, _ in in_workers] == [[1], [1]]
+    assert jobs == []  # recorded in the workers only
+    here = centrality.betweenness(graph)
+    assert jobs == [2]  # outside a worker, the free cores
+    assert all(values == here for _, values in in_workers)
+
+
+def test_workers_are_capped_whatever_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """sched_getaffinity sees a container's every core: 64 of them must not mean 64 forks of tiny batches."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    assert available_workers() == MAX_WORKERS == 4
+    monkeypatch.setattr(forked, "_in_worker", True)
+    assert available_workers() == 1
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import igraph as ig
 import networkx as nx
@@ -69,3 +71,19 @@ def test_weighted_split_matches_igraph() -> None:
     whole = np.asarray(ig.Graph(n=300, edges=edges).betweenness(directed=False, weights=weights))
     split = np.asarray(betweenness_by_sources(300, edges, weights, 2))
     assert np.max(np.abs(split - whole)) * 2.0 / (299 * 298) < 1e-9
+
+
+def test_every_workers_pipe_is_closed_when_the_split_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure (here this process's own pieces: weights of the wrong length) leaves no worker's stdout open."""
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def recorded(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(workers.subprocess, "Popen", recorded)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - igraph's own error for the bad weights
+        betweenness_by_sources(20, [(k, k + 1) for k in range(19)], [1.0], jobs=3)
+    assert len(started) == 2
+    assert all(worker.stdout is not None and worker.stdout.closed for worker in started)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from netmap.analysis.forked import in_forked_worker
 from netmap.analysis.igraph_bridge import to_igraph
 from netmap.workers import betweenness_by_sources
 
@@ -39,7 +40,7 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
         (`free_cores`, at most MAX_JOBS) for graphs of PARALLEL_MIN_NODES nodes or more, where the work
         outweighs starting them; one process when the other cores are busy. From PARALLEL_MIN_NODES nodes on,
         the work is done in the same pieces whatever the number of processes, so the numbers do not depend on
-        the machine's load.
+        the machine's load. Inside a forked_map worker, None is one process: its siblings hold the other cores.
 
     Returns
     -------
@@ -58,7 +59,7 @@ def betweenness(G: nx.Graph, weight: str | None = None, *, jobs: int | None = No
     scale = 2.0 / ((n - 1) * (n - 2))
     distances = None if weight is None else [1.0 / w for _, _, w in G.edges(data=weight, default=1.0)]
     if jobs is None:
-        jobs = min(free_cores(), MAX_JOBS) if n >= PARALLEL_MIN_NODES else 1
+        jobs = min(free_cores(), MAX_JOBS) if n >= PARALLEL_MIN_NODES and not in_forked_worker() else 1
     if jobs > 1 or n >= PARALLEL_MIN_NODES:  # by pieces, in this process alone when jobs is 1: the same numbers
         values = betweenness_by_sources(n, graph.get_edgelist(), distances, jobs)
     else:

@@ -123,7 +123,7 @@ def analyse_snapshot(dataset: Dataset, as_of: str, options: AnalysisOptions | No
     `given` (netmap.analysis.given) supplies the components, degree, betweenness and communities computed
     elsewhere (inside Neo4j by Graph Data Science), taken instead of the engine's own; the summary's `computed_by`
     says so. The batches are analysed in up to `workers` forked processes (default: netmap.analysis.forked.
-    available_workers, this process's cores; 1: here, one after another): the result is the same.
+    available_workers, this process's cores up to MAX_WORKERS; 1: here, one after another): the result is the same.
     """
     options = options or AnalysisOptions()
     tell: Progress = progress or _silent
