@@ -373,11 +373,21 @@ class Snapshot:
         if self._analysis is None:
             parts = self.store.read_analysis(self.info, self.analysis_key)
             if parts is not None:
-                kept = analysis_from_parts(parts)
+                try:
+                    kept = analysis_from_parts(parts, self.snapshot_id, self._forget_damaged)
+                except StorageError as exc:  # incomplete or damaged: no kept analysis, computed afresh
+                    log.warning("%s Computing it afresh.", exc)
+                    return None
                 if "communities" not in kept.summary:  # kept before netmap measured the communities' stability
                     kept = with_community_stability(kept, self.graphs.undirected, self.options.louvain_seed)
                 self._analysis = kept
         return self._analysis
+
+    def _forget_damaged(self) -> None:
+        """Drop a kept analysis found damaged on reading a table, so that the next page or `netmap analyse`
+        computes it afresh."""
+        self._analysis = None
+        self.store.forget_analyses([self.snapshot_id])
 
     def analyse(self, progress: Progress | None = None) -> Analysis:
         """The analysis: the kept one, or computed now (`progress` told each step, then each draw of the named

@@ -98,6 +98,26 @@ def test_snapshots_are_listed_oldest_first_and_kept_apart(store: GraphStore, tin
     assert store.read_dataset().equals(spring)
 
 
+def test_an_analysis_write_cut_short_reads_as_absent(store: GraphStore, tiny: Path) -> None:
+    """Whatever order the parts come in and however many transactions a store takes, a write that fails part-way
+    leaves nothing a read takes for an analysis: none, or the complete set kept before, never a mixture."""
+    info = store.write_snapshot(read_trust(tiny)[0], "2026-01-05", source="tiny").snapshot
+    old = [("meta", b"old meta"), *((f"staff/{n}", b"old %d" % n) for n in range(20))]
+
+    def cut_short() -> Iterator[tuple[str, bytes]]:
+        yield "meta", b"new meta"
+        yield from ((f"staff/{n}", b"new %d" % n) for n in range(20))  # more than a Neo4j transaction takes
+        raise RuntimeError("building a part failed")
+
+    with pytest.raises(RuntimeError, match="building a part failed"):
+        store.write_analysis(info, "k", cut_short())
+    assert store.read_analysis(info, "k") is None
+    store.write_analysis(info, "k", old)
+    with pytest.raises(RuntimeError, match="building a part failed"):
+        store.write_analysis(info, "k", cut_short())
+    assert store.read_analysis(info, "k") in (None, sorted(old))
+
+
 def test_a_missing_snapshot_names_the_stored_ones(store: GraphStore, tiny: Path) -> None:
     with pytest.raises(StorageError, match="holds no snapshot yet"):
         store.read_dataset()

@@ -3,10 +3,13 @@
 Each column of each table is one part: numbers and flags as a NumPy array file (read without pickle), text as
 JSON compressed with zlib (encoded and compressed a slice of rows at a time, so the text is never whole in memory:
 a national snapshot's list of each group's missing schools is 0.4 GB of JSON, a few MB compressed; parts kept
-before 2026-12-08 hold plain JSON and still read); one more part holds the column names and types, the summary
-and the timings. The parts are made one at a time as a store writes them, and a part stays a few MB even for a
-national snapshot, so a store writes and reads it in one piece. The parts are keyed by the snapshot's
-content hash and `options_key`, so a reload with new contents, or other thresholds, is never served stale.
+before 2026-12-08 hold plain JSON and still read); one more part, "meta", made last, holds the column names and
+types, the summary, the timings and each part's CRC-32. A set without its meta, missing a part or with a part
+that fails its CRC (a write cut short, a damaged file) is no kept analysis: computed afresh, as a user wants of a
+cache that can always be rebuilt, rather than an error page. The parts are made one at a time as a store writes
+them, and a part stays a few MB even for a national snapshot, so a store writes and reads it in one piece. The
+parts are keyed by the snapshot's content hash and `options_key`, so a reload with new contents, or other
+thresholds, is never served stale.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import hashlib
 import io
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +28,7 @@ import pandas as pd
 
 from netmap.analysis.engine import Analysis, plain_json
 from netmap.analysis.options import AnalysisOptions
+from netmap.errors import StorageError
 
 __all__ = ["OPTIONAL_TABLES", "RULES_VERSION", "STEP_OPTIONS", "TABLES", "KeptAnalysis", "Part",
            "analysis_from_parts", "analysis_to_parts", "options_key"]
@@ -54,38 +58,72 @@ def options_key(options: AnalysisOptions) -> str:
 
 
 def analysis_to_parts(analysis: Analysis) -> Iterator[Part]:
-    """The analysis as named parts (see the module docstring), "meta" first, each made when the one before has
-    been taken."""
+    """The analysis as named parts (see the module docstring), each made when the one before has been taken,
+    "meta" last: a store that writes them in several transactions holds no meta until every part is written."""
     frames = {table: frame for table in TABLES + OPTIONAL_TABLES
               if (frame := getattr(analysis, table)) is not None}
     tables = {table: {"columns": [str(c) for c in frame.columns], "dtypes": [str(t) for t in frame.dtypes],
                       "rows": len(frame)} for table, frame in frames.items()}
-    meta = {"as_of": analysis.as_of, "tables": tables, "summary": analysis.summary, "timings": analysis.timings}
-    yield "meta", json.dumps(meta, default=plain_json).encode()
+    checks = {}
     for table, frame in frames.items():
         for number, column in enumerate(frame.columns):
-            yield f"{table}/{number}", _column_bytes(frame[column])
+            name, payload = f"{table}/{number}", _column_bytes(frame[column])
+            checks[name] = zlib.crc32(payload)
+            yield name, payload
+    meta = {"as_of": analysis.as_of, "tables": tables, "summary": analysis.summary, "timings": analysis.timings,
+            "checks": checks}
+    yield "meta", json.dumps(meta, default=plain_json).encode()
 
 
-def analysis_from_parts(parts: list[Part]) -> Analysis:
+def analysis_from_parts(parts: list[Part], snapshot_id: str = "",
+                        forget: Callable[[], None] | None = None) -> Analysis:
     """The analysis the parts were made from, with every table's columns, order, types and values. Each table is
     decoded when first used: the dashboard of a national snapshot needs the summary and the school and group
-    tables, not 490,000 rows of staff."""
-    return KeptAnalysis(dict(parts))
+    tables, not 490,000 rows of staff.
+
+    Raises StorageError (naming snapshot `snapshot_id`, the table and column) when the set is incomplete or a
+    part fails its CRC-32 (netmap.snapshot then computes the analysis afresh), or, for parts kept before CRCs
+    (2026-12-08), when a table's part cannot be decoded on first use, after calling `forget` (which drops the
+    kept analysis, so that re-analysing computes it afresh)."""
+    return KeptAnalysis(dict(parts), snapshot_id, forget)
 
 
 class KeptAnalysis(Analysis):
     """An Analysis read back from its parts, a table at a time, on first use of each."""
 
-    def __init__(self, payloads: dict[str, bytes]) -> None:  # no dataclass __init__: the tables come later
-        meta = json.loads(payloads["meta"])
-        self.as_of, self.summary, self.timings = meta["as_of"], meta["summary"], meta["timings"]
-        self._payloads, self._specs = payloads, meta["tables"]
+    def __init__(self, payloads: dict[str, bytes], snapshot_id: str = "",
+                 forget: Callable[[], None] | None = None) -> None:  # no dataclass __init__: tables come later
+        self._snapshot_id, self._forget = snapshot_id, forget
+        try:
+            meta = json.loads(payloads["meta"])
+            self.as_of, self.summary, self.timings = meta["as_of"], meta["summary"], meta["timings"]
+            specs, checks = meta["tables"], meta.get("checks")  # no checks: kept before 2026-12-08
+        except (KeyError, TypeError, ValueError) as exc:  # json.JSONDecodeError and UnicodeDecodeError included
+            raise self._damaged("meta", None, f"its meta part is missing or unreadable ({exc!r})") from exc
+        for table, spec in specs.items():
+            for number, column in enumerate(spec["columns"]):
+                payload = payloads.get(f"{table}/{number}")
+                if payload is None:
+                    raise self._damaged(table, column, "the part is missing")
+                if checks is not None and checks.get(f"{table}/{number}") != zlib.crc32(payload):
+                    raise self._damaged(table, column, "the part fails its CRC-32")
+        self._payloads, self._specs = payloads, specs
+
+    def _damaged(self, table: str, column: str | None, why: str) -> StorageError:
+        where = f"table {table}" + ("" if column is None else f", column {column}")
+        return StorageError(f"The analysis kept with snapshot {self._snapshot_id} is damaged ({where}: {why}). "
+                            f"Re-analyse it (netmap analyse --snapshot {self._snapshot_id}).")
 
     def _table(self, table: str) -> pd.DataFrame:
         spec = self._specs[table]
-        columns = {name: _column_from(self._payloads[f"{table}/{number}"], dtype)
-                   for number, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True))}
+        columns = {}
+        for number, (name, dtype) in enumerate(zip(spec["columns"], spec["dtypes"], strict=True)):
+            try:
+                columns[name] = _column_from(self._payloads[f"{table}/{number}"], dtype)
+            except (zlib.error, ValueError, TypeError) as exc:  # json, np.load and dtype errors are ValueErrors
+                if self._forget is not None:
+                    self._forget()
+                raise self._damaged(table, name, f"the part cannot be decoded ({exc})") from exc
         return pd.DataFrame(columns, columns=spec["columns"], index=pd.RangeIndex(spec["rows"]))
 
     # Each table a cached property: decoded from its parts the first time it is read.

@@ -20,7 +20,6 @@ database names by its keyring id. A database written in clear by an earlier netm
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
@@ -247,20 +246,29 @@ class Neo4jStore(base.GraphStore):
             raise LoadRemoved()
 
     def write_analysis(self, info: base.SnapshotInfo, key: str, parts: Iterable[tuple[str, bytes]]) -> None:
+        """Several transactions, "meta" in the last: until it commits (and after a write cut short) reads find no
+        analysis, as they do while the first drops a set kept before under the same key."""
         shredder, sealed = self._shred(), _analysis_name(info, key)
-        taken = iter(parts)
+        where = {"public_id": info.snapshot_id, "content_hash": info.content_hash, "options_key": key}
+        rows: list[dict[str, Any]] = []
+        meta: list[dict[str, Any]] = []
         with self._errors(f"keeping the analysis of snapshot {info.snapshot_id}"):
-            while rows := [{"name": n, "payload": shredder.seal_payload(sealed, n, p)}
-                           for n, p in itertools.islice(taken, ANALYSIS_PARTS_PER_TRANSACTION)]:
-                self._write("merge_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
-                            options_key=key, rows=rows)
+            self._write("delete_kept_analysis", **where)
+            for name, payload in parts:
+                (meta if name == "meta" else rows).append(
+                    {"name": name, "payload": shredder.seal_payload(sealed, name, payload)})
+                if len(rows) == ANALYSIS_PARTS_PER_TRANSACTION:
+                    self._write("merge_analysis_parts", **where, rows=rows)
+                    rows = []
+            if rows or meta:
+                self._write("merge_analysis_parts", **where, rows=rows + meta)
 
     def read_analysis(self, info: base.SnapshotInfo, key: str) -> list[tuple[str, bytes]] | None:
         with self._errors(f"reading the analysis of snapshot {info.snapshot_id}"):
             rows = self._read("read_analysis_parts", public_id=info.snapshot_id, content_hash=info.content_hash,
                               options_key=key)
-        if not rows:
-            return None
+        if not any(r["name"] == "meta" for r in rows):
+            return None  # none kept, or a write cut short: its meta comes last
         shredder, sealed = self._shred(), _analysis_name(info, key)
         parts = [(r["name"], shredder.open_payload(sealed, r["name"], bytes(r["payload"]))) for r in rows]
         opened = [(n, p) for n, p in parts if p is not None]

@@ -361,6 +361,9 @@ class SQLiteStore(base.GraphStore):
                 progress(rows)
 
     def write_analysis(self, info: base.SnapshotInfo, key: str, parts: Iterable[tuple[str, bytes]]) -> None:
+        """One transaction, so a write cut short keeps nothing; the parts are made (JSON, zlib: seconds at national
+        scale, a few MB held) before it takes the write lock, which a survey save waits for only 5 s."""
+        made = list(parts)
         try:
             with self._transaction():
                 row = self._conn.execute("SELECT content_hash FROM snapshots WHERE snapshot_id = ?",
@@ -369,7 +372,7 @@ class SQLiteStore(base.GraphStore):
                     return  # replaced or deleted since it was read: this analysis describes nothing stored
                 self._conn.execute(_DELETE_ANALYSIS, (info.snapshot_id, key))
                 self._conn.executemany(_INSERT_ANALYSIS, ((info.snapshot_id, info.content_hash, key, name, payload)
-                                                          for name, payload in parts))
+                                                          for name, payload in made))
         except sqlite3.Error as exc:
             raise StorageError(f"Keeping the analysis of snapshot {info.snapshot_id} in {self.path} failed "
                                f"({exc}).") from exc
