@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, Self, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, cast, overload
 
 import pandas as pd
 
@@ -63,6 +63,40 @@ NARROWED = ("Stability of named lists not computed for this view: it leaves out 
 
 WITHIN_TRUSTS = ("Stability of named lists not computed for a trust's or the partnership's view of a shared store: "
                  "its draws would be repeated for every such view; the whole store's analysis has it.")
+
+
+T = TypeVar("T")
+
+
+class built_once(Generic[T]):  # noqa: N801 - used as a decorator, like the cached_property it stands in for
+    """functools.cached_property with a lock per instance: on Python 3.11 cached_property holds one lock per
+    property for every instance, so building one snapshot's graphs (seconds at scale, in the web app's warm-up)
+    would make every other snapshot's view wait for its own. Kept in the instance's __dict__ under the same name
+    (a non-data descriptor: once built, the attribute is read directly)."""
+
+    def __init__(self, make: Callable[[Any], T]) -> None:
+        self.make = make
+        self.__doc__ = make.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Self: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> T | Self:
+        if instance is None:
+            return self
+        kept = instance.__dict__
+        lock: threading.Lock = kept.setdefault(f"{self.name} lock", threading.Lock())  # atomic; no attribute's name
+        with lock:
+            if self.name not in kept:
+                kept[self.name] = self.make(instance)
+            found: T = kept[self.name]
+            return found
 
 
 class NamesPeople(Protocol):
@@ -227,7 +261,7 @@ class Snapshot:
         """The store to read from now."""
         return self._store()
 
-    @cached_property
+    @built_once
     def dataset(self) -> Dataset:
         """The dataset exactly as stored (every school, including one that joined after the snapshot's date),
         without the hidden units' people (see `without`)."""
@@ -243,7 +277,7 @@ class Snapshot:
             return self.dataset.table(name)
         return self.store.read_table(self.snapshot_id, name)
 
-    @cached_property
+    @built_once
     def dated(self) -> Dataset:
         """The dataset as the trust was on the snapshot's date (netmap.graphs.in_trust): what the graphs and the
         analysis are built from."""
@@ -260,12 +294,12 @@ class Snapshot:
         worked out once: the pages of a school, a person and the secondments each show their part; read-only."""
         return current_and_planned_secondments(self.table("secondments"), self.table("staff"), self.as_of)
 
-    @cached_property
+    @built_once
     def graphs(self) -> TrustGraphs:
         """Soft and hard wiring on the snapshot's date, over the options' tie window."""
         return build_graphs(self.dated, self.as_of, self.options.tie_window_days)
 
-    @cached_property
+    @built_once
     def islands(self) -> Islands:
         """The snapshot's islands (netmap.analysis.islands.Islands): schools no tie or secondment joins to the rest,
         each with its people's memberships (a group spanning many islands does not join them)."""

@@ -4,6 +4,7 @@ the commands share one --snapshot option and plan over the kept analysis."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,39 @@ def test_everything_is_computed_once_and_the_analysis_kept(stored: SQLiteStore,
     assert again.planner.analysis.staff.equals(first.staff)
     assert again.kept_analysis() is again.analysis
     assert (len(analyses), len(kept_reads)) == (1, 1)
+
+
+def test_building_one_snapshots_graphs_leaves_another_snapshot_free_to_build_its_own(
+        stored: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The graphs are built under a lock of their snapshot's own (functools.cached_property on Python 3.11 locks
+    a property for every instance): while one snapshot's are being built (the web's warm-up: seconds at scale),
+    another's are built at once; two threads asking the same snapshot build its graphs once."""
+    first, other = Snapshot.open(stored, "2026-01-05"), Snapshot.open(stored)
+    first.dated, other.dated, first.options, other.options  # noqa: B018 - read here, in the store's thread
+    started, release = threading.Event(), threading.Event()
+    built: list[object] = []
+
+    def held(dataset: Any, *args: Any) -> Any:  # the first build waits until released
+        built.append(dataset)
+        if len(built) == 1:
+            started.set()
+            release.wait(60)
+        return build_graphs(dataset, *args)
+
+    monkeypatch.setattr(netmap.snapshot, "build_graphs", held)
+    asking = [threading.Thread(target=lambda: first.graphs) for _ in range(2)]
+    asking[0].start()
+    assert started.wait(60)
+    asking[1].start()
+    elsewhere = threading.Thread(target=lambda: other.graphs)
+    elsewhere.start()
+    elsewhere.join(20)
+    free = not elsewhere.is_alive() and "graphs" in other.__dict__
+    release.set()
+    for thread in (*asking, elsewhere):
+        thread.join(60)
+    assert free  # built while the first snapshot's were still being built
+    assert [id(d) for d in built] == [id(first.dated), id(other.dated)] and first.graphs.dataset is first.dated
 
 
 def test_one_analysis_filters_staff_in_post_once(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:

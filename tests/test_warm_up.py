@@ -15,11 +15,12 @@ from flask.testing import FlaskClient
 
 import netmap.snapshot
 from netmap.ingest.validate import read_trust
-from netmap.store import SQLiteStore
-from tests.trusts import LEAD_SCOPE, planted_dataset, two_cliques
+from netmap.snapshot import Snapshot
+from netmap.store import SnapshotInfo, SQLiteStore
+from tests.trusts import LEAD_SCOPE, PARTNERSHIP, planted_dataset, two_cliques
 from tests.web_helpers import login, make_app
 from webapp.accounts import Accounts
-from webapp.data import TrustView, get_store
+from webapp.data import TrustView, get_store, release_store, stored_view
 from webapp.warm_up import Requests, warm_up
 
 
@@ -121,10 +122,8 @@ def test_the_warm_up_waits_while_a_request_is_answered(tmp_path: Path) -> None:
     requests = Requests()
     assert requests.wait_idle(0.01)
     answering, release = _blocked(requests)
-    with SQLiteStore(app.config["NETMAP_DB"]) as store:
-        info = store.snapshot(None)
     with app.app_context():
-        view = TrustView(info, get_store)
+        view = stored_view(_latest(app))  # the cache's latest view (an app that warms nothing: not warmed yet)
     assert not requests.wait_idle(0.05)
     thread = warm_up(app, view, requests)
     thread.join(0.3)
@@ -166,3 +165,70 @@ def test_a_trust_of_one_island_has_its_whole_graphs_warmed(tmp_path: Path, monke
     sent = [admin.get(path).get_json() for path in paths]
     assert built == []  # nothing left to build
     assert sent == [plain.get(path).get_json() for path in paths]
+
+
+def _latest(app: Flask) -> SnapshotInfo:
+    with SQLiteStore(app.config["NETMAP_DB"]) as store:
+        return store.snapshot(None)
+
+
+def test_two_first_requests_at_once_start_one_warm_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two requests both missing the view cache (each made a view before either kept one) keep one view between
+    them, and warm it once: the second's view is dropped, not warmed beside it (twice the graphs' memory)."""
+    app = _app(tmp_path, False)
+    warmed: list[TrustView] = []
+    app.extensions["netmap_warm_up"] = warmed.append  # as init_app sets it, recording instead of warming
+    both = threading.Barrier(2, timeout=20)
+    looked_up = TrustView.kept_analysis
+
+    def together(view: TrustView) -> Any:  # each request made its view and missed: neither has kept one yet
+        both.wait()
+        return looked_up(view)
+
+    monkeypatch.setattr(TrustView, "kept_analysis", together)
+    info = _latest(app)
+    views: list[TrustView] = []
+
+    def request() -> None:
+        with app.app_context():
+            views.append(stored_view(info))
+            release_store()
+
+    requests = [threading.Thread(target=request) for _ in range(2)]
+    for thread in requests:
+        thread.start()
+    for thread in requests:
+        thread.join(60)
+    assert len(views) == 2 and views[0] is views[1]
+    assert warmed == [views[0]]  # a store of one trust: its latest view is warmed, once
+
+
+def test_a_replaced_views_warm_up_stops_before_its_next_step(tmp_path: Path) -> None:
+    """An admin's new thresholds make a new view of the latest snapshot: the old view's warm-up, waiting for the
+    server to be idle, stops there and computes nothing for a view no page will use again."""
+    app = _app(tmp_path, False)
+    requests = Requests()
+    answering, release = _blocked(requests)
+    info = _latest(app)
+    with app.app_context():
+        view = stored_view(info)
+        thread = warm_up(app, view, requests)  # waiting: a request is being answered
+        store = get_store()
+        store.write_thresholds(info.snapshot_id, {**store.read_thresholds(info.snapshot_id), "dormant_share": "0.3"})
+        Snapshot(info, store).analyse()  # as the admin's page has it analysed
+        assert stored_view(info) is not view  # the new thresholds' view replaces it
+    release.set()
+    answering.join()
+    thread.join(60)
+    assert not thread.is_alive() and view.layout_cache == {} and "islands" not in view.__dict__  # nothing done
+
+
+def test_a_store_of_several_trusts_is_not_warmed(tmp_path: Path) -> None:
+    """The whole view of a store of several trusts is the operator-admin's alone: nobody else's first map needs
+    its places or graphs, so none are built for it (a store of one trust is: the test of two first requests)."""
+    app = make_app(tmp_path, read_trust(PARTNERSHIP)[0], WARM_UP=True)
+    warmed: list[TrustView] = []
+    app.extensions["netmap_warm_up"] = warmed.append
+    with app.app_context():
+        stored_view(_latest(app))
+    assert warmed == []

@@ -23,9 +23,10 @@ from netmap.errors import StorageError
 from netmap.graphs import joined_by
 from netmap.snapshot import NOTHING_HIDDEN, Hidden, Snapshot
 from netmap.store import GraphStore, SnapshotInfo, open_store
+from netmap.trusts import trusts_of
 
 __all__ = ["TrustView", "analysed_stored_views", "analysed_views", "current_view", "get_store", "init_app",
-           "release_store", "require_row", "require_view", "snapshots", "view_of"]
+           "is_latest_view", "release_store", "require_row", "require_view", "snapshots", "view_of"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -165,6 +166,7 @@ class _Cache:
         self._app = app
         self._views: dict[tuple[str, str, str], TrustView] = {}
         self._running: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self._latest: TrustView | None = None  # the latest snapshot's view last made (the one warmed)
         self._lock = threading.Lock()
 
     def get(self, store: GraphStore, info: SnapshotInfo) -> TrustView:
@@ -183,13 +185,24 @@ class _Cache:
                          load_previous=lambda: self._previous(info))
         if view.kept_analysis() is None:
             self._start(key, info)
+        latest = store.list_snapshots()[-1].snapshot_id == info.snapshot_id
         with self._lock:
+            if key in self._views:  # another request made it meanwhile: theirs is kept (and warmed), not two
+                return self._views[key]
             self._views = {k: v for k, v in self._views.items() if k[:2] != key[:2]}
             self._views[key] = view
+            if latest:
+                self._latest = view  # any warm-up of the view it replaces stops (is_latest)
         warm = self._app.extensions.get("netmap_warm_up")  # webapp.warm_up, when the app's WARM_UP is on
-        if warm is not None and store.list_snapshots()[-1].snapshot_id == info.snapshot_id:
-            warm(view)  # the latest snapshot's whole view: its map places and largest island's graphs
-        return view
+        if warm is not None and latest and not trusts_of(view.table("schools")):
+            warm(view)  # the latest snapshot's whole view: its map places and largest island's graphs (not in a
+        return view  # store of several trusts: its whole view is the operator-admin's alone)
+
+    def is_latest(self, view: TrustView) -> bool:
+        """Whether `view` is still the latest snapshot's view this cache made: not replaced by a reload, new
+        exclusions or thresholds, or a newer snapshot's view."""
+        with self._lock:
+            return self._latest is view
 
     def _previous(self, info: SnapshotInfo) -> TrustView | None:
         """The view of the snapshot just before `info`'s, if it is analysed (asked for while drawing a map)."""
@@ -296,6 +309,13 @@ def previous_snapshot(snapshot_id: str) -> SnapshotInfo | None:
     ids = [s.snapshot_id for s in listed]
     place = ids.index(snapshot_id) if snapshot_id in ids else 0
     return listed[place - 1] if place > 0 else None
+
+
+def is_latest_view(view: TrustView) -> bool:
+    """Whether `view` is still the latest snapshot's whole view in this process's cache (see _Cache.is_latest):
+    a warm-up of one replaced stops."""
+    cache: _Cache = current_app.extensions["netmap_cache"]
+    return cache.is_latest(view)
 
 
 def stored_view(info: SnapshotInfo) -> TrustView:

@@ -2,14 +2,16 @@
 
 The first map of a snapshot computes what every later one reuses: the school map's places, and for a staff map
 of a school its island's graphs (Snapshot.island_graphs: in a 12,000-staff trust one island, seconds of CPU).
-Once the latest snapshot's whole view is made (webapp.data's cache calls `warm_up`), a daemon thread computes
-them: the school map's places and the staff maps' school centres, then the dataset, the islands, the largest
-island's graphs and their undirected form. It runs one step at a time, each only once the server has answered
-no request for QUIET_S (`Requests`): the request that made the view, and the pages following it at once (a page,
-its map's data, a quick click to the next), never share the CPU with a step, which begin while someone reads. A
-request arriving during a step shares the CPU with it for that step alone (the longest, the graphs, about 1 s
-at 12,000 staff); a map asked for meanwhile computes what it needs itself, as it always did, or waits for the
-step computing it.
+Once the latest snapshot's whole view is made (webapp.data's cache calls `warm_up`; not in a store of several
+trusts, whose whole view only the operator-admin sees), a daemon thread computes them: the school map's places
+and the staff maps' school centres, then the dataset, the islands, the largest island's graphs and their
+undirected form. It runs one step at a time, each only while the view is still the latest one cached (a view
+replaced by a reload, new thresholds or a newer snapshot is let go before its next step) and once the server has
+answered no request for QUIET_S (`Requests`): the request that made the view, and the pages following it at once
+(a page, its map's data, a quick click to the next), never share the CPU with a step, which begin while someone
+reads. A request arriving during a step shares the CPU with it for that step alone (the longest, the graphs,
+about 1 s at 12,000 staff); a map asked for meanwhile computes what it needs itself, as it always did, or waits
+for the step computing it.
 
 What it keeps cannot reach a role that may not see it: it computes places and graphs, never a map, and only on
 the snapshot's whole view; a role shown a narrowed view (units hidden from it: Snapshot.without) has that view's
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 
 import netmap.layout as layout
-from webapp.data import TrustView, previous_snapshot, release_store
+from webapp.data import TrustView, is_latest_view, previous_snapshot, release_store
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -108,6 +110,9 @@ def _run(app: Flask, view: TrustView, requests: Requests) -> None:
                 if not requests.wait_idle(IDLE_WAIT_S, QUIET_S):
                     log.info("warming up snapshot %s: the server was never idle; left to the first request",
                              view.snapshot_id)
+                    return
+                if not is_latest_view(view):  # replaced (a reload, new thresholds, a newer snapshot): let it go
+                    log.info("warming up snapshot %s: its view was replaced; stopped", view.snapshot_id)
                     return
                 step()
         except Exception:  # noqa: BLE001 - a warm-up that fails leaves the work to the request that needs it
