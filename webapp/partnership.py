@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from webapp.accounts.partnership import PARTNERSHIP
 from webapp.auth import accounts, audit
-from webapp.trusts import partnership_refusal, store_trusts
+from webapp.trusts import own_trust, partnership_refusal, store_trusts
 
 bp = Blueprint("partnership", __name__, url_prefix="/partnership")
 
@@ -20,7 +20,7 @@ bp = Blueprint("partnership", __name__, url_prefix="/partnership")
 def index() -> Any:
     """Which trusts the store holds and which consent; the signed-in admin's own trust's switch."""
     trusts = _trusts_or_404()
-    own = accounts().partnership.trust_of(g.user.name)
+    own = own_trust()
     consents = accounts().partnership.consents()
     consenting = sorted(t for t in trusts if consents.get(t, (False, "", ""))[0])
     return render_template("partnership/index.html", trusts=trusts, consents=consents, consenting=consenting,
@@ -34,7 +34,7 @@ def consent() -> Response:
     """Turn the signed-in admin's own trust's consent on or off (audited); an admin of no trust, or of the
     partnership, has no trust to consent for."""
     trusts = _trusts_or_404()
-    own = accounts().partnership.trust_of(g.user.name)
+    own = own_trust()
     if own is None or own == PARTNERSHIP or own not in trusts:
         abort(403, description="Only an admin of one of the store's trusts turns the partnership on or off, for "
                                "their own trust.")

@@ -18,8 +18,8 @@ from webapp.accounts.partnership import PARTNERSHIP
 from webapp.auth import accounts
 from webapp.data import get_store, snapshots
 
-__all__ = ["STORE_WIDE", "TRUST_SCOPED_ROUTES", "check_trust", "is_store_wide_for_user", "partnership_refusal",
-           "store_trusts", "trust_scope"]
+__all__ = ["STORE_WIDE", "TRUST_SCOPED_ROUTES", "check_trust", "is_store_wide_for_user", "own_trust",
+           "partnership_refusal", "store_trusts", "trust_scope"]
 
 STORE_WIDE: frozenset[str] = frozenset()  # the scope of the store's operator, or of any account of a one-trust store
 
@@ -38,7 +38,24 @@ SHOWS_NO_DATA = frozenset({"purpose.choose", "admin.metrics"})  # trust-scoped r
 
 def store_trusts() -> dict[str, str]:
     """Every trust any stored snapshot names, by id, with its name; empty for a store of one trust. Read once per
-    snapshot's contents (the schools table alone) and kept for the process."""
+    snapshot's contents (the schools table alone) and kept for the process; the list of snapshots read once per
+    request (every route and every link a page offers asks)."""
+    if "store_trusts" not in g:
+        g.store_trusts = _read_store_trusts()
+    found: dict[str, str] = g.store_trusts
+    return found
+
+
+def own_trust() -> str | None:
+    """The signed-in account's trust (PARTNERSHIP for the partnership's, None for none), read once per request."""
+    if "own_trust" not in g:
+        g.own_trust = accounts().partnership.trust_of(g.user.name)
+    found: str | None = g.own_trust
+    return found
+
+
+def _read_store_trusts() -> dict[str, str]:
+    """store_trusts, from the store's snapshots and the schools tables kept for the process."""
     kept: dict[tuple[str, str], dict[str, str]] = current_app.extensions.setdefault("netmap_trusts", {})
     found: dict[str, str] = {}
     store = get_store()
@@ -60,7 +77,7 @@ def trust_scope() -> frozenset[str]:
     trusts = store_trusts()
     scope = STORE_WIDE
     if trusts and user is not None:
-        trust = accounts().partnership.trust_of(user.name)
+        trust = own_trust()
         if trust == PARTNERSHIP:
             consenting = accounts().partnership.consenting() & set(trusts)
             if len(consenting) < 2:
@@ -91,7 +108,7 @@ def is_store_wide_for_user(endpoint: str) -> bool:
     user = g.get("user")
     if endpoint in TRUST_SCOPED_ROUTES or endpoint.startswith("partnership.") or user is None:
         return False
-    if accounts().partnership.trust_of(user.name) is None:
+    if own_trust() is None:
         return False
     try:
         return bool(store_trusts())
