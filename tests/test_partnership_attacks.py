@@ -20,8 +20,9 @@ from netmap.ingest.validate import read_trust
 from netmap.kept_analysis import analysis_of
 from netmap.store.sqlite import SQLiteStore
 from netmap.survey.service import create_round, open_round
+from tests.partnership_web import consent, partnership_app, signed_in
 from tests.trusts import PARTNERSHIP, SUMMER_ROUND
-from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, login, make_app
+from tests.web_helpers import NO_STABILITY, PASSWORD, csrf_token, make_app
 from webapp.accounts import Accounts
 from webapp.accounts.partnership import PARTNERSHIP as OF_PARTNERSHIP
 
@@ -38,28 +39,8 @@ NORTH_ACCOUNTS = ("north-admin", "north-hr", "north-ceo", "north-lead")
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    """The web app over the hand-built partnership (NORTH, SOUTH, WEST; aggregates describe at least 4 people)."""
-    monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "4")
-    made = make_app(tmp_path, read_trust(PARTNERSHIP)[0])
-    with Accounts(made.config["NETMAP_USERS_DB"]) as accounts:
-        for name, (role, trust) in ACCOUNTS.items():
-            accounts.users.add(name, role, PASSWORD)
-            accounts.partnership.set_trust(name, trust)
-        accounts.users.set_groups("north-lead", ["MATHS"])
-    return made
-
-
-def _client(app: Flask, name: str) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
-
-
-def _consent(app: Flask, admin: str, on: bool = True) -> None:
-    client = _client(app, admin)
-    done = client.post("/partnership/consent", data={"consent": "on" if on else "off",
-                                                     "csrf_token": csrf_token(client, "/partnership/")})
-    assert done.status_code == 302, done.get_data(as_text=True)
+    """The web app over the hand-built partnership, to the ACCOUNTS above (tests/partnership_web.py)."""
+    return partnership_app(tmp_path, monkeypatch, ACCOUNTS)
 
 
 def _answer(client: FlaskClient, path: str) -> tuple[int, str]:
@@ -82,7 +63,7 @@ def _get_routes(app: Flask) -> list[tuple[str, str]]:
 def test_no_route_shows_a_trust_account_anything_of_another_trust(app: Flask, name: str) -> None:
     """Every GET route (as a page, CSV, HTML, PNG-free download and JSON), asked by each of NORTH's roles: either
     refused, or nothing of SOUTH or WEST in it."""
-    client = _client(app, name)
+    client = signed_in(app, name)
     found, answered = [], set()
     for rule, endpoint in _get_routes(app):
         for query in ("", "?format=csv", "?format=html&view=staff", "?view=staff&width=800&height=600",
@@ -112,7 +93,7 @@ def test_another_trusts_id_answers_as_a_missing_one_for_every_role(app: Flask, n
                                                                     missing: str) -> None:
     """No existence leak by status or body: SOUTH's group, school and person asked for by NORTH's ceo (aggregates)
     and hr (names) get the answer a made-up id gets."""
-    client = _client(app, name)
+    client = signed_in(app, name)
     asked = next(i for i in ("SREAD", "SA", "S1") if i in other)
     status, body = _answer(client, other)
     status_missing, body_missing = _answer(client, missing)
@@ -123,7 +104,7 @@ def test_another_trusts_id_answers_as_a_missing_one_for_every_role(app: Flask, n
 def test_the_standalone_map_of_another_trusts_school_is_the_missing_ones(app: Flask) -> None:
     """The standalone HTML download (a file that leaves netmap) of SOUTH's school, asked by NORTH's ceo: the very
     file a made-up school gets, and nothing of SOUTH in it."""
-    client = _client(app, "north-ceo")
+    client = signed_in(app, "north-ceo")
     other, missing = client.get("/map/data?school=SA&format=html"), client.get("/map/data?school=NOBODY&format=html")
     assert other.status_code == missing.status_code
     # the file echoes the id asked for ("SA has no collaboration ..."), as it does a made-up one's
@@ -134,14 +115,14 @@ def test_the_standalone_map_of_another_trusts_school_is_the_missing_ones(app: Fl
 def test_a_trust_admin_cannot_change_another_trusts_consent(app: Flask) -> None:
     """NORTH's admin forges the form (a trust field naming SOUTH, WEST's id as the consent value); without the
     CSRF token nothing is recorded; only NORTH's own consent ever changes."""
-    client = _client(app, "north-admin")
+    client = signed_in(app, "north-admin")
     token = csrf_token(client, "/partnership/")
     for forged in ({"consent": "on", "trust": "SOUTH", "trust_id": "SOUTH"}, {"consent": "on", "own": "WEST"}):
         assert client.post("/partnership/consent", data={**forged, "csrf_token": token}).status_code == 302
     assert client.post("/partnership/consent", data={"consent": "off"}).status_code == 400  # no CSRF token
     assert client.get("/partnership/consent").status_code == 405
     for role in ("north-hr", "north-ceo", "partner-hr"):  # not an admin, or no trust of its own
-        other = _client(app, role)
+        other = signed_in(app, role)
         answer = other.post("/partnership/consent", data={"consent": "off",
                                                           "csrf_token": csrf_token(other, "/partnership/")})
         assert answer.status_code == 403
@@ -159,19 +140,19 @@ def test_withdrawal_is_immediate_and_no_kept_map_or_table_is_served_to_another_s
     """NORTH and SOUTH consent and the partnership's hr opens the map (kept in the view's cache); SOUTH withdraws:
     every page refuses at once. WEST then consents: the partnership of NORTH and WEST holds no SOUTH person in any
     table or kept map."""
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
-    partner = _client(app, "partner-hr")
+    consent(app, "north-admin")
+    consent(app, "south-admin")
+    partner = signed_in(app, "partner-hr")
     assert "Sam South" in partner.get("/map/data?view=staff").get_data(as_text=True)
     assert _staff_ids(partner) >= {"S1", "BEA"}
-    _consent(app, "south-admin", on=False)
+    consent(app, "south-admin", on=False)
     for path in ("/map/data?view=staff", "/staff/?format=csv", "/staff/S1", "/groups/MATHS", "/"):
         assert partner.get(path).status_code == 403, path
-    _consent(app, "west-admin")
+    consent(app, "west-admin")
     assert _staff_ids(partner) == {"N1", "N2", "N3", "BEA", "W1", "W2"}
     payload = partner.get("/map/data?view=staff").get_data(as_text=True)
     assert "Wyn West" in payload and "Sam South" not in payload
-    assert "Sam South" not in _client(app, "north-hr").get("/map/data?view=staff").get_data(as_text=True)
+    assert "Sam South" not in signed_in(app, "north-hr").get("/map/data?view=staff").get_data(as_text=True)
 
 
 def _unnamed() -> Dataset:
@@ -188,7 +169,7 @@ def test_a_snapshot_that_names_no_trust_shows_a_trust_account_nothing(app: Flask
     with SQLiteStore(app.config["NETMAP_DB"]) as store:
         analysis_of(store, store.write_snapshot(unnamed, "2026-06-01", source="test").snapshot, NO_STABILITY)
     for name in ("north-hr", "north-ceo"):
-        client = _client(app, name)
+        client = signed_in(app, name)
         for path in ("/staff/?format=csv&snapshot=2026-06-01", "/schools/?format=csv&snapshot=2026-06-01",
                      "/map/data?view=staff&snapshot=2026-06-01", "/?snapshot=2026-06-01",
                      "/trends/chart.svg?of=trust&metric=external_ties"):
@@ -203,14 +184,14 @@ def test_the_partnership_view_cannot_be_subtracted_to_count_a_few_of_another_tru
     names them). Were the partnership to say MATHS has 5, NORTH would learn that SOUTH has 2 members in it, a
     number below the threshold of 4: so a group that a consenting trust holds only a few members of is suppressed
     in the partnership's aggregates, as a small group is."""
-    north = _client(app, "north-hr").get("/groups/?format=csv").get_data(as_text=True)
+    north = signed_in(app, "north-hr").get("/groups/?format=csv").get_data(as_text=True)
     assert {r["group_id"]: r["members"] for r in csv.DictReader(io.StringIO(north))}["MATHS"] == "3"
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
-    both = _client(app, "partner-ceo").get("/groups/?format=csv").get_data(as_text=True)
+    consent(app, "north-admin")
+    consent(app, "south-admin")
+    both = signed_in(app, "partner-ceo").get("/groups/?format=csv").get_data(as_text=True)
     rows = {r["group_id"]: r for r in csv.DictReader(io.StringIO(both))}
     assert rows["MATHS"]["members"] == "fewer than 4"
-    staff = _client(app, "partner-ceo").get("/").get_data(as_text=True)
+    staff = signed_in(app, "partner-ceo").get("/").get_data(as_text=True)
     assert "Partnership maths network" not in staff or "fewer than 4" in staff
 
 
@@ -221,7 +202,7 @@ def test_a_one_trust_store_is_untouched_by_accounts_trusts(tmp_path: Path) -> No
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         accounts.users.add("north-hr", "hr", PASSWORD)
         accounts.partnership.set_trust("north-hr", "NORTH")
-    scoped, plain = _client(app, "north-hr"), _client(app, "hr")
+    scoped, plain = signed_in(app, "north-hr"), signed_in(app, "hr")
     assert _staff_ids(scoped) == _staff_ids(plain) == {"N1", "N2", "N3", "BEA", "S1", "S2", "S3", "S4", "W1", "W2"}
     assert scoped.get("/compare/").status_code == plain.get("/compare/").status_code
     assert scoped.get("/partnership/").status_code == 404
@@ -246,8 +227,8 @@ def test_a_survey_link_finds_no_one_of_another_trust_without_consent(app: Flask)
                                                         "add-planning": "Sam South (South Acre Primary, teacher)"})
     assert named.status_code == 422 and "not on the list of staff" in named.get_data(as_text=True)
     assert client.get(f"/survey/{tokens['S1']}/people?q=Nia").get_json() == []
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
+    consent(app, "north-admin")
+    consent(app, "south-admin")
     assert client.get(f"/survey/{tokens['N1']}/people?q=Sam").get_json() == ["Sam South (South Acre Primary, "
                                                                              "teacher)"]
     assert client.get(f"/survey/{tokens['N1']}/people?q=Wyn").get_json() == []
@@ -257,10 +238,10 @@ def test_a_survey_link_finds_no_one_of_another_trust_without_consent(app: Flask)
 def test_a_trusts_figures_count_its_own_people_only(app: Flask) -> None:
     """The dashboard's trust-wide totals for NORTH's ceo count NORTH's 4 staff and 2 schools, not the store's 10
     and 4; an account given a trust the store does not hold (a typo) sees nobody rather than everybody."""
-    page = _client(app, "north-ceo").get("/").get_data(as_text=True)
+    page = signed_in(app, "north-ceo").get("/").get_data(as_text=True)
     assert "<strong>4</strong> staff in post" in page and "<strong>2</strong> schools" in page
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         accounts.partnership.set_trust("north-hr", "NROTH")
-    client = _client(app, "north-hr")
+    client = signed_in(app, "north-hr")
     status, body = _answer(client, "/staff/?format=csv")
     assert status in (200, 403) and not _leaks(body, "") and "Nia North" not in body

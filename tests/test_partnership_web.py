@@ -14,9 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from netmap.ingest.validate import read_trust
-from tests.trusts import PARTNERSHIP
-from tests.web_helpers import PASSWORD, csrf_token, login, make_app
+from tests.partnership_web import consent, partnership_app, signed_in
+from tests.web_helpers import csrf_token
 from webapp.accounts import Accounts
 from webapp.accounts.partnership import PARTNERSHIP as OF_PARTNERSHIP
 
@@ -28,29 +27,8 @@ ACCOUNTS = {"north-hr": ("hr", "NORTH"), "north-admin": ("admin", "NORTH"), "sou
 
 @pytest.fixture
 def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    """The web app over the hand-built partnership (NORTH, SOUTH, WEST), with make_app's accounts of no trust
-    and the ACCOUNTS above; aggregates describe at least 4 people (NORTH's school has 4 staff, SOUTH's 4)."""
-    monkeypatch.setenv("NETMAP_MIN_GROUP_SIZE", "4")
-    made = make_app(tmp_path, read_trust(PARTNERSHIP)[0])
-    with Accounts(made.config["NETMAP_USERS_DB"]) as accounts:
-        for name, (role, trust) in ACCOUNTS.items():
-            accounts.users.add(name, role, PASSWORD)
-            accounts.partnership.set_trust(name, trust)
-        accounts.users.set_groups("north-lead", ["MATHS"])  # a group NORTH shares with SOUTH
-    return made
-
-
-def _client(app: Flask, name: str) -> FlaskClient:
-    client = app.test_client()
-    assert login(client, name).status_code == 302
-    return client
-
-
-def _consent(app: Flask, admin: str, on: bool = True) -> None:
-    client = _client(app, admin)
-    done = client.post("/partnership/consent", data={"consent": "on" if on else "off",
-                                                     "csrf_token": csrf_token(client, "/partnership/")})
-    assert done.status_code == 302, done.get_data(as_text=True)
+    """The web app over the hand-built partnership, to the ACCOUNTS above (tests/partnership_web.py)."""
+    return partnership_app(tmp_path, monkeypatch, ACCOUNTS)
 
 
 def _staff_csv(client: FlaskClient) -> dict[str, dict[str, str]]:
@@ -82,7 +60,7 @@ def test_another_trusts_id_answers_as_a_missing_one(app: Flask, other: str, miss
     """SOUTH's admin asks for a NORTH-only group, and NORTH's hr for SOUTH's person and school, by page, CSV, map
     JSON, name search and trend: the very answer a made-up id gets (the id aside), so nothing tells them it
     exists."""
-    client = _client(app, "south-admin" if "NMATHS" in other else "north-hr")
+    client = signed_in(app, "south-admin" if "NMATHS" in other else "north-hr")
     asked = "NMATHS" if "NMATHS" in other else "Sam" if "Sam" in other else "SA" if "SA" in other else "S1"
     status, body = _answer(client, other)
     status_missing, body_missing = _answer(client, missing)
@@ -91,7 +69,7 @@ def test_another_trusts_id_answers_as_a_missing_one(app: Flask, other: str, miss
 
 
 def test_a_trust_sees_its_own_people_only_everywhere(app: Flask) -> None:
-    client = _client(app, "north-hr")
+    client = signed_in(app, "north-hr")
     assert set(_staff_csv(client)) == {"N1", "N2", "N3", "BEA"}
     assert client.get("/staff/BEA").status_code == 200
     schools = client.get("/schools/?format=csv").get_data(as_text=True)
@@ -110,11 +88,11 @@ def test_bea_is_ordinary_in_her_trust_and_the_bridge_of_the_partnership(app: Fla
     0, not a broker); once NORTH and SOUTH consent, the partnership's hr sees Bea as the one person NORTH reaches
     SOUTH through (betweenness 12/21, a broker: tests/test_trusts.py works it by hand). WEST did not consent:
     its people and its tie to N1 are not there."""
-    north = _staff_csv(_client(app, "north-hr"))
+    north = _staff_csv(signed_in(app, "north-hr"))
     assert float(north["BEA"]["betweenness"]) == 0.0 and north["BEA"]["ona_role"] != "broker"
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
-    partnership = _staff_csv(_client(app, "partner-hr"))
+    consent(app, "north-admin")
+    consent(app, "south-admin")
+    partnership = _staff_csv(signed_in(app, "partner-hr"))
     assert set(partnership) == {"N1", "N2", "N3", "BEA", "S1", "S2", "S3", "S4"}
     assert float(partnership["BEA"]["betweenness"]) == pytest.approx(12 / 21, abs=1e-4)
     assert partnership["BEA"]["ona_role"] == "broker"
@@ -122,15 +100,15 @@ def test_bea_is_ordinary_in_her_trust_and_the_bridge_of_the_partnership(app: Fla
 
 
 def test_consent_is_each_trusts_own_and_audited(app: Flask) -> None:
-    partner = _client(app, "partner-hr")
+    partner = signed_in(app, "partner-hr")
     status, body = _answer(partner, "/")
     assert status == 403 and "at least two trusts to consent; 0 do" in body
-    _consent(app, "north-admin")
+    consent(app, "north-admin")
     status, body = _answer(partner, "/staff/?format=csv")
     assert status == 403 and "1 does" in body  # one trust is not a partnership
-    _consent(app, "south-admin")
+    consent(app, "south-admin")
     assert partner.get("/").status_code == 200
-    _consent(app, "south-admin", on=False)  # SOUTH withdraws: the view is gone at once
+    consent(app, "south-admin", on=False)  # SOUTH withdraws: the view is gone at once
     assert partner.get("/").status_code == 403
     with Accounts(app.config["NETMAP_USERS_DB"]) as accounts:
         trail = [(user, action, subject) for _at, user, action, subject in accounts.audit.entries()
@@ -139,17 +117,17 @@ def test_consent_is_each_trusts_own_and_audited(app: Flask) -> None:
                              ("south-admin", "partnership consent", "SOUTH off"),
                              ("south-admin", "partnership consent", "SOUTH on")]
     # only a trust's own admin switches it: hr may not; the store's operator has no trust to consent for
-    hr = _client(app, "north-hr")
+    hr = signed_in(app, "north-hr")
     assert hr.post("/partnership/consent", data={"consent": "on",
                                                  "csrf_token": csrf_token(hr, "/partnership/")}).status_code == 403
-    operator = _client(app, "admin")
+    operator = signed_in(app, "admin")
     assert operator.post("/partnership/consent", data={
         "consent": "on", "csrf_token": csrf_token(operator, "/partnership/")}).status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/upload/", "/audit", "/users", "/compare/", "/secondments/"])
 def test_a_trust_admin_cannot_reach_the_whole_store(app: Flask, path: str) -> None:
-    client = _client(app, "north-admin")
+    client = signed_in(app, "north-admin")
     status, body = _answer(client, path)
     assert status == 403 and "whole store" in body
     assert f'href="{path}"' not in client.get("/").get_data(as_text=True)  # nor is it linked
@@ -157,8 +135,8 @@ def test_a_trust_admin_cannot_reach_the_whole_store(app: Flask, path: str) -> No
 
 def test_accounts_of_no_trust(app: Flask) -> None:
     """The store's operator (an admin of no trust) sees every trust; any other account of no trust, nothing."""
-    assert set(_staff_csv(_client(app, "admin"))) == {"N1", "N2", "N3", "BEA", "S1", "S2", "S3", "S4", "W1", "W2"}
-    status, body = _answer(_client(app, "hr"), "/")
+    assert set(_staff_csv(signed_in(app, "admin"))) == {"N1", "N2", "N3", "BEA", "S1", "S2", "S3", "S4", "W1", "W2"}
+    status, body = _answer(signed_in(app, "hr"), "/")
     assert status == 403 and "belongs to none of them" in body
 
 
@@ -167,27 +145,27 @@ def test_small_numbers_are_judged_within_the_trust(app: Flask) -> None:
     3: NORTH's ceo reads "fewer than 4" (with NMATHS, NORTH's 2), and so does the partnership's ceo: its 5 less
     NORTH's own 3 would count SOUTH's 2 (tests/test_partnership_attacks.py); NMATHS and SOUTH's SREAD of 3 are
     hidden there too."""
-    north = _client(app, "north-ceo").get("/groups/?format=csv").get_data(as_text=True)
+    north = signed_in(app, "north-ceo").get("/groups/?format=csv").get_data(as_text=True)
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(north))}
     assert set(rows) == {"MATHS", "NMATHS"}
     assert rows["MATHS"]["members"] == rows["NMATHS"]["members"] == "fewer than 4"
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
-    both = _client(app, "partner-ceo").get("/groups/?format=csv").get_data(as_text=True)
+    consent(app, "north-admin")
+    consent(app, "south-admin")
+    both = signed_in(app, "partner-ceo").get("/groups/?format=csv").get_data(as_text=True)
     rows = {row["group_id"]: row for row in csv.DictReader(io.StringIO(both))}
     assert rows["MATHS"]["members"] == rows["NMATHS"]["members"] == rows["SREAD"]["members"] == "fewer than 4"
 
 
 def test_the_partnership_page_says_who_consents_and_what_to_do(app: Flask) -> None:
-    page = _client(app, "north-admin").get("/partnership/").get_data(as_text=True)
+    page = signed_in(app, "north-admin").get("/partnership/").get_data(as_text=True)
     assert "This store holds 3 trusts." in page
     assert "needs at least two trusts to consent; 0 do" in page
     assert "Turn the partnership on for Northern Schools Trust" in page  # a trust's admin: their own trust's switch
     assert "Western Academies (<code>WEST</code>): does not consent" in page
-    assert "Turn the partnership" not in _client(app, "north-hr").get("/partnership/").get_data(as_text=True)
-    _consent(app, "north-admin")
-    _consent(app, "south-admin")
-    page = _client(app, "north-admin").get("/partnership/").get_data(as_text=True)
+    assert "Turn the partnership" not in signed_in(app, "north-hr").get("/partnership/").get_data(as_text=True)
+    consent(app, "north-admin")
+    consent(app, "south-admin")
+    page = signed_in(app, "north-admin").get("/partnership/").get_data(as_text=True)
     assert "Turn the partnership off for Northern Schools Trust" in page
     assert "2 trusts consent: the partnership view analyses them as one network." in page
     assert "Partnership</a>" in page  # linked in the navigation of a store of several trusts
@@ -196,7 +174,7 @@ def test_the_partnership_page_says_who_consents_and_what_to_do(app: Flask) -> No
 def test_a_lead_of_a_shared_group_sees_its_members_of_their_own_trust_only(app: Flask) -> None:
     """NORTH's lead of MATHS (which has NORTH and SOUTH members) names NORTH's members, and SOUTH's are as
     unknown to them as a made-up id."""
-    client = _client(app, "north-lead")
+    client = signed_in(app, "north-lead")
     assert set(_staff_csv(client)) == {"N1", "N2", "BEA"}
     assert _answer(client, "/staff/S1")[0] == _answer(client, "/staff/NOBODY")[0] == 403
     assert _answer(client, "/staff/S1")[1].replace("S1", "ID") == _answer(client, "/staff/NOBODY")[1].replace(
